@@ -1,0 +1,67 @@
+// Clinical and device numbers PumpWatch relies on, each with its source (see ../shared/DOMAIN.md).
+
+/** Models PumpWatch knows; the alarm volume is a default, the clinician sets it per pump. */
+export type PumpModelId = 'synchromed-ii-20' | 'synchromed-ii-40' | 'prometra-ii-20' | 'prometra-ii-40' | 'constant-flow';
+
+export interface PumpModel {
+  id: PumpModelId;
+  name: string;
+  manufacturer: string;
+  /** null: from the device label, per pump (constant-flow pumps). */
+  reservoirCapacityMl: number | null;
+  defaultLowReservoirAlarmMl: number;
+  programmable: boolean;
+  source: string;
+}
+
+export const PUMP_MODELS: Record<PumpModelId, PumpModel> = {
+  // Medtronic SynchroMed II 8637-20: 20 mL reservoir, recommended low-reservoir alarm 2 mL (Medtronic labeling).
+  'synchromed-ii-20': {
+    id: 'synchromed-ii-20', name: 'SynchroMed II 20 mL', manufacturer: 'Medtronic',
+    reservoirCapacityMl: 20, defaultLowReservoirAlarmMl: 2, programmable: true,
+    source: 'Medtronic SynchroMed II labeling (8637-20); alarm 2 mL recommended, 4 mL used by some clinics (Neurosurgery 2004)',
+  },
+  // Medtronic SynchroMed II 8637-40: 40 mL reservoir, recommended low-reservoir alarm 2 mL (Medtronic labeling).
+  'synchromed-ii-40': {
+    id: 'synchromed-ii-40', name: 'SynchroMed II 40 mL', manufacturer: 'Medtronic',
+    reservoirCapacityMl: 40, defaultLowReservoirAlarmMl: 2, programmable: true,
+    source: 'Medtronic SynchroMed II labeling (8637-40); alarm 2 mL recommended, 4 mL used by some clinics (Neurosurgery 2004)',
+  },
+  // Flowonix Prometra II 20 mL: "date of next refill" is when the volume reaches 3.0 mL (Prometra PTC guide).
+  'prometra-ii-20': {
+    id: 'prometra-ii-20', name: 'Prometra II 20 mL', manufacturer: 'Flowonix',
+    reservoirCapacityMl: 20, defaultLowReservoirAlarmMl: 3, programmable: true,
+    source: 'Flowonix Prometra II PTC guide: next refill at 3.0 mL assuming every allotted bolus is delivered',
+  },
+  // Flowonix Prometra II 40 mL: same 3.0 mL next-refill volume (Prometra PTC guide).
+  'prometra-ii-40': {
+    id: 'prometra-ii-40', name: 'Prometra II 40 mL', manufacturer: 'Flowonix',
+    reservoirCapacityMl: 40, defaultLowReservoirAlarmMl: 3, programmable: true,
+    source: 'Flowonix Prometra II PTC guide: next refill at 3.0 mL assuming every allotted bolus is delivered',
+  },
+  // Codman 3000 / Archimedes: fixed flow from the device label, no programs; 2 mL alarm is PumpWatch's default (unverified for these devices).
+  'constant-flow': {
+    id: 'constant-flow', name: 'Constant-flow pump', manufacturer: 'Codman / Archimedes',
+    reservoirCapacityMl: null, defaultLowReservoirAlarmMl: 2, programmable: false,
+    source: 'Constant-flow pumps: capacity and flow from the device label; alarm default unverified',
+  },
+};
+
+export const PUMP_MODEL_IDS = Object.keys(PUMP_MODELS) as PumpModelId[];
+
+export const DRUG_CONFIG = {
+  // Maximum refill interval for intrathecal baclofen in the pump (Neuromodulation 2023 stability study; Medtronic 2004).
+  defaultStabilityDays: 180,
+  // Concentrations on the labels: 50 (screening), 500, 1000, 2000 mcg/mL (Lioresal Intrathecal, Gablofen labeling).
+  labeledConcentrationsMcgPerMl: [50, 500, 1000, 2000],
+} as const;
+
+/** Fleet urgency bands, days before the refill deadline (same bands the alert rules use). */
+export const URGENCY_CONFIG = {
+  // Clinic horizon for a first warning; PumpWatch default, each clinic may change it (issue "Alerts that reach a person").
+  warningDays: 21,
+  // One week left: urgent (PumpWatch default).
+  urgentDays: 7,
+  // Two days left: critical, a withdrawal can follow within hours to days of an empty pump (FDA boxed warning).
+  criticalDays: 2,
+} as const;

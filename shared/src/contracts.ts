@@ -1,0 +1,197 @@
+// Request schemas (zod) and response shapes shared by the API and the dashboard: the public contract.
+import { z } from 'zod';
+import { IANAZone } from 'luxon';
+import { PUMP_MODEL_IDS, PumpModelId } from './clinical-config';
+
+const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** An ISO-8601 instant with an explicit offset or Z, e.g. 2026-11-25T08:00:00Z. */
+export const isoInstant = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 instant with offset, e.g. 2026-11-25T08:00:00Z' });
+export const isoDate = z.string().regex(ISO_DATE, 'must be a date YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'must be a real date');
+export const wallClockTime = z.string().regex(HH_MM, "must be a wall-clock time 'HH:MM' (00:00-23:59)");
+const uuid = z.uuid({ message: 'must be a UUID' });
+
+export const SEXES = ['female', 'male', 'other', 'unknown'] as const;
+export type Sex = (typeof SEXES)[number];
+export const EXPLANT_REASONS = ['replacement', 'infection', 'therapy_ended', 'deceased', 'other'] as const;
+export type ExplantReason = (typeof EXPLANT_REASONS)[number];
+export const DRUGS = ['baclofen'] as const;
+export type Drug = (typeof DRUGS)[number];
+
+export const createClinicSchema = z.object({
+  name: z.string().trim().min(1, 'is required').max(200),
+  timeZone: z.string().refine((tz) => IANAZone.isValidZone(tz), 'must be an IANA time zone, e.g. Europe/Paris'),
+});
+export type CreateClinicRequest = z.infer<typeof createClinicSchema>;
+
+export const createPatientSchema = z.object({
+  clinicId: uuid,
+  mrn: z.string().trim().min(1, 'is required').max(64),
+  displayName: z.string().trim().min(1, 'is required').max(200),
+  birthDate: isoDate,
+  sex: z.enum(SEXES),
+  weightKg: z.number().positive('must be above 0').max(400).optional(),
+});
+export type CreatePatientRequest = z.infer<typeof createPatientSchema>;
+
+export const createPumpSchema = z.object({
+  patientId: uuid,
+  modelId: z.enum(PUMP_MODEL_IDS as [PumpModelId, ...PumpModelId[]], { message: `must be one of ${PUMP_MODEL_IDS.join(', ')}` }),
+  serialNumber: z.string().trim().min(1, 'is required').max(64),
+  implantDate: isoDate,
+  /** Defaults from the model. */
+  lowReservoirAlarmMl: z.number().min(0, 'must be 0 or more').optional(),
+  /** Required for constant-flow pumps (device label); refused for others when it differs from the model. */
+  reservoirCapacityMl: z.number().positive('must be above 0').max(100).optional(),
+  /** Required for constant-flow pumps (device label). */
+  flowRateMlPerDay: z.number().positive('must be above 0').max(10).optional(),
+  /** The patient's active pump this one replaces; it is explanted in the same transaction. */
+  replacesPumpId: uuid.optional(),
+  explantReason: z.enum(EXPLANT_REASONS).optional(),
+});
+export type CreatePumpRequest = z.infer<typeof createPumpSchema>;
+
+export const bridgeBolusSchema = z.object({
+  volumeMl: z.number().positive('must be above 0'),
+  durationMinutes: z.number().int('must be whole minutes').positive('must be above 0').max(7 * 24 * 60),
+});
+
+export const createFillSchema = z.object({
+  filledAt: isoInstant,
+  drug: z.enum(DRUGS).default('baclofen'),
+  concentrationMcgPerMl: z.number().positive('must be above 0').max(10000),
+  volumeMl: z.number().positive('must be above 0'),
+  aspiratedResidualMl: z.number().min(0, 'must be 0 or more').optional(),
+  stabilityDays: z.number().int('must be whole days').positive('must be above 0').max(365).optional(),
+  bridgeBolus: bridgeBolusSchema.optional(),
+});
+export type CreateFillRequest = z.input<typeof createFillSchema>;
+
+const minutesOfDay = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+export const programStepSchema = z.object({ startTime: wallClockTime, doseMcgPerDay: z.number().min(0, 'must be 0 or more').max(100000) });
+export const periodicBolusSchema = z.object({ time: wallClockTime, doseMcg: z.number().positive('must be above 0').max(100000) });
+export const patientBolusSchema = z.object({
+  doseMcg: z.number().positive('must be above 0').max(100000),
+  maxPerDay: z.number().int('must be a whole number').min(1, 'must be at least 1').max(48),
+});
+
+export const createProgramSchema = z
+  .object({
+    effectiveFrom: isoInstant,
+    steps: z.array(programStepSchema).min(1, 'needs at least one step starting at 00:00').max(48),
+    periodicBoluses: z.array(periodicBolusSchema).max(48).default([]),
+    patientBolus: patientBolusSchema.nullable().optional(),
+  })
+  .superRefine((program, ctx) => {
+    if (program.steps.length > 0 && program.steps[0].startTime !== '00:00') {
+      ctx.addIssue({ code: 'custom', path: ['steps', 0, 'startTime'], message: "the first step must start at 00:00 so the steps cover the whole day" });
+    }
+    for (let i = 1; i < program.steps.length; i++) {
+      if (HH_MM.test(program.steps[i].startTime) && HH_MM.test(program.steps[i - 1].startTime) &&
+          minutesOfDay(program.steps[i].startTime) <= minutesOfDay(program.steps[i - 1].startTime)) {
+        ctx.addIssue({ code: 'custom', path: ['steps', i, 'startTime'], message: 'steps must be in increasing order of startTime' });
+      }
+    }
+  });
+export type CreateProgramRequest = z.input<typeof createProgramSchema>;
+
+export const forecastQuerySchema = z.object({ at: isoInstant.optional() });
+
+// ---- Response shapes ----
+
+export interface Clinic { id: string; name: string; timeZone: string; createdAt: string }
+
+export interface Patient {
+  id: string; clinicId: string; mrn: string; displayName: string; birthDate: string; sex: Sex;
+  weightKg: number | null; createdAt: string;
+}
+
+export interface Pump {
+  id: string; patientId: string; clinicId: string; modelId: PumpModelId; serialNumber: string; implantDate: string;
+  reservoirCapacityMl: number; lowReservoirAlarmMl: number; flowRateMlPerDay: number | null;
+  explantedAt: string | null; explantReason: ExplantReason | null; replacesPumpId: string | null; createdAt: string;
+}
+
+export interface BridgeBolus { volumeMl: number; durationMinutes: number }
+
+export interface Fill {
+  id: string; pumpId: string; filledAt: string; drug: Drug; concentrationMcgPerMl: number; volumeMl: number;
+  aspiratedResidualMl: number | null; stabilityDays: number; bridgeBolus: BridgeBolus | null;
+  /** Volume the forecast of the previous fill expected at this refill (nominal), null for a first fill. */
+  expectedResidualMl: number | null;
+  createdAt: string;
+}
+
+export interface ProgramStep { startTime: string; doseMcgPerDay: number }
+export interface PeriodicBolus { time: string; doseMcg: number }
+export interface PatientBolus { doseMcg: number; maxPerDay: number }
+
+export interface Program {
+  id: string; pumpId: string; effectiveFrom: string; steps: ProgramStep[]; periodicBoluses: PeriodicBolus[];
+  patientBolus: PatientBolus | null;
+  /** Nominal dose of one pump day: steps weighted by their hours plus periodic boluses. */
+  doseMcgPerDay: number;
+  createdAt: string;
+}
+
+export type ForecastStatus = 'ok' | 'no_fill' | 'no_program';
+export type DeadlineReason = 'low_reservoir' | 'drug_stability';
+
+export interface ForecastLevels { lowReservoirAlarmAt: string | null; emptyAt: string | null }
+export interface ForecastCurvePoint { at: string; volumeMl: number; worstCaseVolumeMl: number }
+
+export interface PumpForecast {
+  pumpId: string;
+  status: ForecastStatus;
+  at: string;
+  volumeMl: number | null;
+  nominal: ForecastLevels;
+  worstCase: ForecastLevels;
+  drugExpiresAt: string | null;
+  refillDeadline: string | null;
+  deadlineReason: DeadlineReason | null;
+  dailyVolumeMl: number | null;
+  doseMcgPerDay: number | null;
+  concentrationMcgPerMl: number | null;
+  lowReservoirAlarmMl: number;
+  fillId: string | null;
+  /** Minutes the pump clock is ahead of the clinic's local time now (non-zero after a DST change). */
+  pumpClockOffsetFromLocalMinutes: number;
+  curve: ForecastCurvePoint[];
+}
+
+export type Urgency = 'no_forecast' | 'overdue' | 'critical' | 'urgent' | 'warning' | 'ok';
+
+export interface FleetPump {
+  pump: Pump;
+  patient: { id: string; mrn: string; displayName: string };
+  clinic: { id: string; name: string; timeZone: string };
+  status: ForecastStatus;
+  urgency: Urgency;
+  volumeMl: number | null;
+  refillDeadline: string | null;
+  deadlineReason: DeadlineReason | null;
+  /** Exact days (24 h) from now to the refill deadline; negative when overdue. */
+  daysLeft: number | null;
+  concentrationMcgPerMl: number | null;
+  doseMcgPerDay: number | null;
+  lastFilledAt: string | null;
+}
+
+/** GET /api/pumps/:id: the pump with its patient, clinic, full fill and program history, and its forecast now (null when explanted). */
+export interface PumpDetail { pump: Pump; patient: Patient; clinic: Clinic; fills: Fill[]; programs: Program[]; forecast: PumpForecast | null }
+
+/** Every error answer: HTTP status, a code, a message, and the fields at fault. */
+export interface ApiErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  fields?: { field: string; message: string }[];
+}
+
+// ---- Live events (socket.io) ----
+export const SOCKET_EVENTS = { pumpChanged: 'pump.changed' } as const;
+export interface PumpChangedEvent { eventId: number; clinicId: string; pumpId: string }
+export interface ServerToClientEvents { 'pump.changed': (event: PumpChangedEvent) => void }

@@ -1,0 +1,29 @@
+// Domain errors carry a code and the field at fault; the server maps each code to one HTTP status.
+export type DomainErrorCode =
+  | 'validation_failed' // 400: malformed input
+  | 'rule_violated' // 422: well-formed but refused by a clinical or device rule
+  | 'not_found' // 404
+  | 'conflict'; // 409: uniqueness or state conflict
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly fields: { field: string; message: string }[] = [],
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+
+  static rule(field: string, message: string): DomainError {
+    return new DomainError('rule_violated', `${field} ${message}`, [{ field, message }]);
+  }
+
+  static notFound(field: string, message: string): DomainError {
+    return new DomainError('not_found', `${field} ${message}`, [{ field, message }]);
+  }
+
+  static conflict(field: string, message: string): DomainError {
+    return new DomainError('conflict', `${field} ${message}`, [{ field, message }]);
+  }
+}
