@@ -1,0 +1,132 @@
+// "Record fill" form: checked with the API's own zod schema, then posted; API field errors land beside their fields.
+import { useState, type FormEvent } from 'react';
+import { createFillSchema, DRUG_CONFIG, type CreateFillRequest, type Fill, type Pump } from '@pumpwatch/shared';
+import { api } from '../../lib/api';
+import { instantToLocalInput, localInputToInstant } from '../../lib/format';
+import { numberOrUndefined, toSubmitFailure, validate, type FieldErrors } from '../../lib/form-errors';
+import { FormErrorSummary, FormField } from '../../components/form-field';
+
+const CONCENTRATIONS = [500, 1000, 2000] as const;
+const SHOWN = ['filledAt', 'concentrationMcgPerMl', 'volumeMl', 'aspiratedResidualMl', 'stabilityDays', 'bridgeBolus', 'bridgeBolus.volumeMl', 'bridgeBolus.durationMinutes'];
+
+interface RecordFillFormProps {
+  pump: Pump;
+  timeZone: string;
+  lastFill: Fill | undefined;
+  onSaved: (fill: Fill) => void;
+  onCancel: () => void;
+}
+
+export function RecordFillForm({ pump, timeZone, lastFill, onSaved, onCancel }: RecordFillFormProps) {
+  const lastConc = lastFill?.concentrationMcgPerMl;
+  const [filledAt, setFilledAt] = useState(() => instantToLocalInput(new Date().toISOString(), timeZone));
+  const [concChoice, setConcChoice] = useState<string>(lastConc === undefined ? '1000' : CONCENTRATIONS.includes(lastConc as 500) ? String(lastConc) : 'other');
+  const [concOther, setConcOther] = useState(lastConc !== undefined && !CONCENTRATIONS.includes(lastConc as 500) ? String(lastConc) : '');
+  const [volumeMl, setVolumeMl] = useState(String(pump.reservoirCapacityMl));
+  const [residual, setResidual] = useState('');
+  const [stabilityDays, setStabilityDays] = useState(String(DRUG_CONFIG.defaultStabilityDays));
+  const [withBridge, setWithBridge] = useState(false);
+  const [bridgeVolume, setBridgeVolume] = useState('');
+  const [bridgeMinutes, setBridgeMinutes] = useState('');
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [message, setMessage] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+
+  const concentration = numberOrUndefined(concChoice === 'other' ? concOther : concChoice);
+  const concentrationChanges = lastConc !== undefined && concentration !== undefined && concentration !== lastConc;
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const request: CreateFillRequest = {
+      filledAt: localInputToInstant(filledAt, timeZone),
+      drug: 'baclofen',
+      concentrationMcgPerMl: concentration as number,
+      volumeMl: numberOrUndefined(volumeMl) as number,
+      aspiratedResidualMl: numberOrUndefined(residual),
+      stabilityDays: numberOrUndefined(stabilityDays),
+      bridgeBolus: withBridge
+        ? { volumeMl: numberOrUndefined(bridgeVolume) as number, durationMinutes: numberOrUndefined(bridgeMinutes) as number }
+        : undefined,
+    };
+    const checked = validate(createFillSchema, request);
+    if (!checked.ok) {
+      setErrors(checked.fields);
+      setMessage('Please correct the fields marked below.');
+      return;
+    }
+    setBusy(true);
+    try {
+      const fill = await api.createFill(pump.id, request);
+      setErrors({});
+      setMessage(undefined);
+      onSaved(fill);
+    } catch (err) {
+      const failure = toSubmitFailure(err);
+      setErrors(failure.fields);
+      setMessage(failure.message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="panel form" onSubmit={submit} noValidate data-testid="record-fill-form" aria-labelledby="fill-form-title">
+      <h2 id="fill-form-title">Record fill</h2>
+      <FormErrorSummary message={message} fields={errors} shown={SHOWN} />
+      <div className="form__grid">
+        <FormField label="Filled at" name="filledAt" error={errors.filledAt} hint={`clinic time, ${timeZone}`}>
+          <input type="datetime-local" value={filledAt} onChange={(e) => setFilledAt(e.target.value)} required />
+        </FormField>
+        <FormField label="Concentration (mcg/mL)" name="concentrationMcgPerMl" error={concChoice === 'other' ? undefined : errors.concentrationMcgPerMl}>
+          <select value={concChoice} onChange={(e) => setConcChoice(e.target.value)}>
+            {CONCENTRATIONS.map((c) => (
+              <option key={c} value={c}>{c} mcg/mL</option>
+            ))}
+            <option value="other">other…</option>
+          </select>
+        </FormField>
+        {concChoice === 'other' && (
+          <FormField label="Other concentration (mcg/mL)" name="concentrationMcgPerMl" error={errors.concentrationMcgPerMl}>
+            <input type="number" inputMode="decimal" step="any" value={concOther} onChange={(e) => setConcOther(e.target.value)} />
+          </FormField>
+        )}
+        <FormField label="Volume after fill (mL)" name="volumeMl" error={errors.volumeMl} hint={`reservoir holds ${pump.reservoirCapacityMl} mL`}>
+          <input type="number" inputMode="decimal" step="any" value={volumeMl} onChange={(e) => setVolumeMl(e.target.value)} />
+        </FormField>
+        <FormField label="Aspirated residual (mL)" name="aspiratedResidualMl" error={errors.aspiratedResidualMl} hint="optional">
+          <input type="number" inputMode="decimal" step="any" value={residual} onChange={(e) => setResidual(e.target.value)} />
+        </FormField>
+        <FormField label="Stability (days)" name="stabilityDays" error={errors.stabilityDays} hint="baclofen: at most 180 days in the pump">
+          <input type="number" inputMode="numeric" step="1" value={stabilityDays} onChange={(e) => setStabilityDays(e.target.value)} />
+        </FormField>
+      </div>
+      <fieldset className="form__group">
+        <legend>
+          <label>
+            <input type="checkbox" checked={withBridge} onChange={(e) => setWithBridge(e.target.checked)} data-testid="bridge-toggle" /> Bridge bolus
+          </label>
+        </legend>
+        {concentrationChanges && !withBridge && <p className="field__hint">The concentration changes ({lastConc} → {concentration} mcg/mL): a bridge bolus may be needed.</p>}
+        {errors.bridgeBolus && <p className="field__error">{errors.bridgeBolus}</p>}
+        {withBridge && (
+          <div className="form__grid">
+            <FormField label="Bridge volume (mL)" name="bridgeBolus.volumeMl" error={errors['bridgeBolus.volumeMl']}>
+              <input type="number" inputMode="decimal" step="any" value={bridgeVolume} onChange={(e) => setBridgeVolume(e.target.value)} />
+            </FormField>
+            <FormField label="Over (minutes)" name="bridgeBolus.durationMinutes" error={errors['bridgeBolus.durationMinutes']}>
+              <input type="number" inputMode="numeric" step="1" value={bridgeMinutes} onChange={(e) => setBridgeMinutes(e.target.value)} />
+            </FormField>
+          </div>
+        )}
+      </fieldset>
+      <div className="form__actions">
+        <button type="submit" className="button button--primary" disabled={busy} data-testid="submit-fill">
+          {busy ? 'Saving…' : 'Record fill'}
+        </button>
+        <button type="button" className="button button--quiet" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

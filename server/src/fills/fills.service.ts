@@ -1,0 +1,89 @@
+// Use cases of fills: record a refill (with the residual the previous forecast expected), list a pump's fills.
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createFillSchema, DomainError, DRUG_CONFIG, Fill } from '@pumpwatch/shared';
+import { DataSource } from 'typeorm';
+import type { z } from 'zod';
+import { EventLogService } from '../events/event-log.service';
+import { forecastFromHistory, ForecastService, PumpHistory } from '../forecast/forecast.service';
+import { clinicDateOf } from '../infra/clinic-dates';
+import { Clock } from '../infra/clock';
+import { FillEntity } from './fill.entity';
+import { toFill } from './fill.mapper';
+
+export type ValidFillRequest = z.output<typeof createFillSchema>;
+
+/** Clocks of a tablet and the server drift a little; more than this ahead is a typing error. */
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
+
+type FieldError = { field: string; message: string };
+
+/** Nominal volume the forecast of the fills before `filledAt` expected at that instant; null without such a forecast. */
+export function expectedResidualAt(history: PumpHistory, filledAt: Date): number | null {
+  const earlierFills = history.fills.filter((f) => f.filledAt.getTime() < filledAt.getTime());
+  if (earlierFills.length === 0) return null;
+  const forecast = forecastFromHistory({ ...history, fills: earlierFills }, filledAt, false);
+  return forecast.status === 'ok' ? forecast.volumeMl : null;
+}
+
+@Injectable()
+export class FillsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly events: EventLogService,
+    private readonly forecasts: ForecastService,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  async record(pumpId: string, request: ValidFillRequest): Promise<Fill> {
+    return this.dataSource.transaction(async (manager) => {
+      // Locking the pump orders concurrent fills, so each expected residual reads a settled history.
+      await manager.query('SELECT 1 FROM pumps WHERE id = $1 FOR UPDATE', [pumpId]);
+      const history = await this.forecasts.loadHistory(pumpId, manager);
+      const { pump, clinic } = history;
+      if (pump.explantedAt) throw DomainError.rule('pumpId', 'is explanted: no fill can be recorded on it');
+
+      const filledAt = new Date(request.filledAt);
+      const now = this.clock.now();
+      const fields: FieldError[] = [];
+      if (request.volumeMl > pump.reservoirCapacityMl) {
+        fields.push({ field: 'volumeMl', message: `must not exceed the reservoir capacity (${pump.reservoirCapacityMl} mL)` });
+      }
+      if (request.aspiratedResidualMl !== undefined && request.aspiratedResidualMl > pump.reservoirCapacityMl) {
+        fields.push({ field: 'aspiratedResidualMl', message: `must not exceed the reservoir capacity (${pump.reservoirCapacityMl} mL)` });
+      }
+      // The implant date is a calendar date in the clinic's zone, so compare calendar dates there.
+      if (clinicDateOf(filledAt, clinic.timeZone) < pump.implantDate) {
+        fields.push({ field: 'filledAt', message: `is before the pump's implant date (${pump.implantDate})` });
+      } else if (filledAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) {
+        fields.push({ field: 'filledAt', message: 'is in the future' });
+      }
+      if (request.bridgeBolus && request.bridgeBolus.volumeMl > request.volumeMl) {
+        fields.push({ field: 'bridgeBolus.volumeMl', message: 'must not exceed the volume in the reservoir after the fill' });
+      }
+      if (fields.length > 0) throw new DomainError('rule_violated', fields.map((f) => `${f.field} ${f.message}`).join('; '), fields);
+      if (history.fills.some((f) => f.filledAt.getTime() === filledAt.getTime())) {
+        throw DomainError.conflict('filledAt', 'a fill is already recorded at this instant');
+      }
+
+      const fill = await manager.save(manager.create(FillEntity, {
+        pumpId: pump.id,
+        filledAt,
+        drug: request.drug,
+        concentrationMcgPerMl: request.concentrationMcgPerMl,
+        volumeMl: request.volumeMl,
+        aspiratedResidualMl: request.aspiratedResidualMl ?? null,
+        stabilityDays: request.stabilityDays ?? DRUG_CONFIG.defaultStabilityDays,
+        bridgeBolus: request.bridgeBolus ?? null,
+        expectedResidualMl: expectedResidualAt(history, filledAt),
+      }));
+      await this.events.record(manager, { type: 'fill.recorded', clinicId: clinic.id, pumpId: pump.id, payload: { fillId: fill.id } });
+      return toFill(fill);
+    });
+  }
+
+  async list(pumpId: string): Promise<Fill[]> {
+    const history = await this.forecasts.loadHistory(pumpId);
+    return history.fills.map(toFill);
+  }
+}

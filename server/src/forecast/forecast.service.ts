@@ -1,0 +1,58 @@
+// Loads what a pump's forecast needs and runs the shared closed-form forecast on it.
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DomainError, forecastPump, PumpForecast } from '@pumpwatch/shared';
+import { DataSource, EntityManager } from 'typeorm';
+import { ClinicEntity } from '../clinics/clinic.entity';
+import { FillEntity } from '../fills/fill.entity';
+import { toForecastFill } from '../fills/fill.mapper';
+import { Clock } from '../infra/clock';
+import { ProgramEntity } from '../programs/program.entity';
+import { toForecastProgram } from '../programs/program.mapper';
+import { PumpEntity } from '../pumps/pump.entity';
+import { toForecastPump } from '../pumps/pump.mapper';
+
+export interface PumpHistory {
+  pump: PumpEntity;
+  clinic: ClinicEntity;
+  fills: FillEntity[];
+  programs: ProgramEntity[];
+}
+
+/** The forecast of one pump from its loaded history (pure: no database access). */
+export function forecastFromHistory(history: PumpHistory, at: Date, withCurve: boolean): PumpForecast {
+  return forecastPump({
+    pump: toForecastPump(history.pump),
+    fills: history.fills.map(toForecastFill),
+    programs: history.programs.map(toForecastProgram),
+    timeZone: history.clinic.timeZone,
+    at: at.toISOString(),
+    withCurve,
+  });
+}
+
+@Injectable()
+export class ForecastService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  /** Pump, clinic, fills and programs in chronological order; 404 naming `field` when the pump is unknown. */
+  async loadHistory(pumpId: string, manager: EntityManager = this.dataSource.manager, field = 'id'): Promise<PumpHistory> {
+    const pump = await manager.findOneBy(PumpEntity, { id: pumpId });
+    if (!pump) throw DomainError.notFound(field, 'is not a known pump');
+    // One after the other: inside a transaction the manager holds a single connection.
+    const clinic = await manager.findOneByOrFail(ClinicEntity, { id: pump.clinicId });
+    const fills = await manager.find(FillEntity, { where: { pumpId }, order: { filledAt: 'ASC' } });
+    const programs = await manager.find(ProgramEntity, { where: { pumpId }, order: { effectiveFrom: 'ASC' } });
+    return { pump, clinic, fills, programs };
+  }
+
+  /** GET /api/pumps/:id/forecast: an explanted pump has no forecast (422 naming pumpId). */
+  async forecast(pumpId: string, at?: string): Promise<PumpForecast> {
+    const history = await this.loadHistory(pumpId);
+    if (history.pump.explantedAt) throw DomainError.rule('pumpId', 'is explanted: an explanted pump has no forecast');
+    return forecastFromHistory(history, at ? new Date(at) : this.clock.now(), true);
+  }
+}

@@ -1,0 +1,78 @@
+// The one place errors become HTTP answers: domain codes, zod issues and PostgreSQL constraints to ApiErrorBody.
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { ApiErrorBody, DomainErrorCode } from '@pumpwatch/shared';
+import { DomainError } from '@pumpwatch/shared';
+import type { Response } from 'express';
+import { QueryFailedError } from 'typeorm';
+import { ZodError } from 'zod';
+import { fieldsOfZodIssues } from './zod-validation.pipe';
+
+const STATUS_OF_CODE: Record<DomainErrorCode, number> = {
+  validation_failed: HttpStatus.BAD_REQUEST,
+  rule_violated: HttpStatus.UNPROCESSABLE_ENTITY,
+  not_found: HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+};
+
+/** Unique constraints and the request field each one protects (a race past the service's own check lands here). */
+const FIELD_OF_UNIQUE_CONSTRAINT: Record<string, { field: string; message: string }> = {
+  patients_clinic_id_mrn_key: { field: 'mrn', message: 'is already used by another patient of this clinic' },
+  pumps_serial_number_key: { field: 'serialNumber', message: 'is already registered' },
+  pumps_one_active_per_patient: { field: 'replacesPumpId', message: 'the patient already has an active pump; name it to replace it' },
+  fills_pump_id_filled_at_key: { field: 'filledAt', message: 'a fill is already recorded at this instant' },
+  programs_pump_id_effective_from_key: { field: 'effectiveFrom', message: 'a program already takes effect at this instant' },
+};
+
+function body(statusCode: number, error: string, message: string, fields: { field: string; message: string }[]): ApiErrorBody {
+  return { statusCode, error, message, fields };
+}
+
+function isDomainError(value: unknown): value is DomainError {
+  return value instanceof DomainError || (value instanceof Error && value.name === 'DomainError' && 'code' in value);
+}
+
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ApiExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    // Terminus answers 503 with its own health report: keep it, monitors read that shape.
+    if (exception instanceof HttpException && exception.getStatus() === HttpStatus.SERVICE_UNAVAILABLE && typeof exception.getResponse() === 'object') {
+      response.status(HttpStatus.SERVICE_UNAVAILABLE).json(exception.getResponse());
+      return;
+    }
+    const answer = this.toBody(exception);
+    if (answer.statusCode >= 500) this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    response.status(answer.statusCode).json(answer);
+  }
+
+  private toBody(exception: unknown): ApiErrorBody {
+    if (isDomainError(exception)) {
+      const statusCode = STATUS_OF_CODE[exception.code] ?? HttpStatus.BAD_REQUEST;
+      return body(statusCode, exception.code, exception.message, exception.fields);
+    }
+    if (exception instanceof ZodError) {
+      const fields = fieldsOfZodIssues(exception.issues);
+      return body(HttpStatus.BAD_REQUEST, 'validation_failed', fields.map((f) => `${f.field} ${f.message}`).join('; '), fields);
+    }
+    if (exception instanceof QueryFailedError) {
+      const driverError = (exception as QueryFailedError & { driverError?: { code?: string; constraint?: string } }).driverError;
+      if (driverError?.code === '23505') {
+        const known = driverError.constraint ? FIELD_OF_UNIQUE_CONSTRAINT[driverError.constraint] : undefined;
+        const fields = known ? [known] : [];
+        return body(HttpStatus.CONFLICT, 'conflict', known ? `${known.field} ${known.message}` : 'conflicts with an existing record', fields);
+      }
+    }
+    if (exception instanceof HttpException) {
+      const statusCode = exception.getStatus();
+      const raw = exception.getResponse();
+      const message = typeof raw === 'string' ? raw : String((raw as { message?: unknown }).message ?? exception.message);
+      // Malformed JSON bodies surface here from the body parser.
+      const fields = statusCode === HttpStatus.BAD_REQUEST ? [{ field: 'body', message }] : [];
+      const error = statusCode === HttpStatus.NOT_FOUND ? 'not_found' : statusCode === HttpStatus.BAD_REQUEST ? 'validation_failed' : exception.name;
+      return body(statusCode, error, message, fields);
+    }
+    return body(HttpStatus.INTERNAL_SERVER_ERROR, 'internal_error', 'Internal server error', []);
+  }
+}

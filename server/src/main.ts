@@ -1,0 +1,46 @@
+// Starts PumpWatch: embedded PostgreSQL (or DATABASE_URL), migrations, demo seed, API + dashboard on one port.
+import path from 'node:path';
+import { createPumpWatchApp } from './app.factory';
+import { loadConfig } from './infra/config';
+import { RunningPostgres, startEmbeddedPostgres } from './infra/embedded-postgres';
+
+let embedded: RunningPostgres | null = null;
+let app: Awaited<ReturnType<typeof createPumpWatchApp>> | null = null;
+let stopping = false;
+
+/** Close the app first (requests, LISTEN connection, pool), then the database it uses. */
+async function stop(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log(`PumpWatch: ${signal} received, stopping`);
+  await app?.close().catch((error: Error) => console.error(error));
+  await embedded?.stop().catch((error: Error) => console.error(error));
+  process.exit(0);
+}
+
+async function main(): Promise<void> {
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  const config = loadConfig();
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    const databaseDir = path.join(config.dataDir, 'postgres');
+    console.log(`PumpWatch: embedded PostgreSQL data in ${databaseDir}`);
+    embedded = await startEmbeddedPostgres({ databaseDir, databaseName: 'pumpwatch', ownSignals: true });
+    databaseUrl = embedded.url;
+  } else {
+    console.log('PumpWatch: using the PostgreSQL at DATABASE_URL');
+  }
+
+  app = await createPumpWatchApp({ databaseUrl, demo: config.demo, logLevel: config.logLevel });
+  await app.listen(config.port);
+  const url = await app.getUrl();
+  console.log(`PumpWatch listening on ${url.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost')} (dashboard /, API /api, OpenAPI /api/docs)`);
+}
+
+main().catch(async (error: Error) => {
+  console.error(`PumpWatch failed to start: ${error.stack ?? error.message}`);
+  // Never leave an orphaned PostgreSQL behind a failed start.
+  await embedded?.stop().catch(() => undefined);
+  process.exit(1);
+});

@@ -1,0 +1,30 @@
+// A patient of one clinic, identified there by the clinic's MRN.
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { Sex } from '@pumpwatch/shared';
+
+@Entity('patients')
+export class PatientEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'clinic_id', type: 'uuid' })
+  clinicId: string;
+
+  @Column({ type: 'text' })
+  mrn: string;
+
+  @Column({ name: 'display_name', type: 'text' })
+  displayName: string;
+
+  @Column({ name: 'birth_date', type: 'date' })
+  birthDate: string;
+
+  @Column({ type: 'text' })
+  sex: Sex;
+
+  @Column({ name: 'weight_kg', type: 'double precision', nullable: true })
+  weightKg: number | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}

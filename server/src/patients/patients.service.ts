@@ -1,0 +1,54 @@
+// Use cases of patients: register one in a clinic (MRN unique there), list, read.
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { CreatePatientRequest, DomainError, Patient } from '@pumpwatch/shared';
+import { DataSource } from 'typeorm';
+import { ClinicEntity } from '../clinics/clinic.entity';
+import { EventLogService } from '../events/event-log.service';
+import { clinicDateOf } from '../infra/clinic-dates';
+import { Clock } from '../infra/clock';
+import { isUuid } from '../infra/entity-id.pipe';
+import { PatientEntity } from './patient.entity';
+import { toPatient } from './patient.mapper';
+
+@Injectable()
+export class PatientsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly events: EventLogService,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  async create(request: CreatePatientRequest): Promise<Patient> {
+    return this.dataSource.transaction(async (manager) => {
+      const clinic = await manager.findOneBy(ClinicEntity, { id: request.clinicId });
+      if (!clinic) throw DomainError.notFound('clinicId', 'is not a known clinic');
+      if (request.birthDate > clinicDateOf(this.clock.now(), clinic.timeZone)) throw DomainError.rule('birthDate', 'is in the future');
+      const taken = await manager.existsBy(PatientEntity, { clinicId: clinic.id, mrn: request.mrn });
+      if (taken) throw DomainError.conflict('mrn', 'is already used by another patient of this clinic');
+      const patient = await manager.save(manager.create(PatientEntity, {
+        clinicId: clinic.id, mrn: request.mrn, displayName: request.displayName, birthDate: request.birthDate,
+        sex: request.sex, weightKg: request.weightKg ?? null,
+      }));
+      await this.events.record(manager, { type: 'patient.created', clinicId: clinic.id, pumpId: null, payload: { patientId: patient.id } });
+      return toPatient(patient);
+    });
+  }
+
+  async list(clinicId?: string): Promise<Patient[]> {
+    if (clinicId !== undefined && (!isUuid(clinicId) || !(await this.dataSource.manager.existsBy(ClinicEntity, { id: clinicId })))) {
+      throw DomainError.notFound('clinicId', 'is not a known clinic');
+    }
+    const patients = await this.dataSource.getRepository(PatientEntity).find({
+      where: clinicId ? { clinicId } : {},
+      order: { displayName: 'ASC', createdAt: 'ASC' },
+    });
+    return patients.map(toPatient);
+  }
+
+  async get(id: string): Promise<Patient> {
+    const patient = await this.dataSource.getRepository(PatientEntity).findOneBy({ id });
+    if (!patient) throw DomainError.notFound('id', 'is not a known patient');
+    return toPatient(patient);
+  }
+}

@@ -1,0 +1,30 @@
+// An infusion program from its effectiveFrom on; a new program is a new row, history is never overwritten.
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { PatientBolus, PeriodicBolus, ProgramStep } from '@pumpwatch/shared';
+
+@Entity('programs')
+export class ProgramEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'pump_id', type: 'uuid' })
+  pumpId: string;
+
+  @Column({ name: 'effective_from', type: 'timestamptz' })
+  effectiveFrom: Date;
+
+  @Column({ type: 'jsonb' })
+  steps: ProgramStep[];
+
+  @Column({ name: 'periodic_boluses', type: 'jsonb' })
+  periodicBoluses: PeriodicBolus[];
+
+  @Column({ name: 'patient_bolus', type: 'jsonb', nullable: true })
+  patientBolus: PatientBolus | null;
+
+  @Column({ name: 'dose_mcg_per_day', type: 'double precision' })
+  doseMcgPerDay: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}

@@ -1,0 +1,8 @@
+// Programs feature.
+import { Module } from '@nestjs/common';
+import { ForecastModule } from '../forecast/forecast.module';
+import { ProgramsController } from './programs.controller';
+import { ProgramsService } from './programs.service';
+
+@Module({ imports: [ForecastModule], controllers: [ProgramsController], providers: [ProgramsService], exports: [ProgramsService] })
+export class ProgramsModule {}

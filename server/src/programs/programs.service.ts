@@ -1,0 +1,56 @@
+// Use cases of programs: set a new program from an instant (history kept), list a pump's programs.
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createProgramSchema, DomainError, Program, programDoseMcgPerDay, PUMP_MODELS } from '@pumpwatch/shared';
+import { DataSource } from 'typeorm';
+import type { z } from 'zod';
+import { EventLogService } from '../events/event-log.service';
+import { ForecastService } from '../forecast/forecast.service';
+import { clinicDateOf } from '../infra/clinic-dates';
+import { ProgramEntity } from './program.entity';
+import { toProgram } from './program.mapper';
+
+export type ValidProgramRequest = z.output<typeof createProgramSchema>;
+
+@Injectable()
+export class ProgramsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly events: EventLogService,
+    private readonly forecasts: ForecastService,
+  ) {}
+
+  async set(pumpId: string, request: ValidProgramRequest): Promise<Program> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT 1 FROM pumps WHERE id = $1 FOR UPDATE', [pumpId]);
+      const history = await this.forecasts.loadHistory(pumpId, manager);
+      const { pump, clinic } = history;
+      if (pump.explantedAt) throw DomainError.rule('pumpId', 'is explanted: no program can be set on it');
+      // A constant-flow pump has no programmer: its dose changes only with the concentration at refill.
+      if (!PUMP_MODELS[pump.modelId].programmable) throw DomainError.rule('modelId', `${PUMP_MODELS[pump.modelId].name} cannot be programmed; its dose is flow x concentration`);
+      const effectiveFrom = new Date(request.effectiveFrom);
+      if (clinicDateOf(effectiveFrom, clinic.timeZone) < pump.implantDate) {
+        throw DomainError.rule('effectiveFrom', `is before the pump's implant date (${pump.implantDate})`);
+      }
+      if (history.programs.some((p) => p.effectiveFrom.getTime() === effectiveFrom.getTime())) {
+        throw DomainError.conflict('effectiveFrom', 'a program already takes effect at this instant');
+      }
+      const patientBolus = request.patientBolus ?? null;
+      const program = await manager.save(manager.create(ProgramEntity, {
+        pumpId: pump.id,
+        effectiveFrom,
+        steps: request.steps,
+        periodicBoluses: request.periodicBoluses,
+        patientBolus,
+        doseMcgPerDay: programDoseMcgPerDay({ steps: request.steps, periodicBoluses: request.periodicBoluses }),
+      }));
+      await this.events.record(manager, { type: 'program.set', clinicId: clinic.id, pumpId: pump.id, payload: { programId: program.id } });
+      return toProgram(program);
+    });
+  }
+
+  async list(pumpId: string): Promise<Program[]> {
+    const history = await this.forecasts.loadHistory(pumpId);
+    return history.programs.map(toProgram);
+  }
+}

@@ -1,0 +1,39 @@
+// HTTP adapter for pumps: register, fleet list, pump page.
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { createPumpSchema } from '@pumpwatch/shared';
+import type { CreatePumpRequest, FleetPump, Pump, PumpDetail } from '@pumpwatch/shared';
+import { z } from 'zod';
+import { EntityIdPipe } from '../infra/entity-id.pipe';
+import { openApiSchemaOf } from '../infra/openapi';
+import { ZodValidationPipe } from '../infra/zod-validation.pipe';
+import { PumpsService } from './pumps.service';
+
+const fleetQuerySchema = z.object({
+  clinicId: z.string().optional(),
+  q: z.string().max(200).optional(),
+});
+
+@ApiTags('pumps')
+@Controller('pumps')
+export class PumpsController {
+  constructor(private readonly pumps: PumpsService) {}
+
+  @Post()
+  @ApiBody({ schema: openApiSchemaOf(createPumpSchema) })
+  create(@Body(new ZodValidationPipe(createPumpSchema)) request: CreatePumpRequest): Promise<Pump> {
+    return this.pumps.create(request);
+  }
+
+  @Get()
+  @ApiQuery({ name: 'clinicId', required: false })
+  @ApiQuery({ name: 'q', required: false, description: 'text filter on patient name, MRN or serial number' })
+  fleet(@Query(new ZodValidationPipe(fleetQuerySchema)) query: z.infer<typeof fleetQuerySchema>): Promise<FleetPump[]> {
+    return this.pumps.fleet(query);
+  }
+
+  @Get(':id')
+  detail(@Param('id', new EntityIdPipe('pump')) id: string): Promise<PumpDetail> {
+    return this.pumps.detail(id);
+  }
+}

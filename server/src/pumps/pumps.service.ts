@@ -1,0 +1,193 @@
+// Use cases of pumps: register (or replace) a patient's pump, the fleet by urgency, one pump's full page.
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  assessUrgency, compareByUrgency, CreatePumpRequest, DomainError, FleetPump, Pump, PUMP_MODELS, PumpDetail,
+} from '@pumpwatch/shared';
+import { Brackets, DataSource, In, IsNull } from 'typeorm';
+import { ClinicEntity } from '../clinics/clinic.entity';
+import { toClinic } from '../clinics/clinic.mapper';
+import { EventLogService } from '../events/event-log.service';
+import { FillEntity } from '../fills/fill.entity';
+import { toFill } from '../fills/fill.mapper';
+import { forecastNow } from '../forecast/forecast-now';
+import { ForecastService } from '../forecast/forecast.service';
+import { clinicDateOf } from '../infra/clinic-dates';
+import { Clock } from '../infra/clock';
+import { isUuid } from '../infra/entity-id.pipe';
+import { PatientEntity } from '../patients/patient.entity';
+import { toPatient } from '../patients/patient.mapper';
+import { ProgramEntity } from '../programs/program.entity';
+import { toProgram } from '../programs/program.mapper';
+import { PumpEntity } from './pump.entity';
+import { toPump } from './pump.mapper';
+
+export interface FleetFilter { clinicId?: string; q?: string }
+
+type FieldError = { field: string; message: string };
+
+function refuse(fields: FieldError[]): never {
+  throw new DomainError('rule_violated', fields.map((f) => `${f.field} ${f.message}`).join('; '), fields);
+}
+
+@Injectable()
+export class PumpsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly events: EventLogService,
+    private readonly forecasts: ForecastService,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  async create(request: CreatePumpRequest): Promise<Pump> {
+    return this.dataSource.transaction(async (manager) => {
+      // Locking the patient serialises two registrations for the same patient (one active pump at most).
+      const patient = await manager.findOne(PatientEntity, { where: { id: request.patientId }, lock: { mode: 'pessimistic_write' } });
+      if (!patient) throw DomainError.notFound('patientId', 'is not a known patient');
+      const clinic = await manager.findOneByOrFail(ClinicEntity, { id: patient.clinicId });
+      const model = PUMP_MODELS[request.modelId];
+      const now = this.clock.now();
+
+      const fields: FieldError[] = [];
+      let capacityMl: number;
+      let flowRateMlPerDay: number | null = null;
+      if (model.reservoirCapacityMl === null) {
+        // Constant-flow pumps: capacity and flow come from the device label, nothing to default them from.
+        if (request.reservoirCapacityMl === undefined) fields.push({ field: 'reservoirCapacityMl', message: 'is required for a constant-flow pump (from the device label)' });
+        if (request.flowRateMlPerDay === undefined) fields.push({ field: 'flowRateMlPerDay', message: 'is required for a constant-flow pump (from the device label)' });
+        capacityMl = request.reservoirCapacityMl ?? 0;
+        flowRateMlPerDay = request.flowRateMlPerDay ?? null;
+      } else {
+        capacityMl = model.reservoirCapacityMl;
+        if (request.reservoirCapacityMl !== undefined && request.reservoirCapacityMl !== capacityMl) {
+          fields.push({ field: 'reservoirCapacityMl', message: `must be ${capacityMl} mL for ${model.name} (or omitted)` });
+        }
+        if (request.flowRateMlPerDay !== undefined) fields.push({ field: 'flowRateMlPerDay', message: 'applies only to constant-flow pumps' });
+      }
+      const lowReservoirAlarmMl = request.lowReservoirAlarmMl ?? model.defaultLowReservoirAlarmMl;
+      if (capacityMl > 0 && lowReservoirAlarmMl >= capacityMl) {
+        fields.push({ field: 'lowReservoirAlarmMl', message: `must be below the reservoir capacity (${capacityMl} mL)` });
+      }
+      if (request.implantDate > clinicDateOf(now, clinic.timeZone)) fields.push({ field: 'implantDate', message: 'is in the future' });
+      else if (request.implantDate < patient.birthDate) fields.push({ field: 'implantDate', message: "is before the patient's birth date" });
+      if (request.explantReason !== undefined && request.replacesPumpId === undefined) {
+        fields.push({ field: 'explantReason', message: 'applies only with replacesPumpId (the reason the replaced pump is explanted)' });
+      }
+      if (fields.length > 0) refuse(fields);
+
+      if (await manager.existsBy(PumpEntity, { serialNumber: request.serialNumber })) {
+        throw DomainError.conflict('serialNumber', 'is already registered');
+      }
+
+      const active = await manager.findOneBy(PumpEntity, { patientId: patient.id, explantedAt: IsNull() });
+      let replaced: PumpEntity | null = null;
+      if (request.replacesPumpId !== undefined) {
+        replaced = await manager.findOneBy(PumpEntity, { id: request.replacesPumpId });
+        if (!replaced) throw DomainError.notFound('replacesPumpId', 'is not a known pump');
+        if (!active || replaced.id !== active.id) throw DomainError.rule('replacesPumpId', "must be the patient's active pump");
+      } else if (active) {
+        throw DomainError.rule('replacesPumpId', `is required: the patient already has an active pump (serial ${active.serialNumber}); name it to replace it`);
+      }
+
+      if (replaced) {
+        // Explant first: the partial unique index allows one active pump per patient at any moment.
+        replaced.explantedAt = now;
+        replaced.explantReason = request.explantReason ?? 'replacement';
+        await manager.save(replaced);
+        await this.events.record(manager, { type: 'pump.explanted', clinicId: clinic.id, pumpId: replaced.id, payload: { explantReason: replaced.explantReason } });
+      }
+      const pump = await manager.save(manager.create(PumpEntity, {
+        patientId: patient.id, clinicId: clinic.id, modelId: model.id, serialNumber: request.serialNumber,
+        implantDate: request.implantDate, reservoirCapacityMl: capacityMl, lowReservoirAlarmMl, flowRateMlPerDay,
+        explantedAt: null, explantReason: null, replacesPumpId: replaced?.id ?? null,
+      }));
+      await this.events.record(manager, { type: 'pump.created', clinicId: clinic.id, pumpId: pump.id, payload: { patientId: patient.id } });
+      return toPump(pump);
+    });
+  }
+
+  /** Active pumps, most urgent first; explanted pumps raise nothing and are not listed. */
+  async fleet(filter: FleetFilter): Promise<FleetPump[]> {
+    const now = this.clock.now();
+    if (filter.clinicId !== undefined) {
+      if (!isUuid(filter.clinicId) || !(await this.dataSource.manager.existsBy(ClinicEntity, { id: filter.clinicId }))) {
+        throw DomainError.notFound('clinicId', 'is not a known clinic');
+      }
+    }
+    const query = this.dataSource.getRepository(PumpEntity).createQueryBuilder('pump')
+      .innerJoin(PatientEntity, 'patient', 'patient.id = pump.patient_id')
+      .where('pump.explanted_at IS NULL');
+    if (filter.clinicId) query.andWhere('pump.clinic_id = :clinicId', { clinicId: filter.clinicId });
+    const text = filter.q?.trim();
+    if (text) {
+      const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      query.andWhere(new Brackets((where) => {
+        where.where('patient.display_name ILIKE :pattern', { pattern })
+          .orWhere('patient.mrn ILIKE :pattern', { pattern })
+          .orWhere('pump.serial_number ILIKE :pattern', { pattern });
+      }));
+    }
+    const pumps = await query.getMany();
+    if (pumps.length === 0) return [];
+    const pumpIds = pumps.map((p) => p.id);
+    const manager = this.dataSource.manager;
+    const [patients, clinics, fills, programs] = await Promise.all([
+      manager.findBy(PatientEntity, { id: In([...new Set(pumps.map((p) => p.patientId))]) }),
+      manager.findBy(ClinicEntity, { id: In([...new Set(pumps.map((p) => p.clinicId))]) }),
+      manager.find(FillEntity, { where: { pumpId: In(pumpIds) }, order: { filledAt: 'ASC' } }),
+      manager.find(ProgramEntity, { where: { pumpId: In(pumpIds) }, order: { effectiveFrom: 'ASC' } }),
+    ]);
+    const patientById = new Map(patients.map((p) => [p.id, p]));
+    const clinicById = new Map(clinics.map((c) => [c.id, c]));
+    const fillsByPump = groupBy(fills, (f) => f.pumpId);
+    const programsByPump = groupBy(programs, (p) => p.pumpId);
+
+    const fleet = pumps.map((pump): FleetPump => {
+      const patient = patientById.get(pump.patientId) as PatientEntity;
+      const clinic = clinicById.get(pump.clinicId) as ClinicEntity;
+      const pumpFills = fillsByPump.get(pump.id) ?? [];
+      const forecast = forecastNow({ pump, clinic, fills: pumpFills, programs: programsByPump.get(pump.id) ?? [] }, now, false);
+      const { urgency, daysLeft } = assessUrgency(forecast.status, forecast.refillDeadline ? Date.parse(forecast.refillDeadline) : null, now.getTime());
+      const lastFill = [...pumpFills].reverse().find((f) => f.filledAt.getTime() <= now.getTime());
+      return {
+        pump: toPump(pump),
+        patient: { id: patient.id, mrn: patient.mrn, displayName: patient.displayName },
+        clinic: { id: clinic.id, name: clinic.name, timeZone: clinic.timeZone },
+        status: forecast.status,
+        urgency,
+        volumeMl: forecast.volumeMl,
+        refillDeadline: forecast.refillDeadline,
+        deadlineReason: forecast.deadlineReason,
+        daysLeft,
+        concentrationMcgPerMl: forecast.concentrationMcgPerMl,
+        doseMcgPerDay: forecast.doseMcgPerDay,
+        lastFilledAt: lastFill ? lastFill.filledAt.toISOString() : null,
+      };
+    });
+    return fleet.sort((a, b) => compareByUrgency(a, b) || a.patient.displayName.localeCompare(b.patient.displayName) || a.pump.id.localeCompare(b.pump.id));
+  }
+
+  async detail(id: string): Promise<PumpDetail> {
+    const history = await this.forecasts.loadHistory(id);
+    const patient = await this.dataSource.manager.findOneByOrFail(PatientEntity, { id: history.pump.patientId });
+    return {
+      pump: toPump(history.pump),
+      patient: toPatient(patient),
+      clinic: toClinic(history.clinic),
+      fills: history.fills.map(toFill),
+      programs: history.programs.map(toProgram),
+      forecast: history.pump.explantedAt ? null : forecastNow(history, this.clock.now(), true),
+    };
+  }
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}

@@ -1,0 +1,26 @@
+// GET /api/health against a real PostgreSQL.
+import { api } from '../support/http';
+import { startTestServer, TestServer } from '../support/test-server';
+
+describe('health', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('reports the database up', async () => {
+    const res = await api(server.baseUrl).get('/api/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' } } });
+  });
+
+  it('serves the OpenAPI document with request bodies', async () => {
+    const res = await api(server.baseUrl).get('/api/docs-json');
+    expect(res.status).toBe(200);
+    const post = res.body.paths['/api/pumps'].post;
+    expect(post.requestBody.content['application/json'].schema.properties.serialNumber).toBeDefined();
+  });
+});

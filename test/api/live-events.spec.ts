@@ -1,0 +1,117 @@
+// Live path on real PostgreSQL and a real socket.io client: every write pushes pump.changed with an increasing eventId.
+import { Client } from 'pg';
+import { io, Socket } from 'socket.io-client';
+import type { PumpChangedEvent } from '@pumpwatch/shared';
+import { ManualClock } from '../../server/src/infra/clock';
+import { fixtures } from '../support/fixtures';
+import { startTestServer, TestServer } from '../support/test-server';
+
+describe('live events', () => {
+  let server: TestServer;
+  let f: ReturnType<typeof fixtures>;
+  const sockets: Socket[] = [];
+  beforeAll(async () => {
+    server = await startTestServer({ clock: new ManualClock('2026-06-01T12:00:00Z') });
+    f = fixtures(server.baseUrl);
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    await server?.close();
+  });
+
+  const connect = async (): Promise<{ socket: Socket; received: PumpChangedEvent[] }> => {
+    const socket = io(server.baseUrl, { transports: ['websocket'], forceNew: true });
+    sockets.push(socket);
+    const received: PumpChangedEvent[] = [];
+    socket.on('pump.changed', (event: PumpChangedEvent) => received.push(event));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+    });
+    return { socket, received };
+  };
+
+  const waitFor = async (predicate: () => boolean, timeoutMs = 2000): Promise<void> => {
+    const started = Date.now();
+    while (!predicate()) {
+      if (Date.now() - started > timeoutMs) throw new Error('timed out waiting for a socket event');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
+
+  it('pushes pump.changed to every connected dashboard after a fill, with increasing event ids', async () => {
+    const clinic = await f.clinic();
+    const patient = await f.patient(clinic.id);
+    const pump = await f.pump(patient.id);
+    const [a, b] = [await connect(), await connect()];
+
+    await f.fill(pump.id, { filledAt: '2026-05-01T09:00:00Z' });
+    await waitFor(() => a.received.length >= 1 && b.received.length >= 1);
+    expect(a.received[0]).toEqual({ eventId: expect.any(Number), clinicId: clinic.id, pumpId: pump.id });
+    expect(b.received[0]).toEqual(a.received[0]);
+
+    await f.program(pump.id, { effectiveFrom: '2026-05-01T08:00:00Z' });
+    await f.fill(pump.id, { filledAt: '2026-05-20T09:00:00Z' });
+    await waitFor(() => a.received.length >= 3);
+    const ids = a.received.map((e) => e.eventId);
+    expect(ids[1]).toBeGreaterThan(ids[0]);
+    expect(ids[2]).toBeGreaterThan(ids[1]);
+  });
+
+  it('pushes one event per pump for a replacement (old explanted, new registered)', async () => {
+    const clinic = await f.clinic();
+    const patient = await f.patient(clinic.id);
+    const old = await f.pump(patient.id);
+    const { received } = await connect();
+    const replacement = await f.pump(patient.id, { replacesPumpId: old.id });
+    await waitFor(() => received.length >= 2);
+    expect(received.map((e) => e.pumpId)).toEqual([old.id, replacement.id]);
+    expect(received[1].eventId).toBe(received[0].eventId + 1);
+  });
+
+  it('writes each event to the outbox with the counter value, in order', async () => {
+    const client = new Client({ connectionString: server.databaseUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query('SELECT id::int AS id, type FROM events ORDER BY id');
+      const counter = await client.query('SELECT last_event_id::int AS last FROM event_counter');
+      expect(rows.map((r) => r.id)).toEqual(rows.map((_r, i) => i + 1));
+      expect(counter.rows[0].last).toBe(rows.length);
+      expect(rows.map((r) => r.type)).toContain('fill.recorded');
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('keeps delivering after its LISTEN connection is dropped', async () => {
+    const pump = await f.pump((await f.patient((await f.clinic()).id)).id);
+    const { received } = await connect();
+    const admin = new Client({ connectionString: server.databaseUrl });
+    await admin.connect();
+    try {
+      const killed = await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query ILIKE 'LISTEN%' AND datname = current_database()`);
+      expect(killed.rowCount).toBe(1);
+    } finally {
+      await admin.end();
+    }
+    // The listener reconnects within about half a second; keep writing until a change comes through.
+    for (let day = 1; day <= 20 && received.length === 0; day++) {
+      await f.fill(pump.id, { filledAt: `2026-04-${String(day).padStart(2, '0')}T09:00:00Z` });
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+    expect(received.length).toBeGreaterThan(0);
+    expect(received[0].pumpId).toBe(pump.id);
+  });
+
+  it('sends nothing for a refused write', async () => {
+    const clinic = await f.clinic();
+    const pump = await f.pump((await f.patient(clinic.id)).id);
+    const { received } = await connect();
+    const res = await f.http.post(`/api/pumps/${pump.id}/fills`, { filledAt: '2026-05-01T09:00:00Z', concentrationMcgPerMl: 500, volumeMl: 25 });
+    expect(res.status).toBe(422);
+    await f.fill(pump.id, { filledAt: '2026-05-02T09:00:00Z' });
+    await waitFor(() => received.length >= 1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(received).toHaveLength(1);
+  });
+});

@@ -1,0 +1,46 @@
+// Builders for API tests: a clinic, a patient and a pump in a few lines, with valid defaults to override.
+import { Client } from 'pg';
+import { api } from './http';
+
+let counter = 0;
+const unique = (prefix: string): string => `${prefix}-${process.pid}-${++counter}`;
+
+export function fixtures(baseUrl: string) {
+  const http = api(baseUrl);
+  const created = async (path: string, body: unknown) => {
+    const res = await http.post(path, body);
+    if (res.status !== 201) throw new Error(`POST ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+  return {
+    http,
+    clinic: (overrides: Record<string, unknown> = {}) => created('/api/clinics', { name: unique('Clinic'), timeZone: 'Europe/Paris', ...overrides }),
+    patient: (clinicId: string, overrides: Record<string, unknown> = {}) =>
+      created('/api/patients', { clinicId, mrn: unique('MRN'), displayName: unique('Patient'), birthDate: '1970-05-04', sex: 'female', ...overrides }),
+    pump: (patientId: string, overrides: Record<string, unknown> = {}) =>
+      created('/api/pumps', { patientId, modelId: 'synchromed-ii-20', serialNumber: unique('NGP'), implantDate: '2025-01-10', ...overrides }),
+    fill: (pumpId: string, overrides: Record<string, unknown> = {}) =>
+      created(`/api/pumps/${pumpId}/fills`, { filledAt: '2026-03-01T09:00:00Z', concentrationMcgPerMl: 500, volumeMl: 20, ...overrides }),
+    program: (pumpId: string, overrides: Record<string, unknown> = {}) =>
+      created(`/api/pumps/${pumpId}/programs`, { effectiveFrom: '2026-03-01T08:00:00Z', steps: [{ startTime: '00:00', doseMcgPerDay: 100 }], ...overrides }),
+  };
+}
+
+/** Rows in a table, read straight from PostgreSQL: proves a refused request wrote nothing (not even an event). */
+export async function countRows(databaseUrl: string, table: 'clinics' | 'patients' | 'pumps' | 'fills' | 'programs' | 'events'): Promise<number> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const result = await client.query(`SELECT count(*)::int AS n FROM ${table}`);
+    return result.rows[0].n as number;
+  } finally {
+    await client.end();
+  }
+}
+
+export async function countAllRows(databaseUrl: string): Promise<Record<string, number>> {
+  const tables = ['clinics', 'patients', 'pumps', 'fills', 'programs', 'events'] as const;
+  const counts: Record<string, number> = {};
+  for (const table of tables) counts[table] = await countRows(databaseUrl, table);
+  return counts;
+}
