@@ -6,7 +6,8 @@ import {
   type Clinic, type CreatePumpRequest, type ExplantReason, type FleetPump, type Patient, type PumpModelId,
 } from '@pumpwatch/shared';
 import { api } from '../../lib/api';
-import { numberOrUndefined, toSubmitFailure, validate, type FieldErrors } from '../../lib/form-errors';
+import { numberOrUndefined, validate } from '../../lib/form-errors';
+import { useFormSubmission } from '../../lib/use-form-submission';
 import { FormErrorSummary, FormField } from '../../components/form-field';
 import { modelName } from '../../lib/format';
 
@@ -34,9 +35,7 @@ export function AddPumpPage() {
   const [flowMlPerDay, setFlowMlPerDay] = useState('');
   const [replaces, setReplaces] = useState(false);
   const [explantReason, setExplantReason] = useState<ExplantReason>('replacement');
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [message, setMessage] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
+  const { errors, message, busy, refuse, send } = useFormSubmission();
 
   useEffect(() => {
     Promise.all([api.listClinics(), api.listPumps()]).then(
@@ -84,21 +83,13 @@ export function AddPumpPage() {
     const fields = checked.ok ? {} : { ...checked.fields };
     if (activePump && !replaces) fields.replacesPumpId = `is required: the patient already has an active pump (serial ${activePump.serialNumber}); name it to replace it`;
     if (Object.keys(fields).length > 0) {
-      setErrors(fields);
-      setMessage('Please correct the fields marked below.');
+      refuse(fields);
       return;
     }
-    setBusy(true);
-    try {
+    await send(async () => {
       const pump = await api.createPump(request);
       navigate(`/pumps/${pump.id}`);
-    } catch (err) {
-      const failure = toSubmitFailure(err);
-      setErrors(failure.fields);
-      setMessage(failure.message);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -3,7 +3,8 @@ import { useState, type FormEvent } from 'react';
 import { createFillSchema, DRUG_CONFIG, type CreateFillRequest, type Fill, type Pump } from '@pumpwatch/shared';
 import { api } from '../../lib/api';
 import { instantToLocalInput, localInputToInstant } from '../../lib/format';
-import { numberOrUndefined, toSubmitFailure, validate, type FieldErrors } from '../../lib/form-errors';
+import { numberOrUndefined, validate } from '../../lib/form-errors';
+import { useFormSubmission } from '../../lib/use-form-submission';
 import { FormErrorSummary, FormField } from '../../components/form-field';
 
 const CONCENTRATIONS = [500, 1000, 2000] as const;
@@ -28,9 +29,7 @@ export function RecordFillForm({ pump, timeZone, lastFill, onSaved, onCancel }: 
   const [withBridge, setWithBridge] = useState(false);
   const [bridgeVolume, setBridgeVolume] = useState('');
   const [bridgeMinutes, setBridgeMinutes] = useState('');
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [message, setMessage] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
+  const { errors, message, busy, refuse, send } = useFormSubmission();
 
   const concentration = numberOrUndefined(concChoice === 'other' ? concOther : concChoice);
   const concentrationChanges = lastConc !== undefined && concentration !== undefined && concentration !== lastConc;
@@ -50,23 +49,10 @@ export function RecordFillForm({ pump, timeZone, lastFill, onSaved, onCancel }: 
     };
     const checked = validate(createFillSchema, request);
     if (!checked.ok) {
-      setErrors(checked.fields);
-      setMessage('Please correct the fields marked below.');
+      refuse(checked.fields);
       return;
     }
-    setBusy(true);
-    try {
-      const fill = await api.createFill(pump.id, request);
-      setErrors({});
-      setMessage(undefined);
-      onSaved(fill);
-    } catch (err) {
-      const failure = toSubmitFailure(err);
-      setErrors(failure.fields);
-      setMessage(failure.message);
-    } finally {
-      setBusy(false);
-    }
+    await send(async () => onSaved(await api.createFill(pump.id, request)));
   }
 
   return (

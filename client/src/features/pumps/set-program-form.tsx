@@ -3,7 +3,8 @@ import { useState, type FormEvent } from 'react';
 import { createProgramSchema, type CreateProgramRequest, type Program } from '@pumpwatch/shared';
 import { api } from '../../lib/api';
 import { instantToLocalInput, localInputToInstant } from '../../lib/format';
-import { numberOrUndefined, toSubmitFailure, validate, type FieldErrors } from '../../lib/form-errors';
+import { numberOrUndefined, validate } from '../../lib/form-errors';
+import { useFormSubmission } from '../../lib/use-form-submission';
 import { FormErrorSummary, FormField } from '../../components/form-field';
 
 interface StepRow { startTime: string; doseMcgPerDay: string }
@@ -26,9 +27,7 @@ export function SetProgramForm({ pumpId, timeZone, lastProgram, onSaved, onCance
   const [withPatientBolus, setWithPatientBolus] = useState(Boolean(lastProgram?.patientBolus));
   const [pbDose, setPbDose] = useState(lastProgram?.patientBolus ? String(lastProgram.patientBolus.doseMcg) : '');
   const [pbMax, setPbMax] = useState(lastProgram?.patientBolus ? String(lastProgram.patientBolus.maxPerDay) : '');
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [message, setMessage] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
+  const { errors, message, busy, refuse, send } = useFormSubmission();
 
   const shown = [
     'effectiveFrom', 'steps', 'periodicBoluses', 'patientBolus', 'patientBolus.doseMcg', 'patientBolus.maxPerDay',
@@ -49,23 +48,10 @@ export function SetProgramForm({ pumpId, timeZone, lastProgram, onSaved, onCance
     };
     const checked = validate(createProgramSchema, request);
     if (!checked.ok) {
-      setErrors(checked.fields);
-      setMessage('Please correct the fields marked below.');
+      refuse(checked.fields);
       return;
     }
-    setBusy(true);
-    try {
-      const program = await api.createProgram(pumpId, request);
-      setErrors({});
-      setMessage(undefined);
-      onSaved(program);
-    } catch (err) {
-      const failure = toSubmitFailure(err);
-      setErrors(failure.fields);
-      setMessage(failure.message);
-    } finally {
-      setBusy(false);
-    }
+    await send(async () => onSaved(await api.createProgram(pumpId, request)));
   }
 
   return (
