@@ -4,3 +4,5 @@ export * from './contracts';
 export * from './forecast/forecast';
 export * from './forecast/urgency';
 export * from './domain-error';
+export * from './access/permissions';
+export * from './access/auth-contracts';

@@ -4,7 +4,7 @@ import { dataSourceOptions } from '../../server/src/infra/data-source';
 import { migrations } from '../../migrations';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
-const TABLES = ['clinics', 'event_counter', 'events', 'fills', 'patients', 'programs', 'pumps'];
+const TABLES = ['audit_log', 'clinic_memberships', 'clinics', 'event_counter', 'events', 'fills', 'machine_tokens', 'patients', 'programs', 'pumps', 'sessions', 'users'];
 
 describe('migrations', () => {
   let database: TestDatabase;

@@ -1,0 +1,96 @@
+// The one permission table: which capability each API route needs, and which clinic roles hold each capability.
+
+/** Clinic roles, lowest to highest: each holds everything of the roles below it. */
+export const CLINIC_ROLES = ['staff', 'scheduler', 'clinician', 'admin'] as const;
+export type ClinicRole = (typeof CLINIC_ROLES)[number];
+
+/**
+ * What a route needs. `public`: nobody signs in. `authenticated`: any signed-in user, whatever the clinic.
+ * `read` .. `administer`: the role must be held in the clinic of the record (a user without any role there gets 404).
+ * `telemetry`: clinician users or a gateway machine token of the pump's clinic. `platform`: the administrator of every clinic.
+ */
+export const CAPABILITIES = ['public', 'authenticated', 'read', 'schedule', 'clinical', 'telemetry', 'administer', 'platform'] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+/** Lowest clinic role holding each clinic-scoped capability. */
+export const LOWEST_ROLE_FOR: Record<'read' | 'schedule' | 'clinical' | 'telemetry' | 'administer', ClinicRole> = {
+  read: 'staff',
+  schedule: 'scheduler',
+  clinical: 'clinician',
+  telemetry: 'clinician',
+  administer: 'admin',
+};
+
+/**
+ * Every API route, keyed `METHOD /api/path` as Nest declares it. The server refuses to start when a route has
+ * no row here, and the permission test walks every row for every role: add the row with the route.
+ */
+export const ROUTE_PERMISSIONS = {
+  'GET /api/health': 'public',
+
+  'POST /api/auth/login': 'public',
+  'POST /api/auth/logout': 'authenticated',
+  'GET /api/auth/me': 'authenticated',
+  'POST /api/auth/password': 'authenticated',
+
+  'POST /api/users': 'administer',
+  'GET /api/users': 'administer',
+  'POST /api/users/:id/password': 'administer',
+
+  'POST /api/machine-tokens': 'administer',
+  'GET /api/machine-tokens': 'administer',
+  'POST /api/machine-tokens/:id/revoke': 'administer',
+
+  'GET /api/audit': 'administer',
+
+  'POST /api/clinics': 'platform',
+  'GET /api/clinics': 'authenticated',
+
+  'POST /api/patients': 'clinical',
+  'GET /api/patients': 'read',
+  'GET /api/patients/:id': 'read',
+
+  'POST /api/pumps': 'clinical',
+  'GET /api/pumps': 'read',
+  'GET /api/pumps/:id': 'read',
+  'POST /api/pumps/:id/fills': 'clinical',
+  'GET /api/pumps/:id/fills': 'read',
+  'POST /api/pumps/:id/programs': 'clinical',
+  'GET /api/pumps/:id/programs': 'read',
+  'GET /api/pumps/:id/forecast': 'read',
+} as const satisfies Record<string, Capability>;
+export type RouteKey = keyof typeof ROUTE_PERMISSIONS;
+
+/** Routes a user whose password must be changed may still call: everything else answers 403 until it is changed. */
+export const ROUTES_BEFORE_PASSWORD_CHANGE: readonly RouteKey[] = ['GET /api/auth/me', 'POST /api/auth/password', 'POST /api/auth/logout'];
+
+export function routeKey(method: string, path: string): string {
+  return `${method.toUpperCase()} ${path}`;
+}
+
+/** Whether `role` holds a clinic-scoped capability (public/authenticated need no role; platform is not a clinic role). */
+export function roleHolds(role: ClinicRole, capability: Capability): boolean {
+  if (capability === 'public' || capability === 'authenticated') return true;
+  if (capability === 'platform') return false;
+  return CLINIC_ROLES.indexOf(role) >= CLINIC_ROLES.indexOf(LOWEST_ROLE_FOR[capability]);
+}
+
+/** Who is asking, as the permission rules see it. */
+export interface AccessSubject {
+  /** Administers every clinic, including clinics created later (the first administrator). */
+  administersAllClinics: boolean;
+  clinicRoles: readonly { clinicId: string; role: ClinicRole }[];
+}
+
+/** Whether the subject may use `capability` in `clinicId` (or, without a clinic, in at least one of its clinics). */
+export function mayUse(subject: AccessSubject, capability: Capability, clinicId?: string): boolean {
+  if (capability === 'public' || capability === 'authenticated') return true;
+  if (subject.administersAllClinics) return true;
+  if (capability === 'platform') return false;
+  return subject.clinicRoles.some((r) => (clinicId === undefined || r.clinicId === clinicId) && roleHolds(r.role, capability));
+}
+
+/** Whether the subject sees the clinic at all (any role there). Records of other clinics answer 404. */
+export function seesClinic(subject: AccessSubject, clinicId: string): boolean {
+  return subject.administersAllClinics || subject.clinicRoles.some((r) => r.clinicId === clinicId);
+}
