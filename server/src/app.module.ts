@@ -3,6 +3,9 @@ import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import type { Options as PinoHttpOptions } from 'pino-http';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
 import { ClinicsModule } from './clinics/clinics.module';
 import { DemoModule } from './demo/demo.module';
 import { EventsModule } from './events/events.module';
@@ -12,10 +15,13 @@ import { HealthModule } from './health/health.module';
 import { ApiExceptionFilter } from './infra/api-exception.filter';
 import { APP_OPTIONS, AppOptions } from './infra/app-options';
 import { Clock } from './infra/clock';
-import { dataSourceOptions } from './infra/data-source';
+import { appDataSourceOptions } from './infra/data-source';
+import { ensureRequestId } from './infra/request-id';
 import { PatientsModule } from './patients/patients.module';
 import { ProgramsModule } from './programs/programs.module';
 import { PumpsModule } from './pumps/pumps.module';
+import { MachineTokensModule } from './machine-tokens/machine-tokens.module';
+import { UsersModule } from './users/users.module';
 
 @Module({})
 export class AppModule {
@@ -27,14 +33,14 @@ export class AppModule {
         LoggerModule.forRoot({
           // Nest 11's path syntax for "every route" (the default '*' triggers a legacy-route warning).
           forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
-          pinoHttp: {
-            level: options.logLevel,
-            // Health probes every few seconds would drown the request log.
-            autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/api/health') },
-          },
+          pinoHttp: options.logDestination ? [requestLog(options), options.logDestination] : requestLog(options),
         }),
-        TypeOrmModule.forRoot(dataSourceOptions(options.databaseUrl)),
+        TypeOrmModule.forRoot(appDataSourceOptions(options.databaseUrl)),
         EventsModule,
+        AuditModule,
+        AuthModule,
+        UsersModule,
+        MachineTokensModule,
         ClinicsModule,
         PatientsModule,
         PumpsModule,
@@ -47,6 +53,25 @@ export class AppModule {
       providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
     };
   }
+}
+
+/**
+ * One JSON line per request with its id, method and path. Never the query string (patients are searched by name with
+ * `?q=`), never headers (Authorization, cookies, the anti-CSRF token) or bodies (passwords).
+ */
+function requestLog(options: AppOptions): PinoHttpOptions {
+  return {
+    level: options.logLevel,
+    genReqId: (req, res) => ensureRequestId(req, res),
+    serializers: {
+      req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, path: (req.url ?? '').split('?')[0] }),
+      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+    },
+    // Only reached if a serializer above is ever widened back to the defaults.
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'], censor: '[redacted]' },
+    // Health probes every few seconds would drown the request log.
+    autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/api/health') },
+  };
 }
 
 @Module({})

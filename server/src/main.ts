@@ -32,7 +32,18 @@ async function main(): Promise<void> {
     console.log('PumpWatch: using the PostgreSQL at DATABASE_URL');
   }
 
-  app = await createPumpWatchApp({ databaseUrl, demo: config.demo, logLevel: config.logLevel });
+  app = await createPumpWatchApp({
+    databaseUrl,
+    databaseAppUrl: config.databaseAppUrl,
+    demo: config.demo,
+    logLevel: config.logLevel,
+    publicUrl: config.publicUrl,
+    corsOrigins: config.corsOrigins,
+    // Secrets come only from the environment, never from a file in the repository.
+    bootstrapAdmin: config.adminEmail && config.adminPassword ? { email: config.adminEmail, password: config.adminPassword } : null,
+    sessionHours: config.sessionHours,
+    bodyLimit: config.bodyLimit,
+  });
   await app.listen(config.port);
   const url = await app.getUrl();
   console.log(`PumpWatch listening on ${url.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost')} (dashboard /, API /api, OpenAPI /api/docs)`);

@@ -3,7 +3,12 @@ export type DomainErrorCode =
   | 'validation_failed' // 400: malformed input
   | 'rule_violated' // 422: well-formed but refused by a clinical or device rule
   | 'not_found' // 404
-  | 'conflict'; // 409: uniqueness or state conflict
+  | 'conflict' // 409: uniqueness or state conflict
+  | 'unauthenticated' // 401: no valid session or token
+  | 'forbidden' // 403: the role does not hold the capability
+  | 'password_change_required' // 403: an initial or reset password must be replaced first
+  | 'csrf_token_invalid' // 403: a cookie-authenticated write without the session's anti-CSRF header
+  | 'too_many_requests'; // 429: repeated sign-in failures
 
 export class DomainError extends Error {
   constructor(
@@ -21,6 +26,10 @@ export class DomainError extends Error {
 
   static notFound(field: string, message: string): DomainError {
     return new DomainError('not_found', `${field} ${message}`, [{ field, message }]);
+  }
+
+  static forbidden(message: string): DomainError {
+    return new DomainError('forbidden', message);
   }
 
   static conflict(field: string, message: string): DomainError {

@@ -4,7 +4,7 @@ import { io, Socket } from 'socket.io-client';
 import type { PumpChangedEvent } from '@pumpwatch/shared';
 import { createPumpWatchApp } from '../../server/src/app.factory';
 import { ManualClock } from '../../server/src/infra/clock';
-import { api } from '../support/http';
+import { adminToken, api } from '../support/http';
 import { fixtures } from '../support/fixtures';
 import { startTestServer, TestServer } from '../support/test-server';
 
@@ -66,7 +66,7 @@ describe('concurrency and several instances', () => {
     const secondUrl = `http://127.0.0.1:${(second.getHttpServer().address() as { port: number }).port}`;
     let socket: Socket | null = null;
     try {
-      socket = io(secondUrl, { transports: ['websocket'], forceNew: true });
+      socket = io(secondUrl, { transports: ['websocket'], forceNew: true, auth: { token: await adminToken(server.baseUrl) } });
       const received: PumpChangedEvent[] = [];
       socket.on('pump.changed', (event: PumpChangedEvent) => received.push(event));
       await new Promise<void>((resolve, reject) => {

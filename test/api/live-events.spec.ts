@@ -4,6 +4,7 @@ import { io, Socket } from 'socket.io-client';
 import type { PumpChangedEvent } from '@pumpwatch/shared';
 import { ManualClock } from '../../server/src/infra/clock';
 import { fixtures } from '../support/fixtures';
+import { adminToken } from '../support/http';
 import { startTestServer, TestServer } from '../support/test-server';
 
 describe('live events', () => {
@@ -20,7 +21,7 @@ describe('live events', () => {
   });
 
   const connect = async (): Promise<{ socket: Socket; received: PumpChangedEvent[] }> => {
-    const socket = io(server.baseUrl, { transports: ['websocket'], forceNew: true });
+    const socket = io(server.baseUrl, { transports: ['websocket'], forceNew: true, auth: { token: await adminToken(server.baseUrl) } });
     sockets.push(socket);
     const received: PumpChangedEvent[] = [];
     socket.on('pump.changed', (event: PumpChangedEvent) => received.push(event));

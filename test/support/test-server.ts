@@ -1,12 +1,21 @@
 // A real PumpWatch server on a fresh database, listening on a free port: what API, socket and browser tests drive.
 import type { INestApplication } from '@nestjs/common';
+import type { DestinationStream } from 'pino';
 import { createPumpWatchApp } from '../../server/src/app.factory';
+import { APP_OPTIONS, AppOptions } from '../../server/src/infra/app-options';
 import type { Clock } from '../../server/src/infra/clock';
+import type { LogLevel } from '../../server/src/infra/config';
+import { TEST_ADMIN } from './test-accounts';
 import { createTestDatabase } from './test-database';
+
+export { TEST_ADMIN };
 
 export interface TestServer {
   baseUrl: string;
+  /** The database owner (a superuser here): for tests that read or prepare rows behind the API. */
   databaseUrl: string;
+  /** What the app itself connects with: the `pumpwatch_app` login role. */
+  appDatabaseUrl: string;
   app: INestApplication;
   close(): Promise<void>;
 }
@@ -16,22 +25,44 @@ export interface TestServerOptions {
   clock?: Clock;
   /** Built dashboard to serve; default `<repo>/client/dist`. */
   clientDir?: string;
+  /** Default none (same origin only). */
+  corsOrigins?: string[];
+  publicUrl?: string | null;
+  bodyLimit?: string;
+  sessionHours?: number;
+  /** Default `silent` (or LOG_LEVEL). */
+  logLevel?: LogLevel;
+  /** Where pino writes, for tests that read the log lines. */
+  logDestination?: DestinationStream;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const database = await createTestDatabase();
-  const app = await createPumpWatchApp({
-    databaseUrl: database.url,
-    demo: options.demo ?? false,
-    clock: options.clock,
-    clientDir: options.clientDir,
-    logLevel: (process.env.LOG_LEVEL as 'silent' | undefined) ?? 'silent',
-  });
-  await app.listen(0, '127.0.0.1');
+  let app: INestApplication;
+  try {
+    app = await createPumpWatchApp({
+      databaseUrl: database.url,
+      demo: options.demo ?? false,
+      clock: options.clock,
+      clientDir: options.clientDir,
+      logLevel: options.logLevel ?? (process.env.LOG_LEVEL as LogLevel | undefined) ?? 'silent',
+      logDestination: options.logDestination,
+      bootstrapAdmin: { ...TEST_ADMIN },
+      corsOrigins: options.corsOrigins,
+      publicUrl: options.publicUrl,
+      bodyLimit: options.bodyLimit,
+      sessionHours: options.sessionHours,
+    });
+    await app.listen(0, '127.0.0.1');
+  } catch (error) {
+    await database.drop().catch(() => undefined);
+    throw error;
+  }
   const address = app.getHttpServer().address() as { port: number };
   return {
     baseUrl: `http://127.0.0.1:${address.port}`,
     databaseUrl: database.url,
+    appDatabaseUrl: app.get<AppOptions>(APP_OPTIONS).databaseUrl,
     app,
     async close() {
       await app.close();

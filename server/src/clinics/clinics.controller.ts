@@ -3,6 +3,8 @@ import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import { createClinicSchema } from '@pumpwatch/shared';
 import type { Clinic, CreateClinicRequest } from '@pumpwatch/shared';
+import { CurrentActor } from '../auth/actor';
+import type { Actor } from '../auth/actor';
 import { openApiSchemaOf } from '../infra/openapi';
 import { ZodValidationPipe } from '../infra/zod-validation.pipe';
 import { ClinicsService } from './clinics.service';
@@ -14,12 +16,12 @@ export class ClinicsController {
 
   @Post()
   @ApiBody({ schema: openApiSchemaOf(createClinicSchema) })
-  create(@Body(new ZodValidationPipe(createClinicSchema)) request: CreateClinicRequest): Promise<Clinic> {
-    return this.clinics.create(request);
+  create(@CurrentActor() actor: Actor, @Body(new ZodValidationPipe(createClinicSchema)) request: CreateClinicRequest): Promise<Clinic> {
+    return this.clinics.create(actor, request);
   }
 
   @Get()
-  list(): Promise<Clinic[]> {
-    return this.clinics.list();
+  list(@CurrentActor() actor: Actor): Promise<Clinic[]> {
+    return this.clinics.list(actor);
   }
 }

@@ -1,7 +1,11 @@
-// Seeds the demo clinic on an empty database when demo mode is on, in one transaction.
+// Seeds the demo clinic and one demo account per role on an empty database when demo mode is on, in one transaction.
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { ClinicRole } from '@pumpwatch/shared';
 import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { SYSTEM_ACTOR } from '../auth/actor';
+import { hashPassword } from '../auth/passwords';
 import { ClinicEntity } from '../clinics/clinic.entity';
 import { EventLogService } from '../events/event-log.service';
 import { FillEntity } from '../fills/fill.entity';
@@ -11,10 +15,20 @@ import { Clock } from '../infra/clock';
 import { PatientEntity } from '../patients/patient.entity';
 import { ProgramEntity } from '../programs/program.entity';
 import { PumpEntity } from '../pumps/pump.entity';
+import { ClinicMembershipEntity } from '../users/clinic-membership.entity';
+import { UserEntity } from '../users/user.entity';
 import { buildDemoFleet } from './demo-fleet';
 
 /** Any constant shared by all instances: two servers starting together seed once. */
 const DEMO_SEED_LOCK = 7_316_001;
+
+/** Published in the README: members of the demo clinic only, never of a real one. */
+export const DEMO_ACCOUNTS: readonly { role: ClinicRole; email: string; password: string; displayName: string }[] = [
+  { role: 'admin', email: 'demo-admin@pumpwatch.example', password: 'demo-admin-password', displayName: 'Dana Admin (demo)' },
+  { role: 'clinician', email: 'demo-clinician@pumpwatch.example', password: 'demo-clinician-password', displayName: 'Dr Chris Clinician (demo)' },
+  { role: 'scheduler', email: 'demo-scheduler@pumpwatch.example', password: 'demo-scheduler-password', displayName: 'Sam Scheduler (demo)' },
+  { role: 'staff', email: 'demo-staff@pumpwatch.example', password: 'demo-staff-password', displayName: 'Stacy Staff (demo)' },
+];
 
 @Injectable()
 export class DemoSeedService implements OnApplicationBootstrap {
@@ -25,12 +39,16 @@ export class DemoSeedService implements OnApplicationBootstrap {
     @Inject(APP_OPTIONS) private readonly options: AppOptions,
     @Inject(Clock) private readonly clock: Clock,
     private readonly events: EventLogService,
+    private readonly audit: AuditService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.options.demo) return;
     const seeded = await this.seedIfEmpty();
-    if (seeded > 0) this.logger.log(`seeded the demo clinic with ${seeded} pumps`);
+    if (seeded > 0) {
+      this.logger.log(`seeded the demo clinic with ${seeded} pumps`);
+      this.logger.warn(`${DEMO_ACCOUNTS.length} demo accounts with published passwords exist: never use this database for real patients`);
+    }
   }
 
   /** Returns the number of pumps seeded (0 when the database already has a clinic). */
@@ -46,7 +64,19 @@ export class DemoSeedService implements OnApplicationBootstrap {
       await manager.insert(PumpEntity, ordered);
       await manager.insert(FillEntity, fleet.fills);
       await manager.insert(ProgramEntity, fleet.programs);
+      const hashes = await Promise.all(DEMO_ACCOUNTS.map((account) => hashPassword(account.password)));
+      for (const [i, account] of DEMO_ACCOUNTS.entries()) {
+        const user = await manager.save(manager.create(UserEntity, {
+          email: account.email, displayName: account.displayName, passwordHash: hashes[i], administersAllClinics: false,
+          mustChangePassword: false, passwordChangedAt: this.clock.now(), isDemo: true,
+        }));
+        await manager.insert(ClinicMembershipEntity, { userId: user.id, clinicId: fleet.clinic.id, role: account.role });
+      }
       await this.events.record(manager, { type: 'demo.seeded', clinicId: fleet.clinic.id, pumpId: null, payload: { pumps: fleet.pumps.length } });
+      await this.audit.record(manager, SYSTEM_ACTOR, {
+        action: 'demo.seeded', entityType: 'clinic', entityId: fleet.clinic.id, clinicId: fleet.clinic.id,
+        changes: { pumps: { before: null, after: fleet.pumps.length }, demoAccounts: { before: null, after: DEMO_ACCOUNTS.map((a) => a.email) } },
+      });
       return fleet.pumps.length;
     });
   }

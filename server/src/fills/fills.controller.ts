@@ -2,6 +2,8 @@
 import { Body, Controller, Get, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import { createFillSchema, Fill } from '@pumpwatch/shared';
+import { CurrentActor } from '../auth/actor';
+import type { Actor } from '../auth/actor';
 import { EntityIdPipe } from '../infra/entity-id.pipe';
 import { KnownPumpGuard } from '../pumps/known-pump.guard';
 import { openApiSchemaOf } from '../infra/openapi';
@@ -18,10 +20,11 @@ export class FillsController {
   @Post()
   @ApiBody({ schema: openApiSchemaOf(createFillSchema) })
   record(
+    @CurrentActor() actor: Actor,
     @Param('id', new EntityIdPipe('pump')) pumpId: string,
     @Body(new ZodValidationPipe(createFillSchema)) request: ValidFillRequest,
   ): Promise<Fill> {
-    return this.fills.record(pumpId, request);
+    return this.fills.record(actor, pumpId, request);
   }
 
   @Get()

@@ -4,6 +4,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createFillSchema, DomainError, DRUG_CONFIG, Fill } from '@pumpwatch/shared';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
+import { AuditService, createdFields } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
 import { EventLogService } from '../events/event-log.service';
 import { forecastFromHistory, ForecastService, PumpHistory } from '../forecast/forecast.service';
 import { clinicDateOf } from '../infra/clinic-dates';
@@ -32,10 +34,11 @@ export class FillsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly events: EventLogService,
     private readonly forecasts: ForecastService,
+    private readonly audit: AuditService,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  async record(pumpId: string, request: ValidFillRequest): Promise<Fill> {
+  async record(actor: Actor, pumpId: string, request: ValidFillRequest): Promise<Fill> {
     return this.dataSource.transaction(async (manager) => {
       // Locking the pump orders concurrent fills, so each expected residual reads a settled history.
       await manager.query('SELECT 1 FROM pumps WHERE id = $1 FOR UPDATE', [pumpId]);
@@ -78,7 +81,9 @@ export class FillsService {
         expectedResidualMl: expectedResidualAt(history, filledAt),
       }));
       await this.events.record(manager, { type: 'fill.recorded', clinicId: clinic.id, pumpId: pump.id, payload: { fillId: fill.id } });
-      return toFill(fill);
+      const recorded = toFill(fill);
+      await this.audit.record(manager, actor, { action: 'fill.recorded', entityType: 'fill', entityId: fill.id, clinicId: clinic.id, changes: createdFields(recorded) });
+      return recorded;
     });
   }
 

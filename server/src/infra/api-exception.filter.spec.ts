@@ -1,5 +1,5 @@
-// One mapping from errors to ApiErrorBody: domain codes, zod issues, unique violations, HTTP exceptions.
-import { ArgumentsHost, NotFoundException } from '@nestjs/common';
+// One mapping from errors to ApiErrorBody: domain codes, zod issues, unique violations, HTTP and body-parser errors.
+import { ArgumentsHost, InternalServerErrorException, NotFoundException } from '@nestjs/common';
 import { createProgramSchema, DomainError } from '@pumpwatch/shared';
 import { QueryFailedError } from 'typeorm';
 import { ApiExceptionFilter } from './api-exception.filter';
@@ -46,5 +46,31 @@ describe('ApiExceptionFilter', () => {
     silent.mockRestore();
     expect(status).toBe(500);
     expect(body).toEqual({ statusCode: 500, error: 'internal_error', message: 'Internal server error', fields: [] });
+  });
+
+  it('maps a body over the limit to 413 naming the body, without the parser internals', () => {
+    const tooLarge = Object.assign(new Error('request entity too large'), { status: 413, statusCode: 413, expose: true, type: 'entity.too.large', limit: 1048576 });
+    expect(answer(tooLarge)).toEqual({
+      status: 413,
+      body: { statusCode: 413, error: 'payload_too_large', message: 'body is larger than the 1048576-byte limit', fields: [{ field: 'body', message: 'is larger than the 1048576-byte limit' }] },
+    });
+  });
+
+  it('maps an unsupported body encoding to 415 and keeps unexposed parser errors behind a 500', () => {
+    const encoding = Object.assign(new Error('unsupported content encoding "br"'), { status: 415, expose: true, type: 'encoding.unsupported' });
+    expect(answer(encoding)).toMatchObject({ status: 415, body: { error: 'unsupported_media_type', fields: [{ field: 'body' }] } });
+    const silent = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const internal = answer(Object.assign(new Error('stream is not readable'), { status: 500, expose: false, type: 'stream.not.readable' }));
+    silent.mockRestore();
+    expect(internal).toEqual({ status: 500, body: { statusCode: 500, error: 'internal_error', message: 'Internal server error', fields: [] } });
+  });
+
+  it('never sends the message of a 500 HttpException (it may name internals)', () => {
+    const silent = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const { status, body } = answer(new InternalServerErrorException('connection to 10.0.0.5 refused for user owner'));
+    silent.mockRestore();
+    expect(status).toBe(500);
+    expect(body).toEqual({ statusCode: 500, error: 'internal_error', message: 'Internal server error', fields: [] });
+    expect(JSON.stringify(body)).not.toMatch(/10\.0\.0\.5|stack|at /);
   });
 });

@@ -12,11 +12,17 @@ const STATUS_OF_CODE: Record<DomainErrorCode, number> = {
   rule_violated: HttpStatus.UNPROCESSABLE_ENTITY,
   not_found: HttpStatus.NOT_FOUND,
   conflict: HttpStatus.CONFLICT,
+  unauthenticated: HttpStatus.UNAUTHORIZED,
+  forbidden: HttpStatus.FORBIDDEN,
+  password_change_required: HttpStatus.FORBIDDEN,
+  csrf_token_invalid: HttpStatus.FORBIDDEN,
+  too_many_requests: HttpStatus.TOO_MANY_REQUESTS,
 };
 
 /** Unique constraints and the request field each one protects (a race past the service's own check lands here). */
 const FIELD_OF_UNIQUE_CONSTRAINT: Record<string, { field: string; message: string }> = {
   patients_clinic_id_mrn_key: { field: 'mrn', message: 'is already used by another patient of this clinic' },
+  users_email_key: { field: 'email', message: 'is already used by another account' },
   pumps_serial_number_key: { field: 'serialNumber', message: 'is already registered' },
   pumps_one_active_per_patient: { field: 'replacesPumpId', message: 'the patient already has an active pump; name it to replace it' },
   fills_pump_id_filled_at_key: { field: 'filledAt', message: 'a fill is already recorded at this instant' },
@@ -25,6 +31,19 @@ const FIELD_OF_UNIQUE_CONSTRAINT: Record<string, { field: string; message: strin
 
 function body(statusCode: number, error: string, message: string, fields: { field: string; message: string }[]): ApiErrorBody {
   return { statusCode, error, message, fields };
+}
+
+/** Errors of the body parser (http-errors): `expose` marks a message written for the client, never internals. */
+interface BodyParserError extends Error {
+  status: number;
+  expose: boolean;
+  type: string;
+  limit?: number;
+}
+
+function isBodyParserError(value: unknown): value is BodyParserError {
+  const candidate = value as Partial<BodyParserError> | null;
+  return value instanceof Error && typeof candidate?.status === 'number' && typeof candidate.type === 'string' && candidate.expose === true;
 }
 
 function isDomainError(value: unknown): value is DomainError {
@@ -64,7 +83,16 @@ export class ApiExceptionFilter implements ExceptionFilter {
         return body(HttpStatus.CONFLICT, 'conflict', known ? `${known.field} ${known.message}` : 'conflicts with an existing record', fields);
       }
     }
-    if (exception instanceof HttpException) {
+    if (isBodyParserError(exception) && exception.status >= 400 && exception.status < 500) {
+      if (exception.status === HttpStatus.PAYLOAD_TOO_LARGE) {
+        const limit = exception.limit !== undefined ? `the ${exception.limit}-byte limit` : 'the size limit';
+        return body(HttpStatus.PAYLOAD_TOO_LARGE, 'payload_too_large', `body is larger than ${limit}`, [{ field: 'body', message: `is larger than ${limit}` }]);
+      }
+      const error = exception.status === HttpStatus.UNSUPPORTED_MEDIA_TYPE ? 'unsupported_media_type' : 'validation_failed';
+      return body(exception.status, error, `body ${exception.message}`, [{ field: 'body', message: exception.message }]);
+    }
+    // A 500 thrown as an HttpException may carry an internal message: the client gets the generic one (the log has it).
+    if (exception instanceof HttpException && exception.getStatus() < 500) {
       const statusCode = exception.getStatus();
       const raw = exception.getResponse();
       const message = typeof raw === 'string' ? raw : String((raw as { message?: unknown }).message ?? exception.message);

@@ -1,4 +1,4 @@
-// Configuration from the environment: defaults and the demo switch.
+// Configuration from the environment: defaults, the demo switch and the hardening settings, with clear refusals.
 import { loadConfig } from './config';
 
 describe('loadConfig', () => {
@@ -9,6 +9,25 @@ describe('loadConfig', () => {
     ['PUMPWATCH_DEMO=off overrides the embedded default', { PUMPWATCH_DEMO: 'off' }, { demo: false }],
     ['PORT and LOG_LEVEL', { PORT: '8080', LOG_LEVEL: 'warn' }, { port: 8080, logLevel: 'warn' }],
     ['PUMPWATCH_DATA_DIR moves the data folder', { PUMPWATCH_DATA_DIR: '/srv/pumpwatch' }, { dataDir: '/srv/pumpwatch' }],
+    [
+      'hardening defaults: same origin only, 12-hour sessions, 1mb bodies, no first admin, no app role URL',
+      {},
+      { databaseAppUrl: null, publicUrl: null, corsOrigins: [], adminEmail: null, adminPassword: null, sessionHours: 12, bodyLimit: '1mb' },
+    ],
+    ['DATABASE_APP_URL names the app login role', { DATABASE_APP_URL: 'postgresql://app:s@db/pw' }, { databaseAppUrl: 'postgresql://app:s@db/pw' }],
+    ['PUMPWATCH_PUBLIC_URL without its trailing slash', { PUMPWATCH_PUBLIC_URL: 'https://pumps.example.org/' }, { publicUrl: 'https://pumps.example.org' }],
+    [
+      'PUMPWATCH_CORS_ORIGINS as a comma list of origins',
+      { PUMPWATCH_CORS_ORIGINS: 'https://a.example.org, http://localhost:5173/ ,' },
+      { corsOrigins: ['https://a.example.org', 'http://localhost:5173'] },
+    ],
+    [
+      'the first administrator from both variables',
+      { PUMPWATCH_ADMIN_EMAIL: 'admin@clinic.example', PUMPWATCH_ADMIN_PASSWORD: ' long secret ' },
+      { adminEmail: 'admin@clinic.example', adminPassword: ' long secret ' },
+    ],
+    ['PUMPWATCH_SESSION_HOURS accepts fractions', { PUMPWATCH_SESSION_HOURS: '0.5' }, { sessionHours: 0.5 }],
+    ['PUMPWATCH_BODY_LIMIT in the body parser notation', { PUMPWATCH_BODY_LIMIT: '256KB' }, { bodyLimit: '256kb' }],
   ])('%s', (_name, env, expected) => {
     expect(loadConfig(env as NodeJS.ProcessEnv)).toMatchObject(expected);
   });
@@ -17,7 +36,25 @@ describe('loadConfig', () => {
     [{ PORT: 'eighty' }, /PORT/],
     [{ PUMPWATCH_DEMO: 'yes' }, /PUMPWATCH_DEMO/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ DATABASE_URL: 'mysql://u:p@db/pw' }, /DATABASE_URL must be a postgres/],
+    [{ DATABASE_APP_URL: 'not a url' }, /DATABASE_APP_URL must be a postgres/],
+    [{ PUMPWATCH_PUBLIC_URL: 'ftp://pumps.example.org' }, /PUMPWATCH_PUBLIC_URL must be an http/],
+    [{ PUMPWATCH_PUBLIC_URL: 'pumps.example.org' }, /PUMPWATCH_PUBLIC_URL must be an http/],
+    [{ PUMPWATCH_CORS_ORIGINS: '*' }, /PUMPWATCH_CORS_ORIGINS must list origins/],
+    [{ PUMPWATCH_CORS_ORIGINS: 'https://a.example.org/app' }, /PUMPWATCH_CORS_ORIGINS must list origins/],
+    [{ PUMPWATCH_CORS_ORIGINS: 'https://*.example.org' }, /PUMPWATCH_CORS_ORIGINS must list origins/],
+    [{ PUMPWATCH_ADMIN_EMAIL: 'admin@clinic.example' }, /PUMPWATCH_ADMIN_EMAIL and PUMPWATCH_ADMIN_PASSWORD go together/],
+    [{ PUMPWATCH_ADMIN_PASSWORD: 'a long secret' }, /go together/],
+    [{ PUMPWATCH_ADMIN_EMAIL: 'admin', PUMPWATCH_ADMIN_PASSWORD: 'a long secret' }, /PUMPWATCH_ADMIN_EMAIL must be an email/],
+    [{ PUMPWATCH_SESSION_HOURS: '0' }, /PUMPWATCH_SESSION_HOURS must be a positive number/],
+    [{ PUMPWATCH_SESSION_HOURS: 'twelve' }, /PUMPWATCH_SESSION_HOURS/],
+    [{ PUMPWATCH_BODY_LIMIT: 'huge' }, /PUMPWATCH_BODY_LIMIT must be a size/],
+    [{ PUMPWATCH_BODY_LIMIT: '0kb' }, /PUMPWATCH_BODY_LIMIT/],
   ])('refuses %p', (env, message) => {
     expect(() => loadConfig(env as NodeJS.ProcessEnv)).toThrow(message);
+  });
+
+  it('never repeats a database URL (it holds a password) in its refusal', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://u:secret-pw@db/pw' })).toThrow(expect.objectContaining({ message: expect.not.stringContaining('secret-pw') }));
   });
 });

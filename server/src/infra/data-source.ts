@@ -1,13 +1,21 @@
 // TypeORM options shared by the app and the migration tests: explicit entities and migrations, never synchronize.
 import type { DataSourceOptions } from 'typeorm';
 import { migrations } from '../../../migrations';
+import { AuditEntryEntity } from '../audit/audit-entry.entity';
+import { SessionEntity } from '../auth/session.entity';
 import { ClinicEntity } from '../clinics/clinic.entity';
 import { FillEntity } from '../fills/fill.entity';
+import { MachineTokenEntity } from '../machine-tokens/machine-token.entity';
 import { PatientEntity } from '../patients/patient.entity';
 import { ProgramEntity } from '../programs/program.entity';
 import { PumpEntity } from '../pumps/pump.entity';
+import { ClinicMembershipEntity } from '../users/clinic-membership.entity';
+import { UserEntity } from '../users/user.entity';
 
-export const ENTITIES = [ClinicEntity, PatientEntity, PumpEntity, FillEntity, ProgramEntity];
+export const ENTITIES = [
+  ClinicEntity, PatientEntity, PumpEntity, FillEntity, ProgramEntity,
+  UserEntity, ClinicMembershipEntity, SessionEntity, MachineTokenEntity, AuditEntryEntity,
+];
 
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
   return {
@@ -20,4 +28,12 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
     logging: false,
     extra: { max: 10 },
   };
+}
+
+/**
+ * What the running app uses, connected as its login role: the owner has already migrated (the role may only read the
+ * migrations table) and installs any extension, which the role may not create.
+ */
+export function appDataSourceOptions(appDatabaseUrl: string): DataSourceOptions {
+  return { ...dataSourceOptions(appDatabaseUrl), migrationsRun: false, installExtensions: false } as DataSourceOptions;
 }

@@ -3,6 +3,8 @@ import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { createPatientSchema } from '@pumpwatch/shared';
 import type { CreatePatientRequest, Patient } from '@pumpwatch/shared';
+import { CurrentActor } from '../auth/actor';
+import type { Actor } from '../auth/actor';
 import { EntityIdPipe } from '../infra/entity-id.pipe';
 import { openApiSchemaOf } from '../infra/openapi';
 import { ZodValidationPipe } from '../infra/zod-validation.pipe';
@@ -15,18 +17,18 @@ export class PatientsController {
 
   @Post()
   @ApiBody({ schema: openApiSchemaOf(createPatientSchema) })
-  create(@Body(new ZodValidationPipe(createPatientSchema)) request: CreatePatientRequest): Promise<Patient> {
-    return this.patients.create(request);
+  create(@CurrentActor() actor: Actor, @Body(new ZodValidationPipe(createPatientSchema)) request: CreatePatientRequest): Promise<Patient> {
+    return this.patients.create(actor, request);
   }
 
   @Get()
   @ApiQuery({ name: 'clinicId', required: false })
-  list(@Query('clinicId') clinicId?: string): Promise<Patient[]> {
-    return this.patients.list(clinicId);
+  list(@CurrentActor() actor: Actor, @Query('clinicId') clinicId?: string): Promise<Patient[]> {
+    return this.patients.list(actor, clinicId);
   }
 
   @Get(':id')
-  get(@Param('id', new EntityIdPipe('patient')) id: string): Promise<Patient> {
-    return this.patients.get(id);
+  get(@CurrentActor() actor: Actor, @Param('id', new EntityIdPipe('patient')) id: string): Promise<Patient> {
+    return this.patients.get(actor, id);
   }
 }

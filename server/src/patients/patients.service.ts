@@ -2,7 +2,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CreatePatientRequest, DomainError, Patient } from '@pumpwatch/shared';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
+import { AuditService, createdFields } from '../audit/audit.service';
+import { Actor, assertMayUseIn, assertSees, visibleClinicIds } from '../auth/actor';
 import { ClinicEntity } from '../clinics/clinic.entity';
 import { EventLogService } from '../events/event-log.service';
 import { clinicDateOf } from '../infra/clinic-dates';
@@ -16,10 +18,12 @@ export class PatientsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly events: EventLogService,
+    private readonly audit: AuditService,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  async create(request: CreatePatientRequest): Promise<Patient> {
+  async create(actor: Actor, request: CreatePatientRequest): Promise<Patient> {
+    assertMayUseIn(actor, 'clinical', request.clinicId, 'clinicId', 'is not a known clinic');
     return this.dataSource.transaction(async (manager) => {
       const clinic = await manager.findOneBy(ClinicEntity, { id: request.clinicId });
       if (!clinic) throw DomainError.notFound('clinicId', 'is not a known clinic');
@@ -31,23 +35,28 @@ export class PatientsService {
         sex: request.sex, weightKg: request.weightKg ?? null,
       }));
       await this.events.record(manager, { type: 'patient.created', clinicId: clinic.id, pumpId: null, payload: { patientId: patient.id } });
-      return toPatient(patient);
+      const created = toPatient(patient);
+      await this.audit.record(manager, actor, { action: 'patient.created', entityType: 'patient', entityId: patient.id, clinicId: clinic.id, changes: createdFields(created) });
+      return created;
     });
   }
 
-  async list(clinicId?: string): Promise<Patient[]> {
-    if (clinicId !== undefined && (!isUuid(clinicId) || !(await this.dataSource.manager.existsBy(ClinicEntity, { id: clinicId })))) {
-      throw DomainError.notFound('clinicId', 'is not a known clinic');
+  async list(actor: Actor, clinicId?: string): Promise<Patient[]> {
+    if (clinicId !== undefined) {
+      if (!isUuid(clinicId) || !(await this.dataSource.manager.existsBy(ClinicEntity, { id: clinicId }))) throw DomainError.notFound('clinicId', 'is not a known clinic');
+      assertSees(actor, clinicId, 'clinicId', 'is not a known clinic');
     }
+    const visible = visibleClinicIds(actor);
     const patients = await this.dataSource.getRepository(PatientEntity).find({
-      where: clinicId ? { clinicId } : {},
+      where: clinicId ? { clinicId } : visible === null ? {} : { clinicId: In(visible) },
       order: { displayName: 'ASC', createdAt: 'ASC' },
     });
     return patients.map(toPatient);
   }
 
-  async get(id: string): Promise<Patient> {
+  async get(actor: Actor, id: string): Promise<Patient> {
     const patient = await this.dataSource.getRepository(PatientEntity).findOneBy({ id });
+    if (patient) assertSees(actor, patient.clinicId, 'id', 'is not a known patient');
     if (!patient) throw DomainError.notFound('id', 'is not a known patient');
     return toPatient(patient);
   }

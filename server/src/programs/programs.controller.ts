@@ -2,6 +2,8 @@
 import { Body, Controller, Get, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import { createProgramSchema, Program } from '@pumpwatch/shared';
+import { CurrentActor } from '../auth/actor';
+import type { Actor } from '../auth/actor';
 import { EntityIdPipe } from '../infra/entity-id.pipe';
 import { KnownPumpGuard } from '../pumps/known-pump.guard';
 import { openApiSchemaOf } from '../infra/openapi';
@@ -18,10 +20,11 @@ export class ProgramsController {
   @Post()
   @ApiBody({ schema: openApiSchemaOf(createProgramSchema) })
   set(
+    @CurrentActor() actor: Actor,
     @Param('id', new EntityIdPipe('pump')) pumpId: string,
     @Body(new ZodValidationPipe(createProgramSchema)) request: ValidProgramRequest,
   ): Promise<Program> {
-    return this.programs.set(pumpId, request);
+    return this.programs.set(actor, pumpId, request);
   }
 
   @Get()

@@ -4,6 +4,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createProgramSchema, DomainError, Program, programDoseMcgPerDay, PUMP_MODELS } from '@pumpwatch/shared';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
+import { AuditService, createdFields } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
 import { EventLogService } from '../events/event-log.service';
 import { ForecastService } from '../forecast/forecast.service';
 import { clinicDateOf } from '../infra/clinic-dates';
@@ -18,9 +20,10 @@ export class ProgramsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly events: EventLogService,
     private readonly forecasts: ForecastService,
+    private readonly audit: AuditService,
   ) {}
 
-  async set(pumpId: string, request: ValidProgramRequest): Promise<Program> {
+  async set(actor: Actor, pumpId: string, request: ValidProgramRequest): Promise<Program> {
     return this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT 1 FROM pumps WHERE id = $1 FOR UPDATE', [pumpId]);
       const history = await this.forecasts.loadHistory(pumpId, manager);
@@ -45,7 +48,9 @@ export class ProgramsService {
         doseMcgPerDay: programDoseMcgPerDay({ steps: request.steps, periodicBoluses: request.periodicBoluses }),
       }));
       await this.events.record(manager, { type: 'program.set', clinicId: clinic.id, pumpId: pump.id, payload: { programId: program.id } });
-      return toProgram(program);
+      const created = toProgram(program);
+      await this.audit.record(manager, actor, { action: 'program.set', entityType: 'program', entityId: program.id, clinicId: clinic.id, changes: createdFields(created) });
+      return created;
     });
   }
 

@@ -4,6 +4,8 @@ import { ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { createPumpSchema } from '@pumpwatch/shared';
 import type { CreatePumpRequest, FleetPump, Pump, PumpDetail } from '@pumpwatch/shared';
 import { z } from 'zod';
+import { CurrentActor } from '../auth/actor';
+import type { Actor } from '../auth/actor';
 import { EntityIdPipe } from '../infra/entity-id.pipe';
 import { openApiSchemaOf } from '../infra/openapi';
 import { ZodValidationPipe } from '../infra/zod-validation.pipe';
@@ -21,19 +23,19 @@ export class PumpsController {
 
   @Post()
   @ApiBody({ schema: openApiSchemaOf(createPumpSchema) })
-  create(@Body(new ZodValidationPipe(createPumpSchema)) request: CreatePumpRequest): Promise<Pump> {
-    return this.pumps.create(request);
+  create(@CurrentActor() actor: Actor, @Body(new ZodValidationPipe(createPumpSchema)) request: CreatePumpRequest): Promise<Pump> {
+    return this.pumps.create(actor, request);
   }
 
   @Get()
   @ApiQuery({ name: 'clinicId', required: false })
   @ApiQuery({ name: 'q', required: false, description: 'text filter on patient name, MRN or serial number' })
-  fleet(@Query(new ZodValidationPipe(fleetQuerySchema)) query: z.infer<typeof fleetQuerySchema>): Promise<FleetPump[]> {
-    return this.pumps.fleet(query);
+  fleet(@CurrentActor() actor: Actor, @Query(new ZodValidationPipe(fleetQuerySchema)) query: z.infer<typeof fleetQuerySchema>): Promise<FleetPump[]> {
+    return this.pumps.fleet(actor, query);
   }
 
   @Get(':id')
-  detail(@Param('id', new EntityIdPipe('pump')) id: string): Promise<PumpDetail> {
-    return this.pumps.detail(id);
+  detail(@CurrentActor() actor: Actor, @Param('id', new EntityIdPipe('pump')) id: string): Promise<PumpDetail> {
+    return this.pumps.detail(actor, id);
   }
 }

@@ -5,6 +5,8 @@ import {
   assessUrgency, compareByUrgency, CreatePumpRequest, DomainError, FleetPump, Pump, PUMP_MODELS, PumpDetail,
 } from '@pumpwatch/shared';
 import { Brackets, DataSource, In, IsNull } from 'typeorm';
+import { AuditService, changedFields, createdFields } from '../audit/audit.service';
+import { Actor, assertMayUseIn, assertSees, visibleClinicIds } from '../auth/actor';
 import { ClinicEntity } from '../clinics/clinic.entity';
 import { toClinic } from '../clinics/clinic.mapper';
 import { EventLogService } from '../events/event-log.service';
@@ -36,14 +38,16 @@ export class PumpsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly events: EventLogService,
     private readonly forecasts: ForecastService,
+    private readonly audit: AuditService,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  async create(request: CreatePumpRequest): Promise<Pump> {
+  async create(actor: Actor, request: CreatePumpRequest): Promise<Pump> {
     return this.dataSource.transaction(async (manager) => {
       // Locking the patient serialises two registrations for the same patient (one active pump at most).
       const patient = await manager.findOne(PatientEntity, { where: { id: request.patientId }, lock: { mode: 'pessimistic_write' } });
       if (!patient) throw DomainError.notFound('patientId', 'is not a known patient');
+      assertMayUseIn(actor, 'clinical', patient.clinicId, 'patientId', 'is not a known patient');
       const clinic = await manager.findOneByOrFail(ClinicEntity, { id: patient.clinicId });
       const model = PUMP_MODELS[request.modelId];
       const now = this.clock.now();
@@ -91,9 +95,11 @@ export class PumpsService {
 
       if (replaced) {
         // Explant first: the partial unique index allows one active pump per patient at any moment.
+        const before = toPump(replaced);
         replaced.explantedAt = now;
         replaced.explantReason = request.explantReason ?? 'replacement';
         await manager.save(replaced);
+        await this.audit.record(manager, actor, { action: 'pump.explanted', entityType: 'pump', entityId: replaced.id, clinicId: clinic.id, changes: changedFields(before, toPump(replaced)) });
         await this.events.record(manager, { type: 'pump.explanted', clinicId: clinic.id, pumpId: replaced.id, payload: { explantReason: replaced.explantReason } });
       }
       const pump = await manager.save(manager.create(PumpEntity, {
@@ -102,22 +108,27 @@ export class PumpsService {
         explantedAt: null, explantReason: null, replacesPumpId: replaced?.id ?? null,
       }));
       await this.events.record(manager, { type: 'pump.created', clinicId: clinic.id, pumpId: pump.id, payload: { patientId: patient.id } });
-      return toPump(pump);
+      const created = toPump(pump);
+      await this.audit.record(manager, actor, { action: 'pump.created', entityType: 'pump', entityId: pump.id, clinicId: clinic.id, changes: createdFields(created) });
+      return created;
     });
   }
 
   /** Active pumps, most urgent first; explanted pumps raise nothing and are not listed. */
-  async fleet(filter: FleetFilter): Promise<FleetPump[]> {
+  async fleet(actor: Actor, filter: FleetFilter): Promise<FleetPump[]> {
     const now = this.clock.now();
     if (filter.clinicId !== undefined) {
       if (!isUuid(filter.clinicId) || !(await this.dataSource.manager.existsBy(ClinicEntity, { id: filter.clinicId }))) {
         throw DomainError.notFound('clinicId', 'is not a known clinic');
       }
+      assertSees(actor, filter.clinicId, 'clinicId', 'is not a known clinic');
     }
+    const visible = visibleClinicIds(actor);
     const query = this.dataSource.getRepository(PumpEntity).createQueryBuilder('pump')
       .innerJoin(PatientEntity, 'patient', 'patient.id = pump.patient_id')
       .where('pump.explanted_at IS NULL');
     if (filter.clinicId) query.andWhere('pump.clinic_id = :clinicId', { clinicId: filter.clinicId });
+    else if (visible !== null) query.andWhere('pump.clinic_id = ANY(:visible)', { visible });
     const text = filter.q?.trim();
     if (text) {
       const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -167,8 +178,9 @@ export class PumpsService {
     return fleet.sort((a, b) => compareByUrgency(a, b) || a.patient.displayName.localeCompare(b.patient.displayName) || a.pump.id.localeCompare(b.pump.id));
   }
 
-  async detail(id: string): Promise<PumpDetail> {
+  async detail(actor: Actor, id: string): Promise<PumpDetail> {
     const history = await this.forecasts.loadHistory(id);
+    assertSees(actor, history.pump.clinicId, 'id', 'is not a known pump');
     const patient = await this.dataSource.manager.findOneByOrFail(PatientEntity, { id: history.pump.patientId });
     return {
       pump: toPump(history.pump),

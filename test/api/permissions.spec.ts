@@ -1,0 +1,221 @@
+// Walks the whole permission table on real PostgreSQL: every route x every role (and anonymous) gets exactly the table's
+// answer, every served route has a row, and a user of clinic B finds nothing of clinic A on REST and on the socket.
+import { CLINIC_ROLES, ClinicRole, PumpChangedEvent, roleHolds, ROUTE_PERMISSIONS, RouteKey } from '@pumpwatch/shared';
+import { io, Socket } from 'socket.io-client';
+import { RoutePermissionCheck } from '../../server/src/auth/route-permissions';
+import { fixtures } from '../support/fixtures';
+import { adminToken, api, signIn } from '../support/http';
+import { startTestServer, TestServer } from '../support/test-server';
+
+type Subject = 'anonymous' | ClinicRole | 'platform';
+const SUBJECTS: Subject[] = ['anonymous', ...CLINIC_ROLES, 'platform'];
+
+interface Sample {
+  path: string;
+  body?: unknown;
+  /** Status when the subject is allowed (a 4xx here still proves the guard let the request through). */
+  allowed: number;
+  /** A token of its own (logout ends the session it is called with). */
+  ownToken?: boolean;
+}
+
+let counter = 0;
+const next = (): number => ++counter;
+
+describe('permission table', () => {
+  let server: TestServer;
+  let f: ReturnType<typeof fixtures>;
+  const passwords = new Map<Subject, { email: string; password: string }>();
+  const tokens = new Map<Subject, string | null>();
+  let clinicA: { id: string };
+  let clinicB: { id: string };
+  let patientA: { id: string };
+  let pumpA: { id: string };
+  let victimId: string;
+  let tokenIdA: string;
+
+  /** Creates a user with one role, signs in and replaces the initial password (forced at first sign-in). */
+  const createMember = async (clinicId: string, role: ClinicRole, label: string): Promise<{ email: string; password: string; token: string; id: string }> => {
+    const email = `${label}-${next()}@pumpwatch.test`;
+    const created = await f.http.post('/api/users', { email, displayName: label, password: 'initial-password-1', clinicRoles: [{ clinicId, role }] });
+    expect(created.status).toBe(201);
+    const token = await signIn(server.baseUrl, email, 'initial-password-1');
+    const changed = await api(server.baseUrl, { token }).post('/api/auth/password', { currentPassword: 'initial-password-1', newPassword: 'chosen-password-1' });
+    expect(changed.status).toBe(200);
+    return { email, password: 'chosen-password-1', token, id: created.body.id };
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    f = fixtures(server.baseUrl);
+    clinicA = await f.clinic();
+    clinicB = await f.clinic();
+    patientA = await f.patient(clinicA.id);
+    pumpA = await f.pump(patientA.id);
+    await f.fill(pumpA.id, { filledAt: '2026-03-01T09:00:00Z' });
+    await f.program(pumpA.id);
+    tokens.set('anonymous', null);
+    tokens.set('platform', await adminToken(server.baseUrl));
+    for (const role of CLINIC_ROLES) {
+      const member = await createMember(clinicA.id, role, `a-${role}`);
+      tokens.set(role, member.token);
+      passwords.set(role, member);
+    }
+    victimId = (await createMember(clinicA.id, 'staff', 'victim')).id;
+    tokenIdA = (await f.http.post('/api/machine-tokens', { clinicId: clinicA.id, name: 'gateway A' })).body.id;
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const samples = (): Record<RouteKey, () => Promise<Sample>> => ({
+    'GET /api/health': async () => ({ path: '/api/health', allowed: 200 }),
+    'POST /api/auth/login': async () => ({ path: '/api/auth/login', body: passwords.get('staff'), allowed: 200 }),
+    'POST /api/auth/logout': async () => ({ path: '/api/auth/logout', allowed: 204, ownToken: true }),
+    'GET /api/auth/me': async () => ({ path: '/api/auth/me', allowed: 200 }),
+    'POST /api/auth/password': async () => ({ path: '/api/auth/password', body: { currentPassword: 'not-the-password', newPassword: 'another-password-1' }, allowed: 422 }),
+    'POST /api/users': async () => ({
+      path: '/api/users', allowed: 201,
+      body: { email: `new-${next()}@pumpwatch.test`, displayName: 'New', password: 'initial-password-1', clinicRoles: [{ clinicId: clinicA.id, role: 'staff' }] },
+    }),
+    'GET /api/users': async () => ({ path: '/api/users', allowed: 200 }),
+    'POST /api/users/:id/password': async () => ({ path: `/api/users/${victimId}/password`, body: { password: 'reset-password-12' }, allowed: 200 }),
+    'POST /api/machine-tokens': async () => ({ path: '/api/machine-tokens', body: { clinicId: clinicA.id, name: `gateway ${next()}` }, allowed: 201 }),
+    'GET /api/machine-tokens': async () => ({ path: '/api/machine-tokens', allowed: 200 }),
+    'POST /api/machine-tokens/:id/revoke': async () => ({ path: `/api/machine-tokens/${tokenIdA}/revoke`, allowed: 200 }),
+    'GET /api/audit': async () => ({ path: '/api/audit', allowed: 200 }),
+    'POST /api/clinics': async () => ({ path: '/api/clinics', body: { name: `Clinic ${next()}`, timeZone: 'Europe/Paris' }, allowed: 201 }),
+    'GET /api/clinics': async () => ({ path: '/api/clinics', allowed: 200 }),
+    'POST /api/patients': async () => ({
+      path: '/api/patients', allowed: 201,
+      body: { clinicId: clinicA.id, mrn: `MRN-P-${next()}`, displayName: 'Permission Patient', birthDate: '1970-01-01', sex: 'male' },
+    }),
+    'GET /api/patients': async () => ({ path: '/api/patients', allowed: 200 }),
+    'GET /api/patients/:id': async () => ({ path: `/api/patients/${patientA.id}`, allowed: 200 }),
+    'POST /api/pumps': async () => {
+      const patient = await f.patient(clinicA.id);
+      return { path: '/api/pumps', body: { patientId: patient.id, modelId: 'synchromed-ii-20', serialNumber: `PERM-${next()}`, implantDate: '2025-01-10' }, allowed: 201 };
+    },
+    'GET /api/pumps': async () => ({ path: '/api/pumps', allowed: 200 }),
+    'GET /api/pumps/:id': async () => ({ path: `/api/pumps/${pumpA.id}`, allowed: 200 }),
+    'POST /api/pumps/:id/fills': async () => ({
+      path: `/api/pumps/${pumpA.id}/fills`, allowed: 201,
+      body: { filledAt: new Date(Date.parse('2026-04-01T09:00:00Z') + next() * 60_000).toISOString(), concentrationMcgPerMl: 500, volumeMl: 20 },
+    }),
+    'GET /api/pumps/:id/fills': async () => ({ path: `/api/pumps/${pumpA.id}/fills`, allowed: 200 }),
+    'POST /api/pumps/:id/programs': async () => ({
+      path: `/api/pumps/${pumpA.id}/programs`, allowed: 201,
+      body: { effectiveFrom: new Date(Date.parse('2026-04-01T08:00:00Z') + next() * 60_000).toISOString(), steps: [{ startTime: '00:00', doseMcgPerDay: 100 }] },
+    }),
+    'GET /api/pumps/:id/programs': async () => ({ path: `/api/pumps/${pumpA.id}/programs`, allowed: 200 }),
+    'GET /api/pumps/:id/forecast': async () => ({ path: `/api/pumps/${pumpA.id}/forecast`, allowed: 200 }),
+  });
+
+  /** What the table says this subject gets. */
+  const expectedStatus = (route: RouteKey, subject: Subject, allowed: number): number => {
+    const capability = ROUTE_PERMISSIONS[route];
+    if (capability === 'public') return allowed;
+    if (subject === 'anonymous') return 401;
+    if (subject === 'platform' || capability === 'authenticated') return allowed;
+    return roleHolds(subject, capability) ? allowed : 403;
+  };
+
+  it('has a row for every route the server serves, and a route for every row', () => {
+    const served = server.app.get(RoutePermissionCheck).routeKeys().sort();
+    expect(served).toEqual(Object.keys(ROUTE_PERMISSIONS).sort());
+  });
+
+  it('answers every route for every role exactly as the table says', async () => {
+    const table = samples();
+    expect(Object.keys(table).sort()).toEqual(Object.keys(ROUTE_PERMISSIONS).sort());
+    const mismatches: string[] = [];
+    for (const route of Object.keys(ROUTE_PERMISSIONS) as RouteKey[]) {
+      const method = route.split(' ')[0];
+      for (const subject of SUBJECTS) {
+        const sample = await table[route]();
+        let token = tokens.get(subject) ?? null;
+        if (sample.ownToken && subject !== 'anonymous') {
+          const login = subject === 'platform' ? { email: 'admin@pumpwatch.test', password: 'test-admin-password' } : passwords.get(subject)!;
+          token = await signIn(server.baseUrl, login.email, login.password);
+        }
+        const response = await api(server.baseUrl, { token }).call(method, sample.path, sample.body);
+        const expected = expectedStatus(route, subject, sample.allowed);
+        if (response.status !== expected) mismatches.push(`${route} as ${subject}: ${response.status} (expected ${expected}) ${JSON.stringify(response.body)}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  describe('a user of clinic B', () => {
+    let outsider: ReturnType<typeof api>;
+    let outsiderToken: string;
+    beforeAll(async () => {
+      const member = await createMember(clinicB.id, 'admin', 'b-admin');
+      outsiderToken = member.token;
+      outsider = api(server.baseUrl, { token: outsiderToken });
+    });
+
+    it('gets 404 for every record of clinic A, as if it did not exist', async () => {
+      const paths = [
+        `/api/patients/${patientA.id}`, `/api/pumps/${pumpA.id}`, `/api/pumps/${pumpA.id}/fills`, `/api/pumps/${pumpA.id}/programs`,
+        `/api/pumps/${pumpA.id}/forecast`, `/api/pumps?clinicId=${clinicA.id}`, `/api/patients?clinicId=${clinicA.id}`, `/api/machine-tokens?clinicId=${clinicA.id}`,
+      ];
+      for (const path of paths) expect([path, (await outsider.get(path)).status]).toEqual([path, 404]);
+      const writes: [string, unknown][] = [
+        [`/api/pumps/${pumpA.id}/fills`, { filledAt: '2026-05-01T09:00:00Z', concentrationMcgPerMl: 500, volumeMl: 20 }],
+        [`/api/pumps/${pumpA.id}/programs`, { effectiveFrom: '2026-05-01T08:00:00Z', steps: [{ startTime: '00:00', doseMcgPerDay: 100 }] }],
+        ['/api/patients', { clinicId: clinicA.id, mrn: 'X-1', displayName: 'X', birthDate: '1970-01-01', sex: 'male' }],
+        ['/api/pumps', { patientId: patientA.id, modelId: 'synchromed-ii-20', serialNumber: 'X-SER-1', implantDate: '2025-01-10' }],
+        ['/api/machine-tokens', { clinicId: clinicA.id, name: 'x' }],
+        [`/api/machine-tokens/${tokenIdA}/revoke`, undefined],
+        ['/api/users', { email: 'x-user@pumpwatch.test', displayName: 'X', password: 'initial-password-1', clinicRoles: [{ clinicId: clinicA.id, role: 'admin' }] }],
+        [`/api/users/${victimId}/password`, { password: 'reset-password-12' }],
+      ];
+      for (const [path, body] of writes) expect([path, (await outsider.post(path, body)).status]).toEqual([path, 404]);
+    });
+
+    it('lists nothing of clinic A', async () => {
+      const clinics = (await outsider.get('/api/clinics')).body as { id: string }[];
+      expect(clinics.map((c) => c.id)).toEqual([clinicB.id]);
+      expect((await outsider.get('/api/pumps')).body).toEqual([]);
+      expect((await outsider.get('/api/patients')).body).toEqual([]);
+      const users = (await outsider.get('/api/users')).body as { email: string; clinicRoles: { clinicId: string }[] }[];
+      expect(users.every((u) => u.clinicRoles.every((r) => r.clinicId === clinicB.id))).toBe(true);
+      const audit = (await outsider.get('/api/audit')).body as { clinicId: string | null }[];
+      expect(audit.some((entry) => entry.clinicId === clinicA.id)).toBe(false);
+    });
+
+    it('receives on the socket the events of clinic B only', async () => {
+      const socket: Socket = io(server.baseUrl, { transports: ['websocket'], forceNew: true, auth: { token: outsiderToken } });
+      const received: PumpChangedEvent[] = [];
+      socket.on('pump.changed', (event: PumpChangedEvent) => received.push(event));
+      try {
+        await new Promise<void>((resolve, reject) => {
+          socket.once('connect', () => resolve());
+          socket.once('connect_error', reject);
+        });
+        await f.fill(pumpA.id, { filledAt: '2026-06-01T09:00:00Z' });
+        const pumpB = await f.pump((await f.patient(clinicB.id)).id);
+        const started = Date.now();
+        while (!received.some((e) => e.pumpId === pumpB.id) && Date.now() - started < 3000) await new Promise((r) => setTimeout(r, 10));
+        expect(received.map((e) => e.clinicId)).toContain(clinicB.id);
+        expect(received.filter((e) => e.clinicId === clinicA.id)).toEqual([]);
+      } finally {
+        socket.close();
+      }
+    });
+  });
+
+  it('refuses a socket without credentials or with a revoked session', async () => {
+    const attempt = (auth: Record<string, string>) => new Promise<string>((resolve) => {
+      const socket = io(server.baseUrl, { transports: ['websocket'], forceNew: true, reconnection: false, auth });
+      socket.once('connect', () => { socket.close(); resolve('connected'); });
+      socket.once('connect_error', (error) => { socket.close(); resolve(error.message); });
+    });
+    expect(await attempt({})).toBe('unauthenticated');
+    const token = await signIn(server.baseUrl, 'admin@pumpwatch.test', 'test-admin-password');
+    expect(await attempt({ token })).toBe('connected');
+    expect((await api(server.baseUrl, { token }).post('/api/auth/logout')).status).toBe(204);
+    expect(await attempt({ token })).toBe('unauthenticated');
+  });
+});
