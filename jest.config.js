@@ -14,6 +14,8 @@ module.exports = {
     {
       ...common,
       displayName: 'api',
+      // A test server migrates a fresh database and hashes passwords before the first request.
+      testTimeout: 30_000,
       testMatch: ['<rootDir>/test/api/**/*.spec.ts'],
       globalSetup: '<rootDir>/test/support/postgres-global-setup.ts',
       globalTeardown: '<rootDir>/test/support/postgres-global-teardown.ts',

@@ -1,9 +1,18 @@
-// Dashboard shell: header with the live/offline indicator, and the routes of each feature.
+// Dashboard shell: header with navigation for what the role may do, the live indicator and the user menu; the routes of each feature.
 import { Link, NavLink, Route, Routes } from 'react-router-dom';
 import { useConnectionState } from './lib/socket';
 import { FleetPage } from './features/fleet/fleet-page';
 import { PumpPage } from './features/pumps/pump-page';
 import { AddPumpPage } from './features/pumps/add-pump-page';
+import { SignInPage } from './features/auth/sign-in-page';
+import { ChangePasswordPage } from './features/auth/change-password-page';
+import { RequireCapability, RequireSession } from './features/auth/require-session';
+import { UserMenu } from './features/auth/user-menu';
+import { useSession } from './features/auth/session-store';
+import { useCan } from './features/auth/use-can';
+import { UsersPage } from './features/admin/users-page';
+import { MachineTokensPage } from './features/admin/machine-tokens-page';
+import { AuditPage } from './features/admin/audit-page';
 
 function ConnectionIndicator() {
   const state = useConnectionState();
@@ -15,7 +24,29 @@ function ConnectionIndicator() {
   );
 }
 
+/** Links only to what the role may do; the API refuses the rest anyway. */
+function MainNav() {
+  const mayAddPump = useCan('POST /api/pumps');
+  const mayManageUsers = useCan('GET /api/users');
+  const mayManageTokens = useCan('GET /api/machine-tokens');
+  const mayReadAudit = useCan('GET /api/audit');
+  return (
+    <nav aria-label="Main">
+      <NavLink to="/" end data-testid="nav-fleet">Fleet</NavLink>
+      {mayAddPump && <NavLink to="/pumps/new" data-testid="nav-add-pump">Add pump</NavLink>}
+      {mayManageUsers && <NavLink to="/admin/users" data-testid="nav-admin-users">Users</NavLink>}
+      {mayManageTokens && <NavLink to="/admin/machine-tokens" data-testid="nav-admin-machine-tokens">Machine tokens</NavLink>}
+      {mayReadAudit && <NavLink to="/admin/audit" data-testid="nav-admin-audit">Audit trail</NavLink>}
+    </nav>
+  );
+}
+
+const notFound = <p className="notice">Page not found. <Link to="/">Back to the fleet</Link></p>;
+
 export function App() {
+  const { user } = useSession();
+  // Until a forced password change is done, only the user menu is offered: every other page is refused.
+  const fullyIn = user !== null && !user.mustChangePassword;
   return (
     <>
       <a className="skip-link" href="#main">Skip to content</a>
@@ -23,18 +54,23 @@ export function App() {
         <Link to="/" className="brand">
           <span aria-hidden="true">◉</span> PumpWatch
         </Link>
-        <nav aria-label="Main">
-          <NavLink to="/" end>Fleet</NavLink>
-          <NavLink to="/pumps/new">Add pump</NavLink>
-        </nav>
-        <ConnectionIndicator />
+        {fullyIn ? <MainNav /> : <span className="app-header__spacer" />}
+        {fullyIn && <ConnectionIndicator />}
+        {user && <UserMenu />}
       </header>
       <main id="main" className="app-main">
         <Routes>
-          <Route path="/" element={<FleetPage />} />
-          <Route path="/pumps/new" element={<AddPumpPage />} />
-          <Route path="/pumps/:id" element={<PumpPage />} />
-          <Route path="*" element={<p className="notice">Page not found. <Link to="/">Back to the fleet</Link></p>} />
+          <Route path="/sign-in" element={<SignInPage />} />
+          <Route element={<RequireSession />}>
+            <Route path="/" element={<FleetPage />} />
+            <Route path="/pumps/new" element={<RequireCapability route="POST /api/pumps"><AddPumpPage /></RequireCapability>} />
+            <Route path="/pumps/:id" element={<PumpPage />} />
+            <Route path="/account/password" element={<ChangePasswordPage />} />
+            <Route path="/admin/users" element={<RequireCapability route="GET /api/users"><UsersPage /></RequireCapability>} />
+            <Route path="/admin/machine-tokens" element={<RequireCapability route="GET /api/machine-tokens"><MachineTokensPage /></RequireCapability>} />
+            <Route path="/admin/audit" element={<RequireCapability route="GET /api/audit"><AuditPage /></RequireCapability>} />
+            <Route path="*" element={notFound} />
+          </Route>
         </Routes>
       </main>
     </>

@@ -1,8 +1,11 @@
-// Browser test in real Chromium: the fleet page lists the demo pumps and follows API changes live, without a reload.
+// Browser test in real Chromium: after signing in, the fleet page lists the demo pumps and follows API changes live, without a reload.
 import type { Browser, Page } from 'playwright-core';
 import type { ApiErrorBody, FleetPump, Fill, Program, PumpDetail, Urgency } from '@pumpwatch/shared';
 import { launchChromium } from '../support/chromium';
 import { startTestServer } from '../support/test-server';
+import { adminToken } from '../support/http';
+import { TEST_ADMIN } from '../support/test-accounts';
+import { signInThroughPage } from './dashboard-sign-in';
 
 jest.setTimeout(180_000);
 
@@ -15,9 +18,11 @@ type Server = Awaited<ReturnType<typeof startTestServer>>;
 type MarkedWindow = { __pumpwatchMarker?: string };
 
 async function apiJson<T>(baseUrl: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  // The test's own API calls go as the test administrator with a bearer token, beside the browser's session.
+  const authorization = `Bearer ${await adminToken(baseUrl)}`;
   const response = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    headers: body === undefined ? { authorization } : { authorization, 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const json = (await response.json()) as unknown;
@@ -57,6 +62,8 @@ describe('fleet dashboard in Chromium', () => {
     expect(fleet.length).toBeGreaterThanOrEqual(30);
 
     await page.goto(`${server.baseUrl}/`);
+    await page.waitForURL((url) => url.pathname === '/sign-in');
+    await signInThroughPage(page, TEST_ADMIN);
     await page.locator('[data-testid="fleet-row"]').nth(fleet.length - 1).waitFor();
     const rows = page.locator('[data-testid="fleet-row"]');
     expect(await rows.count()).toBe(fleet.length);

@@ -1,17 +1,30 @@
 // Typed fetch client for the PumpWatch API; every non-2xx answer becomes an ApiError carrying its fields.
-import type {
-  ApiErrorBody,
-  Clinic,
-  CreateFillRequest,
-  CreateProgramRequest,
-  CreatePumpRequest,
-  FleetPump,
-  Fill,
-  Patient,
-  Program,
-  Pump,
-  PumpDetail,
-  PumpForecast,
+import {
+  CSRF_HEADER,
+  type ApiErrorBody,
+  type AuditEntry,
+  type AuditQuery,
+  type ChangePasswordRequest,
+  type Clinic,
+  type CreatedMachineToken,
+  type CreateFillRequest,
+  type CreateMachineTokenRequest,
+  type CreateProgramRequest,
+  type CreatePumpRequest,
+  type CreateUserRequest,
+  type FleetPump,
+  type Fill,
+  type LoginRequest,
+  type LoginResponse,
+  type MachineToken,
+  type Patient,
+  type Program,
+  type Pump,
+  type PumpDetail,
+  type PumpForecast,
+  type ResetPasswordRequest,
+  type Session,
+  type User,
 } from '@pumpwatch/shared';
 
 export type FieldErrors = Record<string, string>;
@@ -21,12 +34,15 @@ export class ApiError extends Error {
   readonly body: ApiErrorBody;
   /** Field path (e.g. `steps.0.startTime`) -> message, as the API named them. */
   readonly fields: FieldErrors;
+  /** Seconds the server asks to wait (Retry-After of a 429), when it said. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(body: ApiErrorBody) {
+  constructor(body: ApiErrorBody, retryAfterSeconds?: number) {
     super(body.message);
     this.name = 'ApiError';
     this.status = body.statusCode;
     this.body = body;
+    this.retryAfterSeconds = retryAfterSeconds;
     this.fields = {};
     for (const f of body.fields ?? []) if (!(f.field in this.fields)) this.fields[f.field] = f.message;
   }
@@ -36,13 +52,46 @@ function isApiErrorBody(value: unknown): value is ApiErrorBody {
   return typeof value === 'object' && value !== null && 'statusCode' in value && 'message' in value;
 }
 
+/** Retry-After is either delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
+function parseRetryAfter(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header.trim());
+  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}
+
+// ---- Session wiring: set by the session store, so this module stays free of React ----
+
+let csrfToken: string | null = null;
+let onUnauthenticated: (() => void) | null = null;
+let onPasswordChangeRequired: (() => void) | null = null;
+
+/** The anti-CSRF token of the current session, repeated on every write (the cookie alone must not authorize one). */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Who to tell when the server no longer knows the session (401) or wants the password changed first (403). */
+export function setSessionListeners(listeners: { unauthenticated: () => void; passwordChangeRequired: () => void }): void {
+  onUnauthenticated = listeners.unauthenticated;
+  onPasswordChangeRequired = listeners.passwordChangeRequired;
+}
+
+/** A wrong password at sign-in is a 401 too and must stay on the form; sign-out treats its own 401 as done. */
+const PATHS_KEEPING_THEIR_401 = new Set(['/api/auth/login', '/api/auth/logout']);
+
 async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers[CSRF_HEADER] = csrfToken;
   let response: Response;
   try {
     response = await fetch(path, {
       method,
       signal,
-      headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+      credentials: 'same-origin',
+      headers,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (err) {
@@ -57,13 +106,24 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, 
     parsed = undefined;
   }
   if (!response.ok) {
-    if (isApiErrorBody(parsed)) throw new ApiError({ ...parsed, message: Array.isArray(parsed.message) ? parsed.message.join('; ') : String(parsed.message) });
-    throw new ApiError({ statusCode: response.status, error: response.statusText, message: `${response.status} ${response.statusText}`, fields: [] });
+    const error = isApiErrorBody(parsed)
+      ? new ApiError({ ...parsed, message: Array.isArray(parsed.message) ? parsed.message.join('; ') : String(parsed.message) }, parseRetryAfter(response.headers.get('Retry-After')))
+      : new ApiError({ statusCode: response.status, error: response.statusText, message: `${response.status} ${response.statusText}`, fields: [] }, parseRetryAfter(response.headers.get('Retry-After')));
+    const route = path.split('?')[0];
+    if (response.status === 401 && !PATHS_KEEPING_THEIR_401.has(route)) onUnauthenticated?.();
+    if (response.status === 403 && error.body.error === 'password_change_required') onPasswordChangeRequired?.();
+    throw error;
   }
   return parsed as T;
 }
 
 const enc = encodeURIComponent;
+
+/** `?a=1&b=2` from the given values, leaving out the empty ones. */
+function query(params: Record<string, string | number | undefined>): string {
+  const pairs = Object.entries(params).filter(([, v]) => v !== undefined && v !== '');
+  return pairs.length === 0 ? '' : `?${pairs.map(([k, v]) => `${enc(k)}=${enc(String(v))}`).join('&')}`;
+}
 
 export const api = {
   listPumps: (q?: string, signal?: AbortSignal) =>
@@ -78,4 +138,21 @@ export const api = {
   createProgram: (pumpId: string, body: CreateProgramRequest) => request<Program>('POST', `/api/pumps/${enc(pumpId)}/programs`, body),
   listClinics: () => request<Clinic[]>('GET', '/api/clinics'),
   listPatients: (clinicId?: string) => request<Patient[]>('GET', clinicId ? `/api/patients?clinicId=${enc(clinicId)}` : '/api/patients'),
+
+  login: (body: LoginRequest) => request<LoginResponse>('POST', '/api/auth/login', body),
+  logout: () => request<void>('POST', '/api/auth/logout'),
+  me: (signal?: AbortSignal) => request<Session>('GET', '/api/auth/me', undefined, signal),
+  changePassword: (body: ChangePasswordRequest) => request<User>('POST', '/api/auth/password', body),
+
+  listUsers: (signal?: AbortSignal) => request<User[]>('GET', '/api/users', undefined, signal),
+  createUser: (body: CreateUserRequest) => request<User>('POST', '/api/users', body),
+  resetUserPassword: (userId: string, body: ResetPasswordRequest) => request<User>('POST', `/api/users/${enc(userId)}/password`, body),
+
+  listMachineTokens: (clinicId?: string, signal?: AbortSignal) =>
+    request<MachineToken[]>('GET', `/api/machine-tokens${query({ clinicId })}`, undefined, signal),
+  createMachineToken: (body: CreateMachineTokenRequest) => request<CreatedMachineToken>('POST', '/api/machine-tokens', body),
+  revokeMachineToken: (id: string) => request<MachineToken>('POST', `/api/machine-tokens/${enc(id)}/revoke`),
+
+  listAudit: (filters: Partial<AuditQuery> = {}, signal?: AbortSignal) =>
+    request<AuditEntry[]>('GET', `/api/audit${query({ ...filters })}`, undefined, signal),
 };

@@ -9,6 +9,7 @@ import { EventsGateway } from '../events/events.gateway';
 import { APP_OPTIONS } from '../infra/app-options';
 import type { AppOptions } from '../infra/app-options';
 import { openApiSchemaOf } from '../infra/openapi';
+import { requestIdOf } from '../infra/request-id';
 import { ZodValidationPipe } from '../infra/zod-validation.pipe';
 import { CurrentActor } from './actor';
 import type { Actor } from './actor';
@@ -32,8 +33,7 @@ export class AuthController {
     @Req() req: AuthenticatedRequest,
     @Res({ passthrough: true }) res: Response,
   ): Promise<LoginResponse> {
-    const requestId = req.id === undefined ? null : String(req.id);
-    const { response, token } = await this.auth.login(request, req.ip ?? 'unknown', requestId);
+    const { response, token } = await this.auth.login(request, req.ip ?? 'unknown', requestIdOf(req));
     res.setHeader('Set-Cookie', this.sessionCookie(token, new Date(response.expiresAt)));
     return response;
   }

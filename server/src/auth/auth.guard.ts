@@ -3,6 +3,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { CSRF_HEADER, DomainError, mayUse, ROUTES_BEFORE_PASSWORD_CHANGE, SESSION_COOKIE } from '@pumpwatch/shared';
 import { parse as parseCookies } from 'cookie';
 import type { Request } from 'express';
+import { requestIdOf } from '../infra/request-id';
 import type { Actor } from './actor';
 import { AuthService } from './auth.service';
 import { capabilityOf, routeKeyOf } from './route-permissions';
@@ -32,7 +33,7 @@ export class AuthGuard implements CanActivate {
     const capability = key ? capabilityOf(key) : undefined;
     if (!key || !capability) throw DomainError.forbidden('this route has no permission row');
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const requestId = typeof request.id === 'string' || typeof request.id === 'number' ? String(request.id) : null;
+    const requestId = requestIdOf(request);
 
     const credential = credentialOf(request.headers.authorization, request.headers.cookie);
     let actor: Actor | null = null;

@@ -120,8 +120,9 @@ export class AuthService implements OnModuleInit {
   /** Counts a failure on the account; the fifth in a row locks it for a while (the lock is audited). */
   private async recordFailedLogin(userId: string, requestId: string | null): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const rows: { failed_login_count: number; email: string }[] = await manager.query(
-        'UPDATE users SET failed_login_count = failed_login_count + 1 WHERE id = $1 RETURNING failed_login_count, email', [userId]);
+      // TypeORM answers an UPDATE ... RETURNING with [rows, rowCount].
+      const [rows]: [{ failed_login_count: number }[], number] = await manager.query(
+        'UPDATE users SET failed_login_count = failed_login_count + 1 WHERE id = $1 RETURNING failed_login_count', [userId]);
       const failures = rows[0].failed_login_count;
       const actor: Actor = { ...SYSTEM_ACTOR, kind: 'system', label: 'sign-in', requestId };
       const changes: Record<string, { before: unknown; after: unknown }> = { failedLoginCount: { before: failures - 1, after: failures } };

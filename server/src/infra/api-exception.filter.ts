@@ -62,6 +62,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
       return;
     }
     const answer = this.toBody(exception);
+    // Throttled sign-ins say when to try again (RFC 9110 Retry-After, in seconds).
+    const retryAfterSeconds = (exception as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+    if (typeof retryAfterSeconds === 'number') response.setHeader('Retry-After', String(retryAfterSeconds));
     if (answer.statusCode >= 500) this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
     response.status(answer.statusCode).json(answer);
   }

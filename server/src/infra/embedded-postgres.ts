@@ -138,6 +138,25 @@ function prepareParentFolder(databaseDir: string): void {
   }
 }
 
+/**
+ * URL of the embedded server already running on this cluster folder (a PumpWatch server is up), or null. Tools such as
+ * backup connect to it instead of starting a second server on the same folder, which PostgreSQL would refuse.
+ */
+export function runningEmbeddedPostgresUrl(databaseDir: string, databaseName = 'pumpwatch'): string | null {
+  let lines: string[];
+  try {
+    lines = fs.readFileSync(path.join(path.resolve(databaseDir), 'postmaster.pid'), 'utf8').split('\n');
+  } catch {
+    return null;
+  }
+  // postmaster.pid: line 1 the pid, line 4 the port.
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0) return null;
+  if (!processAlive(pid) || !commandLineOf(pid).includes('postgres')) return null;
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(databaseName)}`;
+}
+
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

@@ -8,6 +8,7 @@ import { subscribePumpChanged } from '../../lib/socket';
 import { DEADLINE_REASON_TEXT, formatDaysLeft, formatInstant, formatNumber, modelName, NO_FORECAST_TEXT, URGENCY_LABEL } from '../../lib/format';
 import { UrgencyBadge } from './urgency-badge';
 import { ReservoirGauge } from './reservoir-gauge';
+import { useCan } from '../auth/use-can';
 
 const FILTER_DEBOUNCE_MS = 200;
 /** How long a row that just changed stays highlighted. */
@@ -96,6 +97,7 @@ export function FleetPage() {
   const fleet = useLiveData(`fleet:${q}`, (signal) => api.listPumps(q, signal));
   const rows = fleet.data ?? [];
   const changedIds = useRecentlyChangedPumps();
+  const mayAddPump = useCan('POST /api/pumps');
 
   const counts = useMemo(() => {
     const c: Partial<Record<Urgency, number>> = {};
@@ -108,7 +110,7 @@ export function FleetPage() {
       <title>{`Fleet (${rows.length}) — PumpWatch`}</title>
       <div className="page-head">
         <h1 id="fleet-title">Refill forecast — fleet</h1>
-        <Link to="/pumps/new" className="button">+ Add pump</Link>
+        {mayAddPump && <Link to="/pumps/new" className="button" data-testid="add-pump-button">+ Add pump</Link>}
       </div>
       <div className="toolbar">
         <label className="filter">

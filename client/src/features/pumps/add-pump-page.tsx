@@ -10,6 +10,8 @@ import { numberOrUndefined, validate } from '../../lib/form-errors';
 import { useFormSubmission } from '../../lib/use-form-submission';
 import { FormErrorSummary, FormField } from '../../components/form-field';
 import { modelName } from '../../lib/format';
+import { useSession } from '../auth/session-store';
+import { canUseRoute } from '../auth/use-can';
 
 const SHOWN = ['patientId', 'modelId', 'serialNumber', 'implantDate', 'lowReservoirAlarmMl', 'reservoirCapacityMl', 'flowRateMlPerDay', 'replacesPumpId', 'explantReason'];
 
@@ -19,6 +21,7 @@ function today(): string {
 
 export function AddPumpPage() {
   const navigate = useNavigate();
+  const { user } = useSession();
   const [clinics, setClinics] = useState<Clinic[]>([]);
   const [clinicId, setClinicId] = useState('');
   const [patients, setPatients] = useState<Patient[]>([]);
@@ -40,13 +43,15 @@ export function AddPumpPage() {
   useEffect(() => {
     Promise.all([api.listClinics(), api.listPumps()]).then(
       ([c, f]) => {
-        setClinics(c);
+        // Only clinics where the role may register a pump: the API would refuse the others.
+        setClinics(c.filter((clinic) => canUseRoute(user, 'POST /api/pumps', clinic.id)));
         setFleet(f);
-        if (c.length > 0) setClinicId((current) => current || c[0].id);
+        const first = c.find((clinic) => canUseRoute(user, 'POST /api/pumps', clinic.id));
+        if (first) setClinicId((current) => current || first.id);
       },
       (err: Error) => setLoadError(err.message),
     );
-  }, []);
+  }, [user]);
 
   useEffect(() => {
     if (!clinicId) return;

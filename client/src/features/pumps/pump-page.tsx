@@ -1,4 +1,4 @@
-// Pump page (/pumps/:id): header, forecast chart, fill and program history, and the forms; live on pump.changed.
+// Pump page (/pumps/:id): header, forecast chart, fill and program history, and the forms the role allows; live on pump.changed.
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { PUMP_MODELS } from '@pumpwatch/shared';
@@ -11,6 +11,7 @@ import { FillHistory } from './fill-history';
 import { ProgramHistory } from './program-history';
 import { RecordFillForm } from './record-fill-form';
 import { SetProgramForm } from './set-program-form';
+import { useCan } from '../auth/use-can';
 
 type OpenForm = 'fill' | 'program' | null;
 
@@ -23,6 +24,10 @@ export function PumpPage() {
   const detail = useLiveData(`pump:${id}`, (signal) => api.getPump(id, signal), (event) => event.pumpId === id);
   const [open, setOpen] = useState<OpenForm>(null);
   const [saved, setSaved] = useState<string | null>(null);
+  // Fills and programs are clinical acts, allowed only in the pump's own clinic.
+  const clinicId = detail.data?.pump.clinicId;
+  const mayRecordFill = useCan('POST /api/pumps/:id/fills', clinicId) && clinicId !== undefined;
+  const maySetProgram = useCan('POST /api/pumps/:id/programs', clinicId) && clinicId !== undefined;
 
   if (detail.error && !detail.data) {
     const notFound = detail.error instanceof ApiError && detail.error.status === 404;
@@ -54,12 +59,14 @@ export function PumpPage() {
         <h1 id="pump-title">
           {d.patient.displayName} <span className="muted">· {modelName(d.pump.modelId)} · SN {d.pump.serialNumber}</span>
         </h1>
-        {active && (
+        {active && (mayRecordFill || (programmable && maySetProgram)) && (
           <div className="actions">
-            <button type="button" className="button" aria-expanded={open === 'fill'} onClick={() => { setSaved(null); setOpen(open === 'fill' ? null : 'fill'); }} data-testid="open-fill-form">
-              Record fill
-            </button>
-            {programmable && (
+            {mayRecordFill && (
+              <button type="button" className="button" aria-expanded={open === 'fill'} onClick={() => { setSaved(null); setOpen(open === 'fill' ? null : 'fill'); }} data-testid="open-fill-form">
+                Record fill
+              </button>
+            )}
+            {programmable && maySetProgram && (
               <button type="button" className="button" aria-expanded={open === 'program'} onClick={() => { setSaved(null); setOpen(open === 'program' ? null : 'program'); }} data-testid="open-program-form">
                 Set program
               </button>
@@ -68,10 +75,10 @@ export function PumpPage() {
         )}
       </div>
       {saved && <p className="notice notice--ok" role="status">✓ {saved}</p>}
-      {open === 'fill' && (
+      {open === 'fill' && mayRecordFill && (
         <RecordFillForm pump={d.pump} timeZone={tz} lastFill={latest(d.fills, (f) => f.filledAt)} onCancel={() => setOpen(null)} onSaved={() => done('Fill recorded.')} />
       )}
-      {open === 'program' && (
+      {open === 'program' && maySetProgram && (
         <SetProgramForm pumpId={d.pump.id} timeZone={tz} lastProgram={latest(d.programs, (p) => p.effectiveFrom)} onCancel={() => setOpen(null)} onSaved={() => done('Program set.')} />
       )}
       <PumpSummary detail={d} />

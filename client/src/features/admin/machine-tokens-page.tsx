@@ -1,0 +1,196 @@
+// Machine tokens page (/admin/machine-tokens): the secrets a clinic's telemetry gateways use; created once, shown once, revoked at will.
+import { useRef, useState, type FormEvent } from 'react';
+import { createMachineTokenSchema, type CreatedMachineToken, type MachineToken } from '@pumpwatch/shared';
+import { api } from '../../lib/api';
+import { validate } from '../../lib/form-errors';
+import { useFormSubmission } from '../../lib/use-form-submission';
+import { formatInstant } from '../../lib/format';
+import { FormErrorSummary, FormField } from '../../components/form-field';
+import { useSession } from '../auth/session-store';
+import { canUseRoute } from '../auth/use-can';
+import { useClinics } from '../clinics/use-clinics';
+import { useLoaded } from './use-loaded';
+
+/** The secret of a token just created: the server keeps only its hash, so this is the one chance to copy it. */
+function NewTokenSecret({ token, onDone }: { token: CreatedMachineToken; onDone: () => void }) {
+  const field = useRef<HTMLInputElement>(null);
+  const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
+
+  async function copy() {
+    field.current?.select();
+    try {
+      await navigator.clipboard.writeText(token.token);
+      setCopied('yes');
+    } catch {
+      // Clipboard access needs a secure context; the text stays selected for Ctrl+C.
+      setCopied('no');
+    }
+  }
+
+  return (
+    <div className="notice notice--warn secret" role="alert" data-testid="new-token-secret">
+      <p>
+        <strong>Copy the token “{token.name}” now.</strong> It is shown only this once and cannot be retrieved later; if it is lost,
+        revoke it and create another.
+      </p>
+      <div className="secret__row">
+        <label htmlFor="new-token-value" className="visually-hidden">Token secret</label>
+        <input id="new-token-value" ref={field} type="text" readOnly value={token.token} onFocus={(e) => e.currentTarget.select()} className="secret__value" data-testid="new-token-value" spellCheck={false} />
+        <button type="button" className="button" onClick={() => void copy()}>Copy</button>
+        <button type="button" className="button button--quiet" onClick={onDone}>I have stored it</button>
+      </div>
+      {copied === 'yes' && <p className="small" role="status">Copied to the clipboard.</p>}
+      {copied === 'no' && <p className="small" role="status">The browser refused the clipboard: the token is selected, press Ctrl+C.</p>}
+    </div>
+  );
+}
+
+function CreateTokenForm({ clinicId, onCreated }: { clinicId: string; onCreated: (token: CreatedMachineToken) => void }) {
+  const [name, setName] = useState('');
+  const { errors, message, busy, refuse, send } = useFormSubmission();
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const checked = validate(createMachineTokenSchema, { clinicId, name });
+    if (!checked.ok) {
+      refuse(checked.fields);
+      return;
+    }
+    await send(async () => {
+      const created = await api.createMachineToken(checked.value);
+      setName('');
+      onCreated(created);
+    });
+  }
+
+  return (
+    <form className="panel form" onSubmit={submit} noValidate data-testid="create-token-form" aria-labelledby="create-token-title">
+      <h2 id="create-token-title">Create a token</h2>
+      <FormErrorSummary message={message} fields={errors} shown={['name']} />
+      <FormField label="Name" name="name" error={errors.name} hint="where it is used, e.g. “Ward 3 telemetry gateway”">
+        <input type="text" value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
+      </FormField>
+      <div className="form__actions">
+        <button type="submit" className="button button--primary" disabled={busy} data-testid="submit-token">
+          {busy ? 'Creating…' : 'Create token'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function TokenRow({ token, timeZone, onRevoked }: { token: MachineToken; timeZone: string; onRevoked: () => void }) {
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>();
+
+  async function revoke() {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api.revokeMachineToken(token.id);
+      setConfirming(false);
+      onRevoked();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <tr data-testid="token-row" data-token-id={token.id} data-revoked={token.revokedAt !== null}>
+      <td>{token.name}</td>
+      <td>{formatInstant(token.createdAt, timeZone)}</td>
+      <td>{token.lastUsedAt ? formatInstant(token.lastUsedAt, timeZone) : <span className="muted">never</span>}</td>
+      <td>{token.revokedAt ? `revoked ${formatInstant(token.revokedAt, timeZone)}` : 'active'}</td>
+      <td>
+        {token.revokedAt === null && !confirming && (
+          <button type="button" className="button button--quiet" onClick={() => setConfirming(true)} data-testid="revoke-token">
+            Revoke<span className="visually-hidden"> {token.name}</span>
+          </button>
+        )}
+        {confirming && (
+          <div className="confirm" role="group" aria-label={`Confirm revoking ${token.name}`}>
+            <span>Gateways using it stop at once. Revoke?</span>
+            <button type="button" className="button button--danger" onClick={() => void revoke()} disabled={busy} data-testid="confirm-revoke-token" autoFocus>
+              {busy ? 'Revoking…' : 'Yes, revoke'}
+            </button>
+            <button type="button" className="button button--quiet" onClick={() => setConfirming(false)} disabled={busy}>
+              Keep it
+            </button>
+          </div>
+        )}
+        {error && <p className="field__error" role="alert">{error}</p>}
+      </td>
+    </tr>
+  );
+}
+
+export function MachineTokensPage() {
+  const { user } = useSession();
+  const { clinics, error: clinicsError } = useClinics(user?.id);
+  const administered = clinics.filter((c) => canUseRoute(user, 'GET /api/machine-tokens', c.id));
+  const [chosenClinicId, setChosenClinicId] = useState('');
+  const clinic = administered.find((c) => c.id === chosenClinicId) ?? administered[0];
+  const tokens = useLoaded(`tokens:${clinic?.id ?? ''}`, (signal) => (clinic ? api.listMachineTokens(clinic.id, signal) : Promise.resolve([])));
+  const [created, setCreated] = useState<CreatedMachineToken | null>(null);
+  const rows = [...(tokens.data ?? [])].sort((a, b) => Number(a.revokedAt !== null) - Number(b.revokedAt !== null) || b.createdAt.localeCompare(a.createdAt));
+
+  return (
+    <section aria-labelledby="tokens-title">
+      <title>Machine tokens — PumpWatch</title>
+      <h1 id="tokens-title">Machine tokens</h1>
+      <p className="muted">Telemetry gateways send pump readings with a token of their clinic instead of a person's password.</p>
+      {(tokens.error || clinicsError) && <p className="notice notice--error" role="alert">Could not load the tokens: {tokens.error ?? clinicsError}</p>}
+      {administered.length > 1 && (
+        <div className="toolbar">
+          <label className="filter">
+            <span>Clinic</span>
+            <select value={clinic?.id ?? ''} onChange={(e) => { setCreated(null); setChosenClinicId(e.target.value); }} data-testid="tokens-clinic">
+              {administered.map((c) => (
+                <option key={c.id} value={c.id}>{c.name}</option>
+              ))}
+            </select>
+          </label>
+        </div>
+      )}
+      {clinic && (
+        <>
+          {created && <NewTokenSecret token={created} onDone={() => setCreated(null)} />}
+          <div className="table-wrap">
+            <table data-testid="tokens-table" aria-busy={tokens.loading}>
+              <caption className="caption">Tokens of {clinic.name}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Created</th>
+                  <th scope="col">Last used</th>
+                  <th scope="col">State</th>
+                  <th scope="col"><span className="visually-hidden">Actions</span></th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((t) => (
+                  <TokenRow key={t.id} token={t} timeZone={clinic.timeZone} onRevoked={tokens.reload} />
+                ))}
+                {tokens.data && rows.length === 0 && (
+                  <tr>
+                    <td colSpan={5} className="empty">No tokens for this clinic yet.</td>
+                  </tr>
+                )}
+              </tbody>
+            </table>
+          </div>
+          <CreateTokenForm
+            clinicId={clinic.id}
+            onCreated={(token) => {
+              setCreated(token);
+              tokens.reload();
+            }}
+          />
+        </>
+      )}
+    </section>
+  );
+}

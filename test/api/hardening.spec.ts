@@ -1,0 +1,251 @@
+// Hardening on a real server: security headers, closed CORS, body limits, no stack traces, stripped fields, request ids, clean logs.
+import { createClinicSchema } from '@pumpwatch/shared';
+import { Client } from 'pg';
+import { ZodValidationPipe } from '../../server/src/infra/zod-validation.pipe';
+import { countRows, fixtures } from '../support/fixtures';
+import { api } from '../support/http';
+import { startTestServer, TEST_ADMIN, TestServer } from '../support/test-server';
+
+jest.setTimeout(60_000);
+
+const FOREIGN_ORIGIN = 'https://elsewhere.example.com';
+const CONFIGURED_ORIGIN = 'https://dashboard.example.org';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A bearer token for raw fetch calls to protected routes (the test administrator, as the http helper signs in). */
+async function adminBearer(baseUrl: string): Promise<Record<string, string>> {
+  const res = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: TEST_ADMIN.email, password: TEST_ADMIN.password }),
+  });
+  if (res.status !== 200) throw new Error(`sign-in answered ${res.status}`);
+  const { accessToken } = (await res.json()) as { accessToken: string };
+  return { authorization: `Bearer ${accessToken}` };
+}
+
+async function query<T = Record<string, unknown>>(databaseUrl: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+describe('hardening with the default configuration', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it.each([['the API', '/api/health'], ['the dashboard', '/'], ['Swagger UI', '/api/docs']])('sends the security headers on %s', async (_what, path) => {
+    const res = await fetch(`${server.baseUrl}${path}`);
+    expect(res.status).toBe(200);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe/);
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    // Over plain http nothing is upgraded and no HSTS is pinned.
+    expect(csp).not.toContain('upgrade-insecure-requests');
+    expect(res.headers.get('strict-transport-security')).toBeNull();
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(res.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(res.headers.get('x-powered-by')).toBeNull();
+  });
+
+  it('answers no CORS headers to a foreign origin, neither on a request nor on a preflight', async () => {
+    const simple = await fetch(`${server.baseUrl}/api/health`, { headers: { origin: FOREIGN_ORIGIN } });
+    expect(simple.headers.get('access-control-allow-origin')).toBeNull();
+    expect(simple.headers.get('access-control-allow-credentials')).toBeNull();
+    const preflight = await fetch(`${server.baseUrl}/api/clinics`, {
+      method: 'OPTIONS',
+      headers: { origin: FOREIGN_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    expect(preflight.headers.get('access-control-allow-methods')).toBeNull();
+  });
+
+  it('refuses a socket.io handshake from a foreign origin, accepts its own origin and non-browser clients', async () => {
+    const handshake = (headers: Record<string, string>) => fetch(`${server.baseUrl}/socket.io/?EIO=4&transport=polling`, { headers });
+    const foreign = await handshake({ origin: FOREIGN_ORIGIN });
+    expect(foreign.status).toBe(403);
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    expect((await handshake({ origin: server.baseUrl })).status).toBe(200);
+    expect((await handshake({})).status).toBe(200);
+  });
+
+  it('refuses a body over the 1mb limit with 413 naming the body, and stores nothing', async () => {
+    const before = await countRows(server.databaseUrl, 'clinics');
+    const res = await api(server.baseUrl).post('/api/clinics', { name: 'x'.repeat(1_100_000), timeZone: 'Europe/Paris' });
+    expect(res.status).toBe(413);
+    expect(res.body).toEqual({
+      statusCode: 413,
+      error: 'payload_too_large',
+      message: 'body is larger than the 1048576-byte limit',
+      fields: [{ field: 'body', message: 'is larger than the 1048576-byte limit' }],
+    });
+    expect(res.headers.get('x-request-id')).toMatch(UUID);
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(await countRows(server.databaseUrl, 'clinics')).toBe(before);
+  });
+
+  it('answers malformed JSON and an unsupported body encoding without a stack trace', async () => {
+    const auth = await adminBearer(server.baseUrl);
+    const malformed = await fetch(`${server.baseUrl}/api/clinics`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"name": "A",' });
+    const malformedText = await malformed.text();
+    expect(malformed.status).toBe(400);
+    expect(JSON.parse(malformedText)).toMatchObject({ statusCode: 400, error: 'validation_failed', fields: [{ field: 'body' }] });
+    const encoded = await fetch(`${server.baseUrl}/api/clinics`, {
+      method: 'POST', headers: { ...auth, 'content-type': 'application/json', 'content-encoding': 'compress' }, body: '{}',
+    });
+    const encodedText = await encoded.text();
+    expect(encoded.status).toBe(415);
+    expect(JSON.parse(encodedText)).toMatchObject({ statusCode: 415, error: 'unsupported_media_type', fields: [{ field: 'body' }] });
+    for (const text of [malformedText, encodedText]) {
+      expect(text).not.toMatch(/"stack"|\n\s+at |node_modules|\.ts:\d+|\.js:\d+/);
+    }
+  });
+
+  it('strips unknown fields: the extra field is absent from the answer, the row, the event and the audit trail', async () => {
+    const pipe = new ZodValidationPipe(createClinicSchema);
+    expect(pipe.transform({ name: 'Stripped', timeZone: 'Europe/Paris', isAdmin: true })).toEqual({ name: 'Stripped', timeZone: 'Europe/Paris' });
+
+    const clinic = await fixtures(server.baseUrl).clinic({ smuggledField: 'smuggled-value-7731', id: '00000000-0000-4000-8000-000000000001' });
+    expect(clinic).not.toHaveProperty('smuggledField');
+    expect(clinic.id).not.toBe('00000000-0000-4000-8000-000000000001');
+    const [row] = await query<{ row: Record<string, unknown> }>(server.databaseUrl, 'SELECT to_jsonb(c) AS row FROM clinics c WHERE id = $1', [clinic.id]);
+    expect(Object.keys(row.row)).not.toContain('smuggled_field');
+    for (const table of ['clinics', 'events', 'audit_log']) {
+      const [found] = await query<{ n: number }>(server.databaseUrl, `SELECT count(*)::int AS n FROM ${table} t WHERE t::text LIKE '%smuggled%'`);
+      expect({ table, n: found.n }).toEqual({ table, n: 0 });
+    }
+  });
+
+  it('gives every answer a request id, keeping a well-formed incoming one and replacing a malformed one', async () => {
+    const fresh = await fetch(`${server.baseUrl}/api/health`);
+    expect(fresh.headers.get('x-request-id')).toMatch(UUID);
+    const kept = await fetch(`${server.baseUrl}/api/health`, { headers: { 'x-request-id': 'proxy-7f3a.42:1' } });
+    expect(kept.headers.get('x-request-id')).toBe('proxy-7f3a.42:1');
+    for (const bad of ['two words', 'x'.repeat(200), 'quote"d']) {
+      const replaced = await fetch(`${server.baseUrl}/api/health`, { headers: { 'x-request-id': bad } });
+      expect(replaced.headers.get('x-request-id')).toMatch(UUID);
+    }
+    const notFound = await fetch(`${server.baseUrl}/api/no-such-route`);
+    expect(notFound.headers.get('x-request-id')).toMatch(UUID);
+  });
+});
+
+describe('hardening with CORS origins, an https public URL and a small body limit', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ corsOrigins: [CONFIGURED_ORIGIN], publicUrl: 'https://pumps.example.org', bodyLimit: '2kb' });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('allows the configured origin with credentials, and still no other', async () => {
+    const allowed = await fetch(`${server.baseUrl}/api/health`, { headers: { origin: CONFIGURED_ORIGIN } });
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(CONFIGURED_ORIGIN);
+    expect(allowed.headers.get('access-control-allow-credentials')).toBe('true');
+    const preflight = await fetch(`${server.baseUrl}/api/clinics`, {
+      method: 'OPTIONS',
+      headers: { origin: CONFIGURED_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-csrf-token' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(CONFIGURED_ORIGIN);
+    const foreign = await fetch(`${server.baseUrl}/api/health`, { headers: { origin: FOREIGN_ORIGIN } });
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('lets the configured origin open socket.io with CORS, and refuses a foreign one', async () => {
+    const allowed = await fetch(`${server.baseUrl}/socket.io/?EIO=4&transport=polling`, { headers: { origin: CONFIGURED_ORIGIN } });
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(CONFIGURED_ORIGIN);
+    const foreign = await fetch(`${server.baseUrl}/socket.io/?EIO=4&transport=polling`, { headers: { origin: FOREIGN_ORIGIN } });
+    expect(foreign.status).toBe(403);
+  });
+
+  it('pins https with HSTS and upgrades insecure requests when the public URL is https', async () => {
+    const res = await fetch(`${server.baseUrl}/api/health`);
+    expect(res.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
+    expect(res.headers.get('content-security-policy')).toContain('upgrade-insecure-requests');
+  });
+
+  it('applies the configured body limit', async () => {
+    const http = api(server.baseUrl);
+    const over = await http.post('/api/clinics', { name: 'x'.repeat(3000), timeZone: 'Europe/Paris' });
+    expect(over.status).toBe(413);
+    expect(over.body.fields).toEqual([{ field: 'body', message: 'is larger than the 2048-byte limit' }]);
+    const under = await http.post('/api/clinics', { name: 'Small clinic', timeZone: 'Europe/Paris' });
+    expect(under.status).toBe(201);
+  });
+});
+
+describe('request logs', () => {
+  const lines: string[] = [];
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ logLevel: 'info', logDestination: { write: (line: string) => void lines.push(line) } });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  /** pino-http writes when the answer has finished, which may be just after the client has read it. */
+  async function waitForLine(fragment: string): Promise<void> {
+    for (let waited = 0; waited < 3_000 && !lines.some((line) => line.includes(fragment)); waited += 25) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  it('are JSON lines with the request id, and never hold a password, a token, a cookie or a patient name', async () => {
+    const wrongPassword = 'wrong-password-Vq81xZ';
+    const patientName = 'Zebulon Quackenbush';
+    const refused = await fetch(`${server.baseUrl}/api/auth/login`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: TEST_ADMIN.email, password: wrongPassword }),
+    });
+    expect(refused.status).not.toBe(200);
+    const signedIn = await fetch(`${server.baseUrl}/api/auth/login`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: TEST_ADMIN.email, password: TEST_ADMIN.password }),
+    });
+    expect(signedIn.status).toBe(200);
+    const { accessToken, csrfToken } = (await signedIn.json()) as { accessToken: string; csrfToken: string };
+    const setCookie = signedIn.headers.get('set-cookie') ?? '';
+
+    const clinic = await fixtures(server.baseUrl).clinic();
+    await fixtures(server.baseUrl).patient(clinic.id, { displayName: patientName });
+
+    const search = await fetch(`${server.baseUrl}/api/pumps?q=${encodeURIComponent(patientName)}`, {
+      headers: {
+        authorization: `Bearer ${accessToken}`,
+        cookie: `pumpwatch_session=cookie-secret-5521; other=cookie-secret-5522`,
+        'x-csrf-token': csrfToken,
+        'x-request-id': 'trace-search-0001',
+      },
+    });
+    expect(search.status).toBe(200);
+    expect(search.headers.get('x-request-id')).toBe('trace-search-0001');
+    await waitForLine('trace-search-0001');
+
+    const log = lines.join('');
+    const entries = lines.flatMap((chunk) => chunk.split('\n')).filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as Record<string, any>);
+    const searchEntry = entries.find((entry) => entry.req?.id === 'trace-search-0001');
+    expect(searchEntry).toMatchObject({ req: { method: 'GET', path: '/api/pumps', id: 'trace-search-0001' }, res: { statusCode: 200 } });
+    expect(entries.filter((entry) => entry.req?.path === '/api/auth/login').length).toBeGreaterThanOrEqual(2);
+
+    const secrets = [TEST_ADMIN.password, wrongPassword, accessToken, csrfToken, 'cookie-secret-5521', 'cookie-secret-5522', 'Zebulon', 'Quackenbush', 'q=', 'Bearer'];
+    const sessionCookieValue = /pumpwatch_session=([^;]+)/.exec(setCookie)?.[1];
+    if (sessionCookieValue) secrets.push(sessionCookieValue);
+    for (const secret of secrets) expect({ secret, logged: log.includes(secret) }).toEqual({ secret, logged: false });
+  });
+});
