@@ -1,8 +1,8 @@
 // Proves sign-in on real PostgreSQL: login, its per-account and per-address throttles, sessions and their revocation, the cookie's CSRF rule, forced and reset passwords, gateway tokens and the first administrator.
 import { createHash } from 'node:crypto';
-import { Client } from 'pg';
 import { createPumpWatchApp } from '../../server/src/app.factory';
 import { ManualClock } from '../../server/src/infra/clock';
+import { queryRows } from '../support/fixtures';
 import { api, JsonResponse, signIn } from '../support/http';
 import { createTestDatabase } from '../support/test-database';
 import { startTestServer, TEST_ADMIN, TestServer } from '../support/test-server';
@@ -24,16 +24,6 @@ interface Account {
 
 let counter = 0;
 const uniqueEmail = (label: string): string => `${label}-${process.pid}-${++counter}@pumpwatch.test`;
-
-async function query<T = Record<string, unknown>>(databaseUrl: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query(sql, params)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
 
 /** Anonymous POST /api/auth/login. */
 function login(baseUrl: string, email: unknown, password: unknown): Promise<JsonResponse> {
@@ -442,7 +432,7 @@ describe('sign-in', () => {
 
     it('stores only the SHA-256 of the token', async () => {
       const created = await createToken();
-      const rows = await query<Record<string, unknown> & { token_hash: Buffer }>(server.databaseUrl, 'SELECT * FROM machine_tokens WHERE id = $1', [created.id]);
+      const rows = await queryRows<Record<string, unknown> & { token_hash: Buffer }>(server.databaseUrl, 'SELECT * FROM machine_tokens WHERE id = $1', [created.id]);
       expect(rows).toHaveLength(1);
       expect(rows[0].token_hash.toString('hex')).toBe(createHash('sha256').update(created.token, 'utf8').digest('hex'));
       const secret = created.token.slice('pwm_'.length);
@@ -577,7 +567,7 @@ describe('first administrator', () => {
     try {
       expect(second.stderr).not.toContain('first administrator');
       expect(second.stderr).not.toContain(password);
-      const users = await query<{ email: string }>(databaseUrl, 'SELECT email FROM users');
+      const users = await queryRows<{ email: string }>(databaseUrl, 'SELECT email FROM users');
       expect(users).toEqual([{ email: 'admin@pumpwatch.local' }]);
     } finally {
       await second.app.close();

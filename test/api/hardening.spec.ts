@@ -1,8 +1,7 @@
 // Hardening on a real server: security headers, closed CORS, body limits, no stack traces, stripped fields, request ids, clean logs.
 import { createClinicSchema } from '@pumpwatch/shared';
-import { Client } from 'pg';
 import { ZodValidationPipe } from '../../server/src/infra/zod-validation.pipe';
-import { countRows, fixtures } from '../support/fixtures';
+import { countRows, fixtures, queryRows } from '../support/fixtures';
 import { api } from '../support/http';
 import { startTestServer, TEST_ADMIN, TestServer } from '../support/test-server';
 
@@ -22,16 +21,6 @@ async function adminBearer(baseUrl: string): Promise<Record<string, string>> {
   if (res.status !== 200) throw new Error(`sign-in answered ${res.status}`);
   const { accessToken } = (await res.json()) as { accessToken: string };
   return { authorization: `Bearer ${accessToken}` };
-}
-
-async function query<T = Record<string, unknown>>(databaseUrl: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query(sql, params)).rows as T[];
-  } finally {
-    await client.end();
-  }
 }
 
 describe('hardening with the default configuration', () => {
@@ -122,10 +111,10 @@ describe('hardening with the default configuration', () => {
     const clinic = await fixtures(server.baseUrl).clinic({ smuggledField: 'smuggled-value-7731', id: '00000000-0000-4000-8000-000000000001' });
     expect(clinic).not.toHaveProperty('smuggledField');
     expect(clinic.id).not.toBe('00000000-0000-4000-8000-000000000001');
-    const [row] = await query<{ row: Record<string, unknown> }>(server.databaseUrl, 'SELECT to_jsonb(c) AS row FROM clinics c WHERE id = $1', [clinic.id]);
+    const [row] = await queryRows<{ row: Record<string, unknown> }>(server.databaseUrl, 'SELECT to_jsonb(c) AS row FROM clinics c WHERE id = $1', [clinic.id]);
     expect(Object.keys(row.row)).not.toContain('smuggled_field');
     for (const table of ['clinics', 'events', 'audit_log']) {
-      const [found] = await query<{ n: number }>(server.databaseUrl, `SELECT count(*)::int AS n FROM ${table} t WHERE t::text LIKE '%smuggled%'`);
+      const [found] = await queryRows<{ n: number }>(server.databaseUrl, `SELECT count(*)::int AS n FROM ${table} t WHERE t::text LIKE '%smuggled%'`);
       expect({ table, n: found.n }).toEqual({ table, n: 0 });
     }
   });

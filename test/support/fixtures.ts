@@ -26,6 +26,17 @@ export function fixtures(baseUrl: string) {
   };
 }
 
+/** Rows of any query, straight from PostgreSQL (one short connection): what the database really holds. */
+export async function queryRows<T = Record<string, unknown>>(databaseUrl: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
 /** Rows in a table, read straight from PostgreSQL: proves a refused request wrote nothing (not even an event). */
 export async function countRows(databaseUrl: string, table: 'clinics' | 'patients' | 'pumps' | 'fills' | 'programs' | 'events'): Promise<number> {
   const client = new Client({ connectionString: databaseUrl });

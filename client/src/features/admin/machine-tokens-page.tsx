@@ -10,6 +10,7 @@ import { useSession } from '../auth/session-store';
 import { canUseRoute } from '../auth/use-can';
 import { useClinics } from '../clinics/use-clinics';
 import { useLoaded } from './use-loaded';
+import { FormActions } from '../../components/form-actions';
 
 /** The secret of a token just created: the server keeps only its hash, so this is the one chance to copy it. */
 function NewTokenSecret({ token, onDone }: { token: CreatedMachineToken; onDone: () => void }) {
@@ -70,11 +71,7 @@ function CreateTokenForm({ clinicId, onCreated }: { clinicId: string; onCreated:
       <FormField label="Name" name="name" error={errors.name} hint="where it is used, e.g. “Ward 3 telemetry gateway”">
         <input type="text" value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
       </FormField>
-      <div className="form__actions">
-        <button type="submit" className="button button--primary" disabled={busy} data-testid="submit-token">
-          {busy ? 'Creating…' : 'Create token'}
-        </button>
-      </div>
+      <FormActions busy={busy} label="Create token" testId="submit-token" busyLabel="Creating…" />
     </form>
   );
 }

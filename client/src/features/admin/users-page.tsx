@@ -11,6 +11,7 @@ import { canUseRoute } from '../auth/use-can';
 import { describeRoles, ROLE_LABEL } from '../auth/role-labels';
 import { useClinics } from '../clinics/use-clinics';
 import { useLoaded } from './use-loaded';
+import { FormActions } from '../../components/form-actions';
 
 const BROWSER_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
 const CREATE_SHOWN = ['email', 'displayName', 'password', 'clinicRoles', 'clinicRoles.0', 'clinicRoles.0.clinicId', 'clinicRoles.0.role', 'administersAllClinics'];
@@ -84,11 +85,7 @@ function CreateUserForm({ clinics, mayGrantAllClinics, onCreated }: { clinics: C
           </FormField>
         )}
       </div>
-      <div className="form__actions">
-        <button type="submit" className="button button--primary" disabled={busy} data-testid="submit-user">
-          {busy ? 'Saving…' : 'Add user'}
-        </button>
-      </div>
+      <FormActions busy={busy} label="Add user" testId="submit-user" />
     </form>
   );
 }
@@ -113,14 +110,7 @@ function ResetPasswordForm({ user, onDone, onCancel }: { user: User; onDone: (us
       <FormField label={`New password for ${user.displayName}`} name="password" error={errors.password} hint={`at least ${MIN_PASSWORD_LENGTH} characters; they must change it at next sign-in`}>
         <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" autoFocus />
       </FormField>
-      <div className="form__actions">
-        <button type="submit" className="button button--primary" disabled={busy} data-testid="submit-reset-password">
-          {busy ? 'Saving…' : 'Set password'}
-        </button>
-        <button type="button" className="button button--quiet" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions busy={busy} label="Set password" testId="submit-reset-password" onCancel={onCancel} />
     </form>
   );
 }

@@ -8,6 +8,7 @@ import { useFormSubmission } from '../../lib/use-form-submission';
 import { FormErrorSummary, FormField } from '../../components/form-field';
 import { useSession } from './session-store';
 import { safeNext } from './safe-next';
+import { FormActions } from '../../components/form-actions';
 
 const SHOWN = ['currentPassword', 'newPassword', 'confirmPassword'];
 
@@ -77,11 +78,7 @@ export function ChangePasswordPage() {
         <FormField label="Confirm new password" name="confirmPassword" error={errors.confirmPassword}>
           <input type="password" value={confirmPassword} onChange={(e) => setConfirmPassword(e.target.value)} autoComplete="new-password" required />
         </FormField>
-        <div className="form__actions">
-          <button type="submit" className="button button--primary" disabled={busy} data-testid="submit-password">
-            {busy ? 'Saving…' : 'Change password'}
-          </button>
-        </div>
+        <FormActions busy={busy} label="Change password" testId="submit-password" />
       </form>
     </section>
   );

@@ -12,6 +12,7 @@ import { FormErrorSummary, FormField } from '../../components/form-field';
 import { modelName } from '../../lib/format';
 import { useSession } from '../auth/session-store';
 import { canUseRoute } from '../auth/use-can';
+import { FormActions } from '../../components/form-actions';
 
 const SHOWN = ['patientId', 'modelId', 'serialNumber', 'implantDate', 'lowReservoirAlarmMl', 'reservoirCapacityMl', 'flowRateMlPerDay', 'replacesPumpId', 'explantReason'];
 
@@ -174,12 +175,9 @@ export function AddPumpPage() {
             )}
           </fieldset>
         )}
-        <div className="form__actions">
-          <button type="submit" className="button button--primary" disabled={busy} data-testid="submit-pump">
-            {busy ? 'Saving…' : 'Add pump'}
-          </button>
+        <FormActions busy={busy} label="Add pump" testId="submit-pump">
           <Link to="/" className="button button--quiet">Cancel</Link>
-        </div>
+        </FormActions>
       </form>
     </section>
   );

@@ -6,6 +6,7 @@ import { instantToLocalInput, localInputToInstant } from '../../lib/format';
 import { numberOrUndefined, validate } from '../../lib/form-errors';
 import { useFormSubmission } from '../../lib/use-form-submission';
 import { FormErrorSummary, FormField } from '../../components/form-field';
+import { FormActions } from '../../components/form-actions';
 
 const CONCENTRATIONS = [500, 1000, 2000] as const;
 const SHOWN = ['filledAt', 'concentrationMcgPerMl', 'volumeMl', 'aspiratedResidualMl', 'stabilityDays', 'bridgeBolus', 'bridgeBolus.volumeMl', 'bridgeBolus.durationMinutes'];
@@ -105,14 +106,7 @@ export function RecordFillForm({ pump, timeZone, lastFill, onSaved, onCancel }: 
           </div>
         )}
       </fieldset>
-      <div className="form__actions">
-        <button type="submit" className="button button--primary" disabled={busy} data-testid="submit-fill">
-          {busy ? 'Saving…' : 'Record fill'}
-        </button>
-        <button type="button" className="button button--quiet" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions busy={busy} label="Record fill" testId="submit-fill" onCancel={onCancel} />
     </form>
   );
 }

@@ -6,6 +6,7 @@ import { instantToLocalInput, localInputToInstant } from '../../lib/format';
 import { numberOrUndefined, validate } from '../../lib/form-errors';
 import { useFormSubmission } from '../../lib/use-form-submission';
 import { FormErrorSummary, FormField } from '../../components/form-field';
+import { FormActions } from '../../components/form-actions';
 
 interface StepRow { startTime: string; doseMcgPerDay: string }
 interface BolusRow { time: string; doseMcg: string }
@@ -125,14 +126,7 @@ export function SetProgramForm({ pumpId, timeZone, lastProgram, onSaved, onCance
         )}
       </fieldset>
 
-      <div className="form__actions">
-        <button type="submit" className="button button--primary" disabled={busy} data-testid="submit-program">
-          {busy ? 'Saving…' : 'Set program'}
-        </button>
-        <button type="button" className="button button--quiet" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions busy={busy} label="Set program" testId="submit-program" onCancel={onCancel} />
     </form>
   );
 }
