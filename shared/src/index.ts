@@ -6,3 +6,4 @@ export * from './forecast/urgency';
 export * from './domain-error';
 export * from './access/permissions';
 export * from './access/auth-contracts';
+export * from './telemetry/pump-telemetry-status';
