@@ -1,8 +1,8 @@
 // Dashboard shell: header with navigation for what the role may do, the live indicator and the user menu; the routes of each feature.
+import { lazy, Suspense } from 'react';
 import { Link, NavLink, Route, Routes } from 'react-router-dom';
 import { useConnectionState } from './lib/socket';
 import { FleetPage } from './features/fleet/fleet-page';
-import { PumpPage } from './features/pumps/pump-page';
 import { AddPumpPage } from './features/pumps/add-pump-page';
 import { SignInPage } from './features/auth/sign-in-page';
 import { ChangePasswordPage } from './features/auth/change-password-page';
@@ -10,9 +10,12 @@ import { RequireCapability, RequireSession } from './features/auth/require-sessi
 import { UserMenu } from './features/auth/user-menu';
 import { useSession } from './features/auth/session-store';
 import { useCan } from './features/auth/use-can';
-import { UsersPage } from './features/admin/users-page';
-import { MachineTokensPage } from './features/admin/machine-tokens-page';
-import { AuditPage } from './features/admin/audit-page';
+
+// The pump page (charts) and the admin pages load on first visit: the fleet, the page watched all day, comes first.
+const PumpPage = lazy(() => import('./features/pumps/pump-page').then((m) => ({ default: m.PumpPage })));
+const UsersPage = lazy(() => import('./features/admin/users-page').then((m) => ({ default: m.UsersPage })));
+const MachineTokensPage = lazy(() => import('./features/admin/machine-tokens-page').then((m) => ({ default: m.MachineTokensPage })));
+const AuditPage = lazy(() => import('./features/admin/audit-page').then((m) => ({ default: m.AuditPage })));
 
 function ConnectionIndicator() {
   const state = useConnectionState();
@@ -59,19 +62,21 @@ export function App() {
         {user && <UserMenu />}
       </header>
       <main id="main" className="app-main">
-        <Routes>
-          <Route path="/sign-in" element={<SignInPage />} />
-          <Route element={<RequireSession />}>
-            <Route path="/" element={<FleetPage />} />
-            <Route path="/pumps/new" element={<RequireCapability route="POST /api/pumps"><AddPumpPage /></RequireCapability>} />
-            <Route path="/pumps/:id" element={<PumpPage />} />
-            <Route path="/account/password" element={<ChangePasswordPage />} />
-            <Route path="/admin/users" element={<RequireCapability route="GET /api/users"><UsersPage /></RequireCapability>} />
-            <Route path="/admin/machine-tokens" element={<RequireCapability route="GET /api/machine-tokens"><MachineTokensPage /></RequireCapability>} />
-            <Route path="/admin/audit" element={<RequireCapability route="GET /api/audit"><AuditPage /></RequireCapability>} />
-            <Route path="*" element={notFound} />
-          </Route>
-        </Routes>
+        <Suspense fallback={<p className="notice" role="status">Loading…</p>}>
+          <Routes>
+            <Route path="/sign-in" element={<SignInPage />} />
+            <Route element={<RequireSession />}>
+              <Route path="/" element={<FleetPage />} />
+              <Route path="/pumps/new" element={<RequireCapability route="POST /api/pumps"><AddPumpPage /></RequireCapability>} />
+              <Route path="/pumps/:id" element={<PumpPage />} />
+              <Route path="/account/password" element={<ChangePasswordPage />} />
+              <Route path="/admin/users" element={<RequireCapability route="GET /api/users"><UsersPage /></RequireCapability>} />
+              <Route path="/admin/machine-tokens" element={<RequireCapability route="GET /api/machine-tokens"><MachineTokensPage /></RequireCapability>} />
+              <Route path="/admin/audit" element={<RequireCapability route="GET /api/audit"><AuditPage /></RequireCapability>} />
+              <Route path="*" element={notFound} />
+            </Route>
+          </Routes>
+        </Suspense>
       </main>
     </>
   );

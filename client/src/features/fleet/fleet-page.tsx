@@ -1,9 +1,11 @@
 // Fleet page: every active pump, most urgent first (server order), refreshed live on pump.changed.
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
+import { assessUrgency } from '@pumpwatch/shared';
 import type { FleetPump, Urgency } from '@pumpwatch/shared';
 import { api } from '../../lib/api';
 import { useLiveData } from '../../lib/use-live-data';
+import { useNow } from '../../lib/use-now';
 import { subscribePumpChanged } from '../../lib/socket';
 import { DEADLINE_REASON_TEXT, formatDaysLeft, formatInstant, formatNumber, modelName, NO_FORECAST_TEXT, URGENCY_LABEL } from '../../lib/format';
 import { UrgencyBadge } from './urgency-badge';
@@ -95,7 +97,12 @@ export function FleetPage() {
   }, [filterText, q, setParams]);
 
   const fleet = useLiveData(`fleet:${q}`, (signal) => api.listPumps(q, signal));
-  const rows = fleet.data ?? [];
+  const now = useNow();
+  // Days left and urgency count down between server events: the same shared rule, at this minute.
+  const rows = useMemo(
+    () => (fleet.data ?? []).map((row) => ({ ...row, ...assessUrgency(row.status, row.refillDeadline ? Date.parse(row.refillDeadline) : null, now) })),
+    [fleet.data, now],
+  );
   const changedIds = useRecentlyChangedPumps();
   const mayAddPump = useCan('POST /api/pumps');
 
