@@ -7,6 +7,9 @@ const common = {
   rootDir: __dirname,
 };
 module.exports = {
+  // Jest reads the test timeout from the top level only (a project's own testTimeout is ignored): API tests start a migrated
+  // server and walk the permission table.
+  testTimeout: 30_000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     { ...common, displayName: 'shared', testMatch: ['<rootDir>/shared/src/**/*.spec.ts'] },
@@ -14,8 +17,6 @@ module.exports = {
     {
       ...common,
       displayName: 'api',
-      // A test server migrates a fresh database and hashes passwords before the first request.
-      testTimeout: 30_000,
       testMatch: ['<rootDir>/test/api/**/*.spec.ts'],
       globalSetup: '<rootDir>/test/support/postgres-global-setup.ts',
       globalTeardown: '<rootDir>/test/support/postgres-global-teardown.ts',

@@ -1,5 +1,9 @@
 // Every migration in order, listed explicitly so the same array works under ts-jest and in the compiled server.
 import { CreateRefillSchema1795644000000 } from './1795644000000-CreateRefillSchema';
 import { CreateAccessAndAudit1795730400000 } from './1795730400000-CreateAccessAndAudit';
+import { CreateTelemetry1795816800000 } from './1795816800000-CreateTelemetry';
+import { CreateAlerts1795903200000 } from './1795903200000-CreateAlerts';
+import { CreateOnCallRoster1795989600000 } from './1795989600000-CreateOnCallRoster';
+import { CreateEscalation1796076000000 } from './1796076000000-CreateEscalation';
 
-export const migrations = [CreateRefillSchema1795644000000, CreateAccessAndAudit1795730400000];
+export const migrations = [CreateRefillSchema1795644000000, CreateAccessAndAudit1795730400000, CreateTelemetry1795816800000, CreateAlerts1795903200000, CreateOnCallRoster1795989600000, CreateEscalation1796076000000];

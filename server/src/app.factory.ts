@@ -20,6 +20,7 @@ import type { LogLevel } from './infra/config';
 import { Clock, SystemClock } from './infra/clock';
 import { clientDistDir } from './infra/paths';
 import { requestIdMiddleware } from './infra/request-id';
+import { telemetryBodyParser } from './telemetry/telemetry-body-parser';
 
 export interface PumpWatchAppOptions {
   /** The database owner's URL (DATABASE_URL or the embedded server): migrations run with it; the app connects as its own role. */
@@ -27,6 +28,8 @@ export interface PumpWatchAppOptions {
   /** DATABASE_APP_URL: the app's login role on an external database; default derived from the owner. */
   databaseAppUrl?: string | null;
   demo: boolean;
+  /** With demo: the in-process telemetry simulator (PUMPWATCH_SIMULATE); default off. */
+  simulate?: boolean;
   clock?: Clock;
   logLevel?: LogLevel;
   /** Folder of the built dashboard; default `<repo>/client/dist`. */
@@ -56,6 +59,7 @@ export async function createPumpWatchApp(options: PumpWatchAppOptions): Promise<
     databaseUrl: database.appUrl,
     ownerDatabaseUrl: database.ownerUrl,
     demo: options.demo,
+    simulate: options.simulate ?? false,
     logLevel,
     publicUrl: options.publicUrl ?? null,
     corsOrigins: options.corsOrigins ?? [],
@@ -76,6 +80,8 @@ export async function createPumpWatchApp(options: PumpWatchAppOptions): Promise<
   app.use(requestIdMiddleware);
   app.use(helmet(helmetOptions(appOptions)));
   if (appOptions.corsOrigins.length > 0) app.enableCors({ origin: appOptions.corsOrigins, credentials: true });
+  // A full telemetry batch (up to 10,000 readings) needs more than the general limit; only that route gets it.
+  app.use(telemetryBodyParser());
   app.useBodyParser('json', { limit: appOptions.bodyLimit });
   app.useBodyParser('urlencoded', { limit: appOptions.bodyLimit, extended: true });
   app.useWebSocketAdapter(new OriginCheckingIoAdapter(app, appOptions));

@@ -1,17 +1,22 @@
 // Root module: infrastructure (database, logging, clock, errors) and every feature, configured per app instance.
 import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { Options as PinoHttpOptions } from 'pino-http';
+import { AlertsModule } from './alerts/alerts.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { CliniciansModule } from './clinicians/clinicians.module';
 import { ClinicsModule } from './clinics/clinics.module';
 import { DemoModule } from './demo/demo.module';
 import { EventsModule } from './events/events.module';
 import { FillsModule } from './fills/fills.module';
 import { ForecastModule } from './forecast/forecast.module';
 import { HealthModule } from './health/health.module';
+import { OnCallModule } from './on-call/on-call.module';
+import { PagingModule } from './paging/paging.module';
 import { ApiExceptionFilter } from './infra/api-exception.filter';
 import { APP_OPTIONS, AppOptions } from './infra/app-options';
 import { Clock } from './infra/clock';
@@ -20,6 +25,8 @@ import { ensureRequestId } from './infra/request-id';
 import { PatientsModule } from './patients/patients.module';
 import { ProgramsModule } from './programs/programs.module';
 import { PumpsModule } from './pumps/pumps.module';
+import { SimulationModule } from './simulation/simulation.module';
+import { TelemetryModule } from './telemetry/telemetry.module';
 import { MachineTokensModule } from './machine-tokens/machine-tokens.module';
 import { UsersModule } from './users/users.module';
 
@@ -47,8 +54,17 @@ export class AppModule {
         FillsModule,
         ProgramsModule,
         ForecastModule,
+        TelemetryModule,
+        CliniciansModule,
+        OnCallModule,
+        // Before AlertsModule: its GET /api/alerts/acknowledge-link must be routed before GET /api/alerts/:id.
+        PagingModule,
+        AlertsModule,
+        // Once for the whole app: the alert sweep's @Cron (and any later job).
+        ScheduleModule.forRoot(),
         HealthModule,
         DemoModule,
+        SimulationModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
     };

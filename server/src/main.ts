@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     databaseUrl,
     databaseAppUrl: config.databaseAppUrl,
     demo: config.demo,
+    simulate: config.simulate,
     logLevel: config.logLevel,
     publicUrl: config.publicUrl,
     corsOrigins: config.corsOrigins,

@@ -12,6 +12,10 @@ export interface PumpModel {
   defaultLowReservoirAlarmMl: number;
   programmable: boolean;
   source: string;
+  /** Labeled flow accuracy as a fraction of the volume delivered (+/-); null when no source gives it (reservoir reconciliation then uses the 2 mL rule alone). */
+  flowAccuracyFraction: number | null;
+  /** Typical battery life, the low end (plan early); null without a battery or without a source. An estimate only: marked unverified wherever shown. */
+  typicalBatteryLifeYears: number | null;
 }
 
 export const PUMP_MODELS: Record<PumpModelId, PumpModel> = {
@@ -20,30 +24,40 @@ export const PUMP_MODELS: Record<PumpModelId, PumpModel> = {
     id: 'synchromed-ii-20', name: 'SynchroMed II 20 mL', manufacturer: 'Medtronic',
     reservoirCapacityMl: 20, defaultLowReservoirAlarmMl: 2, programmable: true,
     source: 'Medtronic SynchroMed II labeling (8637-20); alarm 2 mL recommended, 4 mL used by some clinics (Neurosurgery 2004)',
+    // Flow accuracy about +/-14.5% (Medtronic spec; HK MDD and ECRI alerts 2014). Battery typically 5-7 years (Medtronic drug pump replacement page).
+    flowAccuracyFraction: 0.145, typicalBatteryLifeYears: 5,
   },
   // Medtronic SynchroMed II 8637-40: 40 mL reservoir, recommended low-reservoir alarm 2 mL (Medtronic labeling).
   'synchromed-ii-40': {
     id: 'synchromed-ii-40', name: 'SynchroMed II 40 mL', manufacturer: 'Medtronic',
     reservoirCapacityMl: 40, defaultLowReservoirAlarmMl: 2, programmable: true,
     source: 'Medtronic SynchroMed II labeling (8637-40); alarm 2 mL recommended, 4 mL used by some clinics (Neurosurgery 2004)',
+    // Flow accuracy about +/-14.5% (Medtronic spec; HK MDD and ECRI alerts 2014). Battery typically 5-7 years (Medtronic drug pump replacement page).
+    flowAccuracyFraction: 0.145, typicalBatteryLifeYears: 5,
   },
   // Flowonix Prometra II 20 mL: "date of next refill" is when the volume reaches 3.0 mL (Prometra PTC guide).
   'prometra-ii-20': {
     id: 'prometra-ii-20', name: 'Prometra II 20 mL', manufacturer: 'Flowonix',
     reservoirCapacityMl: 20, defaultLowReservoirAlarmMl: 3, programmable: true,
     source: 'Flowonix Prometra II PTC guide: next refill at 3.0 mL assuming every allotted bolus is delivered',
+    // Flow accuracy and battery life: no source found (unverified), so no tolerance and no battery estimate.
+    flowAccuracyFraction: null, typicalBatteryLifeYears: null,
   },
   // Flowonix Prometra II 40 mL: same 3.0 mL next-refill volume (Prometra PTC guide).
   'prometra-ii-40': {
     id: 'prometra-ii-40', name: 'Prometra II 40 mL', manufacturer: 'Flowonix',
     reservoirCapacityMl: 40, defaultLowReservoirAlarmMl: 3, programmable: true,
     source: 'Flowonix Prometra II PTC guide: next refill at 3.0 mL assuming every allotted bolus is delivered',
+    // Flow accuracy and battery life: no source found (unverified), so no tolerance and no battery estimate.
+    flowAccuracyFraction: null, typicalBatteryLifeYears: null,
   },
   // Codman 3000 / Archimedes: fixed flow from the device label, no programs; 2 mL alarm is PumpWatch's default (unverified for these devices).
   'constant-flow': {
     id: 'constant-flow', name: 'Constant-flow pump', manufacturer: 'Codman / Archimedes',
     reservoirCapacityMl: null, defaultLowReservoirAlarmMl: 2, programmable: false,
     source: 'Constant-flow pumps: capacity and flow from the device label; alarm default unverified',
+    // No battery; flow varies with body temperature and ambient pressure, coefficients unverified (no accuracy figure).
+    flowAccuracyFraction: null, typicalBatteryLifeYears: null,
   },
 };
 
@@ -64,4 +78,34 @@ export const URGENCY_CONFIG = {
   urgentDays: 7,
   // Two days left: critical, a withdrawal can follow within hours to days of an empty pump (FDA boxed warning).
   criticalDays: 2,
+} as const;
+
+/** Alert rule thresholds (issue 5); the refill bands (urgent 7 days, critical 2 days) are URGENCY_CONFIG's. */
+export const ALERT_CONFIG = {
+  // Clinic setting default for the first refill warning: the fleet's warning band; each clinic may change it (issue 5).
+  defaultWarningHorizonDays: URGENCY_CONFIG.warningDays,
+  // Clinic setting default: an appointment counts as booked only when it starts this long before the deadline, leaving room to
+  // rebook a missed visit (PumpWatch default, unverified; the scheduling issue may change it).
+  defaultBookingMarginDays: 2,
+  // Worst-case empty this close is a withdrawal risk: once delivery stops, severe withdrawal progresses over 24-72 h (FDA boxed warning).
+  withdrawalRiskEmptyWithinHours: 72,
+  // Critical alerts cannot be hidden for longer than this (issue 5: "critical alerts cannot be snoozed past 1 h").
+  criticalSnoozeMaxMinutes: 60,
+} as const;
+
+/**
+ * Signs of intrathecal baclofen withdrawal, earliest first: a withdrawal-risk alert carries them as a checklist
+ * (FDA boxed warning and warnings of Lioresal Intrathecal / Gablofen: early signs include return of baseline spasticity,
+ * pruritus, hypotension and paresthesias; then high fever, altered mental status, exaggerated rebound spasticity).
+ */
+export const WITHDRAWAL_SIGNS = [
+  'Return of spasticity', 'Itching without rash', 'Paresthesias', 'Goose bumps', 'Labile blood pressure', 'Tachycardia',
+  'Fever', 'Confusion or altered consciousness', 'Hallucinations', 'Seizures',
+] as const;
+
+/** Patients at higher risk of severe withdrawal (FDA label): optional patient fields, shown on withdrawal-risk alerts. */
+export const WITHDRAWAL_RISK_FACTOR_LABELS = {
+  spinalCordInjuryT6OrAbove: 'Spinal cord injury at T6 or above',
+  communicationDifficulty: 'Communication difficulty (may not report early signs)',
+  previousWithdrawal: 'Previous baclofen withdrawal',
 } as const;

@@ -2,6 +2,9 @@
 import { z } from 'zod';
 import { IANAZone } from 'luxon';
 import { PUMP_MODEL_IDS, PumpModelId } from './clinical-config';
+import type { PumpTelemetryStatus } from './telemetry/pump-telemetry-status';
+import type { AlertRaisedEvent, AlertUpdatedEvent } from './alerts/alert-contracts';
+import type { PageSentEvent } from './paging/paging-contracts';
 
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -25,6 +28,13 @@ export const createClinicSchema = z.object({
 });
 export type CreateClinicRequest = z.infer<typeof createClinicSchema>;
 
+/** Patients at higher risk of severe withdrawal (FDA label); shown on withdrawal-risk alerts. */
+const withdrawalRiskFactorFields = {
+  spinalCordInjuryT6OrAbove: z.boolean().nullable().optional(),
+  communicationDifficulty: z.boolean().nullable().optional(),
+  previousWithdrawal: z.boolean().nullable().optional(),
+};
+
 export const createPatientSchema = z.object({
   clinicId: uuid,
   mrn: z.string().trim().min(1, 'is required').max(64),
@@ -32,8 +42,14 @@ export const createPatientSchema = z.object({
   birthDate: isoDate,
   sex: z.enum(SEXES),
   weightKg: z.number().positive('must be above 0').max(400).optional(),
+  ...withdrawalRiskFactorFields,
 });
 export type CreatePatientRequest = z.infer<typeof createPatientSchema>;
+
+/** PATCH /api/patients/:id: the withdrawal risk factors (null: not recorded); at least one field. */
+export const updatePatientSchema = z.strictObject(withdrawalRiskFactorFields)
+  .refine((patch) => Object.values(patch).some((v) => v !== undefined), { message: 'needs at least one of spinalCordInjuryT6OrAbove, communicationDifficulty, previousWithdrawal' });
+export type UpdatePatientRequest = z.infer<typeof updatePatientSchema>;
 
 export const createPumpSchema = z.object({
   patientId: uuid,
@@ -65,6 +81,8 @@ export const createFillSchema = z.object({
   aspiratedResidualMl: z.number().min(0, 'must be 0 or more').optional(),
   stabilityDays: z.number().int('must be whole days').positive('must be above 0').max(365).optional(),
   bridgeBolus: bridgeBolusSchema.optional(),
+  /** Patient boluses delivered since the previous fill, from the patient programmer's log (reservoir reconciliation; wins over telemetry). */
+  patientBolusCountSinceLastFill: z.number().int('must be a whole number').min(0, 'must be 0 or more').max(100000).optional(),
 });
 export type CreateFillRequest = z.input<typeof createFillSchema>;
 
@@ -106,6 +124,8 @@ export interface Clinic { id: string; name: string; timeZone: string; createdAt:
 export interface Patient {
   id: string; clinicId: string; mrn: string; displayName: string; birthDate: string; sex: Sex;
   weightKg: number | null; createdAt: string;
+  /** Withdrawal risk factors; null: not recorded. */
+  spinalCordInjuryT6OrAbove: boolean | null; communicationDifficulty: boolean | null; previousWithdrawal: boolean | null;
 }
 
 export interface Pump {
@@ -121,6 +141,8 @@ export interface Fill {
   aspiratedResidualMl: number | null; stabilityDays: number; bridgeBolus: BridgeBolus | null;
   /** Volume the forecast of the previous fill expected at this refill (nominal), null for a first fill. */
   expectedResidualMl: number | null;
+  /** Patient boluses since the previous fill as entered at refill, null when not entered. */
+  patientBolusCountSinceLastFill: number | null;
   createdAt: string;
 }
 
@@ -147,6 +169,10 @@ export interface PumpForecast {
   status: ForecastStatus;
   at: string;
   volumeMl: number | null;
+  /** Volume at `at` had every allotted patient bolus been delivered since the last telemetry count (since the fill without one). */
+  worstCaseVolumeMl: number | null;
+  /** Patient boluses telemetry reported delivered since the fill (counted up to `countedUntil`), null without such a count. */
+  reportedPatientBoluses: { countedUntil: string; deliveredMcg: number; volumeMl: number } | null;
   nominal: ForecastLevels;
   worstCase: ForecastLevels;
   drugExpiresAt: string | null;
@@ -178,10 +204,16 @@ export interface FleetPump {
   concentrationMcgPerMl: number | null;
   doseMcgPerDay: number | null;
   lastFilledAt: string | null;
+  /** Telemetry facts (contact, battery, alarms, mismatches, replacement, MRI check). */
+  telemetry: PumpTelemetryStatus | null;
 }
 
 /** GET /api/pumps/:id: the pump with its patient, clinic, full fill and program history, and its forecast now (null when explanted). */
-export interface PumpDetail { pump: Pump; patient: Patient; clinic: Clinic; fills: Fill[]; programs: Program[]; forecast: PumpForecast | null }
+export interface PumpDetail {
+  pump: Pump; patient: Patient; clinic: Clinic; fills: Fill[]; programs: Program[]; forecast: PumpForecast | null;
+  /** Telemetry facts now; null when explanted. Readings: GET /api/pumps/:id/telemetry; reconciliations: GET /api/pumps/:id/reconciliations. */
+  telemetry: PumpTelemetryStatus | null;
+}
 
 /** Every error answer: HTTP status, a code, a message, and the fields at fault. */
 export interface ApiErrorBody {
@@ -192,6 +224,13 @@ export interface ApiErrorBody {
 }
 
 // ---- Live events (socket.io) ----
-export const SOCKET_EVENTS = { pumpChanged: 'pump.changed' } as const;
+export const SOCKET_EVENTS = { pumpChanged: 'pump.changed', alertRaised: 'alert.raised', alertUpdated: 'alert.updated', pageSent: 'page.sent' } as const;
 export interface PumpChangedEvent { eventId: number; clinicId: string; pumpId: string }
-export interface ServerToClientEvents { 'pump.changed': (event: PumpChangedEvent) => void }
+export interface ServerToClientEvents {
+  'pump.changed': (event: PumpChangedEvent) => void;
+  'alert.raised': (event: AlertRaisedEvent) => void;
+  'alert.updated': (event: AlertUpdatedEvent) => void;
+  'page.sent': (event: PageSentEvent) => void;
+}
+/** socket.io handshake `auth`: the access token (unless the session cookie is sent) and the last event id the client saw. */
+export interface SocketHandshakeAuth { token?: string; lastEventId?: number }

@@ -2,13 +2,15 @@
 // answer, every served route has a row, and a user of clinic B finds nothing of clinic A on REST and on the socket.
 import { CLINIC_ROLES, ClinicRole, PumpChangedEvent, roleHolds, ROUTE_PERMISSIONS, RouteKey } from '@pumpwatch/shared';
 import { io, Socket } from 'socket.io-client';
+import { AlertEngine } from '../../server/src/alerts/alert-engine.service';
 import { RoutePermissionCheck } from '../../server/src/auth/route-permissions';
 import { fixtures } from '../support/fixtures';
 import { adminToken, api, signIn } from '../support/http';
 import { startTestServer, TestServer } from '../support/test-server';
 
-type Subject = 'anonymous' | ClinicRole | 'platform';
-const SUBJECTS: Subject[] = ['anonymous', ...CLINIC_ROLES, 'platform'];
+/** `gateway`: a telemetry machine token of clinic A. */
+type Subject = 'anonymous' | ClinicRole | 'platform' | 'gateway';
+const SUBJECTS: Subject[] = ['anonymous', ...CLINIC_ROLES, 'platform', 'gateway'];
 
 interface Sample {
   path: string;
@@ -30,9 +32,14 @@ describe('permission table', () => {
   let clinicA: { id: string };
   let clinicB: { id: string };
   let patientA: { id: string };
-  let pumpA: { id: string };
+  let pumpA: { id: string; serialNumber: string };
   let victimId: string;
   let tokenIdA: string;
+  let clinicianIdA: string;
+  let shiftIdA: string;
+  let webhookIdA: string;
+  /** Alerts of pumpA (overdue and empty by now): a withdrawal-risk one left open, a refill one resolved. */
+  const alertsA = { open: '', resolved: '' };
 
   /** Creates a user with one role, signs in and replaces the initial password (forced at first sign-in). */
   const createMember = async (clinicId: string, role: ClinicRole, label: string): Promise<{ email: string; password: string; token: string; id: string }> => {
@@ -63,6 +70,15 @@ describe('permission table', () => {
     }
     victimId = (await createMember(clinicA.id, 'staff', 'victim')).id;
     tokenIdA = (await f.http.post('/api/machine-tokens', { clinicId: clinicA.id, name: 'gateway A' })).body.id;
+    tokens.set('gateway', (await f.http.post('/api/machine-tokens', { clinicId: clinicA.id, name: 'gateway subject' })).body.token);
+    clinicianIdA = (await f.http.post('/api/clinicians', { clinicId: clinicA.id, displayName: 'Nurse A', profession: 'nurse' })).body.id;
+    shiftIdA = (await f.http.post('/api/on-call-shifts', { clinicianId: clinicianIdA, startsAt: new Date(Date.now() + 3_600_000).toISOString(), endsAt: new Date(Date.now() + 7_200_000).toISOString() })).body.id;
+    webhookIdA = (await f.http.post(`/api/clinics/${clinicA.id}/webhooks`, { name: 'Pager A', url: 'https://pager.example.org/a' })).body.id;
+    await server.app.get(AlertEngine).processPendingEvents();
+    const alerts = (await f.http.get(`/api/alerts?pumpId=${pumpA.id}`)).body as { id: string; kind: string }[];
+    alertsA.open = alerts.find((a) => a.kind === 'reservoir_near_empty')!.id;
+    alertsA.resolved = alerts.find((a) => a.kind === 'refill_due')!.id;
+    expect((await f.http.post(`/api/alerts/${alertsA.resolved}/resolve`, { note: 'refill booked' })).status).toBe(200);
   });
   afterAll(async () => {
     await server?.close();
@@ -109,6 +125,49 @@ describe('permission table', () => {
     }),
     'GET /api/pumps/:id/programs': async () => ({ path: `/api/pumps/${pumpA.id}/programs`, allowed: 200 }),
     'GET /api/pumps/:id/forecast': async () => ({ path: `/api/pumps/${pumpA.id}/forecast`, allowed: 200 }),
+    'POST /api/telemetry': async () => ({
+      path: '/api/telemetry', allowed: 200,
+      body: { readings: [{ serialNumber: pumpA.serialNumber, recordedAt: new Date(Date.parse('2026-03-02T09:00:00Z') + next() * 60_000).toISOString(), reservoirVolumeMl: 15 }] },
+    }),
+    'GET /api/pumps/:id/telemetry': async () => ({ path: `/api/pumps/${pumpA.id}/telemetry`, allowed: 200 }),
+    'GET /api/pumps/:id/reconciliations': async () => ({ path: `/api/pumps/${pumpA.id}/reconciliations`, allowed: 200 }),
+    'POST /api/pumps/:id/events': async () => ({ path: `/api/pumps/${pumpA.id}/events`, body: { kind: 'mri', at: '2026-03-05T10:00:00Z' }, allowed: 201 }),
+    'GET /api/pumps/:id/events': async () => ({ path: `/api/pumps/${pumpA.id}/events`, allowed: 200 }),
+    'POST /api/pumps/:id/events/:eventId/clear': async () => {
+      const event = await f.http.post(`/api/pumps/${pumpA.id}/events`, { kind: 'mri', at: '2026-03-05T10:00:00Z' });
+      return { path: `/api/pumps/${pumpA.id}/events/${event.body.id}/clear`, body: { note: 'valve reset' }, allowed: 200 };
+    },
+    'POST /api/clinicians': async () => ({ path: '/api/clinicians', body: { clinicId: clinicA.id, displayName: `Clinician ${next()}`, profession: 'physician' }, allowed: 201 }),
+    'GET /api/clinicians': async () => ({ path: `/api/clinicians?clinicId=${clinicA.id}`, allowed: 200 }),
+    'GET /api/clinicians/:id': async () => ({ path: `/api/clinicians/${clinicianIdA}`, allowed: 200 }),
+    'PATCH /api/clinicians/:id': async () => ({ path: `/api/clinicians/${clinicianIdA}`, body: { displayName: `Nurse A ${next()}` }, allowed: 200 }),
+    'POST /api/on-call-shifts': async () => {
+      // A day apart each time, so no two allowed subjects' shifts of the same clinician overlap.
+      const startsAt = Date.now() + next() * 86_400_000;
+      return { path: '/api/on-call-shifts', body: { clinicianId: clinicianIdA, startsAt: new Date(startsAt).toISOString(), endsAt: new Date(startsAt + 3_600_000).toISOString() }, allowed: 201 };
+    },
+    'GET /api/on-call-shifts': async () => ({ path: `/api/on-call-shifts?clinicId=${clinicA.id}`, allowed: 200 }),
+    'POST /api/on-call-shifts/:id/cancel': async () => ({ path: `/api/on-call-shifts/${shiftIdA}/cancel`, allowed: 200 }),
+    'GET /api/clinics/:id/on-call-now': async () => ({ path: `/api/clinics/${clinicA.id}/on-call-now`, allowed: 200 }),
+    'GET /api/clinics/:id/escalation-policy': async () => ({ path: `/api/clinics/${clinicA.id}/escalation-policy`, allowed: 200 }),
+    'PUT /api/clinics/:id/escalation-policy': async () => ({
+      path: `/api/clinics/${clinicA.id}/escalation-policy`, allowed: 200,
+      body: { levels: [{ target: 'on_call', afterMinutes: 0 }, { target: 'clinic_admins', afterMinutes: 15 }], repeatTopLevelEveryMinutes: 10, urgentPageAfterMinutes: next() },
+    }),
+    // Alerts (issue 5): acting on the resolved alert answers 409, which proves the guard let the request through.
+    'GET /api/alerts': async () => ({ path: `/api/alerts?clinicId=${clinicA.id}`, allowed: 200 }),
+    'GET /api/alerts/:id': async () => ({ path: `/api/alerts/${alertsA.open}`, allowed: 200 }),
+    'POST /api/alerts/:id/acknowledge': async () => ({ path: `/api/alerts/${alertsA.resolved}/acknowledge`, body: {}, allowed: 409 }),
+    'POST /api/alerts/:id/resolve': async () => ({ path: `/api/alerts/${alertsA.resolved}/resolve`, body: { note: 'checked' }, allowed: 409 }),
+    'POST /api/alerts/:id/snooze': async () => ({ path: `/api/alerts/${alertsA.open}/snooze`, body: { minutes: 15 }, allowed: 200 }),
+    'PATCH /api/patients/:id': async () => ({ path: `/api/patients/${patientA.id}`, body: { previousWithdrawal: false }, allowed: 200 }),
+    // Paging (issue 5): an unknown acknowledge token answers 404 to everyone, which proves the public routes need no sign-in.
+    'GET /api/alerts/:id/pages': async () => ({ path: `/api/alerts/${alertsA.open}/pages`, allowed: 200 }),
+    'GET /api/alerts/acknowledge-link': async () => ({ path: '/api/alerts/acknowledge-link?token=not-a-known-token', allowed: 404 }),
+    'POST /api/alerts/acknowledge-link': async () => ({ path: '/api/alerts/acknowledge-link', body: { token: 'not-a-known-token' }, allowed: 404 }),
+    'POST /api/clinics/:id/webhooks': async () => ({ path: `/api/clinics/${clinicA.id}/webhooks`, body: { name: `Pager ${next()}`, url: 'https://pager.example.org/hook' }, allowed: 201 }),
+    'GET /api/clinics/:id/webhooks': async () => ({ path: `/api/clinics/${clinicA.id}/webhooks`, allowed: 200 }),
+    'POST /api/clinics/:id/webhooks/:webhookId/disable': async () => ({ path: `/api/clinics/${clinicA.id}/webhooks/${webhookIdA}/disable`, allowed: 200 }),
   });
 
   /** What the table says this subject gets. */
@@ -116,6 +175,8 @@ describe('permission table', () => {
     const capability = ROUTE_PERMISSIONS[route];
     if (capability === 'public') return allowed;
     if (subject === 'anonymous') return 401;
+    // A gateway token reaches the telemetry route of its clinic and nothing else.
+    if (subject === 'gateway') return capability === 'telemetry' ? allowed : 403;
     if (subject === 'platform' || capability === 'authenticated') return allowed;
     return roleHolds(subject, capability) ? allowed : 403;
   };
@@ -134,7 +195,7 @@ describe('permission table', () => {
       for (const subject of SUBJECTS) {
         const sample = await table[route]();
         let token = tokens.get(subject) ?? null;
-        if (sample.ownToken && subject !== 'anonymous') {
+        if (sample.ownToken && subject !== 'anonymous' && subject !== 'gateway') {
           const login = subject === 'platform' ? { email: 'admin@pumpwatch.test', password: 'test-admin-password' } : passwords.get(subject)!;
           token = await signIn(server.baseUrl, login.email, login.password);
         }
@@ -159,6 +220,7 @@ describe('permission table', () => {
       const paths = [
         `/api/patients/${patientA.id}`, `/api/pumps/${pumpA.id}`, `/api/pumps/${pumpA.id}/fills`, `/api/pumps/${pumpA.id}/programs`,
         `/api/pumps/${pumpA.id}/forecast`, `/api/pumps?clinicId=${clinicA.id}`, `/api/patients?clinicId=${clinicA.id}`, `/api/machine-tokens?clinicId=${clinicA.id}`,
+        `/api/alerts/${alertsA.open}`, `/api/alerts?clinicId=${clinicA.id}`, `/api/alerts/${alertsA.open}/pages`, `/api/clinics/${clinicA.id}/webhooks`,
       ];
       for (const path of paths) expect([path, (await outsider.get(path)).status]).toEqual([path, 404]);
       const writes: [string, unknown][] = [
@@ -170,6 +232,7 @@ describe('permission table', () => {
         [`/api/machine-tokens/${tokenIdA}/revoke`, undefined],
         ['/api/users', { email: 'x-user@pumpwatch.test', displayName: 'X', password: 'initial-password-1', clinicRoles: [{ clinicId: clinicA.id, role: 'admin' }] }],
         [`/api/users/${victimId}/password`, { password: 'reset-password-12' }],
+        [`/api/alerts/${alertsA.open}/acknowledge`, {}], [`/api/alerts/${alertsA.open}/resolve`, { note: 'x' }], [`/api/alerts/${alertsA.open}/snooze`, { minutes: 15 }],
       ];
       for (const [path, body] of writes) expect([path, (await outsider.post(path, body)).status]).toEqual([path, 404]);
     });

@@ -22,6 +22,8 @@ export interface TestServer {
 
 export interface TestServerOptions {
   demo?: boolean;
+  /** The demo's in-process telemetry feeder; default off, so that a demo server holds only the seed unless a test asks. */
+  simulate?: boolean;
   clock?: Clock;
   /** Built dashboard to serve; default `<repo>/client/dist`. */
   clientDir?: string;
@@ -43,6 +45,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     app = await createPumpWatchApp({
       databaseUrl: database.url,
       demo: options.demo ?? false,
+      simulate: options.simulate ?? false,
       clock: options.clock,
       clientDir: options.clientDir,
       logLevel: options.logLevel ?? (process.env.LOG_LEVEL as LogLevel | undefined) ?? 'silent',

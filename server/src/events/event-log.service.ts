@@ -4,7 +4,9 @@ import type { EntityManager } from 'typeorm';
 
 export const EVENTS_CHANNEL = 'pumpwatch_events';
 
-export type EventType = 'clinic.created' | 'patient.created' | 'pump.created' | 'pump.explanted' | 'fill.recorded' | 'program.set' | 'demo.seeded';
+export type EventType = 'clinic.created' | 'patient.created' | 'pump.created' | 'pump.explanted' | 'fill.recorded' | 'program.set' | 'demo.seeded'
+  | 'telemetry.received' | 'pump.mri_recorded' | 'pump.mri_cleared' | 'on_call.changed'
+  | 'patient.updated' | 'alert.raised' | 'alert.updated' | 'page.sent';
 
 export interface RecordedEvent {
   type: EventType;

@@ -1,26 +1,50 @@
-// socket.io on the API's HTTP server: authenticates the handshake, joins the user's clinic rooms, pushes pump.changed.
-import { Inject, Logger } from '@nestjs/common';
+// socket.io on the API's HTTP server: authenticates the handshake, joins the user's clinic rooms, replays what a reconnecting
+// client missed (handshake `lastEventId`) and pushes pump.changed, alert.raised and alert.updated in event order.
+import { Inject, Logger, OnModuleInit } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
-import { PumpChangedEvent, ServerToClientEvents, SOCKET_EVENTS } from '@pumpwatch/shared';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { seesClinic, ServerToClientEvents } from '@pumpwatch/shared';
 import type { Server, Socket } from 'socket.io';
-import type { Actor } from '../auth/actor';
+import { DataSource } from 'typeorm';
+import { Actor, visibleClinicIds } from '../auth/actor';
 import { credentialOf } from '../auth/auth.guard';
 import { AuthService } from '../auth/auth.service';
 import { Clock } from '../infra/clock';
+import { lastCommittedEventId, OutboxEvent, readEventsAfter, SocketMessage, socketMessageOf } from './event-outbox';
+import { LiveEventRelay, LiveEventSink } from './live-event-relay';
 
 /** Room of every socket whose user administers all clinics (including clinics created after it connected). */
 const ALL_CLINICS_ROOM = 'clinics:all';
 export const clinicRoom = (clinicId: string): string => `clinic:${clinicId}`;
 /** setTimeout cannot wait longer than this (about 24.8 days). */
 const MAX_TIMER_MS = 2_147_483_647;
+const REPLAY_PAGE = 500;
+/** A replay waits this long at most for live delivery to pass the replayed events before joining the rooms. */
+const REPLAY_HANDOVER_TIMEOUT_MS = 5_000;
 
-interface SocketData { actor: Actor; expiryTimer?: NodeJS.Timeout }
+interface SocketData {
+  actor: Actor;
+  expiryTimer?: NodeJS.Timeout;
+  /** From the handshake: replay every event of the user's clinics after it before live events. */
+  lastEventId: number | null;
+  /** Live events that arrived while the replay ran, delivered after it (duplicates dropped by eventId). */
+  buffered: { eventId: number; message: SocketMessage }[];
+}
 type LiveSocket = Socket<Record<string, never>, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** A handshake's lastEventId: a whole number of 0 or more (a numeric string too), else invalid; absent: no replay. */
+export function parseLastEventId(value: unknown): number | null | 'invalid' {
+  if (value === undefined || value === null) return null;
+  const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  return typeof number === 'number' && Number.isSafeInteger(number) && number >= 0 ? number : 'invalid';
+}
 
 // Same-origin by default; the CORS origins the operator configured are applied by the IoAdapter at start-up.
 @WebSocketGateway({ cors: { origin: false } })
-export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+export class EventsGateway implements OnModuleInit, OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, LiveEventSink {
   private readonly logger = new Logger('EventsGateway');
+  /** Sockets between connection and the end of their replay: live events go to their buffer, not yet to them. */
+  private readonly replaying = new Set<LiveSocket>();
 
   @WebSocketServer()
   server: Server<Record<string, never>, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -28,12 +52,21 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
   constructor(
     private readonly auth: AuthService,
     @Inject(Clock) private readonly clock: Clock,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly relay: LiveEventRelay,
   ) {}
 
-  /** The handshake needs the same credentials as REST: `auth.token` or the session cookie. */
+  onModuleInit(): void {
+    this.relay.setSink(this);
+  }
+
+  /** The handshake needs the same credentials as REST: `auth.token` or the session cookie; `auth.lastEventId` is optional. */
   afterInit(server: Server): void {
     server.use((socket, next) => {
-      const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+      const auth = socket.handshake.auth as { token?: unknown; lastEventId?: unknown } | undefined;
+      const lastEventId = parseLastEventId(auth?.lastEventId);
+      if (lastEventId === 'invalid') return next(new Error('lastEventId must be a whole number of 0 or more'));
+      const token = auth?.token;
       const credential = typeof token === 'string'
         ? credentialOf(`Bearer ${token}`, undefined)
         : credentialOf(undefined, socket.handshake.headers.cookie);
@@ -41,7 +74,10 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
       this.auth.authenticate(credential.secret, credential.viaCookie, null).then((actor) => {
         if (!actor || actor.kind !== 'user') return next(new Error('unauthenticated'));
         if (actor.mustChangePassword) return next(new Error('password_change_required'));
-        (socket.data as SocketData).actor = actor;
+        const data = socket.data as SocketData;
+        data.actor = actor;
+        data.lastEventId = lastEventId;
+        data.buffered = [];
         next();
       }, (error: Error) => {
         this.logger.warn(`socket authentication failed: ${error.message}`);
@@ -56,25 +92,41 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
       socket.disconnect(true);
       return;
     }
-    void socket.join(actor.administersAllClinics ? [ALL_CLINICS_ROOM] : actor.clinicRoles.map((r) => clinicRoom(r.clinicId)));
     // An expired session is disconnected; the dashboard then signs in again.
     if (actor.sessionExpiresAt) {
       const remaining = actor.sessionExpiresAt.getTime() - this.clock.now().getTime();
       socket.data.expiryTimer = setTimeout(() => socket.disconnect(true), Math.max(0, Math.min(remaining, MAX_TIMER_MS)));
     }
+    if (socket.data.lastEventId === null) {
+      this.joinRooms(socket);
+      return;
+    }
+    this.replaying.add(socket);
+    this.replay(socket, socket.data.lastEventId).catch((error: Error) => {
+      this.logger.warn(`replay after event ${socket.data.lastEventId} failed: ${error.message}`);
+      this.replaying.delete(socket);
+      socket.disconnect(true);
+    });
   }
 
   handleDisconnect(socket: LiveSocket): void {
     if (socket.data.expiryTimer) clearTimeout(socket.data.expiryTimer);
+    this.replaying.delete(socket);
   }
 
-  /** Only the sockets of users with a role in the event's clinic receive it. */
-  emitPumpChanged(event: PumpChangedEvent): void {
+  /** Only the sockets of users with a role in the event's clinic receive it; replaying sockets get it after their replay. */
+  broadcast(event: OutboxEvent): void {
+    const message = socketMessageOf(event);
+    const clinicId = event.clinicId;
+    if (!message || !clinicId) return;
     if (!this.server) {
-      this.logger.warn(`socket server not ready, dropped event ${event.eventId}`);
+      this.logger.warn(`socket server not ready, dropped event ${event.id}`);
       return;
     }
-    this.server.to([clinicRoom(event.clinicId), ALL_CLINICS_ROOM]).emit(SOCKET_EVENTS.pumpChanged, event);
+    this.server.to([clinicRoom(clinicId), ALL_CLINICS_ROOM]).emit(message.name, message.payload as never);
+    for (const socket of this.replaying) {
+      if (seesClinic(socket.data.actor, clinicId)) socket.data.buffered.push({ eventId: event.id, message });
+    }
   }
 
   /** Signing out or a password change ends the live connection of those sessions on this instance at once. */
@@ -83,5 +135,41 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     for (const socket of this.server.sockets.sockets.values()) {
       if (socket.data.actor && predicate(socket.data.actor)) socket.disconnect(true);
     }
+  }
+
+  private joinRooms(socket: LiveSocket): void {
+    const actor = socket.data.actor;
+    void socket.join(actor.administersAllClinics ? [ALL_CLINICS_ROOM] : actor.clinicRoles.map((r) => clinicRoom(r.clinicId)));
+  }
+
+  /**
+   * Sends every event of the user's clinics after `afterId` from the outbox, in order, then hands over to live delivery:
+   * once the relay has passed everything replayed, the socket joins its rooms and gets the buffered events it has not had, in
+   * one synchronous step, so no event is lost, repeated or reordered between the two.
+   */
+  private async replay(socket: LiveSocket, afterId: number): Promise<void> {
+    const clinicIds = visibleClinicIds(socket.data.actor);
+    // A lastEventId beyond what exists (another database, a restore) must not make the hand-over wait for ids that never come.
+    const committed = await lastCommittedEventId(this.dataSource);
+    let sentId = afterId;
+    for (;;) {
+      const events = await readEventsAfter(this.dataSource, sentId, { clinicIds, limit: REPLAY_PAGE });
+      if (!socket.connected) return;
+      for (const event of events) {
+        const message = socketMessageOf(event);
+        if (message) socket.emit(message.name, message.payload as never);
+        sentId = event.id;
+      }
+      if (events.length < REPLAY_PAGE) break;
+    }
+    const caughtUp = await this.relay.deliveredThrough(Math.max(sentId, Math.min(afterId, committed)), REPLAY_HANDOVER_TIMEOUT_MS);
+    if (!caughtUp) this.logger.warn(`live delivery is behind event ${sentId}: a reconnecting client may see an event twice`);
+    if (!socket.connected || !this.replaying.has(socket)) return;
+    this.joinRooms(socket);
+    for (const { eventId, message } of socket.data.buffered) {
+      if (eventId > sentId) socket.emit(message.name, message.payload as never);
+    }
+    socket.data.buffered = [];
+    this.replaying.delete(socket);
   }
 }

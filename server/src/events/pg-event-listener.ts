@@ -1,10 +1,15 @@
-// One LISTEN connection per server instance: committed events from any instance reach this instance's sockets.
+// One LISTEN connection per server instance: tells this instance's live relay and alert engine that events were committed.
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Client } from 'pg';
 import { APP_OPTIONS } from '../infra/app-options';
 import type { AppOptions } from '../infra/app-options';
 import { EVENTS_CHANNEL, EventNotification } from './event-log.service';
-import { EventsGateway } from './events.gateway';
+
+/**
+ * Told of each committed event, and with null after a reconnect (events may have been missed): subscribers read the outbox
+ * from their own position, so a notification is only a cue to look.
+ */
+export type EventSubscriber = (event: EventNotification | null) => void;
 
 @Injectable()
 export class PgEventListener implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -12,11 +17,15 @@ export class PgEventListener implements OnApplicationBootstrap, OnApplicationShu
   private client: Client | null = null;
   private stopping = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
+  private readonly subscribers: EventSubscriber[] = [];
+  private everConnected = false;
 
-  constructor(
-    @Inject(APP_OPTIONS) private readonly options: AppOptions,
-    private readonly gateway: EventsGateway,
-  ) {}
+  constructor(@Inject(APP_OPTIONS) private readonly options: AppOptions) {}
+
+  /** Subscribe before the application bootstraps (onModuleInit) to hear every notification. */
+  subscribe(subscriber: EventSubscriber): void {
+    this.subscribers.push(subscriber);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.connect();
@@ -43,19 +52,34 @@ export class PgEventListener implements OnApplicationBootstrap, OnApplicationShu
     client.on('end', () => this.scheduleReconnect(client));
     await client.connect();
     await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+    const reconnected = this.client === null && this.everConnected;
     this.client = client;
+    this.everConnected = true;
+    if (reconnected) this.tell(null);
   }
 
   private deliver(payload: string): void {
+    let event: EventNotification;
     try {
-      const event = JSON.parse(payload) as EventNotification;
-      if (event.pumpId) this.gateway.emitPumpChanged({ eventId: Number(event.eventId), clinicId: event.clinicId, pumpId: event.pumpId });
+      event = JSON.parse(payload) as EventNotification;
     } catch (error) {
       this.logger.warn(`unreadable event notification: ${(error as Error).message}`);
+      return;
+    }
+    this.tell({ ...event, eventId: Number(event.eventId) });
+  }
+
+  private tell(notification: EventNotification | null): void {
+    for (const subscriber of this.subscribers) {
+      try {
+        subscriber(notification);
+      } catch (error) {
+        this.logger.warn(`event subscriber failed: ${(error as Error).message}`);
+      }
     }
   }
 
-  // Events missed while disconnected stay in the outbox; clients catch up by lastEventId (alerts issue).
+  // Events committed while disconnected stay in the outbox; the reconnect tells subscribers to look (clients catch up by lastEventId).
   private scheduleReconnect(lost: Client | null): void {
     if (this.stopping || this.reconnectTimer || (lost !== null && this.client !== lost)) return;
     if (lost) {

@@ -34,6 +34,9 @@ export class FillEntity {
   @Column({ name: 'expected_residual_ml', type: 'double precision', nullable: true })
   expectedResidualMl: number | null;
 
+  @Column({ name: 'patient_bolus_count_since_last_fill', type: 'integer', nullable: true })
+  patientBolusCountSinceLastFill: number | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

@@ -8,7 +8,8 @@ export function toFill(entity: FillEntity): Fill {
     id: entity.id, pumpId: entity.pumpId, filledAt: toIso(entity.filledAt), drug: entity.drug,
     concentrationMcgPerMl: entity.concentrationMcgPerMl, volumeMl: entity.volumeMl,
     aspiratedResidualMl: entity.aspiratedResidualMl, stabilityDays: entity.stabilityDays,
-    bridgeBolus: entity.bridgeBolus, expectedResidualMl: entity.expectedResidualMl, createdAt: toIso(entity.createdAt),
+    bridgeBolus: entity.bridgeBolus, expectedResidualMl: entity.expectedResidualMl,
+    patientBolusCountSinceLastFill: entity.patientBolusCountSinceLastFill ?? null, createdAt: toIso(entity.createdAt),
   };
 }
 

@@ -10,6 +10,7 @@ import { EventLogService } from '../events/event-log.service';
 import { forecastFromHistory, ForecastService, PumpHistory } from '../forecast/forecast.service';
 import { clinicDateOf } from '../infra/clinic-dates';
 import { Clock } from '../infra/clock';
+import { ReservoirReconciliationService } from '../telemetry/reservoir-reconciliation.service';
 import { FillEntity } from './fill.entity';
 import { toFill } from './fill.mapper';
 
@@ -36,6 +37,7 @@ export class FillsService {
     private readonly forecasts: ForecastService,
     private readonly audit: AuditService,
     @Inject(Clock) private readonly clock: Clock,
+    private readonly reconciliations: ReservoirReconciliationService,
   ) {}
 
   async record(actor: Actor, pumpId: string, request: ValidFillRequest): Promise<Fill> {
@@ -79,7 +81,10 @@ export class FillsService {
         stabilityDays: request.stabilityDays ?? DRUG_CONFIG.defaultStabilityDays,
         bridgeBolus: request.bridgeBolus ?? null,
         expectedResidualMl: expectedResidualAt(history, filledAt),
+        patientBolusCountSinceLastFill: request.patientBolusCountSinceLastFill ?? null,
       }));
+      // In the same transaction: a refill and its reconciliation are recorded together or not at all.
+      await this.reconciliations.reconcileAtFill(manager, history, fill);
       await this.events.record(manager, { type: 'fill.recorded', clinicId: clinic.id, pumpId: pump.id, payload: { fillId: fill.id } });
       const recorded = toFill(fill);
       await this.audit.record(manager, actor, { action: 'fill.recorded', entityType: 'fill', entityId: fill.id, clinicId: clinic.id, changes: createdFields(recorded) });

@@ -1,9 +1,9 @@
 // The forecast "now" for pages and the fleet: a fill recorded a few minutes ahead does not make "now" an error.
-import type { PumpForecast } from '@pumpwatch/shared';
+import type { PumpForecast, ReportedPatientBoluses } from '@pumpwatch/shared';
 import { forecastFromHistory, PumpHistory } from './forecast.service';
 
-export function forecastNow(history: PumpHistory, now: Date, withCurve: boolean): PumpForecast {
+export function forecastNow(history: PumpHistory, now: Date, withCurve: boolean, reportedPatientBoluses: ReportedPatientBoluses | null = null): PumpForecast {
   const nowMs = now.getTime();
   const fillsSoFar = history.fills.filter((fill) => fill.filledAt.getTime() <= nowMs);
-  return forecastFromHistory({ ...history, fills: fillsSoFar }, now, withCurve);
+  return forecastFromHistory({ ...history, fills: fillsSoFar }, now, withCurve, reportedPatientBoluses);
 }

@@ -1,7 +1,7 @@
 // Loads what a pump's forecast needs and runs the shared closed-form forecast on it.
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DomainError, forecastPump, PumpForecast } from '@pumpwatch/shared';
+import { DomainError, forecastPump, PumpForecast, ReportedPatientBoluses } from '@pumpwatch/shared';
 import { DataSource, EntityManager } from 'typeorm';
 import { ClinicEntity } from '../clinics/clinic.entity';
 import { FillEntity } from '../fills/fill.entity';
@@ -11,6 +11,7 @@ import { ProgramEntity } from '../programs/program.entity';
 import { toForecastProgram } from '../programs/program.mapper';
 import { PumpEntity } from '../pumps/pump.entity';
 import { toForecastPump } from '../pumps/pump.mapper';
+import { ReportedBolusService } from '../telemetry/reported-bolus.service';
 
 export interface PumpHistory {
   pump: PumpEntity;
@@ -19,8 +20,8 @@ export interface PumpHistory {
   programs: ProgramEntity[];
 }
 
-/** The forecast of one pump from its loaded history (pure: no database access). */
-export function forecastFromHistory(history: PumpHistory, at: Date, withCurve: boolean): PumpForecast {
+/** The forecast of one pump from its loaded history (pure: no database access), with telemetry's bolus count when there is one. */
+export function forecastFromHistory(history: PumpHistory, at: Date, withCurve: boolean, reportedPatientBoluses: ReportedPatientBoluses | null = null): PumpForecast {
   return forecastPump({
     pump: toForecastPump(history.pump),
     fills: history.fills.map(toForecastFill),
@@ -28,6 +29,7 @@ export function forecastFromHistory(history: PumpHistory, at: Date, withCurve: b
     timeZone: history.clinic.timeZone,
     at: at.toISOString(),
     withCurve,
+    reportedPatientBoluses,
   });
 }
 
@@ -36,6 +38,7 @@ export class ForecastService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(Clock) private readonly clock: Clock,
+    private readonly reportedBoluses: ReportedBolusService,
   ) {}
 
   /** Pump, clinic, fills and programs in chronological order; 404 naming `field` when the pump is unknown. */
@@ -53,6 +56,8 @@ export class ForecastService {
   async forecast(pumpId: string, at?: string): Promise<PumpForecast> {
     const history = await this.loadHistory(pumpId);
     if (history.pump.explantedAt) throw DomainError.rule('pumpId', 'is explanted: an explanted pump has no forecast');
-    return forecastFromHistory(history, at ? new Date(at) : this.clock.now(), true);
+    const atDate = at ? new Date(at) : this.clock.now();
+    const reported = await this.reportedBoluses.forHistories([history], atDate);
+    return forecastFromHistory(history, atDate, true, reported.get(history.pump.id) ?? null);
   }
 }

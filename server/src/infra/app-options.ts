@@ -15,6 +15,8 @@ export interface AppOptions {
   /** The database owner: migrations, and only tasks that need more than the app role (restore). */
   ownerDatabaseUrl: string;
   demo: boolean;
+  /** With demo: feed the demo fleet's simulated telemetry through the app's own HTTP API after listen. */
+  simulate: boolean;
   logLevel: LogLevel;
   /** Where users reach PumpWatch; https means cookies are Secure and HSTS is sent. */
   publicUrl?: string | null;

@@ -1,6 +1,9 @@
 // The injectable clock: services ask it for "now" so tests can move time instead of sleeping.
 export abstract class Clock {
   abstract now(): Date;
+
+  /** False for a clock that moves only when a test moves it: jobs that run because time passes (the alert sweep) then wait for the test. */
+  readonly advancesByItself: boolean = true;
 }
 
 export class SystemClock extends Clock {
@@ -11,6 +14,7 @@ export class SystemClock extends Clock {
 
 /** A clock tests set and advance by hand. */
 export class ManualClock extends Clock {
+  override readonly advancesByItself = false;
   private current: number;
 
   constructor(start: Date | string) {

@@ -13,6 +13,8 @@ export interface ServerConfig {
   /** Parent folder of the embedded PostgreSQL data (`<dataDir>/postgres`). */
   dataDir: string;
   demo: boolean;
+  /** Demo mode only: the server feeds the demo fleet's simulated telemetry through its own API (PUMPWATCH_SIMULATE, default on). */
+  simulate: boolean;
   logLevel: LogLevel;
   /** Where users reach PumpWatch (https turns on HSTS and Secure cookies); null: not known. */
   publicUrl: string | null;
@@ -90,6 +92,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   if (demoSetting && demoSetting !== 'on' && demoSetting !== 'off') throw new Error(`PUMPWATCH_DEMO must be on or off, got "${env.PUMPWATCH_DEMO}"`);
   // Demo data belongs in a throw-away local database, never by surprise in a production one.
   const demo = demoSetting ? demoSetting === 'on' : databaseUrl === null;
+  const simulateSetting = env.PUMPWATCH_SIMULATE?.trim().toLowerCase();
+  if (simulateSetting && simulateSetting !== 'on' && simulateSetting !== 'off') throw new Error(`PUMPWATCH_SIMULATE must be on or off, got "${env.PUMPWATCH_SIMULATE}"`);
+  // Simulated readings belong to the demo clinic only: never fed by surprise into a real clinic's pumps.
+  if (simulateSetting === 'on' && !demo) throw new Error('PUMPWATCH_SIMULATE=on needs demo mode (PUMPWATCH_DEMO on): the simulator feeds the demo clinic');
+  const simulate = demo && simulateSetting !== 'off';
   const logLevel = (env.LOG_LEVEL?.trim().toLowerCase() || 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   const dataDir = env.PUMPWATCH_DATA_DIR?.trim() ? path.resolve(env.PUMPWATCH_DATA_DIR.trim()) : defaultDataDir();
@@ -113,5 +120,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     throw new Error(`PUMPWATCH_BODY_LIMIT must be a size like 100kb or 1mb, got "${env.PUMPWATCH_BODY_LIMIT}"`);
   }
 
-  return { port, databaseUrl, databaseAppUrl, dataDir, demo, logLevel, publicUrl, corsOrigins, adminEmail, adminPassword, sessionHours, bodyLimit };
+  return { port, databaseUrl, databaseAppUrl, dataDir, demo, simulate, logLevel, publicUrl, corsOrigins, adminEmail, adminPassword, sessionHours, bodyLimit };
 }

@@ -3,18 +3,24 @@ import type { DataSourceOptions } from 'typeorm';
 import { migrations } from '../../../migrations';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
 import { SessionEntity } from '../auth/session.entity';
+import { ClinicianEntity } from '../clinicians/clinician.entity';
 import { ClinicEntity } from '../clinics/clinic.entity';
 import { FillEntity } from '../fills/fill.entity';
 import { MachineTokenEntity } from '../machine-tokens/machine-token.entity';
+import { EscalationPolicyEntity } from '../on-call/escalation-policy.entity';
+import { OnCallShiftEntity } from '../on-call/on-call-shift.entity';
 import { PatientEntity } from '../patients/patient.entity';
 import { ProgramEntity } from '../programs/program.entity';
 import { PumpEntity } from '../pumps/pump.entity';
+import { TELEMETRY_ENTITIES } from '../telemetry/telemetry.entities';
 import { ClinicMembershipEntity } from '../users/clinic-membership.entity';
 import { UserEntity } from '../users/user.entity';
 
 export const ENTITIES = [
   ClinicEntity, PatientEntity, PumpEntity, FillEntity, ProgramEntity,
   UserEntity, ClinicMembershipEntity, SessionEntity, MachineTokenEntity, AuditEntryEntity,
+  ...TELEMETRY_ENTITIES,
+  ClinicianEntity, OnCallShiftEntity, EscalationPolicyEntity,
 ];
 
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {

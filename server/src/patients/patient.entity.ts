@@ -25,6 +25,16 @@ export class PatientEntity {
   @Column({ name: 'weight_kg', type: 'double precision', nullable: true })
   weightKg: number | null;
 
+  // Withdrawal risk factors (null: not recorded), shown on withdrawal-risk alerts.
+  @Column({ name: 'spinal_cord_injury_t6_or_above', type: 'boolean', nullable: true })
+  spinalCordInjuryT6OrAbove: boolean | null;
+
+  @Column({ name: 'communication_difficulty', type: 'boolean', nullable: true })
+  communicationDifficulty: boolean | null;
+
+  @Column({ name: 'previous_withdrawal', type: 'boolean', nullable: true })
+  previousWithdrawal: boolean | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

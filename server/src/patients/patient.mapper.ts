@@ -7,5 +7,7 @@ export function toPatient(entity: PatientEntity): Patient {
   return {
     id: entity.id, clinicId: entity.clinicId, mrn: entity.mrn, displayName: entity.displayName,
     birthDate: toIsoDate(entity.birthDate), sex: entity.sex, weightKg: entity.weightKg, createdAt: toIso(entity.createdAt),
+    spinalCordInjuryT6OrAbove: entity.spinalCordInjuryT6OrAbove, communicationDifficulty: entity.communicationDifficulty,
+    previousWithdrawal: entity.previousWithdrawal,
   };
 }

@@ -1,8 +1,8 @@
 // HTTP adapter for patients.
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { createPatientSchema } from '@pumpwatch/shared';
-import type { CreatePatientRequest, Patient } from '@pumpwatch/shared';
+import { createPatientSchema, updatePatientSchema } from '@pumpwatch/shared';
+import type { CreatePatientRequest, Patient, UpdatePatientRequest } from '@pumpwatch/shared';
 import { CurrentActor } from '../auth/actor';
 import type { Actor } from '../auth/actor';
 import { EntityIdPipe } from '../infra/entity-id.pipe';
@@ -25,6 +25,17 @@ export class PatientsController {
   @ApiQuery({ name: 'clinicId', required: false })
   list(@CurrentActor() actor: Actor, @Query('clinicId') clinicId?: string): Promise<Patient[]> {
     return this.patients.list(actor, clinicId);
+  }
+
+  /** Withdrawal risk factors: `{spinalCordInjuryT6OrAbove?, communicationDifficulty?, previousWithdrawal?}`, each true, false or null. */
+  @Patch(':id')
+  @ApiBody({ schema: openApiSchemaOf(updatePatientSchema) })
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id', new EntityIdPipe('patient')) id: string,
+    @Body(new ZodValidationPipe(updatePatientSchema)) request: UpdatePatientRequest,
+  ): Promise<Patient> {
+    return this.patients.update(actor, id, request);
   }
 
   @Get(':id')

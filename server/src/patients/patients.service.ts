@@ -1,9 +1,9 @@
-// Use cases of patients: register one in a clinic (MRN unique there), list, read.
+// Use cases of patients: register one in a clinic (MRN unique there), set withdrawal risk factors, list, read.
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { CreatePatientRequest, DomainError, Patient } from '@pumpwatch/shared';
+import { CreatePatientRequest, DomainError, Patient, UpdatePatientRequest } from '@pumpwatch/shared';
 import { DataSource, In } from 'typeorm';
-import { AuditService, createdFields } from '../audit/audit.service';
+import { AuditService, changedFields, createdFields } from '../audit/audit.service';
 import { Actor, assertMayUseIn, assertSees, visibleClinicIds } from '../auth/actor';
 import { ClinicEntity } from '../clinics/clinic.entity';
 import { EventLogService } from '../events/event-log.service';
@@ -33,11 +33,31 @@ export class PatientsService {
       const patient = await manager.save(manager.create(PatientEntity, {
         clinicId: clinic.id, mrn: request.mrn, displayName: request.displayName, birthDate: request.birthDate,
         sex: request.sex, weightKg: request.weightKg ?? null,
+        spinalCordInjuryT6OrAbove: request.spinalCordInjuryT6OrAbove ?? null, communicationDifficulty: request.communicationDifficulty ?? null,
+        previousWithdrawal: request.previousWithdrawal ?? null,
       }));
       await this.events.record(manager, { type: 'patient.created', clinicId: clinic.id, pumpId: null, payload: { patientId: patient.id } });
       const created = toPatient(patient);
       await this.audit.record(manager, actor, { action: 'patient.created', entityType: 'patient', entityId: patient.id, clinicId: clinic.id, changes: createdFields(created) });
       return created;
+    });
+  }
+
+  /** Sets the withdrawal risk factors given (null clears one); the alerts show them from their next read. */
+  async update(actor: Actor, id: string, request: UpdatePatientRequest): Promise<Patient> {
+    return this.dataSource.transaction(async (manager) => {
+      const patient = await manager.findOne(PatientEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!patient) throw DomainError.notFound('id', 'is not a known patient');
+      assertMayUseIn(actor, 'clinical', patient.clinicId, 'id', 'is not a known patient');
+      const before = toPatient(patient);
+      if (request.spinalCordInjuryT6OrAbove !== undefined) patient.spinalCordInjuryT6OrAbove = request.spinalCordInjuryT6OrAbove;
+      if (request.communicationDifficulty !== undefined) patient.communicationDifficulty = request.communicationDifficulty;
+      if (request.previousWithdrawal !== undefined) patient.previousWithdrawal = request.previousWithdrawal;
+      await manager.save(patient);
+      const updated = toPatient(patient);
+      await this.events.record(manager, { type: 'patient.updated', clinicId: patient.clinicId, pumpId: null, payload: { patientId: patient.id } });
+      await this.audit.record(manager, actor, { action: 'patient.updated', entityType: 'patient', entityId: patient.id, clinicId: patient.clinicId, changes: changedFields(before, updated) });
+      return updated;
     });
   }
 

@@ -21,6 +21,8 @@ import { PatientEntity } from '../patients/patient.entity';
 import { toPatient } from '../patients/patient.mapper';
 import { ProgramEntity } from '../programs/program.entity';
 import { toProgram } from '../programs/program.mapper';
+import { ReportedBolusService } from '../telemetry/reported-bolus.service';
+import { TelemetryStatusService } from '../telemetry/telemetry-status.service';
 import { PumpEntity } from './pump.entity';
 import { toPump } from './pump.mapper';
 
@@ -40,6 +42,8 @@ export class PumpsService {
     private readonly forecasts: ForecastService,
     private readonly audit: AuditService,
     @Inject(Clock) private readonly clock: Clock,
+    private readonly telemetry: TelemetryStatusService,
+    private readonly reportedBoluses: ReportedBolusService,
   ) {}
 
   async create(actor: Actor, request: CreatePumpRequest): Promise<Pump> {
@@ -152,12 +156,16 @@ export class PumpsService {
     const clinicById = new Map(clinics.map((c) => [c.id, c]));
     const fillsByPump = groupBy(fills, (f) => f.pumpId);
     const programsByPump = groupBy(programs, (p) => p.pumpId);
+    const histories = pumps.map((pump) => ({
+      pump, clinic: clinicById.get(pump.clinicId) as ClinicEntity, fills: fillsByPump.get(pump.id) ?? [], programs: programsByPump.get(pump.id) ?? [],
+    }));
+    const [telemetry, reported] = await Promise.all([this.telemetry.statusOf(pumpIds, now), this.reportedBoluses.forHistories(histories, now)]);
 
-    const fleet = pumps.map((pump): FleetPump => {
+    const fleet = histories.map((history): FleetPump => {
+      const { pump, clinic } = history;
       const patient = patientById.get(pump.patientId) as PatientEntity;
-      const clinic = clinicById.get(pump.clinicId) as ClinicEntity;
-      const pumpFills = fillsByPump.get(pump.id) ?? [];
-      const forecast = forecastNow({ pump, clinic, fills: pumpFills, programs: programsByPump.get(pump.id) ?? [] }, now, false);
+      const pumpFills = history.fills;
+      const forecast = forecastNow(history, now, false, reported.get(pump.id) ?? null);
       const { urgency, daysLeft } = assessUrgency(forecast.status, forecast.refillDeadline ? Date.parse(forecast.refillDeadline) : null, now.getTime());
       const lastFill = [...pumpFills].reverse().find((f) => f.filledAt.getTime() <= now.getTime());
       return {
@@ -173,6 +181,7 @@ export class PumpsService {
         concentrationMcgPerMl: forecast.concentrationMcgPerMl,
         doseMcgPerDay: forecast.doseMcgPerDay,
         lastFilledAt: lastFill ? lastFill.filledAt.toISOString() : null,
+        telemetry: telemetry.get(pump.id) ?? null,
       };
     });
     return fleet.sort((a, b) => compareByUrgency(a, b) || a.patient.displayName.localeCompare(b.patient.displayName) || a.pump.id.localeCompare(b.pump.id));
@@ -182,13 +191,19 @@ export class PumpsService {
     const history = await this.forecasts.loadHistory(id);
     assertSees(actor, history.pump.clinicId, 'id', 'is not a known pump');
     const patient = await this.dataSource.manager.findOneByOrFail(PatientEntity, { id: history.pump.patientId });
+    const now = this.clock.now();
+    const active = !history.pump.explantedAt;
+    const [telemetry, reported] = active
+      ? await Promise.all([this.telemetry.statusOf([id], now), this.reportedBoluses.forHistories([history], now)])
+      : [new Map(), new Map()];
     return {
       pump: toPump(history.pump),
       patient: toPatient(patient),
       clinic: toClinic(history.clinic),
       fills: history.fills.map(toFill),
       programs: history.programs.map(toProgram),
-      forecast: history.pump.explantedAt ? null : forecastNow(history, this.clock.now(), true),
+      forecast: active ? forecastNow(history, now, true, reported.get(id) ?? null) : null,
+      telemetry: active ? telemetry.get(id) ?? null : null,
     };
   }
 }

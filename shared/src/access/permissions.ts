@@ -58,6 +58,43 @@ export const ROUTE_PERMISSIONS = {
   'POST /api/pumps/:id/programs': 'clinical',
   'GET /api/pumps/:id/programs': 'read',
   'GET /api/pumps/:id/forecast': 'read',
+
+  // Telemetry (issue 4)
+  'POST /api/telemetry': 'telemetry',
+  'GET /api/pumps/:id/telemetry': 'read',
+  'GET /api/pumps/:id/reconciliations': 'read',
+  'POST /api/pumps/:id/events': 'clinical',
+  'GET /api/pumps/:id/events': 'read',
+  'POST /api/pumps/:id/events/:eventId/clear': 'clinical',
+
+  // Alerts (issue 5). Snoozing needs only 'read': it hides an alert from the caller alone and changes nothing others see.
+  'GET /api/alerts': 'read',
+  'GET /api/alerts/:id': 'read',
+  'POST /api/alerts/:id/acknowledge': 'clinical',
+  'POST /api/alerts/:id/resolve': 'clinical',
+  'POST /api/alerts/:id/snooze': 'read',
+  'PATCH /api/patients/:id': 'clinical',
+
+  // Clinicians and on-call (issue 5)
+  'POST /api/clinicians': 'administer',
+  'GET /api/clinicians': 'read',
+  'GET /api/clinicians/:id': 'read',
+  'PATCH /api/clinicians/:id': 'administer',
+  'POST /api/on-call-shifts': 'clinical',
+  'GET /api/on-call-shifts': 'read',
+  'POST /api/on-call-shifts/:id/cancel': 'clinical',
+  'GET /api/clinics/:id/on-call-now': 'read',
+  'GET /api/clinics/:id/escalation-policy': 'read',
+  'PUT /api/clinics/:id/escalation-policy': 'administer',
+
+  // Paging and escalation (issue 5). The acknowledge link is public: its single-use token is the credential; GET only shows a
+  // confirmation page (link previewers fetch GET), the POST acknowledges.
+  'GET /api/alerts/:id/pages': 'read',
+  'GET /api/alerts/acknowledge-link': 'public',
+  'POST /api/alerts/acknowledge-link': 'public',
+  'POST /api/clinics/:id/webhooks': 'administer',
+  'GET /api/clinics/:id/webhooks': 'administer',
+  'POST /api/clinics/:id/webhooks/:webhookId/disable': 'administer',
 } as const satisfies Record<string, Capability>;
 export type RouteKey = keyof typeof ROUTE_PERMISSIONS;
 

@@ -225,3 +225,71 @@ describe('programDoseMcgPerDay', () => {
     expect(programDoseMcgPerDay({ steps, periodicBoluses })).toBeCloseTo(expected, 9);
   });
 });
+
+describe('forecastPump: patient boluses reported by telemetry (the count for the past, the worst case after it)', () => {
+  // 500 mcg/mL, 100 mcg/day = 0.2 mL/day; allowance 10 mcg x 4 = 0.08 mL/day. Fill 20 mL on 1 Jan. The pump counted 20 boluses
+  // (200 mcg = 0.4 mL) by 11 Jan: 17.6 mL then. Nominal: 15.6 mL to the alarm at 0.2 = 78 days (30 Mar), 17.6 to empty = 88 days (9 Apr).
+  // Worst from 11 Jan at 0.28 mL/day: 15.6 / 0.28 = 55.714286 d = 55 d 17 h 8 min 34.3 s (7 Mar 17:08:34); 17.6 / 0.28 = 62 d 20 h 34 min 17.1 s.
+  const fills = [fill('2026-01-01T00:00:00Z', 20, 500)];
+  const bolusProgram = continuous('2025-12-01T00:00:00Z', 100, { patientBolus: { doseMcg: 10, maxPerDay: 4 } });
+  const report = { fillId: 'fill-2026-01-01T00:00:00Z', countedUntil: '2026-01-11T00:00:00Z', deliveredMcg: 200 };
+  const cases: { name: string; input: ForecastInput; expected: Record<string, unknown> }[] = [
+    {
+      name: 'at the count: the delivered boluses, no worst case yet',
+      input: { pump: pump(), timeZone: 'UTC', at: '2026-01-11T00:00:00Z', fills, programs: [bolusProgram], reportedPatientBoluses: report },
+      expected: {
+        volumeMl: 17.6, worstCaseVolumeMl: 17.6, 'nominal.lowReservoirAlarmAt': '2026-03-30T00:00:00.000Z', 'nominal.emptyAt': '2026-04-09T00:00:00.000Z',
+        'worstCase.lowReservoirAlarmAt': '2026-03-07T17:08:34.000Z', 'worstCase.emptyAt': '2026-03-14T20:34:17.000Z', refillDeadline: '2026-03-07T17:08:34.000Z',
+        'reportedPatientBoluses.volumeMl': 0.4, 'reportedPatientBoluses.countedUntil': '2026-01-11T00:00:00.000Z',
+      },
+    },
+    {
+      // 10 days after the count: nominal 17.6 - 2 = 15.6; worst adds the allowance from the count only: 15.6 - 0.8 = 14.8.
+      name: 'ten days after the count: the worst case starts at the count, not at the fill',
+      input: { pump: pump(), timeZone: 'UTC', at: '2026-01-21T00:00:00Z', fills, programs: [bolusProgram], reportedPatientBoluses: report },
+      expected: { volumeMl: 15.6, worstCaseVolumeMl: 14.8, 'worstCase.lowReservoirAlarmAt': '2026-03-07T17:08:34.000Z' },
+    },
+    {
+      // Program doubled to 0.4 mL/day on 21 Jan: nominal 13.6 mL to the alarm at 0.4 = 34 days (24 Feb); worst 12.8 at 0.48 = 26 d 16 h.
+      name: 'a program change after the count',
+      input: {
+        pump: pump(), timeZone: 'UTC', at: '2026-01-21T00:00:00Z', fills, reportedPatientBoluses: report,
+        programs: [bolusProgram, continuous('2026-01-21T00:00:00Z', 200, { patientBolus: { doseMcg: 10, maxPerDay: 4 } })],
+      },
+      expected: { volumeMl: 15.6, worstCaseVolumeMl: 14.8, 'nominal.lowReservoirAlarmAt': '2026-02-24T00:00:00.000Z', 'worstCase.lowReservoirAlarmAt': '2026-02-16T16:00:00.000Z' },
+    },
+    {
+      // A count of another fill is ignored: the whole allowance from the fill, as in 'patient-bolus worst case' (18 and 20 - 2.8 mL).
+      name: 'a count of another fill is ignored',
+      input: { pump: pump(), timeZone: 'UTC', at: '2026-01-11T00:00:00Z', fills, programs: [bolusProgram], reportedPatientBoluses: { ...report, fillId: 'fill-other' } },
+      expected: { volumeMl: 18, worstCaseVolumeMl: 17.2, 'worstCase.lowReservoirAlarmAt': '2026-03-06T06:51:25.000Z', reportedPatientBoluses: null },
+    },
+    {
+      name: 'a count after `at` is ignored',
+      input: { pump: pump(), timeZone: 'UTC', at: '2026-01-10T00:00:00Z', fills, programs: [bolusProgram], reportedPatientBoluses: report },
+      expected: { volumeMl: 18.2, 'worstCase.lowReservoirAlarmAt': '2026-03-06T06:51:25.000Z', reportedPatientBoluses: null },
+    },
+  ];
+
+  const pick = (object: unknown, path: string): unknown => path.split('.').reduce((o, key) => (o as Record<string, unknown>)[key], object);
+
+  it.each(cases)('$name', ({ input, expected }) => {
+    const forecast = forecastPump(input);
+    expect(forecast.status).toBe('ok');
+    for (const [path, value] of Object.entries(expected)) {
+      if (typeof value === 'number') expect([path, pick(forecast, path)]).toEqual([path, expect.closeTo(value, 6)]);
+      else expect([path, pick(forecast, path)]).toEqual([path, value]);
+    }
+  });
+
+  it('spreads the counted volume evenly between the fill and the count on the chart curve', () => {
+    const forecast = forecastPump({ pump: pump(), timeZone: 'UTC', at: '2026-01-11T00:00:00Z', fills, programs: [bolusProgram], reportedPatientBoluses: report });
+    // Halfway (6 Jan): 20 - 1 (5 days at 0.2) - 0.2 (half the 0.4 mL counted).
+    const volumeAt = (ms: number) => 20 - (0.2 + 0.04) * ((ms - Date.parse('2026-01-01T00:00:00Z')) / 86_400_000);
+    for (const point of forecast.curve.filter((p) => Date.parse(p.at) <= Date.parse('2026-01-11T00:00:00Z'))) {
+      expect(point.volumeMl).toBeCloseTo(volumeAt(Date.parse(point.at)), 5);
+      expect(point.worstCaseVolumeMl).toBeCloseTo(point.volumeMl, 9);
+    }
+    expect(forecast.curve.some((p) => p.at === '2026-01-11T00:00:00.000Z')).toBe(true);
+  });
+});

@@ -5,7 +5,7 @@ import { DomainError } from '../domain-error';
 import { MINUTE_MS } from './day-profile';
 import { minutesOfDay, utcOffsetMinutes } from './pump-clock';
 import {
-  CompiledFill, CompiledProgram, computeRefillLevels, constantFlowProgram, drawnSinceFillMl, fillSegments, floorToSecond,
+  CompiledFill, CompiledProgram, computeRefillLevels, constantFlowProgram, drawnSinceFillMl, fillSegments, floorToSecond, ReportedBolusVolume,
 } from './refill-levels';
 
 export interface ForecastPumpInput {
@@ -33,6 +33,15 @@ export interface ForecastProgramInput {
   patientBolus: PatientBolus | null;
 }
 
+/** Patient boluses telemetry reported delivered since a fill (the pump's cumulative counter, converted to mcg by the server). */
+export interface ReportedPatientBoluses {
+  /** The fill they were counted from; a report for another fill is ignored. */
+  fillId: string;
+  /** The reading that counted them: the past up to it uses this count, the worst case adds the whole allowance after it. */
+  countedUntil: string;
+  deliveredMcg: number;
+}
+
 export interface ForecastInput {
   pump: ForecastPumpInput;
   /** Every fill of the pump, any order; the one in force at `at` is used. */
@@ -44,6 +53,8 @@ export interface ForecastInput {
   at: string;
   /** Include the chart curve (default true). */
   withCurve?: boolean;
+  /** Used when it is for the fill in force and counted between that fill and `at`. */
+  reportedPatientBoluses?: ReportedPatientBoluses | null;
 }
 
 
@@ -92,7 +103,7 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
 
 function emptyForecast(input: ForecastInput, atMs: number, status: 'no_fill' | 'no_program', fillId: string | null): PumpForecast {
   return {
-    pumpId: input.pump.id, status, at: new Date(atMs).toISOString(), volumeMl: null,
+    pumpId: input.pump.id, status, at: new Date(atMs).toISOString(), volumeMl: null, worstCaseVolumeMl: null, reportedPatientBoluses: null,
     nominal: { lowReservoirAlarmAt: null, emptyAt: null }, worstCase: { lowReservoirAlarmAt: null, emptyAt: null },
     drugExpiresAt: null, refillDeadline: null, deadlineReason: null, dailyVolumeMl: null, doseMcgPerDay: null,
     concentrationMcgPerMl: null, lowReservoirAlarmMl: input.pump.lowReservoirAlarmMl, fillId,
@@ -123,7 +134,12 @@ export function forecastPump(input: ForecastInput): PumpForecast {
   if (programIndex < 0) return emptyForecast(input, atMs, 'no_program', fillId);
   const programInForce = programs[programIndex];
 
-  const segments = fillSegments(fill, programs);
+  const report = input.reportedPatientBoluses ?? null;
+  const countedUntilMs = report ? floorToSecond(Date.parse(report.countedUntil)) : Number.NaN;
+  const reported: ReportedBolusVolume | null = report && report.fillId === fillId && countedUntilMs > fill.filledAtMs && countedUntilMs <= atMs && report.deliveredMcg >= 0
+    ? { countedUntilMs, deliveredMl: report.deliveredMcg / fill.concentrationMcgPerMl }
+    : null;
+  const segments = fillSegments(fill, programs, reported);
   const levels = computeRefillLevels(fill, input.pump.lowReservoirAlarmMl, segments);
   const volumeAt = (ms: number, worstCase: boolean) => Math.max(0, fill.volumeMl - drawnSinceFillMl(segments, ms, worstCase));
   const localOffsetNowMin = constantFlow ? 0 : utcOffsetMinutes(input.timeZone, atMs);
@@ -135,6 +151,7 @@ export function forecastPump(input: ForecastInput): PumpForecast {
     const instants = new Set<number>([atMs, endMs]);
     for (let t = fill.filledAtMs; t < endMs; t += stepMs) instants.add(floorToSecond(t));
     for (const p of programs) if (p.effectiveFromMs > fill.filledAtMs && p.effectiveFromMs < endMs) instants.add(p.effectiveFromMs);
+    if (reported && reported.countedUntilMs < endMs) instants.add(reported.countedUntilMs);
     for (const ms of [levels.nominalLowReservoirAlarmMs, levels.worstCaseLowReservoirAlarmMs, levels.worstCaseEmptyMs, levels.drugExpiresMs]) {
       if (ms !== null && ms > fill.filledAtMs && ms < endMs) instants.add(ms);
     }
@@ -150,6 +167,10 @@ export function forecastPump(input: ForecastInput): PumpForecast {
     status: 'ok',
     at: new Date(atMs).toISOString(),
     volumeMl: round6(volumeAt(atMs, false)),
+    worstCaseVolumeMl: round6(volumeAt(atMs, true)),
+    reportedPatientBoluses: reported
+      ? { countedUntil: new Date(reported.countedUntilMs).toISOString(), deliveredMcg: (report as ReportedPatientBoluses).deliveredMcg, volumeMl: round6(reported.deliveredMl) }
+      : null,
     nominal: { lowReservoirAlarmAt: iso(levels.nominalLowReservoirAlarmMs), emptyAt: iso(levels.nominalEmptyMs) },
     worstCase: { lowReservoirAlarmAt: iso(levels.worstCaseLowReservoirAlarmMs), emptyAt: iso(levels.worstCaseEmptyMs) },
     drugExpiresAt: iso(levels.drugExpiresMs),

@@ -21,14 +21,23 @@ export interface CompiledFill {
   bridgeBolusDurationMs: number;
 }
 
-/** A stretch of the fill interval with one program and one bridge-bolus rate. */
+/** A stretch of the fill interval with one program, one bridge-bolus rate and one patient-bolus rate. */
 interface Segment {
   startMs: number;
   endMs: number;
   profile: DayProfile;
   offsetMs: number;
   bridgeMlPerMs: number;
+  /** The whole allotted patient-bolus rate, counted in the worst case only (0 before a telemetry count: those are known). */
   patientBolusMlPerMs: number;
+  /** Patient boluses telemetry counted since the fill, spread evenly up to the count (nominal and worst case alike). */
+  reportedBolusMlPerMs: number;
+}
+
+/** Patient boluses the pump reported delivered between the fill and `countedUntilMs`. */
+export interface ReportedBolusVolume {
+  countedUntilMs: number;
+  deliveredMl: number;
 }
 
 export interface RefillLevels {
@@ -50,18 +59,23 @@ export function constantFlowProgram(flowRateMlPerDay: number, concentrationMcgPe
   };
 }
 
-/** Splits the fill's future at program changes and at the end of the bridge bolus. `programs` sorted by effectiveFrom. */
-export function fillSegments(fill: CompiledFill, programs: readonly CompiledProgram[]): Segment[] {
+/**
+ * Splits the fill's future at program changes, at the end of the bridge bolus and at the telemetry bolus count.
+ * `programs` sorted by effectiveFrom. With `reported` (countedUntilMs after the fill), the boluses counted replace the worst
+ * case up to the count and the whole allowance applies only after it.
+ */
+export function fillSegments(fill: CompiledFill, programs: readonly CompiledProgram[], reported: ReportedBolusVolume | null = null): Segment[] {
   let first = -1;
   while (first + 1 < programs.length && programs[first + 1].effectiveFromMs <= fill.filledAtMs) first++;
   const bridgeEndMs = fill.filledAtMs + fill.bridgeBolusDurationMs;
   const bridgeMlPerMs = fill.bridgeBolusDurationMs > 0 ? fill.bridgeBolusVolumeMl / fill.bridgeBolusDurationMs : 0;
   const boundaries: number[] = [];
   for (let i = first + 1; i < programs.length; i++) boundaries.push(programs[i].effectiveFromMs);
-  if (bridgeMlPerMs > 0 && !boundaries.includes(bridgeEndMs)) {
-    boundaries.push(bridgeEndMs);
-    boundaries.sort((a, b) => a - b);
-  }
+  if (bridgeMlPerMs > 0 && !boundaries.includes(bridgeEndMs)) boundaries.push(bridgeEndMs);
+  const countedUntilMs = reported !== null && reported.countedUntilMs > fill.filledAtMs ? reported.countedUntilMs : null;
+  const reportedMlPerMs = countedUntilMs !== null ? Math.max(0, (reported as ReportedBolusVolume).deliveredMl) / (countedUntilMs - fill.filledAtMs) : 0;
+  if (countedUntilMs !== null && !boundaries.includes(countedUntilMs)) boundaries.push(countedUntilMs);
+  boundaries.sort((a, b) => a - b);
   const segments: Segment[] = [];
   let programIndex = first;
   let startMs = fill.filledAtMs;
@@ -75,7 +89,8 @@ export function fillSegments(fill: CompiledFill, programs: readonly CompiledProg
         profile: program ? buildDayProfile(program, fill.concentrationMcgPerMl) : EMPTY_DAY_PROFILE,
         offsetMs: program ? program.pumpClockOffsetMs : 0,
         bridgeMlPerMs: startMs < bridgeEndMs ? bridgeMlPerMs : 0,
-        patientBolusMlPerMs: program ? program.patientBolusMcgPerDay / DAY_MS / fill.concentrationMcgPerMl : 0,
+        patientBolusMlPerMs: program && (countedUntilMs === null || startMs >= countedUntilMs) ? program.patientBolusMcgPerDay / DAY_MS / fill.concentrationMcgPerMl : 0,
+        reportedBolusMlPerMs: countedUntilMs !== null && startMs < countedUntilMs ? reportedMlPerMs : 0,
       });
     }
     startMs = endMs;
@@ -84,7 +99,7 @@ export function fillSegments(fill: CompiledFill, programs: readonly CompiledProg
 }
 
 function extraMlPerMs(segment: Segment, worstCase: boolean): number {
-  return segment.bridgeMlPerMs + (worstCase ? segment.patientBolusMlPerMs : 0);
+  return segment.bridgeMlPerMs + segment.reportedBolusMlPerMs + (worstCase ? segment.patientBolusMlPerMs : 0);
 }
 
 /** Pump-local ms of an instant, counted from the pump midnight at or before the segment start (keeps numbers small). */

@@ -1,6 +1,6 @@
 // What telemetry says about one pump now: the facts the dashboard shows and the alert rules read.
 
-/** Alarm codes a pump or its gateway reports (catalog with sources in clinical-config when telemetry lands). */
+/** Alarm codes a pump or its gateway reports (catalog with sources: PUMP_ALARM_CATALOG in ./telemetry-config). */
 export const PUMP_ALARM_CODES = [
   'low_reservoir', 'empty_reservoir', 'motor_stall', 'low_battery_reset', 'eri', 'end_of_service', 'memory_error', 'pump_stopped',
 ] as const;
@@ -20,14 +20,29 @@ export interface ReconciliationDiscrepancy {
   aspiratedResidualMl: number;
   /** aspirated - expected: negative suggests over-infusion, positive under-delivery, stall or a catheter problem. */
   differenceMl: number;
+  /** What the sign of the difference suggests. */
+  direction: ReconciliationDirection;
+  /** Which thresholds the difference exceeds (more than 2 mL; more than the model's flow accuracy of the expected delivery). */
+  reasons: ReconciliationFlagReason[];
 }
+
+export type ReconciliationDirection = 'over_infusion' | 'under_delivery';
+export type ReconciliationFlagReason = 'over_max_difference' | 'outside_flow_accuracy';
 
 export interface PumpTelemetryStatus {
   pumpId: string;
   lastContactAt: string | null;
-  /** Readings in the last 7 days (a pump with fewer than 2 is not monitored and never stale). */
+  /** Readings in the 7 days up to now. */
   readingsLast7Days: number;
+  /**
+   * At least 2 readings within the 7 days up to the last contact: the pump reports regularly, so silence means something.
+   * A monitored pump that falls silent stays stale however long the silence lasts; a pump that never reported regularly is never stale.
+   */
+  monitored: boolean;
+  /** Monitored and no reading for longer than the clinic's setting (default 24 h). */
   stale: boolean;
+  /** The clinic's setting the staleness was judged with. */
+  staleAfterHours: number;
   batteryStatus: BatteryStatus | null;
   /** Alarm codes of the latest reading that reported alarms, while no later reading cleared them. */
   activeAlarms: PumpAlarmCode[];
@@ -41,6 +56,19 @@ export interface PumpTelemetryStatus {
   replacementDueBy: string | null;
   /** True when the replacement date is an estimate from the implant date and the model's typical battery life. */
   replacementEstimated: boolean;
+  /** First reading reporting the elective replacement indicator (battery or alarm), null without one. */
+  eriAt: string | null;
+  /** When the pump is expected to stop: ERI + 90 days, an end-of-service reading, or the estimate from the implant date. */
+  expectedStopAt: string | null;
+  /** From when a replacement warning is due: at ERI, or 3 months before an estimated battery end. */
+  replacementWarningAt: string | null;
   /** An MRI was recorded and no clinician has cleared the post-MRI pump check yet. */
   mriCheckPending: boolean;
+  /** The uncleared MRI events, oldest first (ids for POST /api/pumps/:id/events/:eventId/clear). */
+  pendingMriEventIds: string[];
+  /** The pump's own latest reservoir estimate (a calculation from its programmed rate, not a measurement). */
+  reportedReservoirVolumeMl: number | null;
+  reportedReservoirVolumeAt: string | null;
+  /** The same direction of discrepancy at the latest consecutive reconciled refills (repeated drift), else null. */
+  reconciliationDrift: ReconciliationDirection | null;
 }

@@ -1,0 +1,171 @@
+// Benchmark: readings per second through POST /api/telemetry (batches of 1,000) against raw COPY of the same rows into the same table.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { Client } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { createPumpWatchApp } from '../src/app.factory';
+import { startEmbeddedPostgres } from '../src/infra/embedded-postgres';
+
+const BATCH = 1_000;
+const ROUNDS = 3;
+const ADMIN = { email: 'bench-admin@pumpwatch.bench', password: 'bench-admin-password' };
+const START_MS = Date.parse('2026-01-01T00:00:00Z');
+const READING_INTERVAL_MS = 15 * 60_000;
+
+/** How a gateway's uploads are made up: `pumps` pumps per batch, each with BATCH / pumps consecutive readings. */
+interface Scenario { name: string; pumps: number; batches: number; concurrency: number }
+
+const SCENARIOS: Scenario[] = [
+  // A clinic gateway uploading every 2.5 h: 100 pumps x 10 readings of 15 minutes per batch (one event per pump per batch).
+  { name: 'api_100_pumps_x_10_readings', pumps: 100, batches: 50, concurrency: 1 },
+  { name: 'api_100_pumps_x_10_readings_4_in_flight', pumps: 100, batches: 50, concurrency: 4 },
+  // A daily upload of 1,000 pumps, one reading each: one event per reading, the costliest make-up.
+  { name: 'api_1000_pumps_x_1_reading', pumps: 1000, batches: 20, concurrency: 1 },
+];
+
+interface Reading {
+  serialNumber: string; recordedAt: string; reservoirVolumeMl: number; alarms: string[]; batteryStatus: 'ok';
+  programDoseMcgPerDay: number; programConcentrationMcgPerMl: number; patientBolusCountTotal: number;
+}
+
+function batchesOf(scenario: Scenario, serials: string[]): Reading[][] {
+  const perPump = BATCH / scenario.pumps;
+  const batches: Reading[][] = [];
+  for (let b = 0; b < scenario.batches; b++) {
+    const batch: Reading[] = [];
+    for (let p = 0; p < scenario.pumps; p++) {
+      for (let k = 0; k < perPump; k++) {
+        const step = b * perPump + k;
+        batch.push({
+          serialNumber: serials[p], recordedAt: new Date(START_MS + step * READING_INTERVAL_MS).toISOString(),
+          reservoirVolumeMl: Math.round((20 - step * 0.002) * 1000) / 1000, alarms: step % 500 === 0 ? ['low_reservoir'] : [],
+          batteryStatus: 'ok', programDoseMcgPerDay: 300, programConcentrationMcgPerMl: 500, patientBolusCountTotal: Math.floor(step / 24),
+        });
+      }
+    }
+    batches.push(batch);
+  }
+  return batches;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** COPY text format: tab-separated, \N for null, arrays as {a,b}. */
+function copyLines(batches: Reading[][], pumpIdOf: Map<string, string>, receivedAt: string): string[] {
+  const lines: string[] = [];
+  for (const batch of batches) {
+    for (const r of batch) {
+      lines.push(`${pumpIdOf.get(r.serialNumber)}\t${r.recordedAt}\t${receivedAt}\t${r.reservoirVolumeMl}\t{${r.alarms.join(',')}}\t${r.batteryStatus}\t${r.programDoseMcgPerDay}\t${r.programConcentrationMcgPerMl}\t${r.patientBolusCountTotal}\n`);
+    }
+  }
+  return lines;
+}
+
+async function main(): Promise<void> {
+  // The database runs as the `postgres` user when the bench runs as root: it must be able to enter the folder.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pumpwatch-bench-pg-'));
+  fs.chmodSync(dir, 0o777);
+  const pg = await startEmbeddedPostgres({ databaseDir: path.join(dir, 'data'), databaseName: 'pumpwatch_bench', persistent: false });
+  const owner = new Client({ connectionString: pg.url });
+  let app: Awaited<ReturnType<typeof createPumpWatchApp>> | null = null;
+  try {
+    app = await createPumpWatchApp({ databaseUrl: pg.url, demo: false, logLevel: 'silent', bootstrapAdmin: { ...ADMIN } });
+    await app.listen(0, '127.0.0.1');
+    const baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    await owner.connect();
+
+    const call = async (method: string, url: string, token: string | null, body?: unknown) => {
+      const response = await fetch(`${baseUrl}${url}`, {
+        method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const json = await response.json();
+      if (response.status >= 300) throw new Error(`${method} ${url} answered ${response.status}: ${JSON.stringify(json).slice(0, 500)}`);
+      return json;
+    };
+    const admin = (await call('POST', '/api/auth/login', null, ADMIN)).accessToken as string;
+    const clinic = await call('POST', '/api/clinics', admin, { name: 'Bench clinic', timeZone: 'Europe/Paris' });
+    const gateway = (await call('POST', '/api/machine-tokens', admin, { clinicId: clinic.id, name: 'bench gateway' })).token as string;
+    // The fleet is set up directly in SQL (setup, not measured): 1,000 patients with one pump each.
+    const maxPumps = Math.max(...SCENARIOS.map((s) => s.pumps));
+    await owner.query(
+      `WITH p AS (
+         INSERT INTO patients (clinic_id, mrn, display_name, birth_date, sex)
+         SELECT $1, 'BENCH-' || i, 'Bench patient ' || i, '1970-01-01', 'female' FROM generate_series(1, $2) AS i RETURNING id, mrn
+       )
+       INSERT INTO pumps (patient_id, clinic_id, model_id, serial_number, implant_date, reservoir_capacity_ml, low_reservoir_alarm_ml)
+       SELECT p.id, $1, 'synchromed-ii-20', 'SN-' || p.mrn, '2025-01-10', 20, 2 FROM p`,
+      [clinic.id, maxPumps],
+    );
+    const pumps = (await owner.query<{ id: string; serial_number: string }>('SELECT id, serial_number FROM pumps ORDER BY serial_number')).rows;
+    const pumpIdOf = new Map(pumps.map((p) => [p.serial_number, p.id]));
+    const serials = pumps.map((p) => p.serial_number);
+
+    const rows: { name: string; value: number; baseline: number; readings: number }[] = [];
+    for (const scenario of SCENARIOS) {
+      const batches = batchesOf(scenario, serials);
+      const bodies = batches.map((readings) => JSON.stringify({ readings }));
+      const lines = copyLines(batches, pumpIdOf, new Date().toISOString());
+      const readings = scenario.batches * BATCH;
+      const apiRates: number[] = [];
+      const copyRates: number[] = [];
+      for (let round = 0; round < ROUNDS + 1; round++) {
+        // Through the API: the gateway's batches, `concurrency` requests in flight.
+        await owner.query('TRUNCATE telemetry_readings');
+        let next = 0;
+        const started = process.hrtime.bigint();
+        await Promise.all(Array.from({ length: scenario.concurrency }, async () => {
+          while (next < bodies.length) {
+            const body = bodies[next++];
+            const response = await fetch(`${baseUrl}/api/telemetry`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${gateway}` }, body });
+            const result = (await response.json()) as { new: number };
+            if (response.status !== 200 || result.new !== BATCH) throw new Error(`POST /api/telemetry answered ${response.status}: ${JSON.stringify(result).slice(0, 300)}`);
+          }
+        }));
+        const apiSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+
+        // Raw COPY of the same rows into the same (emptied) table, one stream, no HTTP, validation, events or audit.
+        await owner.query('TRUNCATE telemetry_readings');
+        const copyStarted = process.hrtime.bigint();
+        const copy = owner.query(copyFrom(`COPY telemetry_readings (pump_id, recorded_at, received_at, reservoir_volume_ml, alarms, battery_status,
+          program_dose_mcg_per_day, program_concentration_mcg_per_ml, patient_bolus_count_total) FROM STDIN`));
+        await pipeline(Readable.from(lines), copy);
+        const copySeconds = Number(process.hrtime.bigint() - copyStarted) / 1e9;
+        const stored = Number((await owner.query('SELECT count(*) AS n FROM telemetry_readings')).rows[0].n);
+        if (stored !== readings) throw new Error(`COPY stored ${stored} rows, expected ${readings}`);
+        // The first round warms the JIT, the connection pools and PostgreSQL's caches.
+        if (round > 0) {
+          apiRates.push(readings / apiSeconds);
+          copyRates.push(readings / copySeconds);
+        }
+      }
+      rows.push({ name: `telemetry_${scenario.name}`, value: median(apiRates), baseline: median(copyRates), readings });
+    }
+
+    console.log(`\nTelemetry ingest, batches of ${BATCH.toLocaleString('en')} readings, median of ${ROUNDS} rounds (after a warm-up), embedded PostgreSQL 18, same table`);
+    console.log('benchmark'.padEnd(52) + 'readings/s'.padStart(14) + 'raw COPY/s'.padStart(14) + 'ratio'.padStart(10));
+    for (const row of rows) {
+      console.log(row.name.padEnd(52) + Math.round(row.value).toLocaleString('en').padStart(14) + Math.round(row.baseline).toLocaleString('en').padStart(14) + (row.value / row.baseline).toFixed(3).padStart(10));
+    }
+    console.log('(target: ratio >= 0.5; the API also validates every reading, checks the caller\'s clinic, writes one event per pump and one audit row per batch)');
+    for (const row of rows) {
+      console.log(JSON.stringify({ name: row.name, value: Math.round(row.value), unit: 'readings/s', baseline: Math.round(row.baseline), ratio: Number((row.value / row.baseline).toFixed(4)), readings: row.readings }));
+    }
+  } finally {
+    await owner.end().catch(() => undefined);
+    if (app) await app.close();
+    await pg.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(error.stack ?? error.message);
+  process.exitCode = 1;
+});

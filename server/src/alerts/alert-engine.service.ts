@@ -1,0 +1,238 @@
+// The alert engine: evaluates the rules when data changes (a durable cursor over the event outbox) and in a periodic sweep (for
+// deadlines that pass with no event), and writes what changed. Every evaluation holds one cluster-wide lock, so instances never
+// raise the same alert twice; the partial unique index backs that up.
+import { randomUUID } from 'node:crypto';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ALERT_KIND_INFO, evaluatePumpAlerts, EvaluationTrigger, planAlertChanges, PlannedAlertChange } from '@pumpwatch/shared';
+import type { OpenAlertState } from '@pumpwatch/shared';
+import { DataSource, EntityManager } from 'typeorm';
+import { SYSTEM_ACTOR } from '../auth/actor';
+import { ALERT_EVENT_TYPES, readEventsAfter } from '../events/event-outbox';
+import { PgEventListener } from '../events/pg-event-listener';
+import { Clock } from '../infra/clock';
+import { AlertInputsLoader, LoadedPump } from './alert-inputs.loader';
+import { AlertWrite, AlertWriter } from './alert-writer';
+import { AlertRecord, AlertsRepository } from './alerts.repository';
+
+/** Any constant shared by all instances: one evaluation at a time across the cluster. */
+const ALERT_EVALUATION_LOCK = 7_316_005;
+/** Events per transaction: bounds how long an evaluation holds the event counter. */
+const EVENT_BATCH = 200;
+/** Pumps the sweep reads at once before re-evaluating the changed ones under the lock. */
+const SWEEP_CHUNK = 500;
+
+export interface SweepResult {
+  at: string;
+  pumpsChecked: number;
+  pumpsChanged: number;
+}
+
+@Injectable()
+export class AlertEngine implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('AlertEngine');
+  private draining: Promise<void> | null = null;
+  private wanted = false;
+  private stopping = false;
+  private lastSweepResult: SweepResult | null = null;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(Clock) private readonly clock: Clock,
+    private readonly repository: AlertsRepository,
+    private readonly loader: AlertInputsLoader,
+    private readonly writer: AlertWriter,
+    private readonly listener: PgEventListener,
+  ) {}
+
+  onModuleInit(): void {
+    // Its own alert events change no rule input: only other events (and reconnects) are worth a look.
+    this.listener.subscribe((event) => {
+      if (event === null || !ALERT_EVENT_TYPES.includes(event.type)) this.kick();
+    });
+  }
+
+  /** Catch up on what was committed while no instance was evaluating (a restart, a crash). */
+  onApplicationBootstrap(): void {
+    this.kick();
+  }
+
+  /** An evaluation under way finishes (or rolls back) before the database connections close; none starts after. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await this.draining?.catch(() => undefined);
+  }
+
+  /** The last sweep's summary (for a health report). */
+  get lastSweep(): SweepResult | null {
+    return this.lastSweepResult;
+  }
+
+  /** Evaluates the pumps of every event after the cursor; resolves when the outbox is caught up, including calls made meanwhile. */
+  processPendingEvents(): Promise<void> {
+    this.wanted = true;
+    if (!this.draining) {
+      this.draining = this.drain().finally(() => {
+        this.draining = null;
+      });
+    }
+    return this.draining;
+  }
+
+  /**
+   * Every minute (see AlertSweepJob), and directly from tests with a ManualClock: catches up the outbox, then re-evaluates every
+   * active pump at `now` and writes only what changed (a deadline band crossed, a condition cleared by time).
+   */
+  async sweep(): Promise<SweepResult> {
+    await this.processPendingEvents();
+    const now = this.clock.now();
+    const pumpIds = await this.repository.sweepPumpIds();
+    let changed = 0;
+    for (let i = 0; i < pumpIds.length; i += SWEEP_CHUNK) {
+      const chunk = pumpIds.slice(i, i + SWEEP_CHUNK);
+      // Read without the lock first: most pumps have nothing to change, and only those that do take it.
+      const manager = this.dataSource.manager;
+      const [loaded, unresolved] = await Promise.all([this.loader.load(manager, chunk, now), this.repository.unresolvedOfSubjects(manager, chunk, false)]);
+      const bySubject = groupOpen(unresolved);
+      const due = chunk.filter((id) => {
+        const pump = loaded.get(id);
+        return pump !== undefined && planAlertChanges((bySubject.get(id) ?? []).map(openState), evaluatePumpAlerts(pump.input), 'sweep').length > 0;
+      });
+      for (const pumpId of due) {
+        await this.dataSource.transaction(async (tx) => {
+          await tx.query('SELECT pg_advisory_xact_lock($1)', [ALERT_EVALUATION_LOCK]);
+          await this.evaluate(tx, [pumpId], 'sweep', now);
+        });
+      }
+      changed += due.length;
+    }
+    this.lastSweepResult = { at: now.toISOString(), pumpsChecked: pumpIds.length, pumpsChanged: changed };
+    return this.lastSweepResult;
+  }
+
+  private kick(): void {
+    if (this.stopping) return;
+    this.processPendingEvents().catch((error: Error) => this.logger.warn(`alert evaluation after an event failed (the sweep retries): ${error.message}`));
+  }
+
+  private async drain(): Promise<void> {
+    while (this.wanted && !this.stopping) {
+      this.wanted = false;
+      while ((await this.processBatch()) > 0);
+    }
+  }
+
+  /**
+   * One transaction: the lock, the cursor, the next events, the evaluation of their pumps and the cursor moved past them. A crash
+   * rolls all of it back, so the next instance evaluates the same events again and nothing is raised twice or skipped.
+   */
+  private async processBatch(): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock($1)', [ALERT_EVALUATION_LOCK]);
+      const now = this.clock.now();
+      const cursor = await this.repository.lockCursor(manager, now);
+      const events = await readEventsAfter(manager, cursor, { limit: EVENT_BATCH });
+      if (events.length === 0) return 0;
+      const pumpIds = new Set<string>();
+      const wholeClinics = new Set<string>();
+      for (const event of events) {
+        if (ALERT_EVENT_TYPES.includes(event.type)) continue;
+        if (event.pumpId) pumpIds.add(event.pumpId);
+        // The demo seed inserts a whole fleet under one event.
+        else if (event.type === 'demo.seeded' && event.clinicId) wholeClinics.add(event.clinicId);
+      }
+      if (wholeClinics.size > 0) {
+        const rows: { id: string }[] = await manager.query('SELECT id FROM pumps WHERE clinic_id = ANY($1::uuid[]) AND explanted_at IS NULL', [[...wholeClinics]]);
+        for (const row of rows) pumpIds.add(row.id);
+      }
+      await this.evaluate(manager, [...pumpIds].sort(), 'data_changed', now);
+      await this.repository.advanceCursor(manager, events[events.length - 1].id, now);
+      return events.length;
+    });
+  }
+
+  /**
+   * Inside a transaction holding ALERT_EVALUATION_LOCK. Every row lock is taken before the first event is recorded (the event
+   * counter is held to commit): the pumps and patients (a fill or a pump registration holds those, then waits for the counter)
+   * and the unresolved alerts (a user acknowledging one holds it, then waits for the counter).
+   */
+  private async evaluate(manager: EntityManager, pumpIds: string[], trigger: EvaluationTrigger, now: Date): Promise<void> {
+    if (pumpIds.length === 0) return;
+    await this.repository.lockSubjectsForAlerts(manager, pumpIds);
+    const loaded = await this.loader.load(manager, pumpIds, now);
+    const bySubject = groupOpen(await this.repository.unresolvedOfSubjects(manager, pumpIds, true));
+    for (const pumpId of pumpIds) {
+      const pump = loaded.get(pumpId);
+      if (!pump) continue;
+      const records = new Map((bySubject.get(pumpId) ?? []).map((r) => [r.id, r]));
+      const evaluation = evaluatePumpAlerts(pump.input);
+      for (const change of planAlertChanges([...records.values()].map(openState), evaluation, trigger)) {
+        await this.writer.write(manager, writeOf(change, records, pump, now));
+      }
+    }
+  }
+}
+
+function groupOpen(records: AlertRecord[]): Map<string, AlertRecord[]> {
+  const groups = new Map<string, AlertRecord[]>();
+  for (const record of records) groups.set(record.subjectId, [...(groups.get(record.subjectId) ?? []), record]);
+  return groups;
+}
+
+function openState(record: AlertRecord): OpenAlertState {
+  return {
+    id: record.id, kind: record.kind, severity: record.severity, title: record.title, status: record.status as OpenAlertState['status'],
+    conditionClearedAt: record.conditionClearedAt?.toISOString() ?? null,
+  };
+}
+
+/** The row after a planned change, with its event and history entry. */
+function writeOf(change: PlannedAlertChange, records: Map<string, AlertRecord>, pump: LoadedPump, now: Date): AlertWrite {
+  const common = { info: pump.info, actor: SYSTEM_ACTOR, now };
+  if (change.type === 'raise') {
+    const { finding } = change;
+    const after: AlertRecord = {
+      id: randomUUID(), clinicId: pump.clinicId, patientId: pump.patientId, pumpId: pump.pumpId, subjectType: ALERT_KIND_INFO[finding.kind].subject,
+      subjectId: pump.pumpId, kind: finding.kind, severity: finding.severity, status: 'open', title: finding.title, message: finding.message,
+      facts: finding.facts, firstRaisedAt: now, lastSeenAt: now, fireCount: 1, conditionClearedAt: null, acknowledgedAt: null,
+      acknowledgedByUserId: null, acknowledgedByLabel: null, acknowledgementNote: null, resolvedAt: null, resolvedByType: null,
+      resolvedByUserId: null, resolvedByLabel: null, resolutionNote: null, lastEventId: 0, updatedAt: now,
+    };
+    return { ...common, before: null, after, change: 'raised', history: { action: 'raised' } };
+  }
+  const before = records.get(change.alertId) as AlertRecord;
+  const unacknowledged = { acknowledgedAt: null, acknowledgedByUserId: null, acknowledgedByLabel: null, acknowledgementNote: null };
+  switch (change.type) {
+    case 'refire': {
+      const { finding } = change;
+      const after = { ...before, title: finding.title, message: finding.message, facts: finding.facts, lastSeenAt: now, fireCount: before.fireCount + 1 };
+      return { ...common, before, after, change: 'refired', history: null };
+    }
+    case 'restate': {
+      const { finding } = change;
+      const after: AlertRecord = {
+        ...before, severity: finding.severity, title: finding.title, message: finding.message, facts: finding.facts, lastSeenAt: now,
+        fireCount: before.fireCount + 1, ...(change.reopen ? { status: 'open', ...unacknowledged } : {}),
+      };
+      const action = finding.severity !== before.severity ? 'severity_changed' : 'restated';
+      return { ...common, before, after, change: action, history: { action, note: change.reopen ? `${finding.title}: open again until acknowledged.` : null } };
+    }
+    case 'condition_returned': {
+      const { finding } = change;
+      const after: AlertRecord = {
+        ...before, severity: finding.severity, title: finding.title, message: finding.message, facts: finding.facts, lastSeenAt: now,
+        fireCount: before.fireCount + 1, conditionClearedAt: null, status: 'open', ...unacknowledged,
+      };
+      return { ...common, before, after, change: 'condition_returned', history: { action: 'condition_returned', note: 'The condition holds again: open until acknowledged.' } };
+    }
+    case 'resolve': {
+      const note = pump.input.explanted ? 'Resolved automatically: the pump was explanted.' : 'Resolved automatically: the condition no longer holds.';
+      const after: AlertRecord = { ...before, status: 'resolved', resolvedAt: now, resolvedByType: 'system', resolvedByUserId: null, resolvedByLabel: 'system', resolutionNote: note };
+      return { ...common, before, after, change: 'resolved', history: { action: 'resolved', note } };
+    }
+    case 'clear_condition': {
+      const note = 'The condition no longer holds; a withdrawal-risk alert stays until a clinician resolves it with a note.';
+      return { ...common, before, after: { ...before, conditionClearedAt: now }, change: 'condition_cleared', history: { action: 'condition_cleared', note } };
+    }
+  }
+}

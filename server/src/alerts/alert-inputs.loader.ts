@@ -1,0 +1,100 @@
+// Loads what the pump rules read for many pumps at once: the forecast now, the clinic's alert settings, telemetry, the patient.
+import { Injectable, Optional } from '@nestjs/common';
+import { ALERT_CONFIG, ClinicAlertSettings, PumpAlertInput } from '@pumpwatch/shared';
+import { EntityManager, In } from 'typeorm';
+import { ClinicEntity } from '../clinics/clinic.entity';
+import { FillEntity } from '../fills/fill.entity';
+import { forecastNow } from '../forecast/forecast-now';
+import type { PumpHistory } from '../forecast/forecast.service';
+import { PatientEntity } from '../patients/patient.entity';
+import { ProgramEntity } from '../programs/program.entity';
+import { PumpEntity } from '../pumps/pump.entity';
+import { ReportedBolusService } from '../telemetry/reported-bolus.service';
+import { TelemetryStatusService } from '../telemetry/telemetry-status.service';
+import type { AlertSubjectInfo } from './alerts.repository';
+
+export interface LoadedPump {
+  pumpId: string;
+  clinicId: string;
+  patientId: string;
+  input: PumpAlertInput;
+  info: AlertSubjectInfo;
+}
+
+@Injectable()
+export class AlertInputsLoader {
+  constructor(
+    // Optional: without the telemetry feature the telemetry rules are simply not judged (their alerts stay as they are).
+    @Optional() private readonly telemetry?: TelemetryStatusService,
+    @Optional() private readonly reportedBoluses?: ReportedBolusService,
+  ) {}
+
+  /** Unknown ids are left out. Reads through `manager`, so inside a transaction it sees what that transaction sees. */
+  async load(manager: EntityManager, pumpIds: readonly string[], now: Date): Promise<Map<string, LoadedPump>> {
+    const loaded = new Map<string, LoadedPump>();
+    if (pumpIds.length === 0) return loaded;
+    // One after the other: inside a transaction the manager holds a single connection.
+    const pumps = await manager.findBy(PumpEntity, { id: In([...pumpIds]) });
+    if (pumps.length === 0) return loaded;
+    const ids = pumps.map((p) => p.id);
+    const clinicIds = [...new Set(pumps.map((p) => p.clinicId))];
+    const clinics = await manager.findBy(ClinicEntity, { id: In(clinicIds) });
+    const settingsRows: { id: string; alert_warning_horizon_days: number; booking_margin_days: number }[] = await manager.query(
+      'SELECT id, alert_warning_horizon_days, booking_margin_days FROM clinics WHERE id = ANY($1::uuid[])', [clinicIds]);
+    const patients = await manager.findBy(PatientEntity, { id: In([...new Set(pumps.map((p) => p.patientId))]) });
+    const fills = await manager.find(FillEntity, { where: { pumpId: In(ids) }, order: { filledAt: 'ASC' } });
+    const programs = await manager.find(ProgramEntity, { where: { pumpId: In(ids) }, order: { effectiveFrom: 'ASC' } });
+
+    const clinicById = new Map(clinics.map((c) => [c.id, c]));
+    const settingsByClinic = new Map(settingsRows.map((r): [string, ClinicAlertSettings] => [r.id, {
+      warningHorizonDays: r.alert_warning_horizon_days ?? ALERT_CONFIG.defaultWarningHorizonDays,
+      bookingMarginDays: r.booking_margin_days ?? ALERT_CONFIG.defaultBookingMarginDays,
+    }]));
+    const patientById = new Map(patients.map((p) => [p.id, p]));
+    const fillsByPump = groupBy(fills, (f) => f.pumpId);
+    const programsByPump = groupBy(programs, (p) => p.pumpId);
+    const histories: PumpHistory[] = pumps.map((pump) => ({
+      pump, clinic: clinicById.get(pump.clinicId) as ClinicEntity, fills: fillsByPump.get(pump.id) ?? [], programs: programsByPump.get(pump.id) ?? [],
+    }));
+    const active = histories.filter((h) => !h.pump.explantedAt);
+    const [statuses, reported] = await Promise.all([
+      this.telemetry ? this.telemetry.statusOf(active.map((h) => h.pump.id), now) : null,
+      this.reportedBoluses ? this.reportedBoluses.forHistories(active, now) : null,
+    ]);
+
+    for (const history of histories) {
+      const { pump, clinic } = history;
+      const patient = patientById.get(pump.patientId) as PatientEntity;
+      const forecast = forecastNow(history, now, false, reported?.get(pump.id) ?? null);
+      loaded.set(pump.id, {
+        pumpId: pump.id, clinicId: pump.clinicId, patientId: pump.patientId,
+        input: {
+          now: now.toISOString(), timeZone: clinic.timeZone, explanted: pump.explantedAt !== null, forecast,
+          settings: settingsByClinic.get(pump.clinicId) as ClinicAlertSettings,
+          telemetryKnown: statuses !== null, telemetry: statuses?.get(pump.id) ?? null,
+        },
+        info: {
+          patient: {
+            id: patient.id, mrn: patient.mrn, displayName: patient.displayName,
+            riskFactors: {
+              spinalCordInjuryT6OrAbove: patient.spinalCordInjuryT6OrAbove, communicationDifficulty: patient.communicationDifficulty,
+              previousWithdrawal: patient.previousWithdrawal,
+            },
+          },
+          pump: { id: pump.id, serialNumber: pump.serialNumber, modelId: pump.modelId },
+        },
+      });
+    }
+    return loaded;
+  }
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
+}

@@ -1,0 +1,98 @@
+// Pushes committed events to this instance's sockets in id order, read from the outbox: none skipped, none twice, even when a
+// notification is lost or arrives late.
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { lastCommittedEventId, OutboxEvent, readEventsAfter } from './event-outbox';
+import { PgEventListener } from './pg-event-listener';
+
+/** Where relayed events go (the socket gateway registers itself). */
+export interface LiveEventSink { broadcast(event: OutboxEvent): void }
+
+const PAGE = 500;
+
+@Injectable()
+export class LiveEventRelay implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('LiveEventRelay');
+  private sink: LiveEventSink | null = null;
+  /** Every event up to this id was handed to the sink (or belonged to the history before this instance started). */
+  private deliveredId = 0;
+  private ready = false;
+  private draining: Promise<void> | null = null;
+  private wanted = false;
+  private readonly waiters: { id: number; resolve: () => void }[] = [];
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly listener: PgEventListener,
+  ) {}
+
+  setSink(sink: LiveEventSink): void {
+    this.sink = sink;
+  }
+
+  onModuleInit(): void {
+    this.listener.subscribe(() => this.kick());
+  }
+
+  /** Live delivery starts at the history as it is now; older events reach a client only through its lastEventId replay. */
+  async onApplicationBootstrap(): Promise<void> {
+    this.deliveredId = await lastCommittedEventId(this.dataSource);
+    this.ready = true;
+    this.kick();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.ready = false;
+    await this.draining;
+  }
+
+  /** Reads the outbox past the last delivered event; calls made meanwhile fold into one more pass. */
+  kick(): void {
+    if (!this.ready) return;
+    this.wanted = true;
+    if (this.draining) return;
+    this.draining = this.drain()
+      .catch((error: Error) => this.logger.warn(`live delivery paused: ${error.message}`))
+      .finally(() => {
+        this.draining = null;
+      });
+  }
+
+  /** Resolves once every event up to `id` was delivered (false after `timeoutMs` without getting there). */
+  deliveredThrough(id: number, timeoutMs: number): Promise<boolean> {
+    if (this.deliveredId >= id) return Promise.resolve(true);
+    this.kick();
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        const index = this.waiters.indexOf(waiter);
+        if (index >= 0) this.waiters.splice(index, 1);
+        resolve(false);
+      }, timeoutMs);
+      timer.unref();
+      const waiter = { id, resolve: () => { clearTimeout(timer); resolve(true); } };
+      this.waiters.push(waiter);
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.wanted && this.ready) {
+      this.wanted = false;
+      for (;;) {
+        const events = await readEventsAfter(this.dataSource, this.deliveredId, { limit: PAGE });
+        for (const event of events) {
+          this.sink?.broadcast(event);
+          this.deliveredId = event.id;
+        }
+        this.wakeWaiters();
+        if (events.length < PAGE) break;
+      }
+    }
+  }
+
+  private wakeWaiters(): void {
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      if (this.waiters[i].id <= this.deliveredId) this.waiters.splice(i, 1)[0].resolve();
+    }
+  }
+}

@@ -1,0 +1,68 @@
+// Patient boluses the pumps reported delivered (their cumulative counters), converted to mcg for the forecast and the reconciliation.
+import { Injectable } from '@nestjs/common';
+import type { ReportedPatientBoluses } from '@pumpwatch/shared';
+import type { EntityManager } from 'typeorm';
+import type { PumpHistory } from '../forecast/forecast.service';
+import type { ProgramEntity } from '../programs/program.entity';
+import { TelemetryRepository } from './telemetry.repository';
+
+/** Counted boluses between a fill and a later instant, with their dose. */
+export interface CountedBoluses {
+  count: number;
+  countedUntil: Date;
+  /** count x the patient-bolus dose of the program in force at the count (a program change inside the interval is not split). */
+  deliveredMcg: number;
+}
+
+/** The program in force at an instant: the latest whose effectiveFrom is not after it. */
+function programAt(programs: ProgramEntity[], at: Date): ProgramEntity | null {
+  let found: ProgramEntity | null = null;
+  for (const program of programs) {
+    if (program.effectiveFrom.getTime() <= at.getTime() && (!found || program.effectiveFrom.getTime() > found.effectiveFrom.getTime())) found = program;
+  }
+  return found;
+}
+
+@Injectable()
+export class ReportedBolusService {
+  constructor(private readonly repository: TelemetryRepository) {}
+
+  /** Boluses counted from the fill `fillId` of each history up to `until`. */
+  async countedSince(requests: { history: PumpHistory; fillId: string; until: Date }[], manager?: EntityManager): Promise<Map<string, CountedBoluses>> {
+    const byPump = new Map<string, { history: PumpHistory; filledAt: Date; until: Date }>();
+    for (const request of requests) {
+      const fill = request.history.fills.find((f) => f.id === request.fillId);
+      if (fill) byPump.set(request.history.pump.id, { history: request.history, filledAt: fill.filledAt, until: request.until });
+    }
+    const counts = await this.repository.bolusCounts([...byPump.entries()].map(([pumpId, r]) => ({ pumpId, filledAt: r.filledAt, until: r.until })), manager);
+    const result = new Map<string, CountedBoluses>();
+    for (const [pumpId, count] of counts) {
+      const request = byPump.get(pumpId);
+      if (!request) continue;
+      const doseMcg = programAt(request.history.programs, count.countedUntil)?.patientBolus?.doseMcg ?? 0;
+      result.set(pumpId, { count: count.count, countedUntil: count.countedUntil, deliveredMcg: count.count * doseMcg });
+    }
+    return result;
+  }
+
+  /** For the forecast at `at`: the boluses reported since the fill in force then, per pump (pumps without a count are absent). */
+  async forHistories(histories: PumpHistory[], at: Date): Promise<Map<string, ReportedPatientBoluses>> {
+    const requests: { history: PumpHistory; fillId: string; until: Date }[] = [];
+    for (const history of histories) {
+      let fillInForce: string | null = null;
+      let fillInForceMs = Number.NEGATIVE_INFINITY;
+      for (const fill of history.fills) {
+        const ms = fill.filledAt.getTime();
+        if (ms <= at.getTime() && ms > fillInForceMs) { fillInForce = fill.id; fillInForceMs = ms; }
+      }
+      if (fillInForce && !history.pump.explantedAt) requests.push({ history, fillId: fillInForce, until: at });
+    }
+    const counted = await this.countedSince(requests);
+    const reports = new Map<string, ReportedPatientBoluses>();
+    for (const request of requests) {
+      const count = counted.get(request.history.pump.id);
+      if (count) reports.set(request.history.pump.id, { fillId: request.fillId, countedUntil: count.countedUntil.toISOString(), deliveredMcg: count.deliveredMcg });
+    }
+    return reports;
+  }
+}

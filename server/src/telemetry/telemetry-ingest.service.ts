@@ -1,0 +1,139 @@
+// Use case of a gateway upload: validate the whole batch, store new readings in one round trip, one event per pump, one audit row.
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DateTime } from 'luxon';
+import { DomainError, TELEMETRY_CONFIG, TelemetryIngestResult, telemetryReadingSchema, ValidTelemetryReading } from '@pumpwatch/shared';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { Actor, clinicIdsWith } from '../auth/actor';
+import { EventLogService } from '../events/event-log.service';
+import { Clock } from '../infra/clock';
+import { fieldsOfZodIssues } from '../infra/zod-validation.pipe';
+import { PumpOfSerial, ReadingRow, TelemetryRepository } from './telemetry.repository';
+
+type FieldError = { field: string; message: string };
+
+/** Clinics whose pumps the actor may post telemetry for; null means every clinic. */
+function telemetryClinics(actor: Actor): Set<string> | null {
+  if (actor.kind === 'machine') return new Set(actor.machineClinicId ? [actor.machineClinicId] : []);
+  const clinics = clinicIdsWith(actor, 'telemetry');
+  return clinics === null ? null : new Set(clinics);
+}
+
+@Injectable()
+export class TelemetryIngestService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: TelemetryRepository,
+    private readonly events: EventLogService,
+    private readonly audit: AuditService,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Nothing is stored unless every reading is valid: malformed readings answer 400, readings refused by a rule (future, before the
+   * implant date) 422, each naming `readings.<index>.<field>`. A serial number of no pump the actor may post for is reported, not
+   * refused: a gateway may know a pump before the clinic registers it, and another clinic's pump must look exactly like an unknown one.
+   */
+  async ingest(actor: Actor, rawReadings: unknown[]): Promise<TelemetryIngestResult> {
+    const now = this.clock.now();
+    const latestAllowedMs = now.getTime() + TELEMETRY_CONFIG.futureToleranceMinutes * 60_000;
+    const malformed: FieldError[] = [];
+    const refused: FieldError[] = [];
+    const valid: { index: number; reading: ValidTelemetryReading }[] = [];
+    for (let index = 0; index < rawReadings.length; index++) {
+      const parsed = telemetryReadingSchema.safeParse(rawReadings[index]);
+      if (!parsed.success) {
+        for (const f of fieldsOfZodIssues(parsed.error.issues)) {
+          malformed.push({ field: f.field === 'body' ? `readings.${index}` : `readings.${index}.${f.field}`, message: f.message });
+        }
+        continue;
+      }
+      if (Date.parse(parsed.data.recordedAt) > latestAllowedMs) {
+        refused.push({ field: `readings.${index}.recordedAt`, message: `is more than ${TELEMETRY_CONFIG.futureToleranceMinutes} minutes in the future` });
+        continue;
+      }
+      valid.push({ index, reading: parsed.data });
+    }
+
+    const allowed = telemetryClinics(actor);
+    const pumps = await this.repository.pumpsOfSerials([...new Set(valid.map((v) => v.reading.serialNumber))]);
+    const unknownSerials: TelemetryIngestResult['unknownSerials'] = [];
+    const rows: ReadingRow[] = [];
+    const accepted = new Map<string, PumpOfSerial>();
+    // The implant date is a calendar date in the clinic's zone: readings from its first instant there on are valid.
+    const implantStartMs = new Map<string, number>();
+    for (const pump of pumps.values()) implantStartMs.set(pump.pumpId, startOfClinicDateMs(pump.implantDate, pump.timeZone));
+    for (const { index, reading } of valid) {
+      const pump = pumps.get(reading.serialNumber);
+      if (!pump || (allowed !== null && !allowed.has(pump.clinicId))) {
+        unknownSerials.push({ index, serialNumber: reading.serialNumber });
+        continue;
+      }
+      if (Date.parse(reading.recordedAt) < (implantStartMs.get(pump.pumpId) as number)) {
+        refused.push({ field: `readings.${index}.recordedAt`, message: `is before the pump's implant date (${pump.implantDate})` });
+        continue;
+      }
+      rows.push({ pumpId: pump.pumpId, reading });
+      accepted.set(pump.pumpId, pump);
+    }
+    if (malformed.length > 0 || refused.length > 0) {
+      const fields = [...malformed, ...refused].sort((a, b) => readingIndex(a.field) - readingIndex(b.field));
+      const code = malformed.length > 0 ? 'validation_failed' : 'rule_violated';
+      const summary = `${new Set(fields.map((f) => readingIndex(f.field))).size} of ${rawReadings.length} readings are invalid; nothing was stored`;
+      throw new DomainError(code, `${summary}: ${fields.slice(0, 20).map((f) => `${f.field} ${f.message}`).join('; ')}`, fields);
+    }
+
+    return this.dataSource.transaction(async (manager) => {
+      const newByPump = rows.length > 0 ? await this.repository.insertReadings(manager, rows, now) : new Map<string, number>();
+      let newReadings = 0;
+      for (const n of newByPump.values()) newReadings += n;
+      await this.recordPumpEvents(manager, newByPump, accepted);
+      const clinics = new Set([...accepted.values()].map((p) => p.clinicId));
+      let firstMs = Number.POSITIVE_INFINITY;
+      let lastMs = Number.NEGATIVE_INFINITY;
+      for (const row of rows) {
+        const ms = Date.parse(row.reading.recordedAt);
+        if (ms < firstMs) firstMs = ms;
+        if (ms > lastMs) lastMs = ms;
+      }
+      const result: TelemetryIngestResult = {
+        received: rawReadings.length, new: newReadings, duplicates: rows.length - newReadings, unknownSerials,
+      };
+      await this.audit.record(manager, actor, {
+        action: 'telemetry.received', entityType: 'telemetry_batch', entityId: null,
+        clinicId: clinics.size === 1 ? [...clinics][0] : actor.machineClinicId,
+        changes: {
+          received: { before: null, after: result.received },
+          new: { before: null, after: result.new },
+          duplicates: { before: null, after: result.duplicates },
+          unknownSerials: { before: null, after: unknownSerials.length },
+          pumps: { before: null, after: newByPump.size },
+          recordedFrom: { before: null, after: rows.length ? new Date(firstMs).toISOString() : null },
+          recordedTo: { before: null, after: rows.length ? new Date(lastMs).toISOString() : null },
+        },
+      });
+      return result;
+    });
+  }
+
+  /**
+   * One event per pump that got new readings: dashboards refresh it and the alert rules re-evaluate it. One round trip per pump
+   * (about 0.5 ms each): this is most of the cost of a batch spanning many pumps, until EventLogService offers a batch form.
+   */
+  private async recordPumpEvents(manager: EntityManager, newByPump: Map<string, number>, accepted: Map<string, PumpOfSerial>): Promise<void> {
+    for (const [pumpId, n] of newByPump) {
+      const pump = accepted.get(pumpId) as PumpOfSerial;
+      await this.events.record(manager, { type: 'telemetry.received', clinicId: pump.clinicId, pumpId, payload: { newReadings: n } });
+    }
+  }
+}
+
+/** First instant of a calendar date in an IANA zone. */
+function startOfClinicDateMs(date: string, timeZone: string): number {
+  return DateTime.fromISO(date, { zone: timeZone }).startOf('day').toMillis();
+}
+
+function readingIndex(field: string): number {
+  return Number(field.split('.')[1]);
+}

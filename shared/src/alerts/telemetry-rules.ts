@@ -1,0 +1,135 @@
+// Rules on what telemetry says about a pump: interrupted delivery, concentration and program mismatches, stale contact,
+// reconciliation discrepancy, battery replacement, pending MRI check.
+import type { PumpTelemetryStatus } from '../telemetry/pump-telemetry-status';
+import { PUMP_ALARM_CATALOG } from '../telemetry/telemetry-config';
+import type { AlertFinding } from './alert-contracts';
+import { clinicTime, ml } from './alert-format';
+
+export interface TelemetryRuleInput {
+  now: string;
+  timeZone: string;
+  telemetry: PumpTelemetryStatus;
+}
+
+const CHECK_PATIENT = 'Contact the patient now and check for early withdrawal signs.';
+
+/** Critical, withdrawal risk: an active alarm that stops delivery (empty reservoir, motor stall, low-battery reset, ...). */
+export function deliveryInterruptedFinding({ telemetry }: TelemetryRuleInput): AlertFinding | null {
+  if (!telemetry.deliveryInterrupted) return null;
+  const interrupting = telemetry.activeAlarms.filter((code) => PUMP_ALARM_CATALOG[code].interruptsDelivery);
+  return {
+    kind: 'delivery_interrupted', severity: 'critical', title: 'Withdrawal risk: pump delivery interrupted',
+    message: `The pump reports ${interrupting.map((code) => PUMP_ALARM_CATALOG[code].label.toLowerCase()).join(', ')}: baclofen delivery has stopped. ${CHECK_PATIENT}`,
+    facts: { activeAlarms: [...telemetry.activeAlarms], lastContactAt: telemetry.lastContactAt },
+  };
+}
+
+/**
+ * Critical, withdrawal risk and overdose risk: the pump converts the programmed dose to volume with the keyed concentration, so
+ * it delivers filled/keyed times the prescribed dose. Lower means withdrawal, higher means overdose; say both, the keyed value
+ * itself may be the error.
+ */
+export function concentrationMismatchFinding({ telemetry }: TelemetryRuleInput): AlertFinding | null {
+  const mismatch = telemetry.concentrationMismatch;
+  if (!mismatch) return null;
+  const percentOfPrescribed = Math.round((mismatch.fillConcentrationMcgPerMl / mismatch.keyedConcentrationMcgPerMl) * 100);
+  const likely = percentOfPrescribed < 100 ? 'too little baclofen: withdrawal' : 'too much baclofen: overdose';
+  return {
+    kind: 'concentration_mismatch', severity: 'critical', title: 'Withdrawal or overdose risk: concentration mismatch',
+    message: `The pump is programmed for ${mismatch.keyedConcentrationMcgPerMl} mcg/mL but the reservoir was filled with `
+      + `${mismatch.fillConcentrationMcgPerMl} mcg/mL: it delivers about ${percentOfPrescribed}% of the prescribed dose (${likely}). `
+      + 'A concentration mismatch can cause withdrawal (underdose) or overdose: check the patient for both and correct the pump now.',
+    facts: {
+      keyedConcentrationMcgPerMl: mismatch.keyedConcentrationMcgPerMl, fillConcentrationMcgPerMl: mismatch.fillConcentrationMcgPerMl,
+      percentOfPrescribedDose: percentOfPrescribed, recordedAt: mismatch.recordedAt,
+    },
+  };
+}
+
+/** Warning: a pump that reported regularly fell silent; usually the gateway, and the forecast rules still watch the refill. */
+export function telemetryStaleFinding({ telemetry, timeZone }: TelemetryRuleInput): AlertFinding | null {
+  if (!telemetry.stale) return null;
+  const since = telemetry.lastContactAt ? ` since ${clinicTime(telemetry.lastContactAt, timeZone)}` : '';
+  return {
+    kind: 'telemetry_stale', severity: 'warning', title: 'No telemetry from the pump',
+    message: `No reading${since} (more than ${telemetry.staleAfterHours} h). Check the patient's gateway; alarms would not reach PumpWatch meanwhile.`,
+    facts: { lastContactAt: telemetry.lastContactAt, staleAfterHours: telemetry.staleAfterHours },
+  };
+}
+
+/** Urgent: the pump delivers another daily dose than the program on record (a programming error under- or overdoses). */
+export function programMismatchFinding({ telemetry }: TelemetryRuleInput): AlertFinding | null {
+  const mismatch = telemetry.programMismatch;
+  if (!mismatch) return null;
+  return {
+    kind: 'program_mismatch', severity: 'urgent', title: 'Pump program differs from the record',
+    message: `The pump reports ${mismatch.reportedDoseMcgPerDay} mcg/day; the program on record is ${mismatch.programDoseMcgPerDay} mcg/day. `
+      + 'Check the pump programming against the prescription.',
+    facts: { reportedDoseMcgPerDay: mismatch.reportedDoseMcgPerDay, programDoseMcgPerDay: mismatch.programDoseMcgPerDay, recordedAt: mismatch.recordedAt },
+  };
+}
+
+/**
+ * Urgent: aspirated residual far from the expected one at the latest refill (ASRA 2017: investigate beyond 2 mL or the device
+ * accuracy). Less than expected suggests over-infusion, which can empty the pump before its calculated alarm (FA596).
+ */
+export function reconciliationDiscrepancyFinding({ telemetry }: TelemetryRuleInput): AlertFinding | null {
+  const discrepancy = telemetry.reconciliationDiscrepancy;
+  if (!discrepancy) return null;
+  const suggests = discrepancy.differenceMl < 0
+    ? 'less than expected: over-infusion, the pump may run dry before its calculated alarm'
+    : 'more than expected: under-delivery, a stalled pump or a catheter problem';
+  const drift = telemetry.reconciliationDrift ? ' The same direction was found at the previous refill.' : '';
+  return {
+    kind: 'reconciliation_discrepancy', severity: 'urgent', title: 'Reservoir reconciliation discrepancy',
+    message: `At the refill of the ${discrepancy.filledAt.slice(0, 10)} ${ml(discrepancy.aspiratedResidualMl)} was aspirated against `
+      + `${ml(discrepancy.expectedResidualMl)} expected (${suggests}). Investigate the pump and catheter.${drift}`,
+    facts: {
+      fillId: discrepancy.fillId, filledAt: discrepancy.filledAt, expectedResidualMl: discrepancy.expectedResidualMl,
+      aspiratedResidualMl: discrepancy.aspiratedResidualMl, differenceMl: discrepancy.differenceMl,
+      reconciliationDrift: telemetry.reconciliationDrift,
+    },
+  };
+}
+
+/**
+ * Urgent once the pump reported its elective replacement indicator (it stops about 90 days later) or the booking date passed;
+ * warning from telemetry's replacement warning date (at ERI, or 3 months before an estimated battery end).
+ */
+export function replacementDueFinding({ telemetry, now, timeZone }: TelemetryRuleInput): AlertFinding | null {
+  const nowMs = Date.parse(now);
+  const reported = telemetry.batteryStatus === 'eri' || telemetry.batteryStatus === 'end_of_service';
+  const bookingPassed = telemetry.replacementDueBy !== null && Date.parse(telemetry.replacementDueBy) <= nowMs;
+  const warningDue = telemetry.replacementWarningAt !== null && Date.parse(telemetry.replacementWarningAt) <= nowMs;
+  if (!reported && !bookingPassed && !warningDue) return null;
+  const stop = telemetry.expectedStopAt ? ` It is expected to stop by ${clinicTime(telemetry.expectedStopAt, timeZone)}.` : '';
+  const bookBy = telemetry.replacementDueBy ? ` Book the replacement by ${clinicTime(telemetry.replacementDueBy, timeZone)}.` : '';
+  const basis = reported
+    ? `The pump reported ${telemetry.batteryStatus === 'eri' ? 'its elective replacement indicator' : 'end of service'}.`
+    : telemetry.replacementEstimated
+      ? 'The battery end is estimated from the implant date and the model\'s typical battery life (unverified).'
+      : 'The pump battery nears its end.';
+  return {
+    kind: 'replacement_due', severity: reported || bookingPassed ? 'urgent' : 'warning', title: 'Pump replacement due',
+    message: `${basis}${stop}${bookBy}`,
+    facts: {
+      batteryStatus: telemetry.batteryStatus, eriAt: telemetry.eriAt, expectedStopAt: telemetry.expectedStopAt,
+      replacementDueBy: telemetry.replacementDueBy, replacementEstimated: telemetry.replacementEstimated,
+    },
+  };
+}
+
+/** Urgent: after an MRI the pump must be checked (a Prometra valve stops flow in strong magnetic fields until reset). */
+export function mriCheckFinding({ telemetry }: TelemetryRuleInput): AlertFinding | null {
+  if (!telemetry.mriCheckPending) return null;
+  return {
+    kind: 'mri_check_pending', severity: 'urgent', title: 'Pump check after MRI pending',
+    message: 'An MRI was recorded and the post-MRI pump check has not been cleared: confirm the pump delivers again.',
+    facts: { pendingMriEventIds: [...telemetry.pendingMriEventIds] },
+  };
+}
+
+export const TELEMETRY_RULES = [
+  deliveryInterruptedFinding, concentrationMismatchFinding, telemetryStaleFinding, programMismatchFinding,
+  reconciliationDiscrepancyFinding, replacementDueFinding, mriCheckFinding,
+] as const;

@@ -1,0 +1,228 @@
+// Alert delivery with real socket.io clients on real PostgreSQL: alert.raised / alert.updated reach the clinic's dashboards; a
+// client that was offline gets every missed event in order from its lastEventId, before live ones, also after the server was
+// closed and a new one started on the same database; another clinic's socket gets none of them.
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { AlertRaisedEvent, AlertUpdatedEvent, ClinicRole } from '@pumpwatch/shared';
+import { io, Socket } from 'socket.io-client';
+import { AlertEngine } from '../../server/src/alerts/alert-engine.service';
+import { createPumpWatchApp } from '../../server/src/app.factory';
+import { ManualClock } from '../../server/src/infra/clock';
+import { fixtures, queryRows } from '../support/fixtures';
+import { adminToken, api, signIn } from '../support/http';
+import { TEST_ADMIN } from '../support/test-accounts';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
+
+// Each test pump: 20 mL of 500 mcg/mL filled 2026-05-01T09:00Z at 0.2 mL/day: refill deadline 2026-07-30T09:00Z.
+const START = '2026-06-01T12:00:00.000Z';
+const WARNING_AT = '2026-07-09T09:00:00.000Z'; // 21 days before the deadline
+
+interface Received { name: string; payload: { eventId: number; alert?: AlertRaisedEvent['alert']; change?: string; pumpId?: string; clinicId?: string } }
+
+describe('alert delivery', () => {
+  const clock = new ManualClock(START);
+  let database: TestDatabase;
+  let app: NestExpressApplication;
+  let baseUrl: string;
+  const sockets: Socket[] = [];
+
+  /** A PumpWatch server on the test database; called again after close() to play a restart. */
+  const startApp = async (): Promise<void> => {
+    app = await createPumpWatchApp({
+      databaseUrl: database.url, demo: false, clock, logLevel: 'silent', bootstrapAdmin: { ...TEST_ADMIN }, sessionHours: 24 * 365,
+    });
+    await app.listen(0, '127.0.0.1');
+    baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+  };
+  const f = () => fixtures(baseUrl);
+  const engine = () => app.get(AlertEngine);
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await startApp();
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    await app?.close();
+    await database?.drop();
+  });
+  beforeEach(() => clock.set(START));
+
+  const connect = async (auth: { token: string; lastEventId?: number }): Promise<{ socket: Socket; received: Received[] }> => {
+    const socket = io(baseUrl, { transports: ['websocket'], forceNew: true, reconnection: false, auth });
+    sockets.push(socket);
+    const received: Received[] = [];
+    socket.onAny((name: string, payload: Received['payload']) => received.push({ name, payload }));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+    });
+    return { socket, received };
+  };
+  const waitFor = async (predicate: () => boolean, what: string, timeoutMs = 3000): Promise<void> => {
+    const started = Date.now();
+    while (!predicate()) {
+      if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
+  const newPump = async (clinicId: string) => {
+    const pump = await f().pump((await f().patient(clinicId)).id);
+    await f().program(pump.id, { effectiveFrom: '2026-05-01T08:00:00Z' });
+    await f().fill(pump.id, { filledAt: '2026-05-01T09:00:00Z', volumeMl: 20, concentrationMcgPerMl: 500 });
+    return pump as { id: string };
+  };
+  /** The id of the last event a client saw: the pump.changed of a write it received. */
+  const seeAWrite = async (received: Received[], clinicId: string): Promise<number> => {
+    const pump = await f().pump((await f().patient(clinicId)).id);
+    await waitFor(() => received.some((r) => r.payload.pumpId === pump.id), 'the pump.changed of a write');
+    return Math.max(...received.map((r) => r.payload.eventId));
+  };
+  const alertEventsFor = (received: Received[], pumpIds: string[]) => received.filter((r) => r.name.startsWith('alert.') && pumpIds.includes(r.payload.alert?.pumpId ?? ''));
+  const expectIncreasing = (received: Received[]) => {
+    const ids = received.map((r) => r.payload.eventId);
+    expect(ids).toEqual([...new Set(ids)].sort((a, b) => a - b));
+  };
+
+  it('pushes alert.raised, then alert.updated, to a connected dashboard of the clinic', async () => {
+    const clinic = await f().clinic();
+    const pump = await newPump(clinic.id);
+    await engine().processPendingEvents();
+    const { received } = await connect({ token: await adminToken(baseUrl) });
+    clock.set(WARNING_AT);
+    await engine().sweep();
+    await waitFor(() => alertEventsFor(received, [pump.id]).length === 1, 'alert.raised');
+    const [raised] = alertEventsFor(received, [pump.id]) as { name: string; payload: AlertRaisedEvent }[];
+    expect(raised.name).toBe('alert.raised');
+    expect(raised.payload).toEqual({
+      eventId: expect.any(Number),
+      alert: expect.objectContaining({
+        id: expect.any(String), pumpId: pump.id, patientId: expect.any(String), clinicId: clinic.id, kind: 'refill_due', severity: 'warning',
+        status: 'open', withdrawalRisk: false, snoozedUntil: null,
+      }),
+    });
+    expect(raised.payload.alert.lastEventId).toBe(raised.payload.eventId);
+    const { history: _history, ...rest } = (await f().http.get(`/api/alerts/${raised.payload.alert.id}`)).body;
+    expect(raised.payload.alert).toEqual(rest);
+
+    await f().http.post(`/api/alerts/${raised.payload.alert.id}/acknowledge`, { note: 'on it' });
+    await waitFor(() => alertEventsFor(received, [pump.id]).length === 2, 'alert.updated');
+    const updated = alertEventsFor(received, [pump.id])[1] as { name: string; payload: AlertUpdatedEvent };
+    expect(updated.name).toBe('alert.updated');
+    expect(updated.payload).toMatchObject({ change: 'acknowledged', alert: { id: raised.payload.alert.id, status: 'acknowledged', acknowledgementNote: 'on it' } });
+    expect(updated.payload.eventId).toBeGreaterThan(raised.payload.eventId);
+  });
+
+  it('gives a client offline while 3 alerts were raised all 3, in order, on reconnect with lastEventId, before live events', async () => {
+    const clinic = await f().clinic();
+    const pumps = [await newPump(clinic.id), await newPump(clinic.id), await newPump(clinic.id)];
+    await engine().processPendingEvents();
+    const token = await adminToken(baseUrl);
+    const first = await connect({ token });
+    const lastEventId = await seeAWrite(first.received, clinic.id);
+    first.socket.close();
+
+    clock.set(WARNING_AT);
+    await engine().sweep();
+    const raisedIds = await queryRows<{ id: string }>(database.url, `SELECT id FROM events WHERE type = 'alert.raised' AND pump_id = ANY($1::uuid[]) ORDER BY id`, [pumps.map((p) => p.id)]);
+    expect(raisedIds).toHaveLength(3);
+
+    const again = await connect({ token, lastEventId });
+    await waitFor(() => alertEventsFor(again.received, pumps.map((p) => p.id)).length === 3, 'the 3 missed alerts');
+    const live = await newPump(clinic.id);
+    await waitFor(() => again.received.some((r) => r.payload.pumpId === live.id), 'a live event');
+    const replayed = alertEventsFor(again.received, pumps.map((p) => p.id));
+    expect(replayed.map((r) => [r.name, r.payload.eventId])).toEqual(raisedIds.map((row) => ['alert.raised', Number(row.id)]));
+    expect(again.received[0].payload.eventId).toBeGreaterThan(lastEventId);
+    expectIncreasing(again.received);
+    const firstLive = again.received.findIndex((r) => r.payload.pumpId === live.id);
+    expect(again.received.indexOf(replayed[2])).toBeLessThan(firstLive);
+  });
+
+  it('holds after the server is closed and a new one started on the same database, evaluating what was committed meanwhile', async () => {
+    const clinic = await f().clinic();
+    const pumps = [await newPump(clinic.id), await newPump(clinic.id), await newPump(clinic.id)];
+    await engine().processPendingEvents();
+    const token = await adminToken(baseUrl);
+    const first = await connect({ token });
+    const lastEventId = await seeAWrite(first.received, clinic.id);
+    first.socket.close();
+    clock.set(WARNING_AT);
+    await engine().sweep();
+
+    await app.close();
+    // While no server runs, a refill of the first pump is committed with its event (as by an instance that died right after).
+    await queryRows(database.url,
+      `WITH fill AS (
+         INSERT INTO fills (pump_id, filled_at, concentration_mcg_per_ml, volume_ml, stability_days) VALUES ($1, '2026-07-09T08:00:00Z', 500, 20, 180)
+       ), next AS (UPDATE event_counter SET last_event_id = last_event_id + 1 WHERE id = 1 RETURNING last_event_id)
+       INSERT INTO events (id, clinic_id, pump_id, type) SELECT last_event_id, $2, $1, 'fill.recorded' FROM next`, [pumps[0].id, clinic.id]);
+    await startApp();
+    await engine().processPendingEvents();
+
+    const again = await connect({ token, lastEventId });
+    await waitFor(() => alertEventsFor(again.received, pumps.map((p) => p.id)).length === 4, 'the 3 raised alerts and the resolution');
+    const alertEvents = alertEventsFor(again.received, pumps.map((p) => p.id));
+    // The sweep raises in pump id order; then the refill committed while no server ran resolves the first pump's alert.
+    expect(alertEvents.slice(0, 3).map((r) => [r.name, r.payload.alert?.pumpId]).sort()).toEqual(pumps.map((p) => ['alert.raised', p.id]).sort());
+    expect(alertEvents.map((r) => r.payload.change ?? null)).toEqual([null, null, null, 'resolved']);
+    expect(alertEvents[3].payload.alert?.pumpId).toBe(pumps[0].id);
+    expectIncreasing(again.received);
+    const refill = again.received.findIndex((r) => r.name === 'pump.changed' && r.payload.pumpId === pumps[0].id);
+    expect(refill).toBeGreaterThan(again.received.indexOf(alertEvents[2]));
+    expect(refill).toBeLessThan(again.received.indexOf(alertEvents[3]));
+    // The engine's cursor moved past every event: a second start evaluates nothing twice.
+    const [cursor] = await queryRows<{ cursor: string; counter: string }>(database.url,
+      'SELECT (SELECT last_event_id FROM alert_evaluation_cursor)::text AS cursor, (SELECT last_event_id FROM event_counter)::text AS counter');
+    expect(Number(cursor.cursor)).toBeGreaterThanOrEqual(Number(cursor.counter) - 1);
+    const raised = await queryRows<{ n: number }>(database.url, `SELECT count(*)::int AS n FROM events WHERE type = 'alert.raised' AND pump_id = ANY($1::uuid[])`, [pumps.map((p) => p.id)]);
+    expect(raised[0].n).toBe(3);
+  });
+
+  it('sends a socket of clinic B none of clinic A\'s alerts, live or replayed', async () => {
+    const clinicA = await f().clinic();
+    const clinicB = await f().clinic();
+    const email = `b-admin-${Date.now()}@pumpwatch.test`;
+    await f().http.post('/api/users', { email, displayName: 'B admin', password: 'initial-password-1', clinicRoles: [{ clinicId: clinicB.id, role: 'admin' as ClinicRole }] });
+    const bToken = await signIn(baseUrl, email, 'initial-password-1');
+    await api(baseUrl, { token: bToken }).post('/api/auth/password', { currentPassword: 'initial-password-1', newPassword: 'chosen-password-1' });
+    const pumpA = await newPump(clinicA.id);
+    const pumpB = await newPump(clinicB.id);
+    await engine().processPendingEvents();
+    const live = await connect({ token: bToken });
+    clock.set(WARNING_AT);
+    await engine().sweep();
+    await waitFor(() => alertEventsFor(live.received, [pumpB.id]).length === 1, "clinic B's alert");
+    const replay = await connect({ token: bToken, lastEventId: 0 });
+    await waitFor(() => alertEventsFor(replay.received, [pumpB.id]).length === 1, "clinic B's replayed alert");
+    for (const { received } of [live, replay]) {
+      expect(received.filter((r) => (r.payload.alert?.clinicId ?? r.payload.clinicId) !== clinicB.id)).toEqual([]);
+      expect(alertEventsFor(received, [pumpA.id])).toEqual([]);
+    }
+  });
+
+  it('hands a replaying client over to live delivery without losing, repeating or reordering an event', async () => {
+    const clinic = await f().clinic();
+    const pump = await f().pump((await f().patient(clinic.id)).id);
+    const token = await adminToken(baseUrl);
+    const writes = (async () => {
+      for (let day = 1; day <= 12; day++) await f().fill(pump.id, { filledAt: `2026-04-${String(day).padStart(2, '0')}T09:00:00Z` });
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const { received } = await connect({ token, lastEventId: 0 });
+    await writes;
+    const expected = (await queryRows<{ id: string }>(database.url, 'SELECT id FROM events WHERE pump_id IS NOT NULL ORDER BY id')).map((r) => Number(r.id));
+    await waitFor(() => received.length >= expected.length, `all ${expected.length} events`, 5000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(received.map((r) => r.payload.eventId)).toEqual(expected);
+  });
+
+  it('refuses a handshake whose lastEventId is not a whole number', async () => {
+    const socket = io(baseUrl, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token: await adminToken(baseUrl), lastEventId: -1 } });
+    sockets.push(socket);
+    const message = await new Promise<string>((resolve) => {
+      socket.once('connect', () => resolve('connected'));
+      socket.once('connect_error', (error) => resolve(error.message));
+    });
+    expect(message).toBe('lastEventId must be a whole number of 0 or more');
+  });
+});
