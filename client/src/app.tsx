@@ -1,4 +1,4 @@
-// Dashboard shell: header with navigation for what the role may do, the live indicator and the user menu; the routes of each feature.
+// Dashboard shell: disconnected banner, header with navigation for what the role may do, live indicator, alarm mute and user menu; the routes.
 import { lazy, Suspense } from 'react';
 import { Link, NavLink, Route, Routes } from 'react-router-dom';
 import { useConnectionState } from './lib/socket';
@@ -10,6 +10,10 @@ import { RequireCapability, RequireSession } from './features/auth/require-sessi
 import { UserMenu } from './features/auth/user-menu';
 import { useSession } from './features/auth/session-store';
 import { useCan } from './features/auth/use-can';
+import { DisconnectedBanner } from './components/disconnected-banner';
+import { AlertWatcher, useUnacknowledgedCriticalIds } from './features/alerts/alert-watcher';
+import { AlertsPage } from './features/alerts/alerts-page';
+import { MuteToggle } from './features/alerts/mute-toggle';
 
 // The pump page (charts) and the admin pages load on first visit: the fleet, the page watched all day, comes first.
 const PumpPage = lazy(() => import('./features/pumps/pump-page').then((m) => ({ default: m.PumpPage })));
@@ -33,9 +37,16 @@ function MainNav() {
   const mayManageUsers = useCan('GET /api/users');
   const mayManageTokens = useCan('GET /api/machine-tokens');
   const mayReadAudit = useCan('GET /api/audit');
+  const mayReadAlerts = useCan('GET /api/alerts');
+  const critical = useUnacknowledgedCriticalIds().length;
   return (
     <nav aria-label="Main">
       <NavLink to="/" end data-testid="nav-fleet">Fleet</NavLink>
+      {mayReadAlerts && (
+        <NavLink to="/alerts" data-testid="nav-alerts">
+          Alerts{critical > 0 && <span className="nav-count" data-testid="nav-alerts-critical"> ({critical} critical open)</span>}
+        </NavLink>
+      )}
       {mayAddPump && <NavLink to="/pumps/new" data-testid="nav-add-pump">Add pump</NavLink>}
       {mayManageUsers && <NavLink to="/admin/users" data-testid="nav-admin-users">Users</NavLink>}
       {mayManageTokens && <NavLink to="/admin/machine-tokens" data-testid="nav-admin-machine-tokens">Machine tokens</NavLink>}
@@ -53,20 +64,27 @@ export function App() {
   return (
     <>
       <a className="skip-link" href="#main">Skip to content</a>
-      <header className="app-header">
-        <Link to="/" className="brand">
-          <span aria-hidden="true">◉</span> PumpWatch
-        </Link>
-        {fullyIn ? <MainNav /> : <span className="app-header__spacer" />}
-        {fullyIn && <ConnectionIndicator />}
-        {user && <UserMenu />}
-      </header>
+      {fullyIn && <AlertWatcher userId={user.id} />}
+      <div className="app-top">
+        {/* First on the page and outside the header's flow: a lost connection must be seen, whatever page is open. */}
+        {fullyIn && <DisconnectedBanner />}
+        <header className="app-header">
+          <Link to="/" className="brand">
+            <span aria-hidden="true">◉</span> PumpWatch
+          </Link>
+          {fullyIn ? <MainNav /> : <span className="app-header__spacer" />}
+          {fullyIn && <ConnectionIndicator />}
+          {fullyIn && <MuteToggle />}
+          {user && <UserMenu />}
+        </header>
+      </div>
       <main id="main" className="app-main">
         <Suspense fallback={<p className="notice" role="status">Loading…</p>}>
           <Routes>
             <Route path="/sign-in" element={<SignInPage />} />
             <Route element={<RequireSession />}>
               <Route path="/" element={<FleetPage />} />
+              <Route path="/alerts" element={<RequireCapability route="GET /api/alerts"><AlertsPage /></RequireCapability>} />
               <Route path="/pumps/new" element={<RequireCapability route="POST /api/pumps"><AddPumpPage /></RequireCapability>} />
               <Route path="/pumps/:id" element={<PumpPage />} />
               <Route path="/account/password" element={<ChangePasswordPage />} />

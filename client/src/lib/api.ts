@@ -1,7 +1,21 @@
 // Typed fetch client for the PumpWatch API; every non-2xx answer becomes an ApiError carrying its fields.
 import {
   CSRF_HEADER,
+  type AcknowledgeAlertRequest,
+  type Alert,
+  type AlertDetail,
+  type AlertPages,
+  type AlertSeverity,
+  type AlertStatus,
   type ApiErrorBody,
+  type ClearPumpEventRequest,
+  type CreatePumpEventRequest,
+  type OnCallNow,
+  type PumpEvent,
+  type PumpReconciliations,
+  type PumpTelemetryReadings,
+  type ResolveAlertRequest,
+  type SnoozeAlertRequest,
   type AuditEntry,
   type AuditQuery,
   type ChangePasswordRequest,
@@ -155,4 +169,33 @@ export const api = {
 
   listAudit: (filters: Partial<AuditQuery> = {}, signal?: AbortSignal) =>
     request<AuditEntry[]>('GET', `/api/audit${query({ ...filters })}`, undefined, signal),
+
+  listAlerts: (filters: AlertListFilters = {}, signal?: AbortSignal) =>
+    request<Alert[]>('GET', `/api/alerts${query({ ...filters, includeSnoozed: filters.includeSnoozed === undefined ? undefined : String(filters.includeSnoozed) })}`, undefined, signal),
+  getAlert: (id: string, signal?: AbortSignal) => request<AlertDetail>('GET', `/api/alerts/${enc(id)}`, undefined, signal),
+  acknowledgeAlert: (id: string, body: AcknowledgeAlertRequest) => request<Alert>('POST', `/api/alerts/${enc(id)}/acknowledge`, body),
+  resolveAlert: (id: string, body: ResolveAlertRequest) => request<Alert>('POST', `/api/alerts/${enc(id)}/resolve`, body),
+  snoozeAlert: (id: string, body: SnoozeAlertRequest) => request<Alert>('POST', `/api/alerts/${enc(id)}/snooze`, body),
+  getAlertPages: (id: string, signal?: AbortSignal) => request<AlertPages>('GET', `/api/alerts/${enc(id)}/pages`, undefined, signal),
+  getOnCallNow: (clinicId: string, signal?: AbortSignal) => request<OnCallNow>('GET', `/api/clinics/${enc(clinicId)}/on-call-now`, undefined, signal),
+
+  getPumpTelemetry: (pumpId: string, range: { from?: string; to?: string; limit?: number } = {}, signal?: AbortSignal) =>
+    request<PumpTelemetryReadings>('GET', `/api/pumps/${enc(pumpId)}/telemetry${query(range)}`, undefined, signal),
+  getPumpReconciliations: (pumpId: string, signal?: AbortSignal) =>
+    request<PumpReconciliations>('GET', `/api/pumps/${enc(pumpId)}/reconciliations`, undefined, signal),
+  listPumpEvents: (pumpId: string, signal?: AbortSignal) => request<PumpEvent[]>('GET', `/api/pumps/${enc(pumpId)}/events`, undefined, signal),
+  recordPumpEvent: (pumpId: string, body: CreatePumpEventRequest) => request<PumpEvent>('POST', `/api/pumps/${enc(pumpId)}/events`, body),
+  clearPumpEvent: (pumpId: string, eventId: string, body: ClearPumpEventRequest) =>
+    request<PumpEvent>('POST', `/api/pumps/${enc(pumpId)}/events/${enc(eventId)}/clear`, body),
 };
+
+/** GET /api/alerts filters (the server defaults to open and acknowledged, the caller's snoozed ones left out). */
+export interface AlertListFilters {
+  clinicId?: string;
+  status?: AlertStatus;
+  severity?: AlertSeverity;
+  pumpId?: string;
+  patientId?: string;
+  includeSnoozed?: boolean;
+  limit?: number;
+}

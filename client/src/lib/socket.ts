@@ -1,24 +1,45 @@
 // The dashboard's one socket.io connection (same origin, /socket.io), opened only while signed in; typed from the shared event map.
 import { io, type Socket } from 'socket.io-client';
-import { SOCKET_EVENTS, type PumpChangedEvent, type ServerToClientEvents } from '@pumpwatch/shared';
+import {
+  SOCKET_EVENTS,
+  type AlertRaisedEvent,
+  type AlertUpdatedEvent,
+  type PageSentEvent,
+  type PumpChangedEvent,
+  type ServerToClientEvents,
+  type SocketHandshakeAuth,
+} from '@pumpwatch/shared';
 import { useSyncExternalStore } from 'react';
 
 export type LiveSocket = Socket<ServerToClientEvents, Record<string, never>>;
 export type ConnectionState = 'connecting' | 'live' | 'offline';
 
-/** The server's connect_error message when the handshake carries no valid session. */
-const UNAUTHENTICATED = 'unauthenticated';
+/** The server's connect_error messages when the handshake carries no usable session. */
+const SESSION_REFUSALS = new Set(['unauthenticated', 'password_change_required']);
 /** Back-off after the server refuses or drops us while the session still answers: never a tight loop. */
 const AUTH_RETRY_FIRST_MS = 1_000;
 const AUTH_RETRY_MAX_MS = 60_000;
+/** socket.io's own reconnection (network loss, server restart): forever, from 0.5 s doubling up to 10 s, with jitter. */
+const RECONNECT_DELAY_MS = 500;
+const RECONNECT_DELAY_MAX_MS = 10_000;
 
 let socket: LiveSocket | null = null;
 let state: ConnectionState = 'offline';
+/** The connection was live at least once since sign-in: only then does "offline" mean "disconnected" (the banner). */
+let everLive = false;
+/**
+ * Highest eventId seen on any event (pump.changed, alert.*, page.sent). Kept across sockets, also the fresh one made at sign-in,
+ * so the server replays every event of the user's clinics after it in the handshake: nothing missed while offline is lost.
+ */
+let lastEventId: number | null = null;
 let authRetryTimer: ReturnType<typeof setTimeout> | undefined;
 let authRetryDelayMs = AUTH_RETRY_FIRST_MS;
 const stateListeners = new Set<() => void>();
 // Listeners live here, not on a socket, so they survive the fresh socket made after each sign-in.
 const pumpChangedListeners = new Set<(event: PumpChangedEvent) => void>();
+const alertRaisedListeners = new Set<(event: AlertRaisedEvent) => void>();
+const alertUpdatedListeners = new Set<(event: AlertUpdatedEvent) => void>();
+const pageSentListeners = new Set<(event: PageSentEvent) => void>();
 const reconnectListeners = new Set<() => void>();
 /** Asks the session store whether we are still signed in (it redirects to sign-in when not). */
 let checkSession: () => Promise<boolean> = async () => false;
@@ -26,7 +47,12 @@ let checkSession: () => Promise<boolean> = async () => false;
 function setState(next: ConnectionState): void {
   if (state === next) return;
   state = next;
+  if (next === 'live') everLive = true;
   for (const l of stateListeners) l();
+}
+
+function noteEventId(eventId: unknown): void {
+  if (typeof eventId === 'number' && Number.isSafeInteger(eventId) && eventId >= 0 && (lastEventId === null || eventId > lastEventId)) lastEventId = eventId;
 }
 
 export function setSocketSessionCheck(check: () => Promise<boolean>): void {
@@ -41,7 +67,10 @@ function onSessionRefused(s: LiveSocket): void {
     if (!stillSignedIn || socket !== s) return;
     clearTimeout(authRetryTimer);
     authRetryTimer = setTimeout(() => {
-      if (socket === s) s.connect();
+      if (socket === s) {
+        setState('connecting');
+        s.connect();
+      }
     }, authRetryDelayMs);
     authRetryDelayMs = Math.min(authRetryDelayMs * 2, AUTH_RETRY_MAX_MS);
   });
@@ -50,12 +79,22 @@ function onSessionRefused(s: LiveSocket): void {
 /** Opens the connection for the signed-in user; the session cookie goes with the same-origin handshake. */
 export function openLiveSocket(): void {
   closeLiveSocket();
-  const s: LiveSocket = io({ path: '/socket.io', reconnection: true, reconnectionDelay: 500, reconnectionDelayMax: 5000, withCredentials: true });
+  const s: LiveSocket = io({
+    path: '/socket.io',
+    withCredentials: true,
+    reconnection: true,
+    reconnectionAttempts: Infinity,
+    reconnectionDelay: RECONNECT_DELAY_MS,
+    reconnectionDelayMax: RECONNECT_DELAY_MAX_MS,
+    randomizationFactor: 0.5,
+    // A function, so every attempt (socket.io's reconnects and ours) sends the id seen last, not the one at creation.
+    auth: (send: (auth: SocketHandshakeAuth) => void) => send(lastEventId === null ? {} : { lastEventId }),
+  });
   let everConnected = false;
   s.on('connect', () => {
     authRetryDelayMs = AUTH_RETRY_FIRST_MS;
     setState('live');
-    // Events sent while offline are lost: every view refetches after a reconnect.
+    // The server replays what we missed after lastEventId; views refetch as well, for state older than this page's first event.
     if (everConnected) for (const l of reconnectListeners) l();
     everConnected = true;
   });
@@ -65,11 +104,24 @@ export function openLiveSocket(): void {
     if (reason === 'io server disconnect') onSessionRefused(s);
   });
   s.on('connect_error', (err) => {
-    if (err.message === UNAUTHENTICATED) onSessionRefused(s);
+    if (SESSION_REFUSALS.has(err.message)) onSessionRefused(s);
     else setState('offline');
   });
   s.on(SOCKET_EVENTS.pumpChanged, (event) => {
+    noteEventId(event?.eventId);
     for (const l of pumpChangedListeners) l(event);
+  });
+  s.on(SOCKET_EVENTS.alertRaised, (event) => {
+    noteEventId(event?.eventId);
+    for (const l of alertRaisedListeners) l(event);
+  });
+  s.on(SOCKET_EVENTS.alertUpdated, (event) => {
+    noteEventId(event?.eventId);
+    for (const l of alertUpdatedListeners) l(event);
+  });
+  s.on(SOCKET_EVENTS.pageSent, (event) => {
+    noteEventId(event?.eventId);
+    for (const l of pageSentListeners) l(event);
   });
   socket = s;
   setState('connecting');
@@ -86,22 +138,58 @@ export function closeLiveSocket(): void {
     s.disconnect();
   }
   setState('offline');
+  // A deliberate close is not a lost connection: no "disconnected" banner until the next socket has been live.
+  everLive = false;
+  for (const l of stateListeners) l();
 }
 
 export function isLiveSocketOpen(): boolean {
   return socket !== null;
 }
 
-/** Calls `onChange` for every pump.changed event, and with null after a reconnect (anything may have changed). */
-export function subscribePumpChanged(onChange: (event: PumpChangedEvent | null) => void): () => void {
-  const onEvent = (event: PumpChangedEvent) => onChange(event);
+/** The highest event id received so far (null before the first event). */
+export function lastReceivedEventId(): number | null {
+  return lastEventId;
+}
+
+function subscribeWithReconnect<E>(listeners: Set<(event: E) => void>, onChange: (event: E | null) => void): () => void {
+  const onEvent = (event: E) => onChange(event);
   const onReconnect = () => onChange(null);
-  pumpChangedListeners.add(onEvent);
+  listeners.add(onEvent);
   reconnectListeners.add(onReconnect);
   return () => {
-    pumpChangedListeners.delete(onEvent);
+    listeners.delete(onEvent);
     reconnectListeners.delete(onReconnect);
   };
+}
+
+/** Calls `onChange` for every pump.changed event, and with null after a reconnect (anything may have changed). */
+export function subscribePumpChanged(onChange: (event: PumpChangedEvent | null) => void): () => void {
+  return subscribeWithReconnect(pumpChangedListeners, onChange);
+}
+
+/** Calls `onRaised` for every alert.raised event (replayed ones after a reconnect included, in order). */
+export function subscribeAlertRaised(onRaised: (event: AlertRaisedEvent) => void): () => void {
+  alertRaisedListeners.add(onRaised);
+  return () => alertRaisedListeners.delete(onRaised);
+}
+
+/** Calls `onUpdated` for every alert.updated event (acknowledged, resolved, re-fired, severity changed...). */
+export function subscribeAlertUpdated(onUpdated: (event: AlertUpdatedEvent) => void): () => void {
+  alertUpdatedListeners.add(onUpdated);
+  return () => alertUpdatedListeners.delete(onUpdated);
+}
+
+/** Calls `onSent` for every page.sent event of the user's clinics (an in-app page reaches its recipient this way). */
+export function subscribePageSent(onSent: (event: PageSentEvent) => void): () => void {
+  pageSentListeners.add(onSent);
+  return () => pageSentListeners.delete(onSent);
+}
+
+/** Calls `onReconnect` each time the connection is live again after a loss. */
+export function subscribeReconnect(onReconnect: () => void): () => void {
+  reconnectListeners.add(onReconnect);
+  return () => reconnectListeners.delete(onReconnect);
 }
 
 function subscribeState(listener: () => void): () => void {
@@ -111,4 +199,9 @@ function subscribeState(listener: () => void): () => void {
 
 export function useConnectionState(): ConnectionState {
   return useSyncExternalStore(subscribeState, () => state, () => state);
+}
+
+/** True while the connection is down after having been live: what the "disconnected" banner shows. */
+export function useDisconnected(): boolean {
+  return useSyncExternalStore(subscribeState, () => everLive && state !== 'live', () => false);
 }

@@ -1,4 +1,4 @@
-// Fleet page: every active pump, most urgent first (server order), refreshed live on pump.changed.
+// Fleet page: the alerts panel, then every active pump, most urgent first (server order), with telemetry badges; live on pump.changed.
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { assessUrgency } from '@pumpwatch/shared';
@@ -11,13 +11,18 @@ import { DEADLINE_REASON_TEXT, formatDaysLeft, formatInstant, formatNumber, mode
 import { UrgencyBadge } from './urgency-badge';
 import { ReservoirGauge } from './reservoir-gauge';
 import { useCan } from '../auth/use-can';
+import { AlertsPanel } from '../alerts/alerts-panel';
+import { TelemetryBadges } from '../telemetry/telemetry-badges';
+
+/** Alerts shown on the fleet page beside every critical one; the whole list is on /alerts. */
+const FLEET_ALERTS_SHOWN = 8;
 
 const FILTER_DEBOUNCE_MS = 200;
 /** How long a row that just changed stays highlighted. */
 const CHANGED_HIGHLIGHT_MS = 2500;
 const URGENCY_ORDER: Urgency[] = ['no_forecast', 'overdue', 'critical', 'urgent', 'warning', 'ok'];
 
-function FleetRow({ row, changed }: { row: FleetPump; changed: boolean }) {
+function FleetRow({ row, changed, nowMs }: { row: FleetPump; changed: boolean; nowMs: number }) {
   const { pump, patient, clinic } = row;
   return (
     <tr data-testid="fleet-row" data-pump-id={pump.id} data-urgency={row.urgency} className={`fleet-row fleet-row--${row.urgency}${changed ? ' fleet-row--changed' : ''}`}>
@@ -33,6 +38,9 @@ function FleetRow({ row, changed }: { row: FleetPump; changed: boolean }) {
       <td>
         {modelName(pump.modelId)}
         <div className="muted">SN {pump.serialNumber}</div>
+      </td>
+      <td data-testid="fleet-telemetry">
+        <TelemetryBadges telemetry={row.telemetry} nowMs={nowMs} />
       </td>
       <td>
         <ReservoirGauge volumeMl={row.volumeMl} capacityMl={pump.reservoirCapacityMl} alarmMl={pump.lowReservoirAlarmMl} />
@@ -105,6 +113,7 @@ export function FleetPage() {
   );
   const changedIds = useRecentlyChangedPumps();
   const mayAddPump = useCan('POST /api/pumps');
+  const mayReadAlerts = useCan('GET /api/alerts');
 
   const counts = useMemo(() => {
     const c: Partial<Record<Urgency, number>> = {};
@@ -119,6 +128,7 @@ export function FleetPage() {
         <h1 id="fleet-title">Refill forecast — fleet</h1>
         {mayAddPump && <Link to="/pumps/new" className="button" data-testid="add-pump-button">+ Add pump</Link>}
       </div>
+      {mayReadAlerts && <AlertsPanel compactLimit={FLEET_ALERTS_SHOWN} />}
       <div className="toolbar">
         <label className="filter">
           <span>Filter</span>
@@ -151,6 +161,7 @@ export function FleetPage() {
               <th scope="col">Urgency</th>
               <th scope="col">Patient</th>
               <th scope="col">Pump</th>
+              <th scope="col">Status</th>
               <th scope="col">Reservoir</th>
               <th scope="col" className="num">Days left</th>
               <th scope="col">Refill deadline</th>
@@ -159,11 +170,11 @@ export function FleetPage() {
           </thead>
           <tbody>
             {rows.map((row) => (
-              <FleetRow key={row.pump.id} row={row} changed={changedIds.has(row.pump.id)} />
+              <FleetRow key={row.pump.id} row={row} changed={changedIds.has(row.pump.id)} nowMs={now} />
             ))}
             {fleet.data && rows.length === 0 && (
               <tr>
-                <td colSpan={7} className="empty">
+                <td colSpan={8} className="empty">
                   {q ? `No active pump matches “${q}”.` : 'No active pumps yet.'}
                 </td>
               </tr>

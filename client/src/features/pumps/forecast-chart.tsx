@@ -1,6 +1,6 @@
-// Forecast chart: nominal and worst-case reservoir volume over time, alarm line, fills, program changes and now.
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { Fill, Program, PumpForecast } from '@pumpwatch/shared';
+// Forecast chart: nominal and worst-case reservoir volume over time, the pump's reported volumes as points, alarm line, fills, programs, now.
+import { CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from 'recharts';
+import type { Fill, Program, PumpForecast, TelemetryReading } from '@pumpwatch/shared';
 import { formatInstant, formatLocalDate } from '../../lib/format';
 
 interface ForecastChartProps {
@@ -9,6 +9,8 @@ interface ForecastChartProps {
   programs: Program[];
   capacityMl: number;
   timeZone: string;
+  /** Telemetry readings; those with a reported volume inside the curve's span are drawn as points. */
+  readings?: readonly TelemetryReading[];
 }
 
 // Okabe-Ito colours: distinguishable with the common colour-vision deficiencies; lines also differ by dash.
@@ -17,8 +19,9 @@ const WORST = '#D55E00';
 const ALARM = '#CC79A7';
 const FILL = '#009E73';
 const PROGRAM = '#56B4E9';
+const REPORTED = '#000000';
 
-export function ForecastChart({ forecast, fills, programs, capacityMl, timeZone }: ForecastChartProps) {
+export function ForecastChart({ forecast, fills, programs, capacityMl, timeZone, readings = [] }: ForecastChartProps) {
   const data = forecast.curve.map((p) => ({ t: Date.parse(p.at), volumeMl: p.volumeMl, worstCaseVolumeMl: p.worstCaseVolumeMl }));
   if (data.length === 0) return <p className="muted">No forecast curve to draw.</p>;
   const first = data[0].t;
@@ -26,14 +29,22 @@ export function ForecastChart({ forecast, fills, programs, capacityMl, timeZone 
   const inRange = (t: number) => t >= first && t <= last;
   const nowMs = Date.parse(forecast.at);
   const tick = (t: number) => formatLocalDate(new Date(t).toISOString(), timeZone).slice(5);
+  // The pump's own estimate (calculated from its programmed rate, not measured): points beside the forecast, never joined to it.
+  const reported = readings
+    .filter((r) => r.reservoirVolumeMl !== null && inRange(Date.parse(r.recordedAt)))
+    .map((r) => ({ t: Date.parse(r.recordedAt), reportedVolumeMl: r.reservoirVolumeMl as number }));
+  const latestReported = reported.length > 0 ? reported[reported.length - 1] : null;
 
   return (
     <figure className="chart" data-testid="forecast-chart">
       <figcaption className="visually-hidden">
         Reservoir volume over time; the low-reservoir alarm is at {forecast.lowReservoirAlarmMl} mL.
+        {reported.length > 0 && latestReported
+          ? ` ${reported.length} volumes reported by the pump are drawn as points; the latest, ${latestReported.reportedVolumeMl.toFixed(1)} mL at ${formatInstant(new Date(latestReported.t).toISOString(), timeZone)}.`
+          : ' No volume reported by the pump in this span.'}
       </figcaption>
       <ResponsiveContainer width="100%" height={340}>
-        <LineChart data={data} margin={{ top: 24, right: 24, bottom: 8, left: 8 }}>
+        <ComposedChart data={data} margin={{ top: 24, right: 24, bottom: 8, left: 8 }}>
           <CartesianGrid stroke="#e3e6ea" />
           <XAxis dataKey="t" type="number" scale="time" domain={[first, last]} tickFormatter={tick} minTickGap={24} />
           <YAxis domain={[0, capacityMl]} unit=" mL" width={64} allowDecimals={false} />
@@ -58,7 +69,11 @@ export function ForecastChart({ forecast, fills, programs, capacityMl, timeZone 
           {inRange(nowMs) && <ReferenceLine x={nowMs} stroke="#222" strokeWidth={1.5} label={{ value: 'now', position: 'top', fill: '#222' }} />}
           <Line type="linear" dataKey="volumeMl" name="nominal" stroke={NOMINAL} strokeWidth={2.5} dot={false} isAnimationActive={false} />
           <Line type="linear" dataKey="worstCaseVolumeMl" name="worst case (all patient boluses)" stroke={WORST} strokeWidth={2} strokeDasharray="8 4" dot={false} isAnimationActive={false} />
-        </LineChart>
+          {reported.length > 0 && (
+            // Diamonds, not dots: told apart from the lines by shape as well as colour.
+            <Scatter data={reported} dataKey="reportedVolumeMl" name="reported by the pump" fill={REPORTED} shape="diamond" isAnimationActive={false} />
+          )}
+        </ComposedChart>
       </ResponsiveContainer>
     </figure>
   );

@@ -1,4 +1,4 @@
-// Pump page (/pumps/:id): header, forecast chart, fill and program history, and the forms the role allows; live on pump.changed.
+// Pump page (/pumps/:id): header, forecast chart with reported volumes, telemetry, fill and program history, the forms the role allows; live.
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { PUMP_MODELS } from '@pumpwatch/shared';
@@ -12,6 +12,8 @@ import { ProgramHistory } from './program-history';
 import { RecordFillForm } from './record-fill-form';
 import { SetProgramForm } from './set-program-form';
 import { useCan } from '../auth/use-can';
+import { usePumpTelemetry } from '../telemetry/use-pump-telemetry';
+import { PumpTelemetrySection } from '../telemetry/pump-telemetry-section';
 
 type OpenForm = 'fill' | 'program' | null;
 
@@ -22,6 +24,7 @@ function latest<T>(items: T[], at: (item: T) => string): T | undefined {
 export function PumpPage() {
   const { id = '' } = useParams();
   const detail = useLiveData(`pump:${id}`, (signal) => api.getPump(id, signal), (event) => event.pumpId === id);
+  const telemetry = usePumpTelemetry(id);
   const [open, setOpen] = useState<OpenForm>(null);
   const [saved, setSaved] = useState<string | null>(null);
   // Fills and programs are clinical acts, allowed only in the pump's own clinic.
@@ -85,12 +88,13 @@ export function PumpPage() {
       <section aria-labelledby="chart-title" className="panel">
         <h2 id="chart-title">Forecast</h2>
         {d.forecast && d.forecast.status === 'ok' ? (
-          <ForecastChart forecast={d.forecast} fills={d.fills} programs={d.programs} capacityMl={d.pump.reservoirCapacityMl} timeZone={tz} />
+          <ForecastChart forecast={d.forecast} fills={d.fills} programs={d.programs} capacityMl={d.pump.reservoirCapacityMl} timeZone={tz} readings={telemetry.readings.data?.readings} />
         ) : (
           <p className="muted">No forecast to chart{d.forecast ? '' : ' (explanted pump)'}.</p>
         )}
         {!programmable && <p className="muted">Constant-flow pump: dose = flow rate × concentration; it takes no program.</p>}
       </section>
+      <PumpTelemetrySection detail={d} data={telemetry} onChanged={detail.reload} />
       <section aria-label="History" className="panel">
         <FillHistory fills={d.fills} timeZone={tz} />
         <ProgramHistory programs={d.programs} timeZone={tz} />

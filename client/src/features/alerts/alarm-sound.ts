@@ -1,0 +1,95 @@
+// The critical-alert sound: a beep generated with Web Audio (no audio file to load or cache), and the per-browser mute setting.
+import { useSyncExternalStore } from 'react';
+
+const MUTE_KEY = 'pumpwatch.alertSound.muted';
+export type AudioState = 'locked' | 'ready' | 'unsupported';
+
+let context: AudioContext | null = null;
+let audioState: AudioState = typeof window !== 'undefined' && 'AudioContext' in window ? 'locked' : 'unsupported';
+const listeners = new Set<() => void>();
+
+function notify(): void {
+  for (const l of listeners) l();
+}
+
+function readMuted(): boolean {
+  try {
+    return window.localStorage.getItem(MUTE_KEY) === 'true';
+  } catch {
+    // Storage refused (private mode, policy): the sound stays on, the safe default for a critical alarm.
+    return false;
+  }
+}
+
+let muted = typeof window !== 'undefined' ? readMuted() : false;
+
+/** Browsers start audio only after a user gesture: the first click or key anywhere unlocks it for the rest of the visit. */
+function unlock(): void {
+  if (audioState === 'unsupported') return;
+  try {
+    context ??= new AudioContext();
+    void context.resume().then(() => {
+      audioState = context?.state === 'running' ? 'ready' : 'locked';
+      notify();
+    }, () => undefined);
+  } catch {
+    audioState = 'unsupported';
+    notify();
+  }
+}
+
+if (typeof window !== 'undefined') {
+  window.addEventListener('pointerdown', unlock, { capture: true });
+  window.addEventListener('keydown', unlock, { capture: true });
+  // Another tab of the same browser changed the setting: follow it, it is one setting per browser.
+  window.addEventListener('storage', (event) => {
+    if (event.key !== MUTE_KEY) return;
+    muted = readMuted();
+    notify();
+  });
+}
+
+/** Three short tones, high-low-high: distinct from the browser's own sounds, short enough to repeat. Muted: silent. */
+export function playCriticalBeep(): void {
+  if (muted || !context || context.state !== 'running') return;
+  const start = context.currentTime + 0.02;
+  [880, 660, 880].forEach((frequencyHz, i) => {
+    const c = context as AudioContext;
+    const oscillator = c.createOscillator();
+    const gain = c.createGain();
+    oscillator.type = 'square';
+    oscillator.frequency.value = frequencyHz;
+    const t = start + i * 0.25;
+    // Short ramps avoid clicks at start and end of each tone.
+    gain.gain.setValueAtTime(0.0001, t);
+    gain.gain.exponentialRampToValueAtTime(0.15, t + 0.02);
+    gain.gain.exponentialRampToValueAtTime(0.0001, t + 0.2);
+    oscillator.connect(gain).connect(c.destination);
+    oscillator.start(t);
+    oscillator.stop(t + 0.22);
+  });
+}
+
+/** Mutes or unmutes the alarm sound in this browser; the banners, the panel and the title flash stay. */
+export function setAlarmMuted(next: boolean): void {
+  muted = next;
+  try {
+    window.localStorage.setItem(MUTE_KEY, String(next));
+  } catch {
+    // Not stored: the choice holds for this visit only.
+  }
+  notify();
+}
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export function useAlarmMuted(): boolean {
+  return useSyncExternalStore(subscribe, () => muted, () => false);
+}
+
+export function useAudioState(): AudioState {
+  return useSyncExternalStore(subscribe, () => audioState, () => 'unsupported' as AudioState);
+}
