@@ -79,19 +79,11 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const client = new PumpWatchClient(options.url, options.signal);
   const reader = new ReaderSession(client, options.email, options.password);
 
-  const clinic = pickClinic(await reader.get((token) => client.clinics(token)), options.clinic);
-  let gatewayToken = options.gatewayToken;
-  let createdTokenId: string | null = null;
-  if (!gatewayToken) {
-    const token = await createGatewayToken(client, reader, clinic);
-    gatewayToken = token.token;
-    createdTokenId = token.id;
-  }
-
   const summary: SimulationSummary = {
-    clinic: { id: clinic.id, name: clinic.name, createdAt: clinic.createdAt }, pumps: 0, reportingPumps: 0,
-    roles: { drifting: null, stale: null, eri: null, incident: null }, createdGatewayTokenId: createdTokenId, sent: 0, new: 0, duplicates: 0, unknownSerials: 0, batches: 0,
+    clinic: { id: '', name: '', createdAt: '' }, pumps: 0, reportingPumps: 0, roles: { drifting: null, stale: null, eri: null, incident: null },
+    createdGatewayTokenId: null, sent: 0, new: 0, duplicates: 0, unknownSerials: 0, batches: 0,
   };
+  let gatewayToken = options.gatewayToken;
   const post = async (readings: TelemetryReadingRequest[]): Promise<void> => {
     for (let i = 0; i < readings.length; i += BATCH_SIZE) {
       const batch = readings.slice(i, i + BATCH_SIZE);
@@ -107,12 +99,19 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       summary.unknownSerials += result.unknownSerials.length;
       summary.batches++;
       if (result.unknownSerials.length > 0) {
-        log(`${result.unknownSerials.length} readings name pumps this gateway token may not post for (is it a token of ${clinic.name}?)`);
+        log(`${result.unknownSerials.length} readings name pumps this gateway token may not post for (is it a token of ${summary.clinic.name}?)`);
       }
     }
   };
 
   try {
+    const clinic = pickClinic(await reader.get((token) => client.clinics(token)), options.clinic);
+    summary.clinic = { id: clinic.id, name: clinic.name, createdAt: clinic.createdAt };
+    if (!gatewayToken) {
+      const created = await createGatewayToken(client, reader, clinic);
+      gatewayToken = created.token;
+      summary.createdGatewayTokenId = created.id;
+    }
     let pumps = await readFleet(client, reader, clinic.id, summary);
     const startMs = now().getTime();
     const scenario = buildTelemetryScenario(pumps, {
@@ -130,7 +129,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     if (options.once) return summary;
 
     const intervalMs = (SIMULATION_CONFIG.readingIntervalHours * 3_600_000) / options.speed;
-    log(`live: every pump uploads every ${describeMs(intervalMs)} (speed ${options.speed}); stop with Ctrl-C`);
+    log(`live: every pump uploads every ${describeMs(intervalMs)} (speed ${options.speed})`);
     let lastMs = startMs;
     let fleetReadAt = Date.now();
     let retryMs = RETRY_FIRST_MS;
@@ -165,10 +164,10 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     if (options.signal?.aborted && isAbort(error)) return summary;
     throw error;
   } finally {
-    if (createdTokenId !== null) {
+    if (summary.createdGatewayTokenId !== null) {
       // A fresh client: the run's own may be aborted. The token is never needed again, and a leftover one would be a live secret.
       const revoker = new PumpWatchClient(options.url, AbortSignal.timeout(5_000));
-      const id = createdTokenId;
+      const id = summary.createdGatewayTokenId;
       await new ReaderSession(revoker, options.email, options.password, reader.signedInToken()).get((token) => revoker.revokeGatewayToken(token, id))
         .catch((error: unknown) => log(`could not revoke the simulator's gateway token ${id}: ${errorMessage(error)}`));
     }

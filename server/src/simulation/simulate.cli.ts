@@ -15,7 +15,7 @@ async function main(): Promise<number> {
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  console.log(`simulator: feeding ${options.url}${options.gatewayToken ? ' with the given gateway token' : ''}`);
+  console.log(`simulator: feeding ${options.url}${options.gatewayToken ? ' with the given gateway token' : ''}${options.once ? '' : ' (stop with Ctrl-C)'}`);
   const summary = await runSimulation({
     ...options,
     signal: stop.signal,

@@ -238,6 +238,21 @@ describe('upload instants', () => {
     for (let i = 1; i < instants.length; i++) expect(instants[i] - instants[i - 1]).toBe(30_000);
   });
 
+  it.each([1, 7, 1440, 43_200])('at speed %p, consecutive live windows cut anywhere neither lose nor repeat an upload', (speed) => {
+    const from = at('2026-05-01T00:00:00Z');
+    const to = from + (speed === 1 ? 3 * DAY_MS : 10 * 60_000);
+    const whole = readingInstants({ seed: 7 }, { serialNumber: 'P1' }, from, to, speed);
+    const pieces: number[] = [];
+    // Cuts a few ms after whole seconds, as a live loop that wakes a little late does.
+    for (let cut = from, k = 0; cut < to; k++) {
+      const next = Math.min(to, cut + 997 + (k % 5) * 13 + (speed === 1 ? 3 * 3_600_000 : 0));
+      pieces.push(...readingInstants({ seed: 7 }, { serialNumber: 'P1' }, cut, next, speed));
+      cut = next;
+    }
+    expect(pieces).toEqual(whole);
+    expect(whole.length).toBeGreaterThan(0);
+  });
+
   it('finds the next upload over the fleet, or the incident when it comes first', () => {
     const fleet = [pump('P1'), pump('P2')];
     const from = at('2026-05-01T00:00:00Z');

@@ -224,7 +224,8 @@ export function readingInstants(scenario: Pick<TelemetryScenario, 'seed'>, pump:
   const intervalMs = (SIMULATION_CONFIG.readingIntervalHours * HOUR_MS) / speed;
   const offsetMs = (Math.floor(seededUnit(scenario.seed, 'upload-minute', pump.serialNumber) * SIMULATION_CONFIG.readingSpreadMinutes) * MINUTE_MS) / speed;
   const instants: number[] = [];
-  for (let k = Math.floor((fromMs - offsetMs) / intervalMs) + 1; k * intervalMs + offsetMs <= toMs; k++) {
+  // Each instant belongs to the one window holding its whole second, so consecutive windows neither lose nor repeat one.
+  for (let k = Math.floor((fromMs - offsetMs) / intervalMs); floorToSecond(k * intervalMs + offsetMs) <= toMs; k++) {
     const at = floorToSecond(k * intervalMs + offsetMs);
     if (at > fromMs && (instants.length === 0 || instants[instants.length - 1] !== at)) instants.push(at);
   }
