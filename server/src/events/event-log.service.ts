@@ -38,4 +38,31 @@ export class EventLogService {
     );
     return Number(rows[0].id);
   }
+
+  /**
+   * Many events in one statement (a telemetry batch touches hundreds of pumps): ids are consecutive in the given
+   * order, under the same counter lock. NOTIFY is only a cue; readers follow the outbox by id.
+   */
+  async recordMany(manager: EntityManager, events: RecordedEvent[]): Promise<number[]> {
+    if (events.length === 0) return [];
+    if (events.length === 1) return [await this.record(manager, events[0])];
+    const rows: { id: string }[] = await manager.query(
+      `WITH next AS (
+         UPDATE event_counter SET last_event_id = last_event_id + $5::int WHERE id = 1 RETURNING last_event_id
+       ), batch AS (
+         SELECT (next.last_event_id - $5::int + e.ord)::bigint AS id, e.clinic_id, e.pump_id, e.type, e.payload
+         FROM next, unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[]) WITH ORDINALITY AS e(clinic_id, pump_id, type, payload, ord)
+       ), inserted AS (
+         INSERT INTO events (id, clinic_id, pump_id, type, payload)
+         SELECT id, clinic_id, pump_id, type, payload FROM batch RETURNING id, clinic_id, pump_id, type
+       )
+       SELECT id, pg_notify('${EVENTS_CHANNEL}', json_build_object('eventId', id, 'clinicId', clinic_id, 'pumpId', pump_id, 'type', type)::text)
+       FROM inserted`,
+      [
+        events.map((e) => e.clinicId), events.map((e) => e.pumpId), events.map((e) => e.type),
+        events.map((e) => JSON.stringify(e.payload ?? {})), events.length,
+      ],
+    );
+    return rows.map((r) => Number(r.id)).sort((x, y) => x - y);
+  }
 }

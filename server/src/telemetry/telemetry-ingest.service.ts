@@ -88,7 +88,6 @@ export class TelemetryIngestService {
       const newByPump = rows.length > 0 ? await this.repository.insertReadings(manager, rows, now) : new Map<string, number>();
       let newReadings = 0;
       for (const n of newByPump.values()) newReadings += n;
-      await this.recordPumpEvents(manager, newByPump, accepted);
       const clinics = new Set([...accepted.values()].map((p) => p.clinicId));
       let firstMs = Number.POSITIVE_INFINITY;
       let lastMs = Number.NEGATIVE_INFINITY;
@@ -113,19 +112,20 @@ export class TelemetryIngestService {
           recordedTo: { before: null, after: rows.length ? new Date(lastMs).toISOString() : null },
         },
       });
+      // Last: the event counter stays locked until commit, so every other writer waits as briefly as possible.
+      await this.recordPumpEvents(manager, newByPump, accepted);
       return result;
     });
   }
 
   /**
-   * One event per pump that got new readings: dashboards refresh it and the alert rules re-evaluate it. One round trip per pump
-   * (about 0.5 ms each): this is most of the cost of a batch spanning many pumps, until EventLogService offers a batch form.
+   * One event per pump that got new readings: dashboards refresh it and the alert rules re-evaluate it, all written in one statement.
    */
   private async recordPumpEvents(manager: EntityManager, newByPump: Map<string, number>, accepted: Map<string, PumpOfSerial>): Promise<void> {
-    for (const [pumpId, n] of newByPump) {
-      const pump = accepted.get(pumpId) as PumpOfSerial;
-      await this.events.record(manager, { type: 'telemetry.received', clinicId: pump.clinicId, pumpId, payload: { newReadings: n } });
-    }
+    // One round trip per pump (about 0.5 ms each) was most of the cost of a batch spanning many pumps.
+    await this.events.recordMany(manager, [...newByPump].map(([pumpId, n]) => ({
+      type: 'telemetry.received' as const, clinicId: (accepted.get(pumpId) as PumpOfSerial).clinicId, pumpId, payload: { newReadings: n },
+    })));
   }
 }
 
