@@ -72,6 +72,20 @@ describe('alert delivery', () => {
     return pump as { id: string };
   };
   /** The id of the last event a client saw: the pump.changed of a write it received. */
+  /** Three pumps in a new clinic; a client sees a write, goes offline, and the sweep raises one alert per pump. */
+  const raiseThreeAlertsWhileOffline = async () => {
+    const clinic = await f().clinic();
+    const pumps = [await newPump(clinic.id), await newPump(clinic.id), await newPump(clinic.id)];
+    await engine().processPendingEvents();
+    const token = await adminToken(baseUrl);
+    const first = await connect({ token });
+    const lastEventId = await seeAWrite(first.received, clinic.id);
+    first.socket.close();
+    clock.set(WARNING_AT);
+    await engine().sweep();
+    return { clinic, pumps, token, lastEventId };
+  };
+
   const seeAWrite = async (received: Received[], clinicId: string): Promise<number> => {
     const pump = await f().pump((await f().patient(clinicId)).id);
     await waitFor(() => received.some((r) => r.payload.pumpId === pump.id), 'the pump.changed of a write');
@@ -113,16 +127,7 @@ describe('alert delivery', () => {
   });
 
   it('gives a client offline while 3 alerts were raised all 3, in order, on reconnect with lastEventId, before live events', async () => {
-    const clinic = await f().clinic();
-    const pumps = [await newPump(clinic.id), await newPump(clinic.id), await newPump(clinic.id)];
-    await engine().processPendingEvents();
-    const token = await adminToken(baseUrl);
-    const first = await connect({ token });
-    const lastEventId = await seeAWrite(first.received, clinic.id);
-    first.socket.close();
-
-    clock.set(WARNING_AT);
-    await engine().sweep();
+    const { clinic, pumps, token, lastEventId } = await raiseThreeAlertsWhileOffline();
     const raisedIds = await queryRows<{ id: string }>(database.url, `SELECT id FROM events WHERE type = 'alert.raised' AND pump_id = ANY($1::uuid[]) ORDER BY id`, [pumps.map((p) => p.id)]);
     expect(raisedIds).toHaveLength(3);
 
@@ -139,15 +144,7 @@ describe('alert delivery', () => {
   });
 
   it('holds after the server is closed and a new one started on the same database, evaluating what was committed meanwhile', async () => {
-    const clinic = await f().clinic();
-    const pumps = [await newPump(clinic.id), await newPump(clinic.id), await newPump(clinic.id)];
-    await engine().processPendingEvents();
-    const token = await adminToken(baseUrl);
-    const first = await connect({ token });
-    const lastEventId = await seeAWrite(first.received, clinic.id);
-    first.socket.close();
-    clock.set(WARNING_AT);
-    await engine().sweep();
+    const { clinic, pumps, token, lastEventId } = await raiseThreeAlertsWhileOffline();
 
     await app.close();
     // While no server runs, a refill of the first pump is committed with its event (as by an instance that died right after).
