@@ -32,6 +32,10 @@ describe('live events', () => {
     return { socket, received };
   };
 
+  // A socket opened just after a write may or may not get that write's event: tests look only at events after this mark.
+  const lastEventIdNow = async (): Promise<number> =>
+    (await queryRows<{ last: number }>(server.databaseUrl, 'SELECT last_event_id::int AS last FROM event_counter'))[0].last;
+
   const waitFor = async (predicate: () => boolean, timeoutMs = 2000): Promise<void> => {
     const started = Date.now();
     while (!predicate()) {
@@ -67,11 +71,13 @@ describe('live events', () => {
     const clinic = await f.clinic();
     const patient = await f.patient(clinic.id);
     const old = await f.pump(patient.id);
-    const { received } = await connect();
+    const lastBefore = await lastEventIdNow();
+    const connected = await connect();
+    const received = () => connected.received.filter((e) => e.eventId > lastBefore);
     const replacement = await f.pump(patient.id, { replacesPumpId: old.id });
-    await waitFor(() => received.length >= 2);
-    expect(received.map((e) => e.pumpId)).toEqual([old.id, replacement.id]);
-    expect(received[1].eventId).toBe(received[0].eventId + 1);
+    await waitFor(() => received().length >= 2);
+    expect(received().map((e) => e.pumpId)).toEqual([old.id, replacement.id]);
+    expect(received()[1].eventId).toBe(received()[0].eventId + 1);
   });
 
   it('writes each event to the outbox with the counter value, in order', async () => {
@@ -90,7 +96,9 @@ describe('live events', () => {
 
   it('keeps delivering after its LISTEN connection is dropped', async () => {
     const pump = await f.pump((await f.patient((await f.clinic()).id)).id);
-    const { received } = await connect();
+    const lastBefore = await lastEventIdNow();
+    const connected = await connect();
+    const received = () => connected.received.filter((e) => e.eventId > lastBefore);
     const admin = new Client({ connectionString: server.databaseUrl });
     await admin.connect();
     try {
@@ -100,23 +108,25 @@ describe('live events', () => {
       await admin.end();
     }
     // The listener reconnects within about half a second; keep writing until a change comes through.
-    for (let day = 1; day <= 20 && received.length === 0; day++) {
+    for (let day = 1; day <= 20 && received().length === 0; day++) {
       await f.fill(pump.id, { filledAt: `2026-04-${String(day).padStart(2, '0')}T09:00:00Z` });
       await new Promise((resolve) => setTimeout(resolve, 150));
     }
-    expect(received.length).toBeGreaterThan(0);
-    expect(received[0].pumpId).toBe(pump.id);
+    expect(received().length).toBeGreaterThan(0);
+    expect(received()[0].pumpId).toBe(pump.id);
   });
 
   it('sends nothing for a refused write', async () => {
     const clinic = await f.clinic();
     const pump = await f.pump((await f.patient(clinic.id)).id);
-    const { received } = await connect();
+    const lastBefore = await lastEventIdNow();
+    const connected = await connect();
+    const received = () => connected.received.filter((e) => e.eventId > lastBefore);
     const res = await f.http.post(`/api/pumps/${pump.id}/fills`, { filledAt: '2026-05-01T09:00:00Z', concentrationMcgPerMl: 500, volumeMl: 25 });
     expect(res.status).toBe(422);
     await f.fill(pump.id, { filledAt: '2026-05-02T09:00:00Z' });
-    await waitFor(() => received.length >= 1);
+    await waitFor(() => received().length >= 1);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(received).toHaveLength(1);
+    expect(received()).toHaveLength(1);
   });
 });
