@@ -147,8 +147,26 @@ export class AlertsRepository {
     );
   }
 
-  async setLastEventId(manager: EntityManager, id: string, eventId: number): Promise<void> {
-    await manager.query('UPDATE alerts SET last_event_id = $2 WHERE id = $1', [id, eventId]);
+  /** Re-fired alerts: what a re-fire changes (finding, last seen, count), for many alerts in one statement. */
+  async updateRefired(manager: EntityManager, records: readonly AlertRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await manager.query(
+      `UPDATE alerts SET title = v.title, message = v.message, facts = v.facts, last_seen_at = v.last_seen_at, fire_count = v.fire_count,
+         updated_at = v.updated_at
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::timestamptz[], $6::int[], $7::timestamptz[])
+         AS v(id, title, message, facts, last_seen_at, fire_count, updated_at)
+       WHERE alerts.id = v.id`,
+      [records.map((r) => r.id), records.map((r) => r.title), records.map((r) => r.message), records.map((r) => JSON.stringify(r.facts)),
+        records.map((r) => r.lastSeenAt), records.map((r) => r.fireCount), records.map((r) => r.updatedAt)],
+    );
+  }
+
+  async setLastEventIds(manager: EntityManager, ids: readonly { id: string; eventId: number }[]): Promise<void> {
+    if (ids.length === 0) return;
+    await manager.query(
+      'UPDATE alerts SET last_event_id = v.event_id FROM unnest($1::uuid[], $2::bigint[]) AS v(id, event_id) WHERE alerts.id = v.id',
+      [ids.map((i) => i.id), ids.map((i) => i.eventId)],
+    );
   }
 
   /**
