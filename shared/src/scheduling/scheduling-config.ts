@@ -1,0 +1,27 @@
+// Defaults and limits of refill scheduling (availability, slots, bookings, the fleet planner), each with its reason.
+
+export const SCHEDULING_CONFIG = {
+  // A refill visit (aspirate, measure, refill, reprogram, check) takes about half an hour; per-clinic setting (issue 6).
+  defaultRefillDurationMinutes: 30,
+  // Room turnover between two refills (clean, prepare the next kit); per-clinic setting, PumpWatch default.
+  defaultBufferMinutes: 10,
+  // A refill must start this long before the deadline, leaving a week to rebook a missed visit (issue 6, per clinic).
+  defaultBookingMarginDays: 7,
+  // Shortest and longest bookable visit: below 5 min is a typing error, above 4 h is not a refill (PumpWatch limits).
+  minDurationMinutes: 5,
+  maxDurationMinutes: 240,
+  // An override reason is a sentence or two for the audit trail, not a clinical note (PumpWatch limit).
+  overrideReasonMaxLength: 500,
+  // The fleet planner plans at most one quarter ahead: deadlines further out move with every refill and program change.
+  plannerMaxDays: 92,
+  // refill-slots lists 20 suggestions by default and never more than 200 (one screen; bounded response size).
+  slotsDefaultLimit: 20,
+  slotsMaxLimit: 200,
+  // refill-slots searches this far past `from` when no `to` is given, and at least to the deadline (6 weeks covers the booking horizon).
+  slotsDefaultHorizonDays: 42,
+  // A slot search may span at most 184 days: the 180-day drug stability limit (DOMAIN.md) plus a few days.
+  slotsMaxDays: 184,
+  // Bounds on one clinician's availability payload: 10 sessions per weekday, a few years of dated overrides (PumpWatch limits).
+  maxWeeklyWindows: 70,
+  maxOverrides: 1000,
+} as const;
