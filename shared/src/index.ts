@@ -23,3 +23,5 @@ export * from './paging';
 export * from './simulation/telemetry-scenario';
 export * from './simulation/patient-bolus-counter';
 export * from './simulation/seeded-hash';
+export * from './scheduling';
+export * from './clinical-safety';

@@ -1,0 +1,9 @@
+// Public entry of the clinical-safety domain: kidneys, neurotoxicity, tolerance, dose-change guard, tapers, side effects, check-ups.
+export * from './clinical-safety-config';
+export * from './labs-contracts';
+export * from './renal-function';
+export * from './renal-flags';
+export * from './taper-plan';
+export * from './dose-guard';
+export * from './side-effects';
+export * from './check-ups';
