@@ -2,7 +2,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createFillSchema, DomainError, DRUG_CONFIG, Fill } from '@pumpwatch/shared';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import { AuditService, createdFields } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
@@ -41,55 +41,58 @@ export class FillsService {
   ) {}
 
   async record(actor: Actor, pumpId: string, request: ValidFillRequest): Promise<Fill> {
-    return this.dataSource.transaction(async (manager) => {
-      // Locking the pump orders concurrent fills, so each expected residual reads a settled history.
-      await manager.query('SELECT 1 FROM pumps WHERE id = $1 FOR UPDATE', [pumpId]);
-      const history = await this.forecasts.loadHistory(pumpId, manager);
-      const { pump, clinic } = history;
-      if (pump.explantedAt) throw DomainError.rule('pumpId', 'is explanted: no fill can be recorded on it');
+    return this.dataSource.transaction((manager) => this.recordIn(manager, actor, pumpId, request));
+  }
 
-      const filledAt = new Date(request.filledAt);
-      const now = this.clock.now();
-      const fields: FieldError[] = [];
-      if (request.volumeMl > pump.reservoirCapacityMl) {
-        fields.push({ field: 'volumeMl', message: `must not exceed the reservoir capacity (${pump.reservoirCapacityMl} mL)` });
-      }
-      if (request.aspiratedResidualMl !== undefined && request.aspiratedResidualMl > pump.reservoirCapacityMl) {
-        fields.push({ field: 'aspiratedResidualMl', message: `must not exceed the reservoir capacity (${pump.reservoirCapacityMl} mL)` });
-      }
-      // The implant date is a calendar date in the clinic's zone, so compare calendar dates there.
-      if (clinicDateOf(filledAt, clinic.timeZone) < pump.implantDate) {
-        fields.push({ field: 'filledAt', message: `is before the pump's implant date (${pump.implantDate})` });
-      } else if (filledAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) {
-        fields.push({ field: 'filledAt', message: 'is in the future' });
-      }
-      if (request.bridgeBolus && request.bridgeBolus.volumeMl > request.volumeMl) {
-        fields.push({ field: 'bridgeBolus.volumeMl', message: 'must not exceed the volume in the reservoir after the fill' });
-      }
-      if (fields.length > 0) throw new DomainError('rule_violated', fields.map((f) => `${f.field} ${f.message}`).join('; '), fields);
-      if (history.fills.some((f) => f.filledAt.getTime() === filledAt.getTime())) {
-        throw DomainError.conflict('filledAt', 'a fill is already recorded at this instant');
-      }
+  /** Inside the caller's transaction (completing a refill appointment records its fill with it, or neither). */
+  async recordIn(manager: EntityManager, actor: Actor, pumpId: string, request: ValidFillRequest): Promise<Fill> {
+    // Locking the pump orders concurrent fills, so each expected residual reads a settled history.
+    await manager.query('SELECT 1 FROM pumps WHERE id = $1 FOR UPDATE', [pumpId]);
+    const history = await this.forecasts.loadHistory(pumpId, manager);
+    const { pump, clinic } = history;
+    if (pump.explantedAt) throw DomainError.rule('pumpId', 'is explanted: no fill can be recorded on it');
 
-      const fill = await manager.save(manager.create(FillEntity, {
-        pumpId: pump.id,
-        filledAt,
-        drug: request.drug,
-        concentrationMcgPerMl: request.concentrationMcgPerMl,
-        volumeMl: request.volumeMl,
-        aspiratedResidualMl: request.aspiratedResidualMl ?? null,
-        stabilityDays: request.stabilityDays ?? DRUG_CONFIG.defaultStabilityDays,
-        bridgeBolus: request.bridgeBolus ?? null,
-        expectedResidualMl: expectedResidualAt(history, filledAt),
-        patientBolusCountSinceLastFill: request.patientBolusCountSinceLastFill ?? null,
-      }));
-      // In the same transaction: a refill and its reconciliation are recorded together or not at all.
-      await this.reconciliations.reconcileAtFill(manager, history, fill);
-      await this.events.record(manager, { type: 'fill.recorded', clinicId: clinic.id, pumpId: pump.id, payload: { fillId: fill.id } });
-      const recorded = toFill(fill);
-      await this.audit.record(manager, actor, { action: 'fill.recorded', entityType: 'fill', entityId: fill.id, clinicId: clinic.id, changes: createdFields(recorded) });
-      return recorded;
-    });
+    const filledAt = new Date(request.filledAt);
+    const now = this.clock.now();
+    const fields: FieldError[] = [];
+    if (request.volumeMl > pump.reservoirCapacityMl) {
+      fields.push({ field: 'volumeMl', message: `must not exceed the reservoir capacity (${pump.reservoirCapacityMl} mL)` });
+    }
+    if (request.aspiratedResidualMl !== undefined && request.aspiratedResidualMl > pump.reservoirCapacityMl) {
+      fields.push({ field: 'aspiratedResidualMl', message: `must not exceed the reservoir capacity (${pump.reservoirCapacityMl} mL)` });
+    }
+    // The implant date is a calendar date in the clinic's zone, so compare calendar dates there.
+    if (clinicDateOf(filledAt, clinic.timeZone) < pump.implantDate) {
+      fields.push({ field: 'filledAt', message: `is before the pump's implant date (${pump.implantDate})` });
+    } else if (filledAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) {
+      fields.push({ field: 'filledAt', message: 'is in the future' });
+    }
+    if (request.bridgeBolus && request.bridgeBolus.volumeMl > request.volumeMl) {
+      fields.push({ field: 'bridgeBolus.volumeMl', message: 'must not exceed the volume in the reservoir after the fill' });
+    }
+    if (fields.length > 0) throw new DomainError('rule_violated', fields.map((f) => `${f.field} ${f.message}`).join('; '), fields);
+    if (history.fills.some((f) => f.filledAt.getTime() === filledAt.getTime())) {
+      throw DomainError.conflict('filledAt', 'a fill is already recorded at this instant');
+    }
+
+    const fill = await manager.save(manager.create(FillEntity, {
+      pumpId: pump.id,
+      filledAt,
+      drug: request.drug,
+      concentrationMcgPerMl: request.concentrationMcgPerMl,
+      volumeMl: request.volumeMl,
+      aspiratedResidualMl: request.aspiratedResidualMl ?? null,
+      stabilityDays: request.stabilityDays ?? DRUG_CONFIG.defaultStabilityDays,
+      bridgeBolus: request.bridgeBolus ?? null,
+      expectedResidualMl: expectedResidualAt(history, filledAt),
+      patientBolusCountSinceLastFill: request.patientBolusCountSinceLastFill ?? null,
+    }));
+    // In the same transaction: a refill and its reconciliation are recorded together or not at all.
+    await this.reconciliations.reconcileAtFill(manager, history, fill);
+    await this.events.record(manager, { type: 'fill.recorded', clinicId: clinic.id, pumpId: pump.id, payload: { fillId: fill.id } });
+    const recorded = toFill(fill);
+    await this.audit.record(manager, actor, { action: 'fill.recorded', entityType: 'fill', entityId: fill.id, clinicId: clinic.id, changes: createdFields(recorded) });
+    return recorded;
   }
 
   async list(pumpId: string): Promise<Fill[]> {
