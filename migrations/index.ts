@@ -5,5 +5,7 @@ import { CreateTelemetry1795816800000 } from './1795816800000-CreateTelemetry';
 import { CreateAlerts1795903200000 } from './1795903200000-CreateAlerts';
 import { CreateOnCallRoster1795989600000 } from './1795989600000-CreateOnCallRoster';
 import { CreateEscalation1796076000000 } from './1796076000000-CreateEscalation';
+import { CreateScheduling1796162400000 } from './1796162400000-CreateScheduling';
+import { CreateClinicalSafety1796248800000 } from './1796248800000-CreateClinicalSafety';
 
-export const migrations = [CreateRefillSchema1795644000000, CreateAccessAndAudit1795730400000, CreateTelemetry1795816800000, CreateAlerts1795903200000, CreateOnCallRoster1795989600000, CreateEscalation1796076000000];
+export const migrations = [CreateRefillSchema1795644000000, CreateAccessAndAudit1795730400000, CreateTelemetry1795816800000, CreateAlerts1795903200000, CreateOnCallRoster1795989600000, CreateEscalation1796076000000, CreateScheduling1796162400000, CreateClinicalSafety1796248800000];

@@ -15,11 +15,13 @@ import { AlertWatcher, useUnacknowledgedCriticalIds } from './features/alerts/al
 import { AlertsPage } from './features/alerts/alerts-page';
 import { MuteToggle } from './features/alerts/mute-toggle';
 
-// The pump page (charts) and the admin pages load on first visit: the fleet, the page watched all day, comes first.
+// The pump page (charts), the scheduler and the admin pages load on first visit: the fleet, the page watched all day, comes first.
 const PumpPage = lazy(() => import('./features/pumps/pump-page').then((m) => ({ default: m.PumpPage })));
 const UsersPage = lazy(() => import('./features/admin/users-page').then((m) => ({ default: m.UsersPage })));
 const MachineTokensPage = lazy(() => import('./features/admin/machine-tokens-page').then((m) => ({ default: m.MachineTokensPage })));
 const AuditPage = lazy(() => import('./features/admin/audit-page').then((m) => ({ default: m.AuditPage })));
+const PatientPage = lazy(() => import('./features/clinical-safety/patient-page').then((m) => ({ default: m.PatientPage })));
+const SchedulerPage = lazy(() => import('./features/scheduling/scheduler-page').then((m) => ({ default: m.SchedulerPage })));
 
 function ConnectionIndicator() {
   const state = useConnectionState();
@@ -38,6 +40,7 @@ function MainNav() {
   const mayManageTokens = useCan('GET /api/machine-tokens');
   const mayReadAudit = useCan('GET /api/audit');
   const mayReadAlerts = useCan('GET /api/alerts');
+  const mayReadSchedule = useCan('GET /api/appointments');
   const critical = useUnacknowledgedCriticalIds().length;
   return (
     <nav aria-label="Main">
@@ -47,6 +50,7 @@ function MainNav() {
           Alerts{critical > 0 && <span className="nav-count" data-testid="nav-alerts-critical"> ({critical} critical open)</span>}
         </NavLink>
       )}
+      {mayReadSchedule && <NavLink to="/scheduler" data-testid="nav-scheduler">Scheduler</NavLink>}
       {mayAddPump && <NavLink to="/pumps/new" data-testid="nav-add-pump">Add pump</NavLink>}
       {mayManageUsers && <NavLink to="/admin/users" data-testid="nav-admin-users">Users</NavLink>}
       {mayManageTokens && <NavLink to="/admin/machine-tokens" data-testid="nav-admin-machine-tokens">Machine tokens</NavLink>}
@@ -85,8 +89,10 @@ export function App() {
             <Route element={<RequireSession />}>
               <Route path="/" element={<FleetPage />} />
               <Route path="/alerts" element={<RequireCapability route="GET /api/alerts"><AlertsPage /></RequireCapability>} />
+              <Route path="/scheduler" element={<RequireCapability route="GET /api/appointments"><SchedulerPage /></RequireCapability>} />
               <Route path="/pumps/new" element={<RequireCapability route="POST /api/pumps"><AddPumpPage /></RequireCapability>} />
               <Route path="/pumps/:id" element={<PumpPage />} />
+              <Route path="/patients/:id" element={<PatientPage />} />
               <Route path="/account/password" element={<ChangePasswordPage />} />
               <Route path="/admin/users" element={<RequireCapability route="GET /api/users"><UsersPage /></RequireCapability>} />
               <Route path="/admin/machine-tokens" element={<RequireCapability route="GET /api/machine-tokens"><MachineTokensPage /></RequireCapability>} />

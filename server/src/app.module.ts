@@ -8,6 +8,7 @@ import type { Options as PinoHttpOptions } from 'pino-http';
 import { AlertsModule } from './alerts/alerts.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { ClinicalSafetyModule } from './clinical-safety/clinical-safety.module';
 import { CliniciansModule } from './clinicians/clinicians.module';
 import { ClinicsModule } from './clinics/clinics.module';
 import { DemoModule } from './demo/demo.module';
@@ -25,6 +26,7 @@ import { ensureRequestId } from './infra/request-id';
 import { PatientsModule } from './patients/patients.module';
 import { ProgramsModule } from './programs/programs.module';
 import { PumpsModule } from './pumps/pumps.module';
+import { SchedulingModule } from './scheduling/scheduling.module';
 import { SimulationModule } from './simulation/simulation.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
 import { MachineTokensModule } from './machine-tokens/machine-tokens.module';
@@ -60,6 +62,8 @@ export class AppModule {
         // Before AlertsModule: its GET /api/alerts/acknowledge-link must be routed before GET /api/alerts/:id.
         PagingModule,
         AlertsModule,
+        SchedulingModule,
+        ClinicalSafetyModule,
         // Once for the whole app: the alert sweep's @Cron (and any later job).
         ScheduleModule.forRoot(),
         HealthModule,

@@ -5,6 +5,9 @@ import { PUMP_MODEL_IDS, PumpModelId } from './clinical-config';
 import type { PumpTelemetryStatus } from './telemetry/pump-telemetry-status';
 import type { AlertRaisedEvent, AlertUpdatedEvent } from './alerts/alert-contracts';
 import type { PageSentEvent } from './paging/paging-contracts';
+import { doseChangeContextFields, doseChangeReasonFields, spasticityOriginFields } from './clinical-safety/request-fields';
+import type { DoseChangeContext } from './clinical-safety/dose-guard';
+import type { SpasticityOrigin } from './clinical-safety/request-fields';
 
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -43,12 +46,24 @@ export const createPatientSchema = z.object({
   sex: z.enum(SEXES),
   weightKg: z.number().positive('must be above 0').max(400).optional(),
   ...withdrawalRiskFactorFields,
+  // Clinical safety (issue 7): height for the children's eGFR (bedside Schwartz), origin for the escalation limits.
+  heightCm: z.number().positive('must be above 0').max(250, 'must be at most 250').optional(),
+  ...spasticityOriginFields,
 });
 export type CreatePatientRequest = z.infer<typeof createPatientSchema>;
 
-/** PATCH /api/patients/:id: the withdrawal risk factors (null: not recorded); at least one field. */
-export const updatePatientSchema = z.strictObject(withdrawalRiskFactorFields)
-  .refine((patch) => Object.values(patch).some((v) => v !== undefined), { message: 'needs at least one of spinalCordInjuryT6OrAbove, communicationDifficulty, previousWithdrawal' });
+/** Clinical-safety fields of PATCH /api/patients/:id (null clears one: not recorded). */
+const clinicalPatientFields = {
+  weightKg: z.number().positive('must be above 0').max(400, 'must be at most 400').nullable().optional(),
+  heightCm: z.number().positive('must be above 0').max(250, 'must be at most 250').nullable().optional(),
+  ...spasticityOriginFields,
+};
+
+/** PATCH /api/patients/:id: the withdrawal risk factors, weight, height and spasticity origin (null: not recorded); at least one field. */
+export const updatePatientSchema = z.strictObject({ ...withdrawalRiskFactorFields, ...clinicalPatientFields })
+  .refine((patch) => Object.values(patch).some((v) => v !== undefined), {
+    message: 'needs at least one of spinalCordInjuryT6OrAbove, communicationDifficulty, previousWithdrawal, weightKg, heightCm, spasticityOrigin',
+  });
 export type UpdatePatientRequest = z.infer<typeof updatePatientSchema>;
 
 export const createPumpSchema = z.object({
@@ -83,6 +98,8 @@ export const createFillSchema = z.object({
   bridgeBolus: bridgeBolusSchema.optional(),
   /** Patient boluses delivered since the previous fill, from the patient programmer's log (reservoir reconciliation; wins over telemetry). */
   patientBolusCountSinceLastFill: z.number().int('must be a whole number').min(0, 'must be 0 or more').max(100000).optional(),
+  /** Required (422) when a constant-flow pump's new concentration cuts or raises the daily dose past the dose guard (issue 7). */
+  ...doseChangeReasonFields,
 });
 export type CreateFillRequest = z.input<typeof createFillSchema>;
 
@@ -101,6 +118,9 @@ export const createProgramSchema = z
     steps: z.array(programStepSchema).min(1, 'needs at least one step starting at 00:00').max(48),
     periodicBoluses: z.array(periodicBolusSchema).max(48).default([]),
     patientBolus: patientBolusSchema.nullable().optional(),
+    /** Required (422) when the dose guard finds an abrupt cut, a stop or a rise above range (issue 7). */
+    ...doseChangeReasonFields,
+    ...doseChangeContextFields,
   })
   .superRefine((program, ctx) => {
     if (program.steps.length > 0 && program.steps[0].startTime !== '00:00') {
@@ -126,6 +146,8 @@ export interface Patient {
   weightKg: number | null; createdAt: string;
   /** Withdrawal risk factors; null: not recorded. */
   spinalCordInjuryT6OrAbove: boolean | null; communicationDifficulty: boolean | null; previousWithdrawal: boolean | null;
+  /** Clinical safety (issue 7); null: not recorded. */
+  heightCm: number | null; spasticityOrigin: SpasticityOrigin | null;
 }
 
 export interface Pump {
@@ -143,6 +165,8 @@ export interface Fill {
   expectedResidualMl: number | null;
   /** Patient boluses since the previous fill as entered at refill, null when not entered. */
   patientBolusCountSinceLastFill: number | null;
+  /** Why the dose changed, when the dose guard asked for it (issue 7); null otherwise. */
+  doseChangeReason: string | null;
   createdAt: string;
 }
 
@@ -155,6 +179,10 @@ export interface Program {
   patientBolus: PatientBolus | null;
   /** Nominal dose of one pump day: steps weighted by their hours plus periodic boluses. */
   doseMcgPerDay: number;
+  /** Why the dose changed, when given (required by the dose guard for abrupt cuts, stops and rises above range; issue 7). */
+  doseChangeReason: string | null;
+  /** The escalation limits the change was judged by (null for a program set before issue 7). */
+  doseChangeContext: DoseChangeContext | null;
   createdAt: string;
 }
 
@@ -206,6 +234,14 @@ export interface FleetPump {
   lastFilledAt: string | null;
   /** Telemetry facts (contact, battery, alarms, mismatches, replacement, MRI check). */
   telemetry: PumpTelemetryStatus | null;
+  /** The booked refill appointment (scheduling), timed against the deadline now; null when none is booked. */
+  nextAppointment: FleetAppointment | null;
+}
+
+/** A pump's booked refill as the fleet shows it: 'after_margin' and 'after_deadline' are shown in red. */
+export interface FleetAppointment {
+  id: string; startsAt: string; clinicianId: string; overrideReason: string | null;
+  timing: 'on_time' | 'after_margin' | 'after_deadline' | null;
 }
 
 /** GET /api/pumps/:id: the pump with its patient, clinic, full fill and program history, and its forecast now (null when explanted). */

@@ -207,7 +207,9 @@ describe('alert delivery', () => {
     await new Promise((resolve) => setTimeout(resolve, 30));
     const { received } = await connect({ token, lastEventId: 0 });
     await writes;
-    const expected = (await queryRows<{ id: string }>(database.url, 'SELECT id FROM events WHERE pump_id IS NOT NULL ORDER BY id')).map((r) => Number(r.id));
+    // What reaches a dashboard: every change of a pump, and alert and page events (patient alerts, issue 7, name no pump).
+    const expected = (await queryRows<{ id: string }>(database.url,
+      `SELECT id FROM events WHERE pump_id IS NOT NULL OR type IN ('alert.raised', 'alert.updated', 'page.sent') ORDER BY id`)).map((r) => Number(r.id));
     await waitFor(() => received.length >= expected.length, `all ${expected.length} events`, 5000);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(received.map((r) => r.payload.eventId)).toEqual(expected);

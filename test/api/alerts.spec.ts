@@ -88,7 +88,7 @@ describe('alerts', () => {
       await sweepAt('2026-07-09T09:00:00Z'); // exactly 21 x 24 h before
       const warning = await alertOf(pump.id, 'refill_due');
       expect(warning).toMatchObject({ severity: 'warning', status: 'open', title: 'Refill due within 21 days', pumpId: pump.id, clinicId: clinic.id, withdrawalRisk: false, withdrawal: null, fireCount: 1 });
-      expect(warning.message).toBe('Refill by 2026-07-30 11:00 Europe/Paris (worst-case low-reservoir alarm). No refill appointment is booked before 2026-07-28 11:00 Europe/Paris.');
+      expect(warning.message).toBe('Refill by 2026-07-30 11:00 Europe/Paris (worst-case low-reservoir alarm). No refill appointment is booked before 2026-07-23 11:00 Europe/Paris.'); // the clinic's 7-day booking margin
 
       await sweepAt('2026-07-10T09:00:00Z'); // nothing changed: no re-fire from the sweep
       expect(await alertOf(pump.id, 'refill_due')).toMatchObject({ id: warning.id, fireCount: 1, lastEventId: warning.lastEventId });
@@ -309,11 +309,12 @@ describe('alerts', () => {
       await queryRows(server.databaseUrl, 'UPDATE pumps SET low_reservoir_alarm_ml = 4 WHERE id = $1', [late.pump.id]); // deadline 10 days sooner
       await sweepAt('2026-07-19T00:00:00Z'); // late: alarm at 4 mL on 2026-07-20T09:00Z, less than 2 days: critical
       await sweepAt('2026-07-21T00:00:00Z'); // late: below 4 mL now, withdrawal risk; early: still a warning (9 days)
-      const list = (await f.http.get(`/api/alerts?clinicId=${listClinic.id}`)).body as Alert[];
+      // Pump alerts only: the sweep also raises the patients' labs-due and review-overdue warnings (clinical safety, issue 7).
+      const list = ((await f.http.get(`/api/alerts?clinicId=${listClinic.id}`)).body as Alert[]).filter((a) => a.subject === 'pump');
       expect(list.map((a) => [a.pumpId === early.pump.id ? 'early' : 'late', a.kind, a.severity])).toEqual([
         ['late', 'refill_due', 'critical'], ['late', 'reservoir_near_empty', 'critical'], ['early', 'refill_due', 'warning'],
       ]);
-      expect(((await f.http.get(`/api/alerts?clinicId=${listClinic.id}&severity=warning`)).body as Alert[]).map((a) => a.pumpId)).toEqual([early.pump.id]);
+      expect(((await f.http.get(`/api/alerts?clinicId=${listClinic.id}&severity=warning`)).body as Alert[]).filter((a) => a.subject === 'pump').map((a) => a.pumpId)).toEqual([early.pump.id]);
       expect((await f.http.get(`/api/alerts?clinicId=${listClinic.id}&status=resolved`)).body).toEqual([]);
       expect((await f.http.get(`/api/alerts?status=closed`)).status).toBe(400);
     });

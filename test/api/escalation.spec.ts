@@ -268,7 +268,7 @@ describe('paging and escalation', () => {
     expect((await pagesOf(alertId)).escalation).toMatchObject({ nextDueAt: plus(T, 30), lastPagedAt: null });
     // 3.4 mL left, 1.4 mL above the alarm: ten times the dose reaches it in 0.7 days, so the refill is due within 2 days.
     clock.set(plus(T, 5));
-    await f().program(pump.id, { effectiveFrom: plus(T, 5), steps: [{ startTime: '00:00', doseMcgPerDay: 1000 }] });
+    await f().program(pump.id, { effectiveFrom: plus(T, 5), steps: [{ startTime: '00:00', doseMcgPerDay: 1000 }], doseChangeReason: 'ten times the dose (dose guard, issue 7)' });
     await app.get(AlertEngine).processPendingEvents();
     expect((await f().http.get(`/api/alerts/${alertId}`)).body).toMatchObject({ severity: 'critical', status: 'open' });
     await sweepAt(plus(T, 5));

@@ -57,6 +57,8 @@ describe('fills and programs', () => {
       steps: [{ startTime: '00:00', doseMcgPerDay: 200 }, { startTime: '06:00', doseMcgPerDay: 400 }],
       periodicBoluses: [{ time: '08:00', doseMcg: 25 }, { time: '20:00', doseMcg: 25 }],
       patientBolus: { doseMcg: 30, maxPerDay: 3 },
+      // 100 -> 400 mcg/day is far above the escalation range: the dose guard (issue 7) asks why.
+      doseChangeReason: 'Titration test',
     });
     expect(first.doseMcgPerDay).toBe(100);
     expect(second).toMatchObject({ doseMcgPerDay: 400, patientBolus: { doseMcg: 30, maxPerDay: 3 }, periodicBoluses: [{ time: '08:00', doseMcg: 25 }, { time: '20:00', doseMcg: 25 }] });

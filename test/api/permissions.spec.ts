@@ -23,6 +23,10 @@ interface Sample {
 
 let counter = 0;
 const next = (): number => ++counter;
+const TAPER_PLAN = {
+  startsAt: '2030-01-01T08:00:00Z', steps: [{ at: '2030-01-01T09:00:00Z', targetDoseMcgPerDay: 80 }], bridge: { drug: 'oral_baclofen', doseMgPerDay: 20 },
+  reintroductionDoseMcgPerDay: 50,
+};
 
 describe('permission table', () => {
   let server: TestServer;
@@ -38,6 +42,12 @@ describe('permission table', () => {
   let clinicianIdA: string;
   let shiftIdA: string;
   let webhookIdA: string;
+  /** Scheduling (issue 6): a booked appointment of clinic A, a cancelled one (every action on it answers 409), a revoked feed. */
+  const scheduling = { booked: '', cancelled: '', revokedFeed: '' };
+  /** A pump of its own each time (one booked refill per pump), on a patient of its own (one active pump per patient). */
+  const freshPumpA = async (): Promise<string> => (await f.pump((await f.patient(clinicA.id)).id)).id;
+  /** A start a day apart each time, on the minute, so no two bookings of clinician A overlap. */
+  const freshStart = (): string => new Date(Math.floor((Date.now() + (30 + next()) * 86_400_000) / 60_000) * 60_000).toISOString();
   /** Alerts of pumpA (overdue and empty by now): a withdrawal-risk one left open, a refill one resolved. */
   const alertsA = { open: '', resolved: '' };
 
@@ -74,6 +84,12 @@ describe('permission table', () => {
     clinicianIdA = (await f.http.post('/api/clinicians', { clinicId: clinicA.id, displayName: 'Nurse A', profession: 'nurse' })).body.id;
     shiftIdA = (await f.http.post('/api/on-call-shifts', { clinicianId: clinicianIdA, startsAt: new Date(Date.now() + 3_600_000).toISOString(), endsAt: new Date(Date.now() + 7_200_000).toISOString() })).body.id;
     webhookIdA = (await f.http.post(`/api/clinics/${clinicA.id}/webhooks`, { name: 'Pager A', url: 'https://pager.example.org/a' })).body.id;
+    const book = async () => (await f.http.post('/api/appointments', { pumpId: await freshPumpA(), clinicianId: clinicianIdA, startsAt: freshStart(), overrideReason: 'permission test' })).body.id as string;
+    scheduling.booked = await book();
+    scheduling.cancelled = await book();
+    expect((await f.http.post(`/api/appointments/${scheduling.cancelled}/cancel`, {})).status).toBe(200);
+    scheduling.revokedFeed = (await f.http.post('/api/calendar-feeds', { clinicianId: clinicianIdA, name: 'revoked feed' })).body.id;
+    expect((await f.http.post(`/api/calendar-feeds/${scheduling.revokedFeed}/revoke`, {})).status).toBe(200);
     await server.app.get(AlertEngine).processPendingEvents();
     const alerts = (await f.http.get(`/api/alerts?pumpId=${pumpA.id}`)).body as { id: string; kind: string }[];
     alertsA.open = alerts.find((a) => a.kind === 'reservoir_near_empty')!.id;
@@ -168,6 +184,51 @@ describe('permission table', () => {
     'POST /api/clinics/:id/webhooks': async () => ({ path: `/api/clinics/${clinicA.id}/webhooks`, body: { name: `Pager ${next()}`, url: 'https://pager.example.org/hook' }, allowed: 201 }),
     'GET /api/clinics/:id/webhooks': async () => ({ path: `/api/clinics/${clinicA.id}/webhooks`, allowed: 200 }),
     'POST /api/clinics/:id/webhooks/:webhookId/disable': async () => ({ path: `/api/clinics/${clinicA.id}/webhooks/${webhookIdA}/disable`, allowed: 200 }),
+    // Clinical safety (issue 7): a taper plan per call on a fresh patient (one active plan per patient); ending one, a fresh plan each time.
+    'POST /api/patients/:id/labs': async () => ({ path: `/api/patients/${patientA.id}/labs`, body: { kind: 'serum_creatinine', value: 0.9, unit: 'mg/dL', takenAt: '2025-06-01T08:00:00Z' }, allowed: 201 }),
+    'GET /api/patients/:id/labs': async () => ({ path: `/api/patients/${patientA.id}/labs`, allowed: 200 }),
+    'POST /api/patients/:id/side-effects': async () => ({ path: `/api/patients/${patientA.id}/side-effects`, body: { kind: 'drowsiness', severity: 'mild', reportedAt: '2025-06-01T08:00:00Z', reportedBy: 'patient' }, allowed: 201 }),
+    'GET /api/patients/:id/side-effects': async () => ({ path: `/api/patients/${patientA.id}/side-effects`, allowed: 200 }),
+    'POST /api/patients/:id/check-ups': async () => ({ path: `/api/patients/${patientA.id}/check-ups`, body: { at: '2025-06-01T08:00:00Z', modifiedAshworth: '1+', patientRating: 6 }, allowed: 201 }),
+    'GET /api/patients/:id/check-ups': async () => ({ path: `/api/patients/${patientA.id}/check-ups`, allowed: 200 }),
+    'POST /api/patients/:id/taper-plans': async () => ({ path: `/api/patients/${(await f.patient(clinicA.id)).id}/taper-plans`, body: TAPER_PLAN, allowed: 201 }),
+    'GET /api/patients/:id/taper-plans': async () => ({ path: `/api/patients/${patientA.id}/taper-plans`, allowed: 200 }),
+    'POST /api/patients/:id/taper-plans/:planId/end': async () => {
+      const patient = await f.patient(clinicA.id);
+      const plan = await f.http.post(`/api/patients/${patient.id}/taper-plans`, TAPER_PLAN);
+      return { path: `/api/patients/${patient.id}/taper-plans/${plan.body.id}/end`, body: { outcome: 'cancelled', note: 'permission test' }, allowed: 200 };
+    },
+    'GET /api/patients/:id/clinical-summary': async () => ({ path: `/api/patients/${patientA.id}/clinical-summary`, allowed: 200 }),
+    'GET /api/clinics/:id/clinical-safety-settings': async () => ({ path: `/api/clinics/${clinicA.id}/clinical-safety-settings`, allowed: 200 }),
+    'PUT /api/clinics/:id/clinical-safety-settings': async () => ({ path: `/api/clinics/${clinicA.id}/clinical-safety-settings`, body: { labsIntervalMonths: 12 }, allowed: 200 }),
+    // Scheduling (issue 6): actions on the cancelled appointment and the revoked feed answer 409, which proves the guard let them through.
+    'GET /api/clinics/:id/settings': async () => ({ path: `/api/clinics/${clinicA.id}/settings`, allowed: 200 }),
+    'PATCH /api/clinics/:id/settings': async () => ({ path: `/api/clinics/${clinicA.id}/settings`, body: { alertWarningHorizonDays: 21 }, allowed: 200 }),
+    'GET /api/clinicians/:id/availability': async () => ({ path: `/api/clinicians/${clinicianIdA}/availability`, allowed: 200 }),
+    'PUT /api/clinicians/:id/availability': async () => ({ path: `/api/clinicians/${clinicianIdA}/availability`, body: { weekly: [{ weekday: 1, start: '08:00', end: '12:00' }] }, allowed: 200 }),
+    'GET /api/clinicians/:id/free-slots': async () => ({ path: `/api/clinicians/${clinicianIdA}/free-slots`, allowed: 200 }),
+    'POST /api/rooms': async () => ({ path: '/api/rooms', body: { clinicId: clinicA.id, name: `Room ${next()}` }, allowed: 201 }),
+    'GET /api/rooms': async () => ({ path: `/api/rooms?clinicId=${clinicA.id}`, allowed: 200 }),
+    'GET /api/pumps/:id/refill-slots': async () => ({ path: `/api/pumps/${pumpA.id}/refill-slots`, allowed: 200 }),
+    'POST /api/appointments': async () => ({ path: '/api/appointments', body: { pumpId: await freshPumpA(), clinicianId: clinicianIdA, startsAt: freshStart(), overrideReason: 'permission test' }, allowed: 201 }),
+    'GET /api/appointments': async () => ({ path: `/api/appointments?clinicId=${clinicA.id}`, allowed: 200 }),
+    'GET /api/appointments/:id': async () => ({ path: `/api/appointments/${scheduling.booked}`, allowed: 200 }),
+    'PATCH /api/appointments/:id': async () => ({ path: `/api/appointments/${scheduling.booked}`, body: { startsAt: freshStart(), overrideReason: 'permission test' }, allowed: 200 }),
+    'POST /api/appointments/:id/cancel': async () => ({ path: `/api/appointments/${scheduling.cancelled}/cancel`, body: {}, allowed: 409 }),
+    'POST /api/appointments/:id/no-show': async () => ({ path: `/api/appointments/${scheduling.cancelled}/no-show`, body: {}, allowed: 409 }),
+    'POST /api/appointments/:id/complete': async () => ({
+      path: `/api/appointments/${scheduling.cancelled}/complete`, body: { filledAt: new Date().toISOString(), concentrationMcgPerMl: 500, volumeMl: 20, aspiratedResidualMl: 2 }, allowed: 409,
+    }),
+    'GET /api/appointments/:id/worksheet': async () => ({ path: `/api/appointments/${scheduling.booked}/worksheet`, allowed: 200 }),
+    'POST /api/refill-plan': async () => ({ path: '/api/refill-plan', body: { clinicId: clinicA.id, from: new Date().toISOString(), to: new Date(Date.now() + 14 * 86_400_000).toISOString() }, allowed: 200 }),
+    'POST /api/refill-plan/confirm': async () => ({
+      path: '/api/refill-plan/confirm', body: { appointments: [{ pumpId: await freshPumpA(), clinicianId: clinicianIdA, startsAt: freshStart() }], overrideReason: 'permission test' }, allowed: 201,
+    }),
+    'GET /api/clinics/:id/fleet.csv': async () => ({ path: `/api/clinics/${clinicA.id}/fleet.csv`, allowed: 200 }),
+    'GET /api/calendar.ics': async () => ({ path: '/api/calendar.ics?token=pwc_not-a-known-token', allowed: 404 }),
+    'POST /api/calendar-feeds': async () => ({ path: '/api/calendar-feeds', body: { clinicianId: clinicianIdA, name: `Feed ${next()}` }, allowed: 201 }),
+    'GET /api/calendar-feeds': async () => ({ path: `/api/calendar-feeds?clinicId=${clinicA.id}`, allowed: 200 }),
+    'POST /api/calendar-feeds/:id/revoke': async () => ({ path: `/api/calendar-feeds/${scheduling.revokedFeed}/revoke`, allowed: 409 }),
   });
 
   /** What the table says this subject gets. */
@@ -221,6 +282,10 @@ describe('permission table', () => {
         `/api/patients/${patientA.id}`, `/api/pumps/${pumpA.id}`, `/api/pumps/${pumpA.id}/fills`, `/api/pumps/${pumpA.id}/programs`,
         `/api/pumps/${pumpA.id}/forecast`, `/api/pumps?clinicId=${clinicA.id}`, `/api/patients?clinicId=${clinicA.id}`, `/api/machine-tokens?clinicId=${clinicA.id}`,
         `/api/alerts/${alertsA.open}`, `/api/alerts?clinicId=${clinicA.id}`, `/api/alerts/${alertsA.open}/pages`, `/api/clinics/${clinicA.id}/webhooks`,
+        `/api/appointments/${scheduling.booked}`, `/api/appointments/${scheduling.booked}/worksheet`, `/api/appointments?clinicId=${clinicA.id}`,
+        `/api/clinicians/${clinicianIdA}/availability`, `/api/rooms?clinicId=${clinicA.id}`, `/api/pumps/${pumpA.id}/refill-slots`, `/api/clinics/${clinicA.id}/fleet.csv`,
+        `/api/patients/${patientA.id}/labs`, `/api/patients/${patientA.id}/clinical-summary`, `/api/patients/${patientA.id}/taper-plans`,
+        `/api/clinics/${clinicA.id}/clinical-safety-settings`,
       ];
       for (const path of paths) expect([path, (await outsider.get(path)).status]).toEqual([path, 404]);
       const writes: [string, unknown][] = [
@@ -233,6 +298,11 @@ describe('permission table', () => {
         ['/api/users', { email: 'x-user@pumpwatch.test', displayName: 'X', password: 'initial-password-1', clinicRoles: [{ clinicId: clinicA.id, role: 'admin' }] }],
         [`/api/users/${victimId}/password`, { password: 'reset-password-12' }],
         [`/api/alerts/${alertsA.open}/acknowledge`, {}], [`/api/alerts/${alertsA.open}/resolve`, { note: 'x' }], [`/api/alerts/${alertsA.open}/snooze`, { minutes: 15 }],
+        ['/api/appointments', { pumpId: pumpA.id, clinicianId: clinicianIdA, startsAt: freshStart(), overrideReason: 'x' }],
+        [`/api/appointments/${scheduling.booked}/cancel`, {}], ['/api/rooms', { clinicId: clinicA.id, name: 'B room' }],
+        ['/api/calendar-feeds', { clinicianId: clinicianIdA, name: 'B feed' }],
+        [`/api/patients/${patientA.id}/labs`, { kind: 'serum_creatinine', value: 0.9, unit: 'mg/dL', takenAt: '2025-06-01T08:00:00Z' }],
+        [`/api/patients/${patientA.id}/side-effects`, { kind: 'confusion', severity: 'mild', reportedAt: '2025-06-01T08:00:00Z', reportedBy: 'staff' }],
       ];
       for (const [path, body] of writes) expect([path, (await outsider.post(path, body)).status]).toEqual([path, 404]);
     });

@@ -39,6 +39,17 @@ import {
   type ResetPasswordRequest,
   type Session,
   type User,
+  type CheckUp,
+  type ClinicalSummary,
+  type CreateCheckUpRequest,
+  type CreateLabResultRequest,
+  type CreateSideEffectReportRequest,
+  type CreateTaperPlanRequest,
+  type EndTaperPlanRequest,
+  type LabResult,
+  type SideEffectReport,
+  type TaperPlanRecord,
+  type UpdatePatientRequest,
 } from '@pumpwatch/shared';
 
 export type FieldErrors = Record<string, string>;
@@ -95,7 +106,7 @@ export function setSessionListeners(listeners: { unauthenticated: () => void; pa
 /** A wrong password at sign-in is a 401 too and must stay on the form; sign-out treats its own 401 as done. */
 const PATHS_KEEPING_THEIR_401 = new Set(['/api/auth/login', '/api/auth/logout']);
 
-async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers[CSRF_HEADER] = csrfToken;
@@ -187,6 +198,20 @@ export const api = {
   recordPumpEvent: (pumpId: string, body: CreatePumpEventRequest) => request<PumpEvent>('POST', `/api/pumps/${enc(pumpId)}/events`, body),
   clearPumpEvent: (pumpId: string, eventId: string, body: ClearPumpEventRequest) =>
     request<PumpEvent>('POST', `/api/pumps/${enc(pumpId)}/events/${enc(eventId)}/clear`, body),
+
+  // Clinical safety (issue 7)
+  getPatient: (patientId: string, signal?: AbortSignal) => request<Patient>('GET', `/api/patients/${enc(patientId)}`, undefined, signal),
+  updatePatient: (patientId: string, body: UpdatePatientRequest) => request<Patient>('PATCH', `/api/patients/${enc(patientId)}`, body),
+  getClinicalSummary: (patientId: string, signal?: AbortSignal) =>
+    request<ClinicalSummary>('GET', `/api/patients/${enc(patientId)}/clinical-summary`, undefined, signal),
+  recordLab: (patientId: string, body: CreateLabResultRequest) => request<LabResult>('POST', `/api/patients/${enc(patientId)}/labs`, body),
+  recordSideEffect: (patientId: string, body: CreateSideEffectReportRequest) =>
+    request<SideEffectReport>('POST', `/api/patients/${enc(patientId)}/side-effects`, body),
+  recordCheckUp: (patientId: string, body: CreateCheckUpRequest) => request<CheckUp>('POST', `/api/patients/${enc(patientId)}/check-ups`, body),
+  createTaperPlan: (patientId: string, body: CreateTaperPlanRequest) =>
+    request<TaperPlanRecord>('POST', `/api/patients/${enc(patientId)}/taper-plans`, body),
+  endTaperPlan: (patientId: string, planId: string, body: EndTaperPlanRequest) =>
+    request<TaperPlanRecord>('POST', `/api/patients/${enc(patientId)}/taper-plans/${enc(planId)}/end`, body),
 };
 
 /** GET /api/alerts filters (the server defaults to open and acknowledged, the caller's snoozed ones left out). */

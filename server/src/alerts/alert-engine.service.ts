@@ -1,18 +1,16 @@
 // The alert engine: evaluates the rules when data changes (a durable cursor over the event outbox) and in a periodic sweep (for
 // deadlines that pass with no event), and writes what changed. Every evaluation holds one cluster-wide lock, so instances never
 // raise the same alert twice; the partial unique index backs that up.
-import { randomUUID } from 'node:crypto';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ALERT_KIND_INFO, evaluatePumpAlerts, EvaluationTrigger, planAlertChanges, PlannedAlertChange } from '@pumpwatch/shared';
-import type { OpenAlertState } from '@pumpwatch/shared';
+import { evaluatePumpAlerts, EvaluationTrigger, planAlertChanges } from '@pumpwatch/shared';
 import { DataSource, EntityManager } from 'typeorm';
-import { SYSTEM_ACTOR } from '../auth/actor';
 import { ALERT_EVENT_TYPES, readEventsAfter } from '../events/event-outbox';
 import { PgEventListener } from '../events/pg-event-listener';
 import { Clock } from '../infra/clock';
-import { AlertInputsLoader, LoadedPump } from './alert-inputs.loader';
+import { AlertInputsLoader } from './alert-inputs.loader';
 import { AlertWrite, AlertWriter } from './alert-writer';
+import { alertOpenState as openState, CONDITION_CLEARED_NOTE, plannedAlertWrite } from './planned-alert-write';
 import { AlertRecord, AlertsRepository } from './alerts.repository';
 
 /** Any constant shared by all instances: one evaluation at a time across the cluster. */
@@ -32,7 +30,16 @@ export interface SweepResult {
   at: string;
   pumpsChecked: number;
   pumpsChanged: number;
+  /** Subjects other features' sweep steps looked at and changed (patients, clinical safety). */
+  othersChecked: number;
+  othersChanged: number;
 }
+
+/**
+ * Another feature's periodic check of its own alert kinds (e.g. labs due, review overdue of patients), run by the minute sweep after
+ * the pumps. It reads without the lock and writes each change through `withEvaluationLock`.
+ */
+export type SweepStep = (now: Date) => Promise<{ checked: number; changed: number }>;
 
 @Injectable()
 export class AlertEngine implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -44,6 +51,7 @@ export class AlertEngine implements OnModuleInit, OnApplicationBootstrap, Before
   private lastTelemetryKickMs = 0;
   private stopping = false;
   private lastSweepResult: SweepResult | null = null;
+  private readonly sweepSteps: SweepStep[] = [];
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -77,6 +85,19 @@ export class AlertEngine implements OnModuleInit, OnApplicationBootstrap, Before
   /** The last sweep's summary (for a health report). */
   get lastSweep(): SweepResult | null {
     return this.lastSweepResult;
+  }
+
+  /** Adds a step to every sweep (registered once, at module init). */
+  registerSweepStep(step: SweepStep): void {
+    this.sweepSteps.push(step);
+  }
+
+  /** One transaction under the cluster-wide evaluation lock: how a sweep step writes, so instances never raise an alert twice. */
+  async withEvaluationLock<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [ALERT_EVALUATION_LOCK]);
+      return work(tx);
+    });
   }
 
   /** Evaluates the pumps of every event after the cursor; resolves when the outbox is caught up, including calls made meanwhile. */
@@ -117,7 +138,14 @@ export class AlertEngine implements OnModuleInit, OnApplicationBootstrap, Before
       }
       changed += due.length;
     }
-    this.lastSweepResult = { at: now.toISOString(), pumpsChecked: pumpIds.length, pumpsChanged: changed };
+    let othersChecked = 0;
+    let othersChanged = 0;
+    for (const step of this.sweepSteps) {
+      const result = await step(now);
+      othersChecked += result.checked;
+      othersChanged += result.changed;
+    }
+    this.lastSweepResult = { at: now.toISOString(), pumpsChecked: pumpIds.length, pumpsChanged: changed, othersChecked, othersChanged };
     return this.lastSweepResult;
   }
 
@@ -165,8 +193,8 @@ export class AlertEngine implements OnModuleInit, OnApplicationBootstrap, Before
       for (const event of events) {
         if (ALERT_EVENT_TYPES.includes(event.type)) continue;
         if (event.pumpId) pumpIds.add(event.pumpId);
-        // The demo seed inserts a whole fleet under one event.
-        else if (event.type === 'demo.seeded' && event.clinicId) wholeClinics.add(event.clinicId);
+        // The demo seed inserts a whole fleet under one event; a settings change concerns every pump of the clinic.
+        else if ((event.type === 'demo.seeded' || event.type === 'clinic.settings_changed') && event.clinicId) wholeClinics.add(event.clinicId);
       }
       if (wholeClinics.size > 0) {
         const rows: { id: string }[] = await manager.query('SELECT id FROM pumps WHERE clinic_id = ANY($1::uuid[]) AND explanted_at IS NULL', [[...wholeClinics]]);
@@ -185,8 +213,10 @@ export class AlertEngine implements OnModuleInit, OnApplicationBootstrap, Before
    */
   private async evaluate(manager: EntityManager, pumpIds: string[], trigger: EvaluationTrigger, now: Date): Promise<void> {
     if (pumpIds.length === 0) return;
-    await this.repository.lockSubjectsForAlerts(manager, pumpIds);
+    // Read first, lock after: holding the pumps while loading would make every writer of those pumps wait on this evaluation, each
+    // holding a pooled connection the loading may need. A change committed in between has its own event: evaluated next.
     const loaded = await this.loader.load(manager, pumpIds, now);
+    await this.repository.lockSubjectsForAlerts(manager, pumpIds);
     const bySubject = groupOpen(await this.repository.unresolvedOfSubjects(manager, pumpIds, true));
     const writes: AlertWrite[] = [];
     for (const pumpId of pumpIds) {
@@ -194,7 +224,10 @@ export class AlertEngine implements OnModuleInit, OnApplicationBootstrap, Before
       if (!pump) continue;
       const records = new Map((bySubject.get(pumpId) ?? []).map((r) => [r.id, r]));
       const evaluation = evaluatePumpAlerts(pump.input);
-      for (const change of planAlertChanges([...records.values()].map(openState), evaluation, trigger)) writes.push(writeOf(change, records, pump, now));
+      for (const change of planAlertChanges([...records.values()].map(openState), evaluation, trigger)) writes.push(plannedAlertWrite(change, records, {
+        clinicId: pump.clinicId, patientId: pump.patientId, pumpId: pump.pumpId, subjectType: 'pump', info: pump.info,
+        resolvedNote: pump.input.explanted ? 'Resolved automatically: the pump was explanted.' : CONDITION_CLEARED_NOTE,
+      }, now));
     }
     await this.writer.writeMany(manager, writes);
   }
@@ -206,60 +239,3 @@ function groupOpen(records: AlertRecord[]): Map<string, AlertRecord[]> {
   return groups;
 }
 
-function openState(record: AlertRecord): OpenAlertState {
-  return {
-    id: record.id, kind: record.kind, severity: record.severity, title: record.title, status: record.status as OpenAlertState['status'],
-    conditionClearedAt: record.conditionClearedAt?.toISOString() ?? null,
-  };
-}
-
-/** The row after a planned change, with its event and history entry. */
-function writeOf(change: PlannedAlertChange, records: Map<string, AlertRecord>, pump: LoadedPump, now: Date): AlertWrite {
-  const common = { info: pump.info, actor: SYSTEM_ACTOR, now };
-  if (change.type === 'raise') {
-    const { finding } = change;
-    const after: AlertRecord = {
-      id: randomUUID(), clinicId: pump.clinicId, patientId: pump.patientId, pumpId: pump.pumpId, subjectType: ALERT_KIND_INFO[finding.kind].subject,
-      subjectId: pump.pumpId, kind: finding.kind, severity: finding.severity, status: 'open', title: finding.title, message: finding.message,
-      facts: finding.facts, firstRaisedAt: now, lastSeenAt: now, fireCount: 1, conditionClearedAt: null, acknowledgedAt: null,
-      acknowledgedByUserId: null, acknowledgedByLabel: null, acknowledgementNote: null, resolvedAt: null, resolvedByType: null,
-      resolvedByUserId: null, resolvedByLabel: null, resolutionNote: null, lastEventId: 0, updatedAt: now,
-    };
-    return { ...common, before: null, after, change: 'raised', history: { action: 'raised' } };
-  }
-  const before = records.get(change.alertId) as AlertRecord;
-  const unacknowledged = { acknowledgedAt: null, acknowledgedByUserId: null, acknowledgedByLabel: null, acknowledgementNote: null };
-  switch (change.type) {
-    case 'refire': {
-      const { finding } = change;
-      const after = { ...before, title: finding.title, message: finding.message, facts: finding.facts, lastSeenAt: now, fireCount: before.fireCount + 1 };
-      return { ...common, before, after, change: 'refired', history: null };
-    }
-    case 'restate': {
-      const { finding } = change;
-      const after: AlertRecord = {
-        ...before, severity: finding.severity, title: finding.title, message: finding.message, facts: finding.facts, lastSeenAt: now,
-        fireCount: before.fireCount + 1, ...(change.reopen ? { status: 'open', ...unacknowledged } : {}),
-      };
-      const action = finding.severity !== before.severity ? 'severity_changed' : 'restated';
-      return { ...common, before, after, change: action, history: { action, note: change.reopen ? `${finding.title}: open again until acknowledged.` : null } };
-    }
-    case 'condition_returned': {
-      const { finding } = change;
-      const after: AlertRecord = {
-        ...before, severity: finding.severity, title: finding.title, message: finding.message, facts: finding.facts, lastSeenAt: now,
-        fireCount: before.fireCount + 1, conditionClearedAt: null, status: 'open', ...unacknowledged,
-      };
-      return { ...common, before, after, change: 'condition_returned', history: { action: 'condition_returned', note: 'The condition holds again: open until acknowledged.' } };
-    }
-    case 'resolve': {
-      const note = pump.input.explanted ? 'Resolved automatically: the pump was explanted.' : 'Resolved automatically: the condition no longer holds.';
-      const after: AlertRecord = { ...before, status: 'resolved', resolvedAt: now, resolvedByType: 'system', resolvedByUserId: null, resolvedByLabel: 'system', resolutionNote: note };
-      return { ...common, before, after, change: 'resolved', history: { action: 'resolved', note } };
-    }
-    case 'clear_condition': {
-      const note = 'The condition no longer holds; a withdrawal-risk alert stays until a clinician resolves it with a note.';
-      return { ...common, before, after: { ...before, conditionClearedAt: now }, change: 'condition_cleared', history: { action: 'condition_cleared', note } };
-    }
-  }
-}

@@ -1,6 +1,6 @@
 // Loads what the pump rules read for many pumps at once: the forecast now, the clinic's alert settings, telemetry, the patient.
 import { Injectable, Optional } from '@nestjs/common';
-import { ALERT_CONFIG, ClinicAlertSettings, PumpAlertInput } from '@pumpwatch/shared';
+import { ALERT_CONFIG, BookedRefill, ClinicAlertSettings, PumpAlertInput } from '@pumpwatch/shared';
 import { EntityManager, In } from 'typeorm';
 import { ClinicEntity } from '../clinics/clinic.entity';
 import { FillEntity } from '../fills/fill.entity';
@@ -44,6 +44,10 @@ export class AlertInputsLoader {
     const patients = await manager.findBy(PatientEntity, { id: In([...new Set(pumps.map((p) => p.patientId))]) });
     const fills = await manager.find(FillEntity, { where: { pumpId: In(ids) }, order: { filledAt: 'ASC' } });
     const programs = await manager.find(ProgramEntity, { where: { pumpId: In(ids) }, order: { effectiveFrom: 'ASC' } });
+    // The booked refill of each pump (at most one: a partial unique index), which the refill rules weigh.
+    const bookedRows: { pump_id: string; id: string; starts_at: Date; override_reason: string | null }[] = await manager.query(
+      `SELECT pump_id, id, starts_at, override_reason FROM appointments WHERE status = 'booked' AND pump_id = ANY($1::uuid[])`, [ids]);
+    const bookedByPump = new Map(bookedRows.map((r): [string, BookedRefill] => [r.pump_id, { id: r.id, startsAt: r.starts_at.toISOString(), overrideReason: r.override_reason }]));
 
     const clinicById = new Map(clinics.map((c) => [c.id, c]));
     const settingsByClinic = new Map(settingsRows.map((r): [string, ClinicAlertSettings] => [r.id, {
@@ -57,10 +61,10 @@ export class AlertInputsLoader {
       pump, clinic: clinicById.get(pump.clinicId) as ClinicEntity, fills: fillsByPump.get(pump.id) ?? [], programs: programsByPump.get(pump.id) ?? [],
     }));
     const active = histories.filter((h) => !h.pump.explantedAt);
-    const [statuses, reported] = await Promise.all([
-      this.telemetry ? this.telemetry.statusOf(active.map((h) => h.pump.id), now) : null,
-      this.reportedBoluses ? this.reportedBoluses.forHistories(active, now) : null,
-    ]);
+    // Through `manager`: a transaction waiting here for a second pooled connection, while holding pump locks that writers in the
+    // pool wait for, would deadlock the pool.
+    const statuses = this.telemetry ? await this.telemetry.statusOf(active.map((h) => h.pump.id), now, manager) : null;
+    const reported = this.reportedBoluses ? await this.reportedBoluses.forHistories(active, now, manager) : null;
 
     for (const history of histories) {
       const { pump, clinic } = history;
@@ -72,6 +76,7 @@ export class AlertInputsLoader {
           now: now.toISOString(), timeZone: clinic.timeZone, explanted: pump.explantedAt !== null, forecast,
           settings: settingsByClinic.get(pump.clinicId) as ClinicAlertSettings,
           telemetryKnown: statuses !== null, telemetry: statuses?.get(pump.id) ?? null,
+          appointment: bookedByPump.get(pump.id) ?? null, appointmentStartsAt: bookedByPump.get(pump.id)?.startsAt ?? null,
         },
         info: {
           patient: {

@@ -11,6 +11,7 @@ import { AlertsService } from './alerts.service';
 @Module({
   controllers: [AlertsController],
   providers: [AlertsRepository, AlertWriter, AlertInputsLoader, AlertEngine, AlertSweepJob, AlertsService],
-  exports: [AlertEngine, AlertsService],
+  // The writer and repository too: clinical safety writes patient alerts through them (events, history and audit alike).
+  exports: [AlertEngine, AlertsService, AlertInputsLoader, AlertWriter, AlertsRepository],
 })
 export class AlertsModule {}

@@ -2,7 +2,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ClinicRole } from '@pumpwatch/shared';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { SYSTEM_ACTOR } from '../auth/actor';
 import { hashPassword } from '../auth/passwords';
@@ -18,6 +18,7 @@ import { PumpEntity } from '../pumps/pump.entity';
 import { ClinicMembershipEntity } from '../users/clinic-membership.entity';
 import { UserEntity } from '../users/user.entity';
 import { buildDemoFleet } from './demo-fleet';
+import { seedDemoClinicalData } from '../clinical-safety/demo-clinical-data';
 
 /** Any constant shared by all instances: two servers starting together seed once. */
 const DEMO_SEED_LOCK = 7_316_001;
@@ -64,6 +65,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
       await manager.insert(PumpEntity, ordered);
       await manager.insert(FillEntity, fleet.fills);
       await manager.insert(ProgramEntity, fleet.programs);
+      await seedDemoClinicalData(manager, fleet.clinic, fleet.patients, this.clock.now());
       const hashes = await Promise.all(DEMO_ACCOUNTS.map((account) => hashPassword(account.password)));
       for (const [i, account] of DEMO_ACCOUNTS.entries()) {
         const user = await manager.save(manager.create(UserEntity, {
@@ -71,6 +73,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
           mustChangePassword: false, passwordChangedAt: this.clock.now(), isDemo: true,
         }));
         await manager.insert(ClinicMembershipEntity, { userId: user.id, clinicId: fleet.clinic.id, role: account.role });
+        if (account.role === 'clinician') await seedDemoRefillTeam(manager, fleet.clinic.id, user.id);
       }
       await this.events.record(manager, { type: 'demo.seeded', clinicId: fleet.clinic.id, pumpId: null, payload: { pumps: fleet.pumps.length } });
       await this.audit.record(manager, SYSTEM_ACTOR, {
@@ -80,4 +83,21 @@ export class DemoSeedService implements OnApplicationBootstrap {
       return fleet.pumps.length;
     });
   }
+}
+
+/** A refill team for the scheduler page: a nurse on weekday sessions, the demo clinician two mornings a week, one treatment room. */
+async function seedDemoRefillTeam(manager: EntityManager, clinicId: string, clinicianUserId: string): Promise<void> {
+  const team: { name: string; profession: 'nurse' | 'physician'; userId: string | null; weekly: { weekday: number; start: string; end: string }[] }[] = [
+    {
+      name: 'Nurse Nina (demo)', profession: 'nurse', userId: null,
+      weekly: [1, 2, 3, 4, 5].flatMap((weekday) => [{ weekday, start: '08:00', end: '12:00' }, { weekday, start: '13:20', end: '16:00' }]),
+    },
+    { name: 'Dr Chris Clinician (demo)', profession: 'physician', userId: clinicianUserId, weekly: [2, 4].map((weekday) => ({ weekday, start: '09:00', end: '12:20' })) },
+  ];
+  for (const member of team) {
+    const [row]: { id: string }[] = await manager.query(
+      'INSERT INTO clinicians (clinic_id, display_name, profession, user_id) VALUES ($1, $2, $3, $4) RETURNING id', [clinicId, member.name, member.profession, member.userId]);
+    await manager.query(`INSERT INTO clinician_availability (clinician_id, weekly, overrides, updated_at) VALUES ($1, $2::jsonb, '[]'::jsonb, now())`, [row.id, JSON.stringify(member.weekly)]);
+  }
+  await manager.query(`INSERT INTO rooms (clinic_id, name) VALUES ($1, 'Treatment room 1')`, [clinicId]);
 }

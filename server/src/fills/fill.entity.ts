@@ -37,6 +37,10 @@ export class FillEntity {
   @Column({ name: 'patient_bolus_count_since_last_fill', type: 'integer', nullable: true })
   patientBolusCountSinceLastFill: number | null;
 
+  /** Why the daily dose changed with the concentration (constant-flow pumps), when the dose guard asked for it (issue 7). */
+  @Column({ name: 'dose_change_reason', type: 'text', nullable: true })
+  doseChangeReason: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

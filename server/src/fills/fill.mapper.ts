@@ -9,7 +9,8 @@ export function toFill(entity: FillEntity): Fill {
     concentrationMcgPerMl: entity.concentrationMcgPerMl, volumeMl: entity.volumeMl,
     aspiratedResidualMl: entity.aspiratedResidualMl, stabilityDays: entity.stabilityDays,
     bridgeBolus: entity.bridgeBolus, expectedResidualMl: entity.expectedResidualMl,
-    patientBolusCountSinceLastFill: entity.patientBolusCountSinceLastFill ?? null, createdAt: toIso(entity.createdAt),
+    patientBolusCountSinceLastFill: entity.patientBolusCountSinceLastFill ?? null,
+    doseChangeReason: entity.doseChangeReason ?? null, createdAt: toIso(entity.createdAt),
   };
 }
 

@@ -1,10 +1,11 @@
 // Use cases of fills: record a refill (with the residual the previous forecast expected), list a pump's fills.
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createFillSchema, DomainError, DRUG_CONFIG, Fill } from '@pumpwatch/shared';
+import { createFillSchema, DomainError, DRUG_CONFIG, Fill, PUMP_MODELS } from '@pumpwatch/shared';
 import { DataSource, EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import { AuditService, createdFields } from '../audit/audit.service';
+import { DoseGuardOutcome, doseGuardAuditChanges, DoseGuardService } from '../clinical-safety/dose-guard.service';
 import type { Actor } from '../auth/actor';
 import { EventLogService } from '../events/event-log.service';
 import { forecastFromHistory, ForecastService, PumpHistory } from '../forecast/forecast.service';
@@ -38,6 +39,7 @@ export class FillsService {
     private readonly audit: AuditService,
     @Inject(Clock) private readonly clock: Clock,
     private readonly reconciliations: ReservoirReconciliationService,
+    private readonly doseGuard: DoseGuardService,
   ) {}
 
   async record(actor: Actor, pumpId: string, request: ValidFillRequest): Promise<Fill> {
@@ -74,6 +76,14 @@ export class FillsService {
     if (history.fills.some((f) => f.filledAt.getTime() === filledAt.getTime())) {
       throw DomainError.conflict('filledAt', 'a fill is already recorded at this instant');
     }
+    // Dose guard (issue 7): a constant-flow pump's daily dose is flow x concentration, so a new concentration changes the dose.
+    let guard: DoseGuardOutcome | null = null;
+    if (!PUMP_MODELS[pump.modelId].programmable && pump.flowRateMlPerDay !== null) {
+      guard = await this.doseGuard.check(manager, {
+        patientId: pump.patientId, clinicId: clinic.id, timeZone: clinic.timeZone, at: filledAt,
+        newDoseMcgPerDay: pump.flowRateMlPerDay * request.concentrationMcgPerMl, context: 'refill_adjustment', reason: request.doseChangeReason, source: 'fill',
+      });
+    }
 
     const fill = await manager.save(manager.create(FillEntity, {
       pumpId: pump.id,
@@ -86,12 +96,15 @@ export class FillsService {
       bridgeBolus: request.bridgeBolus ?? null,
       expectedResidualMl: expectedResidualAt(history, filledAt),
       patientBolusCountSinceLastFill: request.patientBolusCountSinceLastFill ?? null,
+      doseChangeReason: request.doseChangeReason ?? null,
     }));
     // In the same transaction: a refill and its reconciliation are recorded together or not at all.
     await this.reconciliations.reconcileAtFill(manager, history, fill);
+    // Before the fill's own event: the patient's alert rows are locked before the event counter.
+    if (guard) await this.doseGuard.raiseAlerts(manager, guard);
     await this.events.record(manager, { type: 'fill.recorded', clinicId: clinic.id, pumpId: pump.id, payload: { fillId: fill.id } });
     const recorded = toFill(fill);
-    await this.audit.record(manager, actor, { action: 'fill.recorded', entityType: 'fill', entityId: fill.id, clinicId: clinic.id, changes: createdFields(recorded) });
+    await this.audit.record(manager, actor, { action: 'fill.recorded', entityType: 'fill', entityId: fill.id, clinicId: clinic.id, changes: { ...createdFields(recorded), ...(guard ? doseGuardAuditChanges(guard) : {}) } });
     return recorded;
   }
 

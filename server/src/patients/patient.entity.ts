@@ -1,6 +1,6 @@
 // A patient of one clinic, identified there by the clinic's MRN.
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { Sex } from '@pumpwatch/shared';
+import type { Sex, SpasticityOrigin } from '@pumpwatch/shared';
 
 @Entity('patients')
 export class PatientEntity {
@@ -34,6 +34,13 @@ export class PatientEntity {
 
   @Column({ name: 'previous_withdrawal', type: 'boolean', nullable: true })
   previousWithdrawal: boolean | null;
+
+  // Clinical safety (issue 7): height for the children's eGFR, origin for the escalation limits (null: not recorded).
+  @Column({ name: 'height_cm', type: 'double precision', nullable: true })
+  heightCm: number | null;
+
+  @Column({ name: 'spasticity_origin', type: 'text', nullable: true })
+  spasticityOrigin: SpasticityOrigin | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

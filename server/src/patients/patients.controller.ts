@@ -27,7 +27,7 @@ export class PatientsController {
     return this.patients.list(actor, clinicId);
   }
 
-  /** Withdrawal risk factors: `{spinalCordInjuryT6OrAbove?, communicationDifficulty?, previousWithdrawal?}`, each true, false or null. */
+  /** Withdrawal risk factors, each true, false or null; weightKg, heightCm and spasticityOrigin ('spinal' | 'cerebral'), each or null. */
   @Patch(':id')
   @ApiBody({ schema: openApiSchemaOf(updatePatientSchema) })
   update(

@@ -1,4 +1,4 @@
-// Use cases of patients: register one in a clinic (MRN unique there), set withdrawal risk factors, list, read.
+// Use cases of patients: register one in a clinic (MRN unique there), set withdrawal risk factors and clinical fields, list, read.
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CreatePatientRequest, DomainError, Patient, UpdatePatientRequest } from '@pumpwatch/shared';
@@ -35,6 +35,7 @@ export class PatientsService {
         sex: request.sex, weightKg: request.weightKg ?? null,
         spinalCordInjuryT6OrAbove: request.spinalCordInjuryT6OrAbove ?? null, communicationDifficulty: request.communicationDifficulty ?? null,
         previousWithdrawal: request.previousWithdrawal ?? null,
+        heightCm: request.heightCm ?? null, spasticityOrigin: request.spasticityOrigin ?? null,
       }));
       await this.events.record(manager, { type: 'patient.created', clinicId: clinic.id, pumpId: null, payload: { patientId: patient.id } });
       const created = toPatient(patient);
@@ -43,7 +44,7 @@ export class PatientsService {
     });
   }
 
-  /** Sets the withdrawal risk factors given (null clears one); the alerts show them from their next read. */
+  /** Sets the withdrawal risk factors, weight, height and spasticity origin given (null clears one); the alerts show them from their next read. */
   async update(actor: Actor, id: string, request: UpdatePatientRequest): Promise<Patient> {
     return this.dataSource.transaction(async (manager) => {
       const patient = await manager.findOne(PatientEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
@@ -53,6 +54,9 @@ export class PatientsService {
       if (request.spinalCordInjuryT6OrAbove !== undefined) patient.spinalCordInjuryT6OrAbove = request.spinalCordInjuryT6OrAbove;
       if (request.communicationDifficulty !== undefined) patient.communicationDifficulty = request.communicationDifficulty;
       if (request.previousWithdrawal !== undefined) patient.previousWithdrawal = request.previousWithdrawal;
+      if (request.weightKg !== undefined) patient.weightKg = request.weightKg;
+      if (request.heightCm !== undefined) patient.heightCm = request.heightCm;
+      if (request.spasticityOrigin !== undefined) patient.spasticityOrigin = request.spasticityOrigin;
       await manager.save(patient);
       const updated = toPatient(patient);
       await this.events.record(manager, { type: 'patient.updated', clinicId: patient.clinicId, pumpId: null, payload: { patientId: patient.id } });

@@ -1,6 +1,6 @@
 // An infusion program from its effectiveFrom on; a new program is a new row, history is never overwritten.
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { PatientBolus, PeriodicBolus, ProgramStep } from '@pumpwatch/shared';
+import type { DoseChangeContext, PatientBolus, PeriodicBolus, ProgramStep } from '@pumpwatch/shared';
 
 @Entity('programs')
 export class ProgramEntity {
@@ -24,6 +24,13 @@ export class ProgramEntity {
 
   @Column({ name: 'dose_mcg_per_day', type: 'double precision' })
   doseMcgPerDay: number;
+
+  /** Why the dose changed, when the dose guard asked for it or the clinician gave it (issue 7). */
+  @Column({ name: 'dose_change_reason', type: 'text', nullable: true })
+  doseChangeReason: string | null;
+
+  @Column({ name: 'dose_change_context', type: 'text', nullable: true })
+  doseChangeContext: DoseChangeContext | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -5,6 +5,7 @@ import { createProgramSchema, DomainError, Program, programDoseMcgPerDay, PUMP_M
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { AuditService, createdFields } from '../audit/audit.service';
+import { defaultProgramContext, doseGuardAuditChanges, DoseGuardService } from '../clinical-safety/dose-guard.service';
 import type { Actor } from '../auth/actor';
 import { EventLogService } from '../events/event-log.service';
 import { ForecastService } from '../forecast/forecast.service';
@@ -21,6 +22,7 @@ export class ProgramsService {
     private readonly events: EventLogService,
     private readonly forecasts: ForecastService,
     private readonly audit: AuditService,
+    private readonly doseGuard: DoseGuardService,
   ) {}
 
   async set(actor: Actor, pumpId: string, request: ValidProgramRequest): Promise<Program> {
@@ -39,17 +41,28 @@ export class ProgramsService {
         throw DomainError.conflict('effectiveFrom', 'a program already takes effect at this instant');
       }
       const patientBolus = request.patientBolus ?? null;
+      const doseMcgPerDay = programDoseMcgPerDay({ steps: request.steps, periodicBoluses: request.periodicBoluses });
+      // Dose guard (issue 7): refused here (422 naming doseChangeReason) before anything is written when a reason is missing.
+      const context = request.doseChangeContext ?? defaultProgramContext(history.fills, effectiveFrom);
+      const guard = await this.doseGuard.check(manager, {
+        patientId: pump.patientId, clinicId: clinic.id, timeZone: clinic.timeZone, at: effectiveFrom, newDoseMcgPerDay: doseMcgPerDay, context,
+        reason: request.doseChangeReason, source: 'program',
+      });
       const program = await manager.save(manager.create(ProgramEntity, {
         pumpId: pump.id,
         effectiveFrom,
         steps: request.steps,
         periodicBoluses: request.periodicBoluses,
         patientBolus,
-        doseMcgPerDay: programDoseMcgPerDay({ steps: request.steps, periodicBoluses: request.periodicBoluses }),
+        doseMcgPerDay,
+        doseChangeReason: request.doseChangeReason ?? null,
+        doseChangeContext: context,
       }));
+      // Before the program's own event: the patient's alert rows are locked before the event counter.
+      await this.doseGuard.raiseAlerts(manager, guard);
       await this.events.record(manager, { type: 'program.set', clinicId: clinic.id, pumpId: pump.id, payload: { programId: program.id } });
       const created = toProgram(program);
-      await this.audit.record(manager, actor, { action: 'program.set', entityType: 'program', entityId: program.id, clinicId: clinic.id, changes: createdFields(created) });
+      await this.audit.record(manager, actor, { action: 'program.set', entityType: 'program', entityId: program.id, clinicId: clinic.id, changes: { ...createdFields(created), ...doseGuardAuditChanges(guard) } });
       return created;
     });
   }

@@ -2,7 +2,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  assessUrgency, compareByUrgency, CreatePumpRequest, DomainError, FleetPump, Pump, PUMP_MODELS, PumpDetail,
+  assessUrgency, bookingTiming, compareByUrgency, CreatePumpRequest, DomainError, FleetPump, Pump, PUMP_MODELS, PumpDetail,
 } from '@pumpwatch/shared';
 import { Brackets, DataSource, In, IsNull } from 'typeorm';
 import { AuditService, changedFields, createdFields } from '../audit/audit.service';
@@ -160,6 +160,11 @@ export class PumpsService {
       pump, clinic: clinicById.get(pump.clinicId) as ClinicEntity, fills: fillsByPump.get(pump.id) ?? [], programs: programsByPump.get(pump.id) ?? [],
     }));
     const [telemetry, reported] = await Promise.all([this.telemetry.statusOf(pumpIds, now), this.reportedBoluses.forHistories(histories, now)]);
+    // The booked refill of each pump (scheduling), judged against its deadline now: the fleet shows it beside the deadline.
+    const bookedRows: { pump_id: string; id: string; starts_at: Date; clinician_id: string; override_reason: string | null; booking_margin_days: number }[] = await manager.query(
+      `SELECT a.pump_id, a.id, a.starts_at, a.clinician_id, a.override_reason, c.booking_margin_days
+       FROM appointments a JOIN clinics c ON c.id = a.clinic_id WHERE a.status = 'booked' AND a.pump_id = ANY($1::uuid[])`, [pumpIds]);
+    const bookedByPump = new Map(bookedRows.map((r) => [r.pump_id, r]));
 
     const fleet = histories.map((history): FleetPump => {
       const { pump, clinic } = history;
@@ -182,6 +187,7 @@ export class PumpsService {
         doseMcgPerDay: forecast.doseMcgPerDay,
         lastFilledAt: lastFill ? lastFill.filledAt.toISOString() : null,
         telemetry: telemetry.get(pump.id) ?? null,
+        nextAppointment: nextAppointmentOf(bookedByPump.get(pump.id), forecast.refillDeadline),
       };
     });
     return fleet.sort((a, b) => compareByUrgency(a, b) || a.patient.displayName.localeCompare(b.patient.displayName) || a.pump.id.localeCompare(b.pump.id));
@@ -206,6 +212,16 @@ export class PumpsService {
       telemetry: active ? telemetry.get(id) ?? null : null,
     };
   }
+}
+
+function nextAppointmentOf(
+  row: { id: string; starts_at: Date; clinician_id: string; override_reason: string | null; booking_margin_days: number } | undefined, refillDeadline: string | null,
+): FleetPump['nextAppointment'] {
+  if (!row) return null;
+  return {
+    id: row.id, startsAt: row.starts_at.toISOString(), clinicianId: row.clinician_id, overrideReason: row.override_reason,
+    timing: refillDeadline === null ? null : bookingTiming(row.starts_at.getTime(), Date.parse(refillDeadline), row.booking_margin_days),
+  };
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {

@@ -46,7 +46,7 @@ export class ReportedBolusService {
   }
 
   /** For the forecast at `at`: the boluses reported since the fill in force then, per pump (pumps without a count are absent). */
-  async forHistories(histories: PumpHistory[], at: Date): Promise<Map<string, ReportedPatientBoluses>> {
+  async forHistories(histories: PumpHistory[], at: Date, manager?: EntityManager): Promise<Map<string, ReportedPatientBoluses>> {
     const requests: { history: PumpHistory; fillId: string; until: Date }[] = [];
     for (const history of histories) {
       let fillInForce: string | null = null;
@@ -57,7 +57,7 @@ export class ReportedBolusService {
       }
       if (fillInForce && !history.pump.explantedAt) requests.push({ history, fillId: fillInForce, until: at });
     }
-    const counted = await this.countedSince(requests);
+    const counted = await this.countedSince(requests, manager);
     const reports = new Map<string, ReportedPatientBoluses>();
     for (const request of requests) {
       const count = counted.get(request.history.pump.id);

@@ -163,11 +163,11 @@ export class TelemetryRepository {
    * Everything a pump's telemetry status is derived from, for many pumps in one query. `now` is the status instant: the 7-day
    * counts take readings up to the future tolerance after it (ingest accepts them); the latest values are the latest stored.
    */
-  async statusFacts(pumpIds: string[], now: Date): Promise<PumpTelemetryFacts[]> {
+  async statusFacts(pumpIds: string[], now: Date, manager: EntityManager = this.dataSource.manager): Promise<PumpTelemetryFacts[]> {
     if (pumpIds.length === 0) return [];
     const horizon = new Date(now.getTime() + TELEMETRY_CONFIG.futureToleranceMinutes * 60_000);
     const windowDays = TELEMETRY_CONFIG.monitoredWindowDays;
-    const rows: FactsRow[] = await this.dataSource.query(
+    const rows: FactsRow[] = await manager.query(
       `SELECT p.id AS pump_id, p.model_id, p.implant_date::text AS implant_date, c.time_zone,
          c.telemetry_stale_after_hours, c.replacement_margin_days, c.program_mismatch_tolerance_percent,
          c.program_mismatch_tolerance_mcg_per_day, c.telemetry_retention_days,

@@ -45,6 +45,8 @@ export const ROUTE_PERMISSIONS = {
 
   'POST /api/clinics': 'platform',
   'GET /api/clinics': 'authenticated',
+  'GET /api/clinics/:id/settings': 'read',
+  'PATCH /api/clinics/:id/settings': 'administer',
 
   'POST /api/patients': 'clinical',
   'GET /api/patients': 'read',
@@ -95,6 +97,43 @@ export const ROUTE_PERMISSIONS = {
   'POST /api/clinics/:id/webhooks': 'administer',
   'GET /api/clinics/:id/webhooks': 'administer',
   'POST /api/clinics/:id/webhooks/:webhookId/disable': 'administer',
+
+  // Refill scheduling (issue 6). Completing a refill records a fill: clinical. The iCalendar feed is public: its token is the credential.
+  'GET /api/clinicians/:id/availability': 'read',
+  'PUT /api/clinicians/:id/availability': 'schedule',
+  'GET /api/clinicians/:id/free-slots': 'read',
+  'POST /api/rooms': 'schedule',
+  'GET /api/rooms': 'read',
+  'GET /api/pumps/:id/refill-slots': 'read',
+  'POST /api/appointments': 'schedule',
+  'GET /api/appointments': 'read',
+  'GET /api/appointments/:id': 'read',
+  'PATCH /api/appointments/:id': 'schedule',
+  'POST /api/appointments/:id/cancel': 'schedule',
+  'POST /api/appointments/:id/no-show': 'schedule',
+  'POST /api/appointments/:id/complete': 'clinical',
+  'GET /api/appointments/:id/worksheet': 'read',
+  'POST /api/refill-plan': 'schedule',
+  'POST /api/refill-plan/confirm': 'schedule',
+  'GET /api/clinics/:id/fleet.csv': 'read',
+  'GET /api/calendar.ics': 'public',
+  'POST /api/calendar-feeds': 'administer',
+  'GET /api/calendar-feeds': 'administer',
+  'POST /api/calendar-feeds/:id/revoke': 'administer',
+
+  // Clinical safety (issue 7): clinicians record labs, side effects, check-ups and taper plans; staff read them.
+  'POST /api/patients/:id/labs': 'clinical',
+  'GET /api/patients/:id/labs': 'read',
+  'POST /api/patients/:id/side-effects': 'clinical',
+  'GET /api/patients/:id/side-effects': 'read',
+  'POST /api/patients/:id/check-ups': 'clinical',
+  'GET /api/patients/:id/check-ups': 'read',
+  'POST /api/patients/:id/taper-plans': 'clinical',
+  'GET /api/patients/:id/taper-plans': 'read',
+  'POST /api/patients/:id/taper-plans/:planId/end': 'clinical',
+  'GET /api/patients/:id/clinical-summary': 'read',
+  'GET /api/clinics/:id/clinical-safety-settings': 'read',
+  'PUT /api/clinics/:id/clinical-safety-settings': 'administer',
 } as const satisfies Record<string, Capability>;
 export type RouteKey = keyof typeof ROUTE_PERMISSIONS;
 

@@ -5,6 +5,11 @@ import { z } from 'zod';
 export const ALERT_KINDS = [
   'refill_due', 'reservoir_near_empty', 'delivery_interrupted', 'concentration_mismatch',
   'telemetry_stale', 'program_mismatch', 'reconciliation_discrepancy', 'replacement_due', 'mri_check_pending',
+  // A booked refill that now starts too late (scheduling, issue 6).
+  'appointment_too_late',
+  // About a patient (clinical safety, issue 7).
+  'renal_dose_review', 'renal_function_fall', 'labs_due', 'mental_status_change', 'clinical_review_overdue',
+  'tolerance_suspected', 'escalation_above_range', 'abrupt_dose_reduction',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
@@ -36,6 +41,20 @@ export const ALERT_KIND_INFO: Record<AlertKind, AlertKindInfo> = {
   reconciliation_discrepancy: { subject: 'pump', withdrawalRisk: false, fromTelemetry: true },
   replacement_due: { subject: 'pump', withdrawalRisk: false, fromTelemetry: true },
   mri_check_pending: { subject: 'pump', withdrawalRisk: false, fromTelemetry: true },
+  appointment_too_late: { subject: 'pump', withdrawalRisk: false, fromTelemetry: false },
+  // Patient kinds (issue 7). The pump sweep never judges them (evaluatePumpAlerts keeps to subject 'pump'). The renal, labs and
+  // review kinds are re-judged when a lab or check-up is recorded and by the minute sweep, so they resolve by themselves; the others
+  // are raised by one write (a report, a program change) and wait for a clinician.
+  renal_dose_review: { subject: 'patient', withdrawalRisk: false, fromTelemetry: false },
+  renal_function_fall: { subject: 'patient', withdrawalRisk: false, fromTelemetry: false },
+  labs_due: { subject: 'patient', withdrawalRisk: false, fromTelemetry: false },
+  mental_status_change: { subject: 'patient', withdrawalRisk: false, fromTelemetry: false },
+  clinical_review_overdue: { subject: 'patient', withdrawalRisk: false, fromTelemetry: false },
+  tolerance_suspected: { subject: 'patient', withdrawalRisk: false, fromTelemetry: false },
+  escalation_above_range: { subject: 'patient', withdrawalRisk: false, fromTelemetry: false },
+  // Withdrawal risk (FDA boxed warning on abrupt discontinuation): carries the checklist; no rule ever clears it, a clinician
+  // resolves it with a note once the patient was checked.
+  abrupt_dose_reduction: { subject: 'patient', withdrawalRisk: true, fromTelemetry: false },
 };
 
 /** The facts a rule saw, for the dashboard to show beside the message (instants ISO-8601, units in the names). */

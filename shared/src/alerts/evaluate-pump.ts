@@ -2,6 +2,7 @@
 import type { DeadlineReason, ForecastStatus } from '../contracts';
 import type { PumpTelemetryStatus } from '../telemetry/pump-telemetry-status';
 import { ALERT_KIND_INFO, ALERT_KINDS, AlertFinding, AlertKind } from './alert-contracts';
+import { appointmentTooLateFinding, BookedRefill } from './appointment-rule';
 import { ClinicAlertSettings, refillDeadlineFinding } from './refill-deadline-rule';
 import { reservoirFinding } from './reservoir-rule';
 import { TELEMETRY_RULES } from './telemetry-rules';
@@ -26,6 +27,8 @@ export interface PumpAlertInput {
   telemetry: PumpTelemetryStatus | null;
   /** Start of the earliest active refill appointment (scheduling issue); absent: unbooked. */
   appointmentStartsAt?: string | null;
+  /** The booked refill appointment itself (scheduling issue); absent or null: none booked. */
+  appointment?: BookedRefill | null;
 }
 
 export interface PumpAlertEvaluation {
@@ -41,6 +44,7 @@ export function evaluatePumpAlerts(input: PumpAlertInput): PumpAlertEvaluation {
   const findings: (AlertFinding | null)[] = [
     refillDeadlineFinding({ now, timeZone, forecast: input.forecast, settings: input.settings, appointmentStartsAt: input.appointmentStartsAt }),
     reservoirFinding({ now, timeZone, forecast: input.forecast, telemetry: input.telemetry }),
+    appointmentTooLateFinding({ timeZone, forecast: input.forecast, settings: input.settings, appointment: input.appointment ?? null }),
   ];
   if (input.telemetry) for (const rule of TELEMETRY_RULES) findings.push(rule({ now, timeZone, telemetry: input.telemetry }));
   return { findings: findings.filter((f): f is AlertFinding => f !== null), evaluatedKinds };

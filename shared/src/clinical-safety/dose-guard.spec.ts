@@ -31,6 +31,22 @@ describe('abrupt reduction outside a taper plan', () => {
   it('titles a stop as a stop', () => {
     expect(change([300], 0).findings[0].title).toBe('Intrathecal baclofen stopped');
   });
+
+  it.each([
+    // [clinic step, new dose from 300, requiresReason]
+    [0.1, 270, false], // 30 / 300 = 10%: not more than the clinic's 10%
+    [0.1, 269, true], // 31 / 300 = 10.3%
+    [0.3, 210, false], // 90 / 300 = 30%
+    [0.3, 209, true], // 91 / 300 = 30.3%
+  ])("uses the clinic's own step %f: 300 -> %f", (fraction, newDose, requiresReason) => {
+    const result = change([300], newDose, { abruptReductionFraction: fraction });
+    expect(result.requiresReason).toBe(requiresReason);
+    if (requiresReason) expect(result.findings[0].facts.limitPercent).toBe(fraction * 100);
+  });
+
+  it.each([0, 1, -0.2, Number.NaN])('refuses a clinic step of %f', (fraction) => {
+    expect(() => change([300], 200, { abruptReductionFraction: fraction })).toThrow('abruptReductionFraction');
+  });
 });
 
 describe('escalation above range', () => {

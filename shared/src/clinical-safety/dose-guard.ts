@@ -27,6 +27,8 @@ export interface DoseChangeInput {
   doseHistory?: DoseHistoryPoint[];
   /** The clinic's IANA zone for calendar months (default UTC). */
   timeZone?: string;
+  /** The clinic's abrupt-reduction step as a fraction, above 0 and below 1 (default DOSE_CHANGE_CONFIG.abruptReductionFraction). */
+  abruptReductionFraction?: number;
 }
 
 export type DoseFindingKind = 'abrupt_dose_reduction' | 'escalation_above_range' | 'tolerance_suspected' | 'taper_step';
@@ -103,11 +105,13 @@ export function assessDoseChange(input: DoseChangeInput): DoseChangeAssessment {
   const findings: DoseFinding[] = [];
   const newDose = input.newDoseMcgPerDay;
   const plan = input.activeTaperPlan ?? null;
+  const abruptFraction = input.abruptReductionFraction ?? DOSE_CHANGE_CONFIG.abruptReductionFraction;
+  if (!Number.isFinite(abruptFraction) || abruptFraction <= 0 || abruptFraction >= 1) throw DomainError.rule('abruptReductionFraction', 'must be above 0 and below 1');
 
   if (input.previousDosesInForce.length > 0) {
     const highest = Math.max(...input.previousDosesInForce);
     const lowest = Math.min(...input.previousDosesInForce);
-    if (newDose < highest) findings.push(...reductionFindings(newDose, highest, plan, input.at));
+    if (newDose < highest) findings.push(...reductionFindings(newDose, highest, plan, input.at, abruptFraction));
     else if (newDose > highest) findings.push(...increaseFindings(newDose, lowest, plan, input));
   }
 
@@ -125,11 +129,11 @@ function abrupt(message: string, facts: AlertFacts, stopped: boolean): DoseFindi
   };
 }
 
-function reductionFindings(newDose: number, highest: number, plan: DoseChangeInput['activeTaperPlan'], at: string): DoseFinding[] {
+function reductionFindings(newDose: number, highest: number, plan: DoseChangeInput['activeTaperPlan'], at: string, abruptFraction: number): DoseFinding[] {
   const cut = (highest - newDose) / highest;
   const stopped = newDose === 0;
-  const isAbrupt = stopped || cut > DOSE_CHANGE_CONFIG.abruptReductionFraction + EPSILON;
-  const limitPercent = percent(DOSE_CHANGE_CONFIG.abruptReductionFraction);
+  const isAbrupt = stopped || cut > abruptFraction + EPSILON;
+  const limitPercent = percent(abruptFraction);
   const facts: AlertFacts = { newDoseMcgPerDay: round1(newDose), comparedWithMcgPerDay: round1(highest), reductionPercent: percent(cut), limitPercent };
   const change = stopped
     ? `The new program stops delivery (0 mcg/day, from ${round1(highest)} mcg/day in force during the previous 24 h).`

@@ -7,3 +7,5 @@ export * from './taper-plan';
 export * from './dose-guard';
 export * from './side-effects';
 export * from './check-ups';
+export * from './clinical-safety-contracts';
+export * from './patient-time-rules';

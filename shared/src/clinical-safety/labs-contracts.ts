@@ -10,12 +10,8 @@ export type LabKind = (typeof LAB_KINDS)[number];
 export const CREATININE_UNITS = ['mg/dL', 'umol/L'] as const;
 export type CreatinineUnit = (typeof CREATININE_UNITS)[number];
 
-/** Where the spasticity comes from: it sets the escalation limits (cerebral ones are stricter). */
-export const SPASTICITY_ORIGINS = ['spinal', 'cerebral'] as const;
-export type SpasticityOrigin = (typeof SPASTICITY_ORIGINS)[number];
-export const spasticityOriginSchema = z.enum(SPASTICITY_ORIGINS, { message: `must be one of ${SPASTICITY_ORIGINS.join(', ')}` });
-/** Spread into the patient create/update schemas; null clears it (not recorded). */
-export const spasticityOriginFields = { spasticityOrigin: spasticityOriginSchema.nullable().optional() };
+// Defined beside the other request fields ../contracts spreads in (see request-fields.ts); exported from here as before.
+export * from './request-fields';
 
 const { min: MIN_MG_PER_DL, max: MAX_MG_PER_DL } = RENAL_CONFIG.plausibleCreatinineMgPerDl;
 const UMOL_PER_MG = RENAL_CONFIG.creatinineUmolPerLPerMgPerDl;
@@ -40,11 +36,6 @@ export const createLabResultSchema = z
     }
   });
 export type CreateLabResultRequest = z.infer<typeof createLabResultSchema>;
-
-/** Why a guarded dose change is made; required (422 naming it) when the dose guard says `requiresReason`. */
-export const doseChangeReasonSchema = z.string().trim().min(1, 'must not be empty').max(2000, 'must be at most 2000 characters');
-/** Spread into the program (and constant-flow fill) request schemas. */
-export const doseChangeReasonFields = { doseChangeReason: doseChangeReasonSchema.optional() };
 
 /** A stored lab result with what was computed from it when it was recorded. */
 export interface LabResult extends CreatinineAssessment {

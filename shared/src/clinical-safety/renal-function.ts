@@ -47,7 +47,8 @@ export interface CreatinineAssessment {
   reliabilityNote: string;
 }
 
-const LOW_MUSCLE_MASS_NOTE =
+/** Where creatinine-based estimates mislead: shown beside every kidney-function number, also before any lab is recorded. */
+export const LOW_MUSCLE_MASS_NOTE =
   'Creatinine-based estimates overestimate kidney function when muscle mass is low (spinal cord injury, paraplegia, amputation, ' +
   'long immobility): read normal-looking values with caution and consider cystatin C or a measured clearance before relying on them.';
 

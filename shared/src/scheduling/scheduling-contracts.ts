@@ -1,6 +1,6 @@
 // Refill scheduling: request schemas (zod) and response shapes of availability, rooms, appointments, slots and the fleet planner.
 import { z } from 'zod';
-import { isoDate, isoInstant, wallClockTime } from '../contracts';
+import { createFillSchema, isoDate, isoInstant, wallClockTime } from '../contracts';
 import { SCHEDULING_CONFIG as CFG } from './scheduling-config';
 import { DAY_MS } from './time-units';
 
@@ -160,6 +160,8 @@ export type RefillSlotsQuery = z.output<typeof refillSlotsQuerySchema>;
 
 /** POST /api/refill-plan: a proposal only; nothing is booked until confirmed. clinicianIds restricts the clinicians (default all). */
 export const refillPlanRequestSchema = z.object({
+  /** The clinic to plan; optional when the caller schedules for exactly one clinic. */
+  clinicId: uuid.optional(),
   from: isoInstant,
   to: isoInstant,
   clinicianIds: z.array(uuid).min(1, 'must name at least one clinician (omit it for all)').max(500)
@@ -173,6 +175,8 @@ export type RefillPlanRequest = z.infer<typeof refillPlanRequestSchema>;
 
 /** Confirming a plan: the proposals the scheduler keeps, each booked under the ordinary booking rules (one transaction). */
 export const confirmRefillPlanSchema = z.object({
+  /** Needed when a kept proposal starts after its booking deadline (the ordinary booking rule); applies to the whole plan. */
+  overrideReason: overrideReason.optional(),
   appointments: z.array(z.object({ pumpId: uuid, clinicianId: uuid, startsAt: isoInstant, roomId: uuid.optional() }))
     .min(1, 'needs at least one appointment').max(5000, 'has at most 5000 appointments')
     .superRefine((list, ctx) => {
@@ -197,9 +201,15 @@ export interface ClinicianAvailability {
 export interface AppointmentResponse {
   id: string; pumpId: string; patientId: string; clinicId: string; clinicianId: string; roomId: string | null;
   startsAt: string; endsAt: string; status: AppointmentStatus;
-  /** User id of who booked it. */
+  /** User id of who booked it (the label when no user did, e.g. the system). */
   bookedBy: string;
+  /** Who booked it as the audit trail names them (email of the user). */
+  bookedByLabel: string;
   overrideReason: string | null;
+  /** Why it was cancelled or missed, when given. */
+  statusReason: string | null;
+  /** The fill recorded when the appointment was completed. */
+  fillId: string | null;
   /** The pump's refill deadline now (it moves with programs and telemetry); null without a forecast. */
   refillDeadline: string | null;
   /** refillDeadline minus the clinic's booking margin: the latest on-time start. */
@@ -247,3 +257,16 @@ export interface RefillPlanProposal {
   unplaced: { pumpId: string; refillDeadline: string; reason: UnplacedReason }[];
   summary: RefillPlanSummary;
 }
+
+/** POST /api/appointments/:id/complete: the refill's fill, with the residual aspirated before it (reservoir reconciliation). */
+export const completeAppointmentSchema = createFillSchema.extend({
+  aspiratedResidualMl: z.number({ message: 'is required: the volume aspirated before the refill (mL)' }).min(0, 'must be 0 or more'),
+});
+export type CompleteAppointmentRequest = z.input<typeof completeAppointmentSchema>;
+
+/** POST /api/calendar-feeds: an iCalendar feed of one clinician's appointments (admin). */
+export const createCalendarFeedSchema = z.object({
+  clinicianId: uuid,
+  name: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
+});
+export type CreateCalendarFeedRequest = z.infer<typeof createCalendarFeedSchema>;

@@ -38,7 +38,8 @@ export function AlertItem({ alert, timeZone, nowMs, snoozedUntil, pageToMe, comp
       {pump ? (
         <Link to={`/pumps/${pump.id}`} data-testid="alert-patient-link">{patient.displayName}</Link>
       ) : (
-        <span data-testid="alert-patient">{patient.displayName}</span>
+        // A patient alert (clinical safety) opens the patient page.
+        <Link to={`/patients/${patient.id}`} data-testid="alert-patient">{patient.displayName}</Link>
       )}
       <span className="muted"> · MRN {patient.mrn}</span>
       {pump && <span className="muted"> · {modelName(pump.modelId as PumpModelId)} SN {pump.serialNumber}</span>}

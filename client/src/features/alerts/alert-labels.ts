@@ -11,6 +11,16 @@ export const ALERT_KIND_TEXT: Record<AlertKind, string> = {
   reconciliation_discrepancy: 'Reservoir reconciliation discrepancy',
   replacement_due: 'Pump replacement due',
   mri_check_pending: 'Check the pump after MRI',
+  // Scheduling (issue 6); added here so the dashboard compiles with every kind of shared/src/alerts/alert-contracts.ts.
+  appointment_too_late: 'Booked refill starts too late',
+  renal_dose_review: 'Renal: dose review',
+  renal_function_fall: 'Renal: function falling',
+  labs_due: 'Labs due (serum creatinine)',
+  mental_status_change: 'Mental status change',
+  clinical_review_overdue: 'Clinical review overdue',
+  tolerance_suspected: 'Possible tolerance',
+  escalation_above_range: 'Dose increase above range',
+  abrupt_dose_reduction: 'Abrupt dose reduction',
 };
 
 export const ALERT_SEVERITY_LABEL: Record<AlertSeverity, { icon: string; text: string }> = {

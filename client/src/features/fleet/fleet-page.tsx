@@ -13,6 +13,7 @@ import { ReservoirGauge } from './reservoir-gauge';
 import { useCan } from '../auth/use-can';
 import { AlertsPanel } from '../alerts/alerts-panel';
 import { TelemetryBadges } from '../telemetry/telemetry-badges';
+import { FleetBooking } from '../scheduling/booking-status';
 
 /** Alerts shown on the fleet page beside every critical one; the whole list is on /alerts. */
 const FLEET_ALERTS_SHOWN = 8;
@@ -57,6 +58,7 @@ function FleetRow({ row, changed, nowMs }: { row: FleetPump; changed: boolean; n
         ) : (
           <span className="reason reason--missing">{NO_FORECAST_TEXT[row.status]}</span>
         )}
+        <FleetBooking row={row} />
       </td>
       <td className="num">
         {formatNumber(row.concentrationMcgPerMl, 'mcg/mL')}

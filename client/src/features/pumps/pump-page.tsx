@@ -14,6 +14,7 @@ import { SetProgramForm } from './set-program-form';
 import { useCan } from '../auth/use-can';
 import { usePumpTelemetry } from '../telemetry/use-pump-telemetry';
 import { PumpTelemetrySection } from '../telemetry/pump-telemetry-section';
+import { ClinicalSafetySection } from '../clinical-safety/clinical-safety-section';
 
 type OpenForm = 'fill' | 'program' | null;
 
@@ -95,6 +96,7 @@ export function PumpPage() {
         {!programmable && <p className="muted">Constant-flow pump: dose = flow rate × concentration; it takes no program.</p>}
       </section>
       <PumpTelemetrySection detail={d} data={telemetry} onChanged={detail.reload} />
+      <ClinicalSafetySection patientId={d.patient.id} clinicId={d.pump.clinicId} pumpId={d.pump.id} />
       <section aria-label="History" className="panel">
         <FillHistory fills={d.fills} timeZone={tz} />
         <ProgramHistory programs={d.programs} timeZone={tz} />

@@ -30,7 +30,11 @@ export function RecordFillForm({ pump, timeZone, lastFill, onSaved, onCancel }: 
   const [withBridge, setWithBridge] = useState(false);
   const [bridgeVolume, setBridgeVolume] = useState('');
   const [bridgeMinutes, setBridgeMinutes] = useState('');
+  const [doseChangeReason, setDoseChangeReason] = useState('');
   const { errors, message, busy, refuse, send } = useFormSubmission();
+  // A constant-flow pump's dose changes with the concentration: the dose guard may ask why (422 naming doseChangeReason).
+  const [reasonAsked, setReasonAsked] = useState(false);
+  if (errors.doseChangeReason !== undefined && !reasonAsked) setReasonAsked(true);
 
   const concentration = numberOrUndefined(concChoice === 'other' ? concOther : concChoice);
   const concentrationChanges = lastConc !== undefined && concentration !== undefined && concentration !== lastConc;
@@ -47,6 +51,7 @@ export function RecordFillForm({ pump, timeZone, lastFill, onSaved, onCancel }: 
       bridgeBolus: withBridge
         ? { volumeMl: numberOrUndefined(bridgeVolume) as number, durationMinutes: numberOrUndefined(bridgeMinutes) as number }
         : undefined,
+      doseChangeReason: reasonAsked && doseChangeReason.trim() !== '' ? doseChangeReason.trim() : undefined,
     };
     const checked = validate(createFillSchema, request);
     if (!checked.ok) {
@@ -59,7 +64,7 @@ export function RecordFillForm({ pump, timeZone, lastFill, onSaved, onCancel }: 
   return (
     <form className="panel form" onSubmit={submit} noValidate data-testid="record-fill-form" aria-labelledby="fill-form-title">
       <h2 id="fill-form-title">Record fill</h2>
-      <FormErrorSummary message={message} fields={errors} shown={SHOWN} />
+      <FormErrorSummary message={message} fields={errors} shown={[...SHOWN, 'doseChangeReason']} />
       <div className="form__grid">
         <FormField label="Filled at" name="filledAt" error={errors.filledAt} hint={`clinic time, ${timeZone}`}>
           <input type="datetime-local" value={filledAt} onChange={(e) => setFilledAt(e.target.value)} required />
@@ -106,6 +111,13 @@ export function RecordFillForm({ pump, timeZone, lastFill, onSaved, onCancel }: 
           </div>
         )}
       </fieldset>
+      {reasonAsked && (
+        <div className="notice notice--warn" data-testid="dose-change-reason">
+          <FormField label="Reason for this dose change" name="doseChangeReason" error={errors.doseChangeReason} hint="the new concentration changes the daily dose of this constant-flow pump">
+            <textarea rows={3} value={doseChangeReason} onChange={(e) => setDoseChangeReason(e.target.value)} />
+          </FormField>
+        </div>
+      )}
       <FormActions busy={busy} label="Record fill" testId="submit-fill" onCancel={onCancel} />
     </form>
   );

@@ -1,4 +1,5 @@
-// "Set program" form: day-part steps, periodic boluses and patient bolus, checked with the API's zod schema.
+// "Set program" form: day-part steps, periodic boluses and patient bolus, checked with the API's zod schema; a dose-change reason when
+// the dose guard asks for one (the API answers 422 naming doseChangeReason).
 import { useState, type FormEvent } from 'react';
 import { createProgramSchema, type CreateProgramRequest, type Program } from '@pumpwatch/shared';
 import { api } from '../../lib/api';
@@ -28,10 +29,14 @@ export function SetProgramForm({ pumpId, timeZone, lastProgram, onSaved, onCance
   const [withPatientBolus, setWithPatientBolus] = useState(Boolean(lastProgram?.patientBolus));
   const [pbDose, setPbDose] = useState(lastProgram?.patientBolus ? String(lastProgram.patientBolus.doseMcg) : '');
   const [pbMax, setPbMax] = useState(lastProgram?.patientBolus ? String(lastProgram.patientBolus.maxPerDay) : '');
+  const [doseChangeReason, setDoseChangeReason] = useState('');
   const { errors, message, busy, refuse, send } = useFormSubmission();
+  // Shown once the server asked for it: an abrupt cut, a stop or a rise above range (the API's message says which and why).
+  const [reasonAsked, setReasonAsked] = useState(false);
+  if (errors.doseChangeReason !== undefined && !reasonAsked) setReasonAsked(true);
 
   const shown = [
-    'effectiveFrom', 'steps', 'periodicBoluses', 'patientBolus', 'patientBolus.doseMcg', 'patientBolus.maxPerDay',
+    'doseChangeReason', 'effectiveFrom', 'steps', 'periodicBoluses', 'patientBolus', 'patientBolus.doseMcg', 'patientBolus.maxPerDay',
     ...steps.flatMap((_, i) => [`steps.${i}`, `steps.${i}.startTime`, `steps.${i}.doseMcgPerDay`]),
     ...boluses.flatMap((_, i) => [`periodicBoluses.${i}`, `periodicBoluses.${i}.time`, `periodicBoluses.${i}.doseMcg`]),
   ];
@@ -46,6 +51,7 @@ export function SetProgramForm({ pumpId, timeZone, lastProgram, onSaved, onCance
       steps: steps.map((s) => ({ startTime: s.startTime, doseMcgPerDay: numberOrUndefined(s.doseMcgPerDay) as number })),
       periodicBoluses: boluses.map((b) => ({ time: b.time, doseMcg: numberOrUndefined(b.doseMcg) as number })),
       patientBolus: withPatientBolus ? { doseMcg: numberOrUndefined(pbDose) as number, maxPerDay: numberOrUndefined(pbMax) as number } : null,
+      doseChangeReason: reasonAsked && doseChangeReason.trim() !== '' ? doseChangeReason.trim() : undefined,
     };
     const checked = validate(createProgramSchema, request);
     if (!checked.ok) {
@@ -125,6 +131,19 @@ export function SetProgramForm({ pumpId, timeZone, lastProgram, onSaved, onCance
           </div>
         )}
       </fieldset>
+
+      {reasonAsked && (
+        <div className="notice notice--warn" data-testid="dose-change-reason">
+          <FormField
+            label="Reason for this dose change"
+            name="doseChangeReason"
+            error={errors.doseChangeReason}
+            hint="Recorded with the program and in the audit trail. PumpWatch never changes a dose; an abrupt cut or stop raises a withdrawal alert."
+          >
+            <textarea rows={3} value={doseChangeReason} onChange={(e) => setDoseChangeReason(e.target.value)} />
+          </FormField>
+        </div>
+      )}
 
       <FormActions busy={busy} label="Set program" testId="submit-program" onCancel={onCancel} />
     </form>

@@ -1,0 +1,78 @@
+// Use cases of taper plans (supervised drug holidays): create one (one active per patient), list, end it (completed or cancelled,
+// never deleted). Each plan is answered with the oral bridge dose the latest creatinine clearance calls for beside its own.
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { bridgeDoseForRenalFunction, DomainError } from '@pumpwatch/shared';
+import type { EndTaperPlanRequest, LabResult, TaperPlan, TaperPlanRecord } from '@pumpwatch/shared';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService, changedFields, createdFields } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
+import { EventLogService } from '../events/event-log.service';
+import { Clock } from '../infra/clock';
+import { ClinicalSafetyRepository, TaperPlanRow } from './clinical-safety.repository';
+import { NOT_A_PATIENT } from './lab-results.service';
+
+/** The plan as the API shows it: with the bridge advice from the latest clearance (null when unknown). */
+export function toTaperPlanRecord(row: TaperPlanRow, latestCrClMlPerMin: number | null): TaperPlanRecord {
+  return {
+    id: row.id, patientId: row.patientId, status: row.status, startsAt: row.startsAt, steps: row.steps, bridge: row.bridge,
+    reintroductionDoseMcgPerDay: row.reintroductionDoseMcgPerDay, note: row.note,
+    bridgeAdvice: bridgeDoseForRenalFunction(row.bridge.doseMgPerDay, latestCrClMlPerMin), endedAt: row.endedAt, endNote: row.endNote, createdAt: row.createdAt,
+  };
+}
+
+/** The creatinine clearance of the latest result taken by `now` (null without one, or when it could not be computed). */
+export function latestCrCl(labs: readonly LabResult[], now: Date): number | null {
+  const taken = labs.filter((l) => Date.parse(l.takenAt) <= now.getTime());
+  return taken.length > 0 ? taken[taken.length - 1].creatinineClearanceMlPerMin : null;
+}
+
+@Injectable()
+export class TaperPlansService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: ClinicalSafetyRepository,
+    private readonly events: EventLogService,
+    private readonly audit: AuditService,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  async create(actor: Actor, patientId: string, request: TaperPlan): Promise<TaperPlanRecord> {
+    return this.dataSource.transaction(async (manager) => {
+      const clinic = await this.repository.patientClinic(manager, patientId, true);
+      if (!clinic) throw DomainError.notFound('id', NOT_A_PATIENT);
+      const active = await this.repository.activeTaperPlan(manager, patientId);
+      if (active) throw DomainError.conflict('status', `the patient already has an active taper plan (${active.id}, from ${active.startsAt}): end it first`);
+      const row = await this.repository.insertTaperPlan(manager, { ...request, patientId, clinicId: clinic.clinicId, createdByUserId: actor.kind === 'user' ? actor.id : null });
+      const plan = await this.present(manager, row);
+      await this.events.record(manager, { type: 'taper_plan.created', clinicId: clinic.clinicId, pumpId: null, payload: { patientId, taperPlanId: row.id } });
+      await this.audit.record(manager, actor, { action: 'taper_plan.created', entityType: 'taper_plan', entityId: row.id, clinicId: clinic.clinicId, changes: createdFields(plan) });
+      return plan;
+    });
+  }
+
+  /** Newest first. */
+  async list(patientId: string): Promise<TaperPlanRecord[]> {
+    const manager = this.dataSource.manager;
+    const crcl = latestCrCl(await this.repository.labsOf(manager, patientId), this.clock.now());
+    return (await this.repository.taperPlansOf(manager, patientId)).map((row) => toTaperPlanRecord(row, crcl));
+  }
+
+  async end(actor: Actor, patientId: string, planId: string, request: EndTaperPlanRequest): Promise<TaperPlanRecord> {
+    return this.dataSource.transaction(async (manager) => {
+      const clinic = await this.repository.patientClinic(manager, patientId, true);
+      if (!clinic) throw DomainError.notFound('id', NOT_A_PATIENT);
+      const before = await this.repository.taperPlan(manager, planId, true);
+      if (!before || before.patientId !== patientId) throw DomainError.notFound('planId', 'is not a taper plan of this patient');
+      if (before.status !== 'active') throw DomainError.conflict('status', `is already ${before.status}`);
+      const after = await this.repository.endTaperPlan(manager, planId, request.outcome, this.clock.now(), request.note);
+      await this.events.record(manager, { type: 'taper_plan.ended', clinicId: clinic.clinicId, pumpId: null, payload: { patientId, taperPlanId: planId, outcome: request.outcome } });
+      await this.audit.record(manager, actor, { action: `taper_plan.${request.outcome}`, entityType: 'taper_plan', entityId: planId, clinicId: clinic.clinicId, changes: changedFields(before, after) });
+      return this.present(manager, after);
+    });
+  }
+
+  private async present(manager: EntityManager, row: TaperPlanRow): Promise<TaperPlanRecord> {
+    return toTaperPlanRecord(row, latestCrCl(await this.repository.labsOf(manager, row.patientId), this.clock.now()));
+  }
+}

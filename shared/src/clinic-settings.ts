@@ -1,0 +1,39 @@
+// A clinic's own settings (alert horizon, booking margin and refill slots, telemetry watchdog, mismatch tolerances): the API shape.
+import { z } from 'zod';
+
+/** Bounds: outside them a value is a typing error, not a clinic's choice (each default and its source sits with its rule). */
+export const CLINIC_SETTING_LIMITS = {
+  alertWarningHorizonDays: { min: 7, max: 365 },
+  bookingMarginDays: { min: 0, max: 60 },
+  refillDurationMinutes: { min: 5, max: 240 },
+  appointmentBufferMinutes: { min: 0, max: 120 },
+  telemetryStaleAfterHours: { min: 1, max: 720 },
+  replacementMarginDays: { min: 0, max: 365 },
+  programMismatchTolerancePercent: { min: 0, max: 50 },
+  programMismatchToleranceMcgPerDay: { min: 0, max: 100 },
+} as const;
+export type ClinicSettingName = keyof typeof CLINIC_SETTING_LIMITS;
+
+/** GET /api/clinics/:id/settings. */
+export type ClinicSettings = { clinicId: string; timeZone: string } & Record<ClinicSettingName, number>;
+
+const WHOLE: readonly ClinicSettingName[] = ['alertWarningHorizonDays', 'bookingMarginDays', 'refillDurationMinutes', 'appointmentBufferMinutes', 'replacementMarginDays'];
+
+const setting = (name: ClinicSettingName) => {
+  const { min, max } = CLINIC_SETTING_LIMITS[name];
+  const base = z.number({ message: 'must be a number' }).min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+  return (WHOLE.includes(name) ? base.int('must be a whole number') : base).optional();
+};
+
+/** PATCH /api/clinics/:id/settings: any subset; an unknown field is refused by name (a typo must not look saved). */
+export const updateClinicSettingsSchema = z.looseObject(
+  Object.fromEntries((Object.keys(CLINIC_SETTING_LIMITS) as ClinicSettingName[]).map((name) => [name, setting(name)])) as Record<ClinicSettingName, ReturnType<typeof setting>>,
+).superRefine((patch, ctx) => {
+  const unknown = Object.keys(patch).filter((key) => !(key in CLINIC_SETTING_LIMITS));
+  for (const key of unknown) ctx.addIssue({ code: 'custom', path: [key], message: 'is not a clinic setting' });
+  if (unknown.length === 0 && (Object.keys(CLINIC_SETTING_LIMITS) as ClinicSettingName[]).every((key) => patch[key] === undefined)) {
+    ctx.addIssue({ code: 'custom', path: [], message: 'must change at least one setting' });
+  }
+}).transform((patch) => Object.fromEntries((Object.keys(CLINIC_SETTING_LIMITS) as ClinicSettingName[]).filter((key) => patch[key] !== undefined).map((key) => [key, patch[key] as number])) as Partial<Record<ClinicSettingName, number>>);
+export type UpdateClinicSettingsRequest = z.input<typeof updateClinicSettingsSchema>;
+export type ValidClinicSettingsPatch = z.output<typeof updateClinicSettingsSchema>;
