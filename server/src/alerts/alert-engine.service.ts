@@ -17,12 +17,6 @@ import { AlertRecord, AlertsRepository } from './alerts.repository';
 const ALERT_EVALUATION_LOCK = 7_316_005;
 /** Events per transaction: bounds how long an evaluation holds the event counter. */
 const EVENT_BATCH = 200;
-/**
- * Telemetry starts an evaluation at most once per this window: the first batch is evaluated at once, and while a gateway keeps
- * uploading batch after batch for the same pumps, their events wait for the window's end and are evaluated together (one
- * evaluation per pump instead of one per batch). Other events are always evaluated at once.
- */
-const TELEMETRY_COALESCE_MS = 500;
 /** Pumps the sweep reads at once before re-evaluating the changed ones under the lock. */
 const SWEEP_CHUNK = 500;
 
@@ -46,9 +40,6 @@ export class AlertEngine implements OnModuleInit, OnApplicationBootstrap, Before
   private readonly logger = new Logger('AlertEngine');
   private draining: Promise<void> | null = null;
   private wanted = false;
-  private coalesceTimer: NodeJS.Timeout | null = null;
-  /** Real time, not the injected clock: the window paces work on this machine. */
-  private lastTelemetryKickMs = 0;
   private stopping = false;
   private lastSweepResult: SweepResult | null = null;
   private readonly sweepSteps: SweepStep[] = [];
@@ -65,8 +56,7 @@ export class AlertEngine implements OnModuleInit, OnApplicationBootstrap, Before
   onModuleInit(): void {
     // Its own alert events change no rule input: only other events (and reconnects) are worth a look.
     this.listener.subscribe((event) => {
-      if (event?.type === 'telemetry.received') this.kickSoon();
-      else if (event === null || !ALERT_EVENT_TYPES.includes(event.type)) this.kick();
+      if (event === null || !ALERT_EVENT_TYPES.includes(event.type)) this.kick();
     });
   }
 
@@ -78,7 +68,6 @@ export class AlertEngine implements OnModuleInit, OnApplicationBootstrap, Before
   /** An evaluation under way finishes (or rolls back) before the database connections close; none starts after. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    if (this.coalesceTimer) clearTimeout(this.coalesceTimer);
     await this.draining?.catch(() => undefined);
   }
 
@@ -147,22 +136,6 @@ export class AlertEngine implements OnModuleInit, OnApplicationBootstrap, Before
     }
     this.lastSweepResult = { at: now.toISOString(), pumpsChecked: pumpIds.length, pumpsChanged: changed, othersChecked, othersChanged };
     return this.lastSweepResult;
-  }
-
-  private kickSoon(): void {
-    if (this.stopping || this.coalesceTimer) return;
-    const sinceLastMs = Date.now() - this.lastTelemetryKickMs;
-    const kickNow = () => {
-      this.lastTelemetryKickMs = Date.now();
-      this.kick();
-    };
-    if (sinceLastMs >= TELEMETRY_COALESCE_MS) kickNow();
-    else {
-      this.coalesceTimer = setTimeout(() => {
-        this.coalesceTimer = null;
-        kickNow();
-      }, TELEMETRY_COALESCE_MS - sinceLastMs);
-    }
   }
 
   private kick(): void {
