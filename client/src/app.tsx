@@ -21,6 +21,8 @@ const UsersPage = lazy(() => import('./features/admin/users-page').then((m) => (
 const MachineTokensPage = lazy(() => import('./features/admin/machine-tokens-page').then((m) => ({ default: m.MachineTokensPage })));
 const AuditPage = lazy(() => import('./features/admin/audit-page').then((m) => ({ default: m.AuditPage })));
 const PatientPage = lazy(() => import('./features/clinical-safety/patient-page').then((m) => ({ default: m.PatientPage })));
+const CalendarFeedsPage = lazy(() => import('./features/admin/calendar-feeds-page').then((m) => ({ default: m.CalendarFeedsPage })));
+const ClinicianAvailabilityPage = lazy(() => import('./features/scheduling/clinician-availability-page').then((m) => ({ default: m.ClinicianAvailabilityPage })));
 const SchedulerPage = lazy(() => import('./features/scheduling/scheduler-page').then((m) => ({ default: m.SchedulerPage })));
 
 function ConnectionIndicator() {
@@ -41,6 +43,7 @@ function MainNav() {
   const mayReadAudit = useCan('GET /api/audit');
   const mayReadAlerts = useCan('GET /api/alerts');
   const mayReadSchedule = useCan('GET /api/appointments');
+  const mayManageFeeds = useCan('GET /api/calendar-feeds');
   const critical = useUnacknowledgedCriticalIds().length;
   return (
     <nav aria-label="Main">
@@ -54,6 +57,7 @@ function MainNav() {
       {mayAddPump && <NavLink to="/pumps/new" data-testid="nav-add-pump">Add pump</NavLink>}
       {mayManageUsers && <NavLink to="/admin/users" data-testid="nav-admin-users">Users</NavLink>}
       {mayManageTokens && <NavLink to="/admin/machine-tokens" data-testid="nav-admin-machine-tokens">Machine tokens</NavLink>}
+      {mayManageFeeds && <NavLink to="/admin/calendar-feeds" data-testid="nav-admin-calendar-feeds">Calendar feeds</NavLink>}
       {mayReadAudit && <NavLink to="/admin/audit" data-testid="nav-admin-audit">Audit trail</NavLink>}
     </nav>
   );
@@ -90,12 +94,14 @@ export function App() {
               <Route path="/" element={<FleetPage />} />
               <Route path="/alerts" element={<RequireCapability route="GET /api/alerts"><AlertsPage /></RequireCapability>} />
               <Route path="/scheduler" element={<RequireCapability route="GET /api/appointments"><SchedulerPage /></RequireCapability>} />
+              <Route path="/scheduler/clinicians/:id" element={<RequireCapability route="GET /api/clinicians/:id/availability"><ClinicianAvailabilityPage /></RequireCapability>} />
               <Route path="/pumps/new" element={<RequireCapability route="POST /api/pumps"><AddPumpPage /></RequireCapability>} />
               <Route path="/pumps/:id" element={<PumpPage />} />
               <Route path="/patients/:id" element={<PatientPage />} />
               <Route path="/account/password" element={<ChangePasswordPage />} />
               <Route path="/admin/users" element={<RequireCapability route="GET /api/users"><UsersPage /></RequireCapability>} />
               <Route path="/admin/machine-tokens" element={<RequireCapability route="GET /api/machine-tokens"><MachineTokensPage /></RequireCapability>} />
+              <Route path="/admin/calendar-feeds" element={<RequireCapability route="GET /api/calendar-feeds"><CalendarFeedsPage /></RequireCapability>} />
               <Route path="/admin/audit" element={<RequireCapability route="GET /api/audit"><AuditPage /></RequireCapability>} />
               <Route path="*" element={notFound} />
             </Route>

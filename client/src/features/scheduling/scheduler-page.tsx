@@ -10,6 +10,7 @@ import { useSession } from '../auth/session-store';
 import { useCan } from '../auth/use-can';
 import { useClinics } from '../clinics/use-clinics';
 import { TIMING_LABEL } from './booking-labels';
+import { ClinicSetupPanel } from './clinic-setup-panel';
 import { NeedsBookingList } from './needs-booking-list';
 import { RefillPlanPanel } from './refill-plan-panel';
 import { fleetCsvHref, nextAppointmentOf, schedulingApi, type FreeSlot } from './scheduling-api';
@@ -273,6 +274,8 @@ export function SchedulerPage() {
             mayPlan={mayPlan}
             onBooked={onPlanBooked}
           />
+
+          <ClinicSetupPanel key={`setup:${clinicId}`} clinicId={clinicId} clinicians={[...(clinicians.data ?? [])].sort((a, b) => a.displayName.localeCompare(b.displayName))} />
         </>
       )}
       {!clinic && !clinicsError && <p className="muted">Loading your clinics…</p>}

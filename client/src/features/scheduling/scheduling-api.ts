@@ -7,6 +7,8 @@ import type {
   ClinicianAvailabilityRequest,
   Clinician,
   ConfirmRefillPlanRequest,
+  CreateCalendarFeedRequest,
+  CreateRoomRequest,
   CompleteAppointmentRequest,
   CreateAppointmentRequest,
   FleetAppointment,
@@ -26,6 +28,14 @@ export interface FreeSlot { clinicianId: string; startsAt: string; endsAt: strin
 export function nextAppointmentOf(row: FleetPump): FleetAppointment | null | undefined {
   return (row as Partial<Pick<FleetPump, 'nextAppointment'>>).nextAppointment;
 }
+
+/** An iCalendar feed of one clinician's appointments, as GET /api/calendar-feeds lists them (the secret is never listed). */
+export interface CalendarFeed {
+  id: string; clinicId: string; clinicianId: string; name: string; createdAt: string; revokedAt: string | null; lastUsedAt: string | null;
+}
+
+/** POST /api/calendar-feeds answers once with the secret and the feed's path (`/api/calendar.ics?token=...`). */
+export interface CreatedCalendarFeed extends CalendarFeed { token: string; path: string }
 
 export interface AppointmentFilters {
   clinicId: string;
@@ -53,7 +63,15 @@ export const schedulingApi = {
     const answer = await request<FreeSlot[] | { slots: FreeSlot[] }>('GET', `/api/clinicians/${enc(clinicianId)}/free-slots${query(range)}`, undefined, signal);
     return Array.isArray(answer) ? answer : answer.slots;
   },
+  getClinician: (clinicianId: string, signal?: AbortSignal) =>
+    request<Clinician>('GET', `/api/clinicians/${enc(clinicianId)}`, undefined, signal),
   listRooms: (clinicId: string, signal?: AbortSignal) => request<Room[]>('GET', `/api/rooms${query({ clinicId })}`, undefined, signal),
+  createRoom: (body: CreateRoomRequest) => request<Room>('POST', '/api/rooms', body),
+
+  listCalendarFeeds: (clinicId: string, signal?: AbortSignal) =>
+    request<CalendarFeed[]>('GET', `/api/calendar-feeds${query({ clinicId })}`, undefined, signal),
+  createCalendarFeed: (body: CreateCalendarFeedRequest) => request<CreatedCalendarFeed>('POST', '/api/calendar-feeds', body),
+  revokeCalendarFeed: (id: string) => request<CalendarFeed>('POST', `/api/calendar-feeds/${enc(id)}/revoke`),
 
   refillSlots: (pumpId: string, range: { from?: string; to?: string; limit?: number } = {}, signal?: AbortSignal) =>
     request<RefillSlotsResponse>('GET', `/api/pumps/${enc(pumpId)}/refill-slots${query(range)}`, undefined, signal),

@@ -1,0 +1,211 @@
+// Calendar feeds page (/admin/calendar-feeds): iCalendar links of a clinician's appointments; the link is shown once, revoked at will.
+import { useRef, useState, type FormEvent } from 'react';
+import { createCalendarFeedSchema, type Clinician } from '@pumpwatch/shared';
+import { FormActions } from '../../components/form-actions';
+import { FormErrorSummary, FormField } from '../../components/form-field';
+import { validate } from '../../lib/form-errors';
+import { formatInstant } from '../../lib/format';
+import { useFormSubmission } from '../../lib/use-form-submission';
+import { useSession } from '../auth/session-store';
+import { canUseRoute } from '../auth/use-can';
+import { useClinics } from '../clinics/use-clinics';
+import { schedulingApi, type CalendarFeed, type CreatedCalendarFeed } from '../scheduling/scheduling-api';
+import { useLoaded } from './use-loaded';
+
+/** The feed's URL carries its secret; the server keeps only a hash, so this is the one chance to copy it. */
+function NewFeedUrl({ feed, onDone }: { feed: CreatedCalendarFeed; onDone: () => void }) {
+  const field = useRef<HTMLInputElement>(null);
+  const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
+  const url = `${location.origin}${feed.path}`;
+
+  async function copy() {
+    field.current?.select();
+    try {
+      await navigator.clipboard.writeText(url);
+      setCopied('yes');
+    } catch {
+      // Clipboard access needs a secure context; the text stays selected for Ctrl+C.
+      setCopied('no');
+    }
+  }
+
+  return (
+    <div className="notice notice--warn secret" role="alert" data-testid="new-feed-url">
+      <p>
+        <strong>Copy the link of “{feed.name}” now.</strong> It is shown only this once and cannot be retrieved later. Paste it into the
+        calendar app as a subscription; anyone with the link sees the appointments, so if it leaks, revoke it and create another.
+      </p>
+      <div className="secret__row">
+        <label htmlFor="new-feed-value" className="visually-hidden">Calendar feed link</label>
+        <input id="new-feed-value" ref={field} type="text" readOnly value={url} onFocus={(e) => e.currentTarget.select()} className="secret__value" data-testid="new-feed-value" spellCheck={false} />
+        <button type="button" className="button" onClick={() => void copy()}>Copy</button>
+        <button type="button" className="button button--quiet" onClick={onDone}>I have stored it</button>
+      </div>
+      {copied === 'yes' && <p className="small" role="status">Copied to the clipboard.</p>}
+      {copied === 'no' && <p className="small" role="status">The browser refused the clipboard: the link is selected, press Ctrl+C.</p>}
+    </div>
+  );
+}
+
+function CreateFeedForm({ clinicians, onCreated }: { clinicians: Clinician[]; onCreated: (feed: CreatedCalendarFeed) => void }) {
+  const [clinicianId, setClinicianId] = useState('');
+  const [name, setName] = useState('');
+  const { errors, message, busy, refuse, send } = useFormSubmission();
+  const chosen = clinicianId || clinicians[0]?.id || '';
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const checked = validate(createCalendarFeedSchema, { clinicianId: chosen, name });
+    if (!checked.ok) {
+      refuse(checked.fields);
+      return;
+    }
+    await send(async () => {
+      const created = await schedulingApi.createCalendarFeed(checked.value);
+      setName('');
+      onCreated(created);
+    });
+  }
+
+  return (
+    <form className="panel form" onSubmit={submit} noValidate data-testid="create-feed-form" aria-labelledby="create-feed-title">
+      <h2 id="create-feed-title">Create a feed</h2>
+      <FormErrorSummary message={message} fields={errors} shown={['clinicianId', 'name']} />
+      <FormField label="Clinician" name="clinicianId" error={errors.clinicianId}>
+        <select value={chosen} onChange={(e) => setClinicianId(e.target.value)} data-testid="feed-clinician">
+          {clinicians.map((c) => <option key={c.id} value={c.id}>{c.displayName}</option>)}
+        </select>
+      </FormField>
+      <FormField label="Name" name="name" error={errors.name} hint="where it is used, e.g. “Nora's phone calendar”">
+        <input type="text" value={name} onChange={(e) => setName(e.target.value)} maxLength={200} autoComplete="off" data-testid="feed-name" />
+      </FormField>
+      <FormActions busy={busy} label="Create feed" testId="submit-feed" busyLabel="Creating…" />
+    </form>
+  );
+}
+
+function FeedRow({ feed, clinicianName, timeZone, onRevoked }: { feed: CalendarFeed; clinicianName: string; timeZone: string; onRevoked: () => void }) {
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>();
+
+  async function revoke() {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await schedulingApi.revokeCalendarFeed(feed.id);
+      setConfirming(false);
+      onRevoked();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <tr data-testid="feed-row" data-feed-id={feed.id} data-revoked={feed.revokedAt !== null}>
+      <td>{feed.name}</td>
+      <td>{clinicianName}</td>
+      <td>{formatInstant(feed.createdAt, timeZone)}</td>
+      <td>{feed.lastUsedAt ? formatInstant(feed.lastUsedAt, timeZone) : <span className="muted">never</span>}</td>
+      <td>{feed.revokedAt ? `revoked ${formatInstant(feed.revokedAt, timeZone)}` : 'active'}</td>
+      <td>
+        {feed.revokedAt === null && !confirming && (
+          <button type="button" className="button button--quiet" onClick={() => setConfirming(true)} data-testid="revoke-feed">
+            Revoke<span className="visually-hidden"> {feed.name}</span>
+          </button>
+        )}
+        {confirming && (
+          <div className="confirm" role="group" aria-label={`Confirm revoking ${feed.name}`}>
+            <span>Calendars subscribed to it stop updating. Revoke?</span>
+            <button type="button" className="button button--danger" onClick={() => void revoke()} disabled={busy} data-testid="confirm-revoke-feed" autoFocus>
+              {busy ? 'Revoking…' : 'Yes, revoke'}
+            </button>
+            <button type="button" className="button button--quiet" onClick={() => setConfirming(false)} disabled={busy}>
+              Keep it
+            </button>
+          </div>
+        )}
+        {error && <p className="field__error" role="alert">{error}</p>}
+      </td>
+    </tr>
+  );
+}
+
+export function CalendarFeedsPage() {
+  const { user } = useSession();
+  const { clinics, error: clinicsError } = useClinics(user?.id);
+  const administered = clinics.filter((c) => canUseRoute(user, 'GET /api/calendar-feeds', c.id));
+  const [chosenClinicId, setChosenClinicId] = useState('');
+  const clinic = administered.find((c) => c.id === chosenClinicId) ?? administered[0];
+  const clinicId = clinic?.id ?? '';
+  const feeds = useLoaded(`feeds:${clinicId}`, (signal) => (clinicId ? schedulingApi.listCalendarFeeds(clinicId, signal) : Promise.resolve([])));
+  const clinicians = useLoaded(`feed-clinicians:${clinicId}`, (signal) => (clinicId ? schedulingApi.listClinicians(clinicId, signal) : Promise.resolve([])));
+  const [created, setCreated] = useState<CreatedCalendarFeed | null>(null);
+  const names = new Map((clinicians.data ?? []).map((c) => [c.id, c.displayName]));
+  const activeClinicians = (clinicians.data ?? []).filter((c) => c.active).sort((a, b) => a.displayName.localeCompare(b.displayName));
+  const rows = [...(feeds.data ?? [])].sort((a, b) => Number(a.revokedAt !== null) - Number(b.revokedAt !== null) || b.createdAt.localeCompare(a.createdAt));
+  const error = feeds.error ?? clinicians.error ?? clinicsError;
+
+  return (
+    <section aria-labelledby="feeds-title" data-testid="calendar-feeds-page">
+      <title>Calendar feeds — PumpWatch</title>
+      <h1 id="feeds-title">Calendar feeds</h1>
+      <p className="muted">A clinician's refill appointments as an iCalendar subscription for their phone or mail calendar.</p>
+      {error && <p className="notice notice--error" role="alert">Could not load the feeds: {error}</p>}
+      {administered.length > 1 && (
+        <div className="toolbar">
+          <label className="filter">
+            <span>Clinic</span>
+            <select value={clinicId} onChange={(e) => { setCreated(null); setChosenClinicId(e.target.value); }} data-testid="feeds-clinic">
+              {administered.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+            </select>
+          </label>
+        </div>
+      )}
+      {clinic && (
+        <>
+          {created && <NewFeedUrl feed={created} onDone={() => setCreated(null)} />}
+          <div className="table-wrap">
+            <table data-testid="feeds-table" aria-busy={feeds.loading}>
+              <caption className="caption">Feeds of {clinic.name}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Clinician</th>
+                  <th scope="col">Created</th>
+                  <th scope="col">Last used</th>
+                  <th scope="col">State</th>
+                  <th scope="col"><span className="visually-hidden">Actions</span></th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((f) => (
+                  <FeedRow key={f.id} feed={f} clinicianName={names.get(f.clinicianId) ?? '—'} timeZone={clinic.timeZone} onRevoked={feeds.reload} />
+                ))}
+                {feeds.data && rows.length === 0 && (
+                  <tr>
+                    <td colSpan={6} className="empty">No calendar feeds for this clinic yet.</td>
+                  </tr>
+                )}
+              </tbody>
+            </table>
+          </div>
+          {clinicians.data && activeClinicians.length === 0
+            ? <p className="notice notice--warn">This clinic has no active clinicians: a feed belongs to one clinician.</p>
+            : (
+              <CreateFeedForm
+                key={clinicId}
+                clinicians={activeClinicians}
+                onCreated={(feed) => {
+                  setCreated(feed);
+                  feeds.reload();
+                }}
+              />
+            )}
+        </>
+      )}
+    </section>
+  );
+}
