@@ -11,18 +11,26 @@ export const CLINIC_SETTING_LIMITS = {
   replacementMarginDays: { min: 0, max: 365 },
   programMismatchTolerancePercent: { min: 0, max: 50 },
   programMismatchToleranceMcgPerDay: { min: 0, max: 100 },
+  // Raw readings older than this are downsampled by `npm run telemetry-retention`; null keeps everything (the default).
+  telemetryRetentionDays: { min: 30, max: 3650 },
 } as const;
 export type ClinicSettingName = keyof typeof CLINIC_SETTING_LIMITS;
 
-/** GET /api/clinics/:id/settings. */
-export type ClinicSettings = { clinicId: string; timeZone: string } & Record<ClinicSettingName, number>;
+/** Settings that may be null (no limit set). */
+export const NULLABLE_CLINIC_SETTINGS: readonly ClinicSettingName[] = ['telemetryRetentionDays'];
 
-const WHOLE: readonly ClinicSettingName[] = ['alertWarningHorizonDays', 'bookingMarginDays', 'refillDurationMinutes', 'appointmentBufferMinutes', 'replacementMarginDays'];
+/** GET /api/clinics/:id/settings. */
+export type ClinicSettings = { clinicId: string; timeZone: string } & Record<Exclude<ClinicSettingName, 'telemetryRetentionDays'>, number> & {
+  telemetryRetentionDays: number | null;
+};
+
+const WHOLE: readonly ClinicSettingName[] = ['alertWarningHorizonDays', 'bookingMarginDays', 'refillDurationMinutes', 'appointmentBufferMinutes', 'replacementMarginDays', 'telemetryRetentionDays'];
 
 const setting = (name: ClinicSettingName) => {
   const { min, max } = CLINIC_SETTING_LIMITS[name];
   const base = z.number({ message: 'must be a number' }).min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
-  return (WHOLE.includes(name) ? base.int('must be a whole number') : base).optional();
+  const whole = WHOLE.includes(name) ? base.int('must be a whole number') : base;
+  return (NULLABLE_CLINIC_SETTINGS.includes(name) ? whole.nullable() : whole).optional();
 };
 
 /** PATCH /api/clinics/:id/settings: any subset; an unknown field is refused by name (a typo must not look saved). */
@@ -34,6 +42,6 @@ export const updateClinicSettingsSchema = z.looseObject(
   if (unknown.length === 0 && (Object.keys(CLINIC_SETTING_LIMITS) as ClinicSettingName[]).every((key) => patch[key] === undefined)) {
     ctx.addIssue({ code: 'custom', path: [], message: 'must change at least one setting' });
   }
-}).transform((patch) => Object.fromEntries((Object.keys(CLINIC_SETTING_LIMITS) as ClinicSettingName[]).filter((key) => patch[key] !== undefined).map((key) => [key, patch[key] as number])) as Partial<Record<ClinicSettingName, number>>);
+}).transform((patch) => Object.fromEntries((Object.keys(CLINIC_SETTING_LIMITS) as ClinicSettingName[]).filter((key) => patch[key] !== undefined).map((key) => [key, patch[key] as number | null])) as Partial<Record<ClinicSettingName, number | null>>);
 export type UpdateClinicSettingsRequest = z.input<typeof updateClinicSettingsSchema>;
 export type ValidClinicSettingsPatch = z.output<typeof updateClinicSettingsSchema>;

@@ -27,3 +27,4 @@ export * from './simulation/seeded-hash';
 export * from './scheduling';
 export * from './clinical-safety';
 export * from './clinic-settings';
+export * from './telemetry/telemetry-retention';

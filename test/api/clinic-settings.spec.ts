@@ -28,7 +28,7 @@ describe('clinic settings', () => {
     expect(res.body).toEqual({
       clinicId: clinic.id, timeZone: 'Europe/Paris', alertWarningHorizonDays: 21, bookingMarginDays: 7, refillDurationMinutes: 30,
       appointmentBufferMinutes: 10, telemetryStaleAfterHours: 24, replacementMarginDays: 30, programMismatchTolerancePercent: 1,
-      programMismatchToleranceMcgPerDay: 1,
+      programMismatchToleranceMcgPerDay: 1, telemetryRetentionDays: null,
     });
   });
 
@@ -38,6 +38,7 @@ describe('clinic settings', () => {
       [{ bookingMarginDays: 2.5 }, 'bookingMarginDays'],
       [{ refillDurationMinutes: '30' }, 'refillDurationMinutes'],
       [{ bookingMarginDay: 3 }, 'bookingMarginDay'],
+      [{ telemetryRetentionDays: 7 }, 'telemetryRetentionDays'],
       [{}, 'body'],
     ];
     for (const [body, field] of cases) {
@@ -73,5 +74,8 @@ describe('clinic settings', () => {
       `SELECT changes FROM audit_log WHERE action = 'clinic.settings_changed' AND entity_id = $1`, [clinic.id]);
     expect(audit).toHaveLength(1);
     expect(audit[0].changes).toEqual({ alertWarningHorizonDays: { before: 21, after: 60 }, bookingMarginDays: { before: 7, after: 5 } });
+    // Retention: a number of days, and back to null (keep every raw reading).
+    expect((await f.http.call<ClinicSettings>('PATCH', `/api/clinics/${clinic.id}/settings`, { telemetryRetentionDays: 365 })).body.telemetryRetentionDays).toBe(365);
+    expect((await f.http.call<ClinicSettings>('PATCH', `/api/clinics/${clinic.id}/settings`, { telemetryRetentionDays: null })).body.telemetryRetentionDays).toBeNull();
   });
 });

@@ -18,6 +18,7 @@ const COLUMNS: Record<ClinicSettingName, string> = {
   replacementMarginDays: 'replacement_margin_days',
   programMismatchTolerancePercent: 'program_mismatch_tolerance_percent',
   programMismatchToleranceMcgPerDay: 'program_mismatch_tolerance_mcg_per_day',
+  telemetryRetentionDays: 'telemetry_retention_days',
 };
 const NAMES = Object.keys(CLINIC_SETTING_LIMITS) as ClinicSettingName[];
 const NOT_KNOWN = 'is not a known clinic';
@@ -55,7 +56,10 @@ export class ClinicSettingsService {
       `SELECT id, time_zone, ${NAMES.map((name) => COLUMNS[name]).join(', ')} FROM clinics WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [clinicId]);
     if (rows.length === 0) throw DomainError.notFound('id', NOT_KNOWN);
     const settings = { clinicId, timeZone: rows[0].time_zone as string } as ClinicSettings;
-    for (const name of NAMES) settings[name] = Number(rows[0][COLUMNS[name]]);
+    for (const name of NAMES) {
+      const value = rows[0][COLUMNS[name]];
+      (settings as Record<ClinicSettingName, number | null>)[name] = value === null ? null : Number(value);
+    }
     return settings;
   }
 }
