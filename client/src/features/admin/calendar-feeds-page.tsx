@@ -1,5 +1,5 @@
 // Calendar feeds page (/admin/calendar-feeds): iCalendar links of a clinician's appointments; the link is shown once, revoked at will.
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { createCalendarFeedSchema, type Clinician } from '@pumpwatch/shared';
 import { FormActions } from '../../components/form-actions';
 import { FormErrorSummary, FormField } from '../../components/form-field';
@@ -10,40 +10,17 @@ import { useSession } from '../auth/session-store';
 import { canUseRoute } from '../auth/use-can';
 import { useClinics } from '../clinics/use-clinics';
 import { schedulingApi, type CalendarFeed, type CreatedCalendarFeed } from '../scheduling/scheduling-api';
+import { RevocableSecretCells } from './revocable-secret-cells';
+import { ShownOnceSecret } from './shown-once-secret';
 import { useLoaded } from './use-loaded';
 
-/** The feed's URL carries its secret; the server keeps only a hash, so this is the one chance to copy it. */
+/** The link of a feed just created carries its secret, shown once (the server keeps only its hash). */
 function NewFeedUrl({ feed, onDone }: { feed: CreatedCalendarFeed; onDone: () => void }) {
-  const field = useRef<HTMLInputElement>(null);
-  const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
-  const url = `${location.origin}${feed.path}`;
-
-  async function copy() {
-    field.current?.select();
-    try {
-      await navigator.clipboard.writeText(url);
-      setCopied('yes');
-    } catch {
-      // Clipboard access needs a secure context; the text stays selected for Ctrl+C.
-      setCopied('no');
-    }
-  }
-
   return (
-    <div className="notice notice--warn secret" role="alert" data-testid="new-feed-url">
-      <p>
-        <strong>Copy the link of “{feed.name}” now.</strong> It is shown only this once and cannot be retrieved later. Paste it into the
-        calendar app as a subscription; anyone with the link sees the appointments, so if it leaks, revoke it and create another.
-      </p>
-      <div className="secret__row">
-        <label htmlFor="new-feed-value" className="visually-hidden">Calendar feed link</label>
-        <input id="new-feed-value" ref={field} type="text" readOnly value={url} onFocus={(e) => e.currentTarget.select()} className="secret__value" data-testid="new-feed-value" spellCheck={false} />
-        <button type="button" className="button" onClick={() => void copy()}>Copy</button>
-        <button type="button" className="button button--quiet" onClick={onDone}>I have stored it</button>
-      </div>
-      {copied === 'yes' && <p className="small" role="status">Copied to the clipboard.</p>}
-      {copied === 'no' && <p className="small" role="status">The browser refused the clipboard: the link is selected, press Ctrl+C.</p>}
-    </div>
+    <ShownOnceSecret label="Calendar feed link" noun="link" value={`${location.origin}${feed.path}`} testId="new-feed-url" valueTestId="new-feed-value" onDone={onDone}>
+      <strong>Copy the link of “{feed.name}” now.</strong> It is shown only this once and cannot be retrieved later. Paste it into the
+      calendar app as a subscription; anyone with the link sees the appointments, so if it leaks, revoke it and create another.
+    </ShownOnceSecret>
   );
 }
 
@@ -85,50 +62,15 @@ function CreateFeedForm({ clinicians, onCreated }: { clinicians: Clinician[]; on
 }
 
 function FeedRow({ feed, clinicianName, timeZone, onRevoked }: { feed: CalendarFeed; clinicianName: string; timeZone: string; onRevoked: () => void }) {
-  const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>();
-
-  async function revoke() {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await schedulingApi.revokeCalendarFeed(feed.id);
-      setConfirming(false);
-      onRevoked();
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-    } finally {
-      setBusy(false);
-    }
-  }
-
   return (
     <tr data-testid="feed-row" data-feed-id={feed.id} data-revoked={feed.revokedAt !== null}>
       <td>{feed.name}</td>
       <td>{clinicianName}</td>
       <td>{formatInstant(feed.createdAt, timeZone)}</td>
-      <td>{feed.lastUsedAt ? formatInstant(feed.lastUsedAt, timeZone) : <span className="muted">never</span>}</td>
-      <td>{feed.revokedAt ? `revoked ${formatInstant(feed.revokedAt, timeZone)}` : 'active'}</td>
-      <td>
-        {feed.revokedAt === null && !confirming && (
-          <button type="button" className="button button--quiet" onClick={() => setConfirming(true)} data-testid="revoke-feed">
-            Revoke<span className="visually-hidden"> {feed.name}</span>
-          </button>
-        )}
-        {confirming && (
-          <div className="confirm" role="group" aria-label={`Confirm revoking ${feed.name}`}>
-            <span>Calendars subscribed to it stop updating. Revoke?</span>
-            <button type="button" className="button button--danger" onClick={() => void revoke()} disabled={busy} data-testid="confirm-revoke-feed" autoFocus>
-              {busy ? 'Revoking…' : 'Yes, revoke'}
-            </button>
-            <button type="button" className="button button--quiet" onClick={() => setConfirming(false)} disabled={busy}>
-              Keep it
-            </button>
-          </div>
-        )}
-        {error && <p className="field__error" role="alert">{error}</p>}
-      </td>
+      <RevocableSecretCells
+        name={feed.name} lastUsedAt={feed.lastUsedAt} revokedAt={feed.revokedAt} timeZone={timeZone} noun="feed"
+        consequence="Calendars subscribed to it stop updating." revoke={() => schedulingApi.revokeCalendarFeed(feed.id)} onRevoked={onRevoked}
+      />
     </tr>
   );
 }

@@ -1,5 +1,5 @@
 // Machine tokens page (/admin/machine-tokens): the secrets a clinic's telemetry gateways use; created once, shown once, revoked at will.
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { createMachineTokenSchema, type CreatedMachineToken, type MachineToken } from '@pumpwatch/shared';
 import { api } from '../../lib/api';
 import { validate } from '../../lib/form-errors';
@@ -9,40 +9,18 @@ import { FormErrorSummary, FormField } from '../../components/form-field';
 import { useSession } from '../auth/session-store';
 import { canUseRoute } from '../auth/use-can';
 import { useClinics } from '../clinics/use-clinics';
+import { RevocableSecretCells } from './revocable-secret-cells';
+import { ShownOnceSecret } from './shown-once-secret';
 import { useLoaded } from './use-loaded';
 import { FormActions } from '../../components/form-actions';
 
-/** The secret of a token just created: the server keeps only its hash, so this is the one chance to copy it. */
+/** The secret of a token just created, shown once (the server keeps only its hash). */
 function NewTokenSecret({ token, onDone }: { token: CreatedMachineToken; onDone: () => void }) {
-  const field = useRef<HTMLInputElement>(null);
-  const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
-
-  async function copy() {
-    field.current?.select();
-    try {
-      await navigator.clipboard.writeText(token.token);
-      setCopied('yes');
-    } catch {
-      // Clipboard access needs a secure context; the text stays selected for Ctrl+C.
-      setCopied('no');
-    }
-  }
-
   return (
-    <div className="notice notice--warn secret" role="alert" data-testid="new-token-secret">
-      <p>
-        <strong>Copy the token “{token.name}” now.</strong> It is shown only this once and cannot be retrieved later; if it is lost,
-        revoke it and create another.
-      </p>
-      <div className="secret__row">
-        <label htmlFor="new-token-value" className="visually-hidden">Token secret</label>
-        <input id="new-token-value" ref={field} type="text" readOnly value={token.token} onFocus={(e) => e.currentTarget.select()} className="secret__value" data-testid="new-token-value" spellCheck={false} />
-        <button type="button" className="button" onClick={() => void copy()}>Copy</button>
-        <button type="button" className="button button--quiet" onClick={onDone}>I have stored it</button>
-      </div>
-      {copied === 'yes' && <p className="small" role="status">Copied to the clipboard.</p>}
-      {copied === 'no' && <p className="small" role="status">The browser refused the clipboard: the token is selected, press Ctrl+C.</p>}
-    </div>
+    <ShownOnceSecret label="Token secret" noun="token" value={token.token} testId="new-token-secret" valueTestId="new-token-value" onDone={onDone}>
+      <strong>Copy the token “{token.name}” now.</strong> It is shown only this once and cannot be retrieved later; if it is lost,
+      revoke it and create another.
+    </ShownOnceSecret>
   );
 }
 
@@ -77,49 +55,14 @@ function CreateTokenForm({ clinicId, onCreated }: { clinicId: string; onCreated:
 }
 
 function TokenRow({ token, timeZone, onRevoked }: { token: MachineToken; timeZone: string; onRevoked: () => void }) {
-  const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>();
-
-  async function revoke() {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await api.revokeMachineToken(token.id);
-      setConfirming(false);
-      onRevoked();
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-    } finally {
-      setBusy(false);
-    }
-  }
-
   return (
     <tr data-testid="token-row" data-token-id={token.id} data-revoked={token.revokedAt !== null}>
       <td>{token.name}</td>
       <td>{formatInstant(token.createdAt, timeZone)}</td>
-      <td>{token.lastUsedAt ? formatInstant(token.lastUsedAt, timeZone) : <span className="muted">never</span>}</td>
-      <td>{token.revokedAt ? `revoked ${formatInstant(token.revokedAt, timeZone)}` : 'active'}</td>
-      <td>
-        {token.revokedAt === null && !confirming && (
-          <button type="button" className="button button--quiet" onClick={() => setConfirming(true)} data-testid="revoke-token">
-            Revoke<span className="visually-hidden"> {token.name}</span>
-          </button>
-        )}
-        {confirming && (
-          <div className="confirm" role="group" aria-label={`Confirm revoking ${token.name}`}>
-            <span>Gateways using it stop at once. Revoke?</span>
-            <button type="button" className="button button--danger" onClick={() => void revoke()} disabled={busy} data-testid="confirm-revoke-token" autoFocus>
-              {busy ? 'Revoking…' : 'Yes, revoke'}
-            </button>
-            <button type="button" className="button button--quiet" onClick={() => setConfirming(false)} disabled={busy}>
-              Keep it
-            </button>
-          </div>
-        )}
-        {error && <p className="field__error" role="alert">{error}</p>}
-      </td>
+      <RevocableSecretCells
+        name={token.name} lastUsedAt={token.lastUsedAt} revokedAt={token.revokedAt} timeZone={timeZone} noun="token"
+        consequence="Gateways using it stop at once." revoke={() => api.revokeMachineToken(token.id)} onRevoked={onRevoked}
+      />
     </tr>
   );
 }
