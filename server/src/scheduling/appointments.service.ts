@@ -179,11 +179,10 @@ export class AppointmentsService {
       if (rooms.length === 0) throw DomainError.notFound('roomId', "is not a known room of the pump's clinic");
     }
     const now = this.clock.now();
-    const deadline = refillDeadline;
     const availability = (await this.repository.availabilityOf(manager, [target.clinicianId])).get(target.clinicianId) ?? null;
     const fields = bookingRefusals({
       startsAtMs: target.startsAtMs, endsAtMs: target.startsAtMs + target.durationMinutes * MINUTE_MS, clinicianName: clinicians[0].display_name,
-      availability, refillDeadlineMs: deadline ? Date.parse(deadline) : null, overrideReason: target.overrideReason, nowMs: now.getTime(),
+      availability, refillDeadlineMs: refillDeadline ? Date.parse(refillDeadline) : null, overrideReason: target.overrideReason, nowMs: now.getTime(),
     }, settings);
     if (fields.length > 0) refuse(fields);
   }

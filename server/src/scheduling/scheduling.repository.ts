@@ -127,13 +127,6 @@ export class SchedulingRepository {
     return rows.map(toAppointmentRow);
   }
 
-  /** The booked appointment of each of these pumps (at most one each, by the partial unique index). */
-  async bookedOfPumps(manager: EntityManager, pumpIds: readonly string[]): Promise<Map<string, AppointmentRow>> {
-    if (pumpIds.length === 0) return new Map();
-    const rows: Row[] = await manager.query(`${SELECT_APPOINTMENT} WHERE a.status = 'booked' AND a.pump_id = ANY($1::uuid[])`, [pumpIds]);
-    return new Map(rows.map((r) => [r.pump_id as string, toAppointmentRow(r)]));
-  }
-
   async insertAppointment(manager: EntityManager, a: Omit<AppointmentRow, 'id' | 'patientId' | 'createdAt' | 'updatedAt' | 'statusReason' | 'statusChangedAt' | 'fillId'>): Promise<string> {
     const rows: Row[] = await manager.query(
       `INSERT INTO appointments (clinic_id, pump_id, clinician_id, room_id, starts_at, ends_at, blocks_until, status, override_reason,
@@ -158,9 +151,5 @@ export class SchedulingRepository {
          AND ($4::uuid IS NULL OR a.id <> $4) ORDER BY a.starts_at LIMIT 1`,
       [id, startsAt, blocksUntil, exceptId]);
     return rows.length ? toAppointmentRow(rows[0]) : null;
-  }
-
-  async bookedOfPump(pumpId: string): Promise<AppointmentRow | null> {
-    return (await this.bookedOfPumps(this.dataSource.manager, [pumpId])).get(pumpId) ?? null;
   }
 }
