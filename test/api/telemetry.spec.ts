@@ -92,10 +92,13 @@ describe('telemetry ingest', () => {
         // 23:30 UTC on 14 January is still 14 January in Paris (UTC+1): before the implant date.
         { serialNumber: pump.serialNumber, recordedAt: '2026-01-14T22:30:00Z' },
         { serialNumber: pump.serialNumber, recordedAt: '2026-01-14T23:30:00Z' },
+        // Weeks before (decided without a time-zone lookup) and well after (likewise).
+        { serialNumber: pump.serialNumber, recordedAt: '2025-12-20T12:00:00Z' },
+        { serialNumber: pump.serialNumber, recordedAt: '2026-01-15T12:00:00Z' },
       ],
     });
     expect(res.status).toBe(422);
-    expect(res.body.fields.map((x: { field: string }) => x.field)).toEqual(['readings.0.recordedAt', 'readings.2.recordedAt']);
+    expect(res.body.fields.map((x: { field: string }) => x.field)).toEqual(['readings.0.recordedAt', 'readings.2.recordedAt', 'readings.4.recordedAt']);
     expect(await totals()).toEqual(before);
   });
 

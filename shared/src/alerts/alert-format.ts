@@ -1,12 +1,15 @@
 // How alert messages name instants and volumes: in the clinic's own zone, so a nurse reads the wall-clock time she acts on.
-import { DateTime } from 'luxon';
+import { utcOffsetMinutes } from '../forecast/pump-clock';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 
 /** '2026-07-30 11:00 Europe/Paris' */
 export function clinicTime(instant: string, timeZone: string): string {
-  return `${DateTime.fromISO(instant, { zone: timeZone }).toFormat('yyyy-MM-dd HH:mm')} ${timeZone}`;
+  const ms = Date.parse(instant);
+  // The cached zone offset: every evaluation of a stale pump names its last contact, and luxon's zone lookup dominated that.
+  const wallClock = new Date(Math.floor(ms / 60_000) * 60_000 + utcOffsetMinutes(timeZone, ms) * 60_000).toISOString();
+  return `${wallClock.slice(0, 10)} ${wallClock.slice(11, 16)} ${timeZone}`;
 }
 
 /** Volumes to 0.1 mL: what the clinician reads off the pump and the syringe. */

@@ -135,13 +135,27 @@ export function replacementPlan(facts: Pick<PumpTelemetryFacts, 'firstEriAt' | '
   }
   const lifeYears = PUMP_MODELS[facts.modelId].typicalBatteryLifeYears;
   if (lifeYears === null) return { stopMs: null, dueByMs: null, warningMs: null, estimated: false };
-  const implanted = DateTime.fromISO(facts.implantDate, { zone: facts.timeZone });
-  if (!implanted.isValid) return { stopMs: null, dueByMs: null, warningMs: null, estimated: false };
-  const stopMs = implanted.plus({ years: lifeYears }).toMillis();
+  const stopMs = estimatedBatteryEndMs(facts.implantDate, facts.timeZone, lifeYears);
+  if (stopMs === null) return { stopMs: null, dueByMs: null, warningMs: null, estimated: false };
   return {
     stopMs,
     dueByMs: stopMs - marginMs,
     warningMs: stopMs - Math.max(TELEMETRY_CONFIG.estimatedReplacementWarningDays * DAY_MS, marginMs),
     estimated: true,
   };
+}
+
+const MAX_CACHED_BATTERY_ENDS = 50_000;
+const batteryEndCache = new Map<string, number | null>();
+
+/** Implant date (in the clinic's zone) plus the battery life; memoised because every evaluation of every pump asks it. */
+function estimatedBatteryEndMs(implantDate: string, timeZone: string, lifeYears: number): number | null {
+  const key = `${implantDate}|${timeZone}|${lifeYears}`;
+  const cached = batteryEndCache.get(key);
+  if (cached !== undefined) return cached;
+  const implanted = DateTime.fromISO(implantDate, { zone: timeZone });
+  const endMs = implanted.isValid ? implanted.plus({ years: lifeYears }).toMillis() : null;
+  if (batteryEndCache.size >= MAX_CACHED_BATTERY_ENDS) batteryEndCache.clear();
+  batteryEndCache.set(key, endMs);
+  return endMs;
 }
