@@ -240,6 +240,34 @@ describe('telemetry status, reconciliation and MRI check', () => {
       expect(row.differenceMl).toBeCloseTo(-2.1, 6);
     });
 
+    it('reconciles the next refill again when a fill dated before it is recorded late, keeping the superseded row', async () => {
+      // 0.2 mL/day. A on day 0 (20 mL), C on day 80 with 4 mL aspirated: against A, 16 mL delivered, 4 expected, nothing to flag.
+      const { pump } = await chain([{ afterDays: 80, aspiratedResidualMl: 4 }]);
+      const fills = (await f.http.get(`/api/pumps/${pump.id}/fills`)).body as { id: string; filledAt: string; expectedResidualMl: number | null }[];
+      const refill = fills[fills.length - 1];
+      expect(refill.expectedResidualMl).toBeCloseTo(4, 6);
+      // B on day 40 is entered late: C's previous fill is now B, 8 mL delivered from 20, 12 expected, 4 aspirated: 8 mL short.
+      const late = await f.fill(pump.id, { filledAt: new Date(start + 40 * DAY_MS).toISOString(), volumeMl: 20, aspiratedResidualMl: 12 });
+      const { reconciliations } = (await f.http.get(`/api/pumps/${pump.id}/reconciliations`)).body as { reconciliations: Record<string, unknown>[] };
+      expect(reconciliations).toHaveLength(2);
+      expect(reconciliations[0]).toMatchObject({ fillId: late.id, flagged: false, differenceMl: 0 });
+      expect(reconciliations[1]).toMatchObject({ fillId: refill.id, previousFillId: late.id, expectedResidualMl: 12, flagged: true, direction: 'over_infusion' });
+      expect(reconciliations[1].differenceMl).toBeCloseTo(-8, 6);
+      const refillAfter = ((await f.http.get(`/api/pumps/${pump.id}/fills`)).body as { id: string; expectedResidualMl: number }[]).find((x) => x.id === refill.id);
+      expect(refillAfter?.expectedResidualMl).toBeCloseTo(12, 6);
+      expect((await telemetryOf(pump.id)).reconciliationDiscrepancy).toMatchObject({ fillId: refill.id, direction: 'over_infusion' });
+
+      const rows = await queryRows<{ superseded_by_fill_id: string | null; difference_ml: number }>(server.databaseUrl,
+        'SELECT superseded_by_fill_id, difference_ml FROM reservoir_reconciliations WHERE fill_id = $1 ORDER BY created_at, superseded_at NULLS LAST', [refill.id]);
+      expect(rows.map((r) => [r.superseded_by_fill_id, Math.round(r.difference_ml * 1e6) / 1e6])).toEqual([[late.id, 0], [null, -8]]);
+      const [audit] = await queryRows<{ changes: Record<string, { before: unknown; after: unknown }> }>(server.databaseUrl,
+        `SELECT changes FROM audit_log WHERE action = 'fill.reconciliation_revised' AND entity_id = $1`, [refill.id]);
+      expect(audit.changes).toMatchObject({ flagged: { before: false, after: true }, expectedResidualMl: { before: expect.closeTo(4, 6), after: expect.closeTo(12, 6) } });
+      // The app may mark a row superseded, never rewrite what it computed.
+      await expect(queryRows(server.appDatabaseUrl, 'UPDATE reservoir_reconciliations SET difference_ml = 0 WHERE fill_id = $1', [refill.id]))
+        .rejects.toThrow(/permission denied/);
+    });
+
     it('reconciles nothing for a first fill or a fill without an aspirated residual', async () => {
       const pump = await newPump();
       await f.program(pump.id, { effectiveFrom: '2025-01-20T00:00:00Z' });

@@ -100,12 +100,38 @@ export class FillsService {
     }));
     // In the same transaction: a refill and its reconciliation are recorded together or not at all.
     await this.reconciliations.reconcileAtFill(manager, history, fill);
+    const fills = [...history.fills, fill].sort((a, b) => a.filledAt.getTime() - b.filledAt.getTime());
+    await this.reviseRefillAfter(manager, actor, { ...history, fills }, fill, now);
     // Before the fill's own event: the patient's alert rows are locked before the event counter.
     if (guard) await this.doseGuard.raiseAlerts(manager, guard);
     await this.events.record(manager, { type: 'fill.recorded', clinicId: clinic.id, pumpId: pump.id, payload: { fillId: fill.id } });
     const recorded = toFill(fill);
     await this.audit.record(manager, actor, { action: 'fill.recorded', entityType: 'fill', entityId: fill.id, clinicId: clinic.id, changes: { ...createdFields(recorded), ...(guard ? doseGuardAuditChanges(guard) : {}) } });
     return recorded;
+  }
+
+  /**
+   * A fill entered late (dated before a refill already recorded) is the previous fill of that refill: its expected residual and its
+   * reconciliation are computed again, audited with the values they replace.
+   */
+  private async reviseRefillAfter(manager: EntityManager, actor: Actor, history: PumpHistory, late: FillEntity, now: Date): Promise<void> {
+    const revised = await this.reconciliations.reconcileRefillAfter(manager, history, late, now);
+    if (!revised) return;
+    const { fill: next, superseded, current } = revised;
+    const expectedResidualMl = expectedResidualAt(history, next.filledAt);
+    if (!superseded && !current && expectedResidualMl === next.expectedResidualMl) return;
+    if (expectedResidualMl !== next.expectedResidualMl) await manager.update(FillEntity, { id: next.id }, { expectedResidualMl });
+    await this.audit.record(manager, actor, {
+      action: 'fill.reconciliation_revised', entityType: 'fill', entityId: next.id, clinicId: history.clinic.id,
+      changes: {
+        reason: { before: null, after: `fill ${late.id} recorded at ${late.filledAt.toISOString()} became the previous fill` },
+        previousFillId: { before: superseded?.previousFillId ?? null, after: current?.previousFillId ?? null },
+        expectedResidualMl: { before: next.expectedResidualMl, after: expectedResidualMl },
+        reconciledExpectedResidualMl: { before: superseded?.expectedResidualMl ?? null, after: current?.expectedResidualMl ?? null },
+        differenceMl: { before: superseded?.differenceMl ?? null, after: current?.differenceMl ?? null },
+        flagged: { before: superseded?.flagged ?? null, after: current?.flagged ?? null },
+      },
+    });
   }
 
   async list(pumpId: string): Promise<Fill[]> {

@@ -1,11 +1,21 @@
 // A reservoir reconciliation computed when a refill recorded the aspirated residual (append-only history for the trend).
-import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { PatientBolusSource, ReconciliationDirection, ReconciliationFlagReason } from '@pumpwatch/shared';
 
 @Entity('reservoir_reconciliations')
 export class ReservoirReconciliationEntity {
-  @PrimaryColumn({ name: 'fill_id', type: 'uuid' })
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'fill_id', type: 'uuid' })
   fillId: string;
+
+  /** Set when a fill recorded later, but dated before this refill, became its previous fill: this row is history only. */
+  @Column({ name: 'superseded_at', type: 'timestamptz', nullable: true })
+  supersededAt: Date | null;
+
+  @Column({ name: 'superseded_by_fill_id', type: 'uuid', nullable: true })
+  supersededByFillId: string | null;
 
   @Column({ name: 'pump_id', type: 'uuid' })
   pumpId: string;

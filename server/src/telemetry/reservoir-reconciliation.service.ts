@@ -2,7 +2,7 @@
 import { Injectable } from '@nestjs/common';
 import { PUMP_MODELS, reconcileReservoir } from '@pumpwatch/shared';
 import type { PatientBolusSource } from '@pumpwatch/shared';
-import type { EntityManager } from 'typeorm';
+import { EntityManager, IsNull } from 'typeorm';
 import type { FillEntity } from '../fills/fill.entity';
 import { forecastFromHistory, PumpHistory } from '../forecast/forecast.service';
 import type { ProgramEntity } from '../programs/program.entity';
@@ -17,6 +17,13 @@ function programAt(programs: ProgramEntity[], at: Date): ProgramEntity | null {
     if (program.effectiveFrom.getTime() <= at.getTime() && (!found || program.effectiveFrom.getTime() > found.effectiveFrom.getTime())) found = program;
   }
   return found;
+}
+
+/** The refill after a fill recorded out of order, reconciled again against it. */
+export interface RecomputedReconciliation {
+  fill: FillEntity;
+  superseded: ReservoirReconciliationEntity | null;
+  current: ReservoirReconciliationEntity | null;
 }
 
 @Injectable()
@@ -76,5 +83,22 @@ export class ReservoirReconciliationService {
       maxDifferenceMl: result.maxDifferenceMl, flowAccuracyFraction, flowAccuracyToleranceMl: result.flowAccuracyToleranceMl,
       flagged: result.flagged, reasons: result.reasons, direction: result.direction,
     }));
+  }
+
+  /**
+   * A fill dated before an existing refill (entered late) becomes that refill's previous fill: the refill's reconciliation is
+   * computed again against it, and the old one is marked superseded (kept). Only the next refill changes: the ones after it keep
+   * their own previous fill. `history` holds every fill, `late` included. Null when no refill follows `late`.
+   */
+  async reconcileRefillAfter(manager: EntityManager, history: PumpHistory, late: FillEntity, at: Date): Promise<RecomputedReconciliation | null> {
+    const later = history.fills.filter((f) => f.filledAt.getTime() > late.filledAt.getTime());
+    if (later.length === 0) return null;
+    const next = later.reduce((a, b) => (b.filledAt.getTime() < a.filledAt.getTime() ? b : a));
+    const superseded = await manager.findOneBy(ReservoirReconciliationEntity, { fillId: next.id, supersededAt: IsNull() });
+    if (superseded) {
+      await manager.update(ReservoirReconciliationEntity, { id: superseded.id }, { supersededAt: at, supersededByFillId: late.id });
+    }
+    const current = await this.reconcileAtFill(manager, history, next);
+    return { fill: next, superseded, current };
   }
 }

@@ -5,7 +5,7 @@ import {
   BatteryStatus, ClinicTelemetrySettings, PumpAlarmCode, PumpModelId, PumpTelemetryFacts, ReconciliationDirection, TELEMETRY_CONFIG,
   ValidTelemetryReading,
 } from '@pumpwatch/shared';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { ReservoirReconciliationEntity } from './reservoir-reconciliation.entity';
 import { TelemetryReadingEntity } from './telemetry-reading.entity';
 
@@ -197,8 +197,9 @@ export class TelemetryRepository {
        WHERE p.id = ANY($1::uuid[])`,
       [pumpIds, now, horizon, windowDays],
     );
-    const reconciliations = await this.dataSource.manager.find(ReservoirReconciliationEntity, {
-      where: { pumpId: In(pumpIds) },
+    // The caller's manager: inside an evaluation or a fill, the same transaction (and connection) as the facts above.
+    const reconciliations = await manager.find(ReservoirReconciliationEntity, {
+      where: { pumpId: In(pumpIds), supersededAt: IsNull() },
       order: { filledAt: 'ASC' },
     });
     const reconciliationsByPump = new Map<string, ReservoirReconciliationEntity[]>();
@@ -287,7 +288,8 @@ export class TelemetryRepository {
     return { readings: rows.slice(0, limit).reverse(), truncated };
   }
 
+  /** The current reconciliation of each refill (a superseded one was computed against a previous fill that is no longer so). */
   async reconciliations(pumpId: string): Promise<ReservoirReconciliationEntity[]> {
-    return this.dataSource.manager.find(ReservoirReconciliationEntity, { where: { pumpId }, order: { filledAt: 'ASC' } });
+    return this.dataSource.manager.find(ReservoirReconciliationEntity, { where: { pumpId, supersededAt: IsNull() }, order: { filledAt: 'ASC' } });
   }
 }
