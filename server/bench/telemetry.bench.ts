@@ -6,9 +6,12 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { telemetryReadingSchema } from '@pumpwatch/shared';
+import { DataSource } from 'typeorm';
 import { createPumpWatchApp } from '../src/app.factory';
 import { Clock } from '../src/infra/clock';
 import { startEmbeddedPostgres } from '../src/infra/embedded-postgres';
+import { TelemetryRepository } from '../src/telemetry/telemetry.repository';
 
 const BATCH = 1_000;
 const ROUNDS = 3;
@@ -71,6 +74,19 @@ function batchesOf(scenario: Scenario, serials: string[]): Reading[][] {
     batches.push(batch);
   }
   return batches;
+}
+
+async function timed(work: () => Promise<void>): Promise<number> {
+  const started = process.hrtime.bigint();
+  await work();
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+/** One COPY statement streaming the chunks into telemetry_readings. */
+async function copyInto(owner: Client, chunks: string[]): Promise<void> {
+  const copy = owner.query(copyFrom(`COPY telemetry_readings (pump_id, recorded_at, received_at, reservoir_volume_ml, alarms, battery_status,
+    program_dose_mcg_per_day, program_concentration_mcg_per_ml, patient_bolus_count_total) FROM STDIN`));
+  await pipeline(Readable.from(chunks), copy);
 }
 
 function lastReadingMs(batch: Reading[]): number {
@@ -149,6 +165,7 @@ async function main(): Promise<void> {
     const serials = pumps.map((p) => p.serial_number);
 
     const rows: { name: string; value: number; baseline: number; readings: number }[] = [];
+    let floorScenario: { batches: Reading[][]; chunks: string[]; baseline: number; readings: number } | null = null;
     for (const scenario of SCENARIOS) {
       const batches = batchesOf(scenario, serials);
       const bodies = batches.map((readings) => JSON.stringify({ readings }));
@@ -160,6 +177,8 @@ async function main(): Promise<void> {
         // Through the API: the gateway's batches, `concurrency` requests in flight.
         await waitForEventConsumers(owner);
         await owner.query('TRUNCATE telemetry_readings, pump_telemetry_latest');
+        // Each phase starts with no dirty pages of the other to write back.
+        await owner.query('CHECKPOINT');
         // Each round replays the same uploads from the first one's arrival (live), or on today's clock (backfill).
         clock.arriveAt(scenario.timeline === 'live' ? lastReadingMs(batches[0]) + ARRIVAL_DELAY_MS : null);
         let next = 0;
@@ -179,11 +198,8 @@ async function main(): Promise<void> {
         // Raw COPY of the same rows into the same (emptied) table, one stream, no HTTP, validation, events or audit.
         await waitForEventConsumers(owner);
         await owner.query('TRUNCATE telemetry_readings');
-        const copyStarted = process.hrtime.bigint();
-        const copy = owner.query(copyFrom(`COPY telemetry_readings (pump_id, recorded_at, received_at, reservoir_volume_ml, alarms, battery_status,
-          program_dose_mcg_per_day, program_concentration_mcg_per_ml, patient_bolus_count_total) FROM STDIN`));
-        await pipeline(Readable.from(chunks), copy);
-        const copySeconds = Number(process.hrtime.bigint() - copyStarted) / 1e9;
+        await owner.query('CHECKPOINT');
+        const copySeconds = await timed(() => copyInto(owner, chunks));
         const stored = Number((await owner.query('SELECT count(*) AS n FROM telemetry_readings')).rows[0].n);
         if (stored !== readings) throw new Error(`COPY stored ${stored} rows, expected ${readings}`);
         // The first round warms the JIT, the connection pools and PostgreSQL's caches.
@@ -193,7 +209,42 @@ async function main(): Promise<void> {
         }
       }
       rows.push({ name: `telemetry_${scenario.name}`, value: median(apiRates), baseline: median(copyRates), readings });
+      if (scenario === SCENARIOS[0]) floorScenario = { batches, chunks, baseline: median(copyRates), readings };
     }
+
+    // Floors (first scenario, same baseline): what parts of an ingest cost on their own, with no HTTP, auth, events, audit or engine.
+    const floor = floorScenario as NonNullable<typeof floorScenario>;
+    const floorRates = async (measure: () => Promise<number>): Promise<number> => {
+      const rates: number[] = [];
+      for (let round = 0; round < ROUNDS + 1; round++) {
+        await waitForEventConsumers(owner);
+        await owner.query('TRUNCATE telemetry_readings, pump_telemetry_latest');
+        await owner.query('CHECKPOINT');
+        const seconds = await measure();
+        if (round > 0) rates.push(floor.readings / seconds);
+      }
+      return median(rates);
+    };
+    const perBatchCopy = await floorRates(() => timed(async () => {
+      for (const chunk of floor.chunks) await copyInto(owner, [chunk]);
+    }));
+    const repository = app.get(TelemetryRepository);
+    const dataSource = app.get(DataSource);
+    const validatedBatches = floor.batches.map((batch) => batch.map((reading) => ({
+      pumpId: pumpIdOf.get(reading.serialNumber) as string, reading: telemetryReadingSchema.parse(reading),
+    })));
+    const insertStatement = await floorRates(() => timed(async () => {
+      for (const batch of validatedBatches) await dataSource.transaction((manager) => repository.insertReadings(manager, batch, new Date()));
+    }));
+    const validation = await floorRates(() => timed(async () => {
+      for (const batch of floor.batches) for (const reading of batch) if (!telemetryReadingSchema.safeParse(reading).success) throw new Error('invalid bench reading');
+    }));
+    const floors = [
+      { name: 'floor_copy_one_statement_per_batch', value: perBatchCopy },
+      { name: 'floor_ingest_insert_statement_alone', value: insertStatement },
+      { name: 'floor_reading_validation_alone_cpu', value: validation },
+    ];
+    for (const f of floors) rows.push({ name: `telemetry_${f.name}`, value: f.value, baseline: floor.baseline, readings: floor.readings });
 
     console.log(`\nTelemetry ingest, batches of ${BATCH.toLocaleString('en')} readings, median of ${ROUNDS} rounds (after a warm-up), embedded PostgreSQL 18, same table`);
     console.log('benchmark'.padEnd(52) + 'readings/s'.padStart(14) + 'raw COPY/s'.padStart(14) + 'ratio'.padStart(10));
@@ -202,7 +253,8 @@ async function main(): Promise<void> {
     }
     console.log('(target: ratio >= 0.5; the API also validates every reading, checks the caller\'s clinic, writes one event per pump and one audit row per batch,');
     console.log(' and the alert engine re-evaluates every pump of every batch in the same process; live: uploads as they arrive, backfill: months-old readings;');
-    console.log(' raw COPY streams the same rows in 1,000-row chunks)');
+    console.log(' raw COPY streams the same rows in 1,000-row chunks; floor_*: one part alone, against the first scenario\'s COPY: an API doing any');
+    console.log(' of them per batch cannot be faster)');
     for (const row of rows) {
       console.log(JSON.stringify({ name: row.name, value: Math.round(row.value), unit: 'readings/s', baseline: Math.round(row.baseline), ratio: Number((row.value / row.baseline).toFixed(4)), readings: row.readings }));
     }
