@@ -12,6 +12,7 @@ import { PumpEntity } from '../pumps/pump.entity';
 import { ReportedBolusService } from '../telemetry/reported-bolus.service';
 import { TelemetryStatusService } from '../telemetry/telemetry-status.service';
 import type { AlertSubjectInfo } from './alerts.repository';
+import { bookedRefillsOf } from '../scheduling/booked-refills';
 
 export interface LoadedPump {
   pumpId: string;
@@ -44,10 +45,10 @@ export class AlertInputsLoader {
     const patients = await manager.findBy(PatientEntity, { id: In([...new Set(pumps.map((p) => p.patientId))]) });
     const fills = await manager.find(FillEntity, { where: { pumpId: In(ids) }, order: { filledAt: 'ASC' } });
     const programs = await manager.find(ProgramEntity, { where: { pumpId: In(ids) }, order: { effectiveFrom: 'ASC' } });
-    // The booked refill of each pump (at most one: a partial unique index), which the refill rules weigh.
-    const bookedRows: { pump_id: string; id: string; starts_at: Date; override_reason: string | null }[] = await manager.query(
-      `SELECT pump_id, id, starts_at, override_reason FROM appointments WHERE status = 'booked' AND pump_id = ANY($1::uuid[])`, [ids]);
-    const bookedByPump = new Map(bookedRows.map((r): [string, BookedRefill] => [r.pump_id, { id: r.id, startsAt: r.starts_at.toISOString(), overrideReason: r.override_reason }]));
+    // The booked refill of each pump, which the refill rules weigh.
+    const bookedByPump = new Map([...(await bookedRefillsOf(manager, ids))].map(([pumpId, b]): [string, BookedRefill] => [pumpId, {
+      id: b.id, startsAt: b.startsAt, overrideReason: b.overrideReason,
+    }]));
 
     const clinicById = new Map(clinics.map((c) => [c.id, c]));
     const settingsByClinic = new Map(settingsRows.map((r): [string, ClinicAlertSettings] => [r.id, {

@@ -25,6 +25,7 @@ import { ReportedBolusService } from '../telemetry/reported-bolus.service';
 import { TelemetryStatusService } from '../telemetry/telemetry-status.service';
 import { PumpEntity } from './pump.entity';
 import { toPump } from './pump.mapper';
+import { bookedRefillsOf, BookedRefillOfPump } from '../scheduling/booked-refills';
 
 export interface FleetFilter { clinicId?: string; q?: string }
 
@@ -161,10 +162,7 @@ export class PumpsService {
     }));
     const [telemetry, reported] = await Promise.all([this.telemetry.statusOf(pumpIds, now), this.reportedBoluses.forHistories(histories, now)]);
     // The booked refill of each pump (scheduling), judged against its deadline now: the fleet shows it beside the deadline.
-    const bookedRows: { pump_id: string; id: string; starts_at: Date; clinician_id: string; override_reason: string | null; booking_margin_days: number }[] = await manager.query(
-      `SELECT a.pump_id, a.id, a.starts_at, a.clinician_id, a.override_reason, c.booking_margin_days
-       FROM appointments a JOIN clinics c ON c.id = a.clinic_id WHERE a.status = 'booked' AND a.pump_id = ANY($1::uuid[])`, [pumpIds]);
-    const bookedByPump = new Map(bookedRows.map((r) => [r.pump_id, r]));
+    const bookedByPump = await bookedRefillsOf(manager, pumpIds);
 
     const fleet = histories.map((history): FleetPump => {
       const { pump, clinic } = history;
@@ -214,13 +212,11 @@ export class PumpsService {
   }
 }
 
-function nextAppointmentOf(
-  row: { id: string; starts_at: Date; clinician_id: string; override_reason: string | null; booking_margin_days: number } | undefined, refillDeadline: string | null,
-): FleetPump['nextAppointment'] {
-  if (!row) return null;
+function nextAppointmentOf(booked: BookedRefillOfPump | undefined, refillDeadline: string | null): FleetPump['nextAppointment'] {
+  if (!booked) return null;
   return {
-    id: row.id, startsAt: row.starts_at.toISOString(), clinicianId: row.clinician_id, overrideReason: row.override_reason,
-    timing: refillDeadline === null ? null : bookingTiming(row.starts_at.getTime(), Date.parse(refillDeadline), row.booking_margin_days),
+    id: booked.id, startsAt: booked.startsAt, clinicianId: booked.clinicianId, overrideReason: booked.overrideReason,
+    timing: refillDeadline === null ? null : bookingTiming(Date.parse(booked.startsAt), Date.parse(refillDeadline), booked.bookingMarginDays),
   };
 }
 
