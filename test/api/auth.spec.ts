@@ -430,6 +430,23 @@ describe('sign-in', () => {
       expect(JSON.stringify(listed.body)).not.toContain(created.token.slice('pwm_'.length));
     });
 
+    it('notes when a token was last used, at most once per resolution', async () => {
+      const created = await createToken();
+      const lastUsed = async () => ((await (await h.admin()).get('/api/machine-tokens')).body as { id: string; lastUsedAt: string | null }[])
+        .find((t) => t.id === created.id)?.lastUsedAt;
+      expect(await lastUsed()).toBeNull();
+      const gateway = h.as(created.token);
+      expect((await gateway.post('/api/telemetry', { readings: [{ serialNumber: 'NOT-A-PUMP', recordedAt: clock.now().toISOString() }] })).status).toBe(200);
+      const first = clock.now().toISOString();
+      expect(await lastUsed()).toBe(first);
+      clock.advanceMs(1_000);
+      await gateway.post('/api/telemetry', { readings: [{ serialNumber: 'NOT-A-PUMP', recordedAt: clock.now().toISOString() }] });
+      expect(await lastUsed()).toBe(first);
+      clock.advanceMs(24 * 3_600_000);
+      await gateway.post('/api/telemetry', { readings: [{ serialNumber: 'NOT-A-PUMP', recordedAt: clock.now().toISOString() }] });
+      expect(await lastUsed()).toBe(clock.now().toISOString());
+    });
+
     it('stores only the SHA-256 of the token', async () => {
       const created = await createToken();
       const rows = await queryRows<Record<string, unknown> & { token_hash: Buffer }>(server.databaseUrl, 'SELECT * FROM machine_tokens WHERE id = $1', [created.id]);

@@ -199,14 +199,19 @@ export class AuthService implements OnModuleInit {
   }
 
   private async authenticateMachine(secret: string, now: Date, requestId: string | null): Promise<Actor | null> {
+    // One round trip for every gateway upload: find the token and, at most once per resolution, note its use.
     const rows: { id: string; clinic_id: string; name: string }[] = await this.dataSource.query(
-      'SELECT id, clinic_id, name FROM machine_tokens WHERE token_hash = $1 AND revoked_at IS NULL', [secretHash(secret)]);
+      `WITH token AS (
+         SELECT id, clinic_id, name, last_used_at FROM machine_tokens WHERE token_hash = $1 AND revoked_at IS NULL
+       ), touched AS (
+         UPDATE machine_tokens m SET last_used_at = $2 FROM token
+         WHERE m.id = token.id AND (token.last_used_at IS NULL OR token.last_used_at < $3) RETURNING m.id
+       )
+       SELECT id, clinic_id, name FROM token`,
+      [secretHash(secret), now, new Date(now.getTime() - LAST_USED_RESOLUTION_MS)],
+    );
     const token = rows[0];
     if (!token) return null;
-    await this.dataSource.query(
-      'UPDATE machine_tokens SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $3)',
-      [token.id, now, new Date(now.getTime() - LAST_USED_RESOLUTION_MS)],
-    );
     return {
       kind: 'machine', id: token.id, label: `gateway token ${token.name}`, sessionId: null, sessionExpiresAt: null, csrfToken: null,
       viaCookie: false, mustChangePassword: false, requestId, machineClinicId: token.clinic_id, administersAllClinics: false, clinicRoles: [],
