@@ -11,6 +11,7 @@ import { ClinicalSafetyRepository } from './clinical-safety.repository';
 import { ClinicalSummaryService } from './clinical-summary.service';
 import { DoseGuardService } from './dose-guard.service';
 import { LabResultsService } from './lab-results.service';
+import { PatientRecordWriter } from './patient-record-writer';
 import { PatientAlertSweep } from './patient-alert-sweep';
 import { PatientAlertsService } from './patient-alerts.service';
 import { SideEffectsService } from './side-effects.service';
@@ -20,7 +21,7 @@ import { TaperPlansService } from './taper-plans.service';
   imports: [AlertsModule],
   controllers: [ClinicalSafetyController, ClinicalSafetySettingsController],
   providers: [
-    ClinicalSafetyRepository, PatientAlertsService, ClinicalAlertRulesService, DoseGuardService, LabResultsService, SideEffectsService,
+    ClinicalSafetyRepository, PatientRecordWriter, PatientAlertsService, ClinicalAlertRulesService, DoseGuardService, LabResultsService, SideEffectsService,
     CheckUpsService, TaperPlansService, ClinicalSummaryService, ClinicalSafetySettingsService, PatientAlertSweep,
   ],
   exports: [DoseGuardService],

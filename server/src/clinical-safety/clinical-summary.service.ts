@@ -13,7 +13,7 @@ import { toIsoDate } from '../infra/iso';
 import { PatientEntity } from '../patients/patient.entity';
 import { toPatient } from '../patients/patient.mapper';
 import { ClinicalSafetyRepository } from './clinical-safety.repository';
-import { NOT_A_PATIENT } from './lab-results.service';
+import { NOT_A_PATIENT } from './patient-record-writer';
 import { latestCrCl, toTaperPlanRecord } from './taper-plans.service';
 
 /** Side effects shown on the page; the full list is GET /api/patients/:id/side-effects. */

@@ -10,7 +10,7 @@ import type { Actor } from '../auth/actor';
 import { EventLogService } from '../events/event-log.service';
 import { Clock } from '../infra/clock';
 import { ClinicalSafetyRepository, TaperPlanRow } from './clinical-safety.repository';
-import { NOT_A_PATIENT } from './lab-results.service';
+import { NOT_A_PATIENT } from './patient-record-writer';
 
 /** The plan as the API shows it: with the bridge advice from the latest clearance (null when unknown). */
 export function toTaperPlanRecord(row: TaperPlanRow, latestCrClMlPerMin: number | null): TaperPlanRecord {
