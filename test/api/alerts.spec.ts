@@ -1,13 +1,13 @@
 // Alerts on real PostgreSQL with a ManualClock: rules raised by the sweep and by data changes, one open alert per pump and kind
 // (re-firing, concurrent evaluation, the partial unique index), acknowledge / resolve / snooze rules, automatic resolution,
 // withdrawal-risk checklist, clinic scoping and the audit trail of every state change.
-import type { Alert, AlertDetail, ClinicRole } from '@pumpwatch/shared';
+import type { Alert, AlertDetail } from '@pumpwatch/shared';
 import { AlertEngine } from '../../server/src/alerts/alert-engine.service';
 import { createPumpWatchApp } from '../../server/src/app.factory';
 import { ManualClock } from '../../server/src/infra/clock';
 import { fixtures, queryRows } from '../support/fixtures';
-import { api, signIn } from '../support/http';
-import { startTestServer, TestServer } from '../support/test-server';
+import { api } from '../support/http';
+import { useTestServer } from '../support/test-server';
 
 // The test pump: 20 mL of 500 mcg/mL filled 2026-05-01T09:00Z, 100 mcg/day = 0.2 mL/day from 08:00Z that day.
 // Alarm volume 2 mL after 18 / 0.2 = 90 days: refill deadline 2026-07-30T09:00Z; empty after 100 days: 2026-08-09T09:00Z.
@@ -15,7 +15,6 @@ const START = '2026-06-01T12:00:00.000Z';
 const DEADLINE = '2026-07-30T09:00:00.000Z';
 
 describe('alerts', () => {
-  let server: TestServer;
   let f: ReturnType<typeof fixtures>;
   let engine: AlertEngine;
   const clock = new ManualClock(START);
@@ -23,30 +22,18 @@ describe('alerts', () => {
   let otherClinic: { id: string };
   const members = {} as Record<'clinician' | 'scheduler' | 'staff' | 'outsider' | 'secondClinician', { token: string; id: string; email: string; http: ReturnType<typeof api> }>;
 
-  const createMember = async (clinicId: string, role: ClinicRole, label: string) => {
-    const email = `${label}-${Date.now()}@pumpwatch.test`;
-    const created = await f.http.post('/api/users', { email, displayName: label, password: 'initial-password-1', clinicRoles: [{ clinicId, role }] });
-    expect(created.status).toBe(201);
-    const token = await signIn(server.baseUrl, email, 'initial-password-1');
-    expect((await api(server.baseUrl, { token }).post('/api/auth/password', { currentPassword: 'initial-password-1', newPassword: 'chosen-password-1' })).status).toBe(200);
-    return { token, id: created.body.id as string, email, http: api(server.baseUrl, { token }) };
-  };
-
+  // Sessions outlive the months the clock is moved through.
+  const server = useTestServer({ clock, sessionHours: 24 * 365 });
   beforeAll(async () => {
-    // Sessions outlive the months the clock is moved through.
-    server = await startTestServer({ clock, sessionHours: 24 * 365 });
     f = fixtures(server.baseUrl);
     engine = server.app.get(AlertEngine);
     clinic = await f.clinic({ name: 'Alert Clinic' });
     otherClinic = await f.clinic({ name: 'Other Clinic' });
-    members.clinician = await createMember(clinic.id, 'clinician', 'clinician');
-    members.secondClinician = await createMember(clinic.id, 'clinician', 'clinician-2');
-    members.scheduler = await createMember(clinic.id, 'scheduler', 'scheduler');
-    members.staff = await createMember(clinic.id, 'staff', 'staff');
-    members.outsider = await createMember(otherClinic.id, 'admin', 'outsider');
-  });
-  afterAll(async () => {
-    await server?.close();
+    members.clinician = await f.member(clinic.id, 'clinician', 'clinician');
+    members.secondClinician = await f.member(clinic.id, 'clinician', 'clinician-2');
+    members.scheduler = await f.member(clinic.id, 'scheduler', 'scheduler');
+    members.staff = await f.member(clinic.id, 'staff', 'staff');
+    members.outsider = await f.member(otherClinic.id, 'admin', 'outsider');
   });
   beforeEach(() => clock.set(START));
 

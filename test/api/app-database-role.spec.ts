@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { appRoleUrl, derivedAppPassword, prepareAppDatabase } from '../../server/src/infra/app-database-role';
-import { startTestServer, TestServer } from '../support/test-server';
+import { useTestServer } from '../support/test-server';
 
 jest.setTimeout(60_000);
 
@@ -16,17 +16,16 @@ async function connect(url: string): Promise<Client> {
 const PERMISSION_DENIED = { code: '42501' };
 
 describe('the app database role', () => {
-  let server: TestServer;
   let app: Client;
   let owner: Client;
-  beforeAll(async () => {
-    server = await startTestServer();
-    [app, owner] = await Promise.all([connect(server.appDatabaseUrl), connect(server.databaseUrl)]);
-  });
+  // Before useTestServer: afterAll hooks run in registration order, and both connections must close before the server does.
   afterAll(async () => {
     await app?.end();
     await owner?.end();
-    await server?.close();
+  });
+  const server = useTestServer();
+  beforeAll(async () => {
+    [app, owner] = await Promise.all([connect(server.appDatabaseUrl), connect(server.databaseUrl)]);
   });
 
   it('connects as pumpwatch_app, a role that is neither the owner nor a superuser', async () => {

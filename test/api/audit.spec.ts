@@ -4,21 +4,17 @@ import { Client } from 'pg';
 import { fixtures } from '../support/fixtures';
 import { api, signIn } from '../support/http';
 import { TEST_ADMIN } from '../support/test-accounts';
-import { startTestServer, TestServer } from '../support/test-server';
+import { useTestServer } from '../support/test-server';
 
 interface AuditRow { id: number; actorType: string; actorId: string | null; actorLabel: string; action: string; entityType: string; entityId: string | null; clinicId: string | null; changes: Record<string, { before: unknown; after: unknown }>; requestId: string | null }
 
 describe('audit trail', () => {
-  let server: TestServer;
   let f: ReturnType<typeof fixtures>;
   let adminId: string;
+  const server = useTestServer({ demo: true });
   beforeAll(async () => {
-    server = await startTestServer({ demo: true });
     f = fixtures(server.baseUrl);
     adminId = (await f.http.get('/api/auth/me')).body.user.id;
-  });
-  afterAll(async () => {
-    await server?.close();
   });
 
   const entriesFor = async (entityType: string, entityId: string): Promise<AuditRow[]> => {

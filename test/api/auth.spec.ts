@@ -5,7 +5,7 @@ import { ManualClock } from '../../server/src/infra/clock';
 import { queryRows } from '../support/fixtures';
 import { api, JsonResponse, signIn } from '../support/http';
 import { createTestDatabase } from '../support/test-database';
-import { startTestServer, TEST_ADMIN, TestServer } from '../support/test-server';
+import { TEST_ADMIN, useTestServer } from '../support/test-server';
 
 jest.setTimeout(60_000);
 
@@ -83,18 +83,14 @@ function helpersFor(baseUrl: string) {
 }
 
 describe('sign-in', () => {
-  let server: TestServer;
   const clock = new ManualClock('2026-06-01T08:00:00Z');
   let h: ReturnType<typeof helpersFor>;
   let clinicId: string;
 
+  const server = useTestServer({ clock });
   beforeAll(async () => {
-    server = await startTestServer({ clock });
     h = helpersFor(server.baseUrl);
     clinicId = (await h.clinic()).id;
-  });
-  afterAll(async () => {
-    await server?.close();
   });
 
   const clinicCount = async (): Promise<number> => (await (await h.admin()).get('/api/clinics')).body.length;
@@ -498,19 +494,15 @@ describe('sign-in', () => {
 });
 
 describe('throttling per address', () => {
-  let server: TestServer;
   const clock = new ManualClock('2026-06-01T08:00:00Z');
   let h: ReturnType<typeof helpersFor>;
   let other: Account;
 
+  // A server of its own: its 20 failures from 127.0.0.1 would throttle every other test of the file.
+  const server = useTestServer({ clock });
   beforeAll(async () => {
-    // A server of its own: its 20 failures from 127.0.0.1 would throttle every other test of the file.
-    server = await startTestServer({ clock });
     h = helpersFor(server.baseUrl);
     other = await h.newUser((await h.clinic()).id, 'other');
-  });
-  afterAll(async () => {
-    await server?.close();
   });
 
   it('refuses the address after 20 failures within 15 minutes, even for another account, until the window passes', async () => {

@@ -5,21 +5,17 @@ import { AlertEngine } from '../../server/src/alerts/alert-engine.service';
 import { ManualClock } from '../../server/src/infra/clock';
 import { fixtures, queryRows } from '../support/fixtures';
 import { api, signIn } from '../support/http';
-import { startTestServer, TestServer } from '../support/test-server';
+import { useTestServer } from '../support/test-server';
 
 describe('clinic settings', () => {
-  let server: TestServer;
   let f: ReturnType<typeof fixtures>;
   const clock = new ManualClock('2026-06-01T12:00:00Z');
   let clinic: { id: string };
 
+  const server = useTestServer({ clock, sessionHours: 24 * 365 });
   beforeAll(async () => {
-    server = await startTestServer({ clock, sessionHours: 24 * 365 });
     f = fixtures(server.baseUrl);
     clinic = await f.clinic();
-  });
-  afterAll(async () => {
-    await server?.close();
   });
 
   it('starts from the documented defaults', async () => {

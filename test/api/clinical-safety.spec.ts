@@ -1,14 +1,14 @@
 // Clinical safety on real PostgreSQL with a ManualClock: lab results and the kidney alerts (live on the socket), the dose guard on
 // programs and constant-flow fills (422 naming doseChangeReason, audited, abrupt_dose_reduction paged as urgent), taper plans, side
 // effects and possible neurotoxicity, check-ups, labs due and review overdue from the sweep, settings, clinic scoping and roles.
-import type { Alert, AlertDetail, AlertPages, AlertRaisedEvent, ClinicalSummary, ClinicRole, LabResult, Program, TaperPlanRecord } from '@pumpwatch/shared';
+import type { Alert, AlertDetail, AlertPages, AlertRaisedEvent, ClinicalSummary, LabResult, Program, TaperPlanRecord } from '@pumpwatch/shared';
 import { io, Socket } from 'socket.io-client';
 import { AlertEngine } from '../../server/src/alerts/alert-engine.service';
 import { ManualClock } from '../../server/src/infra/clock';
 import { PagingService } from '../../server/src/paging/paging.service';
 import { fixtures, queryRows } from '../support/fixtures';
-import { adminToken, api, signIn } from '../support/http';
-import { startTestServer, TestServer } from '../support/test-server';
+import { adminToken, api } from '../support/http';
+import { useTestServer } from '../support/test-server';
 
 const START = '2026-06-01T12:00:00.000Z';
 const MINUTE = 60_000;
@@ -19,7 +19,6 @@ const MINUTE = 60_000;
 const KIDNEY_PATIENT = { birthDate: '1950-05-04', sex: 'male', weightKg: 70 };
 
 describe('clinical safety', () => {
-  let server: TestServer;
   let f: ReturnType<typeof fixtures>;
   let engine: AlertEngine;
   const clock = new ManualClock(START);
@@ -28,28 +27,19 @@ describe('clinical safety', () => {
   const sockets: Socket[] = [];
   const members = {} as Record<'clinician' | 'staff' | 'outsider', { token: string; id: string; email: string; http: ReturnType<typeof api> }>;
 
-  const createMember = async (clinicId: string, role: ClinicRole, label: string) => {
-    const email = `${label}-${Date.now()}@pumpwatch.test`;
-    const created = await f.http.post('/api/users', { email, displayName: label, password: 'initial-password-1', clinicRoles: [{ clinicId, role }] });
-    expect(created.status).toBe(201);
-    const token = await signIn(server.baseUrl, email, 'initial-password-1');
-    expect((await api(server.baseUrl, { token }).post('/api/auth/password', { currentPassword: 'initial-password-1', newPassword: 'chosen-password-1' })).status).toBe(200);
-    return { token, id: created.body.id as string, email, http: api(server.baseUrl, { token }) };
-  };
-
+  // Before useTestServer: afterAll hooks run in registration order, and the sockets must close before the server does.
+  afterAll(() => {
+    for (const socket of sockets) socket.close();
+  });
+  const server = useTestServer({ clock, sessionHours: 24 * 365 });
   beforeAll(async () => {
-    server = await startTestServer({ clock, sessionHours: 24 * 365 });
     f = fixtures(server.baseUrl);
     engine = server.app.get(AlertEngine);
     clinic = await f.clinic({ name: 'Kidney Clinic' });
     otherClinic = await f.clinic({ name: 'Other Clinic' });
-    members.clinician = await createMember(clinic.id, 'clinician', 'cs-clinician');
-    members.staff = await createMember(clinic.id, 'staff', 'cs-staff');
-    members.outsider = await createMember(otherClinic.id, 'admin', 'cs-outsider');
-  });
-  afterAll(async () => {
-    for (const socket of sockets) socket.close();
-    await server?.close();
+    members.clinician = await f.member(clinic.id, 'clinician', 'cs-clinician');
+    members.staff = await f.member(clinic.id, 'staff', 'cs-staff');
+    members.outsider = await f.member(otherClinic.id, 'admin', 'cs-outsider');
   });
   beforeEach(() => clock.set(START));
 

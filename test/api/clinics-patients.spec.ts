@@ -1,17 +1,13 @@
 // Clinics and patients over HTTP on real PostgreSQL: happy paths and refused input that writes nothing.
 import { ManualClock } from '../../server/src/infra/clock';
 import { countAllRows, fixtures } from '../support/fixtures';
-import { startTestServer, TestServer } from '../support/test-server';
+import { useTestServer } from '../support/test-server';
 
 describe('clinics and patients', () => {
-  let server: TestServer;
   let f: ReturnType<typeof fixtures>;
+  const server = useTestServer({ clock: new ManualClock('2026-06-01T12:00:00Z') });
   beforeAll(async () => {
-    server = await startTestServer({ clock: new ManualClock('2026-06-01T12:00:00Z') });
     f = fixtures(server.baseUrl);
-  });
-  afterAll(async () => {
-    await server?.close();
   });
 
   it('registers a clinic and lists it', async () => {

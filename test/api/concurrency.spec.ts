@@ -6,18 +6,14 @@ import { createPumpWatchApp } from '../../server/src/app.factory';
 import { ManualClock } from '../../server/src/infra/clock';
 import { adminToken, api } from '../support/http';
 import { fixtures } from '../support/fixtures';
-import { startTestServer, TestServer } from '../support/test-server';
+import { useTestServer } from '../support/test-server';
 
 describe('concurrency and several instances', () => {
-  let server: TestServer;
   let f: ReturnType<typeof fixtures>;
   const clock = new ManualClock('2026-06-01T12:00:00Z');
+  const server = useTestServer({ clock });
   beforeAll(async () => {
-    server = await startTestServer({ clock });
     f = fixtures(server.baseUrl);
-  });
-  afterAll(async () => {
-    await server?.close();
   });
 
   it('registers only one of two simultaneous first pumps for the same patient', async () => {

@@ -1,20 +1,16 @@
 // Fills and programs over HTTP on real PostgreSQL: recording, history, expected residual and every refused input.
 import { ManualClock } from '../../server/src/infra/clock';
 import { countAllRows, fixtures } from '../support/fixtures';
-import { startTestServer, TestServer } from '../support/test-server';
+import { useTestServer } from '../support/test-server';
 
 const UNKNOWN_ID = '6f1c1d2e-0000-4000-8000-000000000000';
 
 describe('fills and programs', () => {
-  let server: TestServer;
   let f: ReturnType<typeof fixtures>;
   const clock = new ManualClock('2026-06-01T12:00:00Z');
+  const server = useTestServer({ clock });
   beforeAll(async () => {
-    server = await startTestServer({ clock });
     f = fixtures(server.baseUrl);
-  });
-  afterAll(async () => {
-    await server?.close();
   });
 
   const newPump = async (overrides: Record<string, unknown> = {}, timeZone = 'Europe/Paris') => {

@@ -1,18 +1,14 @@
 // GET /api/pumps/:id/forecast on real PostgreSQL: statuses, hand-computed instants, `at` rules.
 import { ManualClock } from '../../server/src/infra/clock';
 import { fixtures } from '../support/fixtures';
-import { startTestServer, TestServer } from '../support/test-server';
+import { useTestServer } from '../support/test-server';
 
 describe('forecast endpoint', () => {
-  let server: TestServer;
   let f: ReturnType<typeof fixtures>;
   const clock = new ManualClock('2026-06-01T12:00:00Z');
+  const server = useTestServer({ clock });
   beforeAll(async () => {
-    server = await startTestServer({ clock });
     f = fixtures(server.baseUrl);
-  });
-  afterAll(async () => {
-    await server?.close();
   });
 
   const newPump = async (overrides: Record<string, unknown> = {}) => {

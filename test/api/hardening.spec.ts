@@ -3,7 +3,7 @@ import { createClinicSchema } from '@pumpwatch/shared';
 import { ZodValidationPipe } from '../../server/src/infra/zod-validation.pipe';
 import { countRows, fixtures, queryRows } from '../support/fixtures';
 import { api } from '../support/http';
-import { startTestServer, TEST_ADMIN, TestServer } from '../support/test-server';
+import { TEST_ADMIN, useTestServer } from '../support/test-server';
 
 jest.setTimeout(60_000);
 
@@ -24,13 +24,7 @@ async function adminBearer(baseUrl: string): Promise<Record<string, string>> {
 }
 
 describe('hardening with the default configuration', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  const server = useTestServer();
 
   it.each([['the API', '/api/health'], ['the dashboard', '/'], ['Swagger UI', '/api/docs']])('sends the security headers on %s', async (_what, path) => {
     const res = await fetch(`${server.baseUrl}${path}`);
@@ -134,13 +128,7 @@ describe('hardening with the default configuration', () => {
 });
 
 describe('hardening with CORS origins, an https public URL and a small body limit', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ corsOrigins: [CONFIGURED_ORIGIN], publicUrl: 'https://pumps.example.org', bodyLimit: '2kb' });
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  const server = useTestServer({ corsOrigins: [CONFIGURED_ORIGIN], publicUrl: 'https://pumps.example.org', bodyLimit: '2kb' });
 
   it('allows the configured origin with credentials, and still no other', async () => {
     const allowed = await fetch(`${server.baseUrl}/api/health`, { headers: { origin: CONFIGURED_ORIGIN } });
@@ -182,13 +170,7 @@ describe('hardening with CORS origins, an https public URL and a small body limi
 
 describe('request logs', () => {
   const lines: string[] = [];
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ logLevel: 'info', logDestination: { write: (line: string) => void lines.push(line) } });
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  const server = useTestServer({ logLevel: 'info', logDestination: { write: (line: string) => void lines.push(line) } });
 
   /** pino-http writes when the answer has finished, which may be just after the client has read it. */
   async function waitForLine(fragment: string): Promise<void> {

@@ -1,15 +1,9 @@
 // GET /api/health against a real PostgreSQL.
 import { api } from '../support/http';
-import { startTestServer, TestServer } from '../support/test-server';
+import { useTestServer } from '../support/test-server';
 
 describe('health', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  const server = useTestServer();
 
   it('reports the database up', async () => {
     const res = await api(server.baseUrl).get('/api/health');

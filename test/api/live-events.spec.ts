@@ -5,19 +5,18 @@ import type { PumpChangedEvent } from '@pumpwatch/shared';
 import { ManualClock } from '../../server/src/infra/clock';
 import { fixtures, queryRows } from '../support/fixtures';
 import { adminToken } from '../support/http';
-import { startTestServer, TestServer } from '../support/test-server';
+import { useTestServer } from '../support/test-server';
 
 describe('live events', () => {
-  let server: TestServer;
   let f: ReturnType<typeof fixtures>;
   const sockets: Socket[] = [];
-  beforeAll(async () => {
-    server = await startTestServer({ clock: new ManualClock('2026-06-01T12:00:00Z') });
-    f = fixtures(server.baseUrl);
-  });
-  afterAll(async () => {
+  // Before useTestServer: afterAll hooks run in registration order, and the sockets must close before the server does.
+  afterAll(() => {
     for (const socket of sockets) socket.close();
-    await server?.close();
+  });
+  const server = useTestServer({ clock: new ManualClock('2026-06-01T12:00:00Z') });
+  beforeAll(async () => {
+    f = fixtures(server.baseUrl);
   });
 
   const connect = async (): Promise<{ socket: Socket; received: PumpChangedEvent[] }> => {

@@ -4,7 +4,7 @@ import { ManualClock } from '../../server/src/infra/clock';
 import { OnCallRosterService } from '../../server/src/on-call/on-call-roster.service';
 import { fixtures, queryRows } from '../support/fixtures';
 import { api, signIn } from '../support/http';
-import { startTestServer, TestServer } from '../support/test-server';
+import { useTestServer } from '../support/test-server';
 
 const UNKNOWN_ID = '6f1c1d2e-0000-4000-8000-000000000000';
 const NOW = '2026-06-01T12:00:00.000Z';
@@ -14,16 +14,12 @@ const at = (hours: number): string => new Date(Date.parse(NOW) + hours * HOUR).t
 
 describe('clinicians and on-call roster', () => {
   const clock = new ManualClock(NOW);
-  let server: TestServer;
   let f: ReturnType<typeof fixtures>;
   let counter = 0;
 
+  const server = useTestServer({ clock });
   beforeAll(async () => {
-    server = await startTestServer({ clock });
     f = fixtures(server.baseUrl);
-  });
-  afterAll(async () => {
-    await server?.close();
   });
   afterEach(() => clock.set(NOW));
 

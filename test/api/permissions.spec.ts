@@ -4,9 +4,9 @@ import { CLINIC_ROLES, ClinicRole, PumpChangedEvent, roleHolds, ROUTE_PERMISSION
 import { io, Socket } from 'socket.io-client';
 import { AlertEngine } from '../../server/src/alerts/alert-engine.service';
 import { RoutePermissionCheck } from '../../server/src/auth/route-permissions';
-import { fixtures } from '../support/fixtures';
+import { fixtures, MEMBER_PASSWORD } from '../support/fixtures';
 import { adminToken, api, signIn } from '../support/http';
-import { startTestServer, TestServer } from '../support/test-server';
+import { useTestServer } from '../support/test-server';
 
 /** `gateway`: a telemetry machine token of clinic A. */
 type Subject = 'anonymous' | ClinicRole | 'platform' | 'gateway';
@@ -29,7 +29,6 @@ const TAPER_PLAN = {
 };
 
 describe('permission table', () => {
-  let server: TestServer;
   let f: ReturnType<typeof fixtures>;
   const passwords = new Map<Subject, { email: string; password: string }>();
   const tokens = new Map<Subject, string | null>();
@@ -53,17 +52,12 @@ describe('permission table', () => {
 
   /** Creates a user with one role, signs in and replaces the initial password (forced at first sign-in). */
   const createMember = async (clinicId: string, role: ClinicRole, label: string): Promise<{ email: string; password: string; token: string; id: string }> => {
-    const email = `${label}-${next()}@pumpwatch.test`;
-    const created = await f.http.post('/api/users', { email, displayName: label, password: 'initial-password-1', clinicRoles: [{ clinicId, role }] });
-    expect(created.status).toBe(201);
-    const token = await signIn(server.baseUrl, email, 'initial-password-1');
-    const changed = await api(server.baseUrl, { token }).post('/api/auth/password', { currentPassword: 'initial-password-1', newPassword: 'chosen-password-1' });
-    expect(changed.status).toBe(200);
-    return { email, password: 'chosen-password-1', token, id: created.body.id };
+    const { email, token, id } = await f.member(clinicId, role, label, { email: `${label}-${next()}@pumpwatch.test` });
+    return { email, password: MEMBER_PASSWORD, token, id };
   };
 
+  const server = useTestServer();
   beforeAll(async () => {
-    server = await startTestServer();
     f = fixtures(server.baseUrl);
     clinicA = await f.clinic();
     clinicB = await f.clinic();
@@ -95,9 +89,6 @@ describe('permission table', () => {
     alertsA.open = alerts.find((a) => a.kind === 'reservoir_near_empty')!.id;
     alertsA.resolved = alerts.find((a) => a.kind === 'refill_due')!.id;
     expect((await f.http.post(`/api/alerts/${alertsA.resolved}/resolve`, { note: 'refill booked' })).status).toBe(200);
-  });
-  afterAll(async () => {
-    await server?.close();
   });
 
   const samples = (): Record<RouteKey, () => Promise<Sample>> => ({

@@ -5,7 +5,7 @@ import type { AppointmentResponse, RefillPlanProposal, RefillSlotsResponse } fro
 import { AlertEngine } from '../../server/src/alerts/alert-engine.service';
 import { ManualClock } from '../../server/src/infra/clock';
 import { fixtures, queryRows } from '../support/fixtures';
-import { startTestServer, TestServer } from '../support/test-server';
+import { useTestServer } from '../support/test-server';
 
 // The test pump: 20 mL of 500 mcg/mL filled 2026-05-01T09:00Z, 100 mcg/day = 0.2 mL/day: alarm (2 mL) after 90 days, so the
 // refill deadline is 2026-07-30T09:00Z and, with the clinic's 7-day margin, the booking deadline 2026-07-23T09:00Z.
@@ -16,7 +16,6 @@ const BOOK_BY = '2026-07-23T09:00:00.000Z';
 const WEEKDAYS_MORNING = { weekly: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '08:00', end: '12:00' })) };
 
 describe('refill scheduling', () => {
-  let server: TestServer;
   let f: ReturnType<typeof fixtures>;
   let engine: AlertEngine;
   const clock = new ManualClock(START);
@@ -39,15 +38,12 @@ describe('refill scheduling', () => {
   /** Every alert of the pump, resolved ones included, straight from the database. */
   const alertsOf = (pumpId: string) => queryRows<{ kind: string; status: string; severity: string }>(server.databaseUrl, 'SELECT kind, status, severity FROM alerts WHERE pump_id = $1', [pumpId]);
 
+  const server = useTestServer({ clock, sessionHours: 24 * 365 });
   beforeAll(async () => {
-    server = await startTestServer({ clock, sessionHours: 24 * 365 });
     f = fixtures(server.baseUrl);
     engine = server.app.get(AlertEngine);
     clinic = await f.clinic({ name: 'Scheduling Clinic' });
     nurse = await newClinician('Nurse Schedule');
-  });
-  afterAll(async () => {
-    await server?.close();
   });
   beforeEach(() => clock.set(START));
 

@@ -6,7 +6,7 @@ import { runSimulation, SimulationOptions, SimulationSummary } from '../../serve
 import { queryRows } from '../support/fixtures';
 import { api, signIn } from '../support/http';
 import { DEMO_LOGINS } from '../support/test-accounts';
-import { startTestServer, TestServer } from '../support/test-server';
+import { TestServer, useTestServer } from '../support/test-server';
 
 const DAY_MS = 86_400_000;
 const START = '2026-06-01T12:00:00Z';
@@ -22,21 +22,17 @@ function options(server: TestServer, over: Partial<SimulationOptions> = {}): Sim
 }
 
 describe('npm run simulate --once against a demo server', () => {
-  let server: TestServer;
   const clock = new ManualClock(START);
   let admin: ReturnType<typeof api>;
   let first: SimulationSummary;
   let fleet: FleetPump[];
   const bySerial = (serial: string | null) => fleet.find((p) => p.pump.serialNumber === serial) as FleetPump;
 
+  const server = useTestServer({ demo: true, clock });
   beforeAll(async () => {
-    server = await startTestServer({ demo: true, clock });
     admin = api(server.baseUrl, { token: await signIn(server.baseUrl, DEMO_LOGINS.admin.email, DEMO_LOGINS.admin.password) });
     first = await runSimulation(options(server, { now: () => clock.now() }));
     fleet = (await admin.get('/api/pumps')).body;
-  });
-  afterAll(async () => {
-    await server?.close();
   });
 
   it('stores readings for every demo pump that can report, over the gateway route, and none for constant-flow pumps', async () => {
@@ -148,15 +144,11 @@ describe('npm run simulate --once against a demo server', () => {
 });
 
 describe('the demo server feeding itself, and the live loop', () => {
-  let server: TestServer;
   let admin: ReturnType<typeof api>;
 
+  const server = useTestServer({ demo: true, simulate: true });
   beforeAll(async () => {
-    server = await startTestServer({ demo: true, simulate: true });
     admin = api(server.baseUrl, { token: await signIn(server.baseUrl, DEMO_LOGINS.admin.email, DEMO_LOGINS.admin.password) });
-  });
-  afterAll(async () => {
-    await server?.close();
   });
 
   it('posts the demo fleet\'s telemetry through its own API after listen (PUMPWATCH_SIMULATE on)', async () => {

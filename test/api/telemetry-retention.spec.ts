@@ -3,7 +3,7 @@ import { readingsKeptByRetention } from '@pumpwatch/shared';
 import { Client } from 'pg';
 import { downsampleTelemetry } from '../../server/src/telemetry/telemetry-retention';
 import { fixtures, queryRows } from '../support/fixtures';
-import { startTestServer, TestServer } from '../support/test-server';
+import { useTestServer } from '../support/test-server';
 
 // Retention 30 days at 2026-06-01T12:30Z: cutoff 2026-05-02T12:30Z.
 const NOW = new Date('2026-06-01T12:30:00Z');
@@ -30,7 +30,6 @@ const PUMP_KEPT = ['2026-04-01T10:05', '2026-04-01T10:35', '2026-04-01T10:50', '
 const SECOND_PUMP_READINGS: Row[] = [{ at: '2026-04-01T10:10:00Z' }, { at: '2026-04-01T10:40:00Z' }];
 
 describe('telemetry retention (downsampling as the database owner)', () => {
-  let server: TestServer;
   let owner: Client;
   let clinicA: { id: string };
   let clinicB: { id: string };
@@ -51,8 +50,12 @@ describe('telemetry retention (downsampling as the database owner)', () => {
       `SELECT to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI') AS at FROM telemetry_readings WHERE pump_id = $1 ORDER BY recorded_at`, [pumpId]))
       .map((row) => row.at);
 
+  // Before useTestServer: afterAll hooks run in registration order, and the owner's connection must close before the server does.
+  afterAll(async () => {
+    await owner?.end();
+  });
+  const server = useTestServer();
   beforeAll(async () => {
-    server = await startTestServer();
     const f = fixtures(server.baseUrl);
     clinicA = await f.clinic();
     clinicB = await f.clinic();
@@ -65,10 +68,6 @@ describe('telemetry retention (downsampling as the database owner)', () => {
     await insert(pumpA2.id, SECOND_PUMP_READINGS);
     await insert(pumpB.id, PUMP_READINGS);
     await owner.query('UPDATE clinics SET telemetry_retention_days = 30 WHERE id = $1', [clinicA.id]);
-  });
-  afterAll(async () => {
-    await owner?.end();
-    await server?.close();
   });
 
   it('keeps the last reading per pump and UTC hour, alarms, battery not ok, program changes and every recent reading', async () => {

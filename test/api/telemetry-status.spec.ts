@@ -4,25 +4,21 @@ import { ManualClock } from '../../server/src/infra/clock';
 import { TelemetryStatusService } from '../../server/src/telemetry/telemetry-status.service';
 import { fixtures, queryRows } from '../support/fixtures';
 import { api, signIn } from '../support/http';
-import { startTestServer, TEST_ADMIN, TestServer } from '../support/test-server';
+import { TEST_ADMIN, useTestServer } from '../support/test-server';
 
 const DAY_MS = 86_400_000;
 
 describe('telemetry status, reconciliation and MRI check', () => {
-  let server: TestServer;
   let f: ReturnType<typeof fixtures>;
   const clock = new ManualClock('2026-06-01T12:00:00Z');
   let clinic: { id: string };
   let gateway: ReturnType<typeof api>;
 
+  const server = useTestServer({ clock });
   beforeAll(async () => {
-    server = await startTestServer({ clock });
     f = fixtures(server.baseUrl);
     clinic = await f.clinic({ timeZone: 'UTC' });
     gateway = api(server.baseUrl, { token: (await f.http.post('/api/machine-tokens', { clinicId: clinic.id, name: 'gateway' })).body.token });
-  });
-  afterAll(async () => {
-    await server?.close();
   });
   beforeEach(() => clock.set('2026-06-01T12:00:00Z'));
 

@@ -1,11 +1,11 @@
 // POST /api/telemetry on real PostgreSQL: idempotent batches, whole-batch validation, unknown serials, 10,000 readings, who may post.
+import type { ClinicRole } from '@pumpwatch/shared';
 import { ManualClock } from '../../server/src/infra/clock';
 import { fixtures, queryRows } from '../support/fixtures';
-import { api, signIn } from '../support/http';
-import { startTestServer, TestServer } from '../support/test-server';
+import { api } from '../support/http';
+import { useTestServer } from '../support/test-server';
 
 describe('telemetry ingest', () => {
-  let server: TestServer;
   let f: ReturnType<typeof fixtures>;
   const clock = new ManualClock('2026-06-01T12:00:00Z');
   let clinicA: { id: string };
@@ -13,16 +13,13 @@ describe('telemetry ingest', () => {
   let gatewayA: ReturnType<typeof api>;
   let gatewayB: ReturnType<typeof api>;
 
+  const server = useTestServer({ clock });
   beforeAll(async () => {
-    server = await startTestServer({ clock });
     f = fixtures(server.baseUrl);
     clinicA = await f.clinic();
     clinicB = await f.clinic();
     gatewayA = api(server.baseUrl, { token: (await f.http.post('/api/machine-tokens', { clinicId: clinicA.id, name: 'gateway A' })).body.token });
     gatewayB = api(server.baseUrl, { token: (await f.http.post('/api/machine-tokens', { clinicId: clinicB.id, name: 'gateway B' })).body.token });
-  });
-  afterAll(async () => {
-    await server?.close();
   });
 
   const newPump = async (clinicId = clinicA.id, overrides: Record<string, unknown> = {}): Promise<{ id: string; serialNumber: string }> =>
@@ -185,13 +182,8 @@ describe('telemetry ingest', () => {
   });
 
   describe('users', () => {
-    const member = async (clinicId: string, role: string) => {
-      const email = `telemetry-${role}-${Date.now()}-${Math.random().toString(36).slice(2)}@pumpwatch.test`;
-      expect((await f.http.post('/api/users', { email, displayName: role, password: 'initial-password-1', clinicRoles: [{ clinicId, role }] })).status).toBe(201);
-      const token = await signIn(server.baseUrl, email, 'initial-password-1');
-      expect((await api(server.baseUrl, { token }).post('/api/auth/password', { currentPassword: 'initial-password-1', newPassword: 'chosen-password-1' })).status).toBe(200);
-      return api(server.baseUrl, { token });
-    };
+    const member = async (clinicId: string, role: string) =>
+      (await f.member(clinicId, role as ClinicRole, role, { email: `telemetry-${role}-${Date.now()}-${Math.random().toString(36).slice(2)}@pumpwatch.test` })).http;
 
     it('lets a clinician of the clinic post telemetry, audited as that user', async () => {
       const pump = await newPump();

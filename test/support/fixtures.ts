@@ -1,6 +1,10 @@
 // Builders for API tests: a clinic, a patient and a pump in a few lines, with valid defaults to override.
+import type { ClinicRole } from '@pumpwatch/shared';
 import { Client } from 'pg';
-import { api } from './http';
+import { api, signIn } from './http';
+
+/** What a member made by `fixtures(...).member` signs in with once the forced first change is done. */
+export const MEMBER_PASSWORD = 'chosen-password-1';
 
 let counter = 0;
 const unique = (prefix: string): string => `${prefix}-${process.pid}-${++counter}`;
@@ -23,6 +27,15 @@ export function fixtures(baseUrl: string) {
       created(`/api/pumps/${pumpId}/fills`, { filledAt: '2026-03-01T09:00:00Z', concentrationMcgPerMl: 500, volumeMl: 20, ...overrides }),
     program: (pumpId: string, overrides: Record<string, unknown> = {}) =>
       created(`/api/pumps/${pumpId}/programs`, { effectiveFrom: '2026-03-01T08:00:00Z', steps: [{ startTime: '00:00', doseMcgPerDay: 100 }], ...overrides }),
+    /** A user with one role, signed in, the initial password replaced (forced at first sign-in): ready to call the API. */
+    member: async (clinicId: string, role: ClinicRole, label: string, options: { email?: string } = {}) => {
+      const email = options.email ?? `${label}-${Date.now()}@pumpwatch.test`;
+      const createdUser = await http.post('/api/users', { email, displayName: label, password: 'initial-password-1', clinicRoles: [{ clinicId, role }] });
+      expect(createdUser.status).toBe(201);
+      const token = await signIn(baseUrl, email, 'initial-password-1');
+      expect((await api(baseUrl, { token }).post('/api/auth/password', { currentPassword: 'initial-password-1', newPassword: MEMBER_PASSWORD })).status).toBe(200);
+      return { token, id: createdUser.body.id as string, email, http: api(baseUrl, { token }) };
+    },
   };
 }
 

@@ -73,3 +73,25 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
   };
 }
+
+// Most spec files start one server for the whole file: one line instead of a `let`, a beforeAll and an afterAll each.
+export function useTestServer(options: TestServerOptions = {}): TestServer {
+  let started: TestServer | undefined;
+  beforeAll(async () => {
+    started = await startTestServer(options);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  const current = (): TestServer => {
+    if (!started) throw new Error('the test server is not started yet: read it inside a hook or a test, after useTestServer()');
+    return started;
+  };
+  return {
+    get baseUrl() { return current().baseUrl; },
+    get databaseUrl() { return current().databaseUrl; },
+    get appDatabaseUrl() { return current().appDatabaseUrl; },
+    get app() { return current().app; },
+    async close() { await current().close(); },
+  };
+}
