@@ -260,13 +260,18 @@ export interface ApiErrorBody {
 }
 
 // ---- Live events (socket.io) ----
-export const SOCKET_EVENTS = { pumpChanged: 'pump.changed', alertRaised: 'alert.raised', alertUpdated: 'alert.updated', pageSent: 'page.sent' } as const;
+export const SOCKET_EVENTS = {
+  pumpChanged: 'pump.changed', alertRaised: 'alert.raised', alertUpdated: 'alert.updated', pageSent: 'page.sent', onCallChanged: 'on_call.changed',
+} as const;
 export interface PumpChangedEvent { eventId: number; clinicId: string; pumpId: string }
+/** An on-call shift of the clinic was added or changed: who is on call now may have changed (the "no one on call" banner). */
+export interface OnCallChangedEvent { eventId: number; clinicId: string }
 export interface ServerToClientEvents {
   'pump.changed': (event: PumpChangedEvent) => void;
   'alert.raised': (event: AlertRaisedEvent) => void;
   'alert.updated': (event: AlertUpdatedEvent) => void;
   'page.sent': (event: PageSentEvent) => void;
+  'on_call.changed': (event: OnCallChangedEvent) => void;
 }
 /** socket.io handshake `auth`: the access token (unless the session cookie is sent) and the last event id the client saw. */
 export interface SocketHandshakeAuth { token?: string; lastEventId?: number }

@@ -1,7 +1,7 @@
 // Live path on real PostgreSQL and a real socket.io client: every write pushes pump.changed with an increasing eventId.
 import { Client } from 'pg';
 import { io, Socket } from 'socket.io-client';
-import type { PumpChangedEvent } from '@pumpwatch/shared';
+import type { OnCallChangedEvent, PumpChangedEvent } from '@pumpwatch/shared';
 import { ManualClock } from '../../server/src/infra/clock';
 import { fixtures, queryRows } from '../support/fixtures';
 import { adminToken } from '../support/http';
@@ -29,6 +29,21 @@ describe('live events', () => {
       socket.once('connect_error', reject);
     });
     return { socket, received };
+  };
+
+  /** A dashboard of `token`'s user, replaying from `lastEventId` when given: what it received of pump.changed and on_call.changed. */
+  const connectAs = async (token: string, lastEventId?: number) => {
+    const socket = io(server.baseUrl, { transports: ['websocket'], forceNew: true, auth: lastEventId === undefined ? { token } : { token, lastEventId } });
+    sockets.push(socket);
+    const pumps: PumpChangedEvent[] = [];
+    const onCall: OnCallChangedEvent[] = [];
+    socket.on('pump.changed', (event: PumpChangedEvent) => pumps.push(event));
+    socket.on('on_call.changed', (event: OnCallChangedEvent) => onCall.push(event));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+    });
+    return { pumps, onCall };
   };
 
   // A socket opened just after a write may or may not get that write's event: tests look only at events after this mark.
@@ -127,5 +142,32 @@ describe('live events', () => {
     await waitFor(() => received().length >= 1);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(received()).toHaveLength(1);
+  });
+
+  it('pushes on_call.changed to the dashboards of the shift\'s clinic only, and replays it to one that missed it', async () => {
+    const [clinic, other] = [await f.clinic(), await f.clinic()];
+    const nurse = await f.http.post('/api/clinicians', { clinicId: clinic.id, displayName: 'Night nurse', profession: 'nurse' });
+    expect(nurse.status).toBe(201);
+    const staffToken = (await f.member(clinic.id, 'staff', 'on-call-staff')).token;
+    const outsider = await connectAs((await f.member(other.id, 'staff', 'on-call-outsider')).token);
+    const mark = await lastEventIdNow();
+    const dashboard = await connectAs(staffToken);
+
+    const shift = await f.http.post('/api/on-call-shifts', { clinicianId: nurse.body.id, startsAt: '2026-06-01T18:00:00Z', endsAt: '2026-06-02T06:00:00Z' });
+    expect(shift.status).toBe(201);
+    const after = (received: OnCallChangedEvent[]) => received.filter((e) => e.eventId > mark);
+    await waitFor(() => after(dashboard.onCall).length === 1);
+    const [pushed] = after(dashboard.onCall);
+    expect(pushed).toEqual({ eventId: expect.any(Number), clinicId: clinic.id });
+
+    // A dashboard that was offline gets it on connecting with the last id it saw.
+    const late = await connectAs(staffToken, mark);
+    await waitFor(() => after(late.onCall).length === 1);
+    expect(after(late.onCall)).toEqual([pushed]);
+
+    // The other clinic's dashboard: a later event of its own clinic arrives, the shift's never did.
+    const otherPump = await f.pump((await f.patient(other.id)).id);
+    await waitFor(() => outsider.pumps.some((e) => e.pumpId === otherPump.id));
+    expect(outsider.onCall).toEqual([]);
   });
 });

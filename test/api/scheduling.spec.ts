@@ -34,7 +34,7 @@ describe('refill scheduling', () => {
     expect((await f.http.call('PUT', `/api/clinicians/${clinician.id}/availability`, WEEKDAYS_MORNING)).status).toBe(200);
     return clinician as { id: string };
   };
-  const book = (body: Record<string, unknown>) => f.http.post<AppointmentResponse>('/api/appointments', body);
+  const book = (body: Record<string, unknown>) => f.http.post<AppointmentResponse & { fields?: { field: string; message: string }[] }>('/api/appointments', body);
   /** Every alert of the pump, resolved ones included, straight from the database. */
   const alertsOf = (pumpId: string) => queryRows<{ kind: string; status: string; severity: string }>(server.databaseUrl, 'SELECT kind, status, severity FROM alerts WHERE pump_id = $1', [pumpId]);
 
@@ -73,12 +73,12 @@ describe('refill scheduling', () => {
     expect(first.body).toMatchObject({ status: 'booked', startsAt: '2026-07-21T06:00:00.000Z', endsAt: '2026-07-21T06:30:00.000Z', refillDeadline: DEADLINE, bookingDeadline: BOOK_BY, timing: 'on_time' });
     const again = await book({ pumpId: pump.id, clinicianId: nurse.id, startsAt: '2026-07-21T06:40:00Z' });
     expect(again.status).toBe(409);
-    expect(again.body.fields[0].field).toBe('pumpId');
+    expect(again.body.fields?.[0].field).toBe('pumpId');
     // 06:30-06:40Z is the buffer after the first: another pump at 06:35 (with a reason, off the grid) still collides.
     const other = await newPump();
     const inBuffer = await book({ pumpId: other.pump.id, clinicianId: nurse.id, startsAt: '2026-07-21T06:35:00Z', overrideReason: 'extra visit' });
     expect(inBuffer.status).toBe(409);
-    expect(inBuffer.body.fields[0].field).toBe('clinicianId');
+    expect(inBuffer.body.fields?.[0].field).toBe('clinicianId');
   });
 
   it('refuses, naming the field, a booking in the past, outside availability, off the slot grid, or after the margin without a reason', async () => {

@@ -181,4 +181,25 @@ describe('alerts on the dashboard in Chromium', () => {
     await page.locator('[data-testid="forecast-chart"] .recharts-scatter-symbol').first().waitFor({ timeout: 10_000 });
     expect(await page.locator('[data-testid="forecast-chart"] .recharts-scatter-symbol').count()).toBe(2);
   });
+
+  it('shows "No one on call" and takes it down as soon as a shift covering now is added, then back when it is cancelled', async () => {
+    const admin = api(server.baseUrl);
+    const clinicId = stalled.clinic.id;
+    await page.goto(`${server.baseUrl}/`);
+    const banner = page.locator('[data-testid="no-one-on-call"]');
+    // The demo has no on-call roster.
+    await banner.waitFor({ state: 'visible', timeout: 10_000 });
+    const clinicians = (await admin.get<{ id: string; active: boolean }[]>(`/api/clinicians?clinicId=${clinicId}`)).body;
+    const onDuty = clinicians.find((c) => c.active);
+    expect(onDuty).toBeDefined();
+    const hourMs = 3_600_000;
+    const shift = await admin.post<{ id: string }>('/api/on-call-shifts', {
+      clinicianId: onDuty!.id, startsAt: new Date(Date.now() - hourMs).toISOString(), endsAt: new Date(Date.now() + 8 * hourMs).toISOString(),
+    });
+    expect(shift.status).toBe(201);
+    // Pushed (on_call.changed): well before the banner's one-minute re-read.
+    await banner.waitFor({ state: 'detached', timeout: 10_000 });
+    expect((await admin.post(`/api/on-call-shifts/${shift.body.id}/cancel`, {})).status).toBe(200);
+    await banner.waitFor({ state: 'visible', timeout: 10_000 });
+  });
 });

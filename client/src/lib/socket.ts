@@ -4,6 +4,7 @@ import {
   SOCKET_EVENTS,
   type AlertRaisedEvent,
   type AlertUpdatedEvent,
+  type OnCallChangedEvent,
   type PageSentEvent,
   type PumpChangedEvent,
   type ServerToClientEvents,
@@ -28,7 +29,7 @@ let state: ConnectionState = 'offline';
 /** The connection was live at least once since sign-in: only then does "offline" mean "disconnected" (the banner). */
 let everLive = false;
 /**
- * Highest eventId seen on any event (pump.changed, alert.*, page.sent). Kept across sockets, also the fresh one made at sign-in,
+ * Highest eventId seen on any event (pump.changed, alert.*, page.sent, on_call.changed). Kept across sockets, also the fresh one made at sign-in,
  * so the server replays every event of the user's clinics after it in the handshake: nothing missed while offline is lost.
  */
 let lastEventId: number | null = null;
@@ -40,6 +41,7 @@ const pumpChangedListeners = new Set<(event: PumpChangedEvent) => void>();
 const alertRaisedListeners = new Set<(event: AlertRaisedEvent) => void>();
 const alertUpdatedListeners = new Set<(event: AlertUpdatedEvent) => void>();
 const pageSentListeners = new Set<(event: PageSentEvent) => void>();
+const onCallChangedListeners = new Set<(event: OnCallChangedEvent) => void>();
 const reconnectListeners = new Set<() => void>();
 /** Asks the session store whether we are still signed in (it redirects to sign-in when not). */
 let checkSession: () => Promise<boolean> = async () => false;
@@ -123,6 +125,10 @@ export function openLiveSocket(): void {
     noteEventId(event?.eventId);
     for (const l of pageSentListeners) l(event);
   });
+  s.on(SOCKET_EVENTS.onCallChanged, (event) => {
+    noteEventId(event?.eventId);
+    for (const l of onCallChangedListeners) l(event);
+  });
   socket = s;
   setState('connecting');
 }
@@ -184,6 +190,12 @@ export function subscribeAlertUpdated(onUpdated: (event: AlertUpdatedEvent) => v
 export function subscribePageSent(onSent: (event: PageSentEvent) => void): () => void {
   pageSentListeners.add(onSent);
   return () => pageSentListeners.delete(onSent);
+}
+
+/** Calls `onChanged` for every on_call.changed event of the user's clinics (a shift added, changed or cancelled). */
+export function subscribeOnCallChanged(onChanged: (event: OnCallChangedEvent) => void): () => void {
+  onCallChangedListeners.add(onChanged);
+  return () => onCallChangedListeners.delete(onChanged);
 }
 
 /** Calls `onReconnect` each time the connection is live again after a loss. */

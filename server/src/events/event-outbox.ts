@@ -1,6 +1,6 @@
 // Reads the ordered event outbox (`events`) after an id: for live delivery, for a client's replay and for the alert engine.
 import { SOCKET_EVENTS } from '@pumpwatch/shared';
-import type { AlertChange, AlertRaisedEvent, AlertUpdatedEvent, PageSentEvent, PumpChangedEvent } from '@pumpwatch/shared';
+import type { AlertChange, AlertRaisedEvent, AlertUpdatedEvent, OnCallChangedEvent, PageSentEvent, PumpChangedEvent } from '@pumpwatch/shared';
 import type { EventType } from './event-log.service';
 
 export interface OutboxEvent {
@@ -38,11 +38,13 @@ export type SocketMessage =
   | { name: typeof SOCKET_EVENTS.pumpChanged; payload: PumpChangedEvent }
   | { name: typeof SOCKET_EVENTS.alertRaised; payload: AlertRaisedEvent }
   | { name: typeof SOCKET_EVENTS.alertUpdated; payload: AlertUpdatedEvent }
-  | { name: typeof SOCKET_EVENTS.pageSent; payload: PageSentEvent };
+  | { name: typeof SOCKET_EVENTS.pageSent; payload: PageSentEvent }
+  | { name: typeof SOCKET_EVENTS.onCallChanged; payload: OnCallChangedEvent };
 
 /**
  * What a dashboard receives for an outbox event: alert events as they were written (the alert as of that event), any other
- * change of a pump as pump.changed; changes that concern no pump (a clinic, a patient) send nothing.
+ * change of a pump as pump.changed, an on-call shift change as on_call.changed; other changes that concern no pump (a clinic, a
+ * patient) send nothing.
  */
 export function socketMessageOf(event: OutboxEvent): SocketMessage | null {
   if (event.type === 'alert.raised' || event.type === 'alert.updated') {
@@ -54,6 +56,7 @@ export function socketMessageOf(event: OutboxEvent): SocketMessage | null {
   }
   // A page that went out (paging, issue 5): in-app pages reach their recipient's dashboard this way.
   if (event.type === 'page.sent') return { name: SOCKET_EVENTS.pageSent, payload: { eventId: event.id, page: (event.payload as { page: PageSentEvent['page'] }).page } };
+  if (event.type === 'on_call.changed' && event.clinicId) return { name: SOCKET_EVENTS.onCallChanged, payload: { eventId: event.id, clinicId: event.clinicId } };
   if (event.pumpId && event.clinicId) return { name: SOCKET_EVENTS.pumpChanged, payload: { eventId: event.id, clinicId: event.clinicId, pumpId: event.pumpId } };
   return null;
 }

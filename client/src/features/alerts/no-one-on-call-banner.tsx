@@ -2,15 +2,15 @@
 import { useEffect, useState } from 'react';
 import type { Clinic, OnCallNow } from '@pumpwatch/shared';
 import { api } from '../../lib/api';
-import { subscribeReconnect } from '../../lib/socket';
+import { subscribeOnCallChanged, subscribeReconnect } from '../../lib/socket';
 import { useSession } from '../auth/session-store';
 import { canUseRoute } from '../auth/use-can';
 import { useClinics } from '../clinics/use-clinics';
 
-/** Shifts start and end with no event pushed: ask again this often. */
+/** A shift starting or ending as time passes pushes no event: ask again this often (a shift added or changed is pushed). */
 const REFRESH_MS = 60_000;
 
-/** The clinics (of `clinics`) with nobody on call now; re-read every minute and after a reconnect. */
+/** The clinics (of `clinics`) with nobody on call now; re-read every minute, when a shift changes and after a reconnect. */
 function useClinicsWithoutOnCall(clinics: readonly Clinic[], userId: string | undefined): Clinic[] {
   const { user } = useSession();
   const [answers, setAnswers] = useState<Record<string, OnCallNow>>({});
@@ -32,11 +32,15 @@ function useClinicsWithoutOnCall(clinics: readonly Clinic[], userId: string | un
     };
     read();
     const timer = setInterval(read, REFRESH_MS);
-    const unsubscribe = subscribeReconnect(read);
+    const unsubscribeReconnect = subscribeReconnect(read);
+    const unsubscribeShifts = subscribeOnCallChanged((event) => {
+      if (ids.includes(event.clinicId)) read();
+    });
     return () => {
       controller.abort();
       clearInterval(timer);
-      unsubscribe();
+      unsubscribeReconnect();
+      unsubscribeShifts();
     };
   }, [askedKey, userId]);
 
