@@ -4,6 +4,7 @@ export * from './contracts';
 export * from './forecast/forecast';
 export * from './forecast/urgency';
 export * from './domain-error';
+export * from './time-units';
 export * from './access/permissions';
 export * from './access/auth-contracts';
 export * from './telemetry/pump-telemetry-status';

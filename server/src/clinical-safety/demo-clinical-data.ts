@@ -1,12 +1,11 @@
 // Demo clinical-safety rows for the demo clinic: a serum creatinine and a check-up for each patient (so the demo dashboard shows
 // the kidney trend and the check-up chart, not a labs-due and review-overdue warning for everyone), and one patient whose kidney
 // function has fallen below 50 mL/min. Deterministic from the patient's index, like the demo fleet.
-import { assessCreatinine, MODIFIED_ASHWORTH_SCORES } from '@pumpwatch/shared';
+import { assessCreatinine, DAY_MS, MODIFIED_ASHWORTH_SCORES } from '@pumpwatch/shared';
 import type { EntityManager } from 'typeorm';
 import { toIsoDate } from '../infra/iso';
 import type { PatientEntity } from '../patients/patient.entity';
 
-const DAY_MS = 86_400_000;
 /** The demo patient (by index) whose clearance fell: two results, the latest below the dose-review line. */
 const FALLING_KIDNEYS_INDEX = 1;
 /** The demo patient (by index) with no check-up on record: "review overdue" on the dashboard. */

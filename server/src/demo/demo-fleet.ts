@@ -4,6 +4,7 @@ import {
 } from '@pumpwatch/shared';
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
+import { DAY_MS } from '@pumpwatch/shared';
 import type { ClinicEntity } from '../clinics/clinic.entity';
 import type { FillEntity } from '../fills/fill.entity';
 import { expectedResidualAt } from '../fills/fills.service';
@@ -11,7 +12,6 @@ import type { PatientEntity } from '../patients/patient.entity';
 import type { ProgramEntity } from '../programs/program.entity';
 import type { PumpEntity } from '../pumps/pump.entity';
 
-const DAY_MS = 86_400_000;
 export const DEMO_CLINIC = { name: 'Demo Spasticity Clinic', timeZone: 'Europe/Paris' } as const;
 
 export interface DemoFleet {

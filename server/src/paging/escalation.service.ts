@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { escalationStepDueAt, levelToPage, PAGING_CONFIG, pagingStartsAt } from '@pumpwatch/shared';
+import { escalationStepDueAt, HOUR_MS, levelToPage, PAGING_CONFIG, pagingStartsAt } from '@pumpwatch/shared';
 import type { EscalationPolicy, EscalationStopReason, PageDecision, PageRecipient } from '@pumpwatch/shared';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -13,8 +13,6 @@ import { EscalationPolicyService } from '../on-call/escalation-policy.service';
 import { OnCallRosterService } from '../on-call/on-call-roster.service';
 import { acknowledgeToken, acknowledgeTokenHash } from './acknowledge-token';
 import { EscalationRecord, PagedAlert, PageRecord, PagingRepository, WebhookEndpointRecord } from './paging.repository';
-
-const HOUR_MS = 3_600_000;
 
 export const NO_ONE_REACHABLE = 'no level of the escalation policy reaches anybody now (no one on call, no backup, no clinic administrator)';
 const NO_CHANNEL = 'no notifier reaches this recipient (no PumpWatch account and no webhook endpoint in the clinic)';

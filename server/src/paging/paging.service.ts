@@ -2,12 +2,11 @@
 // reports of paging.
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { HealthIndicatorResult } from '@nestjs/terminus';
+import { DAY_MS } from '@pumpwatch/shared';
 import { Clock } from '../infra/clock';
 import { EscalationService } from './escalation.service';
 import { DeliveryResult, PageDeliveryService } from './page-delivery.service';
 import { PagingRepository } from './paging.repository';
-
-const DAY_MS = 86_400_000;
 
 export interface PagingSweepResult {
   at: string;

@@ -7,6 +7,7 @@ import {
   RescheduleAppointmentRequest,
 } from '@pumpwatch/shared';
 import { DataSource, EntityManager } from 'typeorm';
+import { MINUTE_MS } from '@pumpwatch/shared';
 import { AlertInputsLoader } from '../alerts/alert-inputs.loader';
 import { AuditService, changedFields, createdFields } from '../audit/audit.service';
 import { Actor, assertMayUseIn, assertSees, visibleClinicIds } from '../auth/actor';
@@ -17,7 +18,6 @@ import { isUuid } from '../infra/entity-id.pipe';
 import { bookingRefusals, refuse, timingOf, violatedConstraint } from './booking-rules';
 import { AppointmentRow, ClinicBookingSettings, SchedulingRepository } from './scheduling.repository';
 
-const MINUTE_MS = 60_000;
 const NOT_KNOWN = 'is not a known appointment';
 
 export interface AppointmentListQuery {

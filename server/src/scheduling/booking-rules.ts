@@ -4,9 +4,8 @@ import {
 } from '@pumpwatch/shared';
 import { DateTime } from 'luxon';
 import { QueryFailedError } from 'typeorm';
+import { DAY_MS } from '@pumpwatch/shared';
 import type { AvailabilityRow, ClinicBookingSettings } from './scheduling.repository';
-
-const DAY_MS = 86_400_000;
 
 type FieldError = { field: string; message: string };
 

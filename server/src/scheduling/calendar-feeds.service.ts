@@ -2,7 +2,7 @@
 // servers), reached with a 256-bit secret stored only as SHA-256, listed and revocable by an administrator.
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DomainError } from '@pumpwatch/shared';
+import { DAY_MS, DomainError } from '@pumpwatch/shared';
 import { DataSource } from 'typeorm';
 import { AuditService, changedFields, createdFields } from '../audit/audit.service';
 import { Actor, assertMayUseIn, clinicIdsWith } from '../auth/actor';
@@ -10,7 +10,6 @@ import { newSecret, secretHash } from '../auth/secrets';
 import { Clock } from '../infra/clock';
 import { isUuid } from '../infra/entity-id.pipe';
 
-const DAY_MS = 86_400_000;
 /** Calendar feed secrets carry their own prefix, like gateway tokens, so a leaked one is recognisable. */
 export const CALENDAR_TOKEN_PREFIX = 'pwc_';
 /** A feed shows the recent past (a month) and the booked future (half a year): what a clinician's calendar needs. */

@@ -7,6 +7,7 @@ import {
   RefillSlotsQuery, RefillSlotsResponse, refillSlotsRange, Room, SCHEDULING_CONFIG, AppointmentResponse,
 } from '@pumpwatch/shared';
 import { DataSource, EntityManager } from 'typeorm';
+import { DAY_MS, MINUTE_MS } from '@pumpwatch/shared';
 import { AlertInputsLoader } from '../alerts/alert-inputs.loader';
 import { AuditService, changedFields, createdFields } from '../audit/audit.service';
 import { Actor, assertMayUseIn, assertSees, clinicIdsWith, visibleClinicIds } from '../auth/actor';
@@ -16,8 +17,6 @@ import { AppointmentsService } from './appointments.service';
 import { refuse } from './booking-rules';
 import { SchedulingRepository } from './scheduling.repository';
 
-const DAY_MS = 86_400_000;
-const MINUTE_MS = 60_000;
 const NOT_KNOWN_CLINICIAN = 'is not a known clinician';
 
 interface ClinicianRow { id: string; clinic_id: string; display_name: string; active: boolean }

@@ -1,11 +1,10 @@
 // The simulated story on the real demo fleet: every role cast, valid readings, and the drift, silence and ERI the demo shows.
-import { backfillReadings, buildTelemetryScenario, forecastPump, SimulatedPump, telemetryReadingSchema } from '@pumpwatch/shared';
+import { backfillReadings, buildTelemetryScenario, DAY_MS, forecastPump, SimulatedPump, telemetryReadingSchema } from '@pumpwatch/shared';
 import { DEMO_CLINIC, buildDemoFleet } from '../demo/demo-fleet';
 import { DEMO_ACCOUNTS } from '../demo/demo-seed.service';
 import { DEMO_SIMULATION_DEFAULTS } from './run-simulation';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
-const DAY_MS = 86_400_000;
 
 function simulatedFleet(): SimulatedPump[] {
   const fleet = buildDemoFleet(NOW);

@@ -1,11 +1,9 @@
 // Use cases of a pump's telemetry pages: its readings over a window and its reconciliation history with the trend.
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, PumpReconciliations, PumpTelemetryReadings, reconciliationTrend, TELEMETRY_CONFIG, TelemetryQuery } from '@pumpwatch/shared';
+import { DAY_MS, DomainError, PumpReconciliations, PumpTelemetryReadings, reconciliationTrend, TELEMETRY_CONFIG, TelemetryQuery } from '@pumpwatch/shared';
 import { Clock } from '../infra/clock';
 import { toReservoirReconciliation, toTelemetryReading } from './telemetry.mapper';
 import { TelemetryRepository } from './telemetry.repository';
-
-const DAY_MS = 86_400_000;
 
 @Injectable()
 export class PumpTelemetryService {

@@ -1,9 +1,6 @@
 // How alert messages name instants and volumes: in the clinic's own zone, so a nurse reads the wall-clock time she acts on.
 import { utcOffsetMinutes } from '../forecast/pump-clock';
 
-export const HOUR_MS = 3_600_000;
-export const DAY_MS = 86_400_000;
-
 /** '2026-07-30 11:00 Europe/Paris' */
 export function clinicTime(instant: string, timeZone: string): string {
   const ms = Date.parse(instant);

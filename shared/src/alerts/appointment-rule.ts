@@ -1,8 +1,9 @@
 // Rule: a booked refill appointment now starts after the booking deadline (the deadline moved: a new program, telemetry).
 import type { ForecastStatus } from '../contracts';
 import type { AlertFinding } from './alert-contracts';
-import { clinicTime, DAY_MS } from './alert-format';
+import { clinicTime } from './alert-format';
 import type { ClinicAlertSettings } from './refill-deadline-rule';
+import { DAY_MS } from '../time-units';
 
 export interface BookedRefill {
   id: string;

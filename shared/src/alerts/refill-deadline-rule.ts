@@ -2,7 +2,8 @@
 import { URGENCY_CONFIG } from '../clinical-config';
 import type { DeadlineReason, ForecastStatus } from '../contracts';
 import type { AlertFinding, AlertSeverity } from './alert-contracts';
-import { clinicTime, DAY_MS } from './alert-format';
+import { clinicTime } from './alert-format';
+import { DAY_MS } from '../time-units';
 
 /** Per-clinic alert settings (columns of `clinics`; defaults in ALERT_CONFIG). */
 export interface ClinicAlertSettings {

@@ -3,7 +3,8 @@ import { ALERT_CONFIG } from '../clinical-config';
 import type { ForecastStatus } from '../contracts';
 import type { PumpTelemetryStatus } from '../telemetry/pump-telemetry-status';
 import type { AlertFinding } from './alert-contracts';
-import { clinicTime, HOUR_MS, ml } from './alert-format';
+import { clinicTime, ml } from './alert-format';
+import { HOUR_MS } from '../time-units';
 
 export interface ReservoirRuleInput {
   now: string;

@@ -1,6 +1,5 @@
 // Volume drawn from the reservoir over one pump day, as a piecewise-linear profile with jumps (periodic boluses).
-export const DAY_MS = 86_400_000;
-export const MINUTE_MS = 60_000;
+import { DAY_MS } from '../time-units';
 
 /** One pump day of consumption at one concentration: pieces between breakpoints (step starts, bolus times). */
 export interface DayProfile {

@@ -2,11 +2,11 @@
 import type { BridgeBolus, ForecastCurvePoint, PatientBolus, PeriodicBolus, ProgramStep, PumpForecast } from '../contracts';
 import type { PumpModelId } from '../clinical-config';
 import { DomainError } from '../domain-error';
-import { MINUTE_MS } from './day-profile';
 import { minutesOfDay, utcOffsetMinutes } from './pump-clock';
 import {
   CompiledFill, CompiledProgram, computeRefillLevels, constantFlowProgram, drawnSinceFillMl, fillSegments, floorToSecond, ReportedBolusVolume,
 } from './refill-levels';
+import { MINUTE_MS } from '../time-units';
 
 export interface ForecastPumpInput {
   id: string;
@@ -56,7 +56,6 @@ export interface ForecastInput {
   /** Used when it is for the fill in force and counted between that fill and `at`. */
   reportedPatientBoluses?: ReportedPatientBoluses | null;
 }
-
 
 /** Points in the chart curve between the fill and the empty reservoir (plus program changes, levels and `at`). */
 const CURVE_POINTS = 120;

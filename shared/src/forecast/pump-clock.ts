@@ -1,7 +1,7 @@
 // The pump's clock: it keeps the clinic's UTC offset in force when it was programmed and ignores later DST changes.
 import { DateTime } from 'luxon';
+import { MINUTE_MS } from '../time-units';
 
-const MINUTE_MS = 60_000;
 // Zone transitions fall on whole quarter hours UTC, so an offset is constant within a 15-minute bucket.
 const BUCKET_MS = 15 * MINUTE_MS;
 const MAX_CACHED_BUCKETS_PER_ZONE = 200_000;

@@ -1,5 +1,6 @@
 // Exact instants at which a fill reaches the alarm volume and empties, from compiled programs (numbers only, no parsing).
-import { buildDayProfile, DAY_MS, DayProfile, DayProgram, drawnMl, EMPTY_DAY_PROFILE, firstReachingMl } from './day-profile';
+import { buildDayProfile, DayProfile, DayProgram, drawnMl, EMPTY_DAY_PROFILE, firstReachingMl } from './day-profile';
+import { DAY_MS } from '../time-units';
 
 /** A program ready for the forecast: times in ms after the pump's midnight, the pump clock's UTC offset fixed. */
 export interface CompiledProgram extends DayProgram {

@@ -1,8 +1,7 @@
 // Urgency band of a pump in the fleet from its refill deadline: what the dashboard sorts and colours by.
 import { URGENCY_CONFIG } from '../clinical-config';
 import type { ForecastStatus, Urgency } from '../contracts';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '../time-units';
 
 export interface UrgencyAssessment { urgency: Urgency; daysLeft: number | null }
 

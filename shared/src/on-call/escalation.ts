@@ -1,7 +1,6 @@
 // Escalation of an unacknowledged alert: who each level of the clinic's policy reaches now, and when the next page is due.
 import type { EscalationLevel, EscalationTarget } from './on-call-contracts';
-
-const MINUTE_MS = 60_000;
+import { MINUTE_MS } from '../time-units';
 
 /** What the escalation rules read of a clinic's policy (the API's EscalationPolicy fits). */
 export interface EscalationPolicyRules {

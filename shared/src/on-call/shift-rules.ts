@@ -1,8 +1,7 @@
 // Rules of one on-call shift: which instants it covers and how long it may be. Shifts are UTC instants: no wall-clock math.
 import { ON_CALL_CONFIG } from './on-call-config';
 import type { OnCallShift } from './on-call-contracts';
-
-const HOUR_MS = 3_600_000;
+import { HOUR_MS } from '../time-units';
 
 /** What the rules read of a shift (a stored row, a request, a test case). */
 export type RosterShift = Pick<OnCallShift, 'clinicianId' | 'tier' | 'startsAt' | 'endsAt'> & { cancelledAt?: string | null };

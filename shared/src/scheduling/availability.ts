@@ -2,7 +2,7 @@
 import { DateTime, IANAZone } from 'luxon';
 import type { AvailabilityOverride, WeeklyWindow } from './scheduling-contracts';
 import { wallClockMinutes } from './scheduling-contracts';
-import { DAY_MS } from './time-units';
+import { DAY_MS } from '../time-units';
 
 /** A half-open UTC interval [startMs, endMs). */
 export interface Interval { startMs: number; endMs: number }

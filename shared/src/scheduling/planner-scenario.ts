@@ -5,7 +5,7 @@ import { busyFromAppointments } from './refill-slots';
 import type { PlanRefillsInput, PlannerClinician, PlannerPump } from './refill-planner';
 import { SCHEDULING_CONFIG } from './scheduling-config';
 import type { AvailabilityOverride } from './scheduling-contracts';
-import { DAY_MS, MINUTE_MS } from './time-units';
+import { DAY_MS, MINUTE_MS } from '../time-units';
 
 export interface PlannerScenario { input: PlanRefillsInput; timeZone: string; availability: AvailabilityRules[] }
 

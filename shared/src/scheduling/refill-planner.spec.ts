@@ -4,9 +4,8 @@ import type { Interval } from './availability';
 import { PlannedRefill, PlannerClinician, PlannerPump, planRefills, PlanRefillsInput, RefillPlan } from './refill-planner';
 import { plannerScenario } from './planner-scenario';
 import { freeSlots } from './refill-slots';
+import { DAY_MS, MINUTE_MS } from '../time-units';
 
-const DAY_MS = 86_400_000;
-const MINUTE_MS = 60_000;
 const ms = (iso: string): number => Date.parse(iso);
 /** A one-slot window (30 min) at 08:00Z on each date given. */
 const dailyWindows = (...dates: string[]): Interval[] => dates.map((d) => ({ startMs: ms(`${d}T08:00:00Z`), endMs: ms(`${d}T08:30:00Z`) }));

@@ -2,7 +2,7 @@
 import type { Interval } from './availability';
 import { bookingDeadlineMs, bookingTiming, freeSlots } from './refill-slots';
 import type { BookingTiming, RefillPlanSummary, UnplacedReason } from './scheduling-contracts';
-import { DAY_MS } from './time-units';
+import { DAY_MS } from '../time-units';
 
 export interface PlannerPump {
   pumpId: string;

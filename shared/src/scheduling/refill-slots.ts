@@ -3,7 +3,7 @@ import { mergeIntervals } from './availability';
 import type { Interval } from './availability';
 import type { BookingTiming } from './scheduling-contracts';
 import { SCHEDULING_CONFIG } from './scheduling-config';
-import { DAY_MS, MINUTE_MS } from './time-units';
+import { DAY_MS, MINUTE_MS } from '../time-units';
 
 /** The latest on-time start: the refill deadline minus the clinic's margin in days of 24 h (same rule as the refill alert). */
 export function bookingDeadlineMs(refillDeadlineMs: number, marginDays: number): number {

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { createFillSchema, isoDate, isoInstant, wallClockTime } from '../contracts';
 import { SCHEDULING_CONFIG as CFG } from './scheduling-config';
-import { DAY_MS } from './time-units';
+import { DAY_MS } from '../time-units';
 
 const uuid = z.uuid({ message: 'must be a UUID' });
 const ISO_WEEKDAY_NAMES = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;

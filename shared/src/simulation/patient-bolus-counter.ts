@@ -1,7 +1,7 @@
 // A simulated pump's patient boluses: a deterministic count per day within the program's allowance, and the cumulative counter.
-import { DAY_MS } from '../forecast/day-profile';
 import type { ForecastProgramInput } from '../forecast/forecast';
 import { seededUnit } from './seeded-hash';
+import { DAY_MS } from '../time-units';
 
 export interface BolusCountingPump {
   serialNumber: string;

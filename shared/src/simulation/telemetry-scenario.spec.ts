@@ -7,9 +7,8 @@ import {
   backfillReadings, buildTelemetryScenario, chooseScenarioRoles, driftFraction, eriFromMs, implantStartMs, INCIDENT_ALARMS, liveReadings,
   nextReadingInstant, readingInstants, SimulatedPump, simulatedReading, staleFromMs, TelemetryScenario,
 } from './telemetry-scenario';
+import { DAY_MS, HOUR_MS } from '../time-units';
 
-const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
 const EPOCH = '2026-06-01T12:00:00Z';
 const EPOCH_MS = Date.parse(EPOCH);
 

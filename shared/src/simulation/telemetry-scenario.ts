@@ -1,15 +1,13 @@
 // What the simulated fleet's gateways report: readings from the forecast, with one drifting, one silent and one ERI pump.
 import { DateTime } from 'luxon';
 import { PUMP_MODELS, PumpModelId } from '../clinical-config';
-import { DAY_MS, MINUTE_MS } from '../forecast/day-profile';
 import { forecastPump, ForecastFillInput, ForecastProgramInput, programDoseMcgPerDay } from '../forecast/forecast';
 import type { PumpAlarmCode } from '../telemetry/pump-telemetry-status';
 import type { TelemetryReadingRequest } from '../telemetry/telemetry-contracts';
 import { TELEMETRY_CONFIG } from '../telemetry/telemetry-config';
 import { BolusCountingPump, patientBolusCountTotal, patientBolusesBetween } from './patient-bolus-counter';
 import { seededUnit } from './seeded-hash';
-
-const HOUR_MS = 3_600_000;
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../time-units';
 
 export const SIMULATION_CONFIG = {
   defaultSeed: 20261125,

@@ -1,5 +1,6 @@
 // Which raw telemetry readings a clinic's retention setting keeps when old readings are downsampled (issue 4, Ingest).
 import type { BatteryStatus } from './pump-telemetry-status';
+import { DAY_MS } from '../time-units';
 
 export const TELEMETRY_RETENTION_CONFIG = {
   // Hourly points still draw the reservoir's daily slope and every refill on charts spanning months, at a fraction of the raw rows.
@@ -15,8 +16,6 @@ export interface RetainedReadingFacts {
   programDoseMcgPerDay: number | null;
   programConcentrationMcgPerMl: number | null;
 }
-
-const DAY_MS = 86_400_000;
 
 /** Readings recorded before this instant may be downsampled; null when the clinic keeps everything (no retention set). */
 export function telemetryRetentionCutoff(now: Date, retentionDays: number | null): Date | null {

@@ -4,9 +4,7 @@ import { PUMP_MODELS, PumpModelId } from '../clinical-config';
 import type { BatteryStatus, PumpAlarmCode, PumpTelemetryStatus, ReconciliationDiscrepancy } from './pump-telemetry-status';
 import { reconciliationTrend, ReconciliationTrendPoint } from './reservoir-reconciliation';
 import { ClinicTelemetrySettings, PUMP_ALARM_CATALOG, TELEMETRY_CONFIG } from './telemetry-config';
-
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
+import { DAY_MS, HOUR_MS } from '../time-units';
 
 /** A reported value and the reading it came from. */
 export interface Reported<T> { value: T; recordedAt: string }

@@ -2,6 +2,7 @@
 // and the check-ups (Modified Ashworth, the patient's rating) next to the dose.
 import { CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ClinicalSummary } from '@pumpwatch/shared';
+import { DAY_MS } from '@pumpwatch/shared';
 import { formatInstant, formatLocalDate } from '../../lib/format';
 
 // Okabe-Ito colours, and lines that also differ by dash and marker, so colour never carries the meaning alone.
@@ -13,7 +14,6 @@ const DOSE = '#0072B2';
 const PLANNED = '#CC79A7';
 const ASHWORTH = '#D55E00';
 const RATING = '#009E73';
-const DAY_MS = 86_400_000;
 
 /** A time axis around the points, at least two weeks wide, so a single point is not drawn on the edge. */
 function timeDomain(times: number[], nowMs: number): [number, number] {

@@ -2,12 +2,12 @@
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { AppointmentResponse, Clinician, FleetPump, RefillSlot } from '@pumpwatch/shared';
+import { DAY_MS } from '@pumpwatch/shared';
 import { formatDaysLeft, formatInstant } from '../../lib/format';
 import { TIMING_LABEL } from './booking-labels';
 import { FailureNotice, toSchedulingFailure, type SchedulingFailure } from './scheduling-failure';
 import { schedulingApi } from './scheduling-api';
 
-const DAY_MS = 86_400_000;
 /** Rows shown before "Show all": a clinic of 2,000 pumps must not render them all at once. */
 const FIRST_ROWS = 50;
 

@@ -1,7 +1,6 @@
 // Calendar arithmetic in the clinic's zone: local dates, Monday-based weeks and their UTC bounds (DST days are 23 or 25 h long).
+import { DAY_MS } from '@pumpwatch/shared';
 import { formatLocalDate, localInputToInstant } from '../../lib/format';
-
-const DAY_MS = 86_400_000;
 
 /** `YYYY-MM-DD` + n calendar days (pure date arithmetic, no zone involved). */
 export function addDays(date: string, days: number): string {
