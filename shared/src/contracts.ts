@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { IANAZone } from 'luxon';
 import { PUMP_MODEL_IDS, PumpModelId } from './clinical-config';
 import type { PumpTelemetryStatus } from './telemetry/pump-telemetry-status';
-import type { AlertRaisedEvent, AlertUpdatedEvent } from './alerts/alert-contracts';
+import type { AlertRaisedEvent, AlertSeverity, AlertUpdatedEvent } from './alerts/alert-contracts';
 import type { PageSentEvent } from './paging/paging-contracts';
 import { doseChangeContextFields, doseChangeReasonFields, spasticityOriginFields } from './clinical-safety/request-fields';
 import type { DoseChangeContext } from './clinical-safety/dose-guard';
@@ -261,17 +261,20 @@ export interface ApiErrorBody {
 
 // ---- Live events (socket.io) ----
 export const SOCKET_EVENTS = {
-  pumpChanged: 'pump.changed', alertRaised: 'alert.raised', alertUpdated: 'alert.updated', pageSent: 'page.sent', onCallChanged: 'on_call.changed',
+  pumpChanged: 'pump.changed', alertRaised: 'alert.raised', alertUpdated: 'alert.updated', pageSent: 'page.sent', onCallChanged: 'on_call.changed', alertSnoozed: 'alert.snoozed',
 } as const;
 export interface PumpChangedEvent { eventId: number; clinicId: string; pumpId: string }
 /** An on-call shift of the clinic was added or changed: who is on call now may have changed (the "no one on call" banner). */
 export interface OnCallChangedEvent { eventId: number; clinicId: string }
+/** A user snoozed an alert: that user's other dashboards hide it too (others ignore it; a snooze is per user). */
+export interface AlertSnoozedEvent { eventId: number; clinicId: string; alertId: string; userId: string; snoozedUntil: string; severityAtSnooze: AlertSeverity }
 export interface ServerToClientEvents {
   'pump.changed': (event: PumpChangedEvent) => void;
   'alert.raised': (event: AlertRaisedEvent) => void;
   'alert.updated': (event: AlertUpdatedEvent) => void;
   'page.sent': (event: PageSentEvent) => void;
   'on_call.changed': (event: OnCallChangedEvent) => void;
+  'alert.snoozed': (event: AlertSnoozedEvent) => void;
 }
 /** socket.io handshake `auth`: the access token (unless the session cookie is sent) and the last event id the client saw. */
 export interface SocketHandshakeAuth { token?: string; lastEventId?: number }

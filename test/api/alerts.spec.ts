@@ -1,7 +1,8 @@
 // Alerts on real PostgreSQL with a ManualClock: rules raised by the sweep and by data changes, one open alert per pump and kind
 // (re-firing, concurrent evaluation, the partial unique index), acknowledge / resolve / snooze rules, automatic resolution,
 // withdrawal-risk checklist, clinic scoping and the audit trail of every state change.
-import type { Alert, AlertDetail } from '@pumpwatch/shared';
+import type { Alert, AlertDetail, AlertSnoozedEvent } from '@pumpwatch/shared';
+import { io } from 'socket.io-client';
 import { AlertEngine } from '../../server/src/alerts/alert-engine.service';
 import { createPumpWatchApp } from '../../server/src/app.factory';
 import { ManualClock } from '../../server/src/infra/clock';
@@ -261,9 +262,26 @@ describe('alerts', () => {
       expect(notOffered.status).toBe(400);
       expect(notOffered.body.fields[0].field).toBe('minutes');
 
-      const snoozed = await members.staff.http.post(`/api/alerts/${critical.id}/snooze`, { minutes: 60 });
-      expect(snoozed.status).toBe(200);
-      expect(snoozed.body).toMatchObject({ id: critical.id, status: 'open', snoozedUntil: '2026-07-29T01:00:00.000Z' });
+      // The user's other dashboard hears of it (alert.snoozed) and hides it too.
+      const otherDashboard = io(server.baseUrl, { transports: ['websocket'], forceNew: true, auth: { token: members.staff.token } });
+      const heard: AlertSnoozedEvent[] = [];
+      otherDashboard.on('alert.snoozed', (event: AlertSnoozedEvent) => heard.push(event));
+      try {
+        await new Promise<void>((resolve, reject) => {
+          otherDashboard.once('connect', () => resolve());
+          otherDashboard.once('connect_error', reject);
+        });
+        const snoozed = await members.staff.http.post(`/api/alerts/${critical.id}/snooze`, { minutes: 60 });
+        expect(snoozed.status).toBe(200);
+        expect(snoozed.body).toMatchObject({ id: critical.id, status: 'open', snoozedUntil: '2026-07-29T01:00:00.000Z' });
+        for (let waited = 0; !heard.some((e) => e.alertId === critical.id) && waited < 2_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+        expect(heard.filter((e) => e.alertId === critical.id)).toEqual([{
+          eventId: expect.any(Number), clinicId: clinic.id, alertId: critical.id, userId: members.staff.id,
+          snoozedUntil: '2026-07-29T01:00:00.000Z', severityAtSnooze: 'critical',
+        }]);
+      } finally {
+        otherDashboard.close();
+      }
       const listOf = async (member: { http: ReturnType<typeof api> }, query = '') => ((await member.http.get(`/api/alerts?pumpId=${pump.id}${query}`)).body as Alert[]).map((a) => a.id);
       expect(await listOf(members.staff)).toEqual([]);
       expect(await listOf(members.staff, '&includeSnoozed=true')).toEqual([critical.id]);

@@ -202,4 +202,26 @@ describe('alerts on the dashboard in Chromium', () => {
     expect((await admin.post(`/api/on-call-shifts/${shift.body.id}/cancel`, {})).status).toBe(200);
     await banner.waitFor({ state: 'visible', timeout: 10_000 });
   });
+
+  it('hides an alert on the user\'s other open dashboard as soon as it is snoozed on one', async () => {
+    await page.goto(`${server.baseUrl}/`);
+    const other = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    try {
+      const second = await other.newPage();
+      await second.goto(`${server.baseUrl}/`);
+      await second.waitForURL((url) => url.pathname === '/sign-in');
+      await signInThroughPage(second, DEMO_LOGINS.clinician);
+      const firstItem = second.locator('[data-testid="alert-item"]').first();
+      await firstItem.waitFor({ timeout: 10_000 });
+      const alertId = (await firstItem.getAttribute('data-alert-id')) as string;
+      const onFirstPage = page.locator(`[data-testid="alert-item"][data-alert-id="${alertId}"]`);
+      await onFirstPage.waitFor({ timeout: 10_000 });
+      await firstItem.locator('[data-testid="alert-snooze"]').click();
+      await second.locator(`[data-testid="alert-item"][data-alert-id="${alertId}"]`).waitFor({ state: 'detached', timeout: 5_000 });
+      // The first page was not reloaded: the alert.snoozed event hid it.
+      await onFirstPage.waitFor({ state: 'detached', timeout: 5_000 });
+    } finally {
+      await other.close();
+    }
+  });
 });

@@ -3,6 +3,7 @@ import { io, type Socket } from 'socket.io-client';
 import {
   SOCKET_EVENTS,
   type AlertRaisedEvent,
+  type AlertSnoozedEvent,
   type AlertUpdatedEvent,
   type OnCallChangedEvent,
   type PageSentEvent,
@@ -42,6 +43,7 @@ const alertRaisedListeners = new Set<(event: AlertRaisedEvent) => void>();
 const alertUpdatedListeners = new Set<(event: AlertUpdatedEvent) => void>();
 const pageSentListeners = new Set<(event: PageSentEvent) => void>();
 const onCallChangedListeners = new Set<(event: OnCallChangedEvent) => void>();
+const alertSnoozedListeners = new Set<(event: AlertSnoozedEvent) => void>();
 const reconnectListeners = new Set<() => void>();
 /** Asks the session store whether we are still signed in (it redirects to sign-in when not). */
 let checkSession: () => Promise<boolean> = async () => false;
@@ -129,6 +131,10 @@ export function openLiveSocket(): void {
     noteEventId(event?.eventId);
     for (const l of onCallChangedListeners) l(event);
   });
+  s.on(SOCKET_EVENTS.alertSnoozed, (event) => {
+    noteEventId(event?.eventId);
+    for (const l of alertSnoozedListeners) l(event);
+  });
   socket = s;
   setState('connecting');
 }
@@ -196,6 +202,12 @@ export function subscribePageSent(onSent: (event: PageSentEvent) => void): () =>
 export function subscribeOnCallChanged(onChanged: (event: OnCallChangedEvent) => void): () => void {
   onCallChangedListeners.add(onChanged);
   return () => onCallChangedListeners.delete(onChanged);
+}
+
+/** Calls `onSnoozed` for every alert.snoozed event of the user's clinics (any user's: the listener keeps its own). */
+export function subscribeAlertSnoozed(onSnoozed: (event: AlertSnoozedEvent) => void): () => void {
+  alertSnoozedListeners.add(onSnoozed);
+  return () => alertSnoozedListeners.delete(onSnoozed);
 }
 
 /** Calls `onReconnect` each time the connection is live again after a loss. */

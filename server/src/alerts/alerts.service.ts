@@ -8,6 +8,7 @@ import {
 import type { Alert, AlertDetail, AlertQuery, AlertStatus, SnoozeMinutes } from '@pumpwatch/shared';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, assertMayUseIn, assertSees, visibleClinicIds } from '../auth/actor';
+import { EventLogService } from '../events/event-log.service';
 import { Clock } from '../infra/clock';
 import { isUuid } from '../infra/entity-id.pipe';
 import { toAlert, visibleSnooze } from './alert.mapper';
@@ -23,6 +24,7 @@ export class AlertsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly repository: AlertsRepository,
     private readonly writer: AlertWriter,
+    private readonly events: EventLogService,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
@@ -108,6 +110,11 @@ export class AlertsService {
       await this.repository.putSnooze(manager, alert.id, actor.id, now, until, alert.severity);
       const info = await this.infoOf(manager, alert);
       await this.writer.write(manager, { before: alert, after: alert, info, actor, now, change: null, history: { action: 'snoozed', snoozedUntil: until } });
+      // The user's other dashboards hide it too; last, since the event counter is held to commit.
+      await this.events.record(manager, {
+        type: 'alert.snoozed', clinicId: alert.clinicId, pumpId: null,
+        payload: { alertId: alert.id, userId: actor.id, snoozedUntil: until.toISOString(), severityAtSnooze: alert.severity },
+      });
       return toAlert(alert, info, until);
     });
   }

@@ -1,6 +1,6 @@
 // Reads the ordered event outbox (`events`) after an id: for live delivery, for a client's replay and for the alert engine.
 import { SOCKET_EVENTS } from '@pumpwatch/shared';
-import type { AlertChange, AlertRaisedEvent, AlertUpdatedEvent, OnCallChangedEvent, PageSentEvent, PumpChangedEvent } from '@pumpwatch/shared';
+import type { AlertChange, AlertRaisedEvent, AlertSnoozedEvent, AlertUpdatedEvent, OnCallChangedEvent, PageSentEvent, PumpChangedEvent } from '@pumpwatch/shared';
 import type { EventType } from './event-log.service';
 
 export interface OutboxEvent {
@@ -32,14 +32,15 @@ export async function lastCommittedEventId(db: Queryable): Promise<number> {
   return rows.length > 0 ? Number(rows[0].last_event_id) : 0;
 }
 
-export const ALERT_EVENT_TYPES: readonly EventType[] = ['alert.raised', 'alert.updated'];
+export const ALERT_EVENT_TYPES: readonly EventType[] = ['alert.raised', 'alert.updated', 'alert.snoozed'];
 
 export type SocketMessage =
   | { name: typeof SOCKET_EVENTS.pumpChanged; payload: PumpChangedEvent }
   | { name: typeof SOCKET_EVENTS.alertRaised; payload: AlertRaisedEvent }
   | { name: typeof SOCKET_EVENTS.alertUpdated; payload: AlertUpdatedEvent }
   | { name: typeof SOCKET_EVENTS.pageSent; payload: PageSentEvent }
-  | { name: typeof SOCKET_EVENTS.onCallChanged; payload: OnCallChangedEvent };
+  | { name: typeof SOCKET_EVENTS.onCallChanged; payload: OnCallChangedEvent }
+  | { name: typeof SOCKET_EVENTS.alertSnoozed; payload: AlertSnoozedEvent };
 
 /**
  * What a dashboard receives for an outbox event: alert events as they were written (the alert as of that event), any other
@@ -56,6 +57,9 @@ export function socketMessageOf(event: OutboxEvent): SocketMessage | null {
   }
   // A page that went out (paging, issue 5): in-app pages reach their recipient's dashboard this way.
   if (event.type === 'page.sent') return { name: SOCKET_EVENTS.pageSent, payload: { eventId: event.id, page: (event.payload as { page: PageSentEvent['page'] }).page } };
+  if (event.type === 'alert.snoozed' && event.clinicId) {
+    return { name: SOCKET_EVENTS.alertSnoozed, payload: { ...(event.payload as Omit<AlertSnoozedEvent, 'eventId' | 'clinicId'>), eventId: event.id, clinicId: event.clinicId } };
+  }
   if (event.type === 'on_call.changed' && event.clinicId) return { name: SOCKET_EVENTS.onCallChanged, payload: { eventId: event.id, clinicId: event.clinicId } };
   if (event.pumpId && event.clinicId) return { name: SOCKET_EVENTS.pumpChanged, payload: { eventId: event.id, clinicId: event.clinicId, pumpId: event.pumpId } };
   return null;

@@ -2,7 +2,7 @@
 import { useSyncExternalStore } from 'react';
 import { compareAlertsForList, hiddenBySnooze, type Alert, type Page, type SnoozeMinutes, type UserSnooze } from '@pumpwatch/shared';
 import { api } from '../../lib/api';
-import { subscribeAlertRaised, subscribeAlertUpdated, subscribePageSent, subscribeReconnect } from '../../lib/socket';
+import { subscribeAlertRaised, subscribeAlertSnoozed, subscribeAlertUpdated, subscribePageSent, subscribeReconnect } from '../../lib/socket';
 
 export type AlertsLoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -11,7 +11,7 @@ export interface AlertsSnapshot {
   error: string | null;
   /** Open and acknowledged alerts of the user's clinics, most severe then oldest first; the user's snoozed ones included. */
   alerts: readonly Alert[];
-  /** The user's own snoozes still running, by alert id (snoozes are per user and never come in socket events). */
+  /** The user's own snoozes still running, by alert id (per user: an alert.snoozed event of another user is ignored). */
   snoozes: ReadonlyMap<string, UserSnooze>;
   /** The latest page that went to this user, by alert id (in-app paging). */
   pagesToMe: ReadonlyMap<string, Page>;
@@ -114,6 +114,12 @@ export function startAlerts(forUserId: string): void {
     subscribePageSent((event) => {
       if (userId === null || event.page.recipient?.userId !== userId) return;
       pagesToMe.set(event.page.alertId, event.page);
+      publish();
+    }),
+    // Snoozed on another of this user's dashboards: hidden here too.
+    subscribeAlertSnoozed((event) => {
+      if (userId === null || event.userId !== userId) return;
+      snoozes.set(event.alertId, { snoozedUntil: event.snoozedUntil, severityAtSnooze: event.severityAtSnooze });
       publish();
     }),
     // The server replays what was missed; a fresh list as well covers anything older than the events we ever saw.
