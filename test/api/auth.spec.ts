@@ -524,6 +524,23 @@ describe('throttling per address', () => {
     clock.advanceMs(700_000);
     expect((await login(server.baseUrl, other.email, other.password)).status).toBe(200);
   });
+
+  it('counts the failures of every instance: a second server on the same database refuses the address too', async () => {
+    clock.advanceMs(3_600_000);
+    const second = await createPumpWatchApp({ databaseUrl: server.databaseUrl, demo: false, logLevel: 'silent', bootstrapAdmin: null, clock });
+    try {
+      await second.listen(0, '127.0.0.1');
+      const secondUrl = `http://127.0.0.1:${(second.getHttpServer().address() as { port: number }).port}`;
+      // Half the failures on each instance: neither alone reaches 20.
+      for (let i = 0; i < 20; i++) {
+        expect((await login(i % 2 === 0 ? server.baseUrl : secondUrl, `unknown-${i}@pumpwatch.test`, 'not-the-password')).status).toBe(401);
+      }
+      expect((await login(server.baseUrl, other.email, other.password)).status).toBe(429);
+      expect((await login(secondUrl, other.email, other.password)).status).toBe(429);
+    } finally {
+      await second.close();
+    }
+  });
 });
 
 describe('first administrator', () => {

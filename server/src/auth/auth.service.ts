@@ -86,7 +86,7 @@ export class AuthService implements OnModuleInit {
   }
 
   async login(request: LoginRequest, address: string, requestId: string | null): Promise<{ response: LoginResponse; token: string }> {
-    const addressWait = this.throttle.retryAfterSeconds(address);
+    const addressWait = await this.throttle.retryAfterSeconds(address);
     if (addressWait > 0) throw new TooManyAttemptsError(addressWait);
     const now = this.clock.now();
     const user = await this.dataSource.getRepository(UserEntity).createQueryBuilder('user')
@@ -96,7 +96,7 @@ export class AuthService implements OnModuleInit {
     }
     const valid = await verifyPassword(user?.passwordHash ?? null, request.password);
     if (!user || !valid) {
-      this.throttle.recordFailure(address);
+      await this.throttle.recordFailure(address);
       if (user) await this.recordFailedLogin(user.id, requestId);
       throw new DomainError('unauthenticated', 'email or password is wrong');
     }

@@ -1,5 +1,7 @@
-// Throttles repeated sign-in failures per address (in memory, per instance); the per-account lock lives in the users table.
+// Throttles repeated sign-in failures per address, in PostgreSQL so every instance counts them all; the per-account lock lives in users.
 import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { Clock } from '../infra/clock';
 
 /** OWASP Authentication Cheat Sheet ("account lockout"/"throttling"): a few tries, then a delay; numbers are the clinic's policy. */
@@ -14,30 +16,31 @@ export const LOGIN_THROTTLE = {
 
 @Injectable()
 export class LoginThrottle {
-  private readonly failuresByAddress = new Map<string, number[]>();
-
-  constructor(@Inject(Clock) private readonly clock: Clock) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
 
   /** Seconds until this address may try again, or 0. */
-  retryAfterSeconds(address: string): number {
-    const recent = this.recent(address);
-    if (recent.length < LOGIN_THROTTLE.addressFailures) return 0;
+  async retryAfterSeconds(address: string): Promise<number> {
     const windowMs = LOGIN_THROTTLE.addressWindowMinutes * 60_000;
+    const nowMs = this.clock.now().getTime();
+    const rows: { failed_at: Date[] }[] = await this.dataSource.query('SELECT failed_at FROM login_failures_by_address WHERE address = $1', [address]);
+    const recent = (rows[0]?.failed_at ?? []).map((t) => t.getTime()).filter((t) => t > nowMs - windowMs).sort((a, b) => a - b);
+    if (recent.length < LOGIN_THROTTLE.addressFailures) return 0;
     const oldestCounted = recent[recent.length - LOGIN_THROTTLE.addressFailures];
-    return Math.max(1, Math.ceil((oldestCounted + windowMs - this.clock.now().getTime()) / 1000));
+    return Math.max(1, Math.ceil((oldestCounted + windowMs - nowMs) / 1000));
   }
 
-  recordFailure(address: string): void {
-    const recent = this.recent(address);
-    recent.push(this.clock.now().getTime());
-    this.failuresByAddress.set(address, recent);
-  }
-
-  private recent(address: string): number[] {
-    const since = this.clock.now().getTime() - LOGIN_THROTTLE.addressWindowMinutes * 60_000;
-    const kept = (this.failuresByAddress.get(address) ?? []).filter((t) => t > since);
-    if (kept.length === 0) this.failuresByAddress.delete(address);
-    else this.failuresByAddress.set(address, kept);
-    return kept;
+  /** One statement: the failure added and those older than the window dropped, atomically against other instances. */
+  async recordFailure(address: string): Promise<void> {
+    const now = this.clock.now();
+    const since = new Date(now.getTime() - LOGIN_THROTTLE.addressWindowMinutes * 60_000);
+    await this.dataSource.query(
+      `INSERT INTO login_failures_by_address AS f (address, failed_at, updated_at) VALUES ($1, ARRAY[$2::timestamptz], $2)
+       ON CONFLICT (address) DO UPDATE SET
+         failed_at = ARRAY(SELECT t FROM unnest(f.failed_at) AS t WHERE t > $3 ORDER BY t) || $2::timestamptz, updated_at = $2`,
+      [address, now, since],
+    );
   }
 }
