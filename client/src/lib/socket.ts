@@ -37,13 +37,17 @@ let lastEventId: number | null = null;
 let authRetryTimer: ReturnType<typeof setTimeout> | undefined;
 let authRetryDelayMs = AUTH_RETRY_FIRST_MS;
 const stateListeners = new Set<() => void>();
-// Listeners live here, not on a socket, so they survive the fresh socket made after each sign-in.
-const pumpChangedListeners = new Set<(event: PumpChangedEvent) => void>();
-const alertRaisedListeners = new Set<(event: AlertRaisedEvent) => void>();
-const alertUpdatedListeners = new Set<(event: AlertUpdatedEvent) => void>();
-const pageSentListeners = new Set<(event: PageSentEvent) => void>();
-const onCallChangedListeners = new Set<(event: OnCallChangedEvent) => void>();
-const alertSnoozedListeners = new Set<(event: AlertSnoozedEvent) => void>();
+type LiveEventName = keyof ServerToClientEvents;
+type LiveEventOf<K extends LiveEventName> = Parameters<ServerToClientEvents[K]>[0];
+// Listeners live here, not on a socket, so they survive the fresh socket made after each sign-in; one set per pushed event.
+const liveListeners: { [K in LiveEventName]: Set<(event: LiveEventOf<K>) => void> } = {
+  [SOCKET_EVENTS.pumpChanged]: new Set(),
+  [SOCKET_EVENTS.alertRaised]: new Set(),
+  [SOCKET_EVENTS.alertUpdated]: new Set(),
+  [SOCKET_EVENTS.pageSent]: new Set(),
+  [SOCKET_EVENTS.onCallChanged]: new Set(),
+  [SOCKET_EVENTS.alertSnoozed]: new Set(),
+};
 const reconnectListeners = new Set<() => void>();
 /** Asks the session store whether we are still signed in (it redirects to sign-in when not). */
 let checkSession: () => Promise<boolean> = async () => false;
@@ -111,30 +115,13 @@ export function openLiveSocket(): void {
     if (SESSION_REFUSALS.has(err.message)) onSessionRefused(s);
     else setState('offline');
   });
-  s.on(SOCKET_EVENTS.pumpChanged, (event) => {
-    noteEventId(event?.eventId);
-    for (const l of pumpChangedListeners) l(event);
-  });
-  s.on(SOCKET_EVENTS.alertRaised, (event) => {
-    noteEventId(event?.eventId);
-    for (const l of alertRaisedListeners) l(event);
-  });
-  s.on(SOCKET_EVENTS.alertUpdated, (event) => {
-    noteEventId(event?.eventId);
-    for (const l of alertUpdatedListeners) l(event);
-  });
-  s.on(SOCKET_EVENTS.pageSent, (event) => {
-    noteEventId(event?.eventId);
-    for (const l of pageSentListeners) l(event);
-  });
-  s.on(SOCKET_EVENTS.onCallChanged, (event) => {
-    noteEventId(event?.eventId);
-    for (const l of onCallChangedListeners) l(event);
-  });
-  s.on(SOCKET_EVENTS.alertSnoozed, (event) => {
-    noteEventId(event?.eventId);
-    for (const l of alertSnoozedListeners) l(event);
-  });
+  for (const name of Object.keys(liveListeners) as LiveEventName[]) {
+    // Every pushed event carries the shared eventId: the next handshake asks for what came after the highest.
+    s.on(name, ((event: { eventId?: unknown } | undefined) => {
+      noteEventId(event?.eventId);
+      for (const l of liveListeners[name] as Set<(e: unknown) => void>) l(event);
+    }) as never);
+  }
   socket = s;
   setState('connecting');
 }
@@ -164,50 +151,45 @@ export function lastReceivedEventId(): number | null {
   return lastEventId;
 }
 
-function subscribeWithReconnect<E>(listeners: Set<(event: E) => void>, onChange: (event: E | null) => void): () => void {
-  const onEvent = (event: E) => onChange(event);
-  const onReconnect = () => onChange(null);
-  listeners.add(onEvent);
-  reconnectListeners.add(onReconnect);
-  return () => {
-    listeners.delete(onEvent);
-    reconnectListeners.delete(onReconnect);
-  };
+function subscribeTo<K extends LiveEventName>(name: K, listener: (event: LiveEventOf<K>) => void): () => void {
+  liveListeners[name].add(listener);
+  return () => liveListeners[name].delete(listener);
 }
 
 /** Calls `onChange` for every pump.changed event, and with null after a reconnect (anything may have changed). */
 export function subscribePumpChanged(onChange: (event: PumpChangedEvent | null) => void): () => void {
-  return subscribeWithReconnect(pumpChangedListeners, onChange);
+  const unsubscribe = subscribeTo(SOCKET_EVENTS.pumpChanged, onChange);
+  const onReconnect = () => onChange(null);
+  reconnectListeners.add(onReconnect);
+  return () => {
+    unsubscribe();
+    reconnectListeners.delete(onReconnect);
+  };
 }
 
 /** Calls `onRaised` for every alert.raised event (replayed ones after a reconnect included, in order). */
 export function subscribeAlertRaised(onRaised: (event: AlertRaisedEvent) => void): () => void {
-  alertRaisedListeners.add(onRaised);
-  return () => alertRaisedListeners.delete(onRaised);
+  return subscribeTo(SOCKET_EVENTS.alertRaised, onRaised);
 }
 
 /** Calls `onUpdated` for every alert.updated event (acknowledged, resolved, re-fired, severity changed...). */
 export function subscribeAlertUpdated(onUpdated: (event: AlertUpdatedEvent) => void): () => void {
-  alertUpdatedListeners.add(onUpdated);
-  return () => alertUpdatedListeners.delete(onUpdated);
+  return subscribeTo(SOCKET_EVENTS.alertUpdated, onUpdated);
 }
 
 /** Calls `onSent` for every page.sent event of the user's clinics (an in-app page reaches its recipient this way). */
 export function subscribePageSent(onSent: (event: PageSentEvent) => void): () => void {
-  pageSentListeners.add(onSent);
-  return () => pageSentListeners.delete(onSent);
+  return subscribeTo(SOCKET_EVENTS.pageSent, onSent);
 }
 
 /** Calls `onChanged` for every on_call.changed event of the user's clinics (a shift added, changed or cancelled). */
 export function subscribeOnCallChanged(onChanged: (event: OnCallChangedEvent) => void): () => void {
-  onCallChangedListeners.add(onChanged);
-  return () => onCallChangedListeners.delete(onChanged);
+  return subscribeTo(SOCKET_EVENTS.onCallChanged, onChanged);
 }
 
 /** Calls `onSnoozed` for every alert.snoozed event of the user's clinics (any user's: the listener keeps its own). */
 export function subscribeAlertSnoozed(onSnoozed: (event: AlertSnoozedEvent) => void): () => void {
-  alertSnoozedListeners.add(onSnoozed);
-  return () => alertSnoozedListeners.delete(onSnoozed);
+  return subscribeTo(SOCKET_EVENTS.alertSnoozed, onSnoozed);
 }
 
 /** Calls `onReconnect` each time the connection is live again after a loss. */
