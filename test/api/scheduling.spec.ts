@@ -13,7 +13,7 @@ const START = '2026-06-01T12:00:00.000Z';
 const DEADLINE = '2026-07-30T09:00:00.000Z';
 const BOOK_BY = '2026-07-23T09:00:00.000Z';
 // Mon-Fri 08:00-12:00 in Paris (UTC+2 in summer: 06:00-10:00Z). Slots every 30 + 10 minutes: 08:00, 08:40, 09:20, 10:00, 10:40, 11:20.
-const WEEKDAYS_MORNING = { weekly: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '08:00', end: '12:00' })) };
+const WEEKDAYS_MORNING = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '08:00', end: '12:00' }));
 
 describe('refill scheduling', () => {
   let f: ReturnType<typeof fixtures>;
@@ -29,11 +29,7 @@ describe('refill scheduling', () => {
     await f.fill(pump.id, { filledAt: '2026-05-01T09:00:00Z', volumeMl: 20, concentrationMcgPerMl: 500 });
     return { patient, pump };
   };
-  const newClinician = async (name: string) => {
-    const clinician = (await f.http.post('/api/clinicians', { clinicId: clinic.id, displayName: name, profession: 'nurse' })).body;
-    expect((await f.http.call('PUT', `/api/clinicians/${clinician.id}/availability`, WEEKDAYS_MORNING)).status).toBe(200);
-    return clinician as { id: string };
-  };
+  const newClinician = (name: string) => f.clinicianWithSessions(clinic.id, name, WEEKDAYS_MORNING);
   const book = (body: Record<string, unknown>) => f.http.post<AppointmentResponse & { fields?: { field: string; message: string }[] }>('/api/appointments', body);
   /** Every alert of the pump, resolved ones included, straight from the database. */
   const alertsOf = (pumpId: string) => queryRows<{ kind: string; status: string; severity: string }>(server.databaseUrl, 'SELECT kind, status, severity FROM alerts WHERE pump_id = $1', [pumpId]);
@@ -194,9 +190,8 @@ describe('refill scheduling', () => {
       await f.fill(pump.id, { filledAt: `2026-05-0${i + 1}T09:00:00Z`, volumeMl: 20, concentrationMcgPerMl: 500 });
       pumps.push(pump);
     }
-    const planner = (await f.http.post('/api/clinicians', { clinicId: planClinic.id, displayName: 'Planner Nurse', profession: 'nurse' })).body;
     // One morning a week (Tuesday 08:00-09:20 Paris: two slots).
-    await f.http.call('PUT', `/api/clinicians/${planner.id}/availability`, { weekly: [{ weekday: 2, start: '08:00', end: '09:20' }] });
+    const planner = await f.clinicianWithSessions(planClinic.id, 'Planner Nurse', [{ weekday: 2, start: '08:00', end: '09:20' }]);
     const proposal = await f.http.post<RefillPlanProposal>('/api/refill-plan', { clinicId: planClinic.id, from: START, to: '2026-08-01T00:00:00Z' });
     expect(proposal.status).toBe(200);
     // Booking deadlines 23, 24 and 25 July (Thu, Fri, Sat): the latest Tuesday slots before them are 21 July 06:00Z and 06:40Z, and 14 July.

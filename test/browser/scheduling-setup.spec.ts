@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Clinic, Clinician, ClinicianAvailability, Room } from '@pumpwatch/shared';
 import { launchChromium } from '../support/chromium';
 import { startTestServer } from '../support/test-server';
+import { fixtures } from '../support/fixtures';
 import { api } from '../support/http';
 import { DEMO_LOGINS } from '../support/test-accounts';
 import { signInThroughPage } from './dashboard-sign-in';
@@ -25,11 +26,7 @@ describe('scheduling setup in Chromium', () => {
     // A clinician of our own with one known session, so the editor starts from a fixed state.
     const admin = api(server.baseUrl);
     clinic = (await admin.get<Clinic[]>('/api/clinics')).body[0];
-    const created = await admin.post<Clinician>('/api/clinicians', { clinicId: clinic.id, displayName: 'Sam Setup (test)', profession: 'nurse' });
-    expect(created.status).toBe(201);
-    clinician = created.body;
-    const put = await admin.call('PUT', `/api/clinicians/${clinician.id}/availability`, { weekly: [{ weekday: 1, start: '08:00', end: '12:00' }], overrides: [] });
-    expect(put.status).toBe(200);
+    clinician = await fixtures(server.baseUrl).clinicianWithSessions(clinic.id, 'Sam Setup (test)', [{ weekday: 1, start: '08:00', end: '12:00' }]);
   });
 
   afterAll(async () => {

@@ -1,8 +1,10 @@
 // Browser test in real Chromium: a scheduler books a pump's earliest good refill slot from "needs booking" and sees it on the week calendar and the fleet page.
 import type { Browser, Page } from 'playwright-core';
-import type { AppointmentResponse, Clinic, Clinician, ClinicianAvailability, FleetPump, RefillSlotsResponse } from '@pumpwatch/shared';
+import { DAY_MS } from '@pumpwatch/shared';
+import type { AppointmentResponse, Clinic, Clinician, FleetPump, RefillSlotsResponse } from '@pumpwatch/shared';
 import { launchChromium } from '../support/chromium';
 import { startTestServer } from '../support/test-server';
+import { fixtures } from '../support/fixtures';
 import { api } from '../support/http';
 import { DEMO_LOGINS } from '../support/test-accounts';
 import { signInThroughPage } from './dashboard-sign-in';
@@ -10,7 +12,6 @@ import { signInThroughPage } from './dashboard-sign-in';
 jest.setTimeout(180_000);
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
-const DAY_MS = 86_400_000;
 
 /** `YYYY-MM-DD` of an instant in a zone (what the calendar's day columns are). */
 function localDate(iso: string, timeZone: string): string {
@@ -37,12 +38,8 @@ describe('refill scheduler in Chromium', () => {
     // The demo clinic gets one nurse who refills every day 08:00-18:00 in the clinic's zone, so every pump has slots.
     const admin = api(server.baseUrl);
     clinic = (await admin.get<Clinic[]>('/api/clinics')).body[0];
-    const created = await admin.post<Clinician>('/api/clinicians', { clinicId: clinic.id, displayName: 'Nora Nurse (test)', profession: 'nurse' });
-    expect(created.status).toBe(201);
-    clinician = created.body;
-    const weekly = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '08:00', end: '18:00' }));
-    const availability = await admin.call<ClinicianAvailability>('PUT', `/api/clinicians/${clinician.id}/availability`, { weekly, overrides: [] });
-    expect(availability.status).toBe(200);
+    const everyDay = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '08:00', end: '18:00' }));
+    clinician = await fixtures(server.baseUrl).clinicianWithSessions(clinic.id, 'Nora Nurse (test)', everyDay);
   });
 
   afterAll(async () => {

@@ -1,5 +1,5 @@
 // Builders for API tests: a clinic, a patient and a pump in a few lines, with valid defaults to override.
-import type { ClinicRole } from '@pumpwatch/shared';
+import type { Clinician, ClinicRole } from '@pumpwatch/shared';
 import { Client } from 'pg';
 import { api, signIn } from './http';
 
@@ -27,6 +27,13 @@ export function fixtures(baseUrl: string) {
       created(`/api/pumps/${pumpId}/fills`, { filledAt: '2026-03-01T09:00:00Z', concentrationMcgPerMl: 500, volumeMl: 20, ...overrides }),
     program: (pumpId: string, overrides: Record<string, unknown> = {}) =>
       created(`/api/pumps/${pumpId}/programs`, { effectiveFrom: '2026-03-01T08:00:00Z', steps: [{ startTime: '00:00', doseMcgPerDay: 100 }], ...overrides }),
+    /** A nurse of the clinic who refills in these weekly sessions (clinic's zone; no dated overrides). */
+    clinicianWithSessions: async (clinicId: string, displayName: string, weekly: { weekday: number; start: string; end: string }[]) => {
+      const clinician = (await created('/api/clinicians', { clinicId, displayName, profession: 'nurse' })) as Clinician;
+      const availability = await http.call('PUT', `/api/clinicians/${clinician.id}/availability`, { weekly, overrides: [] });
+      if (availability.status !== 200) throw new Error(`PUT availability answered ${availability.status}: ${JSON.stringify(availability.body)}`);
+      return clinician;
+    },
     /** A user with one role, signed in, the initial password replaced (forced at first sign-in): ready to call the API. */
     member: async (clinicId: string, role: ClinicRole, label: string, options: { email?: string } = {}) => {
       const email = options.email ?? `${label}-${Date.now()}@pumpwatch.test`;

@@ -13,6 +13,7 @@ import { schedulingApi, type CalendarFeed, type CreatedCalendarFeed } from '../s
 import { RevocableSecretCells } from './revocable-secret-cells';
 import { ShownOnceSecret } from './shown-once-secret';
 import { useLoaded } from './use-loaded';
+import { ClinicPicker } from './clinic-picker';
 
 /** The link of a feed just created carries its secret, shown once (the server keeps only its hash). */
 function NewFeedUrl({ feed, onDone }: { feed: CreatedCalendarFeed; onDone: () => void }) {
@@ -96,16 +97,7 @@ export function CalendarFeedsPage() {
       <h1 id="feeds-title">Calendar feeds</h1>
       <p className="muted">A clinician's refill appointments as an iCalendar subscription for their phone or mail calendar.</p>
       {error && <p className="notice notice--error" role="alert">Could not load the feeds: {error}</p>}
-      {administered.length > 1 && (
-        <div className="toolbar">
-          <label className="filter">
-            <span>Clinic</span>
-            <select value={clinicId} onChange={(e) => { setCreated(null); setChosenClinicId(e.target.value); }} data-testid="feeds-clinic">
-              {administered.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
-            </select>
-          </label>
-        </div>
-      )}
+      <ClinicPicker clinics={administered} value={clinicId} onChange={(id) => { setCreated(null); setChosenClinicId(id); }} testId="feeds-clinic" />
       {clinic && (
         <>
           {created && <NewFeedUrl feed={created} onDone={() => setCreated(null)} />}

@@ -13,6 +13,7 @@ import { RevocableSecretCells } from './revocable-secret-cells';
 import { ShownOnceSecret } from './shown-once-secret';
 import { useLoaded } from './use-loaded';
 import { FormActions } from '../../components/form-actions';
+import { ClinicPicker } from './clinic-picker';
 
 /** The secret of a token just created, shown once (the server keeps only its hash). */
 function NewTokenSecret({ token, onDone }: { token: CreatedMachineToken; onDone: () => void }) {
@@ -83,18 +84,7 @@ export function MachineTokensPage() {
       <h1 id="tokens-title">Machine tokens</h1>
       <p className="muted">Telemetry gateways send pump readings with a token of their clinic instead of a person's password.</p>
       {(tokens.error || clinicsError) && <p className="notice notice--error" role="alert">Could not load the tokens: {tokens.error ?? clinicsError}</p>}
-      {administered.length > 1 && (
-        <div className="toolbar">
-          <label className="filter">
-            <span>Clinic</span>
-            <select value={clinic?.id ?? ''} onChange={(e) => { setCreated(null); setChosenClinicId(e.target.value); }} data-testid="tokens-clinic">
-              {administered.map((c) => (
-                <option key={c.id} value={c.id}>{c.name}</option>
-              ))}
-            </select>
-          </label>
-        </div>
-      )}
+      <ClinicPicker clinics={administered} value={clinic?.id ?? ''} onChange={(id) => { setCreated(null); setChosenClinicId(id); }} testId="tokens-clinic" />
       {clinic && (
         <>
           {created && <NewTokenSecret token={created} onDone={() => setCreated(null)} />}

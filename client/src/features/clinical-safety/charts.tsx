@@ -4,16 +4,17 @@ import { CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveCo
 import type { ClinicalSummary } from '@pumpwatch/shared';
 import { DAY_MS } from '@pumpwatch/shared';
 import { formatInstant, formatLocalDate } from '../../lib/format';
+import { OKABE_ITO } from '../../lib/chart-colours';
 
 // Okabe-Ito colours, and lines that also differ by dash and marker, so colour never carries the meaning alone.
-const CRCL = '#0072B2';
-const EGFR = '#009E73';
-const REVIEW = '#E69F00';
-const URGENT = '#D55E00';
-const DOSE = '#0072B2';
-const PLANNED = '#CC79A7';
-const ASHWORTH = '#D55E00';
-const RATING = '#009E73';
+const CRCL = OKABE_ITO.blue;
+const EGFR = OKABE_ITO.bluishGreen;
+const REVIEW = OKABE_ITO.orange;
+const URGENT = OKABE_ITO.vermillion;
+const DOSE = OKABE_ITO.blue;
+const PLANNED = OKABE_ITO.reddishPurple;
+const ASHWORTH = OKABE_ITO.vermillion;
+const RATING = OKABE_ITO.bluishGreen;
 
 /** A time axis around the points, at least two weeks wide, so a single point is not drawn on the edge. */
 function timeDomain(times: number[], nowMs: number): [number, number] {

@@ -2,6 +2,7 @@
 import { CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Fill, Program, PumpForecast, TelemetryReading } from '@pumpwatch/shared';
 import { formatInstant, formatLocalDate } from '../../lib/format';
+import { OKABE_ITO } from '../../lib/chart-colours';
 
 interface ForecastChartProps {
   forecast: PumpForecast;
@@ -14,12 +15,12 @@ interface ForecastChartProps {
 }
 
 // Okabe-Ito colours: distinguishable with the common colour-vision deficiencies; lines also differ by dash.
-const NOMINAL = '#0072B2';
-const WORST = '#D55E00';
-const ALARM = '#CC79A7';
-const FILL = '#009E73';
-const PROGRAM = '#56B4E9';
-const REPORTED = '#000000';
+const NOMINAL = OKABE_ITO.blue;
+const WORST = OKABE_ITO.vermillion;
+const ALARM = OKABE_ITO.reddishPurple;
+const FILL = OKABE_ITO.bluishGreen;
+const PROGRAM = OKABE_ITO.skyBlue;
+const REPORTED = OKABE_ITO.black;
 
 export function ForecastChart({ forecast, fills, programs, capacityMl, timeZone, readings = [] }: ForecastChartProps) {
   const data = forecast.curve.map((p) => ({ t: Date.parse(p.at), volumeMl: p.volumeMl, worstCaseVolumeMl: p.worstCaseVolumeMl }));

@@ -2,6 +2,7 @@
 import { Bar, BarChart, CartesianGrid, Cell, LabelList, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { PumpReconciliations, ReconciliationDirection, ReconciliationFlagReason, ReservoirReconciliation } from '@pumpwatch/shared';
 import { formatInstant, formatLocalDate, formatMl } from '../../lib/format';
+import { OKABE_ITO } from '../../lib/chart-colours';
 
 const DIRECTION_TEXT: Record<ReconciliationDirection, string> = {
   over_infusion: 'less aspirated than expected: over-infusion suspected',
@@ -12,8 +13,8 @@ const REASON_TEXT: Record<ReconciliationFlagReason, string> = {
   outside_flow_accuracy: 'outside the model’s flow accuracy',
 };
 // Okabe-Ito: flagged bars vermillion, others sky blue; flagged ones also carry a ⚠ label, so colour is never alone.
-const FLAGGED = '#D55E00';
-const WITHIN = '#56B4E9';
+const FLAGGED = OKABE_ITO.vermillion;
+const WITHIN = OKABE_ITO.skyBlue;
 
 function signed(ml: number): string {
   return `${ml > 0 ? '+' : ml < 0 ? '−' : '±'}${Math.abs(ml).toFixed(2)} mL`;
