@@ -78,6 +78,9 @@ export const URGENCY_CONFIG = {
   urgentDays: 7,
   // Two days left: critical, a withdrawal can follow within hours to days of an empty pump (FDA boxed warning).
   criticalDays: 2,
+  // A pump without a forecast this long after implant or registration ranks with the critical ones and raises `no_forecast`: nobody
+  // knows when it runs dry (issue 12; PumpWatch default, one day for the fill or program to be entered).
+  noForecastCriticalAfterHours: 24,
 } as const;
 
 /** Alert rule thresholds (issue 5); the refill bands (urgent 7 days, critical 2 days) are URGENCY_CONFIG's. */

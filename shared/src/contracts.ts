@@ -186,7 +186,8 @@ export interface Program {
   createdAt: string;
 }
 
-export type ForecastStatus = 'ok' | 'no_fill' | 'no_program';
+/** 'forecast_error': the pump's history could not be forecast (its reason in the fleet row's `statusReason`); the others still show. */
+export type ForecastStatus = 'ok' | 'no_fill' | 'no_program' | 'forecast_error';
 export type DeadlineReason = 'low_reservoir' | 'drug_stability';
 
 export interface ForecastLevels { lowReservoirAlarmAt: string | null; emptyAt: string | null }
@@ -216,14 +217,30 @@ export interface PumpForecast {
   curve: ForecastCurvePoint[];
 }
 
-export type Urgency = 'no_forecast' | 'overdue' | 'critical' | 'urgent' | 'warning' | 'ok';
+/**
+ * 'delivery_interrupted' (most urgent): a delivery-interrupting alarm, an end-of-service battery, a concentration mismatch or an
+ * open withdrawal-risk alert. 'no_forecast' ranks with 'critical' once the pump has been without a forecast for more than 24 h.
+ */
+export type Urgency = 'delivery_interrupted' | 'no_forecast' | 'overdue' | 'critical' | 'urgent' | 'warning' | 'ok';
+
+/** Why a fleet row has its urgency: every open problem of the pump, most severe first. */
+export type UrgencyReasonKind =
+  | 'delivery_interrupted' | 'battery_end_of_service' | 'concentration_mismatch' | 'withdrawal_risk_alert'
+  | 'overdue' | 'refill_deadline' | 'no_forecast' | 'forecast_error' | 'reservoir_discrepancy';
+export interface UrgencyReason { kind: UrgencyReasonKind; severity: AlertSeverity; text: string }
 
 export interface FleetPump {
   pump: Pump;
   patient: { id: string; mrn: string; displayName: string };
   clinic: { id: string; name: string; timeZone: string };
   status: ForecastStatus;
+  /** Why the forecast is missing or failed ('no fill recorded', the error of a history that cannot be forecast); null when ok. */
+  statusReason: string | null;
   urgency: Urgency;
+  /** Every open problem behind `urgency`, most severe first (see assessFleetUrgency). */
+  urgencyReasons: UrgencyReason[];
+  /** Without a forecast: since when (the later of implant and registration); past 24 h the row ranks with the critical ones. */
+  noForecastSince: string | null;
   volumeMl: number | null;
   refillDeadline: string | null;
   deadlineReason: DeadlineReason | null;

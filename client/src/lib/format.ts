@@ -60,9 +60,11 @@ export const NO_FORECAST_TEXT: Record<ForecastStatus, string> = {
   ok: '',
   no_fill: 'no fill recorded',
   no_program: 'no program set',
+  forecast_error: 'forecast failed',
 };
 
 export const URGENCY_LABEL: Record<Urgency, { icon: string; text: string }> = {
+  delivery_interrupted: { icon: '⛔', text: 'WITHDRAWAL RISK' },
   no_forecast: { icon: '?', text: 'NO FORECAST' },
   overdue: { icon: '✖', text: 'OVERDUE' },
   critical: { icon: '⚠', text: 'CRITICAL' },

@@ -2,7 +2,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  assessUrgency, bookingTiming, compareByUrgency, CreatePumpRequest, DomainError, FleetPump, Pump, PUMP_MODELS, PumpDetail,
+  assessFleetUrgency, bookingTiming, compareByUrgency, CreatePumpRequest, DomainError, FleetPump, Pump, PUMP_MODELS, PumpDetail,
 } from '@pumpwatch/shared';
 import { Brackets, DataSource, In, IsNull } from 'typeorm';
 import { AuditService, changedFields, createdFields } from '../audit/audit.service';
@@ -169,14 +169,18 @@ export class PumpsService {
       const patient = patientById.get(pump.patientId) as PatientEntity;
       const pumpFills = history.fills;
       const forecast = forecastNow(history, now, false, reported.get(pump.id) ?? null);
-      const { urgency, daysLeft } = assessUrgency(forecast.status, forecast.refillDeadline ? Date.parse(forecast.refillDeadline) : null, now.getTime());
+      const noForecastSince = forecast.status === 'ok' ? null : new Date(Math.max(pump.createdAt.getTime(), Date.parse(`${pump.implantDate}T00:00:00Z`))).toISOString();
+      const { urgency, daysLeft, urgencyReasons } = assessFleetUrgency({ status: forecast.status, refillDeadline: forecast.refillDeadline, noForecastSince, urgencyReasons: [] }, now.getTime());
       const lastFill = [...pumpFills].reverse().find((f) => f.filledAt.getTime() <= now.getTime());
       return {
         pump: toPump(pump),
         patient: { id: patient.id, mrn: patient.mrn, displayName: patient.displayName },
         clinic: { id: clinic.id, name: clinic.name, timeZone: clinic.timeZone },
         status: forecast.status,
+        statusReason: null,
         urgency,
+        urgencyReasons,
+        noForecastSince,
         volumeMl: forecast.volumeMl,
         refillDeadline: forecast.refillDeadline,
         deadlineReason: forecast.deadlineReason,
@@ -188,7 +192,7 @@ export class PumpsService {
         nextAppointment: nextAppointmentOf(bookedByPump.get(pump.id), forecast.refillDeadline),
       };
     });
-    return fleet.sort((a, b) => compareByUrgency(a, b) || a.patient.displayName.localeCompare(b.patient.displayName) || a.pump.id.localeCompare(b.pump.id));
+    return fleet.sort((a, b) => compareByUrgency(a, b, now.getTime()) || a.patient.displayName.localeCompare(b.patient.displayName) || a.pump.id.localeCompare(b.pump.id));
   }
 
   async detail(actor: Actor, id: string): Promise<PumpDetail> {

@@ -13,6 +13,8 @@ export const ALERT_KIND_TEXT: Record<AlertKind, string> = {
   mri_check_pending: 'Check the pump after MRI',
   // Scheduling (issue 6); added here so the dashboard compiles with every kind of shared/src/alerts/alert-contracts.ts.
   appointment_too_late: 'Booked refill starts too late',
+  no_forecast: 'No forecast (fill or program missing)',
+  reservoir_discrepancy: 'Pump reservoir differs from the forecast',
   renal_dose_review: 'Renal: dose review',
   renal_function_fall: 'Renal: function falling',
   labs_due: 'Labs due (serum creatinine)',

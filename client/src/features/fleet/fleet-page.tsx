@@ -1,7 +1,7 @@
 // Fleet page: the alerts panel, then every active pump, most urgent first (server order), with telemetry badges; live on pump.changed.
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { assessUrgency } from '@pumpwatch/shared';
+import { assessFleetUrgency } from '@pumpwatch/shared';
 import type { FleetPump, Urgency } from '@pumpwatch/shared';
 import { api } from '../../lib/api';
 import { useLiveData } from '../../lib/use-live-data';
@@ -21,7 +21,7 @@ const FLEET_ALERTS_SHOWN = 8;
 const FILTER_DEBOUNCE_MS = 200;
 /** How long a row that just changed stays highlighted. */
 const CHANGED_HIGHLIGHT_MS = 2500;
-const URGENCY_ORDER: Urgency[] = ['no_forecast', 'overdue', 'critical', 'urgent', 'warning', 'ok'];
+const URGENCY_ORDER: Urgency[] = ['delivery_interrupted', 'no_forecast', 'overdue', 'critical', 'urgent', 'warning', 'ok'];
 
 function FleetRow({ row, changed, nowMs }: { row: FleetPump; changed: boolean; nowMs: number }) {
   const { pump, patient, clinic } = row;
@@ -110,7 +110,7 @@ export function FleetPage() {
   const now = useNow();
   // Days left and urgency count down between server events: the same shared rule, at this minute.
   const rows = useMemo(
-    () => (fleet.data ?? []).map((row) => ({ ...row, ...assessUrgency(row.status, row.refillDeadline ? Date.parse(row.refillDeadline) : null, now) })),
+    () => (fleet.data ?? []).map((row) => ({ ...row, ...assessFleetUrgency(row, now) })),
     [fleet.data, now],
   );
   const changedIds = useRecentlyChangedPumps();
