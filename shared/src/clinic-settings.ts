@@ -11,6 +11,12 @@ export const CLINIC_SETTING_LIMITS = {
   replacementMarginDays: { min: 0, max: 365 },
   programMismatchTolerancePercent: { min: 0, max: 50 },
   programMismatchToleranceMcgPerDay: { min: 0, max: 100 },
+  // Issue 12: the pump's own reservoir estimate may differ from the forecast by the larger of these before `reservoir_discrepancy`
+  // (defaults in TELEMETRY_CONFIG with their source).
+  reservoirDiscrepancyToleranceMl: { min: 0.5, max: 20 },
+  reservoirDiscrepancyTolerancePercent: { min: 1, max: 50 },
+  // Issue 12: how often the critical-alert sound repeats until someone acknowledges (default in ALERT_CONFIG with its source).
+  alertSoundRepeatSeconds: { min: 15, max: 900 },
   // Raw readings older than this are downsampled by `npm run telemetry-retention`; null keeps everything (the default).
   telemetryRetentionDays: { min: 30, max: 3650 },
 } as const;
@@ -24,7 +30,7 @@ export type ClinicSettings = { clinicId: string; timeZone: string } & Record<Exc
   telemetryRetentionDays: number | null;
 };
 
-const WHOLE: readonly ClinicSettingName[] = ['alertWarningHorizonDays', 'bookingMarginDays', 'refillDurationMinutes', 'appointmentBufferMinutes', 'replacementMarginDays', 'telemetryRetentionDays'];
+const WHOLE: readonly ClinicSettingName[] = ['alertSoundRepeatSeconds', 'alertWarningHorizonDays', 'bookingMarginDays', 'refillDurationMinutes', 'appointmentBufferMinutes', 'replacementMarginDays', 'telemetryRetentionDays'];
 
 const setting = (name: ClinicSettingName) => {
   const { min, max } = CLINIC_SETTING_LIMITS[name];

@@ -29,3 +29,4 @@ export * from './scheduling';
 export * from './clinical-safety';
 export * from './clinic-settings';
 export * from './telemetry/telemetry-retention';
+export * from './fleet/fleet-search';

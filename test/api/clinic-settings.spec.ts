@@ -25,6 +25,7 @@ describe('clinic settings', () => {
       clinicId: clinic.id, timeZone: 'Europe/Paris', alertWarningHorizonDays: 21, bookingMarginDays: 7, refillDurationMinutes: 30,
       appointmentBufferMinutes: 10, telemetryStaleAfterHours: 24, replacementMarginDays: 30, programMismatchTolerancePercent: 1,
       programMismatchToleranceMcgPerDay: 1, telemetryRetentionDays: null,
+      reservoirDiscrepancyToleranceMl: 2, reservoirDiscrepancyTolerancePercent: 10, alertSoundRepeatSeconds: 60,
     });
   });
 

@@ -19,6 +19,9 @@ const COLUMNS: Record<ClinicSettingName, string> = {
   programMismatchTolerancePercent: 'program_mismatch_tolerance_percent',
   programMismatchToleranceMcgPerDay: 'program_mismatch_tolerance_mcg_per_day',
   telemetryRetentionDays: 'telemetry_retention_days',
+  reservoirDiscrepancyToleranceMl: 'reservoir_discrepancy_tolerance_ml',
+  reservoirDiscrepancyTolerancePercent: 'reservoir_discrepancy_tolerance_percent',
+  alertSoundRepeatSeconds: 'alert_sound_repeat_seconds',
 };
 const NAMES = Object.keys(CLINIC_SETTING_LIMITS) as ClinicSettingName[];
 const NOT_KNOWN = 'is not a known clinic';
