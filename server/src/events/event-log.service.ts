@@ -1,6 +1,7 @@
 // Appends to the ordered event sequence inside the caller's transaction: counter, outbox row and NOTIFY together.
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 export const EVENTS_CHANNEL = 'pumpwatch_events';
 
@@ -22,6 +23,18 @@ export interface EventNotification { eventId: number; clinicId: string; pumpId: 
 
 @Injectable()
 export class EventLogService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * The highest event id committed so far: read it BEFORE reading the data an answer shows, and the answer reflects at least every
+   * event up to it (the counter row is updated in the writing transaction, so a committed id means its data are committed too).
+   * A client resumes its socket from it (`x-last-event-id`), missing nothing between its read and the socket.
+   */
+  async lastEventId(manager: EntityManager = this.dataSource.manager): Promise<number> {
+    const rows: { last_event_id: string }[] = await manager.query('SELECT last_event_id FROM event_counter WHERE id = 1');
+    return rows.length > 0 ? Number(rows[0].last_event_id) : 0;
+  }
+
   /**
    * The counter row stays locked until commit, so a later event id can never become visible before an earlier one;
    * NOTIFY is delivered only if and when the transaction commits.
