@@ -74,7 +74,8 @@ export function programDoseMcgPerDay(program: Pick<ForecastProgramInput, 'steps'
 
 /** Parses a program once: wall-clock times to ms after the pump's midnight, the pump clock offset from the clinic zone. */
 export function compileProgram(program: ForecastProgramInput, timeZone: string): CompiledProgram {
-  const effectiveFromMs = Date.parse(program.effectiveFrom);
+  // Rounded down to the second like `at`: one rule on both sides, so a program at 10:00:00.288 is in force at 10:00:00.500.
+  const effectiveFromMs = floorToSecond(Date.parse(program.effectiveFrom));
   return {
     effectiveFromMs,
     pumpClockOffsetMs: utcOffsetMinutes(timeZone, effectiveFromMs) * MINUTE_MS,
@@ -89,7 +90,8 @@ export function compileProgram(program: ForecastProgramInput, timeZone: string):
 
 export function compileFill(fill: ForecastFillInput): CompiledFill {
   return {
-    filledAtMs: Date.parse(fill.filledAt),
+    // Rounded down to the second like `at`: a fill at 10:00:00.288 is in force at once (issue 12: `at` was floored, the fill not).
+    filledAtMs: floorToSecond(Date.parse(fill.filledAt)),
     concentrationMcgPerMl: fill.concentrationMcgPerMl,
     volumeMl: fill.volumeMl,
     stabilityDays: fill.stabilityDays,
