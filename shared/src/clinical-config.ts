@@ -94,6 +94,8 @@ export const ALERT_CONFIG = {
   withdrawalRiskEmptyWithinHours: 72,
   // Critical alerts cannot be hidden for longer than this (issue 5: "critical alerts cannot be snoozed past 1 h").
   criticalSnoozeMaxMinutes: 60,
+  // Clinic setting default: the critical-alert sound repeats until acknowledged (IEC 60601-1-8: high-priority alarm signals repeat until acknowledged); the 60 s is PumpWatch's default.
+  defaultAlertSoundRepeatSeconds: 60,
 } as const;
 
 /**

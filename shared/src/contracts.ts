@@ -295,3 +295,8 @@ export interface ServerToClientEvents {
 }
 /** socket.io handshake `auth`: the access token (unless the session cookie is sent) and the last event id the client saw. */
 export interface SocketHandshakeAuth { token?: string; lastEventId?: number }
+/**
+ * Response header of the first reads (GET /api/alerts, GET /api/pumps): the highest event id committed before the answer's data were
+ * read; a socket opened afterwards with it as `lastEventId` receives every later event, so nothing falls between the read and the socket.
+ */
+export const LAST_EVENT_ID_HEADER = 'x-last-event-id';

@@ -15,6 +15,7 @@ export * from './telemetry/reservoir-reconciliation';
 export * from './on-call';
 export * from './alerts/alert-contracts';
 export * from './alerts/alert-lifecycle';
+export * from './alerts/alert-incidents';
 export * from './alerts/appointment-rule';
 export * from './alerts/evaluate-pump';
 export * from './alerts/refill-deadline-rule';

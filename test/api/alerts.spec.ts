@@ -220,8 +220,8 @@ describe('alerts', () => {
       await sweepAt('2026-07-25T00:00:00Z');
       const copy = (id: string, status: string) => queryRows(server.databaseUrl,
         `INSERT INTO alerts (id, clinic_id, patient_id, pump_id, subject_type, subject_id, kind, severity, status, title, message, first_raised_at,
-           last_seen_at, last_event_id, updated_at, resolved_at, resolved_by_type, acknowledged_at)
-         SELECT $2::uuid, clinic_id, patient_id, pump_id, subject_type, subject_id, kind, severity, $3, title, message, now(), now(), 0, now(),
+           last_raised_at, last_seen_at, last_event_id, updated_at, resolved_at, resolved_by_type, acknowledged_at)
+         SELECT $2::uuid, clinic_id, patient_id, pump_id, subject_type, subject_id, kind, severity, $3, title, message, now(), now(), now(), 0, now(),
            CASE WHEN $3 = 'resolved' THEN now() END, CASE WHEN $3 = 'resolved' THEN 'system' END, CASE WHEN $3 = 'acknowledged' THEN now() END
          FROM alerts WHERE pump_id = $1 AND kind = 'refill_due'`, [pump.id, id, status]);
       await expect(copy('00000000-0000-4000-8000-00000000a001', 'open')).rejects.toMatchObject({ constraint: 'alerts_one_open_per_subject_kind' });

@@ -1,6 +1,7 @@
 // Writes one change of an alert: its event (same transaction, so the socket push and the row commit together), the row, the
 // history entry and the audit row. The engine and the user actions both go through here.
 import { Injectable } from '@nestjs/common';
+import { isReRaise } from '@pumpwatch/shared';
 import type { AlertActor, AlertChange, AlertHistoryAction } from '@pumpwatch/shared';
 import type { EntityManager } from 'typeorm';
 import { AuditService, changedFields, createdFields, FieldChanges } from '../audit/audit.service';
@@ -64,7 +65,9 @@ export class AlertWriter {
         written.push(write.after);
         continue;
       }
-      const after = { ...write.after, updatedAt: write.now };
+      // A raise or re-raise (condition returned, more severe, open again) puts the alert back at the top of its severity in lists.
+      const reRaised = write.change === 'raised' || write.change === 'condition_returned' || isReRaise(write.before, write.after);
+      const after = { ...write.after, updatedAt: write.now, ...(reRaised ? { lastRaisedAt: write.now } : {}) };
       // A re-fire (the commonest write: every telemetry batch re-confirms its pump's open alerts) changes no state: one statement for all.
       if (write.change === 'refired') refired.push(after);
       else if (write.before === null) await this.repository.insert(manager, after);

@@ -16,7 +16,7 @@ export function toAlertEventView(record: AlertRecord, info: AlertSubjectInfo): A
     title: record.title, message: record.message, facts: record.facts,
     patient: { id: info.patient.id, mrn: info.patient.mrn, displayName: info.patient.displayName },
     pump: info.pump,
-    firstRaisedAt: record.firstRaisedAt.toISOString(), lastSeenAt: record.lastSeenAt.toISOString(), fireCount: record.fireCount,
+    firstRaisedAt: record.firstRaisedAt.toISOString(), lastRaisedAt: record.lastRaisedAt.toISOString(), lastSeenAt: record.lastSeenAt.toISOString(), fireCount: record.fireCount,
     conditionClearedAt: iso(record.conditionClearedAt),
     acknowledgedAt: iso(record.acknowledgedAt),
     acknowledgedBy: record.acknowledgedAt

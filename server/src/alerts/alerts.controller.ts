@@ -1,8 +1,9 @@
 // HTTP adapter for alerts: list, one alert with its history, acknowledge, resolve, snooze.
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { acknowledgeAlertSchema, alertQuerySchema, resolveAlertSchema, snoozeAlertSchema } from '@pumpwatch/shared';
+import { acknowledgeAlertSchema, alertQuerySchema, LAST_EVENT_ID_HEADER, resolveAlertSchema, snoozeAlertSchema } from '@pumpwatch/shared';
 import type { AcknowledgeAlertRequest, Alert, AlertDetail, AlertQuery, ResolveAlertRequest, SnoozeAlertRequest } from '@pumpwatch/shared';
+import type { Response } from 'express';
 import { CurrentActor } from '../auth/actor';
 import type { Actor } from '../auth/actor';
 import { EntityIdPipe } from '../infra/entity-id.pipe';
@@ -23,8 +24,14 @@ export class AlertsController {
   @ApiQuery({ name: 'patientId', required: false })
   @ApiQuery({ name: 'includeSnoozed', required: false, description: "'true' also lists the alerts you snoozed" })
   @ApiQuery({ name: 'limit', required: false, description: '1-1000, default 500' })
-  list(@CurrentActor() actor: Actor, @Query(new ZodValidationPipe(alertQuerySchema)) query: AlertQuery): Promise<Alert[]> {
-    return this.alerts.list(actor, query);
+  async list(
+    @CurrentActor() actor: Actor,
+    @Query(new ZodValidationPipe(alertQuerySchema)) query: AlertQuery,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<Alert[]> {
+    const { alerts, lastEventId } = await this.alerts.listWithLastEventId(actor, query);
+    response.setHeader(LAST_EVENT_ID_HEADER, String(lastEventId));
+    return alerts;
   }
 
   @Get(':id')

@@ -22,6 +22,8 @@ export interface AlertRecord {
   message: string;
   facts: AlertFacts;
   firstRaisedAt: Date;
+  /** The latest raise or re-raise (set by the alert writer); lists sort on it. */
+  lastRaisedAt: Date;
   lastSeenAt: Date;
   fireCount: number;
   conditionClearedAt: Date | null;
@@ -76,7 +78,7 @@ const COLUMN_NAMES = [
   'id', 'clinic_id', 'patient_id', 'pump_id', 'subject_type', 'subject_id', 'kind', 'severity', 'status', 'title', 'message', 'facts',
   'first_raised_at', 'last_seen_at', 'fire_count', 'condition_cleared_at', 'acknowledged_at', 'acknowledged_by_user_id',
   'acknowledged_by_label', 'acknowledgement_note', 'resolved_at', 'resolved_by_type', 'resolved_by_user_id', 'resolved_by_label',
-  'resolution_note', 'last_event_id', 'updated_at',
+  'resolution_note', 'last_event_id', 'updated_at', 'last_raised_at',
 ] as const;
 const COLUMNS = COLUMN_NAMES.map((c) => `a.${c}`).join(', ');
 
@@ -94,6 +96,7 @@ function toRecord(row: Row): AlertRecord {
     resolvedAt: row.resolved_at as Date | null, resolvedByType: row.resolved_by_type as AlertActor['type'] | null,
     resolvedByUserId: row.resolved_by_user_id as string | null, resolvedByLabel: row.resolved_by_label as string | null,
     resolutionNote: row.resolution_note as string | null, lastEventId: Number(row.last_event_id), updatedAt: row.updated_at as Date,
+    lastRaisedAt: row.last_raised_at as Date,
   };
 }
 
@@ -102,7 +105,7 @@ function recordValues(r: AlertRecord): unknown[] {
     r.id, r.clinicId, r.patientId, r.pumpId, r.subjectType, r.subjectId, r.kind, r.severity, r.status, r.title, r.message,
     JSON.stringify(r.facts), r.firstRaisedAt, r.lastSeenAt, r.fireCount, r.conditionClearedAt, r.acknowledgedAt, r.acknowledgedByUserId,
     r.acknowledgedByLabel, r.acknowledgementNote, r.resolvedAt, r.resolvedByType, r.resolvedByUserId, r.resolvedByLabel,
-    r.resolutionNote, r.lastEventId, r.updatedAt,
+    r.resolutionNote, r.lastEventId, r.updatedAt, r.lastRaisedAt,
   ];
 }
 
@@ -139,11 +142,11 @@ export class AlertsRepository {
       `UPDATE alerts SET severity = $2, status = $3, title = $4, message = $5, facts = $6::jsonb, last_seen_at = $7, fire_count = $8,
          condition_cleared_at = $9, acknowledged_at = $10, acknowledged_by_user_id = $11, acknowledged_by_label = $12,
          acknowledgement_note = $13, resolved_at = $14, resolved_by_type = $15, resolved_by_user_id = $16, resolved_by_label = $17,
-         resolution_note = $18, last_event_id = $19, updated_at = $20
+         resolution_note = $18, last_event_id = $19, updated_at = $20, last_raised_at = $21
        WHERE id = $1`,
       [r.id, r.severity, r.status, r.title, r.message, JSON.stringify(r.facts), r.lastSeenAt, r.fireCount, r.conditionClearedAt,
         r.acknowledgedAt, r.acknowledgedByUserId, r.acknowledgedByLabel, r.acknowledgementNote, r.resolvedAt, r.resolvedByType,
-        r.resolvedByUserId, r.resolvedByLabel, r.resolutionNote, r.lastEventId, r.updatedAt],
+        r.resolvedByUserId, r.resolvedByLabel, r.resolutionNote, r.lastEventId, r.updatedAt, r.lastRaisedAt],
     );
   }
 
@@ -208,7 +211,7 @@ export class AlertsRepository {
     return info;
   }
 
-  /** Most severe first, then the oldest; with the user's snooze of each alert. */
+  /** Most severe first, then the most recent raise or re-raise (compareAlertsForList's order); with the user's snooze of each alert. */
   async list(filter: AlertListFilter, userId: string | null): Promise<{ record: AlertRecord; snooze: UserSnoozeRow | null }[]> {
     const where: string[] = ['a.status = ANY($1::text[])'];
     const params: unknown[] = [filter.statuses];
@@ -225,7 +228,7 @@ export class AlertsRepository {
       `SELECT ${COLUMNS}, s.snoozed_until AS snooze_until, s.severity_at_snooze AS snooze_severity
        FROM alerts a LEFT JOIN alert_snoozes s ON s.alert_id = a.id AND s.user_id = $${params.length - 1}
        WHERE ${where.join(' AND ')}
-       ORDER BY ${SEVERITY_ORDER} DESC, a.first_raised_at ASC, a.id ASC
+       ORDER BY ${SEVERITY_ORDER} DESC, a.last_raised_at DESC, a.id ASC
        LIMIT $${params.length}`,
       params,
     );

@@ -1,4 +1,4 @@
-// Use cases of alerts for users: the list (most severe, then oldest; the caller's snoozes hidden), one alert with its history,
+// Use cases of alerts for users: the list (most severe, then most recently raised; the caller's snoozes hidden), one alert with its history,
 // acknowledge, resolve and snooze. Scoped by clinic like every other record (another clinic's alert answers 404).
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -27,6 +27,15 @@ export class AlertsService {
     private readonly events: EventLogService,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
+
+  /**
+   * The list and the highest event id committed before it was read (`x-last-event-id`): every event up to that id is reflected in
+   * the list, so a socket that resumes after it misses nothing.
+   */
+  async listWithLastEventId(actor: Actor, query: AlertQuery): Promise<{ alerts: Alert[]; lastEventId: number }> {
+    const lastEventId = await this.events.lastEventId();
+    return { alerts: await this.list(actor, query), lastEventId };
+  }
 
   async list(actor: Actor, query: AlertQuery): Promise<Alert[]> {
     if (query.clinicId !== undefined) await this.assertSeesRecord(actor, 'clinics', query.clinicId, 'clinicId', 'is not a known clinic');

@@ -25,7 +25,7 @@ export function plannedAlertWrite(change: PlannedAlertChange, records: Map<strin
     const after: AlertRecord = {
       id: randomUUID(), clinicId: subject.clinicId, patientId: subject.patientId, pumpId: subject.pumpId, subjectType: subject.subjectType,
       subjectId: subject.pumpId ?? subject.patientId, kind: finding.kind, severity: finding.severity, status: 'open', title: finding.title,
-      message: finding.message, facts: finding.facts, firstRaisedAt: now, lastSeenAt: now, fireCount: 1, conditionClearedAt: null,
+      message: finding.message, facts: finding.facts, firstRaisedAt: now, lastRaisedAt: now, lastSeenAt: now, fireCount: 1, conditionClearedAt: null,
       acknowledgedAt: null, acknowledgedByUserId: null, acknowledgedByLabel: null, acknowledgementNote: null, resolvedAt: null,
       resolvedByType: null, resolvedByUserId: null, resolvedByLabel: null, resolutionNote: null, lastEventId: 0, updatedAt: now,
     };

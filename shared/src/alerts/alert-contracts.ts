@@ -107,6 +107,8 @@ export interface Alert {
   patient: { id: string; mrn: string; displayName: string };
   pump: { id: string; serialNumber: string; modelId: string } | null;
   firstRaisedAt: string;
+  /** The latest raise or re-raise: raised, its condition returned, more severe, or open again after an acknowledgement (lists sort on it). */
+  lastRaisedAt: string;
   /** When the rule last fired (raised, or found again after a change to the pump's data). */
   lastSeenAt: string;
   fireCount: number;

@@ -1,7 +1,7 @@
 // Alert lifecycle: what an evaluation changes (raise, re-fire, severity, resolve, withdrawal-risk clearing), snoozes, order.
 import type { AlertFinding } from './alert-contracts';
 import {
-  acknowledgeRefusal, compareAlertsForList, hiddenBySnooze, OpenAlertState, planAlertChanges, resolveRefusal, snoozeRuleRefusal,
+  acknowledgeRefusal, compareAlertsForList, isReRaise, hiddenBySnooze, OpenAlertState, planAlertChanges, resolveRefusal, snoozeRuleRefusal,
 } from './alert-lifecycle';
 import { evaluatePumpAlerts, PumpAlertInput } from './evaluate-pump';
 
@@ -108,13 +108,26 @@ describe('user actions', () => {
     expect(hiddenBySnooze(null, 'warning', '2026-08-01T12:00:00.000Z')).toBe(false);
   });
 
-  it('lists the most severe first, then the oldest', () => {
+  it('lists the most severe first, then the most recent raise or re-raise first', () => {
     const alerts = [
-      { id: 'w-old', severity: 'warning' as const, firstRaisedAt: '2026-07-01T00:00:00Z' },
-      { id: 'c-new', severity: 'critical' as const, firstRaisedAt: '2026-07-30T00:00:00Z' },
-      { id: 'c-old', severity: 'critical' as const, firstRaisedAt: '2026-07-10T00:00:00Z' },
-      { id: 'u', severity: 'urgent' as const, firstRaisedAt: '2026-06-01T00:00:00Z' },
+      { id: 'w-old', severity: 'warning' as const, lastRaisedAt: '2026-07-01T00:00:00Z' },
+      { id: 'c-new', severity: 'critical' as const, lastRaisedAt: '2026-07-30T00:00:00Z' },
+      // Raised long ago, re-raised on 31 July (its condition returned): now the top.
+      { id: 'c-reraised', severity: 'critical' as const, lastRaisedAt: '2026-07-31T00:00:00Z' },
+      { id: 'c-old', severity: 'critical' as const, lastRaisedAt: '2026-07-10T00:00:00Z' },
+      { id: 'u', severity: 'urgent' as const, lastRaisedAt: '2026-06-01T00:00:00Z' },
     ];
-    expect([...alerts].sort(compareAlertsForList).map((a) => a.id)).toEqual(['c-old', 'c-new', 'u', 'w-old']);
+    expect([...alerts].sort(compareAlertsForList).map((a) => a.id)).toEqual(['c-reraised', 'c-new', 'c-old', 'u', 'w-old']);
+  });
+
+  it.each([
+    ['a new alert', null, { severity: 'urgent', status: 'open' }, true],
+    ['more severe', { severity: 'urgent', status: 'open' }, { severity: 'critical', status: 'open' }, true],
+    ['open again after an acknowledgement', { severity: 'critical', status: 'acknowledged' }, { severity: 'critical', status: 'open' }, true],
+    ['less severe', { severity: 'critical', status: 'open' }, { severity: 'urgent', status: 'open' }, false],
+    ['acknowledged', { severity: 'critical', status: 'open' }, { severity: 'critical', status: 'acknowledged' }, false],
+    ['resolved', { severity: 'urgent', status: 'open' }, { severity: 'critical', status: 'resolved' }, false],
+  ] as const)('counts as a re-raise or not: %s', (_name, before, after, expected) => {
+    expect(isReRaise(before, after)).toBe(expected);
   });
 });

@@ -94,7 +94,17 @@ export function hiddenBySnooze(snooze: UserSnooze | null, severity: AlertSeverit
   return Date.parse(snooze.snoozedUntil) > Date.parse(now) && severityRank(severity) <= severityRank(snooze.severityAtSnooze);
 }
 
-/** Alert lists: most severe first, then the oldest (waiting longest) first. */
-export function compareAlertsForList(a: { severity: AlertSeverity; firstRaisedAt: string; id: string }, b: { severity: AlertSeverity; firstRaisedAt: string; id: string }): number {
-  return severityRank(b.severity) - severityRank(a.severity) || Date.parse(a.firstRaisedAt) - Date.parse(b.firstRaisedAt) || a.id.localeCompare(b.id);
+/**
+ * Alert lists (GET /api/alerts and the dashboard's store): most severe first, then the most recent raise or re-raise (the alert became
+ * open again or more severe) first, so a new danger is never eighth behind older ones.
+ */
+export function compareAlertsForList(a: { severity: AlertSeverity; lastRaisedAt: string; id: string }, b: { severity: AlertSeverity; lastRaisedAt: string; id: string }): number {
+  return severityRank(b.severity) - severityRank(a.severity) || Date.parse(b.lastRaisedAt) - Date.parse(a.lastRaisedAt) || a.id.localeCompare(b.id);
+}
+
+/** A change that makes an alert need a person again (raised, its condition returned, more severe, or reopened after an acknowledgement). */
+export function isReRaise(before: { severity: AlertSeverity; status: AlertStatus } | null, after: { severity: AlertSeverity; status: AlertStatus }): boolean {
+  if (before === null) return after.status !== 'resolved';
+  if (after.status === 'resolved') return false;
+  return severityRank(after.severity) > severityRank(before.severity) || (before.status !== 'open' && after.status === 'open');
 }
