@@ -1,32 +1,44 @@
-// The demo clinic seeded on an empty database: about 40 pumps spread over every urgency band, quickly.
+// The demo clinic seeded on an empty database: about 40 pumps on a normal clinic day, every refill reconciled, quickly; and after a
+// simulated backfill, still a normal day (at most one critical alert, no withdrawal risk).
+import type { Alert, FleetPump, PumpReconciliations } from '@pumpwatch/shared';
+import { AlertEngine } from '../../server/src/alerts/alert-engine.service';
 import { DemoSeedService } from '../../server/src/demo/demo-seed.service';
 import { ManualClock } from '../../server/src/infra/clock';
+import { runSimulation } from '../../server/src/simulation/run-simulation';
 import { api } from '../support/http';
-import { countRows } from '../support/fixtures';
+import { countRows, queryRows } from '../support/fixtures';
+import { DEMO_LOGINS } from '../support/test-accounts';
 import { startTestServer, TestServer } from '../support/test-server';
 
 describe('demo seed', () => {
   let server: TestServer;
   let startMs: number;
+  const clock = new ManualClock('2026-06-01T12:00:00Z');
   beforeAll(async () => {
     const started = Date.now();
-    server = await startTestServer({ demo: true, clock: new ManualClock('2026-06-01T12:00:00Z') });
+    server = await startTestServer({ demo: true, clock });
     startMs = Date.now() - started;
   });
   afterAll(async () => {
     await server?.close();
   });
 
-  it('seeds one clinic with about 40 active pumps covering every urgency band', async () => {
+  it('seeds one clinic with about 40 active pumps on a normal day: most OK, a few due soon, at most one critical, none overdue', async () => {
     const http = api(server.baseUrl);
     const clinics = (await http.get('/api/clinics')).body;
     expect(clinics).toEqual([expect.objectContaining({ name: 'Demo Spasticity Clinic', timeZone: 'Europe/Paris' })]);
-    const fleet = (await http.get('/api/pumps')).body as { urgency: string; status: string; deadlineReason: string | null; pump: { modelId: string; reservoirCapacityMl: number }; concentrationMcgPerMl: number | null }[];
+    const fleet = (await http.get('/api/pumps')).body as FleetPump[];
     expect(fleet.length).toBeGreaterThanOrEqual(38);
-    const urgencies = new Set(fleet.map((p) => p.urgency));
-    for (const urgency of ['no_forecast', 'overdue', 'critical', 'urgent', 'warning', 'ok']) expect(urgencies).toContain(urgency);
-    expect(new Set(fleet.map((p) => p.status))).toEqual(new Set(['no_fill', 'no_program', 'ok']));
-    expect(new Set(fleet.map((p) => p.deadlineReason))).toEqual(new Set([null, 'low_reservoir', 'drug_stability']));
+    const count = (urgency: string) => fleet.filter((p) => p.urgency === urgency).length;
+    expect(count('ok')).toBeGreaterThanOrEqual(Math.ceil(fleet.length * 0.6));
+    expect(count('urgent') + count('warning')).toBeGreaterThanOrEqual(3);
+    expect(count('urgent') + count('warning')).toBeLessThanOrEqual(12);
+    expect(count('urgent')).toBeGreaterThanOrEqual(1);
+    expect(count('critical')).toBeLessThanOrEqual(1);
+    for (const urgency of ['overdue', 'no_forecast', 'delivery_interrupted']) expect(count(urgency)).toBe(0);
+    expect(count('ok') + count('warning') + count('urgent') + count('critical')).toBe(fleet.length);
+    expect(new Set(fleet.map((p) => p.status))).toEqual(new Set(['ok']));
+    expect(new Set(fleet.map((p) => p.deadlineReason))).toEqual(new Set(['low_reservoir', 'drug_stability']));
     expect(fleet.filter((p) => p.pump.modelId === 'constant-flow')).toHaveLength(2);
     expect(fleet.some((p) => p.pump.modelId.startsWith('prometra'))).toBe(true);
     expect(new Set(fleet.map((p) => p.concentrationMcgPerMl).filter((c) => c !== null))).toEqual(new Set([500, 1000, 2000]));
@@ -53,6 +65,51 @@ describe('demo seed', () => {
       for (const fill of detail.fills) expect(fill.volumeMl).toBeLessThanOrEqual(item.pump.reservoirCapacityMl);
     }
     expect(await countRows(server.databaseUrl, 'fills')).toBeGreaterThan(40);
+  });
+
+  it('reconciles every refill that recorded an aspirated residual, as the fills use case does', async () => {
+    const missing = await queryRows<{ id: string }>(server.databaseUrl, `SELECT f.id FROM fills f WHERE f.aspirated_residual_ml IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM reservoir_reconciliations r WHERE r.fill_id = f.id AND r.superseded_at IS NULL)`);
+    expect(missing).toEqual([]);
+    const [{ n }] = await queryRows<{ n: string }>(server.databaseUrl, 'SELECT count(*) AS n FROM fills WHERE aspirated_residual_ml IS NOT NULL');
+    expect(Number(n)).toBeGreaterThan(40);
+    const http = api(server.baseUrl);
+    const fleet = (await http.get('/api/pumps')).body as FleetPump[];
+    let shown = 0;
+    for (const item of fleet) {
+      const detail = (await http.get(`/api/pumps/${item.pump.id}`)).body as { fills: { id: string; aspiratedResidualMl: number | null }[] };
+      const answer = (await http.get(`/api/pumps/${item.pump.id}/reconciliations`)).body as PumpReconciliations;
+      const residuals = detail.fills.filter((f) => f.aspiratedResidualMl !== null);
+      expect(answer.reconciliations.map((r) => [r.fillId, r.aspiratedResidualMl]).sort()).toEqual(residuals.map((f) => [f.id, f.aspiratedResidualMl]).sort());
+      // The nurse aspirated about what the forecast expected: nothing to investigate on a normal day.
+      for (const r of answer.reconciliations) expect(r.flagged).toBe(false);
+      shown += answer.reconciliations.length;
+    }
+    expect(shown).toBeGreaterThan(30);
+  });
+
+  it('after 14 days of simulated telemetry and an alert sweep: at most one critical alert, no withdrawal risk, no discrepancy', async () => {
+    const summary = await runSimulation({
+      url: server.baseUrl, gatewayToken: null, email: DEMO_LOGINS.admin.email, password: DEMO_LOGINS.admin.password, clinic: null,
+      days: 14, speed: 1, once: true, seed: 20261125, incident: null, now: () => clock.now(),
+    });
+    expect(summary.new).toBeGreaterThan(500);
+    expect(summary.roles).toMatchObject({ drifting: null, incident: null });
+    await server.app.get(AlertEngine).sweep();
+    const http = api(server.baseUrl);
+    const alerts = (await http.get('/api/alerts?includeSnoozed=true')).body as Alert[];
+    expect(alerts.filter((a) => a.severity === 'critical').length).toBeLessThanOrEqual(1);
+    expect(alerts.filter((a) => a.withdrawalRisk)).toEqual([]);
+    const kinds = new Set(alerts.map((a) => a.kind));
+    for (const kind of ['reservoir_near_empty', 'delivery_interrupted', 'concentration_mismatch', 'no_forecast', 'reservoir_discrepancy',
+      'reconciliation_discrepancy', 'program_mismatch']) expect(kinds).not.toContain(kind);
+    // The texture of a normal day: refills due soon, the silent gateway and the pump at its replacement indicator.
+    expect(kinds).toContain('refill_due');
+    expect(kinds).toContain('telemetry_stale');
+    expect(kinds).toContain('replacement_due');
+    const fleet = (await http.get('/api/pumps')).body as FleetPump[];
+    expect(fleet.filter((p) => p.urgency === 'critical').length).toBeLessThanOrEqual(1);
+    for (const urgency of ['overdue', 'no_forecast', 'delivery_interrupted']) expect(fleet.filter((p) => p.urgency === urgency)).toEqual([]);
   });
 
   it('seeds in well under 3 seconds', async () => {

@@ -1,5 +1,5 @@
 // The demo fleet builder: deterministic, realistic and valid against the same rules as the API.
-import { assessUrgency, PUMP_MODELS } from '@pumpwatch/shared';
+import { ALERT_CONFIG, assessUrgency, PUMP_MODELS } from '@pumpwatch/shared';
 import { forecastNow } from '../forecast/forecast-now';
 import { buildDemoFleet } from './demo-fleet';
 
@@ -32,15 +32,30 @@ describe('buildDemoFleet', () => {
     for (const program of fleet.programs) expect(PUMP_MODELS[pumpById.get(program.pumpId)!.modelId].programmable).toBe(true);
   });
 
-  it('spreads the deadlines over every urgency band', () => {
-    const urgencies = active.map((pump) => {
-      const forecast = forecastNow({
-        pump, clinic: fleet.clinic, fills: fleet.fills.filter((f) => f.pumpId === pump.id), programs: fleet.programs.filter((p) => p.pumpId === pump.id),
-      }, NOW, false);
-      return assessUrgency(forecast.status, forecast.refillDeadline ? Date.parse(forecast.refillDeadline) : null, NOW.getTime()).urgency;
-    });
+  it('looks like a normal clinic day: most pumps OK, a few due within three weeks, one due tomorrow, none overdue or without a forecast', () => {
+    const forecasts = active.map((pump) => forecastNow({
+      pump, clinic: fleet.clinic, fills: fleet.fills.filter((f) => f.pumpId === pump.id), programs: fleet.programs.filter((p) => p.pumpId === pump.id),
+    }, NOW, false));
+    const urgencies = forecasts.map((forecast) => assessUrgency(forecast.status, forecast.refillDeadline ? Date.parse(forecast.refillDeadline) : null, NOW.getTime()).urgency);
     const counts = urgencies.reduce<Record<string, number>>((acc, u) => ({ ...acc, [u]: (acc[u] ?? 0) + 1 }), {});
-    expect(counts).toMatchObject({ no_forecast: 2, overdue: 3, critical: 3, urgent: 5, warning: 8 });
-    expect(counts.ok).toBe(19);
+    expect(counts).toEqual({ critical: 1, urgent: 3, warning: 6, ok: 30 });
+    // No withdrawal risk: even the worst case (every allowed patient bolus) keeps every pump more than 72 h from empty.
+    for (const forecast of forecasts) {
+      expect(Date.parse(forecast.worstCase.emptyAt as string) - NOW.getTime()).toBeGreaterThan(ALERT_CONFIG.withdrawalRiskEmptyWithinHours * 3_600_000);
+      expect(forecast.volumeMl as number).toBeGreaterThan(forecast.lowReservoirAlarmMl);
+    }
+  });
+
+  it('records an aspirated residual at every refill that has a previous fill, close to the forecast', () => {
+    const byPump = new Map<string, typeof fleet.fills>();
+    for (const fill of fleet.fills) byPump.set(fill.pumpId, [...(byPump.get(fill.pumpId) ?? []), fill]);
+    for (const fills of byPump.values()) {
+      const [first, ...refills] = [...fills].sort((a, b) => a.filledAt.getTime() - b.filledAt.getTime());
+      expect(first.aspiratedResidualMl).toBeNull();
+      for (const refill of refills) {
+        expect(refill.expectedResidualMl).not.toBeNull();
+        expect(Math.abs((refill.aspiratedResidualMl as number) - (refill.expectedResidualMl as number))).toBeLessThanOrEqual(0.65);
+      }
+    }
   });
 });

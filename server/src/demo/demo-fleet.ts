@@ -1,4 +1,5 @@
-// A deterministic demo clinic: ~40 pumps whose deadlines fall in every urgency band relative to "now".
+// A deterministic demo clinic: ~40 pumps on a normal clinic day relative to "now": most OK, a few due within three weeks, one due
+// tomorrow, none overdue or without a forecast.
 import {
   DRUG_CONFIG, PatientBolus, PeriodicBolus, ProgramStep, PUMP_MODELS, PumpModelId, programDoseMcgPerDay, Sex, Urgency,
 } from '@pumpwatch/shared';
@@ -42,15 +43,23 @@ const LAST_NAMES = ['Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard'
   'Mercier', 'Dupont', 'Lambert', 'Bonnet', 'Francois', 'Martinez', 'Legrand', 'Garnier', 'Faure', 'Rousseau', 'Blanc',
   'Guerin', 'Muller', 'Henry', 'Roussel', 'Nicolas', 'Perrin', 'Morin'];
 
-/** Target band of each pump, in order; the sequence is shuffled into the patient list by the generator. */
-const TARGETS: (Urgency | 'no_fill' | 'no_program')[] = [
-  'no_fill', 'no_program',
-  'overdue', 'overdue', 'overdue',
-  'critical', 'critical', 'critical',
-  'urgent', 'urgent', 'urgent', 'urgent', 'urgent',
-  'warning', 'warning', 'warning', 'warning', 'warning', 'warning', 'warning', 'warning',
+type DemoTarget = Extract<Urgency, 'critical' | 'urgent' | 'warning' | 'ok'>;
+
+/**
+ * Target band of each pump besides 'ok'; the sequence is shuffled into the patient list by the generator. A normal day (issue 12):
+ * a few pumps due this week or within the warning horizon, one due tomorrow, none overdue and none without a forecast.
+ */
+const TARGETS: DemoTarget[] = [
+  'critical',
+  'urgent', 'urgent', 'urgent',
+  'warning', 'warning', 'warning', 'warning', 'warning', 'warning',
 ];
 const PUMP_COUNT = 40;
+/**
+ * The one pump due tomorrow: a low-dose patient on 2000 mcg/mL, so that its deadline comes from drug stability or a slow reservoir
+ * and even its worst case keeps it days from empty (no withdrawal-risk alert on a normal day).
+ */
+const DUE_TOMORROW_INDEX = 9;
 
 interface PumpPlan {
   modelId: PumpModelId;
@@ -83,16 +92,17 @@ export function buildDemoFleet(now: Date, seed = 20261125): DemoFleet {
   const fills: FillEntity[] = [];
   const programs: ProgramEntity[] = [];
 
-  const targets = [...TARGETS];
-  while (targets.length < PUMP_COUNT) targets.push('ok');
-  for (let i = targets.length - 1; i > 2; i--) {
-    const j = 2 + Math.floor(random() * (i - 1));
+  const targets: DemoTarget[] = TARGETS.filter((t) => t !== 'critical');
+  while (targets.length < PUMP_COUNT - 1) targets.push('ok');
+  for (let i = targets.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
     [targets[i], targets[j]] = [targets[j], targets[i]];
   }
+  targets.splice(DUE_TOMORROW_INDEX, 0, 'critical');
 
   for (let i = 0; i < PUMP_COUNT; i++) {
     const target = targets[i];
-    const plan = planPump(i, target, random, pick, between);
+    const plan = planPump(i, random, pick, between);
     const sex: Sex = random() < 0.5 ? 'female' : 'male';
     const birthYear = 1950 + Math.floor(random() * 55);
     const patient = {
@@ -108,26 +118,24 @@ export function buildDemoFleet(now: Date, seed = 20261125): DemoFleet {
     const fillVolumeMl = Math.min(plan.capacityMl, Math.round((plan.capacityMl - between(0, 1.5)) * 10) / 10);
     const daysToAlarm = (fillVolumeMl - plan.alarmMl) / worstDailyVolumeMl;
     const daysToDeadline = Math.min(daysToAlarm, DRUG_CONFIG.defaultStabilityDays);
-    const daysLeft = target === 'overdue' ? -between(1, 6)
-      : target === 'critical' ? between(0.6, 1.5)
-        : target === 'urgent' ? between(3, 6)
-          : target === 'warning' ? between(9, 19)
-            : target === 'ok' ? between(24, Math.max(25, daysToDeadline - 3))
-              : between(10, 40);
+    // Moving the fill into clinic hours shifts these by up to 16 h: the pump due tomorrow stays within (0, 2] days, whatever the hour.
+    const daysLeft = target === 'critical' ? between(1, 1.3)
+      : target === 'urgent' ? between(3.5, 6)
+        : target === 'warning' ? between(9, 19)
+          : between(24, Math.max(25, daysToDeadline - 3));
     const elapsedDays = Math.max(0.5, daysToDeadline - daysLeft);
     const lastFillMs = inClinicHours(nowMs - elapsedDays * DAY_MS);
 
     // Earlier refills, each a little before the previous deadline, as a careful clinic does.
-    const previousCount = target === 'no_fill' ? 0 : 1 + Math.floor(random() * 3);
+    const previousCount = 1 + Math.floor(random() * 3);
     const fillTimes: number[] = [];
     let t = lastFillMs;
     for (let k = 0; k < previousCount; k++) {
       t = inClinicHours(t - daysToDeadline * between(0.8, 0.95) * DAY_MS);
       fillTimes.unshift(t);
     }
-    if (target !== 'no_fill') fillTimes.push(lastFillMs);
-    const firstEventMs = fillTimes.length > 0 ? fillTimes[0] : nowMs - between(5, 20) * DAY_MS;
-    const implantMs = firstEventMs - Math.floor(between(1, 400)) * DAY_MS;
+    fillTimes.push(lastFillMs);
+    const implantMs = fillTimes[0] - Math.floor(between(1, 400)) * DAY_MS;
 
     // One patient had a pump replaced at battery end of life: the old pump keeps its history.
     let replacesPumpId: string | null = null;
@@ -149,9 +157,9 @@ export function buildDemoFleet(now: Date, seed = 20261125): DemoFleet {
     pumps.push(pump);
 
     const pumpPrograms: ProgramEntity[] = [];
-    if (plan.flowRateMlPerDay === null && target !== 'no_program') {
+    if (plan.flowRateMlPerDay === null) {
       // Titration at refills: the earlier program ran about 10% lower, the current one started at the last refill.
-      const firstProgramMs = Math.max(implantMs + DAY_MS / 2, fillTimes.length > 0 ? fillTimes[0] - 3_600_000 : implantMs + DAY_MS / 2);
+      const firstProgramMs = Math.max(implantMs + DAY_MS / 2, fillTimes[0] - 3_600_000);
       const earlierScale = fillTimes.length > 1 ? 0.9 : 1;
       pumpPrograms.push(programOf(pump.id, firstProgramMs, scaleSteps(plan.steps, earlierScale), plan.periodicBoluses, plan.patientBolus, now));
       if (fillTimes.length > 1) pumpPrograms.push(programOf(pump.id, lastFillMs + 15 * 60_000, plan.steps, plan.periodicBoluses, plan.patientBolus, now));
@@ -164,7 +172,7 @@ export function buildDemoFleet(now: Date, seed = 20261125): DemoFleet {
         id: randomUUID(), pumpId: pump.id, filledAt: new Date(filledAtMs), drug: 'baclofen',
         concentrationMcgPerMl: plan.concentrationMcgPerMl, volumeMl: fillVolumeMl,
         aspiratedResidualMl: null, stabilityDays: DRUG_CONFIG.defaultStabilityDays, bridgeBolus: null,
-        expectedResidualMl: null, createdAt: now,
+        expectedResidualMl: null, patientBolusCountSinceLastFill: null, doseChangeReason: null, createdAt: now,
       } as FillEntity;
       const expected = expectedResidualAt({ pump, clinic, fills: pumpFills, programs: pumpPrograms }, fill.filledAt);
       fill.expectedResidualMl = expected;
@@ -179,7 +187,6 @@ export function buildDemoFleet(now: Date, seed = 20261125): DemoFleet {
 
 function planPump(
   index: number,
-  target: string,
   random: () => number,
   pick: <T>(items: readonly T[]) => T,
   between: (min: number, max: number) => number,
@@ -200,8 +207,8 @@ function planPump(
   const capacityMl = model.reservoirCapacityMl as number;
   // Some clinics raise the SynchroMed alarm to 4 mL after withdrawal with more left (Neurosurgery 2004).
   const alarmMl = modelId.startsWith('synchromed') && random() < 0.2 ? 4 : model.defaultLowReservoirAlarmMl;
-  // Two low-dose patients on 2000 mcg/mL: their deadline is the 180-day drug stability, not the reservoir.
-  const lowDoseStable = index === 9 || index === 31;
+  // Two low-dose patients on 2000 mcg/mL: their deadline is the 180-day drug stability, not the reservoir. One of them is due tomorrow.
+  const lowDoseStable = index === DUE_TOMORROW_INDEX || index === 31;
   const baseDose = lowDoseStable ? Math.round(between(100, 180) / 10) * 10 : Math.round(between(100, 800) / 10) * 10;
 
   let steps: ProgramStep[] = [{ startTime: '00:00', doseMcgPerDay: baseDose }];
@@ -227,7 +234,6 @@ function planPump(
   const doseMcgPerDay = programDoseMcgPerDay({ steps, periodicBoluses });
   // The clinic picks the lowest labelled concentration giving at least ~7 weeks between refills.
   const concentrationMcgPerMl = lowDoseStable ? 2000 : [500, 1000, 2000].find((c) => (capacityMl - alarmMl) / (doseMcgPerDay / c) >= 50) ?? 2000;
-  void target;
   return { modelId, capacityMl, alarmMl, flowRateMlPerDay: null, doseMcgPerDay, concentrationMcgPerMl, steps, periodicBoluses, patientBolus };
 }
 
@@ -266,7 +272,7 @@ function oldPumpWithHistory(
     const fill = {
       id: randomUUID(), pumpId: pump.id, filledAt: new Date(filledAtMs), drug: 'baclofen', concentrationMcgPerMl: 1000,
       volumeMl: 20, aspiratedResidualMl: null, stabilityDays: DRUG_CONFIG.defaultStabilityDays, bridgeBolus: null,
-      expectedResidualMl: null, createdAt: pump.createdAt,
+      expectedResidualMl: null, patientBolusCountSinceLastFill: null, doseChangeReason: null, createdAt: pump.createdAt,
     } as FillEntity;
     fill.expectedResidualMl = expectedResidualAt({ pump, clinic, fills, programs: [program] }, fill.filledAt);
     if (fill.expectedResidualMl !== null) fill.aspiratedResidualMl = Math.max(0, Math.round((fill.expectedResidualMl - 0.3) * 10) / 10);

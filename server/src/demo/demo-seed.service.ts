@@ -15,9 +15,10 @@ import { Clock } from '../infra/clock';
 import { PatientEntity } from '../patients/patient.entity';
 import { ProgramEntity } from '../programs/program.entity';
 import { PumpEntity } from '../pumps/pump.entity';
+import { ReservoirReconciliationService } from '../telemetry/reservoir-reconciliation.service';
 import { ClinicMembershipEntity } from '../users/clinic-membership.entity';
 import { UserEntity } from '../users/user.entity';
-import { buildDemoFleet } from './demo-fleet';
+import { buildDemoFleet, DemoFleet } from './demo-fleet';
 import { seedDemoClinicalData } from '../clinical-safety/demo-clinical-data';
 
 /** Any constant shared by all instances: two servers starting together seed once. */
@@ -41,6 +42,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
     @Inject(Clock) private readonly clock: Clock,
     private readonly events: EventLogService,
     private readonly audit: AuditService,
+    private readonly reconciliations: ReservoirReconciliationService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -65,6 +67,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
       await manager.insert(PumpEntity, ordered);
       await manager.insert(FillEntity, fleet.fills);
       await manager.insert(ProgramEntity, fleet.programs);
+      await this.reconcileRefills(manager, fleet);
       await seedDemoClinicalData(manager, fleet.clinic, fleet.patients, this.clock.now());
       const hashes = await Promise.all(DEMO_ACCOUNTS.map((account) => hashPassword(account.password)));
       for (const [i, account] of DEMO_ACCOUNTS.entries()) {
@@ -82,6 +85,18 @@ export class DemoSeedService implements OnApplicationBootstrap {
       });
       return fleet.pumps.length;
     });
+  }
+
+  /** Each refill with an aspirated residual is reconciled as the fills use case does when a nurse records one (issue 12). */
+  private async reconcileRefills(manager: EntityManager, fleet: DemoFleet): Promise<void> {
+    for (const pump of fleet.pumps) {
+      const fills = fleet.fills.filter((f) => f.pumpId === pump.id).sort((a, b) => a.filledAt.getTime() - b.filledAt.getTime());
+      const programs = fleet.programs.filter((p) => p.pumpId === pump.id);
+      for (const [i, fill] of fills.entries()) {
+        if (fill.aspiratedResidualMl === null) continue;
+        await this.reconciliations.reconcileAtFill(manager, { pump, clinic: fleet.clinic, fills: fills.slice(0, i), programs }, fill);
+      }
+    }
   }
 }
 

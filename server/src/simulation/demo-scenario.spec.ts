@@ -1,4 +1,4 @@
-// The simulated story on the real demo fleet: every role cast, valid readings, and the drift, silence and ERI the demo shows.
+// The simulated story on the real demo fleet: a normal day (silence and ERI, no alarm beyond ERI), and the drift and stop of an incident run.
 import { backfillReadings, buildTelemetryScenario, DAY_MS, forecastPump, SimulatedPump, telemetryReadingSchema } from '@pumpwatch/shared';
 import { DEMO_CLINIC, buildDemoFleet } from '../demo/demo-fleet';
 import { DEMO_ACCOUNTS } from '../demo/demo-seed.service';
@@ -25,6 +25,8 @@ describe('the simulated demo fleet', () => {
   const scenario = buildTelemetryScenario(pumps, { epoch: NOW.toISOString(), incident: { code: 'motor_stall', from: NOW.toISOString() } });
   const readings = backfillReadings(scenario, pumps, NOW.getTime(), 14);
   const of = (serial: string | null) => readings.filter((r) => r.serialNumber === serial);
+  const normalDay = buildTelemetryScenario(pumps, { epoch: NOW.toISOString() });
+  const normalReadings = backfillReadings(normalDay, pumps, NOW.getTime(), 14);
 
   it('signs in and picks the clinic the demo seed creates', () => {
     expect(DEMO_SIMULATION_DEFAULTS.clinicName).toBe(DEMO_CLINIC.name);
@@ -82,16 +84,22 @@ describe('the simulated demo fleet', () => {
     expect(of(scenario.roles.incident).at(-1)).toMatchObject({ recordedAt: NOW.toISOString(), alarms: expect.arrayContaining(['motor_stall']) });
   });
 
-  it('reports the low-reservoir alarm exactly where the pump\'s own estimate is at or below its alarm volume', () => {
+  it('casts no drifting or incident pump on a normal day, and the same stale and ERI pumps as an incident run', () => {
+    expect(normalDay.roles).toEqual({ ...scenario.roles, drifting: null, incident: null });
+    const codes = new Set(normalReadings.flatMap((r) => r.alarms ?? []));
+    expect([...codes]).toEqual(['eri']);
+  });
+
+  it('reports the low-reservoir alarm exactly where the pump\'s own estimate is at or below its alarm volume: nowhere on a normal day', () => {
     const alarmOf = new Map(pumps.map((p) => [p.serialNumber, p.lowReservoirAlarmMl]));
     let lows = 0;
-    for (const r of readings) {
+    for (const r of normalReadings) {
       if (r.reservoirVolumeMl === undefined || r.reservoirVolumeMl === null) continue;
       const low = r.reservoirVolumeMl <= alarmOf.get(r.serialNumber)!;
       expect(r.alarms?.includes('low_reservoir')).toBe(low);
       if (low) lows++;
     }
-    // The demo's overdue pumps are past their alarm.
-    expect(lows).toBeGreaterThan(0);
+    // A normal day has no pump at its alarm volume: the pump due tomorrow is a slow one with days of worst case left.
+    expect(lows).toBe(0);
   });
 });

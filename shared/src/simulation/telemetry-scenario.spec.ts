@@ -4,7 +4,7 @@ import type { TelemetryReadingRequest } from '../telemetry/telemetry-contracts';
 import { patientBolusCountTotal, patientBolusesBetween } from './patient-bolus-counter';
 import { seededUnit } from './seeded-hash';
 import {
-  backfillReadings, buildTelemetryScenario, chooseScenarioRoles, driftFraction, eriFromMs, implantStartMs, INCIDENT_ALARMS, liveReadings,
+  backfillReadings, bolusBaselineInstant, buildTelemetryScenario, chooseScenarioRoles, driftFraction, eriFromMs, implantStartMs, INCIDENT_ALARMS, liveReadings,
   nextReadingInstant, readingInstants, SimulatedPump, simulatedReading, staleFromMs, TelemetryScenario,
 } from './telemetry-scenario';
 import { DAY_MS, HOUR_MS } from '../time-units';
@@ -205,7 +205,13 @@ describe('chooseScenarioRoles', () => {
     for (const serial of serials) expect(serial).toMatch(/^(NGP\d|FRESH)$/);
     expect(chosen.drifting).toMatch(/^NGP\d$/);
     expect(chooseScenarioRoles([...fleet].reverse(), 3, EPOCH_MS)).toEqual(chosen);
-    expect(buildTelemetryScenario(fleet, { seed: 3, epoch: EPOCH }).roles).toEqual({ ...chosen, incident: null });
+    expect(buildTelemetryScenario(fleet, { seed: 3, epoch: EPOCH, incident: { code: 'motor_stall', from: EPOCH } }).roles).toEqual(chosen);
+  });
+
+  it('casts the drifting pump only in an incident run, and the same stale and ERI pumps either way', () => {
+    const withIncident = chooseScenarioRoles(fleet, 3, EPOCH_MS, true);
+    expect(chooseScenarioRoles(fleet, 3, EPOCH_MS, false)).toEqual({ ...withIncident, drifting: null, incident: null });
+    expect(buildTelemetryScenario(fleet, { seed: 3, epoch: EPOCH }).roles).toEqual({ ...withIncident, drifting: null, incident: null });
   });
 
   it('depends on the seed', () => {
@@ -289,6 +295,22 @@ describe('backfillReadings and liveReadings', () => {
     const stale = bySerial(backfillReadings(scenario(), fleet, later, 14)).get('STALE')!;
     expect(stale.length).toBe(14);
     expect(Date.parse(stale[stale.length - 1].recordedAt as string)).toBeLessThan(staleFromMs({ epochMs: EPOCH_MS }));
+  });
+
+  it('adds the upload just before the last refill of a pump with patient boluses, so that its counter counts from the refill', () => {
+    // Refilled 2026-05-01T12:00Z, 31 days before the epoch: the 14-day window alone has no counter reading at the refill.
+    const withBolus = pump('PTM1', { programs: [{ ...pump('P1').programs[0], patientBolus: { doseMcg: 50, maxPerDay: 4 } }] });
+    const baselineMs = bolusBaselineInstant(scenario(), withBolus, now)!;
+    expect(baselineMs).toBeLessThanOrEqual(at('2026-05-01T12:00:00Z'));
+    expect(baselineMs).toBeGreaterThan(at('2026-05-01T00:00:00Z'));
+    const readings = bySerial(backfillReadings(scenario(), [withBolus, pump('P1')], now, 14));
+    expect(readings.get('PTM1')).toHaveLength(29);
+    expect(readings.get('PTM1')![0]).toMatchObject({ recordedAt: new Date(baselineMs).toISOString(), patientBolusCountTotal: expect.any(Number) });
+    // Without patient boluses nothing is added, and a refill inside the window needs nothing either.
+    expect(readings.get('P1')).toHaveLength(28);
+    expect(bolusBaselineInstant(scenario(), pump('P1'), now)).toBeNull();
+    const refilledLately = { ...withBolus, fills: [{ ...withBolus.fills[0], filledAt: '2026-05-25T10:00:00Z' }] };
+    expect(bySerial(backfillReadings(scenario(), [refilledLately], now, 14)).get('PTM1')).toHaveLength(28);
   });
 
   it('adds the incident reading at its start, and the live loop continues from where the backfill stopped', () => {

@@ -1,4 +1,5 @@
-// What the simulated fleet's gateways report: readings from the forecast, with one drifting, one silent and one ERI pump.
+// What the simulated fleet's gateways report: readings from the forecast, with one silent and one ERI pump; an over-infusing pump and
+// a stopped one only in an incident run.
 import { DateTime } from 'luxon';
 import { PUMP_MODELS, PumpModelId } from '../clinical-config';
 import { forecastPump, ForecastFillInput, ForecastProgramInput, programDoseMcgPerDay } from '../forecast/forecast';
@@ -22,8 +23,9 @@ export const SIMULATION_CONFIG = {
   staleSilentBeforeEpochHours: 60,
   // The ERI pump reaches its elective replacement indicator 3 days before the epoch: the backfill shows the change.
   eriBeforeEpochDays: 3,
-  // The drifting pump delivers more than programmed from 21 days before the epoch: 2% at first, half a point more each day, up to
-  // 25%, past the 14.5% flow accuracy of a SynchroMed II (DOMAIN.md), so that a refill reconciliation would flag it.
+  // The drifting pump (incident runs only: a normal demo day has no over-infusing pump) delivers more than programmed from 21 days
+  // before the epoch: 2% at first, half a point more each day, up to 25%, past the 14.5% flow accuracy of a SynchroMed II
+  // (DOMAIN.md), so that a refill reconciliation would flag it.
   driftStartBeforeEpochDays: 21,
   driftStartPercent: 2,
   driftGrowthPercentPerDay: 0.5,
@@ -59,7 +61,7 @@ export interface SimulatedPump {
 
 /** Serial numbers of the pumps with a part in the story (null when the fleet has too few pumps). */
 export interface ScenarioRoles {
-  /** Over-infuses: its own volume estimate falls faster than the forecast by a growing few percent. */
+  /** Over-infuses: its own volume estimate falls faster than the forecast by a growing few percent. Incident runs only. */
   drifting: string | null;
   /** Stops reporting before the epoch: stale on the dashboard. */
   stale: string | null;
@@ -102,7 +104,9 @@ export function buildTelemetryScenario(pumps: readonly SimulatedPump[], options:
 
 /**
  * Picks the special pumps by the seed among reporting pumps with a fill and a program (ranked by a hash of the serial number, so the
- * choice depends on the seed and the fleet only, never on the order the API lists them or on when the simulator runs).
+ * choice depends on the seed and the fleet only, never on the order the API lists them or on when the simulator runs). The drifting
+ * and incident pumps are cast only in an incident run, but the drifting pump is set aside in every run, so that the stale and ERI
+ * pumps are the same pumps with or without an incident.
  */
 export function chooseScenarioRoles(pumps: readonly SimulatedPump[], seed: number, epochMs: number, withIncident = true): ScenarioRoles {
   const ranked = pumps
@@ -120,7 +124,7 @@ export function chooseScenarioRoles(pumps: readonly SimulatedPump[], seed: numbe
   const stale = take((p) => implantStartMs(p) <= staleFromMs - 3 * DAY_MS);
   const eri = take(() => true);
   const incident = withIncident ? take(() => true) : null;
-  return { drifting, stale, eri, incident };
+  return { drifting: withIncident ? drifting : null, stale, eri, incident };
 }
 
 function hasRoomToDrift(pump: SimulatedPump, epochMs: number): boolean {
@@ -245,13 +249,32 @@ export function nextReadingInstant(scenario: TelemetryScenario, pumps: readonly 
 
 /**
  * Readings of the last `days` days up to `nowMs`, oldest first. The stale pump's last week before its silence is always included,
- * even when it lies before the window, so that it was monitored (two readings within 7 days) and therefore counts as stale.
+ * even when it lies before the window, so that it was monitored (two readings within 7 days) and therefore counts as stale; so is
+ * the upload just before the last refill of a pump with patient boluses (see bolusBaselineInstant).
  */
 export function backfillReadings(scenario: TelemetryScenario, pumps: readonly SimulatedPump[], nowMs: number, days: number): TelemetryReadingRequest[] {
   const fromMs = nowMs - days * DAY_MS;
   return readingsBetween(scenario, pumps, (pump) => (pump.serialNumber === scenario.roles.stale
     ? Math.min(fromMs, staleFromMs(scenario) - TELEMETRY_CONFIG.monitoredWindowDays * DAY_MS)
-    : fromMs), nowMs, 1);
+    : fromMs), nowMs, 1, (pump, windowFromMs) => {
+    const baselineMs = bolusBaselineInstant(scenario, pump, nowMs);
+    return baselineMs !== null && baselineMs <= windowFromMs ? [baselineMs] : [];
+  });
+}
+
+/**
+ * The pump's scheduled upload just before the refill in force at `nowMs`, when its programs allow patient boluses; null otherwise.
+ * PumpWatch counts patient boluses from the counter reading at or shortly before the refill (TELEMETRY_CONFIG
+ * .patientBolusBaselineMaxGapHours): with that reading the forecast takes the same boluses out as the pump's own estimate, so
+ * the reported volume agrees with the forecast, as a gateway reporting since before the refill would make it.
+ */
+export function bolusBaselineInstant(scenario: Pick<TelemetryScenario, 'seed'>, pump: SimulatedPump, nowMs: number): number | null {
+  if (!pump.programs.some((p) => p.patientBolus)) return null;
+  const fill = inForceAt(pump.fills, (f) => f.filledAt, nowMs);
+  if (!fill) return null;
+  const filledMs = Date.parse(fill.filledAt);
+  const before = readingInstants(scenario, pump, filledMs - SIMULATION_CONFIG.readingIntervalHours * HOUR_MS, filledMs);
+  return before.length > 0 ? before[before.length - 1] : null;
 }
 
 /** Readings of the live loop in (fromMs, toMs] at `speed` uploads per reading interval, oldest first. */
@@ -261,12 +284,13 @@ export function liveReadings(scenario: TelemetryScenario, pumps: readonly Simula
 
 function readingsBetween(
   scenario: TelemetryScenario, pumps: readonly SimulatedPump[], fromOf: (pump: SimulatedPump) => number, toMs: number, speed: number,
+  earlierOf: (pump: SimulatedPump, fromMs: number) => number[] = () => [],
 ): TelemetryReadingRequest[] {
   const readings: { atMs: number; reading: TelemetryReadingRequest }[] = [];
   for (const pump of pumps) {
     if (!reportsTelemetry(pump)) continue;
     const fromMs = fromOf(pump);
-    const instants = readingInstants(scenario, pump, fromMs, toMs, speed);
+    const instants = [...earlierOf(pump, fromMs), ...readingInstants(scenario, pump, fromMs, toMs, speed)];
     // The incident shows at once: the pump uploads when it alarms, not at its next scheduled call.
     const incident = scenario.incident;
     if (incident && pump.serialNumber === scenario.roles.incident && incident.fromMs > fromMs && incident.fromMs <= toMs && !instants.includes(incident.fromMs)) {
