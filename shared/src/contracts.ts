@@ -188,7 +188,29 @@ export interface Program {
 
 /** 'forecast_error': the pump's history could not be forecast (its reason in the fleet row's `statusReason`); the others still show. */
 export type ForecastStatus = 'ok' | 'no_fill' | 'no_program' | 'forecast_error';
-export type DeadlineReason = 'low_reservoir' | 'drug_stability';
+/** 'reported_reservoir' (issue 12): the pump reports less than the forecast, beyond tolerance; the deadline counts from its volume. */
+export type DeadlineReason = 'low_reservoir' | 'drug_stability' | 'reported_reservoir';
+
+/**
+ * The pump's own latest reservoir estimate (recorded after the fill in force) against the nominal forecast at the same instant
+ * (issue 12). `discrepancy`: they differ by more than the clinic's tolerance, the larger of `toleranceMl` and `tolerancePercent`.
+ */
+export interface ReportedReservoirComparison {
+  recordedAt: string;
+  reportedVolumeMl: number;
+  /** The nominal forecast volume at `recordedAt`. */
+  forecastVolumeMl: number;
+  /** reported - forecast. */
+  differenceMl: number;
+  /** The difference allowed at this forecast volume: max(toleranceMl, tolerancePercent% of forecastVolumeMl). */
+  allowedDifferenceMl: number;
+  discrepancy: boolean;
+  /**
+   * With a discrepancy and less reported than forecast: the levels as if the fill had been short by the difference (same
+   * program); the refill deadline is the earlier of both. Otherwise null.
+   */
+  lowerVolumeLevels: { nominal: ForecastLevels; worstCase: ForecastLevels } | null;
+}
 
 export interface ForecastLevels { lowReservoirAlarmAt: string | null; emptyAt: string | null }
 export interface ForecastCurvePoint { at: string; volumeMl: number; worstCaseVolumeMl: number }
@@ -215,6 +237,8 @@ export interface PumpForecast {
   /** Minutes the pump clock is ahead of the clinic's local time now (non-zero after a DST change). */
   pumpClockOffsetFromLocalMinutes: number;
   curve: ForecastCurvePoint[];
+  /** The pump's latest reservoir estimate since the fill against the forecast then (issue 12); null without one. */
+  reportedReservoir: ReportedReservoirComparison | null;
 }
 
 /**

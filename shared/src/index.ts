@@ -12,6 +12,7 @@ export * from './telemetry/telemetry-config';
 export * from './telemetry/telemetry-contracts';
 export * from './telemetry/telemetry-status';
 export * from './telemetry/reservoir-reconciliation';
+export * from './telemetry/reservoir-discrepancy';
 export * from './on-call';
 export * from './alerts/alert-contracts';
 export * from './alerts/alert-lifecycle';

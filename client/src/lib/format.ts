@@ -54,6 +54,7 @@ export function formatNumber(value: number | null | undefined, unit: string, dig
 export const DEADLINE_REASON_TEXT: Record<DeadlineReason, string> = {
   low_reservoir: 'low reservoir',
   drug_stability: 'drug stability',
+  reported_reservoir: 'lower volume the pump reports',
 };
 
 export const NO_FORECAST_TEXT: Record<ForecastStatus, string> = {

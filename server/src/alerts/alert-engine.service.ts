@@ -117,7 +117,7 @@ export class AlertEngine implements OnModuleInit, OnApplicationBootstrap, Before
       const bySubject = groupOpen(unresolved);
       const due = chunk.filter((id) => {
         const pump = loaded.get(id);
-        return pump !== undefined && planAlertChanges((bySubject.get(id) ?? []).map(openState), evaluatePumpAlerts(pump.input), 'sweep').length > 0;
+        return pump !== undefined && planAlertChanges((bySubject.get(id) ?? []).map(openState), evaluatePumpAlerts(pump.input), 'sweep', pump.refill).length > 0;
       });
       for (const pumpId of due) {
         await this.dataSource.transaction(async (tx) => {
@@ -197,7 +197,7 @@ export class AlertEngine implements OnModuleInit, OnApplicationBootstrap, Before
       if (!pump) continue;
       const records = new Map((bySubject.get(pumpId) ?? []).map((r) => [r.id, r]));
       const evaluation = evaluatePumpAlerts(pump.input);
-      for (const change of planAlertChanges([...records.values()].map(openState), evaluation, trigger)) writes.push(plannedAlertWrite(change, records, {
+      for (const change of planAlertChanges([...records.values()].map(openState), evaluation, trigger, pump.refill)) writes.push(plannedAlertWrite(change, records, {
         clinicId: pump.clinicId, patientId: pump.patientId, pumpId: pump.pumpId, subjectType: 'pump', info: pump.info,
         resolvedNote: pump.input.explanted ? 'Resolved automatically: the pump was explanted.' : CONDITION_CLEARED_NOTE,
       }, now));

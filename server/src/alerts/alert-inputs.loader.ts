@@ -1,6 +1,6 @@
 // Loads what the pump rules read for many pumps at once: the forecast now, the clinic's alert settings, telemetry, the patient.
 import { Injectable, Optional } from '@nestjs/common';
-import { ALERT_CONFIG, BookedRefill, ClinicAlertSettings, PumpAlertInput } from '@pumpwatch/shared';
+import { ALERT_CONFIG, BookedRefill, ClinicAlertSettings, PumpAlertInput, RefillInForce } from '@pumpwatch/shared';
 import { EntityManager, In } from 'typeorm';
 import { ClinicEntity } from '../clinics/clinic.entity';
 import { FillEntity } from '../fills/fill.entity';
@@ -20,6 +20,8 @@ export interface LoadedPump {
   patientId: string;
   input: PumpAlertInput;
   info: AlertSubjectInfo;
+  /** The fill in force now (issue 12: a refill answers the reservoir alerts raised before it); null without one. */
+  refill: RefillInForce | null;
 }
 
 @Injectable()
@@ -72,7 +74,7 @@ export class AlertInputsLoader {
       const patient = patientById.get(pump.patientId) as PatientEntity;
       const forecast = forecastNow(history, now, false, reported?.get(pump.id) ?? null);
       loaded.set(pump.id, {
-        pumpId: pump.id, clinicId: pump.clinicId, patientId: pump.patientId,
+        pumpId: pump.id, clinicId: pump.clinicId, patientId: pump.patientId, refill: refillInForce(history, now),
         input: {
           now: now.toISOString(), timeZone: clinic.timeZone, explanted: pump.explantedAt !== null, forecast,
           settings: settingsByClinic.get(pump.clinicId) as ClinicAlertSettings,
@@ -93,6 +95,15 @@ export class AlertInputsLoader {
     }
     return loaded;
   }
+}
+
+/** The latest fill made by `now`, with when it was recorded and the clinic's zone (for the "Refill recorded at ..." note). */
+function refillInForce(history: PumpHistory, now: Date): RefillInForce | null {
+  let latest: FillEntity | null = null;
+  for (const fill of history.fills) {
+    if (fill.filledAt.getTime() <= now.getTime() && (!latest || fill.filledAt.getTime() > latest.filledAt.getTime())) latest = fill;
+  }
+  return latest ? { filledAt: latest.filledAt.toISOString(), recordedAt: latest.createdAt.toISOString(), timeZone: history.clinic.timeZone } : null;
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

@@ -57,7 +57,8 @@ export function plannedAlertWrite(change: PlannedAlertChange, records: Map<strin
       return { ...common, before, after, change: 'condition_returned', history: { action: 'condition_returned', note: 'The condition holds again: open until acknowledged.' } };
     }
     case 'resolve': {
-      const note = subject.resolvedNote;
+      // The rule's own reason when it has one (a refill recorded, issue 12), else the subject's.
+      const note = change.note ?? subject.resolvedNote;
       const after: AlertRecord = { ...before, status: 'resolved', resolvedAt: now, resolvedByType: 'system', resolvedByUserId: null, resolvedByLabel: 'system', resolutionNote: note };
       return { ...common, before, after, change: 'resolved', history: { action: 'resolved', note } };
     }
@@ -74,6 +75,6 @@ export const CONDITION_CLEARED_NOTE = 'Resolved automatically: the condition no 
 export function alertOpenState(record: AlertRecord): OpenAlertState {
   return {
     id: record.id, kind: record.kind, severity: record.severity, title: record.title, status: record.status as OpenAlertState['status'],
-    conditionClearedAt: record.conditionClearedAt?.toISOString() ?? null,
+    conditionClearedAt: record.conditionClearedAt?.toISOString() ?? null, lastSeenAt: record.lastSeenAt.toISOString(),
   };
 }

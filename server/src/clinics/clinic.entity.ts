@@ -12,6 +12,13 @@ export class ClinicEntity {
   @Column({ name: 'time_zone', type: 'text' })
   timeZone: string;
 
+  /** Issue 12: the pump's reservoir estimate may differ from the forecast by the larger of these before `reservoir_discrepancy`. */
+  @Column({ name: 'reservoir_discrepancy_tolerance_ml', type: 'double precision', default: 2 })
+  reservoirDiscrepancyToleranceMl: number;
+
+  @Column({ name: 'reservoir_discrepancy_tolerance_percent', type: 'double precision', default: 10 })
+  reservoirDiscrepancyTolerancePercent: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

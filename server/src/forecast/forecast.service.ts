@@ -1,7 +1,7 @@
 // Loads what a pump's forecast needs and runs the shared closed-form forecast on it.
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DomainError, forecastPump, PumpForecast, ReportedPatientBoluses } from '@pumpwatch/shared';
+import { DEFAULT_RESERVOIR_DISCREPANCY_TOLERANCE, DomainError, forecastPump, PumpForecast, ReportedPatientBoluses } from '@pumpwatch/shared';
 import { DataSource, EntityManager } from 'typeorm';
 import { ClinicEntity } from '../clinics/clinic.entity';
 import { FillEntity } from '../fills/fill.entity';
@@ -20,8 +20,19 @@ export interface PumpHistory {
   programs: ProgramEntity[];
 }
 
-/** The forecast of one pump from its loaded history (pure: no database access), with telemetry's bolus count when there is one. */
-export function forecastFromHistory(history: PumpHistory, at: Date, withCurve: boolean, reportedPatientBoluses: ReportedPatientBoluses | null = null): PumpForecast {
+/** What telemetry reported that the forecast uses (ReportedBolusService.forHistories): bolus count and reservoir estimate since the fill. */
+export interface ReportedForForecast {
+  patientBoluses: ReportedPatientBoluses | null;
+  /** The pump's latest reservoir estimate recorded after the fill in force (issue 12). */
+  reservoir: { recordedAt: string; volumeMl: number } | null;
+}
+
+/**
+ * The forecast of one pump from its loaded history (pure: no database access), with telemetry's bolus count and reservoir estimate
+ * when there are some; the estimate is judged with the clinic's tolerance (columns of `clinics`, defaults in TELEMETRY_CONFIG).
+ */
+export function forecastFromHistory(history: PumpHistory, at: Date, withCurve: boolean, reported: ReportedForForecast | null = null): PumpForecast {
+  const { clinic } = history;
   return forecastPump({
     pump: toForecastPump(history.pump),
     fills: history.fills.map(toForecastFill),
@@ -29,7 +40,14 @@ export function forecastFromHistory(history: PumpHistory, at: Date, withCurve: b
     timeZone: history.clinic.timeZone,
     at: at.toISOString(),
     withCurve,
-    reportedPatientBoluses,
+    reportedPatientBoluses: reported?.patientBoluses ?? null,
+    reportedReservoir: reported?.reservoir ? {
+      ...reported.reservoir,
+      tolerance: {
+        toleranceMl: clinic.reservoirDiscrepancyToleranceMl ?? DEFAULT_RESERVOIR_DISCREPANCY_TOLERANCE.toleranceMl,
+        tolerancePercent: clinic.reservoirDiscrepancyTolerancePercent ?? DEFAULT_RESERVOIR_DISCREPANCY_TOLERANCE.tolerancePercent,
+      },
+    } : null,
   });
 }
 

@@ -1,8 +1,9 @@
-// Patient boluses the pumps reported delivered (their cumulative counters), converted to mcg for the forecast and the reconciliation.
+// What the pumps reported that the forecast uses: patient boluses delivered (their cumulative counters, converted to mcg for the
+// forecast and the reconciliation) and the pump's own reservoir estimate since the fill (issue 12).
 import { Injectable } from '@nestjs/common';
 import type { ReportedPatientBoluses } from '@pumpwatch/shared';
 import type { EntityManager } from 'typeorm';
-import type { PumpHistory } from '../forecast/forecast.service';
+import type { PumpHistory, ReportedForForecast } from '../forecast/forecast.service';
 import type { ProgramEntity } from '../programs/program.entity';
 import { TelemetryRepository } from './telemetry.repository';
 
@@ -45,8 +46,11 @@ export class ReportedBolusService {
     return result;
   }
 
-  /** For the forecast at `at`: the boluses reported since the fill in force then, per pump (pumps without a count are absent). */
-  async forHistories(histories: PumpHistory[], at: Date, manager?: EntityManager): Promise<Map<string, ReportedPatientBoluses>> {
+  /**
+   * For the forecast at `at`, per pump: the boluses reported since the fill in force then and the latest reservoir volume reported
+   * after that fill (pumps with neither are absent). Fleet, pump page, forecast route and alert rules all take it from here.
+   */
+  async forHistories(histories: PumpHistory[], at: Date, manager?: EntityManager): Promise<Map<string, ReportedForForecast>> {
     const requests: { history: PumpHistory; fillId: string; until: Date }[] = [];
     for (const history of histories) {
       let fillInForce: string | null = null;
@@ -58,10 +62,21 @@ export class ReportedBolusService {
       if (fillInForce && !history.pump.explantedAt) requests.push({ history, fillId: fillInForce, until: at });
     }
     const counted = await this.countedSince(requests, manager);
-    const reports = new Map<string, ReportedPatientBoluses>();
+    // One after the other: inside a transaction the manager holds a single connection.
+    const volumes = await this.repository.reservoirReports(requests.map((r) => ({
+      pumpId: r.history.pump.id, filledAt: (r.history.fills.find((f) => f.id === r.fillId) as PumpHistory['fills'][number]).filledAt, until: r.until,
+    })), manager);
+    const reports = new Map<string, ReportedForForecast>();
     for (const request of requests) {
       const count = counted.get(request.history.pump.id);
-      if (count) reports.set(request.history.pump.id, { fillId: request.fillId, countedUntil: count.countedUntil.toISOString(), deliveredMcg: count.deliveredMcg });
+      const volume = volumes.get(request.history.pump.id);
+      const patientBoluses: ReportedPatientBoluses | null = count
+        ? { fillId: request.fillId, countedUntil: count.countedUntil.toISOString(), deliveredMcg: count.deliveredMcg } : null;
+      if (patientBoluses || volume) {
+        reports.set(request.history.pump.id, {
+          patientBoluses, reservoir: volume ? { recordedAt: volume.recordedAt.toISOString(), volumeMl: volume.volumeMl } : null,
+        });
+      }
     }
     return reports;
   }

@@ -277,6 +277,25 @@ export class TelemetryRepository {
     return counts;
   }
 
+  /**
+   * The latest reading with a reservoir volume recorded after each fill and up to `until` (issue 12: the pump's own estimate since
+   * the fill in force; one recorded at or before the fill describes the reservoir before the refill). Pumps without one are absent.
+   */
+  async reservoirReports(requests: { pumpId: string; filledAt: Date; until: Date }[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, { recordedAt: Date; volumeMl: number }>> {
+    if (requests.length === 0) return new Map();
+    const rows: { pump_id: string; recorded_at: Date; reservoir_volume_ml: number }[] = await manager.query(
+      `SELECT q.pump_id, r.recorded_at, r.reservoir_volume_ml
+       FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) AS q(pump_id, filled_at, until_at)
+       JOIN LATERAL (
+         SELECT r.recorded_at, r.reservoir_volume_ml FROM telemetry_readings r
+         WHERE r.pump_id = q.pump_id AND r.reservoir_volume_ml IS NOT NULL AND r.recorded_at > q.filled_at AND r.recorded_at <= q.until_at
+         ORDER BY r.recorded_at DESC LIMIT 1
+       ) r ON true`,
+      [requests.map((r) => r.pumpId), requests.map((r) => r.filledAt), requests.map((r) => r.until)],
+    );
+    return new Map(rows.map((row) => [row.pump_id, { recordedAt: row.recorded_at, volumeMl: Number(row.reservoir_volume_ml) }]));
+  }
+
   /** Readings of a pump in [from, to], the latest `limit` of them, oldest first; `truncated` when more fall in the window. */
   async readings(pumpId: string, from: Date, to: Date, limit: number): Promise<{ readings: TelemetryReadingEntity[]; truncated: boolean }> {
     const rows = await this.dataSource.manager.createQueryBuilder(TelemetryReadingEntity, 'r')

@@ -31,11 +31,17 @@ export interface AlertKindInfo {
   withdrawalRisk: boolean;
   /** Needs the pump's telemetry status: not evaluated (so never resolved) while no telemetry is known. */
   fromTelemetry: boolean;
+  /**
+   * A refill answers it (issue 12): once its condition no longer holds and the fill in force was made or recorded after the rule
+   * last found it, it is resolved by the system with "Refill recorded at ...", withdrawal risk or not.
+   */
+  resolvedByRefill?: boolean;
 }
 
 export const ALERT_KIND_INFO: Record<AlertKind, AlertKindInfo> = {
-  refill_due: { subject: 'pump', withdrawalRisk: false, fromTelemetry: false },
-  reservoir_near_empty: { subject: 'pump', withdrawalRisk: true, fromTelemetry: false },
+  refill_due: { subject: 'pump', withdrawalRisk: false, fromTelemetry: false, resolvedByRefill: true },
+  // A refill answers a nearly empty reservoir; a withdrawal-risk alert from an alarm that stopped delivery still waits for a clinician.
+  reservoir_near_empty: { subject: 'pump', withdrawalRisk: true, fromTelemetry: false, resolvedByRefill: true },
   delivery_interrupted: { subject: 'pump', withdrawalRisk: true, fromTelemetry: true },
   concentration_mismatch: { subject: 'pump', withdrawalRisk: true, fromTelemetry: true },
   telemetry_stale: { subject: 'pump', withdrawalRisk: false, fromTelemetry: true },

@@ -1,5 +1,6 @@
 // An alert's life: what an evaluation changes on the open alerts of a subject, which user actions a state allows, snoozes, order.
 import { ALERT_CONFIG } from '../clinical-config';
+import { clinicTime } from './alert-format';
 import { ALERT_KIND_INFO, ALERT_SEVERITIES, AlertFinding, AlertKind, AlertSeverity, AlertStatus } from './alert-contracts';
 import type { PumpAlertEvaluation } from './evaluate-pump';
 
@@ -15,6 +16,15 @@ export interface OpenAlertState {
   title: string;
   status: Exclude<AlertStatus, 'resolved'>;
   conditionClearedAt: string | null;
+  /** When a rule last found the condition (raised or found again); a refill after it answers a `resolvedByRefill` kind. */
+  lastSeenAt?: string;
+}
+
+/** The pump's fill in force when the rules ran (issue 12): when it was made and when it was recorded, and the clinic's zone. */
+export interface RefillInForce {
+  filledAt: string;
+  recordedAt: string;
+  timeZone: string;
 }
 
 /**
@@ -33,12 +43,12 @@ export type PlannedAlertChange =
   | { type: 'restate'; alertId: string; finding: AlertFinding; reopen: boolean }
   /** A withdrawal-risk alert whose condition had cleared fires again: reopened, a new episode. */
   | { type: 'condition_returned'; alertId: string; finding: AlertFinding }
-  /** The condition cleared on a kind that resolves by itself (a refill recorded, an appointment booked). */
-  | { type: 'resolve'; alertId: string }
+  /** The condition cleared on a kind that resolves by itself (a refill recorded, an appointment booked); `note` says why when known. */
+  | { type: 'resolve'; alertId: string; note?: string }
   /** The condition cleared on a withdrawal-risk alert: it stays until a clinician resolves it with a note. */
   | { type: 'clear_condition'; alertId: string };
 
-export function planAlertChanges(open: readonly OpenAlertState[], evaluation: PumpAlertEvaluation, trigger: EvaluationTrigger): PlannedAlertChange[] {
+export function planAlertChanges(open: readonly OpenAlertState[], evaluation: PumpAlertEvaluation, trigger: EvaluationTrigger, refill: RefillInForce | null = null): PlannedAlertChange[] {
   const changes: PlannedAlertChange[] = [];
   const openByKind = new Map(open.map((alert) => [alert.kind, alert]));
   for (const finding of evaluation.findings) {
@@ -54,10 +64,21 @@ export function planAlertChanges(open: readonly OpenAlertState[], evaluation: Pu
   for (const kind of evaluation.evaluatedKinds) {
     const alert = openByKind.get(kind);
     if (!alert || firing.has(kind)) continue;
-    if (!ALERT_KIND_INFO[kind].withdrawalRisk) changes.push({ type: 'resolve', alertId: alert.id });
+    if (refill && ALERT_KIND_INFO[kind].resolvedByRefill && answeredByRefill(alert, refill)) {
+      changes.push({ type: 'resolve', alertId: alert.id, note: `Resolved automatically: refill recorded at ${clinicTime(refill.filledAt, refill.timeZone)}.` });
+    } else if (!ALERT_KIND_INFO[kind].withdrawalRisk) changes.push({ type: 'resolve', alertId: alert.id });
     else if (alert.conditionClearedAt === null) changes.push({ type: 'clear_condition', alertId: alert.id });
   }
   return changes;
+}
+
+/**
+ * The fill was made or recorded after the rule last found the alert's condition: it is news the alert did not know. A fill the rule
+ * saw and still fired on (too small a fill) answers nothing, however the condition ends later.
+ */
+function answeredByRefill(alert: OpenAlertState, refill: RefillInForce): boolean {
+  if (alert.lastSeenAt === undefined) return false;
+  return Math.max(Date.parse(refill.filledAt), Date.parse(refill.recordedAt)) > Date.parse(alert.lastSeenAt);
 }
 
 /** A refusal of a user action: the field at fault and why (the server answers 409 for a state, 422 for a rule). */

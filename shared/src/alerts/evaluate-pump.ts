@@ -1,5 +1,5 @@
 // Runs every pump rule on one pump's facts: which kinds fire now, and which kinds were judged at all.
-import type { DeadlineReason, ForecastStatus } from '../contracts';
+import type { DeadlineReason, ForecastStatus, ReportedReservoirComparison } from '../contracts';
 import type { PumpTelemetryStatus } from '../telemetry/pump-telemetry-status';
 import { ALERT_KIND_INFO, ALERT_KINDS, AlertFinding, AlertKind } from './alert-contracts';
 import { appointmentTooLateFinding, BookedRefill } from './appointment-rule';
@@ -19,6 +19,8 @@ export interface PumpAlertInput {
     refillDeadline: string | null;
     deadlineReason: DeadlineReason | null;
     lowReservoirAlarmMl: number;
+    /** The pump's latest reservoir estimate against the forecast (issue 12, `reservoir_discrepancy`); absent: not compared. */
+    reportedReservoir?: ReportedReservoirComparison | null;
   };
   settings: ClinicAlertSettings;
   /** Whether telemetry could be asked at all; false: telemetry kinds are neither raised nor cleared. */
@@ -46,6 +48,6 @@ export function evaluatePumpAlerts(input: PumpAlertInput): PumpAlertEvaluation {
     reservoirFinding({ now, timeZone, forecast: input.forecast, telemetry: input.telemetry }),
     appointmentTooLateFinding({ timeZone, forecast: input.forecast, settings: input.settings, appointment: input.appointment ?? null }),
   ];
-  if (input.telemetry) for (const rule of TELEMETRY_RULES) findings.push(rule({ now, timeZone, telemetry: input.telemetry }));
+  if (input.telemetry) for (const rule of TELEMETRY_RULES) findings.push(rule({ now, timeZone, telemetry: input.telemetry, forecast: input.forecast }));
   return { findings: findings.filter((f): f is AlertFinding => f !== null), evaluatedKinds };
 }

@@ -28,6 +28,7 @@ export interface RefillDeadlineRuleInput {
 const REASON_TEXT: Record<DeadlineReason, string> = {
   low_reservoir: 'worst-case low-reservoir alarm',
   drug_stability: 'end of drug stability',
+  reported_reservoir: 'worst-case low-reservoir alarm from the lower volume the pump reports',
 };
 
 /** Day counts are exact multiples of 24 h; each band includes its limit (exactly 7 days left is urgent). */

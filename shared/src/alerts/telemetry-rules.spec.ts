@@ -12,6 +12,7 @@ const quiet: PumpTelemetryStatus = {
   reconciliationDiscrepancy: null, replacementDueBy: '2030-01-01T00:00:00.000Z', replacementEstimated: true, eriAt: null,
   expectedStopAt: '2030-02-01T00:00:00.000Z', replacementWarningAt: '2029-11-01T00:00:00.000Z', mriCheckPending: false,
   pendingMriEventIds: [], reportedReservoirVolumeMl: 12, reportedReservoirVolumeAt: '2026-08-01T11:00:00.000Z', reconciliationDrift: null,
+  alarmsAnsweredByRefill: null,
 };
 const input = (overrides: Partial<PumpTelemetryStatus>): TelemetryRuleInput => ({ now: NOW, timeZone: 'UTC', telemetry: { ...quiet, ...overrides } });
 

@@ -1,5 +1,6 @@
 // Rules on what telemetry says about a pump: interrupted delivery, concentration and program mismatches, stale contact,
-// reconciliation discrepancy, battery replacement, pending MRI check.
+// reconciliation discrepancy, battery replacement, pending MRI check, the pump's reservoir estimate against the forecast.
+import type { ReportedReservoirComparison } from '../contracts';
 import type { PumpTelemetryStatus } from '../telemetry/pump-telemetry-status';
 import { PUMP_ALARM_CATALOG } from '../telemetry/telemetry-config';
 import type { AlertFinding } from './alert-contracts';
@@ -9,6 +10,8 @@ export interface TelemetryRuleInput {
   now: string;
   timeZone: string;
   telemetry: PumpTelemetryStatus;
+  /** The forecast's comparison with the pump's latest reservoir estimate (issue 12); absent or null: nothing to compare. */
+  forecast?: { reportedReservoir?: ReportedReservoirComparison | null };
 }
 
 const CHECK_PATIENT = 'Contact the patient now and check for early withdrawal signs.';
@@ -129,7 +132,34 @@ export function mriCheckFinding({ telemetry }: TelemetryRuleInput): AlertFinding
   };
 }
 
+/**
+ * Urgent: the pump's own reservoir estimate (calculated from what it was programmed and filled with) differs from the forecast at the
+ * same instant by more than the clinic's tolerance (default the larger of 2 mL and 10%): the record of programs, boluses or fills
+ * differs from what the pump does. While the pump reports less, the refill deadline counts from its volume (see forecastPump).
+ */
+export function reservoirDiscrepancyFinding({ forecast, timeZone }: TelemetryRuleInput): AlertFinding | null {
+  const compared = forecast?.reportedReservoir ?? null;
+  if (!compared || !compared.discrepancy) return null;
+  const lower = compared.differenceMl < 0;
+  const suggests = lower
+    ? 'Less than forecast suggests more delivered than on record (a higher programmed dose, boluses not on record) or less drug put in '
+      + 'than the fill records: the pump may run dry before the forecast says. Until this is resolved the refill deadline counts from the lower volume.'
+    : 'More than forecast suggests less delivered than on record (a lower programmed dose, a pause or stall) or more drug put in than the '
+      + 'fill records: check the patient for under-dosing.';
+  return {
+    kind: 'reservoir_discrepancy', severity: 'urgent', title: 'Pump reservoir differs from the forecast',
+    message: `At ${clinicTime(compared.recordedAt, timeZone)} the pump reported ${ml(compared.reportedVolumeMl)} in its reservoir; `
+      + `PumpWatch forecast ${ml(compared.forecastVolumeMl)} for that moment (${ml(Math.abs(compared.differenceMl))} ${lower ? 'less' : 'more'}, `
+      + `beyond the ${ml(compared.allowedDifferenceMl)} allowed). The record of programs, boluses or fills differs from what the pump does. `
+      + `${suggests} Check the pump's program and reservoir volume against the record.`,
+    facts: {
+      recordedAt: compared.recordedAt, reportedVolumeMl: compared.reportedVolumeMl, forecastVolumeMl: compared.forecastVolumeMl,
+      differenceMl: compared.differenceMl, allowedDifferenceMl: compared.allowedDifferenceMl,
+    },
+  };
+}
+
 export const TELEMETRY_RULES = [
   deliveryInterruptedFinding, concentrationMismatchFinding, telemetryStaleFinding, programMismatchFinding,
-  reconciliationDiscrepancyFinding, replacementDueFinding, mriCheckFinding,
+  reconciliationDiscrepancyFinding, replacementDueFinding, mriCheckFinding, reservoirDiscrepancyFinding,
 ] as const;

@@ -1,5 +1,5 @@
 // Refill forecast: exact closed-form integration of a pump's piecewise-constant program over its fill.
-import type { BridgeBolus, ForecastCurvePoint, PatientBolus, PeriodicBolus, ProgramStep, PumpForecast } from '../contracts';
+import type { BridgeBolus, ForecastCurvePoint, PatientBolus, PeriodicBolus, ProgramStep, PumpForecast, ReportedReservoirComparison } from '../contracts';
 import type { PumpModelId } from '../clinical-config';
 import { DomainError } from '../domain-error';
 import { minutesOfDay, utcOffsetMinutes } from './pump-clock';
@@ -7,6 +7,7 @@ import {
   CompiledFill, CompiledProgram, computeRefillLevels, constantFlowProgram, drawnSinceFillMl, fillSegments, floorToSecond, ReportedBolusVolume,
 } from './refill-levels';
 import { MINUTE_MS } from '../time-units';
+import { compareReportedReservoir, DEFAULT_RESERVOIR_DISCREPANCY_TOLERANCE, ReservoirDiscrepancyTolerance } from '../telemetry/reservoir-discrepancy';
 
 export interface ForecastPumpInput {
   id: string;
@@ -42,6 +43,13 @@ export interface ReportedPatientBoluses {
   deliveredMcg: number;
 }
 
+/** The pump's own latest reservoir estimate (telemetry, issue 12) and the clinic's tolerance for it (default 2 mL or 10%). */
+export interface ReportedReservoirInput {
+  recordedAt: string;
+  volumeMl: number;
+  tolerance?: ReservoirDiscrepancyTolerance;
+}
+
 export interface ForecastInput {
   pump: ForecastPumpInput;
   /** Every fill of the pump, any order; the one in force at `at` is used. */
@@ -55,6 +63,8 @@ export interface ForecastInput {
   withCurve?: boolean;
   /** Used when it is for the fill in force and counted between that fill and `at`. */
   reportedPatientBoluses?: ReportedPatientBoluses | null;
+  /** Compared with the nominal forecast at its recordedAt when recorded after the fill in force and not after `at` (issue 12). */
+  reportedReservoir?: ReportedReservoirInput | null;
 }
 
 /** Points in the chart curve between the fill and the empty reservoir (plus program changes, levels and `at`). */
@@ -108,7 +118,7 @@ function emptyForecast(input: ForecastInput, atMs: number, status: 'no_fill' | '
     nominal: { lowReservoirAlarmAt: null, emptyAt: null }, worstCase: { lowReservoirAlarmAt: null, emptyAt: null },
     drugExpiresAt: null, refillDeadline: null, deadlineReason: null, dailyVolumeMl: null, doseMcgPerDay: null,
     concentrationMcgPerMl: null, lowReservoirAlarmMl: input.pump.lowReservoirAlarmMl, fillId,
-    pumpClockOffsetFromLocalMinutes: 0, curve: [],
+    pumpClockOffsetFromLocalMinutes: 0, curve: [], reportedReservoir: null,
   };
 }
 
@@ -142,6 +152,10 @@ export function forecastPump(input: ForecastInput): PumpForecast {
     : null;
   const segments = fillSegments(fill, programs, reported);
   const levels = computeRefillLevels(fill, input.pump.lowReservoirAlarmMl, segments);
+  const reportedReservoir = compareWithReportedReservoir(input.reportedReservoir ?? null, fill, segments, input.pump.lowReservoirAlarmMl, atMs);
+  // While the pump reports less than the forecast beyond tolerance, the deadline counts from the lower volume (issue 12).
+  const lowerDeadlineMs = reportedReservoir?.lowerLevels?.refillDeadlineMs ?? Number.POSITIVE_INFINITY;
+  const refillDeadlineMs = Math.min(levels.refillDeadlineMs, lowerDeadlineMs);
   const volumeAt = (ms: number, worstCase: boolean) => Math.max(0, fill.volumeMl - drawnSinceFillMl(segments, ms, worstCase));
   const localOffsetNowMin = constantFlow ? 0 : utcOffsetMinutes(input.timeZone, atMs);
 
@@ -175,8 +189,8 @@ export function forecastPump(input: ForecastInput): PumpForecast {
     nominal: { lowReservoirAlarmAt: iso(levels.nominalLowReservoirAlarmMs), emptyAt: iso(levels.nominalEmptyMs) },
     worstCase: { lowReservoirAlarmAt: iso(levels.worstCaseLowReservoirAlarmMs), emptyAt: iso(levels.worstCaseEmptyMs) },
     drugExpiresAt: iso(levels.drugExpiresMs),
-    refillDeadline: iso(levels.refillDeadlineMs),
-    deadlineReason: levels.deadlineReason,
+    refillDeadline: iso(refillDeadlineMs),
+    deadlineReason: lowerDeadlineMs < levels.refillDeadlineMs ? 'reported_reservoir' : levels.deadlineReason,
     dailyVolumeMl: round6(programInForce.doseMcgPerDay / fill.concentrationMcgPerMl),
     doseMcgPerDay: round6(programInForce.doseMcgPerDay),
     concentrationMcgPerMl: fill.concentrationMcgPerMl,
@@ -184,6 +198,40 @@ export function forecastPump(input: ForecastInput): PumpForecast {
     fillId,
     pumpClockOffsetFromLocalMinutes: constantFlow ? 0 : Math.round(programInForce.pumpClockOffsetMs / MINUTE_MS) - localOffsetNowMin,
     curve,
+    reportedReservoir: reportedReservoir?.comparison ?? null,
+  };
+}
+
+/**
+ * The pump's estimate against the nominal forecast at the reading's instant. With a discrepancy and less reported than forecast,
+ * also the levels as if the fill had been short by the difference (same program, same segments).
+ */
+function compareWithReportedReservoir(
+  report: ReportedReservoirInput | null, fill: CompiledFill, segments: ReturnType<typeof fillSegments>, lowReservoirAlarmMl: number, atMs: number,
+): { comparison: ReportedReservoirComparison; lowerLevels: ReturnType<typeof computeRefillLevels> | null } | null {
+  if (report === null || !(report.volumeMl >= 0)) return null;
+  const recordedAtMs = floorToSecond(Date.parse(report.recordedAt));
+  // A reading at or before the fill describes the reservoir before it; one after `at` is not known yet at `at`.
+  if (!(recordedAtMs > fill.filledAtMs && recordedAtMs <= atMs)) return null;
+  const forecastVolumeMl = Math.max(0, fill.volumeMl - drawnSinceFillMl(segments, recordedAtMs, false));
+  const compared = compareReportedReservoir(report.volumeMl, forecastVolumeMl, report.tolerance ?? DEFAULT_RESERVOIR_DISCREPANCY_TOLERANCE);
+  const lowerLevels = compared.discrepancy && compared.differenceMl < 0
+    ? computeRefillLevels({ ...fill, volumeMl: fill.volumeMl + compared.differenceMl }, lowReservoirAlarmMl, segments)
+    : null;
+  return {
+    comparison: {
+      recordedAt: new Date(recordedAtMs).toISOString(),
+      reportedVolumeMl: round6(compared.reportedVolumeMl),
+      forecastVolumeMl: round6(compared.forecastVolumeMl),
+      differenceMl: round6(compared.differenceMl),
+      allowedDifferenceMl: round6(compared.allowedDifferenceMl),
+      discrepancy: compared.discrepancy,
+      lowerVolumeLevels: lowerLevels === null ? null : {
+        nominal: { lowReservoirAlarmAt: iso(lowerLevels.nominalLowReservoirAlarmMs), emptyAt: iso(lowerLevels.nominalEmptyMs) },
+        worstCase: { lowReservoirAlarmAt: iso(lowerLevels.worstCaseLowReservoirAlarmMs), emptyAt: iso(lowerLevels.worstCaseEmptyMs) },
+      },
+    },
+    lowerLevels,
   };
 }
 

@@ -44,7 +44,10 @@ export interface PumpTelemetryStatus {
   /** The clinic's setting the staleness was judged with. */
   staleAfterHours: number;
   batteryStatus: BatteryStatus | null;
-  /** Alarm codes of the latest reading that reported alarms, while no later reading cleared them. */
+  /**
+   * Alarm codes of the latest reading that reported alarms, while no later reading cleared them; reservoir alarms
+   * (`clearedByRefill` in PUMP_ALARM_CATALOG) of a reading recorded at or before the fill in force are left out (issue 12).
+   */
   activeAlarms: PumpAlarmCode[];
   /** An active alarm interrupts delivery (empty reservoir, motor stall, ...): withdrawal risk. */
   deliveryInterrupted: boolean;
@@ -66,9 +69,14 @@ export interface PumpTelemetryStatus {
   mriCheckPending: boolean;
   /** The uncleared MRI events, oldest first (ids for POST /api/pumps/:id/events/:eventId/clear). */
   pendingMriEventIds: string[];
-  /** The pump's own latest reservoir estimate (a calculation from its programmed rate, not a measurement). */
+  /**
+   * The pump's own latest reservoir estimate (a calculation from its programmed rate, not a measurement); null when it was
+   * reported at or before the fill in force (issue 12).
+   */
   reportedReservoirVolumeMl: number | null;
   reportedReservoirVolumeAt: string | null;
   /** The same direction of discrepancy at the latest consecutive reconciled refills (repeated drift), else null. */
   reconciliationDrift: ReconciliationDirection | null;
+  /** Reservoir alarms of the latest alarm reading that the fill in force answered (no longer active), else null (issue 12). */
+  alarmsAnsweredByRefill: { codes: PumpAlarmCode[]; recordedAt: string; filledAt: string } | null;
 }

@@ -35,6 +35,57 @@ describe('deriveTelemetryStatus: alarms', () => {
   });
 });
 
+describe('deriveTelemetryStatus: a fill recorded after a reading answers its reservoir alarms and volume (issue 12)', () => {
+  const fill = (filledAt: string) => ({ fillInForce: { concentrationMcgPerMl: 500, filledAt } });
+  it.each([
+    {
+      name: 'low reservoir at 08:00, fill at 09:00: no longer active, answered by the refill',
+      over: { latestAlarms: { value: ['low_reservoir' as const], ...at('2026-06-01T08:00:00Z') }, ...fill('2026-06-01T09:00:00Z') },
+      activeAlarms: [], deliveryInterrupted: false,
+      answered: { codes: ['low_reservoir'], recordedAt: '2026-06-01T08:00:00.000Z', filledAt: '2026-06-01T09:00:00.000Z' },
+    },
+    {
+      name: 'empty reservoir and motor stall at 08:00, fill at 09:00: the motor stall stays and still interrupts delivery',
+      over: { latestAlarms: { value: ['empty_reservoir' as const, 'motor_stall' as const], ...at('2026-06-01T08:00:00Z') }, ...fill('2026-06-01T09:00:00Z') },
+      activeAlarms: ['motor_stall'], deliveryInterrupted: true,
+      answered: { codes: ['empty_reservoir'], recordedAt: '2026-06-01T08:00:00.000Z', filledAt: '2026-06-01T09:00:00.000Z' },
+    },
+    {
+      name: 'empty reservoir at 08:00, fill at 09:00: delivery no longer interrupted',
+      over: { latestAlarms: { value: ['empty_reservoir' as const], ...at('2026-06-01T08:00:00Z') }, ...fill('2026-06-01T09:00:00Z') },
+      activeAlarms: [], deliveryInterrupted: false,
+      answered: { codes: ['empty_reservoir'], recordedAt: '2026-06-01T08:00:00.000Z', filledAt: '2026-06-01T09:00:00.000Z' },
+    },
+    {
+      name: 'low reservoir at 10:00, after the fill at 09:00: still active',
+      over: { latestAlarms: { value: ['low_reservoir' as const], ...at('2026-06-01T10:00:00Z') }, ...fill('2026-06-01T09:00:00Z') },
+      activeAlarms: ['low_reservoir'], deliveryInterrupted: false, answered: null,
+    },
+    {
+      name: 'a reading at the very instant of the fill counts as before it',
+      over: { latestAlarms: { value: ['low_reservoir' as const], ...at('2026-06-01T09:00:00Z') }, ...fill('2026-06-01T09:00:00Z') },
+      activeAlarms: [], deliveryInterrupted: false,
+      answered: { codes: ['low_reservoir'], recordedAt: '2026-06-01T09:00:00.000Z', filledAt: '2026-06-01T09:00:00.000Z' },
+    },
+    {
+      name: 'no fill on record: the alarm stands',
+      over: { latestAlarms: { value: ['low_reservoir' as const], ...at('2026-06-01T08:00:00Z') } },
+      activeAlarms: ['low_reservoir'], deliveryInterrupted: false, answered: null,
+    },
+  ])('$name', ({ over, activeAlarms, deliveryInterrupted, answered }) => {
+    const status = deriveTelemetryStatus(facts(over), NOW);
+    expect(status).toMatchObject({ activeAlarms, deliveryInterrupted });
+    expect(status.alarmsAnsweredByRefill).toEqual(answered);
+  });
+
+  it('drops a reported volume recorded before the fill and keeps one recorded after it', () => {
+    expect(deriveTelemetryStatus(facts({ latestReservoirVolumeMl: { value: 1.5, ...at('2026-06-01T08:00:00Z') }, ...fill('2026-06-01T09:00:00Z') }), NOW))
+      .toMatchObject({ reportedReservoirVolumeMl: null, reportedReservoirVolumeAt: null });
+    expect(deriveTelemetryStatus(facts({ latestReservoirVolumeMl: { value: 19.5, ...at('2026-06-01T10:00:00Z') }, ...fill('2026-06-01T09:00:00Z') }), NOW))
+      .toMatchObject({ reportedReservoirVolumeMl: 19.5, reportedReservoirVolumeAt: '2026-06-01T10:00:00.000Z' });
+  });
+});
+
 describe('deriveTelemetryStatus: battery and replacement (margin 30 days)', () => {
   it('estimates from the implant date and 5 years of battery when the pump never reported ERI', () => {
     // Implanted 2021-03-15 in Paris (00:00+01:00 = 2021-03-14T23:00Z) + 5 years = 2026-03-14T23:00Z; -30 days = 2026-02-12T23:00Z;

@@ -25,13 +25,14 @@ export interface PumpTelemetryFacts {
   latestAlarms: Reported<PumpAlarmCode[]> | null;
   latestProgramDoseMcgPerDay: Reported<number> | null;
   latestProgramConcentrationMcgPerMl: Reported<number> | null;
+  /** Latest reading that reported a volume; one recorded at or before the fill in force no longer counts (the pump was refilled since). */
   latestReservoirVolumeMl: Reported<number> | null;
   /** First reading reporting ERI (battery status or alarm), and first reporting end of service. */
   firstEriAt: string | null;
   firstEndOfServiceAt: string | null;
   /** The program on record in force now (programmable pumps), with its effectiveFrom. */
   programInForce: { doseMcgPerDay: number; effectiveFrom: string } | null;
-  /** The fill in force now. */
+  /** The fill in force now: its filledAt supersedes the reservoir alarms and volume of readings recorded at or before it. */
   fillInForce: { concentrationMcgPerMl: number; filledAt: string } | null;
   /** Reconciled refills, any order. */
   reconciliations: (ReconciliationTrendPoint & Omit<ReconciliationDiscrepancy, 'direction' | 'reasons'> & Pick<ReconciliationDiscrepancy, 'reasons'>)[];
@@ -56,7 +57,18 @@ export function deriveTelemetryStatus(facts: PumpTelemetryFacts, now: Date): Pum
   const monitored = lastContactMs !== null && facts.readingsInWindowBeforeLastContact >= TELEMETRY_CONFIG.monitoredMinReadings;
   const stale = monitored && nowMs - (lastContactMs as number) > settings.staleAfterHours * HOUR_MS;
 
-  const activeAlarms = facts.latestAlarms ? [...new Set(facts.latestAlarms.value)] : [];
+  // A fill recorded after a reading answers that reading's reservoir alarms and volume (issue 12): the reservoir was refilled since.
+  // Other alarms (motor stall, ...) are about the pump itself and stay until a later reading clears them.
+  const fillInForceMs = facts.fillInForce ? Date.parse(facts.fillInForce.filledAt) : null;
+  const beforeFill = (recordedAt: string) => fillInForceMs !== null && Date.parse(recordedAt) <= fillInForceMs;
+  const reportedAlarms = facts.latestAlarms ? [...new Set(facts.latestAlarms.value)] : [];
+  const alarmsRefilled = facts.latestAlarms !== null && beforeFill(facts.latestAlarms.recordedAt);
+  const activeAlarms = reportedAlarms.filter((code) => !(alarmsRefilled && PUMP_ALARM_CATALOG[code].clearedByRefill));
+  const answeredCodes = reportedAlarms.filter((code) => !activeAlarms.includes(code));
+  const alarmsAnsweredByRefill: PumpTelemetryStatus['alarmsAnsweredByRefill'] = answeredCodes.length > 0 && facts.latestAlarms && facts.fillInForce
+    ? { codes: answeredCodes, recordedAt: iso(Date.parse(facts.latestAlarms.recordedAt)), filledAt: iso(Date.parse(facts.fillInForce.filledAt)) }
+    : null;
+  const reservoirVolume = facts.latestReservoirVolumeMl && !beforeFill(facts.latestReservoirVolumeMl.recordedAt) ? facts.latestReservoirVolumeMl : null;
   const deliveryInterrupted = activeAlarms.some((code) => PUMP_ALARM_CATALOG[code].interruptsDelivery);
 
   // A battery never recovers: the worst state any reading showed stands even if a later reading omits or contradicts it.
@@ -110,9 +122,10 @@ export function deriveTelemetryStatus(facts: PumpTelemetryFacts, now: Date): Pum
     replacementWarningAt: replacement.warningMs === null ? null : iso(replacement.warningMs),
     mriCheckPending: facts.pendingMriEventIds.length > 0,
     pendingMriEventIds: [...facts.pendingMriEventIds],
-    reportedReservoirVolumeMl: facts.latestReservoirVolumeMl?.value ?? null,
-    reportedReservoirVolumeAt: facts.latestReservoirVolumeMl ? iso(Date.parse(facts.latestReservoirVolumeMl.recordedAt)) : null,
+    reportedReservoirVolumeMl: reservoirVolume?.value ?? null,
+    reportedReservoirVolumeAt: reservoirVolume ? iso(Date.parse(reservoirVolume.recordedAt)) : null,
     reconciliationDrift: trend.repeatedDrift,
+    alarmsAnsweredByRefill,
   };
 }
 
