@@ -113,8 +113,16 @@ describe('refill scheduler in Chromium', () => {
 
   it('books an overdue pump only with an override reason, and shows it in red with words', async () => {
     const admin = api(server.baseUrl);
+    // The demo is a normal day with no overdue pump: a low-dose pump whose drug passed its 180-day stability 10 days ago (plenty of
+    // drug left, so no withdrawal risk that would make it an emergency rather than a booking).
+    const f = fixtures(server.baseUrl);
+    const patient = await f.patient(clinic.id);
+    const created = await f.pump(patient.id, { implantDate: new Date(Date.now() - 400 * DAY_MS).toISOString().slice(0, 10) });
+    const filledAtMs = Date.now() - 190 * DAY_MS;
+    await f.program(created.id, { effectiveFrom: new Date(filledAtMs - 3_600_000).toISOString(), steps: [{ startTime: '00:00', doseMcgPerDay: 100 }] });
+    await f.fill(created.id, { filledAt: new Date(filledAtMs).toISOString(), concentrationMcgPerMl: 2000, volumeMl: 20 });
     const fleet = (await admin.get<FleetPump[]>('/api/pumps')).body;
-    const overdue = fleet.find((f) => f.clinic.id === clinic.id && f.status === 'ok' && f.daysLeft !== null && f.daysLeft < 0)!;
+    const overdue = fleet.find((item) => item.pump.id === created.id && item.status === 'ok' && item.daysLeft !== null && item.daysLeft < 0)!;
     expect(overdue).toBeDefined();
 
     await page.locator('[data-testid="nav-scheduler"]').click();

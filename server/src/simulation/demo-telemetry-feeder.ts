@@ -45,6 +45,7 @@ export class DemoTelemetryFeeder implements OnApplicationBootstrap, BeforeApplic
       await runSimulation({
         url, gatewayToken: null, email: DEMO_SIMULATION_DEFAULTS.email, password: DEMO_SIMULATION_DEFAULTS.password,
         clinic: DEMO_SIMULATION_DEFAULTS.clinicName, days: SIMULATION_CONFIG.defaultBackfillDays, speed: 1, once: false,
+        // A normal day: incidents come only from `npm run simulate -- --incident <code>`.
         seed: SIMULATION_CONFIG.defaultSeed, incident: null, now: () => this.clock.now(), signal: this.stop.signal,
         log: (message) => this.logger.log(message),
       });

@@ -40,7 +40,7 @@ export interface SimulationOptions {
   /** Post the backfill and stop. */
   once: boolean;
   seed: number;
-  /** Delivery-interrupting alarm to inject on one pump from the start of this run (a demo's emergency). */
+  /** Delivery-interrupting alarm to inject on one pump from the start of this run, with an over-infusing pump (a demo's emergency); null: a normal day. */
   incident: IncidentAlarm | null;
   /** The clock (tests pass the server's). */
   now?: () => Date;
@@ -120,8 +120,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     });
     summary.roles = scenario.roles;
     log(`${clinic.name}: ${summary.reportingPumps} of ${summary.pumps} pumps report (constant-flow pumps have no telemetry); `
-      + `drifting ${scenario.roles.drifting ?? '-'}, stale ${scenario.roles.stale ?? '-'}, ERI ${scenario.roles.eri ?? '-'}`
-      + (options.incident ? `, ${options.incident} on ${scenario.roles.incident ?? '-'}` : ''));
+      + `stale ${scenario.roles.stale ?? '-'}, ERI ${scenario.roles.eri ?? '-'}`
+      + (options.incident ? `; incident: ${options.incident} on ${scenario.roles.incident ?? '-'}, over-infusing ${scenario.roles.drifting ?? '-'}` : '; no incident'));
 
     const backfill = backfillReadings(scenario, pumps, startMs, options.days);
     await post(backfill);

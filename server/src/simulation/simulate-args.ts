@@ -17,8 +17,9 @@ a backfill of the last --days days, then live uploads. Re-running is safe: the s
   --speed <x>          live uploads every ${SIMULATION_CONFIG.readingIntervalHours} h divided by x, 1-43200 (default 1: real time; 1440: a simulated
                        day per real minute)
   --once               post the backfill and exit
-  --seed <n>           which pumps drift, go stale, reach ERI (default ${SIMULATION_CONFIG.defaultSeed})
-  --incident <code>    inject a delivery-interrupting alarm on one pump from now on: ${INCIDENT_ALARMS.join(', ')}
+  --seed <n>           which pumps go stale, reach ERI, drift in an incident run (default ${SIMULATION_CONFIG.defaultSeed})
+  --incident <code>    inject a delivery-interrupting alarm on one pump from now on, and make another over-infuse
+                       (without it: a normal day, no incident): ${INCIDENT_ALARMS.join(', ')}
   --help               this text`;
 
 export class SimulateArgsError extends Error {}
