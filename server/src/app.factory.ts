@@ -79,7 +79,8 @@ export async function createPumpWatchApp(options: PumpWatchAppOptions): Promise<
   // First, so that every answer, even one the body parser gives, carries its request id and the security headers.
   app.use(requestIdMiddleware);
   app.use(helmet(helmetOptions(appOptions)));
-  if (appOptions.corsOrigins.length > 0) app.enableCors({ origin: appOptions.corsOrigins, credentials: true });
+  // x-last-event-id (GET /api/pumps, /api/alerts): a dashboard on another allowed origin reads it to resume its socket.
+  if (appOptions.corsOrigins.length > 0) app.enableCors({ origin: appOptions.corsOrigins, credentials: true, exposedHeaders: ['x-last-event-id'] });
   // A full telemetry batch (up to 10,000 readings) needs more than the general limit; only that route gets it.
   app.use(telemetryBodyParser());
   app.useBodyParser('json', { limit: appOptions.bodyLimit });

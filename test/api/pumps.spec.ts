@@ -173,12 +173,13 @@ describe('pumps', () => {
       });
     });
 
-    it('lists active pumps most urgent first: no forecast, overdue, critical, warning, ok', async () => {
+    it('lists active pumps most urgent first: overdue, critical, then a new pump without forecast with the ones due soon, ok', async () => {
       const res = await f.http.get(`/api/pumps?clinicId=${clinicId}`);
       expect(res.status).toBe(200);
-      expect(res.body.map((p: { pump: { id: string } }) => p.pump.id)).toEqual([made.nofill, made.overdue, made.critical, made.warning, made.ok]);
-      expect(res.body.map((p: { urgency: string }) => p.urgency)).toEqual(['no_forecast', 'overdue', 'critical', 'warning', 'ok']);
-      const critical = res.body[2];
+      // Registered now (less than 24 h without a forecast): it ranks with 'warning', first there since nobody knows its deadline.
+      expect(res.body.map((p: { pump: { id: string } }) => p.pump.id)).toEqual([made.overdue, made.critical, made.nofill, made.warning, made.ok]);
+      expect(res.body.map((p: { urgency: string }) => p.urgency)).toEqual(['overdue', 'critical', 'no_forecast', 'warning', 'ok']);
+      const critical = res.body[1];
       expect(critical).toMatchObject({
         status: 'ok', refillDeadline: '2026-06-03T09:00:00.000Z', deadlineReason: 'low_reservoir', daysLeft: 1.875,
         concentrationMcgPerMl: 500, doseMcgPerDay: 100, lastFilledAt: '2026-03-05T09:00:00.000Z',
@@ -186,7 +187,7 @@ describe('pumps', () => {
       });
       // 88.125 days at 0.2 mL/day since the fill: 20 - 17.625 mL.
       expect(critical.volumeMl).toBeCloseTo(2.375, 6);
-      expect(res.body[0]).toMatchObject({ status: 'no_fill', urgency: 'no_forecast', volumeMl: null, refillDeadline: null, daysLeft: null });
+      expect(res.body[2]).toMatchObject({ status: 'no_fill', statusReason: 'no fill recorded', urgency: 'no_forecast', volumeMl: null, refillDeadline: null, daysLeft: null });
     });
 
     it('filters by patient name, MRN or serial number', async () => {

@@ -4,7 +4,7 @@ import { ALERT_CONFIG, BookedRefill, ClinicAlertSettings, PumpAlertInput, Refill
 import { EntityManager, In } from 'typeorm';
 import { ClinicEntity } from '../clinics/clinic.entity';
 import { FillEntity } from '../fills/fill.entity';
-import { forecastNow } from '../forecast/forecast-now';
+import { forecastNowGuarded, noForecastSinceOf } from '../forecast/forecast-now';
 import type { PumpHistory } from '../forecast/forecast.service';
 import { PatientEntity } from '../patients/patient.entity';
 import { ProgramEntity } from '../programs/program.entity';
@@ -72,7 +72,8 @@ export class AlertInputsLoader {
     for (const history of histories) {
       const { pump, clinic } = history;
       const patient = patientById.get(pump.patientId) as PatientEntity;
-      const forecast = forecastNow(history, now, false, reported?.get(pump.id) ?? null);
+      // A history that cannot be forecast is judged as 'forecast_error' (no_forecast names it); the other pumps are still judged.
+      const { forecast, error } = forecastNowGuarded(history, now, false, reported?.get(pump.id) ?? null);
       loaded.set(pump.id, {
         pumpId: pump.id, clinicId: pump.clinicId, patientId: pump.patientId, refill: refillInForce(history, now),
         input: {
@@ -80,6 +81,7 @@ export class AlertInputsLoader {
           settings: settingsByClinic.get(pump.clinicId) as ClinicAlertSettings,
           telemetryKnown: statuses !== null, telemetry: statuses?.get(pump.id) ?? null,
           appointment: bookedByPump.get(pump.id) ?? null, appointmentStartsAt: bookedByPump.get(pump.id)?.startsAt ?? null,
+          noForecastSince: noForecastSinceOf(pump, forecast), forecastError: error,
         },
         info: {
           patient: {

@@ -1,8 +1,9 @@
 // HTTP adapter for pumps: register, fleet list, pump page.
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { createPumpSchema } from '@pumpwatch/shared';
 import type { CreatePumpRequest, FleetPump, Pump, PumpDetail } from '@pumpwatch/shared';
+import type { Response } from 'express';
 import { z } from 'zod';
 import { CurrentActor } from '../auth/actor';
 import type { Actor } from '../auth/actor';
@@ -29,9 +30,16 @@ export class PumpsController {
 
   @Get()
   @ApiQuery({ name: 'clinicId', required: false })
-  @ApiQuery({ name: 'q', required: false, description: 'text filter on patient name, MRN or serial number' })
-  fleet(@CurrentActor() actor: Actor, @Query(new ZodValidationPipe(fleetQuerySchema)) query: z.infer<typeof fleetQuerySchema>): Promise<FleetPump[]> {
-    return this.pumps.fleet(actor, query);
+  @ApiQuery({ name: 'q', required: false, description: 'text filter on patient name, MRN, serial number or model, regardless of accents and case' })
+  async fleet(
+    @CurrentActor() actor: Actor,
+    @Query(new ZodValidationPipe(fleetQuerySchema)) query: z.infer<typeof fleetQuerySchema>,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<FleetPump[]> {
+    const answer = await this.pumps.fleetAnswer(actor, query);
+    // The highest event id the rows reflect: the dashboard resumes its socket from it and misses nothing in between.
+    res.setHeader('x-last-event-id', String(answer.lastEventId));
+    return answer.pumps;
   }
 
   @Get(':id')

@@ -2,7 +2,8 @@
 import { Module } from '@nestjs/common';
 import { ForecastModule } from '../forecast/forecast.module';
 import { PumpsController } from './pumps.controller';
+import { PumpUrgencyService } from './pump-urgency.service';
 import { PumpsService } from './pumps.service';
 
-@Module({ imports: [ForecastModule], controllers: [PumpsController], providers: [PumpsService], exports: [PumpsService] })
+@Module({ imports: [ForecastModule], controllers: [PumpsController], providers: [PumpsService, PumpUrgencyService], exports: [PumpsService, PumpUrgencyService] })
 export class PumpsModule {}

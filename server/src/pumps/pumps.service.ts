@@ -2,9 +2,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  assessFleetUrgency, bookingTiming, compareByUrgency, CreatePumpRequest, DomainError, FleetPump, Pump, PUMP_MODELS, PumpDetail,
+  assessFleetUrgency, bookingTiming, compareByUrgency, CreatePumpRequest, DomainError, FleetPump, fleetRowMatchesQuery, ForecastStatus, Pump,
+  PUMP_MODELS, PumpDetail, UrgencyReason,
 } from '@pumpwatch/shared';
-import { Brackets, DataSource, In, IsNull } from 'typeorm';
+import { DataSource, In, IsNull } from 'typeorm';
 import { AuditService, changedFields, createdFields } from '../audit/audit.service';
 import { Actor, assertMayUseIn, assertSees, visibleClinicIds } from '../auth/actor';
 import { ClinicEntity } from '../clinics/clinic.entity';
@@ -12,7 +13,7 @@ import { toClinic } from '../clinics/clinic.mapper';
 import { EventLogService } from '../events/event-log.service';
 import { FillEntity } from '../fills/fill.entity';
 import { toFill } from '../fills/fill.mapper';
-import { forecastNow } from '../forecast/forecast-now';
+import { forecastNowGuarded, noForecastSinceOf } from '../forecast/forecast-now';
 import { ForecastService } from '../forecast/forecast.service';
 import { clinicDateOf } from '../infra/clinic-dates';
 import { Clock } from '../infra/clock';
@@ -25,9 +26,23 @@ import { ReportedBolusService } from '../telemetry/reported-bolus.service';
 import { TelemetryStatusService } from '../telemetry/telemetry-status.service';
 import { PumpEntity } from './pump.entity';
 import { toPump } from './pump.mapper';
+import { PumpUrgencyService } from './pump-urgency.service';
 import { bookedRefillsOf, BookedRefillOfPump } from '../scheduling/booked-refills';
 
 export interface FleetFilter { clinicId?: string; q?: string }
+
+/** GET /api/pumps: the rows and the highest event id they reflect (read before the rows). */
+export interface FleetAnswer { lastEventId: number; pumps: FleetPump[] }
+
+/** Why a pump has no forecast, in the clinic's words ('forecast_error': the error itself). */
+function statusReasonOf(status: ForecastStatus, error: string | null): string | null {
+  switch (status) {
+    case 'ok': return null;
+    case 'no_fill': return 'no fill recorded';
+    case 'no_program': return 'no program set';
+    case 'forecast_error': return error ?? 'the forecast failed';
+  }
+}
 
 type FieldError = { field: string; message: string };
 
@@ -45,6 +60,7 @@ export class PumpsService {
     @Inject(Clock) private readonly clock: Clock,
     private readonly telemetry: TelemetryStatusService,
     private readonly reportedBoluses: ReportedBolusService,
+    private readonly urgency: PumpUrgencyService,
   ) {}
 
   async create(actor: Actor, request: CreatePumpRequest): Promise<Pump> {
@@ -121,6 +137,15 @@ export class PumpsService {
 
   /** Active pumps, most urgent first; explanted pumps raise nothing and are not listed. */
   async fleet(actor: Actor, filter: FleetFilter): Promise<FleetPump[]> {
+    return (await this.fleetAnswer(actor, filter)).pumps;
+  }
+
+  /**
+   * The fleet with the last event id it reflects: read before the data, so a socket resumed from it misses nothing. `q` matches
+   * name, MRN, serial and model regardless of accents and case (shared fleetRowMatchesQuery, filtered after loading).
+   */
+  async fleetAnswer(actor: Actor, filter: FleetFilter): Promise<FleetAnswer> {
+    const lastEventId = await this.events.lastEventId();
     const now = this.clock.now();
     if (filter.clinicId !== undefined) {
       if (!isUuid(filter.clinicId) || !(await this.dataSource.manager.existsBy(ClinicEntity, { id: filter.clinicId }))) {
@@ -134,26 +159,22 @@ export class PumpsService {
       .where('pump.explanted_at IS NULL');
     if (filter.clinicId) query.andWhere('pump.clinic_id = :clinicId', { clinicId: filter.clinicId });
     else if (visible !== null) query.andWhere('pump.clinic_id = ANY(:visible)', { visible });
-    const text = filter.q?.trim();
-    if (text) {
-      const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      query.andWhere(new Brackets((where) => {
-        where.where('patient.display_name ILIKE :pattern', { pattern })
-          .orWhere('patient.mrn ILIKE :pattern', { pattern })
-          .orWhere('pump.serial_number ILIKE :pattern', { pattern });
-      }));
-    }
-    const pumps = await query.getMany();
-    if (pumps.length === 0) return [];
-    const pumpIds = pumps.map((p) => p.id);
     const manager = this.dataSource.manager;
-    const [patients, clinics, fills, programs] = await Promise.all([
-      manager.findBy(PatientEntity, { id: In([...new Set(pumps.map((p) => p.patientId))]) }),
+    const allPumps = await query.getMany();
+    const patientById = new Map((allPumps.length === 0 ? [] : await manager.findBy(PatientEntity, { id: In([...new Set(allPumps.map((p) => p.patientId))]) }))
+      .map((p) => [p.id, p]));
+    const text = filter.q?.trim() ?? '';
+    const pumps = text === '' ? allPumps : allPumps.filter((pump) => {
+      const patient = patientById.get(pump.patientId) as PatientEntity;
+      return fleetRowMatchesQuery({ patient: { displayName: patient.displayName, mrn: patient.mrn }, pump: { serialNumber: pump.serialNumber, modelId: pump.modelId } }, text);
+    });
+    if (pumps.length === 0) return { lastEventId, pumps: [] };
+    const pumpIds = pumps.map((p) => p.id);
+    const [clinics, fills, programs] = await Promise.all([
       manager.findBy(ClinicEntity, { id: In([...new Set(pumps.map((p) => p.clinicId))]) }),
       manager.find(FillEntity, { where: { pumpId: In(pumpIds) }, order: { filledAt: 'ASC' } }),
       manager.find(ProgramEntity, { where: { pumpId: In(pumpIds) }, order: { effectiveFrom: 'ASC' } }),
     ]);
-    const patientById = new Map(patients.map((p) => [p.id, p]));
     const clinicById = new Map(clinics.map((c) => [c.id, c]));
     const fillsByPump = groupBy(fills, (f) => f.pumpId);
     const programsByPump = groupBy(programs, (p) => p.pumpId);
@@ -163,21 +184,26 @@ export class PumpsService {
     const [telemetry, reported] = await Promise.all([this.telemetry.statusOf(pumpIds, now), this.reportedBoluses.forHistories(histories, now)]);
     // The booked refill of each pump (scheduling), judged against its deadline now: the fleet shows it beside the deadline.
     const bookedByPump = await bookedRefillsOf(manager, pumpIds);
+    // Interrupted delivery, end-of-service battery, concentration mismatch, open withdrawal-risk alerts: above every deadline.
+    const problems = await this.urgency.problemsOf(pumps, telemetry, manager);
 
     const fleet = histories.map((history): FleetPump => {
       const { pump, clinic } = history;
       const patient = patientById.get(pump.patientId) as PatientEntity;
       const pumpFills = history.fills;
-      const forecast = forecastNow(history, now, false, reported.get(pump.id) ?? null);
-      const noForecastSince = forecast.status === 'ok' ? null : new Date(Math.max(pump.createdAt.getTime(), Date.parse(`${pump.implantDate}T00:00:00Z`))).toISOString();
-      const { urgency, daysLeft, urgencyReasons } = assessFleetUrgency({ status: forecast.status, refillDeadline: forecast.refillDeadline, noForecastSince, urgencyReasons: [] }, now.getTime());
+      // One pump's history that cannot be forecast becomes its row's status; the other rows still answer.
+      const { forecast, error } = forecastNowGuarded(history, now, false, reported.get(pump.id) ?? null);
+      const noForecastSince = noForecastSinceOf(pump, forecast);
+      const serverReasons: UrgencyReason[] = [...(problems.get(pump.id)?.reasons ?? [])];
+      if (error !== null) serverReasons.unshift({ kind: 'forecast_error', severity: 'critical', text: `Forecast failed: ${error}` });
+      const { urgency, daysLeft, urgencyReasons } = assessFleetUrgency({ status: forecast.status, refillDeadline: forecast.refillDeadline, noForecastSince, urgencyReasons: serverReasons }, now.getTime());
       const lastFill = [...pumpFills].reverse().find((f) => f.filledAt.getTime() <= now.getTime());
       return {
         pump: toPump(pump),
         patient: { id: patient.id, mrn: patient.mrn, displayName: patient.displayName },
         clinic: { id: clinic.id, name: clinic.name, timeZone: clinic.timeZone },
         status: forecast.status,
-        statusReason: null,
+        statusReason: statusReasonOf(forecast.status, error),
         urgency,
         urgencyReasons,
         noForecastSince,
@@ -192,7 +218,8 @@ export class PumpsService {
         nextAppointment: nextAppointmentOf(bookedByPump.get(pump.id), forecast.refillDeadline),
       };
     });
-    return fleet.sort((a, b) => compareByUrgency(a, b, now.getTime()) || a.patient.displayName.localeCompare(b.patient.displayName) || a.pump.id.localeCompare(b.pump.id));
+    fleet.sort((a, b) => compareByUrgency(a, b, now.getTime()) || a.patient.displayName.localeCompare(b.patient.displayName) || a.pump.id.localeCompare(b.pump.id));
+    return { lastEventId, pumps: fleet };
   }
 
   async detail(actor: Actor, id: string): Promise<PumpDetail> {
@@ -210,7 +237,8 @@ export class PumpsService {
       clinic: toClinic(history.clinic),
       fills: history.fills.map(toFill),
       programs: history.programs.map(toProgram),
-      forecast: active ? forecastNow(history, now, true, reported.get(id) ?? null) : null,
+      // A history that cannot be forecast shows as status 'forecast_error' (logged), not as a failed page.
+      forecast: active ? forecastNowGuarded(history, now, true, reported.get(id) ?? null).forecast : null,
       telemetry: active ? telemetry.get(id) ?? null : null,
     };
   }

@@ -2,9 +2,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  availabilityWindows, bookingDeadlineMs, busyFromAppointments, ClinicianAvailability, ClinicianAvailabilityInput, ConfirmRefillPlanRequest,
+  assessFleetUrgency, availabilityWindows, bookingDeadlineMs, busyFromAppointments, ClinicianAvailability, ClinicianAvailabilityInput, ConfirmRefillPlanRequest,
   CreateRoomRequest, DomainError, freeSlots, Interval, planRefills, rankRefillSlots, RefillPlanProposal, RefillPlanRequest, RefillSlot,
-  RefillSlotsQuery, RefillSlotsResponse, refillSlotsRange, Room, SCHEDULING_CONFIG, AppointmentResponse,
+  RefillSlotsQuery, RefillSlotsResponse, refillSlotsRange, Room, SCHEDULING_CONFIG, AppointmentResponse, PumpTelemetryStatus, RefillPlanEmergency,
 } from '@pumpwatch/shared';
 import { DataSource, EntityManager } from 'typeorm';
 import { DAY_MS, MINUTE_MS } from '@pumpwatch/shared';
@@ -13,6 +13,7 @@ import { AuditService, changedFields, createdFields } from '../audit/audit.servi
 import { Actor, assertMayUseIn, assertSees, clinicIdsWith, visibleClinicIds } from '../auth/actor';
 import { Clock } from '../infra/clock';
 import { isUuid } from '../infra/entity-id.pipe';
+import { PumpUrgencyService } from '../pumps/pump-urgency.service';
 import { AppointmentsService } from './appointments.service';
 import { refuse } from './booking-rules';
 import { SchedulingRepository } from './scheduling.repository';
@@ -30,6 +31,7 @@ export class RefillPlanningService {
     private readonly appointments: AppointmentsService,
     private readonly audit: AuditService,
     @Inject(Clock) private readonly clock: Clock,
+    private readonly urgency: PumpUrgencyService,
   ) {}
 
   async availability(actor: Actor, clinicianId: string): Promise<ClinicianAvailability> {
@@ -127,7 +129,8 @@ export class RefillPlanningService {
 
   /**
    * POST /api/refill-plan: proposes appointments for every active pump of the clinic whose booking deadline falls before `to` and
-   * that has none booked. Nothing is booked here.
+   * that has none booked. A pump whose delivery is interrupted (the fleet's urgency 'delivery_interrupted') is never offered a
+   * routine slot: it is listed in `emergencies`, booked or not. Nothing is booked here.
    */
   async proposePlan(actor: Actor, request: RefillPlanRequest): Promise<RefillPlanProposal> {
     const clinicId = request.clinicId ?? onlySchedulingClinic(actor);
@@ -146,16 +149,32 @@ export class RefillPlanningService {
       });
       clinicians = clinicians.filter((c) => request.clinicianIds?.includes(c.id));
     }
-    const pumpIds: { id: string }[] = await manager.query(
-      `SELECT p.id FROM pumps p WHERE p.clinic_id = $1 AND p.explanted_at IS NULL
-         AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.pump_id = p.id AND a.status = 'booked')`, [clinicId]);
-    const loaded = await this.loader.load(manager, pumpIds.map((p) => p.id), now);
+    const pumpRows: { id: string; booked: boolean }[] = await manager.query(
+      `SELECT p.id, EXISTS (SELECT 1 FROM appointments a WHERE a.pump_id = p.id AND a.status = 'booked') AS booked
+       FROM pumps p WHERE p.clinic_id = $1 AND p.explanted_at IS NULL`, [clinicId]);
+    const booked = new Set(pumpRows.filter((p) => p.booked).map((p) => p.id));
+    const loaded = await this.loader.load(manager, pumpRows.map((p) => p.id), now);
+    // The same reasons and urgency as the fleet's rows (PumpUrgencyService + assessFleetUrgency).
+    const telemetry = new Map<string, PumpTelemetryStatus>();
+    for (const pump of loaded.values()) if (pump.input.telemetry) telemetry.set(pump.pumpId, pump.input.telemetry);
+    const problems = await this.urgency.problemsOf([...loaded.values()].map((p) => ({ id: p.pumpId, patientId: p.patientId })), telemetry, manager);
     const due: { pumpId: string; refillDeadlineMs: number }[] = [];
+    const emergencies: RefillPlanEmergency[] = [];
     for (const pump of loaded.values()) {
-      const deadline = pump.input.forecast.refillDeadline;
+      const { forecast, noForecastSince } = pump.input;
+      const found = problems.get(pump.pumpId) ?? { reasons: [], alertId: null };
+      const assessed = assessFleetUrgency({ status: forecast.status, refillDeadline: forecast.refillDeadline, noForecastSince: noForecastSince ?? null, urgencyReasons: found.reasons }, now.getTime());
+      if (assessed.urgency === 'delivery_interrupted') {
+        const { id, mrn, displayName } = pump.info.patient;
+        emergencies.push({ pumpId: pump.pumpId, patient: { id, mrn, displayName }, reasons: assessed.urgencyReasons, alertId: found.alertId });
+        continue;
+      }
+      if (booked.has(pump.pumpId)) continue;
+      const deadline = forecast.refillDeadline;
       if (deadline && bookingDeadlineMs(Date.parse(deadline), settings.bookingMarginDays) < toMs) due.push({ pumpId: pump.pumpId, refillDeadlineMs: Date.parse(deadline) });
     }
-    const booked = await this.repository.bookedOfClinicians(manager, clinicians.map((c) => c.id), fromMs - DAY_MS, toMs + DAY_MS);
+    emergencies.sort((a, b) => a.patient.displayName.localeCompare(b.patient.displayName) || a.pumpId.localeCompare(b.pumpId));
+    const clinicianBookings = await this.repository.bookedOfClinicians(manager, clinicians.map((c) => c.id), fromMs - DAY_MS, toMs + DAY_MS);
     const availability = await this.repository.availabilityOf(manager, clinicians.map((c) => c.id));
     const plan = planRefills({
       pumps: due,
@@ -164,7 +183,7 @@ export class RefillPlanningService {
         return {
           clinicianId: c.id,
           windows: rules ? availabilityWindows(rules, settings.timeZone, fromMs - DAY_MS, toMs + DAY_MS) : [],
-          busy: busyFromAppointments(booked.filter((a) => a.clinicianId === c.id).map((a) => ({ startMs: a.startsAt.getTime(), endMs: a.endsAt.getTime() })), settings.bufferMinutes),
+          busy: busyFromAppointments(clinicianBookings.filter((a) => a.clinicianId === c.id).map((a) => ({ startMs: a.startsAt.getTime(), endMs: a.endsAt.getTime() })), settings.bufferMinutes),
         };
       }),
       durationMinutes: settings.refillDurationMinutes, bufferMinutes: settings.bufferMinutes, marginDays: settings.bookingMarginDays,
@@ -179,6 +198,7 @@ export class RefillPlanningService {
       })),
       unplaced: plan.unplaced.map((u) => ({ pumpId: u.pumpId, refillDeadline: new Date(deadlineOf.get(u.pumpId) as number).toISOString(), reason: u.reason })),
       summary: plan.summary,
+      emergencies,
     };
   }
 

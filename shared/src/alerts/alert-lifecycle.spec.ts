@@ -64,12 +64,12 @@ describe('evaluating a pump', () => {
 
   it('judges only the forecast kinds without telemetry', () => {
     const evaluation = evaluatePumpAlerts(input);
-    expect(evaluation.evaluatedKinds).toEqual(['refill_due', 'reservoir_near_empty', 'appointment_too_late']);
+    expect(evaluation.evaluatedKinds).toEqual(['refill_due', 'reservoir_near_empty', 'appointment_too_late', 'no_forecast']);
     expect(evaluation.findings.map((f) => [f.kind, f.severity])).toEqual([['refill_due', 'critical'], ['reservoir_near_empty', 'critical']]);
   });
 
   it('judges every pump kind when telemetry was asked, even for a pump that never reported', () => {
-    expect(evaluatePumpAlerts({ ...input, telemetryKnown: true }).evaluatedKinds).toHaveLength(10);
+    expect(evaluatePumpAlerts({ ...input, telemetryKnown: true }).evaluatedKinds).toHaveLength(12);
   });
 
   it('finds nothing on an explanted pump, so its conditions count as cleared', () => {

@@ -3,6 +3,7 @@ import type { DeadlineReason, ForecastStatus, ReportedReservoirComparison } from
 import type { PumpTelemetryStatus } from '../telemetry/pump-telemetry-status';
 import { ALERT_KIND_INFO, ALERT_KINDS, AlertFinding, AlertKind } from './alert-contracts';
 import { appointmentTooLateFinding, BookedRefill } from './appointment-rule';
+import { noForecastFinding } from './no-forecast-rule';
 import { ClinicAlertSettings, refillDeadlineFinding } from './refill-deadline-rule';
 import { reservoirFinding } from './reservoir-rule';
 import { TELEMETRY_RULES } from './telemetry-rules';
@@ -31,6 +32,10 @@ export interface PumpAlertInput {
   appointmentStartsAt?: string | null;
   /** The booked refill appointment itself (scheduling issue); absent or null: none booked. */
   appointment?: BookedRefill | null;
+  /** Without a forecast: the later of implant and registration (issue 12, `no_forecast`); absent or null: not raised. */
+  noForecastSince?: string | null;
+  /** Why the pump's history cannot be forecast (forecast status 'forecast_error'), for the `no_forecast` message. */
+  forecastError?: string | null;
 }
 
 export interface PumpAlertEvaluation {
@@ -47,6 +52,7 @@ export function evaluatePumpAlerts(input: PumpAlertInput): PumpAlertEvaluation {
     refillDeadlineFinding({ now, timeZone, forecast: input.forecast, settings: input.settings, appointmentStartsAt: input.appointmentStartsAt }),
     reservoirFinding({ now, timeZone, forecast: input.forecast, telemetry: input.telemetry }),
     appointmentTooLateFinding({ timeZone, forecast: input.forecast, settings: input.settings, appointment: input.appointment ?? null }),
+    noForecastFinding({ now, timeZone, forecast: input.forecast, noForecastSince: input.noForecastSince, forecastError: input.forecastError }),
   ];
   if (input.telemetry) for (const rule of TELEMETRY_RULES) findings.push(rule({ now, timeZone, telemetry: input.telemetry, forecast: input.forecast }));
   return { findings: findings.filter((f): f is AlertFinding => f !== null), evaluatedKinds };

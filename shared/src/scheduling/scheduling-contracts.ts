@@ -1,6 +1,6 @@
 // Refill scheduling: request schemas (zod) and response shapes of availability, rooms, appointments, slots and the fleet planner.
 import { z } from 'zod';
-import { createFillSchema, isoDate, isoInstant, wallClockTime } from '../contracts';
+import { createFillSchema, isoDate, isoInstant, UrgencyReason, wallClockTime } from '../contracts';
 import { SCHEDULING_CONFIG as CFG } from './scheduling-config';
 import { DAY_MS } from '../time-units';
 
@@ -250,12 +250,25 @@ export interface RefillPlanSummary {
   totalDrugDaysWasted: number;
 }
 
+/**
+ * A pump whose delivery is interrupted or at risk (urgency 'delivery_interrupted', issue 12): never offered a routine slot, shown
+ * as an emergency with its reasons and the alert to act on (null when the reason is telemetry alone, before its alert is raised).
+ */
+export interface RefillPlanEmergency {
+  pumpId: string;
+  patient: { id: string; mrn: string; displayName: string };
+  reasons: UrgencyReason[];
+  alertId: string | null;
+}
+
 /** POST /api/refill-plan answer: the proposal (not booked), the pumps it could not fit, and its totals. */
 export interface RefillPlanProposal {
   from: string; to: string;
   proposals: ProposedRefillAppointment[];
   unplaced: { pumpId: string; refillDeadline: string; reason: UnplacedReason }[];
   summary: RefillPlanSummary;
+  /** Every active pump of the clinic whose delivery is interrupted, booked or not: left out of `proposals` (issue 12). */
+  emergencies: RefillPlanEmergency[];
 }
 
 /** POST /api/appointments/:id/complete: the refill's fill, with the residual aspirated before it (reservoir reconciliation). */
