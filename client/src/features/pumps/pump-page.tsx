@@ -7,6 +7,7 @@ import { useLiveData } from '../../lib/use-live-data';
 import { modelName } from '../../lib/format';
 import { PumpSummary } from './pump-summary';
 import { ForecastChart } from './forecast-chart';
+import { useBookedRefillAt } from './use-booked-refill';
 import { FillHistory } from './fill-history';
 import { ProgramHistory } from './program-history';
 import { RecordFillForm } from './record-fill-form';
@@ -26,6 +27,7 @@ export function PumpPage() {
   const { id = '' } = useParams();
   const detail = useLiveData(`pump:${id}`, (signal) => api.getPump(id, signal), (event) => event.pumpId === id);
   const telemetry = usePumpTelemetry(id);
+  const bookedRefillAt = useBookedRefillAt(id);
   const [open, setOpen] = useState<OpenForm>(null);
   const [saved, setSaved] = useState<string | null>(null);
   // Fills and programs are clinical acts, allowed only in the pump's own clinic.
@@ -89,7 +91,7 @@ export function PumpPage() {
       <section aria-labelledby="chart-title" className="panel">
         <h2 id="chart-title">Forecast</h2>
         {d.forecast && d.forecast.status === 'ok' ? (
-          <ForecastChart forecast={d.forecast} fills={d.fills} programs={d.programs} capacityMl={d.pump.reservoirCapacityMl} timeZone={tz} readings={telemetry.readings.data?.readings} />
+          <ForecastChart forecast={d.forecast} fills={d.fills} programs={d.programs} capacityMl={d.pump.reservoirCapacityMl} timeZone={tz} readings={telemetry.readings.data?.readings} bookedRefillAt={bookedRefillAt} />
         ) : (
           <p className="muted">No forecast to chart{d.forecast ? '' : ' (explanted pump)'}.</p>
         )}
