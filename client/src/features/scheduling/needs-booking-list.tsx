@@ -1,10 +1,12 @@
-// "Needs booking": the clinic's pumps with a deadline and no refill booked, earliest deadline first, each with one-click booking of the earliest good slot.
+// "Needs booking": the clinic's pumps with a deadline and no refill booked, earliest deadline first, each with one-click booking of the earliest good slot;
+// above them, the pumps whose delivery is interrupted, as emergencies without any slot.
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import type { AppointmentResponse, Clinician, FleetPump, RefillSlot } from '@pumpwatch/shared';
+import type { AppointmentResponse, Clinician, FleetPump, RefillPlanEmergency, RefillSlot } from '@pumpwatch/shared';
 import { DAY_MS } from '@pumpwatch/shared';
 import { formatDaysLeft, formatInstant } from '../../lib/format';
 import { TIMING_LABEL } from './booking-labels';
+import { EmergencyList } from './emergency-list';
 import { FailureNotice, toSchedulingFailure, type SchedulingFailure } from './scheduling-failure';
 import { schedulingApi } from './scheduling-api';
 
@@ -13,6 +15,8 @@ const FIRST_ROWS = 50;
 
 interface NeedsBookingListProps {
   rows: FleetPump[];
+  /** Pumps whose delivery is interrupted: never offered a slot, listed first as emergencies. */
+  emergencies: RefillPlanEmergency[];
   /** Pumps without a forecast: they have no deadline, so no slot can be ranked for them. */
   withoutForecast: number;
   clinicians: Map<string, Clinician>;
@@ -23,7 +27,7 @@ interface NeedsBookingListProps {
   onBooked: (appointment: AppointmentResponse, row: FleetPump) => void;
 }
 
-function NeedsBookingRow({ row, clinicians, timeZone, nowMs, mayBook, onBooked }: Omit<NeedsBookingListProps, 'rows' | 'withoutForecast' | 'loading'> & { row: FleetPump }) {
+function NeedsBookingRow({ row, clinicians, timeZone, nowMs, mayBook, onBooked }: Omit<NeedsBookingListProps, 'rows' | 'emergencies' | 'withoutForecast' | 'loading'> & { row: FleetPump }) {
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<SchedulingFailure | undefined>();
   const { pump, patient } = row;
@@ -88,7 +92,7 @@ function NeedsBookingRow({ row, clinicians, timeZone, nowMs, mayBook, onBooked }
 }
 
 export function NeedsBookingList(props: NeedsBookingListProps) {
-  const { rows, withoutForecast, loading } = props;
+  const { rows, emergencies, withoutForecast, loading } = props;
   const [showAll, setShowAll] = useState(false);
   const shown = showAll ? rows : rows.slice(0, FIRST_ROWS);
   return (
@@ -96,6 +100,7 @@ export function NeedsBookingList(props: NeedsBookingListProps) {
       <h2 id="needs-booking-title">
         Needs booking <span className="muted">({loading ? 'loading…' : `${rows.length}, earliest deadline first`})</span>
       </h2>
+      <EmergencyList emergencies={emergencies} testId="needs-booking-emergencies" heading="Emergencies: delivery interrupted" />
       {/* A scrolling box, so the calendar stays within reach; focusable, so keyboard users can scroll it. */}
       <div className="table-wrap needs-booking__scroll" role="region" aria-labelledby="needs-booking-title" tabIndex={0}>
         <table aria-busy={loading}>

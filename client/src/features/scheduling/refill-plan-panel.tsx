@@ -6,6 +6,7 @@ import { validate } from '../../lib/form-errors';
 import { FormField } from '../../components/form-field';
 import { TIMING_LABEL, UNPLACED_REASON_TEXT } from './booking-labels';
 import { TimingBadge } from './booking-status';
+import { EmergencyList } from './emergency-list';
 import { FailureNotice, toSchedulingFailure, type SchedulingFailure } from './scheduling-failure';
 import { schedulingApi } from './scheduling-api';
 import { addDays, startOfLocalDay } from './scheduling-time';
@@ -143,6 +144,8 @@ export function RefillPlanPanel({ timeZone, today, clinicians, rowsByPump, mayPl
       {done && <p className="notice notice--ok" role="status" data-testid="plan-booked">{done}</p>}
       {proposal && (
         <div data-testid="plan-proposal">
+          {/* Left out of the plan on purpose: a pump whose delivery is interrupted needs help now, not a slot. */}
+          <EmergencyList emergencies={proposal.emergencies ?? []} testId="plan-emergencies" heading="Not planned: delivery interrupted" />
           <dl className="plan-summary" aria-label="Plan totals">
             <div><dt>Placed</dt><dd data-testid="plan-placed">{proposal.summary.placed}</dd></div>
             <div><dt>On time</dt><dd>{proposal.summary.onTime}</dd></div>

@@ -1,7 +1,7 @@
 // Scheduler page (/scheduler): pumps that need a refill booked, the clinicians' week, rescheduling and the fleet planner, in the clinic's zone.
 import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import type { AppointmentResponse, Clinician, ClinicianAvailability, FleetPump } from '@pumpwatch/shared';
+import type { AppointmentResponse, Clinician, ClinicianAvailability, FleetPump, RefillPlanEmergency } from '@pumpwatch/shared';
 import { api } from '../../lib/api';
 import { formatInstant } from '../../lib/format';
 import { useLiveData } from '../../lib/use-live-data';
@@ -96,9 +96,17 @@ export function SchedulerPage() {
   const needsBooking = useMemo(
     () =>
       clinicRows
-        .filter((r) => r.status === 'ok' && r.refillDeadline !== null && !nextAppointmentOf(r) && !justBooked.has(r.pump.id))
+        .filter((r) => r.status === 'ok' && r.refillDeadline !== null && r.urgency !== 'delivery_interrupted' && !nextAppointmentOf(r) && !justBooked.has(r.pump.id))
         .sort((a, b) => Date.parse(a.refillDeadline!) - Date.parse(b.refillDeadline!)),
     [clinicRows, justBooked],
+  );
+  // Delivery interrupted: an emergency, never a routine slot (booked or not, it is listed).
+  const emergencies = useMemo(
+    () =>
+      clinicRows
+        .filter((r) => r.urgency === 'delivery_interrupted')
+        .map((r): RefillPlanEmergency => ({ pumpId: r.pump.id, patient: r.patient, reasons: r.urgencyReasons ?? [], alertId: null })),
+    [clinicRows],
   );
   const withoutForecast = clinicRows.filter((r) => r.status !== 'ok' && !nextAppointmentOf(r)).length;
 
@@ -209,6 +217,7 @@ export function SchedulerPage() {
         <>
           <NeedsBookingList
             rows={needsBooking}
+            emergencies={emergencies}
             withoutForecast={withoutForecast}
             clinicians={cliniciansById}
             timeZone={timeZone}
