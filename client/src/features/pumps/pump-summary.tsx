@@ -1,5 +1,5 @@
-// Pump page header: patient, device, drug and dose, and the forecast's deadlines in the clinic's zone.
-import type { PumpDetail } from '@pumpwatch/shared';
+// Pump page header: patient, device, drug and dose, the forecast's deadlines in the clinic's zone, and what the pump itself reports.
+import { PUMP_ALARM_CATALOG, type PumpDetail, type PumpForecast, type PumpTelemetryStatus } from '@pumpwatch/shared';
 import { DEADLINE_REASON_TEXT, formatInstant, formatLocalDate, formatMl, formatNumber, modelName, NO_FORECAST_TEXT } from '../../lib/format';
 
 function Item({ term, children, testId }: { term: string; children: React.ReactNode; testId?: string }) {
@@ -14,6 +14,52 @@ function Item({ term, children, testId }: { term: string; children: React.ReactN
 function clockOffsetText(minutes: number): string {
   const abs = Math.abs(minutes);
   return `Pump clock is ${abs} min ${minutes > 0 ? 'ahead of' : 'behind'} local time — reset at next programming.`;
+}
+
+/** An instant or a volume is read whole: never broken across lines at its hyphens or before its unit. */
+const NO_WRAP = { whiteSpace: 'nowrap' } as const;
+
+/**
+ * The pump's own reservoir estimate against the forecast at the same instant (issue 12). Beyond the clinic's tolerance it is a
+ * warning above the figures, saying both volumes and that the deadline counts from the lower one.
+ */
+function ReportedReservoirNote({ forecast, timeZone }: { forecast: PumpForecast; timeZone: string }) {
+  const reported = forecast.reportedReservoir;
+  if (!reported || !reported.discrepancy) return null;
+  const lower = reported.differenceMl < 0;
+  return (
+    <div className="notice notice--warn" role="note" data-testid="reservoir-discrepancy-note">
+      <div>
+        <span aria-hidden="true">⚠ </span>
+        <strong>Reservoir differs from the forecast.</strong>{' '}
+        <span>
+          Forecast: <span style={NO_WRAP}>{formatMl(reported.forecastVolumeMl)}</span> · Pump reports: <span style={NO_WRAP}>{formatMl(reported.reportedVolumeMl)}</span>
+          {' '}(at <span style={NO_WRAP}>{formatInstant(reported.recordedAt, timeZone)}</span>)
+          {' '}— differs by <span style={NO_WRAP}>{formatMl(Math.abs(reported.differenceMl))}</span>
+          {lower
+            ? <>, deadline from the lower volume: <strong style={NO_WRAP}>{formatInstant(forecast.refillDeadline, timeZone)}</strong>.</>
+            : ' (pump reports more: check for under-delivery).'}
+        </span>
+      </div>
+      <div className="muted">
+        The record of programs, boluses or fills differs from what the pump does: check the pump&rsquo;s program and reservoir against
+        the record (more than {formatMl(reported.allowedDifferenceMl)} apart).
+      </div>
+    </div>
+  );
+}
+
+/** Reservoir alarms a later refill answered (issue 12): no longer active, said once so nobody looks for the old alarm. */
+function AnsweredAlarmsNote({ telemetry, timeZone }: { telemetry: PumpTelemetryStatus | null; timeZone: string }) {
+  const answered = telemetry?.alarmsAnsweredByRefill;
+  if (!answered) return null;
+  const labels = answered.codes.map((code) => PUMP_ALARM_CATALOG[code]?.label ?? code).join(', ');
+  return (
+    <p className="notice notice--ok" role="note" data-testid="alarms-answered-note">
+      <span aria-hidden="true">✓ </span>
+      {labels} alarm reported {formatInstant(answered.recordedAt, timeZone)}: answered by the refill of {formatInstant(answered.filledAt, timeZone)}.
+    </p>
+  );
 }
 
 export function PumpSummary({ detail }: { detail: PumpDetail }) {
@@ -38,6 +84,8 @@ export function PumpSummary({ detail }: { detail: PumpDetail }) {
           <span aria-hidden="true">? </span>No forecast: {NO_FORECAST_TEXT[f.status]}.
         </p>
       )}
+      {f && <ReportedReservoirNote forecast={f} timeZone={tz} />}
+      <AnsweredAlarmsNote telemetry={detail.telemetry} timeZone={tz} />
       <div className="summary__grid">
         <dl>
           <Item term="Patient">{patient.displayName}</Item>
@@ -55,6 +103,16 @@ export function PumpSummary({ detail }: { detail: PumpDetail }) {
           <Item term="Dose">{formatNumber(f?.doseMcgPerDay, 'mcg/day', 1)}</Item>
           <Item term="Daily volume">{formatNumber(f?.dailyVolumeMl, 'mL/day', 3)}</Item>
           <Item term="Volume now" testId="pump-volume">{formatMl(f?.volumeMl, 2)}</Item>
+          {f?.reportedReservoir && (
+            <Item term="Pump reports" testId="pump-reported-volume">
+              <span aria-hidden="true">{f.reportedReservoir.discrepancy ? '⚠ ' : '✓ '}</span>
+              {formatMl(f.reportedReservoir.reportedVolumeMl)} <span className="muted">at {formatInstant(f.reportedReservoir.recordedAt, tz)}</span>
+              <div className="reason">
+                forecast then {formatMl(f.reportedReservoir.forecastVolumeMl)}
+                {f.reportedReservoir.discrepancy ? `, ${formatMl(Math.abs(f.reportedReservoir.differenceMl))} apart` : ', within tolerance'}
+              </div>
+            </Item>
+          )}
         </dl>
         <dl>
           <Item term="Refill deadline" testId="pump-deadline">
@@ -66,6 +124,11 @@ export function PumpSummary({ detail }: { detail: PumpDetail }) {
           <Item term="Alarm, worst case">{formatInstant(f?.worstCase.lowReservoirAlarmAt, tz)}</Item>
           <Item term="Empty, nominal">{formatInstant(f?.nominal.emptyAt, tz)}</Item>
           <Item term="Empty, worst case">{formatInstant(f?.worstCase.emptyAt, tz)}</Item>
+          {f?.reportedReservoir?.lowerVolumeLevels && (
+            <Item term="Empty, from the pump's volume" testId="pump-reported-empty">
+              <span aria-hidden="true">⚠ </span>{formatInstant(f.reportedReservoir.lowerVolumeLevels.worstCase.emptyAt, tz)}
+            </Item>
+          )}
         </dl>
       </div>
     </div>
