@@ -6,7 +6,7 @@ import type { ApiErrorBody, AppointmentResponse, Clinic, FleetPump, Fill, Progra
 import { launchChromium } from '../support/chromium';
 import { startTestServer } from '../support/test-server';
 import { adminToken } from '../support/http';
-import { fixtures } from '../support/fixtures';
+import { fixtures, queryRows } from '../support/fixtures';
 import { TEST_ADMIN } from '../support/test-accounts';
 import { signInThroughPage } from './dashboard-sign-in';
 
@@ -304,6 +304,27 @@ describe('fleet dashboard in Chromium', () => {
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid="fleet-row"]').length === n, fleet.length, { timeout: 10_000 });
   });
 
+  it('shows why a pump has no forecast when its history cannot be forecast, and still lists the others', async () => {
+    const demoClinic = (await apiJson<Clinic[]>(server.baseUrl, 'GET', '/api/clinics'))[0];
+    const f = fixtures(server.baseUrl);
+    const patient = await f.patient(demoClinic.id, { displayName: 'Bea Brokenhistory', mrn: `MRN-BROKEN-${process.pid}` });
+    const pump = await f.pump(patient.id);
+    await f.program(pump.id, { effectiveFrom: new Date(Date.now() - 3_600_000).toISOString() });
+    await f.fill(pump.id, { filledAt: nowIso() });
+    // A program row no API would accept (its step has no start time), written as the database owner.
+    await queryRows(server.databaseUrl, `UPDATE programs SET steps = '[{"doseMcgPerDay": 100}]'::jsonb WHERE pump_id = $1`, [pump.id]);
+
+    await openFleet();
+    const row = page.locator(`[data-testid="fleet-row"][data-pump-id="${pump.id}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    const reasons = await row.locator('[data-testid="urgency-reasons"] li[data-kind="forecast_error"]').innerText();
+    const answered = (await apiJson<FleetPump[]>(server.baseUrl, 'GET', '/api/pumps')).find((r) => r.pump.id === pump.id)!;
+    expect(answered.status).toBe('forecast_error');
+    expect(reasons).toContain(`Forecast failed: ${answered.statusReason}`);
+    expect(await row.locator('[data-testid="fleet-days-left"]').innerText()).toBe('no forecast');
+    expect(await page.locator('[data-testid="fleet-row"]').count()).toBe((await apiJson<FleetPump[]>(server.baseUrl, 'GET', '/api/pumps')).length);
+  });
+
   it('filters by urgency chip (kept in the URL, toggled by mouse or keyboard) and keeps every count visible', async () => {
     await openFleet();
     const all = await fleetIds();
@@ -415,7 +436,7 @@ describe('fleet dashboard in Chromium', () => {
         }
       }
       expect(figure.x + figure.width).toBeLessThanOrEqual(viewport.width);
-      await scrollBelowHeader('[data-testid="forecast-chart"]');
+      await scrollBelowHeader('#chart-title');
       await page.screenshot({ path: `${SCREENS}/D-chart-${name}.png` });
     }
     await page.setViewportSize(DESKTOP);

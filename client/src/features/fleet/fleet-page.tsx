@@ -26,15 +26,14 @@ const REASON_SEVERITY_ICON: Record<AlertSeverity, string> = { critical: '⚠', u
 
 /** Every open problem behind the badge, most severe first, each with an icon and words (never colour alone). */
 function UrgencyReasons({ row }: { row: FleetPump }) {
-  const reasons = row.urgencyReasons.filter((r) => !(r.kind === 'forecast_error' && row.statusReason));
-  if (reasons.length === 0 && !(row.status === 'forecast_error' && row.statusReason)) return null;
+  const reasons = [...row.urgencyReasons];
+  // A failed forecast always says why, even from a server that sends the reason only in statusReason.
+  if (row.status === 'forecast_error' && !reasons.some((r) => r.kind === 'forecast_error')) {
+    reasons.unshift({ kind: 'forecast_error', severity: 'critical', text: `Forecast failed: ${row.statusReason ?? 'no reason given'}` });
+  }
+  if (reasons.length === 0) return null;
   return (
     <ul className="urgency-reasons" data-testid="urgency-reasons">
-      {row.status === 'forecast_error' && row.statusReason && (
-        <li className="urgency-reason urgency-reason--urgent" data-kind="forecast_error">
-          <span aria-hidden="true">✖</span> Forecast failed: {row.statusReason}
-        </li>
-      )}
       {reasons.map((r, i) => (
         <li key={`${r.kind}-${i}`} className={`urgency-reason urgency-reason--${r.severity}`} data-kind={r.kind} data-severity={r.severity}>
           {DELIVERY_INTERRUPTING_REASON_KINDS.has(r.kind) ? <StopIcon /> : <span aria-hidden="true">{REASON_SEVERITY_ICON[r.severity]}</span>} {r.text}
