@@ -251,7 +251,13 @@ export type Urgency = 'delivery_interrupted' | 'no_forecast' | 'overdue' | 'crit
 export type UrgencyReasonKind =
   | 'delivery_interrupted' | 'battery_end_of_service' | 'concentration_mismatch' | 'withdrawal_risk_alert'
   | 'overdue' | 'refill_deadline' | 'no_forecast' | 'forecast_error' | 'reservoir_discrepancy';
-export interface UrgencyReason { kind: UrgencyReasonKind; severity: AlertSeverity; text: string }
+export interface UrgencyReason {
+  kind: UrgencyReasonKind;
+  severity: AlertSeverity;
+  text: string;
+  /** The open or acknowledged alert this reason comes from (withdrawal risk, reservoir discrepancy), for a link to it. */
+  alertId?: string;
+}
 
 export interface FleetPump {
   pump: Pump;

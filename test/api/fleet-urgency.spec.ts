@@ -57,9 +57,11 @@ describe('fleet urgency', () => {
       const fleet = await fleetOf(clinicId);
       expect(fleet.map((r) => r.pump.id)).toEqual([stalled.id, ...overdue]);
       expect(fleet.map((r) => r.urgency)).toEqual(['delivery_interrupted', 'overdue', 'overdue']);
-      expect(fleet[0].urgencyReasons[0]).toEqual({ kind: 'delivery_interrupted', severity: 'critical', text: 'Delivery interrupted: the pump reports motor stall' });
-      // The critical delivery_interrupted alert the engine raised repeats the telemetry reason: listed once.
-      expect(fleet[0].urgencyReasons.filter((r) => r.kind === 'delivery_interrupted' || r.kind === 'withdrawal_risk_alert')).toHaveLength(1);
+      // The critical delivery_interrupted alert the engine raised repeats the telemetry reason: listed once, with the alert's id.
+      const [alert] = await queryRows<{ id: string }>(server.databaseUrl, "SELECT id FROM alerts WHERE pump_id = $1 AND kind = 'delivery_interrupted'", [stalled.id]);
+      expect(fleet[0].urgencyReasons).toEqual([
+        { kind: 'delivery_interrupted', severity: 'critical', text: 'Delivery interrupted: the pump reports motor stall', alertId: alert.id },
+      ]);
       expect(fleet[1].urgencyReasons).toEqual([{ kind: 'overdue', severity: 'critical', text: 'Refill overdue by 2 d' }]);
     });
 
@@ -72,7 +74,7 @@ describe('fleet urgency', () => {
       const [alert] = await queryRows<{ id: string }>(server.databaseUrl, "SELECT id FROM alerts WHERE pump_id = $1 AND kind = 'delivery_interrupted' AND status = 'open'", [stalled.id]);
       expect(res.body.emergencies).toEqual([{
         pumpId: stalled.id, patient: expect.objectContaining({ displayName: 'Zoe Stalled' }), alertId: alert.id,
-        reasons: [{ kind: 'delivery_interrupted', severity: 'critical', text: 'Delivery interrupted: the pump reports motor stall' }],
+        reasons: [{ kind: 'delivery_interrupted', severity: 'critical', text: 'Delivery interrupted: the pump reports motor stall', alertId: alert.id }],
       }]);
     });
 
@@ -84,7 +86,7 @@ describe('fleet urgency', () => {
       await engine.processPendingEvents();
       const row = (await fleetOf(clinicId)).find((r) => r.pump.id === stalled.id) as FleetPump;
       expect(row.urgency).toBe('delivery_interrupted');
-      expect(row.urgencyReasons).toEqual([{ kind: 'withdrawal_risk_alert', severity: 'critical', text: 'Withdrawal risk: pump delivery interrupted' }]);
+      expect(row.urgencyReasons).toEqual([{ kind: 'withdrawal_risk_alert', severity: 'critical', text: 'Withdrawal risk: pump delivery interrupted', alertId: alert.id }]);
     });
   });
 

@@ -67,6 +67,7 @@ describe('scheduler emergencies in Chromium', () => {
     expect(await row.innerText()).toContain('Zoé Stalled-Motor');
     expect(await row.locator('[data-testid="emergency-reason"]').first().innerText()).toBe('Delivery interrupted: the pump reports motor stall');
     expect(await row.locator('[data-testid="emergency-pump-link"]').getAttribute('href')).toBe(`/pumps/${stalled.id}`);
+    expect(await row.locator('[data-testid="emergency-alert-link"]').count()).toBe(1);
     // The routine pump waits for a slot; the stalled one is offered none.
     await page.locator(`[data-testid="needs-booking-row"][data-pump-id="${routine.id}"]`).waitFor();
     expect(await page.locator(`[data-testid="needs-booking-row"][data-pump-id="${stalled.id}"]`).count()).toBe(0);

@@ -86,12 +86,17 @@ export class PumpUrgencyService {
       const alerts = [...(byPump.get(pump.id) ?? []), ...(byPatient.get(pump.patientId) ?? [])];
       for (const alert of alerts) {
         const repeated = SAME_AS_TELEMETRY[alert.kind];
-        if (repeated && reasons.some((r) => r.kind === repeated)) continue;
+        const same = repeated ? reasons.find((r) => r.kind === repeated && r.alertId === undefined) : undefined;
+        if (same) {
+          same.alertId = alert.id;
+          continue;
+        }
         const withdrawalRisk = ALERT_KIND_INFO[alert.kind].withdrawalRisk;
         reasons.push({
           kind: withdrawalRisk ? 'withdrawal_risk_alert' : 'reservoir_discrepancy',
           severity: withdrawalRisk ? 'critical' : alert.severity,
           text: alert.title,
+          alertId: alert.id,
         });
       }
       reasons.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);

@@ -105,7 +105,10 @@ export function SchedulerPage() {
     () =>
       clinicRows
         .filter((r) => r.urgency === 'delivery_interrupted')
-        .map((r): RefillPlanEmergency => ({ pumpId: r.pump.id, patient: r.patient, reasons: r.urgencyReasons ?? [], alertId: null })),
+        .map((r): RefillPlanEmergency => {
+          const reasons = r.urgencyReasons ?? [];
+          return { pumpId: r.pump.id, patient: r.patient, reasons, alertId: reasons.find((reason) => reason.alertId)?.alertId ?? null };
+        }),
     [clinicRows],
   );
   const withoutForecast = clinicRows.filter((r) => r.status !== 'ok' && !nextAppointmentOf(r)).length;
