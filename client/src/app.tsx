@@ -1,6 +1,6 @@
 // Dashboard shell: disconnected banner, header with navigation for what the role may do, live indicator, alarm mute and user menu; the routes.
 import { lazy, Suspense } from 'react';
-import { Link, NavLink, Route, Routes } from 'react-router-dom';
+import { Link, NavLink, Route, Routes, useLocation } from 'react-router-dom';
 import { useConnectionState } from './lib/socket';
 import { FleetPage } from './features/fleet/fleet-page';
 import { AddPumpPage } from './features/pumps/add-pump-page';
@@ -11,6 +11,7 @@ import { UserMenu } from './features/auth/user-menu';
 import { useSession } from './features/auth/session-store';
 import { useCan } from './features/auth/use-can';
 import { DisconnectedBanner } from './components/disconnected-banner';
+import { PageErrorBoundary } from './components/page-error-boundary';
 import { AlertWatcher, useUnacknowledgedCriticalIds } from './features/alerts/alert-watcher';
 import { AlertsPage } from './features/alerts/alerts-page';
 import { MuteToggle } from './features/alerts/mute-toggle';
@@ -69,6 +70,8 @@ export function App() {
   const { user } = useSession();
   // Until a forced password change is done, only the user menu is offered: every other page is refused.
   const fullyIn = user !== null && !user.mustChangePassword;
+  // Leaving a page that failed to load lets the next one try.
+  const { pathname } = useLocation();
   return (
     <>
       <a className="skip-link" href="#main">Skip to content</a>
@@ -87,26 +90,28 @@ export function App() {
         </header>
       </div>
       <main id="main" className="app-main">
-        <Suspense fallback={<p className="notice" role="status">Loading…</p>}>
-          <Routes>
-            <Route path="/sign-in" element={<SignInPage />} />
-            <Route element={<RequireSession />}>
-              <Route path="/" element={<FleetPage />} />
-              <Route path="/alerts" element={<RequireCapability route="GET /api/alerts"><AlertsPage /></RequireCapability>} />
-              <Route path="/scheduler" element={<RequireCapability route="GET /api/appointments"><SchedulerPage /></RequireCapability>} />
-              <Route path="/scheduler/clinicians/:id" element={<RequireCapability route="GET /api/clinicians/:id/availability"><ClinicianAvailabilityPage /></RequireCapability>} />
-              <Route path="/pumps/new" element={<RequireCapability route="POST /api/pumps"><AddPumpPage /></RequireCapability>} />
-              <Route path="/pumps/:id" element={<PumpPage />} />
-              <Route path="/patients/:id" element={<PatientPage />} />
-              <Route path="/account/password" element={<ChangePasswordPage />} />
-              <Route path="/admin/users" element={<RequireCapability route="GET /api/users"><UsersPage /></RequireCapability>} />
-              <Route path="/admin/machine-tokens" element={<RequireCapability route="GET /api/machine-tokens"><MachineTokensPage /></RequireCapability>} />
-              <Route path="/admin/calendar-feeds" element={<RequireCapability route="GET /api/calendar-feeds"><CalendarFeedsPage /></RequireCapability>} />
-              <Route path="/admin/audit" element={<RequireCapability route="GET /api/audit"><AuditPage /></RequireCapability>} />
-              <Route path="*" element={notFound} />
-            </Route>
-          </Routes>
-        </Suspense>
+        <PageErrorBoundary resetKey={pathname}>
+          <Suspense fallback={<p className="notice" role="status">Loading…</p>}>
+            <Routes>
+              <Route path="/sign-in" element={<SignInPage />} />
+              <Route element={<RequireSession />}>
+                <Route path="/" element={<FleetPage />} />
+                <Route path="/alerts" element={<RequireCapability route="GET /api/alerts"><AlertsPage /></RequireCapability>} />
+                <Route path="/scheduler" element={<RequireCapability route="GET /api/appointments"><SchedulerPage /></RequireCapability>} />
+                <Route path="/scheduler/clinicians/:id" element={<RequireCapability route="GET /api/clinicians/:id/availability"><ClinicianAvailabilityPage /></RequireCapability>} />
+                <Route path="/pumps/new" element={<RequireCapability route="POST /api/pumps"><AddPumpPage /></RequireCapability>} />
+                <Route path="/pumps/:id" element={<PumpPage />} />
+                <Route path="/patients/:id" element={<PatientPage />} />
+                <Route path="/account/password" element={<ChangePasswordPage />} />
+                <Route path="/admin/users" element={<RequireCapability route="GET /api/users"><UsersPage /></RequireCapability>} />
+                <Route path="/admin/machine-tokens" element={<RequireCapability route="GET /api/machine-tokens"><MachineTokensPage /></RequireCapability>} />
+                <Route path="/admin/calendar-feeds" element={<RequireCapability route="GET /api/calendar-feeds"><CalendarFeedsPage /></RequireCapability>} />
+                <Route path="/admin/audit" element={<RequireCapability route="GET /api/audit"><AuditPage /></RequireCapability>} />
+                <Route path="*" element={notFound} />
+              </Route>
+            </Routes>
+          </Suspense>
+        </PageErrorBoundary>
       </main>
     </>
   );

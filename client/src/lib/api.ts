@@ -1,12 +1,14 @@
 // Typed fetch client for the PumpWatch API; every non-2xx answer becomes an ApiError carrying its fields.
 import {
   CSRF_HEADER,
+  LAST_EVENT_ID_HEADER,
   type AcknowledgeAlertRequest,
   type Alert,
   type AlertDetail,
   type AlertPages,
   type AlertSeverity,
   type AlertStatus,
+  type ClinicSettings,
   type ApiErrorBody,
   type ClearPumpEventRequest,
   type CreatePumpEventRequest,
@@ -51,6 +53,7 @@ import {
   type TaperPlanRecord,
   type UpdatePatientRequest,
 } from '@pumpwatch/shared';
+import { noteReadEventId, noteReadInFlight } from './socket';
 
 export type FieldErrors = Record<string, string>;
 
@@ -106,7 +109,16 @@ export function setSessionListeners(listeners: { unauthenticated: () => void; pa
 /** A wrong password at sign-in is a 401 too and must stay on the form; sign-out treats its own 401 as done. */
 const PATHS_KEEPING_THEIR_401 = new Set(['/api/auth/login', '/api/auth/logout']);
 
-export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+/** The dashboard's first reads: their answers carry x-last-event-id, and the socket's first handshake waits for them. */
+const FIRST_READ_ROUTES = new Set(['/api/alerts', '/api/pumps']);
+
+export function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  const answer = send<T>(method, path, body, signal);
+  if (method === 'GET' && FIRST_READ_ROUTES.has(path.split('?')[0])) noteReadInFlight(answer);
+  return answer;
+}
+
+async function send<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers[CSRF_HEADER] = csrfToken;
@@ -139,6 +151,9 @@ export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH', path:
     if (response.status === 403 && error.body.error === 'password_change_required') onPasswordChangeRequired?.();
     throw error;
   }
+  // The first reads (alerts, fleet) name the last event they reflect: the socket resumes from there, so nothing falls in between.
+  const readEventId = response.headers.get(LAST_EVENT_ID_HEADER);
+  if (readEventId !== null && /^\d+$/.test(readEventId)) noteReadEventId(Number(readEventId));
   return parsed as T;
 }
 
@@ -188,6 +203,8 @@ export const api = {
   resolveAlert: (id: string, body: ResolveAlertRequest) => request<Alert>('POST', `/api/alerts/${enc(id)}/resolve`, body),
   snoozeAlert: (id: string, body: SnoozeAlertRequest) => request<Alert>('POST', `/api/alerts/${enc(id)}/snooze`, body),
   getAlertPages: (id: string, signal?: AbortSignal) => request<AlertPages>('GET', `/api/alerts/${enc(id)}/pages`, undefined, signal),
+  getClinicSettings: (clinicId: string, signal?: AbortSignal) =>
+    request<ClinicSettings>('GET', `/api/clinics/${enc(clinicId)}/settings`, undefined, signal),
   getOnCallNow: (clinicId: string, signal?: AbortSignal) => request<OnCallNow>('GET', `/api/clinics/${enc(clinicId)}/on-call-now`, undefined, signal),
 
   getPumpTelemetry: (pumpId: string, range: { from?: string; to?: string; limit?: number } = {}, signal?: AbortSignal) =>

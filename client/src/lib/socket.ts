@@ -34,6 +34,11 @@ let everLive = false;
  * so the server replays every event of the user's clinics after it in the handshake: nothing missed while offline is lost.
  */
 let lastEventId: number | null = null;
+/**
+ * The lowest `x-last-event-id` of the reads answered before any event arrived: a socket that has no lastEventId yet resumes from it,
+ * so an event committed between a page's first read and its socket is replayed, not lost.
+ */
+let lowestReadEventId: number | null = null;
 let authRetryTimer: ReturnType<typeof setTimeout> | undefined;
 let authRetryDelayMs = AUTH_RETRY_FIRST_MS;
 const stateListeners = new Set<() => void>();
@@ -61,6 +66,35 @@ function setState(next: ConnectionState): void {
 
 function noteEventId(eventId: unknown): void {
   if (typeof eventId === 'number' && Number.isSafeInteger(eventId) && eventId >= 0 && (lastEventId === null || eventId > lastEventId)) lastEventId = eventId;
+}
+
+/** An API answer reflected every event up to `eventId` (its x-last-event-id header); only the lowest before the first event matters. */
+export function noteReadEventId(eventId: number): void {
+  if (lastEventId !== null || !Number.isSafeInteger(eventId) || eventId < 0) return;
+  if (lowestReadEventId === null || eventId < lowestReadEventId) lowestReadEventId = eventId;
+}
+
+/** A first read on its way: a handshake with no lastEventId yet waits for it (at most READ_WAIT_MAX_MS), to resume from its header. */
+const readsInFlight = new Set<Promise<unknown>>();
+const READ_WAIT_MAX_MS = 5_000;
+
+export function noteReadInFlight(read: Promise<unknown>): void {
+  if (lastEventId !== null) return;
+  readsInFlight.add(read);
+  const done = () => readsInFlight.delete(read);
+  read.then(done, done);
+}
+
+async function firstReadsAnswered(): Promise<void> {
+  if (lastEventId !== null || readsInFlight.size === 0) return;
+  await Promise.race([Promise.allSettled([...readsInFlight]), new Promise((resolve) => setTimeout(resolve, READ_WAIT_MAX_MS))]);
+}
+
+/** What the next handshake asks to replay after: the last event received, else the lowest point the page's reads reflect. */
+function resumeFrom(): number | null {
+  // Once a handshake carried it, every later event reaches this page (replayed or live): it is the page's position from then on.
+  if (lastEventId === null && lowestReadEventId !== null) lastEventId = lowestReadEventId;
+  return lastEventId;
 }
 
 export function setSocketSessionCheck(check: () => Promise<boolean>): void {
@@ -95,8 +129,14 @@ export function openLiveSocket(): void {
     reconnectionDelay: RECONNECT_DELAY_MS,
     reconnectionDelayMax: RECONNECT_DELAY_MAX_MS,
     randomizationFactor: 0.5,
-    // A function, so every attempt (socket.io's reconnects and ours) sends the id seen last, not the one at creation.
-    auth: (send: (auth: SocketHandshakeAuth) => void) => send(lastEventId === null ? {} : { lastEventId }),
+    // A function, so every attempt (socket.io's reconnects and ours) sends the id seen last, not the one at creation; the first one
+    // waits for the page's first reads, so it resumes from the last event they reflect.
+    auth: (send: (auth: SocketHandshakeAuth) => void) => {
+      void firstReadsAnswered().then(() => {
+        const from = resumeFrom();
+        send(from === null ? {} : { lastEventId: from });
+      });
+    },
   });
   let everConnected = false;
   s.on('connect', () => {

@@ -22,10 +22,24 @@ function readMuted(): boolean {
 }
 
 let muted = typeof window !== 'undefined' ? readMuted() : false;
+/** Only users who can act on a critical alert (clinicians and administrators of its clinic) hear it: for others no audio at all. */
+let soundWanted = false;
+
+/** Set by the alert watcher from the user's roles; off closes any audio context already made. */
+export function setAlarmSoundWanted(wanted: boolean): void {
+  if (soundWanted === wanted) return;
+  soundWanted = wanted;
+  if (!wanted && context) {
+    void context.close().catch(() => undefined);
+    context = null;
+    if (audioState === 'ready') audioState = 'locked';
+    notify();
+  }
+}
 
 /** Browsers start audio only after a user gesture: the first click or key anywhere unlocks it for the rest of the visit. */
 function unlock(): void {
-  if (audioState === 'unsupported') return;
+  if (audioState === 'unsupported' || !soundWanted) return;
   try {
     context ??= new AudioContext();
     void context.resume().then(() => {
@@ -51,7 +65,7 @@ if (typeof window !== 'undefined') {
 
 /** Three short tones, high-low-high: distinct from the browser's own sounds, short enough to repeat. Muted: silent. */
 export function playCriticalBeep(): void {
-  if (muted || !context || context.state !== 'running') return;
+  if (muted || !soundWanted || !context || context.state !== 'running') return;
   const start = context.currentTime + 0.02;
   [880, 660, 880].forEach((frequencyHz, i) => {
     const c = context as AudioContext;

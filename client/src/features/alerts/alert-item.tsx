@@ -1,4 +1,5 @@
-// One alert in the panel: severity by icon, text and colour, kind, patient and pump, age, count, status, who acknowledged, actions.
+// One alert: severity by icon, text and colour, kind, patient and pump, age, count, status, who acknowledged, actions; the "new"
+// mark of a critical raise nobody looked at yet. Alone it is a card; inside an incident it is one of the card's reasons.
 import { Link } from 'react-router-dom';
 import type { Alert, AlertSeverity, Page, PumpModelId } from '@pumpwatch/shared';
 import { formatInstant, modelName } from '../../lib/format';
@@ -7,6 +8,15 @@ import { AlertActions } from './alert-actions';
 import { AlertPagesDisclosure } from './alert-pages';
 import { WithdrawalChecklistView } from './withdrawal-checklist';
 import { useCan } from '../auth/use-can';
+
+/** A critical raise nobody looked at in this browser yet: in words and an icon, not colour alone. */
+export function NewMark() {
+  return (
+    <span className="alert-new" data-testid="alert-new">
+      <span aria-hidden="true">✦</span> NEW
+    </span>
+  );
+}
 
 export function AlertSeverityBadge({ severity }: { severity: AlertSeverity }) {
   const { icon, text } = ALERT_SEVERITY_LABEL[severity];
@@ -25,15 +35,16 @@ interface AlertItemProps {
   pageToMe: Page | undefined;
   /** Fleet page: one dense card, the checklist and paging behind a disclosure; /alerts shows everything open. */
   compact?: boolean;
+  /** One reason of an incident card: the patient and pump are named on the card. */
+  nested?: boolean;
+  isNew?: boolean;
   onAnnounce: (text: string) => void;
 }
 
-export function AlertItem({ alert, timeZone, nowMs, snoozedUntil, pageToMe, compact = false, onAnnounce }: AlertItemProps) {
-  const titleId = `alert-title-${alert.id}`;
+/** Who an alert is about: the patient (linked to the pump page, or the patient page for a patient alert), MRN, pump. */
+export function AlertWho({ alert }: { alert: Alert }) {
   const { patient, pump } = alert;
-  // Warnings never page; the others show their paging when the role may read it.
-  const showPaging = useCan('GET /api/alerts/:id/pages', alert.clinicId) && alert.severity !== 'warning';
-  const who = (
+  return (
     <span className="alert-item__who">
       {pump ? (
         <Link to={`/pumps/${pump.id}`} data-testid="alert-patient-link">{patient.displayName}</Link>
@@ -45,10 +56,19 @@ export function AlertItem({ alert, timeZone, nowMs, snoozedUntil, pageToMe, comp
       {pump && <span className="muted"> · {modelName(pump.modelId as PumpModelId)} SN {pump.serialNumber}</span>}
     </span>
   );
+}
+
+export function AlertItem({ alert, timeZone, nowMs, snoozedUntil, pageToMe, compact = false, nested = false, isNew = false, onAnnounce }: AlertItemProps) {
+  const titleId = `alert-title-${alert.id}`;
+  // Warnings never page; the others show their paging when the role may read it.
+  const showPaging = useCan('GET /api/alerts/:id/pages', alert.clinicId) && alert.severity !== 'warning';
+  const who = nested ? null : <AlertWho alert={alert} />;
+  const reRaised = formatInstant(alert.lastRaisedAt, timeZone) !== formatInstant(alert.firstRaisedAt, timeZone);
   const when = (
     <span className="muted">
       <span data-testid="alert-age">waiting {formatAge(alert.firstRaisedAt, nowMs)}</span>
       {!compact && <> (raised {formatInstant(alert.firstRaisedAt, timeZone)})</>}
+      {reRaised && <span data-testid="alert-reraised"> · raised again {formatInstant(alert.lastRaisedAt, timeZone)}</span>}
       {' · '}
       <span data-testid="alert-count">
         seen {alert.fireCount}×{alert.fireCount > 1 ? `, last ${formatInstant(alert.lastSeenAt, timeZone)}` : ''}
@@ -68,8 +88,9 @@ export function AlertItem({ alert, timeZone, nowMs, snoozedUntil, pageToMe, comp
     </>
   );
   return (
-    <li
-      className={`alert-item alert-item--${alert.severity} alert-item--${alert.status}${compact ? ' alert-item--compact' : ''}`}
+    <div
+      className={`alert-item alert-item--${alert.severity} alert-item--${alert.status}${compact ? ' alert-item--compact' : ''}${nested ? ' alert-item--nested' : ''}${isNew ? ' alert-item--new' : ''}`}
+      role="group"
       aria-labelledby={titleId}
       data-testid="alert-item"
       data-alert-id={alert.id}
@@ -77,8 +98,10 @@ export function AlertItem({ alert, timeZone, nowMs, snoozedUntil, pageToMe, comp
       data-severity={alert.severity}
       data-status={alert.status}
       data-pump-id={alert.pumpId ?? ''}
+      data-new={isNew}
     >
       <div className="alert-item__head">
+        {isNew && <NewMark />}
         <AlertSeverityBadge severity={alert.severity} />
         <span className="alert-item__kind" data-testid="alert-kind">{ALERT_KIND_TEXT[alert.kind]}</span>
         <span className={`alert-status alert-status--${alert.status}`} data-testid="alert-status">
@@ -87,12 +110,12 @@ export function AlertItem({ alert, timeZone, nowMs, snoozedUntil, pageToMe, comp
         </span>
         {snoozedUntil && <span className="alert-item__snoozed">snoozed by you until {formatInstant(snoozedUntil, timeZone)}</span>}
         {compact && who}
-        {compact && when}
+        {(compact || nested) && when}
       </div>
       <h3 id={titleId} className="alert-item__title" tabIndex={-1}>{alert.title}</h3>
       <p className="alert-item__message">{alert.message}</p>
-      {!compact && <p className="alert-item__meta">{who}</p>}
-      {!compact && <p className="alert-item__meta">{when}</p>}
+      {!compact && !nested && <p className="alert-item__meta">{who}</p>}
+      {!compact && !nested && <p className="alert-item__meta">{when}</p>}
       {alert.acknowledgedAt && alert.acknowledgedBy && (
         <p className="alert-item__ack" data-testid="alert-acknowledged-by">
           <span aria-hidden="true">✓ </span>
@@ -106,7 +129,7 @@ export function AlertItem({ alert, timeZone, nowMs, snoozedUntil, pageToMe, comp
         </p>
       )}
       <AlertActions alert={alert} onAnnounce={onAnnounce} />
-      {compact ? (
+      {compact || nested ? (
         (alert.withdrawal || alert.conditionClearedAt || showPaging) && (
           <details className="alert-item__details">
             <summary>{alert.withdrawal ? 'Withdrawal checklist: early signs and risk factors' : 'Details'}</summary>
@@ -117,6 +140,6 @@ export function AlertItem({ alert, timeZone, nowMs, snoozedUntil, pageToMe, comp
       ) : (
         extras
       )}
-    </li>
+    </div>
   );
 }

@@ -1,12 +1,11 @@
 // Alerts page (/alerts): the full alerts panel on its own, for a wall screen or a nurse working through the list.
 import { AlertsPanel } from './alerts-panel';
-import { useUnacknowledgedCriticalIds } from './alert-watcher';
 
 export function AlertsPage() {
-  const critical = useUnacknowledgedCriticalIds().length;
   return (
     <div data-testid="alerts-page">
-      <title>{critical > 0 ? `Alerts (${critical} critical) — PumpWatch` : 'Alerts — PumpWatch'}</title>
+      {/* The alert watcher puts the count of unacknowledged critical alerts before it: "(2) Alerts — PumpWatch". */}
+      <title>Alerts — PumpWatch</title>
       <AlertsPanel headingLevel={1} />
     </div>
   );

@@ -1,17 +1,19 @@
-// Alerts panel: the user's open and acknowledged alerts, most severe then longest waiting first, live without reload.
+// Alerts panel: the user's open and acknowledged alerts as incidents (one card per pump per cause), most severe then most recently
+// raised first, a critical raise nobody looked at marked "new"; live without reload.
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { ALERT_SEVERITIES, type AlertSeverity } from '@pumpwatch/shared';
+import { ALERT_SEVERITIES, groupAlertIncidents, type AlertSeverity } from '@pumpwatch/shared';
 import { useNow } from '../../lib/use-now';
 import { useSession } from '../auth/session-store';
 import { useClinics } from '../clinics/use-clinics';
 import { isSnoozed, reloadAlerts, useAlerts } from './alerts-store';
 import { ALERT_SEVERITY_LABEL } from './alert-labels';
-import { AlertItem } from './alert-item';
+import { AlertIncidentCard } from './alert-incident';
+import { useSeenAlerts } from './alert-seen';
 import { NoOneOnCallBanner } from './no-one-on-call-banner';
 
 interface AlertsPanelProps {
-  /** On the fleet page: dense cards, every critical alert, then others up to this many, and a link to the full list. */
+  /** On the fleet page: dense cards, every critical incident, then others up to this many, and a link to the full list. */
   compactLimit?: number;
   headingLevel?: 1 | 2;
 }
@@ -25,21 +27,24 @@ export function AlertsPanel({ compactLimit, headingLevel = 2 }: AlertsPanelProps
   const [showSnoozed, setShowSnoozed] = useState(false);
   const [announcement, setAnnouncement] = useState('');
   const zoneOf = useMemo(() => new Map(clinics.map((c) => [c.id, c.timeZone])), [clinics]);
+  const seenKeys = useSeenAlerts();
 
   const nowIso = new Date(now).toISOString();
   const notSnoozed = alerts.filter((a) => !isSnoozed(a, snoozes, nowIso));
   const snoozedCount = alerts.length - notSnoozed.length;
-  const listed = showSnoozed ? alerts : notSnoozed;
+  // The store keeps compareAlertsForList's order, so incidents come out led by their most severe, most recently raised alert.
+  const listed = groupAlertIncidents(showSnoozed ? alerts : notSnoozed);
   const shown = compactLimit === undefined
     ? listed
-    // Every critical alert, acknowledged ones too: a patient at risk stays in sight until the alert is resolved.
-    : listed.filter((a, i) => a.severity === 'critical' || i < compactLimit);
+    // Every critical incident, acknowledged ones too: a patient at risk stays in sight until the alert is resolved.
+    : listed.filter((incident, i) => incident.lead.severity === 'critical' || i < compactLimit);
+  // Counted by incident (a card), at the severity of its lead alert; open: at least one of its alerts waits for an acknowledgement.
   const counts = new Map<AlertSeverity, { open: number; all: number }>();
-  for (const a of notSnoozed) {
-    const c = counts.get(a.severity) ?? { open: 0, all: 0 };
+  for (const incident of groupAlertIncidents(notSnoozed)) {
+    const c = counts.get(incident.lead.severity) ?? { open: 0, all: 0 };
     c.all++;
-    if (a.status === 'open') c.open++;
-    counts.set(a.severity, c);
+    if (incident.alerts.some((a) => a.status === 'open')) c.open++;
+    counts.set(incident.lead.severity, c);
   }
   const Heading = headingLevel === 1 ? 'h1' : 'h2';
 
@@ -47,10 +52,10 @@ export function AlertsPanel({ compactLimit, headingLevel = 2 }: AlertsPanelProps
     <section className="panel alerts-panel" aria-labelledby="alerts-title" data-testid="alerts-panel" aria-busy={status === 'loading'}>
       <div className="page-head">
         <Heading id="alerts-title" tabIndex={-1}>Alerts</Heading>
-        <ul className="counts" aria-label="Alerts by severity (open / all)">
+        <ul className="counts" aria-label="Incidents by severity (open / all); an incident is one card: a pump's alerts of one cause">
           {[...ALERT_SEVERITIES].reverse().filter((s) => counts.has(s)).map((s) => (
             <li key={s} className={`badge badge--alert-${s}`} data-testid={`alert-count-${s}`}>
-              <span aria-hidden="true">{ALERT_SEVERITY_LABEL[s].icon}</span> {ALERT_SEVERITY_LABEL[s].text}: {counts.get(s)!.open} open / {counts.get(s)!.all}
+              <span aria-hidden="true">{ALERT_SEVERITY_LABEL[s].icon}</span> {ALERT_SEVERITY_LABEL[s].text}: {counts.get(s)!.open} open / {counts.get(s)!.all} incident{counts.get(s)!.all === 1 ? '' : 's'}
             </li>
           ))}
         </ul>
@@ -65,15 +70,16 @@ export function AlertsPanel({ compactLimit, headingLevel = 2 }: AlertsPanelProps
       )}
       {status === 'loading' && alerts.length === 0 && <p className="muted" role="status">Loading the alerts…</p>}
       {shown.length > 0 && (
-        <ul className="alert-list" aria-label="Open and acknowledged alerts, most severe first, then longest waiting" data-testid="alert-list">
-          {shown.map((a) => (
-            <AlertItem
-              key={a.id}
-              alert={a}
-              timeZone={zoneOf.get(a.clinicId) ?? 'UTC'}
+        <ul className="alert-list" aria-label="Open and acknowledged alerts by incident, most severe first, then most recently raised" data-testid="alert-list">
+          {shown.map((incident) => (
+            <AlertIncidentCard
+              key={incident.key}
+              incident={incident}
+              seenKeys={seenKeys}
+              timeZone={zoneOf.get(incident.lead.clinicId) ?? 'UTC'}
               nowMs={now}
-              snoozedUntil={isSnoozed(a, snoozes, nowIso) ? (snoozes.get(a.id)?.snoozedUntil ?? null) : null}
-              pageToMe={pagesToMe.get(a.id)}
+              snoozedUntilOf={(a) => (isSnoozed(a, snoozes, nowIso) ? (snoozes.get(a.id)?.snoozedUntil ?? null) : null)}
+              pageToMeOf={(a) => pagesToMe.get(a.id)}
               compact={compactLimit !== undefined}
               onAnnounce={setAnnouncement}
             />
@@ -87,7 +93,7 @@ export function AlertsPanel({ compactLimit, headingLevel = 2 }: AlertsPanelProps
       )}
       <div className="alerts-panel__foot">
         {shown.length < listed.length && (
-          <Link to="/alerts" data-testid="all-alerts-link">Show all {listed.length} alerts</Link>
+          <Link to="/alerts" data-testid="all-alerts-link">Show all {listed.length} incidents</Link>
         )}
         {snoozedCount > 0 && (
           <button type="button" className="button button--quiet" aria-pressed={showSnoozed} onClick={() => setShowSnoozed(!showSnoozed)} data-testid="show-snoozed">

@@ -9,7 +9,7 @@ export type AlertsLoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 export interface AlertsSnapshot {
   status: AlertsLoadStatus;
   error: string | null;
-  /** Open and acknowledged alerts of the user's clinics, most severe then oldest first; the user's snoozed ones included. */
+  /** Open and acknowledged alerts of the user's clinics, in compareAlertsForList's order (as GET /api/alerts); the user's snoozed ones included. */
   alerts: readonly Alert[];
   /** The user's own snoozes still running, by alert id (per user: an alert.snoozed event of another user is ignored). */
   snoozes: ReadonlyMap<string, UserSnooze>;
