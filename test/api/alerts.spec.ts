@@ -113,7 +113,8 @@ describe('alerts', () => {
       await engine.processPendingEvents();
       expect(await alertsOf(pump.id)).toEqual([]);
       const resolved = await detail(urgent.id);
-      expect(resolved).toMatchObject({ status: 'resolved', resolvedBy: { type: 'system', userId: null, label: 'system' }, resolutionNote: 'Resolved automatically: the condition no longer holds.' });
+      // The refill answered it, and the note says so (issue 12), in the clinic's zone (Paris, CEST).
+      expect(resolved).toMatchObject({ status: 'resolved', resolvedBy: { type: 'system', userId: null, label: 'system' }, resolutionNote: 'Resolved automatically: refill recorded at 2026-07-24 17:00 Europe/Paris.' });
       expect(resolved.history.map((h) => h.action)).toEqual(['raised', 'resolved']);
     });
 
@@ -157,25 +158,40 @@ describe('alerts', () => {
       ]);
     });
 
-    it('stays open after a refill, marked as cleared, until a clinician resolves it with a note', async () => {
+    it('is resolved by a refill recorded after it was raised (issue 12), with the refill named', async () => {
       const { pump } = await newPump();
       await sweepAt('2026-07-30T12:00:00Z'); // below the 2 mL alarm volume
       const risk = await alertOf(pump.id, 'reservoir_near_empty');
       expect(risk.facts.reasons).toEqual(['below_alarm_volume']);
       await f.fill(pump.id, { filledAt: '2026-07-30T11:00:00Z', volumeMl: 20 });
       await engine.processPendingEvents();
-      const cleared = await alertOf(pump.id, 'reservoir_near_empty');
-      expect(cleared).toMatchObject({ id: risk.id, status: 'open', conditionClearedAt: '2026-07-30T12:00:00.000Z' });
-      expect((await alertsOf(pump.id)).map((a) => a.kind)).toEqual(['reservoir_near_empty']); // the refill alert resolved itself
+      expect(await alertsOf(pump.id)).toEqual([]); // the refill alert resolved itself too
+      const resolved = await detail(risk.id);
+      expect(resolved).toMatchObject({ status: 'resolved', resolvedBy: { type: 'system' }, resolutionNote: 'Resolved automatically: refill recorded at 2026-07-30 13:00 Europe/Paris.' });
+      expect(resolved.history.map((h) => [h.action, h.actor.type])).toEqual([['raised', 'system'], ['resolved', 'system']]);
+    });
+
+    it('from an alarm that stopped delivery, stays open once the alarm clears, until a clinician resolves it with a note', async () => {
+      const { pump } = await newPump();
+      const post = async (alarms: string[], recordedAt: string) => {
+        expect((await f.http.post('/api/telemetry', { readings: [{ serialNumber: pump.serialNumber, recordedAt, alarms }] })).status).toBe(200);
+        await engine.processPendingEvents();
+      };
+      await post(['motor_stall'], '2026-06-01T10:00:00Z');
+      const risk = await alertOf(pump.id, 'delivery_interrupted');
+      clock.set('2026-06-01T13:00:00Z');
+      await post([], '2026-06-01T12:30:00Z');
+      const cleared = await alertOf(pump.id, 'delivery_interrupted');
+      expect(cleared).toMatchObject({ id: risk.id, status: 'open', conditionClearedAt: '2026-06-01T13:00:00.000Z' });
 
       const withoutNote = await members.clinician.http.post(`/api/alerts/${risk.id}/resolve`, {});
       expect(withoutNote.status).toBe(400);
       expect(withoutNote.body.fields).toEqual([expect.objectContaining({ field: 'note' })]);
       expect((await members.clinician.http.post(`/api/alerts/${risk.id}/resolve`, { note: '   ' })).status).toBe(400);
       expect((await members.scheduler.http.post(`/api/alerts/${risk.id}/resolve`, { note: 'fine' })).status).toBe(403);
-      const resolved = await members.clinician.http.post(`/api/alerts/${risk.id}/resolve`, { note: 'Refilled; no spasticity, afebrile, patient called back' });
+      const resolved = await members.clinician.http.post(`/api/alerts/${risk.id}/resolve`, { note: 'Pump delivering again; no spasticity, afebrile, patient called back' });
       expect(resolved.status).toBe(200);
-      expect(resolved.body).toMatchObject({ status: 'resolved', resolvedBy: { type: 'user', userId: members.clinician.id, label: members.clinician.email }, resolutionNote: 'Refilled; no spasticity, afebrile, patient called back' });
+      expect(resolved.body).toMatchObject({ status: 'resolved', resolvedBy: { type: 'user', userId: members.clinician.id, label: members.clinician.email }, resolutionNote: 'Pump delivering again; no spasticity, afebrile, patient called back' });
       expect((await members.clinician.http.post(`/api/alerts/${risk.id}/resolve`, { note: 'again' })).status).toBe(409);
       expect((await detail(risk.id)).history.map((h) => [h.action, h.actor.type])).toEqual([['raised', 'system'], ['condition_cleared', 'system'], ['resolved', 'user']]);
     });

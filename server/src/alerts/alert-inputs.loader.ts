@@ -75,7 +75,9 @@ export class AlertInputsLoader {
       // A history that cannot be forecast is judged as 'forecast_error' (no_forecast names it); the other pumps are still judged.
       const { forecast, error } = forecastNowGuarded(history, now, false, reported?.get(pump.id) ?? null);
       loaded.set(pump.id, {
-        pumpId: pump.id, clinicId: pump.clinicId, patientId: pump.patientId, refill: refillInForce(history, now),
+        pumpId: pump.id, clinicId: pump.clinicId, patientId: pump.patientId,
+        // An explanted pump's alerts resolve because it was explanted, not because of its last refill.
+        refill: pump.explantedAt ? null : refillInForce(history, now),
         input: {
           now: now.toISOString(), timeZone: clinic.timeZone, explanted: pump.explantedAt !== null, forecast,
           settings: settingsByClinic.get(pump.clinicId) as ClinicAlertSettings,
