@@ -321,7 +321,7 @@ describe('alerts', () => {
       expect(((await members.staff.http.get(`/api/alerts?pumpId=${pump.id}`)).body as Alert[]).map((a) => [a.id, a.severity, a.snoozedUntil])).toEqual([[urgent.id, 'critical', null]]);
     });
 
-    it('lists the most severe first, then the oldest, and filters by status and severity', async () => {
+    it('lists the most severe first, then the most recently raised, and filters by status and severity', async () => {
       const listClinic = await f.clinic();
       const early = await newPump(listClinic);
       await sweepAt('2026-07-10T00:00:00Z'); // early: warning
@@ -332,8 +332,9 @@ describe('alerts', () => {
       await sweepAt('2026-07-21T00:00:00Z'); // late: below 4 mL now, withdrawal risk; early: still a warning (9 days)
       // Pump alerts only: the sweep also raises the patients' labs-due and review-overdue warnings (clinical safety, issue 7).
       const list = ((await f.http.get(`/api/alerts?clinicId=${listClinic.id}`)).body as Alert[]).filter((a) => a.subject === 'pump');
+      // Within critical, the withdrawal risk raised on 07-21 above the refill alert critical since 07-19 (issue 12: newest raise first).
       expect(list.map((a) => [a.pumpId === early.pump.id ? 'early' : 'late', a.kind, a.severity])).toEqual([
-        ['late', 'refill_due', 'critical'], ['late', 'reservoir_near_empty', 'critical'], ['early', 'refill_due', 'warning'],
+        ['late', 'reservoir_near_empty', 'critical'], ['late', 'refill_due', 'critical'], ['early', 'refill_due', 'warning'],
       ]);
       expect(((await f.http.get(`/api/alerts?clinicId=${listClinic.id}&severity=warning`)).body as Alert[]).filter((a) => a.subject === 'pump').map((a) => a.pumpId)).toEqual([early.pump.id]);
       expect((await f.http.get(`/api/alerts?clinicId=${listClinic.id}&status=resolved`)).body).toEqual([]);
