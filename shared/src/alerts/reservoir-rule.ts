@@ -1,6 +1,6 @@
 // Rule: the reservoir is nearly empty (worst case empty within 72 h, or at or below the alarm volume): withdrawal risk.
 import { ALERT_CONFIG } from '../clinical-config';
-import type { ForecastStatus } from '../contracts';
+import type { ForecastStatus, ReportedReservoirComparison } from '../contracts';
 import type { PumpTelemetryStatus } from '../telemetry/pump-telemetry-status';
 import type { AlertFinding } from './alert-contracts';
 import { clinicTime, ml } from './alert-format';
@@ -15,12 +15,16 @@ export interface ReservoirRuleInput {
     volumeMl: number | null;
     worstCase: { emptyAt: string | null };
     lowReservoirAlarmMl: number;
+    /** The pump's reported volume against the forecast (issue 12): with less reported, its worst-case empty instant counts too. */
+    reportedReservoir?: Pick<ReportedReservoirComparison, 'lowerVolumeLevels'> | null;
   };
   /** The pump's own reservoir estimate and alarms, when telemetry is known. */
   telemetry: Pick<PumpTelemetryStatus, 'activeAlarms' | 'reportedReservoirVolumeMl'> | null;
 }
 
-export type ReservoirReason = 'worst_case_empty_within_72h' | 'below_alarm_volume' | 'pump_reports_below_alarm_volume' | 'pump_low_reservoir_alarm';
+export type ReservoirReason =
+  | 'worst_case_empty_within_72h' | 'below_alarm_volume' | 'pump_reports_below_alarm_volume' | 'pump_low_reservoir_alarm'
+  | 'reported_volume_empty_within_72h';
 
 /**
  * "At or below" the alarm volume: the pump alarms when it reaches it. The pump's own alarm and estimate count as well, but
@@ -36,6 +40,14 @@ export function reservoirFinding(input: ReservoirRuleInput): AlertFinding | null
     texts.push(Date.parse(emptyAt) <= Date.parse(input.now)
       ? `the reservoir may be empty since ${clinicTime(emptyAt, timeZone)} (worst case, every allowed patient bolus taken)`
       : `the reservoir may run empty by ${clinicTime(emptyAt, timeZone)} (worst case, every allowed patient bolus taken)`);
+  }
+  // While the pump reports less than the forecast beyond tolerance, the lower volume may empty first (issue 12).
+  const lowerEmptyAt = forecast.status === 'ok' ? forecast.reportedReservoir?.lowerVolumeLevels?.worstCase.emptyAt ?? null : null;
+  if (lowerEmptyAt !== null && (emptyAt === null || Date.parse(lowerEmptyAt) < Date.parse(emptyAt))
+      && Date.parse(lowerEmptyAt) - Date.parse(input.now) <= ALERT_CONFIG.withdrawalRiskEmptyWithinHours * HOUR_MS) {
+    reasons.push('reported_volume_empty_within_72h');
+    texts.push(`${Date.parse(lowerEmptyAt) <= Date.parse(input.now) ? 'the reservoir may be empty since' : 'the reservoir may run empty by'} `
+      + `${clinicTime(lowerEmptyAt, timeZone)} (worst case, from the lower volume the pump reports)`);
   }
   if (forecast.status === 'ok' && forecast.volumeMl !== null && forecast.volumeMl <= forecast.lowReservoirAlarmMl) {
     reasons.push('below_alarm_volume');
@@ -56,7 +68,7 @@ export function reservoirFinding(input: ReservoirRuleInput): AlertFinding | null
     message: `${capitalise(texts.join('; '))}. Refill now and check the patient for early withdrawal signs.`,
     facts: {
       reasons, worstCaseEmptyAt: emptyAt, volumeMl: forecast.volumeMl, lowReservoirAlarmMl: forecast.lowReservoirAlarmMl,
-      reportedReservoirVolumeMl: reported,
+      reportedReservoirVolumeMl: reported, reportedVolumeEmptyAt: lowerEmptyAt,
     },
   };
 }
