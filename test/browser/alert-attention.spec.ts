@@ -68,6 +68,9 @@ function recordResume(page: Page): { readIds: number[]; handshakes: Record<strin
   return seen;
 }
 
+/** Two animation frames: the page has painted after a resize or scroll, so the picture is not half drawn. */
+const painted = (page: Page) => page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+
 const audioOf = (page: Page) => page.evaluate(() => ({ ...(window as unknown as AudioWindow).__audio }));
 
 describe('alert attention in Chromium', () => {
@@ -203,19 +206,24 @@ describe('alert attention in Chromium', () => {
     expect(await card.locator('[data-testid="incident-acknowledge-all"]').innerText()).toContain(`Acknowledge all ${kinds.length}`);
 
     await clinician.evaluate(() => window.scrollTo(0, 0));
+    await painted(clinician);
     await clinician.screenshot({ path: `${SCREENS}/C-alerts-1440.png` });
     await clinician.setViewportSize(PHONE);
     expect(await clinician.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
+    await painted(clinician);
     await clinician.screenshot({ path: `${SCREENS}/C-alerts-390.png` });
     await card.scrollIntoViewIfNeeded();
+    await painted(clinician);
     await clinician.screenshot({ path: `${SCREENS}/C-alerts-390-incident.png` });
 
     await clinician.goto(`${server.baseUrl}/`);
     await clinician.locator('[data-testid="alerts-panel"] [data-testid="alert-incident"]').first().waitFor({ timeout: 10_000 });
     await clinician.locator('[data-testid="alerts-panel"]').scrollIntoViewIfNeeded();
+    await painted(clinician);
     await clinician.screenshot({ path: `${SCREENS}/C-fleet-alerts-390.png` });
     await clinician.setViewportSize(DESKTOP);
     await clinician.evaluate(() => window.scrollTo(0, 0));
+    await painted(clinician);
     await clinician.screenshot({ path: `${SCREENS}/C-fleet-alerts-1440.png` });
 
     // Acknowledging every reason of the card at once.
@@ -245,6 +253,7 @@ describe('alert attention in Chromium', () => {
     expect(await error.innerText()).toContain('This page could not be loaded');
     // The header and the alerts still work around it.
     expect(await page.locator('[data-testid="user-menu"]').count()).toBe(1);
+    await painted(page);
     await page.screenshot({ path: `${SCREENS}/C-chunk-error-1440.png` });
 
     await page.unroute(/\/assets\/pump-page-[^/]+\.js$/);

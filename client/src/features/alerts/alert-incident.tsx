@@ -97,7 +97,8 @@ export function AlertIncidentCard({ incident, seenKeys, timeZone, nowMs, snoozed
           <h3 id={titleId} className="alert-item__title" tabIndex={-1} data-testid="incident-title">{lead.title}</h3>
           <AcknowledgeAll alerts={alerts} onAnnounce={onAnnounce} />
           <ul className="alert-incident__reasons" aria-label="Reasons">
-            {alerts.map((alert) => (
+            {/* The leading reason first, the others in list order. */}
+            {[lead, ...alerts.filter((a) => a !== lead)].map((alert) => (
               <li key={alert.id} data-testid="incident-reason">{item(alert, true)}</li>
             ))}
           </ul>
