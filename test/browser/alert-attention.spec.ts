@@ -238,6 +238,32 @@ describe('alert attention in Chromium', () => {
     expect(after.map((a) => a.status)).toEqual(kinds.map(() => 'acknowledged'));
   });
 
+  it('repeats the sound at the clinic\'s interval while a critical alert waits, also one already open at page load, and never once acknowledged', async () => {
+    const admin = api(server.baseUrl);
+    // The shortest repeat a clinic may choose (the default is 60 s): a second beep within 30 s can only come from this setting.
+    expect((await admin.call('PATCH', `/api/clinics/${stalled.clinic.id}/settings`, { alertSoundRepeatSeconds: 15 })).status).toBe(200);
+    const waiting = (await admin.get<Alert[]>('/api/alerts?severity=critical&status=open')).body;
+    expect(waiting.length).toBeGreaterThanOrEqual(1);
+
+    await clinician.reload();
+    await clinician.locator('[data-testid="connection-status"][data-state="live"]').waitFor({ timeout: 10_000 });
+    await clinician.locator(`[data-testid="alert-item"][data-alert-id="${waiting[0].id}"]`).waitFor({ timeout: 10_000 });
+    const atLoad = (await audioOf(clinician)).oscillatorStarts;
+    // Open critical alerts waiting at page load sound as soon as the browser lets the page play audio (the first click).
+    await clinician.locator('#alerts-title').click();
+    await clinician.waitForFunction((n) => (window as unknown as AudioWindow).__audio.oscillatorStarts >= n + 3, atLoad, { timeout: 5_000, polling: 50 });
+    const first = (await audioOf(clinician)).oscillatorStarts;
+    await clinician.waitForFunction((n) => (window as unknown as AudioWindow).__audio.oscillatorStarts >= n + 3, first, { timeout: 30_000, polling: 250 });
+
+    // Someone acknowledges every one of them: the title loses its count and the sound stops for good.
+    for (const alert of waiting) expect((await admin.post(`/api/alerts/${alert.id}/acknowledge`, {})).status).toBe(200);
+    await clinician.waitForFunction(() => !/^(⚠ CRITICAL ALERT · )?\(\d+\) /.test(document.title), undefined, { timeout: 10_000, polling: 100 });
+    const afterAck = (await audioOf(clinician)).oscillatorStarts;
+    await clinician.waitForTimeout(17_000); // longer than the 15 s repeat
+    expect((await audioOf(clinician)).oscillatorStarts).toBe(afterAck);
+    expect((await audioOf(staff)).oscillatorStarts).toBe(0);
+  });
+
   it('shows a reload button, not a blank page, when a page\'s code chunk fails to load', async () => {
     const context = await browser.newContext({ viewport: DESKTOP });
     contexts.push(context);
