@@ -3,7 +3,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  acknowledgeRefusal, DomainError, hiddenBySnooze, resolveRefusal, snoozeRuleRefusal, snoozeStateRefusal,
+  acknowledgeRefusal, compareAlertsForList, DomainError, hiddenBySnooze, resolveRefusal, snoozeRuleRefusal, snoozeStateRefusal,
 } from '@pumpwatch/shared';
 import type { Alert, AlertDetail, AlertQuery, AlertStatus, SnoozeMinutes } from '@pumpwatch/shared';
 import { DataSource, EntityManager } from 'typeorm';
@@ -56,7 +56,9 @@ export class AlertsService {
       .filter((row) => !hideSnoozed || row.snoozedUntil === null)
       .slice(0, query.limit);
     const info = await this.repository.subjectInfo(this.dataSource.manager, shown.map((row) => row.record));
-    return shown.map((row) => toAlert(row.record, info.get(subjectKey(row.record)) as AlertSubjectInfo, row.snoozedUntil));
+    // The query's ORDER BY is compareAlertsForList's order (it must be, for LIMIT); sorting with the comparator itself keeps the
+    // API and the dashboard's store in one order by construction.
+    return shown.map((row) => toAlert(row.record, info.get(subjectKey(row.record)) as AlertSubjectInfo, row.snoozedUntil)).sort(compareAlertsForList);
   }
 
   async get(actor: Actor, id: string): Promise<AlertDetail> {
