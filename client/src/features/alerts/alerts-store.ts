@@ -50,7 +50,9 @@ function publish(): void {
  * Takes `alert` unless what we hold is newer: `lastEventId` is the event of the alert's latest change, so an answer or event
  * at or below it is already reflected. `fromRest`: the answer carries this user's snooze (socket events never do).
  */
-function apply(alert: Alert, fromRest: boolean): void {
+function apply(received: Alert, fromRest: boolean): void {
+  // An event stored before lastRaisedAt existed (replayed after an upgrade) has none: its first raise is its latest known one.
+  const alert = received.lastRaisedAt ? received : { ...received, lastRaisedAt: received.firstRaisedAt };
   const current = byId.get(alert.id);
   if (current && current.lastEventId > alert.lastEventId) return;
   const resolvedBy = resolved.get(alert.id);
