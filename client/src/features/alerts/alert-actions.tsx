@@ -18,10 +18,12 @@ export function snoozeChoices(alert: Pick<Alert, 'severity'>): SnoozeMinutes[] {
   return SNOOZE_MINUTES.filter((m) => alert.severity !== 'critical' || m <= ALERT_CONFIG.criticalSnoozeMaxMinutes);
 }
 
-/** After an action the button pressed may be gone: focus goes to the alert's heading, or to the panel's when the alert left the list. */
+/** After an action the button pressed may be gone: focus goes to the alert's (or its card's) heading, or to the panel's when it left the list. */
 function focusAfter(alertId: string, gone: boolean): void {
   requestAnimationFrame(() => {
-    const target = document.getElementById(gone ? 'alerts-title' : `alert-title-${alertId}`) ?? document.getElementById('alerts-title');
+    let target = document.getElementById(gone ? 'alerts-title' : `alert-title-${alertId}`) ?? document.getElementById('alerts-title');
+    // The leading alert of an incident card has its title shown as the card's heading: focus what can be seen.
+    if (target?.classList.contains('visually-hidden')) target = target.closest('.alert-incident')?.querySelector<HTMLElement>('[data-testid="incident-title"]') ?? target;
     target?.focus();
   });
 }

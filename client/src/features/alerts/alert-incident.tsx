@@ -68,6 +68,7 @@ export function AlertIncidentCard({ incident, seenKeys, timeZone, nowMs, snoozed
       pageToMe={pageToMeOf(alert)}
       compact={compact}
       nested={nested}
+      titleOnCard={nested && alert === lead}
       isNew={!nested && newOnes.length > 0}
       onAnnounce={onAnnounce}
     />

@@ -37,6 +37,8 @@ interface AlertItemProps {
   compact?: boolean;
   /** One reason of an incident card: the patient and pump are named on the card. */
   nested?: boolean;
+  /** The incident card already shows this title as its heading: kept for screen readers, not repeated on screen. */
+  titleOnCard?: boolean;
   isNew?: boolean;
   onAnnounce: (text: string) => void;
 }
@@ -58,7 +60,7 @@ export function AlertWho({ alert }: { alert: Alert }) {
   );
 }
 
-export function AlertItem({ alert, timeZone, nowMs, snoozedUntil, pageToMe, compact = false, nested = false, isNew = false, onAnnounce }: AlertItemProps) {
+export function AlertItem({ alert, timeZone, nowMs, snoozedUntil, pageToMe, compact = false, nested = false, titleOnCard = false, isNew = false, onAnnounce }: AlertItemProps) {
   const titleId = `alert-title-${alert.id}`;
   // Warnings never page; the others show their paging when the role may read it.
   const showPaging = useCan('GET /api/alerts/:id/pages', alert.clinicId) && alert.severity !== 'warning';
@@ -112,7 +114,7 @@ export function AlertItem({ alert, timeZone, nowMs, snoozedUntil, pageToMe, comp
         {compact && who}
         {(compact || nested) && when}
       </div>
-      <h3 id={titleId} className="alert-item__title" tabIndex={-1}>{alert.title}</h3>
+      <h3 id={titleId} className={`alert-item__title${titleOnCard ? ' visually-hidden' : ''}`} tabIndex={-1}>{alert.title}</h3>
       <p className="alert-item__message">{alert.message}</p>
       {!compact && !nested && <p className="alert-item__meta">{who}</p>}
       {!compact && !nested && <p className="alert-item__meta">{when}</p>}
