@@ -379,6 +379,7 @@ describe('paging and escalation', () => {
     const timestamp = String(Math.floor(Date.parse(T) / 1000));
     expect(hit.headers).toMatchObject({
       'content-type': 'application/json', 'x-pumpwatch-timestamp': timestamp, 'x-pumpwatch-page-id': webhookPage.id,
+      'idempotency-key': webhookPage.id,
       'x-pumpwatch-signature': `sha256=${createHmac('sha256', s.secret!).update(`${timestamp}.${hit.rawBody}`).digest('hex')}`,
     });
     expect(hit.body).toEqual({
@@ -422,6 +423,8 @@ describe('paging and escalation', () => {
       [0, 1, 3, 7].map((m) => [expect.any(String), String(Math.floor(Date.parse(plus(T, m)) / 1000))]),
     );
     expect(new Set(hitsOf(s).map((h) => h.body.pageId)).size).toBe(1);
+    // At-least-once: every retry of the page carries the same Idempotency-Key, the page id, for the receiver to deduplicate on.
+    expect(hitsOf(s).map((h) => h.headers['idempotency-key'])).toEqual(hitsOf(s).map(() => hitsOf(s)[0].body.pageId));
     expect((await pagesOf(alertId)).pages.find((p) => p.notifier === 'in_app')?.status).toBe('sent');
     expect(await health()).toEqual({ status: 'up', lastSweepAt: plus(T, 8), failedPagesLast24h: before + 1 });
     const whole = await api(baseUrl, { token: null }).get('/api/health');

@@ -4,7 +4,7 @@ import { createHmac } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  PageRecipient, WEBHOOK_PAGE_ID_HEADER, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER, webhookSignatureHeaderValue, webhookSignedString,
+  PageRecipient, WEBHOOK_IDEMPOTENCY_KEY_HEADER, WEBHOOK_PAGE_ID_HEADER, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER, webhookSignatureHeaderValue, webhookSignedString,
   webhookUrlRefusal,
 } from '@pumpwatch/shared';
 import type { WebhookPageBody } from '@pumpwatch/shared';
@@ -28,6 +28,8 @@ export function signedWebhookRequest(secret: string, body: WebhookPageBody, at: 
       [WEBHOOK_SIGNATURE_HEADER]: webhookSignatureHeaderValue(digest),
       [WEBHOOK_TIMESTAMP_HEADER]: String(timestamp),
       [WEBHOOK_PAGE_ID_HEADER]: body.pageId,
+      // At-least-once delivery: the same key on every attempt of this page, so a receiver can drop a repeat.
+      [WEBHOOK_IDEMPOTENCY_KEY_HEADER]: body.pageId,
     },
   };
 }

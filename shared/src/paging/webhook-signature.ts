@@ -5,6 +5,11 @@ export const WEBHOOK_SIGNATURE_HEADER = 'x-pumpwatch-signature';
 export const WEBHOOK_TIMESTAMP_HEADER = 'x-pumpwatch-timestamp';
 /** The same for every attempt of a page: a receiver drops a retry of a page it already handled. */
 export const WEBHOOK_PAGE_ID_HEADER = 'x-pumpwatch-page-id';
+/**
+ * Pages are delivered at least once (a server killed mid-POST sends the page again after its lease): the conventional
+ * header a receiver deduplicates on, the page id, identical on every attempt of the same page.
+ */
+export const WEBHOOK_IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 
 /**
  * `<unix seconds>.<raw body>`: the timestamp is inside the signed bytes, so a captured request cannot be replayed later with a
