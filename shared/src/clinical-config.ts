@@ -63,6 +63,16 @@ export const PUMP_MODELS: Record<PumpModelId, PumpModel> = {
 
 export const PUMP_MODEL_IDS = Object.keys(PUMP_MODELS) as PumpModelId[];
 
+/** Per-pump flow factor learnt from reconciled refills (issue 13; shared/src/forecast/flow-calibration.ts). */
+export const FLOW_CALIBRATION_CONFIG = {
+  // Prior weight, in refill intervals, of "delivers as programmed" (factor 1): normal-normal shrinkage with k = (per-interval
+  // measurement SD / device SD)^2 = (0.05 / 0.0725)^2 ~ 0.5, taking the label's +/-14.5% as 2 SD (Medtronic spec) and one
+  // aspiration as about 1 mL of 20 mL delivered (half the 2 mL reconciliation tolerance, ASRA 2017). PumpWatch estimate, unverified.
+  priorWeightIntervals: 0.5,
+  // Bound for models whose label gives no flow accuracy: SynchroMed II's +/-14.5% (Medtronic spec); unverified for other models.
+  defaultBoundFraction: 0.145,
+} as const;
+
 export const DRUG_CONFIG = {
   // Maximum refill interval for intrathecal baclofen in the pump (Neuromodulation 2023 stability study; Medtronic 2004).
   defaultStabilityDays: 180,

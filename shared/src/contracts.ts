@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { IANAZone } from 'luxon';
 import { PUMP_MODEL_IDS, PumpModelId } from './clinical-config';
+import { isoDate, isoInstant } from './date-fields';
+import { clinicText, identifier } from './text-fields';
 import type { PumpTelemetryStatus } from './telemetry/pump-telemetry-status';
 import type { AlertRaisedEvent, AlertSeverity, AlertUpdatedEvent } from './alerts/alert-contracts';
 import type { PageSentEvent } from './paging/paging-contracts';
@@ -10,11 +12,9 @@ import type { DoseChangeContext } from './clinical-safety/dose-guard';
 import type { SpasticityOrigin } from './clinical-safety/request-fields';
 
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** An ISO-8601 instant with an explicit offset or Z, e.g. 2026-11-25T08:00:00Z. */
-export const isoInstant = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 instant with offset, e.g. 2026-11-25T08:00:00Z' });
-export const isoDate = z.string().regex(ISO_DATE, 'must be a date YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'must be a real date');
+// Strict calendar dates and instants within 1900-2200 (issue 14), one definition for the server and the forms.
+export { isoDate, isoInstant } from './date-fields';
 export const wallClockTime = z.string().regex(HH_MM, "must be a wall-clock time 'HH:MM' (00:00-23:59)");
 const uuid = z.uuid({ message: 'must be a UUID' });
 
@@ -26,8 +26,8 @@ export const DRUGS = ['baclofen'] as const;
 export type Drug = (typeof DRUGS)[number];
 
 export const createClinicSchema = z.object({
-  name: z.string().trim().min(1, 'is required').max(200),
-  timeZone: z.string().refine((tz) => IANAZone.isValidZone(tz), 'must be an IANA time zone, e.g. Europe/Paris'),
+  name: clinicText(200, { min: 1 }),
+  timeZone: identifier(64).refine((tz) => IANAZone.isValidZone(tz), 'must be an IANA time zone, e.g. Europe/Paris'),
 });
 export type CreateClinicRequest = z.infer<typeof createClinicSchema>;
 
@@ -40,8 +40,8 @@ const withdrawalRiskFactorFields = {
 
 export const createPatientSchema = z.object({
   clinicId: uuid,
-  mrn: z.string().trim().min(1, 'is required').max(64),
-  displayName: z.string().trim().min(1, 'is required').max(200),
+  mrn: identifier(64, { min: 1 }),
+  displayName: clinicText(200, { min: 1 }),
   birthDate: isoDate,
   sex: z.enum(SEXES),
   weightKg: z.number().positive('must be above 0').max(400).optional(),
@@ -69,7 +69,7 @@ export type UpdatePatientRequest = z.infer<typeof updatePatientSchema>;
 export const createPumpSchema = z.object({
   patientId: uuid,
   modelId: z.enum(PUMP_MODEL_IDS as [PumpModelId, ...PumpModelId[]], { message: `must be one of ${PUMP_MODEL_IDS.join(', ')}` }),
-  serialNumber: z.string().trim().min(1, 'is required').max(64),
+  serialNumber: identifier(64, { min: 1 }),
   implantDate: isoDate,
   /** Defaults from the model. */
   lowReservoirAlarmMl: z.number().min(0, 'must be 0 or more').optional(),
@@ -188,8 +188,11 @@ export interface Program {
 
 /** 'forecast_error': the pump's history could not be forecast (its reason in the fleet row's `statusReason`); the others still show. */
 export type ForecastStatus = 'ok' | 'no_fill' | 'no_program' | 'forecast_error';
-/** 'reported_reservoir' (issue 12): the pump reports less than the forecast, beyond tolerance; the deadline counts from its volume. */
-export type DeadlineReason = 'low_reservoir' | 'drug_stability' | 'reported_reservoir';
+/**
+ * 'reported_reservoir' (issue 12): the pump reports less than the forecast, beyond tolerance; the deadline counts from its volume.
+ * 'calibrated_flow' (issue 13): the pump's refills show it runs fast (flow factor above 1); the deadline is its calibrated alarm.
+ */
+export type DeadlineReason = 'low_reservoir' | 'drug_stability' | 'reported_reservoir' | 'calibrated_flow';
 
 /**
  * The pump's own latest reservoir estimate (recorded after the fill in force) against the nominal forecast at the same instant
@@ -239,6 +242,20 @@ export interface PumpForecast {
   curve: ForecastCurvePoint[];
   /** The pump's latest reservoir estimate since the fill against the forecast then (issue 12); null without one. */
   reportedReservoir: ReportedReservoirComparison | null;
+  /**
+   * The pump's flow learnt from its reconciled refills up to `at` (issue 13): every drawn volume x `flowFactor`, worst case (every
+   * allotted patient bolus). Above 1 the refill deadline is the calibrated alarm when earlier. Null without a reconciled interval.
+   */
+  calibrated: CalibratedForecast | null;
+}
+
+export interface CalibratedForecast {
+  /** Delivered over programmed volume, shrunk towards 1 with few intervals, within 1 +/- the model's flow accuracy. */
+  flowFactor: number;
+  /** Reconciled refill intervals it was learnt from. */
+  intervals: number;
+  lowReservoirAlarmAt: string | null;
+  emptyAt: string | null;
 }
 
 /**

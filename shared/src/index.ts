@@ -1,7 +1,10 @@
 // Public entry of the shared domain package: contracts, clinical configuration and the forecast.
 export * from './clinical-config';
 export * from './contracts';
+export * from './text-fields';
+export { EARLIEST_DATE, LATEST_DATE_EXCLUSIVE, isCalendarDate, isInstantInWindow } from './date-fields';
 export * from './forecast/forecast';
+export * from './forecast/flow-calibration';
 export * from './forecast/urgency';
 export * from './domain-error';
 export * from './time-units';

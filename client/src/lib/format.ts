@@ -55,6 +55,7 @@ export const DEADLINE_REASON_TEXT: Record<DeadlineReason, string> = {
   low_reservoir: 'low reservoir',
   drug_stability: 'drug stability',
   reported_reservoir: 'lower volume the pump reports',
+  calibrated_flow: 'pump runs fast (measured at refills)',
 };
 
 export const NO_FORECAST_TEXT: Record<ForecastStatus, string> = {

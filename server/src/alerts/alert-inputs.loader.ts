@@ -6,6 +6,7 @@ import { ClinicEntity } from '../clinics/clinic.entity';
 import { FillEntity } from '../fills/fill.entity';
 import { forecastNowGuarded, noForecastSinceOf } from '../forecast/forecast-now';
 import type { PumpHistory } from '../forecast/forecast.service';
+import { reconciledIntervalsByPump } from '../forecast/reconciled-intervals';
 import { PatientEntity } from '../patients/patient.entity';
 import { ProgramEntity } from '../programs/program.entity';
 import { PumpEntity } from '../pumps/pump.entity';
@@ -47,6 +48,8 @@ export class AlertInputsLoader {
     const patients = await manager.findBy(PatientEntity, { id: In([...new Set(pumps.map((p) => p.patientId))]) });
     const fills = await manager.find(FillEntity, { where: { pumpId: In(ids) }, order: { filledAt: 'ASC' } });
     const programs = await manager.find(ProgramEntity, { where: { pumpId: In(ids) }, order: { effectiveFrom: 'ASC' } });
+    // The flow factor from reconciled refills (issue 13): the rules and the scheduler judge the same deadline as the fleet.
+    const reconciliationsByPump = await reconciledIntervalsByPump(manager, ids);
     // The booked refill of each pump, which the refill rules weigh.
     const bookedByPump = new Map([...(await bookedRefillsOf(manager, ids))].map(([pumpId, b]): [string, BookedRefill] => [pumpId, {
       id: b.id, startsAt: b.startsAt, overrideReason: b.overrideReason,
@@ -62,6 +65,7 @@ export class AlertInputsLoader {
     const programsByPump = groupBy(programs, (p) => p.pumpId);
     const histories: PumpHistory[] = pumps.map((pump) => ({
       pump, clinic: clinicById.get(pump.clinicId) as ClinicEntity, fills: fillsByPump.get(pump.id) ?? [], programs: programsByPump.get(pump.id) ?? [],
+      reconciliations: reconciliationsByPump.get(pump.id) ?? [],
     }));
     const active = histories.filter((h) => !h.pump.explantedAt);
     // Through `manager`: a transaction waiting here for a second pooled connection, while holding pump locks that writers in the

@@ -1,7 +1,7 @@
 // Loads what a pump's forecast needs and runs the shared closed-form forecast on it.
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DEFAULT_RESERVOIR_DISCREPANCY_TOLERANCE, DomainError, forecastPump, PumpForecast, ReportedPatientBoluses } from '@pumpwatch/shared';
+import { DEFAULT_RESERVOIR_DISCREPANCY_TOLERANCE, DomainError, forecastPump, PumpForecast, ReconciledInterval, ReportedPatientBoluses } from '@pumpwatch/shared';
 import { DataSource, EntityManager } from 'typeorm';
 import { ClinicEntity } from '../clinics/clinic.entity';
 import { FillEntity } from '../fills/fill.entity';
@@ -12,12 +12,18 @@ import { toForecastProgram } from '../programs/program.mapper';
 import { PumpEntity } from '../pumps/pump.entity';
 import { toForecastPump } from '../pumps/pump.mapper';
 import { ReportedBolusService } from '../telemetry/reported-bolus.service';
+import { reconciledIntervalsByPump } from './reconciled-intervals';
 
 export interface PumpHistory {
   pump: PumpEntity;
   clinic: ClinicEntity;
   fills: FillEntity[];
   programs: ProgramEntity[];
+  /**
+   * The pump's reconciled refill intervals (reconciledIntervalsByPump): its flow factor, and the calibrated deadline when it runs
+   * fast (issue 13). Every loader of the page, the fleet, the alert rules and the scheduler sets it; absent: no calibration.
+   */
+  reconciliations?: ReconciledInterval[];
 }
 
 /** What telemetry reported that the forecast uses (ReportedBolusService.forHistories): bolus count and reservoir estimate since the fill. */
@@ -37,6 +43,7 @@ export function forecastFromHistory(history: PumpHistory, at: Date, withCurve: b
     pump: toForecastPump(history.pump),
     fills: history.fills.map(toForecastFill),
     programs: history.programs.map(toForecastProgram),
+    reconciledIntervals: history.reconciliations ?? [],
     timeZone: history.clinic.timeZone,
     at: at.toISOString(),
     withCurve,
@@ -59,7 +66,7 @@ export class ForecastService {
     private readonly reportedBoluses: ReportedBolusService,
   ) {}
 
-  /** Pump, clinic, fills and programs in chronological order; 404 naming `field` when the pump is unknown. */
+  /** Pump, clinic, fills, programs and reconciliations in chronological order; 404 naming `field` when the pump is unknown. */
   async loadHistory(pumpId: string, manager: EntityManager = this.dataSource.manager, field = 'id'): Promise<PumpHistory> {
     const pump = await manager.findOneBy(PumpEntity, { id: pumpId });
     if (!pump) throw DomainError.notFound(field, 'is not a known pump');
@@ -67,7 +74,8 @@ export class ForecastService {
     const clinic = await manager.findOneByOrFail(ClinicEntity, { id: pump.clinicId });
     const fills = await manager.find(FillEntity, { where: { pumpId }, order: { filledAt: 'ASC' } });
     const programs = await manager.find(ProgramEntity, { where: { pumpId }, order: { effectiveFrom: 'ASC' } });
-    return { pump, clinic, fills, programs };
+    const reconciliations = (await reconciledIntervalsByPump(manager, [pumpId])).get(pumpId) ?? [];
+    return { pump, clinic, fills, programs, reconciliations };
   }
 
   /** GET /api/pumps/:id/forecast: an explanted pump has no forecast (422 naming pumpId). */

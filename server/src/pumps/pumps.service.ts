@@ -14,6 +14,7 @@ import { EventLogService } from '../events/event-log.service';
 import { FillEntity } from '../fills/fill.entity';
 import { toFill } from '../fills/fill.mapper';
 import { forecastNowGuarded, noForecastSinceOf } from '../forecast/forecast-now';
+import { reconciledIntervalsByPump } from '../forecast/reconciled-intervals';
 import { ForecastService } from '../forecast/forecast.service';
 import { clinicDateOf } from '../infra/clinic-dates';
 import { Clock } from '../infra/clock';
@@ -170,16 +171,18 @@ export class PumpsService {
     });
     if (pumps.length === 0) return { lastEventId, pumps: [] };
     const pumpIds = pumps.map((p) => p.id);
-    const [clinics, fills, programs] = await Promise.all([
+    const [clinics, fills, programs, reconciliationsByPump] = await Promise.all([
       manager.findBy(ClinicEntity, { id: In([...new Set(pumps.map((p) => p.clinicId))]) }),
       manager.find(FillEntity, { where: { pumpId: In(pumpIds) }, order: { filledAt: 'ASC' } }),
       manager.find(ProgramEntity, { where: { pumpId: In(pumpIds) }, order: { effectiveFrom: 'ASC' } }),
+      reconciledIntervalsByPump(manager, pumpIds),
     ]);
     const clinicById = new Map(clinics.map((c) => [c.id, c]));
     const fillsByPump = groupBy(fills, (f) => f.pumpId);
     const programsByPump = groupBy(programs, (p) => p.pumpId);
     const histories = pumps.map((pump) => ({
       pump, clinic: clinicById.get(pump.clinicId) as ClinicEntity, fills: fillsByPump.get(pump.id) ?? [], programs: programsByPump.get(pump.id) ?? [],
+      reconciliations: reconciliationsByPump.get(pump.id) ?? [],
     }));
     const [telemetry, reported] = await Promise.all([this.telemetry.statusOf(pumpIds, now), this.reportedBoluses.forHistories(histories, now)]);
     // The booked refill of each pump (scheduling), judged against its deadline now: the fleet shows it beside the deadline.

@@ -1,6 +1,7 @@
 // Sign-in, users, machine tokens and audit: request schemas and response shapes shared by the API and the dashboard.
 import { z } from 'zod';
 import { isoInstant } from '../contracts';
+import { clinicText, identifier } from '../text-fields';
 import { CLINIC_ROLES, ClinicRole } from './permissions';
 
 /** The dashboard's httpOnly session cookie; API clients send `Authorization: Bearer <accessToken>` instead. */
@@ -11,17 +12,17 @@ export const CSRF_HEADER = 'x-csrf-token';
 export const MIN_PASSWORD_LENGTH = 12;
 
 const uuid = z.uuid({ message: 'must be a UUID' });
-const email = z.string().trim().toLowerCase().pipe(z.email({ message: 'must be an email address' })).pipe(z.string().max(254));
-const newPassword = z.string().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`).max(256, 'must be at most 256 characters');
+const email = identifier(254).toLowerCase().pipe(z.email({ message: 'must be an email address' })).pipe(z.string().max(254));
+const newPassword = clinicText(256, { trim: false }).min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`).max(256, 'must be at most 256 characters');
 
 export const loginSchema = z.object({
   email,
-  password: z.string().min(1, 'is required').max(256, 'must be at most 256 characters'),
+  password: clinicText(256, { trim: false, min: 1 }),
 });
 export type LoginRequest = z.infer<typeof loginSchema>;
 
 export const changePasswordSchema = z.object({
-  currentPassword: z.string().min(1, 'is required').max(256),
+  currentPassword: clinicText(256, { trim: false, min: 1 }),
   newPassword,
 });
 export type ChangePasswordRequest = z.infer<typeof changePasswordSchema>;
@@ -30,7 +31,7 @@ export const clinicRoleSchema = z.object({ clinicId: uuid, role: z.enum(CLINIC_R
 
 export const createUserSchema = z.object({
   email,
-  displayName: z.string().trim().min(1, 'is required').max(200),
+  displayName: clinicText(200, { min: 1 }),
   /** Initial password: the user must change it at first sign-in. */
   password: newPassword,
   clinicRoles: z.array(clinicRoleSchema).max(100).default([]),
@@ -45,13 +46,13 @@ export type ResetPasswordRequest = z.infer<typeof resetPasswordSchema>;
 
 export const createMachineTokenSchema = z.object({
   clinicId: uuid,
-  name: z.string().trim().min(1, 'is required').max(200),
+  name: clinicText(200, { min: 1 }),
 });
 export type CreateMachineTokenRequest = z.infer<typeof createMachineTokenSchema>;
 
 export const auditQuerySchema = z.object({
-  entityType: z.string().max(64).optional(),
-  entityId: z.string().max(64).optional(),
+  entityType: identifier(64).optional(),
+  entityId: identifier(64).optional(),
   userId: uuid.optional(),
   clinicId: uuid.optional(),
   from: isoInstant.optional(),

@@ -1,5 +1,6 @@
 // Alert kinds, severities and states, the Alert response shapes and the request schemas of the alert routes.
 import { z } from 'zod';
+import { clinicText, identifier } from '../text-fields';
 
 /** What an alert is about; one open alert per (subject, kind). */
 export const ALERT_KINDS = [
@@ -168,7 +169,7 @@ export type AlertChange = 'refired' | 'severity_changed' | 'restated' | 'acknowl
 export const SNOOZE_MINUTES = [15, 30, 60, 120, 240, 480, 1440] as const;
 export type SnoozeMinutes = (typeof SNOOZE_MINUTES)[number];
 
-const note = z.string().trim().max(2000, 'must be at most 2000 characters');
+const note = clinicText(2000);
 
 export const acknowledgeAlertSchema = z.strictObject({ note: note.optional() });
 export type AcknowledgeAlertRequest = z.infer<typeof acknowledgeAlertSchema>;
@@ -185,12 +186,12 @@ const queryBoolean = z.enum(['true', 'false'], { message: "must be 'true' or 'fa
 
 /** Ids that name nothing visible answer 404 in the service, as the other lists do. */
 export const alertQuerySchema = z.object({
-  clinicId: z.string().optional(),
+  clinicId: identifier(64).optional(),
   /** Default: open and acknowledged. */
   status: z.enum(ALERT_STATUSES).optional(),
   severity: z.enum(ALERT_SEVERITIES).optional(),
-  pumpId: z.string().optional(),
-  patientId: z.string().optional(),
+  pumpId: identifier(64).optional(),
+  patientId: identifier(64).optional(),
   includeSnoozed: queryBoolean.optional(),
   limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(500),
 });

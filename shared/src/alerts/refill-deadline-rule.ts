@@ -29,6 +29,7 @@ const REASON_TEXT: Record<DeadlineReason, string> = {
   low_reservoir: 'worst-case low-reservoir alarm',
   drug_stability: 'end of drug stability',
   reported_reservoir: 'worst-case low-reservoir alarm from the lower volume the pump reports',
+  calibrated_flow: "worst-case low-reservoir alarm at the pump's measured flow (it runs fast at its refills)",
 };
 
 /** Day counts are exact multiples of 24 h; each band includes its limit (exactly 7 days left is urgent). */

@@ -1,6 +1,7 @@
 // Check-ups: the effectiveness record (Modified Ashworth grade, patient's rating) and when the next clinical review is due.
 import { z } from 'zod';
 import { isoInstant } from '../contracts';
+import { clinicText } from '../text-fields';
 import { DomainError } from '../domain-error';
 import { CHECK_UP_CONFIG, MODIFIED_ASHWORTH_SCORES } from './clinical-safety-config';
 import { instantIn, instantMs } from './clinical-time';
@@ -12,7 +13,7 @@ export const createCheckUpSchema = z.object({
   modifiedAshworth: z.enum(MODIFIED_ASHWORTH_SCORES, { message: `must be one of ${MODIFIED_ASHWORTH_SCORES.join(', ')}` }),
   /** The patient's own rating of the effect, 0 (none) to 10 (best). */
   patientRating: z.number({ message: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 or more').max(CHECK_UP_CONFIG.patientRatingMax, `must be at most ${CHECK_UP_CONFIG.patientRatingMax}`),
-  note: z.string().trim().max(2000, 'must be at most 2000 characters').optional(),
+  note: clinicText(2000).optional(),
 });
 export type CreateCheckUpRequest = z.infer<typeof createCheckUpSchema>;
 

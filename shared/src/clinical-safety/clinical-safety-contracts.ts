@@ -2,6 +2,7 @@
 // patient's clinical summary (kidney trend, neurotoxicity badge, dose history with the planned taper line, check-ups, reviews).
 import { z } from 'zod';
 import type { Patient } from '../contracts';
+import { clinicText } from '../text-fields';
 import { CHECK_UP_CONFIG, DOSE_CHANGE_CONFIG, RENAL_CONFIG } from './clinical-safety-config';
 import type { ModifiedAshworthScore, ReviewDue } from './check-ups';
 import type { LabResult } from './labs-contracts';
@@ -43,7 +44,7 @@ export interface TaperPlanRecord {
 /** POST /api/patients/:id/taper-plans/:planId/end */
 export const endTaperPlanSchema = z.strictObject({
   outcome: z.enum(['completed', 'cancelled'], { message: "must be 'completed' or 'cancelled'" }),
-  note: z.string().trim().min(1, 'is required: say how the holiday ended').max(2000, 'must be at most 2000 characters'),
+  note: clinicText(2000, { min: 1, minMessage: 'is required: say how the holiday ended' }),
 });
 export type EndTaperPlanRequest = z.infer<typeof endTaperPlanSchema>;
 

@@ -2,6 +2,7 @@
 // nothing here imports ../contracts: a cycle would leave its schemas undefined while this file loads).
 import { z } from 'zod';
 import type { DoseChangeContext } from './dose-guard';
+import { clinicText } from '../text-fields';
 
 /** Where the spasticity comes from: it sets the escalation limits (cerebral ones are stricter). */
 export const SPASTICITY_ORIGINS = ['spinal', 'cerebral'] as const;
@@ -11,7 +12,7 @@ export const spasticityOriginSchema = z.enum(SPASTICITY_ORIGINS, { message: `mus
 export const spasticityOriginFields = { spasticityOrigin: spasticityOriginSchema.nullable().optional() };
 
 /** Why a guarded dose change is made; required (422 naming it) when the dose guard says `requiresReason`. */
-export const doseChangeReasonSchema = z.string().trim().min(1, 'must not be empty').max(2000, 'must be at most 2000 characters');
+export const doseChangeReasonSchema = clinicText(2000, { min: 1, minMessage: 'must not be empty' });
 /** Spread into the program (and constant-flow fill) request schemas. */
 export const doseChangeReasonFields = { doseChangeReason: doseChangeReasonSchema.optional() };
 

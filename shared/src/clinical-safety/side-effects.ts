@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { AlertFacts } from '../alerts/alert-contracts';
 import { isoDate, isoInstant } from '../contracts';
+import { clinicText } from '../text-fields';
 import { NEUROTOXICITY_CONFIG, SIDE_EFFECT_CONFIG } from './clinical-safety-config';
 import { instantMs } from './clinical-time';
 
@@ -22,7 +23,7 @@ export const createSideEffectReportSchema = z
     /** The day it began, when known. */
     onsetOn: isoDate.optional(),
     reportedBy: z.enum(SIDE_EFFECT_REPORTERS, { message: `must be one of ${SIDE_EFFECT_REPORTERS.join(', ')}` }),
-    text: z.string().trim().min(1, 'must not be empty').max(2000, 'must be at most 2000 characters').optional(),
+    text: clinicText(2000, { min: 1, minMessage: 'must not be empty' }).optional(),
   })
   .superRefine((report, ctx) => {
     if (report.kind === 'other' && report.text === undefined) ctx.addIssue({ code: 'custom', path: ['text'], message: "is required when kind is 'other'" });

@@ -1,6 +1,7 @@
 // Drug-holiday taper plans: the request schema, the planned dose at an instant, and the oral bridge reduction for kidney function.
 import { z } from 'zod';
 import { isoInstant } from '../contracts';
+import { clinicText } from '../text-fields';
 import { DomainError } from '../domain-error';
 import { ORAL_BRIDGE_CONFIG } from './clinical-safety-config';
 import { instantMs } from './clinical-time';

@@ -1,6 +1,6 @@
 // Refill forecast: exact closed-form integration of a pump's piecewise-constant program over its fill.
 import type { BridgeBolus, ForecastCurvePoint, PatientBolus, PeriodicBolus, ProgramStep, PumpForecast, ReportedReservoirComparison } from '../contracts';
-import type { PumpModelId } from '../clinical-config';
+import { PUMP_MODELS, PumpModelId } from '../clinical-config';
 import { DomainError } from '../domain-error';
 import { minutesOfDay, utcOffsetMinutes } from './pump-clock';
 import {
@@ -8,6 +8,7 @@ import {
 } from './refill-levels';
 import { MINUTE_MS } from '../time-units';
 import { compareReportedReservoir, DEFAULT_RESERVOIR_DISCREPANCY_TOLERANCE, ReservoirDiscrepancyTolerance } from '../telemetry/reservoir-discrepancy';
+import { calibratedLevels, estimateFlowFactor, ReconciledInterval } from './flow-calibration';
 
 export interface ForecastPumpInput {
   id: string;
@@ -65,6 +66,8 @@ export interface ForecastInput {
   reportedPatientBoluses?: ReportedPatientBoluses | null;
   /** Compared with the nominal forecast at its recordedAt when recorded after the fill in force and not after `at` (issue 12). */
   reportedReservoir?: ReportedReservoirInput | null;
+  /** The pump's reconciled refill intervals (any order): those closed by `at` give its flow factor (issue 13). */
+  reconciledIntervals?: readonly ReconciledInterval[];
 }
 
 /** Points in the chart curve between the fill and the empty reservoir (plus program changes, levels and `at`). */
@@ -118,7 +121,7 @@ function emptyForecast(input: ForecastInput, atMs: number, status: 'no_fill' | '
     nominal: { lowReservoirAlarmAt: null, emptyAt: null }, worstCase: { lowReservoirAlarmAt: null, emptyAt: null },
     drugExpiresAt: null, refillDeadline: null, deadlineReason: null, dailyVolumeMl: null, doseMcgPerDay: null,
     concentrationMcgPerMl: null, lowReservoirAlarmMl: input.pump.lowReservoirAlarmMl, fillId,
-    pumpClockOffsetFromLocalMinutes: 0, curve: [], reportedReservoir: null,
+    pumpClockOffsetFromLocalMinutes: 0, curve: [], reportedReservoir: null, calibrated: null,
   };
 }
 
@@ -155,7 +158,12 @@ export function forecastPump(input: ForecastInput): PumpForecast {
   const reportedReservoir = compareWithReportedReservoir(input.reportedReservoir ?? null, fill, segments, input.pump.lowReservoirAlarmMl, atMs);
   // While the pump reports less than the forecast beyond tolerance, the deadline counts from the lower volume (issue 12).
   const lowerDeadlineMs = reportedReservoir?.lowerLevels?.refillDeadlineMs ?? Number.POSITIVE_INFINITY;
-  const refillDeadlineMs = Math.min(levels.refillDeadlineMs, lowerDeadlineMs);
+  // A pump its refills show running fast reaches the alarm earlier: the worst case at its measured flow, when earlier (issue 13).
+  const flowAccuracyFraction = PUMP_MODELS[input.pump.modelId]?.flowAccuracyFraction ?? null;
+  const calibration = estimateFlowFactor(input.reconciledIntervals ?? [], atMs, { flowAccuracyFraction });
+  const calibrated = calibration && calibratedLevels(segments, fill.filledAtMs, fill.volumeMl, input.pump.lowReservoirAlarmMl, calibration.flowFactor);
+  const calibratedDeadlineMs = calibration && calibration.flowFactor > 1 ? calibrated?.lowReservoirAlarmMs ?? Number.POSITIVE_INFINITY : Number.POSITIVE_INFINITY;
+  const refillDeadlineMs = Math.min(levels.refillDeadlineMs, lowerDeadlineMs, calibratedDeadlineMs);
   const volumeAt = (ms: number, worstCase: boolean) => Math.max(0, fill.volumeMl - drawnSinceFillMl(segments, ms, worstCase));
   const localOffsetNowMin = constantFlow ? 0 : utcOffsetMinutes(input.timeZone, atMs);
 
@@ -190,7 +198,8 @@ export function forecastPump(input: ForecastInput): PumpForecast {
     worstCase: { lowReservoirAlarmAt: iso(levels.worstCaseLowReservoirAlarmMs), emptyAt: iso(levels.worstCaseEmptyMs) },
     drugExpiresAt: iso(levels.drugExpiresMs),
     refillDeadline: iso(refillDeadlineMs),
-    deadlineReason: lowerDeadlineMs < levels.refillDeadlineMs ? 'reported_reservoir' : levels.deadlineReason,
+    deadlineReason: refillDeadlineMs === levels.refillDeadlineMs ? levels.deadlineReason
+      : refillDeadlineMs === lowerDeadlineMs ? 'reported_reservoir' : 'calibrated_flow',
     dailyVolumeMl: round6(programInForce.doseMcgPerDay / fill.concentrationMcgPerMl),
     doseMcgPerDay: round6(programInForce.doseMcgPerDay),
     concentrationMcgPerMl: fill.concentrationMcgPerMl,
@@ -199,6 +208,9 @@ export function forecastPump(input: ForecastInput): PumpForecast {
     pumpClockOffsetFromLocalMinutes: constantFlow ? 0 : Math.round(programInForce.pumpClockOffsetMs / MINUTE_MS) - localOffsetNowMin,
     curve,
     reportedReservoir: reportedReservoir?.comparison ?? null,
+    calibrated: !calibration || !calibrated ? null : {
+      ...calibration, lowReservoirAlarmAt: iso(calibrated.lowReservoirAlarmMs), emptyAt: iso(calibrated.emptyMs),
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 // Clinicians, on-call shifts and escalation policies: request schemas (zod) and response shapes of the on-call API.
 import { z } from 'zod';
 import { isoInstant } from '../contracts';
+import { clinicText, identifier } from '../text-fields';
 
 const uuid = z.uuid({ message: 'must be a UUID' });
 const MINUTES_PER_DAY = 24 * 60;
@@ -16,9 +17,9 @@ export type OnCallTier = (typeof ON_CALL_TIERS)[number];
 export const ESCALATION_TARGETS = ['on_call', 'backup', 'clinic_admins'] as const;
 export type EscalationTarget = (typeof ESCALATION_TARGETS)[number];
 
-const displayName = z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters');
+const displayName = clinicText(200, { min: 1 });
 // A phone or pager number, or a short note on how to reach the person: contact data, never logged.
-const pagerContact = z.string().trim().min(1, 'must not be empty (send null to clear it)').max(200, 'must be at most 200 characters');
+const pagerContact = clinicText(200, { min: 1, minMessage: 'must not be empty (send null to clear it)' });
 
 export const createClinicianSchema = z.object({
   clinicId: uuid,
@@ -57,7 +58,7 @@ export const createOnCallShiftSchema = z.object({
 export type CreateOnCallShiftRequest = z.input<typeof createOnCallShiftSchema>;
 
 export const onCallShiftQuerySchema = z.object({
-  clinicId: z.string().optional(),
+  clinicId: identifier(64).optional(),
   /** Shifts that end after `from` (default now) and start before `to` (default: no limit). */
   from: isoInstant.optional(),
   to: isoInstant.optional(),

@@ -1,12 +1,13 @@
 // Paging API: webhook endpoint requests and shapes, pages with their outcome, the webhook body, the acknowledge link, page.sent.
 import { z } from 'zod';
+import { clinicText, identifier } from '../text-fields';
 import type { AlertKind, AlertSeverity, AlertStatus } from '../alerts/alert-contracts';
 import type { EscalationTarget } from '../on-call/on-call-contracts';
 
 export const createWebhookEndpointSchema = z.strictObject({
-  name: z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters'),
+  name: clinicText(100, { min: 1 }),
   /** https:// only (checked by the server, which names the rule in a 422). */
-  url: z.string().trim().min(1, 'is required'),
+  url: identifier(2048, { min: 1 }),
 });
 export type CreateWebhookEndpointRequest = z.infer<typeof createWebhookEndpointSchema>;
 
@@ -101,7 +102,7 @@ export interface WebhookPageBody {
 }
 
 /** POST /api/alerts/acknowledge-link: the token of the link (JSON, or the confirmation page's form). */
-export const acknowledgeLinkSchema = z.strictObject({ token: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters') });
+export const acknowledgeLinkSchema = z.strictObject({ token: identifier(200, { min: 1 }) });
 export type AcknowledgeLinkRequest = z.infer<typeof acknowledgeLinkSchema>;
 
 export type AcknowledgeLinkOutcome = 'acknowledged' | 'already_acknowledged' | 'already_resolved';

@@ -124,3 +124,20 @@ describe('mergeIntervals', () => {
       .toEqual([{ startMs: 1, endMs: 4 }, { startMs: 5, endMs: 9 }]);
   });
 });
+
+describe('availabilityWindows over early years and long ranges (issue 14)', () => {
+  it('keeps years 0-99 as themselves (Date.UTC would map them to 1900-1999) and walks only the asked days', () => {
+    // 0050-06-05 is a Saturday of the proleptic Gregorian calendar; UTC zone: 08:00-12:00 is 08:00-12:00Z.
+    const from = ms('0050-06-05T00:00:00Z');
+    expect(iso(availabilityWindows(weekend, 'UTC', from, from + 86_400_000))).toEqual([['0050-06-05T08:00:00.000Z', '0050-06-05T12:00:00.000Z']]);
+  });
+
+  it('answers a year-0 range at once instead of walking ~694,000 days to 1900', () => {
+    const from = ms('0000-01-01T00:00:00Z');
+    expect(availabilityWindows(weekend, 'Europe/Paris', from - 86_400_000, from + 86_400_000 + 30 * 60_000)).toEqual(expect.any(Array));
+  });
+
+  it('refuses a range longer than availabilityMaxDays (400) before walking it', () => {
+    expect(() => availabilityWindows(weekend, 'UTC', ms('2026-01-01T00:00:00Z'), ms('2030-01-01T00:00:00Z'))).toThrow(RangeError);
+  });
+});

@@ -3,6 +3,7 @@ import { DateTime, IANAZone } from 'luxon';
 import type { AvailabilityOverride, WeeklyWindow } from './scheduling-contracts';
 import { wallClockMinutes } from './scheduling-contracts';
 import { DAY_MS } from '../time-units';
+import { SCHEDULING_CONFIG } from './scheduling-config';
 
 /** A half-open UTC interval [startMs, endMs). */
 export interface Interval { startMs: number; endMs: number }
@@ -57,6 +58,13 @@ function localRangesOfDate(weekly: readonly WeeklyWindow[], overrides: readonly 
  * (Paris 2026-03-29 02:30 -> 03:30 CEST = 01:30Z); an ambiguous autumn time takes the later occurrence, after the clocks go
  * back (Paris 2026-10-25 02:30 -> 02:30 CET = 01:30Z). Both are luxon's rules.
  */
+/** UTC midnight of a proleptic Gregorian date; unlike Date.UTC, years 0-99 stay themselves (Date.UTC maps them to 1900-1999). */
+function utcMidnightMs(year: number, month: number, day: number): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return date.getTime();
+}
+
 function localInstantMs(year: number, month: number, day: number, minuteOfDay: number, timeZone: string): number {
   return DateTime.fromObject({ year, month, day, hour: Math.floor(minuteOfDay / 60), minute: minuteOfDay % 60 }, { zone: timeZone }).toMillis();
 }
@@ -78,8 +86,12 @@ export function availabilityWindows(availability: AvailabilityRules, timeZone: s
   // Local dates from the day before `from` to the day after `to`: sessions never cross midnight, so this covers every overlap.
   const first = DateTime.fromMillis(fromUtcMs, { zone: timeZone });
   const last = DateTime.fromMillis(toUtcMs, { zone: timeZone });
-  const firstDayUtc = Date.UTC(first.year, first.month - 1, first.day) - DAY_MS;
-  const lastDayUtc = Date.UTC(last.year, last.month - 1, last.day) + DAY_MS;
+  const firstDayUtc = utcMidnightMs(first.year, first.month, first.day) - DAY_MS;
+  const lastDayUtc = utcMidnightMs(last.year, last.month, last.day) + DAY_MS;
+  // Callers refuse longer ranges before asking (400 naming the field); this guard keeps one request from walking centuries.
+  if ((lastDayUtc - firstDayUtc) / DAY_MS > SCHEDULING_CONFIG.availabilityMaxDays + 2) {
+    throw new RangeError(`availability range of more than ${SCHEDULING_CONFIG.availabilityMaxDays} days`);
+  }
 
   const intervals: Interval[] = [];
   for (let dayUtc = firstDayUtc; dayUtc <= lastDayUtc; dayUtc += DAY_MS) {

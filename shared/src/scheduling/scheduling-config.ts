@@ -21,6 +21,9 @@ export const SCHEDULING_CONFIG = {
   slotsDefaultHorizonDays: 42,
   // A slot search may span at most 184 days: the 180-day drug stability limit (DOMAIN.md) plus a few days.
   slotsMaxDays: 184,
+  // Longest range one availability walk covers (the slot search's 184 days, the planner's quarter, and room to spare): one
+  // request never walks more days than this (issue 14).
+  availabilityMaxDays: 400,
   // Bounds on one clinician's availability payload: 10 sessions per weekday, a few years of dated overrides (PumpWatch limits).
   maxWeeklyWindows: 70,
   maxOverrides: 1000,

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { createFillSchema, isoDate, isoInstant, UrgencyReason, wallClockTime } from '../contracts';
 import { SCHEDULING_CONFIG as CFG } from './scheduling-config';
+import { clinicText, identifier } from '../text-fields';
 import { DAY_MS } from '../time-units';
 
 const uuid = z.uuid({ message: 'must be a UUID' });
@@ -14,17 +15,10 @@ const isWallClock = (value: string | undefined): value is string => value !== un
 const endsAfterStart = (start: string | undefined, end: string | undefined): boolean =>
   !isWallClock(start) || !isWallClock(end) || wallClockMinutes(end) > wallClockMinutes(start);
 
-// The shared isoDate lets Date.parse roll 2026-02-30 over to March 2; an override on a day that does not exist would never apply.
-const calendarDate = isoDate.refine((s) => {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return true; // already refused by isoDate
-  const [y, m, d] = s.split('-').map(Number);
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
-}, 'must be a real calendar date');
+// The shared isoDate refuses days that do not exist (2026-02-30): an override on one would never apply.
+const calendarDate = isoDate;
 
-const overrideReason = z.string().trim()
-  .min(1, 'must not be empty')
-  .max(CFG.overrideReasonMaxLength, `must be at most ${CFG.overrideReasonMaxLength} characters`);
+const overrideReason = clinicText(CFG.overrideReasonMaxLength, { min: 1, minMessage: 'must not be empty' });
 const durationMinutes = z.number({ message: 'must be a number of minutes' })
   .int('must be whole minutes')
   .min(CFG.minDurationMinutes, `must be at least ${CFG.minDurationMinutes}`)
@@ -49,7 +43,7 @@ export const availabilityOverrideSchema = z.object({
   available: z.boolean({ message: 'must be true or false' }),
   start: wallClockTime.optional(),
   end: wallClockTime.optional(),
-  note: z.string().trim().max(200, 'must be at most 200 characters').optional(),
+  note: clinicText(200).optional(),
 }).superRefine((o, ctx) => {
   if (o.start !== undefined && o.end === undefined) ctx.addIssue({ code: 'custom', path: ['end'], message: 'is required when start is given' });
   if (o.end !== undefined && o.start === undefined) ctx.addIssue({ code: 'custom', path: ['start'], message: 'is required when end is given' });
@@ -90,7 +84,7 @@ export type ClinicianAvailabilityInput = z.output<typeof clinicianAvailabilitySc
 
 export const createRoomSchema = z.object({
   clinicId: uuid,
-  name: z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters'),
+  name: identifier(100, { min: 1 }),
 });
 export type CreateRoomRequest = z.infer<typeof createRoomSchema>;
 
@@ -138,7 +132,7 @@ export type RescheduleAppointmentRequest = z.infer<typeof rescheduleAppointmentS
 
 /** POST /api/appointments/:id/cancel. */
 export const cancelAppointmentSchema = z.object({
-  reason: z.string().trim().min(1, 'must not be empty').max(CFG.overrideReasonMaxLength, `must be at most ${CFG.overrideReasonMaxLength} characters`).optional(),
+  reason: clinicText(CFG.overrideReasonMaxLength, { min: 1, minMessage: 'must not be empty' }).optional(),
 });
 export type CancelAppointmentRequest = z.infer<typeof cancelAppointmentSchema>;
 
@@ -280,6 +274,6 @@ export type CompleteAppointmentRequest = z.input<typeof completeAppointmentSchem
 /** POST /api/calendar-feeds: an iCalendar feed of one clinician's appointments (admin). */
 export const createCalendarFeedSchema = z.object({
   clinicianId: uuid,
-  name: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
+  name: clinicText(200, { min: 1 }),
 });
 export type CreateCalendarFeedRequest = z.infer<typeof createCalendarFeedSchema>;

@@ -1,6 +1,7 @@
 // Telemetry requests (zod) and responses: gateway ingest, a pump's readings, reconciliations and pump events (MRI).
 import { z } from 'zod';
 import { isoInstant } from '../contracts';
+import { clinicText, identifier } from '../text-fields';
 import { BATTERY_STATUSES, BatteryStatus, PUMP_ALARM_CODES, PumpAlarmCode, ReconciliationDirection, ReconciliationFlagReason } from './pump-telemetry-status';
 import type { PatientBolusSource, ReconciliationTrend } from './reservoir-reconciliation';
 import { TELEMETRY_CONFIG } from './telemetry-config';
@@ -10,7 +11,7 @@ const reported = <T extends z.ZodType>(schema: T) => schema.nullable().optional(
 
 /** One reading as a gateway sends it; unknown keys are refused so a misspelt field is not silently dropped. */
 export const telemetryReadingSchema = z.strictObject({
-  serialNumber: z.string().trim().min(1, 'is required').max(64),
+  serialNumber: identifier(64, { min: 1 }),
   recordedAt: isoInstant,
   /** The pump's own estimate: a calculation from its programmed rate, not a measurement. */
   reservoirVolumeMl: reported(z.number().min(0, 'must be 0 or more').max(100)),
@@ -115,13 +116,13 @@ export type PumpEventKind = (typeof PUMP_EVENT_KINDS)[number];
 export const createPumpEventSchema = z.strictObject({
   kind: z.enum(PUMP_EVENT_KINDS, { message: `must be one of ${PUMP_EVENT_KINDS.join(', ')}` }),
   at: isoInstant,
-  note: z.string().trim().max(1000).optional(),
+  note: clinicText(1000).optional(),
 });
 export type CreatePumpEventRequest = z.infer<typeof createPumpEventSchema>;
 
 export const clearPumpEventSchema = z.strictObject({
   /** What the check found (e.g. "interrogated, valve reset, program intact"). */
-  note: z.string().trim().max(1000).optional(),
+  note: clinicText(1000).optional(),
 });
 export type ClearPumpEventRequest = z.infer<typeof clearPumpEventSchema>;
 
