@@ -51,35 +51,43 @@ export function buildDayProfile(program: DayProgram, concentrationMcgPerMl: numb
 }
 
 /**
- * mL drawn from a pump midnight to `y` ms after it (y >= 0), boluses at `y` included,
- * plus a constant extra rate (bridge bolus, worst-case patient boluses).
+ * mL drawn from a pump midnight to `y` ms after it (y >= 0), plus a constant extra rate (bridge bolus, worst-case patient
+ * boluses). Boluses at `y` are included unless `bolusesAtY` is false: a segment of the fill counts the boluses at its start
+ * and not those at its end, so that at a program change only the new program's boluses count, once (issue 13).
  */
-export function drawnMl(profile: DayProfile, extraMlPerMs: number, y: number): number {
+export function drawnMl(profile: DayProfile, extraMlPerMs: number, y: number, bolusesAtY = true): number {
   const day = Math.floor(y / DAY_MS);
   const p = y - day * DAY_MS;
   const { startsMs } = profile;
   let k = startsMs.length - 1;
   while (k > 0 && startsMs[k] > p) k--;
-  return day * profile.dayVolumeMl + profile.drawnBeforeMl[k] + profile.jumpsMl[k] + profile.ratesMlPerMs[k] * (p - startsMs[k]) + extraMlPerMs * y;
+  const jumpMl = bolusesAtY || startsMs[k] !== p ? profile.jumpsMl[k] : 0;
+  return day * profile.dayVolumeMl + profile.drawnBeforeMl[k] + jumpMl + profile.ratesMlPerMs[k] * (p - startsMs[k]) + extraMlPerMs * y;
 }
+
+/**
+ * A level counts as reached when the draw comes within a nanolitre of it: floating-point sums of whole days and boluses miss an
+ * exact target by ~1e-15 mL, which made a bolus that drains the reservoir exactly count one pump day late (issue 13).
+ */
+export const REACHED_WITHIN_ML = 1e-9;
 
 /** The first y >= 0 (ms after a pump midnight) at which drawnMl reaches `targetMl` (> 0); null when it never does. */
 export function firstReachingMl(profile: DayProfile, extraMlPerMs: number, targetMl: number): number | null {
   const perDayMl = profile.dayVolumeMl + extraMlPerMs * DAY_MS;
   if (!(perDayMl > 0)) return null;
   // Whole pump days in one step, then a scan of the few pieces of the last day.
-  const day = Math.max(0, Math.ceil(targetMl / perDayMl) - 1);
+  const day = Math.max(0, Math.ceil((targetMl - REACHED_WITHIN_ML) / perDayMl) - 1);
   const remainingMl = targetMl - day * perDayMl;
   const { startsMs, ratesMlPerMs, jumpsMl, drawnBeforeMl } = profile;
   const n = startsMs.length;
   for (let k = 0; k < n; k++) {
     const start = startsMs[k];
     const afterJumpMl = drawnBeforeMl[k] + jumpsMl[k] + extraMlPerMs * start;
-    if (afterJumpMl >= remainingMl) return day * DAY_MS + start;
+    if (afterJumpMl >= remainingMl - REACHED_WITHIN_ML) return day * DAY_MS + start;
     const rate = ratesMlPerMs[k] + extraMlPerMs;
     const end = k + 1 < n ? startsMs[k + 1] : DAY_MS;
-    if (rate > 0 && afterJumpMl + rate * (end - start) >= remainingMl) {
-      return day * DAY_MS + start + (remainingMl - afterJumpMl) / rate;
+    if (rate > 0 && afterJumpMl + rate * (end - start) >= remainingMl - REACHED_WITHIN_ML) {
+      return day * DAY_MS + start + Math.min(end - start, (remainingMl - afterJumpMl) / rate);
     }
   }
   return (day + 1) * DAY_MS;

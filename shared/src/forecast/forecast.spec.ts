@@ -293,3 +293,49 @@ describe('forecastPump: patient boluses reported by telemetry (the count for the
     expect(forecast.curve.some((p) => p.at === '2026-01-11T00:00:00.000Z')).toBe(true);
   });
 });
+
+describe('forecastPump: periodic boluses at a program change and at the fill (issue 13)', () => {
+  const pick = (object: unknown, path: string): unknown => path.split('.').reduce((o, key) => (o as Record<string, unknown>)[key], object);
+  const cases: { name: string; input: ForecastInput; expected: Record<string, unknown> }[] = [
+    {
+      // Paris, winter (UTC+1). Fill 6.5 mL at 500 mcg/mL at local midnight 12 Jan; 100 mcg/day = 0.2 mL/day for 20 days: 2.5 mL
+      // left at the change on local midnight 1 Feb (31 Jan 23:00Z). The new program's 00:00 bolus of 300 mcg (0.6 mL) leaves 1.9 mL,
+      // below the 2 mL alarm at once (it used to be dropped: the alarm came with the next day's bolus, 24 h late). Then
+      // 20 mcg/day (0.04 mL/day) + 0.6 mL each pump midnight: 1.26 on 1 Feb 23:00Z, 0.62 on 2 Feb, empty at the 3 Feb bolus.
+      name: 'a program that starts at local midnight with a 00:00 bolus reaches the alarm at that midnight, not 24 h late',
+      input: {
+        pump: pump(), timeZone: 'Europe/Paris', at: '2026-01-31T23:00:00Z', fills: [fill('2026-01-11T23:00:00Z', 6.5, 500)],
+        programs: [continuous('2025-12-01T00:00:00Z', 100), continuous('2026-01-31T23:00:00Z', 20, { periodicBoluses: [{ time: '00:00', doseMcg: 300 }] })],
+      },
+      expected: { 'nominal.lowReservoirAlarmAt': '2026-01-31T23:00:00.000Z', 'nominal.emptyAt': '2026-02-03T23:00:00.000Z', volumeMl: 1.9 },
+    },
+    {
+      // UTC. Boluses only: 100 mcg (0.2 mL at 500) at 00:00 on 2, 3 and 4 Jan; from 5 Jan 00:00 a program that draws nothing.
+      // At the change only the new program's boluses count: 10 - 0.6 = 9.4 mL, and nothing is ever reached.
+      name: "the old program's bolus at the change instant is not counted",
+      input: {
+        pump: pump(), timeZone: 'UTC', at: '2026-01-05T00:00:00Z', fills: [fill('2026-01-01T12:00:00Z', 10, 500)],
+        programs: [continuous('2025-12-01T00:00:00Z', 0, { periodicBoluses: [{ time: '00:00', doseMcg: 100 }] }), continuous('2026-01-05T00:00:00Z', 0)],
+      },
+      expected: { volumeMl: 9.4, 'nominal.lowReservoirAlarmAt': null, 'nominal.emptyAt': null },
+    },
+    {
+      // A bolus at the fill instant draws on the new fill (the conservative reading): 50 mcg = 0.1 mL at 500 mcg/mL at 08:00.
+      name: 'a periodic bolus at the fill instant counts',
+      input: {
+        pump: pump(), timeZone: 'UTC', at: '2026-01-01T08:00:00Z', fills: [fill('2026-01-01T08:00:00Z', 2.05, 500)],
+        programs: [continuous('2025-12-01T00:00:00Z', 200, { periodicBoluses: [{ time: '08:00', doseMcg: 50 }] })],
+      },
+      expected: { volumeMl: 1.95, 'nominal.lowReservoirAlarmAt': '2026-01-01T08:00:00.000Z' },
+    },
+  ];
+
+  it.each(cases)('$name', ({ input, expected }) => {
+    const forecast = forecastPump(input);
+    expect(forecast.status).toBe('ok');
+    for (const [path, value] of Object.entries(expected)) {
+      if (typeof value === 'number') expect([path, pick(forecast, path)]).toEqual([path, expect.closeTo(value, 6)]);
+      else expect([path, pick(forecast, path)]).toEqual([path, value]);
+    }
+  });
+});

@@ -1,5 +1,5 @@
 // Exact instants at which a fill reaches the alarm volume and empties, from compiled programs (numbers only, no parsing).
-import { buildDayProfile, DayProfile, DayProgram, drawnMl, EMPTY_DAY_PROFILE, firstReachingMl } from './day-profile';
+import { buildDayProfile, DayProfile, DayProgram, drawnMl, EMPTY_DAY_PROFILE, firstReachingMl, REACHED_WITHIN_ML } from './day-profile';
 import { DAY_MS } from '../time-units';
 
 /** A program ready for the forecast: times in ms after the pump's midnight, the pump clock's UTC offset fixed. */
@@ -108,15 +108,19 @@ function localOrigin(segment: Segment): number {
   return Math.floor((segment.startMs + segment.offsetMs) / DAY_MS) * DAY_MS - segment.offsetMs;
 }
 
-/** mL drawn from the fill up to `atMs`. */
+/**
+ * mL drawn from the fill up to `atMs`, boluses at `atMs` included. A segment counts the periodic boluses at its start and
+ * not those at its end: at a program change only the new program's boluses count, once (issue 13), and a bolus at the
+ * fill instant counts (the conservative reading: it draws on the new fill).
+ */
 export function drawnSinceFillMl(segments: readonly Segment[], atMs: number, worstCase: boolean): number {
   let total = 0;
   for (const segment of segments) {
-    if (atMs <= segment.startMs) break;
+    if (atMs < segment.startMs) break;
     const origin = localOrigin(segment);
     const extra = extraMlPerMs(segment, worstCase);
-    const endMs = Math.min(atMs, segment.endMs);
-    total += drawnMl(segment.profile, extra, endMs - origin) - drawnMl(segment.profile, extra, segment.startMs - origin);
+    const toMl = atMs < segment.endMs ? drawnMl(segment.profile, extra, atMs - origin) : drawnMl(segment.profile, extra, segment.endMs - origin, false);
+    total += toMl - drawnMl(segment.profile, extra, segment.startMs - origin, false);
   }
   return total;
 }
@@ -128,16 +132,18 @@ export function instantDrawn(segments: readonly Segment[], fillMs: number, volum
   for (const segment of segments) {
     const origin = localOrigin(segment);
     const extra = extraMlPerMs(segment, worstCase);
-    const atStartMl = drawnMl(segment.profile, extra, segment.startMs - origin);
+    // Boluses at the segment start count here, those at its end in the next segment (see drawnSinceFillMl).
+    const atStartMl = drawnMl(segment.profile, extra, segment.startMs - origin, false);
     if (segment.endMs !== Number.POSITIVE_INFINITY) {
-      const inSegmentMl = drawnMl(segment.profile, extra, segment.endMs - origin) - atStartMl;
-      if (drawnBefore + inSegmentMl < volumeToDrawMl) {
+      const inSegmentMl = drawnMl(segment.profile, extra, segment.endMs - origin, false) - atStartMl;
+      if (drawnBefore + inSegmentMl < volumeToDrawMl - REACHED_WITHIN_ML) {
         drawnBefore += inSegmentMl;
         continue;
       }
     }
     const y = firstReachingMl(segment.profile, extra, atStartMl + volumeToDrawMl - drawnBefore);
-    return y === null ? null : origin + y;
+    // Never before the segment: a target within REACHED_WITHIN_ML of its start is reached at the start.
+    return y === null ? null : Math.max(segment.startMs, origin + y);
   }
   return null;
 }
