@@ -12,6 +12,7 @@ import { ClinicalSafetyModule } from './clinical-safety/clinical-safety.module';
 import { CliniciansModule } from './clinicians/clinicians.module';
 import { ClinicsModule } from './clinics/clinics.module';
 import { DemoModule } from './demo/demo.module';
+import { DrugLibraryModule } from './drug-library/drug-library.module';
 import { EventsModule } from './events/events.module';
 import { FillsModule } from './fills/fills.module';
 import { ForecastModule } from './forecast/forecast.module';
@@ -47,6 +48,7 @@ export class AppModule {
         TypeOrmModule.forRoot(appDataSourceOptions(options.databaseUrl)),
         EventsModule,
         AuditModule,
+        DrugLibraryModule,
         AuthModule,
         UsersModule,
         MachineTokensModule,

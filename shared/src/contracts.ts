@@ -7,8 +7,10 @@ import { clinicText, identifier } from './text-fields';
 import type { PumpTelemetryStatus } from './telemetry/pump-telemetry-status';
 import type { AlertRaisedEvent, AlertSeverity, AlertUpdatedEvent } from './alerts/alert-contracts';
 import type { PageSentEvent } from './paging/paging-contracts';
-import { doseChangeContextFields, doseChangeReasonFields, spasticityOriginFields } from './clinical-safety/request-fields';
+import { doseChangeContextFields, doseChangeReasonFields, doseChangeReasonSchema, spasticityOriginFields } from './clinical-safety/request-fields';
+import { DRUG_LIBRARY_BOUNDS } from './clinical-safety/drug-library-config';
 import type { DoseChangeContext } from './clinical-safety/dose-guard';
+import type { DrugLibraryViolation } from './clinical-safety/drug-library';
 import type { SpasticityOrigin } from './clinical-safety/request-fields';
 
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -91,7 +93,7 @@ export const bridgeBolusSchema = z.object({
 export const createFillSchema = z.object({
   filledAt: isoInstant,
   drug: z.enum(DRUGS).default('baclofen'),
-  concentrationMcgPerMl: z.number().positive('must be above 0').max(10000),
+  concentrationMcgPerMl: z.number().positive('must be above 0').max(DRUG_LIBRARY_BOUNDS.concentrationMcgPerMl, `must be at most ${DRUG_LIBRARY_BOUNDS.concentrationMcgPerMl} mcg/mL (the drug library's hard bound)`),
   volumeMl: z.number().positive('must be above 0'),
   aspiratedResidualMl: z.number().min(0, 'must be 0 or more').optional(),
   stabilityDays: z.number().int('must be whole days').positive('must be above 0').max(365).optional(),
@@ -100,16 +102,18 @@ export const createFillSchema = z.object({
   patientBolusCountSinceLastFill: z.number().int('must be a whole number').min(0, 'must be 0 or more').max(100000).optional(),
   /** Required (422) when a constant-flow pump's new concentration cuts or raises the daily dose past the dose guard (issue 7). */
   ...doseChangeReasonFields,
+  /** Required (422) when the fill passes a soft limit of the clinic's drug library (issue 13); stored with the fill. */
+  limitOverrideReason: doseChangeReasonSchema.optional(),
 });
 export type CreateFillRequest = z.input<typeof createFillSchema>;
 
 const minutesOfDay = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
-export const programStepSchema = z.object({ startTime: wallClockTime, doseMcgPerDay: z.number().min(0, 'must be 0 or more').max(100000) });
-export const periodicBolusSchema = z.object({ time: wallClockTime, doseMcg: z.number().positive('must be above 0').max(100000) });
+export const programStepSchema = z.object({ startTime: wallClockTime, doseMcgPerDay: z.number().min(0, 'must be 0 or more').max(DRUG_LIBRARY_BOUNDS.doseMcgPerDay, `must be at most ${DRUG_LIBRARY_BOUNDS.doseMcgPerDay} mcg/day (the drug library's hard bound)`) });
+export const periodicBolusSchema = z.object({ time: wallClockTime, doseMcg: z.number().positive('must be above 0').max(DRUG_LIBRARY_BOUNDS.periodicBolusMcg, `must be at most ${DRUG_LIBRARY_BOUNDS.periodicBolusMcg} mcg (the drug library's hard bound)`) });
 export const patientBolusSchema = z.object({
-  doseMcg: z.number().positive('must be above 0').max(100000),
-  maxPerDay: z.number().int('must be a whole number').min(1, 'must be at least 1').max(48),
+  doseMcg: z.number().positive('must be above 0').max(DRUG_LIBRARY_BOUNDS.patientBolusDoseMcg, `must be at most ${DRUG_LIBRARY_BOUNDS.patientBolusDoseMcg} mcg (the drug library's hard bound)`),
+  maxPerDay: z.number().int('must be a whole number').min(1, 'must be at least 1').max(DRUG_LIBRARY_BOUNDS.patientBolusesPerDay, `must be at most ${DRUG_LIBRARY_BOUNDS.patientBolusesPerDay} (the drug library's hard bound)`),
 });
 
 export const createProgramSchema = z
@@ -167,6 +171,10 @@ export interface Fill {
   patientBolusCountSinceLastFill: number | null;
   /** Why the dose changed, when the dose guard asked for it (issue 7); null otherwise. */
   doseChangeReason: string | null;
+  /** Why the fill goes past a soft limit of the drug library (issue 13); null otherwise. */
+  limitOverrideReason: string | null;
+  /** The soft limits that reason overrides (empty: none). */
+  limitOverrides: DrugLibraryViolation[];
   createdAt: string;
 }
 
@@ -183,6 +191,8 @@ export interface Program {
   doseChangeReason: string | null;
   /** The escalation limits the change was judged by (null for a program set before issue 7). */
   doseChangeContext: DoseChangeContext | null;
+  /** The drug library's soft limits this program goes past, confirmed by doseChangeReason (issue 13; empty: none). */
+  limitOverrides: DrugLibraryViolation[];
   createdAt: string;
 }
 

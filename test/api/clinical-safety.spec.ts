@@ -243,7 +243,7 @@ describe('clinical safety', () => {
     it("uses the clinic's own abrupt-reduction step", async () => {
       const stepClinic = await f.clinic();
       expect((await f.http.call('PUT', `/api/clinics/${stepClinic.id}/clinical-safety-settings`, { abruptReductionPercent: 30 })).body)
-        .toEqual({ clinicId: stepClinic.id, labsIntervalMonths: 12, reviewIntervalMonths: 6, abruptReductionPercent: 30 });
+        .toEqual({ clinicId: stepClinic.id, labsIntervalMonths: 12, reviewIntervalMonths: 6, abruptReductionPercent: 30, taperStepMinSpacingHours: 24 });
       const patient = await f.patient(stepClinic.id);
       const pump = await f.pump(patient.id);
       await program(pump.id, '2026-05-01T08:00:00Z', 300);
@@ -253,22 +253,23 @@ describe('clinical safety', () => {
 
     it('guards a constant-flow fill whose concentration cuts the daily dose', async () => {
       const patient = await f.patient(clinic.id);
-      const pump = await f.pump(patient.id, { modelId: 'constant-flow', reservoirCapacityMl: 35, flowRateMlPerDay: 0.5 });
-      await f.fill(pump.id, { filledAt: '2026-05-01T09:00:00Z', volumeMl: 30, concentrationMcgPerMl: 500 }); // 250 mcg/day
-      const body = { filledAt: '2026-06-01T09:00:00Z', volumeMl: 30, concentrationMcgPerMl: 200 }; // 100 mcg/day: -60%
+      const pump = await f.pump(patient.id, { modelId: 'constant-flow', reservoirCapacityMl: 35, flowRateMlPerDay: 0.25 });
+      await f.fill(pump.id, { filledAt: '2026-05-01T09:00:00Z', volumeMl: 30, concentrationMcgPerMl: 2000 }); // 500 mcg/day
+      // 0.25 x 500 = 125 mcg/day: -75%, with a labelled concentration (a dilution would also need the drug library's limitOverrideReason)
+      const body = { filledAt: '2026-06-01T09:00:00Z', volumeMl: 30, concentrationMcgPerMl: 500 };
       const refused = await f.http.post(`/api/pumps/${pump.id}/fills`, body);
       expect(refused.status).toBe(422);
       expect(refused.body.fields[0].field).toBe('doseChangeReason');
       expect((await f.http.get(`/api/pumps/${pump.id}/fills`)).body).toHaveLength(1);
-      const accepted = await f.http.post(`/api/pumps/${pump.id}/fills`, { ...body, doseChangeReason: 'Drowsy on 250 mcg/day' });
+      const accepted = await f.http.post(`/api/pumps/${pump.id}/fills`, { ...body, doseChangeReason: 'Drowsy on 500 mcg/day' });
       expect(accepted.status).toBe(201);
-      expect(accepted.body.doseChangeReason).toBe('Drowsy on 250 mcg/day');
-      expect(await alertOf(patient.id, 'abrupt_dose_reduction')).toMatchObject({ severity: 'urgent', facts: { reductionPercent: 60, source: 'fill' } });
+      expect(accepted.body.doseChangeReason).toBe('Drowsy on 500 mcg/day');
+      expect(await alertOf(patient.id, 'abrupt_dose_reduction')).toMatchObject({ severity: 'urgent', facts: { reductionPercent: 75, source: 'fill' } });
     });
   });
 
   describe('taper plans', () => {
-    // 400 -> 300 -> 200 -> 100 -> 0: each step cuts 25-100%, far more than 20%, yet follows the plan.
+    // 400 -> 300 -> 200 -> 100 -> 0: each step cuts 25-100%, far more than 20%: the plan needs a reason, then programs follow it.
     const plan = {
       startsAt: '2026-06-02T08:00:00Z',
       steps: [
@@ -278,6 +279,7 @@ describe('clinical safety', () => {
       bridge: { drug: 'oral_baclofen', doseMgPerDay: 30 },
       reintroductionDoseMcgPerDay: 100,
       note: 'Drug holiday for tolerance',
+      stepLimitOverrideReason: 'Supervised inpatient holiday: larger steps under daily review',
     };
 
     it('accepts its own steps without a reason, refuses a step below the plan, and shows the planned line and step tasks', async () => {
@@ -287,8 +289,11 @@ describe('clinical safety', () => {
       expect(created.status).toBe(201);
       expect(created.body as TaperPlanRecord).toMatchObject({
         status: 'active', startsAt: '2026-06-02T08:00:00.000Z', reintroductionDoseMcgPerDay: 100, endedAt: null,
-        bridgeAdvice: { recommendedMgPerDay: 15, reductionFraction: 0.5 },
+        bridgeAdvice: { recommendedMgPerDay: 15, reductionFraction: 0.5 }, stepLimitOverrideReason: plan.stepLimitOverrideReason,
       });
+      // 400 -> 300 (25%), 300 -> 200 (33.3%), 200 -> 100 (50%), 100 -> 0 (a stop)
+      expect((created.body as TaperPlanRecord).stepLimitFindings.map((x) => `${x.stepIndex}:${x.kind}`))
+        .toEqual(['0:reduction_above_limit', '1:reduction_above_limit', '2:reduction_above_limit', '3:step_to_zero']);
       expect((await members.clinician.http.post(`/api/patients/${patient.id}/taper-plans`, plan)).status).toBe(409);
 
       for (const [at, dose] of [['2026-06-02T09:00:00Z', 300], ['2026-06-05T09:00:00Z', 200]] as const) {
@@ -311,10 +316,10 @@ describe('clinical safety', () => {
 
       clock.set('2026-06-11T09:00:00Z');
       expect((await program(pump.id, '2026-06-11T09:00:00Z', 0)).status).toBe(201);
-      // Re-introduction at the planned dose after the last step needs no reason either.
+      // Re-introduction at the planned dose after the last step needs no reason either, and opens the overdose watch.
       clock.set('2026-06-18T09:00:00Z');
       expect((await program(pump.id, '2026-06-18T09:00:00Z', 100)).status).toBe(201);
-      expect((await patientAlerts(patient.id)).map((a) => a.kind)).toEqual(['renal_dose_review']);
+      expect((await patientAlerts(patient.id)).map((a) => a.kind).sort()).toEqual(['overdose_watch', 'renal_dose_review']);
 
       const ended = await members.clinician.http.post(`/api/patients/${patient.id}/taper-plans/${created.body.id}/end`, { outcome: 'completed', note: 'Re-introduced at 100 mcg/day' });
       expect(ended.status).toBe(200);

@@ -192,6 +192,8 @@ describe('permission table', () => {
     'GET /api/patients/:id/clinical-summary': async () => ({ path: `/api/patients/${patientA.id}/clinical-summary`, allowed: 200 }),
     'GET /api/clinics/:id/clinical-safety-settings': async () => ({ path: `/api/clinics/${clinicA.id}/clinical-safety-settings`, allowed: 200 }),
     'PUT /api/clinics/:id/clinical-safety-settings': async () => ({ path: `/api/clinics/${clinicA.id}/clinical-safety-settings`, body: { labsIntervalMonths: 12 }, allowed: 200 }),
+    'GET /api/clinics/:id/drug-library': async () => ({ path: `/api/clinics/${clinicA.id}/drug-library`, allowed: 200 }),
+    'PUT /api/clinics/:id/drug-library': async () => ({ path: `/api/clinics/${clinicA.id}/drug-library`, body: {}, allowed: 200 }),
     // Scheduling (issue 6): actions on the cancelled appointment and the revoked feed answer 409, which proves the guard let them through.
     'GET /api/clinics/:id/settings': async () => ({ path: `/api/clinics/${clinicA.id}/settings`, allowed: 200 }),
     'PATCH /api/clinics/:id/settings': async () => ({ path: `/api/clinics/${clinicA.id}/settings`, body: { alertWarningHorizonDays: 21 }, allowed: 200 }),
@@ -276,7 +278,7 @@ describe('permission table', () => {
         `/api/appointments/${scheduling.booked}`, `/api/appointments/${scheduling.booked}/worksheet`, `/api/appointments?clinicId=${clinicA.id}`,
         `/api/clinicians/${clinicianIdA}/availability`, `/api/rooms?clinicId=${clinicA.id}`, `/api/pumps/${pumpA.id}/refill-slots`, `/api/clinics/${clinicA.id}/fleet.csv`,
         `/api/patients/${patientA.id}/labs`, `/api/patients/${patientA.id}/clinical-summary`, `/api/patients/${patientA.id}/taper-plans`,
-        `/api/clinics/${clinicA.id}/clinical-safety-settings`,
+        `/api/clinics/${clinicA.id}/clinical-safety-settings`, `/api/clinics/${clinicA.id}/drug-library`,
       ];
       for (const path of paths) expect([path, (await outsider.get(path)).status]).toEqual([path, 404]);
       const writes: [string, unknown][] = [

@@ -167,7 +167,7 @@ export class AlertEngine implements OnModuleInit, OnApplicationBootstrap, Before
         if (ALERT_EVENT_TYPES.includes(event.type)) continue;
         if (event.pumpId) pumpIds.add(event.pumpId);
         // The demo seed inserts a whole fleet under one event; a settings change concerns every pump of the clinic.
-        else if ((event.type === 'demo.seeded' || event.type === 'clinic.settings_changed') && event.clinicId) wholeClinics.add(event.clinicId);
+        else if ((event.type === 'demo.seeded' || event.type === 'clinic.settings_changed' || event.type === 'clinic.drug_library_changed') && event.clinicId) wholeClinics.add(event.clinicId);
       }
       if (wholeClinics.size > 0) {
         const rows: { id: string }[] = await manager.query('SELECT id FROM pumps WHERE clinic_id = ANY($1::uuid[]) AND explanted_at IS NULL', [[...wholeClinics]]);

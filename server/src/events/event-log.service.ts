@@ -9,7 +9,8 @@ export type EventType = 'clinic.created' | 'patient.created' | 'pump.created' | 
   | 'telemetry.received' | 'pump.mri_recorded' | 'pump.mri_cleared' | 'on_call.changed'
   | 'patient.updated' | 'alert.raised' | 'alert.updated' | 'alert.snoozed' | 'page.sent'
   | 'clinic.settings_changed' | 'appointment.booked' | 'appointment.rescheduled' | 'appointment.cancelled' | 'appointment.no_show' | 'appointment.completed'
-  | 'lab.recorded' | 'side_effect.reported' | 'check_up.recorded' | 'taper_plan.created' | 'taper_plan.ended' | 'clinic.clinical_safety_settings_changed';
+  | 'lab.recorded' | 'side_effect.reported' | 'check_up.recorded' | 'taper_plan.created' | 'taper_plan.ended' | 'clinic.clinical_safety_settings_changed'
+  | 'clinic.drug_library_changed';
 
 export interface RecordedEvent {
   type: EventType;

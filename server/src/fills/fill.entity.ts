@@ -1,6 +1,6 @@
 // A refill: what went into the reservoir, when, and what the previous forecast expected to find.
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { BridgeBolus, Drug } from '@pumpwatch/shared';
+import type { BridgeBolus, Drug, DrugLibraryViolation } from '@pumpwatch/shared';
 
 @Entity('fills')
 export class FillEntity {
@@ -40,6 +40,13 @@ export class FillEntity {
   /** Why the daily dose changed with the concentration (constant-flow pumps), when the dose guard asked for it (issue 7). */
   @Column({ name: 'dose_change_reason', type: 'text', nullable: true })
   doseChangeReason: string | null;
+
+  /** Why the fill goes past the drug library's soft limits listed in limitOverrides (issue 13). */
+  @Column({ name: 'limit_override_reason', type: 'text', nullable: true })
+  limitOverrideReason: string | null;
+
+  @Column({ name: 'limit_overrides', type: 'jsonb', default: () => "'[]'::jsonb" })
+  limitOverrides: DrugLibraryViolation[];
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -10,7 +10,8 @@ export function toFill(entity: FillEntity): Fill {
     aspiratedResidualMl: entity.aspiratedResidualMl, stabilityDays: entity.stabilityDays,
     bridgeBolus: entity.bridgeBolus, expectedResidualMl: entity.expectedResidualMl,
     patientBolusCountSinceLastFill: entity.patientBolusCountSinceLastFill ?? null,
-    doseChangeReason: entity.doseChangeReason ?? null, createdAt: toIso(entity.createdAt),
+    doseChangeReason: entity.doseChangeReason ?? null,
+    limitOverrideReason: entity.limitOverrideReason ?? null, limitOverrides: entity.limitOverrides ?? [], createdAt: toIso(entity.createdAt),
   };
 }
 

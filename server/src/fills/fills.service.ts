@@ -6,6 +6,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import { AuditService, createdFields } from '../audit/audit.service';
 import { DoseGuardOutcome, doseGuardAuditChanges, DoseGuardService } from '../clinical-safety/dose-guard.service';
+import { DrugLibraryService } from '../drug-library/drug-library.service';
+import { PatientEntity } from '../patients/patient.entity';
 import type { Actor } from '../auth/actor';
 import { EventLogService } from '../events/event-log.service';
 import { forecastFromHistory, ForecastService, PumpHistory } from '../forecast/forecast.service';
@@ -40,6 +42,7 @@ export class FillsService {
     @Inject(Clock) private readonly clock: Clock,
     private readonly reconciliations: ReservoirReconciliationService,
     private readonly doseGuard: DoseGuardService,
+    private readonly drugLibrary: DrugLibraryService,
   ) {}
 
   async record(actor: Actor, pumpId: string, request: ValidFillRequest): Promise<Fill> {
@@ -76,6 +79,13 @@ export class FillsService {
     if (history.fills.some((f) => f.filledAt.getTime() === filledAt.getTime())) {
       throw DomainError.conflict('filledAt', 'a fill is already recorded at this instant');
     }
+    // Drug library (issue 13): the concentration for this pump model and, on a constant-flow pump, the daily dose flow x concentration.
+    const constantFlowDose = !PUMP_MODELS[pump.modelId].programmable && pump.flowRateMlPerDay !== null ? pump.flowRateMlPerDay * request.concentrationMcgPerMl : null;
+    const patient = await manager.findOneByOrFail(PatientEntity, { id: pump.patientId });
+    const limitOverrides = await this.drugLibrary.enforce(manager, clinic.id, {
+      modelId: pump.modelId, spasticityOrigin: patient.spasticityOrigin, concentrationMcgPerMl: request.concentrationMcgPerMl,
+      dailyDoses: constantFlowDose === null ? [] : [{ field: 'concentrationMcgPerMl', doseMcgPerDay: constantFlowDose }],
+    }, request.limitOverrideReason, 'limitOverrideReason');
     // Dose guard (issue 7): a constant-flow pump's daily dose is flow x concentration, so a new concentration changes the dose.
     let guard: DoseGuardOutcome | null = null;
     if (!PUMP_MODELS[pump.modelId].programmable && pump.flowRateMlPerDay !== null) {
@@ -97,6 +107,8 @@ export class FillsService {
       expectedResidualMl: expectedResidualAt(history, filledAt),
       patientBolusCountSinceLastFill: request.patientBolusCountSinceLastFill ?? null,
       doseChangeReason: request.doseChangeReason ?? null,
+      limitOverrideReason: request.limitOverrideReason ?? null,
+      limitOverrides,
     }));
     // In the same transaction: a refill and its reconciliation are recorded together or not at all.
     await this.reconciliations.reconcileAtFill(manager, history, fill);

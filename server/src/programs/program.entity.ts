@@ -1,6 +1,6 @@
 // An infusion program from its effectiveFrom on; a new program is a new row, history is never overwritten.
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { DoseChangeContext, PatientBolus, PeriodicBolus, ProgramStep } from '@pumpwatch/shared';
+import type { DoseChangeContext, DrugLibraryViolation, PatientBolus, PeriodicBolus, ProgramStep } from '@pumpwatch/shared';
 
 @Entity('programs')
 export class ProgramEntity {
@@ -31,6 +31,10 @@ export class ProgramEntity {
 
   @Column({ name: 'dose_change_context', type: 'text', nullable: true })
   doseChangeContext: DoseChangeContext | null;
+
+  /** The drug library's soft limits this program goes past, confirmed by doseChangeReason (issue 13). */
+  @Column({ name: 'limit_overrides', type: 'jsonb', default: () => "'[]'::jsonb" })
+  limitOverrides: DrugLibraryViolation[];
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -7,7 +7,8 @@ export function toProgram(entity: ProgramEntity): Program {
   return {
     id: entity.id, pumpId: entity.pumpId, effectiveFrom: toIso(entity.effectiveFrom), steps: entity.steps,
     periodicBoluses: entity.periodicBoluses, patientBolus: entity.patientBolus, doseMcgPerDay: entity.doseMcgPerDay,
-    doseChangeReason: entity.doseChangeReason ?? null, doseChangeContext: entity.doseChangeContext ?? null, createdAt: toIso(entity.createdAt),
+    doseChangeReason: entity.doseChangeReason ?? null, doseChangeContext: entity.doseChangeContext ?? null,
+    limitOverrides: entity.limitOverrides ?? [], createdAt: toIso(entity.createdAt),
   };
 }
 

@@ -6,6 +6,8 @@ import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { AuditService, createdFields } from '../audit/audit.service';
 import { defaultProgramContext, doseGuardAuditChanges, DoseGuardService } from '../clinical-safety/dose-guard.service';
+import { DrugLibraryService } from '../drug-library/drug-library.service';
+import { PatientEntity } from '../patients/patient.entity';
 import type { Actor } from '../auth/actor';
 import { EventLogService } from '../events/event-log.service';
 import { ForecastService } from '../forecast/forecast.service';
@@ -23,6 +25,7 @@ export class ProgramsService {
     private readonly forecasts: ForecastService,
     private readonly audit: AuditService,
     private readonly doseGuard: DoseGuardService,
+    private readonly drugLibrary: DrugLibraryService,
   ) {}
 
   async set(actor: Actor, pumpId: string, request: ValidProgramRequest): Promise<Program> {
@@ -42,6 +45,12 @@ export class ProgramsService {
       }
       const patientBolus = request.patientBolus ?? null;
       const doseMcgPerDay = programDoseMcgPerDay({ steps: request.steps, periodicBoluses: request.periodicBoluses });
+      // Drug library (issue 13): hard limits refused whatever the reason; soft ones need doseChangeReason, stored with the program.
+      const patient = await manager.findOneByOrFail(PatientEntity, { id: pump.patientId });
+      const limitOverrides = await this.drugLibrary.enforce(manager, clinic.id, {
+        modelId: pump.modelId, spasticityOrigin: patient.spasticityOrigin,
+        program: { steps: request.steps, periodicBoluses: request.periodicBoluses, patientBolus },
+      }, request.doseChangeReason, 'doseChangeReason');
       // Dose guard (issue 7): refused here (422 naming doseChangeReason) before anything is written when a reason is missing.
       const context = request.doseChangeContext ?? defaultProgramContext(history.fills, effectiveFrom);
       const guard = await this.doseGuard.check(manager, {
@@ -57,6 +66,7 @@ export class ProgramsService {
         doseMcgPerDay,
         doseChangeReason: request.doseChangeReason ?? null,
         doseChangeContext: context,
+        limitOverrides,
       }));
       // Before the program's own event: the patient's alert rows are locked before the event counter.
       await this.doseGuard.raiseAlerts(manager, guard);

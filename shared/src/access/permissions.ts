@@ -134,6 +134,8 @@ export const ROUTE_PERMISSIONS = {
   'GET /api/patients/:id/clinical-summary': 'read',
   'GET /api/clinics/:id/clinical-safety-settings': 'read',
   'PUT /api/clinics/:id/clinical-safety-settings': 'administer',
+  'GET /api/clinics/:id/drug-library': 'read',
+  'PUT /api/clinics/:id/drug-library': 'administer',
 } as const satisfies Record<string, Capability>;
 export type RouteKey = keyof typeof ROUTE_PERMISSIONS;
 

@@ -5,6 +5,7 @@ export * from './renal-function';
 export * from './renal-flags';
 export * from './taper-plan';
 export * from './dose-guard';
+export * from './drug-library';
 export * from './side-effects';
 export * from './check-ups';
 export * from './clinical-safety-contracts';
