@@ -17,6 +17,7 @@ import { AppModule } from './app.module';
 import { prepareAppDatabase } from './infra/app-database-role';
 import type { AppOptions, BootstrapAdmin } from './infra/app-options';
 import type { LogLevel } from './infra/config';
+import type { DatabaseSupervision } from './infra/postgres-supervisor';
 import { Clock, SystemClock } from './infra/clock';
 import { clientDistDir } from './infra/paths';
 import { requestIdMiddleware } from './infra/request-id';
@@ -44,6 +45,8 @@ export interface PumpWatchAppOptions {
   bodyLimit?: string;
   /** Where pino writes; default standard output. */
   logDestination?: DestinationStream;
+  /** Embedded mode: what watches and restarts the database (health reads it). */
+  databaseSupervision?: DatabaseSupervision | null;
 }
 
 export async function createPumpWatchApp(options: PumpWatchAppOptions): Promise<NestExpressApplication> {
@@ -67,6 +70,7 @@ export async function createPumpWatchApp(options: PumpWatchAppOptions): Promise<
     sessionHours: options.sessionHours ?? 12,
     bodyLimit: options.bodyLimit ?? '1mb',
     logDestination: options.logDestination,
+    databaseSupervision: options.databaseSupervision ?? null,
   };
 
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(appOptions, options.clock ?? new SystemClock()), {

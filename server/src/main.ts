@@ -3,8 +3,10 @@ import path from 'node:path';
 import { createPumpWatchApp } from './app.factory';
 import { loadConfig } from './infra/config';
 import { RunningPostgres, startEmbeddedPostgres } from './infra/embedded-postgres';
+import { EmbeddedPostgresSupervisor } from './infra/postgres-supervisor';
 
 let embedded: RunningPostgres | null = null;
+let supervisor: EmbeddedPostgresSupervisor | null = null;
 let app: Awaited<ReturnType<typeof createPumpWatchApp>> | null = null;
 let stopping = false;
 
@@ -13,9 +15,20 @@ async function stop(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   console.log(`PumpWatch: ${signal} received, stopping`);
+  supervisor?.close();
   await app?.close().catch((error: Error) => console.error(error));
   await embedded?.stop().catch((error: Error) => console.error(error));
   process.exit(0);
+}
+
+/** The database could not be brought back: exit non-zero so that systemd or Docker restarts the whole server. */
+async function giveUp(error: Error): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.error(`PumpWatch: exiting, the embedded PostgreSQL cannot be restarted: ${error.message}`);
+  await app?.close().catch(() => undefined);
+  await embedded?.stop().catch(() => undefined);
+  process.exit(1);
 }
 
 async function main(): Promise<void> {
@@ -28,6 +41,8 @@ async function main(): Promise<void> {
     console.log(`PumpWatch: embedded PostgreSQL data in ${databaseDir}`);
     embedded = await startEmbeddedPostgres({ databaseDir, databaseName: 'pumpwatch', ownSignals: true });
     databaseUrl = embedded.url;
+    // If the postmaster dies (killed, out of memory), restart it with backoff; health says "recovering" meanwhile.
+    supervisor = new EmbeddedPostgresSupervisor(embedded, { onGiveUp: (error) => void giveUp(error) });
   } else {
     console.log('PumpWatch: using the PostgreSQL at DATABASE_URL');
   }
@@ -44,6 +59,7 @@ async function main(): Promise<void> {
     bootstrapAdmin: config.adminEmail && config.adminPassword ? { email: config.adminEmail, password: config.adminPassword } : null,
     sessionHours: config.sessionHours,
     bodyLimit: config.bodyLimit,
+    databaseSupervision: supervisor,
   });
   await app.listen(config.port);
   const url = await app.getUrl();

@@ -93,6 +93,7 @@ describe('permission table', () => {
 
   const samples = (): Record<RouteKey, () => Promise<Sample>> => ({
     'GET /api/health': async () => ({ path: '/api/health', allowed: 200 }),
+    'GET /api/health/ready': async () => ({ path: '/api/health/ready', allowed: 200 }),
     'POST /api/auth/login': async () => ({ path: '/api/auth/login', body: passwords.get('staff'), allowed: 200 }),
     'POST /api/auth/logout': async () => ({ path: '/api/auth/logout', allowed: 204, ownToken: true }),
     'GET /api/auth/me': async () => ({ path: '/api/auth/me', allowed: 200 }),

@@ -1,10 +1,15 @@
 // A real PumpWatch server on a fresh database, listening on a free port: what API, socket and browser tests drive.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import type { DestinationStream } from 'pino';
 import { createPumpWatchApp } from '../../server/src/app.factory';
 import { APP_OPTIONS, AppOptions } from '../../server/src/infra/app-options';
 import type { Clock } from '../../server/src/infra/clock';
 import type { LogLevel } from '../../server/src/infra/config';
+import { RunningPostgres, startEmbeddedPostgres } from '../../server/src/infra/embedded-postgres';
+import { EmbeddedPostgresSupervisor, SupervisorOptions } from '../../server/src/infra/postgres-supervisor';
 import { TEST_ADMIN } from './test-accounts';
 import { createTestDatabase } from './test-database';
 
@@ -17,6 +22,9 @@ export interface TestServer {
   /** What the app itself connects with: the `pumpwatch_app` login role. */
   appDatabaseUrl: string;
   app: INestApplication;
+  /** With `ownEmbeddedPostgres`: the server's own PostgreSQL (to kill under it) and its supervisor. */
+  postgres: RunningPostgres | null;
+  supervisor: EmbeddedPostgresSupervisor | null;
   close(): Promise<void>;
 }
 
@@ -36,10 +44,42 @@ export interface TestServerOptions {
   logLevel?: LogLevel;
   /** Where pino writes, for tests that read the log lines. */
   logDestination?: DestinationStream;
+  /**
+   * Run the way `npm start` does without DATABASE_URL: an embedded PostgreSQL of this server alone (own folder and port, not
+   * the run's shared one), watched by the supervisor. `onGiveUp` defaults to failing the test loudly.
+   */
+  ownEmbeddedPostgres?: boolean | Partial<SupervisorOptions>;
+}
+
+interface OwnedDatabase { url: string; postgres: RunningPostgres | null; supervisor: EmbeddedPostgresSupervisor | null; drop(): Promise<void> }
+
+async function ownedDatabase(options: TestServerOptions): Promise<OwnedDatabase> {
+  if (!options.ownEmbeddedPostgres) {
+    const database = await createTestDatabase();
+    return { url: database.url, postgres: null, supervisor: null, drop: () => database.drop() };
+  }
+  // The server runs as the `postgres` user when tests run as root: it must be able to enter the folder.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pumpwatch-own-pg-'));
+  fs.chmodSync(dir, 0o777);
+  const postgres = await startEmbeddedPostgres({ databaseDir: path.join(dir, 'data'), databaseName: 'pumpwatch', persistent: false });
+  const supervisorOptions = typeof options.ownEmbeddedPostgres === 'object' ? options.ownEmbeddedPostgres : {};
+  const supervisor = new EmbeddedPostgresSupervisor(postgres, {
+    log: () => undefined,
+    onGiveUp: (error) => { throw new Error(`the supervisor gave up restarting the test's PostgreSQL: ${error.message}`); },
+    ...supervisorOptions,
+  });
+  return {
+    url: postgres.url, postgres, supervisor,
+    async drop() {
+      supervisor.close();
+      await postgres.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const database = await createTestDatabase();
+  const database = await ownedDatabase(options);
   let app: INestApplication;
   try {
     app = await createPumpWatchApp({
@@ -55,6 +95,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       publicUrl: options.publicUrl,
       bodyLimit: options.bodyLimit,
       sessionHours: options.sessionHours,
+      databaseSupervision: database.supervisor,
     });
     await app.listen(0, '127.0.0.1');
   } catch (error) {
@@ -67,6 +108,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     databaseUrl: database.url,
     appDatabaseUrl: app.get<AppOptions>(APP_OPTIONS).databaseUrl,
     app,
+    postgres: database.postgres,
+    supervisor: database.supervisor,
     async close() {
       await app.close();
       await database.drop();
@@ -92,6 +135,8 @@ export function useTestServer(options: TestServerOptions = {}): TestServer {
     get databaseUrl() { return current().databaseUrl; },
     get appDatabaseUrl() { return current().appDatabaseUrl; },
     get app() { return current().app; },
+    get postgres() { return current().postgres; },
+    get supervisor() { return current().supervisor; },
     async close() { await current().close(); },
   };
 }

