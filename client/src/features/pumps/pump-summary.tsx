@@ -49,6 +49,29 @@ function ReportedReservoirNote({ forecast, timeZone }: { forecast: PumpForecast;
   );
 }
 
+/**
+ * The pump's flow learnt from its reconciled refills (issue 13): "1.08 (2 refills)" and what it means for the deadline. A fast
+ * pump carries a warning sign, since its calibrated alarm may move the deadline earlier.
+ */
+function FlowFactorItem({ forecast }: { forecast: PumpForecast }) {
+  const calibrated = forecast.calibrated;
+  if (!calibrated) return null;
+  const percent = Math.round(Math.abs(calibrated.flowFactor - 1) * 100);
+  const fast = calibrated.flowFactor > 1 && percent > 0;
+  const explanation = fast
+    ? `Runs ${percent}% faster than programmed at its refills: the deadline allows for it.`
+    : percent > 0
+      ? `Runs ${percent}% slower than programmed at its refills: the deadline keeps the worst case.`
+      : 'Delivers as programmed at its refills.';
+  return (
+    <Item term="Flow factor" testId="pump-flow-factor">
+      {fast && <span aria-hidden="true">⚠ </span>}
+      <strong>{calibrated.flowFactor.toFixed(2)}</strong> ({calibrated.intervals} {calibrated.intervals === 1 ? 'refill' : 'refills'})
+      <div className="reason">{explanation}</div>
+    </Item>
+  );
+}
+
 /** Reservoir alarms a later refill answered (issue 12): no longer active, said once so nobody looks for the old alarm. */
 function AnsweredAlarmsNote({ telemetry, timeZone }: { telemetry: PumpTelemetryStatus | null; timeZone: string }) {
   const answered = telemetry?.alarmsAnsweredByRefill;
@@ -103,6 +126,7 @@ export function PumpSummary({ detail }: { detail: PumpDetail }) {
           <Item term="Dose">{formatNumber(f?.doseMcgPerDay, 'mcg/day', 1)}</Item>
           <Item term="Daily volume">{formatNumber(f?.dailyVolumeMl, 'mL/day', 3)}</Item>
           <Item term="Volume now" testId="pump-volume">{formatMl(f?.volumeMl, 2)}</Item>
+          {f && <FlowFactorItem forecast={f} />}
           {f?.reportedReservoir && (
             <Item term="Pump reports" testId="pump-reported-volume">
               <span aria-hidden="true">{f.reportedReservoir.discrepancy ? '⚠ ' : '✓ '}</span>
@@ -122,8 +146,15 @@ export function PumpSummary({ detail }: { detail: PumpDetail }) {
           <Item term="Drug expires">{formatInstant(f?.drugExpiresAt, tz)}</Item>
           <Item term="Alarm, nominal">{formatInstant(f?.nominal.lowReservoirAlarmAt, tz)}</Item>
           <Item term="Alarm, worst case">{formatInstant(f?.worstCase.lowReservoirAlarmAt, tz)}</Item>
+          {f?.calibrated && (
+            <Item term="Alarm, measured flow" testId="pump-calibrated-alarm">
+              {formatInstant(f.calibrated.lowReservoirAlarmAt, tz)}
+              <div className="reason">worst case x {f.calibrated.flowFactor.toFixed(2)}</div>
+            </Item>
+          )}
           <Item term="Empty, nominal">{formatInstant(f?.nominal.emptyAt, tz)}</Item>
           <Item term="Empty, worst case">{formatInstant(f?.worstCase.emptyAt, tz)}</Item>
+          {f?.calibrated && <Item term="Empty, measured flow">{formatInstant(f.calibrated.emptyAt, tz)}</Item>}
           {f?.reportedReservoir?.lowerVolumeLevels && (
             <Item term="Empty, from the pump's volume" testId="pump-reported-empty">
               <span aria-hidden="true">⚠ </span>{formatInstant(f.reportedReservoir.lowerVolumeLevels.worstCase.emptyAt, tz)}
