@@ -47,6 +47,8 @@ export interface PumpWatchAppOptions {
   logDestination?: DestinationStream;
   /** Embedded mode: what watches and restarts the database (health reads it). */
   databaseSupervision?: DatabaseSupervision | null;
+  /** Reverse proxies in front: the client address (sign-in throttling per address) comes from X-Forwarded-For; default 0. */
+  trustProxyHops?: number;
 }
 
 export async function createPumpWatchApp(options: PumpWatchAppOptions): Promise<NestExpressApplication> {
@@ -80,6 +82,8 @@ export async function createPumpWatchApp(options: PumpWatchAppOptions): Promise<
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  // Behind the proxy every request comes from the proxy's address: the per-address sign-in throttle needs the client's.
+  if (options.trustProxyHops) app.set('trust proxy', options.trustProxyHops);
   // First, so that every answer, even one the body parser gives, carries its request id and the security headers.
   app.use(requestIdMiddleware);
   app.use(helmet(helmetOptions(appOptions)));

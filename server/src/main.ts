@@ -60,6 +60,7 @@ async function main(): Promise<void> {
     sessionHours: config.sessionHours,
     bodyLimit: config.bodyLimit,
     databaseSupervision: supervisor,
+    trustProxyHops: config.trustProxyHops,
   });
   await app.listen(config.port);
   const url = await app.getUrl();

@@ -28,12 +28,15 @@ describe('loadConfig', () => {
     ],
     ['PUMPWATCH_SESSION_HOURS accepts fractions', { PUMPWATCH_SESSION_HOURS: '0.5' }, { sessionHours: 0.5 }],
     ['PUMPWATCH_BODY_LIMIT in the body parser notation', { PUMPWATCH_BODY_LIMIT: '256KB' }, { bodyLimit: '256kb' }],
+    ['no reverse proxy trusted by default', {}, { trustProxyHops: 0 }],
+    ['PUMPWATCH_TRUST_PROXY counts the proxies in front', { PUMPWATCH_TRUST_PROXY: '2' }, { trustProxyHops: 2 }],
   ])('%s', (_name, env, expected) => {
     expect(loadConfig(env as NodeJS.ProcessEnv)).toMatchObject(expected);
   });
 
   it.each([
     [{ PORT: 'eighty' }, /PORT/],
+    [{ PUMPWATCH_TRUST_PROXY: 'true' }, /PUMPWATCH_TRUST_PROXY/],
     [{ PUMPWATCH_DEMO: 'yes' }, /PUMPWATCH_DEMO/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ DATABASE_URL: 'mysql://u:p@db/pw' }, /DATABASE_URL must be a postgres/],

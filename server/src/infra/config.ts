@@ -26,6 +26,8 @@ export interface ServerConfig {
   sessionHours: number;
   /** Largest accepted request body, in the body parser's notation (`100kb`, `1mb`). */
   bodyLimit: string;
+  /** Reverse proxies in front (PUMPWATCH_TRUST_PROXY): the client address is read from X-Forwarded-For that many hops back; 0: none. */
+  trustProxyHops: number;
 }
 
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -120,5 +122,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     throw new Error(`PUMPWATCH_BODY_LIMIT must be a size like 100kb or 1mb, got "${env.PUMPWATCH_BODY_LIMIT}"`);
   }
 
-  return { port, databaseUrl, databaseAppUrl, dataDir, demo, simulate, logLevel, publicUrl, corsOrigins, adminEmail, adminPassword, sessionHours, bodyLimit };
+  const trustSetting = optional(env.PUMPWATCH_TRUST_PROXY);
+  const trustProxyHops = trustSetting === null ? 0 : Number(trustSetting);
+  if (!Number.isInteger(trustProxyHops) || trustProxyHops < 0 || trustProxyHops > 10) {
+    throw new Error(`PUMPWATCH_TRUST_PROXY must be the number of reverse proxies in front of the server (0 to 10), got "${trustSetting}"`);
+  }
+
+  return { port, databaseUrl, databaseAppUrl, dataDir, demo, simulate, logLevel, publicUrl, corsOrigins, adminEmail, adminPassword, sessionHours, bodyLimit, trustProxyHops };
 }
