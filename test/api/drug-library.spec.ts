@@ -1,9 +1,11 @@
 // Drug library on real PostgreSQL (issue 13): hard limits refused whatever the reason, soft limits until a reason is given (stored
 // and audited), the clinic's library read by everyone of the clinic and edited by its administrator within the code's bounds.
-import type { ClinicDrugLibrary, Fill, Program } from '@pumpwatch/shared';
+import type { AlertDetail, ClinicDrugLibrary, Fill, Program } from '@pumpwatch/shared';
 import { DEFAULT_DRUG_LIBRARY } from '@pumpwatch/shared';
+import { AlertEngine } from '../../server/src/alerts/alert-engine.service';
 import { ManualClock } from '../../server/src/infra/clock';
 import { countRows, fixtures, queryRows } from '../support/fixtures';
+import { api } from '../support/http';
 import { useTestServer } from '../support/test-server';
 
 const START = '2026-06-01T12:00:00.000Z';
@@ -130,6 +132,28 @@ describe('drug library', () => {
       const pump = await pumpOf('spinal');
       const refused = await f.http.post(`/api/pumps/${pump.id}/fills`, { filledAt: '2026-05-01T09:00:00Z', concentrationMcgPerMl: 20000, volumeMl: 20 });
       expect([refused.status, fields(refused.body)]).toEqual([400, ['concentrationMcgPerMl']]);
+    });
+  });
+
+  describe('telemetry', () => {
+    it('raises outside_drug_library (critical) when a pump reports a dose or concentration beyond a hard limit, and clears it when back inside', async () => {
+      const gateway = api(server.baseUrl, { token: (await f.http.post('/api/machine-tokens', { clinicId: clinic.id, name: 'dl-gateway' })).body.token });
+      const patient = await f.patient(clinic.id, { spasticityOrigin: 'spinal' });
+      const pump = await f.pump(patient.id, { modelId: 'prometra-ii-20' }) as { id: string; serialNumber: string };
+      await f.fill(pump.id, { filledAt: '2026-05-20T09:00:00Z', concentrationMcgPerMl: 1000, volumeMl: 20 });
+      await f.program(pump.id, { effectiveFrom: '2026-05-20T08:00:00Z', steps: oneStep(400) });
+      const report = async (recordedAt: string, reading: Record<string, unknown>) => {
+        expect((await gateway.post('/api/telemetry', { readings: [{ serialNumber: pump.serialNumber, recordedAt, ...reading }] })).status).toBe(200);
+        await server.app.get(AlertEngine).sweep();
+        return ((await f.http.get(`/api/alerts?pumpId=${pump.id}`)).body as AlertDetail[]).find((a) => a.kind === 'outside_drug_library');
+      };
+      expect(await report('2026-06-01T09:00:00Z', { programDoseMcgPerDay: 400, programConcentrationMcgPerMl: 1000 })).toBeUndefined();
+      // A tenfold programming error: 4000 mcg/day is above the spinal hard limit of 2000; 50 mcg/mL is not labelled for Prometra.
+      const alert = await report('2026-06-01T10:00:00Z', { programDoseMcgPerDay: 4000, programConcentrationMcgPerMl: 50 });
+      expect(alert).toMatchObject({ severity: 'critical', status: 'open', title: 'Pump outside the drug library', facts: { fields: ['programConcentrationMcgPerMl', 'programDoseMcgPerDay'], reportedDoseMcgPerDay: 4000 } });
+      expect(alert!.message).toMatch(/4000 mcg\/day is above the drug library's hard limit of 2000 mcg\/day/);
+      const back = await report('2026-06-01T11:00:00Z', { programDoseMcgPerDay: 400, programConcentrationMcgPerMl: 1000 });
+      expect(back === undefined || back.status === 'resolved').toBe(true);
     });
   });
 

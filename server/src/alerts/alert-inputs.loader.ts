@@ -3,6 +3,7 @@ import { Injectable, Optional } from '@nestjs/common';
 import { ALERT_CONFIG, BookedRefill, ClinicAlertSettings, PumpAlertInput, RefillInForce } from '@pumpwatch/shared';
 import { EntityManager, In } from 'typeorm';
 import { ClinicEntity } from '../clinics/clinic.entity';
+import { DrugLibraryService } from '../drug-library/drug-library.service';
 import { FillEntity } from '../fills/fill.entity';
 import { forecastNowGuarded, noForecastSinceOf } from '../forecast/forecast-now';
 import type { PumpHistory } from '../forecast/forecast.service';
@@ -31,6 +32,8 @@ export class AlertInputsLoader {
     // Optional: without the telemetry feature the telemetry rules are simply not judged (their alerts stay as they are).
     @Optional() private readonly telemetry?: TelemetryStatusService,
     @Optional() private readonly reportedBoluses?: ReportedBolusService,
+    // Optional like the telemetry: without it `outside_drug_library` is not judged.
+    @Optional() private readonly drugLibrary?: DrugLibraryService,
   ) {}
 
   /** Unknown ids are left out. Reads through `manager`, so inside a transaction it sees what that transaction sees. */
@@ -72,6 +75,7 @@ export class AlertInputsLoader {
     // pool wait for, would deadlock the pool.
     const statuses = this.telemetry ? await this.telemetry.statusOf(active.map((h) => h.pump.id), now, manager) : null;
     const reported = this.reportedBoluses ? await this.reportedBoluses.forHistories(active, now, manager) : null;
+    const libraries = this.drugLibrary ? await this.drugLibrary.libraries(manager) : null;
 
     for (const history of histories) {
       const { pump, clinic } = history;
@@ -88,6 +92,7 @@ export class AlertInputsLoader {
           telemetryKnown: statuses !== null, telemetry: statuses?.get(pump.id) ?? null,
           appointment: bookedByPump.get(pump.id) ?? null, appointmentStartsAt: bookedByPump.get(pump.id)?.startsAt ?? null,
           noForecastSince: noForecastSinceOf(pump, forecast), forecastError: error,
+          drugLibrary: libraries ? { library: libraries.get(pump.clinicId), modelId: pump.modelId, spasticityOrigin: patient.spasticityOrigin } : null,
         },
         info: {
           patient: {

@@ -7,6 +7,7 @@ import { noForecastFinding } from './no-forecast-rule';
 import { ClinicAlertSettings, refillDeadlineFinding } from './refill-deadline-rule';
 import { reservoirFinding } from './reservoir-rule';
 import { TELEMETRY_RULES } from './telemetry-rules';
+import type { TelemetryRuleInput } from './telemetry-rules';
 
 export interface PumpAlertInput {
   now: string;
@@ -36,6 +37,8 @@ export interface PumpAlertInput {
   noForecastSince?: string | null;
   /** Why the pump's history cannot be forecast (forecast status 'forecast_error'), for the `no_forecast` message. */
   forecastError?: string | null;
+  /** The clinic's drug library for `outside_drug_library` (issue 13); absent or null: that rule finds nothing. */
+  drugLibrary?: TelemetryRuleInput['drugLibrary'];
 }
 
 export interface PumpAlertEvaluation {
@@ -54,6 +57,6 @@ export function evaluatePumpAlerts(input: PumpAlertInput): PumpAlertEvaluation {
     appointmentTooLateFinding({ timeZone, forecast: input.forecast, settings: input.settings, appointment: input.appointment ?? null }),
     noForecastFinding({ now, timeZone, forecast: input.forecast, noForecastSince: input.noForecastSince, forecastError: input.forecastError }),
   ];
-  if (input.telemetry) for (const rule of TELEMETRY_RULES) findings.push(rule({ now, timeZone, telemetry: input.telemetry, forecast: input.forecast }));
+  if (input.telemetry) for (const rule of TELEMETRY_RULES) findings.push(rule({ now, timeZone, telemetry: input.telemetry, forecast: input.forecast, drugLibrary: input.drugLibrary }));
   return { findings: findings.filter((f): f is AlertFinding => f !== null), evaluatedKinds };
 }

@@ -1,5 +1,9 @@
 // Rules on what telemetry says about a pump: interrupted delivery, concentration and program mismatches, stale contact,
 // reconciliation discrepancy, battery replacement, pending MRI check, the pump's reservoir estimate against the forecast.
+import type { PumpModelId } from '../clinical-config';
+import { checkAgainstLibrary } from '../clinical-safety/drug-library';
+import type { DrugLibrary } from '../clinical-safety/drug-library';
+import type { SpasticityOrigin } from '../clinical-safety/request-fields';
 import type { ReportedReservoirComparison } from '../contracts';
 import type { PumpTelemetryStatus } from '../telemetry/pump-telemetry-status';
 import { PUMP_ALARM_CATALOG } from '../telemetry/telemetry-config';
@@ -12,6 +16,8 @@ export interface TelemetryRuleInput {
   telemetry: PumpTelemetryStatus;
   /** The forecast's comparison with the pump's latest reservoir estimate (issue 12); absent or null: nothing to compare. */
   forecast?: { reportedReservoir?: ReportedReservoirComparison | null };
+  /** The clinic's drug library with what it needs of the pump and patient (issue 13); absent or null: not judged. */
+  drugLibrary?: { library: DrugLibrary; modelId: PumpModelId; spasticityOrigin: SpasticityOrigin | null } | null;
 }
 
 const CHECK_PATIENT = 'Contact the patient now and check for early withdrawal signs.';
@@ -159,7 +165,34 @@ export function reservoirDiscrepancyFinding({ forecast, timeZone }: TelemetryRul
   };
 }
 
+/**
+ * Critical: the pump reports a daily dose or a keyed concentration beyond a hard limit of the clinic's drug library (issue 13): a
+ * tenfold programming error overdoses, a concentration the model is not labelled for under- or overdoses. Soft limits never alert
+ * here: they were confirmed with a reason when the program or fill was recorded.
+ */
+export function outsideDrugLibraryFinding({ telemetry, drugLibrary }: TelemetryRuleInput): AlertFinding | null {
+  const reported = telemetry.reportedProgram;
+  if (!drugLibrary || !reported || (!reported.doseMcgPerDay && !reported.concentrationMcgPerMl)) return null;
+  const check = checkAgainstLibrary(drugLibrary.library, {
+    modelId: drugLibrary.modelId, spasticityOrigin: drugLibrary.spasticityOrigin,
+    concentrationMcgPerMl: reported.concentrationMcgPerMl?.value ?? null, concentrationField: 'programConcentrationMcgPerMl',
+    dailyDoses: reported.doseMcgPerDay ? [{ field: 'programDoseMcgPerDay', doseMcgPerDay: reported.doseMcgPerDay.value }] : [],
+  });
+  if (check.hard.length === 0) return null;
+  return {
+    kind: 'outside_drug_library', severity: 'critical', title: 'Pump outside the drug library',
+    message: `The pump reports a setting beyond the drug library's hard limits. ${check.hard.map((v) => v.message).join('; ')}. `
+      + 'A programming or concentration error can overdose or underdose: check the patient and the pump programming now.',
+    facts: {
+      fields: check.hard.map((v) => v.field),
+      reportedDoseMcgPerDay: reported.doseMcgPerDay?.value ?? null, reportedConcentrationMcgPerMl: reported.concentrationMcgPerMl?.value ?? null,
+      limits: check.hard.map((v) => `${v.field} > ${v.limit} ${v.unit}`),
+      recordedAt: [reported.doseMcgPerDay?.recordedAt, reported.concentrationMcgPerMl?.recordedAt].filter((at): at is string => !!at).sort().slice(-1)[0] ?? null,
+    },
+  };
+}
+
 export const TELEMETRY_RULES = [
   deliveryInterruptedFinding, concentrationMismatchFinding, telemetryStaleFinding, programMismatchFinding,
-  reconciliationDiscrepancyFinding, replacementDueFinding, mriCheckFinding, reservoirDiscrepancyFinding,
+  reconciliationDiscrepancyFinding, replacementDueFinding, mriCheckFinding, reservoirDiscrepancyFinding, outsideDrugLibraryFinding,
 ] as const;

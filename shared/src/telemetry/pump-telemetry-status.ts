@@ -79,4 +79,9 @@ export interface PumpTelemetryStatus {
   reconciliationDrift: ReconciliationDirection | null;
   /** Reservoir alarms of the latest alarm reading that the fill in force answered (no longer active), else null (issue 12). */
   alarmsAnsweredByRefill: { codes: PumpAlarmCode[]; recordedAt: string; filledAt: string } | null;
+  /**
+   * What the pump itself reports it is programmed with (issue 13, checked against the drug library): the latest reported daily dose
+   * and keyed concentration, each null when none was reported since the program or fill on record took effect. Absent: not derived.
+   */
+  reportedProgram?: { doseMcgPerDay: { value: number; recordedAt: string } | null; concentrationMcgPerMl: { value: number; recordedAt: string } | null };
 }

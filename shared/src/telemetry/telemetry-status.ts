@@ -126,6 +126,11 @@ export function deriveTelemetryStatus(facts: PumpTelemetryFacts, now: Date): Pum
     reportedReservoirVolumeAt: reservoirVolume ? iso(Date.parse(reservoirVolume.recordedAt)) : null,
     reconciliationDrift: trend.repeatedDrift,
     alarmsAnsweredByRefill,
+    // A reading taken before the program or fill on record now describes an older setting (as for the mismatches above).
+    reportedProgram: {
+      doseMcgPerDay: dose && (!facts.programInForce || Date.parse(dose.recordedAt) >= Date.parse(facts.programInForce.effectiveFrom)) ? dose : null,
+      concentrationMcgPerMl: keyed && (!facts.fillInForce || Date.parse(keyed.recordedAt) >= Date.parse(facts.fillInForce.filledAt)) ? keyed : null,
+    },
   };
 }
 
