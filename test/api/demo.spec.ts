@@ -38,7 +38,10 @@ describe('demo seed', () => {
     for (const urgency of ['overdue', 'no_forecast', 'delivery_interrupted']) expect(count(urgency)).toBe(0);
     expect(count('ok') + count('warning') + count('urgent') + count('critical')).toBe(fleet.length);
     expect(new Set(fleet.map((p) => p.status))).toEqual(new Set(['ok']));
-    expect(new Set(fleet.map((p) => p.deadlineReason))).toEqual(new Set(['low_reservoir', 'drug_stability']));
+    // The demo's aspirated residuals scatter around the expected: a pump its refills show running fast has its calibrated deadline (issue 13).
+    const reasons = new Set(fleet.map((p) => p.deadlineReason));
+    expect([...reasons]).toEqual(expect.arrayContaining(['low_reservoir', 'drug_stability']));
+    expect([...reasons].filter((reason) => !['low_reservoir', 'drug_stability', 'calibrated_flow'].includes(reason as string))).toEqual([]);
     expect(fleet.filter((p) => p.pump.modelId === 'constant-flow')).toHaveLength(2);
     expect(fleet.some((p) => p.pump.modelId.startsWith('prometra'))).toBe(true);
     expect(new Set(fleet.map((p) => p.concentrationMcgPerMl).filter((c) => c !== null))).toEqual(new Set([500, 1000, 2000]));
