@@ -1,4 +1,4 @@
-// Clinical and device numbers PumpWatch relies on, each with its source (see ../shared/DOMAIN.md).
+// Clinical and device numbers PumpWatch relies on, each with its primary source (all listed in docs/clinical-sources.md).
 
 /** Models PumpWatch knows; the alarm volume is a default, the clinician sets it per pump. */
 export type PumpModelId = 'synchromed-ii-20' | 'synchromed-ii-40' | 'prometra-ii-20' | 'prometra-ii-40' | 'constant-flow';
@@ -111,11 +111,14 @@ export const ALERT_CONFIG = {
 /**
  * Signs of intrathecal baclofen withdrawal, earliest first: a withdrawal-risk alert carries them as a checklist
  * (FDA boxed warning and warnings of Lioresal Intrathecal / Gablofen: early signs include return of baseline spasticity,
- * pruritus, hypotension and paresthesias; then high fever, altered mental status, exaggerated rebound spasticity).
+ * pruritus, hypotension and paresthesias; then high fever, altered mental status, exaggerated rebound spasticity and muscle
+ * rigidity, in rare cases advancing to rhabdomyolysis, multiple organ-system failure and death; the picture can resemble
+ * autonomic dysreflexia).
  */
 export const WITHDRAWAL_SIGNS = [
-  'Return of spasticity', 'Itching without rash', 'Paresthesias', 'Goose bumps', 'Labile blood pressure', 'Tachycardia',
-  'Fever', 'Confusion or altered consciousness', 'Hallucinations', 'Seizures',
+  'Return of spasticity', 'Itching without rash', 'Paresthesias', 'Hypotension', 'Goose bumps', 'Labile blood pressure', 'Tachycardia',
+  'Autonomic dysreflexia (pounding headache, flushing, very high blood pressure)', 'Fever', 'Confusion or altered consciousness',
+  'Hallucinations', 'Seizures', 'Muscle rigidity', 'Rhabdomyolysis (dark urine, raised CK)',
 ] as const;
 
 /** Patients at higher risk of severe withdrawal (FDA label): optional patient fields, shown on withdrawal-risk alerts. */

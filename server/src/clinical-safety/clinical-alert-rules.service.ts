@@ -1,10 +1,12 @@
 // Re-judges a patient's kidney and review alerts from what is stored now, inside the caller's transaction: after a lab result or a
 // check-up is recorded (trigger data_changed) and from the minute sweep (labs due and review overdue come due with time alone).
 import { Injectable } from '@nestjs/common';
-import { patientTimeFindings, renalFlags } from '@pumpwatch/shared';
+import { ageInWholeYears, patientTimeFindings, renalFlags } from '@pumpwatch/shared';
 import type { AlertFinding, AlertKind, EvaluationTrigger } from '@pumpwatch/shared';
 import type { EntityManager } from 'typeorm';
 import type { AlertRecord } from '../alerts/alerts.repository';
+import { toIsoDate } from '../infra/iso';
+import { PatientEntity } from '../patients/patient.entity';
 import { ClinicalSafetyRepository, PatientClinic, PatientTimeFacts } from './clinical-safety.repository';
 import { PatientAlertEvaluation, PatientAlertsService } from './patient-alerts.service';
 
@@ -26,11 +28,13 @@ export class ClinicalAlertRulesService {
     private readonly patientAlerts: PatientAlertsService,
   ) {}
 
-  /** Dose review (below 50, urgent below 30 mL/min), a fall of more than 25%, labs due: from every stored result. */
+  /** Dose review (below 50, urgent below 30 mL/min; eGFR below 60 at 65 or older), a fall of more than 25%, labs due: from every stored result. */
   async evaluateRenal(manager: EntityManager, patient: PatientClinic, now: Date): Promise<AlertRecord[]> {
     const labs = await this.repository.labsOf(manager, patient.patientId);
     const onTherapy = (await this.repository.activePumpOf(manager, patient.patientId)) !== null;
-    const flags = renalFlags({ results: labs, now: now.toISOString(), labsIntervalMonths: patient.settings.labsIntervalMonths, timeZone: patient.timeZone });
+    const entity = await manager.findOneByOrFail(PatientEntity, { id: patient.patientId });
+    const ageYears = ageInWholeYears(toIsoDate(entity.birthDate), now.toISOString(), patient.timeZone);
+    const flags = renalFlags({ results: labs, now: now.toISOString(), labsIntervalMonths: patient.settings.labsIntervalMonths, timeZone: patient.timeZone, ageYears });
     const findings: AlertFinding[] = flags
       .filter((f) => f.kind !== 'labs_due' || onTherapy)
       .map((f) => ({ kind: f.kind, severity: f.severity, title: f.title, message: f.message, facts: f.facts }));

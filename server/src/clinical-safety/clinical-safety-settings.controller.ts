@@ -1,4 +1,4 @@
-// HTTP adapter for a clinic's clinical-safety settings (labs interval, review interval, abrupt-reduction step).
+// HTTP adapter for a clinic's clinical-safety settings (labs interval, review interval, abrupt-reduction step, taper step spacing).
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import { updateClinicalSafetySettingsSchema } from '@pumpwatch/shared';

@@ -35,6 +35,7 @@ export class ClinicalSafetySettingsService {
       const after: ClinicalSafetySettings = {
         clinicId, labsIntervalMonths: request.labsIntervalMonths ?? before.labsIntervalMonths,
         reviewIntervalMonths: request.reviewIntervalMonths ?? before.reviewIntervalMonths, abruptReductionPercent: request.abruptReductionPercent ?? before.abruptReductionPercent,
+        taperStepMinSpacingHours: request.taperStepMinSpacingHours ?? before.taperStepMinSpacingHours,
       };
       await this.repository.updateSettings(manager, after);
       await this.events.record(manager, { type: 'clinic.clinical_safety_settings_changed', clinicId, pumpId: null, payload: { settings: after } });

@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type {
   CheckUp, ClinicalSafetySettings, CreatinineAssessment, CreatinineUnit, DoseHistoryEntry, LabKind, LabResult, ModifiedAshworthScore,
-  SideEffectKind, SideEffectReport, SideEffectReporter, SideEffectSeverity, TaperPlan, TaperPlanStatus,
+  SideEffectKind, SideEffectReport, SideEffectReporter, SideEffectSeverity, TaperPlan, TaperPlanStatus, TaperStepLimitFinding,
 } from '@pumpwatch/shared';
 import { DataSource, EntityManager } from 'typeorm';
 import { toIsoDate } from '../infra/iso';
@@ -36,6 +36,8 @@ export interface TaperPlanRow {
   bridge: TaperPlan['bridge'];
   reintroductionDoseMcgPerDay: number;
   note: string | null;
+  stepLimitFindings: TaperStepLimitFinding[];
+  stepLimitOverrideReason: string | null;
   endedAt: string | null;
   endNote: string | null;
   createdAt: string;
@@ -70,7 +72,7 @@ export interface NewLabResult {
 function toSettings(row: Row): ClinicalSafetySettings {
   return {
     clinicId: row.clinic_id as string, labsIntervalMonths: num(row.labs_interval_months), reviewIntervalMonths: num(row.review_interval_months),
-    abruptReductionPercent: num(row.abrupt_reduction_percent),
+    abruptReductionPercent: num(row.abrupt_reduction_percent), taperStepMinSpacingHours: num(row.taper_step_min_spacing_hours),
   };
 }
 
@@ -104,12 +106,14 @@ function toTaperPlan(row: Row): TaperPlanRow {
   return {
     id: row.id as string, patientId: row.patient_id as string, clinicId: row.clinic_id as string, status: row.status as TaperPlanStatus,
     startsAt: iso(row.starts_at), steps: row.steps as TaperPlan['steps'], bridge: row.bridge as TaperPlan['bridge'],
-    reintroductionDoseMcgPerDay: num(row.reintroduction_dose_mcg_per_day), note: row.note as string | null, endedAt: isoOrNull(row.ended_at),
+    reintroductionDoseMcgPerDay: num(row.reintroduction_dose_mcg_per_day), note: row.note as string | null,
+    stepLimitFindings: row.step_limit_findings as TaperStepLimitFinding[], stepLimitOverrideReason: row.step_limit_override_reason as string | null,
+    endedAt: isoOrNull(row.ended_at),
     endNote: row.end_note as string | null, createdAt: iso(row.created_at),
   };
 }
 
-const SETTINGS_COLUMNS = 'c.id AS clinic_id, c.labs_interval_months, c.review_interval_months, c.abrupt_reduction_percent';
+const SETTINGS_COLUMNS = 'c.id AS clinic_id, c.labs_interval_months, c.review_interval_months, c.abrupt_reduction_percent, c.taper_step_min_spacing_hours';
 
 @Injectable()
 export class ClinicalSafetyRepository {
@@ -137,8 +141,8 @@ export class ClinicalSafetyRepository {
 
   async updateSettings(manager: EntityManager, settings: ClinicalSafetySettings): Promise<void> {
     await manager.query(
-      'UPDATE clinics SET labs_interval_months = $2, review_interval_months = $3, abrupt_reduction_percent = $4 WHERE id = $1',
-      [settings.clinicId, settings.labsIntervalMonths, settings.reviewIntervalMonths, settings.abruptReductionPercent],
+      'UPDATE clinics SET labs_interval_months = $2, review_interval_months = $3, abrupt_reduction_percent = $4, taper_step_min_spacing_hours = $5 WHERE id = $1',
+      [settings.clinicId, settings.labsIntervalMonths, settings.reviewIntervalMonths, settings.abruptReductionPercent, settings.taperStepMinSpacingHours],
     );
   }
 
@@ -203,12 +207,16 @@ export class ClinicalSafetyRepository {
 
   // ---- Taper plans ----
 
-  async insertTaperPlan(manager: EntityManager, plan: TaperPlan & { patientId: string; clinicId: string; createdByUserId: string | null }): Promise<TaperPlanRow> {
+  async insertTaperPlan(
+    manager: EntityManager,
+    plan: TaperPlan & { patientId: string; clinicId: string; createdByUserId: string | null; stepLimitFindings: TaperStepLimitFinding[] },
+  ): Promise<TaperPlanRow> {
     const rows: Row[] = await manager.query(
-      `INSERT INTO taper_plans (patient_id, clinic_id, status, starts_at, steps, bridge, reintroduction_dose_mcg_per_day, note, created_by_user_id)
-       VALUES ($1, $2, 'active', $3, $4::jsonb, $5::jsonb, $6, $7, $8) RETURNING *`,
+      `INSERT INTO taper_plans (patient_id, clinic_id, status, starts_at, steps, bridge, reintroduction_dose_mcg_per_day, note, created_by_user_id,
+         step_limit_findings, step_limit_override_reason)
+       VALUES ($1, $2, 'active', $3, $4::jsonb, $5::jsonb, $6, $7, $8, $9::jsonb, $10) RETURNING *`,
       [plan.patientId, plan.clinicId, new Date(plan.startsAt), JSON.stringify(plan.steps), JSON.stringify(plan.bridge), plan.reintroductionDoseMcgPerDay,
-        plan.note ?? null, plan.createdByUserId],
+        plan.note ?? null, plan.createdByUserId, JSON.stringify(plan.stepLimitFindings), plan.stepLimitOverrideReason ?? null],
     );
     return toTaperPlan(rows[0]);
   }

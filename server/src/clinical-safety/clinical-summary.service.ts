@@ -14,7 +14,7 @@ import { PatientEntity } from '../patients/patient.entity';
 import { toPatient } from '../patients/patient.mapper';
 import { ClinicalSafetyRepository } from './clinical-safety.repository';
 import { NOT_A_PATIENT } from './patient-record-writer';
-import { latestCrCl, toTaperPlanRecord } from './taper-plans.service';
+import { latestCrCl, riskFactorsOf, toTaperPlanRecord } from './taper-plans.service';
 
 /** Side effects shown on the page; the full list is GET /api/patients/:id/side-effects. */
 const RECENT_SIDE_EFFECTS = 50;
@@ -67,10 +67,10 @@ export class ClinicalSummaryService {
     const latest = taken.length > 0 ? taken[taken.length - 1] : null;
     const crcl = latestCrCl(labs, now);
     const ageYears = ageInWholeYears(toIsoDate(entity.birthDate), nowIso, timeZone);
-    const flags = renalFlags({ results: labs, now: nowIso, labsIntervalMonths: settings.labsIntervalMonths, timeZone })
+    const flags = renalFlags({ results: labs, now: nowIso, labsIntervalMonths: settings.labsIntervalMonths, timeZone, ageYears })
       .filter((f) => f.kind !== 'labs_due' || activePump !== null);
     const planRow = plans.find((p) => p.status === 'active') ?? plans[0] ?? null;
-    const plan = planRow ? toTaperPlanRecord(planRow, crcl) : null;
+    const plan = planRow ? toTaperPlanRecord(planRow, crcl, await riskFactorsOf(manager, patientId)) : null;
     const lastCheckUp = checkUps.filter((c) => Date.parse(c.at) <= now.getTime()).at(-1) ?? null;
     const review = reviewStatus({ lastCheckUpAt: lastCheckUp?.at ?? null, implantDate: activePump?.implantDate ?? null, intervalMonths: settings.reviewIntervalMonths, now: nowIso, timeZone });
 
@@ -83,7 +83,10 @@ export class ClinicalSummaryService {
       renal: {
         results: labs, latest, flags,
         labsDueAt: latest ? labsDueAt(latest.takenAt, settings.labsIntervalMonths, timeZone) : null,
-        thresholds: { doseReviewWarningBelowMlPerMin: RENAL_CONFIG.doseReviewWarningBelowMlPerMin, doseReviewUrgentBelowMlPerMin: RENAL_CONFIG.doseReviewUrgentBelowMlPerMin },
+        thresholds: {
+          doseReviewWarningBelowMlPerMin: RENAL_CONFIG.doseReviewWarningBelowMlPerMin, doseReviewUrgentBelowMlPerMin: RENAL_CONFIG.doseReviewUrgentBelowMlPerMin,
+          beersOlderAdultEgfrBelowMlPerMin173m2: RENAL_CONFIG.beersOlderAdultEgfrBelowMlPerMin173m2, beersOlderAdultFromAgeYears: RENAL_CONFIG.beersOlderAdultFromAgeYears,
+        },
         reliabilityNote: latest?.reliabilityNote ?? LOW_MUSCLE_MASS_NOTE,
       },
       neurotoxicity: neurotoxicityRisk({ ageYears, latestCrClMlPerMin: crcl }),

@@ -52,6 +52,8 @@ export class DoseGuardService {
     const patient = await manager.findOneByOrFail(PatientEntity, { id: change.patientId });
     const settings = await this.repository.settingsOf(manager, change.clinicId);
     const plan = await this.repository.activeTaperPlan(manager, change.patientId);
+    // Newest first: the latest plan, active or ended, decides whether a rise is a re-introduction (overdose watch, pre-holiday dose).
+    const latestPlan = (await this.repository.taperPlansOf(manager, change.patientId))[0] ?? null;
     const atIso = change.at.toISOString();
     const history: DoseHistoryPoint[] = (await this.repository.doseHistory(manager, change.patientId))
       .filter((entry) => Date.parse(entry.at) < change.at.getTime())
@@ -59,7 +61,10 @@ export class DoseGuardService {
     const previous = previousDosesInForce(history, atIso);
     const assessment = assessDoseChange({
       previousDosesInForce: previous, newDoseMcgPerDay: change.newDoseMcgPerDay, context: change.context, spasticityOrigin: patient.spasticityOrigin,
-      activeTaperPlan: plan ? { steps: plan.steps, reintroductionDoseMcgPerDay: plan.reintroductionDoseMcgPerDay } : null,
+      activeTaperPlan: plan ? { steps: plan.steps, reintroductionDoseMcgPerDay: plan.reintroductionDoseMcgPerDay, startsAt: plan.startsAt } : null,
+      latestTaperPlan: latestPlan
+        ? { startsAt: latestPlan.startsAt, steps: latestPlan.steps, reintroductionDoseMcgPerDay: latestPlan.reintroductionDoseMcgPerDay, endedAt: latestPlan.endedAt }
+        : null,
       at: atIso, doseHistory: history, timeZone: change.timeZone,
       abruptReductionFraction: settings ? settings.abruptReductionPercent / 100 : undefined,
     });
@@ -71,7 +76,8 @@ export class DoseGuardService {
   }
 
   /**
-   * Raises the findings as patient alerts (abrupt reduction urgent with the withdrawal checklist; escalation and tolerance warnings).
+   * Raises the findings as patient alerts (abrupt reduction urgent with the withdrawal checklist; escalation, tolerance and the overdose
+   * watch after a re-introduction as warnings).
    * Before the caller records its own event: alert rows are locked before the event counter.
    */
   async raiseAlerts(manager: EntityManager, outcome: DoseGuardOutcome): Promise<void> {

@@ -9,6 +9,8 @@ import type { LabResult } from './labs-contracts';
 import type { NeurotoxicityRisk, RenalFlag } from './renal-flags';
 import type { SideEffectReport } from './side-effects';
 import type { BridgeDoseAdvice, TaperPlan } from './taper-plan';
+import type { TaperStepLimitFinding } from './taper-step-limits';
+import type { WithdrawalChecklist } from '../alerts/alert-contracts';
 
 export interface CheckUp {
   id: string;
@@ -36,6 +38,12 @@ export interface TaperPlanRecord {
   note: string | null;
   /** The oral bridge dose the latest creatinine clearance calls for, beside the plan's own (never applied automatically). */
   bridgeAdvice: BridgeDoseAdvice;
+  /** Steps beyond the clinic's limits when the plan was created (larger cut, step to 0, too close); empty: within the limits. */
+  stepLimitFindings: TaperStepLimitFinding[];
+  /** Why the plan goes beyond the limits (required at creation when `stepLimitFindings` is not empty). */
+  stepLimitOverrideReason: string | null;
+  /** The withdrawal checklist to confirm when the plan goes beyond the limits; null otherwise. */
+  withdrawalChecklist: WithdrawalChecklist | null;
   endedAt: string | null;
   endNote: string | null;
   createdAt: string;
@@ -55,12 +63,15 @@ export interface ClinicalSafetySettings {
   reviewIntervalMonths: number;
   /** A cut of more than this below the highest daily dose in force in the previous 24 h is abrupt. */
   abruptReductionPercent: number;
+  /** Taper steps closer than this (hours) need `stepLimitOverrideReason`. */
+  taperStepMinSpacingHours: number;
 }
 
 export const CLINICAL_SAFETY_SETTING_DEFAULTS = {
   labsIntervalMonths: RENAL_CONFIG.defaultLabsIntervalMonths,
   reviewIntervalMonths: CHECK_UP_CONFIG.defaultReviewIntervalMonths,
   abruptReductionPercent: DOSE_CHANGE_CONFIG.abruptReductionFraction * 100,
+  taperStepMinSpacingHours: DOSE_CHANGE_CONFIG.taperStepMinSpacingHours,
 } as const;
 
 const months = z.number({ message: 'must be a number' }).int('must be whole months').min(1, 'must be at least 1').max(60, 'must be at most 60');
@@ -71,8 +82,10 @@ export const updateClinicalSafetySettingsSchema = z
     labsIntervalMonths: months.optional(),
     reviewIntervalMonths: months.optional(),
     abruptReductionPercent: z.number({ message: 'must be a number' }).min(5, 'must be at least 5').max(50, 'must be at most 50').optional(),
+    // From 1 h (a clinic that steps twice a day on purpose) to a week; below 1 h spacing means nothing for a 24 h reduction limit.
+    taperStepMinSpacingHours: z.number({ message: 'must be a number' }).min(1, 'must be at least 1').max(168, 'must be at most 168').optional(),
   })
-  .refine((s) => Object.values(s).some((v) => v !== undefined), { message: 'needs at least one of labsIntervalMonths, reviewIntervalMonths, abruptReductionPercent' });
+  .refine((s) => Object.values(s).some((v) => v !== undefined), { message: 'needs at least one of labsIntervalMonths, reviewIntervalMonths, abruptReductionPercent, taperStepMinSpacingHours' });
 export type UpdateClinicalSafetySettingsRequest = z.infer<typeof updateClinicalSafetySettingsSchema>;
 
 /** One change of the patient's daily dose: a program (programmable pumps) or a fill's concentration (constant-flow pumps). */
@@ -109,7 +122,8 @@ export interface ClinicalSummary {
     /** What the rules find now (dose review, fall, labs due). */
     flags: RenalFlag[];
     labsDueAt: string | null;
-    thresholds: { doseReviewWarningBelowMlPerMin: number; doseReviewUrgentBelowMlPerMin: number };
+    /** The Beers threshold applies to patients of `beersOlderAdultFromAgeYears` or older, on the eGFR. */
+    thresholds: { doseReviewWarningBelowMlPerMin: number; doseReviewUrgentBelowMlPerMin: number; beersOlderAdultEgfrBelowMlPerMin173m2: number; beersOlderAdultFromAgeYears: number };
     reliabilityNote: string;
   };
   neurotoxicity: NeurotoxicityRisk;

@@ -2,7 +2,7 @@
 import { DateTime } from 'luxon';
 import type { AlertFacts } from '../alerts/alert-contracts';
 import { DomainError } from '../domain-error';
-import { DOSE_CHANGE_CONFIG, TOLERANCE_CONFIG } from './clinical-safety-config';
+import { DOSE_CHANGE_CONFIG, REINTRODUCTION_CONFIG, TOLERANCE_CONFIG } from './clinical-safety-config';
 import { instantIn, instantMs } from './clinical-time';
 import type { SpasticityOrigin } from './labs-contracts';
 import { taperStepAt, TaperPlan } from './taper-plan';
@@ -19,8 +19,10 @@ export interface DoseChangeInput {
   context: DoseChangeContext;
   /** null or absent: not recorded, the stricter cerebral limits apply. */
   spasticityOrigin?: SpasticityOrigin | null;
-  /** The patient's active taper plan, if any; it counts from its first step. */
-  activeTaperPlan?: Pick<TaperPlan, 'steps' | 'reintroductionDoseMcgPerDay'> | null;
+  /** The patient's active taper plan, if any; it counts from its first step. With `startsAt`, its first step follows only from the dose in force then. */
+  activeTaperPlan?: (Pick<TaperPlan, 'steps' | 'reintroductionDoseMcgPerDay'> & { startsAt?: string }) | null;
+  /** The patient's latest taper plan, active or ended, for re-introduction (reintroductionOf); absent: none. */
+  latestTaperPlan?: ReintroductionPlan | null;
   /** When the new dose takes effect (the program's effectiveFrom, or the fill's filledAt). */
   at: string;
   /** The patient's daily dose history before `at` (any order), for the 12-month tolerance check; empty skips it. */
@@ -31,7 +33,7 @@ export interface DoseChangeInput {
   abruptReductionFraction?: number;
 }
 
-export type DoseFindingKind = 'abrupt_dose_reduction' | 'escalation_above_range' | 'tolerance_suspected' | 'taper_step';
+export type DoseFindingKind = 'abrupt_dose_reduction' | 'escalation_above_range' | 'tolerance_suspected' | 'taper_step' | 'overdose_watch';
 /** 'info' never raises an alert: it only says why a change passed (a taper step). */
 export type DoseFindingSeverity = 'info' | 'warning' | 'urgent';
 
@@ -108,12 +110,16 @@ export function assessDoseChange(input: DoseChangeInput): DoseChangeAssessment {
   const abruptFraction = input.abruptReductionFraction ?? DOSE_CHANGE_CONFIG.abruptReductionFraction;
   if (!Number.isFinite(abruptFraction) || abruptFraction <= 0 || abruptFraction >= 1) throw DomainError.rule('abruptReductionFraction', 'must be above 0 and below 1');
 
+  const history = input.doseHistory ?? [];
+  const reintroduction = input.latestTaperPlan ? reintroductionOf({ plan: input.latestTaperPlan, history, at: input.at, newDoseMcgPerDay: newDose, timeZone: input.timeZone }) : null;
   if (input.previousDosesInForce.length > 0) {
     const highest = Math.max(...input.previousDosesInForce);
     const lowest = Math.min(...input.previousDosesInForce);
-    if (newDose < highest) findings.push(...reductionFindings(newDose, highest, plan, input.at, abruptFraction));
-    else if (newDose > highest) findings.push(...increaseFindings(newDose, lowest, plan, input));
+    const planStartDose = plan?.startsAt !== undefined ? doseInForceAt(history.filter((p) => Date.parse(p.at) < atMs), plan.startsAt) : null;
+    if (newDose < highest) findings.push(...reductionFindings(newDose, highest, plan, input.at, abruptFraction, planStartDose));
+    else if (newDose > highest) findings.push(...increaseFindings(newDose, lowest, plan, input, reintroduction));
   }
+  if (reintroduction !== null) findings.splice(0, findings.length, ...reintroductionFindings(newDose, reintroduction, findings));
 
   if (input.previousDosesInForce.length === 0 || newDose > Math.max(...input.previousDosesInForce)) {
     const tolerance = toleranceFinding(newDose, input.doseHistory ?? [], atMs, input.timeZone ?? 'UTC', input.at);
@@ -129,7 +135,7 @@ function abrupt(message: string, facts: AlertFacts, stopped: boolean): DoseFindi
   };
 }
 
-function reductionFindings(newDose: number, highest: number, plan: DoseChangeInput['activeTaperPlan'], at: string, abruptFraction: number): DoseFinding[] {
+function reductionFindings(newDose: number, highest: number, plan: DoseChangeInput['activeTaperPlan'], at: string, abruptFraction: number, planStartDose: number | null): DoseFinding[] {
   const cut = (highest - newDose) / highest;
   const stopped = newDose === 0;
   const isAbrupt = stopped || cut > abruptFraction + EPSILON;
@@ -154,8 +160,9 @@ function reductionFindings(newDose: number, highest: number, plan: DoseChangeInp
       message: `The new dose ${round1(newDose)} mcg/day is ${below}.`,
     }];
   }
-  // Matching the step is accepted only from the plan's previous step: a missed step makes the cut larger than the plan meant.
-  const previousTarget = inForce.index > 0 ? plan.steps[inForce.index - 1].targetDoseMcgPerDay : null;
+  // Matching the step is accepted only from the plan's previous step (the first step: from the dose in force at the plan's start): a
+  // missed step, or a dose raised after the plan was made, makes the cut larger than the plan meant.
+  const previousTarget = inForce.index > 0 ? plan.steps[inForce.index - 1].targetDoseMcgPerDay : planStartDose;
   if (isAbrupt && previousTarget !== null && highest > previousTarget + tolerance) {
     return [abrupt(`${change} It skips taper steps: the plan had ${previousTarget} mcg/day before the step of ${stepDate}, but ${round1(highest)} was in force.`, { ...taperFacts, previousStepDoseMcgPerDay: previousTarget }, stopped)];
   }
@@ -167,7 +174,7 @@ function reductionFindings(newDose: number, highest: number, plan: DoseChangeInp
   }];
 }
 
-function increaseFindings(newDose: number, lowest: number, plan: DoseChangeInput['activeTaperPlan'], input: DoseChangeInput): DoseFinding[] {
+function increaseFindings(newDose: number, lowest: number, plan: DoseChangeInput['activeTaperPlan'], input: DoseChangeInput, reintroduction: Reintroduction | null): DoseFinding[] {
   const facts: AlertFacts = { newDoseMcgPerDay: round1(newDose), comparedWithMcgPerDay: round1(lowest), context: input.context };
   if (plan) {
     const last = plan.steps[plan.steps.length - 1];
@@ -181,6 +188,14 @@ function increaseFindings(newDose: number, lowest: number, plan: DoseChangeInput
         message: `Re-introduces intrathecal baclofen at ${round1(newDose)} mcg/day as the taper plan sets (${plan.reintroductionDoseMcgPerDay} mcg/day).`,
       }];
     }
+  }
+  // The plan's own re-introduction dose after it ended needs no reason either (the plan was approved with it).
+  if (reintroduction !== null && newDose <= reintroduction.plannedDoseMcgPerDay + taperTolerance(reintroduction.plannedDoseMcgPerDay)) {
+    return [{
+      kind: 'taper_step', severity: 'info', title: 'Re-introduction', requiresReason: false,
+      facts: { ...facts, reintroductionDoseMcgPerDay: reintroduction.plannedDoseMcgPerDay },
+      message: `Re-introduces intrathecal baclofen at ${round1(newDose)} mcg/day as the taper plan sets (${reintroduction.plannedDoseMcgPerDay} mcg/day).`,
+    }];
   }
   if (lowest === 0) {
     return [{
@@ -203,12 +218,86 @@ function increaseFindings(newDose: number, lowest: number, plan: DoseChangeInput
   }];
 }
 
+const taperTolerance = (dose: number): number => Math.max(DOSE_CHANGE_CONFIG.taperDoseToleranceMcgPerDay, DOSE_CHANGE_CONFIG.taperDoseToleranceFraction * dose);
+
+/** What re-introduction needs of a taper plan (a TaperPlanRecord fits). */
+export interface ReintroductionPlan extends Pick<TaperPlan, 'startsAt' | 'steps' | 'reintroductionDoseMcgPerDay'> {
+  /** When a clinician ended it (completed or cancelled); null while active. */
+  endedAt: string | null;
+}
+
+export interface Reintroduction {
+  /** The dose in force at the plan's start; null when none is on record. */
+  preHolidayDoseMcgPerDay: number | null;
+  /** The target of the step the holiday reached. */
+  holidayDoseMcgPerDay: number;
+  plannedDoseMcgPerDay: number;
+  /** The end of the overdose watch: REINTRODUCTION_CONFIG.overdoseWatchDays calendar days after the change, in the clinic's zone. */
+  watchUntil: string;
+}
+
+/**
+ * Re-introduction after a drug holiday: the first change that raises the daily dose above the level the patient's latest taper plan
+ * brought it down to. The level is the target of an active plan's last step once in force, or of the step in force when an ended
+ * (completed or cancelled) plan ended; it counts only when it is 0 or below the pre-holiday dose (the dose in force at the plan's
+ * start), while that level is in force, and while no dose above it took effect since that step. Later rises are ordinary titration.
+ * null: not a re-introduction.
+ */
+export function reintroductionOf(input: { plan: ReintroductionPlan; history: DoseHistoryPoint[]; at: string; newDoseMcgPerDay: number; timeZone?: string }): Reintroduction | null {
+  const { plan } = input;
+  const atMs = instantMs('at', input.at);
+  const endMs = plan.endedAt === null ? atMs : Math.min(atMs, instantMs('endedAt', plan.endedAt));
+  const reached = taperStepAt(plan, new Date(endMs).toISOString());
+  // An active plan re-introduces only from its last step (a rise mid-taper is a change of plan, judged as any rise).
+  if (reached === null || (plan.endedAt === null && reached.index !== plan.steps.length - 1)) return null;
+  const level = reached.step.targetDoseMcgPerDay;
+  const before = input.history.filter((p, i) => instantMs(`doseHistory.${i}.at`, p.at) < atMs);
+  const preHoliday = doseInForceAt(before, plan.startsAt);
+  if (!(level === 0 || (preHoliday !== null && level < preHoliday - EPSILON))) return null;
+  const tolerance = taperTolerance(level);
+  const stepMs = instantMs('steps.at', reached.step.at);
+  const inForce = doseInForceAt(before, input.at);
+  if (inForce !== null && inForce > level + tolerance) return null;
+  if (before.some((p) => Date.parse(p.at) >= stepMs && p.doseMcgPerDay > level + tolerance)) return null;
+  if (input.newDoseMcgPerDay <= level + tolerance) return null;
+  const watchUntil = instantIn('at', input.at, input.timeZone ?? 'UTC').plus({ days: REINTRODUCTION_CONFIG.overdoseWatchDays }).toUTC().toISO() as string;
+  return { preHolidayDoseMcgPerDay: preHoliday, holidayDoseMcgPerDay: level, plannedDoseMcgPerDay: plan.reintroductionDoseMcgPerDay, watchUntil };
+}
+
+/**
+ * A re-introduction above the pre-holiday dose needs a reason (tolerance fell during the holiday: the old dose may now be an
+ * overdose), replacing any other escalation finding; every re-introduction opens the overdose watch.
+ */
+function reintroductionFindings(newDose: number, re: Reintroduction, findings: DoseFinding[]): DoseFinding[] {
+  const facts: AlertFacts = {
+    newDoseMcgPerDay: round1(newDose), preHolidayDoseMcgPerDay: re.preHolidayDoseMcgPerDay, holidayDoseMcgPerDay: re.holidayDoseMcgPerDay,
+    reintroductionDoseMcgPerDay: re.plannedDoseMcgPerDay, watchUntil: re.watchUntil,
+  };
+  const out = [...findings];
+  if (re.preHolidayDoseMcgPerDay !== null && newDose > re.preHolidayDoseMcgPerDay + taperTolerance(re.preHolidayDoseMcgPerDay)) {
+    const others = out.filter((f) => f.kind === 'escalation_above_range').map((f) => f.message);
+    out.splice(0, out.length, ...out.filter((f) => f.kind !== 'escalation_above_range'));
+    out.push({
+      kind: 'escalation_above_range', severity: 'warning', title: 'Re-introduction above the pre-holiday dose', requiresReason: true, facts,
+      message: `Re-introduction at ${round1(newDose)} mcg/day is above the ${round1(re.preHolidayDoseMcgPerDay)} mcg/day in force before the drug holiday: ` +
+        `tolerance falls during a holiday, so the old dose may now be an overdose (the plan re-introduces at ${re.plannedDoseMcgPerDay} mcg/day).` +
+        (others.length > 0 ? ` ${others.join(' ')}` : ''),
+    });
+  }
+  out.push({
+    kind: 'overdose_watch', severity: 'warning', title: 'Overdose watch after re-introduction', requiresReason: false, facts,
+    message: `Intrathecal baclofen re-introduced at ${round1(newDose)} mcg/day after a drug holiday: watch for ${REINTRODUCTION_CONFIG.overdoseSigns.join(', ').toLowerCase()} ` +
+      `until ${re.watchUntil.slice(0, 10)} (${REINTRODUCTION_CONFIG.overdoseWatchDays} days; Lioresal Intrathecal label, Overdosage). A clinician resolves this watch.`,
+  });
+  return out;
+}
+
 function toleranceFinding(newDose: number, history: DoseHistoryPoint[], atMs: number, timeZone: string, at: string): DoseFinding | null {
   if (history.length === 0) return null;
   history.forEach((p, i) => checkDose(`doseHistory.${i}.doseMcgPerDay`, p.doseMcgPerDay));
   const windowStart = instantIn('at', at, timeZone).minus({ months: TOLERANCE_CONFIG.windowMonths });
   const windowStartIso = windowStart.toUTC().toISO() as string;
-  // Only a full year of history says anything: in the first 12-18 months after implant the dose rises by design (DOMAIN.md);
+  // Only a full year of history says anything: in the first 12-18 months after implant the dose rises by design (Heetla, Spinal Cord 2009);
   // a stop at the window start (drug holiday) gives no baseline either.
   const baseline = doseInForceAt(history.filter((p) => Date.parse(p.at) < atMs), windowStartIso);
   if (baseline === null || baseline === 0) return null;

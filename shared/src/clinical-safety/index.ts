@@ -4,6 +4,7 @@ export * from './labs-contracts';
 export * from './renal-function';
 export * from './renal-flags';
 export * from './taper-plan';
+export * from './taper-step-limits';
 export * from './dose-guard';
 export * from './drug-library';
 export * from './side-effects';

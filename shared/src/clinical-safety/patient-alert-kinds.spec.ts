@@ -4,7 +4,7 @@ import { planAlertChanges } from '../alerts/alert-lifecycle';
 import { evaluatePumpAlerts, PumpAlertInput } from '../alerts/evaluate-pump';
 
 const PATIENT_KINDS = ['renal_dose_review', 'renal_function_fall', 'labs_due', 'mental_status_change', 'clinical_review_overdue',
-  'tolerance_suspected', 'escalation_above_range', 'abrupt_dose_reduction'] as const;
+  'tolerance_suspected', 'escalation_above_range', 'abrupt_dose_reduction', 'overdose_watch'] as const;
 
 // An explanted pump: every pump kind is judged and none fires, so a pump kind open here would resolve.
 const explanted = { explanted: true, telemetryKnown: true } as unknown as PumpAlertInput;

@@ -127,3 +127,38 @@ describe('neurotoxicity-risk badge', () => {
       .toBe('Neurotoxicity risk: aged 70 (65 or older), creatinine clearance 42 mL/min (below 50). Confusion, drowsiness or memory problems may be baclofen accumulating.');
   });
 });
+
+describe('older adults: AGS Beers Criteria 2023 (eGFR below 60 at 65 or older)', () => {
+  const beers = (crcl: number | null, egfr: number | null, ageYears: number | null) =>
+    renalFlags({ results: [result('2026-03-01T08:00:00Z', crcl, egfr)], now: NOW, ageYears }).map((f) => [f.kind, f.severity, f.facts.rule, f.basis?.measure]);
+
+  it.each([
+    // [CrCl, eGFR, age, expected]
+    [55, 59.9, 65, [['renal_dose_review', 'warning', 'beers_older_adult', 'eGFR']]], // CrCl fine, eGFR just below 60 at 65
+    [55, 60, 65, []], // exactly 60: not below
+    [55, 60.1, 80, []],
+    [55, 59.9, 64, []], // 64: not an older adult by the criteria
+    [55, 40, null, []], // age unknown: the rule is skipped
+    [null, 55, 70, [['renal_dose_review', 'warning', 'beers_older_adult', 'eGFR']]], // no clearance: eGFR 55 is not below 50, but below 60
+    [45, 59, 70, [['renal_dose_review', 'warning', 'below_50', 'CrCl']]], // the 50 mL/min rule speaks first (one dose review)
+    [25, 59, 70, [['renal_dose_review', 'urgent', 'below_30', 'CrCl']]],
+  ])('CrCl %p, eGFR %p, age %p: %j', (crcl, egfr, age, expected) => {
+    expect(beers(crcl, egfr, age)).toEqual(expected);
+  });
+
+  it('cites the criterion and says the eGFR was used', () => {
+    const [flag] = renalFlags({ results: [result('2026-03-01T08:00:00Z', 55, 52)], now: NOW, ageYears: 78 });
+    expect(flag).toMatchObject({ title: 'Renal: dose review (older adult)', basis: { measure: 'eGFR', value: 52, unit: 'mL/min/1.73 m2', takenAt: '2026-03-01T08:00:00Z' } });
+    expect(flag.message).toMatch(/^eGFR 52 mL\/min\/1.73 m2 on 2026-03-01 is below 60 at age 78: the AGS Beers Criteria 2023 advise avoiding baclofen/);
+  });
+});
+
+describe('which value each flag used', () => {
+  it('names the clearance or the eGFR on every flag that judged a value, none on labs due', () => {
+    const flags = renalFlags({ results: [result('2025-01-10T08:00:00Z', null, 60), result('2025-02-10T08:00:00Z', null, 40)], now: NOW });
+    // eGFR 60 -> 40 is a 33.3% fall; 40 < 50: dose review; taken more than 12 months before NOW: labs due
+    expect(flags.map((f) => [f.kind, f.basis?.measure ?? null, f.basis?.value ?? null])).toEqual([
+      ['renal_dose_review', 'eGFR', 40], ['renal_function_fall', 'eGFR', 40], ['labs_due', null, null],
+    ]);
+  });
+});

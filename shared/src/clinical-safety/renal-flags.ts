@@ -13,12 +13,24 @@ export interface RenalResult {
 
 export type RenalFlagKind = 'renal_dose_review' | 'renal_function_fall' | 'labs_due';
 
+/** Which kidney value a flag was judged on: the clearance (Cockcroft-Gault) or the eGFR. */
+export interface RenalFlagBasis {
+  measure: 'CrCl' | 'eGFR';
+  label: string;
+  /** The latest value the flag used (a fall: the latest of the two). */
+  value: number;
+  unit: string;
+  takenAt: string;
+}
+
 export interface RenalFlag {
   kind: RenalFlagKind;
   severity: 'warning' | 'urgent';
   title: string;
   message: string;
   facts: AlertFacts;
+  /** null for labs due (no value judged). */
+  basis: RenalFlagBasis | null;
 }
 
 export interface RenalFlagsInput {
@@ -29,6 +41,8 @@ export interface RenalFlagsInput {
   labsIntervalMonths?: number;
   /** The clinic's IANA zone for calendar months (default UTC). */
   timeZone?: string;
+  /** The patient's age in whole years now; null or absent skips the older-adult (Beers) rule. */
+  ageYears?: number | null;
 }
 
 /** Comparisons at a threshold ignore float noise below this (values are reported to 0.1). */
@@ -51,6 +65,8 @@ export function labsDueAt(takenAt: string, intervalMonths: number, timeZone = 'U
 /**
  * Flags from the latest result (and the one before it): dose review below 50 mL/min (urgent below 30), a fall of more than 25%,
  * labs due when no result was taken within the interval. The clearance is used; the eGFR only when the clearance is not known.
+ * For patients of 65 or older, an eGFR below 60 also raises the dose review (AGS Beers Criteria 2023, written on the eGFR) when the
+ * 50/30 mL/min rule did not. Each flag says in `basis` which value it used.
  */
 export function renalFlags(input: RenalFlagsInput): RenalFlag[] {
   const timeZone = input.timeZone ?? 'UTC';
@@ -70,7 +86,7 @@ export function renalFlags(input: RenalFlagsInput): RenalFlag[] {
     flags.push({
       kind: 'labs_due', severity: 'warning', title: 'Labs due',
       message: 'No serum creatinine is on record: order one (baclofen is cleared by the kidneys).',
-      facts: { lastTakenAt: null, labsIntervalMonths: intervalMonths, dueAt: null },
+      facts: { lastTakenAt: null, labsIntervalMonths: intervalMonths, dueAt: null }, basis: null,
     });
     return flags;
   }
@@ -85,8 +101,23 @@ export function renalFlags(input: RenalFlagsInput): RenalFlag[] {
       kind: 'renal_dose_review', severity: urgent ? 'urgent' : 'warning', title: 'Renal: dose review',
       message: `${measure.label} ${value} ${measure.unit} on ${latest.takenAt.slice(0, 10)} is below ${threshold}${fallback}: baclofen accumulates when the kidneys fail; ` +
         'review the dose and any oral bridge, and watch for drowsiness or confusion.',
-      facts: { measure: measure.name, valueMlPerMin: value, thresholdMlPerMin: threshold, takenAt: latest.takenAt },
+      facts: { measure: measure.name, valueMlPerMin: value, thresholdMlPerMin: threshold, takenAt: latest.takenAt, rule: urgent ? 'below_30' : 'below_50' },
+      basis: basisOf(measure, value, latest.takenAt),
     });
+  } else {
+    const egfr = EGFR.value(latest);
+    const age = input.ageYears ?? null;
+    if (egfr !== null && age !== null && age >= RENAL_CONFIG.beersOlderAdultFromAgeYears && egfr < RENAL_CONFIG.beersOlderAdultEgfrBelowMlPerMin173m2) {
+      const threshold = RENAL_CONFIG.beersOlderAdultEgfrBelowMlPerMin173m2;
+      flags.push({
+        kind: 'renal_dose_review', severity: 'warning', title: 'Renal: dose review (older adult)',
+        message: `eGFR ${egfr} ${EGFR.unit} on ${latest.takenAt.slice(0, 10)} is below ${threshold} at age ${age}: the AGS Beers Criteria 2023 advise avoiding ` +
+          'baclofen in older adults with eGFR below 60 (encephalopathy); when it cannot be avoided, use the lowest effective dose and watch for ' +
+          'altered mental status. Review the dose and any oral bridge.',
+        facts: { measure: EGFR.name, valueMlPerMin: egfr, thresholdMlPerMin: threshold, takenAt: latest.takenAt, rule: 'beers_older_adult', ageYears: age },
+        basis: basisOf(EGFR, egfr, latest.takenAt),
+      });
+    }
   }
 
   if (previous !== undefined) {
@@ -103,6 +134,7 @@ export function renalFlags(input: RenalFlagsInput): RenalFlag[] {
           message: `${fallMeasure.label} fell ${percent}% from ${before} to ${after} ${fallMeasure.unit} (${previous.takenAt.slice(0, 10)} to ${latest.takenAt.slice(0, 10)}), ` +
             `more than ${RENAL_CONFIG.functionFallFraction * 100}%: look for the cause and review the dose.`,
           facts: { measure: fallMeasure.name, previousValue: before, latestValue: after, fallPercent: percent, previousTakenAt: previous.takenAt, latestTakenAt: latest.takenAt },
+          basis: basisOf(fallMeasure, after, latest.takenAt),
         });
       }
     }
@@ -114,10 +146,14 @@ export function renalFlags(input: RenalFlagsInput): RenalFlag[] {
     flags.push({
       kind: 'labs_due', severity: 'warning', title: 'Labs due',
       message: `The last serum creatinine was taken on ${latest.takenAt.slice(0, 10)}, ${intervalMonths} months or more ago: order a new one.`,
-      facts: { lastTakenAt: latest.takenAt, labsIntervalMonths: intervalMonths, dueAt },
+      facts: { lastTakenAt: latest.takenAt, labsIntervalMonths: intervalMonths, dueAt }, basis: null,
     });
   }
   return flags;
+}
+
+function basisOf(measure: Measure, value: number, takenAt: string): RenalFlagBasis {
+  return { measure: measure.name, label: measure.label, value, unit: measure.unit, takenAt };
 }
 
 export type NeurotoxicityRiskReason = 'age' | 'kidney_function';

@@ -24,7 +24,9 @@ export const taperPlanSchema = z
       doseMgPerDay: z.number({ message: 'must be a number' }).positive('must be above 0').max(ORAL_BRIDGE_CONFIG.maxDoseMgPerDay, `must be at most ${ORAL_BRIDGE_CONFIG.maxDoseMgPerDay}`),
     }),
     reintroductionDoseMcgPerDay: z.number({ message: 'must be a number' }).positive('must be above 0').max(100000, 'must be at most 100000'),
-    note: z.string().trim().max(2000, 'must be at most 2000 characters').optional(),
+    note: clinicText(2000).optional(),
+    // Why a step cuts more than the clinic's limit, stops delivery (0) or comes sooner than the minimum spacing (taper-step-limits.ts).
+    stepLimitOverrideReason: clinicText(2000, { min: 1, minMessage: 'must not be empty' }).optional(),
   })
   .superRefine((plan, ctx) => {
     const startMs = Date.parse(plan.startsAt);

@@ -15,7 +15,6 @@ export const ALERT_KIND_TEXT: Record<AlertKind, string> = {
   appointment_too_late: 'Booked refill starts too late',
   no_forecast: 'No forecast (fill or program missing)',
   reservoir_discrepancy: 'Pump reservoir differs from the forecast',
-  outside_drug_library: 'Pump outside the drug library',
   renal_dose_review: 'Renal: dose review',
   renal_function_fall: 'Renal: function falling',
   labs_due: 'Labs due (serum creatinine)',
@@ -24,6 +23,7 @@ export const ALERT_KIND_TEXT: Record<AlertKind, string> = {
   tolerance_suspected: 'Possible tolerance',
   escalation_above_range: 'Dose increase above range',
   abrupt_dose_reduction: 'Abrupt dose reduction',
+  overdose_watch: 'Overdose watch after re-introduction',
 };
 
 export const ALERT_SEVERITY_LABEL: Record<AlertSeverity, { icon: string; text: string }> = {
