@@ -94,7 +94,8 @@ export class EmbeddedPostgresSupervisor implements DatabaseSupervision {
 /** The status text health answers carry while the database is not running under supervision. */
 export function supervisionMessage(state: DatabaseSupervisionState): string | null {
   if (state.state === 'recovering') {
-    return `the embedded PostgreSQL stopped at ${state.since.toISOString()} and is being restarted (attempt ${state.attempt} of ${state.maxAttempts})`;
+    const progress = state.attempt === 0 ? 'first restart attempt pending' : `restart attempt ${state.attempt} of ${state.maxAttempts}`;
+    return `the embedded PostgreSQL stopped at ${state.since.toISOString()} and is being restarted (${progress})`;
   }
   if (state.state === 'failed') return `the embedded PostgreSQL could not be restarted: ${state.lastError ?? 'unknown error'}`;
   return null;
