@@ -541,6 +541,24 @@ describe('throttling per address', () => {
       await second.close();
     }
   });
+
+  it('behind a trusted proxy (PUMPWATCH_TRUST_PROXY=1) counts each client by X-Forwarded-For, not the proxy\'s address', async () => {
+    clock.advanceMs(3_600_000);
+    const proxied = await createPumpWatchApp({ databaseUrl: server.databaseUrl, demo: false, logLevel: 'silent', bootstrapAdmin: null, clock, trustProxyHops: 1 });
+    try {
+      await proxied.listen(0, '127.0.0.1');
+      const proxiedUrl = `http://127.0.0.1:${(proxied.getHttpServer().address() as { port: number }).port}`;
+      const from = (client: string) => api(proxiedUrl, { token: null, headers: { 'x-forwarded-for': client } });
+      for (let i = 0; i < 20; i++) {
+        expect((await from('203.0.113.7').post('/api/auth/login', { email: `unknown-${i}@pumpwatch.test`, password: 'not-the-password' })).status).toBe(401);
+      }
+      expect((await from('203.0.113.7').post('/api/auth/login', { email: other.email, password: other.password })).status).toBe(429);
+      // Another client behind the same proxy (same socket address 127.0.0.1) still signs in.
+      expect((await from('203.0.113.8').post('/api/auth/login', { email: other.email, password: other.password })).status).toBe(200);
+    } finally {
+      await proxied.close();
+    }
+  });
 });
 
 describe('first administrator', () => {
