@@ -1,13 +1,14 @@
 // Differential run: the closed-form forecast against the exact event-step reference over 100,000 random cases (issue 13).
 // PUMPWATCH_PROPERTY_SEED replays a run; PUMPWATCH_DIFFERENTIAL_CASES changes its size. Exits 1 on any disagreement.
 import { forecastPump } from '../src/forecast/forecast';
-import { forecastDisagreement, mulberry32, randomForecastCase } from '../src/forecast/forecast-differential-cases';
+import { forecastDisagreement, randomForecastCase } from '../src/forecast/forecast-differential-cases';
 import { referenceLevels } from '../src/forecast/forecast-reference';
+import { seededSequence } from '../src/simulation/seeded-hash';
 
 const SEED = process.env.PUMPWATCH_PROPERTY_SEED ? Number(process.env.PUMPWATCH_PROPERTY_SEED) : Math.floor(Math.random() * 2 ** 31);
 const CASES = process.env.PUMPWATCH_DIFFERENTIAL_CASES ? Number(process.env.PUMPWATCH_DIFFERENTIAL_CASES) : 100_000;
 
-const next = mulberry32(SEED);
+const next = seededSequence(SEED);
 const inputs = Array.from({ length: CASES }, () => randomForecastCase(next));
 const started = process.hrtime.bigint();
 const disagreements: { run: number; differences: Record<string, unknown> }[] = [];

@@ -1,6 +1,7 @@
 // Benchmark: exact refill forecasts per second for 100,000 realistic pumps, against the naive single-rate formula.
 import { compileFill, compileProgram, forecastPump, ForecastInput } from '../src/forecast/forecast';
 import { computeRefillLevels, fillSegments } from '../src/forecast/refill-levels';
+import { seededSequence } from '../src/simulation/seeded-hash';
 
 const PUMPS = 100_000;
 const ROUNDS = 5;
@@ -8,23 +9,13 @@ const ZONES = ['Europe/Paris', 'America/New_York', 'Australia/Sydney', 'Asia/Kol
 const NOW_MS = Date.parse('2026-11-25T12:00:00Z');
 const DAY_MS = 86_400_000;
 
-/** Deterministic pseudo-random numbers so every run forecasts the same fleet. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function hhmm(minutes: number): string {
   return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 }
 
 function realisticFleet(): ForecastInput[] {
-  const random = mulberry32(42);
+  const random = seededSequence(42);
   const fleet: ForecastInput[] = [];
   for (let i = 0; i < PUMPS; i++) {
     const capacity = random() < 0.6 ? 20 : 40;

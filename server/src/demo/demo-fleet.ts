@@ -12,6 +12,7 @@ import { expectedResidualAt } from '../fills/fills.service';
 import type { PatientEntity } from '../patients/patient.entity';
 import type { ProgramEntity } from '../programs/program.entity';
 import type { PumpEntity } from '../pumps/pump.entity';
+import { seededSequence } from '@pumpwatch/shared';
 
 export const DEMO_CLINIC = { name: 'Demo Spasticity Clinic', timeZone: 'Europe/Paris' } as const;
 
@@ -23,17 +24,6 @@ export interface DemoFleet {
   programs: ProgramEntity[];
 }
 
-/** mulberry32: a tiny seeded generator, so every demo database looks the same relative to its "now". */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FIRST_NAMES = ['Camille', 'Louis', 'Chloé', 'Hugo', 'Léa', 'Lucas', 'Manon', 'Gabriel', 'Inès', 'Arthur', 'Jade', 'Jules',
   'Sarah', 'Adam', 'Emma', 'Nathan', 'Alice', 'Raphaël', 'Lina', 'Théo', 'Zoé', 'Paul', 'Louise', 'Tom', 'Anna', 'Noah',
@@ -74,7 +64,7 @@ interface PumpPlan {
 }
 
 export function buildDemoFleet(now: Date, seed = 20261125): DemoFleet {
-  const random = seededRandom(seed);
+  const random = seededSequence(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const between = (min: number, max: number): number => min + random() * (max - min);
   const nowMs = now.getTime();

@@ -11,17 +11,6 @@ export const DIFFERENTIAL_ZONES = ['UTC', 'Asia/Kolkata', 'Asia/Kathmandu', 'Aus
 // Any instant of two years, so fills cross both daylight-saving changes of every zone above.
 const START_MS = Date.parse('2026-01-01T00:00:00Z');
 
-/** mulberry32: a small seeded PRNG, so a failure replays with PUMPWATCH_PROPERTY_SEED=<seed>. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const hhmm = (minutes: number): string => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 const iso = (ms: number): string => new Date(ms).toISOString();

@@ -2,18 +2,8 @@
 // a fill at 10:00:00.288 made `at` fall before it, and GET /api/pumps answered 422 for the whole clinic).
 import { forecastPump, ForecastInput, ForecastProgramInput } from './forecast';
 import { DAY_MS, HOUR_MS } from '../time-units';
+import { seededSequence } from '../simulation/seeded-hash';
 
-/** mulberry32: a small seeded PRNG, so a failure replays with PUMPWATCH_PROPERTY_SEED=<seed>. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEED = process.env.PUMPWATCH_PROPERTY_SEED ? Number(process.env.PUMPWATCH_PROPERTY_SEED) : Math.floor(Math.random() * 2 ** 31);
 const RUNS = 3000;
@@ -71,7 +61,7 @@ function floored(input: ForecastInput): ForecastInput {
 describe(`forecastPump at millisecond instants (seed ${SEED}; replay with PUMPWATCH_PROPERTY_SEED=${SEED})`, () => {
   it(`forecasts ${RUNS} random fills, programs and instants as the same instants rounded down to the second`, () => {
     process.stdout.write(`forecast-subsecond property seed: ${SEED}\n`);
-    const next = mulberry32(SEED);
+    const next = seededSequence(SEED);
     let checked = 0;
     for (let run = 0; run < RUNS; run++) {
       const { input, fillId } = randomCase(next);
