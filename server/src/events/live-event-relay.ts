@@ -10,6 +10,8 @@ import { PgEventListener } from './pg-event-listener';
 export interface LiveEventSink { broadcast(event: OutboxEvent): void }
 
 const PAGE = 500;
+/** After a failed read of the outbox (database away), the next attempt. */
+const RETRY_AFTER_FAILURE_MS = 1000;
 
 @Injectable()
 export class LiveEventRelay implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -53,7 +55,11 @@ export class LiveEventRelay implements OnModuleInit, OnApplicationBootstrap, Bef
     this.wanted = true;
     if (this.draining) return;
     this.draining = this.drain()
-      .catch((error: Error) => this.logger.warn(`live delivery paused: ${error.message}`))
+      .catch((error: Error) => {
+        // The database is away (restarting): look again shortly, or the last events before a quiet spell would wait for the next.
+        this.logger.warn(`live delivery paused: ${error.message}`);
+        setTimeout(() => this.kick(), RETRY_AFTER_FAILURE_MS).unref();
+      })
       .finally(() => {
         this.draining = null;
       });
