@@ -128,8 +128,13 @@ describe('refill scheduling', () => {
     expect(done.body).toMatchObject({ status: 'completed', fillId: expect.any(String) });
     const fills = (await f.http.get(`/api/pumps/${pump.id}/fills`)).body as { id: string; aspiratedResidualMl: number }[];
     expect(fills.at(-1)).toMatchObject({ id: done.body.fillId, aspiratedResidualMl: 2.5 });
-    // 20 mL at 0.2 mL/day from 2026-07-27T06:15Z: the alarm (2 mL) 90 days later.
-    expect((await f.http.get(`/api/pumps/${pump.id}/forecast`)).body.refillDeadline).toBe('2026-10-25T06:15:00.000Z');
+    // 20 mL at 0.2 mL/day from 2026-07-27T06:15Z: the nominal alarm (2 mL) 90 days later.
+    const forecast = (await f.http.get(`/api/pumps/${pump.id}/forecast`)).body;
+    expect(forecast.nominal.lowReservoirAlarmAt).toBe('2026-10-25T06:15:00.000Z');
+    // 2.5 mL aspirated of 2.6229 expected (86.885 days at 0.2 mL/day): 17.5 of 17.3771 mL, 1.00707, shrunk (1.00707 + 0.5) / 1.5
+    // = 1.004716 (issue 13): the deadline is the alarm at that flow, 90 / 1.004716 days = 10 h 8 min 20 s earlier.
+    expect(forecast.calibrated).toMatchObject({ flowFactor: expect.closeTo(1.004716, 6), intervals: 1 });
+    expect(forecast).toMatchObject({ refillDeadline: '2026-10-24T20:06:40.000Z', deadlineReason: 'calibrated_flow' });
     await engine.processPendingEvents();
     expect((await alertsOf(pump.id)).find((a) => a.kind === 'refill_due')).toMatchObject({ status: 'resolved' });
   });
