@@ -121,7 +121,7 @@ export function enforceLibrary(check: DrugLibraryCheck, reason: string | null | 
   }
   if (check.soft.length > 0 && (reason === null || reason === undefined || reason.trim() === '')) {
     const fields = [
-      ...check.soft.map((v) => ({ field: v.field, message: `${v.message} (soft limit: give ${reasonField} to confirm)` })),
+      ...check.soft.map((v) => ({ field: v.field, message: `${v.message} (soft limit: confirm with a reason)` })),
       { field: reasonField, message: `is required to go past the drug library's soft limit (${check.soft.map((v) => v.field).join(', ')})` },
     ];
     throw new DomainError('rule_violated', fields.map((f) => `${f.field}: ${f.message}`).join('; '), fields);

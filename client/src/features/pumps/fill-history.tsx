@@ -1,6 +1,8 @@
 // Fill history: every refill with its concentration, volume, and aspirated residual against the forecast's expectation.
 import type { Fill } from '@pumpwatch/shared';
 import { formatInstant, formatMl, formatNumber } from '../../lib/format';
+import { Fragment } from 'react';
+import { LimitOverrideRow } from './limit-override-note';
 
 function ResidualCell({ fill }: { fill: Fill }) {
   if (fill.aspiratedResidualMl === null) return <>—{fill.expectedResidualMl !== null && <div className="muted">expected {formatMl(fill.expectedResidualMl, 2)}</div>}</>;
@@ -36,7 +38,8 @@ export function FillHistory({ fills, timeZone }: { fills: Fill[]; timeZone: stri
         </thead>
         <tbody>
           {ordered.map((f) => (
-            <tr key={f.id} data-testid="fill-row" data-fill-id={f.id}>
+            <Fragment key={f.id}>
+            <tr data-testid="fill-row" data-fill-id={f.id}>
               <td>{formatInstant(f.filledAt, timeZone)}</td>
               <td className="num">{formatNumber(f.concentrationMcgPerMl, 'mcg/mL')}</td>
               <td className="num">{formatMl(f.volumeMl, 2)}</td>
@@ -44,6 +47,8 @@ export function FillHistory({ fills, timeZone }: { fills: Fill[]; timeZone: stri
               <td className="num">{f.stabilityDays} d</td>
               <td>{f.bridgeBolus ? `${formatMl(f.bridgeBolus.volumeMl, 2)} over ${f.bridgeBolus.durationMinutes} min` : '—'}</td>
             </tr>
+            <LimitOverrideRow overrides={f.limitOverrides} reason={f.limitOverrideReason} columns={6} />
+            </Fragment>
           ))}
           {ordered.length === 0 && (
             <tr>

@@ -1,6 +1,8 @@
 // Program history: every infusion program from its effective instant, newest first; programs are never overwritten.
 import type { Program } from '@pumpwatch/shared';
 import { formatInstant, formatNumber } from '../../lib/format';
+import { Fragment } from 'react';
+import { LimitOverrideRow } from './limit-override-note';
 
 export function ProgramHistory({ programs, timeZone }: { programs: Program[]; timeZone: string }) {
   const ordered = [...programs].sort((a, b) => Date.parse(b.effectiveFrom) - Date.parse(a.effectiveFrom));
@@ -19,7 +21,8 @@ export function ProgramHistory({ programs, timeZone }: { programs: Program[]; ti
         </thead>
         <tbody>
           {ordered.map((p) => (
-            <tr key={p.id} data-testid="program-row" data-program-id={p.id}>
+            <Fragment key={p.id}>
+            <tr data-testid="program-row" data-program-id={p.id}>
               <td>{formatInstant(p.effectiveFrom, timeZone)}</td>
               <td>
                 <ul className="plain">
@@ -44,6 +47,8 @@ export function ProgramHistory({ programs, timeZone }: { programs: Program[]; ti
               <td>{p.patientBolus ? `${formatNumber(p.patientBolus.doseMcg, 'mcg', 1)} × up to ${p.patientBolus.maxPerDay}/day` : '—'}</td>
               <td className="num">{formatNumber(p.doseMcgPerDay, 'mcg/day', 1)}</td>
             </tr>
+            <LimitOverrideRow overrides={p.limitOverrides} reason={p.doseChangeReason} columns={5} />
+            </Fragment>
           ))}
           {ordered.length === 0 && (
             <tr>

@@ -35,6 +35,10 @@ export function RecordFillForm({ pump, timeZone, lastFill, onSaved, onCancel }: 
   // A constant-flow pump's dose changes with the concentration: the dose guard may ask why (422 naming doseChangeReason).
   const [reasonAsked, setReasonAsked] = useState(false);
   if (errors.doseChangeReason !== undefined && !reasonAsked) setReasonAsked(true);
+  // A soft limit of the clinic's drug library (a screening or diluted concentration, issue 13): 422 naming limitOverrideReason.
+  const [limitOverrideReason, setLimitOverrideReason] = useState('');
+  const [overrideAsked, setOverrideAsked] = useState(false);
+  if (errors.limitOverrideReason !== undefined && !overrideAsked) setOverrideAsked(true);
 
   const concentration = numberOrUndefined(concChoice === 'other' ? concOther : concChoice);
   const concentrationChanges = lastConc !== undefined && concentration !== undefined && concentration !== lastConc;
@@ -52,6 +56,7 @@ export function RecordFillForm({ pump, timeZone, lastFill, onSaved, onCancel }: 
         ? { volumeMl: numberOrUndefined(bridgeVolume) as number, durationMinutes: numberOrUndefined(bridgeMinutes) as number }
         : undefined,
       doseChangeReason: reasonAsked && doseChangeReason.trim() !== '' ? doseChangeReason.trim() : undefined,
+      limitOverrideReason: overrideAsked && limitOverrideReason.trim() !== '' ? limitOverrideReason.trim() : undefined,
     };
     const checked = validate(createFillSchema, request);
     if (!checked.ok) {
@@ -64,7 +69,7 @@ export function RecordFillForm({ pump, timeZone, lastFill, onSaved, onCancel }: 
   return (
     <form className="panel form" onSubmit={submit} noValidate data-testid="record-fill-form" aria-labelledby="fill-form-title">
       <h2 id="fill-form-title">Record fill</h2>
-      <FormErrorSummary message={message} fields={errors} shown={[...SHOWN, 'doseChangeReason']} />
+      <FormErrorSummary message={message} fields={errors} shown={[...SHOWN, 'doseChangeReason', 'limitOverrideReason']} />
       <div className="form__grid">
         <FormField label="Filled at" name="filledAt" error={errors.filledAt} hint={`clinic time, ${timeZone}`}>
           <input type="datetime-local" value={filledAt} onChange={(e) => setFilledAt(e.target.value)} required />
@@ -115,6 +120,13 @@ export function RecordFillForm({ pump, timeZone, lastFill, onSaved, onCancel }: 
         <div className="notice notice--warn" data-testid="dose-change-reason">
           <FormField label="Reason for this dose change" name="doseChangeReason" error={errors.doseChangeReason} hint="the new concentration changes the daily dose of this constant-flow pump">
             <textarea rows={3} value={doseChangeReason} onChange={(e) => setDoseChangeReason(e.target.value)} />
+          </FormField>
+        </div>
+      )}
+      {overrideAsked && (
+        <div className="notice notice--warn" data-testid="limit-override-reason">
+          <FormField label="Reason to go past the drug library's limit" name="limitOverrideReason" error={errors.limitOverrideReason} hint="stored with the fill and shown in its history">
+            <textarea rows={3} value={limitOverrideReason} onChange={(e) => setLimitOverrideReason(e.target.value)} />
           </FormField>
         </div>
       )}
