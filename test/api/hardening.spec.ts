@@ -220,3 +220,87 @@ describe('request logs', () => {
     for (const secret of secrets) expect({ secret, logged: log.includes(secret) }).toEqual({ secret, logged: false });
   });
 });
+
+describe('input the database cannot store, and filters naming another clinic (issue 14)', () => {
+  const server = useTestServer();
+
+  it.each([
+    ['a NUL in a clinic name', '/api/clinics', () => ({ name: 'Clinic\u0000', timeZone: 'Europe/Paris' }), 'name', /NUL/],
+    ['a lone surrogate in a clinic name', '/api/clinics', () => ({ name: 'Clinic \uD83D', timeZone: 'Europe/Paris' }), 'name', /surrogate/],
+  ])('refuses %s with 400 naming the field, storing nothing', async (_what, route, body, field, message) => {
+    const before = await countRows(server.databaseUrl, 'clinics');
+    const res = await api(server.baseUrl).post(route, body());
+    expect(res.status).toBe(400);
+    expect(res.body.fields).toEqual([{ field, message: expect.stringMatching(message) }]);
+    expect(await countRows(server.databaseUrl, 'clinics')).toBe(before);
+  });
+
+  it('refuses NUL, surrogates and impossible dates in patient, pump and side-effect fields, naming each (no 500)', async () => {
+    const f = fixtures(server.baseUrl);
+    const clinic = await f.clinic();
+    const patient = await f.patient(clinic.id);
+    const cases: [string, Record<string, unknown>, string, RegExp][] = [
+      ['/api/patients', { clinicId: clinic.id, mrn: 'MRN\u0000', displayName: 'P', birthDate: '1970-01-01', sex: 'female' }, 'mrn', /NUL/],
+      ['/api/patients', { clinicId: clinic.id, mrn: 'MRN-S', displayName: 'P\uDC00', birthDate: '1970-01-01', sex: 'female' }, 'displayName', /surrogate/],
+      ['/api/patients', { clinicId: clinic.id, mrn: 'MRN-D', displayName: 'P', birthDate: '2026-02-30', sex: 'female' }, 'birthDate', /real calendar date/],
+      ['/api/patients', { clinicId: clinic.id, mrn: 'MRN-Y', displayName: 'P', birthDate: '0000-01-01', sex: 'female' }, 'birthDate', /1900-01-01/],
+      ['/api/pumps', { patientId: patient.id, modelId: 'synchromed-ii-20', serialNumber: 'NGP\u0000', implantDate: '2025-01-10' }, 'serialNumber', /NUL/],
+      ['/api/pumps', { patientId: patient.id, modelId: 'synchromed-ii-20', serialNumber: 'NGP-D', implantDate: '2026-02-30' }, 'implantDate', /real calendar date/],
+      [`/api/patients/${patient.id}/side-effects`, { kind: 'sedation', severity: 'mild', reportedAt: '2026-03-01T09:00:00Z', onsetOn: '2026-02-30', reportedBy: 'staff' }, 'onsetOn', /real calendar date/],
+    ];
+    const before = { patients: await countRows(server.databaseUrl, 'patients'), pumps: await countRows(server.databaseUrl, 'pumps') };
+    for (const [route, body, field, message] of cases) {
+      const res = await f.http.post(route, body);
+      expect({ route, field, status: res.status }).toEqual({ route, field, status: 400 });
+      expect(res.body.fields).toContainEqual({ field, message: expect.stringMatching(message) });
+    }
+    expect({ patients: await countRows(server.databaseUrl, 'patients'), pumps: await countRows(server.databaseUrl, 'pumps') }).toEqual(before);
+  });
+
+  it('trims free text and identifiers before storing them', async () => {
+    const f = fixtures(server.baseUrl);
+    const clinic = await f.clinic({ name: '  Trimmed clinic  ' });
+    expect(clinic.name).toBe('Trimmed clinic');
+    const patient = await f.patient(clinic.id, { mrn: '  MRN-TRIM-1 ' });
+    expect(patient.mrn).toBe('MRN-TRIM-1');
+  });
+
+  it('answers 404 naming the field for list filters naming another clinic or nothing known', async () => {
+    const f = fixtures(server.baseUrl);
+    const mine = await f.clinic();
+    const other = await f.clinic();
+    const otherPump = await f.pump((await f.patient(other.id)).id);
+    const otherNurse = await f.clinicianWithSessions(other.id, 'Nurse Elsewhere', [{ weekday: 1, start: '08:00', end: '12:00' }]);
+    const admin = await f.member(mine.id, 'admin', 'filter-admin');
+    const cases: [string, string][] = [
+      [`/api/audit?clinicId=${other.id}`, 'clinicId'],
+      [`/api/appointments?pumpId=${otherPump.id}`, 'pumpId'],
+      [`/api/appointments?clinicianId=${otherNurse.id}`, 'clinicianId'],
+      [`/api/appointments?clinicId=${other.id}`, 'clinicId'],
+      [`/api/pumps?clinicId=${other.id}`, 'clinicId'],
+    ];
+    for (const [path, field] of cases) {
+      const res = await admin.http.get(path);
+      expect({ path, status: res.status }).toEqual({ path, status: 404 });
+      expect(res.body.fields).toEqual([expect.objectContaining({ field })]);
+    }
+    // The same filters on the member's own clinic still answer.
+    expect((await admin.http.get(`/api/audit?clinicId=${mine.id}`)).status).toBe(200);
+    // The administrator of every clinic gets 404 only for a clinic that does not exist.
+    expect((await f.http.get(`/api/audit?clinicId=${other.id}`)).status).toBe(200);
+    expect((await f.http.get('/api/audit?clinicId=00000000-0000-4000-8000-000000000000')).status).toBe(404);
+  });
+
+  it('refuses impossible and out-of-window dates in query strings, naming the parameter', async () => {
+    const f = fixtures(server.baseUrl);
+    for (const [path, field] of [
+      ['/api/appointments?from=2026-02-30T00:00:00Z', 'from'],
+      ['/api/appointments?to=0000-01-01T00:00:00Z', 'to'],
+      ['/api/audit?from=9999-01-01T00:00:00Z', 'from'],
+    ] as const) {
+      const res = await f.http.get(path);
+      expect({ path, status: res.status }).toEqual({ path, status: 400 });
+      expect(res.body.fields).toEqual([expect.objectContaining({ field })]);
+    }
+  });
+});

@@ -1,8 +1,10 @@
 // Appends audit rows inside the caller's transaction, and answers the administrator's audit queries.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { DomainError } from '@pumpwatch/shared';
 import type { AuditEntry, AuditQuery } from '@pumpwatch/shared';
 import { DataSource, EntityManager } from 'typeorm';
+import { assertSees } from '../auth/actor';
 import type { Actor } from '../auth/actor';
 import { AuditEntryEntity } from './audit-entry.entity';
 
@@ -72,6 +74,7 @@ export class AuditService {
    * the administrator of every clinic sees everything.
    */
   async search(actor: Actor, query: AuditQuery, administeredClinicIds: string[] | null): Promise<AuditEntry[]> {
+    if (query.clinicId !== undefined) await this.assertKnownClinic(actor, query.clinicId);
     const builder = this.dataSource.getRepository(AuditEntryEntity).createQueryBuilder('entry');
     if (administeredClinicIds !== null) {
       builder.andWhere('(entry.clinic_id = ANY(:clinics) OR entry.actor_id = :self)', { clinics: administeredClinicIds, self: actor.id });
@@ -85,5 +88,12 @@ export class AuditService {
     if (query.beforeId) builder.andWhere('entry.id < :beforeId', { beforeId: query.beforeId });
     const rows = await builder.orderBy('entry.id', 'DESC').limit(query.limit).getMany();
     return rows.map(toAuditEntry);
+  }
+
+  /** A clinic filter naming a clinic the actor has no role in (or none at all) answers 404, as the other lists do. */
+  private async assertKnownClinic(actor: Actor, clinicId: string): Promise<void> {
+    const known: unknown[] = await this.dataSource.query('SELECT 1 FROM clinics WHERE id = $1', [clinicId]);
+    if (known.length === 0) throw DomainError.notFound('clinicId', 'is not a known clinic');
+    assertSees(actor, clinicId, 'clinicId', 'is not a known clinic');
   }
 }

@@ -135,7 +135,9 @@ export class ClinicalSafetyRepository {
   }
 
   async settingsOf(manager: EntityManager, clinicId: string, lock = false): Promise<ClinicalSafetySettings | null> {
-    const rows: Row[] = await manager.query(`SELECT ${SETTINGS_COLUMNS} FROM clinics c WHERE c.id = $1${lock ? ' FOR UPDATE' : ''}`, [clinicId]);
+    // NO KEY UPDATE: rows referencing the clinic (their foreign key takes KEY SHARE) are not blocked, so a writer holding the
+    // event counter cannot deadlock with this lock (issue 14's fuzz test found one).
+    const rows: Row[] = await manager.query(`SELECT ${SETTINGS_COLUMNS} FROM clinics c WHERE c.id = $1${lock ? ' FOR NO KEY UPDATE' : ''}`, [clinicId]);
     return rows.length === 0 ? null : toSettings(rows[0]);
   }
 

@@ -55,8 +55,10 @@ export class ClinicSettingsService {
   }
 
   private async read(manager: EntityManager, clinicId: string, lock: boolean): Promise<ClinicSettings> {
+    // NO KEY UPDATE: rows referencing the clinic (their foreign key takes KEY SHARE) are not blocked, so a writer holding the
+    // event counter cannot deadlock with this lock (issue 14's fuzz test found one).
     const rows: Record<string, unknown>[] = await manager.query(
-      `SELECT id, time_zone, ${NAMES.map((name) => COLUMNS[name]).join(', ')} FROM clinics WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [clinicId]);
+      `SELECT id, time_zone, ${NAMES.map((name) => COLUMNS[name]).join(', ')} FROM clinics WHERE id = $1${lock ? ' FOR NO KEY UPDATE' : ''}`, [clinicId]);
     if (rows.length === 0) throw DomainError.notFound('id', NOT_KNOWN);
     const settings = { clinicId, timeZone: rows[0].time_zone as string } as ClinicSettings;
     for (const name of NAMES) {

@@ -9,7 +9,9 @@ type Row = Record<string, unknown>;
 export class DrugLibraryRepository {
   /** The clinic's edits; null: none. `undefined`: no such clinic. `lock` holds the clinic row until commit (edits in order). */
   async overridesOf(manager: EntityManager, clinicId: string, lock = false): Promise<DrugLibraryOverrides | null | undefined> {
-    const clinics: Row[] = await manager.query(`SELECT id FROM clinics WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [clinicId]);
+    // NO KEY UPDATE: rows referencing the clinic (their foreign key takes KEY SHARE) are not blocked, so a writer holding the
+    // event counter cannot deadlock with this lock (issue 14's fuzz test found one).
+    const clinics: Row[] = await manager.query(`SELECT id FROM clinics WHERE id = $1${lock ? ' FOR NO KEY UPDATE' : ''}`, [clinicId]);
     if (clinics.length === 0) return undefined;
     const rows: Row[] = await manager.query(`SELECT overrides FROM clinic_drug_library WHERE clinic_id = $1 AND drug = 'baclofen'`, [clinicId]);
     return rows.length === 0 ? null : ((rows[0].overrides as DrugLibraryOverrides | null) ?? null);

@@ -1,16 +1,16 @@
 // One mapping from errors to ApiErrorBody: domain codes, zod issues, unique violations, HTTP and body-parser errors.
-import { ArgumentsHost, InternalServerErrorException, NotFoundException } from '@nestjs/common';
+import { ArgumentsHost, InternalServerErrorException, Logger, NotFoundException } from '@nestjs/common';
 import { createProgramSchema, DomainError } from '@pumpwatch/shared';
 import { QueryFailedError } from 'typeorm';
 import { ApiExceptionFilter } from './api-exception.filter';
 
-function answer(exception: unknown): { status: number; body: Record<string, unknown> } {
+function answer(exception: unknown, request: { id?: unknown } = {}): { status: number; body: Record<string, unknown> } {
   const sent = { status: 0, body: {} as Record<string, unknown> };
   const response = {
     status(code: number) { sent.status = code; return this; },
     json(body: Record<string, unknown>) { sent.body = body; return this; },
   };
-  const host = { switchToHttp: () => ({ getResponse: () => response }) } as unknown as ArgumentsHost;
+  const host = { switchToHttp: () => ({ getResponse: () => response, getRequest: () => request }) } as unknown as ArgumentsHost;
   new ApiExceptionFilter().catch(exception, host);
   return sent;
 }
@@ -37,6 +37,44 @@ describe('ApiExceptionFilter', () => {
   it('maps a unique violation to 409 naming the protected field', () => {
     const error = new QueryFailedError('INSERT', [], Object.assign(new Error('duplicate key'), { code: '23505', constraint: 'pumps_serial_number_key' }));
     expect(answer(error)).toMatchObject({ status: 409, body: { statusCode: 409, error: 'conflict', fields: [{ field: 'serialNumber' }] } });
+  });
+
+  const pgError = (code: string, extra: Record<string, string> = {}) =>
+    new QueryFailedError('INSERT', [], Object.assign(new Error(`pg ${code}`), { code, ...extra }));
+
+  it.each([
+    ['22P02 invalid text representation', pgError('22P02'), 400, 'body'],
+    ['22021 character not in repertoire, with its column', pgError('22021', { column: 'display_name' }), 400, 'displayName'],
+    ['22003 numeric value out of range', pgError('22003', { column: 'volume_ml' }), 400, 'volumeMl'],
+    ['22008 datetime field overflow', pgError('22008'), 400, 'body'],
+    ['22P05 untranslatable character (jsonb)', pgError('22P05'), 400, 'body'],
+    ['54000 program limit exceeded', pgError('54000'), 400, 'body'],
+    ['23502 not-null violation', pgError('23502', { column: 'clinic_id' }), 400, 'clinicId'],
+    ['23514 check violation, the column inside the constraint name', pgError('23514', { table: 'patients', constraint: 'patients_weight_kg_check' }), 422, 'weightKg'],
+    ['23503 a key naming nothing', pgError('23503', { detail: 'Key (clinician_id)=(x) is not present in table "clinicians".' }), 422, 'clinicianId'],
+    ['23503 a row still referenced', pgError('23503', { detail: 'Key (id)=(x) is still referenced from table "fills".' }), 409, 'id'],
+  ])('maps PostgreSQL %s caused by input to %p naming the field', (_what, error, status, field) => {
+    const silent = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const { status: sent, body } = answer(error);
+    silent.mockRestore();
+    expect(sent).toBe(status);
+    expect(body).toMatchObject({ statusCode: status, fields: [{ field }] });
+  });
+
+  it.each([['08006 connection failure'], ['57P01 admin shutdown'], ['53100 disk full'], ['XX000 internal error']])('keeps PostgreSQL %s a 500 (a real fault)', (what) => {
+    const silent = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const { status, body } = answer(pgError(what.slice(0, 5)));
+    silent.mockRestore();
+    expect(status).toBe(500);
+    expect(body).toEqual({ statusCode: 500, error: 'internal_error', message: 'Internal server error', fields: [] });
+  });
+
+  it('logs a 500 with the request id', () => {
+    const logged: string[] = [];
+    const spy = jest.spyOn(Logger.prototype, 'error').mockImplementation((message: unknown) => void logged.push(String(message)));
+    answer(new Error('boom'), { id: 'req-5xx-0042' });
+    spy.mockRestore();
+    expect(logged).toEqual([expect.stringContaining('req-5xx-0042')]);
   });
 
   it('keeps the shape for HTTP exceptions and hides unknown errors behind a 500', () => {

@@ -1,7 +1,7 @@
 // HTTP adapter for telemetry gateway tokens (administrators).
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { createMachineTokenSchema } from '@pumpwatch/shared';
+import { createMachineTokenSchema, identifier } from '@pumpwatch/shared';
 import type { CreatedMachineToken, CreateMachineTokenRequest, MachineToken } from '@pumpwatch/shared';
 import { z } from 'zod';
 import { CurrentActor } from '../auth/actor';
@@ -10,7 +10,7 @@ import { openApiSchemaOf } from '../infra/openapi';
 import { ZodValidationPipe } from '../infra/zod-validation.pipe';
 import { MachineTokensService } from './machine-tokens.service';
 
-const listQuerySchema = z.object({ clinicId: z.string().optional() });
+const listQuerySchema = z.object({ clinicId: identifier(64).optional() });
 
 @ApiTags('machine-tokens')
 @Controller('machine-tokens')

@@ -1,7 +1,7 @@
 // HTTP adapter for pumps: register, fleet list, pump page.
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { createPumpSchema } from '@pumpwatch/shared';
+import { clinicText, createPumpSchema, identifier } from '@pumpwatch/shared';
 import type { CreatePumpRequest, FleetPump, Pump, PumpDetail } from '@pumpwatch/shared';
 import type { Response } from 'express';
 import { z } from 'zod';
@@ -13,8 +13,8 @@ import { ZodValidationPipe } from '../infra/zod-validation.pipe';
 import { PumpsService } from './pumps.service';
 
 const fleetQuerySchema = z.object({
-  clinicId: z.string().optional(),
-  q: z.string().max(200).optional(),
+  clinicId: identifier(64).optional(),
+  q: clinicText(200).optional(),
 });
 
 @ApiTags('pumps')

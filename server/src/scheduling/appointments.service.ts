@@ -7,7 +7,7 @@ import {
   RescheduleAppointmentRequest,
 } from '@pumpwatch/shared';
 import { DataSource, EntityManager } from 'typeorm';
-import { MINUTE_MS } from '@pumpwatch/shared';
+import { isoInstant, MINUTE_MS } from '@pumpwatch/shared';
 import { AlertInputsLoader } from '../alerts/alert-inputs.loader';
 import { AuditService, changedFields, createdFields } from '../audit/audit.service';
 import { Actor, assertMayUseIn, assertSees, visibleClinicIds } from '../auth/actor';
@@ -137,14 +137,23 @@ export class AppointmentsService {
     for (const field of ['clinicianId', 'pumpId'] as const) {
       if (query[field] !== undefined && !isUuid(query[field] as string)) throw new DomainError('validation_failed', `${field} must be a UUID`, [{ field, message: 'must be a UUID' }]);
     }
+    // A filter naming another clinic's pump or clinician answers 404, as the other lists do, not an empty list.
+    if (query.pumpId !== undefined) await this.assertSeesRecord(actor, 'pumps', query.pumpId, 'pumpId', 'is not a known pump');
+    if (query.clinicianId !== undefined) await this.assertSeesRecord(actor, 'clinicians', query.clinicianId, 'clinicianId', 'is not a known clinician');
+    for (const field of ['from', 'to'] as const) {
+      const issue = query[field] === undefined ? undefined : isoInstant.safeParse(query[field]).error?.issues[0];
+      if (issue) throw new DomainError('validation_failed', `${field} ${issue.message}`, [{ field, message: issue.message }]);
+    }
     const fromMs = query.from ? Date.parse(query.from) : undefined;
     const toMs = query.to ? Date.parse(query.to) : undefined;
-    if ((query.from && Number.isNaN(fromMs)) || (query.to && Number.isNaN(toMs))) {
-      const field = query.from && Number.isNaN(fromMs) ? 'from' : 'to';
-      throw new DomainError('validation_failed', `${field} must be an ISO-8601 instant`, [{ field, message: 'must be an ISO-8601 instant' }]);
-    }
     const rows = await this.repository.appointments({ clinicIds, clinicianId: query.clinicianId, pumpId: query.pumpId, status: query.status, fromMs, toMs });
     return this.respond(rows);
+  }
+
+  private async assertSeesRecord(actor: Actor, table: 'pumps' | 'clinicians', id: string, field: string, message: string): Promise<void> {
+    const rows: { clinic_id: string }[] = await this.dataSource.query(`SELECT clinic_id FROM ${table} WHERE id = $1`, [id]);
+    if (rows.length === 0) throw DomainError.notFound(field, message);
+    assertSees(actor, rows[0].clinic_id, field, message);
   }
 
   /** The response shape with each pump's deadline as it is now (it moves with programs and telemetry). */

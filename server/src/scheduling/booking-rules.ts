@@ -37,7 +37,8 @@ export function windowsAround(availability: AvailabilityRow | null, timeZone: st
 export function bookingRefusals(candidate: BookingCandidate, settings: ClinicBookingSettings): FieldError[] {
   const fields: FieldError[] = [];
   const { startsAtMs, endsAtMs, overrideReason } = candidate;
-  if (startsAtMs < candidate.nowMs) fields.push({ field: 'startsAt', message: 'is in the past' });
+  // Refused at once: nothing else is judged (nor any availability computed) for a start in the past.
+  if (startsAtMs < candidate.nowMs) return [{ field: 'startsAt', message: 'is in the past' }];
   if (overrideReason === null) {
     const step = settings.refillDurationMinutes + settings.bufferMinutes;
     const placement = slotPlacement({ windows: windowsAround(candidate.availability, settings.timeZone, startsAtMs, endsAtMs), startsAtMs, endsAtMs, slotStepMinutes: step });

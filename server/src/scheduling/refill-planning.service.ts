@@ -7,7 +7,7 @@ import {
   RefillSlotsQuery, RefillSlotsResponse, refillSlotsRange, Room, SCHEDULING_CONFIG, AppointmentResponse, PumpTelemetryStatus, RefillPlanEmergency,
 } from '@pumpwatch/shared';
 import { DataSource, EntityManager } from 'typeorm';
-import { DAY_MS, MINUTE_MS } from '@pumpwatch/shared';
+import { DAY_MS, isoInstant, MINUTE_MS } from '@pumpwatch/shared';
 import { AlertInputsLoader } from '../alerts/alert-inputs.loader';
 import { AuditService, changedFields, createdFields } from '../audit/audit.service';
 import { Actor, assertMayUseIn, assertSees, clinicIdsWith, visibleClinicIds } from '../auth/actor';
@@ -92,10 +92,14 @@ export class RefillPlanningService {
     const clinician = await this.clinician(this.dataSource.manager, clinicianId);
     assertSees(actor, clinician.clinic_id, 'id', NOT_KNOWN_CLINICIAN);
     const nowMs = this.clock.now().getTime();
+    // The shared isoInstant (a real day, 1900-2200) before any work: the range below bounds the walk over days.
+    for (const [field, value] of [['from', from], ['to', to]] as const) {
+      const issue = value === undefined ? undefined : isoInstant.safeParse(value).error?.issues[0];
+      if (issue) refuseQuery(field, issue.message);
+    }
     const fromMs = from ? Date.parse(from) : nowMs;
     const toMs = to ? Date.parse(to) : fromMs + 7 * DAY_MS;
-    if (Number.isNaN(fromMs)) refuseQuery('from', 'must be an ISO-8601 instant');
-    if (Number.isNaN(toMs) || toMs <= fromMs) refuseQuery('to', 'must be an ISO-8601 instant after from');
+    if (toMs <= fromMs) refuseQuery('to', 'must be an ISO-8601 instant after from');
     if (toMs - fromMs > SCHEDULING_CONFIG.slotsMaxDays * DAY_MS) refuseQuery('to', `must be at most ${SCHEDULING_CONFIG.slotsMaxDays} days after from`);
     const settings = await this.appointments.settingsOf(this.dataSource.manager, clinician.clinic_id);
     const slots = await this.slotsOf(this.dataSource.manager, [clinician], settings.timeZone, settings.refillDurationMinutes, settings.bufferMinutes, Math.max(fromMs, nowMs), toMs);
