@@ -61,7 +61,13 @@ async function ownedDatabase(options: TestServerOptions): Promise<OwnedDatabase>
   // The server runs as the `postgres` user when tests run as root: it must be able to enter the folder.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pumpwatch-own-pg-'));
   fs.chmodSync(dir, 0o777);
-  const postgres = await startEmbeddedPostgres({ databaseDir: path.join(dir, 'data'), databaseName: 'pumpwatch', persistent: false });
+  let postgres: RunningPostgres;
+  try {
+    postgres = await startEmbeddedPostgres({ databaseDir: path.join(dir, 'data'), databaseName: 'pumpwatch', persistent: false });
+  } catch (error) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   const supervisorOptions = typeof options.ownEmbeddedPostgres === 'object' ? options.ownEmbeddedPostgres : {};
   const supervisor = new EmbeddedPostgresSupervisor(postgres, {
     log: () => undefined,
