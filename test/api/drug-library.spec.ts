@@ -135,6 +135,22 @@ describe('drug library', () => {
     });
   });
 
+  describe('taper plans', () => {
+    it("refuses a target dose beyond the origin's hard limit, naming the step, whatever the reason", async () => {
+      const patient = await f.patient(clinic.id, { spasticityOrigin: 'cerebral' });
+      const plan = {
+        startsAt: '2026-06-02T08:00:00Z', bridge: { drug: 'oral_baclofen', doseMgPerDay: 30 }, reintroductionDoseMcgPerDay: 100, stepLimitOverrideReason: 'x',
+        steps: [{ at: '2026-06-02T09:00:00Z', targetDoseMcgPerDay: 1500 }, { at: '2026-06-05T09:00:00Z', targetDoseMcgPerDay: 1200 }],
+      };
+      const refused = await f.http.post(`/api/patients/${patient.id}/taper-plans`, plan);
+      expect(refused.status).toBe(422);
+      // Cerebral hard limit 1000 mcg/day.
+      expect(fields(refused.body)).toEqual(['steps.0.targetDoseMcgPerDay', 'steps.1.targetDoseMcgPerDay']);
+      const nonsense = await f.http.post(`/api/patients/${patient.id}/taper-plans`, { ...plan, steps: [{ at: '2026-06-02T09:00:00Z', targetDoseMcgPerDay: 30000 }] });
+      expect([nonsense.status, fields(nonsense.body)]).toEqual([400, ['steps.0.targetDoseMcgPerDay']]);
+    });
+  });
+
   describe('telemetry', () => {
     it('raises outside_drug_library (critical) when a pump reports a dose or concentration beyond a hard limit, and clears it when back inside', async () => {
       const gateway = api(server.baseUrl, { token: (await f.http.post('/api/machine-tokens', { clinicId: clinic.id, name: 'dl-gateway' })).body.token });

@@ -11,6 +11,7 @@ import { AuditService, changedFields, createdFields } from '../audit/audit.servi
 import type { Actor } from '../auth/actor';
 import { EventLogService } from '../events/event-log.service';
 import { Clock } from '../infra/clock';
+import { DrugLibraryService } from '../drug-library/drug-library.service';
 import { PatientEntity } from '../patients/patient.entity';
 import { ClinicalSafetyRepository, TaperPlanRow } from './clinical-safety.repository';
 import { NOT_A_PATIENT } from './patient-record-writer';
@@ -47,6 +48,7 @@ export class TaperPlansService {
     private readonly events: EventLogService,
     private readonly audit: AuditService,
     @Inject(Clock) private readonly clock: Clock,
+    private readonly drugLibrary: DrugLibraryService,
   ) {}
 
   async create(actor: Actor, patientId: string, request: TaperPlan): Promise<TaperPlanRecord> {
@@ -55,6 +57,12 @@ export class TaperPlansService {
       if (!clinic) throw DomainError.notFound('id', NOT_A_PATIENT);
       const active = await this.repository.activeTaperPlan(manager, patientId);
       if (active) throw DomainError.conflict('status', `the patient already has an active taper plan (${active.id}, from ${active.startsAt}): end it first`);
+      // Drug library (issue 13): a target beyond a hard limit is a typing error whatever the reason (soft limits are the programs' to confirm).
+      const { spasticityOrigin } = await manager.findOneByOrFail(PatientEntity, { id: patientId });
+      await this.drugLibrary.refuseHard(manager, clinic.clinicId, { spasticityOrigin, dailyDoses: [
+        ...request.steps.map((step, i) => ({ field: `steps.${i}.targetDoseMcgPerDay`, doseMcgPerDay: step.targetDoseMcgPerDay })),
+        { field: 'reintroductionDoseMcgPerDay', doseMcgPerDay: request.reintroductionDoseMcgPerDay },
+      ] });
       const history = (await this.repository.doseHistory(manager, patientId)).map((h) => ({ at: h.at, doseMcgPerDay: h.doseMcgPerDay }));
       const stepLimitFindings = taperStepLimitFindings({
         steps: request.steps, doseAtStartMcgPerDay: doseInForceAt(history, request.startsAt),

@@ -69,6 +69,12 @@ export class DrugLibraryService {
     return enforceLibrary(checkAgainstLibrary(await this.libraryFor(manager, clinicId), input), reason, reasonField);
   }
 
+  /** Refuses (422) the hard limits only: targets that do not set the pump themselves (a taper plan's doses). */
+  async refuseHard(manager: EntityManager, clinicId: string, input: DrugLibraryCheckInput): Promise<void> {
+    const check = checkAgainstLibrary(await this.libraryFor(manager, clinicId), input);
+    enforceLibrary({ hard: check.hard, soft: [] }, null, 'doseChangeReason');
+  }
+
   /** Every clinic's library by clinic id; a clinic without edits takes the defaults (`get` falls back to them). */
   async libraries(manager: EntityManager = this.dataSource.manager): Promise<{ get(clinicId: string): DrugLibrary }> {
     const all = await this.repository.allOverrides(manager);
