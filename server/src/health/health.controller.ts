@@ -44,7 +44,8 @@ export class HealthController {
     const recovering = this.supervision();
     if (recovering) {
       throw new ServiceUnavailableException({
-        status: 'recovering', message: recovering,
+        // `failed` only for the moment between the last failed restart and the process exiting.
+        status: this.options.databaseSupervision?.current().state === 'failed' ? 'failed' : 'recovering', message: recovering,
         info: {}, error: { database: { status: 'down', message: recovering } }, details: { database: { status: 'down', message: recovering } },
       });
     }
