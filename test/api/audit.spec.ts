@@ -65,7 +65,7 @@ describe('audit trail', () => {
     const patient = await f.patient((await f.clinic()).id);
     const afterSetup = (await f.http.get('/api/audit?limit=1000')).body.length;
     expect(afterSetup).toBe(before + 2);
-    const refused = await f.http.post('/api/pumps', { patientId: patient.id, modelId: 'synchromed-ii-20', serialNumber: 'AUD-FUT', implantDate: '2999-01-01' });
+    const refused = await f.http.post('/api/pumps', { patientId: patient.id, modelId: 'synchromed-ii-20', serialNumber: 'AUD-FUT', implantDate: '2199-01-01' });
     expect(refused.status).toBe(422);
     expect((await f.http.get('/api/audit?limit=1000')).body.length).toBe(afterSetup);
   });
