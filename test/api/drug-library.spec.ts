@@ -1,6 +1,6 @@
 // Drug library on real PostgreSQL (issue 13): hard limits refused whatever the reason, soft limits until a reason is given (stored
 // and audited), the clinic's library read by everyone of the clinic and edited by its administrator within the code's bounds.
-import type { AlertDetail, ClinicDrugLibrary, Fill, Program } from '@pumpwatch/shared';
+import type { AlertDetail, ClinicDrugLibrary, Fill, Program, RefillPlanProposal } from '@pumpwatch/shared';
 import { DEFAULT_DRUG_LIBRARY } from '@pumpwatch/shared';
 import { AlertEngine } from '../../server/src/alerts/alert-engine.service';
 import { ManualClock } from '../../server/src/infra/clock';
@@ -148,6 +148,33 @@ describe('drug library', () => {
       expect(fields(refused.body)).toEqual(['steps.0.targetDoseMcgPerDay', 'steps.1.targetDoseMcgPerDay']);
       const nonsense = await f.http.post(`/api/patients/${patient.id}/taper-plans`, { ...plan, steps: [{ at: '2026-06-02T09:00:00Z', targetDoseMcgPerDay: 30000 }] });
       expect([nonsense.status, fields(nonsense.body)]).toEqual([400, ['steps.0.targetDoseMcgPerDay']]);
+    });
+  });
+
+  describe('refill planner', () => {
+    it('flags, without refusing, the pumps whose program in force is outside the library (a library tightened since)', async () => {
+      const own = await f.clinic({ name: 'Planner Library Clinic' });
+      const pumpIn = async (dose: number, reason?: string) => {
+        const pump = await pumpOf('spinal', {}, own.id);
+        await f.fill(pump.id, { filledAt: '2026-05-01T09:00:00Z', concentrationMcgPerMl: 2000, volumeMl: 20 });
+        await f.program(pump.id, { effectiveFrom: '2026-05-01T08:00:00Z', steps: oneStep(dose), ...(reason ? { doseChangeReason: reason } : {}) });
+        return pump.id;
+      };
+      const confirmed = await pumpIn(1500, 'Refractory spasticity'); // soft, confirmed: not flagged until the hard limit drops below it
+      const ordinary = await pumpIn(900);
+      const quiet = await pumpIn(400);
+      const plan = async () => {
+        const res = await f.http.post('/api/refill-plan', { clinicId: own.id, from: START, to: '2026-08-01T00:00:00Z' });
+        expect(res.status).toBe(200);
+        return (res.body as RefillPlanProposal).outsideDrugLibrary;
+      };
+      expect(await plan()).toEqual([]);
+      expect((await f.http.call('PUT', `/api/clinics/${own.id}/drug-library`, { dailyDoseMcgPerDay: { spinal: { soft: 800, hard: 1200 } } })).status).toBe(200);
+      const flagged = await plan();
+      expect(flagged.map((p) => p.pumpId).sort()).toEqual([confirmed, ordinary].sort());
+      expect(flagged.find((p) => p.pumpId === confirmed)!.violations).toEqual([expect.objectContaining({ level: 'hard', field: 'steps.0.doseMcgPerDay', limit: 1200 })]);
+      expect(flagged.find((p) => p.pumpId === ordinary)!.violations).toEqual([expect.objectContaining({ level: 'soft', field: 'steps.0.doseMcgPerDay', limit: 800 })]);
+      expect(flagged.some((p) => p.pumpId === quiet)).toBe(false);
     });
   });
 

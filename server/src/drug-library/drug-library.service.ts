@@ -75,6 +75,22 @@ export class DrugLibraryService {
     enforceLibrary({ hard: check.hard, soft: [] }, null, 'doseChangeReason');
   }
 
+  /**
+   * Pumps whose program or fill in force is outside the clinic's library (for the planner, which flags and never refuses): every
+   * hard limit, and soft limits the record did not override with a reason (e.g. a library tightened since). Pumps inside are left out.
+   */
+  async outsideLibrary(manager: EntityManager, clinicId: string, pumpIds: readonly string[], at: Date): Promise<Map<string, DrugLibraryViolation[]>> {
+    const library = await this.libraryFor(manager, clinicId);
+    const outside = new Map<string, DrugLibraryViolation[]>();
+    for (const pump of await this.repository.settingsInForce(manager, pumpIds, at)) {
+      const check = checkAgainstLibrary(library, { modelId: pump.modelId, spasticityOrigin: pump.spasticityOrigin, concentrationMcgPerMl: pump.concentrationMcgPerMl, program: pump.program });
+      const confirmed = (v: DrugLibraryViolation) => pump.overridden.some((o) => o.field === v.field && o.rule === v.rule && o.value === v.value);
+      const violations = [...check.hard, ...check.soft.filter((v) => !confirmed(v))];
+      if (violations.length > 0) outside.set(pump.pumpId, violations);
+    }
+    return outside;
+  }
+
   /** Every clinic's library by clinic id; a clinic without edits takes the defaults (`get` falls back to them). */
   async libraries(manager: EntityManager = this.dataSource.manager): Promise<{ get(clinicId: string): DrugLibrary }> {
     const all = await this.repository.allOverrides(manager);

@@ -14,6 +14,7 @@ import { Actor, assertMayUseIn, assertSees, clinicIdsWith, visibleClinicIds } fr
 import { Clock } from '../infra/clock';
 import { isUuid } from '../infra/entity-id.pipe';
 import { PumpUrgencyService } from '../pumps/pump-urgency.service';
+import { DrugLibraryService } from '../drug-library/drug-library.service';
 import { AppointmentsService } from './appointments.service';
 import { refuse } from './booking-rules';
 import { SchedulingRepository } from './scheduling.repository';
@@ -32,6 +33,7 @@ export class RefillPlanningService {
     private readonly audit: AuditService,
     @Inject(Clock) private readonly clock: Clock,
     private readonly urgency: PumpUrgencyService,
+    private readonly drugLibrary: DrugLibraryService,
   ) {}
 
   async availability(actor: Actor, clinicianId: string): Promise<ClinicianAvailability> {
@@ -194,6 +196,8 @@ export class RefillPlanningService {
       fromMs, toMs, nowMs: now.getTime(),
     });
     const deadlineOf = new Map(due.map((d) => [d.pumpId, d.refillDeadlineMs]));
+    // Drug library (issue 13): a pump whose program or fill in force is outside it is flagged, never left out of the plan.
+    const outside = await this.drugLibrary.outsideLibrary(manager, clinicId, pumpRows.map((p) => p.id), now);
     return {
       from: new Date(fromMs).toISOString(), to: request.to,
       proposals: plan.proposals.map((p) => ({
@@ -203,6 +207,7 @@ export class RefillPlanningService {
       unplaced: plan.unplaced.map((u) => ({ pumpId: u.pumpId, refillDeadline: new Date(deadlineOf.get(u.pumpId) as number).toISOString(), reason: u.reason })),
       summary: plan.summary,
       emergencies,
+      outsideDrugLibrary: [...outside].map(([pumpId, violations]) => ({ pumpId, violations })).sort((a, b) => a.pumpId.localeCompare(b.pumpId)),
     };
   }
 

@@ -4,6 +4,7 @@ import { createFillSchema, isoDate, isoInstant, UrgencyReason, wallClockTime } f
 import { SCHEDULING_CONFIG as CFG } from './scheduling-config';
 import { clinicText, identifier } from '../text-fields';
 import { DAY_MS } from '../time-units';
+import type { DrugLibraryViolation } from '../clinical-safety/drug-library';
 
 const uuid = z.uuid({ message: 'must be a UUID' });
 const ISO_WEEKDAY_NAMES = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
@@ -263,6 +264,11 @@ export interface RefillPlanProposal {
   summary: RefillPlanSummary;
   /** Every active pump of the clinic whose delivery is interrupted, booked or not: left out of `proposals` (issue 12). */
   emergencies: RefillPlanEmergency[];
+  /**
+   * Active pumps whose program or fill in force is outside the clinic's drug library (issue 13): flagged, still planned. Each with
+   * the hard limits and the soft limits not confirmed by a reason.
+   */
+  outsideDrugLibrary: { pumpId: string; violations: DrugLibraryViolation[] }[];
 }
 
 /** POST /api/appointments/:id/complete: the refill's fill, with the residual aspirated before it (reservoir reconciliation). */
