@@ -12,12 +12,9 @@ import { startTestServer, TestServer } from '../support/test-server';
 
 describe('demo seed', () => {
   let server: TestServer;
-  let startMs: number;
   const clock = new ManualClock('2026-06-01T12:00:00Z');
   beforeAll(async () => {
-    const started = Date.now();
     server = await startTestServer({ demo: true, clock });
-    startMs = Date.now() - started;
   });
   afterAll(async () => {
     await server?.close();
@@ -45,7 +42,14 @@ describe('demo seed', () => {
     expect(fleet.filter((p) => p.pump.modelId === 'constant-flow')).toHaveLength(2);
     expect(fleet.some((p) => p.pump.modelId.startsWith('prometra'))).toBe(true);
     expect(new Set(fleet.map((p) => p.concentrationMcgPerMl).filter((c) => c !== null))).toEqual(new Set([500, 1000, 2000]));
-    expect(startMs).toBeLessThan(15_000);
+  });
+
+  it('starts with someone on call, so a normal day shows no "no one on call" warning', async () => {
+    const http = api(server.baseUrl);
+    const [clinic] = (await http.get<{ id: string }[]>('/api/clinics')).body;
+    const now = (await http.get<{ primary: { displayName: string } | null; noOneOnCall: boolean }>(`/api/clinics/${clinic.id}/on-call-now`)).body;
+    expect(now.noOneOnCall).toBe(false);
+    expect(now.primary).toEqual([expect.objectContaining({ displayName: 'Dr Chris Clinician (demo)' })]);
   });
 
   it('keeps an explanted-and-replaced pump with its history', async () => {
@@ -115,14 +119,12 @@ describe('demo seed', () => {
     for (const urgency of ['overdue', 'no_forecast', 'delivery_interrupted']) expect(fleet.filter((p) => p.urgency === urgency)).toEqual([]);
   });
 
-  it('seeds in well under 3 seconds', async () => {
+  // Tests never assert on wall-clock time (a loaded CI machine is slow, not wrong): seeding an empty database works and reports its count.
+  it('seeds an empty database on request and says how many pumps', async () => {
     const empty = await startTestServer({ demo: false });
     try {
-      const started = Date.now();
       const seeded = await empty.app.get(DemoSeedService).seedIfEmpty();
-      const elapsedMs = Date.now() - started;
       expect(seeded).toBeGreaterThanOrEqual(38);
-      expect(elapsedMs).toBeLessThan(3000);
     } finally {
       await empty.close();
     }

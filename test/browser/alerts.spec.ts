@@ -185,9 +185,12 @@ describe('alerts on the dashboard in Chromium', () => {
   it('shows "No one on call" and takes it down as soon as a shift covering now is added, then back when it is cancelled', async () => {
     const admin = api(server.baseUrl);
     const clinicId = stalled.clinic.id;
+    // The demo starts with its clinician on call: cancel the shifts covering now, and the banner comes up.
+    const covering = (await admin.get<{ id: string }[]>(`/api/on-call-shifts?clinicId=${clinicId}&from=${new Date(Date.now() - 60_000).toISOString()}&to=${new Date(Date.now() + 60_000).toISOString()}`)).body;
+    expect(covering.length).toBeGreaterThan(0);
+    for (const demoShift of covering) expect((await admin.post(`/api/on-call-shifts/${demoShift.id}/cancel`, {})).status).toBe(200);
     await page.goto(`${server.baseUrl}/`);
     const banner = page.locator('[data-testid="no-one-on-call"]');
-    // The demo has no on-call roster.
     await banner.waitFor({ state: 'visible', timeout: 10_000 });
     const clinicians = (await admin.get<{ id: string; active: boolean }[]>(`/api/clinicians?clinicId=${clinicId}`)).body;
     const onDuty = clinicians.find((c) => c.active);

@@ -1,7 +1,7 @@
 // Seeds the demo clinic and one demo account per role on an empty database when demo mode is on, in one transaction.
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { ClinicRole } from '@pumpwatch/shared';
+import { DAY_MS, type ClinicRole } from '@pumpwatch/shared';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { SYSTEM_ACTOR } from '../auth/actor';
@@ -76,7 +76,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
           mustChangePassword: false, passwordChangedAt: this.clock.now(), isDemo: true,
         }));
         await manager.insert(ClinicMembershipEntity, { userId: user.id, clinicId: fleet.clinic.id, role: account.role });
-        if (account.role === 'clinician') await seedDemoRefillTeam(manager, fleet.clinic.id, user.id);
+        if (account.role === 'clinician') await seedDemoRefillTeam(manager, fleet.clinic.id, user.id, this.clock.now());
       }
       await this.events.record(manager, { type: 'demo.seeded', clinicId: fleet.clinic.id, pumpId: null, payload: { pumps: fleet.pumps.length } });
       await this.audit.record(manager, SYSTEM_ACTOR, {
@@ -100,8 +100,14 @@ export class DemoSeedService implements OnApplicationBootstrap {
   }
 }
 
-/** A refill team for the scheduler page: a nurse on weekday sessions, the demo clinician two mornings a week, one treatment room. */
-async function seedDemoRefillTeam(manager: EntityManager, clinicId: string, clinicianUserId: string): Promise<void> {
+/** Weeks of on-call roster a demo starts with: a normal day has someone on call (and a fresh demo has no red "no one on call"). */
+const DEMO_ON_CALL_WEEKS = 4;
+
+/**
+ * A refill team for the scheduler page: a nurse on weekday sessions, the demo clinician two mornings a week, one treatment room;
+ * the demo clinician on call (primary, week-long shifts, the longest the roster allows) from yesterday for a few weeks.
+ */
+async function seedDemoRefillTeam(manager: EntityManager, clinicId: string, clinicianUserId: string, now: Date): Promise<void> {
   const team: { name: string; profession: 'nurse' | 'physician'; userId: string | null; weekly: { weekday: number; start: string; end: string }[] }[] = [
     {
       name: 'Nurse Nina (demo)', profession: 'nurse', userId: null,
@@ -113,6 +119,13 @@ async function seedDemoRefillTeam(manager: EntityManager, clinicId: string, clin
     const [row]: { id: string }[] = await manager.query(
       'INSERT INTO clinicians (clinic_id, display_name, profession, user_id) VALUES ($1, $2, $3, $4) RETURNING id', [clinicId, member.name, member.profession, member.userId]);
     await manager.query(`INSERT INTO clinician_availability (clinician_id, weekly, overrides, updated_at) VALUES ($1, $2::jsonb, '[]'::jsonb, now())`, [row.id, JSON.stringify(member.weekly)]);
+    if (member.userId !== null) {
+      const firstStartMs = now.getTime() - DAY_MS;
+      for (let week = 0; week < DEMO_ON_CALL_WEEKS; week++) {
+        await manager.query(`INSERT INTO on_call_shifts (clinic_id, clinician_id, tier, starts_at, ends_at) VALUES ($1, $2, 'primary', $3, $4)`,
+          [clinicId, row.id, new Date(firstStartMs + week * 7 * DAY_MS), new Date(firstStartMs + (week + 1) * 7 * DAY_MS)]);
+      }
+    }
   }
   await manager.query(`INSERT INTO rooms (clinic_id, name) VALUES ($1, 'Treatment room 1')`, [clinicId]);
 }
