@@ -260,7 +260,8 @@ describe('permission table', () => {
       }
     }
     expect(mismatches).toEqual([]);
-  });
+    // Several hundred sequential calls (every route, every role), growing with the table: more than the default 30 s on a loaded machine.
+  }, 180_000);
 
   describe('a user of clinic B', () => {
     let outsider: ReturnType<typeof api>;
