@@ -109,7 +109,11 @@ describe('demo seed', () => {
     expect(alerts.filter((a) => a.withdrawalRisk)).toEqual([]);
     const kinds = new Set(alerts.map((a) => a.kind));
     for (const kind of ['reservoir_near_empty', 'delivery_interrupted', 'concentration_mismatch', 'no_forecast', 'reservoir_discrepancy',
-      'reconciliation_discrepancy', 'program_mismatch']) expect(kinds).not.toContain(kind);
+      'reconciliation_discrepancy', 'program_mismatch', 'outside_drug_library']) expect(kinds).not.toContain(kind);
+    // Every demo pump's program and fill in force is inside the default drug library (issue 13): the planner flags none.
+    const [demoClinic] = (await http.get('/api/clinics')).body as { id: string }[];
+    const plan = await http.post('/api/refill-plan', { clinicId: demoClinic.id, from: clock.now().toISOString(), to: new Date(clock.now().getTime() + 28 * 86_400_000).toISOString() });
+    expect([plan.status, plan.body.outsideDrugLibrary]).toEqual([200, []]);
     // The texture of a normal day: refills due soon, the silent gateway and the pump at its replacement indicator.
     expect(kinds).toContain('refill_due');
     expect(kinds).toContain('telemetry_stale');

@@ -5,7 +5,7 @@ import {
 } from '@pumpwatch/shared';
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { DAY_MS } from '@pumpwatch/shared';
+import { DAY_MS, DEFAULT_DRUG_LIBRARY } from '@pumpwatch/shared';
 import type { ClinicEntity } from '../clinics/clinic.entity';
 import type { FillEntity } from '../fills/fill.entity';
 import { expectedResidualAt } from '../fills/fills.service';
@@ -100,6 +100,8 @@ export function buildDemoFleet(now: Date, seed = 20261125): DemoFleet {
       displayName: `${FIRST_NAMES[i % FIRST_NAMES.length]} ${LAST_NAMES[(i * 7) % LAST_NAMES.length]}`,
       birthDate: `${birthYear}-${String(1 + Math.floor(random() * 12)).padStart(2, '0')}-${String(1 + Math.floor(random() * 28)).padStart(2, '0')}`,
       sex, weightKg: Math.round(between(45, 95)), createdAt: now,
+      // Recorded, as a clinic does (issue 13): every third patient cerebral when the dose fits the drug library's cerebral range.
+      spasticityOrigin: i % 3 === 1 && withinCerebralRange(plan) ? 'cerebral' : 'spinal',
     } as PatientEntity;
     patients.push(patient);
 
@@ -225,6 +227,12 @@ function planPump(
   // The clinic picks the lowest labelled concentration giving at least ~7 weeks between refills.
   const concentrationMcgPerMl = lowDoseStable ? 2000 : [500, 1000, 2000].find((c) => (capacityMl - alarmMl) / (doseMcgPerDay / c) >= 50) ?? 2000;
   return { modelId, capacityMl, alarmMl, flowRateMlPerDay: null, doseMcgPerDay, concentrationMcgPerMl, steps, periodicBoluses, patientBolus };
+}
+
+/** Whether the plan's daily dose and every step's rate stay within the default library's cerebral soft limit (demo origins). */
+function withinCerebralRange(plan: PumpPlan): boolean {
+  const soft = DEFAULT_DRUG_LIBRARY.dailyDoseMcgPerDay.cerebral.soft;
+  return plan.doseMcgPerDay <= soft && plan.steps.every((s) => s.doseMcgPerDay <= soft);
 }
 
 function scaleSteps(steps: ProgramStep[], factor: number): ProgramStep[] {
