@@ -10,6 +10,8 @@ export const ALERT_KINDS = [
   'appointment_too_late',
   // Issue 12: a pump long without a forecast (what is missing named), and the pump's own reservoir estimate far from the forecast.
   'no_forecast', 'reservoir_discrepancy',
+  // Issue 13: the pump reports a daily dose or a concentration outside the clinic's drug library (hard limits).
+  'outside_drug_library',
   // About a patient (clinical safety, issue 7).
   'renal_dose_review', 'renal_function_fall', 'labs_due', 'mental_status_change', 'clinical_review_overdue',
   'tolerance_suspected', 'escalation_above_range', 'abrupt_dose_reduction',
@@ -55,6 +57,8 @@ export const ALERT_KIND_INFO: Record<AlertKind, AlertKindInfo> = {
   appointment_too_late: { subject: 'pump', withdrawalRisk: false, fromTelemetry: false },
   no_forecast: { subject: 'pump', withdrawalRisk: false, fromTelemetry: false },
   reservoir_discrepancy: { subject: 'pump', withdrawalRisk: false, fromTelemetry: true },
+  // Cleared by the rule once the pump reports values inside the library again.
+  outside_drug_library: { subject: 'pump', withdrawalRisk: false, fromTelemetry: true },
   // Patient kinds (issue 7). The pump sweep never judges them (evaluatePumpAlerts keeps to subject 'pump'). The renal, labs and
   // review kinds are re-judged when a lab or check-up is recorded and by the minute sweep, so they resolve by themselves; the others
   // are raised by one write (a report, a program change) and wait for a clinician.

@@ -15,6 +15,7 @@ export const ALERT_KIND_TEXT: Record<AlertKind, string> = {
   appointment_too_late: 'Booked refill starts too late',
   no_forecast: 'No forecast (fill or program missing)',
   reservoir_discrepancy: 'Pump reservoir differs from the forecast',
+  outside_drug_library: 'Pump outside the drug library',
   renal_dose_review: 'Renal: dose review',
   renal_function_fall: 'Renal: function falling',
   labs_due: 'Labs due (serum creatinine)',
