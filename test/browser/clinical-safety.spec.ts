@@ -41,6 +41,7 @@ describe('clinical safety on the dashboard in Chromium', () => {
     // A drug holiday: 400 -> 300 (done yesterday, without a reason), then 200, 100 and 0 every third day.
     const plan = await f.http.post(`/api/patients/${patient.id}/taper-plans`, {
       startsAt: at(-2), bridge: { drug: 'oral_baclofen', doseMgPerDay: 30 }, reintroductionDoseMcgPerDay: 100,
+      stepLimitOverrideReason: 'Steps of 25-100% under inpatient supervision',
       steps: [{ at: at(-1), targetDoseMcgPerDay: 300 }, { at: at(3), targetDoseMcgPerDay: 200 }, { at: at(6), targetDoseMcgPerDay: 100 }, { at: at(9), targetDoseMcgPerDay: 0 }],
     });
     expect(plan.status).toBe(201);

@@ -27,7 +27,7 @@ export interface DrugLibrary {
   bolusShareOfDailyDose: { soft: number };
 }
 
-// Maintenance products on the labels: 500, 1000 and 2000 mcg/mL (Lioresal Intrathecal and Gablofen labeling; DOMAIN.md).
+// Maintenance products on the labels: 500, 1000 and 2000 mcg/mL (Lioresal Intrathecal and Gablofen labeling, How Supplied).
 const LABELLED_MAINTENANCE_MCG_PER_ML = [500, 1000, 2000];
 
 /**
@@ -37,7 +37,7 @@ const LABELLED_MAINTENANCE_MCG_PER_ML = [500, 1000, 2000];
 export const DEFAULT_DRUG_LIBRARY: DrugLibrary = {
   drug: 'baclofen',
   concentrations: {
-    // SynchroMed II: Lioresal Intrathecal / Gablofen are labelled for it at 50 (screening), 500, 1000, 2000 mcg/mL (labeling; DOMAIN.md).
+    // SynchroMed II: Lioresal Intrathecal / Gablofen are labelled for it at 50 (screening), 500, 1000, 2000 mcg/mL (Lioresal Intrathecal / Gablofen labeling, How Supplied).
     // 50 mcg/mL is SOFT, not hard: it is a labelled strength (for screening), and a very low-dose patient may be filled with it on
     // purpose; a hard refusal would push that record out of PumpWatch, while a reason still stops a tenfold slip (50 for 500).
     'synchromed-ii-20': { labelledMcgPerMl: LABELLED_MAINTENANCE_MCG_PER_ML, minMcgPerMl: 50, maxMcgPerMl: 2000 },

@@ -19,7 +19,7 @@ export const SCHEDULING_CONFIG = {
   slotsMaxLimit: 200,
   // refill-slots searches this far past `from` when no `to` is given, and at least to the deadline (6 weeks covers the booking horizon).
   slotsDefaultHorizonDays: 42,
-  // A slot search may span at most 184 days: the 180-day drug stability limit (DOMAIN.md) plus a few days.
+  // A slot search may span at most 184 days: the 180-day drug stability limit (DRUG_CONFIG: Neuromodulation 2023 stability study) plus a few days.
   slotsMaxDays: 184,
   // Longest range one availability walk covers (the slot search's 184 days, the planner's quarter, and room to spare): one
   // request never walks more days than this (issue 14).

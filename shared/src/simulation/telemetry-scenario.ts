@@ -25,7 +25,7 @@ export const SIMULATION_CONFIG = {
   eriBeforeEpochDays: 3,
   // The drifting pump (incident runs only: a normal demo day has no over-infusing pump) delivers more than programmed from 21 days
   // before the epoch: 2% at first, half a point more each day, up to 25%, past the 14.5% flow accuracy of a SynchroMed II
-  // (DOMAIN.md), so that a refill reconciliation would flag it.
+  // (Medtronic specification), so that a refill reconciliation would flag it.
   driftStartBeforeEpochDays: 21,
   driftStartPercent: 2,
   driftGrowthPercentPerDay: 0.5,

@@ -25,9 +25,9 @@ export const PUMP_ALARM_CATALOG: Record<PumpAlarmCode, PumpAlarmDefinition> = {
   eri: { code: 'eri', label: 'Elective replacement indicator', interruptsDelivery: false, clearedByRefill: false, source: 'VA patient safety alert AL09-24 (2009); Medtronic drug pump replacement page' },
   // Battery depleted: the pump has stopped (ISO/IEEE 11073 MDC_EVT_DEPLET).
   end_of_service: { code: 'end_of_service', label: 'End of service', interruptsDelivery: true, clearedByRefill: false, source: 'ISO/IEEE 11073 MDC_EVT_DEPLET; PumpWatch issue 4 alarm list' },
-  // Delivery-interrupting per the issue's list; the device manual's full alarm list is unverified (DOMAIN.md).
+  // Delivery-interrupting per the issue's list; the device manual's full alarm list is unverified (no public SynchroMed II alarm list found).
   memory_error: { code: 'memory_error', label: 'Memory error', interruptsDelivery: true, clearedByRefill: false, source: 'PumpWatch issue 4 alarm list (device alarm list unverified)' },
-  // Delivery-interrupting per the issue's list; the device manual's full alarm list is unverified (DOMAIN.md).
+  // Delivery-interrupting per the issue's list; the device manual's full alarm list is unverified (no public SynchroMed II alarm list found).
   pump_stopped: { code: 'pump_stopped', label: 'Pump stopped', interruptsDelivery: true, clearedByRefill: false, source: 'PumpWatch issue 4 alarm list (device alarm list unverified)' },
 };
 

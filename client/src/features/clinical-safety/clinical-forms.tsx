@@ -4,11 +4,13 @@ import { useState, type FormEvent } from 'react';
 import {
   CREATININE_UNITS, createCheckUpSchema, createLabResultSchema, createSideEffectReportSchema, endTaperPlanSchema, MODIFIED_ASHWORTH_SCORES,
   SIDE_EFFECT_KINDS, SIDE_EFFECT_REPORTERS, SIDE_EFFECT_SEVERITIES, SPASTICITY_ORIGINS, taperPlanSchema, updatePatientSchema,
-  type CreateCheckUpRequest, type CreateLabResultRequest, type CreateSideEffectReportRequest, type CreateTaperPlanRequest, type Patient,
-  type TaperPlanRecord, type UpdatePatientRequest,
+  doseInForceAt, taperStepLimitFindings, withdrawalChecklist,
+  type ClinicalSafetySettings, type CreateCheckUpRequest, type CreateLabResultRequest, type CreateSideEffectReportRequest, type CreateTaperPlanRequest,
+  type DoseHistoryEntry, type Patient, type TaperPlanRecord, type TaperStepLimitFinding, type UpdatePatientRequest,
 } from '@pumpwatch/shared';
+import { WithdrawalChecklistView } from '../alerts/withdrawal-checklist';
 import { api } from '../../lib/api';
-import { instantToLocalInput, localInputToInstant } from '../../lib/format';
+import { formatInstant, instantToLocalInput, localInputToInstant } from '../../lib/format';
 import { numberOrUndefined, validate } from '../../lib/form-errors';
 import { useFormSubmission } from '../../lib/use-form-submission';
 import { FormErrorSummary, FormField } from '../../components/form-field';
@@ -173,37 +175,72 @@ export function CheckUpForm({ patientId, timeZone, onSaved, onCancel }: FormProp
 
 interface StepRow { at: string; dose: string }
 
-export function TaperPlanForm({ patientId, timeZone, onSaved, onCancel, currentDoseMcgPerDay }: FormProps & { currentDoseMcgPerDay: number | null }) {
+/** The plan's steps beyond the clinic's limits as typed so far (the API judges again); empty while a row is incomplete. */
+function stepLimitFindingsOf(request: CreateTaperPlanRequest, doseHistory: readonly DoseHistoryEntry[], settings: ClinicalSafetySettings): TaperStepLimitFinding[] {
+  const complete = request.steps.every((s) => Number.isFinite(s.targetDoseMcgPerDay) && !Number.isNaN(Date.parse(s.at))) && !Number.isNaN(Date.parse(request.startsAt));
+  if (!complete) return [];
+  try {
+    return taperStepLimitFindings({
+      steps: request.steps, doseAtStartMcgPerDay: doseInForceAt(doseHistory.map((h) => ({ at: h.at, doseMcgPerDay: h.doseMcgPerDay })), request.startsAt),
+      abruptReductionFraction: settings.abruptReductionPercent / 100, minSpacingHours: settings.taperStepMinSpacingHours,
+    });
+  } catch {
+    return [];
+  }
+}
+
+export function TaperPlanForm({ patientId, timeZone, onSaved, onCancel, currentDoseMcgPerDay, doseHistory, settings, patient }: FormProps & {
+  currentDoseMcgPerDay: number | null;
+  doseHistory: readonly DoseHistoryEntry[];
+  settings: ClinicalSafetySettings;
+  patient: Patient;
+}) {
   const [startsAt, setStartsAt] = useState(() => nowInput(timeZone));
   const [steps, setSteps] = useState<StepRow[]>([{ at: nowInput(timeZone), dose: currentDoseMcgPerDay ? String(Math.round(currentDoseMcgPerDay * 0.8)) : '' }]);
   const [bridgeMg, setBridgeMg] = useState('');
   const [reintroduction, setReintroduction] = useState('');
   const [note, setNote] = useState('');
+  const [overrideReason, setOverrideReason] = useState('');
+  const [checklistConfirmed, setChecklistConfirmed] = useState(false);
   const { errors, message, busy, refuse, send } = useFormSubmission();
   const update = (i: number, patch: Partial<StepRow>) => setSteps((rows) => rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+  const request: CreateTaperPlanRequest = {
+    startsAt: localInputToInstant(startsAt, timeZone),
+    steps: steps.map((s) => ({ at: localInputToInstant(s.at, timeZone), targetDoseMcgPerDay: numberOrUndefined(s.dose) as number })),
+    bridge: { drug: 'oral_baclofen', doseMgPerDay: numberOrUndefined(bridgeMg) as number },
+    reintroductionDoseMcgPerDay: numberOrUndefined(reintroduction) as number,
+    note: note.trim() === '' ? undefined : note.trim(),
+  };
+  const limitFindings = stepLimitFindingsOf(request, doseHistory, settings);
+  // The API's 422 naming the reason also opens the panel (its own judgement is the one that counts).
+  const needsReason = limitFindings.length > 0 || errors.stepLimitOverrideReason !== undefined;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const request: CreateTaperPlanRequest = {
-      startsAt: localInputToInstant(startsAt, timeZone),
-      steps: steps.map((s) => ({ at: localInputToInstant(s.at, timeZone), targetDoseMcgPerDay: numberOrUndefined(s.dose) as number })),
-      bridge: { drug: 'oral_baclofen', doseMgPerDay: numberOrUndefined(bridgeMg) as number },
-      reintroductionDoseMcgPerDay: numberOrUndefined(reintroduction) as number,
-      note: note.trim() === '' ? undefined : note.trim(),
-    };
+    if (needsReason) request.stepLimitOverrideReason = overrideReason.trim() === '' ? undefined : overrideReason.trim();
     const checked = validate(taperPlanSchema, request);
     if (!checked.ok) return refuse(checked.fields);
+    if (needsReason && (request.stepLimitOverrideReason === undefined || !checklistConfirmed)) {
+      return refuse({
+        ...(request.stepLimitOverrideReason === undefined ? { stepLimitOverrideReason: 'is required: say why the plan goes beyond the limits' } : {}),
+        ...(!checklistConfirmed ? { withdrawalChecklistConfirmed: 'confirm that the withdrawal checklist was reviewed' } : {}),
+      });
+    }
     await send(async () => {
       await api.createTaperPlan(patientId, request);
       onSaved();
     });
   }
 
-  const shown = ['startsAt', 'steps', 'bridge.doseMgPerDay', 'reintroductionDoseMcgPerDay', 'note', ...steps.flatMap((_, i) => [`steps.${i}.at`, `steps.${i}.targetDoseMcgPerDay`])];
+  const shown = ['startsAt', 'steps', 'bridge.doseMgPerDay', 'reintroductionDoseMcgPerDay', 'note', 'stepLimitOverrideReason', 'withdrawalChecklistConfirmed',
+    ...steps.flatMap((_, i) => [`steps.${i}.at`, `steps.${i}.targetDoseMcgPerDay`])];
   return (
     <form className="panel form" onSubmit={submit} noValidate data-testid="taper-plan-form" aria-labelledby="taper-form-title">
       <h3 id="taper-form-title">Plan a drug holiday (supervised taper)</h3>
-      <p className="muted">Each step is a target daily dose from its date; program changes matching the plan need no reason. PumpWatch never changes a dose.</p>
+      <p className="muted">
+        Each step is a target daily dose from its date: at most {settings.abruptReductionPercent}% below the one before and {settings.taperStepMinSpacingHours} h after it
+        (clinic limits). Program changes down to a step need no reason. PumpWatch never changes a dose.
+      </p>
       <FormErrorSummary message={message} fields={errors} shown={shown} />
       <div className="form__grid">
         <FormField label="Plan starts" name="startsAt" error={errors.startsAt} hint={`clinic time, ${timeZone}`}>
@@ -241,6 +278,26 @@ export function TaperPlanForm({ patientId, timeZone, onSaved, onCancel, currentD
           <textarea rows={2} value={note} onChange={(e) => setNote(e.target.value)} />
         </FormField>
       </div>
+      {needsReason && (
+        <div className="notice notice--error taper-limits" role="group" aria-labelledby="taper-limits-title" data-testid="taper-step-limits">
+          <h4 id="taper-limits-title"><span aria-hidden="true">▲ </span>Beyond the clinic's taper limits: withdrawal risk</h4>
+          <ul data-testid="taper-step-limit-findings">
+            {limitFindings.map((f) => (
+              // The API's message names the step's UTC instant; the form shows it in clinic time like its inputs.
+              <li key={`${f.stepIndex}-${f.kind}`} data-kind={f.kind}>{f.message.replace(request.steps[f.stepIndex].at, formatInstant(request.steps[f.stepIndex].at, timeZone))}</li>
+            ))}
+          </ul>
+          <FormField label="Why the plan goes beyond the limits" name="stepLimitOverrideReason" error={errors.stepLimitOverrideReason}>
+            <textarea rows={2} value={overrideReason} onChange={(e) => setOverrideReason(e.target.value)} data-testid="step-limit-override-reason" />
+          </FormField>
+          <WithdrawalChecklistView checklist={withdrawalChecklist(patient)} alertId="taper-plan-form" />
+          <label className="checkbox" data-field="withdrawalChecklistConfirmed">
+            <input type="checkbox" checked={checklistConfirmed} onChange={(e) => setChecklistConfirmed(e.target.checked)} data-testid="confirm-withdrawal-checklist" />
+            {' '}I reviewed the withdrawal signs and risk factors with the team, and the patient will be watched after each step.
+          </label>
+          {errors.withdrawalChecklistConfirmed && <p className="field__error" data-testid="error-withdrawalChecklistConfirmed">{errors.withdrawalChecklistConfirmed}</p>}
+        </div>
+      )}
       <FormActions busy={busy} label="Save taper plan" testId="submit-taper-plan" onCancel={onCancel} />
     </form>
   );

@@ -1,7 +1,7 @@
 // The patient's clinical safety on the pump page and the patient page: neurotoxicity badge, kidney trend with the reliability note,
 // dose history with the taper plan's planned line and step tasks, check-ups next to the dose, side effects, and the forms the role allows.
 import { useState } from 'react';
-import type { ClinicalSummary, TaperTask } from '@pumpwatch/shared';
+import type { ClinicalSummary, TaperStepLimitKind, TaperTask } from '@pumpwatch/shared';
 import { api } from '../../lib/api';
 import { formatInstant, formatLocalDate, formatNumber } from '../../lib/format';
 import { useLiveData } from '../../lib/use-live-data';
@@ -11,6 +11,7 @@ import { CheckUpForm, EndTaperPlanForm, LabResultForm, PatientDetailsForm, SIDE_
 
 type OpenForm = 'lab' | 'side-effect' | 'check-up' | 'taper-plan' | 'end-taper-plan' | 'patient' | null;
 
+const STEP_LIMIT_TEXT: Record<TaperStepLimitKind, string> = { reduction_above_limit: 'larger cut', step_to_zero: 'stop (0)', steps_too_close: 'too soon after the previous step' };
 const TASK_TEXT: Record<TaperTask['status'], string> = { done: '✓ done', due: '● due: set the program', upcoming: '○ upcoming' };
 
 export function NeurotoxicityBadge({ summary }: { summary: ClinicalSummary }) {
@@ -87,7 +88,12 @@ export function ClinicalSafetySection({ patientId, clinicId, pumpId }: { patient
       {open === 'lab' && <LabResultForm patientId={patientId} timeZone={tz} onSaved={() => done('Creatinine recorded.')} onCancel={cancel} />}
       {open === 'side-effect' && <SideEffectForm patientId={patientId} timeZone={tz} onSaved={() => done('Side effect recorded.')} onCancel={cancel} />}
       {open === 'check-up' && <CheckUpForm patientId={patientId} timeZone={tz} onSaved={() => done('Check-up recorded.')} onCancel={cancel} />}
-      {open === 'taper-plan' && <TaperPlanForm patientId={patientId} timeZone={tz} currentDoseMcgPerDay={s.currentDoseMcgPerDay} onSaved={() => done('Taper plan saved.')} onCancel={cancel} />}
+      {open === 'taper-plan' && (
+        <TaperPlanForm
+          patientId={patientId} timeZone={tz} currentDoseMcgPerDay={s.currentDoseMcgPerDay} doseHistory={s.doseHistory} settings={s.settings} patient={s.patient}
+          onSaved={() => done('Taper plan saved.')} onCancel={cancel}
+        />
+      )}
       {open === 'end-taper-plan' && plan && <EndTaperPlanForm patientId={patientId} plan={plan} onSaved={() => done('Taper plan ended.')} onCancel={cancel} />}
       {open === 'patient' && <PatientDetailsForm patient={s.patient} onSaved={() => done('Patient details saved.')} onCancel={cancel} />}
 
@@ -106,7 +112,14 @@ export function ClinicalSafetySection({ patientId, clinicId, pumpId }: { patient
             <p className="muted">No serum creatinine on record.</p>
           )}
           {s.renal.flags.filter((f) => f.kind !== 'labs_due').map((f) => (
-            <p key={f.kind} className={`notice ${f.severity === 'urgent' ? 'notice--error' : 'notice--warn'}`} data-testid={`renal-flag-${f.kind}`}>{f.message}</p>
+            <p key={f.kind} className={`notice ${f.severity === 'urgent' ? 'notice--error' : 'notice--warn'}`} data-testid={`renal-flag-${f.kind}`}>
+              <span aria-hidden="true">{f.severity === 'urgent' ? '▲ ' : '◆ '}</span>{f.message}
+              {f.basis && (
+                <span className="renal-flag__basis" data-testid="renal-flag-basis" data-measure={f.basis.measure}>
+                  {' '}Judged on: {f.basis.measure === 'CrCl' ? 'creatinine clearance (Cockcroft-Gault)' : 'eGFR'} {f.basis.value} {f.basis.unit}.
+                </span>
+              )}
+            </p>
           ))}
           <RenalTrendChart summary={s} />
           <p className="notice" role="note" data-testid="reliability-note"><strong>Reliability: </strong>{s.renal.reliabilityNote}</p>
@@ -128,6 +141,12 @@ export function ClinicalSafetySection({ patientId, clinicId, pumpId }: { patient
                 From {formatInstant(plan.startsAt, tz)}; oral baclofen bridge {plan.bridge.doseMgPerDay} mg/day; re-introduction at {plan.reintroductionDoseMcgPerDay} mcg/day.
               </p>
               <p className="notice notice--warn" data-testid="bridge-advice">{plan.bridgeAdvice.reason}</p>
+              {plan.stepLimitFindings.length > 0 && (
+                <p className="notice notice--error" data-testid="taper-step-limit-reason">
+                  <span aria-hidden="true">▲ </span>Beyond the clinic's taper limits ({plan.stepLimitFindings.map((f) => `step ${f.stepIndex + 1}: ${STEP_LIMIT_TEXT[f.kind]}`).join('; ')}).
+                  Reason: {plan.stepLimitOverrideReason ?? 'none recorded'}. Watch for withdrawal signs after each step.
+                </p>
+              )}
               {s.taperTasks.length > 0 && (
                 <ol className="taper-tasks" data-testid="taper-tasks">
                   {s.taperTasks.map((t) => (
