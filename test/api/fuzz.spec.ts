@@ -1,4 +1,5 @@
-// A hostile client against every write route of the OpenAPI document: no answer is a 5xx, and a refused request stores nothing.
+// A hostile client against every write route (and read query string) of the OpenAPI document: no answer is a 5xx, and a refused
+// request stores nothing.
 import { Client } from 'pg';
 import { fixtures, queryRows } from '../support/fixtures';
 import { adminToken } from '../support/http';
@@ -13,7 +14,8 @@ type JsonSchema = {
   anyOf?: JsonSchema[]; oneOf?: JsonSchema[]; allOf?: JsonSchema[]; default?: unknown;
 };
 interface Operation { requestBody?: { content?: Record<string, { schema?: JsonSchema }> } }
-interface OpenApiDocument { paths: Record<string, Partial<Record<'post' | 'put' | 'patch', Operation>>> }
+interface ReadOperation { parameters?: { name: string; in: string }[] }
+interface OpenApiDocument { paths: Record<string, Partial<Record<'post' | 'put' | 'patch', Operation>> & { get?: ReadOperation }> }
 
 /** Routes a fuzzer must not call: signing the administrator out would end the run, not test anything. */
 const SKIPPED = new Set(['POST /api/auth/logout']);
@@ -215,6 +217,19 @@ describe('fuzz: every write route of the OpenAPI document', () => {
           for (const [what, value] of hostile) await send(method, path, `${where} = ${what}`, 'application/json', json(withValue(base, leaf.path, value)));
           // An object where a string goes (an operator injection attempt).
           if (leaf.schema.type === 'string') await send(method, path, `${where} = an object`, 'application/json', json(withValue(base, leaf.path, { $gt: '' })));
+        }
+      }
+      // Query strings of the read routes too (filters and ranges): NUL, bytes that are not UTF-8, impossible and extreme instants.
+      for (const [template, item] of Object.entries(document.paths)) {
+        const names = (item.get?.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
+        for (const name of names) {
+          for (const [what, raw] of [['NUL', 'a%00b'], ['not UTF-8', '%FF%FE'], ['5,000 characters', 'x'.repeat(5_000)], ['2026-02-30', '2026-02-30T00:00:00Z'], ['year 0', '0000-01-01T00:00:00Z'], ['year 275760', '%2B275760-09-13T00:00:00Z']]) {
+            const res = await fetch(`${server.baseUrl}${pathOf(template)}?${name}=${raw}`, { headers: { authorization: `Bearer ${token}` } });
+            const text = await res.text();
+            sent += 1;
+            statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+            if (res.status >= 500) serverErrors.push(`GET ${template}?${name}= ${what}: ${res.status} ${text.slice(0, 200)}`);
+          }
         }
       }
     } finally {
