@@ -220,8 +220,9 @@ describe('fleet dashboard in Chromium', () => {
     await page.setViewportSize(DESKTOP);
     await openFleet();
     const fleet = await apiJson<FleetPump[]>(server.baseUrl, 'GET', '/api/pumps');
-    // A quiet pump far down the list.
-    const target = [...fleet].reverse().find((f) => f.status === 'ok' && f.urgency === 'ok' && f.pump.modelId !== 'constant-flow')!;
+    // A quiet pump far down the list, whose patient is not first by name (the sorting test needs it out of sight when sorted by patient).
+    const firstByName = [...fleet].map((f) => f.patient.displayName).sort(new Intl.Collator('en', { sensitivity: 'base', numeric: true }).compare)[0];
+    const target = [...fleet].reverse().find((f) => f.status === 'ok' && f.urgency === 'ok' && f.pump.modelId !== 'constant-flow' && f.patient.displayName !== firstByName)!;
     expect(target).toBeDefined();
     expect((await fleetIds())[0]).not.toBe(target.pump.id);
     const navigationsBefore = mainFrameNavigations;

@@ -229,9 +229,9 @@ function planPump(
   return { modelId, capacityMl, alarmMl, flowRateMlPerDay: null, doseMcgPerDay, concentrationMcgPerMl, steps, periodicBoluses, patientBolus };
 }
 
-/** Whether the plan's daily dose and every step's rate stay within the default library's cerebral soft limit (demo origins). */
+/** Whether the plan's dose and every step's rate stay well within the default library's cerebral soft limit, with room to titrate. */
 function withinCerebralRange(plan: PumpPlan): boolean {
-  const soft = DEFAULT_DRUG_LIBRARY.dailyDoseMcgPerDay.cerebral.soft;
+  const soft = DEFAULT_DRUG_LIBRARY.dailyDoseMcgPerDay.cerebral.soft * 0.8;
   return plan.doseMcgPerDay <= soft && plan.steps.every((s) => s.doseMcgPerDay <= soft);
 }
 
