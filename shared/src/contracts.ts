@@ -8,7 +8,7 @@ import type { PumpTelemetryStatus } from './telemetry/pump-telemetry-status';
 import type { AlertRaisedEvent, AlertSeverity, AlertUpdatedEvent } from './alerts/alert-contracts';
 import type { PageSentEvent } from './paging/paging-contracts';
 import { doseChangeContextFields, doseChangeReasonFields, doseChangeReasonSchema, spasticityOriginFields } from './clinical-safety/request-fields';
-import { DRUG_LIBRARY_BOUNDS } from './clinical-safety/drug-library-config';
+import { DOSE_REQUEST_MAXIMA } from './clinical-safety/drug-library-config';
 import type { DoseChangeContext } from './clinical-safety/dose-guard';
 import type { DrugLibraryViolation } from './clinical-safety/drug-library';
 import type { SpasticityOrigin } from './clinical-safety/request-fields';
@@ -93,7 +93,7 @@ export const bridgeBolusSchema = z.object({
 export const createFillSchema = z.object({
   filledAt: isoInstant,
   drug: z.enum(DRUGS).default('baclofen'),
-  concentrationMcgPerMl: z.number().positive('must be above 0').max(DRUG_LIBRARY_BOUNDS.concentrationMcgPerMl, `must be at most ${DRUG_LIBRARY_BOUNDS.concentrationMcgPerMl} mcg/mL (the drug library's hard bound)`),
+  concentrationMcgPerMl: z.number().positive('must be above 0').max(DOSE_REQUEST_MAXIMA.concentrationMcgPerMl, `must be at most ${DOSE_REQUEST_MAXIMA.concentrationMcgPerMl} mcg/mL (not a dose; the drug library refuses from its hard limit)`),
   volumeMl: z.number().positive('must be above 0'),
   aspiratedResidualMl: z.number().min(0, 'must be 0 or more').optional(),
   stabilityDays: z.number().int('must be whole days').positive('must be above 0').max(365).optional(),
@@ -109,11 +109,11 @@ export type CreateFillRequest = z.input<typeof createFillSchema>;
 
 const minutesOfDay = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
-export const programStepSchema = z.object({ startTime: wallClockTime, doseMcgPerDay: z.number().min(0, 'must be 0 or more').max(DRUG_LIBRARY_BOUNDS.doseMcgPerDay, `must be at most ${DRUG_LIBRARY_BOUNDS.doseMcgPerDay} mcg/day (the drug library's hard bound)`) });
-export const periodicBolusSchema = z.object({ time: wallClockTime, doseMcg: z.number().positive('must be above 0').max(DRUG_LIBRARY_BOUNDS.periodicBolusMcg, `must be at most ${DRUG_LIBRARY_BOUNDS.periodicBolusMcg} mcg (the drug library's hard bound)`) });
+export const programStepSchema = z.object({ startTime: wallClockTime, doseMcgPerDay: z.number().min(0, 'must be 0 or more').max(DOSE_REQUEST_MAXIMA.doseMcgPerDay, `must be at most ${DOSE_REQUEST_MAXIMA.doseMcgPerDay} mcg/day (not a dose; the drug library refuses from its hard limit)`) });
+export const periodicBolusSchema = z.object({ time: wallClockTime, doseMcg: z.number().positive('must be above 0').max(DOSE_REQUEST_MAXIMA.periodicBolusMcg, `must be at most ${DOSE_REQUEST_MAXIMA.periodicBolusMcg} mcg (not a dose; the drug library refuses from its hard limit)`) });
 export const patientBolusSchema = z.object({
-  doseMcg: z.number().positive('must be above 0').max(DRUG_LIBRARY_BOUNDS.patientBolusDoseMcg, `must be at most ${DRUG_LIBRARY_BOUNDS.patientBolusDoseMcg} mcg (the drug library's hard bound)`),
-  maxPerDay: z.number().int('must be a whole number').min(1, 'must be at least 1').max(DRUG_LIBRARY_BOUNDS.patientBolusesPerDay, `must be at most ${DRUG_LIBRARY_BOUNDS.patientBolusesPerDay} (the drug library's hard bound)`),
+  doseMcg: z.number().positive('must be above 0').max(DOSE_REQUEST_MAXIMA.patientBolusDoseMcg, `must be at most ${DOSE_REQUEST_MAXIMA.patientBolusDoseMcg} mcg (not a dose; the drug library refuses from its hard limit)`),
+  maxPerDay: z.number().int('must be a whole number').min(1, 'must be at least 1').max(DOSE_REQUEST_MAXIMA.patientBolusesPerDay, `must be at most ${DOSE_REQUEST_MAXIMA.patientBolusesPerDay} (not a dose; the drug library refuses from its hard limit)`),
 });
 
 export const createProgramSchema = z

@@ -30,12 +30,19 @@ describe('drug library', () => {
   const fields = (body: { fields: { field: string; message: string }[] }) => body.fields.map((x) => x.field);
 
   describe('programs', () => {
-    it('refuses 50,000 mcg/day whatever the reason: beyond the code bound the schema answers 400 naming the step', async () => {
+    it('refuses 50,000 mcg/day (a tenfold typing error) with 422 naming the step and the hard limit, whatever the reason', async () => {
       const pump = await pumpOf('spinal');
       const refused = await setProgram(pump.id, { steps: oneStep(50000), doseChangeReason: 'Prescribed' });
-      expect(refused.status).toBe(400);
-      expect(refused.body.fields).toEqual([{ field: 'steps.0.doseMcgPerDay', message: "must be at most 2000 mcg/day (the drug library's hard bound)" }]);
+      expect(refused.status).toBe(422);
+      expect(refused.body.fields).toEqual([{ field: 'steps.0.doseMcgPerDay', message: expect.stringMatching(/50000 mcg\/day is above the drug library's hard limit of 2000 mcg\/day.*whatever the reason/) }]);
       expect((await f.http.get(`/api/pumps/${pump.id}/programs`)).body).toEqual([]);
+    });
+
+    it('answers 400 for a number that cannot be a dose at all', async () => {
+      const pump = await pumpOf('spinal');
+      const refused = await setProgram(pump.id, { steps: oneStep(1e7) });
+      expect(refused.status).toBe(400);
+      expect(refused.body.fields).toEqual([{ field: 'steps.0.doseMcgPerDay', message: expect.stringContaining('not a dose') }]);
     });
 
     it("refuses a dose above the origin's hard limit with 422 naming the step, even with a reason", async () => {
@@ -91,7 +98,7 @@ describe('drug library', () => {
     it('refuses patient boluses above the hard count and asks a reason above the soft dose', async () => {
       const pump = await pumpOf('spinal');
       const tooMany = await setProgram(pump.id, { steps: oneStep(300), patientBolus: { doseMcg: 50, maxPerDay: 30 } });
-      expect([tooMany.status, fields(tooMany.body)]).toEqual([400, ['patientBolus.maxPerDay']]); // beyond the code bound of 24
+      expect([tooMany.status, fields(tooMany.body)]).toEqual([422, ['patientBolus.maxPerDay']]); // beyond the hard count of 24
       const large = await setProgram(pump.id, { steps: oneStep(300), patientBolus: { doseMcg: 150, maxPerDay: 4 } });
       expect([large.status, fields(large.body)]).toEqual([422, ['patientBolus.doseMcg', 'doseChangeReason']]);
     });
@@ -128,10 +135,12 @@ describe('drug library', () => {
       expect((await f.http.post(`/api/pumps/${pump.id}/fills`, { filledAt: '2026-05-01T09:00:00Z', concentrationMcgPerMl: 500, volumeMl: 30 })).status).toBe(201);
     });
 
-    it('refuses a concentration beyond the code bound with 400', async () => {
+    it('refuses a concentration beyond every labelled one with 422 (hard), and a number that is no concentration with 400', async () => {
       const pump = await pumpOf('spinal');
       const refused = await f.http.post(`/api/pumps/${pump.id}/fills`, { filledAt: '2026-05-01T09:00:00Z', concentrationMcgPerMl: 20000, volumeMl: 20 });
-      expect([refused.status, fields(refused.body)]).toEqual([400, ['concentrationMcgPerMl']]);
+      expect([refused.status, fields(refused.body)]).toEqual([422, ['concentrationMcgPerMl']]);
+      const nonsense = await f.http.post(`/api/pumps/${pump.id}/fills`, { filledAt: '2026-05-01T09:00:00Z', concentrationMcgPerMl: 1e6, volumeMl: 20 });
+      expect([nonsense.status, fields(nonsense.body)]).toEqual([400, ['concentrationMcgPerMl']]);
     });
   });
 
@@ -147,7 +156,7 @@ describe('drug library', () => {
       // Cerebral hard limit 1000 mcg/day.
       expect(fields(refused.body)).toEqual(['steps.0.targetDoseMcgPerDay', 'steps.1.targetDoseMcgPerDay']);
       const nonsense = await f.http.post(`/api/patients/${patient.id}/taper-plans`, { ...plan, steps: [{ at: '2026-06-02T09:00:00Z', targetDoseMcgPerDay: 30000 }] });
-      expect([nonsense.status, fields(nonsense.body)]).toEqual([400, ['steps.0.targetDoseMcgPerDay']]);
+      expect([nonsense.status, fields(nonsense.body)]).toEqual([422, ['steps.0.targetDoseMcgPerDay']]);
     });
   });
 

@@ -70,11 +70,24 @@ export const DEFAULT_DRUG_LIBRARY: DrugLibrary = {
   bolusShareOfDailyDose: { soft: 0.5 },
 };
 
-/** The request schemas' maxima: beyond the code's hard bound a value is nonsense (400), not a limit a clinic could allow. */
+/** The code's hard bounds: no clinic's library may allow more. */
 export const DRUG_LIBRARY_BOUNDS = {
   doseMcgPerDay: Math.max(...Object.values(DEFAULT_DRUG_LIBRARY.dailyDoseMcgPerDay).map((l) => l.hard)),
   periodicBolusMcg: DEFAULT_DRUG_LIBRARY.periodicBolusMcg.hard,
   patientBolusDoseMcg: DEFAULT_DRUG_LIBRARY.patientBolusDoseMcg.hard,
   patientBolusesPerDay: DEFAULT_DRUG_LIBRARY.patientBolusesPerDay.hard,
   concentrationMcgPerMl: Math.max(...Object.values(DEFAULT_DRUG_LIBRARY.concentrations).map((c) => c.maxMcgPerMl)),
+} as const;
+
+/**
+ * The request schemas' maxima (400 beyond): numbers that cannot be a dose at all, far beyond the code's hard bound.
+ * Between the hard limit and these, the drug library refuses with 422 naming the field and the limit (issue 13: a tenfold typing error
+ * such as 50,000 mcg/day is a hard-limit refusal the clinician reads as such, not a malformed request).
+ */
+export const DOSE_REQUEST_MAXIMA = {
+  doseMcgPerDay: 50 * DRUG_LIBRARY_BOUNDS.doseMcgPerDay,
+  periodicBolusMcg: 50 * DRUG_LIBRARY_BOUNDS.periodicBolusMcg,
+  patientBolusDoseMcg: 50 * DRUG_LIBRARY_BOUNDS.patientBolusDoseMcg,
+  patientBolusesPerDay: 4 * DRUG_LIBRARY_BOUNDS.patientBolusesPerDay,
+  concentrationMcgPerMl: 25 * DRUG_LIBRARY_BOUNDS.concentrationMcgPerMl,
 } as const;

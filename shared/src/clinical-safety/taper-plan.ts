@@ -4,12 +4,12 @@ import { isoInstant } from '../contracts';
 import { clinicText } from '../text-fields';
 import { DomainError } from '../domain-error';
 import { ORAL_BRIDGE_CONFIG } from './clinical-safety-config';
-import { DRUG_LIBRARY_BOUNDS } from './drug-library-config';
+import { DOSE_REQUEST_MAXIMA } from './drug-library-config';
 import { instantMs } from './clinical-time';
 
 const taperStepSchema = z.object({
   at: isoInstant,
-  targetDoseMcgPerDay: z.number({ message: 'must be a number' }).min(0, 'must be 0 or more').max(DRUG_LIBRARY_BOUNDS.doseMcgPerDay, `must be at most ${DRUG_LIBRARY_BOUNDS.doseMcgPerDay} (the drug library's hard bound)`),
+  targetDoseMcgPerDay: z.number({ message: 'must be a number' }).min(0, 'must be 0 or more').max(DOSE_REQUEST_MAXIMA.doseMcgPerDay, `must be at most ${DOSE_REQUEST_MAXIMA.doseMcgPerDay} (not a dose; the drug library refuses from its hard limit)`),
 });
 
 /**
@@ -24,7 +24,7 @@ export const taperPlanSchema = z
       drug: z.literal('oral_baclofen', { message: "must be 'oral_baclofen'" }),
       doseMgPerDay: z.number({ message: 'must be a number' }).positive('must be above 0').max(ORAL_BRIDGE_CONFIG.maxDoseMgPerDay, `must be at most ${ORAL_BRIDGE_CONFIG.maxDoseMgPerDay}`),
     }),
-    reintroductionDoseMcgPerDay: z.number({ message: 'must be a number' }).positive('must be above 0').max(DRUG_LIBRARY_BOUNDS.doseMcgPerDay, `must be at most ${DRUG_LIBRARY_BOUNDS.doseMcgPerDay} (the drug library's hard bound)`),
+    reintroductionDoseMcgPerDay: z.number({ message: 'must be a number' }).positive('must be above 0').max(DOSE_REQUEST_MAXIMA.doseMcgPerDay, `must be at most ${DOSE_REQUEST_MAXIMA.doseMcgPerDay} (not a dose; the drug library refuses from its hard limit)`),
     note: clinicText(2000).optional(),
     // Why a step cuts more than the clinic's limit, stops delivery (0) or comes sooner than the minimum spacing (taper-step-limits.ts).
     stepLimitOverrideReason: clinicText(2000, { min: 1, minMessage: 'must not be empty' }).optional(),
