@@ -1,6 +1,6 @@
 // Browser test in real Chromium: a critical alert raised through the API reaches an open dashboard live and is acknowledged there; a dropped socket shows the disconnected banner until it is back.
 import type { Browser, Page, Request, WebSocket } from 'playwright-core';
-import type { Alert, AlertDetail, FleetPump, TelemetryIngestResult } from '@pumpwatch/shared';
+import { WITHDRAWAL_SIGNS, type Alert, type AlertDetail, type FleetPump, type TelemetryIngestResult } from '@pumpwatch/shared';
 import { EventsGateway } from '../../server/src/events/events.gateway';
 import { launchChromium } from '../support/chromium';
 import { startTestServer } from '../support/test-server';
@@ -102,7 +102,9 @@ describe('alerts on the dashboard in Chromium', () => {
     expect(await item.locator('[data-testid="alert-patient-link"]').innerText()).toBe(target.patient.displayName);
     expect(await item.locator('[data-testid="alert-patient-link"]').getAttribute('href')).toBe(`/pumps/${target.pump.id}`);
     // A withdrawal-risk alert carries the checklist of early signs and the patient's risk factors.
-    expect(await item.locator('[data-testid="withdrawal-sign"]').count()).toBe(10);
+    // Every sign of the label's checklist (hypotension, autonomic dysreflexia, rigidity and rhabdomyolysis included, issue 13).
+    expect(await item.locator('[data-testid="withdrawal-sign"]').count()).toBe(WITHDRAWAL_SIGNS.length);
+    expect(WITHDRAWAL_SIGNS.length).toBeGreaterThanOrEqual(14);
     expect(await item.locator('[data-testid="withdrawal-risk-factor"]').count()).toBe(3);
     // Critical and unacknowledged: the tab title flashes (one change per second, well under 3 flashes per second).
     await page.waitForFunction(() => document.title.startsWith('⚠ CRITICAL ALERT'), undefined, { timeout: 5_000, polling: 100 });

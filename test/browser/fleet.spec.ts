@@ -365,12 +365,14 @@ describe('fleet dashboard in Chromium', () => {
   it('sorts by a clicked header (aria-sort), both ways, and back to urgency', async () => {
     await openFleet();
     const header = (key: string) => page.locator(`th[data-sort-key="${key}"]`);
+    // A click updates the URL and then the table: wait for the header to say so before reading the rows.
+    const sortedBy = (key: string, direction: 'ascending' | 'descending') => page.locator(`th[data-sort-key="${key}"][aria-sort="${direction}"]`).waitFor({ timeout: 10_000 });
     expect(await header('urgency').getAttribute('aria-sort')).toBe('ascending');
     const names = () => page.locator('[data-testid="fleet-patient"]').allInnerTexts();
     const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
 
     await page.locator('[data-testid="sort-patient"]').click();
-    expect(await header('patient').getAttribute('aria-sort')).toBe('ascending');
+    await sortedBy('patient', 'ascending');
     expect(await header('urgency').getAttribute('aria-sort')).toBeNull();
     const ascending = await names();
     expect(ascending).toEqual([...ascending].sort(collator.compare));
@@ -378,17 +380,18 @@ describe('fleet dashboard in Chromium', () => {
     expect(await page.locator('[data-testid="withdrawal-risk-notice"]').count()).toBe(1);
 
     await page.locator('[data-testid="sort-patient"]').click();
-    expect(await header('patient').getAttribute('aria-sort')).toBe('descending');
+    await sortedBy('patient', 'descending');
     expect(await names()).toEqual([...ascending].reverse());
     expect(new URL(page.url()).searchParams.get('dir')).toBe('descending');
 
     await page.locator('[data-testid="sort-daysLeft"]').click();
+    await sortedBy('daysLeft', 'ascending');
     const days = await page.locator('[data-testid="fleet-row"]').evaluateAll((els) => els.map((el) => el.querySelector('[data-testid="fleet-days-left"]')?.textContent ?? ''));
     const value = (t: string) => (/\d/.test(t) ? (t.startsWith('overdue') ? -1 : 1) * Number(/[\d.]+/.exec(t)![0]) : Number.NEGATIVE_INFINITY);
     for (let i = 1; i < days.length; i++) expect(value(days[i])).toBeGreaterThanOrEqual(value(days[i - 1]));
 
     await page.locator('[data-testid="sort-urgency"]').click();
-    expect(await header('urgency').getAttribute('aria-sort')).toBe('ascending');
+    await sortedBy('urgency', 'ascending');
     expect(await page.locator('[data-testid="fleet-row"]').first().getAttribute('data-urgency')).toBe('delivery_interrupted');
     expect(await page.locator('[data-testid="withdrawal-risk-notice"]').count()).toBe(0);
   });

@@ -1,5 +1,5 @@
 // Alert lifecycle: what an evaluation changes (raise, re-fire, severity, resolve, withdrawal-risk clearing), snoozes, order.
-import type { AlertFinding } from './alert-contracts';
+import { ALERT_KIND_INFO, ALERT_KINDS, type AlertFinding } from './alert-contracts';
 import {
   acknowledgeRefusal, compareAlertsForList, isReRaise, hiddenBySnooze, OpenAlertState, planAlertChanges, resolveRefusal, snoozeRuleRefusal,
 } from './alert-lifecycle';
@@ -69,7 +69,9 @@ describe('evaluating a pump', () => {
   });
 
   it('judges every pump kind when telemetry was asked, even for a pump that never reported', () => {
-    expect(evaluatePumpAlerts({ ...input, telemetryKnown: true }).evaluatedKinds).toHaveLength(12);
+    const pumpKinds = ALERT_KINDS.filter((kind) => ALERT_KIND_INFO[kind].subject === 'pump');
+    expect(evaluatePumpAlerts({ ...input, telemetryKnown: true }).evaluatedKinds).toEqual(pumpKinds);
+    expect(pumpKinds).toContain('outside_drug_library');
   });
 
   it('finds nothing on an explanted pump, so its conditions count as cleared', () => {
