@@ -79,12 +79,11 @@ describe('telemetry ingest', () => {
     expect(await totals()).toEqual(before);
   });
 
-  it('refuses with 422 a reading more than 5 minutes in the future or before the implant date, naming each, and stores nothing', async () => {
+  it('refuses with 422 a reading before the implant date, naming each, and stores nothing', async () => {
     const pump = await newPump(clinicA.id, { implantDate: '2026-01-15' });
     const before = await totals();
     const res = await gatewayA.post('/api/telemetry', {
       readings: [
-        { serialNumber: pump.serialNumber, recordedAt: '2026-06-01T12:06:00Z' },
         { serialNumber: pump.serialNumber, recordedAt: '2026-06-01T12:04:59Z' },
         // 23:30 UTC on 14 January is still 14 January in Paris (UTC+1): before the implant date.
         { serialNumber: pump.serialNumber, recordedAt: '2026-01-14T22:30:00Z' },
@@ -95,8 +94,42 @@ describe('telemetry ingest', () => {
       ],
     });
     expect(res.status).toBe(422);
-    expect(res.body.fields.map((x: { field: string }) => x.field)).toEqual(['readings.0.recordedAt', 'readings.2.recordedAt', 'readings.4.recordedAt']);
+    expect(res.body.fields.map((x: { field: string }) => x.field)).toEqual(['readings.1.recordedAt', 'readings.3.recordedAt']);
     expect(await totals()).toEqual(before);
+  });
+
+  describe('plausibility (issue 16): refused with 400 naming the field, nothing of the batch stored', () => {
+    // The server clock is 2026-06-01T12:00:00Z; the fixtures' pump is a SynchroMed II of 20 mL, read back from the table.
+    let pump: { id: string; serialNumber: string };
+    let capacityMl: number;
+    beforeAll(async () => {
+      pump = await newPump();
+      [{ capacityMl }] = await queryRows<{ capacityMl: number }>(server.databaseUrl,
+        'SELECT reservoir_capacity_ml AS "capacityMl" FROM pumps WHERE id = $1', [pump.id]);
+    });
+    const good = (recordedAt: string) => ({ serialNumber: pump.serialNumber, recordedAt, reservoirVolumeMl: 10 });
+
+    it.each([
+      ['a reservoir volume above the pump capacity', () => ({ ...good('2026-05-20T01:00:00Z'), reservoirVolumeMl: capacityMl + 0.5 }), 'readings.1.reservoirVolumeMl'],
+      ['a negative reservoir volume', () => ({ ...good('2026-05-20T01:00:00Z'), reservoirVolumeMl: -0.5 }), 'readings.1.reservoirVolumeMl'],
+      ['a recordedAt more than 5 minutes ahead of the server clock', () => good('2026-06-01T12:05:01Z'), 'readings.1.recordedAt'],
+    ])('refuses %s', async (_what, bad, field) => {
+      const before = await totals();
+      const res = await gatewayA.post('/api/telemetry', { readings: [good('2026-05-20T00:00:00Z'), bad(), good('2026-05-20T02:00:00Z')] });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toBe('validation_failed');
+      expect(res.body.fields.map((x: { field: string }) => x.field)).toEqual([field]);
+      expect(await totals()).toEqual(before);
+      expect(await storedReadings(pump.id)).toBe(0);
+    });
+
+    it('accepts a reading at exactly the capacity and one 4 minutes ahead of the server clock', async () => {
+      const res = await gatewayA.post('/api/telemetry', {
+        readings: [{ ...good('2026-05-21T00:00:00Z'), reservoirVolumeMl: capacityMl }, good('2026-06-01T12:04:00Z')],
+      });
+      expect([res.status, res.body]).toEqual([200, { received: 2, new: 2, duplicates: 0, unknownSerials: [] }]);
+      expect(await storedReadings(pump.id)).toBe(2);
+    });
   });
 
   it('refuses an empty batch and one of more than 10,000 readings, naming readings', async () => {

@@ -31,8 +31,9 @@ export class TelemetryIngestService {
   ) {}
 
   /**
-   * Nothing is stored unless every reading is valid: malformed readings answer 400, readings refused by a rule (future, before the
-   * implant date) 422, each naming `readings.<index>.<field>`. A serial number of no pump the actor may post for is reported, not
+   * Nothing is stored unless every reading is valid: malformed or implausible readings (negative volume, above the reservoir capacity,
+   * more than the tolerance ahead of the server clock) answer 400, readings refused by a rule (before the implant date) 422, each
+   * naming `readings.<index>.<field>`. A serial number of no pump the actor may post for is reported, not
    * refused: a gateway may know a pump before the clinic registers it, and another clinic's pump must look exactly like an unknown one.
    */
   async ingest(actor: Actor, rawReadings: unknown[]): Promise<TelemetryIngestResult> {
@@ -49,8 +50,9 @@ export class TelemetryIngestService {
         }
         continue;
       }
+      // Implausible, not merely against a rule: a gateway clock or typing error, answered like a malformed reading (400).
       if (Date.parse(parsed.data.recordedAt) > latestAllowedMs) {
-        refused.push({ field: `readings.${index}.recordedAt`, message: `is more than ${TELEMETRY_CONFIG.futureToleranceMinutes} minutes in the future` });
+        malformed.push({ field: `readings.${index}.recordedAt`, message: `is more than ${TELEMETRY_CONFIG.futureToleranceMinutes} minutes ahead of the server clock` });
         continue;
       }
       valid.push({ index, reading: parsed.data });
@@ -67,6 +69,12 @@ export class TelemetryIngestService {
       const pump = pumps.get(reading.serialNumber);
       if (!pump || (allowed !== null && !allowed.has(pump.clinicId))) {
         unknownSerials.push({ index, serialNumber: reading.serialNumber });
+        continue;
+      }
+      // A reservoir cannot hold more than its capacity: such a reading is implausible (400), like a negative volume.
+      if (reading.reservoirVolumeMl !== undefined && reading.reservoirVolumeMl !== null && pump.reservoirCapacityMl > 0
+        && reading.reservoirVolumeMl > pump.reservoirCapacityMl) {
+        malformed.push({ field: `readings.${index}.reservoirVolumeMl`, message: `is above the pump's reservoir capacity (${pump.reservoirCapacityMl} mL)` });
         continue;
       }
       if (recordedBeforeClinicDate(Date.parse(reading.recordedAt), pump, implantStartMs)) {

@@ -16,6 +16,8 @@ export interface PumpOfSerial {
   serialNumber: string;
   implantDate: string;
   timeZone: string;
+  /** Largest volume the reservoir holds: a reported volume above it is implausible. */
+  reservoirCapacityMl: number;
 }
 
 /** A reading ready for the bulk insert. */
@@ -64,13 +66,14 @@ export class TelemetryRepository {
 
   /** Pumps named by these serial numbers (every clinic: the caller decides what the actor may see). */
   async pumpsOfSerials(serialNumbers: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, PumpOfSerial>> {
-    const rows: { id: string; clinic_id: string; serial_number: string; implant_date: string; time_zone: string }[] = await manager.query(
-      `SELECT p.id, p.clinic_id, p.serial_number, p.implant_date::text AS implant_date, c.time_zone
+    const rows: { id: string; clinic_id: string; serial_number: string; implant_date: string; time_zone: string; reservoir_capacity_ml: number }[] = await manager.query(
+      `SELECT p.id, p.clinic_id, p.serial_number, p.implant_date::text AS implant_date, c.time_zone, p.reservoir_capacity_ml
        FROM pumps p JOIN clinics c ON c.id = p.clinic_id WHERE p.serial_number = ANY($1::text[])`,
       [serialNumbers],
     );
     return new Map(rows.map((r) => [r.serial_number, {
       pumpId: r.id, clinicId: r.clinic_id, serialNumber: r.serial_number, implantDate: r.implant_date, timeZone: r.time_zone,
+      reservoirCapacityMl: r.reservoir_capacity_ml,
     }]));
   }
 

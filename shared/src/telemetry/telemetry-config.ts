@@ -37,7 +37,7 @@ export const DELIVERY_INTERRUPTING_ALARMS: readonly PumpAlarmCode[] = (Object.va
 export const TELEMETRY_CONFIG = {
   // One gateway upload at most (issue 4); a larger backlog is sent in several batches.
   maxReadingsPerBatch: 10_000,
-  // Gateway and server clocks drift a little; further ahead is a clock or typing error (issue 4).
+  // Gateway clock skew: gateway and server clocks drift a little; a reading further ahead is implausible, refused with 400 (issue 4, 16).
   futureToleranceMinutes: 5,
   // A pump is monitored when it reported at least twice within 7 days (issue 4): only monitored pumps can go stale.
   monitoredWindowDays: 7,
