@@ -8,6 +8,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import compression from 'compression';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
@@ -49,6 +50,8 @@ export interface PumpWatchAppOptions {
   databaseSupervision?: DatabaseSupervision | null;
   /** Reverse proxies in front: the client address (sign-in throttling per address) comes from X-Forwarded-For; default 0. */
   trustProxyHops?: number;
+  /** PUMPWATCH_SERVE_SOURCE_MAPS: serve the dashboard's *.map files; default off (404). */
+  serveSourceMaps?: boolean;
 }
 
 export async function createPumpWatchApp(options: PumpWatchAppOptions): Promise<NestExpressApplication> {
@@ -87,6 +90,7 @@ export async function createPumpWatchApp(options: PumpWatchAppOptions): Promise<
   // First, so that every answer, even one the body parser gives, carries its request id and the security headers.
   app.use(requestIdMiddleware);
   app.use(helmet(helmetOptions(appOptions)));
+  app.use(compression({ threshold: COMPRESSION_THRESHOLD_BYTES, filter: shouldCompress }));
   // x-last-event-id (GET /api/pumps, /api/alerts): a dashboard on another allowed origin reads it to resume its socket.
   if (appOptions.corsOrigins.length > 0) app.enableCors({ origin: appOptions.corsOrigins, credentials: true, exposedHeaders: ['x-last-event-id'] });
   // A full telemetry batch (up to 10,000 readings) needs more than the general limit; only that route gets it.
@@ -107,7 +111,7 @@ export async function createPumpWatchApp(options: PumpWatchAppOptions): Promise<
   // No validator badge: it would fetch an image from validator.swagger.io, which the CSP (rightly) refuses.
   SwaggerModule.setup('api/docs', app, document, { swaggerOptions: { validatorUrl: null } });
 
-  serveDashboard(app, options.clientDir ?? clientDistDir());
+  serveDashboard(app, options.clientDir ?? clientDistDir(), options.serveSourceMaps ?? false);
   await app.init();
   return app;
 }
@@ -200,14 +204,46 @@ function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]' || hostname === '::1';
 }
 
-/** The built dashboard on the same port; any other GET outside /api and /socket.io is a client-side route. */
-function serveDashboard(app: NestExpressApplication, clientDir: string): void {
+/** Answers smaller than this go out as they are: gzip would save nothing on them. */
+const COMPRESSION_THRESHOLD_BYTES = 1024;
+
+/** gzip or brotli (as the client accepts) for the dashboard and the API; never socket.io's transport nor an event stream. */
+function shouldCompress(req: Request, res: Response): boolean {
+  if (req.path.startsWith('/socket.io')) return false;
+  const type = res.getHeader('Content-Type');
+  if (typeof type === 'string' && type.startsWith('text/event-stream')) return false;
+  return compression.filter(req, res);
+}
+
+/** Vite names every built file `assets/<name>-<content hash>.<ext>`: a new build gives it a new name. */
+const HASHED_ASSET = /^assets\/.+-[A-Za-z0-9_-]{8,}\.[a-z0-9]+$/;
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** Kept, but revalidated on every load (ETag): a new deploy is picked up at once. */
+const REVALIDATE = 'no-cache';
+
+/**
+ * The built dashboard on the same port; any other GET outside /api and /socket.io is a client-side route. Hashed assets
+ * are cached for a year, index.html and unhashed files are revalidated; source maps only when the setting asks.
+ */
+function serveDashboard(app: NestExpressApplication, clientDir: string, serveSourceMaps: boolean): void {
   const indexHtml = path.join(clientDir, 'index.html');
   if (!fs.existsSync(indexHtml)) return;
-  app.useStaticAssets(clientDir, { index: false });
+  if (!serveSourceMaps) {
+    app.use((req: Request, res: Response, next: NextFunction) => {
+      if (!req.path.endsWith('.map') || req.path.startsWith('/api/')) return next();
+      res.status(404).type('text/plain').send('Not found');
+    });
+  }
+  app.useStaticAssets(clientDir, {
+    index: false,
+    setHeaders: (res: Response, filePath: string) => {
+      const relative = path.relative(clientDir, filePath).split(path.sep).join('/');
+      res.setHeader('Cache-Control', HASHED_ASSET.test(relative) ? IMMUTABLE : REVALIDATE);
+    },
+  });
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     if (req.path === '/api' || req.path.startsWith('/api/') || req.path.startsWith('/socket.io')) return next();
-    res.sendFile(indexHtml);
+    res.sendFile(indexHtml, { cacheControl: false, headers: { 'Cache-Control': REVALIDATE } });
   });
 }

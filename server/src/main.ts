@@ -61,6 +61,7 @@ async function main(): Promise<void> {
     bodyLimit: config.bodyLimit,
     databaseSupervision: supervisor,
     trustProxyHops: config.trustProxyHops,
+    serveSourceMaps: config.serveSourceMaps,
   });
   await app.listen(config.port);
   const url = await app.getUrl();

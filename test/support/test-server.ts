@@ -40,6 +40,8 @@ export interface TestServerOptions {
   publicUrl?: string | null;
   bodyLimit?: string;
   sessionHours?: number;
+  /** The dashboard's *.map files (PUMPWATCH_SERVE_SOURCE_MAPS); default off. */
+  serveSourceMaps?: boolean;
   /** Default `silent` (or LOG_LEVEL). */
   logLevel?: LogLevel;
   /** Where pino writes, for tests that read the log lines. */
@@ -102,6 +104,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       bodyLimit: options.bodyLimit,
       sessionHours: options.sessionHours,
       databaseSupervision: database.supervisor,
+      serveSourceMaps: options.serveSourceMaps,
     });
     await app.listen(0, '127.0.0.1');
   } catch (error) {

@@ -30,6 +30,8 @@ describe('loadConfig', () => {
     ['PUMPWATCH_BODY_LIMIT in the body parser notation', { PUMPWATCH_BODY_LIMIT: '256KB' }, { bodyLimit: '256kb' }],
     ['no reverse proxy trusted by default', {}, { trustProxyHops: 0 }],
     ['PUMPWATCH_TRUST_PROXY counts the proxies in front', { PUMPWATCH_TRUST_PROXY: '2' }, { trustProxyHops: 2 }],
+    ['source maps not served by default', {}, { serveSourceMaps: false }],
+    ['PUMPWATCH_SERVE_SOURCE_MAPS=on serves them', { PUMPWATCH_SERVE_SOURCE_MAPS: 'On' }, { serveSourceMaps: true }],
   ])('%s', (_name, env, expected) => {
     expect(loadConfig(env as NodeJS.ProcessEnv)).toMatchObject(expected);
   });
@@ -53,6 +55,7 @@ describe('loadConfig', () => {
     [{ PUMPWATCH_SESSION_HOURS: 'twelve' }, /PUMPWATCH_SESSION_HOURS/],
     [{ PUMPWATCH_BODY_LIMIT: 'huge' }, /PUMPWATCH_BODY_LIMIT must be a size/],
     [{ PUMPWATCH_BODY_LIMIT: '0kb' }, /PUMPWATCH_BODY_LIMIT/],
+    [{ PUMPWATCH_SERVE_SOURCE_MAPS: 'yes' }, /PUMPWATCH_SERVE_SOURCE_MAPS must be on or off/],
   ])('refuses %p', (env, message) => {
     expect(() => loadConfig(env as NodeJS.ProcessEnv)).toThrow(message);
   });

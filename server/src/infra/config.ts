@@ -28,6 +28,8 @@ export interface ServerConfig {
   bodyLimit: string;
   /** Reverse proxies in front (PUMPWATCH_TRUST_PROXY): the client address is read from X-Forwarded-For that many hops back; 0: none. */
   trustProxyHops: number;
+  /** PUMPWATCH_SERVE_SOURCE_MAPS: the dashboard's *.map files are served; default off (404), they expose the whole source. */
+  serveSourceMaps: boolean;
 }
 
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -128,5 +130,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     throw new Error(`PUMPWATCH_TRUST_PROXY must be the number of reverse proxies in front of the server (0 to 10), got "${trustSetting}"`);
   }
 
-  return { port, databaseUrl, databaseAppUrl, dataDir, demo, simulate, logLevel, publicUrl, corsOrigins, adminEmail, adminPassword, sessionHours, bodyLimit, trustProxyHops };
+  const sourceMapsSetting = env.PUMPWATCH_SERVE_SOURCE_MAPS?.trim().toLowerCase();
+  if (sourceMapsSetting && sourceMapsSetting !== 'on' && sourceMapsSetting !== 'off') {
+    throw new Error(`PUMPWATCH_SERVE_SOURCE_MAPS must be on or off, got "${env.PUMPWATCH_SERVE_SOURCE_MAPS}"`);
+  }
+  const serveSourceMaps = sourceMapsSetting === 'on';
+
+  return {
+    port, databaseUrl, databaseAppUrl, dataDir, demo, simulate, logLevel, publicUrl, corsOrigins, adminEmail, adminPassword, sessionHours, bodyLimit,
+    trustProxyHops, serveSourceMaps,
+  };
 }
