@@ -142,6 +142,44 @@ describe('sign-in, roles and sign-out in Chromium', () => {
     expect(await count(page, 'user-menu')).toBe(0);
   });
 
+  it('shows a locked account its own wait, while another account still signs in from the same tab (issue 16)', async () => {
+    // Last of the demo roles' tests on purpose: it locks the scheduler's account for the rest of this server's life.
+    const locked = DEMO_LOGINS.scheduler;
+    const page = await freshPage();
+    await page.goto(`${server.baseUrl}/sign-in`);
+    const submit = page.locator('[data-testid="sign-in-submit"]');
+    const errors = page.locator('[data-testid="form-errors"]');
+    // Five failures lock the account (LOGIN_THROTTLE.accountFailures); the next attempt is answered with the wait.
+    for (let attempt = 1; attempt <= 6; attempt++) {
+      await submitSignIn(page, { email: locked.email, password: `wrong-${attempt}` });
+      await page.waitForFunction((n) => {
+        const text = document.querySelector('[data-testid="form-errors"]')?.textContent ?? '';
+        return n < 6 ? text.includes('Email or password is wrong') && !document.querySelector('[data-testid="sign-in-submit"]')?.hasAttribute('disabled')
+          : text.includes('Too many attempts');
+      }, attempt);
+      if (attempt < 6) await page.locator('[data-testid="sign-in-password"]').fill('');
+    }
+    expect(await errors.innerText()).toContain(`Too many attempts for ${locked.email}`);
+    expect(await submit.isDisabled()).toBe(true);
+    expect(await submit.getAttribute('data-locked-email')).toBe(locked.email);
+    expect(await submit.innerText()).toMatch(/^Sign in \(wait \d+ s\)$/);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.screenshot({ path: '/work/notes/screens/16-signin-locked-1440.png', fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: '/work/notes/screens/16-signin-locked-390.png', fullPage: true });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+
+    // Another email in the same tab: the button is back, and that account signs in.
+    await page.locator('[data-testid="sign-in-email"]').fill(DEMO_LOGINS.clinician.email);
+    expect(await submit.isDisabled()).toBe(false);
+    expect(await submit.innerText()).toBe('Sign in');
+    // Typing the locked email again shows its wait again (case does not matter).
+    await page.locator('[data-testid="sign-in-email"]').fill(locked.email.toUpperCase());
+    expect(await submit.isDisabled()).toBe(true);
+    await signInThroughPage(page, DEMO_LOGINS.clinician);
+    expect((await page.locator('[data-testid="user-name"]').innerText()).trim()).toBe(users.find((u) => u.email === DEMO_LOGINS.clinician.email)?.displayName);
+  });
+
   it('returns to sign-in when the session ends on the server, then back to the same pump page after signing in again', async () => {
     const page = await freshPage();
     await page.goto(`${server.baseUrl}${pumpPath}`);

@@ -23,14 +23,21 @@ function useSecondsLeft(until: number): number {
   return Math.max(0, Math.ceil((until - now) / 1000));
 }
 
+/** Emails are matched without regard to case or surrounding spaces, as the server does. */
+function sameAccount(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
 export function SignInPage() {
   const [params] = useSearchParams();
   const next = safeNext(params.get('next'));
   const { session, signedOutBecause, signIn } = useSession();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [retryUntil, setRetryUntil] = useState(0);
-  const waitSeconds = useSecondsLeft(retryUntil);
+  // The server locks one account, not the tab: the wait applies to the email it was answered for, and another email may sign in.
+  const [lock, setLock] = useState<{ email: string; until: number } | null>(null);
+  const lockSeconds = useSecondsLeft(lock?.until ?? 0);
+  const waitSeconds = lock && sameAccount(lock.email, email) ? lockSeconds : 0;
   const { errors, message, busy, refuse, send } = useFormSubmission();
 
   // Signed in (just now, or arriving here with a live session): on to the page asked for.
@@ -50,8 +57,8 @@ export function SignInPage() {
         if (err instanceof ApiError && err.status === 401) throw new Error('Email or password is wrong.');
         if (err instanceof ApiError && err.status === 429) {
           const seconds = err.retryAfterSeconds ?? 60;
-          setRetryUntil(Date.now() + seconds * 1000);
-          throw new Error(`Too many attempts, try again in ${seconds} s.`);
+          setLock({ email: checked.value.email, until: Date.now() + seconds * 1000 });
+          throw new Error(`Too many attempts for ${checked.value.email}: try again in ${seconds} s. Other accounts can still sign in.`);
         }
         throw err;
       }
@@ -82,7 +89,8 @@ export function SignInPage() {
           <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" required data-testid="sign-in-password" />
         </FormField>
         <div className="form__actions">
-          <button type="submit" className="button button--primary" disabled={busy || waitSeconds > 0} data-testid="sign-in-submit">
+          <button type="submit" className="button button--primary" disabled={busy || waitSeconds > 0} data-testid="sign-in-submit"
+            data-locked-email={waitSeconds > 0 ? lock?.email : undefined}>
             {busy ? 'Signing in…' : waitSeconds > 0 ? `Sign in (wait ${waitSeconds} s)` : 'Sign in'}
           </button>
         </div>
