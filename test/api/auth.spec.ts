@@ -376,6 +376,35 @@ describe('sign-in', () => {
     });
   });
 
+  describe('users list (issue 16)', () => {
+    it('lists the first administrator, who administers every clinic without a clinic role, like every other user', async () => {
+      const other = await h.newUser(clinicId, 'listed');
+      const res = await (await h.admin()).get('/api/users');
+      expect(res.status).toBe(200);
+      const emails = (res.body as { email: string }[]).map((u) => u.email);
+      expect(emails).toEqual(expect.arrayContaining([TEST_ADMIN.email, other.email]));
+      expect(res.body.find((u: { email: string }) => u.email === TEST_ADMIN.email)).toEqual(expect.objectContaining({
+        displayName: expect.any(String), administersAllClinics: true, clinicRoles: [],
+      }));
+    });
+
+    it('shows a clinic administrator the administrators of every clinic too, but no user of a clinic they do not administer', async () => {
+      const elsewhere = await h.clinic();
+      const stranger = await h.newUser(elsewhere.id, 'stranger');
+      const email = uniqueEmail('clinic-admin');
+      const created = await (await h.admin()).post('/api/users', { email, displayName: 'Clinic admin', password: INITIAL_PASSWORD, clinicRoles: [{ clinicId, role: 'admin' }] });
+      expect(created.status).toBe(201);
+      const token = await signIn(server.baseUrl, email, INITIAL_PASSWORD);
+      expect((await h.as(token).post('/api/auth/password', { currentPassword: INITIAL_PASSWORD, newPassword: CHOSEN_PASSWORD })).status).toBe(200);
+      const res = await h.as(await signIn(server.baseUrl, email, CHOSEN_PASSWORD)).get('/api/users');
+      expect(res.status).toBe(200);
+      const listed = res.body as { email: string; administersAllClinics: boolean; clinicRoles: unknown[] }[];
+      expect(listed.find((u) => u.email === TEST_ADMIN.email)).toEqual(expect.objectContaining({ administersAllClinics: true, clinicRoles: [] }));
+      expect(listed.map((u) => u.email)).toContain(email);
+      expect(listed.map((u) => u.email)).not.toContain(stranger.email);
+    });
+  });
+
   describe('password reset by an administrator', () => {
     const RESET_PASSWORD = 'reset-password-12';
 

@@ -58,13 +58,17 @@ export class UsersService {
     return loadUser(this.dataSource.manager, id);
   }
 
-  /** Users with a role in a clinic the actor administers, showing only those clinics' roles (other clinics stay unseen). */
+  /**
+   * Users with a role in a clinic the actor administers, showing only those clinics' roles (other clinics stay unseen), and the
+   * administrators of every clinic (the first administrator among them): they hold no clinic role, yet administer these clinics too.
+   */
   async list(actor: Actor): Promise<User[]> {
     const administered = clinicIdsWith(actor, 'administer');
     const users = administered === null
       ? await this.dataSource.manager.find(UserEntity, { order: { email: 'ASC' } })
       : await this.dataSource.getRepository(UserEntity).createQueryBuilder('user')
         .where('user.id IN (SELECT m.user_id FROM clinic_memberships m WHERE m.clinic_id = ANY(:clinics))', { clinics: administered })
+        .orWhere('user.administersAllClinics = true')
         .orderBy('user.email', 'ASC').getMany();
     const listed = await loadUsers(this.dataSource.manager, users);
     if (administered === null) return listed;
