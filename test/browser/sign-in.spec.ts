@@ -4,7 +4,7 @@ import type { Clinic, FleetPump, Program, PumpDetail, User } from '@pumpwatch/sh
 import { launchChromium } from '../support/chromium';
 import { startTestServer } from '../support/test-server';
 import { api } from '../support/http';
-import { DEMO_LOGINS } from '../support/test-accounts';
+import { DEMO_LOGINS, TEST_ADMIN } from '../support/test-accounts';
 import { signInThroughPage, submitSignIn } from './dashboard-sign-in';
 
 jest.setTimeout(180_000);
@@ -113,6 +113,11 @@ describe('sign-in, roles and sign-out in Chromium', () => {
       await page.locator('[data-testid="user-row"]').first().waitFor();
       const emails = await page.locator('[data-testid="user-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-user-email')));
       for (const demo of Object.values(DEMO_LOGINS)) expect(emails).toContain(demo.email);
+      // The first administrator (of every clinic, with no clinic role) is listed like every other user (issue 16), without a
+      // password reset this clinic administrator could not do.
+      const first = page.locator(`[data-testid="user-row"][data-user-email="${TEST_ADMIN.email}"]`);
+      expect(await first.innerText()).toContain('Administrator of every clinic');
+      expect(await first.locator('[data-testid="open-reset-password"]').count()).toBe(0);
     } else {
       // Typing an admin address does not open the page either.
       await page.goto(`${server.baseUrl}/admin/users`);

@@ -166,7 +166,8 @@ export function UsersPage() {
                       }}
                     />
                   ) : (
-                    u.id !== me?.id && (
+                    // Only an administrator of every clinic may reset the password of one (the server refuses anyone else).
+                    u.id !== me?.id && (!u.administersAllClinics || me?.administersAllClinics) && (
                       <button type="button" className="button button--quiet" onClick={() => { setDone(null); setResetting(u.id); }} data-testid="open-reset-password">
                         Reset password<span className="visually-hidden"> of {u.displayName}</span>
                       </button>
