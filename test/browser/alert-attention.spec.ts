@@ -10,13 +10,13 @@ import { startTestServer } from '../support/test-server';
 import { api } from '../support/http';
 import { DEMO_LOGINS } from '../support/test-accounts';
 import { signInThroughPage } from './dashboard-sign-in';
+import { SCREENS } from '../support/screens';
 
 jest.setTimeout(180_000);
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 type AudioWindow = { __audio: { contexts: number; oscillatorStarts: number } };
 
-const SCREENS = '/work/notes/screens';
 const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 390, height: 844 };
 const FLASH_PREFIX = '⚠ CRITICAL ALERT · ';

@@ -5,6 +5,7 @@ import { launchChromium } from '../support/chromium';
 import { fixtures } from '../support/fixtures';
 import { startTestServer, TEST_ADMIN } from '../support/test-server';
 import { signInThroughPage } from './dashboard-sign-in';
+import { SCREENS } from '../support/screens';
 
 jest.setTimeout(180_000);
 
@@ -52,7 +53,7 @@ describe('drug library limit overrides on the pump page in Chromium', () => {
     const reason = form.locator('[data-testid="limit-override-reason"]');
     await reason.waitFor({ timeout: 10_000 });
     expect(await form.locator('[data-testid="error-limitOverrideReason"]').innerText()).toMatch(/required to go past the drug library's soft limit/);
-    await page.screenshot({ path: '/work/notes/screens/13b-fill-form-override-1440.png', fullPage: false });
+    await page.screenshot({ path: `${SCREENS}/13b-fill-form-override-1440.png`, fullPage: false });
     await reason.locator('textarea').fill('Compounded 1500 mcg/mL from pharmacy');
     await form.locator('[data-testid="submit-fill"]').click();
     const fillNote = page.locator('[data-testid="fill-history"] [data-testid="limit-override"]');
@@ -61,13 +62,13 @@ describe('drug library limit overrides on the pump page in Chromium', () => {
 
     await page.locator('[data-testid="program-history"]').scrollIntoViewIfNeeded();
     await page.waitForTimeout(200); // paint before the screenshot
-    await page.screenshot({ path: '/work/notes/screens/13b-histories-1440.png', fullPage: true });
+    await page.screenshot({ path: `${SCREENS}/13b-histories-1440.png`, fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.locator('[data-testid="fill-history"]').scrollIntoViewIfNeeded();
     await page.waitForTimeout(200);
-    await page.screenshot({ path: '/work/notes/screens/13b-histories-390.png', fullPage: true });
-    await page.locator('[data-testid="fill-history"]').screenshot({ path: '/work/notes/screens/13b-fill-history-390.png' });
-    await page.locator('[data-testid="program-history"]').screenshot({ path: '/work/notes/screens/13b-program-history-390.png' });
+    await page.screenshot({ path: `${SCREENS}/13b-histories-390.png`, fullPage: true });
+    await page.locator('[data-testid="fill-history"]').screenshot({ path: `${SCREENS}/13b-fill-history-390.png` });
+    await page.locator('[data-testid="program-history"]').screenshot({ path: `${SCREENS}/13b-program-history-390.png` });
     // Nothing of the notes is wider than the phone.
     const widest = await page.locator('[data-testid="limit-override"]').evaluateAll((els) => Math.max(...els.map((el) => el.getBoundingClientRect().right)));
     expect(widest).toBeLessThanOrEqual(390);

@@ -9,6 +9,7 @@ import { adminToken } from '../support/http';
 import { fixtures, queryRows } from '../support/fixtures';
 import { TEST_ADMIN } from '../support/test-accounts';
 import { signInThroughPage } from './dashboard-sign-in';
+import { SCREENS } from '../support/screens';
 
 jest.setTimeout(180_000);
 
@@ -18,7 +19,6 @@ const URGENCY_TEXT: Record<Urgency, string> = {
 };
 /** The issue asks for the motor-stall row on top "within 2 s" of the reading. */
 const MOTOR_STALL_LIMIT_MS = 2_000;
-const SCREENS = '/work/notes/screens';
 const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 390, height: 844 };
 /** The issue asks for "within a second"; the margin absorbs a loaded CI machine. */

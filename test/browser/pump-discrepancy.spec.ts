@@ -9,12 +9,12 @@ import { api } from '../support/http';
 import { fixtures } from '../support/fixtures';
 import { TEST_ADMIN } from '../support/test-accounts';
 import { signInThroughPage } from './dashboard-sign-in';
+import { SCREENS } from '../support/screens';
 
 jest.setTimeout(180_000);
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
-const SCREENS = '/work/notes/screens';
 const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 390, height: 844 };
 const DAY_MS = 86_400_000;

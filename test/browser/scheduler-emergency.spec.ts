@@ -9,10 +9,10 @@ import { fixtures, MEMBER_PASSWORD } from '../support/fixtures';
 import { api } from '../support/http';
 import { useTestServer } from '../support/test-server';
 import { signInThroughPage } from './dashboard-sign-in';
+import { SCREENS } from '../support/screens';
 
 jest.setTimeout(180_000);
 
-const SCREENS = '/work/notes/screens';
 
 describe('scheduler emergencies in Chromium', () => {
   const server = useTestServer({ sessionHours: 24 });

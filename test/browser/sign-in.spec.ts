@@ -6,6 +6,7 @@ import { startTestServer } from '../support/test-server';
 import { api } from '../support/http';
 import { DEMO_LOGINS, TEST_ADMIN } from '../support/test-accounts';
 import { signInThroughPage, submitSignIn } from './dashboard-sign-in';
+import { SCREENS } from '../support/screens';
 
 jest.setTimeout(180_000);
 
@@ -169,9 +170,9 @@ describe('sign-in, roles and sign-out in Chromium', () => {
     expect(await submit.getAttribute('data-locked-email')).toBe(locked.email);
     expect(await submit.innerText()).toMatch(/^Sign in \(wait \d+ s\)$/);
     await page.setViewportSize({ width: 1440, height: 900 });
-    await page.screenshot({ path: '/work/notes/screens/16-signin-locked-1440.png', fullPage: true });
+    await page.screenshot({ path: `${SCREENS}/16-signin-locked-1440.png`, fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.screenshot({ path: '/work/notes/screens/16-signin-locked-390.png', fullPage: true });
+    await page.screenshot({ path: `${SCREENS}/16-signin-locked-390.png`, fullPage: true });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 
     // Another email in the same tab: the button is back, and that account signs in.

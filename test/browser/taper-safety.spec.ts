@@ -1,6 +1,6 @@
 // Browser test in real Chromium (issue 13): the taper plan form shows the steps beyond the clinic's limits, asks for the reason and
 // the confirmed withdrawal checklist before it saves a step to 0; the kidney panel says which value (CrCl or eGFR) each flag used.
-// Screenshots at 1440x900 and 390x844 in /work/notes/screens/13c-*.png.
+// Screenshots at 1440x900 and 390x844 in test-results/screens/13c-*.png.
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import type { TaperPlanRecord } from '@pumpwatch/shared';
@@ -9,12 +9,12 @@ import { fixtures } from '../support/fixtures';
 import { api } from '../support/http';
 import { startTestServer, TEST_ADMIN } from '../support/test-server';
 import { signInThroughPage } from './dashboard-sign-in';
+import { SCREENS } from '../support/screens';
 
 jest.setTimeout(180_000);
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
-const SCREENS = '/work/notes/screens';
 const DAY_MS = 86_400_000;
 const at = (days: number): string => new Date(Math.floor((Date.now() + days * DAY_MS) / 60_000) * 60_000).toISOString();
 

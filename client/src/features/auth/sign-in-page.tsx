@@ -23,6 +23,11 @@ function useSecondsLeft(until: number): number {
   return Math.max(0, Math.ceil((until - now) / 1000));
 }
 
+/** "45 s", or whole minutes rounded up once it is longer than a minute and a half ("15 min"): easier to read than 900 s. */
+function waitText(seconds: number): string {
+  return seconds > 90 ? `${Math.ceil(seconds / 60)} min` : `${seconds} s`;
+}
+
 /** Emails are matched without regard to case or surrounding spaces, as the server does. */
 function sameAccount(a: string, b: string): boolean {
   return a.trim().toLowerCase() === b.trim().toLowerCase();
@@ -58,7 +63,7 @@ export function SignInPage() {
         if (err instanceof ApiError && err.status === 429) {
           const seconds = err.retryAfterSeconds ?? 60;
           setLock({ email: checked.value.email, until: Date.now() + seconds * 1000 });
-          throw new Error(`Too many attempts for ${checked.value.email}: try again in ${seconds} s. Other accounts can still sign in.`);
+          throw new Error(`Too many attempts for ${checked.value.email}: try again in ${waitText(seconds)}. Other accounts can still sign in.`);
         }
         throw err;
       }
@@ -91,7 +96,7 @@ export function SignInPage() {
         <div className="form__actions">
           <button type="submit" className="button button--primary" disabled={busy || waitSeconds > 0} data-testid="sign-in-submit"
             data-locked-email={waitSeconds > 0 ? lock?.email : undefined}>
-            {busy ? 'Signing in…' : waitSeconds > 0 ? `Sign in (wait ${waitSeconds} s)` : 'Sign in'}
+            {busy ? 'Signing in…' : waitSeconds > 0 ? `Sign in (wait ${waitText(waitSeconds)})` : 'Sign in'}
           </button>
         </div>
       </form>
