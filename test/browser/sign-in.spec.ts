@@ -168,7 +168,7 @@ describe('sign-in, roles and sign-out in Chromium', () => {
     expect(await errors.innerText()).toContain(`Too many attempts for ${locked.email}`);
     expect(await submit.isDisabled()).toBe(true);
     expect(await submit.getAttribute('data-locked-email')).toBe(locked.email);
-    expect(await submit.innerText()).toMatch(/^Sign in \(wait \d+ s\)$/);
+    expect(await submit.innerText()).toMatch(/^Sign in \(wait \d+ (s|min)\)$/);
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.screenshot({ path: `${SCREENS}/16-signin-locked-1440.png`, fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
