@@ -310,6 +310,33 @@ export interface FleetPump {
   telemetry: PumpTelemetryStatus | null;
   /** The booked refill appointment (scheduling), timed against the deadline now; null when none is booked. */
   nextAppointment: FleetAppointment | null;
+  /**
+   * The event id this row was last computed at (fleet read model): a client keeps the row with the highest version and ignores an
+   * older one arriving late. Absent from servers before the read model.
+   */
+  fleetRowVersion?: number;
+}
+
+/** Sortable fleet columns (GET /api/pumps `sort`); ties always fall back to urgency, then patient name, then pump id. */
+export type FleetSortKey = 'urgency' | 'patient' | 'daysLeft' | 'deadline' | 'reservoir';
+export const FLEET_SORT_KEYS: readonly FleetSortKey[] = ['urgency', 'patient', 'daysLeft', 'deadline', 'reservoir'];
+/** Fleet urgency levels, most urgent first (the chips' order). */
+export const URGENCY_LEVELS: readonly Urgency[] = ['delivery_interrupted', 'overdue', 'critical', 'no_forecast', 'urgent', 'warning', 'ok'];
+
+/**
+ * GET /api/pumps with `limit` (or `cursor`): one page of the fleet read model, ordered by `sort`/`dir` (default urgency,
+ * ascending), filtered by `clinicId`, `q` and `urgency`. Without `limit` the route still answers the bare FleetPump[] (every row).
+ */
+export interface FleetPage {
+  rows: FleetPump[];
+  /** Opaque keyset cursor for the next page (`cursor=`); null on the last page. Stable while rows change. */
+  nextCursor: string | null;
+  /** Rows per urgency over the whole fleet the caller sees with `clinicId` and `q` applied (not `urgency`): the chips. */
+  counts: Record<Urgency, number>;
+  /** Rows matching every filter, `urgency` included. */
+  total: number;
+  /** The highest event id the page reflects (also the x-last-event-id header). */
+  lastEventId: number;
 }
 
 /** A pump's booked refill as the fleet shows it: 'after_margin' and 'after_deadline' are shown in red. */
@@ -337,7 +364,14 @@ export interface ApiErrorBody {
 export const SOCKET_EVENTS = {
   pumpChanged: 'pump.changed', alertRaised: 'alert.raised', alertUpdated: 'alert.updated', pageSent: 'page.sent', onCallChanged: 'on_call.changed', alertSnoozed: 'alert.snoozed',
 } as const;
-export interface PumpChangedEvent { eventId: number; clinicId: string; pumpId: string }
+export interface PumpChangedEvent {
+  eventId: number; clinicId: string; pumpId: string;
+  /**
+   * The pump's fleet row after this change (a dashboard patches that one row, never refetches the fleet); null when the pump left
+   * the fleet (explanted). Absent when the server could not compute it in time: fetch GET /api/pumps/:id/fleet-row.
+   */
+  fleetRow?: FleetPump | null;
+}
 /** An on-call shift of the clinic was added or changed: who is on call now may have changed (the "no one on call" banner). */
 export interface OnCallChangedEvent { eventId: number; clinicId: string }
 /** A user snoozed an alert: that user's other dashboards hide it too (others ignore it; a snooze is per user). */
