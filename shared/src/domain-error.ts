@@ -20,6 +20,11 @@ export class DomainError extends Error {
     this.name = 'DomainError';
   }
 
+  /** 400: the field is malformed (a value no request of ours could carry, e.g. a forged paging cursor). */
+  static invalid(field: string, message: string): DomainError {
+    return new DomainError('validation_failed', `${field} ${message}`, [{ field, message }]);
+  }
+
   static rule(field: string, message: string): DomainError {
     return new DomainError('rule_violated', `${field} ${message}`, [{ field, message }]);
   }
