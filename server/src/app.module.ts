@@ -15,6 +15,7 @@ import { DemoModule } from './demo/demo.module';
 import { DrugLibraryModule } from './drug-library/drug-library.module';
 import { EventsModule } from './events/events.module';
 import { FillsModule } from './fills/fills.module';
+import { FleetModule } from './fleet/fleet.module';
 import { ForecastModule } from './forecast/forecast.module';
 import { HealthModule } from './health/health.module';
 import { OnCallModule } from './on-call/on-call.module';
@@ -55,6 +56,8 @@ export class AppModule {
         ClinicsModule,
         PatientsModule,
         PumpsModule,
+        // The fleet read model: GET /api/pumps/:id/fleet-row and the rows pump.changed carries.
+        FleetModule,
         FillsModule,
         ProgramsModule,
         ForecastModule,

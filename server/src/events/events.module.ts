@@ -8,6 +8,6 @@ import { PgEventListener } from './pg-event-listener';
 @Global()
 @Module({
   providers: [EventLogService, EventsGateway, PgEventListener, LiveEventRelay],
-  exports: [EventLogService, EventsGateway, PgEventListener],
+  exports: [EventLogService, EventsGateway, PgEventListener, LiveEventRelay],
 })
 export class EventsModule {}

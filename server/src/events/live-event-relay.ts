@@ -2,12 +2,16 @@
 // notification is lost or arrives late.
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { FleetPump } from '@pumpwatch/shared';
 import { DataSource } from 'typeorm';
 import { lastCommittedEventId, OutboxEvent, readEventsAfter } from './event-outbox';
 import { PgEventListener } from './pg-event-listener';
 
-/** Where relayed events go (the socket gateway registers itself). */
-export interface LiveEventSink { broadcast(event: OutboxEvent): void }
+/** Where relayed events go (the socket gateway registers itself); `fleetRows`: the rows pump.changed carries, when known. */
+export interface LiveEventSink { broadcast(event: OutboxEvent, fleetRows?: ReadonlyMap<string, FleetPump | null>): void }
+
+/** The fleet read model (registers itself): pumps' rows once every event up to `eventId` is projected, null for a pump gone. */
+export interface FleetRowSource { rowsThrough(eventId: number, pumpIds: readonly string[]): Promise<Map<string, FleetPump | null>> }
 
 const PAGE = 500;
 /** After a failed read of the outbox (database away), the next attempt. */
@@ -17,6 +21,7 @@ const RETRY_AFTER_FAILURE_MS = 1000;
 export class LiveEventRelay implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('LiveEventRelay');
   private sink: LiveEventSink | null = null;
+  private fleetRowSource: FleetRowSource | null = null;
   /** Every event up to this id was handed to the sink (or belonged to the history before this instance started). */
   private deliveredId = 0;
   private ready = false;
@@ -31,6 +36,10 @@ export class LiveEventRelay implements OnModuleInit, OnApplicationBootstrap, Bef
 
   setSink(sink: LiveEventSink): void {
     this.sink = sink;
+  }
+
+  setFleetRowSource(source: FleetRowSource): void {
+    this.fleetRowSource = source;
   }
 
   onModuleInit(): void {

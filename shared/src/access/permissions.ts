@@ -56,6 +56,7 @@ export const ROUTE_PERMISSIONS = {
   'POST /api/pumps': 'clinical',
   'GET /api/pumps': 'read',
   'GET /api/pumps/:id': 'read',
+  'GET /api/pumps/:id/fleet-row': 'read',
   'POST /api/pumps/:id/fills': 'clinical',
   'GET /api/pumps/:id/fills': 'read',
   'POST /api/pumps/:id/programs': 'clinical',

@@ -1,0 +1,14 @@
+// Numbers of the fleet read model (issue 15): how fresh a stored row must be, how much one projection step takes on.
+
+/** A row computed further than this from now (either way: a test clock may jump back) is recomputed; volume and telemetry age move with the clock. */
+export const FLEET_ROW_MAX_AGE_SECONDS = 300;
+/** Outbox events per projection transaction: bounds how long one step holds the projection lock (as the alert engine's batch). */
+export const FLEET_PROJECTION_EVENT_BATCH = 200;
+/** Pumps computed per statement set: bounds memory when a whole clinic (demo seed, settings change) is recomputed at once. */
+export const FLEET_ROW_CHUNK = 500;
+/** How long live delivery waits for the rows of pump.changed before sending without them (an alarm arriving meanwhile cuts it short). */
+export const FLEET_ROW_ATTACH_BUDGET_MS = 250;
+/** How often the clock sweep looks for rows older than FLEET_ROW_MAX_AGE_SECONDS (a fifth of it: rows are at most ~6 minutes old). */
+export const FLEET_REFRESH_EVERY_MS = 60_000;
+/** Events behind beyond which the projector recomputes every active pump once instead of replaying each event (first start, restore). */
+export const FLEET_REBUILD_BACKLOG_EVENTS = 5_000;

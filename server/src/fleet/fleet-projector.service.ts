@@ -1,0 +1,259 @@
+// Keeps the fleet read model (fleet_rows) current: a durable cursor over the event outbox, as the alert engine's, recomputing the
+// rows of the pumps each committed event touches; and a refresh of rows the clock has moved away from (volume, telemetry age).
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { EventType } from '../events/event-log.service';
+import { lastCommittedEventId, OutboxEvent, readEventsAfter } from '../events/event-outbox';
+import { PgEventListener } from '../events/pg-event-listener';
+import { Clock } from '../infra/clock';
+import { FLEET_PROJECTION_EVENT_BATCH, FLEET_REBUILD_BACKLOG_EVENTS, FLEET_ROW_CHUNK, FLEET_ROW_MAX_AGE_SECONDS } from './fleet-config';
+import { ComputedFleetRow, FleetRowCalculator } from './fleet-row.calculator';
+
+/** Any constant shared by all instances, other than the alert engine's: one projection step at a time across the cluster. */
+const FLEET_PROJECTION_LOCK = 7_316_015;
+
+/** Events that concern every pump of their clinic: the demo seed inserts a fleet under one event; settings change every row. */
+const WHOLE_CLINIC_EVENT_TYPES: readonly EventType[] = ['demo.seeded', 'clinic.settings_changed', 'clinic.drug_library_changed'];
+/** Events that change no row: a snooze is per user; the cursor still passes them. */
+const ROWLESS_EVENT_TYPES: readonly EventType[] = ['alert.snoozed', 'page.sent', 'on_call.changed'];
+
+/** Which rows a refresh looks at: clinics (null: all), or only these pumps. */
+export interface FleetRefreshScope { clinicIds?: readonly string[] | null; pumpIds?: readonly string[] }
+
+/** The patient an event concerns when it names no pump (patient records, patient alerts): that patient's active pumps change. */
+function patientOf(event: OutboxEvent): string | null {
+  const payload = event.payload as { patientId?: unknown; alert?: { patientId?: unknown } };
+  if (typeof payload.patientId === 'string') return payload.patientId;
+  if (typeof payload.alert?.patientId === 'string') return payload.alert.patientId;
+  return null;
+}
+
+@Injectable()
+export class FleetProjector implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('FleetProjector');
+  private draining: Promise<void> | null = null;
+  private wanted = false;
+  private stopping = false;
+  /** The cursor as this instance last saw it (another instance may have moved it further). */
+  private projectedId = 0;
+  private readonly waiters: { id: number; resolve: () => void; reject: (error: Error) => void }[] = [];
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(Clock) private readonly clock: Clock,
+    private readonly calculator: FleetRowCalculator,
+    private readonly listener: PgEventListener,
+  ) {}
+
+  onModuleInit(): void {
+    this.listener.subscribe((event) => {
+      if (event === null || !ROWLESS_EVENT_TYPES.includes(event.type)) this.kick();
+    });
+  }
+
+  /** Catch up on what was committed while no instance projected (a restart; a fresh migration starts the cursor at 0). */
+  onApplicationBootstrap(): void {
+    this.kick();
+  }
+
+  /** A step under way finishes (or rolls back) before the database connections close; none starts after. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await this.draining?.catch(() => undefined);
+  }
+
+  /** Resolves once the cursor has reached the last event committed as of the call (read-your-writes for the fleet). */
+  async catchUp(): Promise<void> {
+    await this.catchUpTo(await lastCommittedEventId(this.dataSource));
+  }
+
+  /** Resolves once every event up to `eventId` is projected (by this instance or another). */
+  async catchUpTo(eventId: number): Promise<void> {
+    if (this.projectedId >= eventId) return;
+    this.projectedId = Math.max(this.projectedId, await this.readCursor(this.dataSource.manager));
+    if (this.projectedId >= eventId) return;
+    const reached = new Promise<void>((resolve, reject) => this.waiters.push({ id: eventId, resolve, reject }));
+    this.processPendingEvents().catch(() => undefined);
+    await reached;
+  }
+
+  /** Projects every event after the cursor; resolves when the outbox is caught up, including calls made meanwhile. */
+  processPendingEvents(): Promise<void> {
+    this.wanted = true;
+    if (!this.draining) {
+      this.draining = this.drain().then(() => {
+        this.draining = null;
+        // A call that arrived as the pass ended (after its last look, before this) gets its own pass.
+        if (this.wanted) this.kick();
+      }, (error: Error) => {
+        this.draining = null;
+        this.rejectWaiters(error);
+        throw error;
+      });
+    }
+    return this.draining;
+  }
+
+  /**
+   * Recomputes the rows in `scope` computed more than FLEET_ROW_MAX_AGE_SECONDS away from `now` (either way), and the rows of
+   * active pumps that have none yet. Read without the lock first: usually nothing is due. Returns how many rows it computed.
+   */
+  async refreshStale(now: Date, scope: FleetRefreshScope = {}): Promise<number> {
+    const due = await this.staleOrMissing(this.dataSource.manager, now, scope);
+    for (let i = 0; i < due.length; i += FLEET_ROW_CHUNK) {
+      const chunk = due.slice(i, i + FLEET_ROW_CHUNK);
+      await this.withProjectionLock(async (manager) => {
+        // Computed under the lock from data at least as new as the cursor: the rows reflect every event up to it.
+        const cursor = await this.readCursor(manager);
+        await this.project(manager, new Map(chunk.map((id) => [id, cursor])), now);
+      });
+    }
+    return due.length;
+  }
+
+  /** The active pumps without a row or with a row computed too far from `now`. */
+  private async staleOrMissing(manager: EntityManager, now: Date, scope: FleetRefreshScope): Promise<string[]> {
+    const rows: { id: string }[] = await manager.query(
+      `SELECT p.id FROM pumps p LEFT JOIN fleet_rows f ON f.pump_id = p.id
+       WHERE p.explanted_at IS NULL
+         AND ($1::uuid[] IS NULL OR p.clinic_id = ANY($1::uuid[]))
+         AND ($2::uuid[] IS NULL OR p.id = ANY($2::uuid[]))
+         AND (f.pump_id IS NULL OR f.computed_at < $3::timestamptz - make_interval(secs => $4) OR f.computed_at > $3::timestamptz + make_interval(secs => $4))
+       ORDER BY p.id`,
+      [scope.clinicIds ?? null, scope.pumpIds ?? null, now, FLEET_ROW_MAX_AGE_SECONDS],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  private kick(): void {
+    if (this.stopping) return;
+    this.processPendingEvents().catch((error: Error) => this.logger.warn(`fleet projection after an event failed (the next event or read retries): ${error.message}`));
+  }
+
+  private async drain(): Promise<void> {
+    while (this.wanted && !this.stopping) {
+      this.wanted = false;
+      const committed = await lastCommittedEventId(this.dataSource);
+      // Far behind (a fresh migration over a long history, a restore): one pass over every active pump beats replaying each event.
+      if (committed - (await this.readCursor(this.dataSource.manager)) > FLEET_REBUILD_BACKLOG_EVENTS) await this.rebuild(committed);
+      while ((await this.processBatch()) > 0) this.wakeWaiters();
+      this.wakeWaiters();
+    }
+    // Nothing more to project: a waiter still short of its id asked for one this database never committed (it resolves as caught up).
+    for (const waiter of this.waiters.splice(0)) waiter.resolve();
+  }
+
+  /**
+   * One transaction: the lock, the cursor, the next events, the rows of their pumps and the cursor moved past them. A crash rolls
+   * all of it back, so the next step projects the same events again.
+   */
+  private async processBatch(): Promise<number> {
+    return this.withProjectionLock(async (manager) => {
+      const cursor = await this.readCursor(manager, true);
+      const events = await readEventsAfter(manager, cursor, { limit: FLEET_PROJECTION_EVENT_BATCH });
+      if (events.length === 0) {
+        this.projectedId = Math.max(this.projectedId, cursor);
+        return 0;
+      }
+      // The version of each touched pump's row: the last event of the batch that touched it.
+      const versions = new Map<string, number>();
+      const touch = (pumpId: string, id: number) => versions.set(pumpId, Math.max(versions.get(pumpId) ?? 0, id));
+      const wholeClinics = new Map<string, number>();
+      const patients = new Map<string, number>();
+      for (const event of events) {
+        if (ROWLESS_EVENT_TYPES.includes(event.type)) continue;
+        if (event.pumpId) touch(event.pumpId, event.id);
+        if (WHOLE_CLINIC_EVENT_TYPES.includes(event.type) && event.clinicId) wholeClinics.set(event.clinicId, event.id);
+        const patientId = patientOf(event);
+        if (patientId) patients.set(patientId, event.id);
+      }
+      if (wholeClinics.size > 0 || patients.size > 0) {
+        const rows: { id: string; clinic_id: string; patient_id: string }[] = await manager.query(
+          `SELECT id, clinic_id, patient_id FROM pumps
+           WHERE explanted_at IS NULL AND (clinic_id = ANY($1::uuid[]) OR patient_id = ANY($2::uuid[]))`,
+          [[...wholeClinics.keys()], [...patients.keys()]],
+        );
+        for (const row of rows) {
+          const id = Math.max(wholeClinics.get(row.clinic_id) ?? 0, patients.get(row.patient_id) ?? 0);
+          if (id > 0) touch(row.id, id);
+        }
+      }
+      await this.project(manager, versions, this.clock.now());
+      const last = events[events.length - 1].id;
+      await manager.query('UPDATE fleet_projection_cursor SET last_event_id = $1, updated_at = $2 WHERE id = 1', [last, this.clock.now()]);
+      this.projectedId = Math.max(this.projectedId, last);
+      return events.length;
+    });
+  }
+
+  /** Every active pump at once, as of `committed`; then the cursor jumps there (rows of pumps gone meanwhile are dropped). */
+  private async rebuild(committed: number): Promise<void> {
+    const now = this.clock.now();
+    const ids: { id: string }[] = await this.dataSource.query('SELECT id FROM pumps WHERE explanted_at IS NULL ORDER BY id');
+    for (let i = 0; i < ids.length; i += FLEET_ROW_CHUNK) {
+      const chunk = ids.slice(i, i + FLEET_ROW_CHUNK);
+      await this.withProjectionLock((manager) => this.project(manager, new Map(chunk.map((r) => [r.id, committed])), now));
+    }
+    await this.withProjectionLock(async (manager) => {
+      await manager.query('DELETE FROM fleet_rows f USING pumps p WHERE p.id = f.pump_id AND p.explanted_at IS NOT NULL');
+      await manager.query('UPDATE fleet_projection_cursor SET last_event_id = GREATEST(last_event_id, $1), updated_at = $2 WHERE id = 1', [committed, now]);
+    });
+    this.logger.log(`fleet read model rebuilt: ${ids.length} rows as of event ${committed}`);
+  }
+
+  /** Computes the rows of these pumps (with the version each gets) and stores them; a pump no longer active loses its row. */
+  private async project(manager: EntityManager, versions: ReadonlyMap<string, number>, now: Date): Promise<void> {
+    const ids = [...versions.keys()].sort();
+    for (let i = 0; i < ids.length; i += FLEET_ROW_CHUNK) {
+      const chunk = ids.slice(i, i + FLEET_ROW_CHUNK);
+      const computed = await this.calculator.compute(manager, chunk, now);
+      await upsertRows(manager, [...computed.values()], versions);
+      const gone = chunk.filter((id) => !computed.has(id));
+      if (gone.length > 0) await manager.query('DELETE FROM fleet_rows WHERE pump_id = ANY($1::uuid[])', [gone]);
+    }
+  }
+
+  private async withProjectionLock<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock($1)', [FLEET_PROJECTION_LOCK]);
+      return work(manager);
+    });
+  }
+
+  private async readCursor(manager: EntityManager, forUpdate = false): Promise<number> {
+    const rows: { last_event_id: string }[] = await manager.query(`SELECT last_event_id FROM fleet_projection_cursor WHERE id = 1${forUpdate ? ' FOR UPDATE' : ''}`);
+    return rows.length > 0 ? Number(rows[0].last_event_id) : 0;
+  }
+
+  private wakeWaiters(): void {
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      if (this.waiters[i].id <= this.projectedId) this.waiters.splice(i, 1)[0].resolve();
+    }
+  }
+
+  private rejectWaiters(error: Error): void {
+    for (const waiter of this.waiters.splice(0)) waiter.reject(error);
+  }
+}
+
+/** One statement per chunk; a row's version never goes back (a refresh keeps the higher one). */
+async function upsertRows(manager: EntityManager, rows: ComputedFleetRow[], versions: ReadonlyMap<string, number>): Promise<void> {
+  if (rows.length === 0) return;
+  await manager.query(
+    `INSERT INTO fleet_rows (pump_id, clinic_id, row, version, computed_at, search_text, sort_name, status, refill_deadline, no_forecast_since,
+                             delivery_interrupted, volume_ml)
+     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::jsonb[], $4::bigint[], $5::timestamptz[], $6::text[], $7::text[], $8::text[],
+                          $9::timestamptz[], $10::timestamptz[], $11::boolean[], $12::double precision[])
+     ON CONFLICT (pump_id) DO UPDATE SET
+       clinic_id = EXCLUDED.clinic_id, row = EXCLUDED.row, version = GREATEST(fleet_rows.version, EXCLUDED.version),
+       computed_at = EXCLUDED.computed_at, search_text = EXCLUDED.search_text, sort_name = EXCLUDED.sort_name, status = EXCLUDED.status,
+       refill_deadline = EXCLUDED.refill_deadline, no_forecast_since = EXCLUDED.no_forecast_since,
+       delivery_interrupted = EXCLUDED.delivery_interrupted, volume_ml = EXCLUDED.volume_ml`,
+    [
+      rows.map((r) => r.pumpId), rows.map((r) => r.clinicId), rows.map((r) => JSON.stringify(r.row)), rows.map((r) => versions.get(r.pumpId) ?? 0),
+      rows.map((r) => r.computedAt), rows.map((r) => r.searchText), rows.map((r) => r.sortName), rows.map((r) => r.status),
+      rows.map((r) => r.refillDeadline), rows.map((r) => r.noForecastSince), rows.map((r) => r.deliveryInterrupted), rows.map((r) => r.volumeMl),
+    ],
+  );
+}
