@@ -10,6 +10,7 @@ import type { Actor } from '../auth/actor';
 import { EntityIdPipe } from '../infra/entity-id.pipe';
 import { openApiSchemaOf } from '../infra/openapi';
 import { ZodValidationPipe } from '../infra/zod-validation.pipe';
+import { FleetReadService } from '../fleet/fleet-read.service';
 import { PumpsService } from './pumps.service';
 
 const fleetQuerySchema = z.object({
@@ -20,7 +21,10 @@ const fleetQuerySchema = z.object({
 @ApiTags('pumps')
 @Controller('pumps')
 export class PumpsController {
-  constructor(private readonly pumps: PumpsService) {}
+  constructor(
+    private readonly pumps: PumpsService,
+    private readonly fleetRows: FleetReadService,
+  ) {}
 
   @Post()
   @ApiBody({ schema: openApiSchemaOf(createPumpSchema) })
@@ -36,7 +40,7 @@ export class PumpsController {
     @Query(new ZodValidationPipe(fleetQuerySchema)) query: z.infer<typeof fleetQuerySchema>,
     @Res({ passthrough: true }) res: Response,
   ): Promise<FleetPump[]> {
-    const answer = await this.pumps.fleetAnswer(actor, query);
+    const answer = await this.fleetRows.fleetRows(actor, query);
     // The highest event id the rows reflect: the dashboard resumes its socket from it and misses nothing in between.
     res.setHeader('x-last-event-id', String(answer.lastEventId));
     return answer.pumps;
