@@ -91,8 +91,14 @@ export async function createPumpWatchApp(options: PumpWatchAppOptions): Promise<
   app.use(requestIdMiddleware);
   app.use(helmet(helmetOptions(appOptions)));
   app.use(compression({ threshold: COMPRESSION_THRESHOLD_BYTES, filter: shouldCompress }));
-  // x-last-event-id (GET /api/pumps, /api/alerts): a dashboard on another allowed origin reads it to resume its socket.
-  if (appOptions.corsOrigins.length > 0) app.enableCors({ origin: appOptions.corsOrigins, credentials: true, exposedHeaders: ['x-last-event-id'] });
+  // x-last-event-id (GET /api/pumps, /api/alerts): a dashboard on another allowed origin reads it to resume its socket; the alert
+  // list's counts and next page likewise (the dashboard itself is same-origin and reads them anyway).
+  if (appOptions.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: appOptions.corsOrigins, credentials: true,
+      exposedHeaders: ['x-last-event-id', 'x-total-count', 'x-severity-counts', 'x-next-cursor', 'link'],
+    });
+  }
   // A full telemetry batch (up to 10,000 readings) needs more than the general limit; only that route gets it.
   app.use(telemetryBodyParser());
   app.useBodyParser('json', { limit: appOptions.bodyLimit });

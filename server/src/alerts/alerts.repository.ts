@@ -53,8 +53,15 @@ export interface AlertListFilter {
   severity?: AlertSeverity;
   pumpId?: string;
   patientId?: string;
-  limit: number;
+  /** Leave out the alerts the user's snooze hides at this instant (the snooze runs and the alert is no more severe than then). */
+  hideSnoozedAt?: Date;
 }
+
+/** Where a page of the list ends, in its order (severity, then newest raise, then id); microseconds keep PostgreSQL's precision. */
+export interface AlertListKey { severity: AlertSeverity; lastRaisedMicros: string; id: string }
+
+/** One listed alert with the user's snooze of it and its key in the list's order. */
+export interface AlertListRow { record: AlertRecord; snooze: UserSnoozeRow | null; key: AlertListKey }
 
 export interface HistoryInsert {
   alertId: string;
@@ -109,7 +116,31 @@ function recordValues(r: AlertRecord): unknown[] {
   ];
 }
 
-const SEVERITY_ORDER = `array_position(ARRAY['warning','urgent','critical']::text[], a.severity)`;
+const severityRankOf = (sql: string) => `array_position(ARRAY['warning','urgent','critical']::text[], ${sql})`;
+const SEVERITY_ORDER = severityRankOf('a.severity');
+/** Microseconds since 1970 (a bigint as text) back to a timestamptz, exactly. */
+const fromMicros = (param: string) => `(TIMESTAMPTZ 'epoch' + ${param}::bigint * INTERVAL '1 microsecond')`;
+/** The list queries' first two parameters: the statuses, then the user whose snoozes apply (null for a machine). */
+const USER_PARAM = 2;
+
+/** WHERE terms and parameters shared by a list page and its counts; `withSeverity` false for the counts per severity. */
+function listWhere(filter: AlertListFilter, userId: string | null, withSeverity: boolean): { where: string[]; params: unknown[] } {
+  const where: string[] = ['a.status = ANY($1::text[])'];
+  const params: unknown[] = [filter.statuses, userId];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
+  if (filter.clinicIds !== null) add('a.clinic_id = ANY(?::uuid[])', filter.clinicIds);
+  if (withSeverity && filter.severity) add('a.severity = ?', filter.severity);
+  if (filter.pumpId) add('a.pump_id = ?', filter.pumpId);
+  if (filter.patientId) add('a.patient_id = ?', filter.patientId);
+  // hiddenBySnooze in SQL: the snooze still runs and the alert is no more severe than when it was snoozed.
+  if (filter.hideSnoozedAt) {
+    add(`NOT (s.snoozed_until IS NOT NULL AND s.snoozed_until > ? AND ${SEVERITY_ORDER} <= ${severityRankOf('s.severity_at_snooze')})`, filter.hideSnoozedAt);
+  }
+  return { where, params };
+}
 
 @Injectable()
 export class AlertsRepository {
@@ -211,37 +242,53 @@ export class AlertsRepository {
     return info;
   }
 
-  /** Most severe first, then the most recent raise or re-raise (compareAlertsForList's order); with the user's snooze of each alert. */
-  async list(filter: AlertListFilter, userId: string | null): Promise<{ record: AlertRecord; snooze: UserSnoozeRow | null }[]> {
-    const where: string[] = ['a.status = ANY($1::text[])'];
-    const params: unknown[] = [filter.statuses];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    if (filter.clinicIds !== null) add('a.clinic_id = ANY(?::uuid[])', filter.clinicIds);
-    if (filter.severity) add('a.severity = ?', filter.severity);
-    if (filter.pumpId) add('a.pump_id = ?', filter.pumpId);
-    if (filter.patientId) add('a.patient_id = ?', filter.patientId);
-    params.push(userId, filter.limit);
-    const rows: Row[] = await this.dataSource.query(
-      `SELECT ${COLUMNS}, s.snoozed_until AS snooze_until, s.severity_at_snooze AS snooze_severity
-       FROM alerts a LEFT JOIN alert_snoozes s ON s.alert_id = a.id AND s.user_id = $${params.length - 1}
+  /**
+   * One page in compareAlertsForList's order (most severe, then the most recent raise or re-raise, then id), after `after` when given:
+   * keyset paging, so alerts raised or resolved between two pages neither repeat nor push others out. With the user's snooze of each.
+   */
+  async listPage(manager: EntityManager, filter: AlertListFilter, userId: string | null, after: AlertListKey | null, limit: number): Promise<AlertListRow[]> {
+    const { where, params } = listWhere(filter, userId, true);
+    if (after) {
+      params.push(after.severity, after.lastRaisedMicros, after.id);
+      const [severity, micros, id] = [params.length - 2, params.length - 1, params.length];
+      // After the key in (severity rank descending, raise descending, id ascending), term by term.
+      where.push(`(${SEVERITY_ORDER} < ${severityRankOf(`$${severity}::text`)}
+        OR (${SEVERITY_ORDER} = ${severityRankOf(`$${severity}::text`)} AND (a.last_raised_at < ${fromMicros(`$${micros}`)}
+          OR (a.last_raised_at = ${fromMicros(`$${micros}`)} AND a.id > $${id}::uuid))))`);
+    }
+    params.push(limit);
+    const rows: Row[] = await manager.query(
+      `SELECT ${COLUMNS}, s.snoozed_until AS snooze_until, s.severity_at_snooze AS snooze_severity,
+         (extract(epoch FROM a.last_raised_at) * 1000000)::bigint::text AS last_raised_micros
+       FROM alerts a LEFT JOIN alert_snoozes s ON s.alert_id = a.id AND s.user_id = $${USER_PARAM}
        WHERE ${where.join(' AND ')}
        ORDER BY ${SEVERITY_ORDER} DESC, a.last_raised_at DESC, a.id ASC
        LIMIT $${params.length}`,
       params,
     );
-    return rows.map((row) => ({
-      record: toRecord(row),
-      snooze: row.snooze_until ? { snoozedUntil: row.snooze_until as Date, severityAtSnooze: row.snooze_severity as AlertSeverity } : null,
-    }));
+    return rows.map((row) => {
+      const record = toRecord(row);
+      return {
+        record,
+        snooze: row.snooze_until ? { snoozedUntil: row.snooze_until as Date, severityAtSnooze: row.snooze_severity as AlertSeverity } : null,
+        key: { severity: record.severity, lastRaisedMicros: row.last_raised_micros as string, id: record.id },
+      };
+    });
   }
 
-  /** How many alerts the user has snoozed until after `now`: a list reads that many more rows, since it may hide them. */
-  async activeSnoozeCount(userId: string, now: Date): Promise<number> {
-    const rows: { n: number }[] = await this.dataSource.query('SELECT count(*)::int AS n FROM alert_snoozes WHERE user_id = $1 AND snoozed_until > $2', [userId, now]);
-    return rows[0].n;
+  /** How many alerts match every filter but `severity`, per severity (the list's counts; snoozes hidden as the list hides them). */
+  async countBySeverity(manager: EntityManager, filter: AlertListFilter, userId: string | null): Promise<Record<AlertSeverity, number>> {
+    const { where, params } = listWhere(filter, userId, false);
+    const rows: { severity: AlertSeverity; n: number }[] = await manager.query(
+      `SELECT a.severity, count(*)::int AS n
+       FROM alerts a LEFT JOIN alert_snoozes s ON s.alert_id = a.id AND s.user_id = $${USER_PARAM}
+       WHERE ${where.join(' AND ')}
+       GROUP BY a.severity`,
+      params,
+    );
+    const counts: Record<AlertSeverity, number> = { critical: 0, urgent: 0, warning: 0 };
+    for (const row of rows) counts[row.severity] = row.n;
+    return counts;
   }
 
   async snoozeOf(manager: EntityManager, alertId: string, userId: string | null): Promise<UserSnoozeRow | null> {

@@ -3,9 +3,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  acknowledgeRefusal, compareAlertsForList, DomainError, hiddenBySnooze, resolveRefusal, snoozeRuleRefusal, snoozeStateRefusal,
+  acknowledgeRefusal, ALERT_SEVERITIES, compareAlertsForList, DomainError, hiddenBySnooze, resolveRefusal, snoozeRuleRefusal, snoozeStateRefusal,
 } from '@pumpwatch/shared';
-import type { Alert, AlertDetail, AlertQuery, AlertStatus, SnoozeMinutes } from '@pumpwatch/shared';
+import type { Alert, AlertDetail, AlertQuery, AlertSeverityCounts, AlertStatus, SnoozeMinutes } from '@pumpwatch/shared';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, assertMayUseIn, assertSees, visibleClinicIds } from '../auth/actor';
 import { EventLogService } from '../events/event-log.service';
@@ -13,10 +13,23 @@ import { Clock } from '../infra/clock';
 import { isUuid } from '../infra/entity-id.pipe';
 import { toAlert, visibleSnooze } from './alert.mapper';
 import { AlertWriter } from './alert-writer';
-import { AlertRecord, AlertsRepository, AlertSubjectInfo, subjectKey, UserSnoozeRow } from './alerts.repository';
+import { decodeAlertCursor, encodeAlertCursor } from './alert-list-cursor';
+import { AlertListFilter, AlertRecord, AlertsRepository, AlertSubjectInfo, subjectKey, UserSnoozeRow } from './alerts.repository';
 
 const NOT_FOUND = 'is not a known alert';
 const UNRESOLVED: AlertStatus[] = ['open', 'acknowledged'];
+
+/** GET /api/alerts: the page's alerts (the body) and what its headers carry. */
+export interface AlertListPage {
+  alerts: Alert[];
+  lastEventId: number;
+  /** Alerts matching every filter, on every page together. */
+  totalCount: number;
+  /** Alerts matching every filter except `severity`, per severity. */
+  severityCounts: AlertSeverityCounts;
+  /** null on the last page. */
+  nextCursor: string | null;
+}
 
 @Injectable()
 export class AlertsService {
@@ -29,36 +42,42 @@ export class AlertsService {
   ) {}
 
   /**
-   * The list and the highest event id committed before it was read (`x-last-event-id`): every event up to that id is reflected in
-   * the list, so a socket that resumes after it misses nothing.
+   * One page of the list (keyset paging: `query.cursor` from the previous page's `nextCursor`), the counts of every page together,
+   * and the highest event id committed before it was read (`x-last-event-id`): every event up to that id is reflected, so a socket
+   * that resumes after it misses nothing. One snapshot (REPEATABLE READ) for all of it, so the counts agree with the page.
    */
-  async listWithLastEventId(actor: Actor, query: AlertQuery): Promise<{ alerts: Alert[]; lastEventId: number }> {
-    const lastEventId = await this.events.lastEventId();
-    return { alerts: await this.list(actor, query), lastEventId };
-  }
-
-  async list(actor: Actor, query: AlertQuery): Promise<Alert[]> {
+  async listPage(actor: Actor, query: AlertQuery): Promise<AlertListPage> {
     if (query.clinicId !== undefined) await this.assertSeesRecord(actor, 'clinics', query.clinicId, 'clinicId', 'is not a known clinic');
     if (query.pumpId !== undefined) await this.assertSeesRecord(actor, 'pumps', query.pumpId, 'pumpId', 'is not a known pump');
     if (query.patientId !== undefined) await this.assertSeesRecord(actor, 'patients', query.patientId, 'patientId', 'is not a known patient');
+    const after = query.cursor === undefined ? null : decodeAlertCursor(query.cursor);
     const now = this.clock.now();
     const userId = actor.kind === 'user' ? actor.id : null;
-    const hideSnoozed = query.includeSnoozed !== true && userId !== null;
-    // Snoozed rows are dropped after the query, so read as many more as the user has snoozes running.
-    const extra = hideSnoozed ? await this.repository.activeSnoozeCount(userId as string, now) : 0;
-    const rows = await this.repository.list({
+    const filter: AlertListFilter = {
       clinicIds: query.clinicId ? [query.clinicId] : visibleClinicIds(actor),
       statuses: query.status ? [query.status] : UNRESOLVED,
-      severity: query.severity, pumpId: query.pumpId, patientId: query.patientId, limit: query.limit + extra,
-    }, userId);
-    const shown = rows
-      .map((row) => ({ ...row, snoozedUntil: activeSnoozeUntil(row.snooze, row.record, now) }))
-      .filter((row) => !hideSnoozed || row.snoozedUntil === null)
-      .slice(0, query.limit);
-    const info = await this.repository.subjectInfo(this.dataSource.manager, shown.map((row) => row.record));
-    // The query's ORDER BY is compareAlertsForList's order (it must be, for LIMIT); sorting with the comparator itself keeps the
-    // API and the dashboard's store in one order by construction.
-    return shown.map((row) => toAlert(row.record, info.get(subjectKey(row.record)) as AlertSubjectInfo, row.snoozedUntil)).sort(compareAlertsForList);
+      severity: query.severity, pumpId: query.pumpId, patientId: query.patientId,
+      // The caller's snoozes hide alerts in SQL, so pages and counts agree.
+      hideSnoozedAt: query.includeSnoozed !== true && userId !== null ? now : undefined,
+    };
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      const lastEventId = await this.events.lastEventId(manager);
+      // One row more than asked tells whether another page follows.
+      const rows = await this.repository.listPage(manager, filter, userId, after, query.limit + 1);
+      const severityCounts = await this.repository.countBySeverity(manager, filter, userId);
+      const shown = rows.slice(0, query.limit);
+      const info = await this.repository.subjectInfo(manager, shown.map((row) => row.record));
+      // The query's ORDER BY is compareAlertsForList's order; sorting with the comparator too keeps the API and the dashboard's store
+      // in one order by construction.
+      const alerts = shown
+        .map((row) => toAlert(row.record, info.get(subjectKey(row.record)) as AlertSubjectInfo, activeSnoozeUntil(row.snooze, row.record, now)))
+        .sort(compareAlertsForList);
+      return {
+        alerts, lastEventId, severityCounts,
+        totalCount: query.severity ? severityCounts[query.severity] : ALERT_SEVERITIES.reduce((sum, s) => sum + severityCounts[s], 0),
+        nextCursor: rows.length > query.limit ? encodeAlertCursor(shown[shown.length - 1].key) : null,
+      };
+    });
   }
 
   async get(actor: Actor, id: string): Promise<AlertDetail> {

@@ -202,8 +202,19 @@ export const alertQuerySchema = z.object({
   patientId: identifier(64).optional(),
   includeSnoozed: queryBoolean.optional(),
   limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(500),
+  /** The `x-next-cursor` of the previous page (opaque); absent: the first page. */
+  cursor: z.string().min(1, 'must not be empty').max(512, 'is not a cursor this list gave out').optional(),
 });
 export type AlertQuery = z.output<typeof alertQuerySchema>;
+
+// GET /api/alerts answer headers (issue 15): the body stays a bare Alert[] so existing clients keep working.
+/** Alerts matching every filter of the request, on every page together. */
+export const ALERT_TOTAL_COUNT_HEADER = 'x-total-count';
+/** JSON {"critical":n,"urgent":n,"warning":n}: alerts matching every filter except `severity`. */
+export const ALERT_SEVERITY_COUNTS_HEADER = 'x-severity-counts';
+/** The `cursor` of the next page; absent on the last page (a `link: <...>; rel="next"` header carries the same). */
+export const ALERT_NEXT_CURSOR_HEADER = 'x-next-cursor';
+export type AlertSeverityCounts = Record<AlertSeverity, number>;
 
 // ---- Socket events ----
 
