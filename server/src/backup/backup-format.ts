@@ -695,7 +695,7 @@ export interface CliDatabase {
  * DATABASE_URL when set; otherwise the embedded PostgreSQL in the server's data folder: the running one when a
  * PumpWatch server is up (a second server on the folder would be refused), else started here and stopped by close().
  */
-export async function cliDatabase(purpose: 'backup' | 'restore', env: NodeJS.ProcessEnv = process.env): Promise<CliDatabase> {
+export async function cliDatabase(purpose: 'backup' | 'restore' | 'seed', env: NodeJS.ProcessEnv = process.env): Promise<CliDatabase> {
   const config = loadConfig(env);
   const none = async (): Promise<void> => undefined;
   if (config.databaseUrl) return { url: config.databaseUrl, description: 'the PostgreSQL at DATABASE_URL', close: none };
