@@ -35,3 +35,4 @@ export * from './clinical-safety';
 export * from './clinic-settings';
 export * from './telemetry/telemetry-retention';
 export * from './fleet/fleet-search';
+export * from './fleet/fleet-query';
