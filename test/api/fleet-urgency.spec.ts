@@ -111,8 +111,11 @@ describe('fleet urgency', () => {
     const clinicId = (await f.clinic()).id;
     const good = await pumpFilledAt(clinicId, 'Gus Good', '2026-05-20T09:00:00Z');
     const bad = await pumpFilledAt(clinicId, 'Bea Broken', '2026-05-20T09:00:00Z');
-    // A program row no API would accept (its step has no start time), written as the database owner.
+    await fleetOf(clinicId);
+    // A program row no API would accept (its step has no start time), written as the database owner. A write behind the API records
+    // no event: the pump's fleet row is dropped too, so the read model computes it again (as for a pump without a row).
     await queryRows(server.databaseUrl, `UPDATE programs SET steps = '[{"doseMcgPerDay": 100}]'::jsonb WHERE pump_id = $1`, [bad.pump.id]);
+    await queryRows(server.databaseUrl, 'DELETE FROM fleet_rows WHERE pump_id = $1', [bad.pump.id]);
     const fleet = await fleetOf(clinicId);
     const broken = fleet.find((r) => r.pump.id === bad.pump.id) as FleetPump;
     expect(broken).toMatchObject({ status: 'forecast_error', urgency: 'no_forecast', volumeMl: null, refillDeadline: null });

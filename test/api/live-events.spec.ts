@@ -69,7 +69,11 @@ describe('live events', () => {
     const [fillEvent] = await queryRows<{ id: number }>(server.databaseUrl, `SELECT id::int AS id FROM events WHERE type = 'fill.recorded' AND pump_id = $1`, [pump.id]);
     const fillEventOf = (socket: { received: PumpChangedEvent[] }) => socket.received.find((e) => e.eventId === fillEvent.id);
     await waitFor(() => fillEventOf(a) !== undefined && fillEventOf(b) !== undefined);
-    expect(fillEventOf(a)).toEqual({ eventId: fillEvent.id, clinicId: clinic.id, pumpId: pump.id });
+    // Issue 15: the event keeps its fields and carries the pump's fleet row after the fill (the dashboard patches that row).
+    expect(fillEventOf(a)).toEqual({
+      eventId: fillEvent.id, clinicId: clinic.id, pumpId: pump.id,
+      fleetRow: expect.objectContaining({ pump: expect.objectContaining({ id: pump.id }), lastFilledAt: '2026-05-01T09:00:00.000Z' }),
+    });
     expect(fillEventOf(b)).toEqual(fillEventOf(a));
 
     await f.program(pump.id, { effectiveFrom: '2026-05-01T08:00:00Z' });

@@ -3,7 +3,7 @@
 import { Inject, Logger, OnModuleInit } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { seesClinic, ServerToClientEvents } from '@pumpwatch/shared';
+import { FleetPump, seesClinic, ServerToClientEvents, SOCKET_EVENTS } from '@pumpwatch/shared';
 import type { Server, Socket } from 'socket.io';
 import { DataSource } from 'typeorm';
 import { Actor, visibleClinicIds } from '../auth/actor';
@@ -31,6 +31,12 @@ interface SocketData {
   buffered: { eventId: number; message: SocketMessage }[];
 }
 type LiveSocket = Socket<Record<string, never>, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** pump.changed with the pump's fleet row when the read model had it in time (null: the pump left the fleet); other messages as they are. */
+export function withFleetRow(message: SocketMessage | null, fleetRows: ReadonlyMap<string, FleetPump | null> | undefined): SocketMessage | null {
+  if (!message || message.name !== SOCKET_EVENTS.pumpChanged || !fleetRows?.has(message.payload.pumpId)) return message;
+  return { name: message.name, payload: { ...message.payload, fleetRow: fleetRows.get(message.payload.pumpId) ?? null } };
+}
 
 /** A handshake's lastEventId: a whole number of 0 or more (a numeric string too), else invalid; absent: no replay. */
 export function parseLastEventId(value: unknown): number | null | 'invalid' {
@@ -115,8 +121,8 @@ export class EventsGateway implements OnModuleInit, OnGatewayInit, OnGatewayConn
   }
 
   /** Only the sockets of users with a role in the event's clinic receive it; replaying sockets get it after their replay. */
-  broadcast(event: OutboxEvent): void {
-    const message = socketMessageOf(event);
+  broadcast(event: OutboxEvent, fleetRows?: ReadonlyMap<string, FleetPump | null>): void {
+    const message = withFleetRow(socketMessageOf(event), fleetRows);
     const clinicId = event.clinicId;
     if (!message || !clinicId) return;
     if (!this.server) {
@@ -154,9 +160,11 @@ export class EventsGateway implements OnModuleInit, OnGatewayInit, OnGatewayConn
     let sentId = afterId;
     for (;;) {
       const events = await readEventsAfter(this.dataSource, sentId, { clinicIds, limit: REPLAY_PAGE });
+      // Replayed pump.changed carry the pump's row now, as live ones do: a reconnected dashboard patches rows, never refetches.
+      const fleetRows = await this.relay.fleetRowsFor(events);
       if (!socket.connected) return;
       for (const event of events) {
-        const message = socketMessageOf(event);
+        const message = withFleetRow(socketMessageOf(event), fleetRows);
         if (message) socket.emit(message.name, message.payload as never);
         sentId = event.id;
       }

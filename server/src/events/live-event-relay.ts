@@ -10,8 +10,11 @@ import { PgEventListener } from './pg-event-listener';
 /** Where relayed events go (the socket gateway registers itself); `fleetRows`: the rows pump.changed carries, when known. */
 export interface LiveEventSink { broadcast(event: OutboxEvent, fleetRows?: ReadonlyMap<string, FleetPump | null>): void }
 
-/** The fleet read model (registers itself): pumps' rows once every event up to `eventId` is projected, null for a pump gone. */
-export interface FleetRowSource { rowsThrough(eventId: number, pumpIds: readonly string[]): Promise<Map<string, FleetPump | null>> }
+/**
+ * The fleet read model (registers itself): the rows the pump.changed of these events carry (null for a pump gone), once projected.
+ * Never rejects; undefined when they are not ready in time or an alarm is waiting (pump.changed then goes without its row).
+ */
+export interface FleetRowSource { rowsFor(events: readonly OutboxEvent[]): Promise<ReadonlyMap<string, FleetPump | null> | undefined> }
 
 const PAGE = 500;
 /** After a failed read of the outbox (database away), the next attempt. */
@@ -40,6 +43,11 @@ export class LiveEventRelay implements OnModuleInit, OnApplicationBootstrap, Bef
 
   setFleetRowSource(source: FleetRowSource): void {
     this.fleetRowSource = source;
+  }
+
+  /** The fleet rows the pump.changed of these events carry (live delivery and replay); undefined: send them without. */
+  async fleetRowsFor(events: readonly OutboxEvent[]): Promise<ReadonlyMap<string, FleetPump | null> | undefined> {
+    return this.fleetRowSource && events.length > 0 ? this.fleetRowSource.rowsFor(events) : undefined;
   }
 
   onModuleInit(): void {
@@ -95,8 +103,9 @@ export class LiveEventRelay implements OnModuleInit, OnApplicationBootstrap, Bef
       this.wanted = false;
       for (;;) {
         const events = await readEventsAfter(this.dataSource, this.deliveredId, { limit: PAGE });
+        const fleetRows = await this.fleetRowsFor(events);
         for (const event of events) {
-          this.sink?.broadcast(event);
+          this.sink?.broadcast(event, fleetRows);
           this.deliveredId = event.id;
         }
         this.wakeWaiters();

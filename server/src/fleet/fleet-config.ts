@@ -6,8 +6,8 @@ export const FLEET_ROW_MAX_AGE_SECONDS = 300;
 export const FLEET_PROJECTION_EVENT_BATCH = 200;
 /** Pumps computed per statement set: bounds memory when a whole clinic (demo seed, settings change) is recomputed at once. */
 export const FLEET_ROW_CHUNK = 500;
-/** How long live delivery waits for the rows of pump.changed before sending without them (an alarm arriving meanwhile cuts it short). */
-export const FLEET_ROW_ATTACH_BUDGET_MS = 250;
+/** Longest live delivery waits for the rows of pump.changed before sending without them; an alarm cuts the wait short at once. */
+export const FLEET_ROW_ATTACH_BUDGET_MS = 2_000;
 /** How often the clock sweep looks for rows older than FLEET_ROW_MAX_AGE_SECONDS (a fifth of it: rows are at most ~6 minutes old). */
 export const FLEET_REFRESH_EVERY_MS = 60_000;
 /** Events behind beyond which the projector recomputes every active pump once instead of replaying each event (first start, restore). */

@@ -35,7 +35,7 @@ export class FleetProjector implements OnModuleInit, OnApplicationBootstrap, Bef
   private draining: Promise<void> | null = null;
   private wanted = false;
   private stopping = false;
-  /** The cursor as this instance last saw it (another instance may have moved it further). */
+  /** The cursor as this instance last read or moved it (another instance may have moved it further). */
   private projectedId = 0;
   private readonly waiters: { id: number; resolve: () => void; reject: (error: Error) => void }[] = [];
 
@@ -70,8 +70,8 @@ export class FleetProjector implements OnModuleInit, OnApplicationBootstrap, Bef
 
   /** Resolves once every event up to `eventId` is projected (by this instance or another). */
   async catchUpTo(eventId: number): Promise<void> {
-    if (this.projectedId >= eventId) return;
-    this.projectedId = Math.max(this.projectedId, await this.readCursor(this.dataSource.manager));
+    // Read, not remembered: another instance moves it too (and an operator may reset it to rebuild).
+    this.projectedId = await this.readCursor(this.dataSource.manager);
     if (this.projectedId >= eventId) return;
     const reached = new Promise<void>((resolve, reject) => this.waiters.push({ id: eventId, resolve, reject }));
     this.processPendingEvents().catch(() => undefined);
@@ -149,13 +149,10 @@ export class FleetProjector implements OnModuleInit, OnApplicationBootstrap, Bef
    * all of it back, so the next step projects the same events again.
    */
   private async processBatch(): Promise<number> {
-    return this.withProjectionLock(async (manager) => {
+    const step = await this.withProjectionLock(async (manager) => {
       const cursor = await this.readCursor(manager, true);
       const events = await readEventsAfter(manager, cursor, { limit: FLEET_PROJECTION_EVENT_BATCH });
-      if (events.length === 0) {
-        this.projectedId = Math.max(this.projectedId, cursor);
-        return 0;
-      }
+      if (events.length === 0) return { projected: 0, cursor };
       // The version of each touched pump's row: the last event of the batch that touched it.
       const versions = new Map<string, number>();
       const touch = (pumpId: string, id: number) => versions.set(pumpId, Math.max(versions.get(pumpId) ?? 0, id));
@@ -182,9 +179,11 @@ export class FleetProjector implements OnModuleInit, OnApplicationBootstrap, Bef
       await this.project(manager, versions, this.clock.now());
       const last = events[events.length - 1].id;
       await manager.query('UPDATE fleet_projection_cursor SET last_event_id = $1, updated_at = $2 WHERE id = 1', [last, this.clock.now()]);
-      this.projectedId = Math.max(this.projectedId, last);
-      return events.length;
+      return { projected: events.length, cursor: last };
     });
+    // Committed: waiters up to here may read the rows.
+    this.projectedId = step.cursor;
+    return step.projected;
   }
 
   /** Every active pump at once, as of `committed`; then the cursor jumps there (rows of pumps gone meanwhile are dropped). */

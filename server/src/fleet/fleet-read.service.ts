@@ -1,13 +1,12 @@
 // Reads of the fleet read model: GET /api/pumps (rows, not histories), one pump's row, and the rows live delivery attaches to
 // pump.changed. Every read first makes the rows current (the outbox caught up, rows the clock moved away from recomputed).
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { compareByUrgency, DomainError, FleetPump, foldForSearch } from '@pumpwatch/shared';
 import { DataSource } from 'typeorm';
 import { Actor, assertSees, visibleClinicIds } from '../auth/actor';
 import { ClinicEntity } from '../clinics/clinic.entity';
 import { lastCommittedEventId } from '../events/event-outbox';
-import { LiveEventRelay } from '../events/live-event-relay';
 import { Clock } from '../infra/clock';
 import { isUuid } from '../infra/entity-id.pipe';
 import { PumpEntity } from '../pumps/pump.entity';
@@ -22,18 +21,12 @@ export interface FleetAnswer { lastEventId: number; pumps: FleetPump[] }
 interface StoredRow { row: FleetPump; version: string }
 
 @Injectable()
-export class FleetReadService implements OnModuleInit {
+export class FleetReadService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(Clock) private readonly clock: Clock,
     private readonly projector: FleetProjector,
-    private readonly relay: LiveEventRelay,
   ) {}
-
-  onModuleInit(): void {
-    // Live delivery and replay attach each pump's row to pump.changed (a dashboard patches one row, never refetches the fleet).
-    this.relay.setFleetRowSource({ rowsThrough: (eventId, pumpIds) => this.rowsThrough(eventId, pumpIds) });
-  }
 
   /** The rows of these clinics (null: every clinic) reflect every committed event and are no further than the max age from `now`. */
   async ensureCurrent(now: Date, clinicIds: readonly string[] | null): Promise<void> {

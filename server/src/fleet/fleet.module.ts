@@ -5,12 +5,13 @@ import { FleetController } from './fleet.controller';
 import { FleetProjector } from './fleet-projector.service';
 import { FleetReadService } from './fleet-read.service';
 import { FleetRefreshJob } from './fleet-refresh.job';
+import { FleetRowAttacher } from './fleet-row-attacher';
 import { FleetRowCalculator } from './fleet-row.calculator';
 
 // PumpUrgencyService is stateless (reads open alerts): provided here too, so the fleet needs no import of PumpsModule, which reads the fleet.
 @Module({
   controllers: [FleetController],
-  providers: [FleetRowCalculator, FleetProjector, FleetReadService, FleetRefreshJob, PumpUrgencyService],
+  providers: [FleetRowCalculator, FleetProjector, FleetReadService, FleetRefreshJob, FleetRowAttacher, PumpUrgencyService],
   exports: [FleetReadService, FleetProjector, FleetRowCalculator],
 })
 export class FleetModule {}

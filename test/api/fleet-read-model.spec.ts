@@ -1,0 +1,267 @@
+// The fleet read model on real PostgreSQL (issue 15): fleet_rows kept current by every write (read-your-writes), an explant drops
+// the row, alerts reach the row's reasons, the clock moves volume and urgency, a wiped table is rebuilt, and pump.changed carries
+// the row live and on replay over a real socket.io client; GET /api/pumps/:id/fleet-row answers one row.
+import { Client } from 'pg';
+import { io, Socket } from 'socket.io-client';
+import type { AlertRaisedEvent, FleetPump, PumpChangedEvent } from '@pumpwatch/shared';
+import { AlertEngine } from '../../server/src/alerts/alert-engine.service';
+import { ManualClock } from '../../server/src/infra/clock';
+import { fixtures, queryRows } from '../support/fixtures';
+import { adminToken, api } from '../support/http';
+import { useTestServer } from '../support/test-server';
+
+const NOW = '2026-06-01T12:00:00.000Z';
+const DAY_MS = 86_400_000;
+/** The projector's advisory lock (server/src/fleet/fleet-projector.service.ts): held here to stall the read model. */
+const FLEET_PROJECTION_LOCK = 7_316_015;
+
+describe('fleet read model', () => {
+  let f: ReturnType<typeof fixtures>;
+  let engine: AlertEngine;
+  const sockets: Socket[] = [];
+  // Before useTestServer: afterAll hooks run in registration order, and the sockets must close before the server does.
+  afterAll(() => {
+    for (const socket of sockets) socket.close();
+  });
+  const clock = new ManualClock(NOW);
+  const server = useTestServer({ clock, sessionHours: 24 * 365 });
+  beforeAll(async () => {
+    f = fixtures(server.baseUrl);
+    engine = server.app.get(AlertEngine);
+  });
+  afterEach(() => clock.set(NOW));
+
+  /** 20 mL at 500 mcg/mL, 100 mcg/day = 0.2 mL/day from the fill: the 2 mL alarm (the refill deadline) 90 days after it. */
+  const pumpFilledAt = async (clinicId: string, displayName: string, filledAt: string) => {
+    const patient = await f.patient(clinicId, { displayName });
+    const pump = await f.pump(patient.id);
+    await f.program(pump.id, { effectiveFrom: '2026-02-01T08:00:00Z' });
+    await f.fill(pump.id, { filledAt });
+    return { patient, pump };
+  };
+  const fleetOf = async (clinicId: string): Promise<FleetPump[]> => {
+    const res = await f.http.get<FleetPump[]>(`/api/pumps?clinicId=${clinicId}`);
+    expect(res.status).toBe(200);
+    return res.body;
+  };
+  const rowOf = async (pumpId: string): Promise<FleetPump> => {
+    const res = await f.http.get<FleetPump>(`/api/pumps/${pumpId}/fleet-row`);
+    expect(res.status).toBe(200);
+    return res.body;
+  };
+  const lastEventIdNow = async (): Promise<number> =>
+    (await queryRows<{ last: number }>(server.databaseUrl, 'SELECT last_event_id::int AS last FROM event_counter'))[0].last;
+  const eventIdOf = async (type: string, pumpId: string): Promise<number> =>
+    (await queryRows<{ id: number }>(server.databaseUrl, 'SELECT max(id)::int AS id FROM events WHERE type = $1 AND pump_id = $2', [type, pumpId]))[0].id;
+
+  /** A dashboard of the administrator, replaying from `lastEventId` when given. */
+  const connect = async (lastEventId?: number) => {
+    const token = await adminToken(server.baseUrl);
+    const socket = io(server.baseUrl, { transports: ['websocket'], forceNew: true, auth: lastEventId === undefined ? { token } : { token, lastEventId } });
+    sockets.push(socket);
+    const pumps: PumpChangedEvent[] = [];
+    const alerts: AlertRaisedEvent[] = [];
+    socket.on('pump.changed', (event: PumpChangedEvent) => pumps.push(event));
+    socket.on('alert.raised', (event: AlertRaisedEvent) => alerts.push(event));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+    });
+    return { pumps, alerts };
+  };
+  const waitFor = async (predicate: () => boolean, timeoutMs = 10_000): Promise<void> => {
+    const started = Date.now();
+    while (!predicate()) {
+      if (Date.now() - started > timeoutMs) throw new Error('timed out waiting for a socket event');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
+
+  it('shows a recorded fill in GET /api/pumps right after the write, with a higher fleetRowVersion', async () => {
+    const clinicId = (await f.clinic()).id;
+    const { pump } = await pumpFilledAt(clinicId, 'Rita Rewrite', '2026-05-20T09:00:00Z');
+    const [before] = await fleetOf(clinicId);
+    // 12 d 3 h after the fill at 0.2 mL/day: 20 - 2.425 mL.
+    expect(before).toMatchObject({ lastFilledAt: '2026-05-20T09:00:00.000Z', refillDeadline: '2026-08-18T09:00:00.000Z', urgency: 'ok' });
+    expect(before.volumeMl).toBeCloseTo(17.575, 6);
+
+    await f.fill(pump.id, { filledAt: '2026-06-01T10:00:00Z' });
+    const [after] = await fleetOf(clinicId);
+    const fillEventId = await eventIdOf('fill.recorded', pump.id);
+    expect(after).toMatchObject({ lastFilledAt: '2026-06-01T10:00:00.000Z', refillDeadline: '2026-08-30T10:00:00.000Z' });
+    expect(after.fleetRowVersion).toBe(fillEventId);
+    expect(after.fleetRowVersion).toBeGreaterThan(before.fleetRowVersion as number);
+    // 2 h after a full 20 mL fill: 20 - 0.2 * 2/24 mL, the same as the pump page's forecast now.
+    expect(after.volumeMl).toBeCloseTo(20 - 0.2 / 12, 6);
+    expect((await f.http.get(`/api/pumps/${pump.id}`)).body.forecast.volumeMl).toBeCloseTo(after.volumeMl as number, 9);
+    expect(await rowOf(pump.id)).toEqual(after);
+  });
+
+  it('drops the row of an explanted pump and pushes pump.changed with fleetRow null', async () => {
+    const clinicId = (await f.clinic()).id;
+    const { patient, pump: old } = await pumpFilledAt(clinicId, 'Ed Explant', '2026-05-20T09:00:00Z');
+    expect((await fleetOf(clinicId)).map((r) => r.pump.id)).toEqual([old.id]);
+    const dashboard = await connect();
+
+    const replacement = await f.pump(patient.id, { replacesPumpId: old.id, explantReason: 'replacement' });
+    expect((await fleetOf(clinicId)).map((r) => r.pump.id)).toEqual([replacement.id]);
+    expect((await queryRows(server.databaseUrl, 'SELECT 1 FROM fleet_rows WHERE pump_id = $1', [old.id]))).toEqual([]);
+    const explantEventId = await eventIdOf('pump.explanted', old.id);
+    await waitFor(() => dashboard.pumps.some((e) => e.eventId === explantEventId) && dashboard.pumps.some((e) => e.pumpId === replacement.id));
+    expect(dashboard.pumps.find((e) => e.eventId === explantEventId)).toEqual({ eventId: explantEventId, clinicId, pumpId: old.id, fleetRow: null });
+    // The new pump's row: registered, nothing recorded on it yet.
+    expect(dashboard.pumps.find((e) => e.pumpId === replacement.id)?.fleetRow).toMatchObject({
+      pump: { id: replacement.id, replacesPumpId: old.id }, status: 'no_fill', urgency: 'no_forecast',
+    });
+  });
+
+  it('puts an alert of the pump into its row: a motor stall makes the row delivery_interrupted with the alert as reason', async () => {
+    const clinicId = (await f.clinic()).id;
+    const { pump } = await pumpFilledAt(clinicId, 'Mo Stall', '2026-05-20T09:00:00Z');
+    const before = await rowOf(pump.id);
+    expect(before.urgencyReasons).toEqual([]);
+    const gateway = api(server.baseUrl, { token: (await f.http.post('/api/machine-tokens', { clinicId, name: 'read model gateway' })).body.token });
+    const sent = await gateway.post('/api/telemetry', {
+      readings: [{ serialNumber: pump.serialNumber, recordedAt: '2026-06-01T11:30:00Z', reservoirVolumeMl: 17.6, alarms: ['motor_stall'], batteryStatus: 'ok' }],
+    });
+    expect(sent.status).toBe(200);
+    await engine.processPendingEvents();
+
+    const [alert] = await queryRows<{ id: string }>(server.databaseUrl, "SELECT id FROM alerts WHERE pump_id = $1 AND kind = 'delivery_interrupted'", [pump.id]);
+    const row = await rowOf(pump.id);
+    expect(row.urgency).toBe('delivery_interrupted');
+    expect(row.urgencyReasons).toEqual([
+      { kind: 'delivery_interrupted', severity: 'critical', text: 'Delivery interrupted: the pump reports motor stall', alertId: alert.id },
+    ]);
+    expect(row.fleetRowVersion).toBeGreaterThanOrEqual(await eventIdOf('alert.raised', pump.id));
+    expect((await fleetOf(clinicId))[0]).toEqual(row);
+  });
+
+  it('moves days left, urgency and volume with the clock, forward and back', async () => {
+    const clinicId = (await f.clinic()).id;
+    const { pump } = await pumpFilledAt(clinicId, 'Tim Clock', '2026-05-20T09:00:00Z');
+    const deadline = '2026-08-18T09:00:00.000Z';
+    expect(await rowOf(pump.id)).toMatchObject({ urgency: 'ok', refillDeadline: deadline });
+
+    // A minute later: days left are re-assessed at read time, to the millisecond.
+    clock.set('2026-06-01T12:01:00Z');
+    expect((await fleetOf(clinicId))[0].daysLeft).toBe((Date.parse(deadline) - Date.parse('2026-06-01T12:01:00Z')) / DAY_MS);
+
+    // 85 days after the fill: 20 - 17 mL left, 5 days to the deadline (urgent: at most 7).
+    clock.set('2026-08-13T09:00:00Z');
+    const [late] = await fleetOf(clinicId);
+    expect(late).toMatchObject({ urgency: 'urgent', daysLeft: 5 });
+    expect(late.volumeMl).toBeCloseTo(3, 6);
+    expect(late.urgencyReasons).toEqual([{ kind: 'refill_deadline', severity: 'urgent', text: 'Refill deadline in 5 d' }]);
+    expect((await f.http.get(`/api/pumps/${pump.id}`)).body.forecast.volumeMl).toBeCloseTo(late.volumeMl as number, 9);
+
+    // Past the deadline by a day: overdue.
+    clock.set('2026-08-19T09:00:00Z');
+    expect(await rowOf(pump.id)).toMatchObject({ urgency: 'overdue', daysLeft: -1 });
+
+    // And back (a test clock may jump back): the row follows.
+    clock.set(NOW);
+    const [back] = await fleetOf(clinicId);
+    expect(back).toMatchObject({ urgency: 'ok', urgencyReasons: [] });
+    expect(back.volumeMl).toBeCloseTo(17.575, 6);
+  });
+
+  it('rebuilds every row after fleet_rows is emptied and its cursor reset to 0', async () => {
+    const clinicId = (await f.clinic()).id;
+    const pumps = [
+      (await pumpFilledAt(clinicId, 'Ann Rebuild', '2026-05-20T09:00:00Z')).pump,
+      (await pumpFilledAt(clinicId, 'Ben Rebuild', '2026-03-01T09:00:00Z')).pump,
+    ];
+    const before = await fleetOf(clinicId);
+    await queryRows(server.databaseUrl, 'TRUNCATE fleet_rows');
+    await queryRows(server.databaseUrl, 'UPDATE fleet_projection_cursor SET last_event_id = 0');
+
+    const rebuilt = await fleetOf(clinicId);
+    expect(rebuilt.map((r) => r.pump.id)).toEqual([pumps[1].id, pumps[0].id]);
+    const withoutVersion = (rows: FleetPump[]) => rows.map(({ fleetRowVersion: _version, ...row }) => row);
+    expect(withoutVersion(rebuilt)).toEqual(withoutVersion(before));
+    // Every active pump of every clinic has its row again, and the cursor is back at the last committed event.
+    const [counts] = await queryRows<{ active: number; rows: number }>(server.databaseUrl,
+      'SELECT (SELECT count(*)::int FROM pumps WHERE explanted_at IS NULL) AS active, (SELECT count(*)::int FROM fleet_rows) AS rows');
+    expect(counts.rows).toBe(counts.active);
+    const [cursor] = await queryRows<{ last: number }>(server.databaseUrl, 'SELECT last_event_id::int AS last FROM fleet_projection_cursor');
+    expect(cursor.last).toBeGreaterThanOrEqual(await eventIdOf('fill.recorded', pumps[1].id));
+  });
+
+  it('pushes pump.changed with the pump\'s new row over socket.io, live and on replay', async () => {
+    const clinicId = (await f.clinic()).id;
+    const { pump } = await pumpFilledAt(clinicId, 'Sue Socket', '2026-05-20T09:00:00Z');
+    const mark = await lastEventIdNow();
+    const live = await connect();
+
+    await f.fill(pump.id, { filledAt: '2026-06-01T10:00:00Z' });
+    const fillEventId = await eventIdOf('fill.recorded', pump.id);
+    await waitFor(() => live.pumps.some((e) => e.eventId === fillEventId));
+    const pushed = live.pumps.find((e) => e.eventId === fillEventId) as PumpChangedEvent;
+    expect(pushed).toMatchObject({ eventId: fillEventId, clinicId, pumpId: pump.id });
+    expect(pushed.fleetRow).toMatchObject({ pump: { id: pump.id }, lastFilledAt: '2026-06-01T10:00:00.000Z', refillDeadline: '2026-08-30T10:00:00.000Z' });
+    expect(pushed.fleetRow?.fleetRowVersion).toBeGreaterThanOrEqual(fillEventId);
+    expect(pushed.fleetRow).toEqual(await rowOf(pump.id));
+
+    // A dashboard that was offline since `mark` gets the same change replayed, with the row.
+    const late = await connect(mark);
+    await waitFor(() => late.pumps.some((e) => e.eventId === fillEventId));
+    expect(late.pumps.find((e) => e.eventId === fillEventId)).toEqual(pushed);
+  });
+
+  it('delivers an alert while the read model is stalled; the pump.changed before it then comes without its row', async () => {
+    const clinicId = (await f.clinic()).id;
+    const { pump } = await pumpFilledAt(clinicId, 'Al Alarm', '2026-05-20T09:00:00Z');
+    await fleetOf(clinicId);
+    const gateway = api(server.baseUrl, { token: (await f.http.post('/api/machine-tokens', { clinicId, name: 'stalled read model gateway' })).body.token });
+    const dashboard = await connect();
+    const holder = new Client({ connectionString: server.databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock($1)', [FLEET_PROJECTION_LOCK]);
+      const sent = await gateway.post('/api/telemetry', {
+        readings: [{ serialNumber: pump.serialNumber, recordedAt: '2026-06-01T11:30:00Z', reservoirVolumeMl: 17.6, alarms: ['motor_stall'], batteryStatus: 'ok' }],
+      });
+      expect(sent.status).toBe(200);
+      // Still holding the lock: no row can be projected, and the alarm reaches the dashboard all the same.
+      await waitFor(() => dashboard.alerts.some((e) => e.alert.pumpId === pump.id && e.alert.kind === 'delivery_interrupted'));
+      const telemetryEventId = await eventIdOf('telemetry.received', pump.id);
+      const changed = dashboard.pumps.find((e) => e.eventId === telemetryEventId) as PumpChangedEvent;
+      expect(changed).toEqual({ eventId: telemetryEventId, clinicId, pumpId: pump.id });
+    } finally {
+      await holder.query('SELECT pg_advisory_unlock($1)', [FLEET_PROJECTION_LOCK]).catch(() => undefined);
+      await holder.end();
+    }
+    // The dashboard falls back to GET fleet-row: current once the read model runs again.
+    expect(await rowOf(pump.id)).toMatchObject({ urgency: 'delivery_interrupted' });
+  });
+
+  describe('GET /api/pumps/:id/fleet-row', () => {
+    it('answers 404 naming id for an unknown pump and for an explanted one', async () => {
+      const unknown = await f.http.get('/api/pumps/00000000-0000-4000-8000-000000000000/fleet-row');
+      expect(unknown.status).toBe(404);
+      expect(unknown.body.fields).toEqual([expect.objectContaining({ field: 'id' })]);
+
+      const clinicId = (await f.clinic()).id;
+      const patient = await f.patient(clinicId);
+      const old = await f.pump(patient.id);
+      await f.pump(patient.id, { replacesPumpId: old.id });
+      const explanted = await f.http.get(`/api/pumps/${old.id}/fleet-row`);
+      expect(explanted.status).toBe(404);
+      expect(explanted.body.fields).toEqual([expect.objectContaining({ field: 'id' })]);
+    });
+
+    it('answers 404 for a pump of another clinic, 200 for one of the caller\'s own', async () => {
+      const [mine, theirs] = [(await f.clinic()).id, (await f.clinic()).id];
+      const own = (await pumpFilledAt(mine, 'Olga Own', '2026-05-20T09:00:00Z')).pump;
+      const other = (await pumpFilledAt(theirs, 'Otto Other', '2026-05-20T09:00:00Z')).pump;
+      const staff = await f.member(mine, 'staff', 'fleet-row-staff');
+      const ownRow = await staff.http.get<FleetPump>(`/api/pumps/${own.id}/fleet-row`);
+      expect(ownRow.status).toBe(200);
+      expect(ownRow.body).toMatchObject({ pump: { id: own.id }, patient: { displayName: 'Olga Own' }, clinic: { id: mine } });
+      const foreign = await staff.http.get(`/api/pumps/${other.id}/fleet-row`);
+      expect(foreign.status).toBe(404);
+      expect(foreign.body.fields).toEqual([expect.objectContaining({ field: 'id' })]);
+    });
+  });
+});
