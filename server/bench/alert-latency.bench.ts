@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { io, Socket } from 'socket.io-client';
 import { createPumpWatchApp } from '../src/app.factory';
 import { clinicRoom, EventsGateway } from '../src/events/events.gateway';
+import { ALARM_HOPS, AlarmHop, alarmPathTimer } from '../src/infra/alarm-path-timer';
 import { startEmbeddedPostgres } from '../src/infra/embedded-postgres';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1000);
@@ -20,15 +21,19 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+interface Round { started: number; latencies: number[]; eventId: number | null }
+
 /** One round: start the clock, trigger, and wait until every client has received one matching event. */
-async function measureRound(clients: Socket[], events: string[], trigger: () => Promise<void>): Promise<number[]> {
+async function measureRound(clients: Socket[], events: string[], trigger: () => Promise<void>): Promise<Round> {
   const latencies: number[] = [];
   const started = performance.now();
+  let eventId: number | null = null;
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`only ${latencies.length} of ${clients.length} clients received the event`)), ROUND_TIMEOUT_MS);
     for (const client of clients) {
-      const onEvent = (): void => {
+      const onEvent = (payload?: { eventId?: number }): void => {
         for (const name of events) client.off(name, onEvent);
+        eventId ??= typeof payload?.eventId === 'number' ? payload.eventId : null;
         latencies.push(performance.now() - started);
         if (latencies.length === clients.length) {
           clearTimeout(timer);
@@ -39,7 +44,46 @@ async function measureRound(clients: Socket[], events: string[], trigger: () => 
     }
     trigger().catch(reject);
   });
-  return latencies;
+  return { started, latencies, eventId };
+}
+
+/**
+ * Per hop of the alarm path (PUMPWATCH_TRACE_ALARM_PATH=on): how long each took after the previous one, and the time from the
+ * POST being sent, over the rounds. The server's marks and the clients are in this process, on one performance.now() clock.
+ */
+function hopTable(rounds: Round[]): string[] {
+  type Row = { name: string; step: number[]; total: number[] };
+  const rows: Row[] = [];
+  const row = (name: string): Row => {
+    let found = rows.find((r) => r.name === name);
+    if (!found) rows.push((found = { name, step: [], total: [] }));
+    return found;
+  };
+  for (const round of rounds) {
+    const trace = round.eventId === null ? undefined : alarmPathTimer.traceOf(round.eventId);
+    if (!trace) continue;
+    let previous = round.started;
+    const add = (name: string, at: number | undefined): void => {
+      if (at === undefined) return;
+      row(name).step.push(at - previous);
+      row(name).total.push(at - round.started);
+      previous = at;
+    };
+    // The NOTIFY is no longer on the way (the relay is kicked in-process): shown from the alert's commit, apart.
+    for (const hop of ALARM_HOPS.filter((h): h is Exclude<AlarmHop, 'notify_received'> => h !== 'notify_received')) add(hop, trace[hop]);
+    const sorted = [...round.latencies].sort((a, b) => a - b);
+    add('first_client_received', round.started + sorted[0]);
+    add('last_client_received', round.started + sorted[sorted.length - 1]);
+    if (trace.notify_received !== undefined && trace.alert_committed !== undefined) {
+      row('(notify_received after alert_committed)').step.push(trace.notify_received - trace.alert_committed);
+      row('(notify_received after alert_committed)').total.push(trace.notify_received - round.started);
+    }
+  }
+  const fixed = (n: number): string => n.toFixed(1).padStart(9);
+  return [
+    'hop (PUMPWATCH_TRACE_ALARM_PATH=on)'.padEnd(44) + 'step p50'.padStart(9) + 'step p99'.padStart(9) + ' from POST p50'.padStart(15) + 'p99'.padStart(9),
+    ...rows.map((r) => r.name.padEnd(44) + fixed(percentile(r.step, 50)) + fixed(percentile(r.step, 99)) + ' '.repeat(6) + fixed(percentile(r.total, 50)) + fixed(percentile(r.total, 99))),
+  ];
 }
 
 async function main(): Promise<void> {
@@ -98,9 +142,12 @@ async function main(): Promise<void> {
     await measureRound(clients, ['bench.ping'], rawEmit);
     const endToEnd: number[] = [];
     const raw: number[] = [];
+    const alarmRounds: Round[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      endToEnd.push(...(await measureRound(clients, ['alert.raised', 'alert.updated'], postAlarm)));
-      raw.push(...(await measureRound(clients, ['bench.ping'], rawEmit)));
+      const alarm = await measureRound(clients, ['alert.raised', 'alert.updated'], postAlarm);
+      alarmRounds.push(alarm);
+      endToEnd.push(...alarm.latencies);
+      raw.push(...(await measureRound(clients, ['bench.ping'], rawEmit)).latencies);
     }
 
     const rows = [
@@ -112,10 +159,15 @@ async function main(): Promise<void> {
     for (const row of rows) {
       console.log(row.name.padEnd(44) + percentile(row.values, 50).toFixed(1).padStart(10) + percentile(row.values, 99).toFixed(1).padStart(10) + Math.max(...row.values).toFixed(1).padStart(10));
     }
-    console.log('(end to end: HTTP ingest, commit, alert rule evaluation after commit, alert write + event, NOTIFY, relay to the clinic room)');
+    console.log('(end to end: HTTP ingest, commit, alert rule evaluation after commit, alert write + event, relay to the clinic room)');
+    const ratio = percentile(endToEnd, 99) / percentile(raw, 99);
+    console.log(`p99 ratio end to end / raw fan-out: ${ratio.toFixed(2)} (goal: at most 1.5)`);
+    if (alarmPathTimer.enabled) for (const line of hopTable(alarmRounds)) console.log(line);
+    else console.log('(per-hop times: run with PUMPWATCH_TRACE_ALARM_PATH=on)');
     for (const row of rows) {
       console.log(JSON.stringify({ name: row.name, clients: CLIENTS, rounds: ROUNDS, p50Ms: Number(percentile(row.values, 50).toFixed(2)), p99Ms: Number(percentile(row.values, 99).toFixed(2)) }));
     }
+    console.log(JSON.stringify({ name: 'alarm_p99_over_raw_p99', clients: CLIENTS, rounds: ROUNDS, ratio: Number(ratio.toFixed(3)), loadAverage1m: Number(os.loadavg()[0].toFixed(2)) }));
   } finally {
     for (const client of clients) client.close();
     await app?.close();

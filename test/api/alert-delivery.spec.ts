@@ -126,6 +126,33 @@ describe('alert delivery', () => {
     expect(updated.payload.eventId).toBeGreaterThan(raised.payload.eventId);
   });
 
+  it('delivers the alarm of a telemetry batch by itself (no evaluation asked for), right behind its pump.changed, raised once', async () => {
+    const clinic = await f().clinic();
+    const pump = await newPump(clinic.id);
+    await engine().processPendingEvents();
+    const gateway = api(baseUrl, { token: (await f().http.post('/api/machine-tokens', { clinicId: clinic.id, name: 'gateway' })).body.token });
+    const { received } = await connect({ token: await adminToken(baseUrl) });
+    const post = async (recordedAt: string): Promise<void> => {
+      const answer = await gateway.post('/api/telemetry', { readings: [{ serialNumber: (pump as { serialNumber?: string }).serialNumber, recordedAt, alarms: ['motor_stall'] }] });
+      expect(answer.status).toBe(200);
+    };
+    await post('2026-06-01T11:00:00Z');
+    await waitFor(() => alertEventsFor(received, [pump.id]).length === 1, 'alert.raised of the motor stall');
+    await post('2026-06-01T11:30:00Z');
+    await waitFor(() => alertEventsFor(received, [pump.id]).length === 2, 'alert.updated (re-fired) of the second reading');
+    // Both cues (in-process and NOTIFY) reached the engine and the relay: nothing was evaluated, raised or sent twice.
+    await engine().processPendingEvents();
+    const ofPump = received.filter((r) => r.payload.pumpId === pump.id || r.payload.alert?.pumpId === pump.id);
+    expect(ofPump.map((r) => [r.name, r.payload.change ?? null])).toEqual([
+      ['pump.changed', null], ['alert.raised', null], ['pump.changed', null], ['alert.updated', 'refired'],
+    ]);
+    expectIncreasing(received);
+    const [alert] = await queryRows<{ fire_count: number; kind: string }>(database.url, 'SELECT fire_count, kind FROM alerts WHERE pump_id = $1', [pump.id]);
+    expect(alert).toEqual({ fire_count: 2, kind: 'delivery_interrupted' });
+    const events = await queryRows<{ type: string }>(database.url, `SELECT type FROM events WHERE pump_id = $1 AND type LIKE 'alert.%' ORDER BY id`, [pump.id]);
+    expect(events.map((e) => e.type)).toEqual(['alert.raised', 'alert.updated']);
+  });
+
   it('gives a client offline while 3 alerts were raised all 3, in order, on reconnect with lastEventId, before live events', async () => {
     const { clinic, pumps, token, lastEventId } = await raiseThreeAlertsWhileOffline();
     const raisedIds = await queryRows<{ id: string }>(database.url, `SELECT id FROM events WHERE type = 'alert.raised' AND pump_id = ANY($1::uuid[]) ORDER BY id`, [pumps.map((p) => p.id)]);

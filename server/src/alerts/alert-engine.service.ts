@@ -5,8 +5,11 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { InjectDataSource } from '@nestjs/typeorm';
 import { evaluatePumpAlerts, EvaluationTrigger, planAlertChanges } from '@pumpwatch/shared';
 import { DataSource, EntityManager } from 'typeorm';
+import type { EventNotification } from '../events/event-log.service';
 import { ALERT_EVENT_TYPES, readEventsAfter } from '../events/event-outbox';
+import { LiveEventRelay } from '../events/live-event-relay';
 import { PgEventListener } from '../events/pg-event-listener';
+import { alarmPathTimer } from '../infra/alarm-path-timer';
 import { Clock } from '../infra/clock';
 import { AlertInputsLoader } from './alert-inputs.loader';
 import { AlertWrite, AlertWriter } from './alert-writer';
@@ -43,6 +46,10 @@ export class AlertEngine implements OnModuleInit, OnApplicationBootstrap, Before
   private stopping = false;
   private lastSweepResult: SweepResult | null = null;
   private readonly sweepSteps: SweepStep[] = [];
+  /** Every event up to this id was evaluated (the cursor as this instance last committed or read it): cues for them are stale. */
+  private evaluatedThroughId = 0;
+  /** Settles when the evaluation under way commits (or fails) its next batch: live delivery waits for it (see evaluationUnderWay). */
+  private nextBatch: { settled: Promise<void>; settle: () => void } | null = null;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -51,13 +58,32 @@ export class AlertEngine implements OnModuleInit, OnApplicationBootstrap, Before
     private readonly loader: AlertInputsLoader,
     private readonly writer: AlertWriter,
     private readonly listener: PgEventListener,
+    private readonly relay: LiveEventRelay,
   ) {}
 
   onModuleInit(): void {
-    // Its own alert events change no rule input: only other events (and reconnects) are worth a look.
+    // Its own alert events change no rule input: only other events (and reconnects) are worth a look. An event already evaluated
+    // (the NOTIFY after the in-process cue of a telemetry batch) is not.
     this.listener.subscribe((event) => {
-      if (event === null || !ALERT_EVENT_TYPES.includes(event.type)) this.kick();
+      if (event === null || (!ALERT_EVENT_TYPES.includes(event.type) && event.eventId > this.evaluatedThroughId)) this.kick();
     });
+    this.relay.setDeliveryGate(() => this.evaluationUnderWay());
+  }
+
+  /**
+   * For live delivery: settles when the evaluation under way commits its next batch (null when none is under way), so that the
+   * alarms a telemetry batch raises go out right behind its pump.changed rather than after that event's fan-out to every dashboard.
+   */
+  evaluationUnderWay(): Promise<void> | null {
+    if (!this.draining) return null;
+    if (!this.nextBatch) {
+      let settle: () => void = () => undefined;
+      const settled = new Promise<void>((resolve) => {
+        settle = resolve;
+      });
+      this.nextBatch = { settled, settle };
+    }
+    return this.nextBatch.settled;
   }
 
   /** Catch up on what was committed while no instance was evaluating (a restart, a crash). */
@@ -155,16 +181,21 @@ export class AlertEngine implements OnModuleInit, OnApplicationBootstrap, Before
    * rolls all of it back, so the next instance evaluates the same events again and nothing is raised twice or skipped.
    */
   private async processBatch(): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
+    let traceId = 0;
+    let throughId = 0;
+    let alerts: EventNotification[] = [];
+    const processed = await this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1)', [ALERT_EVALUATION_LOCK]);
       const now = this.clock.now();
       const cursor = await this.repository.lockCursor(manager, now);
+      throughId = cursor;
       const events = await readEventsAfter(manager, cursor, { limit: EVENT_BATCH });
       if (events.length === 0) return 0;
       const pumpIds = new Set<string>();
       const wholeClinics = new Set<string>();
       for (const event of events) {
         if (ALERT_EVENT_TYPES.includes(event.type)) continue;
+        traceId = event.id;
         if (event.pumpId) pumpIds.add(event.pumpId);
         // The demo seed inserts a whole fleet under one event; a settings change concerns every pump of the clinic.
         else if ((event.type === 'demo.seeded' || event.type === 'clinic.settings_changed' || event.type === 'clinic.drug_library_changed') && event.clinicId) wholeClinics.add(event.clinicId);
@@ -173,10 +204,25 @@ export class AlertEngine implements OnModuleInit, OnApplicationBootstrap, Before
         const rows: { id: string }[] = await manager.query('SELECT id FROM pumps WHERE clinic_id = ANY($1::uuid[]) AND explanted_at IS NULL', [[...wholeClinics]]);
         for (const row of rows) pumpIds.add(row.id);
       }
-      await this.evaluate(manager, [...pumpIds].sort(), 'data_changed', now);
-      await this.repository.advanceCursor(manager, events[events.length - 1].id, now);
+      alarmPathTimer.mark(traceId, 'evaluation_started');
+      alerts = await this.evaluate(manager, [...pumpIds].sort(), 'data_changed', now, traceId);
+      for (const alert of alerts) alarmPathTimer.link(alert.eventId, traceId);
+      alarmPathTimer.mark(traceId, 'alert_written');
+      throughId = events[events.length - 1].id;
+      await this.repository.advanceCursor(manager, throughId, now);
       return events.length;
-    });
+    }).finally(() => this.settleNextBatch());
+    alarmPathTimer.mark(traceId, 'alert_committed');
+    this.evaluatedThroughId = Math.max(this.evaluatedThroughId, throughId);
+    // The alerts go out now, not after the NOTIFY round trip (which other instances still hear).
+    if (alerts.length > 0) this.listener.announce(alerts);
+    return processed;
+  }
+
+  private settleNextBatch(): void {
+    const batch = this.nextBatch;
+    this.nextBatch = null;
+    batch?.settle();
   }
 
   /**
@@ -184,8 +230,9 @@ export class AlertEngine implements OnModuleInit, OnApplicationBootstrap, Before
    * counter is held to commit): the pumps and patients (a fill or a pump registration holds those, then waits for the counter)
    * and the unresolved alerts (a user acknowledging one holds it, then waits for the counter).
    */
-  private async evaluate(manager: EntityManager, pumpIds: string[], trigger: EvaluationTrigger, now: Date): Promise<void> {
-    if (pumpIds.length === 0) return;
+  /** Returns the events of the alerts it wrote. */
+  private async evaluate(manager: EntityManager, pumpIds: string[], trigger: EvaluationTrigger, now: Date, traceId = 0): Promise<EventNotification[]> {
+    if (pumpIds.length === 0) return [];
     // Read first, lock after: holding the pumps while loading would make every writer of those pumps wait on this evaluation, each
     // holding a pooled connection the loading may need. A change committed in between has its own event: evaluated next.
     const loaded = await this.loader.load(manager, pumpIds, now);
@@ -202,7 +249,14 @@ export class AlertEngine implements OnModuleInit, OnApplicationBootstrap, Before
         resolvedNote: pump.input.explanted ? 'Resolved automatically: the pump was explanted.' : CONDITION_CLEARED_NOTE,
       }, now));
     }
-    await this.writer.writeMany(manager, writes);
+    alarmPathTimer.mark(traceId, 'evaluation_planned');
+    const written = await this.writer.writeMany(manager, writes);
+    const events: EventNotification[] = [];
+    written.forEach((alert, i) => {
+      const change = writes[i].change;
+      if (change !== null) events.push({ eventId: alert.lastEventId, type: change === 'raised' ? 'alert.raised' : 'alert.updated', clinicId: alert.clinicId, pumpId: alert.pumpId });
+    });
+    return events;
   }
 }
 

@@ -4,7 +4,8 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, 
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FleetPump } from '@pumpwatch/shared';
 import { DataSource } from 'typeorm';
-import { lastCommittedEventId, OutboxEvent, readEventsAfter } from './event-outbox';
+import { alarmPathTimer } from '../infra/alarm-path-timer';
+import { ALERT_EVENT_TYPES, lastCommittedEventId, OutboxEvent, readEventsAfter } from './event-outbox';
 import { PgEventListener } from './pg-event-listener';
 
 /** Where relayed events go (the socket gateway registers itself); `fleetRows`: the rows pump.changed carries, when known. */
@@ -16,7 +17,15 @@ export interface LiveEventSink { broadcast(event: OutboxEvent, fleetRows?: Reado
  */
 export interface FleetRowSource { rowsFor(events: readonly OutboxEvent[]): Promise<ReadonlyMap<string, FleetPump | null> | undefined> }
 
+/** The alert evaluation under way on this instance (settles when it commits its next batch), or null. */
+export type DeliveryGate = () => Promise<void> | null;
+
 const PAGE = 500;
+/**
+ * Longest a delivery pass waits for the alert evaluation under way: the alarms a batch raises then go out right behind its
+ * pump.changed, not after that event's fan-out to every dashboard (which would hold up the evaluation on the same event loop).
+ */
+const EVALUATION_WAIT_MS = 200;
 /** After a failed read of the outbox (database away), the next attempt. */
 const RETRY_AFTER_FAILURE_MS = 1000;
 
@@ -31,6 +40,10 @@ export class LiveEventRelay implements OnModuleInit, OnApplicationBootstrap, Bef
   private draining: Promise<void> | null = null;
   private wanted = false;
   private readonly waiters: { id: number; resolve: () => void }[] = [];
+  private gate: DeliveryGate | null = null;
+  /** An alert event was announced: the next pass goes at once (and a pass waiting for the evaluation stops waiting). */
+  private alarmWaiting = false;
+  private endEvaluationWait: (() => void) | null = null;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -39,6 +52,11 @@ export class LiveEventRelay implements OnModuleInit, OnApplicationBootstrap, Bef
 
   setSink(sink: LiveEventSink): void {
     this.sink = sink;
+  }
+
+  /** The alert engine registers itself: see EVALUATION_WAIT_MS. */
+  setDeliveryGate(gate: DeliveryGate): void {
+    this.gate = gate;
   }
 
   setFleetRowSource(source: FleetRowSource): void {
@@ -51,7 +69,14 @@ export class LiveEventRelay implements OnModuleInit, OnApplicationBootstrap, Bef
   }
 
   onModuleInit(): void {
-    this.listener.subscribe(() => this.kick());
+    // A cue for an event already delivered (the NOTIFY after an in-process kick) needs no read.
+    this.listener.subscribe((event) => {
+      if (event !== null && ALERT_EVENT_TYPES.includes(event.type) && event.eventId > this.deliveredId) {
+        this.alarmWaiting = true;
+        this.endEvaluationWait?.();
+      }
+      if (event === null || event.eventId > this.deliveredId) this.kick();
+    });
   }
 
   /** Live delivery starts at the history as it is now; older events reach a client only through its lastEventId replay. */
@@ -101,17 +126,37 @@ export class LiveEventRelay implements OnModuleInit, OnApplicationBootstrap, Bef
   private async drain(): Promise<void> {
     while (this.wanted && this.ready) {
       this.wanted = false;
+      await this.waitForEvaluation();
       for (;;) {
         const events = await readEventsAfter(this.dataSource, this.deliveredId, { limit: PAGE });
         const fleetRows = await this.fleetRowsFor(events);
         for (const event of events) {
+          const alarm = alarmPathTimer.enabled && (event.type === 'alert.raised' || event.type === 'alert.updated');
+          if (alarm) alarmPathTimer.mark(event.id, 'relay_read');
           this.sink?.broadcast(event, fleetRows);
+          if (alarm) alarmPathTimer.mark(event.id, 'emitted');
           this.deliveredId = event.id;
         }
         this.wakeWaiters();
         if (events.length < PAGE) break;
       }
     }
+  }
+
+  private async waitForEvaluation(): Promise<void> {
+    // The cue that started this pass may be starting an evaluation too: subscribers are told one after another, in this tick.
+    await Promise.resolve();
+    const evaluation = this.alarmWaiting ? null : this.gate?.();
+    this.alarmWaiting = false;
+    if (!evaluation) return;
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      this.endEvaluationWait = resolve;
+      timer = setTimeout(resolve, EVALUATION_WAIT_MS);
+      evaluation.then(resolve, resolve);
+    });
+    clearTimeout(timer);
+    this.endEvaluationWait = null;
   }
 
   private wakeWaiters(): void {

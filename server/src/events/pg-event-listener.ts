@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Client } from 'pg';
 import { APP_OPTIONS } from '../infra/app-options';
 import type { AppOptions } from '../infra/app-options';
+import { alarmPathTimer } from '../infra/alarm-path-timer';
 import { EVENTS_CHANNEL, EventNotification } from './event-log.service';
 
 /**
@@ -63,6 +64,14 @@ export class PgEventListener implements OnApplicationBootstrap, OnApplicationShu
     if (reconnected) this.tell(null);
   }
 
+  /**
+   * Events this instance has just committed: its own subscribers hear of them at once rather than after the NOTIFY round trip
+   * (which still comes, to every instance; subscribers drop cues for events they are already past).
+   */
+  announce(notifications: readonly EventNotification[]): void {
+    for (const notification of notifications) this.tell(notification);
+  }
+
   private deliver(payload: string): void {
     let event: EventNotification;
     try {
@@ -71,7 +80,9 @@ export class PgEventListener implements OnApplicationBootstrap, OnApplicationShu
       this.logger.warn(`unreadable event notification: ${(error as Error).message}`);
       return;
     }
-    this.tell({ ...event, eventId: Number(event.eventId) });
+    const eventId = Number(event.eventId);
+    if (event.type === 'alert.raised' || event.type === 'alert.updated') alarmPathTimer.mark(eventId, 'notify_received');
+    this.tell({ ...event, eventId });
   }
 
   private tell(notification: EventNotification | null): void {

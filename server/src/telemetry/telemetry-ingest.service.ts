@@ -7,6 +7,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor, clinicIdsWith } from '../auth/actor';
 import { EventLogService } from '../events/event-log.service';
+import { PgEventListener } from '../events/pg-event-listener';
+import { alarmPathTimer } from '../infra/alarm-path-timer';
 import { Clock } from '../infra/clock';
 import { fieldsOfZodIssues } from '../infra/zod-validation.pipe';
 import { PumpOfSerial, ReadingRow, TelemetryRepository } from './telemetry.repository';
@@ -28,6 +30,7 @@ export class TelemetryIngestService {
     private readonly events: EventLogService,
     private readonly audit: AuditService,
     @Inject(Clock) private readonly clock: Clock,
+    private readonly listener: PgEventListener,
   ) {}
 
   /**
@@ -37,6 +40,7 @@ export class TelemetryIngestService {
    * refused: a gateway may know a pump before the clinic registers it, and another clinic's pump must look exactly like an unknown one.
    */
   async ingest(actor: Actor, rawReadings: unknown[]): Promise<TelemetryIngestResult> {
+    const requestIn = alarmPathTimer.now();
     const now = this.clock.now();
     const latestAllowedMs = now.getTime() + TELEMETRY_CONFIG.futureToleranceMinutes * 60_000;
     const malformed: FieldError[] = [];
@@ -91,7 +95,7 @@ export class TelemetryIngestService {
       throw new DomainError(code, `${summary}: ${fields.slice(0, 20).map((f) => `${f.field} ${f.message}`).join('; ')}`, fields);
     }
 
-    return this.dataSource.transaction(async (manager) => {
+    const { result, eventIds, eventPumpIds } = await this.dataSource.transaction(async (manager) => {
       const newByPump = rows.length > 0 ? await this.repository.insertReadings(manager, rows, now) : new Map<string, number>();
       let newReadings = 0;
       for (const n of newByPump.values()) newReadings += n;
@@ -120,17 +124,25 @@ export class TelemetryIngestService {
         },
       });
       // Last: the event counter stays locked until commit, so every other writer waits as briefly as possible.
-      await this.recordPumpEvents(manager, newByPump, accepted);
-      return result;
+      return { result, eventIds: await this.recordPumpEvents(manager, newByPump, accepted), eventPumpIds: [...newByPump.keys()] };
     });
+    if (eventIds.length > 0) {
+      const lastId = eventIds[eventIds.length - 1];
+      alarmPathTimer.mark(lastId, 'request_in', requestIn);
+      alarmPathTimer.mark(lastId, 'ingest_committed');
+      // The alert rules judge the batch now, not after the NOTIFY round trip; one cue covers the batch (readers follow the outbox).
+      const lastPumpId = eventPumpIds[eventPumpIds.length - 1];
+      this.listener.announce([{ eventId: lastId, type: 'telemetry.received', clinicId: (accepted.get(lastPumpId) as PumpOfSerial).clinicId, pumpId: lastPumpId }]);
+    }
+    return result;
   }
 
   /**
    * One event per pump that got new readings: dashboards refresh it and the alert rules re-evaluate it, all written in one statement.
    */
-  private async recordPumpEvents(manager: EntityManager, newByPump: Map<string, number>, accepted: Map<string, PumpOfSerial>): Promise<void> {
+  private async recordPumpEvents(manager: EntityManager, newByPump: Map<string, number>, accepted: Map<string, PumpOfSerial>): Promise<number[]> {
     // One round trip per pump (about 0.5 ms each) was most of the cost of a batch spanning many pumps.
-    await this.events.recordMany(manager, [...newByPump].map(([pumpId, n]) => ({
+    return this.events.recordMany(manager, [...newByPump].map(([pumpId, n]) => ({
       type: 'telemetry.received' as const, clinicId: (accepted.get(pumpId) as PumpOfSerial).clinicId, pumpId, payload: { newReadings: n },
     })));
   }
