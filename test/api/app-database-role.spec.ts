@@ -70,13 +70,16 @@ describe('the app database role', () => {
     await expect(app.query(sql)).rejects.toMatchObject({ ...PERMISSION_DENIED, message: expect.stringMatching(/permission denied/) });
   });
 
-  it('may delete or truncate no table at all (pumps and patients included)', async () => {
+  it('may delete or truncate no table at all (pumps and patients included), only delete fleet rows', async () => {
     const tables: string[] = (await owner.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`)).rows.map((r) => r.tablename);
-    expect(tables).toEqual(expect.arrayContaining(['pumps', 'patients', 'fills', 'programs', 'clinics', 'users', 'sessions', 'audit_log']));
+    expect(tables).toEqual(expect.arrayContaining(['pumps', 'patients', 'fills', 'programs', 'clinics', 'users', 'sessions', 'audit_log', 'fleet_rows']));
     for (const table of tables) {
-      await expect(app.query(`DELETE FROM ${table}`)).rejects.toMatchObject(PERMISSION_DENIED);
+      // The one exception (issue 15): fleet_rows is a read model recomputed from the history, and an explanted pump's row is deleted.
+      if (table !== 'fleet_rows') await expect(app.query(`DELETE FROM ${table}`)).rejects.toMatchObject(PERMISSION_DENIED);
       await expect(app.query(`TRUNCATE ${table}`)).rejects.toMatchObject(PERMISSION_DENIED);
     }
+    const fleetRowsDelete = await owner.query(`SELECT has_table_privilege('pumpwatch_app', 'fleet_rows', 'DELETE') AS allowed`);
+    expect(fleetRowsDelete.rows).toEqual([{ allowed: true }]);
   });
 
   it('may not run migrations or change the schema', async () => {

@@ -5,6 +5,9 @@ import { Client } from 'pg';
 import { io, Socket } from 'socket.io-client';
 import type { AlertRaisedEvent, FleetPump, PumpChangedEvent } from '@pumpwatch/shared';
 import { AlertEngine } from '../../server/src/alerts/alert-engine.service';
+import { createPumpWatchApp } from '../../server/src/app.factory';
+import { FleetProjector } from '../../server/src/fleet/fleet-projector.service';
+import { FleetReadService } from '../../server/src/fleet/fleet-read.service';
 import { ManualClock } from '../../server/src/infra/clock';
 import { fixtures, queryRows } from '../support/fixtures';
 import { adminToken, api } from '../support/http';
@@ -89,7 +92,7 @@ describe('fleet read model', () => {
     const [after] = await fleetOf(clinicId);
     const fillEventId = await eventIdOf('fill.recorded', pump.id);
     expect(after).toMatchObject({ lastFilledAt: '2026-06-01T10:00:00.000Z', refillDeadline: '2026-08-30T10:00:00.000Z' });
-    expect(after.fleetRowVersion).toBe(fillEventId);
+    expect(after.fleetRowVersion).toBeGreaterThanOrEqual(fillEventId);
     expect(after.fleetRowVersion).toBeGreaterThan(before.fleetRowVersion as number);
     // 2 h after a full 20 mL fill: 20 - 0.2 * 2/24 mL, the same as the pump page's forecast now.
     expect(after.volumeMl).toBeCloseTo(20 - 0.2 / 12, 6);
@@ -234,6 +237,37 @@ describe('fleet read model', () => {
     }
     // The dashboard falls back to GET fleet-row: current once the read model runs again.
     expect(await rowOf(pump.id)).toMatchObject({ urgency: 'delivery_interrupted' });
+  });
+
+  it('keeps one current row per pump when two instances project the same events at once', async () => {
+    const clinicId = (await f.clinic()).id;
+    const pumps = [];
+    for (const name of ['Ivy One', 'Ike Two', 'Ina Three']) pumps.push((await pumpFilledAt(clinicId, name, '2026-05-20T09:00:00Z')).pump);
+    const second = await createPumpWatchApp({ databaseUrl: server.databaseUrl, demo: false, clock, logLevel: 'silent' });
+    try {
+      const projectors = [server.app.get(FleetProjector), second.get(FleetProjector)];
+      // Writes through the first instance while both catch up and refresh (the clock moved: every row is due) concurrently.
+      clock.set('2026-06-20T12:00:00Z');
+      await Promise.all([
+        ...pumps.map((pump, i) => f.fill(pump.id, { filledAt: `2026-06-1${i}T09:00:00Z` })),
+        ...projectors.flatMap((projector) => [projector.catchUp(), projector.refreshStale(clock.now(), { clinicIds: [clinicId] })]),
+      ]);
+      // The second instance reads what the first one wrote, as soon as it asks.
+      const last = await lastEventIdNow();
+      const seenBySecond = await second.get(FleetReadService).rowsThrough(last, pumps.map((p) => p.id));
+      const fromFirst = await fleetOf(clinicId);
+      for (const [i, pump] of pumps.entries()) {
+        const fillEventId = await eventIdOf('fill.recorded', pump.id);
+        const row = fromFirst.find((r) => r.pump.id === pump.id) as FleetPump;
+        expect(row.lastFilledAt).toBe(`2026-06-1${i}T09:00:00.000Z`);
+        expect(row.fleetRowVersion).toBeGreaterThanOrEqual(fillEventId);
+        expect(seenBySecond.get(pump.id)).toEqual(row);
+      }
+      const rows = await queryRows<{ n: number }>(server.databaseUrl, 'SELECT count(*)::int AS n FROM fleet_rows WHERE clinic_id = $1', [clinicId]);
+      expect(rows[0].n).toBe(3);
+    } finally {
+      await second.close();
+    }
   });
 
   describe('GET /api/pumps/:id/fleet-row', () => {

@@ -122,6 +122,7 @@ describe('permission table', () => {
     },
     'GET /api/pumps': async () => ({ path: '/api/pumps', allowed: 200 }),
     'GET /api/pumps/:id': async () => ({ path: `/api/pumps/${pumpA.id}`, allowed: 200 }),
+    'GET /api/pumps/:id/fleet-row': async () => ({ path: `/api/pumps/${pumpA.id}/fleet-row`, allowed: 200 }),
     'POST /api/pumps/:id/fills': async () => ({
       path: `/api/pumps/${pumpA.id}/fills`, allowed: 201,
       body: { filledAt: new Date(Date.parse('2026-04-01T09:00:00Z') + next() * 60_000).toISOString(), concentrationMcgPerMl: 500, volumeMl: 20 },
@@ -275,7 +276,7 @@ describe('permission table', () => {
     it('gets 404 for every record of clinic A, as if it did not exist', async () => {
       const paths = [
         `/api/patients/${patientA.id}`, `/api/pumps/${pumpA.id}`, `/api/pumps/${pumpA.id}/fills`, `/api/pumps/${pumpA.id}/programs`,
-        `/api/pumps/${pumpA.id}/forecast`, `/api/pumps?clinicId=${clinicA.id}`, `/api/patients?clinicId=${clinicA.id}`, `/api/machine-tokens?clinicId=${clinicA.id}`,
+        `/api/pumps/${pumpA.id}/forecast`, `/api/pumps/${pumpA.id}/fleet-row`, `/api/pumps?clinicId=${clinicA.id}`, `/api/patients?clinicId=${clinicA.id}`, `/api/machine-tokens?clinicId=${clinicA.id}`,
         `/api/alerts/${alertsA.open}`, `/api/alerts?clinicId=${clinicA.id}`, `/api/alerts/${alertsA.open}/pages`, `/api/clinics/${clinicA.id}/webhooks`,
         `/api/appointments/${scheduling.booked}`, `/api/appointments/${scheduling.booked}/worksheet`, `/api/appointments?clinicId=${clinicA.id}`,
         `/api/clinicians/${clinicianIdA}/availability`, `/api/rooms?clinicId=${clinicA.id}`, `/api/pumps/${pumpA.id}/refill-slots`, `/api/clinics/${clinicA.id}/fleet.csv`,

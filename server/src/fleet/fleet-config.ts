@@ -8,7 +8,9 @@ export const FLEET_PROJECTION_EVENT_BATCH = 200;
 export const FLEET_ROW_CHUNK = 500;
 /** Longest live delivery waits for the rows of pump.changed before sending without them; an alarm cuts the wait short at once. */
 export const FLEET_ROW_ATTACH_BUDGET_MS = 2_000;
-/** How often the clock sweep looks for rows older than FLEET_ROW_MAX_AGE_SECONDS (a fifth of it: rows are at most ~6 minutes old). */
+/** How often the clock sweep recomputes the rows the clock has moved away from. */
 export const FLEET_REFRESH_EVERY_MS = 60_000;
+/** The sweep recomputes rows older than this (well under the max age), so a read almost never waits for a stale row to be recomputed. */
+export const FLEET_ROW_SWEEP_AGE_SECONDS = 120;
 /** Events behind beyond which the projector recomputes every active pump once instead of replaying each event (first start, restore). */
 export const FLEET_REBUILD_BACKLOG_EVENTS = 5_000;

@@ -96,11 +96,11 @@ export class FleetProjector implements OnModuleInit, OnApplicationBootstrap, Bef
   }
 
   /**
-   * Recomputes the rows in `scope` computed more than FLEET_ROW_MAX_AGE_SECONDS away from `now` (either way), and the rows of
+   * Recomputes the rows in `scope` computed more than `maxAgeSeconds` away from `now` (either way), and the rows of
    * active pumps that have none yet. Read without the lock first: usually nothing is due. Returns how many rows it computed.
    */
-  async refreshStale(now: Date, scope: FleetRefreshScope = {}): Promise<number> {
-    const due = await this.staleOrMissing(this.dataSource.manager, now, scope);
+  async refreshStale(now: Date, scope: FleetRefreshScope = {}, maxAgeSeconds = FLEET_ROW_MAX_AGE_SECONDS): Promise<number> {
+    const due = await this.staleOrMissing(this.dataSource.manager, now, scope, maxAgeSeconds);
     for (let i = 0; i < due.length; i += FLEET_ROW_CHUNK) {
       const chunk = due.slice(i, i + FLEET_ROW_CHUNK);
       await this.withProjectionLock(async (manager) => {
@@ -113,7 +113,7 @@ export class FleetProjector implements OnModuleInit, OnApplicationBootstrap, Bef
   }
 
   /** The active pumps without a row or with a row computed too far from `now`. */
-  private async staleOrMissing(manager: EntityManager, now: Date, scope: FleetRefreshScope): Promise<string[]> {
+  private async staleOrMissing(manager: EntityManager, now: Date, scope: FleetRefreshScope, maxAgeSeconds: number): Promise<string[]> {
     const rows: { id: string }[] = await manager.query(
       `SELECT p.id FROM pumps p LEFT JOIN fleet_rows f ON f.pump_id = p.id
        WHERE p.explanted_at IS NULL
@@ -121,7 +121,7 @@ export class FleetProjector implements OnModuleInit, OnApplicationBootstrap, Bef
          AND ($2::uuid[] IS NULL OR p.id = ANY($2::uuid[]))
          AND (f.pump_id IS NULL OR f.computed_at < $3::timestamptz - make_interval(secs => $4) OR f.computed_at > $3::timestamptz + make_interval(secs => $4))
        ORDER BY p.id`,
-      [scope.clinicIds ?? null, scope.pumpIds ?? null, now, FLEET_ROW_MAX_AGE_SECONDS],
+      [scope.clinicIds ?? null, scope.pumpIds ?? null, now, maxAgeSeconds],
     );
     return rows.map((r) => r.id);
   }

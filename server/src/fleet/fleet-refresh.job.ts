@@ -2,7 +2,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { Clock } from '../infra/clock';
-import { FLEET_REFRESH_EVERY_MS } from './fleet-config';
+import { FLEET_REFRESH_EVERY_MS, FLEET_ROW_SWEEP_AGE_SECONDS } from './fleet-config';
 import { FleetProjector } from './fleet-projector.service';
 
 @Injectable()
@@ -22,7 +22,7 @@ export class FleetRefreshJob {
     this.running = true;
     try {
       await this.projector.catchUp();
-      await this.projector.refreshStale(this.clock.now());
+      await this.projector.refreshStale(this.clock.now(), {}, FLEET_ROW_SWEEP_AGE_SECONDS);
     } catch (error) {
       this.logger.error(`fleet row refresh failed: ${(error as Error).message}`);
     } finally {
