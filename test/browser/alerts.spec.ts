@@ -1,9 +1,16 @@
 // Browser test in real Chromium: a critical alert raised through the API reaches an open dashboard live and is acknowledged there; a dropped socket shows the disconnected banner until it is back.
+// Issue 15: with more alerts than one page, the alerts page says how many are shown of how many per severity, shows more on demand,
+// and a live raise moves the counts and the list without any reload of the list.
+import { mkdirSync } from 'node:fs';
 import type { Browser, Page, Request, WebSocket } from 'playwright-core';
-import { WITHDRAWAL_SIGNS, type Alert, type AlertDetail, type FleetPump, type TelemetryIngestResult } from '@pumpwatch/shared';
+import { WITHDRAWAL_SIGNS, type Alert, type AlertDetail, type AlertSeverity, type FleetPump, type TelemetryIngestResult } from '@pumpwatch/shared';
+import { AlertEngine } from '../../server/src/alerts/alert-engine.service';
 import { EventsGateway } from '../../server/src/events/events.gateway';
+import { ManualClock } from '../../server/src/infra/clock';
 import { launchChromium } from '../support/chromium';
-import { startTestServer } from '../support/test-server';
+import { fixtures } from '../support/fixtures';
+import { SCREENS } from '../support/screens';
+import { startTestServer, TEST_ADMIN } from '../support/test-server';
 import { api } from '../support/http';
 import { DEMO_LOGINS } from '../support/test-accounts';
 import { signInThroughPage } from './dashboard-sign-in';
@@ -228,5 +235,140 @@ describe('alerts on the dashboard in Chromium', () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('a long alert list in Chromium: counts and "show more"', () => {
+  const DAY_MS = 86_400_000;
+  // 20 mL of 500 mcg/mL at 100 mcg/day: the refill deadline is 90 days after the fill; the refill alert is critical within 2 days of
+  // it, urgent within 7, a warning within 21 (shared/src/clinical-config.ts). Fills so many days before "now" give each severity.
+  const GROUPS: { severity: AlertSeverity; daysToDeadline: number; pumps: number }[] = [
+    { severity: 'critical', daysToDeadline: 1, pumps: 2 },
+    { severity: 'urgent', daysToDeadline: 5, pumps: 40 },
+    { severity: 'warning', daysToDeadline: 14, pumps: 30 },
+  ];
+  const start = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+  const clock = new ManualClock(start.toISOString());
+  let server: Server;
+  let browser: Browser;
+  let f: ReturnType<typeof fixtures>;
+  let engine: AlertEngine;
+  let clinicId: string;
+  const fmt = (n: number) => n.toLocaleString('en-US');
+  const newPump = async (daysToDeadline: number, minutes: number) => {
+    const patient = await f.patient(clinicId);
+    const pump = await f.pump(patient.id);
+    await f.program(pump.id, { effectiveFrom: new Date(start.getTime() - 100 * DAY_MS).toISOString() });
+    await f.fill(pump.id, { filledAt: new Date(start.getTime() - (90 - daysToDeadline) * DAY_MS + minutes * 60_000).toISOString() });
+    return pump as { id: string };
+  };
+  const listAll = async (): Promise<{ alerts: Alert[]; counts: Record<AlertSeverity, number>; total: number }> => {
+    const res = await f.http.get<Alert[]>('/api/alerts?limit=1000&includeSnoozed=true');
+    expect(res.status).toBe(200);
+    return { alerts: res.body, counts: JSON.parse(res.headers.get('x-severity-counts') as string), total: Number(res.headers.get('x-total-count')) };
+  };
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer({ clock, sessionHours: 24 * 30 }), launchChromium()]);
+    f = fixtures(server.baseUrl);
+    engine = server.app.get(AlertEngine);
+    clinicId = (await f.clinic({ name: 'Long List Clinic' })).id;
+    for (const group of GROUPS) {
+      for (let i = 0; i < group.pumps; i++) await newPump(group.daysToDeadline, i);
+    }
+    await engine.processPendingEvents();
+    await engine.sweep();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('says how many of each severity are shown, shows 100 more on demand, and follows a live raise without reloading the list', async () => {
+    const before = await listAll();
+    // More than one page, every severity present (the refill alerts alone: 2 critical, 40 urgent, 30 warning; patient alerts add more).
+    expect(before.total).toBe(before.alerts.length);
+    expect(before.total).toBeGreaterThan(100);
+    expect(before.counts.critical).toBeGreaterThanOrEqual(2);
+    const firstPage = before.alerts.slice(0, 100);
+    const shownOf = (alerts: Alert[], s: AlertSeverity) => alerts.filter((a) => a.severity === s).length;
+    const expectedText = (alerts: Alert[], counts: Record<AlertSeverity, number>) => {
+      const total = counts.critical + counts.urgent + counts.warning;
+      if (alerts.length >= total) return `Showing all ${fmt(total)} alerts.`;
+      const parts = (['critical', 'urgent', 'warning'] as const).filter((s) => counts[s] > 0)
+        .map((s) => (shownOf(alerts, s) === counts[s] ? `all ${fmt(counts[s])} ${s}` : `${fmt(shownOf(alerts, s))} of ${fmt(counts[s])} ${s}`));
+      return `Showing ${fmt(alerts.length)} of ${fmt(total)} alerts: ${parts.join(', ')}.`;
+    };
+
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const alertReads: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'GET' && new URL(request.url()).pathname === '/api/alerts') alertReads.push(request.url());
+    });
+    await page.goto(`${server.baseUrl}/alerts`);
+    await page.waitForURL((url) => url.pathname === '/sign-in');
+    await signInThroughPage(page, TEST_ADMIN);
+    if (new URL(page.url()).pathname !== '/alerts') await page.goto(`${server.baseUrl}/alerts`);
+    const panel = page.locator('[data-testid="alerts-page"] [data-testid="alerts-panel"]');
+    const shown = panel.locator('[data-testid="alerts-shown"]');
+    await shown.waitFor({ timeout: 15_000 });
+    await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor({ timeout: 10_000 });
+
+    // The first page: 100 alerts on screen, the text says which part of which severity, the badges the server's counts.
+    expect(await shown.innerText()).toBe(expectedText(firstPage, before.counts));
+    expect(await panel.locator('[data-testid="alert-item"]').count()).toBe(100);
+    for (const s of ['critical', 'urgent', 'warning'] as const) {
+      expect(await panel.locator(`[data-testid="alert-count-${s}"]`).innerText()).toMatch(new RegExp(`${s}: ${fmt(before.counts[s])}$`, 'i'));
+    }
+    mkdirSync(SCREENS, { recursive: true });
+    await page.screenshot({ path: `${SCREENS}/p6-alerts-1440.png` });
+
+    // "Show more" adds the next page, in order, after the first.
+    const more = panel.locator('[data-testid="alerts-show-more"]');
+    expect(await more.innerText()).toBe(`Show ${fmt(Math.min(100, before.total - 100))} more`);
+    await more.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SCREENS}/p6-alerts-more-1440.png` });
+    await more.click();
+    const secondPage = before.alerts.slice(0, 200);
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="alerts-page"] [data-testid="alert-item"]').length === n, secondPage.length, { timeout: 10_000 });
+    expect(await shown.innerText()).toBe(expectedText(secondPage, before.counts));
+    const listedIds = await panel.locator('[data-testid="alert-item"]').evaluateAll((els) => els.map((el) => el.getAttribute('data-alert-id')));
+    expect(new Set(listedIds)).toEqual(new Set(secondPage.map((a) => a.id)));
+    expect(await more.count()).toBe(before.total > 200 ? 1 : 0);
+
+    // A new urgent alert raised a minute later: patched in by its event, the urgent count one up, the list not read again.
+    const readsBefore = alertReads.length;
+    clock.set(new Date(start.getTime() + 60_000).toISOString());
+    const pump = await newPump(5, 30);
+    await engine.processPendingEvents();
+    await engine.sweep();
+    const after = await listAll();
+    const raised = after.alerts.find((a) => a.pumpId === pump.id && a.kind === 'refill_due') as Alert;
+    expect(raised.severity).toBe('urgent');
+    await panel.locator(`[data-testid="alert-item"][data-alert-id="${raised.id}"]`).waitFor({ timeout: 10_000 });
+    await page.waitForFunction(
+      (text) => document.querySelector('[data-testid="alerts-page"] [data-testid="alert-count-urgent"]')?.textContent?.endsWith(text),
+      `: ${fmt(after.counts.urgent)}`, { timeout: 10_000 },
+    );
+    expect(after.counts.urgent).toBe(before.counts.urgent + 1);
+    // No read of the list since (a re-read of the counts alone, limit=1, would be allowed; none was needed here).
+    expect(alertReads.slice(readsBefore).filter((url) => new URL(url).searchParams.get('limit') !== '1')).toEqual([]);
+
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shown.waitFor();
+    const widest = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(widest).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: `${SCREENS}/p6-alerts-390.png` });
+    await page.goto(`${server.baseUrl}/`);
+    const fleetPanel = page.locator('[data-testid="alerts-panel"]');
+    await fleetPanel.locator('[data-testid="alerts-shown"]').waitFor({ timeout: 15_000 });
+    expect(await fleetPanel.locator('[data-testid="alerts-shown"]').innerText()).toMatch(new RegExp(`^Showing \\d+ of ${fmt(after.total)} alerts: `));
+    expect(await fleetPanel.locator('[data-testid="all-alerts-link"]').innerText()).toBe(`Show all ${fmt(after.total)} alerts`);
+    await page.screenshot({ path: `${SCREENS}/p6-fleet-390.png` });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.screenshot({ path: `${SCREENS}/p6-fleet-1440.png` });
+    await page.close();
   });
 });

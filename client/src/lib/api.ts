@@ -1,5 +1,9 @@
 // Typed fetch client for the PumpWatch API; every non-2xx answer becomes an ApiError carrying its fields.
 import {
+  ALERT_NEXT_CURSOR_HEADER,
+  ALERT_SEVERITIES,
+  ALERT_SEVERITY_COUNTS_HEADER,
+  ALERT_TOTAL_COUNT_HEADER,
   CSRF_HEADER,
   LAST_EVENT_ID_HEADER,
   type AcknowledgeAlertRequest,
@@ -7,6 +11,7 @@ import {
   type AlertDetail,
   type AlertPages,
   type AlertSeverity,
+  type AlertSeverityCounts,
   type AlertStatus,
   type ClinicSettings,
   type ApiErrorBody,
@@ -112,13 +117,17 @@ const PATHS_KEEPING_THEIR_401 = new Set(['/api/auth/login', '/api/auth/logout'])
 /** The dashboard's first reads: their answers carry x-last-event-id, and the socket's first handshake waits for them. */
 const FIRST_READ_ROUTES = new Set(['/api/alerts', '/api/pumps']);
 
-export function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
-  const answer = send<T>(method, path, body, signal);
+export function request<T>(
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body?: unknown, signal?: AbortSignal, onHeaders?: (headers: Headers) => void,
+): Promise<T> {
+  const answer = send<T>(method, path, body, signal, onHeaders);
   if (method === 'GET' && FIRST_READ_ROUTES.has(path.split('?')[0])) noteReadInFlight(answer);
   return answer;
 }
 
-async function send<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+async function send<T>(
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body?: unknown, signal?: AbortSignal, onHeaders?: (headers: Headers) => void,
+): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers[CSRF_HEADER] = csrfToken;
@@ -154,6 +163,7 @@ async function send<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, b
   // The first reads (alerts, fleet) name the last event they reflect: the socket resumes from there, so nothing falls in between.
   const readEventId = response.headers.get(LAST_EVENT_ID_HEADER);
   if (readEventId !== null && /^\d+$/.test(readEventId)) noteReadEventId(Number(readEventId));
+  onHeaders?.(response.headers);
   return parsed as T;
 }
 
@@ -198,6 +208,13 @@ export const api = {
 
   listAlerts: (filters: AlertListFilters = {}, signal?: AbortSignal) =>
     request<Alert[]>('GET', `/api/alerts${query({ ...filters, includeSnoozed: filters.includeSnoozed === undefined ? undefined : String(filters.includeSnoozed) })}`, undefined, signal),
+  /** One page of GET /api/alerts with what its headers say: the counts of every page together and the next page's cursor. */
+  listAlertsPage: async (filters: AlertListFilters = {}, signal?: AbortSignal): Promise<AlertListPage> => {
+    let headers: Headers | null = null;
+    const alerts = await request<Alert[]>('GET', `/api/alerts${query({ ...filters, includeSnoozed: filters.includeSnoozed === undefined ? undefined : String(filters.includeSnoozed) })}`,
+      undefined, signal, (h) => (headers = h));
+    return alertListPage(alerts, headers);
+  },
   getAlert: (id: string, signal?: AbortSignal) => request<AlertDetail>('GET', `/api/alerts/${enc(id)}`, undefined, signal),
   acknowledgeAlert: (id: string, body: AcknowledgeAlertRequest) => request<Alert>('POST', `/api/alerts/${enc(id)}/acknowledge`, body),
   resolveAlert: (id: string, body: ResolveAlertRequest) => request<Alert>('POST', `/api/alerts/${enc(id)}/resolve`, body),
@@ -240,4 +257,37 @@ export interface AlertListFilters {
   patientId?: string;
   includeSnoozed?: boolean;
   limit?: number;
+  /** The previous page's nextCursor. */
+  cursor?: string;
+}
+
+/** A page of GET /api/alerts; the counts are null from a server that does not send them (before issue 15). */
+export interface AlertListPage {
+  alerts: Alert[];
+  /** Alerts matching every filter, on every page together. */
+  totalCount: number | null;
+  /** Alerts matching every filter except `severity`, per severity. */
+  severityCounts: AlertSeverityCounts | null;
+  /** null on the last page. */
+  nextCursor: string | null;
+  /** The last event the page reflects (x-last-event-id). */
+  lastEventId: number | null;
+}
+
+function alertListPage(alerts: Alert[], headers: Headers | null): AlertListPage {
+  const number = (name: string) => {
+    const value = headers?.get(name) ?? null;
+    return value !== null && /^\d+$/.test(value) ? Number(value) : null;
+  };
+  let severityCounts: AlertSeverityCounts | null = null;
+  try {
+    const parsed = JSON.parse(headers?.get(ALERT_SEVERITY_COUNTS_HEADER) ?? 'null') as Partial<AlertSeverityCounts> | null;
+    if (parsed && ALERT_SEVERITIES.every((s) => typeof parsed[s] === 'number')) severityCounts = parsed as AlertSeverityCounts;
+  } catch {
+    severityCounts = null;
+  }
+  return {
+    alerts, severityCounts, totalCount: number(ALERT_TOTAL_COUNT_HEADER), lastEventId: number(LAST_EVENT_ID_HEADER),
+    nextCursor: headers?.get(ALERT_NEXT_CURSOR_HEADER) || null,
+  };
 }

@@ -1,12 +1,13 @@
 // Alerts panel: the user's open and acknowledged alerts as incidents (one card per pump per cause), most severe then most recently
-// raised first, a critical raise nobody looked at marked "new"; live without reload.
+// raised first, a critical raise nobody looked at marked "new"; live without reload. It says how many there are per severity (the
+// server's counts) and how many of them are shown, and loads more on demand.
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { ALERT_SEVERITIES, groupAlertIncidents, type AlertSeverity } from '@pumpwatch/shared';
+import { ALERT_SEVERITIES, groupAlertIncidents, type AlertSeverityCounts } from '@pumpwatch/shared';
 import { useNow } from '../../lib/use-now';
 import { useSession } from '../auth/session-store';
 import { useClinics } from '../clinics/use-clinics';
-import { isSnoozed, reloadAlerts, useAlerts } from './alerts-store';
+import { ALERT_PAGE_SIZE, isSnoozed, loadedCountsOf, loadMoreAlerts, reloadAlerts, useAlerts } from './alerts-store';
 import { ALERT_SEVERITY_LABEL } from './alert-labels';
 import { AlertIncidentCard } from './alert-incident';
 import { useSeenAlerts } from './alert-seen';
@@ -21,7 +22,7 @@ interface AlertsPanelProps {
 export function AlertsPanel({ compactLimit, headingLevel = 2 }: AlertsPanelProps) {
   const { user } = useSession();
   const { clinics } = useClinics(user?.id);
-  const { status, error, alerts, snoozes, pagesToMe } = useAlerts();
+  const { status, error, alerts, snoozes, pagesToMe, severityCounts, hasMore, loadingMore, moreError } = useAlerts();
   // Ages and snooze ends move with time, not only with events.
   const now = useNow(30_000);
   const [showSnoozed, setShowSnoozed] = useState(false);
@@ -38,28 +39,31 @@ export function AlertsPanel({ compactLimit, headingLevel = 2 }: AlertsPanelProps
     ? listed
     // Every critical incident, acknowledged ones too: a patient at risk stays in sight until the alert is resolved.
     : listed.filter((incident, i) => incident.lead.severity === 'critical' || i < compactLimit);
-  // Counted by incident (a card), at the severity of its lead alert; open: at least one of its alerts waits for an acknowledgement.
-  const counts = new Map<AlertSeverity, { open: number; all: number }>();
-  for (const incident of groupAlertIncidents(notSnoozed)) {
-    const c = counts.get(incident.lead.severity) ?? { open: 0, all: 0 };
-    c.all++;
-    if (incident.alerts.some((a) => a.status === 'open')) c.open++;
-    counts.set(incident.lead.severity, c);
-  }
+  // Every alert of the clinics per severity (the server's counts, live), less the loaded ones the user's snooze hides; what the cards
+  // on screen hold, per severity.
+  const hiddenSnoozed = showSnoozed ? loadedCountsOf([]) : loadedCountsOf(alerts.filter((a) => isSnoozed(a, snoozes, nowIso)));
+  const counted = severityCounts ?? loadedCountsOf(alerts);
+  const counts = Object.fromEntries(ALERT_SEVERITIES.map((s) => [s, Math.max(0, counted[s] - hiddenSnoozed[s])])) as AlertSeverityCounts;
+  const onScreen = loadedCountsOf(shown.flatMap((incident) => incident.alerts));
+  // Not loaded yet: the server's count less every alert the store holds.
+  const moreOnServer = Math.max(0, ALERT_SEVERITIES.reduce((sum, s) => sum + counted[s], 0) - alerts.length);
   const Heading = headingLevel === 1 ? 'h1' : 'h2';
 
   return (
     <section className="panel alerts-panel" aria-labelledby="alerts-title" data-testid="alerts-panel" aria-busy={status === 'loading'}>
       <div className="page-head">
         <Heading id="alerts-title" tabIndex={-1}>Alerts</Heading>
-        <ul className="counts" aria-label="Incidents by severity (open / all); an incident is one card: a pump's alerts of one cause">
-          {[...ALERT_SEVERITIES].reverse().filter((s) => counts.has(s)).map((s) => (
+        <ul className="counts" aria-label="Open and acknowledged alerts by severity, shown or not">
+          {[...ALERT_SEVERITIES].reverse().filter((s) => counts[s] > 0).map((s) => (
             <li key={s} className={`badge badge--alert-${s}`} data-testid={`alert-count-${s}`}>
-              <span aria-hidden="true">{ALERT_SEVERITY_LABEL[s].icon}</span> {ALERT_SEVERITY_LABEL[s].text}: {counts.get(s)!.open} open / {counts.get(s)!.all} incident{counts.get(s)!.all === 1 ? '' : 's'}
+              <span aria-hidden="true">{ALERT_SEVERITY_LABEL[s].icon}</span> {ALERT_SEVERITY_LABEL[s].text}: {formatCount(counts[s])}
             </li>
           ))}
         </ul>
       </div>
+      {status === 'ready' && ALERT_SEVERITIES.some((s) => counts[s] > 0) && (
+        <p className="alerts-panel__shown" data-testid="alerts-shown">{shownText(onScreen, counts)}</p>
+      )}
       <p className="visually-hidden" role="status" data-testid="alerts-announcement">{announcement}</p>
       <NoOneOnCallBanner />
       {error && (
@@ -91,9 +95,22 @@ export function AlertsPanel({ compactLimit, headingLevel = 2 }: AlertsPanelProps
           <span aria-hidden="true">✓ </span>No open alerts{snoozedCount > 0 ? ' besides the ones you snoozed' : ''}.
         </p>
       )}
+      {moreError && (
+        <div className="notice notice--error" role="alert">
+          Could not load more alerts: {moreError}{' '}
+          <button type="button" className="button button--quiet" onClick={() => void loadMoreAlerts()}>Try again</button>
+        </div>
+      )}
       <div className="alerts-panel__foot">
-        {shown.length < listed.length && (
-          <Link to="/alerts" data-testid="all-alerts-link">Show all {listed.length} incidents</Link>
+        {compactLimit !== undefined && (shown.length < listed.length || moreOnServer > 0) && (
+          <Link to="/alerts" data-testid="all-alerts-link">
+            {moreOnServer > 0 ? `Show all ${formatCount(ALERT_SEVERITIES.reduce((sum, s) => sum + counts[s], 0))} alerts` : `Show all ${listed.length} incidents`}
+          </Link>
+        )}
+        {compactLimit === undefined && hasMore && (
+          <button type="button" className="button" onClick={() => void loadMoreAlerts()} disabled={loadingMore} aria-busy={loadingMore} data-testid="alerts-show-more">
+            {loadingMore ? 'Loading more alerts…' : `Show ${formatCount(Math.max(1, Math.min(ALERT_PAGE_SIZE, moreOnServer)))} more`}
+          </button>
         )}
         {snoozedCount > 0 && (
           <button type="button" className="button button--quiet" aria-pressed={showSnoozed} onClick={() => setShowSnoozed(!showSnoozed)} data-testid="show-snoozed">
@@ -103,4 +120,23 @@ export function AlertsPanel({ compactLimit, headingLevel = 2 }: AlertsPanelProps
       </div>
     </section>
   );
+}
+
+const formatCount = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * "Showing 100 of 1,345 alerts: all 12 critical, 88 of 1,067 urgent, 0 of 266 warning." (most severe first), or "Showing all 40
+ * alerts." once every one is on screen: a nurse sees at once that the list goes on, and in which severity.
+ */
+export function shownText(onScreen: AlertSeverityCounts, total: AlertSeverityCounts): string {
+  const present = [...ALERT_SEVERITIES].reverse().filter((s) => total[s] > 0);
+  const shownSum = present.reduce((sum, s) => sum + Math.min(onScreen[s], total[s]), 0);
+  const totalSum = present.reduce((sum, s) => sum + total[s], 0);
+  if (shownSum >= totalSum) return totalSum === 1 ? 'Showing the only alert.' : `Showing all ${formatCount(totalSum)} alerts.`;
+  const parts = present.map((s) => {
+    const shownOfSeverity = Math.min(onScreen[s], total[s]);
+    if (shownOfSeverity < total[s]) return `${formatCount(shownOfSeverity)} of ${formatCount(total[s])} ${s}`;
+    return total[s] === 1 ? `the 1 ${s}` : `all ${formatCount(total[s])} ${s}`;
+  });
+  return `Showing ${formatCount(shownSum)} of ${formatCount(totalSum)} alerts: ${parts.join(', ')}.`;
 }

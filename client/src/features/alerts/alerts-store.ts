@@ -1,7 +1,11 @@
-// The signed-in user's unresolved alerts, one store for the whole dashboard: loaded once, then kept live from alert.raised / alert.updated.
+// The signed-in user's unresolved alerts, one store for the whole dashboard: loaded a page at a time (every critical at once, more on
+// demand), then kept live from alert.raised / alert.updated, patched by id; the counts per severity follow the same events.
 import { useSyncExternalStore } from 'react';
-import { compareAlertsForList, hiddenBySnooze, type Alert, type Page, type SnoozeMinutes, type UserSnooze } from '@pumpwatch/shared';
-import { api } from '../../lib/api';
+import {
+  ALERT_SEVERITIES, compareAlertsForList, hiddenBySnooze, type Alert, type AlertChange, type AlertSeverity, type AlertSeverityCounts, type Page,
+  type SnoozeMinutes, type UserSnooze,
+} from '@pumpwatch/shared';
+import { api, type AlertListPage } from '../../lib/api';
 import { subscribeAlertRaised, subscribeAlertSnoozed, subscribeAlertUpdated, subscribePageSent, subscribeReconnect } from '../../lib/socket';
 
 export type AlertsLoadStatus = 'idle' | 'loading' | 'ready' | 'error';
@@ -15,10 +19,26 @@ export interface AlertsSnapshot {
   snoozes: ReadonlyMap<string, UserSnooze>;
   /** The latest page that went to this user, by alert id (in-app paging). */
   pagesToMe: ReadonlyMap<string, Page>;
+  /**
+   * Every unresolved alert of the user's clinics per severity (the user's snoozed ones included, as `alerts`), loaded or not: the
+   * list's x-severity-counts, moved by each live event since. null until the first answer (or from a server that does not count).
+   */
+  severityCounts: AlertSeverityCounts | null;
+  /** More alerts wait on the server beyond the ones loaded (loadMoreAlerts). */
+  hasMore: boolean;
+  loadingMore: boolean;
+  /** Why the last "more" failed, until the next try. */
+  moreError: string | null;
 }
 
-/** The server lists at most this many per request; a clinic with more has bigger problems than this panel. */
-const LIST_LIMIT = 1000;
+/** Alerts per request: the first page, and each "show more". */
+export const ALERT_PAGE_SIZE = 100;
+/** The server lists at most this many per request (a reload after a reconnect asks for as many as were loaded, up to this). */
+const LIST_LIMIT_MAX = 1000;
+/** The first load keeps reading while its pages end on a critical alert (title count and sound need them all); a bound on it. */
+const MAX_CRITICAL_PAGES = 20;
+/** A live event whose count effect cannot be known (a severity change of an alert never loaded) re-reads the counts after this. */
+const COUNTS_REFRESH_DELAY_MS = 3_000;
 
 let userId: string | null = null;
 let status: AlertsLoadStatus = 'idle';
@@ -31,9 +51,93 @@ const pagesToMe = new Map<string, Page>();
 /** Events received while a load is on its way, re-applied on its answer so none is lost between the two. */
 let duringLoad: Alert[] | null = null;
 let loadSeq = 0;
+let nextCursor: string | null = null;
+let loadingMore = false;
+let moreError: string | null = null;
 let unsubscribe: (() => void)[] = [];
 const listeners = new Set<() => void>();
-let snapshot: AlertsSnapshot = { status, error, alerts: [], snoozes, pagesToMe };
+let snapshot: AlertsSnapshot = { status, error, alerts: [], snoozes, pagesToMe, severityCounts: null, hasMore: false, loadingMore, moreError };
+
+// ---- Counts per severity: the answer's counts as of its x-last-event-id, plus what each later event changed ----
+
+/** Where an alert is counted: its severity, or null (resolved, or not raised yet). */
+type Counted = AlertSeverity | null;
+/** One event's move in the counts; `from` undefined: not knowable here (a severity change of an alert this page never saw). */
+interface CountStep { eventId: number; from: Counted | undefined; to: Counted }
+
+let severityCounts: AlertSeverityCounts | null = null;
+/** The event the counts were read at: later events move them. */
+let countsEventId = 0;
+/** Each alert's place in the counts after the latest event (or answer) about it, with that event's id. */
+const countedAs = new Map<string, { counted: Counted; eventId: number }>();
+/** Steps taken while a counts answer is on its way, taken again on top of it when they came after what it reflects. */
+let stepsDuringCountsRead: CountStep[] | null = null;
+let countsRefreshTimer: ReturnType<typeof setTimeout> | null = null;
+let countsSeq = 0;
+
+function takeStep(step: CountStep): void {
+  if (severityCounts === null || step.eventId <= countsEventId) return;
+  if (step.from === undefined) {
+    scheduleCountsRefresh();
+    return;
+  }
+  const next = { ...severityCounts };
+  if (step.from !== null) next[step.from] = Math.max(0, next[step.from] - 1);
+  if (step.to !== null) next[step.to]++;
+  severityCounts = next;
+}
+
+function countLiveEvent(eventId: number, alert: Alert, change: AlertChange | 'raised'): void {
+  const known = countedAs.get(alert.id);
+  if (known && known.eventId >= eventId) return;
+  const to: Counted = alert.status === 'resolved' ? null : alert.severity;
+  // Unknown alert: a raise is new; any other change but a severity change kept its severity and came from an unresolved state.
+  const from = known ? known.counted : change === 'raised' ? null : change === 'severity_changed' ? undefined : alert.severity;
+  countedAs.set(alert.id, { counted: to, eventId });
+  const step = { eventId, from, to };
+  stepsDuringCountsRead?.push(step);
+  takeStep(step);
+}
+
+/** The counts of an answer: what it reflects (x-last-event-id), then the steps of events after it that arrived meanwhile. */
+function takeCounts(page: AlertListPage, steps: CountStep[]): void {
+  if (page.severityCounts === null) return;
+  severityCounts = page.severityCounts;
+  countsEventId = page.lastEventId ?? 0;
+  for (const alert of page.alerts) {
+    const known = countedAs.get(alert.id);
+    if (!known || known.eventId < alert.lastEventId) countedAs.set(alert.id, { counted: alert.status === 'resolved' ? null : alert.severity, eventId: alert.lastEventId });
+  }
+  for (const step of steps) takeStep(step);
+}
+
+function scheduleCountsRefresh(): void {
+  if (countsRefreshTimer !== null || userId === null) return;
+  countsRefreshTimer = setTimeout(() => {
+    countsRefreshTimer = null;
+    void refreshCounts();
+  }, COUNTS_REFRESH_DELAY_MS);
+}
+
+/** Re-reads the counts alone (a one-alert page), keeping the loaded alerts. */
+async function refreshCounts(): Promise<void> {
+  // A load on its way brings fresh counts anyway.
+  if (duringLoad !== null || userId === null) return;
+  const mine = ++countsSeq;
+  const seq = loadSeq;
+  const steps: CountStep[] = [];
+  stepsDuringCountsRead = steps;
+  try {
+    const page = await api.listAlertsPage({ includeSnoozed: true, limit: 1 });
+    if (mine !== countsSeq || seq !== loadSeq) return;
+    takeCounts({ ...page, alerts: [] }, steps);
+    publish();
+  } catch {
+    // The counts stay as they were; the next uncertain event tries again.
+  } finally {
+    if (mine === countsSeq) stepsDuringCountsRead = null;
+  }
+}
 
 function publish(): void {
   snapshot = {
@@ -42,6 +146,10 @@ function publish(): void {
     alerts: [...byId.values()].sort(compareAlertsForList),
     snoozes: new Map(snoozes),
     pagesToMe: new Map(pagesToMe),
+    severityCounts: severityCounts && { ...severityCounts },
+    hasMore: nextCursor !== null,
+    loadingMore,
+    moreError,
   };
   for (const l of listeners) l();
 }
@@ -72,27 +180,46 @@ function apply(received: Alert, fromRest: boolean): void {
   }
 }
 
-function onLiveAlert(alert: Alert): void {
+/** A live event: the alert patched by id (never a refetch of the list), the counts moved by what changed. */
+function onLiveAlert(eventId: number, alert: Alert, change: AlertChange | 'raised'): void {
   if (userId === null) return;
   duringLoad?.push(alert);
   apply(alert, false);
+  countLiveEvent(eventId, alert, change);
   publish();
 }
 
 async function load(): Promise<void> {
   const mine = ++loadSeq;
+  countsSeq++;
   duringLoad = [];
+  stepsDuringCountsRead = [];
+  const steps = stepsDuringCountsRead;
   status = byId.size === 0 ? 'loading' : status;
   publish();
   try {
-    // Snoozed ones too, with their end: a live event about a snoozed alert must not bring it back early.
-    const list = await api.listAlerts({ includeSnoozed: true, limit: LIST_LIMIT });
+    // Snoozed ones too, with their end: a live event about a snoozed alert must not bring it back early. After a reconnect, as
+    // many as were shown, so the list does not shrink under the nurse's eyes.
+    const limit = Math.min(LIST_LIMIT_MAX, Math.max(ALERT_PAGE_SIZE, byId.size));
+    const first = await api.listAlertsPage({ includeSnoozed: true, limit });
     if (mine !== loadSeq) return;
+    const list = [...first.alerts];
+    let cursor = first.nextCursor;
+    // Every critical alert, however many: the tab title and the alarm sound count them, and a critical one is never behind "more".
+    for (let pages = 0; cursor !== null && list.length > 0 && list[list.length - 1].severity === 'critical' && pages < MAX_CRITICAL_PAGES; pages++) {
+      const more = await api.listAlertsPage({ includeSnoozed: true, limit: ALERT_PAGE_SIZE, cursor });
+      if (mine !== loadSeq) return;
+      list.push(...more.alerts);
+      cursor = more.nextCursor;
+    }
     const missed = duringLoad ?? [];
     byId.clear();
     snoozes.clear();
     for (const alert of list) apply(alert, true);
     for (const alert of missed) apply(alert, false);
+    nextCursor = cursor;
+    moreError = null;
+    takeCounts(first, steps);
     status = 'ready';
     error = null;
   } catch (err) {
@@ -100,7 +227,31 @@ async function load(): Promise<void> {
     status = 'error';
     error = err instanceof Error ? err.message : String(err);
   } finally {
-    if (mine === loadSeq) duringLoad = null;
+    if (mine === loadSeq) {
+      duringLoad = null;
+      if (stepsDuringCountsRead === steps) stepsDuringCountsRead = null;
+    }
+  }
+  publish();
+}
+
+/** The next page after the loaded ones ("Show more"); alerts already held (from live events) are kept, patched by id. */
+export async function loadMoreAlerts(): Promise<void> {
+  if (userId === null || nextCursor === null || loadingMore || status !== 'ready') return;
+  const mine = loadSeq;
+  loadingMore = true;
+  moreError = null;
+  publish();
+  try {
+    const page = await api.listAlertsPage({ includeSnoozed: true, limit: ALERT_PAGE_SIZE, cursor: nextCursor });
+    if (mine !== loadSeq) return;
+    for (const alert of page.alerts) apply(alert, true);
+    nextCursor = page.nextCursor;
+  } catch (err) {
+    if (mine !== loadSeq) return;
+    moreError = err instanceof Error ? err.message : String(err);
+  } finally {
+    if (mine === loadSeq) loadingMore = false;
   }
   publish();
 }
@@ -111,8 +262,8 @@ export function startAlerts(forUserId: string): void {
   stopAlerts();
   userId = forUserId;
   unsubscribe = [
-    subscribeAlertRaised((event) => onLiveAlert(event.alert)),
-    subscribeAlertUpdated((event) => onLiveAlert(event.alert)),
+    subscribeAlertRaised((event) => onLiveAlert(event.eventId, event.alert, 'raised')),
+    subscribeAlertUpdated((event) => onLiveAlert(event.eventId, event.alert, event.change)),
     subscribePageSent((event) => {
       if (userId === null || event.page.recipient?.userId !== userId) return;
       pagesToMe.set(event.page.alertId, event.page);
@@ -136,7 +287,17 @@ export function stopAlerts(): void {
   unsubscribe = [];
   userId = null;
   loadSeq++;
+  countsSeq++;
   duringLoad = null;
+  nextCursor = null;
+  loadingMore = false;
+  moreError = null;
+  severityCounts = null;
+  countsEventId = 0;
+  countedAs.clear();
+  stepsDuringCountsRead = null;
+  if (countsRefreshTimer !== null) clearTimeout(countsRefreshTimer);
+  countsRefreshTimer = null;
   byId.clear();
   resolved.clear();
   snoozes.clear();
@@ -178,4 +339,11 @@ function subscribe(listener: () => void): () => void {
 
 export function useAlerts(): AlertsSnapshot {
   return useSyncExternalStore(subscribe, () => snapshot, () => snapshot);
+}
+
+/** How many of each severity the store holds (snoozed included, as severityCounts counts them). */
+export function loadedCountsOf(alerts: readonly Alert[]): AlertSeverityCounts {
+  const counts = Object.fromEntries(ALERT_SEVERITIES.map((s) => [s, 0])) as AlertSeverityCounts;
+  for (const alert of alerts) counts[alert.severity]++;
+  return counts;
 }
