@@ -140,6 +140,32 @@ describe('fleet read model', () => {
     expect((await fleetOf(clinicId))[0]).toEqual(row);
   });
 
+  it('follows an alert of the patient (no pump named): an abrupt dose reduction lifts the row, its resolution brings it back', async () => {
+    const clinicId = (await f.clinic()).id;
+    const patient = await f.patient(clinicId, { displayName: 'Pat Patient' });
+    const pump = await f.pump(patient.id);
+    await f.program(pump.id, { effectiveFrom: '2026-05-01T08:00:00Z', steps: [{ startTime: '00:00', doseMcgPerDay: 300 }] });
+    await f.fill(pump.id, { filledAt: '2026-05-01T09:00:00Z', volumeMl: 20, concentrationMcgPerMl: 2000 });
+    // 300 -> 180 mcg/day is a 40% cut: accepted with a reason, it raises the patient's urgent abrupt_dose_reduction (withdrawal risk).
+    const cut = await f.http.post(`/api/pumps/${pump.id}/programs`, {
+      effectiveFrom: '2026-06-01T10:00:00Z', steps: [{ startTime: '00:00', doseMcgPerDay: 180 }], doseChangeReason: 'Excess sedation; cut agreed',
+    });
+    expect(cut.status).toBe(201);
+    const [alert] = await queryRows<{ id: string; title: string }>(server.databaseUrl,
+      "SELECT id, title FROM alerts WHERE patient_id = $1 AND subject_type = 'patient' AND kind = 'abrupt_dose_reduction'", [patient.id]);
+    const lifted = await rowOf(pump.id);
+    expect(lifted.urgency).toBe('delivery_interrupted');
+    expect(lifted.urgencyReasons).toEqual([{ kind: 'withdrawal_risk_alert', severity: 'critical', text: alert.title, alertId: alert.id }]);
+
+    // The resolution is an alert.updated naming the patient only: the patient's pump's row follows.
+    expect((await f.http.post(`/api/alerts/${alert.id}/resolve`, { note: 'Phoned: no return of spasticity' })).status).toBe(200);
+    const resolvedEventId = (await queryRows<{ id: number }>(server.databaseUrl,
+      "SELECT max(id)::int AS id FROM events WHERE type = 'alert.updated' AND pump_id IS NULL AND payload->'alert'->>'id' = $1", [alert.id]))[0].id;
+    const back = await rowOf(pump.id);
+    expect(back).toMatchObject({ urgency: 'ok', urgencyReasons: [] });
+    expect(back.fleetRowVersion).toBeGreaterThanOrEqual(resolvedEventId);
+  });
+
   it('moves days left, urgency and volume with the clock, forward and back', async () => {
     const clinicId = (await f.clinic()).id;
     const { pump } = await pumpFilledAt(clinicId, 'Tim Clock', '2026-05-20T09:00:00Z');
