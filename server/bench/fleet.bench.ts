@@ -129,60 +129,64 @@ async function main(): Promise<void> {
     const firstPatient = (await owner.query('SELECT display_name FROM patients WHERE id = $1', [clinics[0].fleet.patientIds[0]])).rows[0].display_name as string;
     const surname = firstPatient.split(' ').slice(1).join(' ');
 
-    const results = new Map<string, Measured>();
-    for (const clinic of clinics) {
-      const pageUrl = `/api/pumps?clinicId=${clinic.fleet.clinicId}&limit=${PAGE_LIMIT}`;
-      const filterUrl = `/api/pumps?clinicId=${clinic.fleet.clinicId}&q=${encodeURIComponent(surname)}&limit=${PAGE_LIMIT}`;
-      const measureGet = async (url: string): Promise<{ ms: number[]; last: WireAnswer }> => {
-        let last = await getOnTheWire(baseUrl, url, clinic.token); // warm-up
-        if (last.status !== 200) throw new Error(`GET ${url} answered ${last.status}: ${JSON.stringify(last.body).slice(0, 300)}`);
-        const ms: number[] = [];
-        for (let round = 0; round < ROUNDS; round++) {
-          last = await getOnTheWire(baseUrl, url, clinic.token);
-          ms.push(last.ms);
+    // The clinics take turns round by round, so the load of a shared machine falls on both alike.
+    const rowsOf = (body: unknown): FleetPump[] => (Array.isArray(body) ? body : (body as { rows: FleetPump[] }).rows);
+    const pageUrl = (clinic: ClinicUnderTest): string => `/api/pumps?clinicId=${clinic.fleet.clinicId}&limit=${PAGE_LIMIT}`;
+    const filterUrl = (clinic: ClinicUnderTest): string => `/api/pumps?clinicId=${clinic.fleet.clinicId}&q=${encodeURIComponent(surname)}&limit=${PAGE_LIMIT}`;
+    const measureGets = async (urlOf: (clinic: ClinicUnderTest) => string): Promise<{ ms: number[]; last: WireAnswer }[]> => {
+      const measured = clinics.map(() => ({ ms: [] as number[], last: null as WireAnswer | null }));
+      for (let round = 0; round < ROUNDS + 1; round++) {
+        for (const [i, clinic] of clinics.entries()) {
+          const answer = await getOnTheWire(baseUrl, urlOf(clinic), clinic.token);
+          if (answer.status !== 200) throw new Error(`GET ${urlOf(clinic)} answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`);
+          // The first round warms the path.
+          if (round > 0) measured[i].ms.push(answer.ms);
+          measured[i].last = answer;
         }
-        return { ms, last };
-      };
-      const rowsOf = (body: unknown): FleetPump[] => (Array.isArray(body) ? body : (body as { rows: FleetPump[] }).rows);
-      const page = await measureGet(pageUrl);
-      const filter = await measureGet(filterUrl);
+      }
+      return measured.map((m) => ({ ms: m.ms, last: m.last as WireAnswer }));
+    };
+    const pages = await measureGets(pageUrl);
+    const filters = await measureGets(filterUrl);
 
-      // One row patch: a fill on the first 'ok' pump, until this clinic's dashboard socket has pump.changed for that pump.
-      const index = clinic.fleet.targets.indexOf('ok');
-      const pumpId = clinic.fleet.pumpIds[index];
+    // One row patch: a fill on the first 'ok' pump of the clinic, until the clinic's dashboard socket has pump.changed for that pump.
+    const patchTargets = await Promise.all(clinics.map(async (clinic) => {
+      const pumpId = clinic.fleet.pumpIds[clinic.fleet.targets.indexOf('ok')];
       const fills = await call<Fill[]>('GET', `/api/pumps/${pumpId}/fills`, admin);
-      const lastFill = fills[fills.length - 1];
-      const patchMs: number[] = [];
-      let patchWithFleetRow = 0;
-      const firstFillMs = Date.now() - (PATCH_ROUNDS + 2) * 60_000;
-      for (let round = 0; round < PATCH_ROUNDS + 1; round++) {
+      return { pumpId, lastFill: fills[fills.length - 1], ms: [] as number[], withFleetRow: 0 };
+    }));
+    const firstFillMs = Date.now() - (PATCH_ROUNDS + 2) * 60_000;
+    for (let round = 0; round < PATCH_ROUNDS + 1; round++) {
+      for (const [i, clinic] of clinics.entries()) {
+        const target = patchTargets[i];
         const started = performance.now();
         const event = await new Promise<PumpChangedEvent>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`no pump.changed for ${pumpId} within ${PATCH_TIMEOUT_MS} ms`)), PATCH_TIMEOUT_MS);
+          const timer = setTimeout(() => reject(new Error(`no pump.changed for ${target.pumpId} within ${PATCH_TIMEOUT_MS} ms`)), PATCH_TIMEOUT_MS);
           const onChanged = (changed: PumpChangedEvent): void => {
-            if (changed.pumpId !== pumpId) return;
+            if (changed.pumpId !== target.pumpId) return;
             clearTimeout(timer);
             clinic.socket.off('pump.changed', onChanged);
             resolve(changed);
           };
           clinic.socket.on('pump.changed', onChanged);
-          call('POST', `/api/pumps/${pumpId}/fills`, admin, {
-            filledAt: new Date(firstFillMs + round * 60_000).toISOString(), concentrationMcgPerMl: lastFill.concentrationMcgPerMl, volumeMl: lastFill.volumeMl,
+          call('POST', `/api/pumps/${target.pumpId}/fills`, admin, {
+            filledAt: new Date(firstFillMs + round * 60_000).toISOString(), concentrationMcgPerMl: target.lastFill.concentrationMcgPerMl, volumeMl: target.lastFill.volumeMl,
           }).catch(reject);
         });
         const ms = performance.now() - started;
-        // The first round warms the path.
-        if (round === 0) continue;
-        patchMs.push(ms);
-        if (event.fleetRow !== undefined && event.fleetRow !== null) patchWithFleetRow++;
+        // Each fill's alert evaluation and projection settle before the next one is timed.
         await waitForEventConsumers(owner);
+        if (round === 0) continue;
+        target.ms.push(ms);
+        if (event.fleetRow !== undefined && event.fleetRow !== null) target.withFleetRow++;
       }
-      results.set(clinic.label, {
-        pageMs: page.ms, pageBytes: page.last.wireBytes, pageRows: rowsOf(page.last.body).length, pageShape: Array.isArray(page.last.body) ? 'bare array' : 'FleetPage',
-        patchMs, patchWithFleetRow,
-        filterMs: filter.ms, filterBytes: filter.last.wireBytes, filterRows: rowsOf(filter.last.body).length,
-      });
     }
+    const results = new Map<string, Measured>(clinics.map((clinic, i) => [clinic.label, {
+      pageMs: pages[i].ms, pageBytes: pages[i].last.wireBytes, pageRows: rowsOf(pages[i].last.body).length,
+      pageShape: Array.isArray(pages[i].last.body) ? 'bare array' : 'FleetPage',
+      patchMs: patchTargets[i].ms, patchWithFleetRow: patchTargets[i].withFleetRow,
+      filterMs: filters[i].ms, filterBytes: filters[i].last.wireBytes, filterRows: rowsOf(filters[i].last.body).length,
+    }]));
 
     const small = results.get('small') as Measured;
     const large = results.get('large') as Measured;
