@@ -1,7 +1,9 @@
 // Dashboard shell: disconnected banner, header with navigation for what the role may do, live indicator, alarm mute and user menu; the routes.
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { Link, NavLink, Route, Routes, useLocation } from 'react-router-dom';
 import { useConnectionState } from './lib/socket';
+import { queryClient } from './lib/query-client';
+import { forgetFleetPatches } from './features/fleet/fleet-live';
 import { FleetPage } from './features/fleet/fleet-page';
 import { AddPumpPage } from './features/pumps/add-pump-page';
 import { SignInPage } from './features/auth/sign-in-page';
@@ -72,6 +74,12 @@ export function App() {
   const fullyIn = user !== null && !user.mustChangePassword;
   // Leaving a page that failed to load lets the next one try.
   const { pathname } = useLocation();
+  // Signed out: nothing read for the last user stays in memory (the cache is also keyed by user, for a switch without sign-out).
+  useEffect(() => {
+    if (user !== null) return;
+    queryClient.clear();
+    forgetFleetPatches();
+  }, [user]);
   return (
     <>
       <a className="skip-link" href="#main">Skip to content</a>

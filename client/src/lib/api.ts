@@ -33,7 +33,10 @@ import {
   type CreateProgramRequest,
   type CreatePumpRequest,
   type CreateUserRequest,
+  type FleetPage,
   type FleetPump,
+  type FleetSortKey,
+  type Urgency,
   type Fill,
   type LoginRequest,
   type LoginResponse,
@@ -178,6 +181,14 @@ function query(params: Record<string, string | number | undefined>): string {
 export const api = {
   listPumps: (q?: string, signal?: AbortSignal) =>
     request<FleetPump[]>('GET', q && q.trim() ? `/api/pumps?q=${enc(q.trim())}` : '/api/pumps', undefined, signal),
+  /** One page of the fleet read model (GET /api/pumps with `limit`); `cursor` is the previous page's nextCursor. */
+  listFleetPage: (params: FleetPageParams, signal?: AbortSignal) =>
+    request<FleetPage | FleetPump[]>('GET', `/api/pumps${query({
+      limit: params.limit, cursor: params.cursor ?? undefined, q: params.q?.trim(), urgency: params.urgency ?? undefined,
+      sort: params.sort, dir: params.dir, clinicId: params.clinicId ?? undefined,
+    })}`, undefined, signal),
+  /** One pump's fleet row now (a live patch when pump.changed came without it); 404 naming `id` once the pump left the fleet. */
+  getFleetRow: (id: string, signal?: AbortSignal) => request<FleetPump>('GET', `/api/pumps/${enc(id)}/fleet-row`, undefined, signal),
   getPump: (id: string, signal?: AbortSignal) => request<PumpDetail>('GET', `/api/pumps/${enc(id)}`, undefined, signal),
   getForecast: (id: string, at?: string, signal?: AbortSignal) =>
     request<PumpForecast>('GET', `/api/pumps/${enc(id)}/forecast${at ? `?at=${enc(at)}` : ''}`, undefined, signal),
@@ -247,6 +258,17 @@ export const api = {
   endTaperPlan: (patientId: string, planId: string, body: EndTaperPlanRequest) =>
     request<TaperPlanRecord>('POST', `/api/patients/${enc(patientId)}/taper-plans/${enc(planId)}/end`, body),
 };
+
+/** GET /api/pumps paging parameters (issue 15); the answer is a FleetPage (a server before the read model answers the bare list). */
+export interface FleetPageParams {
+  limit: number;
+  cursor?: string | null;
+  q?: string;
+  urgency?: Urgency | null;
+  sort?: FleetSortKey;
+  dir?: 'ascending' | 'descending';
+  clinicId?: string | null;
+}
 
 /** GET /api/alerts filters (the server defaults to open and acknowledged, the caller's snoozed ones left out). */
 export interface AlertListFilters {
