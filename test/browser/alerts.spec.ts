@@ -327,6 +327,7 @@ describe('a long alert list in Chromium: counts and "show more"', () => {
     // "Show more" adds the next page, in order, after the first.
     const more = panel.locator('[data-testid="alerts-show-more"]');
     expect(await more.innerText()).toBe(`Show ${fmt(Math.min(100, before.total - 100))} more`);
+    expect(await panel.locator('[data-testid="alerts-not-loaded"]').innerText()).toBe(`${fmt(before.total - 100)} more not shown yet`);
     await more.scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SCREENS}/p6-alerts-more-1440.png` });
     await more.click();

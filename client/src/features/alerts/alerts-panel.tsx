@@ -112,6 +112,10 @@ export function AlertsPanel({ compactLimit, headingLevel = 2 }: AlertsPanelProps
             {loadingMore ? 'Loading more alerts…' : `Show ${formatCount(Math.max(1, Math.min(ALERT_PAGE_SIZE, moreOnServer)))} more`}
           </button>
         )}
+        {compactLimit === undefined && hasMore && moreOnServer > 0 && (
+          // At the end of a long list the heading's count is out of sight: say here how many are still to come.
+          <span className="muted" data-testid="alerts-not-loaded">{formatCount(moreOnServer)} more not shown yet</span>
+        )}
         {snoozedCount > 0 && (
           <button type="button" className="button button--quiet" aria-pressed={showSnoozed} onClick={() => setShowSnoozed(!showSnoozed)} data-testid="show-snoozed">
             Show the {snoozedCount} alert{snoozedCount === 1 ? '' : 's'} you snoozed
