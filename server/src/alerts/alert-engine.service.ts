@@ -48,8 +48,8 @@ export class AlertEngine implements OnModuleInit, OnApplicationBootstrap, Before
   private readonly sweepSteps: SweepStep[] = [];
   /** Every event up to this id was evaluated (the cursor as this instance last committed or read it): cues for them are stale. */
   private evaluatedThroughId = 0;
-  /** Settles when the evaluation under way commits (or fails) its next batch: live delivery waits for it (see evaluationUnderWay). */
-  private nextBatch: { settled: Promise<void>; settle: () => void } | null = null;
+  /** Settles when the evaluation under way has caught up or committed alerts: live delivery waits for it (see evaluationUnderWay). */
+  private evaluationSettled: { settled: Promise<void>; settle: () => void } | null = null;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -71,19 +71,20 @@ export class AlertEngine implements OnModuleInit, OnApplicationBootstrap, Before
   }
 
   /**
-   * For live delivery: settles when the evaluation under way commits its next batch (null when none is under way), so that the
-   * alarms a telemetry batch raises go out right behind its pump.changed rather than after that event's fan-out to every dashboard.
+   * For live delivery: settles when the evaluation under way has caught up with the outbox, stopped, or committed alerts (null when
+   * none is under way), so that the alarms a telemetry batch raises go out right behind its pump.changed rather than after that
+   * event's fan-out to every dashboard.
    */
   evaluationUnderWay(): Promise<void> | null {
     if (!this.draining) return null;
-    if (!this.nextBatch) {
+    if (!this.evaluationSettled) {
       let settle: () => void = () => undefined;
       const settled = new Promise<void>((resolve) => {
         settle = resolve;
       });
-      this.nextBatch = { settled, settle };
+      this.evaluationSettled = { settled, settle };
     }
-    return this.nextBatch.settled;
+    return this.evaluationSettled.settled;
   }
 
   /** Catch up on what was committed while no instance was evaluating (a restart, a crash). */
@@ -121,6 +122,7 @@ export class AlertEngine implements OnModuleInit, OnApplicationBootstrap, Before
     if (!this.draining) {
       this.draining = this.drain().finally(() => {
         this.draining = null;
+        this.settleEvaluation();
       });
     }
     return this.draining;
@@ -172,7 +174,8 @@ export class AlertEngine implements OnModuleInit, OnApplicationBootstrap, Before
   private async drain(): Promise<void> {
     while (this.wanted && !this.stopping) {
       this.wanted = false;
-      while ((await this.processBatch()) > 0);
+      // A short batch read everything committed by then; what was committed since has cued another pass (wanted).
+      while ((await this.processBatch()) >= EVENT_BATCH);
     }
   }
 
@@ -209,20 +212,27 @@ export class AlertEngine implements OnModuleInit, OnApplicationBootstrap, Before
       for (const alert of alerts) alarmPathTimer.link(alert.eventId, traceId);
       alarmPathTimer.mark(traceId, 'alert_written');
       throughId = events[events.length - 1].id;
+      // Its own alert events follow right after the batch (it held the counter since writing them): past them too, rather than
+      // another transaction to skip them.
+      const alertIds = alerts.map((a) => a.eventId).sort((a, b) => a - b);
+      if (alertIds.length > 0 && alertIds.every((id, i) => id === throughId + 1 + i)) throughId = alertIds[alertIds.length - 1];
       await this.repository.advanceCursor(manager, throughId, now);
       return events.length;
-    }).finally(() => this.settleNextBatch());
+    });
     alarmPathTimer.mark(traceId, 'alert_committed');
     this.evaluatedThroughId = Math.max(this.evaluatedThroughId, throughId);
     // The alerts go out now, not after the NOTIFY round trip (which other instances still hear).
-    if (alerts.length > 0) this.listener.announce(alerts);
+    if (alerts.length > 0) {
+      this.settleEvaluation();
+      this.listener.announce(alerts);
+    }
     return processed;
   }
 
-  private settleNextBatch(): void {
-    const batch = this.nextBatch;
-    this.nextBatch = null;
-    batch?.settle();
+  private settleEvaluation(): void {
+    const evaluation = this.evaluationSettled;
+    this.evaluationSettled = null;
+    evaluation?.settle();
   }
 
   /**
