@@ -61,11 +61,26 @@ const clinicalPatientFields = {
   ...spasticityOriginFields,
 };
 
-/** PATCH /api/patients/:id: the withdrawal risk factors, weight, height and spasticity origin (null: not recorded); at least one field. */
-export const updatePatientSchema = z.strictObject({ ...withdrawalRiskFactorFields, ...clinicalPatientFields })
+/** Identity fields of PATCH /api/patients/:id (issue 16): a typo in the name, MRN, birth date or sex is corrected, never cleared. */
+const patientIdentityFields = {
+  mrn: identifier(64, { min: 1 }).optional(),
+  displayName: clinicText(200, { min: 1 }).optional(),
+  birthDate: isoDate.optional(),
+  sex: z.enum(SEXES).optional(),
+};
+
+/** PATCH /api/patients/:id: the withdrawal risk factors, weight, height and spasticity origin (null: not recorded), and the identity fields; at least one field. */
+export const updatePatientSchema = z.strictObject({ ...withdrawalRiskFactorFields, ...clinicalPatientFields, ...patientIdentityFields })
   .refine((patch) => Object.values(patch).some((v) => v !== undefined), {
-    message: 'needs at least one of spinalCordInjuryT6OrAbove, communicationDifficulty, previousWithdrawal, weightKg, heightCm, spasticityOrigin',
+    message: 'needs at least one of spinalCordInjuryT6OrAbove, communicationDifficulty, previousWithdrawal, weightKg, heightCm, spasticityOrigin, mrn, displayName, birthDate, sex',
   });
+
+/** GET /api/patients `q` (issue 16): words that must all appear in the patient's name or MRN, regardless of accents and case. */
+export const patientListQuerySchema = z.object({
+  clinicId: z.string().optional(),
+  q: clinicText(200).optional(),
+});
+export type PatientListQuery = z.infer<typeof patientListQuerySchema>;
 export type UpdatePatientRequest = z.infer<typeof updatePatientSchema>;
 
 export const createPumpSchema = z.object({

@@ -116,6 +116,7 @@ describe('permission table', () => {
     }),
     'GET /api/patients': async () => ({ path: '/api/patients', allowed: 200 }),
     'GET /api/patients/:id': async () => ({ path: `/api/patients/${patientA.id}`, allowed: 200 }),
+    'GET /api/patients/:id/pumps': async () => ({ path: `/api/patients/${patientA.id}/pumps`, allowed: 200 }),
     'POST /api/pumps': async () => {
       const patient = await f.patient(clinicA.id);
       return { path: '/api/pumps', body: { patientId: patient.id, modelId: 'synchromed-ii-20', serialNumber: `PERM-${next()}`, implantDate: '2025-01-10' }, allowed: 201 };
@@ -275,7 +276,7 @@ describe('permission table', () => {
 
     it('gets 404 for every record of clinic A, as if it did not exist', async () => {
       const paths = [
-        `/api/patients/${patientA.id}`, `/api/pumps/${pumpA.id}`, `/api/pumps/${pumpA.id}/fills`, `/api/pumps/${pumpA.id}/programs`,
+        `/api/patients/${patientA.id}`, `/api/patients/${patientA.id}/pumps`, `/api/pumps/${pumpA.id}`, `/api/pumps/${pumpA.id}/fills`, `/api/pumps/${pumpA.id}/programs`,
         `/api/pumps/${pumpA.id}/forecast`, `/api/pumps/${pumpA.id}/fleet-row`, `/api/pumps?clinicId=${clinicA.id}`, `/api/patients?clinicId=${clinicA.id}`, `/api/machine-tokens?clinicId=${clinicA.id}`,
         `/api/alerts/${alertsA.open}`, `/api/alerts?clinicId=${clinicA.id}`, `/api/alerts/${alertsA.open}/pages`, `/api/clinics/${clinicA.id}/webhooks`,
         `/api/appointments/${scheduling.booked}`, `/api/appointments/${scheduling.booked}/worksheet`, `/api/appointments?clinicId=${clinicA.id}`,

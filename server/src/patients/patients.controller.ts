@@ -1,8 +1,8 @@
 // HTTP adapter for patients.
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { createPatientSchema, updatePatientSchema } from '@pumpwatch/shared';
-import type { CreatePatientRequest, Patient, UpdatePatientRequest } from '@pumpwatch/shared';
+import { createPatientSchema, patientListQuerySchema, updatePatientSchema } from '@pumpwatch/shared';
+import type { CreatePatientRequest, Patient, PatientListQuery, Pump, UpdatePatientRequest } from '@pumpwatch/shared';
 import { CurrentActor } from '../auth/actor';
 import type { Actor } from '../auth/actor';
 import { EntityIdPipe } from '../infra/entity-id.pipe';
@@ -23,11 +23,21 @@ export class PatientsController {
 
   @Get()
   @ApiQuery({ name: 'clinicId', required: false })
-  list(@CurrentActor() actor: Actor, @Query('clinicId') clinicId?: string): Promise<Patient[]> {
-    return this.patients.list(actor, clinicId);
+  @ApiQuery({ name: 'q', required: false, description: 'text filter on patient name or MRN, every word, regardless of accents and case' })
+  list(@CurrentActor() actor: Actor, @Query(new ZodValidationPipe(patientListQuerySchema)) query: PatientListQuery): Promise<Patient[]> {
+    return this.patients.list(actor, query);
   }
 
-  /** Withdrawal risk factors, each true, false or null; weightKg, heightCm and spasticityOrigin ('spinal' | 'cerebral'), each or null. */
+  /** The patient's pumps, active first, then explanted ones (most recent implant first). */
+  @Get(':id/pumps')
+  pumps(@CurrentActor() actor: Actor, @Param('id', new EntityIdPipe('patient')) id: string): Promise<Pump[]> {
+    return this.patients.pumps(actor, id);
+  }
+
+  /**
+   * Withdrawal risk factors, each true, false or null; weightKg, heightCm and spasticityOrigin ('spinal' | 'cerebral'), each or null;
+   * mrn, displayName, birthDate and sex corrected (never cleared).
+   */
   @Patch(':id')
   @ApiBody({ schema: openApiSchemaOf(updatePatientSchema) })
   update(

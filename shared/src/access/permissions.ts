@@ -52,6 +52,7 @@ export const ROUTE_PERMISSIONS = {
   'POST /api/patients': 'clinical',
   'GET /api/patients': 'read',
   'GET /api/patients/:id': 'read',
+  'GET /api/patients/:id/pumps': 'read',
 
   'POST /api/pumps': 'clinical',
   'GET /api/pumps': 'read',
