@@ -19,6 +19,8 @@ export type FleetData = InfiniteData<FleetPage, string | null>;
 
 export const FLEET_QUERY_ROOT = 'fleet';
 export const fleetQueryKey = (userId: string | null, query: FleetQuery) => [FLEET_QUERY_ROOT, userId, query] as const;
+/** Every fleet query of one user (a prefix of fleetQueryKey). */
+export const fleetQueryKeyOf = (userId: string | null) => [FLEET_QUERY_ROOT, userId] as const;
 
 /** A row as known now: pump.changed's row, GET fleet-row's, or null once the pump left the fleet; `version` orders them. */
 export interface RowPatch {
