@@ -18,7 +18,6 @@ import { PageErrorBoundary } from './components/page-error-boundary';
 import { AlertWatcher, useUnacknowledgedCriticalIds } from './features/alerts/alert-watcher';
 import { AlertsPage } from './features/alerts/alerts-page';
 import { MuteToggle } from './features/alerts/mute-toggle';
-import { OnCallNowLine } from './features/on-call/on-call-now-line';
 
 // The pump page (charts), the scheduler and the admin pages load on first visit: the fleet, the page watched all day, comes first.
 const PumpPage = lazy(() => import('./features/pumps/pump-page').then((m) => ({ default: m.PumpPage })));
@@ -26,15 +25,9 @@ const UsersPage = lazy(() => import('./features/admin/users-page').then((m) => (
 const MachineTokensPage = lazy(() => import('./features/admin/machine-tokens-page').then((m) => ({ default: m.MachineTokensPage })));
 const AuditPage = lazy(() => import('./features/admin/audit-page').then((m) => ({ default: m.AuditPage })));
 const PatientPage = lazy(() => import('./features/clinical-safety/patient-page').then((m) => ({ default: m.PatientPage })));
-const PatientsPage = lazy(() => import('./features/patients/patients-page').then((m) => ({ default: m.PatientsPage })));
-const AddPatientPage = lazy(() => import('./features/patients/patient-edit-pages').then((m) => ({ default: m.AddPatientPage })));
-const EditPatientPage = lazy(() => import('./features/patients/patient-edit-pages').then((m) => ({ default: m.EditPatientPage })));
 const CalendarFeedsPage = lazy(() => import('./features/admin/calendar-feeds-page').then((m) => ({ default: m.CalendarFeedsPage })));
 const ClinicianAvailabilityPage = lazy(() => import('./features/scheduling/clinician-availability-page').then((m) => ({ default: m.ClinicianAvailabilityPage })));
 const SchedulerPage = lazy(() => import('./features/scheduling/scheduler-page').then((m) => ({ default: m.SchedulerPage })));
-const CliniciansPage = lazy(() => import('./features/clinicians/clinicians-page').then((m) => ({ default: m.CliniciansPage })));
-const OnCallPage = lazy(() => import('./features/on-call/on-call-page').then((m) => ({ default: m.OnCallPage })));
-const EscalationPage = lazy(() => import('./features/on-call/escalation-page').then((m) => ({ default: m.EscalationPage })));
 
 function ConnectionIndicator() {
   const state = useConnectionState();
@@ -54,10 +47,7 @@ function MainNav() {
   const mayReadAudit = useCan('GET /api/audit');
   const mayReadAlerts = useCan('GET /api/alerts');
   const mayReadSchedule = useCan('GET /api/appointments');
-  const mayReadPatients = useCan('GET /api/patients');
   const mayManageFeeds = useCan('GET /api/calendar-feeds');
-  const mayReadRoster = useCan('GET /api/on-call-shifts');
-  const mayReadClinicians = useCan('GET /api/clinicians');
   const critical = useUnacknowledgedCriticalIds().length;
   return (
     <nav aria-label="Main">
@@ -67,10 +57,7 @@ function MainNav() {
           Alerts{critical > 0 && <span className="nav-count" data-testid="nav-alerts-critical"> ({critical} critical open)</span>}
         </NavLink>
       )}
-      {mayReadPatients && <NavLink to="/patients" data-testid="nav-patients">Patients</NavLink>}
       {mayReadSchedule && <NavLink to="/scheduler" data-testid="nav-scheduler">Scheduler</NavLink>}
-      {mayReadRoster && <NavLink to="/on-call" data-testid="nav-on-call">On call</NavLink>}
-      {mayReadClinicians && <NavLink to="/clinicians" data-testid="nav-clinicians">Clinicians</NavLink>}
       {mayAddPump && <NavLink to="/pumps/new" data-testid="nav-add-pump">Add pump</NavLink>}
       {mayManageUsers && <NavLink to="/admin/users" data-testid="nav-admin-users">Users</NavLink>}
       {mayManageTokens && <NavLink to="/admin/machine-tokens" data-testid="nav-admin-machine-tokens">Machine tokens</NavLink>}
@@ -112,8 +99,6 @@ export function App() {
             <span aria-hidden="true">◉</span> PumpWatch
           </Link>
           {fullyIn ? <MainNav /> : <span className="app-header__spacer" />}
-          {/* Every role sees who is on call now, and "No one on call" in red. */}
-          {fullyIn && <OnCallNowLine />}
           {fullyIn && <ConnectionIndicator />}
           {fullyIn && <MuteToggle />}
           {user && <UserMenu />}
@@ -131,17 +116,11 @@ export function App() {
                 <Route path="/scheduler/clinicians/:id" element={<RequireCapability route="GET /api/clinicians/:id/availability"><ClinicianAvailabilityPage /></RequireCapability>} />
                 <Route path="/pumps/new" element={<RequireCapability route="POST /api/pumps"><AddPumpPage /></RequireCapability>} />
                 <Route path="/pumps/:id" element={<PumpPage />} />
-                <Route path="/patients" element={<RequireCapability route="GET /api/patients"><PatientsPage /></RequireCapability>} />
-                <Route path="/patients/new" element={<RequireCapability route="POST /api/patients"><AddPatientPage /></RequireCapability>} />
-                <Route path="/patients/:id" element={<RequireCapability route="GET /api/patients/:id"><PatientPage /></RequireCapability>} />
-                <Route path="/patients/:id/edit" element={<RequireCapability route="PATCH /api/patients/:id"><EditPatientPage /></RequireCapability>} />
+                <Route path="/patients/:id" element={<PatientPage />} />
                 <Route path="/account/password" element={<ChangePasswordPage />} />
                 <Route path="/admin/users" element={<RequireCapability route="GET /api/users"><UsersPage /></RequireCapability>} />
                 <Route path="/admin/machine-tokens" element={<RequireCapability route="GET /api/machine-tokens"><MachineTokensPage /></RequireCapability>} />
                 <Route path="/admin/calendar-feeds" element={<RequireCapability route="GET /api/calendar-feeds"><CalendarFeedsPage /></RequireCapability>} />
-                <Route path="/clinicians" element={<RequireCapability route="GET /api/clinicians"><CliniciansPage /></RequireCapability>} />
-                <Route path="/on-call" element={<RequireCapability route="GET /api/on-call-shifts"><OnCallPage /></RequireCapability>} />
-                <Route path="/on-call/escalation" element={<RequireCapability route="GET /api/clinics/:id/escalation-policy"><EscalationPage /></RequireCapability>} />
                 <Route path="/admin/audit" element={<RequireCapability route="GET /api/audit"><AuditPage /></RequireCapability>} />
                 <Route path="*" element={notFound} />
               </Route>
