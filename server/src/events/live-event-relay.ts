@@ -130,10 +130,10 @@ export class LiveEventRelay implements OnModuleInit, OnApplicationBootstrap, Bef
       await this.waitForEvaluation();
       for (;;) {
         const events = await readEventsAfter(this.dataSource, this.deliveredId, { limit: PAGE });
+        if (alarmPathTimer.enabled) for (const event of events) if (event.type === 'alert.raised' || event.type === 'alert.updated') alarmPathTimer.mark(event.id, 'relay_read');
         const fleetRows = await this.fleetRowsFor(events);
         for (const event of events) {
           const alarm = alarmPathTimer.enabled && (event.type === 'alert.raised' || event.type === 'alert.updated');
-          if (alarm) alarmPathTimer.mark(event.id, 'relay_read');
           this.sink?.broadcast(event, fleetRows);
           if (alarm) alarmPathTimer.mark(event.id, 'emitted');
           this.deliveredId = event.id;

@@ -11,7 +11,10 @@ export const ALARM_HOPS: readonly AlarmHop[] = [
   'notify_received', 'relay_read', 'emitted',
 ];
 
-/** One reading's way to the dashboards: the instant (performance.now()) each hop was first reached. */
+/**
+ * One reading's way to the dashboards: the instant (performance.now()) each hop was first reached. `relay_read`: the outbox page
+ * holding the alert was read; `emitted`: the alert was handed to socket.io, after the events before it in that page (its pump.changed).
+ */
 export type AlarmTrace = Partial<Record<AlarmHop, number>>;
 
 /** Traces kept at most (oldest dropped): a long run with tracing on must not grow without bound. */
