@@ -25,6 +25,9 @@ const UsersPage = lazy(() => import('./features/admin/users-page').then((m) => (
 const MachineTokensPage = lazy(() => import('./features/admin/machine-tokens-page').then((m) => ({ default: m.MachineTokensPage })));
 const AuditPage = lazy(() => import('./features/admin/audit-page').then((m) => ({ default: m.AuditPage })));
 const PatientPage = lazy(() => import('./features/clinical-safety/patient-page').then((m) => ({ default: m.PatientPage })));
+const PatientsPage = lazy(() => import('./features/patients/patients-page').then((m) => ({ default: m.PatientsPage })));
+const AddPatientPage = lazy(() => import('./features/patients/patient-edit-pages').then((m) => ({ default: m.AddPatientPage })));
+const EditPatientPage = lazy(() => import('./features/patients/patient-edit-pages').then((m) => ({ default: m.EditPatientPage })));
 const CalendarFeedsPage = lazy(() => import('./features/admin/calendar-feeds-page').then((m) => ({ default: m.CalendarFeedsPage })));
 const ClinicianAvailabilityPage = lazy(() => import('./features/scheduling/clinician-availability-page').then((m) => ({ default: m.ClinicianAvailabilityPage })));
 const SchedulerPage = lazy(() => import('./features/scheduling/scheduler-page').then((m) => ({ default: m.SchedulerPage })));
@@ -47,6 +50,7 @@ function MainNav() {
   const mayReadAudit = useCan('GET /api/audit');
   const mayReadAlerts = useCan('GET /api/alerts');
   const mayReadSchedule = useCan('GET /api/appointments');
+  const mayReadPatients = useCan('GET /api/patients');
   const mayManageFeeds = useCan('GET /api/calendar-feeds');
   const critical = useUnacknowledgedCriticalIds().length;
   return (
@@ -57,6 +61,7 @@ function MainNav() {
           Alerts{critical > 0 && <span className="nav-count" data-testid="nav-alerts-critical"> ({critical} critical open)</span>}
         </NavLink>
       )}
+      {mayReadPatients && <NavLink to="/patients" data-testid="nav-patients">Patients</NavLink>}
       {mayReadSchedule && <NavLink to="/scheduler" data-testid="nav-scheduler">Scheduler</NavLink>}
       {mayAddPump && <NavLink to="/pumps/new" data-testid="nav-add-pump">Add pump</NavLink>}
       {mayManageUsers && <NavLink to="/admin/users" data-testid="nav-admin-users">Users</NavLink>}
@@ -116,7 +121,10 @@ export function App() {
                 <Route path="/scheduler/clinicians/:id" element={<RequireCapability route="GET /api/clinicians/:id/availability"><ClinicianAvailabilityPage /></RequireCapability>} />
                 <Route path="/pumps/new" element={<RequireCapability route="POST /api/pumps"><AddPumpPage /></RequireCapability>} />
                 <Route path="/pumps/:id" element={<PumpPage />} />
-                <Route path="/patients/:id" element={<PatientPage />} />
+                <Route path="/patients" element={<RequireCapability route="GET /api/patients"><PatientsPage /></RequireCapability>} />
+                <Route path="/patients/new" element={<RequireCapability route="POST /api/patients"><AddPatientPage /></RequireCapability>} />
+                <Route path="/patients/:id" element={<RequireCapability route="GET /api/patients/:id"><PatientPage /></RequireCapability>} />
+                <Route path="/patients/:id/edit" element={<RequireCapability route="PATCH /api/patients/:id"><EditPatientPage /></RequireCapability>} />
                 <Route path="/account/password" element={<ChangePasswordPage />} />
                 <Route path="/admin/users" element={<RequireCapability route="GET /api/users"><UsersPage /></RequireCapability>} />
                 <Route path="/admin/machine-tokens" element={<RequireCapability route="GET /api/machine-tokens"><MachineTokensPage /></RequireCapability>} />

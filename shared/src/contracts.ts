@@ -45,7 +45,7 @@ export const createPatientSchema = z.object({
   mrn: identifier(64, { min: 1 }),
   displayName: clinicText(200, { min: 1 }),
   birthDate: isoDate,
-  sex: z.enum(SEXES),
+  sex: z.enum(SEXES, { message: `must be one of ${SEXES.join(', ')}` }),
   weightKg: z.number().positive('must be above 0').max(400).optional(),
   ...withdrawalRiskFactorFields,
   // Clinical safety (issue 7): height for the children's eGFR (bedside Schwartz), origin for the escalation limits.
@@ -66,7 +66,7 @@ const patientIdentityFields = {
   mrn: identifier(64, { min: 1 }).optional(),
   displayName: clinicText(200, { min: 1 }).optional(),
   birthDate: isoDate.optional(),
-  sex: z.enum(SEXES).optional(),
+  sex: z.enum(SEXES, { message: `must be one of ${SEXES.join(', ')}` }).optional(),
 };
 
 /** PATCH /api/patients/:id: the withdrawal risk factors, weight, height and spasticity origin (null: not recorded), and the identity fields; at least one field. */

@@ -29,6 +29,7 @@ import {
   type Clinic,
   type CreatedMachineToken,
   type CreateFillRequest,
+  type CreatePatientRequest,
   type CreateMachineTokenRequest,
   type CreateProgramRequest,
   type CreatePumpRequest,
@@ -199,6 +200,12 @@ export const api = {
   createProgram: (pumpId: string, body: CreateProgramRequest) => request<Program>('POST', `/api/pumps/${enc(pumpId)}/programs`, body),
   listClinics: () => request<Clinic[]>('GET', '/api/clinics'),
   listPatients: (clinicId?: string) => request<Patient[]>('GET', clinicId ? `/api/patients?clinicId=${enc(clinicId)}` : '/api/patients'),
+  /** Patients list page (issue 16): `q` words in the name or MRN. */
+  searchPatients: (filters: { clinicId?: string; q?: string }, signal?: AbortSignal) =>
+    request<Patient[]>('GET', `/api/patients${query({ clinicId: filters.clinicId || undefined, q: filters.q?.trim() || undefined })}`, undefined, signal),
+  createPatient: (body: CreatePatientRequest) => request<Patient>('POST', '/api/patients', body),
+  /** The patient's pumps, active first, then explanted. */
+  listPatientPumps: (patientId: string, signal?: AbortSignal) => request<Pump[]>('GET', `/api/patients/${enc(patientId)}/pumps`, undefined, signal),
 
   login: (body: LoginRequest) => request<LoginResponse>('POST', '/api/auth/login', body),
   logout: () => request<void>('POST', '/api/auth/logout'),

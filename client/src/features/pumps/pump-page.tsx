@@ -16,6 +16,7 @@ import { useCan } from '../auth/use-can';
 import { usePumpTelemetry } from '../telemetry/use-pump-telemetry';
 import { PumpTelemetrySection } from '../telemetry/pump-telemetry-section';
 import { ClinicalSafetySection } from '../clinical-safety/clinical-safety-section';
+import { bookRefillHref } from '../patients/patient-pumps';
 
 type OpenForm = 'fill' | 'program' | null;
 
@@ -34,6 +35,7 @@ export function PumpPage() {
   const clinicId = detail.data?.pump.clinicId;
   const mayRecordFill = useCan('POST /api/pumps/:id/fills', clinicId) && clinicId !== undefined;
   const maySetProgram = useCan('POST /api/pumps/:id/programs', clinicId) && clinicId !== undefined;
+  const mayBookRefill = useCan('POST /api/appointments', clinicId) && clinicId !== undefined;
 
   if (detail.error && !detail.data) {
     const notFound = detail.error instanceof ApiError && detail.error.status === 404;
@@ -60,13 +62,17 @@ export function PumpPage() {
       <title>{`${d.patient.displayName} · ${d.pump.serialNumber} — PumpWatch`}</title>
       <p className="crumbs">
         <Link to="/">← Fleet</Link>
+        {' · '}<Link to={`/patients/${d.patient.id}`} data-testid="pump-patient-link">Patient: {d.patient.displayName}</Link>
       </p>
       <div className="page-head">
         <h1 id="pump-title">
           {d.patient.displayName} <span className="muted">· {modelName(d.pump.modelId)} · SN {d.pump.serialNumber}</span>
         </h1>
-        {active && (mayRecordFill || (programmable && maySetProgram)) && (
+        {active && (mayRecordFill || (programmable && maySetProgram) || mayBookRefill) && (
           <div className="actions">
+            {mayBookRefill && (
+              <Link to={bookRefillHref(d.pump)} className="button" data-testid="pump-book-refill">Book refill</Link>
+            )}
             {mayRecordFill && (
               <button type="button" className="button" aria-expanded={open === 'fill'} onClick={() => { setSaved(null); setOpen(open === 'fill' ? null : 'fill'); }} data-testid="open-fill-form">
                 Record fill
