@@ -27,6 +27,16 @@ export interface RowPatch {
   pumpId: string;
   row: FleetPump | null;
   version: number;
+  /**
+   * Read just now (GET fleet-row): it also replaces a row of the same version, which the server recomputes as the clock moves
+   * (volume, reasons) without a new version.
+   */
+  read?: boolean;
+}
+
+/** Whether `patch` is newer than what is held at version `held`. */
+export function supersedes(patch: RowPatch, held: number): boolean {
+  return patch.version > held || (patch.read === true && patch.version === held);
 }
 
 /** A row without a version (a server before the read model) loses against any patch. */
@@ -43,8 +53,15 @@ export function urgencyAt(row: FleetPump, nowMs: number): Urgency {
   return assessFleetUrgency(row, nowMs).urgency;
 }
 
+/** Rows re-assessed at a minute, kept per row object: a burst of patches places each against the same loaded rows. */
+const assessed = new WeakMap<FleetPump, { nowMs: number; row: FleetPump }>();
+
 function atNow(row: FleetPump, nowMs: number): FleetPump {
-  return { ...row, ...assessFleetUrgency(row, nowMs) };
+  const known = assessed.get(row);
+  if (known && known.nowMs === nowMs) return known.row;
+  const fresh = { ...row, ...assessFleetUrgency(row, nowMs) };
+  assessed.set(row, { nowMs, row: fresh });
+  return fresh;
 }
 
 /** In the fleet the query counts (clinic and q; the chips' counts ignore the urgency filter). */
@@ -101,7 +118,7 @@ export function applyRowPatch(data: FleetData, query: FleetQuery, patch: RowPatc
     old = page.rows.find((row) => row.pump.id === patch.pumpId) ?? null;
     if (old) break;
   }
-  if (old && rowVersion(old) >= patch.version) return null;
+  if (old && !supersedes(patch, rowVersion(old))) return null;
   const joins = patch.row !== null && inQuery(patch.row, query, nowMs);
   const counted = patch.row !== null && inCountedFleet(patch.row, query);
   const more = hasMorePages(data);

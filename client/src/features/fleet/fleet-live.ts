@@ -15,6 +15,8 @@ import { markRowChanged } from './recently-changed';
 const PATCH_MEMORY_MS = 120_000;
 /** Counts that a patch could not adjust (the pump was never loaded) are read again once events settle, not once per event. */
 const COUNTS_REFRESH_DEBOUNCE_MS = 1_000;
+/** Patches arriving within this time are written to the cache together (one render of the table per burst, not per event). */
+const PATCH_FLUSH_MS = 16;
 /** Row reads asked in the same moment (a burst of alerts) go out together, each pump once. */
 const ROW_FETCH_BATCH_MS = 50;
 
@@ -60,10 +62,20 @@ function patchQuery(client: QueryClient, query: Query<FleetData, Error, FleetDat
   if (!countsExact && !afterRead) scheduleCountsRefresh(client, query.queryKey);
 }
 
+/** Patches that arrived since the last flush: a burst of events (a replay after a reconnect) becomes one cache write and one render. */
+const pendingPatches: RowPatch[] = [];
+let flushTimer: ReturnType<typeof setTimeout> | undefined;
+
 /** One row as it is now, into every cached fleet query (those not on screen too, so going back to the fleet shows it current). */
 function applyPatch(client: QueryClient, patch: RowPatch): void {
   if (!remember(patch)) return;
-  for (const query of fleetQueries(client)) patchQuery(client, query, [patch]);
+  pendingPatches.push(patch);
+  if (flushTimer !== undefined) return;
+  flushTimer = setTimeout(() => {
+    flushTimer = undefined;
+    const patches = pendingPatches.splice(0);
+    for (const query of fleetQueries(client)) patchQuery(client, query, patches);
+  }, PATCH_FLUSH_MS);
 }
 
 function scheduleCountsRefresh(client: QueryClient, key: FleetQueryKey): void {
@@ -95,7 +107,7 @@ function fetchRow(client: QueryClient, pumpId: string, eventId: number): void {
     rowsToFetch.clear();
     for (const [id, askedBy] of batch) {
       api.getFleetRow(id).then(
-        (row) => applyPatch(client, { pumpId: id, row, version: row.fleetRowVersion ?? askedBy }),
+        (row) => applyPatch(client, { pumpId: id, row, version: row.fleetRowVersion ?? askedBy, read: true }),
         (error: unknown) => {
           // 404 naming the pump: it left the fleet (explanted) or this user no longer sees it.
           if (error instanceof ApiError && error.status === 404 && 'id' in error.fields) applyPatch(client, { pumpId: id, row: null, version: askedBy });
@@ -127,6 +139,7 @@ function shownPumpsOf(client: QueryClient, alert: Alert): string[] {
 /** Sign-out: the rows kept for late page reads go with the cache. */
 export function forgetFleetPatches(): void {
   recentPatches.clear();
+  pendingPatches.length = 0;
   rowsToFetch.clear();
 }
 

@@ -63,6 +63,11 @@ const FilterBox = memo(function FilterBox({ q, onCommit }: { q: string; onCommit
   );
 });
 
+/** The alerts panel keeps its own store: a patched fleet row must not re-render it. */
+const FleetAlerts = memo(function FleetAlerts() {
+  return <AlertsPanel compactLimit={FLEET_ALERTS_SHOWN} />;
+});
+
 export function FleetPage() {
   const [params, setParams] = useSearchParams();
   const q = params.get('q') ?? '';
@@ -174,7 +179,7 @@ export function FleetPage() {
         <h1 id="fleet-title">Refill forecast — fleet</h1>
         {mayAddPump && <Link to="/pumps/new" className="button" data-testid="add-pump-button">+ Add pump</Link>}
       </div>
-      {mayReadAlerts && <AlertsPanel compactLimit={FLEET_ALERTS_SHOWN} />}
+      {mayReadAlerts && <FleetAlerts />}
       <div className="toolbar">
         <FilterBox q={q} onCommit={commitFilter} />
         <ul className="counts chips" aria-label="Show pumps by urgency">
