@@ -18,6 +18,7 @@ import { PageErrorBoundary } from './components/page-error-boundary';
 import { AlertWatcher, useUnacknowledgedCriticalIds } from './features/alerts/alert-watcher';
 import { AlertsPage } from './features/alerts/alerts-page';
 import { MuteToggle } from './features/alerts/mute-toggle';
+import { OnCallNowLine } from './features/on-call/on-call-now-line';
 
 // The pump page (charts), the scheduler and the admin pages load on first visit: the fleet, the page watched all day, comes first.
 const PumpPage = lazy(() => import('./features/pumps/pump-page').then((m) => ({ default: m.PumpPage })));
@@ -31,6 +32,9 @@ const EditPatientPage = lazy(() => import('./features/patients/patient-edit-page
 const CalendarFeedsPage = lazy(() => import('./features/admin/calendar-feeds-page').then((m) => ({ default: m.CalendarFeedsPage })));
 const ClinicianAvailabilityPage = lazy(() => import('./features/scheduling/clinician-availability-page').then((m) => ({ default: m.ClinicianAvailabilityPage })));
 const SchedulerPage = lazy(() => import('./features/scheduling/scheduler-page').then((m) => ({ default: m.SchedulerPage })));
+const CliniciansPage = lazy(() => import('./features/clinicians/clinicians-page').then((m) => ({ default: m.CliniciansPage })));
+const OnCallPage = lazy(() => import('./features/on-call/on-call-page').then((m) => ({ default: m.OnCallPage })));
+const EscalationPage = lazy(() => import('./features/on-call/escalation-page').then((m) => ({ default: m.EscalationPage })));
 
 function ConnectionIndicator() {
   const state = useConnectionState();
@@ -52,6 +56,8 @@ function MainNav() {
   const mayReadSchedule = useCan('GET /api/appointments');
   const mayReadPatients = useCan('GET /api/patients');
   const mayManageFeeds = useCan('GET /api/calendar-feeds');
+  const mayReadRoster = useCan('GET /api/on-call-shifts');
+  const mayReadClinicians = useCan('GET /api/clinicians');
   const critical = useUnacknowledgedCriticalIds().length;
   return (
     <nav aria-label="Main">
@@ -63,6 +69,8 @@ function MainNav() {
       )}
       {mayReadPatients && <NavLink to="/patients" data-testid="nav-patients">Patients</NavLink>}
       {mayReadSchedule && <NavLink to="/scheduler" data-testid="nav-scheduler">Scheduler</NavLink>}
+      {mayReadRoster && <NavLink to="/on-call" data-testid="nav-on-call">On call</NavLink>}
+      {mayReadClinicians && <NavLink to="/clinicians" data-testid="nav-clinicians">Clinicians</NavLink>}
       {mayAddPump && <NavLink to="/pumps/new" data-testid="nav-add-pump">Add pump</NavLink>}
       {mayManageUsers && <NavLink to="/admin/users" data-testid="nav-admin-users">Users</NavLink>}
       {mayManageTokens && <NavLink to="/admin/machine-tokens" data-testid="nav-admin-machine-tokens">Machine tokens</NavLink>}
@@ -108,6 +116,8 @@ export function App() {
           {fullyIn && <MuteToggle />}
           {user && <UserMenu />}
         </header>
+        {/* Under the header, on every page and for every role: who is on call now, or "No one on call" in red. */}
+        {fullyIn && <OnCallNowLine />}
       </div>
       <main id="main" className="app-main">
         <PageErrorBoundary resetKey={pathname}>
@@ -129,6 +139,9 @@ export function App() {
                 <Route path="/admin/users" element={<RequireCapability route="GET /api/users"><UsersPage /></RequireCapability>} />
                 <Route path="/admin/machine-tokens" element={<RequireCapability route="GET /api/machine-tokens"><MachineTokensPage /></RequireCapability>} />
                 <Route path="/admin/calendar-feeds" element={<RequireCapability route="GET /api/calendar-feeds"><CalendarFeedsPage /></RequireCapability>} />
+                <Route path="/clinicians" element={<RequireCapability route="GET /api/clinicians"><CliniciansPage /></RequireCapability>} />
+                <Route path="/on-call" element={<RequireCapability route="GET /api/on-call-shifts"><OnCallPage /></RequireCapability>} />
+                <Route path="/on-call/escalation" element={<RequireCapability route="GET /api/clinics/:id/escalation-policy"><EscalationPage /></RequireCapability>} />
                 <Route path="/admin/audit" element={<RequireCapability route="GET /api/audit"><AuditPage /></RequireCapability>} />
                 <Route path="*" element={notFound} />
               </Route>
