@@ -40,6 +40,12 @@ describe('clinicians, on-call roster and escalation in Chromium', () => {
 
   const headerOnCall = () => page.locator(`.app-top [data-testid="on-call-now-item"][data-clinic-id="${clinic.id}"]`);
 
+  /** From the top of the page, so the sticky header does not land mid-page in a full-page shot. */
+  async function shoot(name: string, fullPage = true): Promise<void> {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: `${SCREENS}/${name}.png`, fullPage });
+  }
+
   async function noSidewaysScroll(): Promise<boolean> {
     return page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
   }
@@ -77,10 +83,10 @@ describe('clinicians, on-call roster and escalation in Chromium', () => {
     await page.locator('[data-testid="clinician-row"][data-active="false"]', { hasText: LEAVING_NURSE }).waitFor();
     expect(await renamed.locator('[data-testid="clinician-state"]').innerText()).toContain('Deactivated');
 
-    await page.screenshot({ path: `${SCREENS}/i16-oncall-clinicians-1440.png`, fullPage: true });
+    await shoot('i16-oncall-clinicians-1440');
     await page.setViewportSize(PHONE);
     expect(await noSidewaysScroll()).toBe(true);
-    await page.screenshot({ path: `${SCREENS}/i16-oncall-clinicians-390.png`, fullPage: true });
+    await shoot('i16-oncall-clinicians-390');
     await page.setViewportSize(DESK);
 
     await added.locator('[data-testid="clinician-availability"]').click();
@@ -117,13 +123,13 @@ describe('clinicians, on-call roster and escalation in Chromium', () => {
     // The week's heading says which zone the calendar's times are in.
     expect(await page.locator('[data-testid="roster-week-label"]').innerText()).toContain(clinic.timeZone);
 
-    await page.screenshot({ path: `${SCREENS}/i16-oncall-roster-1440.png`, fullPage: true });
+    await shoot('i16-oncall-roster-1440');
     await page.setViewportSize(PHONE);
     expect(await noSidewaysScroll()).toBe(true);
-    await page.screenshot({ path: `${SCREENS}/i16-oncall-roster-390.png` });
+    await shoot('i16-oncall-roster-390', false);
     await page.locator('[data-testid="nav-fleet"]').click();
     await page.locator(`.app-top [data-testid="on-call-now-item"][data-state="covered"]`).waitFor();
-    await page.screenshot({ path: `${SCREENS}/i16-oncall-fleet-header-390.png` });
+    await shoot('i16-oncall-fleet-header-390', false);
     await page.setViewportSize(DESK);
     await page.locator('[data-testid="nav-on-call"]').click();
 
@@ -147,9 +153,9 @@ describe('clinicians, on-call roster and escalation in Chromium', () => {
     expect(g).toBeLessThan(80);
     expect(b).toBeLessThan(80);
     expect(await page.locator('[data-testid="on-call-summary"]').getAttribute('data-state')).toBe('none');
-    await page.screenshot({ path: `${SCREENS}/i16-oncall-no-one-1440.png` });
+    await shoot('i16-oncall-no-one-1440', false);
     await page.setViewportSize(PHONE);
-    await page.screenshot({ path: `${SCREENS}/i16-oncall-no-one-390.png` });
+    await shoot('i16-oncall-no-one-390', false);
     await page.setViewportSize(DESK);
   });
 
@@ -186,10 +192,10 @@ describe('clinicians, on-call roster and escalation in Chromium', () => {
     await row.waitFor();
     expect(await row.getAttribute('data-active')).toBe('true');
 
-    await page.screenshot({ path: `${SCREENS}/i16-oncall-escalation-1440.png`, fullPage: true });
+    await shoot('i16-oncall-escalation-1440');
     await page.setViewportSize(PHONE);
     expect(await noSidewaysScroll()).toBe(true);
-    await page.screenshot({ path: `${SCREENS}/i16-oncall-escalation-390.png`, fullPage: true });
+    await shoot('i16-oncall-escalation-390');
     await page.setViewportSize(DESK);
 
     // Leaving the page forgets the secret for good.

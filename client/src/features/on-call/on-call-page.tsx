@@ -77,9 +77,10 @@ function RosterCalendar({ clinic, days, shifts, clinicians, nowMs, mayCancel, on
   clinic: Clinic; days: string[]; shifts: OnCallShift[]; clinicians: Map<string, Clinician>; nowMs: number; mayCancel: boolean; onChanged: () => void;
 }) {
   const today = localDateOf(new Date(nowMs).toISOString(), clinic.timeZone);
-  const time = (iso: string, day: string) => {
+  /** The time alone when its date goes without saying (the column's day for the start, the start's day for the end). */
+  const time = (iso: string, impliedDate: string) => {
     const date = localDateOf(iso, clinic.timeZone);
-    return date === day ? formatLocalTime(iso, clinic.timeZone) : `${formatDayHeading(date)} ${formatLocalTime(iso, clinic.timeZone)}`;
+    return date === impliedDate ? formatLocalTime(iso, clinic.timeZone) : `${formatDayHeading(date)} ${formatLocalTime(iso, clinic.timeZone)}`;
   };
   return (
     <div className="roster-week" data-testid="roster-calendar">
@@ -104,7 +105,7 @@ function RosterCalendar({ clinic, days, shifts, clinicians, nowMs, mayCancel, on
                     <br />
                     <strong>{who}</strong>
                     <br />
-                    {time(s.startsAt, day)}–{time(s.endsAt, day)}
+                    {time(s.startsAt, day)}–{time(s.endsAt, localDateOf(s.startsAt, clinic.timeZone))}
                     {mayCancel && !cancelled && Date.parse(s.endsAt) > nowMs && day === firstShownDay && (
                       <CancelShift shift={s} who={who} onCancelled={onChanged} />
                     )}
