@@ -45,9 +45,12 @@ export class AlertInputsLoader {
     if (pumps.length === 0) return loaded;
     const ids = pumps.map((p) => p.id);
     const clinicIds = [...new Set(pumps.map((p) => p.clinicId))];
-    const clinics = await manager.findBy(ClinicEntity, { id: In(clinicIds) });
-    const settingsRows: { id: string; alert_warning_horizon_days: number; booking_margin_days: number }[] = await manager.query(
-      'SELECT id, alert_warning_horizon_days, booking_margin_days FROM clinics WHERE id = ANY($1::uuid[])', [clinicIds]);
+    // The clinics and their alert settings (columns the entity does not map) in one round trip.
+    const { entities: clinics, raw: settingsRows } = await manager.createQueryBuilder(ClinicEntity, 'c')
+      .addSelect('c.alert_warning_horizon_days', 'alert_warning_horizon_days')
+      .addSelect('c.booking_margin_days', 'booking_margin_days')
+      .where('c.id IN (:...clinicIds)', { clinicIds })
+      .getRawAndEntities<{ c_id: string; alert_warning_horizon_days: number | null; booking_margin_days: number | null }>();
     const patients = await manager.findBy(PatientEntity, { id: In([...new Set(pumps.map((p) => p.patientId))]) });
     const fills = await manager.find(FillEntity, { where: { pumpId: In(ids) }, order: { filledAt: 'ASC' } });
     const programs = await manager.find(ProgramEntity, { where: { pumpId: In(ids) }, order: { effectiveFrom: 'ASC' } });
@@ -59,7 +62,7 @@ export class AlertInputsLoader {
     }]));
 
     const clinicById = new Map(clinics.map((c) => [c.id, c]));
-    const settingsByClinic = new Map(settingsRows.map((r): [string, ClinicAlertSettings] => [r.id, {
+    const settingsByClinic = new Map(settingsRows.map((r): [string, ClinicAlertSettings] => [r.c_id, {
       warningHorizonDays: r.alert_warning_horizon_days ?? ALERT_CONFIG.defaultWarningHorizonDays,
       bookingMarginDays: r.booking_margin_days ?? ALERT_CONFIG.defaultBookingMarginDays,
     }]));

@@ -340,8 +340,13 @@ export class AlertsRepository {
 
   /** The engine's position in the outbox, locked until commit; the row is created at first use. */
   async lockCursor(manager: EntityManager, now: Date): Promise<number> {
-    await manager.query('INSERT INTO alert_evaluation_cursor (id, last_event_id, updated_at) VALUES (1, 0, $1) ON CONFLICT (id) DO NOTHING', [now]);
-    const rows: { last_event_id: string }[] = await manager.query('SELECT last_event_id FROM alert_evaluation_cursor WHERE id = 1 FOR UPDATE');
+    // One round trip on every evaluation but the first (on the alarm path).
+    const select = 'SELECT last_event_id FROM alert_evaluation_cursor WHERE id = 1 FOR UPDATE';
+    let rows: { last_event_id: string }[] = await manager.query(select);
+    if (rows.length === 0) {
+      await manager.query('INSERT INTO alert_evaluation_cursor (id, last_event_id, updated_at) VALUES (1, 0, $1) ON CONFLICT (id) DO NOTHING', [now]);
+      rows = await manager.query(select);
+    }
     return Number(rows[0].last_event_id);
   }
 
