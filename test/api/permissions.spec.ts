@@ -50,6 +50,13 @@ describe('permission table', () => {
   /** Alerts of pumpA (overdue and empty by now): a withdrawal-risk one left open, a refill one resolved. */
   const alertsA = { open: '', resolved: '' };
 
+  /** A staff account of clinic A that has never signed in. */
+  const freshUserA = async (): Promise<string> => {
+    const created = await f.http.post('/api/users', { email: `fresh-${next()}@pumpwatch.test`, displayName: 'Fresh', password: 'initial-password-1', clinicRoles: [{ clinicId: clinicA.id, role: 'staff' }] });
+    expect(created.status).toBe(201);
+    return created.body.id as string;
+  };
+
   /** Creates a user with one role, signs in and replaces the initial password (forced at first sign-in). */
   const createMember = async (clinicId: string, role: ClinicRole, label: string): Promise<{ email: string; password: string; token: string; id: string }> => {
     const { email, token, id } = await f.member(clinicId, role, label, { email: `${label}-${next()}@pumpwatch.test` });
@@ -104,6 +111,14 @@ describe('permission table', () => {
     }),
     'GET /api/users': async () => ({ path: '/api/users', allowed: 200 }),
     'POST /api/users/:id/password': async () => ({ path: `/api/users/${victimId}/password`, body: { password: 'reset-password-12' }, allowed: 200 }),
+    // Users (issue 16): a fresh staff account of clinic A each time (deactivating one twice answers 409).
+    'POST /api/users/:id/deactivate': async () => ({ path: `/api/users/${await freshUserA()}/deactivate`, allowed: 200 }),
+    'POST /api/users/:id/reactivate': async () => {
+      const id = await freshUserA();
+      expect((await f.http.post(`/api/users/${id}/deactivate`)).status).toBe(200);
+      return { path: `/api/users/${id}/reactivate`, allowed: 200 };
+    },
+    'PUT /api/users/:id/clinic-roles/:clinicId': async () => ({ path: `/api/users/${victimId}/clinic-roles/${clinicA.id}`, body: { role: 'staff' }, allowed: 200 }),
     'POST /api/machine-tokens': async () => ({ path: '/api/machine-tokens', body: { clinicId: clinicA.id, name: `gateway ${next()}` }, allowed: 201 }),
     'GET /api/machine-tokens': async () => ({ path: '/api/machine-tokens', allowed: 200 }),
     'POST /api/machine-tokens/:id/revoke': async () => ({ path: `/api/machine-tokens/${tokenIdA}/revoke`, allowed: 200 }),
@@ -294,6 +309,7 @@ describe('permission table', () => {
         [`/api/machine-tokens/${tokenIdA}/revoke`, undefined],
         ['/api/users', { email: 'x-user@pumpwatch.test', displayName: 'X', password: 'initial-password-1', clinicRoles: [{ clinicId: clinicA.id, role: 'admin' }] }],
         [`/api/users/${victimId}/password`, { password: 'reset-password-12' }],
+        [`/api/users/${victimId}/deactivate`, undefined], [`/api/users/${victimId}/reactivate`, undefined],
         [`/api/alerts/${alertsA.open}/acknowledge`, {}], [`/api/alerts/${alertsA.open}/resolve`, { note: 'x' }], [`/api/alerts/${alertsA.open}/snooze`, { minutes: 15 }],
         ['/api/appointments', { pumpId: pumpA.id, clinicianId: clinicianIdA, startsAt: freshStart(), overrideReason: 'x' }],
         [`/api/appointments/${scheduling.booked}/cancel`, {}], ['/api/rooms', { clinicId: clinicA.id, name: 'B room' }],
@@ -302,6 +318,10 @@ describe('permission table', () => {
         [`/api/patients/${patientA.id}/side-effects`, { kind: 'confusion', severity: 'mild', reportedAt: '2025-06-01T08:00:00Z', reportedBy: 'staff' }],
       ];
       for (const [path, body] of writes) expect([path, (await outsider.post(path, body)).status]).toEqual([path, 404]);
+      for (const clinicId of [clinicA.id, clinicB.id]) {
+        const path = `/api/users/${victimId}/clinic-roles/${clinicId}`;
+        expect([path, (await outsider.call('PUT', path, { role: 'admin' })).status]).toEqual([path, 404]);
+      }
     });
 
     it('lists nothing of clinic A', async () => {

@@ -100,6 +100,8 @@ export class AuthService implements OnModuleInit {
       if (user) await this.recordFailedLogin(user.id, requestId);
       throw new DomainError('unauthenticated', 'email or password is wrong');
     }
+    // Said only to whoever knows the password: the email alone does not tell that the account exists.
+    if (user.deactivatedAt) throw DomainError.forbidden('this account is deactivated: ask an administrator of your clinic to reactivate it');
 
     const token = newSecret();
     const csrfToken = randomBytes(24).toString('base64url');
@@ -185,7 +187,7 @@ export class AuthService implements OnModuleInit {
          FROM sessions s
          JOIN users u ON u.id = s.user_id
          LEFT JOIN clinic_memberships m ON m.user_id = u.id
-        WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2
+        WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND u.deactivated_at IS NULL
         GROUP BY s.id, u.id`,
       [secretHash(secret), now],
     );

@@ -143,6 +143,23 @@ export class EventsGateway implements OnModuleInit, OnGatewayInit, OnGatewayConn
     }
   }
 
+  /**
+   * A user's clinic roles changed: their live sockets on this instance carry the new roles and sit in the rooms of exactly their
+   * clinics now (a replaying socket joins them at the end of its replay, from the updated roles).
+   */
+  updateClinicRoles(userId: string, clinicRoles: Actor['clinicRoles']): void {
+    if (!this.server) return;
+    for (const socket of this.server.sockets.sockets.values()) {
+      const actor = socket.data.actor;
+      if (!actor || actor.id !== userId) continue;
+      socket.data.actor = { ...actor, clinicRoles };
+      if (actor.administersAllClinics || this.replaying.has(socket)) continue;
+      const rooms = new Set(clinicRoles.map((r) => clinicRoom(r.clinicId)));
+      for (const room of [...socket.rooms]) if (room.startsWith('clinic:') && !rooms.has(room)) void socket.leave(room);
+      void socket.join([...rooms]);
+    }
+  }
+
   private joinRooms(socket: LiveSocket): void {
     const actor = socket.data.actor;
     void socket.join(actor.administersAllClinics ? [ALL_CLINICS_ROOM] : actor.clinicRoles.map((r) => clinicRoom(r.clinicId)));

@@ -1,4 +1,4 @@
-// A person who signs in: email, display name, argon2id password hash, and whether they administer every clinic.
+// A person who signs in: email, display name, argon2id password hash, whether they administer every clinic, and whether the account is active.
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 @Entity('users')
@@ -33,6 +33,10 @@ export class UserEntity {
   /** Demo accounts have published passwords: the log warns at every start while one exists. */
   @Column({ name: 'is_demo', type: 'boolean', default: false })
   isDemo: boolean;
+
+  /** Null while active: a deactivated account cannot sign in, and none of its sessions authenticates. */
+  @Column({ name: 'deactivated_at', type: 'timestamptz', nullable: true })
+  deactivatedAt: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

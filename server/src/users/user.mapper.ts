@@ -13,6 +13,7 @@ export function toUser(user: UserEntity, memberships: ClinicMembershipEntity[]):
     mustChangePassword: user.mustChangePassword,
     clinicRoles: memberships.filter((m) => m.userId === user.id).map((m) => ({ clinicId: m.clinicId, role: m.role })),
     createdAt: user.createdAt.toISOString(),
+    deactivatedAt: user.deactivatedAt?.toISOString() ?? null,
   };
 }
 

@@ -1,10 +1,11 @@
 // HTTP adapter for accounts (administrators).
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
-import { createUserSchema, resetPasswordSchema } from '@pumpwatch/shared';
-import type { ResetPasswordRequest, User } from '@pumpwatch/shared';
+import { createUserSchema, resetPasswordSchema, setClinicRoleSchema } from '@pumpwatch/shared';
+import type { ResetPasswordRequest, ResetPasswordResponse, SetClinicRoleRequest, User } from '@pumpwatch/shared';
 import { CurrentActor } from '../auth/actor';
 import type { Actor } from '../auth/actor';
+import { EventsGateway } from '../events/events.gateway';
 import { openApiSchemaOf } from '../infra/openapi';
 import { ZodValidationPipe } from '../infra/zod-validation.pipe';
 import { UsersService } from './users.service';
@@ -13,7 +14,10 @@ import type { ValidCreateUserRequest } from './users.service';
 @ApiTags('users')
 @Controller('users')
 export class UsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly gateway: EventsGateway,
+  ) {}
 
   @Post()
   @ApiBody({ schema: openApiSchemaOf(createUserSchema) })
@@ -29,11 +33,41 @@ export class UsersController {
   @Post(':id/password')
   @HttpCode(200)
   @ApiBody({ schema: openApiSchemaOf(resetPasswordSchema) })
-  resetPassword(
+  async resetPassword(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
     @Body(new ZodValidationPipe(resetPasswordSchema)) request: ResetPasswordRequest,
+  ): Promise<ResetPasswordResponse> {
+    const user = await this.users.resetPassword(actor, id, request);
+    // Every session of the user was just revoked: their live connections end too.
+    this.gateway.disconnectSessions((live) => live.id === user.id);
+    return user;
+  }
+
+  @Post(':id/deactivate')
+  @HttpCode(200)
+  async deactivate(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<User> {
+    const user = await this.users.deactivate(actor, id);
+    this.gateway.disconnectSessions((live) => live.id === user.id);
+    return user;
+  }
+
+  @Post(':id/reactivate')
+  @HttpCode(200)
+  reactivate(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<User> {
+    return this.users.reactivate(actor, id);
+  }
+
+  @Put(':id/clinic-roles/:clinicId')
+  @ApiBody({ schema: openApiSchemaOf(setClinicRoleSchema) })
+  async setClinicRole(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Param('clinicId') clinicId: string,
+    @Body(new ZodValidationPipe(setClinicRoleSchema)) request: SetClinicRoleRequest,
   ): Promise<User> {
-    return this.users.resetPassword(actor, id, request);
+    const user = await this.users.setClinicRole(actor, id, clinicId, request);
+    this.gateway.updateClinicRoles(user.id, await this.users.clinicRolesOf(user.id));
+    return user;
   }
 }

@@ -41,8 +41,13 @@ export const createUserSchema = z.object({
   .refine((u) => new Set(u.clinicRoles.map((r) => r.clinicId)).size === u.clinicRoles.length, { message: 'must name each clinic once', path: ['clinicRoles'] });
 export type CreateUserRequest = z.input<typeof createUserSchema>;
 
-export const resetPasswordSchema = z.object({ password: newPassword });
+/** Without `password`, the server draws a random initial password and answers it once (`initialPassword`). */
+export const resetPasswordSchema = z.object({ password: newPassword.optional() });
 export type ResetPasswordRequest = z.infer<typeof resetPasswordSchema>;
+
+/** PUT /api/users/:id/clinic-roles/:clinicId: the user's role in that clinic from their next request on. */
+export const setClinicRoleSchema = z.object({ role: clinicRoleSchema.shape.role });
+export type SetClinicRoleRequest = z.infer<typeof setClinicRoleSchema>;
 
 export const createMachineTokenSchema = z.object({
   clinicId: uuid,
@@ -74,7 +79,12 @@ export interface User {
   mustChangePassword: boolean;
   clinicRoles: { clinicId: string; role: ClinicRole }[];
   createdAt: string;
+  /** Null while the account is active; a deactivated account cannot sign in and has no session. */
+  deactivatedAt: string | null;
 }
+
+/** Answer of POST /api/users/:id/password: the drawn initial password is shown this once (absent when the administrator typed one). */
+export interface ResetPasswordResponse extends User { initialPassword?: string }
 
 /** POST /api/auth/login and GET /api/auth/me. */
 export interface Session {

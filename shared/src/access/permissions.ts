@@ -37,6 +37,10 @@ export const ROUTE_PERMISSIONS = {
   'POST /api/users': 'administer',
   'GET /api/users': 'administer',
   'POST /api/users/:id/password': 'administer',
+  // Users (issue 16): deactivation ends every session and socket of the account at once; a role is set per clinic.
+  'POST /api/users/:id/deactivate': 'administer',
+  'POST /api/users/:id/reactivate': 'administer',
+  'PUT /api/users/:id/clinic-roles/:clinicId': 'administer',
 
   'POST /api/machine-tokens': 'administer',
   'GET /api/machine-tokens': 'administer',
