@@ -83,6 +83,13 @@ describe('clinicians, on-call roster and escalation in Chromium', () => {
     await page.locator('[data-testid="clinician-row"][data-active="false"]', { hasText: LEAVING_NURSE }).waitFor();
     expect(await renamed.locator('[data-testid="clinician-state"]').innerText()).toContain('Deactivated');
 
+    // The demo clinician is on call: deactivating them is refused, saying why and where to go, in the clinic's words.
+    const onCall = page.locator('[data-testid="clinician-row"]', { hasText: DEMO_ON_CALL });
+    await onCall.locator('[data-testid="deactivate-clinician"]').click();
+    await onCall.locator('[data-testid="confirm-deactivate-clinician"]').click();
+    expect(await onCall.locator('[data-testid="clinician-error"]').innerText()).toContain('still has on-call shifts now or ahead');
+    expect(await onCall.getAttribute('data-active')).toBe('true');
+
     await shoot('i16-oncall-clinicians-1440');
     await page.setViewportSize(PHONE);
     expect(await noSidewaysScroll()).toBe(true);
@@ -127,8 +134,10 @@ describe('clinicians, on-call roster and escalation in Chromium', () => {
     await page.setViewportSize(PHONE);
     expect(await noSidewaysScroll()).toBe(true);
     await shoot('i16-oncall-roster-390', false);
-    await page.locator('[data-testid="nav-fleet"]').click();
+    // The page an on-call clinician opens on a phone: who is on call shows without opening the menu.
+    await page.goto(`${server.baseUrl}/`);
     await page.locator(`.app-top [data-testid="on-call-now-item"][data-state="covered"]`).waitFor();
+    expect(await headerOnCall().isVisible()).toBe(true);
     await shoot('i16-oncall-fleet-header-390', false);
     await page.setViewportSize(DESK);
     await page.locator('[data-testid="nav-on-call"]').click();

@@ -2,6 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { CLINICIAN_PROFESSIONS, createClinicianSchema, updateClinicianSchema, type Clinician, type ClinicianProfession } from '@pumpwatch/shared';
+import { ApiError } from '../../lib/api';
 import { validate } from '../../lib/form-errors';
 import { useFormSubmission } from '../../lib/use-form-submission';
 import { toSubmitFailure } from '../../lib/form-errors';
@@ -102,16 +103,20 @@ function ActiveToggle({ clinician, onChanged }: { clinician: Clinician; onChange
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | undefined>();
+  const [hasShifts, setHasShifts] = useState(false);
 
   async function setActive(active: boolean) {
     setBusy(true);
     setFailure(undefined);
+    setHasShifts(false);
     try {
       await onCallApi.updateClinician(clinician.id, { active });
       setConfirming(false);
       onChanged();
     } catch (err) {
-      setFailure(toSubmitFailure(err).message);
+      // 409 on `active`: shifts now or ahead would leave gaps nobody sees (the API's message gives UTC instants; the roster shows local times).
+      if (err instanceof ApiError && err.status === 409 && err.fields.active) setHasShifts(true);
+      else setFailure(toSubmitFailure(err).message);
     } finally {
       setBusy(false);
     }
@@ -129,6 +134,11 @@ function ActiveToggle({ clinician, onChanged }: { clinician: Clinician; onChange
           <button type="button" className="button button--danger" disabled={busy} onClick={() => void setActive(false)} data-testid="confirm-deactivate-clinician" autoFocus>Deactivate</button>{' '}
           <button type="button" className="button button--quiet" onClick={() => setConfirming(false)}>Keep</button>
         </span>
+      )}
+      {hasShifts && (
+        <p className="field__error" role="alert" data-testid="clinician-error">
+          {clinician.displayName} still has on-call shifts now or ahead: cancel or reassign them on the <Link to="/on-call">on-call roster</Link> first.
+        </p>
       )}
       {failure && <p className="field__error" role="alert" data-testid="clinician-error">{failure}</p>}
     </>
