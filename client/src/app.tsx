@@ -35,6 +35,7 @@ const SchedulerPage = lazy(() => import('./features/scheduling/scheduler-page').
 const CliniciansPage = lazy(() => import('./features/clinicians/clinicians-page').then((m) => ({ default: m.CliniciansPage })));
 const OnCallPage = lazy(() => import('./features/on-call/on-call-page').then((m) => ({ default: m.OnCallPage })));
 const EscalationPage = lazy(() => import('./features/on-call/escalation-page').then((m) => ({ default: m.EscalationPage })));
+const SettingsPage = lazy(() => import('./features/settings/settings-page').then((m) => ({ default: m.SettingsPage })));
 
 function ConnectionIndicator() {
   const state = useConnectionState();
@@ -52,6 +53,7 @@ function MainNav() {
   const mayManageUsers = useCan('GET /api/users');
   const mayManageTokens = useCan('GET /api/machine-tokens');
   const mayReadAudit = useCan('GET /api/audit');
+  const mayChangeSettings = useCan('PATCH /api/clinics/:id/settings');
   const mayReadAlerts = useCan('GET /api/alerts');
   const mayReadSchedule = useCan('GET /api/appointments');
   const mayReadPatients = useCan('GET /api/patients');
@@ -76,6 +78,7 @@ function MainNav() {
       {mayManageTokens && <NavLink to="/admin/machine-tokens" data-testid="nav-admin-machine-tokens">Machine tokens</NavLink>}
       {mayManageFeeds && <NavLink to="/admin/calendar-feeds" data-testid="nav-admin-calendar-feeds">Calendar feeds</NavLink>}
       {mayReadAudit && <NavLink to="/admin/audit" data-testid="nav-admin-audit">Audit trail</NavLink>}
+      {mayChangeSettings && <NavLink to="/admin/settings" data-testid="nav-admin-settings">Settings</NavLink>}
     </nav>
   );
 }
@@ -143,6 +146,7 @@ export function App() {
                 <Route path="/on-call" element={<RequireCapability route="GET /api/on-call-shifts"><OnCallPage /></RequireCapability>} />
                 <Route path="/on-call/escalation" element={<RequireCapability route="GET /api/clinics/:id/escalation-policy"><EscalationPage /></RequireCapability>} />
                 <Route path="/admin/audit" element={<RequireCapability route="GET /api/audit"><AuditPage /></RequireCapability>} />
+                <Route path="/admin/settings" element={<RequireCapability route="PATCH /api/clinics/:id/settings"><SettingsPage /></RequireCapability>} />
                 <Route path="*" element={notFound} />
               </Route>
             </Routes>

@@ -14,6 +14,9 @@ import {
   type AlertSeverityCounts,
   type AlertStatus,
   type ClinicSettings,
+  type ClinicalSafetySettings,
+  type UpdateClinicSettingsRequest,
+  type UpdateClinicalSafetySettingsRequest,
   type ApiErrorBody,
   type ClearPumpEventRequest,
   type CreatePumpEventRequest,
@@ -240,6 +243,12 @@ export const api = {
   getAlertPages: (id: string, signal?: AbortSignal) => request<AlertPages>('GET', `/api/alerts/${enc(id)}/pages`, undefined, signal),
   getClinicSettings: (clinicId: string, signal?: AbortSignal) =>
     request<ClinicSettings>('GET', `/api/clinics/${enc(clinicId)}/settings`, undefined, signal),
+  /** Any subset of the clinic's settings (issue 16's settings page); an unknown or out-of-range field answers 400 naming it. */
+  updateClinicSettings: (clinicId: string, body: UpdateClinicSettingsRequest) => request<ClinicSettings>('PATCH', `/api/clinics/${enc(clinicId)}/settings`, body),
+  getClinicalSafetySettings: (clinicId: string, signal?: AbortSignal) =>
+    request<ClinicalSafetySettings>('GET', `/api/clinics/${enc(clinicId)}/clinical-safety-settings`, undefined, signal),
+  updateClinicalSafetySettings: (clinicId: string, body: UpdateClinicalSafetySettingsRequest) =>
+    request<ClinicalSafetySettings>('PUT', `/api/clinics/${enc(clinicId)}/clinical-safety-settings`, body),
   getOnCallNow: (clinicId: string, signal?: AbortSignal) => request<OnCallNow>('GET', `/api/clinics/${enc(clinicId)}/on-call-now`, undefined, signal),
 
   getPumpTelemetry: (pumpId: string, range: { from?: string; to?: string; limit?: number } = {}, signal?: AbortSignal) =>
