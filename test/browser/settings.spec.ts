@@ -1,10 +1,10 @@
 // Browser test in real Chromium (issue 16): /admin/settings shows each clinic and clinical-safety setting with its unit, default and
-// meaning; a change is saved and survives a reload; an invalid value is refused beside its field and changes nothing; reset to default;
+// meaning (the drug library's dose limits too); a change is saved and survives a reload; an invalid value is refused beside its field and changes nothing; reset to default;
 // a clinic picker for someone administering several clinics; hidden from staff; no sideways scroll on a phone.
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import type { Clinic, ClinicalSafetySettings, ClinicSettings } from '@pumpwatch/shared';
-import { ALERT_CONFIG, CLINICAL_SAFETY_SETTING_DEFAULTS } from '@pumpwatch/shared';
+import type { Clinic, ClinicalSafetySettings, ClinicDrugLibrary, ClinicSettings } from '@pumpwatch/shared';
+import { ALERT_CONFIG, CLINICAL_SAFETY_SETTING_DEFAULTS, DEFAULT_DRUG_LIBRARY } from '@pumpwatch/shared';
 import { launchChromium } from '../support/chromium';
 import { startTestServer } from '../support/test-server';
 import { api } from '../support/http';
@@ -146,6 +146,32 @@ describe('clinic settings page in Chromium', () => {
     await page.locator('[data-testid="save-telemetry"]').click();
     await page.locator('[data-testid="saved-telemetry"]').waitFor();
     expect((await settingsOf()).telemetryRetentionDays).toBeNull();
+  });
+
+  it("edits the drug library's dose limits within the code's bounds", async () => {
+    const drugs = async () => (await api(server.baseUrl).get<ClinicDrugLibrary>(`/api/clinics/${clinic.id}/drug-library`)).body;
+    const hard = 'dailyDoseMcgPerDay.spinal.hard';
+    expect(await field(hard).innerText()).toContain(`Default: ${DEFAULT_DRUG_LIBRARY.dailyDoseMcgPerDay.spinal.hard} mcg/day`);
+    // Above the code's hard bound: refused beside the field, nothing stored.
+    await input(hard).fill('2500');
+    await page.locator('[data-testid="save-drug-library"]').click();
+    expect(await page.locator(`[data-testid="error-${hard}"]`).innerText()).toBe(`must not exceed the code's bound of ${DEFAULT_DRUG_LIBRARY.dailyDoseMcgPerDay.spinal.hard}`);
+    expect((await drugs()).overrides).toBeNull();
+    // Lowered: saved, kept after a reload; the API's own refusal (a soft limit above the new hard one) lands beside its field.
+    await input(hard).fill('1500');
+    await page.locator('[data-testid="save-drug-library"]').click();
+    await page.locator('[data-testid="saved-drug-library"]').waitFor();
+    expect((await drugs()).library.dailyDoseMcgPerDay.spinal.hard).toBe(1500);
+    await input('dailyDoseMcgPerDay.spinal.soft').fill('1800');
+    await page.locator('[data-testid="save-drug-library"]').click();
+    expect(await page.locator('[data-testid="error-dailyDoseMcgPerDay.spinal.soft"]').innerText()).toBe('must not exceed the hard limit of 1500');
+    await page.reload();
+    await input(hard).waitFor();
+    expect(await input(hard).inputValue()).toBe('1500');
+    await page.locator(`[data-testid="reset-${hard}"]`).click();
+    await page.locator('[data-testid="save-drug-library"]').click();
+    await page.locator('[data-testid="saved-drug-library"]').waitFor();
+    expect((await drugs()).library.dailyDoseMcgPerDay.spinal).toEqual(DEFAULT_DRUG_LIBRARY.dailyDoseMcgPerDay.spinal);
   });
 
   it('fits a 390 px phone without sideways scroll', async () => {

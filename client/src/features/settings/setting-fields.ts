@@ -27,6 +27,8 @@ export interface SettingField<Name extends string> {
   max: number;
   /** Whole numbers only. */
   whole: boolean;
+  /** Overrides "Allowed: min to max" when the bounds read better in words. */
+  rangeText?: string;
 }
 
 export interface SettingGroup<Name extends string> {

@@ -89,7 +89,7 @@ function SettingInput<Name extends string>({ field, text, error, unsaved, onChan
     <>
       <span className="setting__meaning">{field.meaning}</span>
       <span className="setting__default" data-testid={`default-${field.name}`}>
-        Default: <strong>{defaultLabel(field)}</strong>. Allowed: {field.min} to {field.max}{field.whole ? ', whole numbers' : ''}.
+        Default: <strong>{defaultLabel(field)}</strong>. Allowed: {field.rangeText ?? `${field.min} to ${field.max}`}{field.whole ? ', whole numbers' : ''}.
       </span>
       {field.source && <span className="setting__source">Source: {field.source}.</span>}
     </>
@@ -106,7 +106,8 @@ function SettingInput<Name extends string>({ field, text, error, unsaved, onChan
         {unsaved && <span className="setting__pending" data-testid={`unsaved-${field.name}`}><span aria-hidden="true">● </span>Not saved yet</span>}
         <button
           type="button" className="button button--quiet button--small" disabled={atDefault} onClick={() => onChange(asText(field.defaultValue))}
-          aria-label={`Reset ${field.label} (${field.unit}) to its default, ${defaultLabel(field)}`} data-testid={`reset-${field.name}`}
+          // The name starts with the visible words (WCAG 2.5.3, label in name), then says which field and its default.
+          aria-label={`${atDefault ? 'At default' : 'Reset to default'}: ${field.label} (${field.unit}), default ${defaultLabel(field)}`} data-testid={`reset-${field.name}`}
         >
           {atDefault ? 'At default' : 'Reset to default'}
         </button>

@@ -1,7 +1,9 @@
 // /admin/settings: a clinic's settings and clinical-safety settings, one form per group, for the clinic's administrators.
 import { useState } from 'react';
-import { updateClinicalSafetySettingsSchema, updateClinicSettingsSchema, type ClinicalSafetySettings, type ClinicSettings } from '@pumpwatch/shared';
-import { api } from '../../lib/api';
+import {
+  updateClinicalSafetySettingsSchema, updateClinicSettingsSchema, type ClinicalSafetySettings, type ClinicDrugLibrary, type ClinicSettings, type DrugLibraryOverrides,
+} from '@pumpwatch/shared';
+import { api, request } from '../../lib/api';
 import { useSession } from '../auth/session-store';
 import { canUseRoute } from '../auth/use-can';
 import { useClinics } from '../clinics/use-clinics';
@@ -9,7 +11,10 @@ import { ClinicPicker } from '../admin/clinic-picker';
 import { useLoaded } from '../admin/use-loaded';
 import { CLINIC_SETTING_GROUPS, CLINICAL_SAFETY_SETTING_GROUP } from './setting-fields';
 import { SettingGroupForm } from './setting-group-form';
+import { DRUG_LIBRARY_GROUP, drugLibraryOverridesOf, drugLimitsParser, drugLimitValues } from './drug-library-fields';
 import './settings.css';
+
+const drugLibraryPath = (clinicId: string) => `/api/clinics/${encodeURIComponent(clinicId)}/drug-library`;
 
 export function SettingsPage() {
   const { user } = useSession();
@@ -20,10 +25,12 @@ export function SettingsPage() {
   const clinicId = clinic?.id ?? '';
   const settings = useLoaded<ClinicSettings | null>(`settings:${clinicId}`, (signal) => (clinicId ? api.getClinicSettings(clinicId, signal) : Promise.resolve(null)));
   const safety = useLoaded<ClinicalSafetySettings | null>(`safety-settings:${clinicId}`, (signal) => (clinicId ? api.getClinicalSafetySettings(clinicId, signal) : Promise.resolve(null)));
-  const error = settings.error ?? safety.error ?? clinicsError;
+  const drugs = useLoaded<ClinicDrugLibrary | null>(`drug-library:${clinicId}`, (signal) => (clinicId ? request<ClinicDrugLibrary>('GET', drugLibraryPath(clinicId), undefined, signal) : Promise.resolve(null)));
+  const error = settings.error ?? safety.error ?? drugs.error ?? clinicsError;
   // A form starts from the values read for this very clinic (a switch of clinic must not show the previous one's values).
   const clinicSettings = settings.data && settings.data.clinicId === clinicId ? settings.data : null;
   const safetySettings = safety.data && safety.data.clinicId === clinicId ? safety.data : null;
+  const drugLibrary = drugs.data && drugs.data.clinicId === clinicId ? drugs.data : null;
 
   return (
     <section aria-labelledby="settings-title" data-testid="settings-page">
@@ -48,6 +55,18 @@ export function SettingsPage() {
           key={`${clinicId}:${CLINICAL_SAFETY_SETTING_GROUP.id}`} group={CLINICAL_SAFETY_SETTING_GROUP} saved={safetySettings}
           schema={updateClinicalSafetySettingsSchema}
           save={async (patch) => api.updateClinicalSafetySettings(clinicId, patch as Partial<Record<keyof typeof patch, number>>)}
+        />
+      )}
+      {drugLibrary && (
+        <SettingGroupForm
+          key={`${clinicId}:${DRUG_LIBRARY_GROUP.id}`} group={DRUG_LIBRARY_GROUP} saved={drugLimitValues(drugLibrary.library)} schema={drugLimitsParser}
+          save={async (patch) => {
+            // PUT replaces the clinic's edits: the values on screen with this change, the concentration edits kept.
+            const latest = await request<ClinicDrugLibrary>('GET', drugLibraryPath(clinicId));
+            const values = { ...drugLimitValues(latest.library), ...patch } as ReturnType<typeof drugLimitValues>;
+            const body: DrugLibraryOverrides = drugLibraryOverridesOf(values, latest.overrides);
+            return drugLimitValues((await request<ClinicDrugLibrary>('PUT', drugLibraryPath(clinicId), body)).library);
+          }}
         />
       )}
     </section>
