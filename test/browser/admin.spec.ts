@@ -1,4 +1,6 @@
-// Browser test in real Chromium: the administrator's pages — add a user who must choose a password first, a machine token shown once then revoked, the audit trail.
+// Browser test in real Chromium: the administrator's pages — add a user who must choose a password first, a machine token shown once then revoked, the audit trail;
+// a user's clinic role changed, their password reset (shown once), the account deactivated (its sign-in refused) and reactivated, on a desk and a phone.
+import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import type { Clinic } from '@pumpwatch/shared';
 import { MIN_PASSWORD_LENGTH } from '@pumpwatch/shared';
@@ -6,7 +8,8 @@ import { launchChromium } from '../support/chromium';
 import { startTestServer } from '../support/test-server';
 import { api } from '../support/http';
 import { DEMO_LOGINS } from '../support/test-accounts';
-import { signInThroughPage } from './dashboard-sign-in';
+import { SCREENS } from '../support/screens';
+import { signInThroughPage, submitSignIn } from './dashboard-sign-in';
 
 jest.setTimeout(180_000);
 
@@ -130,5 +133,98 @@ describe('administration pages in Chromium', () => {
     expect(text[0]).toContain('machine_token.revoked');
     expect(text[text.length - 1]).toContain('machine_token.created');
     expect(text[0]).toMatch(/revokedAt\s+—\s+→\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+  });
+
+  describe("a user's account (issue 16)", () => {
+    const DESK = { width: 1440, height: 900 };
+    const PHONE = { width: 390, height: 844 };
+    const row = () => page.locator(`[data-testid="user-row"][data-user-email="${NEW_USER.email}"]`);
+    /** The user's password as last reset. */
+    let drawn = '';
+
+    /** Signing in as the new user from another browser context (another person's tab): the form's answer, or the page reached. */
+    async function trySignIn(password: string, landsOn = '/account/password'): Promise<{ error: string | null; path: string }> {
+      const context = await browser.newContext({ viewport: DESK });
+      try {
+        const other = await context.newPage();
+        await other.goto(`${server.baseUrl}/sign-in`);
+        await submitSignIn(other, { email: NEW_USER.email, password });
+        const outcome = await Promise.race([
+          other.locator('[data-testid="form-errors"]').waitFor().then(() => 'error' as const, () => 'closed' as const),
+          other.waitForURL((url) => url.pathname === landsOn).then(() => 'moved' as const, () => 'closed' as const),
+        ]);
+        return { error: outcome === 'error' ? await other.locator('[data-testid="form-errors"]').innerText() : null, path: new URL(other.url()).pathname };
+      } finally {
+        await context.close();
+      }
+    }
+
+    beforeAll(() => mkdirSync(SCREENS, { recursive: true }));
+
+    it('changes a clinic role, from the role select of that clinic', async () => {
+      await page.setViewportSize(DESK);
+      await page.goto(`${server.baseUrl}/admin/users`);
+      await row().waitFor();
+      expect(await row().locator('[data-testid="user-state"]').innerText()).toContain('Active');
+      const select = row().locator('[data-testid="user-role-select"]');
+      expect(await select.inputValue()).toBe('clinician');
+      // The save button appears only once another role is chosen.
+      expect(await row().locator('[data-testid="user-role-save"]').count()).toBe(0);
+      await select.selectOption('scheduler');
+      await row().locator('[data-testid="user-role-save"]').click();
+      await page.locator('[data-testid="users-done"]', { hasText: `${NEW_USER.displayName} is now Scheduler in ${clinic.name}` }).waitFor();
+      await row().filter({ hasText: `Scheduler (${clinic.name})` }).waitFor();
+      expect(await row().locator('[data-testid="user-role-select"]').inputValue()).toBe('scheduler');
+      // The first administrator's own card offers nothing to act on.
+      const mine = page.locator(`[data-testid="user-row"][data-user-email="${DEMO_LOGINS.admin.email}"]`);
+      expect(await mine.locator('[data-testid="deactivate-user"], [data-testid="open-reset-password"], [data-testid="user-role-select"]').count()).toBe(0);
+    });
+
+    it('resets a password: the drawn password is shown once and opens the account until changed', async () => {
+      await row().locator('[data-testid="open-reset-password"]').click();
+      await row().locator('[data-testid="confirm-reset-password"]').click();
+      const value = page.locator('[data-testid="reset-password-value"]');
+      await value.waitFor();
+      drawn = await value.inputValue();
+      expect(drawn.length).toBeGreaterThanOrEqual(MIN_PASSWORD_LENGTH);
+      await row().filter({ hasText: 'must change at next sign-in' }).waitFor();
+      await page.screenshot({ path: `${SCREENS}/i16-users-reset-1440.png` });
+      expect(await trySignIn(drawn)).toEqual({ error: null, path: '/account/password' });
+      // Once stored, it is gone from the page for good.
+      await page.locator('[data-testid="reset-password-shown"] button', { hasText: 'I have stored it' }).click();
+      expect(await page.locator('[data-testid="reset-password-value"]').count()).toBe(0);
+    });
+
+    it('deactivates after confirmation (sign-in refused, saying why) and reactivates', async () => {
+      await row().locator('[data-testid="deactivate-user"]').click();
+      await row().locator('[data-testid="confirm-deactivate-user"]').click();
+      await page.locator(`[data-testid="user-row"][data-user-email="${NEW_USER.email}"] [data-testid="user-state"][data-state="deactivated"]`).waitFor();
+      expect(await row().locator('[data-testid="user-state"]').innerText()).toMatch(/^⊘ Deactivated since /);
+      await page.screenshot({ path: `${SCREENS}/i16-users-1440.png`, fullPage: true });
+
+      // The right password, refused with the reason.
+      const refused = await trySignIn(drawn);
+      expect(refused.error).toMatch(/deactivated/);
+
+      await page.setViewportSize(PHONE);
+      await row().waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+      await row().scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `${SCREENS}/i16-users-390.png` });
+      await page.screenshot({ path: `${SCREENS}/i16-users-full-390.png`, fullPage: true });
+
+      await row().locator('[data-testid="reactivate-user"]').click();
+      await page.locator(`[data-testid="user-row"][data-user-email="${NEW_USER.email}"] [data-testid="user-state"][data-state="active"]`).waitFor();
+      // The confirm step and the shown-once password fit the phone too.
+      await row().locator('[data-testid="deactivate-user"]').click();
+      await row().locator('[data-testid="open-reset-password"]').click();
+      await row().locator('[data-testid="confirm-reset-password"]').click();
+      await page.locator('[data-testid="reset-password-value"]').waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+      await page.screenshot({ path: `${SCREENS}/i16-users-confirm-390.png` });
+      // Reactivated, and the password drawn before this last reset no longer opens the account.
+      expect(await trySignIn(drawn)).toEqual({ error: expect.stringMatching(/wrong/), path: '/sign-in' });
+      await page.setViewportSize(DESK);
+    });
   });
 });

@@ -51,6 +51,8 @@ import {
   type PumpDetail,
   type PumpForecast,
   type ResetPasswordRequest,
+  type ResetPasswordResponse,
+  type SetClinicRoleRequest,
   type Session,
   type User,
   type CheckUp,
@@ -217,7 +219,13 @@ export const api = {
 
   listUsers: (signal?: AbortSignal) => request<User[]>('GET', '/api/users', undefined, signal),
   createUser: (body: CreateUserRequest) => request<User>('POST', '/api/users', body),
-  resetUserPassword: (userId: string, body: ResetPasswordRequest) => request<User>('POST', `/api/users/${enc(userId)}/password`, body),
+  /** Without `password` the server draws one and answers it once in `initialPassword`. */
+  resetUserPassword: (userId: string, body: ResetPasswordRequest) => request<ResetPasswordResponse>('POST', `/api/users/${enc(userId)}/password`, body),
+  /** The account cannot sign in any more; its sessions and live connections end at once. */
+  deactivateUser: (userId: string) => request<User>('POST', `/api/users/${enc(userId)}/deactivate`),
+  reactivateUser: (userId: string) => request<User>('POST', `/api/users/${enc(userId)}/reactivate`),
+  setUserClinicRole: (userId: string, clinicId: string, body: SetClinicRoleRequest) =>
+    request<User>('PUT', `/api/users/${enc(userId)}/clinic-roles/${enc(clinicId)}`, body),
 
   listMachineTokens: (clinicId?: string, signal?: AbortSignal) =>
     request<MachineToken[]>('GET', `/api/machine-tokens${query({ clinicId })}`, undefined, signal),
