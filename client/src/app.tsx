@@ -1,7 +1,6 @@
-// Dashboard shell: disconnected banner, header with navigation for what the role may do, live indicator, alarm mute and user menu; the routes.
+// Dashboard shell: skip link, disconnected banner, the header (features/shell: navigation for what the role may do) and the routes.
 import { lazy, Suspense, useEffect, useRef } from 'react';
-import { Link, NavLink, Route, Routes, useLocation } from 'react-router-dom';
-import { useConnectionState } from './lib/socket';
+import { Link, Route, Routes, useLocation } from 'react-router-dom';
 import { queryClient } from './lib/query-client';
 import { forgetFleetPatches } from './features/fleet/fleet-live';
 import { fleetQueryKeyOf } from './features/fleet/fleet-cache';
@@ -10,15 +9,12 @@ import { AddPumpPage } from './features/pumps/add-pump-page';
 import { SignInPage } from './features/auth/sign-in-page';
 import { ChangePasswordPage } from './features/auth/change-password-page';
 import { RequireCapability, RequireSession } from './features/auth/require-session';
-import { UserMenu } from './features/auth/user-menu';
 import { useSession } from './features/auth/session-store';
-import { useCan } from './features/auth/use-can';
 import { DisconnectedBanner } from './components/disconnected-banner';
 import { PageErrorBoundary } from './components/page-error-boundary';
-import { AlertWatcher, useUnacknowledgedCriticalIds } from './features/alerts/alert-watcher';
+import { AlertWatcher } from './features/alerts/alert-watcher';
+import { AppHeader } from './features/shell/app-header';
 import { AlertsPage } from './features/alerts/alerts-page';
-import { MuteToggle } from './features/alerts/mute-toggle';
-import { OnCallNowLine } from './features/on-call/on-call-now-line';
 
 // The pump page (charts), the scheduler and the admin pages load on first visit: the fleet, the page watched all day, comes first.
 const PumpPage = lazy(() => import('./features/pumps/pump-page').then((m) => ({ default: m.PumpPage })));
@@ -36,52 +32,6 @@ const CliniciansPage = lazy(() => import('./features/clinicians/clinicians-page'
 const OnCallPage = lazy(() => import('./features/on-call/on-call-page').then((m) => ({ default: m.OnCallPage })));
 const EscalationPage = lazy(() => import('./features/on-call/escalation-page').then((m) => ({ default: m.EscalationPage })));
 const SettingsPage = lazy(() => import('./features/settings/settings-page').then((m) => ({ default: m.SettingsPage })));
-
-function ConnectionIndicator() {
-  const state = useConnectionState();
-  const text = state === 'live' ? 'Live' : state === 'connecting' ? 'Connecting…' : 'Offline — reconnecting';
-  return (
-    <span className={`connection connection--${state}`} data-testid="connection-status" data-state={state} role="status" aria-live="polite">
-      <span className="connection__dot" aria-hidden="true">{state === 'live' ? '●' : '○'}</span> {text}
-    </span>
-  );
-}
-
-/** Links only to what the role may do; the API refuses the rest anyway. */
-function MainNav() {
-  const mayAddPump = useCan('POST /api/pumps');
-  const mayManageUsers = useCan('GET /api/users');
-  const mayManageTokens = useCan('GET /api/machine-tokens');
-  const mayReadAudit = useCan('GET /api/audit');
-  const mayChangeSettings = useCan('PATCH /api/clinics/:id/settings');
-  const mayReadAlerts = useCan('GET /api/alerts');
-  const mayReadSchedule = useCan('GET /api/appointments');
-  const mayReadPatients = useCan('GET /api/patients');
-  const mayManageFeeds = useCan('GET /api/calendar-feeds');
-  const mayReadRoster = useCan('GET /api/on-call-shifts');
-  const mayReadClinicians = useCan('GET /api/clinicians');
-  const critical = useUnacknowledgedCriticalIds().length;
-  return (
-    <nav aria-label="Main">
-      <NavLink to="/" end data-testid="nav-fleet">Fleet</NavLink>
-      {mayReadAlerts && (
-        <NavLink to="/alerts" data-testid="nav-alerts">
-          Alerts{critical > 0 && <span className="nav-count" data-testid="nav-alerts-critical"> ({critical} critical open)</span>}
-        </NavLink>
-      )}
-      {mayReadPatients && <NavLink to="/patients" data-testid="nav-patients">Patients</NavLink>}
-      {mayReadSchedule && <NavLink to="/scheduler" data-testid="nav-scheduler">Scheduler</NavLink>}
-      {mayReadRoster && <NavLink to="/on-call" data-testid="nav-on-call">On call</NavLink>}
-      {mayReadClinicians && <NavLink to="/clinicians" data-testid="nav-clinicians">Clinicians</NavLink>}
-      {mayAddPump && <NavLink to="/pumps/new" data-testid="nav-add-pump">Add pump</NavLink>}
-      {mayManageUsers && <NavLink to="/admin/users" data-testid="nav-admin-users">Users</NavLink>}
-      {mayManageTokens && <NavLink to="/admin/machine-tokens" data-testid="nav-admin-machine-tokens">Machine tokens</NavLink>}
-      {mayManageFeeds && <NavLink to="/admin/calendar-feeds" data-testid="nav-admin-calendar-feeds">Calendar feeds</NavLink>}
-      {mayReadAudit && <NavLink to="/admin/audit" data-testid="nav-admin-audit">Audit trail</NavLink>}
-      {mayChangeSettings && <NavLink to="/admin/settings" data-testid="nav-admin-settings">Settings</NavLink>}
-    </nav>
-  );
-}
 
 const notFound = <p className="notice">Page not found. <Link to="/">Back to the fleet</Link></p>;
 
@@ -110,17 +60,8 @@ export function App() {
       <div className="app-top">
         {/* First on the page and outside the header's flow: a lost connection must be seen, whatever page is open. */}
         {fullyIn && <DisconnectedBanner />}
-        <header className="app-header">
-          <Link to="/" className="brand">
-            <span aria-hidden="true">◉</span> PumpWatch
-          </Link>
-          {fullyIn ? <MainNav /> : <span className="app-header__spacer" />}
-          {fullyIn && <ConnectionIndicator />}
-          {fullyIn && <MuteToggle />}
-          {user && <UserMenu />}
-        </header>
-        {/* Under the header, on every page and for every role: who is on call now, or "No one on call" in red. */}
-        {fullyIn && <OnCallNowLine />}
+        {/* Logo, daily pages, who is on call now, live state, alarm mute, user; on a phone one bar and a menu (features/shell). */}
+        <AppHeader fullyIn={fullyIn} />
       </div>
       <main id="main" className="app-main">
         <PageErrorBoundary resetKey={pathname}>

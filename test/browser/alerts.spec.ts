@@ -146,7 +146,8 @@ describe('alerts on the dashboard in Chromium', () => {
     // Muting silences the sound only: the banner must still show.
     await page.locator('[data-testid="alarm-mute-toggle"]').click();
     expect(await page.locator('[data-testid="alarm-mute-toggle"]').getAttribute('aria-pressed')).toBe('true');
-    expect(await page.evaluate(() => window.localStorage.getItem('pumpwatch.alertSound.muted'))).toBe('true');
+    // Remembered for this user in this browser (one key per user).
+    expect(await page.evaluate(() => Object.keys(window.localStorage).filter((k) => k.startsWith('pumpwatch.alertSound.muted.')).map((k) => window.localStorage.getItem(k)))).toEqual(['true']);
 
     const handshakesBefore = handshakes.auths.length;
     expect(acknowledgedEventId).toBeGreaterThan(0);

@@ -14,8 +14,8 @@ export async function submitSignIn(page: Page, { email, password }: Credentials)
   await page.locator('[data-testid="sign-in-submit"]').click();
 }
 
-/** Signs in and waits until the user menu shows the session. */
+/** Signs in and waits until the user menu holds the session (on a phone it sits in the closed header menu, so attached, not visible). */
 export async function signInThroughPage(page: Page, credentials: Credentials): Promise<void> {
   await submitSignIn(page, credentials);
-  await page.locator('[data-testid="user-menu"]').waitFor({ timeout: 10_000 });
+  await page.locator('[data-testid="user-menu"]').waitFor({ state: 'attached', timeout: 10_000 });
 }

@@ -1,7 +1,10 @@
-// The critical-alert sound: a beep generated with Web Audio (no audio file to load or cache), and the per-browser mute setting.
+// The critical-alert sound: a beep generated with Web Audio (no audio file to load or cache), and the mute setting of each user in this browser.
 import { useSyncExternalStore } from 'react';
 
 const MUTE_KEY = 'pumpwatch.alertSound.muted';
+/** Whose mute setting is read and written: one user's choice never silences the next person signing in at the same desk. */
+let muteUserId: string | null = null;
+const muteKey = (): string => (muteUserId === null ? MUTE_KEY : `${MUTE_KEY}.${muteUserId}`);
 export type AudioState = 'locked' | 'ready' | 'unsupported';
 
 let context: AudioContext | null = null;
@@ -14,7 +17,7 @@ function notify(): void {
 
 function readMuted(): boolean {
   try {
-    return window.localStorage.getItem(MUTE_KEY) === 'true';
+    return window.localStorage.getItem(muteKey()) === 'true';
   } catch {
     // Storage refused (private mode, policy): the sound stays on, the safe default for a critical alarm.
     return false;
@@ -55,9 +58,9 @@ function unlock(): void {
 if (typeof window !== 'undefined') {
   window.addEventListener('pointerdown', unlock, { capture: true });
   window.addEventListener('keydown', unlock, { capture: true });
-  // Another tab of the same browser changed the setting: follow it, it is one setting per browser.
+  // Another tab of the same browser changed this user's setting: follow it, it is one setting per user and browser.
   window.addEventListener('storage', (event) => {
-    if (event.key !== MUTE_KEY) return;
+    if (event.key !== muteKey()) return;
     muted = readMuted();
     notify();
   });
@@ -84,14 +87,22 @@ export function playCriticalBeep(): void {
   });
 }
 
-/** Mutes or unmutes the alarm sound in this browser; the banners, the panel and the title flash stay. */
+/** Mutes or unmutes the alarm sound for the signed-in user in this browser (kept across reloads); the banners, the panel and the title flash stay. */
 export function setAlarmMuted(next: boolean): void {
   muted = next;
   try {
-    window.localStorage.setItem(MUTE_KEY, String(next));
+    window.localStorage.setItem(muteKey(), String(next));
   } catch {
     // Not stored: the choice holds for this visit only.
   }
+  notify();
+}
+
+/** The signed-in user (null: nobody): their own mute setting, stored in this browser, applies from now on. */
+export function setAlarmMuteUser(userId: string | null): void {
+  if (muteUserId === userId) return;
+  muteUserId = userId;
+  muted = readMuted();
   notify();
 }
 

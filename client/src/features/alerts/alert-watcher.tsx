@@ -8,7 +8,7 @@ import { useNow } from '../../lib/use-now';
 import { canUseRoute } from '../auth/use-can';
 import { useSession } from '../auth/session-store';
 import { isSnoozed, startAlerts, stopAlerts, useAlerts } from './alerts-store';
-import { playCriticalBeep, setAlarmSoundWanted, useAlarmMuted, useAudioState } from './alarm-sound';
+import { playCriticalBeep, setAlarmMuteUser, setAlarmSoundWanted, useAlarmMuted, useAudioState } from './alarm-sound';
 import { seenKey } from './alert-seen';
 
 /** One title change per second: half a flash per second, far below the 3 flashes per second of WCAG 2.3.1. */
@@ -66,7 +66,11 @@ export function AlertWatcher({ userId }: { userId: string }) {
   const { user } = useSession();
   useEffect(() => {
     startAlerts(userId);
-    return () => stopAlerts();
+    setAlarmMuteUser(userId);
+    return () => {
+      stopAlerts();
+      setAlarmMuteUser(null);
+    };
   }, [userId]);
 
   const critical = useUnacknowledgedCriticals();
