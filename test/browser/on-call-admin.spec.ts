@@ -138,6 +138,8 @@ describe('clinicians, on-call roster and escalation in Chromium', () => {
     await page.goto(`${server.baseUrl}/`);
     await page.locator(`.app-top [data-testid="on-call-now-item"][data-state="covered"]`).waitFor();
     expect(await headerOnCall().isVisible()).toBe(true);
+    // Room for one name on a phone: the first and how many more, never a name cut in half.
+    expect((await headerOnCall().innerText()).replace(/\s+/g, " ")).toContain(`On call: ${DEMO_ON_CALL} +1`);
     await shoot('i16-oncall-fleet-header-390', false);
     await page.setViewportSize(DESK);
     await page.locator('[data-testid="nav-on-call"]').click();

@@ -22,7 +22,9 @@ function ClinicOnCall({ clinic, answer, showClinic }: { clinic: Clinic; answer: 
   }
   return (
     <span className="on-call-now__item" data-testid="on-call-now-item" data-clinic-id={clinic.id} data-state="covered">
-      <span aria-hidden="true">☎ </span>{prefix}On call: <strong>{names(answer.primary)}</strong>
+      <span aria-hidden="true">☎ </span>{prefix}<span className="on-call-now__label">On call: </span><strong className="on-call-now__full">{names(answer.primary)}</strong>
+      {/* A phone's header has room for one name: the first, and how many more (the roster, one tap away, names them all). */}
+      <strong className="on-call-now__short">{answer.primary[0]?.displayName}{answer.primary.length > 1 && ` +${answer.primary.length - 1}`}</strong>
       {answer.backup.length > 0 && <span className="on-call-now__backup"> (backup {names(answer.backup)})</span>}
     </span>
   );
