@@ -70,11 +70,12 @@ describe('accessibility and the header in Chromium', () => {
   /** The page has drawn its heading and nothing is still loading. */
   async function settled(): Promise<void> {
     try {
-      await page.locator('main h1').first().waitFor({ timeout: 15_000 });
+      await page.locator('main h1').first().waitFor({ timeout: 30_000 });
       // The lazy page's own fallback is gone (a list's "Loading more…" may stay).
-      await page.waitForFunction(() => ![...document.querySelectorAll('main [role="status"]')].some((el) => el.textContent?.trim() === 'Loading…'), undefined, { timeout: 15_000 });
+      await page.waitForFunction(() => !document.querySelector('main > p[role="status"]'), undefined, { timeout: 15_000 });
     } catch (error) {
-      throw new Error(`${page.url()} did not settle: ${(await page.locator('main').innerText()).slice(0, 300)} (${String(error)})`);
+      const shown = await page.evaluate(() => document.querySelector('main')?.textContent ?? '(no main)').catch(() => '(page busy)');
+      throw new Error(`${page.url()} did not settle: ${shown.slice(0, 300)} (${String(error)})`);
     }
     await page.waitForTimeout(300);
   }

@@ -190,7 +190,7 @@ describe('fleet dashboard in Chromium', () => {
   /** Opens a dashboard path, signing in first when the session is not there yet (each test can run alone). */
   async function gotoSignedIn(path: string): Promise<void> {
     await page.goto(`${server.baseUrl}${path}`);
-    await page.locator('[data-testid="user-menu"], [data-testid="sign-in-form"]').first().waitFor({ timeout: 10_000 });
+    await page.locator('[data-testid="user-menu"], [data-testid="sign-in-form"]').first().waitFor({ state: 'attached', timeout: 10_000 }); // the user menu is in the closed header menu on a phone
     if (new URL(page.url()).pathname === '/sign-in') {
       await signInThroughPage(page, TEST_ADMIN);
       await page.goto(`${server.baseUrl}${path}`);

@@ -170,7 +170,7 @@ export function AuditPage() {
         </div>
       </form>
       {first.error && <p className="notice notice--error" role="alert">Could not load the audit trail: {first.error}</p>}
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0}>
         <table data-testid="audit-table" aria-busy={first.loading}>
           <caption className="visually-hidden">Audit entries, newest first</caption>
           <thead>

@@ -101,7 +101,7 @@ export function CalendarFeedsPage() {
       {clinic && (
         <>
           {created && <NewFeedUrl feed={created} onDone={() => setCreated(null)} />}
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table data-testid="feeds-table" aria-busy={feeds.loading}>
               <caption className="caption">Feeds of {clinic.name}</caption>
               <thead>

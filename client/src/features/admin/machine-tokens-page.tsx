@@ -88,7 +88,7 @@ export function MachineTokensPage() {
       {clinic && (
         <>
           {created && <NewTokenSecret token={created} onDone={() => setCreated(null)} />}
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table data-testid="tokens-table" aria-busy={tokens.loading}>
               <caption className="caption">Tokens of {clinic.name}</caption>
               <thead>

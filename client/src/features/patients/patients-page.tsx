@@ -107,7 +107,7 @@ export function PatientsPage() {
       <p className="muted" role="status" data-testid="patients-count">
         {patients.data === undefined ? 'Loading the patients…' : `${rows.length} patient${rows.length === 1 ? '' : 's'}${q.trim() ? ` matching “${q.trim()}”` : ''}`}
       </p>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0}>
         <table className="patients__table">
           <thead>
             <tr>

@@ -23,7 +23,7 @@ function ResidualCell({ fill }: { fill: Fill }) {
 export function FillHistory({ fills, timeZone }: { fills: Fill[]; timeZone: string }) {
   const ordered = [...fills].sort((a, b) => Date.parse(b.filledAt) - Date.parse(a.filledAt));
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0}>
       <table className="history" data-testid="fill-history">
         <caption>Fill history</caption>
         <thead>

@@ -7,7 +7,7 @@ import { LimitOverrideRow } from './limit-override-note';
 export function ProgramHistory({ programs, timeZone }: { programs: Program[]; timeZone: string }) {
   const ordered = [...programs].sort((a, b) => Date.parse(b.effectiveFrom) - Date.parse(a.effectiveFrom));
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0}>
       <table className="history" data-testid="program-history">
         <caption>Program history</caption>
         <thead>

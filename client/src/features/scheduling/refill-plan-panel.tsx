@@ -155,7 +155,7 @@ export function RefillPlanPanel({ timeZone, today, clinicians, rowsByPump, mayPl
             <div><dt>Drug days wasted</dt><dd>{proposal.summary.totalDrugDaysWasted.toFixed(2)}</dd></div>
           </dl>
           {proposal.proposals.length > 0 ? (
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table data-testid="plan-table">
                 <caption className="caption">Proposed appointments (times in {timeZone})</caption>
                 <thead>
@@ -198,7 +198,7 @@ export function RefillPlanPanel({ timeZone, today, clinicians, rowsByPump, mayPl
             </p>
           )}
           {proposal.unplaced.length > 0 && (
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table data-testid="plan-unplaced">
                 <caption className="caption">Pumps the plan could not fit ({proposal.unplaced.length})</caption>
                 <thead>

@@ -213,7 +213,7 @@ export function WeekCalendar(props: WeekCalendarProps) {
           testId="reschedule-error"
         />
       )}
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0}>
         <table className="week-calendar" data-testid="week-calendar" data-from={week.from} aria-busy={loading}>
           <caption className="visually-hidden">
             Appointments and free slots per clinician, {formatDayHeading(week.days[0])} to {formatDayHeading(week.days[6])}, times in {timeZone}

@@ -38,7 +38,7 @@ export function alarmEpisodes(readings: readonly TelemetryReading[]): AlarmEpiso
 export function AlarmsTimeline({ readings, timeZone }: { readings: readonly TelemetryReading[]; timeZone: string }) {
   const episodes = alarmEpisodes(readings);
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0}>
       <table className="history" data-testid="alarms-timeline">
         <caption>Pump alarms</caption>
         <thead>

@@ -66,7 +66,7 @@ export function ReconciliationHistory({ data, timeZone }: { data: PumpReconcilia
               </BarChart>
             </ResponsiveContainer>
           </figure>
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table className="history" data-testid="reconciliation-table">
               <caption className="visually-hidden">Reconciliation at each refill, newest first</caption>
               <thead>
