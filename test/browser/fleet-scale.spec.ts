@@ -4,7 +4,9 @@
 import type { Browser, Page, Request } from 'playwright-core';
 import type { FleetPage, FleetPump, Fill, Urgency } from '@pumpwatch/shared';
 import { EventsGateway } from '../../server/src/events/events.gateway';
-import { seedFleet, type SeededFleet } from '../../server/src/seed/seed-fleet';
+import type { SeededFleet } from '../../server/src/seed/seed-fleet';
+import { AlertEngine } from '../../server/src/alerts/alert-engine.service';
+import { bulkLoadFleet } from '../support/bulk-fleet';
 import { launchChromium } from '../support/chromium';
 import { adminToken } from '../support/http';
 import { SCREENS } from '../support/screens';
@@ -12,7 +14,10 @@ import { startTestServer } from '../support/test-server';
 import { TEST_ADMIN } from '../support/test-accounts';
 import { signInThroughPage } from './dashboard-sign-in';
 
-/** A few hundred pumps: several pages of 100, and far more rows than a window shows. */
+/**
+ * Several pages of 100 and far more rows than a window shows. FLEET_SCALE_PUMPS=5000 runs the issue's regional service (loads in
+ * ~4 s); its reconnect case still fails about one run in two there (a replayed patch not shown within 10 s), under investigation.
+ */
 const PUMPS = Number(process.env.FLEET_SCALE_PUMPS ?? 400);
 /** The rows the dashboard may hold in the DOM: the rows on screen and 25 on either side (OVERSCAN_ROWS), never the fleet. */
 const MAX_ROWS_IN_DOM = 80;
@@ -21,8 +26,8 @@ const SETTLE_MAX_MS = 120_000;
 const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 390, height: 844 };
 
-// Seeding runs at about 7 pumps a second on the 2-core machine (400 in 54 s): the hooks get time in proportion.
-jest.setTimeout(Math.max(300_000, PUMPS * 250));
+// The bulk load writes 5,000 pumps in ~11 s and the first read projects them in ~13 s on the 2-core machine; the rest is headroom.
+jest.setTimeout(Math.max(300_000, PUMPS * 60));
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
@@ -52,9 +57,10 @@ describe(`fleet of ${PUMPS} pumps in Chromium`, () => {
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
-    fleet = await seedFleet(server.app, { pumps: PUMPS, clinicName: 'Regional pump service' });
-    // Seeding time goes to the log, so the cost of a bigger fleet in this suite can be judged.
-    console.log(`seeded ${PUMPS} pumps in ${fleet.seconds.toFixed(1)} s`);
+    // The load seed's plan written in bulk (npm run seed goes through the use cases at ~20 pumps/s: minutes for 5,000).
+    fleet = await bulkLoadFleet(server.app, { pumps: PUMPS, clinicName: 'Regional pump service' });
+    console.log(`loaded ${PUMPS} pumps in ${fleet.seconds.toFixed(1)} s`);
+    await server.app.get(AlertEngine).processPendingEvents();
     // The dashboard is judged on a fleet at rest: the alert engine and the projection have worked through the seeding's events.
     const settleStarted = Date.now();
     let last = -1;
@@ -181,7 +187,8 @@ describe(`fleet of ${PUMPS} pumps in Chromium`, () => {
     );
     expect(await chipCount('ok')).toBe(before.ok + 1);
     expect(await chipCount('all')).toBe(before.all);
-    expect(fleetReads).toEqual([]);
+    // The row left the loaded pages (it now sorts far below them): at most the counts are read again, one row, never the fleet.
+    expect(fleetReads.filter((query) => !/[?&]limit=1(&|$)/.test(query))).toEqual([]);
   });
 
   it('renders a screenful, not the fleet, for a keystroke in the filter', async () => {
@@ -196,12 +203,12 @@ describe(`fleet of ${PUMPS} pumps in Chromium`, () => {
       }).observe(body, { childList: true });
     });
     // "a" is in nearly every seeded name: the answer is most of the fleet.
-    await page.locator('[data-testid="fleet-filter"]').press('a');
-    await page.waitForURL((url) => url.searchParams.get('q') === 'a', { timeout: 5_000 });
-    await page.locator('[data-testid="fleet-table"][aria-busy="false"]').waitFor({ timeout: 10_000 });
     const matching = (await apiJson<FleetPage>('GET', `/api/pumps?limit=1&q=a&clinicId=${fleet.clinicId}`)).total;
     expect(matching).toBeGreaterThan(MAX_ROWS_IN_DOM);
-    expect(await page.locator('[data-testid="fleet-table"]').getAttribute('aria-rowcount')).toBe(String(matching + 1));
+    await page.locator('[data-testid="fleet-filter"]').press('a');
+    await page.waitForURL((url) => url.searchParams.get('q') === 'a', { timeout: 5_000 });
+    // The filtered answer is on screen once the table counts its rows (the header row included).
+    await page.locator(`[data-testid="fleet-table"][aria-rowcount="${matching + 1}"][aria-busy="false"]`).waitFor({ timeout: 20_000 });
     const added = await page.evaluate(() => (window as unknown as { __rowsAdded: number }).__rowsAdded);
     expect(added).toBeLessThanOrEqual(MAX_ROWS_IN_DOM);
     expect(await rowsInDom()).toBeLessThanOrEqual(MAX_ROWS_IN_DOM);
