@@ -225,7 +225,10 @@ break, back\\slash and "quotes"', 'America/New_York') RETURNING id`)).rows;
     await withClient(target.url, (db) => db.query(`ALTER TABLE patients ADD CONSTRAINT refuse_m2 CHECK (mrn <> 'M2')`));
     await expect(restoreBackup(target.url, backupFile)).rejects.toThrow(/refuse_m2/);
     const after = await contents(target.url);
-    expect(Object.entries(after).filter(([, rows]) => rows.length > 0)).toEqual([['event_counter', ['{"id": 1, "last_event_id": 0}']]]);
+    // Only the rows migrations seed themselves remain: the event counter and the fleet projection cursor, both at 0.
+    expect(Object.entries(after).filter(([, rows]) => rows.length > 0).map(([table]) => table)).toEqual(['event_counter', 'fleet_projection_cursor']);
+    expect(after.event_counter).toEqual(['{"id": 1, "last_event_id": 0}']);
+    expect(after.fleet_projection_cursor).toEqual([expect.stringContaining('"last_event_id": 0')]);
     // Still a valid restore target once the cause is gone.
     await withClient(target.url, (db) => db.query('ALTER TABLE patients DROP CONSTRAINT refuse_m2'));
     await restoreBackup(target.url, backupFile);

@@ -109,6 +109,8 @@ const SESSION: Record<string, string> = {
  */
 const SEEDED_ROWS: Record<string, string> = {
   event_counter: 'id = 1 AND last_event_id = 0',
+  // The fleet read model's projection cursor starts at 0 (migration 1796781600000); its rows are rebuilt from the events anyway.
+  fleet_projection_cursor: 'id = 1 AND last_event_id = 0',
 };
 
 const MIGRATIONS_TABLE = 'migrations';
