@@ -1,13 +1,11 @@
 // GET /api/pumps from the fleet read model: the caller's clinics, the rows made current, then one page (or every row) in SQL.
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DomainError, FLEET_PAGE_DEFAULT_LIMIT, FleetPage, FleetQuery } from '@pumpwatch/shared';
+import { FLEET_PAGE_DEFAULT_LIMIT, FleetPage, FleetQuery } from '@pumpwatch/shared';
 import { DataSource } from 'typeorm';
-import { Actor, assertSees, visibleClinicIds } from '../auth/actor';
-import { ClinicEntity } from '../clinics/clinic.entity';
+import type { Actor } from '../auth/actor';
 import { lastCommittedEventId } from '../events/event-outbox';
 import { Clock } from '../infra/clock';
-import { isUuid } from '../infra/entity-id.pipe';
 import { fleetPageOf } from './fleet-page.query';
 import { FleetReadService } from './fleet-read.service';
 
@@ -21,7 +19,7 @@ export class FleetPageService {
 
   /** Paged (`limit` or `cursor` given): one FleetPage. Otherwise every row in the asked order, in the same page shape. */
   async page(actor: Actor, query: FleetQuery): Promise<{ paged: boolean; page: FleetPage }> {
-    const clinicIds = await this.scopeOf(actor, query.clinicId);
+    const clinicIds = await this.reads.clinicScope(actor, query.clinicId);
     // Read before the rows: a socket resumed from it misses nothing, and the catch-up below reaches at least it.
     const lastEventId = await lastCommittedEventId(this.dataSource);
     const now = this.clock.now();
@@ -32,15 +30,5 @@ export class FleetPageService {
       limit: paged ? query.limit ?? FLEET_PAGE_DEFAULT_LIMIT : null, cursor: query.cursor,
     }, now, lastEventId);
     return { paged, page };
-  }
-
-  /** The clinics a fleet read covers: the one asked for (404 `clinicId` when unknown or unseen), else every clinic the actor sees. */
-  private async scopeOf(actor: Actor, clinicId: string | undefined): Promise<string[] | null> {
-    if (clinicId === undefined) return visibleClinicIds(actor);
-    if (!isUuid(clinicId) || !(await this.dataSource.manager.existsBy(ClinicEntity, { id: clinicId }))) {
-      throw DomainError.notFound('clinicId', 'is not a known clinic');
-    }
-    assertSees(actor, clinicId, 'clinicId', 'is not a known clinic');
-    return [clinicId];
   }
 }

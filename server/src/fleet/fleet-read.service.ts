@@ -39,7 +39,7 @@ export class FleetReadService {
    * serial and model regardless of accents and case: each word a substring of the folded search text (shared fleetRowMatchesQuery).
    */
   async fleetRows(actor: Actor, filter: FleetFilter): Promise<FleetAnswer> {
-    const clinicIds = await this.scopeOf(actor, filter.clinicId);
+    const clinicIds = await this.clinicScope(actor, filter.clinicId);
     // Read before the rows: a socket resumed from it misses nothing, and the catch-up below reaches at least it.
     const lastEventId = await lastCommittedEventId(this.dataSource);
     const now = this.clock.now();
@@ -90,7 +90,7 @@ export class FleetReadService {
   }
 
   /** The clinics a fleet read covers: the one asked for (404 `clinicId` when unknown or unseen), else every clinic the actor sees. */
-  private async scopeOf(actor: Actor, clinicId: string | undefined): Promise<string[] | null> {
+  async clinicScope(actor: Actor, clinicId: string | undefined): Promise<string[] | null> {
     if (clinicId === undefined) return visibleClinicIds(actor);
     if (!isUuid(clinicId) || !(await this.dataSource.manager.existsBy(ClinicEntity, { id: clinicId }))) {
       throw DomainError.notFound('clinicId', 'is not a known clinic');
