@@ -5,6 +5,7 @@ import {
   CLINICAL_SAFETY_SETTING_DEFAULTS,
   SCHEDULING_CONFIG,
   TELEMETRY_CONFIG,
+  URGENCY_CONFIG,
   type ClinicalSafetySettings,
   type ClinicSettingName,
 } from '@pumpwatch/shared';
@@ -49,7 +50,7 @@ export const CLINIC_SETTING_GROUPS: SettingGroup<ClinicSettingName>[] = [
     fields: [
       {
         name: 'alertWarningHorizonDays', label: 'First refill warning', unit: 'days', defaultValue: ALERT_CONFIG.defaultWarningHorizonDays,
-        meaning: 'A pump whose refill deadline is this close raises a warning alert (urgent at 7 days and critical at 2 days are fixed).',
+        meaning: `A pump whose refill deadline is this close raises a warning alert (urgent at ${URGENCY_CONFIG.urgentDays} days and critical at ${URGENCY_CONFIG.criticalDays} days are fixed).`,
         source: 'PumpWatch default, the fleet’s warning band', ...limits('alertWarningHorizonDays'), whole: true,
       },
       {
