@@ -4,3 +4,4 @@ export * from './scheduling-contracts';
 export * from './availability';
 export * from './refill-slots';
 export * from './refill-planner';
+export * from './clinic-closures';

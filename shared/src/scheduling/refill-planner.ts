@@ -28,6 +28,8 @@ export interface PlanRefillsInput {
   fromMs: number;
   toMs: number;
   nowMs: number;
+  /** The clinic's closed days (closedIntervals): no proposal falls on them. */
+  closed?: readonly Interval[];
 }
 
 export interface PlannedRefill {
@@ -98,7 +100,7 @@ export function planRefills(input: PlanRefillsInput): RefillPlan {
   input.clinicians.forEach((c, i) => {
     if (clinicianIndex.has(c.clinicianId)) throw new RangeError(`clinician ${c.clinicianId} is listed twice`);
     clinicianIndex.set(c.clinicianId, i);
-    const slots = freeSlots({ windows: c.windows, busy: c.busy, durationMinutes: input.durationMinutes, bufferMinutes: input.bufferMinutes, notBeforeMs, notAfterMs: input.toMs });
+    const slots = freeSlots({ windows: c.windows, busy: c.busy, durationMinutes: input.durationMinutes, bufferMinutes: input.bufferMinutes, notBeforeMs, notAfterMs: input.toMs, closed: input.closed });
     slotStarts.push(Float64Array.from(slots, (s) => s.startMs));
     slotEnds.push(Float64Array.from(slots, (s) => s.endMs));
   });

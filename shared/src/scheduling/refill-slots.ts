@@ -1,5 +1,6 @@
 // Free whole slots of one clinician, a booking's timing against the refill deadline, and slots ranked by suitability.
 import { mergeIntervals } from './availability';
+import { withoutClosed } from './clinic-closures';
 import type { Interval } from './availability';
 import type { BookingTiming } from './scheduling-contracts';
 import { SCHEDULING_CONFIG } from './scheduling-config';
@@ -35,6 +36,8 @@ export interface FreeSlotsInput {
   notBeforeMs: number;
   /** No slot ends after this (the query's to). */
   notAfterMs?: number;
+  /** The clinic's closed days (closedIntervals): no slot touches them. */
+  closed?: readonly Interval[];
 }
 
 /**
@@ -50,7 +53,7 @@ export function freeSlots(input: FreeSlotsInput): Interval[] {
   const busy = mergeIntervals(input.busy);
   const slots: Interval[] = [];
   let b = 0;
-  for (const window of mergeIntervals(input.windows)) {
+  for (const window of withoutClosed(input.windows, input.closed ?? [])) {
     // First grid point at or after notBefore: skip whole steps rather than walking the past.
     const skip = input.notBeforeMs > window.startMs ? Math.ceil((input.notBeforeMs - window.startMs) / stepMs) : 0;
     for (let startMs = window.startMs + skip * stepMs; startMs + durationMs <= window.endMs; startMs += stepMs) {

@@ -27,4 +27,7 @@ export const SCHEDULING_CONFIG = {
   // Bounds on one clinician's availability payload: 10 sessions per weekday, a few years of dated overrides (PumpWatch limits).
   maxWeeklyWindows: 70,
   maxOverrides: 1000,
+  // A clinic closure is a holiday or a shutdown of a few weeks; a longer one is a typing error (PumpWatch limit, issue 16).
+  closureMaxDays: 62,
+  closureLabelMaxLength: 100,
 } as const;

@@ -81,6 +81,24 @@ export const clinicianAvailabilitySchema = z.object({
 export type ClinicianAvailabilityRequest = z.input<typeof clinicianAvailabilitySchema>;
 export type ClinicianAvailabilityInput = z.output<typeof clinicianAvailabilitySchema>;
 
+// ---- Clinic closures ----
+
+/** POST /api/clinics/:id/closures: local dates in the clinic's zone, both included; endDate defaults to startDate (one day). */
+export const createClinicClosureSchema = z.object({
+  startDate: calendarDate,
+  endDate: calendarDate.optional(),
+  label: clinicText(CFG.closureLabelMaxLength, { min: 1, minMessage: 'must not be empty' }),
+}).superRefine((c, ctx) => {
+  if (c.endDate === undefined || !calendarDate.safeParse(c.startDate).success || !calendarDate.safeParse(c.endDate).success) return;
+  const days = (Date.parse(`${c.endDate}T00:00:00Z`) - Date.parse(`${c.startDate}T00:00:00Z`)) / DAY_MS + 1;
+  if (days < 1) ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'must be on or after startDate' });
+  else if (days > CFG.closureMaxDays) ctx.addIssue({ code: 'custom', path: ['endDate'], message: `must be at most ${CFG.closureMaxDays} days from startDate` });
+});
+export type CreateClinicClosureRequest = z.infer<typeof createClinicClosureSchema>;
+
+/** A clinic closure: no slot is offered and no booking taken on these local dates (the clinic's zone, both included). */
+export interface ClinicClosure { id: string; clinicId: string; startDate: string; endDate: string; label: string; createdAt: string }
+
 // ---- Rooms ----
 
 export const createRoomSchema = z.object({
