@@ -36,3 +36,4 @@ export * from './clinic-settings';
 export * from './telemetry/telemetry-retention';
 export * from './fleet/fleet-search';
 export * from './fleet/fleet-query';
+export * from './imports';
