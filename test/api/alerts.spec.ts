@@ -76,7 +76,7 @@ describe('alerts', () => {
       await sweepAt('2026-07-09T09:00:00Z'); // exactly 21 x 24 h before
       const warning = await alertOf(pump.id, 'refill_due');
       expect(warning).toMatchObject({ severity: 'warning', status: 'open', title: 'Refill due within 21 days', pumpId: pump.id, clinicId: clinic.id, withdrawalRisk: false, withdrawal: null, fireCount: 1 });
-      expect(warning.message).toBe('Refill by 2026-07-30 11:00 Europe/Paris (worst-case low-reservoir alarm). No refill appointment is booked before 2026-07-23 11:00 Europe/Paris.'); // the clinic's 7-day booking margin
+      expect(warning.message).toBe('Refill by 2026-07-30 11:00 CEST (worst-case low-reservoir alarm). No refill appointment is booked before 2026-07-23 11:00 CEST.'); // the clinic's 7-day booking margin
 
       await sweepAt('2026-07-10T09:00:00Z'); // nothing changed: no re-fire from the sweep
       expect(await alertOf(pump.id, 'refill_due')).toMatchObject({ id: warning.id, fireCount: 1, lastEventId: warning.lastEventId });
@@ -114,7 +114,7 @@ describe('alerts', () => {
       expect(await alertsOf(pump.id)).toEqual([]);
       const resolved = await detail(urgent.id);
       // The refill answered it, and the note says so (issue 12), in the clinic's zone (Paris, CEST).
-      expect(resolved).toMatchObject({ status: 'resolved', resolvedBy: { type: 'system', userId: null, label: 'system' }, resolutionNote: 'Resolved automatically: refill recorded at 2026-07-24 17:00 Europe/Paris.' });
+      expect(resolved).toMatchObject({ status: 'resolved', resolvedBy: { type: 'system', userId: null, label: 'system' }, resolutionNote: 'Resolved automatically: refill recorded at 2026-07-24 17:00 CEST.' });
       expect(resolved.history.map((h) => h.action)).toEqual(['raised', 'resolved']);
     });
 
@@ -167,7 +167,7 @@ describe('alerts', () => {
       await engine.processPendingEvents();
       expect(await alertsOf(pump.id)).toEqual([]); // the refill alert resolved itself too
       const resolved = await detail(risk.id);
-      expect(resolved).toMatchObject({ status: 'resolved', resolvedBy: { type: 'system' }, resolutionNote: 'Resolved automatically: refill recorded at 2026-07-30 13:00 Europe/Paris.' });
+      expect(resolved).toMatchObject({ status: 'resolved', resolvedBy: { type: 'system' }, resolutionNote: 'Resolved automatically: refill recorded at 2026-07-30 13:00 CEST.' });
       expect(resolved.history.map((h) => [h.action, h.actor.type])).toEqual([['raised', 'system'], ['resolved', 'system']]);
     });
 

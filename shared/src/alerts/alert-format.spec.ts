@@ -1,4 +1,5 @@
-// clinicTime names instants on the clinic's wall clock: checked against luxon across both DST changes and in a half-hour zone.
+// clinicTime names instants on the clinic's wall clock with the zone's abbreviation: checked against luxon across both DST changes and in a
+// 45-minute zone.
 import { DateTime } from 'luxon';
 import { clinicTime, ml } from './alert-format';
 
@@ -10,11 +11,14 @@ describe('clinicTime', () => {
     ];
     for (const zone of ['Europe/Paris', 'America/New_York', 'Asia/Kathmandu', 'UTC']) {
       for (const instant of instants) {
-        expect(clinicTime(instant, zone)).toBe(`${DateTime.fromISO(instant, { zone }).toFormat('yyyy-MM-dd HH:mm')} ${zone}`);
+        expect(clinicTime(instant, zone)).toBe(DateTime.fromISO(instant, { zone }).setLocale('en-GB').toFormat('yyyy-MM-dd HH:mm ZZZZ'));
       }
     }
-    expect(clinicTime('2026-07-30T09:00:00Z', 'Europe/Paris')).toBe('2026-07-30 11:00 Europe/Paris');
-    expect(clinicTime('2026-10-25T01:30:00Z', 'Europe/Paris')).toBe('2026-10-25 02:30 Europe/Paris');
+    expect(clinicTime('2026-07-30T09:00:00Z', 'Europe/Paris')).toBe('2026-07-30 11:00 CEST');
+    // The autumn hour that happens twice reads differently each time.
+    expect(clinicTime('2026-10-25T00:30:00Z', 'Europe/Paris')).toBe('2026-10-25 02:30 CEST');
+    expect(clinicTime('2026-10-25T01:30:00Z', 'Europe/Paris')).toBe('2026-10-25 02:30 CET');
+    expect(clinicTime('2026-07-30T09:00:00Z', 'America/New_York')).toBe('2026-07-30 05:00 GMT-4');
   });
 
   it('rounds volumes to 0.1 mL', () => {

@@ -28,12 +28,12 @@ describe('refill deadline rule', () => {
 
   it('names the deadline in the clinic zone, its reason and the last safe booking, in the facts too', () => {
     const finding = refillDeadlineFinding(base('2026-07-25T00:00:00Z'));
-    expect(finding?.message).toBe('Refill by 2026-07-30 11:00 Europe/Paris (worst-case low-reservoir alarm). No refill appointment is booked before 2026-07-28 11:00 Europe/Paris.');
+    expect(finding?.message).toBe('Refill by 2026-07-30 11:00 CEST (worst-case low-reservoir alarm). No refill appointment is booked before 2026-07-28 11:00 CEST.');
     expect(finding?.facts).toEqual({ refillDeadline: DEADLINE, deadlineReason: 'low_reservoir', bookBy: '2026-07-28T09:00:00.000Z', overdue: false });
   });
 
   it('says so once the last safe booking has passed', () => {
-    expect(refillDeadlineFinding(base('2026-07-29T00:00:00Z'))?.message).toBe('Refill by 2026-07-30 11:00 Europe/Paris (worst-case low-reservoir alarm). No refill appointment was booked by 2026-07-28 11:00 Europe/Paris, the last safe booking.');
+    expect(refillDeadlineFinding(base('2026-07-29T00:00:00Z'))?.message).toBe('Refill by 2026-07-30 11:00 CEST (worst-case low-reservoir alarm). No refill appointment was booked by 2026-07-28 11:00 CEST, the last safe booking.');
   });
 
   it('warns at the clinic horizon when the clinic changed it (30 days)', () => {
@@ -59,7 +59,7 @@ describe('refill deadline rule', () => {
     it('still raises when it starts after the last safe booking, and says so', () => {
       const finding = refillDeadlineFinding(base('2026-07-25T00:00:00Z', { appointmentStartsAt: '2026-07-28T09:00:01Z' }));
       expect(finding?.severity).toBe('urgent');
-      expect(finding?.message).toContain('The appointment at 2026-07-28 11:00 Europe/Paris is later than 2026-07-28 11:00 Europe/Paris, the last safe booking.');
+      expect(finding?.message).toContain('The appointment at 2026-07-28 11:00 CEST is later than 2026-07-28 11:00 CEST, the last safe booking.');
     });
 
     it('is overdue past the deadline whatever the booking', () => {

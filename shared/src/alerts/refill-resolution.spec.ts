@@ -6,7 +6,7 @@ const open = (id: string, kind: AlertKind, lastSeenAt: string | undefined, extra
   ({ id, kind, severity: 'critical', title: 't', status: 'open', conditionClearedAt: null, lastSeenAt, ...extra });
 // Filled 09:00 UTC = 10:00 in Paris (CET); recorded at 09:30 UTC.
 const REFILL: RefillInForce = { filledAt: '2026-01-15T09:00:00.000Z', recordedAt: '2026-01-15T09:30:00.000Z', timeZone: 'Europe/Paris' };
-const NOTE = 'Resolved automatically: refill recorded at 2026-01-15 10:00 Europe/Paris.';
+const NOTE = 'Resolved automatically: refill recorded at 2026-01-15 10:00 CET.';
 const cleared = (kinds: AlertKind[]) => ({ findings: [], evaluatedKinds: kinds });
 
 describe('planAlertChanges with the fill in force', () => {
@@ -23,7 +23,7 @@ describe('planAlertChanges with the fill in force', () => {
   it('counts a fill entered late (made before the alert, recorded after it) as the answer', () => {
     const late = { ...REFILL, filledAt: '2026-01-15T07:00:00.000Z', recordedAt: '2026-01-15T09:30:00.000Z' };
     expect(planAlertChanges([open('a1', 'reservoir_near_empty', '2026-01-15T08:00:00.000Z')], cleared(['reservoir_near_empty']), 'data_changed', late))
-      .toEqual([{ type: 'resolve', alertId: 'a1', note: 'Resolved automatically: refill recorded at 2026-01-15 08:00 Europe/Paris.' }]);
+      .toEqual([{ type: 'resolve', alertId: 'a1', note: 'Resolved automatically: refill recorded at 2026-01-15 08:00 CET.' }]);
   });
 
   it('does not credit a fill the rule saw and still fired on: the withdrawal-risk alert only clears', () => {

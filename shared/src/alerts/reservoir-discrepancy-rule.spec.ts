@@ -15,7 +15,7 @@ describe('reservoirDiscrepancyFinding', () => {
   it('raises an urgent alert naming both volumes when the pump reports 5 mL less (09:00 UTC = 11:00 in Paris, CEST)', () => {
     const finding = reservoirDiscrepancyFinding(input(comparison({})));
     expect(finding).toMatchObject({ kind: 'reservoir_discrepancy', severity: 'urgent', facts: { reportedVolumeMl: 4.8, forecastVolumeMl: 9.8, differenceMl: -5 } });
-    expect(finding?.message).toContain('At 2026-08-01 11:00 Europe/Paris the pump reported 4.8 mL in its reservoir; PumpWatch forecast 9.8 mL for that moment (5 mL less, beyond the 2 mL allowed)');
+    expect(finding?.message).toContain('At 2026-08-01 11:00 CEST the pump reported 4.8 mL in its reservoir; PumpWatch forecast 9.8 mL for that moment (5 mL less, beyond the 2 mL allowed)');
     expect(finding?.message).toContain('The record of programs, boluses or fills differs from what the pump does.');
     expect(finding?.message).toContain('the refill deadline counts from the lower volume');
   });
