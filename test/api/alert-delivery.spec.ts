@@ -16,7 +16,7 @@ import { createTestDatabase, TestDatabase } from '../support/test-database';
 const START = '2026-06-01T12:00:00.000Z';
 const WARNING_AT = '2026-07-09T09:00:00.000Z'; // 21 days before the deadline
 
-interface Received { name: string; payload: { eventId: number; alert?: AlertRaisedEvent['alert']; change?: string; pumpId?: string; clinicId?: string } }
+interface Received { name: string; payload: { eventId: number; alert?: AlertRaisedEvent['alert']; change?: string; pumpId?: string; clinicId?: string; sentAhead?: true } }
 
 describe('alert delivery', () => {
   const clock = new ManualClock(START);
@@ -96,6 +96,21 @@ describe('alert delivery', () => {
     const ids = received.map((r) => r.payload.eventId);
     expect(ids).toEqual([...new Set(ids)].sort((a, b) => a - b));
   };
+  /**
+   * Live order: every event once, those without `sentAhead` in id order, and an alert sent ahead only overtakes events above the
+   * resume point (the highest id received without the flag before it), so resuming from that point loses nothing.
+   */
+  const expectResumeSafeOrder = (received: Received[]) => {
+    const ids = received.map((r) => r.payload.eventId);
+    expect(new Set(ids).size).toBe(ids.length);
+    const inOrder = received.filter((r) => !r.payload.sentAhead).map((r) => r.payload.eventId);
+    expect(inOrder).toEqual([...inOrder].sort((a, b) => a - b));
+    let resumeFrom = 0;
+    for (const r of received) {
+      if (r.payload.sentAhead) expect([r.name, r.payload.eventId > resumeFrom]).toEqual([expect.stringMatching(/^alert\./), true]);
+      else resumeFrom = r.payload.eventId;
+    }
+  };
 
   it('pushes alert.raised, then alert.updated, to a connected dashboard of the clinic', async () => {
     const clinic = await f().clinic();
@@ -126,7 +141,7 @@ describe('alert delivery', () => {
     expect(updated.payload.eventId).toBeGreaterThan(raised.payload.eventId);
   });
 
-  it('delivers the alarm of a telemetry batch by itself (no evaluation asked for), right behind its pump.changed, raised once', async () => {
+  it('delivers the alarm of a telemetry batch by itself (no evaluation asked for), ahead of its pump.changed, raised once', async () => {
     const clinic = await f().clinic();
     const pump = await newPump(clinic.id);
     await engine().processPendingEvents();
@@ -143,14 +158,50 @@ describe('alert delivery', () => {
     // Both cues (in-process and NOTIFY) reached the engine and the relay: nothing was evaluated, raised or sent twice.
     await engine().processPendingEvents();
     const ofPump = received.filter((r) => r.payload.pumpId === pump.id || r.payload.alert?.pumpId === pump.id);
-    expect(ofPump.map((r) => [r.name, r.payload.change ?? null])).toEqual([
+    // In id order: each reading's pump.changed, then the alert its evaluation wrote.
+    expect([...ofPump].sort((a, b) => a.payload.eventId - b.payload.eventId).map((r) => [r.name, r.payload.change ?? null])).toEqual([
       ['pump.changed', null], ['alert.raised', null], ['pump.changed', null], ['alert.updated', 'refired'],
     ]);
-    expectIncreasing(received);
+    // On the wire the alert goes first when the relay reads it with its pump.changed (it waits for the evaluation up to 500 ms):
+    // flagged sentAhead; had the evaluation been later, it would come behind it, unflagged.
+    for (const alert of ofPump.filter((r) => r.name.startsWith('alert.'))) {
+      const before = ofPump.filter((r) => r.name === 'pump.changed' && r.payload.eventId < alert.payload.eventId);
+      const itsPumpChanged = before.reduce((a, b) => (b.payload.eventId > a.payload.eventId ? b : a));
+      expect(ofPump.indexOf(alert) < ofPump.indexOf(itsPumpChanged)).toBe(alert.payload.sentAhead === true);
+    }
+    expectResumeSafeOrder(received);
     const [alert] = await queryRows<{ fire_count: number; kind: string }>(database.url, 'SELECT fire_count, kind FROM alerts WHERE pump_id = $1', [pump.id]);
     expect(alert).toEqual({ fire_count: 2, kind: 'delivery_interrupted' });
     const events = await queryRows<{ type: string }>(database.url, `SELECT type FROM events WHERE pump_id = $1 AND type LIKE 'alert.%' ORDER BY id`, [pump.id]);
     expect(events.map((e) => e.type)).toEqual(['alert.raised', 'alert.updated']);
+  });
+
+  it('loses nothing for a client that resumes from the highest id it received without sentAhead, and sends it an alert it had again', async () => {
+    const clinic = await f().clinic();
+    const pump = await newPump(clinic.id);
+    await engine().processPendingEvents();
+    const gateway = api(baseUrl, { token: (await f().http.post('/api/machine-tokens', { clinicId: clinic.id, name: 'gateway' })).body.token });
+    const token = await adminToken(baseUrl);
+    const first = await connect({ token });
+    const startId = await seeAWrite(first.received, clinic.id);
+    const answer = await gateway.post('/api/telemetry', { readings: [{ serialNumber: (pump as { serialNumber?: string }).serialNumber, recordedAt: '2026-06-01T11:00:00Z', alarms: ['motor_stall'] }] });
+    expect(answer.status).toBe(200);
+    await waitFor(() => alertEventsFor(first.received, [pump.id]).length === 1 && first.received.some((r) => r.name === 'pump.changed' && r.payload.pumpId === pump.id), 'the alarm and its pump.changed');
+    first.socket.close();
+    // The dashboard's rule (client/src/lib/socket.ts): resume from the highest id received without the flag.
+    const resumeFrom = Math.max(...first.received.filter((r) => !r.payload.sentAhead).map((r) => r.payload.eventId));
+    const alert = alertEventsFor(first.received, [pump.id])[0];
+    const again = await connect({ token, lastEventId: resumeFrom });
+    const live = await newPump(clinic.id);
+    await waitFor(() => again.received.some((r) => r.payload.pumpId === live.id), 'a live event after the replay');
+    const expected = (await queryRows<{ id: string }>(database.url,
+      `SELECT id FROM events WHERE id > $1 AND clinic_id = $2 AND (pump_id IS NOT NULL OR type IN ('alert.raised', 'alert.updated')) ORDER BY id`, [startId, clinic.id]))
+      .map((r) => Number(r.id));
+    const seen = new Set([...first.received, ...again.received].map((r) => r.payload.eventId));
+    expect(expected.filter((id) => !seen.has(id))).toEqual([]);
+    // Sent ahead, the alert did not move the resume point: the replay brings it again (the dashboard drops that copy by eventId).
+    expect(again.received.some((r) => r.payload.eventId === alert.payload.eventId)).toBe(alert.payload.sentAhead === true);
+    expectResumeSafeOrder(again.received);
   });
 
   it('gives a client offline while 3 alerts were raised all 3, in order, on reconnect with lastEventId, before live events', async () => {
@@ -239,7 +290,8 @@ describe('alert delivery', () => {
       `SELECT id FROM events WHERE pump_id IS NOT NULL OR type IN ('alert.raised', 'alert.updated', 'page.sent') ORDER BY id`)).map((r) => Number(r.id));
     await waitFor(() => received.length >= expected.length, `all ${expected.length} events`, 5000);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(received.map((r) => r.payload.eventId)).toEqual(expected);
+    expect(received.map((r) => r.payload.eventId).sort((a, b) => a - b)).toEqual(expected);
+    expectResumeSafeOrder(received);
   });
 
   it('refuses a handshake whose lastEventId is not a whole number', async () => {

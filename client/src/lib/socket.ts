@@ -66,6 +66,28 @@ function setState(next: ConnectionState): void {
 
 function noteEventId(eventId: unknown): void {
   if (typeof eventId === 'number' && Number.isSafeInteger(eventId) && eventId >= 0 && (lastEventId === null || eventId > lastEventId)) lastEventId = eventId;
+  // Ids at or below the resume point are never sent again: forget them.
+  if (lastEventId !== null) for (const id of aheadEventIds) if (id <= lastEventId) aheadEventIds.delete(id);
+}
+
+/**
+ * Ids of alerts received `sentAhead` (before the pump.changed they overtook): they do not move lastEventId, since what they
+ * overtook may still be on its way; a replay may send them again, and that copy is dropped (its id still moves lastEventId).
+ */
+const aheadEventIds = new Set<number>();
+
+/** Whether to hand an event to the listeners: false for the second copy of an alert received ahead. */
+function takeEvent(event: { eventId?: unknown; sentAhead?: unknown } | undefined): boolean {
+  const eventId = event?.eventId;
+  if (typeof eventId !== 'number') return true;
+  if (event?.sentAhead === true) {
+    if (aheadEventIds.has(eventId)) return false;
+    aheadEventIds.add(eventId);
+    return true;
+  }
+  const copy = aheadEventIds.has(eventId);
+  noteEventId(eventId);
+  return !copy;
 }
 
 /** An API answer reflected every event up to `eventId` (its x-last-event-id header); only the lowest before the first event matters. */
@@ -156,9 +178,10 @@ export function openLiveSocket(): void {
     else setState('offline');
   });
   for (const name of Object.keys(liveListeners) as LiveEventName[]) {
-    // Every pushed event carries the shared eventId: the next handshake asks for what came after the highest.
-    s.on(name, ((event: { eventId?: unknown } | undefined) => {
-      noteEventId(event?.eventId);
+    // Every pushed event carries the shared eventId: the next handshake asks for what came after the highest (not counting alerts
+    // sent ahead, see takeEvent).
+    s.on(name, ((event: { eventId?: unknown; sentAhead?: unknown } | undefined) => {
+      if (!takeEvent(event)) return;
       for (const l of liveListeners[name] as Set<(e: unknown) => void>) l(event);
     }) as never);
   }

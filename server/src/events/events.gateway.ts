@@ -1,5 +1,6 @@
 // socket.io on the API's HTTP server: authenticates the handshake, joins the user's clinic rooms, replays what a reconnecting
-// client missed (handshake `lastEventId`) and pushes pump.changed, alert.raised and alert.updated in event order.
+// client missed (handshake `lastEventId`) and pushes pump.changed, alert.raised and alert.updated in event order (but an alert goes
+// ahead of the pump.changed of its batch, flagged `sentAhead`).
 import { Inject, Logger, OnModuleInit } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -36,6 +37,14 @@ type LiveSocket = Socket<Record<string, never>, ServerToClientEvents, Record<str
 export function withFleetRow(message: SocketMessage | null, fleetRows: ReadonlyMap<string, FleetPump | null> | undefined): SocketMessage | null {
   if (!message || message.name !== SOCKET_EVENTS.pumpChanged || !fleetRows?.has(message.payload.pumpId)) return message;
   return { name: message.name, payload: { ...message.payload, fleetRow: fleetRows.get(message.payload.pumpId) ?? null } };
+}
+
+/** An alert sent before events with lower ids (see AlertRaisedEvent): flagged, so clients do not resume past what it overtook. */
+export function markedSentAhead(message: SocketMessage | null): SocketMessage | null {
+  if (message?.name === SOCKET_EVENTS.alertRaised || message?.name === SOCKET_EVENTS.alertUpdated) {
+    return { ...message, payload: { ...message.payload, sentAhead: true } } as SocketMessage;
+  }
+  return message;
 }
 
 /** A handshake's lastEventId: a whole number of 0 or more (a numeric string too), else invalid; absent: no replay. */
@@ -120,9 +129,12 @@ export class EventsGateway implements OnModuleInit, OnGatewayInit, OnGatewayConn
     this.replaying.delete(socket);
   }
 
-  /** Only the sockets of users with a role in the event's clinic receive it; replaying sockets get it after their replay. */
-  broadcast(event: OutboxEvent, fleetRows?: ReadonlyMap<string, FleetPump | null>): void {
-    const message = withFleetRow(socketMessageOf(event), fleetRows);
+  /**
+   * Only the sockets of users with a role in the event's clinic receive it; replaying sockets get it after their replay, as it was
+   * sent to the rooms (a `sentAhead` alert flagged too: the events it overtook may not have reached their buffer yet).
+   */
+  broadcast(event: OutboxEvent, fleetRows?: ReadonlyMap<string, FleetPump | null>, sentAhead = false): void {
+    const message = sentAhead ? markedSentAhead(socketMessageOf(event)) : withFleetRow(socketMessageOf(event), fleetRows);
     const clinicId = event.clinicId;
     if (!message || !clinicId) return;
     if (!this.server) {

@@ -8,8 +8,16 @@ import { alarmPathTimer } from '../infra/alarm-path-timer';
 import { ALERT_EVENT_TYPES, lastCommittedEventId, OutboxEvent, readEventsAfter } from './event-outbox';
 import { PgEventListener } from './pg-event-listener';
 
-/** Where relayed events go (the socket gateway registers itself); `fleetRows`: the rows pump.changed carries, when known. */
-export interface LiveEventSink { broadcast(event: OutboxEvent, fleetRows?: ReadonlyMap<string, FleetPump | null>): void }
+/**
+ * Where relayed events go (the socket gateway registers itself); `fleetRows`: the rows pump.changed carries, when known;
+ * `sentAhead`: an alert sent before events with lower ids (flagged to clients, see AlertRaisedEvent).
+ */
+export interface LiveEventSink { broadcast(event: OutboxEvent, fleetRows?: ReadonlyMap<string, FleetPump | null>, sentAhead?: boolean): void }
+
+/** The events whose message is an alarm on the dashboards: sent before the rest of their page. */
+function isAlarm(event: OutboxEvent): boolean {
+  return event.type === 'alert.raised' || event.type === 'alert.updated';
+}
 
 /**
  * The fleet read model (registers itself): the rows the pump.changed of these events carry (null for a pump gone), once projected.
@@ -130,12 +138,24 @@ export class LiveEventRelay implements OnModuleInit, OnApplicationBootstrap, Bef
       await this.waitForEvaluation();
       for (;;) {
         const events = await readEventsAfter(this.dataSource, this.deliveredId, { limit: PAGE });
-        if (alarmPathTimer.enabled) for (const event of events) if (event.type === 'alert.raised' || event.type === 'alert.updated') alarmPathTimer.mark(event.id, 'relay_read');
+        if (alarmPathTimer.enabled) for (const event of events) if (isAlarm(event)) alarmPathTimer.mark(event.id, 'relay_read');
+        // Alarms first: an alert goes out after one fan-out to every dashboard, not behind the pump.changed of the batch that raised
+        // it (socket.io writes a socket's packets in order). One behind another kind of event in this page is flagged sentAhead, so
+        // a client does not resume past the events it overtook (see AlertRaisedEvent).
+        const ahead = new Set<number>();
+        let overtaking = false;
+        for (const event of events) {
+          if (!isAlarm(event)) {
+            overtaking = true;
+            continue;
+          }
+          this.sink?.broadcast(event, undefined, overtaking);
+          alarmPathTimer.mark(event.id, 'emitted');
+          ahead.add(event.id);
+        }
         const fleetRows = await this.fleetRowsFor(events);
         for (const event of events) {
-          const alarm = alarmPathTimer.enabled && (event.type === 'alert.raised' || event.type === 'alert.updated');
-          this.sink?.broadcast(event, fleetRows);
-          if (alarm) alarmPathTimer.mark(event.id, 'emitted');
+          if (!ahead.has(event.id)) this.sink?.broadcast(event, fleetRows);
           this.deliveredId = event.id;
         }
         this.wakeWaiters();

@@ -218,5 +218,11 @@ export type AlertSeverityCounts = Record<AlertSeverity, number>;
 
 // ---- Socket events ----
 
-export interface AlertRaisedEvent { eventId: number; alert: Alert }
-export interface AlertUpdatedEvent { eventId: number; change: AlertChange; alert: Alert }
+/**
+ * `sentAhead`: this alert was sent before events with lower ids of the same delivery (the pump.changed of the batch that raised it),
+ * so that it reaches every dashboard after one fan-out, not behind that event's. Such an event does not move a client's resume point
+ * (the handshake `lastEventId`): resume from the highest id received without the flag. A replay may then send the same event again
+ * (same eventId, without the flag): a client drops what it already had.
+ */
+export interface AlertRaisedEvent { eventId: number; alert: Alert; sentAhead?: true }
+export interface AlertUpdatedEvent { eventId: number; change: AlertChange; alert: Alert; sentAhead?: true }
