@@ -18,6 +18,7 @@ import { FillsModule } from './fills/fills.module';
 import { FleetModule } from './fleet/fleet.module';
 import { ForecastModule } from './forecast/forecast.module';
 import { HealthModule } from './health/health.module';
+import { ImportsModule } from './imports/imports.module';
 import { OnCallModule } from './on-call/on-call.module';
 import { PagingModule } from './paging/paging.module';
 import { ApiExceptionFilter } from './infra/api-exception.filter';
@@ -60,6 +61,8 @@ export class AppModule {
         FleetModule,
         FillsModule,
         ProgramsModule,
+        // Spreadsheet import (issue 17), through the patients, pumps, fills and programs use cases.
+        ImportsModule,
         ForecastModule,
         TelemetryModule,
         CliniciansModule,

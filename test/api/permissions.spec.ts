@@ -212,6 +212,10 @@ describe('permission table', () => {
     'PUT /api/clinics/:id/clinical-safety-settings': async () => ({ path: `/api/clinics/${clinicA.id}/clinical-safety-settings`, body: { labsIntervalMonths: 12 }, allowed: 200 }),
     'GET /api/clinics/:id/drug-library': async () => ({ path: `/api/clinics/${clinicA.id}/drug-library`, allowed: 200 }),
     'PUT /api/clinics/:id/drug-library': async () => ({ path: `/api/clinics/${clinicA.id}/drug-library`, body: {}, allowed: 200 }),
+    // Spreadsheet import (issue 17): a JSON body carries no file (400 naming it); an unknown import answers 404 naming importId.
+    'POST /api/clinics/:id/imports': async () => ({ path: `/api/clinics/${clinicA.id}/imports`, body: {}, allowed: 400 }),
+    'POST /api/clinics/:id/imports/:importId/confirm': async () => ({ path: `/api/clinics/${clinicA.id}/imports/00000000-0000-4000-8000-000000000000/confirm`, allowed: 404 }),
+    'GET /api/imports/template.csv': async () => ({ path: '/api/imports/template.csv', allowed: 200 }),
     // Scheduling (issue 6): actions on the cancelled appointment and the revoked feed answer 409, which proves the guard let them through.
     'GET /api/clinics/:id/settings': async () => ({ path: `/api/clinics/${clinicA.id}/settings`, allowed: 200 }),
     'PATCH /api/clinics/:id/settings': async () => ({ path: `/api/clinics/${clinicA.id}/settings`, body: { alertWarningHorizonDays: 21 }, allowed: 200 }),
@@ -314,6 +318,7 @@ describe('permission table', () => {
         ['/api/appointments', { pumpId: pumpA.id, clinicianId: clinicianIdA, startsAt: freshStart(), overrideReason: 'x' }],
         [`/api/appointments/${scheduling.booked}/cancel`, {}], ['/api/rooms', { clinicId: clinicA.id, name: 'B room' }],
         ['/api/calendar-feeds', { clinicianId: clinicianIdA, name: 'B feed' }],
+        [`/api/clinics/${clinicA.id}/imports`, {}], [`/api/clinics/${clinicA.id}/imports/00000000-0000-4000-8000-000000000000/confirm`, {}],
         [`/api/patients/${patientA.id}/labs`, { kind: 'serum_creatinine', value: 0.9, unit: 'mg/dL', takenAt: '2025-06-01T08:00:00Z' }],
         [`/api/patients/${patientA.id}/side-effects`, { kind: 'confusion', severity: 'mild', reportedAt: '2025-06-01T08:00:00Z', reportedBy: 'staff' }],
       ];

@@ -6,6 +6,7 @@ import { SessionEntity } from '../auth/session.entity';
 import { ClinicianEntity } from '../clinicians/clinician.entity';
 import { ClinicEntity } from '../clinics/clinic.entity';
 import { FillEntity } from '../fills/fill.entity';
+import { ImportBatchEntity } from '../imports/import-batch.entity';
 import { MachineTokenEntity } from '../machine-tokens/machine-token.entity';
 import { EscalationPolicyEntity } from '../on-call/escalation-policy.entity';
 import { OnCallShiftEntity } from '../on-call/on-call-shift.entity';
@@ -21,6 +22,7 @@ export const ENTITIES = [
   UserEntity, ClinicMembershipEntity, SessionEntity, MachineTokenEntity, AuditEntryEntity,
   ...TELEMETRY_ENTITIES,
   ClinicianEntity, OnCallShiftEntity, EscalationPolicyEntity,
+  ImportBatchEntity,
 ];
 
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {

@@ -2,7 +2,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CreatePatientRequest, DomainError, foldForSearch, Patient, PatientListQuery, Pump, UpdatePatientRequest } from '@pumpwatch/shared';
-import { DataSource, In } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { AuditService, changedFields, createdFields } from '../audit/audit.service';
 import { Actor, assertMayUseIn, assertSees, visibleClinicIds } from '../auth/actor';
 import { ClinicEntity } from '../clinics/clinic.entity';
@@ -26,57 +26,64 @@ export class PatientsService {
 
   async create(actor: Actor, request: CreatePatientRequest): Promise<Patient> {
     assertMayUseIn(actor, 'clinical', request.clinicId, 'clinicId', 'is not a known clinic');
-    return this.dataSource.transaction(async (manager) => {
-      const clinic = await manager.findOneBy(ClinicEntity, { id: request.clinicId });
-      if (!clinic) throw DomainError.notFound('clinicId', 'is not a known clinic');
-      if (request.birthDate > clinicDateOf(this.clock.now(), clinic.timeZone)) throw DomainError.rule('birthDate', 'is in the future');
-      const taken = await manager.existsBy(PatientEntity, { clinicId: clinic.id, mrn: request.mrn });
-      if (taken) throw DomainError.conflict('mrn', 'is already used by another patient of this clinic');
-      const patient = await manager.save(manager.create(PatientEntity, {
-        clinicId: clinic.id, mrn: request.mrn, displayName: request.displayName, birthDate: request.birthDate,
-        sex: request.sex, weightKg: request.weightKg ?? null,
-        spinalCordInjuryT6OrAbove: request.spinalCordInjuryT6OrAbove ?? null, communicationDifficulty: request.communicationDifficulty ?? null,
-        previousWithdrawal: request.previousWithdrawal ?? null,
-        heightCm: request.heightCm ?? null, spasticityOrigin: request.spasticityOrigin ?? null,
-      }));
-      await this.events.record(manager, { type: 'patient.created', clinicId: clinic.id, pumpId: null, payload: { patientId: patient.id } });
-      const created = toPatient(patient);
-      await this.audit.record(manager, actor, { action: 'patient.created', entityType: 'patient', entityId: patient.id, clinicId: clinic.id, changes: createdFields(created) });
-      return created;
-    });
+    return this.dataSource.transaction((manager) => this.createIn(manager, actor, request));
+  }
+
+  /** Inside the caller's transaction (a spreadsheet import writes all its rows or none). */
+  async createIn(manager: EntityManager, actor: Actor, request: CreatePatientRequest): Promise<Patient> {
+    assertMayUseIn(actor, 'clinical', request.clinicId, 'clinicId', 'is not a known clinic');
+    const clinic = await manager.findOneBy(ClinicEntity, { id: request.clinicId });
+    if (!clinic) throw DomainError.notFound('clinicId', 'is not a known clinic');
+    if (request.birthDate > clinicDateOf(this.clock.now(), clinic.timeZone)) throw DomainError.rule('birthDate', 'is in the future');
+    const taken = await manager.existsBy(PatientEntity, { clinicId: clinic.id, mrn: request.mrn });
+    if (taken) throw DomainError.conflict('mrn', 'is already used by another patient of this clinic');
+    const patient = await manager.save(manager.create(PatientEntity, {
+      clinicId: clinic.id, mrn: request.mrn, displayName: request.displayName, birthDate: request.birthDate,
+      sex: request.sex, weightKg: request.weightKg ?? null,
+      spinalCordInjuryT6OrAbove: request.spinalCordInjuryT6OrAbove ?? null, communicationDifficulty: request.communicationDifficulty ?? null,
+      previousWithdrawal: request.previousWithdrawal ?? null,
+      heightCm: request.heightCm ?? null, spasticityOrigin: request.spasticityOrigin ?? null,
+    }));
+    await this.events.record(manager, { type: 'patient.created', clinicId: clinic.id, pumpId: null, payload: { patientId: patient.id } });
+    const created = toPatient(patient);
+    await this.audit.record(manager, actor, { action: 'patient.created', entityType: 'patient', entityId: patient.id, clinicId: clinic.id, changes: createdFields(created) });
+    return created;
   }
 
   /** Sets the withdrawal risk factors, weight, height and spasticity origin given (null clears one), and corrects the identity fields given; the alerts show them from their next read. */
   async update(actor: Actor, id: string, request: UpdatePatientRequest): Promise<Patient> {
-    return this.dataSource.transaction(async (manager) => {
-      const patient = await manager.findOne(PatientEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!patient) throw DomainError.notFound('id', 'is not a known patient');
-      assertMayUseIn(actor, 'clinical', patient.clinicId, 'id', 'is not a known patient');
-      const before = toPatient(patient);
-      if (request.spinalCordInjuryT6OrAbove !== undefined) patient.spinalCordInjuryT6OrAbove = request.spinalCordInjuryT6OrAbove;
-      if (request.communicationDifficulty !== undefined) patient.communicationDifficulty = request.communicationDifficulty;
-      if (request.previousWithdrawal !== undefined) patient.previousWithdrawal = request.previousWithdrawal;
-      if (request.weightKg !== undefined) patient.weightKg = request.weightKg;
-      if (request.heightCm !== undefined) patient.heightCm = request.heightCm;
-      if (request.spasticityOrigin !== undefined) patient.spasticityOrigin = request.spasticityOrigin;
-      if (request.displayName !== undefined) patient.displayName = request.displayName;
-      if (request.sex !== undefined) patient.sex = request.sex;
-      if (request.birthDate !== undefined && request.birthDate !== toPatient(patient).birthDate) {
-        const clinic = await manager.findOneByOrFail(ClinicEntity, { id: patient.clinicId });
-        if (request.birthDate > clinicDateOf(this.clock.now(), clinic.timeZone)) throw DomainError.rule('birthDate', 'is in the future');
-        patient.birthDate = request.birthDate;
-      }
-      if (request.mrn !== undefined && request.mrn !== patient.mrn) {
-        const taken = await manager.existsBy(PatientEntity, { clinicId: patient.clinicId, mrn: request.mrn });
-        if (taken) throw DomainError.conflict('mrn', 'is already used by another patient of this clinic');
-        patient.mrn = request.mrn;
-      }
-      await manager.save(patient);
-      const updated = toPatient(patient);
-      await this.events.record(manager, { type: 'patient.updated', clinicId: patient.clinicId, pumpId: null, payload: { patientId: patient.id } });
-      await this.audit.record(manager, actor, { action: 'patient.updated', entityType: 'patient', entityId: patient.id, clinicId: patient.clinicId, changes: changedFields(before, updated) });
-      return updated;
-    });
+    return this.dataSource.transaction((manager) => this.updateIn(manager, actor, id, request));
+  }
+
+  /** Inside the caller's transaction (a spreadsheet import writes all its rows or none). */
+  async updateIn(manager: EntityManager, actor: Actor, id: string, request: UpdatePatientRequest): Promise<Patient> {
+    const patient = await manager.findOne(PatientEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!patient) throw DomainError.notFound('id', 'is not a known patient');
+    assertMayUseIn(actor, 'clinical', patient.clinicId, 'id', 'is not a known patient');
+    const before = toPatient(patient);
+    if (request.spinalCordInjuryT6OrAbove !== undefined) patient.spinalCordInjuryT6OrAbove = request.spinalCordInjuryT6OrAbove;
+    if (request.communicationDifficulty !== undefined) patient.communicationDifficulty = request.communicationDifficulty;
+    if (request.previousWithdrawal !== undefined) patient.previousWithdrawal = request.previousWithdrawal;
+    if (request.weightKg !== undefined) patient.weightKg = request.weightKg;
+    if (request.heightCm !== undefined) patient.heightCm = request.heightCm;
+    if (request.spasticityOrigin !== undefined) patient.spasticityOrigin = request.spasticityOrigin;
+    if (request.displayName !== undefined) patient.displayName = request.displayName;
+    if (request.sex !== undefined) patient.sex = request.sex;
+    if (request.birthDate !== undefined && request.birthDate !== toPatient(patient).birthDate) {
+      const clinic = await manager.findOneByOrFail(ClinicEntity, { id: patient.clinicId });
+      if (request.birthDate > clinicDateOf(this.clock.now(), clinic.timeZone)) throw DomainError.rule('birthDate', 'is in the future');
+      patient.birthDate = request.birthDate;
+    }
+    if (request.mrn !== undefined && request.mrn !== patient.mrn) {
+      const taken = await manager.existsBy(PatientEntity, { clinicId: patient.clinicId, mrn: request.mrn });
+      if (taken) throw DomainError.conflict('mrn', 'is already used by another patient of this clinic');
+      patient.mrn = request.mrn;
+    }
+    await manager.save(patient);
+    const updated = toPatient(patient);
+    await this.events.record(manager, { type: 'patient.updated', clinicId: patient.clinicId, pumpId: null, payload: { patientId: patient.id } });
+    await this.audit.record(manager, actor, { action: 'patient.updated', entityType: 'patient', entityId: patient.id, clinicId: patient.clinicId, changes: changedFields(before, updated) });
+    return updated;
   }
 
   /** The patients the actor sees, by name; `q`: words that must all appear in the name or MRN, regardless of accents and case. */

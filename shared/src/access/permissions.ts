@@ -143,6 +143,10 @@ export const ROUTE_PERMISSIONS = {
   'PUT /api/clinics/:id/clinical-safety-settings': 'administer',
   'GET /api/clinics/:id/drug-library': 'read',
   'PUT /api/clinics/:id/drug-library': 'administer',
+  // Spreadsheet import (issue 17): patients, pumps, fills and programs are clinical writes; the template goes with them.
+  'POST /api/clinics/:id/imports': 'clinical',
+  'POST /api/clinics/:id/imports/:importId/confirm': 'clinical',
+  'GET /api/imports/template.csv': 'clinical',
 } as const satisfies Record<string, Capability>;
 export type RouteKey = keyof typeof ROUTE_PERMISSIONS;
 
