@@ -15,6 +15,7 @@ import { Logger } from 'nestjs-pino';
 import pino, { DestinationStream } from 'pino';
 import type { ServerOptions } from 'socket.io';
 import { AppModule } from './app.module';
+import { UNPREFIXED_CONTROLLER_PATHS } from './auth/route-permissions';
 import { prepareAppDatabase } from './infra/app-database-role';
 import type { AppOptions, BootstrapAdmin } from './infra/app-options';
 import type { LogLevel } from './infra/config';
@@ -104,7 +105,8 @@ export async function createPumpWatchApp(options: PumpWatchAppOptions): Promise<
   app.useBodyParser('json', { limit: appOptions.bodyLimit });
   app.useBodyParser('urlencoded', { limit: appOptions.bodyLimit, extended: true });
   app.useWebSocketAdapter(new OriginCheckingIoAdapter(app, appOptions));
-  app.setGlobalPrefix('api');
+  // The FHIR API keeps its own base, /fhir (route-permissions.ts keys its routes so).
+  app.setGlobalPrefix('api', { exclude: UNPREFIXED_CONTROLLER_PATHS.flatMap((base) => [base, `${base}/{*path}`]) });
 
   const document = SwaggerModule.createDocument(
     app,
@@ -250,6 +252,7 @@ function serveDashboard(app: NestExpressApplication, clientDir: string, serveSou
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     if (req.path === '/api' || req.path.startsWith('/api/') || req.path.startsWith('/socket.io')) return next();
+    if (UNPREFIXED_CONTROLLER_PATHS.some((base) => req.path === `/${base}` || req.path.startsWith(`/${base}/`))) return next();
     res.sendFile(indexHtml, { cacheControl: false, headers: { 'Cache-Control': REVALIDATE } });
   });
 }

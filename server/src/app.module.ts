@@ -14,6 +14,7 @@ import { ClinicsModule } from './clinics/clinics.module';
 import { DemoModule } from './demo/demo.module';
 import { DrugLibraryModule } from './drug-library/drug-library.module';
 import { EventsModule } from './events/events.module';
+import { FhirModule } from './fhir/fhir.module';
 import { FillsModule } from './fills/fills.module';
 import { FleetModule } from './fleet/fleet.module';
 import { ForecastModule } from './forecast/forecast.module';
@@ -72,6 +73,8 @@ export class AppModule {
         AlertsModule,
         SchedulingModule,
         ClinicalSafetyModule,
+        // Read-only FHIR R4 under /fhir (issue 17).
+        FhirModule,
         // Once for the whole app: the alert sweep's @Cron (and any later job).
         ScheduleModule.forRoot(),
         HealthModule,

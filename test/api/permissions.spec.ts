@@ -243,6 +243,10 @@ describe('permission table', () => {
     'GET /api/calendar.ics': async () => ({ path: '/api/calendar.ics?token=pwc_not-a-known-token', allowed: 404 }),
     'POST /api/calendar-feeds': async () => ({ path: '/api/calendar-feeds', body: { clinicianId: clinicianIdA, name: `Feed ${next()}` }, allowed: 201 }),
     'GET /api/calendar-feeds': async () => ({ path: `/api/calendar-feeds?clinicId=${clinicA.id}`, allowed: 200 }),
+    // FHIR (issue 17): the CapabilityStatement is public; reads and searches need 'read' in the record's clinic.
+    'GET /fhir/metadata': async () => ({ path: '/fhir/metadata', allowed: 200 }),
+    'GET /fhir/:resourceType': async () => ({ path: `/fhir/Patient?_id=${patientA.id}`, allowed: 200 }),
+    'GET /fhir/:resourceType/:id': async () => ({ path: `/fhir/Device/${pumpA.id}`, allowed: 200 }),
     'POST /api/calendar-feeds/:id/revoke': async () => ({ path: `/api/calendar-feeds/${scheduling.revokedFeed}/revoke`, allowed: 409 }),
   });
 
@@ -301,6 +305,7 @@ describe('permission table', () => {
         `/api/appointments/${scheduling.booked}`, `/api/appointments/${scheduling.booked}/worksheet`, `/api/appointments?clinicId=${clinicA.id}`,
         `/api/clinicians/${clinicianIdA}/availability`, `/api/rooms?clinicId=${clinicA.id}`, `/api/pumps/${pumpA.id}/refill-slots`, `/api/clinics/${clinicA.id}/fleet.csv`,
         `/api/patients/${patientA.id}/labs`, `/api/patients/${patientA.id}/clinical-summary`, `/api/patients/${patientA.id}/taper-plans`,
+        `/fhir/Patient/${patientA.id}`, `/fhir/Device/${pumpA.id}`, `/fhir/Observation/${pumpA.id}-refill-deadline`, `/fhir/Organization/${clinicA.id}`,
         `/api/clinics/${clinicA.id}/clinical-safety-settings`, `/api/clinics/${clinicA.id}/drug-library`,
       ];
       for (const path of paths) expect([path, (await outsider.get(path)).status]).toEqual([path, 404]);

@@ -5,6 +5,8 @@ import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { Capability, ROUTE_PERMISSIONS } from '@pumpwatch/shared';
 
 const API_PREFIX = '/api';
+/** Controllers served outside /api under their own path (the FHIR API answers at /fhir, where FHIR clients expect a base). */
+export const UNPREFIXED_CONTROLLER_PATHS: readonly string[] = ['fhir'];
 
 function joinPath(...parts: (string | string[] | undefined)[]): string {
   const segments = parts.flatMap((p) => (Array.isArray(p) ? p[0] : p) ?? '').flatMap((p) => p.split('/')).filter((s) => s.length > 0);
@@ -17,7 +19,9 @@ export function routeKeyOf(controller: object, handler: object): string | null {
   const handlerPath = Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined;
   if (method === undefined || handlerPath === undefined) return null;
   const controllerPath = Reflect.getMetadata(PATH_METADATA, controller) as string | string[] | undefined;
-  return `${RequestMethod[method]} ${joinPath(API_PREFIX, controllerPath, handlerPath)}`;
+  const first = (Array.isArray(controllerPath) ? controllerPath[0] : controllerPath)?.replace(/^\/+/, '').split('/')[0];
+  const prefix = first !== undefined && UNPREFIXED_CONTROLLER_PATHS.includes(first) ? undefined : API_PREFIX;
+  return `${RequestMethod[method]} ${joinPath(prefix, controllerPath, handlerPath)}`;
 }
 
 export function capabilityOf(key: string): Capability | undefined {

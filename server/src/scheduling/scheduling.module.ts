@@ -17,5 +17,7 @@ import { SchedulingRepository } from './scheduling.repository';
   imports: [AlertsModule, FillsModule, ForecastModule, PumpsModule],
   controllers: [AppointmentsController, AvailabilityController, CalendarFeedsController],
   providers: [SchedulingRepository, AppointmentsService, RefillPlanningService, RefillDocumentsService, CalendarFeedsService],
+  // The FHIR API reads refill appointments through the same use case (fhir/).
+  exports: [AppointmentsService],
 })
 export class SchedulingModule {}

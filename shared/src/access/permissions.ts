@@ -22,7 +22,7 @@ export const LOWEST_ROLE_FOR: Record<'read' | 'schedule' | 'clinical' | 'telemet
 };
 
 /**
- * Every API route, keyed `METHOD /api/path` as Nest declares it. The server refuses to start when a route has
+ * Every API route, keyed `METHOD /api/path` (the FHIR API `METHOD /fhir/path`) as Nest declares it. The server refuses to start when a route has
  * no row here, and the permission test walks every row for every role: add the row with the route.
  */
 export const ROUTE_PERMISSIONS = {
@@ -143,6 +143,12 @@ export const ROUTE_PERMISSIONS = {
   'PUT /api/clinics/:id/clinical-safety-settings': 'administer',
   'GET /api/clinics/:id/drug-library': 'read',
   'PUT /api/clinics/:id/drug-library': 'administer',
+
+  // FHIR R4 for the hospital record (issue 17), served under /fhir, not /api: read-only, so whoever reads patients reads it
+  // ('read', clinic-scoped as the REST API). The CapabilityStatement holds no patient data and is public, as FHIR servers allow.
+  'GET /fhir/metadata': 'public',
+  'GET /fhir/:resourceType': 'read',
+  'GET /fhir/:resourceType/:id': 'read',
   // Spreadsheet import (issue 17): patients, pumps, fills and programs are clinical writes; the template goes with them.
   'POST /api/clinics/:id/imports': 'clinical',
   'POST /api/clinics/:id/imports/:importId/confirm': 'clinical',
