@@ -4,7 +4,7 @@ import { dataSourceOptions } from '../../server/src/infra/data-source';
 import { migrations } from '../../migrations';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
-const TABLES = ['acknowledge_links', 'alert_escalations', 'alert_evaluation_cursor', 'alert_history', 'alert_snoozes', 'alerts', 'appointments', 'audit_log', 'calendar_feed_tokens', 'check_ups', 'clinic_drug_library', 'clinic_memberships', 'clinician_availability', 'clinicians', 'clinics', 'escalation_policies', 'event_counter', 'events', 'fills', 'fleet_projection_cursor', 'fleet_rows', 'import_batches', 'lab_results', 'login_failures_by_address', 'machine_tokens', 'on_call_shifts', 'pages', 'patients', 'programs', 'pump_events', 'pump_telemetry_latest', 'pumps', 'reservoir_reconciliations', 'rooms', 'sessions', 'side_effect_reports', 'taper_plans', 'telemetry_readings', 'users', 'webhook_endpoints'];
+const TABLES = ['acknowledge_links', 'alert_escalations', 'alert_evaluation_cursor', 'alert_history', 'alert_snoozes', 'alerts', 'appointments', 'audit_log', 'calendar_feed_tokens', 'check_ups', 'clinic_drug_library', 'clinic_memberships', 'clinician_availability', 'clinicians', 'clinics', 'escalation_policies', 'event_counter', 'events', 'fills', 'fleet_projection_cursor', 'fleet_rows', 'import_batches', 'lab_results', 'login_failures_by_address', 'machine_tokens', 'notification_channels', 'notification_incidents', 'on_call_shifts', 'pages', 'patients', 'programs', 'pump_events', 'pump_telemetry_latest', 'pumps', 'reservoir_reconciliations', 'rooms', 'sessions', 'side_effect_reports', 'taper_plans', 'telemetry_readings', 'users', 'webhook_endpoints'];
 
 describe('migrations', () => {
   let database: TestDatabase;

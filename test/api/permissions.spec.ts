@@ -45,6 +45,12 @@ describe('permission table', () => {
   const scheduling = { booked: '', cancelled: '', revokedFeed: '' };
   /** A pump of its own each time (one booked refill per pump), on a patient of its own (one active pump per patient). */
   const freshPumpA = async (): Promise<string> => (await f.pump((await f.patient(clinicA.id)).id)).id;
+  /** An Opsgenie channel of clinic A of its own (issue 17), to change or disable. */
+  const freshChannelA = async (): Promise<string> => {
+    const created = await f.http.post(`/api/clinics/${clinicA.id}/notification-channels`, { kind: 'opsgenie', name: `Opsgenie ${next()}`, secret: 'opsgenie-api-key-for-permissions' });
+    expect(created.status).toBe(201);
+    return created.body.id as string;
+  };
   /** A start a day apart each time, on the minute, so no two bookings of clinician A overlap. */
   const freshStart = (): string => new Date(Math.floor((Date.now() + (30 + next()) * 86_400_000) / 60_000) * 60_000).toISOString();
   /** Alerts of pumpA (overdue and empty by now): a withdrawal-risk one left open, a refill one resolved. */
@@ -193,6 +199,15 @@ describe('permission table', () => {
     'POST /api/clinics/:id/webhooks': async () => ({ path: `/api/clinics/${clinicA.id}/webhooks`, body: { name: `Pager ${next()}`, url: 'https://pager.example.org/hook' }, allowed: 201 }),
     'GET /api/clinics/:id/webhooks': async () => ({ path: `/api/clinics/${clinicA.id}/webhooks`, allowed: 200 }),
     'POST /api/clinics/:id/webhooks/:webhookId/disable': async () => ({ path: `/api/clinics/${clinicA.id}/webhooks/${webhookIdA}/disable`, allowed: 200 }),
+    // Notification channels (issue 17): a channel of its own to change or disable each time.
+    'POST /api/clinics/:id/notification-channels': async () => ({
+      path: `/api/clinics/${clinicA.id}/notification-channels`, body: { kind: 'opsgenie', name: `Opsgenie ${next()}`, secret: 'opsgenie-api-key-for-permissions' }, allowed: 201,
+    }),
+    'GET /api/clinics/:id/notification-channels': async () => ({ path: `/api/clinics/${clinicA.id}/notification-channels`, allowed: 200 }),
+    'PATCH /api/clinics/:id/notification-channels/:channelId': async () => ({
+      path: `/api/clinics/${clinicA.id}/notification-channels/${await freshChannelA()}`, body: { name: `Opsgenie ${next()}` }, allowed: 200,
+    }),
+    'DELETE /api/clinics/:id/notification-channels/:channelId': async () => ({ path: `/api/clinics/${clinicA.id}/notification-channels/${await freshChannelA()}`, allowed: 200 }),
     // Clinical safety (issue 7): a taper plan per call on a fresh patient (one active plan per patient); ending one, a fresh plan each time.
     'POST /api/patients/:id/labs': async () => ({ path: `/api/patients/${patientA.id}/labs`, body: { kind: 'serum_creatinine', value: 0.9, unit: 'mg/dL', takenAt: '2025-06-01T08:00:00Z' }, allowed: 201 }),
     'GET /api/patients/:id/labs': async () => ({ path: `/api/patients/${patientA.id}/labs`, allowed: 200 }),
@@ -307,6 +322,7 @@ describe('permission table', () => {
         `/api/patients/${patientA.id}/labs`, `/api/patients/${patientA.id}/clinical-summary`, `/api/patients/${patientA.id}/taper-plans`,
         `/fhir/Patient/${patientA.id}`, `/fhir/Device/${pumpA.id}`, `/fhir/Observation/${pumpA.id}-refill-deadline`, `/fhir/Organization/${clinicA.id}`,
         `/api/clinics/${clinicA.id}/clinical-safety-settings`, `/api/clinics/${clinicA.id}/drug-library`,
+        `/api/clinics/${clinicA.id}/notification-channels`,
       ];
       for (const path of paths) expect([path, (await outsider.get(path)).status]).toEqual([path, 404]);
       const writes: [string, unknown][] = [
@@ -324,6 +340,7 @@ describe('permission table', () => {
         [`/api/appointments/${scheduling.booked}/cancel`, {}], ['/api/rooms', { clinicId: clinicA.id, name: 'B room' }],
         ['/api/calendar-feeds', { clinicianId: clinicianIdA, name: 'B feed' }],
         [`/api/clinics/${clinicA.id}/imports`, {}], [`/api/clinics/${clinicA.id}/imports/00000000-0000-4000-8000-000000000000/confirm`, {}],
+        [`/api/clinics/${clinicA.id}/notification-channels`, { kind: 'opsgenie', name: 'B Opsgenie', secret: 'opsgenie-api-key-of-b' }],
         [`/api/patients/${patientA.id}/labs`, { kind: 'serum_creatinine', value: 0.9, unit: 'mg/dL', takenAt: '2025-06-01T08:00:00Z' }],
         [`/api/patients/${patientA.id}/side-effects`, { kind: 'confusion', severity: 'mild', reportedAt: '2025-06-01T08:00:00Z', reportedBy: 'staff' }],
       ];

@@ -12,6 +12,7 @@ import { Clock } from '../infra/clock';
 import { EscalationPolicyService } from '../on-call/escalation-policy.service';
 import { OnCallRosterService } from '../on-call/on-call-roster.service';
 import { acknowledgeToken, acknowledgeTokenHash } from './acknowledge-token';
+import { NotificationChannelRecord, NotificationChannelsRepository } from './notification-channels.repository';
 import { EscalationRecord, PagedAlert, PageRecord, PagingRepository, WebhookEndpointRecord } from './paging.repository';
 
 export const NO_ONE_REACHABLE = 'no level of the escalation policy reaches anybody now (no one on call, no backup, no clinic administrator)';
@@ -43,6 +44,7 @@ export class EscalationService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly repository: PagingRepository,
+    private readonly channels: NotificationChannelsRepository,
     private readonly roster: OnCallRosterService,
     private readonly policies: EscalationPolicyService,
     private readonly audit: AuditService,
@@ -147,15 +149,19 @@ export class EscalationService {
     const decision = levelToPage(plan, dueStep);
     const pagedStep = decision ? decision.step : dueStep;
     const webhooks = decision ? await this.repository.activeWebhooks(manager, escalation.clinicId) : [];
+    const target = decision ? policy.levels[decision.level].target : null;
+    // The clinic's notification channels (issue 17) that page this level.
+    const channels = decision ? (await this.channels.activeChannels(manager, escalation.clinicId)).filter((c) => target !== null && c.levels.includes(target)) : [];
     const pages = decision
-      ? this.pagesOf(escalation, decision, policy.levels[decision.level].target, webhooks, now)
+      ? this.pagesOf(escalation, decision, target, webhooks, channels, now)
       : [this.page(escalation, pagedStep, null, { notifier: 'none', status: 'failed', lastError: NO_ONE_REACHABLE }, now)];
     for (const page of pages) {
       await this.repository.insertPage(manager, page, now);
-      const endpoint = webhooks.find((w) => w.id === page.webhookEndpointId);
-      if (endpoint) {
+      // The single-use link a page carries is derived from its endpoint's or channel's own secret.
+      const linkSecret = webhooks.find((w) => w.id === page.webhookEndpointId)?.secret ?? channels.find((c) => c.id === page.notificationChannelId)?.linkSecret;
+      if (linkSecret) {
         await this.repository.insertAcknowledgeLink(manager, {
-          tokenHash: acknowledgeTokenHash(acknowledgeToken(endpoint.secret, page.id)), alertId: alert.id, pageId: page.id, createdAt: now,
+          tokenHash: acknowledgeTokenHash(acknowledgeToken(linkSecret, page.id)), alertId: alert.id, pageId: page.id, createdAt: now,
           expiresAt: new Date(now.getTime() + PAGING_CONFIG.acknowledgeLinkHours * HOUR_MS),
         });
       }
@@ -177,13 +183,22 @@ export class EscalationService {
     return { alertId: alert.id, step: pagedStep, pages };
   }
 
-  /** One page per recipient and channel: in-app for a recipient with an account, one per active webhook endpoint of the clinic. */
-  private pagesOf(escalation: EscalationRecord, decision: PageDecision<PageRecipient>, target: PageRecord['levelTarget'], webhooks: WebhookEndpointRecord[], now: Date): PageRecord[] {
+  /**
+   * One page per recipient and channel: in-app and each e-mail channel for a recipient with an account, one per active webhook
+   * endpoint of the clinic; and one per PagerDuty or Opsgenie channel for the step (the service routes it to its own on-call).
+   */
+  private pagesOf(
+    escalation: EscalationRecord, decision: PageDecision<PageRecipient>, target: PageRecord['levelTarget'], webhooks: WebhookEndpointRecord[],
+    notificationChannels: NotificationChannelRecord[], now: Date,
+  ): PageRecord[] {
     const pages: PageRecord[] = [];
     for (const recipient of decision.recipients) {
-      const channels: Pick<PageRecord, 'notifier' | 'webhookEndpointId'>[] = [
-        ...(recipient.userId ? [{ notifier: 'in_app' as const, webhookEndpointId: null }] : []),
-        ...webhooks.map((w) => ({ notifier: 'webhook' as const, webhookEndpointId: w.id })),
+      const channels: Pick<PageRecord, 'notifier' | 'webhookEndpointId' | 'notificationChannelId'>[] = [
+        ...(recipient.userId ? [{ notifier: 'in_app' as const, webhookEndpointId: null, notificationChannelId: null }] : []),
+        ...webhooks.map((w) => ({ notifier: 'webhook' as const, webhookEndpointId: w.id, notificationChannelId: null })),
+        ...(recipient.userId
+          ? notificationChannels.filter((c) => c.kind === 'email').map((c) => ({ notifier: 'email' as const, webhookEndpointId: null, notificationChannelId: c.id }))
+          : []),
       ];
       for (const channel of channels) {
         pages.push(this.page(escalation, decision.step, { level: decision.level, target, recipient }, { ...channel, status: 'queued', nextAttemptAt: now }, now));
@@ -192,17 +207,23 @@ export class EscalationService {
         pages.push(this.page(escalation, decision.step, { level: decision.level, target, recipient }, { notifier: 'none', status: 'failed', lastError: NO_CHANNEL }, now));
       }
     }
+    for (const channel of notificationChannels) {
+      if (channel.kind === 'email') continue;
+      pages.push(this.page(escalation, decision.step, { level: decision.level, target, recipient: null }, {
+        notifier: channel.kind, webhookEndpointId: null, notificationChannelId: channel.id, status: 'queued', nextAttemptAt: now,
+      }, now));
+    }
     return pages;
   }
 
   private page(
-    escalation: EscalationRecord, step: number, to: { level: number; target: PageRecord['levelTarget']; recipient: PageRecipient } | null,
+    escalation: EscalationRecord, step: number, to: { level: number; target: PageRecord['levelTarget']; recipient: PageRecipient | null } | null,
     state: Partial<PageRecord> & Pick<PageRecord, 'notifier' | 'status'>, now: Date,
   ): PageRecord {
     return {
       id: randomUUID(), alertId: escalation.alertId, clinicId: escalation.clinicId, episode: escalation.episode, step,
-      level: to?.level ?? null, levelTarget: to?.target ?? null, recipientClinicianId: to?.recipient.clinicianId ?? null,
-      recipientUserId: to?.recipient.userId ?? null, recipientLabel: to?.recipient.displayName ?? null, webhookEndpointId: null,
+      level: to?.level ?? null, levelTarget: to?.target ?? null, recipientClinicianId: to?.recipient?.clinicianId ?? null,
+      recipientUserId: to?.recipient?.userId ?? null, recipientLabel: to?.recipient?.displayName ?? null, webhookEndpointId: null, notificationChannelId: null,
       attempts: 0, nextAttemptAt: null, lastAttemptAt: null, lastError: null, sentAt: null, createdAt: now, ...state,
     };
   }

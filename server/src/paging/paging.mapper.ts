@@ -10,8 +10,8 @@ export function toPage(record: PageRecord): Page {
     recipient: record.recipientLabel === null && record.recipientClinicianId === null && record.recipientUserId === null
       ? null
       : { clinicianId: record.recipientClinicianId, userId: record.recipientUserId, displayName: record.recipientLabel ?? '' },
-    notifier: record.notifier, webhookEndpointId: record.webhookEndpointId, status: record.status, attempts: record.attempts,
-    nextAttemptAt: toIsoOrNull(record.nextAttemptAt), lastAttemptAt: toIsoOrNull(record.lastAttemptAt), lastError: record.lastError,
+    notifier: record.notifier, webhookEndpointId: record.webhookEndpointId, notificationChannelId: record.notificationChannelId, status: record.status,
+    attempts: record.attempts, nextAttemptAt: toIsoOrNull(record.nextAttemptAt), lastAttemptAt: toIsoOrNull(record.lastAttemptAt), lastError: record.lastError,
     sentAt: toIsoOrNull(record.sentAt), createdAt: toIso(record.createdAt),
   };
 }
@@ -35,7 +35,7 @@ export function toWebhookEndpoint(record: WebhookEndpointRecord): WebhookEndpoin
 export function auditedPage(record: PageRecord): Record<string, unknown> {
   return {
     alertId: record.alertId, episode: record.episode, step: record.step, levelTarget: record.levelTarget, recipient: record.recipientLabel,
-    notifier: record.notifier, webhookEndpointId: record.webhookEndpointId, status: record.status, attempts: record.attempts,
-    nextAttemptAt: record.nextAttemptAt, lastError: record.lastError, sentAt: record.sentAt,
+    notifier: record.notifier, webhookEndpointId: record.webhookEndpointId, notificationChannelId: record.notificationChannelId, status: record.status,
+    attempts: record.attempts, nextAttemptAt: record.nextAttemptAt, lastError: record.lastError, sentAt: record.sentAt,
   };
 }

@@ -35,6 +35,7 @@ export interface PageRecord {
   recipientLabel: string | null;
   notifier: PageNotifierKind;
   webhookEndpointId: string | null;
+  notificationChannelId: string | null;
   status: PageStatus;
   attempts: number;
   nextAttemptAt: Date | null;
@@ -92,7 +93,7 @@ export interface AcknowledgeLinkRecord {
 const ESCALATION_COLUMNS = `e.alert_id, e.clinic_id, e.episode, e.step, e.paging_started_at, e.next_due_at, e.last_paged_at, e.no_one_on_call,
   e.stopped_at, e.stop_reason`;
 const PAGE_COLUMNS = `p.id, p.alert_id, p.clinic_id, p.episode, p.step, p.level, p.level_target, p.recipient_clinician_id, p.recipient_user_id,
-  p.recipient_label, p.notifier, p.webhook_endpoint_id, p.status, p.attempts, p.next_attempt_at, p.last_attempt_at, p.last_error, p.sent_at,
+  p.recipient_label, p.notifier, p.webhook_endpoint_id, p.notification_channel_id, p.status, p.attempts, p.next_attempt_at, p.last_attempt_at, p.last_error, p.sent_at,
   p.created_at`;
 const ALERT_COLUMNS = 'a.id, a.clinic_id, a.pump_id, a.kind, a.severity, a.status, a.acknowledged_at, a.acknowledged_by_label, a.resolved_at';
 
@@ -123,7 +124,8 @@ function toPage(row: Row): PageRecord {
     level: row.level === null ? null : Number(row.level), levelTarget: row.level_target as EscalationTarget | null,
     recipientClinicianId: row.recipient_clinician_id as string | null, recipientUserId: row.recipient_user_id as string | null,
     recipientLabel: row.recipient_label as string | null, notifier: row.notifier as PageNotifierKind,
-    webhookEndpointId: row.webhook_endpoint_id as string | null, status: row.status as PageStatus, attempts: Number(row.attempts),
+    webhookEndpointId: row.webhook_endpoint_id as string | null, notificationChannelId: row.notification_channel_id as string | null,
+    status: row.status as PageStatus, attempts: Number(row.attempts),
     nextAttemptAt: row.next_attempt_at as Date | null, lastAttemptAt: row.last_attempt_at as Date | null, lastError: row.last_error as string | null,
     sentAt: row.sent_at as Date | null, createdAt: row.created_at as Date,
   };
@@ -281,11 +283,12 @@ export class PagingRepository {
   async insertPage(manager: EntityManager, page: PageRecord, now: Date): Promise<void> {
     await manager.query(
       `INSERT INTO pages (id, alert_id, clinic_id, episode, step, level, level_target, recipient_clinician_id, recipient_user_id, recipient_label,
-         notifier, webhook_endpoint_id, status, attempts, next_attempt_at, last_attempt_at, last_error, sent_at, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19)`,
+         notifier, webhook_endpoint_id, notification_channel_id, status, attempts, next_attempt_at, last_attempt_at, last_error, sent_at, created_at,
+         updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20)`,
       [page.id, page.alertId, page.clinicId, page.episode, page.step, page.level, page.levelTarget, page.recipientClinicianId, page.recipientUserId,
-        page.recipientLabel, page.notifier, page.webhookEndpointId, page.status, page.attempts, page.nextAttemptAt, page.lastAttemptAt,
-        page.lastError, page.sentAt, now],
+        page.recipientLabel, page.notifier, page.webhookEndpointId, page.notificationChannelId, page.status, page.attempts, page.nextAttemptAt,
+        page.lastAttemptAt, page.lastError, page.sentAt, now],
     );
   }
 

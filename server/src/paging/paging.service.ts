@@ -5,6 +5,7 @@ import type { HealthIndicatorResult } from '@nestjs/terminus';
 import { DAY_MS } from '@pumpwatch/shared';
 import { Clock } from '../infra/clock';
 import { EscalationService } from './escalation.service';
+import { IncidentSyncResult, NotificationIncidentsService } from './notification-incidents.service';
 import { DeliveryResult, PageDeliveryService } from './page-delivery.service';
 import { PagingRepository } from './paging.repository';
 
@@ -15,6 +16,8 @@ export interface PagingSweepResult {
   /** Escalation steps paged in this sweep. */
   stepsPaged: number;
   delivery: DeliveryResult;
+  /** Acknowledge and resolve events sent to PagerDuty and Opsgenie for alerts acknowledged or resolved here (issue 17). */
+  incidents: IncidentSyncResult;
 }
 
 @Injectable()
@@ -27,6 +30,7 @@ export class PagingService {
   constructor(
     private readonly escalations: EscalationService,
     private readonly delivery: PageDeliveryService,
+    private readonly incidents: NotificationIncidentsService,
     private readonly repository: PagingRepository,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
@@ -47,8 +51,9 @@ export class PagingService {
     const started = await this.escalations.start(now);
     const paged = await this.escalations.pageDue(now);
     const delivery = await this.delivery.deliverDue(now);
+    const incidents = await this.incidents.syncDue(now);
     this.lastSweep = now;
-    return { at: now.toISOString(), stopped, started, stepsPaged: paged.length, delivery };
+    return { at: now.toISOString(), stopped, started, stepsPaged: paged.length, delivery, incidents };
   }
 
   /** Runs a sweep unless one is running, in which case one more follows it: calls never pile up. */

@@ -104,6 +104,11 @@ export const ROUTE_PERMISSIONS = {
   'POST /api/clinics/:id/webhooks': 'administer',
   'GET /api/clinics/:id/webhooks': 'administer',
   'POST /api/clinics/:id/webhooks/:webhookId/disable': 'administer',
+  // Notification channels (issue 17): e-mail, PagerDuty, Opsgenie; their secrets are accepted, never answered.
+  'POST /api/clinics/:id/notification-channels': 'administer',
+  'GET /api/clinics/:id/notification-channels': 'administer',
+  'PATCH /api/clinics/:id/notification-channels/:channelId': 'administer',
+  'DELETE /api/clinics/:id/notification-channels/:channelId': 'administer',
 
   // Refill scheduling (issue 6). Completing a refill records a fill: clinical. The iCalendar feed is public: its token is the credential.
   'GET /api/clinicians/:id/availability': 'read',

@@ -4,3 +4,5 @@ export * from './paging-config';
 export * from './page-retry';
 export * from './webhook-signature';
 export * from './webhook-url';
+export * from './notification-channel-contracts';
+export * from './outbound-page';

@@ -26,8 +26,11 @@ export interface WebhookEndpoint {
 /** POST /api/clinics/:id/webhooks: the HMAC secret, shown this once (stored for signing, never shown or logged again). */
 export interface CreatedWebhookEndpoint extends WebhookEndpoint { secret: string }
 
-/** `in_app`: the dashboard of the recipient's account (page.sent); `webhook`: a clinic endpoint; `none`: nobody could be reached. */
-export const PAGE_NOTIFIERS = ['in_app', 'webhook', 'none'] as const;
+/**
+ * `in_app`: the dashboard of the recipient's account (page.sent); `webhook`: a clinic endpoint; `email`, `pagerduty`, `opsgenie`: a
+ * clinic's notification channel (issue 17); `none`: nobody could be reached.
+ */
+export const PAGE_NOTIFIERS = ['in_app', 'webhook', 'email', 'pagerduty', 'opsgenie', 'none'] as const;
 export type PageNotifierKind = (typeof PAGE_NOTIFIERS)[number];
 
 /** `cancelled`: the alert was acknowledged or resolved (or the endpoint disabled) before the page went out. */
@@ -56,6 +59,8 @@ export interface Page {
   recipient: PageRecipientView | null;
   notifier: PageNotifierKind;
   webhookEndpointId: string | null;
+  /** The notification channel of an e-mail, PagerDuty or Opsgenie page (issue 17). */
+  notificationChannelId: string | null;
   status: PageStatus;
   attempts: number;
   nextAttemptAt: string | null;
