@@ -1,5 +1,6 @@
 // Clinicians, on-call shifts, escalation policies and "who is on call now" over HTTP on real PostgreSQL.
 import type { ClinicRole } from '@pumpwatch/shared';
+import { clinicTime } from '@pumpwatch/shared';
 import { ManualClock } from '../../server/src/infra/clock';
 import { OnCallRosterService } from '../../server/src/on-call/on-call-roster.service';
 import { fixtures, queryRows } from '../support/fixtures';
@@ -207,7 +208,7 @@ describe('clinicians and on-call roster', () => {
       await expect(shift(other.id, at(-2), at(6))).resolves.toMatchObject({ startsAt: at(-2) });
     });
 
-    it('refuses a second overlapping shift of the same clinician (409 naming the shift in the way), allows touching shifts and a colleague overlapping', async () => {
+    it('refuses a second overlapping shift of the same clinician (409 naming the shift in the way in clinic time), allows touching shifts and a colleague overlapping', async () => {
       const clinic = await f.clinic();
       const [anne, ben] = [await clinician(clinic.id), await clinician(clinic.id)];
       const day = await shift(anne.id, at(20), at(32));
@@ -215,7 +216,9 @@ describe('clinicians and on-call roster', () => {
       for (const [startsAt, endsAt, tier] of [[at(31), at(40), 'primary'], [at(22), at(23), 'backup'], [at(10), at(21), 'primary']]) {
         const res = await f.http.post('/api/on-call-shifts', { clinicianId: anne.id, startsAt, endsAt, tier });
         expect([startsAt, res.status, fieldsOf(res)]).toEqual([startsAt, 409, ['clinicianId']]);
-        expect(res.body.message).toContain(day.id);
+        // The shift in the way as the roster shows it (tier, clinic wall clock with its zone abbreviation), never an id or UTC.
+        expect(res.body.message).toContain(`their primary shift from ${clinicTime(day.startsAt, clinic.timeZone)} to ${clinicTime(day.endsAt, clinic.timeZone)}`);
+        expect(res.body.message).not.toContain(day.id);
       }
       expect(await counts()).toEqual(before);
       // Back to back: 32:00 is the end of one and the start of the next.

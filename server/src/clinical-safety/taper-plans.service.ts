@@ -4,7 +4,7 @@
 // and carries the withdrawal checklist to confirm.
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { bridgeDoseForRenalFunction, DomainError, doseInForceAt, taperStepLimitFindings, withdrawalChecklist } from '@pumpwatch/shared';
+import { bridgeDoseForRenalFunction, clinicTime, DomainError, doseInForceAt, taperStepLimitFindings, withdrawalChecklist } from '@pumpwatch/shared';
 import type { EndTaperPlanRequest, LabResult, TaperPlan, TaperPlanRecord, WithdrawalRiskFactors } from '@pumpwatch/shared';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService, changedFields, createdFields } from '../audit/audit.service';
@@ -56,7 +56,7 @@ export class TaperPlansService {
       const clinic = await this.repository.patientClinic(manager, patientId, true);
       if (!clinic) throw DomainError.notFound('id', NOT_A_PATIENT);
       const active = await this.repository.activeTaperPlan(manager, patientId);
-      if (active) throw DomainError.conflict('status', `the patient already has an active taper plan (${active.id}, from ${active.startsAt}): end it first`);
+      if (active) throw DomainError.conflict('status', `the patient already has an active taper plan (from ${clinicTime(active.startsAt, clinic.timeZone)}): end it first`);
       // Drug library (issue 13): a target beyond a hard limit is a typing error whatever the reason (soft limits are the programs' to confirm).
       const { spasticityOrigin } = await manager.findOneByOrFail(PatientEntity, { id: patientId });
       await this.drugLibrary.refuseHard(manager, clinic.clinicId, { spasticityOrigin, dailyDoses: [

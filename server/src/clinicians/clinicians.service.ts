@@ -1,7 +1,7 @@
 // Use cases of clinicians: an administrator registers one in a clinic, renames, sets the pager contact, deactivates; everyone reads.
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Clinician, CreateClinicianRequest, DomainError, UpdateClinicianRequest } from '@pumpwatch/shared';
+import { Clinician, clinicTime, CreateClinicianRequest, DomainError, UpdateClinicianRequest } from '@pumpwatch/shared';
 import { DataSource, In, QueryFailedError } from 'typeorm';
 import { AuditService, createdFields } from '../audit/audit.service';
 import { Actor, assertMayUseIn, assertSees, visibleClinicIds } from '../auth/actor';
@@ -88,15 +88,16 @@ export class CliniciansService {
       const before = toClinician(clinician);
 
       if (request.active === false && clinician.active) {
-        const upcoming: { starts_at: Date; ends_at: Date; n: number }[] = await manager.query(
-          `SELECT starts_at, ends_at, count(*) OVER ()::int AS n FROM on_call_shifts
-           WHERE clinician_id = $1 AND cancelled_at IS NULL AND ends_at > $2 ORDER BY starts_at LIMIT 1`,
+        const upcoming: { starts_at: Date; ends_at: Date; n: number; time_zone: string }[] = await manager.query(
+          `SELECT s.starts_at, s.ends_at, count(*) OVER ()::int AS n, c.time_zone FROM on_call_shifts s JOIN clinics c ON c.id = s.clinic_id
+           WHERE s.clinician_id = $1 AND s.cancelled_at IS NULL AND s.ends_at > $2 ORDER BY s.starts_at LIMIT 1`,
           [clinician.id, this.clock.now()],
         );
         // Silently dropping their shifts would open gaps in the roster nobody sees: the administrator cancels or reassigns them.
         if (upcoming.length > 0) {
           const [first] = upcoming;
-          throw DomainError.conflict('active', `the clinician has ${first.n} on-call shift(s) now or ahead (the first ${first.starts_at.toISOString()} to ${first.ends_at.toISOString()}): cancel them first`);
+          const at = (d: Date) => clinicTime(d.toISOString(), first.time_zone);
+          throw DomainError.conflict('active', `the clinician has ${first.n} on-call shift(s) now or ahead (the first ${at(first.starts_at)} to ${at(first.ends_at)}): cancel them first`);
         }
       }
       if (request.displayName !== undefined) clinician.displayName = request.displayName;

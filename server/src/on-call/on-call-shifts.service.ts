@@ -1,7 +1,7 @@
 // Use cases of on-call shifts: a clinician puts a colleague on call, lists the roster, cancels a shift (never deletes it).
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createOnCallShiftSchema, DomainError, exceedsMaxShiftLength, ON_CALL_CONFIG, OnCallShift, OnCallShiftQuery } from '@pumpwatch/shared';
+import { clinicTime, createOnCallShiftSchema, DomainError, exceedsMaxShiftLength, ON_CALL_CONFIG, OnCallShift, OnCallShiftQuery } from '@pumpwatch/shared';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import type { z } from 'zod';
 import { AuditService, createdFields } from '../audit/audit.service';
@@ -110,15 +110,17 @@ export class OnCallShiftsService {
 
   /** Names the shift in the way, which the database's constraint alone could not. */
   private async refuseOverlap(manager: EntityManager, clinicianId: string, startsAt: string, endsAt: string): Promise<void> {
-    const clash: { id: string; starts_at: Date; ends_at: Date }[] = await manager.query(
-      `SELECT id, starts_at, ends_at FROM on_call_shifts
-       WHERE clinician_id = $1 AND cancelled_at IS NULL AND tstzrange(starts_at, ends_at, '[)') && tstzrange($2::timestamptz, $3::timestamptz, '[)')
-       ORDER BY starts_at LIMIT 1`,
+    const clash: { tier: string; starts_at: Date; ends_at: Date; time_zone: string }[] = await manager.query(
+      `SELECT s.tier, s.starts_at, s.ends_at, c.time_zone FROM on_call_shifts s JOIN clinics c ON c.id = s.clinic_id
+       WHERE s.clinician_id = $1 AND s.cancelled_at IS NULL AND tstzrange(s.starts_at, s.ends_at, '[)') && tstzrange($2::timestamptz, $3::timestamptz, '[)')
+       ORDER BY s.starts_at LIMIT 1`,
       [clinicianId, startsAt, endsAt],
     );
     if (clash.length > 0) {
       const [other] = clash;
-      throw DomainError.conflict('clinicianId', `${OVERLAP}: shift ${other.id} from ${other.starts_at.toISOString()} to ${other.ends_at.toISOString()}`);
+      // The clinic's wall clock, not an id and UTC: the administrator finds that shift on the roster calendar.
+      const at = (d: Date) => clinicTime(d.toISOString(), other.time_zone);
+      throw DomainError.conflict('clinicianId', `${OVERLAP}: their ${other.tier} shift from ${at(other.starts_at)} to ${at(other.ends_at)}`);
     }
   }
 }

@@ -1,7 +1,7 @@
 // Use cases of pump events: record an MRI (flags "check the pump after MRI"), clear that check, list a pump's events.
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ClearPumpEventRequest, CreatePumpEventRequest, DomainError, PumpEvent, TELEMETRY_CONFIG } from '@pumpwatch/shared';
+import { ClearPumpEventRequest, clinicTime, CreatePumpEventRequest, DomainError, PumpEvent, TELEMETRY_CONFIG } from '@pumpwatch/shared';
 import { DataSource } from 'typeorm';
 import { AuditService, changedFields, createdFields } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
@@ -49,7 +49,11 @@ export class PumpEventsService {
         ? await manager.findOne(PumpEventEntity, { where: { id: eventId.toLowerCase(), pumpId }, lock: { mode: 'pessimistic_write' } })
         : null;
       if (!event) throw DomainError.notFound('eventId', 'is not a known event of this pump');
-      if (event.clearedAt) throw DomainError.conflict('eventId', `was already cleared by ${event.clearedByLabel} at ${event.clearedAt.toISOString()}`);
+      if (event.clearedAt) {
+        const { clinicId } = await manager.findOneByOrFail(PumpEntity, { id: pumpId });
+        const { timeZone } = await manager.findOneByOrFail(ClinicEntity, { id: clinicId });
+        throw DomainError.conflict('eventId', `was already cleared by ${event.clearedByLabel} at ${clinicTime(event.clearedAt.toISOString(), timeZone)}`);
+      }
       const before = toPumpEvent(event);
       event.clearedAt = this.clock.now();
       event.clearedByUserId = actor.kind === 'user' ? actor.id : null;
