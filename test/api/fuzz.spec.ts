@@ -23,7 +23,7 @@ const SKIPPED = new Set(['POST /api/auth/logout']);
 /** Tables only requests write (jobs write alerts, events, pages, sessions and login failures on their own). */
 const STORED_TABLES = [
   'clinics', 'patients', 'pumps', 'fills', 'programs', 'clinicians', 'clinician_availability', 'rooms', 'appointments', 'users',
-  'clinic_memberships', 'machine_tokens', 'webhook_endpoints', 'on_call_shifts', 'escalation_policies', 'calendar_feed_tokens',
+  'clinic_memberships', 'machine_tokens', 'webhook_endpoints', 'notification_channels', 'on_call_shifts', 'escalation_policies', 'calendar_feed_tokens',
   'telemetry_readings', 'pump_events', 'check_ups', 'lab_results', 'side_effect_reports', 'taper_plans', 'alert_snoozes',
 ];
 
