@@ -99,7 +99,7 @@ function requestLog(options: AppOptions): PinoHttpOptions {
       res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
     },
     // Only reached if a serializer above is ever widened back to the defaults.
-    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'], censor: '[redacted]' },
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]', 'req.body.secret', 'req.body.password'], censor: '[redacted]' },
     // Health probes every few seconds would drown the request log.
     autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/api/health') },
   };
