@@ -15,7 +15,8 @@ import { AddTaperStepLimits1796695200000 } from './1796695200000-AddTaperStepLim
 import { CreateDrugLibrary1796681000000 } from './1796681000000-CreateDrugLibrary';
 import { CreateFleetRows1796781600000 } from './1796781600000-CreateFleetRows';
 import { AddUserDeactivation1796870000000 } from './1796870000000-AddUserDeactivation';
+import { CreateClinicClosures1796950000000 } from './1796950000000-CreateClinicClosures';
 import { CreateNotificationChannels1796960000000 } from './1796960000000-CreateNotificationChannels';
 import { CreateImportBatches1796970000000 } from './1796970000000-CreateImportBatches';
 
-export const migrations = [CreateRefillSchema1795644000000, CreateAccessAndAudit1795730400000, CreateTelemetry1795816800000, CreateAlerts1795903200000, CreateOnCallRoster1795989600000, CreateEscalation1796076000000, CreateScheduling1796162400000, CreateClinicalSafety1796248800000, VersionReservoirReconciliations1796335200000, CreateLoginThrottle1796421600000, AddOnDutySettings1796508000000, AddAlertLastRaisedAt1796594400000, CreateDrugLibrary1796681000000, AddTaperStepLimits1796695200000, CreateFleetRows1796781600000, AddUserDeactivation1796870000000, CreateNotificationChannels1796960000000, CreateImportBatches1796970000000];
+export const migrations = [CreateRefillSchema1795644000000, CreateAccessAndAudit1795730400000, CreateTelemetry1795816800000, CreateAlerts1795903200000, CreateOnCallRoster1795989600000, CreateEscalation1796076000000, CreateScheduling1796162400000, CreateClinicalSafety1796248800000, VersionReservoirReconciliations1796335200000, CreateLoginThrottle1796421600000, AddOnDutySettings1796508000000, AddAlertLastRaisedAt1796594400000, CreateDrugLibrary1796681000000, AddTaperStepLimits1796695200000, CreateFleetRows1796781600000, AddUserDeactivation1796870000000, CreateClinicClosures1796950000000, CreateNotificationChannels1796960000000, CreateImportBatches1796970000000];

@@ -240,6 +240,13 @@ describe('permission table', () => {
     'POST /api/rooms': async () => ({ path: '/api/rooms', body: { clinicId: clinicA.id, name: `Room ${next()}` }, allowed: 201 }),
     'GET /api/rooms': async () => ({ path: `/api/rooms?clinicId=${clinicA.id}`, allowed: 200 }),
     'GET /api/pumps/:id/refill-slots': async () => ({ path: `/api/pumps/${pumpA.id}/refill-slots`, allowed: 200 }),
+    // Clinic closures (issue 16): a closure of its own to remove each time, far ahead so no test slot falls on it.
+    'GET /api/clinics/:id/closures': async () => ({ path: `/api/clinics/${clinicA.id}/closures`, allowed: 200 }),
+    'POST /api/clinics/:id/closures': async () => ({ path: `/api/clinics/${clinicA.id}/closures`, body: { startDate: '2031-12-25', label: `Holiday ${next()}` }, allowed: 201 }),
+    'DELETE /api/clinics/:id/closures/:closureId': async () => {
+      const closure = await f.http.post(`/api/clinics/${clinicA.id}/closures`, { startDate: '2031-12-26', label: `Holiday ${next()}` });
+      return { path: `/api/clinics/${clinicA.id}/closures/${closure.body.id}`, allowed: 200 };
+    },
     'POST /api/appointments': async () => ({ path: '/api/appointments', body: { pumpId: await freshPumpA(), clinicianId: clinicianIdA, startsAt: freshStart(), overrideReason: 'permission test' }, allowed: 201 }),
     'GET /api/appointments': async () => ({ path: `/api/appointments?clinicId=${clinicA.id}`, allowed: 200 }),
     'GET /api/appointments/:id': async () => ({ path: `/api/appointments/${scheduling.booked}`, allowed: 200 }),
@@ -321,7 +328,7 @@ describe('permission table', () => {
         `/api/clinicians/${clinicianIdA}/availability`, `/api/rooms?clinicId=${clinicA.id}`, `/api/pumps/${pumpA.id}/refill-slots`, `/api/clinics/${clinicA.id}/fleet.csv`,
         `/api/patients/${patientA.id}/labs`, `/api/patients/${patientA.id}/clinical-summary`, `/api/patients/${patientA.id}/taper-plans`,
         `/fhir/Patient/${patientA.id}`, `/fhir/Device/${pumpA.id}`, `/fhir/Observation/${pumpA.id}-refill-deadline`, `/fhir/Organization/${clinicA.id}`,
-        `/api/clinics/${clinicA.id}/clinical-safety-settings`, `/api/clinics/${clinicA.id}/drug-library`,
+        `/api/clinics/${clinicA.id}/clinical-safety-settings`, `/api/clinics/${clinicA.id}/drug-library`, `/api/clinics/${clinicA.id}/closures`,
         `/api/clinics/${clinicA.id}/notification-channels`,
       ];
       for (const path of paths) expect([path, (await outsider.get(path)).status]).toEqual([path, 404]);
@@ -340,6 +347,7 @@ describe('permission table', () => {
         [`/api/appointments/${scheduling.booked}/cancel`, {}], ['/api/rooms', { clinicId: clinicA.id, name: 'B room' }],
         ['/api/calendar-feeds', { clinicianId: clinicianIdA, name: 'B feed' }],
         [`/api/clinics/${clinicA.id}/imports`, {}], [`/api/clinics/${clinicA.id}/imports/00000000-0000-4000-8000-000000000000/confirm`, {}],
+        [`/api/clinics/${clinicA.id}/closures`, { startDate: '2031-12-24', label: 'B holiday' }],
         [`/api/clinics/${clinicA.id}/notification-channels`, { kind: 'opsgenie', name: 'B Opsgenie', secret: 'opsgenie-api-key-of-b' }],
         [`/api/patients/${patientA.id}/labs`, { kind: 'serum_creatinine', value: 0.9, unit: 'mg/dL', takenAt: '2025-06-01T08:00:00Z' }],
         [`/api/patients/${patientA.id}/side-effects`, { kind: 'confusion', severity: 'mild', reportedAt: '2025-06-01T08:00:00Z', reportedBy: 'staff' }],

@@ -7,7 +7,7 @@ import {
   RescheduleAppointmentRequest,
 } from '@pumpwatch/shared';
 import { DataSource, EntityManager } from 'typeorm';
-import { isoInstant, MINUTE_MS } from '@pumpwatch/shared';
+import { DAY_MS, isoInstant, MINUTE_MS } from '@pumpwatch/shared';
 import { AlertInputsLoader } from '../alerts/alert-inputs.loader';
 import { AuditService, changedFields, createdFields } from '../audit/audit.service';
 import { Actor, assertMayUseIn, assertSees, visibleClinicIds } from '../auth/actor';
@@ -189,9 +189,11 @@ export class AppointmentsService {
     }
     const now = this.clock.now();
     const availability = (await this.repository.availabilityOf(manager, [target.clinicianId])).get(target.clinicianId) ?? null;
+    // Closures ending on or after the day before the visit (UTC date): covers the visit's local date in any zone.
+    const closures = await this.repository.closuresOf(manager, pump.clinicId, new Date(target.startsAtMs - DAY_MS).toISOString().slice(0, 10));
     const fields = bookingRefusals({
       startsAtMs: target.startsAtMs, endsAtMs: target.startsAtMs + target.durationMinutes * MINUTE_MS, clinicianName: clinicians[0].display_name,
-      availability, refillDeadlineMs: refillDeadline ? Date.parse(refillDeadline) : null, overrideReason: target.overrideReason, nowMs: now.getTime(),
+      availability, refillDeadlineMs: refillDeadline ? Date.parse(refillDeadline) : null, overrideReason: target.overrideReason, nowMs: now.getTime(), closures,
     }, settings);
     if (fields.length > 0) refuse(fields);
   }

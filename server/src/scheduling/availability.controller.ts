@@ -49,6 +49,7 @@ export class AvailabilityController {
 
   @Get('pumps/:id/refill-slots')
   @ApiQuery({ name: 'from', required: false }) @ApiQuery({ name: 'to', required: false }) @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'clinicianId', required: false })
   refillSlots(
     @CurrentActor() actor: Actor, @Param('id', new EntityIdPipe('pump')) id: string,
     @Query(new ZodValidationPipe(refillSlotsQuerySchema)) query: RefillSlotsQuery,

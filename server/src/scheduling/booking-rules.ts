@@ -1,11 +1,11 @@
 // The booking rules every write of an appointment passes (book, reschedule, confirm a plan), and the refusals they give.
 import {
-  availabilityWindows, bookingDeadlineMs, bookingTiming, BookingTiming, DomainError, Interval, slotPlacement,
+  availabilityWindows, bookingDeadlineMs, bookingTiming, BookingTiming, closureOverlapping, DomainError, Interval, slotPlacement,
 } from '@pumpwatch/shared';
 import { DateTime } from 'luxon';
 import { QueryFailedError } from 'typeorm';
 import { DAY_MS } from '@pumpwatch/shared';
-import type { AvailabilityRow, ClinicBookingSettings } from './scheduling.repository';
+import type { AvailabilityRow, ClinicBookingSettings, ClosureRow } from './scheduling.repository';
 
 type FieldError = { field: string; message: string };
 
@@ -17,6 +17,8 @@ export interface BookingCandidate {
   refillDeadlineMs: number | null;
   overrideReason: string | null;
   nowMs: number;
+  /** The clinic's closures around the booking (issue 16). */
+  closures?: readonly ClosureRow[];
 }
 
 /** The clinic's wall clock, for messages: schedulers think in local time. */
@@ -31,8 +33,9 @@ export function windowsAround(availability: AvailabilityRow | null, timeZone: st
 }
 
 /**
- * 422 refusals of a booking: never in the past; inside the clinician's availability on the clinic's slot grid, and before the
- * booking deadline (refill deadline minus the clinic's margin), unless the scheduler gives an override reason.
+ * 422 refusals of a booking: never in the past; not on a clinic closure, inside the clinician's availability on the clinic's slot
+ * grid, and before the booking deadline (refill deadline minus the clinic's margin), unless the scheduler gives an override reason
+ * (an urgent refill on a holiday is the scheduler's call, recorded with its reason).
  */
 export function bookingRefusals(candidate: BookingCandidate, settings: ClinicBookingSettings): FieldError[] {
   const fields: FieldError[] = [];
@@ -41,8 +44,12 @@ export function bookingRefusals(candidate: BookingCandidate, settings: ClinicBoo
   if (startsAtMs < candidate.nowMs) return [{ field: 'startsAt', message: 'is in the past' }];
   if (overrideReason === null) {
     const step = settings.refillDurationMinutes + settings.bufferMinutes;
-    const placement = slotPlacement({ windows: windowsAround(candidate.availability, settings.timeZone, startsAtMs, endsAtMs), startsAtMs, endsAtMs, slotStepMinutes: step });
-    if (placement === 'outside_availability') {
+    const closure = closureOverlapping(candidate.closures ?? [], settings.timeZone, startsAtMs, endsAtMs);
+    const placement = closure ? 'closed' : slotPlacement({ windows: windowsAround(candidate.availability, settings.timeZone, startsAtMs, endsAtMs), startsAtMs, endsAtMs, slotStepMinutes: step });
+    if (closure) {
+      const dates = closure.startDate === closure.endDate ? closure.startDate : `${closure.startDate} to ${closure.endDate}`;
+      fields.push({ field: 'startsAt', message: `falls on a clinic closure: ${closure.label} (${dates}, the clinic is closed; give overrideReason to book anyway)` });
+    } else if (placement === 'outside_availability') {
       fields.push({ field: 'startsAt', message: `is outside ${candidate.clinicianName}'s availability (give overrideReason to book anyway)` });
     } else if (placement === 'off_grid') {
       fields.push({ field: 'startsAt', message: `is not the start of a whole slot (every ${step} minutes from the session start; give overrideReason to book anyway)` });

@@ -2,7 +2,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  assessFleetUrgency, availabilityWindows, bookingDeadlineMs, busyFromAppointments, ClinicianAvailability, ClinicianAvailabilityInput, ConfirmRefillPlanRequest,
+  assessFleetUrgency, availabilityWindows, closedIntervals, bookingDeadlineMs, busyFromAppointments, ClinicianAvailability, ClinicianAvailabilityInput, ConfirmRefillPlanRequest,
   CreateRoomRequest, DomainError, freeSlots, Interval, planRefills, rankRefillSlots, RefillPlanProposal, RefillPlanRequest, RefillSlot,
   RefillSlotsQuery, RefillSlotsResponse, refillSlotsRange, Room, SCHEDULING_CONFIG, AppointmentResponse, PumpTelemetryStatus, RefillPlanEmergency,
 } from '@pumpwatch/shared';
@@ -17,7 +17,7 @@ import { PumpUrgencyService } from '../pumps/pump-urgency.service';
 import { DrugLibraryService } from '../drug-library/drug-library.service';
 import { AppointmentsService } from './appointments.service';
 import { refuse } from './booking-rules';
-import { SchedulingRepository } from './scheduling.repository';
+import { ClinicBookingSettings, SchedulingRepository } from './scheduling.repository';
 
 const NOT_KNOWN_CLINICIAN = 'is not a known clinician';
 
@@ -104,7 +104,7 @@ export class RefillPlanningService {
     if (toMs <= fromMs) refuseQuery('to', 'must be an ISO-8601 instant after from');
     if (toMs - fromMs > SCHEDULING_CONFIG.slotsMaxDays * DAY_MS) refuseQuery('to', `must be at most ${SCHEDULING_CONFIG.slotsMaxDays} days after from`);
     const settings = await this.appointments.settingsOf(this.dataSource.manager, clinician.clinic_id);
-    const slots = await this.slotsOf(this.dataSource.manager, [clinician], settings.timeZone, settings.refillDurationMinutes, settings.bufferMinutes, Math.max(fromMs, nowMs), toMs);
+    const slots = await this.slotsOf(this.dataSource.manager, clinician.clinic_id, [clinician], settings, Math.max(fromMs, nowMs), toMs);
     return slots.map((s) => ({ clinicianId: s.clinicianId, startsAt: new Date(s.startMs).toISOString(), endsAt: new Date(s.endMs).toISOString() }));
   }
 
@@ -121,14 +121,20 @@ export class RefillPlanningService {
     const deadlineMs = Date.parse(deadline);
     const settings = await this.appointments.settingsOf(manager, pumps[0].clinic_id);
     const { fromMs, toMs } = refillSlotsRange(query, now.getTime(), deadlineMs);
-    const clinicians: ClinicianRow[] = await manager.query('SELECT id, clinic_id, display_name, active FROM clinicians WHERE clinic_id = $1 AND active', [pumps[0].clinic_id]);
-    const slots = await this.slotsOf(manager, clinicians, settings.timeZone, settings.refillDurationMinutes, settings.bufferMinutes, fromMs, toMs);
+    let clinicians: ClinicianRow[] = await manager.query('SELECT id, clinic_id, display_name, active FROM clinicians WHERE clinic_id = $1 AND active', [pumps[0].clinic_id]);
+    if (query.clinicianId !== undefined) {
+      clinicians = clinicians.filter((c) => c.id === query.clinicianId);
+      if (clinicians.length === 0) throw DomainError.notFound('clinicianId', "is not an active clinician of the pump's clinic");
+    }
+    const names = new Map(clinicians.map((c) => [c.id, c.display_name]));
+    const slots = await this.slotsOf(manager, pumps[0].clinic_id, clinicians, settings, fromMs, toMs);
     const ranked = rankRefillSlots(slots, { refillDeadlineMs: deadlineMs, marginDays: settings.bookingMarginDays, nowMs: now.getTime() });
     const bookBy = bookingDeadlineMs(deadlineMs, settings.bookingMarginDays);
     return {
       pumpId, refillDeadline: deadline, bookingDeadline: new Date(bookBy).toISOString(), pastBookingDeadline: now.getTime() > bookBy,
       slots: ranked.slice(0, query.limit).map((s): RefillSlot => ({
-        clinicianId: s.clinicianId, startsAt: new Date(s.startMs).toISOString(), endsAt: new Date(s.endMs).toISOString(), timing: s.timing, daysBeforeDeadline: s.daysBeforeDeadline,
+        clinicianId: s.clinicianId, clinicianName: names.get(s.clinicianId) ?? '', startsAt: new Date(s.startMs).toISOString(), endsAt: new Date(s.endMs).toISOString(),
+        timing: s.timing, daysBeforeDeadline: s.daysBeforeDeadline,
       })),
     };
   }
@@ -182,6 +188,7 @@ export class RefillPlanningService {
     emergencies.sort((a, b) => a.patient.displayName.localeCompare(b.patient.displayName) || a.pumpId.localeCompare(b.pumpId));
     const clinicianBookings = await this.repository.bookedOfClinicians(manager, clinicians.map((c) => c.id), fromMs - DAY_MS, toMs + DAY_MS);
     const availability = await this.repository.availabilityOf(manager, clinicians.map((c) => c.id));
+    const closed = closedIntervals(await this.repository.closuresOf(manager, clinicId, new Date(fromMs - 2 * DAY_MS).toISOString().slice(0, 10)), settings.timeZone);
     const plan = planRefills({
       pumps: due,
       clinicians: clinicians.map((c) => {
@@ -193,7 +200,7 @@ export class RefillPlanningService {
         };
       }),
       durationMinutes: settings.refillDurationMinutes, bufferMinutes: settings.bufferMinutes, marginDays: settings.bookingMarginDays,
-      fromMs, toMs, nowMs: now.getTime(),
+      fromMs, toMs, nowMs: now.getTime(), closed,
     });
     const deadlineOf = new Map(due.map((d) => [d.pumpId, d.refillDeadlineMs]));
     // Drug library (issue 13): a pump whose program or fill in force is outside it is flagged, never left out of the plan.
@@ -253,8 +260,10 @@ export class RefillPlanningService {
     return { booked: await this.appointments.respond(rows.filter((r) => r !== null)) };
   }
 
-  /** Free whole slots of these clinicians in [fromMs, toMs), each labelled with its clinician. */
-  private async slotsOf(manager: EntityManager, clinicians: { id: string }[], timeZone: string, durationMinutes: number, bufferMinutes: number, fromMs: number, toMs: number): Promise<(Interval & { clinicianId: string })[]> {
+  /** Free whole slots of these clinicians in [fromMs, toMs), each labelled with its clinician; none on the clinic's closures. */
+  private async slotsOf(manager: EntityManager, clinicId: string, clinicians: { id: string }[], settings: ClinicBookingSettings, fromMs: number, toMs: number): Promise<(Interval & { clinicianId: string })[]> {
+    const { timeZone, refillDurationMinutes: durationMinutes, bufferMinutes } = settings;
+    const closed = closedIntervals(await this.repository.closuresOf(manager, clinicId, new Date(fromMs - 2 * DAY_MS).toISOString().slice(0, 10)), timeZone);
     const ids = clinicians.map((c) => c.id);
     const [availability, booked] = [await this.repository.availabilityOf(manager, ids), await this.repository.bookedOfClinicians(manager, ids, fromMs - DAY_MS, toMs + DAY_MS)];
     const slots: (Interval & { clinicianId: string })[] = [];
@@ -263,7 +272,7 @@ export class RefillPlanningService {
       if (!rules) continue;
       const windows = availabilityWindows(rules, timeZone, fromMs - DAY_MS, toMs + DAY_MS);
       const busy = busyFromAppointments(booked.filter((a) => a.clinicianId === id).map((a) => ({ startMs: a.startsAt.getTime(), endMs: a.endsAt.getTime() })), bufferMinutes);
-      for (const slot of freeSlots({ windows, busy, durationMinutes, bufferMinutes, notBeforeMs: fromMs, notAfterMs: toMs })) slots.push({ ...slot, clinicianId: id });
+      for (const slot of freeSlots({ windows, busy, durationMinutes, bufferMinutes, notBeforeMs: fromMs, notAfterMs: toMs, closed })) slots.push({ ...slot, clinicianId: id });
     }
     return slots.sort((a, b) => a.startMs - b.startMs || a.clinicianId.localeCompare(b.clinicianId));
   }

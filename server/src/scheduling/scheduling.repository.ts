@@ -33,6 +33,9 @@ export interface ClinicBookingSettings {
   bookingMarginDays: number;
 }
 
+/** A clinic closure: local dates (YYYY-MM-DD) in the clinic's zone, both included. */
+export interface ClosureRow { id: string; clinicId: string; startDate: string; endDate: string; label: string; createdAt: Date }
+
 export interface AvailabilityRow { clinicianId: string; weekly: WeeklyWindow[]; overrides: AvailabilityOverride[]; updatedAt: Date }
 
 export interface AppointmentFilter {
@@ -77,6 +80,31 @@ export class SchedulingRepository {
       bufferMinutes: (r.appointment_buffer_minutes as number) ?? SCHEDULING_CONFIG.defaultBufferMinutes,
       bookingMarginDays: (r.booking_margin_days as number) ?? SCHEDULING_CONFIG.defaultBookingMarginDays,
     };
+  }
+
+  /** The clinic's closures, by start date; with `fromDate`, only those ending on or after it (a booking or a slot search ahead). */
+  async closuresOf(manager: EntityManager, clinicId: string, fromDate?: string): Promise<ClosureRow[]> {
+    const rows: Row[] = await manager.query(
+      `SELECT id, clinic_id, to_char(start_date, 'YYYY-MM-DD') AS start_date, to_char(end_date, 'YYYY-MM-DD') AS end_date, label, created_at
+       FROM clinic_closures WHERE clinic_id = $1 AND removed_at IS NULL AND ($2::date IS NULL OR end_date >= $2::date) ORDER BY start_date, end_date, id`,
+      [clinicId, fromDate ?? null]);
+    return rows.map((r) => ({
+      id: r.id as string, clinicId: r.clinic_id as string, startDate: r.start_date as string, endDate: r.end_date as string,
+      label: r.label as string, createdAt: r.created_at as Date,
+    }));
+  }
+
+  async insertClosure(manager: EntityManager, clinicId: string, startDate: string, endDate: string, label: string): Promise<string> {
+    const rows: Row[] = await manager.query(
+      'INSERT INTO clinic_closures (clinic_id, start_date, end_date, label) VALUES ($1, $2, $3, $4) RETURNING id', [clinicId, startDate, endDate, label]);
+    return rows[0].id as string;
+  }
+
+  /** Removes a closure (kept as removed: the application role deletes nothing); null when there is no such open closure. */
+  async deleteClosure(manager: EntityManager, clinicId: string, closureId: string): Promise<ClosureRow | null> {
+    const existing = (await this.closuresOf(manager, clinicId)).find((c) => c.id === closureId) ?? null;
+    if (existing) await manager.query('UPDATE clinic_closures SET removed_at = now() WHERE id = $1 AND clinic_id = $2', [closureId, clinicId]);
+    return existing;
   }
 
   async availabilityOf(manager: EntityManager, clinicianIds: readonly string[]): Promise<Map<string, AvailabilityRow>> {

@@ -117,6 +117,10 @@ export const ROUTE_PERMISSIONS = {
   'POST /api/rooms': 'schedule',
   'GET /api/rooms': 'read',
   'GET /api/pumps/:id/refill-slots': 'read',
+  // Clinic closures (issue 16): holidays no slot is offered on; kept by whoever schedules, as rooms and availability are.
+  'GET /api/clinics/:id/closures': 'read',
+  'POST /api/clinics/:id/closures': 'schedule',
+  'DELETE /api/clinics/:id/closures/:closureId': 'schedule',
   'POST /api/appointments': 'schedule',
   'GET /api/appointments': 'read',
   'GET /api/appointments/:id': 'read',
@@ -148,16 +152,16 @@ export const ROUTE_PERMISSIONS = {
   'PUT /api/clinics/:id/clinical-safety-settings': 'administer',
   'GET /api/clinics/:id/drug-library': 'read',
   'PUT /api/clinics/:id/drug-library': 'administer',
+  // Spreadsheet import (issue 17): patients, pumps, fills and programs are clinical writes; the template goes with them.
+  'POST /api/clinics/:id/imports': 'clinical',
+  'POST /api/clinics/:id/imports/:importId/confirm': 'clinical',
+  'GET /api/imports/template.csv': 'clinical',
 
   // FHIR R4 for the hospital record (issue 17), served under /fhir, not /api: read-only, so whoever reads patients reads it
   // ('read', clinic-scoped as the REST API). The CapabilityStatement holds no patient data and is public, as FHIR servers allow.
   'GET /fhir/metadata': 'public',
   'GET /fhir/:resourceType': 'read',
   'GET /fhir/:resourceType/:id': 'read',
-  // Spreadsheet import (issue 17): patients, pumps, fills and programs are clinical writes; the template goes with them.
-  'POST /api/clinics/:id/imports': 'clinical',
-  'POST /api/clinics/:id/imports/:importId/confirm': 'clinical',
-  'GET /api/imports/template.csv': 'clinical',
 } as const satisfies Record<string, Capability>;
 export type RouteKey = keyof typeof ROUTE_PERMISSIONS;
 

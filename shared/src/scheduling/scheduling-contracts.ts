@@ -157,8 +157,10 @@ export type CancelAppointmentRequest = z.infer<typeof cancelAppointmentSchema>;
 
 // ---- Slots and the fleet planner ----
 
-/** GET /api/pumps/:id/refill-slots?from&to&limit (query strings: limit is coerced). Defaults: see refillSlotsRange. */
+/** GET /api/pumps/:id/refill-slots?from&to&limit&clinicianId (query strings: limit is coerced). Defaults: see refillSlotsRange. */
 export const refillSlotsQuerySchema = z.object({
+  /** Only this clinician's slots (the picker's clinician filter, issue 16). */
+  clinicianId: uuid.optional(),
   from: isoInstant.optional(),
   to: isoInstant.optional(),
   limit: z.coerce.number({ message: 'must be a number' }).int('must be a whole number')
@@ -234,7 +236,10 @@ export interface AppointmentResponse {
 
 /** A free whole slot of one clinician, as refill-slots lists it (ordered by suitability). */
 export interface RefillSlot {
-  clinicianId: string; startsAt: string; endsAt: string; timing: BookingTiming;
+  clinicianId: string;
+  /** The clinician's display name (issue 16). */
+  clinicianName: string;
+  startsAt: string; endsAt: string; timing: BookingTiming;
   /** (refillDeadline - startsAt) in days of 24 h, 2 decimals; negative after the deadline. */
   daysBeforeDeadline: number;
 }
