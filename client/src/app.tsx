@@ -32,6 +32,7 @@ const CliniciansPage = lazy(() => import('./features/clinicians/clinicians-page'
 const OnCallPage = lazy(() => import('./features/on-call/on-call-page').then((m) => ({ default: m.OnCallPage })));
 const EscalationPage = lazy(() => import('./features/on-call/escalation-page').then((m) => ({ default: m.EscalationPage })));
 const SettingsPage = lazy(() => import('./features/settings/settings-page').then((m) => ({ default: m.SettingsPage })));
+const ImportPage = lazy(() => import('./features/imports/import-page').then((m) => ({ default: m.ImportPage })));
 
 const notFound = <p className="notice">Page not found. <Link to="/">Back to the fleet</Link></p>;
 
@@ -73,6 +74,7 @@ export function App() {
                 <Route path="/alerts" element={<RequireCapability route="GET /api/alerts"><AlertsPage /></RequireCapability>} />
                 <Route path="/scheduler" element={<RequireCapability route="GET /api/appointments"><SchedulerPage /></RequireCapability>} />
                 <Route path="/scheduler/clinicians/:id" element={<RequireCapability route="GET /api/clinicians/:id/availability"><ClinicianAvailabilityPage /></RequireCapability>} />
+                <Route path="/import" element={<RequireCapability route="POST /api/clinics/:id/imports"><ImportPage /></RequireCapability>} />
                 <Route path="/pumps/new" element={<RequireCapability route="POST /api/pumps"><AddPumpPage /></RequireCapability>} />
                 <Route path="/pumps/:id" element={<PumpPage />} />
                 <Route path="/patients" element={<RequireCapability route="GET /api/patients"><PatientsPage /></RequireCapability>} />

@@ -61,6 +61,7 @@ describe('accessibility and the header in Chromium', () => {
       ['calendar-feeds', '/admin/calendar-feeds'],
       ['audit', '/admin/audit'],
       ['settings', '/admin/settings'],
+      ['import', '/import'],
       ['password', '/account/password'],
     ];
     // The dashboard's CSP allows only its own scripts; axe is injected by the test.
@@ -123,7 +124,7 @@ describe('accessibility and the header in Chromium', () => {
 
   it.each([
     'fleet', 'pump', 'patient', 'patients', 'add-patient', 'edit-patient', 'alerts', 'scheduler', 'availability', 'add-pump',
-    'clinicians', 'on-call', 'escalation', 'users', 'machine-tokens', 'calendar-feeds', 'audit', 'settings', 'password',
+    'clinicians', 'on-call', 'escalation', 'users', 'machine-tokens', 'calendar-feeds', 'audit', 'settings', 'import', 'password',
   ])('has no serious or critical violation and no sideways scroll on the %s page (1440 and 390 px)', async (name) => {
     const path = pages.find(([n]) => n === name)![1];
     await page.setViewportSize(DESK);

@@ -39,12 +39,14 @@ export function AdminNav() {
   const mayReadRoster = useCan('GET /api/on-call-shifts');
   const mayReadClinicians = useCan('GET /api/clinicians');
   const mayChangeSettings = useCan('PATCH /api/clinics/:id/settings');
-  if (![mayAddPump, mayManageUsers, mayManageTokens, mayReadAudit, mayManageFeeds, mayReadRoster, mayReadClinicians, mayChangeSettings].some(Boolean)) return null;
+  const mayImport = useCan('POST /api/clinics/:id/imports');
+  if (![mayImport, mayAddPump, mayManageUsers, mayManageTokens, mayReadAudit, mayManageFeeds, mayReadRoster, mayReadClinicians, mayChangeSettings].some(Boolean)) return null;
   return (
     <nav aria-label="Administration" className="main-nav main-nav--admin">
       {mayReadRoster && <NavLink to="/on-call" data-testid="nav-on-call">On call</NavLink>}
       {mayReadClinicians && <NavLink to="/clinicians" data-testid="nav-clinicians">Clinicians</NavLink>}
       {mayAddPump && <NavLink to="/pumps/new" data-testid="nav-add-pump">Add pump</NavLink>}
+      {mayImport && <NavLink to="/import" data-testid="nav-import">Import</NavLink>}
       {mayManageUsers && <NavLink to="/admin/users" data-testid="nav-admin-users">Users</NavLink>}
       {mayManageTokens && <NavLink to="/admin/machine-tokens" data-testid="nav-admin-machine-tokens">Machine tokens</NavLink>}
       {mayManageFeeds && <NavLink to="/admin/calendar-feeds" data-testid="nav-admin-calendar-feeds">Calendar feeds</NavLink>}
