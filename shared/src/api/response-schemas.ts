@@ -251,7 +251,7 @@ const pageSchema = responseObject<Page>()({
   id, alertId: id, clinicId: id, episode: z.number().int(), step: z.number().int(), level: z.number().int().nullable(),
   levelTarget: z.enum(ESCALATION_TARGETS).nullable(),
   recipient: z.object({ clinicianId: id.nullable(), userId: id.nullable(), displayName: z.string() }).nullable(),
-  notifier: z.enum(PAGE_NOTIFIERS), webhookEndpointId: id.nullable(), status: z.enum(PAGE_STATUSES), attempts: z.number().int(),
+  notifier: z.enum(PAGE_NOTIFIERS), webhookEndpointId: id.nullable(), notificationChannelId: id.nullable(), status: z.enum(PAGE_STATUSES), attempts: z.number().int(),
   nextAttemptAt: nullableInstant, lastAttemptAt: nullableInstant, lastError: z.string().nullable(), sentAt: nullableInstant, createdAt: instant,
 });
 export const alertPagesSchema = responseObject<AlertPages>()({
@@ -309,7 +309,7 @@ export const appointmentSchema = responseObject<AppointmentResponse>()({
 export const refillSlotsResponseSchema = responseObject<RefillSlotsResponse>()({
   pumpId: id, refillDeadline: instant, bookingDeadline: instant, pastBookingDeadline: z.boolean(),
   slots: z.array(responseObject<RefillSlot>()({
-    clinicianId: id, startsAt: instant, endsAt: instant, timing: z.enum(BOOKING_TIMINGS), daysBeforeDeadline: z.number(),
+    clinicianId: id, clinicianName: z.string(), startsAt: instant, endsAt: instant, timing: z.enum(BOOKING_TIMINGS), daysBeforeDeadline: z.number(),
   })),
 });
 export const refillPlanProposalSchema = responseObject<RefillPlanProposal>()({
