@@ -2,7 +2,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Bundle, CapabilityStatement, Resource } from '@medplum/fhirtypes';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditService, FieldChanges } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { Clock } from '../infra/clock';
@@ -69,18 +69,21 @@ export class FhirService {
     }
     const queryText = new URLSearchParams(Object.entries(query).flatMap(([name, value]) =>
       (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string').map((v) => [name, v]))).toString();
-    if (byClinic.size === 0) {
-      await this.record(actor, FHIR_AUDIT_ACTIONS.search, type, null, null, { query: { before: null, after: queryText }, patientIds: { before: null, after: [] } });
-      return;
-    }
-    for (const [clinicId, patients] of byClinic) {
-      await this.record(actor, FHIR_AUDIT_ACTIONS.search, type, null, clinicId, {
-        query: { before: null, after: queryText }, patientIds: { before: null, after: [...patients].sort() },
-      });
-    }
+    const rows: [string | null, string[]][] = byClinic.size === 0 ? [[null, []]] : [...byClinic].map(([clinicId, patients]) => [clinicId, [...patients].sort()]);
+    // One transaction: the search is on record for every clinic it showed, or for none (and then it fails).
+    await this.dataSource.transaction(async (manager) => {
+      for (const [clinicId, patientIds] of rows) {
+        await this.record(actor, FHIR_AUDIT_ACTIONS.search, type, null, clinicId, {
+          query: { before: null, after: queryText }, patientIds: { before: null, after: patientIds },
+        }, manager);
+      }
+    });
   }
 
-  private async record(actor: Actor, action: string, type: FhirResourceType, entityId: string | null, clinicId: string | null, changes: FieldChanges): Promise<void> {
-    await this.audit.record(this.dataSource.manager, actor, { action, entityType: `fhir.${type}`, entityId, clinicId, changes });
+  private async record(
+    actor: Actor, action: string, type: FhirResourceType, entityId: string | null, clinicId: string | null, changes: FieldChanges,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
+    await this.audit.record(manager, actor, { action, entityType: `fhir.${type}`, entityId, clinicId, changes });
   }
 }

@@ -31,7 +31,8 @@ export function toFhirMedicationStatements(pump: Pump, programs: Program[], fill
         ? { contained: [baclofenAt(concentrationFill.concentrationMcgPerMl)], medicationReference: { reference: `#${CONTAINED_MEDICATION_ID}`, display: `baclofen ${concentrationFill.concentrationMcgPerMl} mcg/mL` } }
         : { medicationCodeableConcept: { coding: [BACLOFEN], text: 'baclofen' } }),
       subject: patientRef(pump.patientId),
-      effectivePeriod: { start: program.effectiveFrom, ...(Number.isFinite(endMs) ? { end: new Date(endMs).toISOString() } : {}) },
+      // A program set to start after its pump was explanted never ran: its period has no end before its start.
+      effectivePeriod: { start: program.effectiveFrom, ...(Number.isFinite(endMs) && endMs >= fromMs ? { end: new Date(endMs).toISOString() } : {}) },
       dateAsserted: program.createdAt,
       derivedFrom: [deviceRef(pump.id, pump.serialNumber)],
       ...(program.doseChangeReason ? { note: [{ text: `dose change reason: ${program.doseChangeReason}` }] } : {}),
