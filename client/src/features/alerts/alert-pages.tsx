@@ -5,7 +5,9 @@ import { api, ApiError } from '../../lib/api';
 import { formatInstant } from '../../lib/format';
 
 const STATUS_TEXT: Record<PageStatus, string> = { queued: 'queued', sent: 'sent', failed: 'failed', cancelled: 'cancelled' };
-const NOTIFIER_TEXT: Record<Page['notifier'], string> = { in_app: 'in-app', webhook: 'pager webhook', none: 'nobody reachable' };
+const NOTIFIER_TEXT: Record<Page['notifier'], string> = {
+  in_app: 'in-app', webhook: 'pager webhook', email: 'e-mail', pagerduty: 'PagerDuty', opsgenie: 'Opsgenie', none: 'nobody reachable',
+};
 
 export function AlertPagesDisclosure({ alertId, timeZone }: { alertId: string; timeZone: string }) {
   const [pages, setPages] = useState<AlertPages | null>(null);
@@ -38,7 +40,7 @@ export function AlertPagesDisclosure({ alertId, timeZone }: { alertId: string; t
             <ul className="plain">
               {pages.pages.map((p) => (
                 <li key={p.id} data-testid="alert-page">
-                  {formatInstant(p.sentAt ?? p.createdAt, timeZone)} · {p.recipient?.displayName ?? 'nobody'} · {NOTIFIER_TEXT[p.notifier]} ·{' '}
+                  {formatInstant(p.sentAt ?? p.createdAt, timeZone)} · {p.recipient?.displayName ?? (p.notificationChannelId ? "the service's own on-call" : 'nobody')} · {NOTIFIER_TEXT[p.notifier]} ·{' '}
                   <strong>{STATUS_TEXT[p.status]}</strong>
                   {p.lastError && <span className="muted"> ({p.lastError})</span>}
                 </li>
