@@ -2,6 +2,7 @@
 // confirm, and find the imported pumps with their refill deadlines in the fleet; at 1440 and 390 px.
 import type { Browser, Page } from 'playwright-core';
 import { IMPORT_COLUMNS } from '@pumpwatch/shared';
+import { seriousAxeViolations } from '../support/axe';
 import { launchChromium } from '../support/chromium';
 import { fixtures } from '../support/fixtures';
 import { startTestServer, TEST_ADMIN } from '../support/test-server';
@@ -37,7 +38,8 @@ describe('spreadsheet import page in Chromium', () => {
   beforeAll(async () => {
     [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
     await fixtures(server.baseUrl).clinic({ name: 'Berlin Pump Clinic', timeZone: 'Europe/Berlin' });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    // The dashboard's CSP allows only its own scripts; axe is injected by the test.
+    page = await (await browser.newContext({ viewport: { width: 1440, height: 900 }, bypassCSP: true })).newPage();
   });
 
   afterAll(async () => {
@@ -69,12 +71,14 @@ describe('spreadsheet import page in Chromium', () => {
     expect(await page.locator('[data-testid="import-summary"]').innerText()).toMatch(/3 refused[\s\S]*12 rows: 9 new, 0 to update, 0 unchanged/);
     expect(await page.locator('[data-testid="import-confirm"]').innerText()).toBe('Import 9 rows (without the 3 refused)');
     await page.screenshot({ path: `${SCREENS}/import-dry-run-1440.png`, fullPage: true });
+    expect(await seriousAxeViolations(page)).toEqual([]);
 
     await page.setViewportSize({ width: 390, height: 844 });
     await page.waitForTimeout(300);
     // The page never scrolls sideways on a phone: the table scrolls inside its own box.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: `${SCREENS}/import-dry-run-390.png`, fullPage: true });
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await page.setViewportSize({ width: 1440, height: 900 });
 
     await page.locator('[data-testid="import-confirm"]').click();
