@@ -6,12 +6,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { evaluatePumpAlerts, EvaluationTrigger, planAlertChanges } from '@pumpwatch/shared';
 import { DataSource, EntityManager } from 'typeorm';
 import type { EventNotification } from '../events/event-log.service';
-import { ALERT_EVENT_TYPES, readEventsAfter } from '../events/event-outbox';
+import { ALERT_EVENT_TYPES, OutboxEvent, readEventsAfter } from '../events/event-outbox';
 import { LiveEventRelay } from '../events/live-event-relay';
 import { PgEventListener } from '../events/pg-event-listener';
 import { alarmPathTimer } from '../infra/alarm-path-timer';
 import { Clock } from '../infra/clock';
-import { AlertInputsLoader } from './alert-inputs.loader';
+import { AlertInputsLoader, LoadedPump } from './alert-inputs.loader';
 import { AlertWrite, AlertWriter } from './alert-writer';
 import { alertOpenState as openState, CONDITION_CLEARED_NOTE, plannedAlertWrite } from './planned-alert-write';
 import { AlertRecord, AlertsRepository } from './alerts.repository';
@@ -182,33 +182,32 @@ export class AlertEngine implements OnModuleInit, OnApplicationBootstrap, Before
   /**
    * One transaction: the lock, the cursor, the next events, the evaluation of their pumps and the cursor moved past them. A crash
    * rolls all of it back, so the next instance evaluates the same events again and nothing is raised twice or skipped.
+   * The events and what their pumps' rules read are read ahead, before the transaction, on pooled connections in parallel (one after
+   * the other on the transaction's connection they were most of an alarm's evaluation); used when the cursor has not moved by the
+   * time the lock is held, else read again inside. Reading before locking is what evaluate() already does: a change committed in
+   * between has its own event, evaluated next.
    */
   private async processBatch(): Promise<number> {
-    let traceId = 0;
+    const ahead = await this.readAhead();
+    if (ahead === null) return 0;
+    let traceId = ahead.traceId;
     let throughId = 0;
     let alerts: EventNotification[] = [];
     const processed = await this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1)', [ALERT_EVALUATION_LOCK]);
-      const now = this.clock.now();
-      const cursor = await this.repository.lockCursor(manager, now);
+      const cursor = await this.repository.lockCursor(manager, ahead.now);
       throughId = cursor;
-      const events = await readEventsAfter(manager, cursor, { limit: EVENT_BATCH });
-      if (events.length === 0) return 0;
-      const pumpIds = new Set<string>();
-      const wholeClinics = new Set<string>();
-      for (const event of events) {
-        if (ALERT_EVENT_TYPES.includes(event.type)) continue;
-        traceId = event.id;
-        if (event.pumpId) pumpIds.add(event.pumpId);
-        // The demo seed inserts a whole fleet under one event; a settings change concerns every pump of the clinic.
-        else if ((event.type === 'demo.seeded' || event.type === 'clinic.settings_changed' || event.type === 'clinic.drug_library_changed') && event.clinicId) wholeClinics.add(event.clinicId);
+      let { events, pumpIds, now } = ahead;
+      let loaded: Map<string, LoadedPump> | undefined = ahead.loaded;
+      if (cursor !== ahead.cursor) {
+        // Another instance (or a sweep) moved it meanwhile: what was read ahead is not this batch.
+        now = this.clock.now();
+        events = await readEventsAfter(manager, cursor, { limit: EVENT_BATCH });
+        if (events.length === 0) return 0;
+        ({ pumpIds, traceId } = await this.pumpsOfEvents(manager, events));
+        loaded = undefined;
       }
-      if (wholeClinics.size > 0) {
-        const rows: { id: string }[] = await manager.query('SELECT id FROM pumps WHERE clinic_id = ANY($1::uuid[]) AND explanted_at IS NULL', [[...wholeClinics]]);
-        for (const row of rows) pumpIds.add(row.id);
-      }
-      alarmPathTimer.mark(traceId, 'evaluation_started');
-      alerts = await this.evaluate(manager, [...pumpIds].sort(), 'data_changed', now, traceId);
+      alerts = await this.evaluate(manager, pumpIds, 'data_changed', now, traceId, loaded);
       for (const alert of alerts) alarmPathTimer.link(alert.eventId, traceId);
       alarmPathTimer.mark(traceId, 'alert_written');
       throughId = events[events.length - 1].id;
@@ -229,6 +228,41 @@ export class AlertEngine implements OnModuleInit, OnApplicationBootstrap, Before
     return processed;
   }
 
+  /** Before the transaction: the cursor, the events after it and their pumps' rule inputs (null when there is nothing to evaluate). */
+  private async readAhead(): Promise<{ cursor: number; now: Date; events: OutboxEvent[]; pumpIds: string[]; traceId: number; loaded: Map<string, LoadedPump> } | null> {
+    const manager = this.dataSource.manager;
+    const now = this.clock.now();
+    const cursor = await this.repository.readCursor(manager);
+    const events = await readEventsAfter(manager, cursor, { limit: EVENT_BATCH });
+    if (events.length === 0) {
+      this.evaluatedThroughId = Math.max(this.evaluatedThroughId, cursor);
+      return null;
+    }
+    const { pumpIds, traceId } = await this.pumpsOfEvents(manager, events);
+    alarmPathTimer.mark(traceId, 'evaluation_started');
+    const loaded = await this.loader.load(manager, pumpIds, now);
+    return { cursor, now, events, pumpIds, traceId, loaded };
+  }
+
+  /** The pumps whose rules these events may change, sorted (the lock order); `traceId`: the last of them (the alarm path's trace). */
+  private async pumpsOfEvents(manager: EntityManager, events: readonly OutboxEvent[]): Promise<{ pumpIds: string[]; traceId: number }> {
+    let traceId = 0;
+    const pumpIds = new Set<string>();
+    const wholeClinics = new Set<string>();
+    for (const event of events) {
+      if (ALERT_EVENT_TYPES.includes(event.type)) continue;
+      traceId = event.id;
+      if (event.pumpId) pumpIds.add(event.pumpId);
+      // The demo seed inserts a whole fleet under one event; a settings change concerns every pump of the clinic.
+      else if ((event.type === 'demo.seeded' || event.type === 'clinic.settings_changed' || event.type === 'clinic.drug_library_changed') && event.clinicId) wholeClinics.add(event.clinicId);
+    }
+    if (wholeClinics.size > 0) {
+      const rows: { id: string }[] = await manager.query('SELECT id FROM pumps WHERE clinic_id = ANY($1::uuid[]) AND explanted_at IS NULL', [[...wholeClinics]]);
+      for (const row of rows) pumpIds.add(row.id);
+    }
+    return { pumpIds: [...pumpIds].sort(), traceId };
+  }
+
   private settleEvaluation(): void {
     const evaluation = this.evaluationSettled;
     this.evaluationSettled = null;
@@ -241,11 +275,11 @@ export class AlertEngine implements OnModuleInit, OnApplicationBootstrap, Before
    * and the unresolved alerts (a user acknowledging one holds it, then waits for the counter).
    */
   /** Returns the events of the alerts it wrote. */
-  private async evaluate(manager: EntityManager, pumpIds: string[], trigger: EvaluationTrigger, now: Date, traceId = 0): Promise<EventNotification[]> {
+  private async evaluate(manager: EntityManager, pumpIds: string[], trigger: EvaluationTrigger, now: Date, traceId = 0, readAhead?: Map<string, LoadedPump>): Promise<EventNotification[]> {
     if (pumpIds.length === 0) return [];
     // Read first, lock after: holding the pumps while loading would make every writer of those pumps wait on this evaluation, each
     // holding a pooled connection the loading may need. A change committed in between has its own event: evaluated next.
-    const loaded = await this.loader.load(manager, pumpIds, now);
+    const loaded = readAhead ?? await this.loader.load(manager, pumpIds, now);
     await this.repository.lockSubjectsForAlerts(manager, pumpIds);
     const bySubject = groupOpen(await this.repository.unresolvedOfSubjects(manager, pumpIds, true));
     const writes: AlertWrite[] = [];

@@ -36,28 +36,38 @@ export class AlertInputsLoader {
     @Optional() private readonly drugLibrary?: DrugLibraryService,
   ) {}
 
-  /** Unknown ids are left out. Reads through `manager`, so inside a transaction it sees what that transaction sees. */
+  /**
+   * Unknown ids are left out. Reads through `manager`, so inside a transaction it sees what that transaction sees; outside one its
+   * reads run in parallel on pooled connections.
+   */
   async load(manager: EntityManager, pumpIds: readonly string[], now: Date): Promise<Map<string, LoadedPump>> {
     const loaded = new Map<string, LoadedPump>();
     if (pumpIds.length === 0) return loaded;
-    // One after the other: inside a transaction the manager holds a single connection.
     const pumps = await manager.findBy(PumpEntity, { id: In([...pumpIds]) });
     if (pumps.length === 0) return loaded;
     const ids = pumps.map((p) => p.id);
+    const activeIds = pumps.filter((p) => !p.explantedAt).map((p) => p.id);
     const clinicIds = [...new Set(pumps.map((p) => p.clinicId))];
-    // The clinics and their alert settings (columns the entity does not map) in one round trip.
-    const { entities: clinics, raw: settingsRows } = await manager.createQueryBuilder(ClinicEntity, 'c')
-      .addSelect('c.alert_warning_horizon_days', 'alert_warning_horizon_days')
-      .addSelect('c.booking_margin_days', 'booking_margin_days')
-      .where('c.id IN (:...clinicIds)', { clinicIds })
-      .getRawAndEntities<{ c_id: string; alert_warning_horizon_days: number | null; booking_margin_days: number | null }>();
-    const patients = await manager.findBy(PatientEntity, { id: In([...new Set(pumps.map((p) => p.patientId))]) });
-    const fills = await manager.find(FillEntity, { where: { pumpId: In(ids) }, order: { filledAt: 'ASC' } });
-    const programs = await manager.find(ProgramEntity, { where: { pumpId: In(ids) }, order: { effectiveFrom: 'ASC' } });
-    // The flow factor from reconciled refills (issue 13): the rules and the scheduler judge the same deadline as the fleet.
-    const reconciliationsByPump = await reconciledIntervalsByPump(manager, ids);
-    // The booked refill of each pump, which the refill rules weigh.
-    const bookedByPump = new Map([...(await bookedRefillsOf(manager, ids))].map(([pumpId, b]): [string, BookedRefill] => [pumpId, {
+    const [{ entities: clinics, raw: settingsRows }, patients, fills, programs, reconciliationsByPump, booked, statuses, libraries] = await readAll(manager, [
+      // The clinics and their alert settings (columns the entity does not map) in one round trip.
+      () => manager.createQueryBuilder(ClinicEntity, 'c')
+        .addSelect('c.alert_warning_horizon_days', 'alert_warning_horizon_days')
+        .addSelect('c.booking_margin_days', 'booking_margin_days')
+        .where('c.id IN (:...clinicIds)', { clinicIds })
+        .getRawAndEntities<{ c_id: string; alert_warning_horizon_days: number | null; booking_margin_days: number | null }>(),
+      () => manager.findBy(PatientEntity, { id: In([...new Set(pumps.map((p) => p.patientId))]) }),
+      () => manager.find(FillEntity, { where: { pumpId: In(ids) }, order: { filledAt: 'ASC' } }),
+      () => manager.find(ProgramEntity, { where: { pumpId: In(ids) }, order: { effectiveFrom: 'ASC' } }),
+      // The flow factor from reconciled refills (issue 13): the rules and the scheduler judge the same deadline as the fleet.
+      () => reconciledIntervalsByPump(manager, ids),
+      // The booked refill of each pump, which the refill rules weigh.
+      () => bookedRefillsOf(manager, ids),
+      // Through `manager`: a transaction waiting here for a second pooled connection, while holding pump locks that writers in the
+      // pool wait for, would deadlock the pool.
+      async () => (this.telemetry ? this.telemetry.statusOf(activeIds, now, manager) : null),
+      async () => (this.drugLibrary ? this.drugLibrary.libraries(manager) : null),
+    ] as const);
+    const bookedByPump = new Map([...booked].map(([pumpId, b]): [string, BookedRefill] => [pumpId, {
       id: b.id, startsAt: b.startsAt, overrideReason: b.overrideReason,
     }]));
 
@@ -74,11 +84,7 @@ export class AlertInputsLoader {
       reconciliations: reconciliationsByPump.get(pump.id) ?? [],
     }));
     const active = histories.filter((h) => !h.pump.explantedAt);
-    // Through `manager`: a transaction waiting here for a second pooled connection, while holding pump locks that writers in the
-    // pool wait for, would deadlock the pool.
-    const statuses = this.telemetry ? await this.telemetry.statusOf(active.map((h) => h.pump.id), now, manager) : null;
     const reported = this.reportedBoluses ? await this.reportedBoluses.forHistories(active, now, manager) : null;
-    const libraries = this.drugLibrary ? await this.drugLibrary.libraries(manager) : null;
 
     for (const history of histories) {
       const { pump, clinic } = history;
@@ -120,6 +126,19 @@ function refillInForce(history: PumpHistory, now: Date): RefillInForce | null {
     if (fill.filledAt.getTime() <= now.getTime() && (!latest || fill.filledAt.getTime() > latest.filledAt.getTime())) latest = fill;
   }
   return latest ? { filledAt: latest.filledAt.toISOString(), recordedAt: latest.createdAt.toISOString(), timeZone: history.clinic.timeZone } : null;
+}
+
+type Reads<T extends readonly unknown[]> = { readonly [K in keyof T]: () => Promise<T[K]> };
+
+/**
+ * Independent reads: together on pooled connections (each a round trip of its own, so this costs about one instead of eight on the
+ * alarm path), but one after the other on a transaction's manager, which holds a single connection.
+ */
+async function readAll<T extends readonly unknown[]>(manager: EntityManager, reads: Reads<T>): Promise<T> {
+  if (!manager.queryRunner) return Promise.all(reads.map((read) => read())) as unknown as Promise<T>;
+  const results: unknown[] = [];
+  for (const read of reads) results.push(await read());
+  return results as unknown as T;
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

@@ -350,6 +350,12 @@ export class AlertsRepository {
     return Number(rows[0].last_event_id);
   }
 
+  /** The cursor as committed, without a lock (0 before the first evaluation). */
+  async readCursor(manager: EntityManager): Promise<number> {
+    const rows: { last_event_id: string }[] = await manager.query('SELECT last_event_id FROM alert_evaluation_cursor WHERE id = 1');
+    return rows.length === 0 ? 0 : Number(rows[0].last_event_id);
+  }
+
   async advanceCursor(manager: EntityManager, eventId: number, now: Date): Promise<void> {
     await manager.query('UPDATE alert_evaluation_cursor SET last_event_id = $1, updated_at = $2 WHERE id = 1', [eventId, now]);
   }

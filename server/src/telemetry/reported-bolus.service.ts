@@ -61,11 +61,14 @@ export class ReportedBolusService {
       }
       if (fillInForce && !history.pump.explantedAt) requests.push({ history, fillId: fillInForce, until: at });
     }
-    const counted = await this.countedSince(requests, manager);
-    // One after the other: inside a transaction the manager holds a single connection.
-    const volumes = await this.repository.reservoirReports(requests.map((r) => ({
+    const countRead = () => this.countedSince(requests, manager);
+    const volumeRead = () => this.repository.reservoirReports(requests.map((r) => ({
       pumpId: r.history.pump.id, filledAt: (r.history.fills.find((f) => f.id === r.fillId) as PumpHistory['fills'][number]).filledAt, until: r.until,
     })), manager);
+    // One after the other inside a transaction (its manager holds a single connection); together on pooled connections otherwise.
+    const [counted, volumes] = manager?.queryRunner
+      ? [await countRead(), await volumeRead()]
+      : await Promise.all([countRead(), volumeRead()]);
     const reports = new Map<string, ReportedForForecast>();
     for (const request of requests) {
       const count = counted.get(request.history.pump.id);
