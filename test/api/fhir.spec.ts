@@ -1,5 +1,8 @@
 // The read-only FHIR R4 API on real PostgreSQL: every resource kind read and searched and valid R4 (Medplum's validator and HL7's
 // JSON schema), Bundle paging, OperationOutcome errors, clinic scoping, permissions and the audit rows of patient-data reads.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Bundle, OperationOutcome, Resource } from '@medplum/fhirtypes';
 import { AlertEngine } from '../../server/src/alerts/alert-engine.service';
 import { fhirProblems, warmFhirValidation } from '../support/fhir-validation';
@@ -10,8 +13,15 @@ import { useTestServer } from '../support/test-server';
 const DAY_MS = 86_400_000;
 const onTheMinute = (ms: number): string => new Date(Math.floor(ms / 60_000) * 60_000).toISOString();
 
+/** A built dashboard beside the API: its client-side route fallback must leave /fhir to the FHIR API (404s included). */
+function dashboardDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pumpwatch-fhir-client-'));
+  fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>PumpWatch</title>');
+  return dir;
+}
+
 describe('FHIR R4 API', () => {
-  const server = useTestServer();
+  const server = useTestServer({ clientDir: dashboardDir() });
   let f: ReturnType<typeof fixtures>;
   let clinicA: { id: string; name: string };
   let clinicB: { id: string };
