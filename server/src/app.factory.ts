@@ -7,7 +7,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { IoAdapter } from '@nestjs/platform-socket.io';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import compression from 'compression';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
@@ -22,6 +22,7 @@ import type { LogLevel } from './infra/config';
 import type { DatabaseSupervision } from './infra/postgres-supervisor';
 import { Clock, SystemClock } from './infra/clock';
 import { clientDistDir } from './infra/paths';
+import { buildOpenApiDocument, DOCS_PATH } from './openapi/openapi-document';
 import { requestIdMiddleware } from './infra/request-id';
 import { telemetryBodyParser } from './telemetry/telemetry-body-parser';
 
@@ -108,16 +109,10 @@ export async function createPumpWatchApp(options: PumpWatchAppOptions): Promise<
   // The FHIR API keeps its own base, /fhir (route-permissions.ts keys its routes so).
   app.setGlobalPrefix('api', { exclude: UNPREFIXED_CONTROLLER_PATHS.flatMap((base) => [base, `${base}/{*path}`]) });
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('PumpWatch API')
-      .setDescription('Intrathecal baclofen pumps: fills, programs and exact refill deadlines. Instants are ISO-8601 UTC; units are in field names.')
-      .setVersion('0.1.0')
-      .build(),
-  );
-  // No validator badge: it would fetch an image from validator.swagger.io, which the CSP (rightly) refuses.
-  SwaggerModule.setup('api/docs', app, document, { swaggerOptions: { validatorUrl: null } });
+  // Every route with its summary, the zod schemas it validates with, its answer's schema, the error shape, security and examples.
+  const document = buildOpenApiDocument(app);
+  // No validator badge: it would fetch an image from validator.swagger.io, which the CSP (rightly) refuses. The JSON is at /api/docs-json.
+  SwaggerModule.setup(DOCS_PATH, app, document, { swaggerOptions: { validatorUrl: null, persistAuthorization: true } });
 
   serveDashboard(app, options.clientDir ?? clientDistDir(), options.serveSourceMaps ?? false);
   await app.init();

@@ -11,7 +11,8 @@ export function fieldsOfZodIssues(issues: readonly { path: readonly PropertyKey[
 }
 
 export class ZodValidationPipe<S extends z.ZodType> implements PipeTransform<unknown, z.output<S>> {
-  constructor(private readonly schema: S) {}
+  /** Public so the OpenAPI generator documents the very schema a route validates with. */
+  constructor(readonly schema: S) {}
 
   transform(value: unknown): z.output<S> {
     const result = this.schema.safeParse(value ?? {});

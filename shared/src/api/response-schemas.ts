@@ -15,6 +15,8 @@ import { CLINICIAN_PROFESSIONS, ESCALATION_TARGETS, ON_CALL_TIERS } from '../on-
 import type { Clinician, EscalationPolicy, OnCallNow, OnCallShift } from '../on-call/on-call-contracts';
 import { PAGE_NOTIFIERS, PAGE_STATUSES, ESCALATION_STOP_REASONS } from '../paging/paging-contracts';
 import type { AcknowledgeLinkResult, AlertPages, CreatedWebhookEndpoint, Page, WebhookEndpoint } from '../paging/paging-contracts';
+import { NOTIFICATION_CHANNEL_KINDS, smtpSettingsSchema } from '../paging/notification-channel-contracts';
+import type { NotificationChannel, NotificationChannelSecret } from '../paging/notification-channel-contracts';
 import { APPOINTMENT_STATUSES, BOOKING_TIMINGS, UNPLACED_REASONS } from '../scheduling/scheduling-contracts';
 import type {
   AppointmentResponse, ClinicClosure, ClinicianAvailability, RefillPlanProposal, RefillSlot, RefillSlotsResponse, Room,
@@ -185,6 +187,8 @@ export const auditEntrySchema = responseObject<AuditEntry>()({
   id: z.number().int(), at: instant, actorType: z.enum(['user', 'machine', 'system']), actorId: z.string().nullable(), actorLabel: z.string(),
   action: z.string(), entityType: z.string(), entityId: z.string().nullable(), clinicId: id.nullable(),
   changes: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })), requestId: z.string().nullable(),
+  entityLabel: z.string().nullable().optional().describe('what the entity is called now, e.g. the patient’s name and MRN'),
+  labels: z.record(z.string(), z.string()).optional().describe('names of the ids among the changed fields, by id'),
 });
 
 // ---- Telemetry ----
@@ -272,6 +276,15 @@ export const webhookEndpointSchema = responseObject<WebhookEndpoint>()({
 });
 export const createdWebhookEndpointSchema = responseObject<CreatedWebhookEndpoint>()({
   ...webhookEndpointSchema.shape, secret: z.string().describe('the signing secret, shown this once'),
+});
+
+export const notificationChannelSchema = responseObject<NotificationChannel>()({
+  id, clinicId: id, kind: z.enum(NOTIFICATION_CHANNEL_KINDS), name: z.string(), levels: z.array(z.enum(ESCALATION_TARGETS)),
+  smtp: smtpSettingsSchema.nullable(),
+  secret: responseObject<NotificationChannelSecret>()({
+    configured: z.boolean(), source: z.enum(['encrypted', 'environment']).nullable(), lastFour: z.string().nullable(), envName: z.string().nullable(),
+  }).describe('whether a secret is set and where it lives; never the secret'),
+  active: z.boolean(), createdAt: instant, createdByUserId: id.nullable(), updatedAt: instant, disabledAt: nullableInstant,
 });
 
 // ---- Clinicians and on-call ----
@@ -427,7 +440,7 @@ export const RESPONSE_COMPONENTS = {
   TelemetryIngestResult: telemetryIngestResultSchema, PumpTelemetryReadings: pumpTelemetryReadingsSchema,
   PumpReconciliations: pumpReconciliationsSchema, PumpEvent: pumpEventSchema,
   Alert: alertSchema, AlertDetail: alertDetailSchema, AlertPages: alertPagesSchema, AcknowledgeLinkResult: acknowledgeLinkResultSchema,
-  WebhookEndpoint: webhookEndpointSchema, CreatedWebhookEndpoint: createdWebhookEndpointSchema,
+  WebhookEndpoint: webhookEndpointSchema, CreatedWebhookEndpoint: createdWebhookEndpointSchema, NotificationChannel: notificationChannelSchema,
   Clinician: clinicianSchema, OnCallShift: onCallShiftSchema, EscalationPolicy: escalationPolicyResponseSchema, OnCallNow: onCallNowSchema,
   Room: roomSchema, ClinicianAvailability: clinicianAvailabilityResponseSchema, Appointment: appointmentSchema,
   RefillSlots: refillSlotsResponseSchema, CalendarFeed: calendarFeedSchema, CreatedCalendarFeed: createdCalendarFeedSchema, FreeSlot: freeSlotSchema, RefillPlanProposal: refillPlanProposalSchema,
