@@ -6,7 +6,7 @@ import { api, signIn } from '../support/http';
 import { TEST_ADMIN } from '../support/test-accounts';
 import { useTestServer } from '../support/test-server';
 
-interface AuditRow { id: number; actorType: string; actorId: string | null; actorLabel: string; action: string; entityType: string; entityId: string | null; clinicId: string | null; changes: Record<string, { before: unknown; after: unknown }>; requestId: string | null }
+interface AuditRow { id: number; actorType: string; actorId: string | null; actorLabel: string; action: string; entityType: string; entityId: string | null; clinicId: string | null; changes: Record<string, { before: unknown; after: unknown }>; requestId: string | null; entityLabel?: string | null; labels?: Record<string, string> }
 
 describe('audit trail', () => {
   let f: ReturnType<typeof fixtures>;
@@ -40,6 +40,28 @@ describe('audit trail', () => {
     }
     expect((await entriesFor('patient', patient.id))[0].changes.displayName).toEqual({ before: null, after: 'Audrey Audit' });
     expect((await entriesFor('fill', fill.id))[0].changes.volumeMl).toEqual({ before: null, after: 20 });
+  });
+
+  it('names what each row changed and the ids among its fields, as the administrator knows them', async () => {
+    const clinic = await f.clinic({ name: 'Audit Names Clinic' });
+    const patient = await f.patient(clinic.id, { displayName: 'Noémie Named', mrn: 'MRN-NAMED-1' });
+    const pump = await f.pump(patient.id, { serialNumber: 'SN-NAMED-0042' });
+    const clinician = await f.clinicianWithSessions(clinic.id, 'Dr Lea Label', []);
+    const startsAt = new Date(Date.now() + 86_400_000).toISOString();
+    const shift = await f.http.post('/api/on-call-shifts', { clinicianId: clinician.id, startsAt, endsAt: new Date(Date.now() + 2 * 86_400_000).toISOString() });
+    expect(shift.status).toBe(201);
+
+    expect((await entriesFor('patient', patient.id))[0]).toMatchObject({ entityLabel: 'Noémie Named (MRN MRN-NAMED-1)' });
+    const [pumpRow] = await entriesFor('pump', pump.id);
+    expect(pumpRow).toMatchObject({ entityLabel: 'Noémie Named: pump SN SN-NAMED-0042' });
+    // The pump's patientId and clinicId among its created fields read as the patient and the clinic.
+    expect(pumpRow.labels).toMatchObject({ [patient.id]: 'Noémie Named (MRN MRN-NAMED-1)' });
+    expect(Object.values(pumpRow.labels ?? {})).not.toContain(pump.id);
+    const [shiftRow] = await entriesFor('on_call_shift', shift.body.id);
+    expect(shiftRow).toMatchObject({ entityLabel: 'Dr Lea Label, primary on call', labels: expect.objectContaining({ [clinician.id]: 'Dr Lea Label' }) });
+    // A row whose entity has no name (a session) answers null, never a guess.
+    const sessions = (await f.http.get('/api/audit?entityType=session&limit=1')).body as AuditRow[];
+    for (const row of sessions) expect(row.entityLabel).toBeNull();
   });
 
   it('records an explant as the fields that changed, before -> after', async () => {

@@ -6,6 +6,7 @@ import type { AuditEntry, AuditQuery } from '@pumpwatch/shared';
 import { DataSource, EntityManager } from 'typeorm';
 import { assertSees } from '../auth/actor';
 import type { Actor } from '../auth/actor';
+import { withAuditLabels } from './audit-labels';
 import { AuditEntryEntity } from './audit-entry.entity';
 
 export type FieldChanges = Record<string, { before: unknown; after: unknown }>;
@@ -87,7 +88,7 @@ export class AuditService {
     if (query.to) builder.andWhere('entry.at < :to', { to: new Date(query.to) });
     if (query.beforeId) builder.andWhere('entry.id < :beforeId', { beforeId: query.beforeId });
     const rows = await builder.orderBy('entry.id', 'DESC').limit(query.limit).getMany();
-    return rows.map(toAuditEntry);
+    return withAuditLabels(this.dataSource, rows.map(toAuditEntry));
   }
 
   /** A clinic filter naming a clinic the actor has no role in (or none at all) answers 404, as the other lists do. */

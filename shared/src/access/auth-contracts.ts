@@ -118,4 +118,8 @@ export interface AuditEntry {
   /** Changed fields, before -> after (null before on a creation). Secrets never appear. */
   changes: Record<string, { before: unknown; after: unknown }>;
   requestId: string | null;
+  /** What the entity is called now (a patient's name and MRN, a pump's patient and serial), null when it has no name or is gone. */
+  entityLabel?: string | null;
+  /** Names of the ids among the changed fields, by id (a clinician, a room, a patient). */
+  labels?: Record<string, string>;
 }

@@ -16,8 +16,10 @@ const KNOWN_ENTITY_TYPES = ['clinic', 'patient', 'pump', 'fill', 'program', 'use
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
-function formatValue(value: unknown, timeZone: string): string {
+function formatValue(value: unknown, timeZone: string, labels: Record<string, string>): string {
   if (value === null || value === undefined) return '—';
+  // An id reads as what it names (a clinician, a room), as the administrator knows it.
+  if (typeof value === 'string' && labels[value]) return labels[value];
   // Instants read like every other time on the dashboard: in the clinic's zone.
   if (typeof value === 'string') return ISO_INSTANT.test(value) ? formatInstant(value, timeZone) : value;
   return JSON.stringify(value);
@@ -27,14 +29,14 @@ function cut(text: string): string {
   return text.length > VALUE_MAX_CHARS ? `${text.slice(0, VALUE_MAX_CHARS - 1)}…` : text;
 }
 
-function Changes({ changes, timeZone }: { changes: AuditEntry['changes']; timeZone: string }) {
+function Changes({ changes, timeZone, labels }: { changes: AuditEntry['changes']; timeZone: string; labels: Record<string, string> }) {
   const entries = Object.entries(changes);
   if (entries.length === 0) return <span className="muted">—</span>;
   return (
     <ul className="plain changes">
       {entries.map(([field, { before, after }]) => {
-        const from = formatValue(before, timeZone);
-        const to = formatValue(after, timeZone);
+        const from = formatValue(before, timeZone, labels);
+        const to = formatValue(after, timeZone, labels);
         return (
           <li key={field} title={`${field}: ${from} → ${to}`}>
             <code>{field}</code> <span className="changes__before">{cut(from)}</span> → <span className="changes__after">{cut(to)}</span>
@@ -57,11 +59,13 @@ function AuditRow({ entry, clinics }: { entry: AuditEntry; clinics: Clinic[] }) 
       </td>
       <td>{entry.action}</td>
       <td>
-        {entry.entityType}
-        {entry.entityId && <div className="muted small" title={entry.entityId}>{entry.entityId.slice(0, 8)}</div>}
+        {entry.entityType.replace(/_/g, ' ')}
+        {entry.entityLabel
+          ? <div className="small" data-testid="audit-entity-label" title={entry.entityId ?? undefined}>{entry.entityLabel}</div>
+          : entry.entityId && <div className="muted small" title={entry.entityId}>{entry.entityId.slice(0, 8)}</div>}
       </td>
       <td>{clinic?.name ?? (entry.clinicId ? <span className="muted">{entry.clinicId.slice(0, 8)}</span> : '—')}</td>
-      <td><Changes changes={entry.changes} timeZone={timeZone} /></td>
+      <td><Changes changes={entry.changes} timeZone={timeZone} labels={entry.labels ?? {}} /></td>
     </tr>
   );
 }
