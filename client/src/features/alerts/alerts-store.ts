@@ -39,6 +39,13 @@ const LIST_LIMIT_MAX = 1000;
 const MAX_CRITICAL_PAGES = 20;
 /** A live event whose count effect cannot be known (a severity change of an alert never loaded) re-reads the counts after this. */
 const COUNTS_REFRESH_DELAY_MS = 3_000;
+/**
+ * Live events are shown together: the first after a quiet spell at once, then at most once per this long, or per the last
+ * publication's own cost (sort and render) when that is longer. Publishing every event re-sorted and re-rendered the whole list each
+ * time: at 5,000 pumps (thousands of alerts) an alert burst (a replay after a reconnect, a sweep raising labs due) kept the page's
+ * main thread busy for seconds per second, and the socket events behind it, fleet row patches included, waited tens of seconds.
+ */
+const LIVE_PUBLISH_MIN_GAP_MS = 50;
 
 let userId: string | null = null;
 let status: AlertsLoadStatus = 'idle';
@@ -139,7 +146,31 @@ async function refreshCounts(): Promise<void> {
   }
 }
 
+let livePublishTimer: ReturnType<typeof setTimeout> | null = null;
+/** performance.now() before which the next live publication waits (see LIVE_PUBLISH_MIN_GAP_MS). */
+let nextLivePublishAt = 0;
+
+/** A live event changed the store: published with the others arriving meanwhile (see LIVE_PUBLISH_MIN_GAP_MS). */
+function publishLive(): void {
+  if (livePublishTimer !== null) return;
+  livePublishTimer = setTimeout(() => {
+    livePublishTimer = null;
+    const started = performance.now();
+    publish();
+    // React renders the store's subscribers in a microtask publish() queued: this one runs after that render.
+    queueMicrotask(() => {
+      const now = performance.now();
+      nextLivePublishAt = now + Math.max(LIVE_PUBLISH_MIN_GAP_MS, now - started);
+    });
+  }, Math.max(0, nextLivePublishAt - performance.now()));
+}
+
 function publish(): void {
+  // Everything changed so far goes out now: a live publication waiting for its turn has nothing left to add.
+  if (livePublishTimer !== null) {
+    clearTimeout(livePublishTimer);
+    livePublishTimer = null;
+  }
   snapshot = {
     status,
     error,
@@ -186,7 +217,7 @@ function onLiveAlert(eventId: number, alert: Alert, change: AlertChange | 'raise
   duringLoad?.push(alert);
   apply(alert, false);
   countLiveEvent(eventId, alert, change);
-  publish();
+  publishLive();
 }
 
 async function load(): Promise<void> {
@@ -267,13 +298,13 @@ export function startAlerts(forUserId: string): void {
     subscribePageSent((event) => {
       if (userId === null || event.page.recipient?.userId !== userId) return;
       pagesToMe.set(event.page.alertId, event.page);
-      publish();
+      publishLive();
     }),
     // Snoozed on another of this user's dashboards: hidden here too.
     subscribeAlertSnoozed((event) => {
       if (userId === null || event.userId !== userId) return;
       snoozes.set(event.alertId, { snoozedUntil: event.snoozedUntil, severityAtSnooze: event.severityAtSnooze });
-      publish();
+      publishLive();
     }),
     // The server replays what was missed; a fresh list as well covers anything older than the events we ever saw.
     subscribeReconnect(() => void load()),
