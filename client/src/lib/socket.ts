@@ -21,9 +21,12 @@ const SESSION_REFUSALS = new Set(['unauthenticated', 'password_change_required']
 /** Back-off after the server refuses or drops us while the session still answers: never a tight loop. */
 const AUTH_RETRY_FIRST_MS = 1_000;
 const AUTH_RETRY_MAX_MS = 60_000;
-/** socket.io's own reconnection (network loss, server restart): forever, from 0.5 s doubling up to 10 s, with jitter. */
+/**
+ * socket.io's own reconnection (network loss, server restart): forever, from 0.5 s doubling up to 2 s, with jitter. A clinic dashboard
+ * is live again within a couple of seconds of the network coming back (up to 10 s, it could stay dark ~10 s after a long outage).
+ */
 const RECONNECT_DELAY_MS = 500;
-const RECONNECT_DELAY_MAX_MS = 10_000;
+const RECONNECT_DELAY_MAX_MS = 2_000;
 
 let socket: LiveSocket | null = null;
 let state: ConnectionState = 'offline';
