@@ -1,4 +1,5 @@
-// Escalation page (/on-call/escalation): whom an unacknowledged alert pages and when (the clinic's policy), and the webhooks pages are sent to.
+// Escalation page (/on-call/escalation): whom an unacknowledged alert pages and when (the clinic's policy), the paging services
+// (e-mail, PagerDuty, Opsgenie) and the webhooks pages are sent to.
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import {
@@ -16,6 +17,7 @@ import { useClinics } from '../clinics/use-clinics';
 import { ClinicPicker } from '../admin/clinic-picker';
 import { ShownOnceSecret } from '../admin/shown-once-secret';
 import { useLoaded } from '../admin/use-loaded';
+import { NotificationChannelsSection } from './notification-channels-section';
 import { onCallApi } from './on-call-api';
 import './on-call.css';
 
@@ -217,6 +219,7 @@ export function EscalationPage() {
   const policy = useLoaded(`policy:${clinic?.id ?? ''}`, (signal) => (clinic ? onCallApi.getEscalationPolicy(clinic.id, signal) : Promise.resolve(undefined)));
   const mayEdit = clinic !== undefined && canUseRoute(user, 'PUT /api/clinics/:id/escalation-policy', clinic.id);
   const mayManageWebhooks = clinic !== undefined && canUseRoute(user, 'GET /api/clinics/:id/webhooks', clinic.id);
+  const mayManageChannels = clinic !== undefined && canUseRoute(user, 'GET /api/clinics/:id/notification-channels', clinic.id);
 
   return (
     <section aria-labelledby="escalation-title">
@@ -228,6 +231,7 @@ export function EscalationPage() {
       {clinic && policy.data && (
         <PolicyForm key={`policy:${clinic.id}`} clinic={clinic} policy={policy.data} mayEdit={mayEdit} onSaved={policy.reload} />
       )}
+      {clinic && mayManageChannels && <NotificationChannelsSection key={`channels:${clinic.id}`} clinic={clinic} />}
       {clinic && mayManageWebhooks && <WebhooksSection key={`webhooks:${clinic.id}`} clinic={clinic} />}
     </section>
   );

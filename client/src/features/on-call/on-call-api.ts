@@ -2,11 +2,13 @@
 import type {
   Clinician,
   CreateClinicianRequest,
+  CreateNotificationChannelRequest,
   CreatedWebhookEndpoint,
   CreateOnCallShiftRequest,
   CreateWebhookEndpointRequest,
   EscalationPolicy,
   EscalationPolicyRequest,
+  NotificationChannel,
   OnCallNow,
   OnCallShift,
   UpdateClinicianRequest,
@@ -34,4 +36,9 @@ export const onCallApi = {
   listWebhooks: (clinicId: string, signal?: AbortSignal) => request<WebhookEndpoint[]>('GET', `/api/clinics/${enc(clinicId)}/webhooks`, undefined, signal),
   createWebhook: (clinicId: string, body: CreateWebhookEndpointRequest) => request<CreatedWebhookEndpoint>('POST', `/api/clinics/${enc(clinicId)}/webhooks`, body),
   disableWebhook: (clinicId: string, webhookId: string) => request<WebhookEndpoint>('POST', `/api/clinics/${enc(clinicId)}/webhooks/${enc(webhookId)}/disable`),
+
+  // Notification channels (issue 17): e-mail, PagerDuty, Opsgenie.
+  listChannels: (clinicId: string, signal?: AbortSignal) => request<NotificationChannel[]>('GET', `/api/clinics/${enc(clinicId)}/notification-channels`, undefined, signal),
+  createChannel: (clinicId: string, body: CreateNotificationChannelRequest) => request<NotificationChannel>('POST', `/api/clinics/${enc(clinicId)}/notification-channels`, body),
+  disableChannel: (clinicId: string, channelId: string) => request<NotificationChannel>('DELETE', `/api/clinics/${enc(clinicId)}/notification-channels/${enc(channelId)}`),
 };
