@@ -127,7 +127,7 @@ const PATHS_KEEPING_THEIR_401 = new Set(['/api/auth/login', '/api/auth/logout'])
 const FIRST_READ_ROUTES = new Set(['/api/alerts', '/api/pumps']);
 
 export function request<T>(
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body?: unknown, signal?: AbortSignal, onHeaders?: (headers: Headers) => void,
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown, signal?: AbortSignal, onHeaders?: (headers: Headers) => void,
 ): Promise<T> {
   const answer = send<T>(method, path, body, signal, onHeaders);
   if (method === 'GET' && FIRST_READ_ROUTES.has(path.split('?')[0])) noteReadInFlight(answer);
@@ -135,7 +135,7 @@ export function request<T>(
 }
 
 async function send<T>(
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body?: unknown, signal?: AbortSignal, onHeaders?: (headers: Headers) => void,
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown, signal?: AbortSignal, onHeaders?: (headers: Headers) => void,
 ): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   // A file upload (FormData) sets its own multipart Content-Type with the boundary.

@@ -1,5 +1,5 @@
-// "Needs booking": the clinic's pumps with a deadline and no refill booked, earliest deadline first, each with one-click booking of the earliest good slot;
-// above them, the pumps whose delivery is interrupted, as emergencies without any slot.
+// "Needs booking": the clinic's pumps with a deadline and no refill booked, earliest deadline first, each with one-click booking of the earliest good slot
+// and a picker of the ranked slots (clinician, room, time); above them, the pumps whose delivery is interrupted, as emergencies without any slot.
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { AppointmentResponse, Clinician, FleetPump, RefillPlanEmergency, RefillSlot } from '@pumpwatch/shared';
@@ -9,6 +9,7 @@ import { TIMING_LABEL } from './booking-labels';
 import { EmergencyList } from './emergency-list';
 import { FailureNotice, toSchedulingFailure, type SchedulingFailure } from './scheduling-failure';
 import { schedulingApi } from './scheduling-api';
+import { SlotPicker } from './slot-picker';
 
 /** Rows shown before "Show all": a clinic of 2,000 pumps must not render them all at once. */
 const FIRST_ROWS = 50;
@@ -20,6 +21,7 @@ interface NeedsBookingListProps {
   /** Pumps without a forecast: they have no deadline, so no slot can be ranked for them. */
   withoutForecast: number;
   clinicians: Map<string, Clinician>;
+  clinicId: string;
   timeZone: string;
   nowMs: number;
   mayBook: boolean;
@@ -27,8 +29,9 @@ interface NeedsBookingListProps {
   onBooked: (appointment: AppointmentResponse, row: FleetPump) => void;
 }
 
-function NeedsBookingRow({ row, clinicians, timeZone, nowMs, mayBook, onBooked }: Omit<NeedsBookingListProps, 'rows' | 'emergencies' | 'withoutForecast' | 'loading'> & { row: FleetPump }) {
+function NeedsBookingRow({ row, clinicians, clinicId, timeZone, nowMs, mayBook, onBooked }: Omit<NeedsBookingListProps, 'rows' | 'emergencies' | 'withoutForecast' | 'loading'> & { row: FleetPump }) {
   const [busy, setBusy] = useState(false);
+  const [picking, setPicking] = useState(false);
   const [failure, setFailure] = useState<SchedulingFailure | undefined>();
   const { pump, patient } = row;
   const daysLeft = row.refillDeadline ? (Date.parse(row.refillDeadline) - nowMs) / DAY_MS : null;
@@ -65,21 +68,28 @@ function NeedsBookingRow({ row, clinicians, timeZone, nowMs, mayBook, onBooked }
   }
 
   return (
-    <tr data-testid="needs-booking-row" data-pump-id={pump.id}>
+    <>
+    <tr data-testid="needs-booking-row" data-pump-id={pump.id} className={picking ? 'needs-booking__row--open' : undefined}>
       <td>
         <Link to={`/pumps/${pump.id}`} className="fleet-row__patient">{patient.displayName}</Link>
         <div className="muted">MRN {patient.mrn} · SN {pump.serialNumber}</div>
       </td>
-      <td data-testid="needs-booking-deadline">{formatInstant(row.refillDeadline, timeZone)}</td>
-      <td className="num" data-testid="needs-booking-days-left">
+      <td data-testid="needs-booking-deadline" data-label="Refill deadline">{formatInstant(row.refillDeadline, timeZone)}</td>
+      <td className="num" data-testid="needs-booking-days-left" data-label="Days left">
         {daysLeft !== null && daysLeft < 0 ? <strong className="reason--danger"><span aria-hidden="true">✖ </span>{formatDaysLeft(daysLeft)}</strong> : formatDaysLeft(daysLeft)}
       </td>
-      <td>
+      <td className="needs-booking__actions">
         {mayBook ? (
-          <button type="button" className="button button--primary" onClick={() => void bookEarliest()} disabled={busy} data-testid="book-earliest">
-            {busy ? 'Booking…' : 'Book earliest good slot'}
-            <span className="visually-hidden"> for {patient.displayName}</span>
-          </button>
+          <>
+            <button type="button" className="button button--primary" onClick={() => void bookEarliest()} disabled={busy} data-testid="book-earliest">
+              {busy ? 'Booking…' : 'Book earliest good slot'}
+              <span className="visually-hidden"> for {patient.displayName}</span>
+            </button>
+            <button type="button" className="button button--quiet" onClick={() => setPicking((p) => !p)} aria-expanded={picking} data-testid="choose-slot">
+              {picking ? 'Hide slots' : 'Choose a slot…'}
+              <span className="visually-hidden"> for {patient.displayName}</span>
+            </button>
+          </>
         ) : (
           <span className="muted">read only</span>
         )}
@@ -88,6 +98,21 @@ function NeedsBookingRow({ row, clinicians, timeZone, nowMs, mayBook, onBooked }
         )}
       </td>
     </tr>
+    {picking && mayBook && (
+      <tr className="needs-booking__picker" data-testid="needs-booking-picker" data-pump-id={pump.id}>
+        <td colSpan={4}>
+          <SlotPicker
+            pumpId={pump.id}
+            patientName={patient.displayName}
+            clinicId={clinicId}
+            timeZone={timeZone}
+            clinicians={[...clinicians.values()].filter((c) => c.active).sort((a, b) => a.displayName.localeCompare(b.displayName))}
+            onBooked={(appointment) => onBooked(appointment, row)}
+          />
+        </td>
+      </tr>
+    )}
+    </>
   );
 }
 
@@ -103,7 +128,7 @@ export function NeedsBookingList(props: NeedsBookingListProps) {
       <EmergencyList emergencies={emergencies} testId="needs-booking-emergencies" heading="Emergencies: delivery interrupted" />
       {/* A scrolling box, so the calendar stays within reach; focusable, so keyboard users can scroll it. */}
       <div className="table-wrap needs-booking__scroll" role="region" aria-labelledby="needs-booking-title" tabIndex={0}>
-        <table aria-busy={loading}>
+        <table className="needs-booking__table" aria-busy={loading}>
           <caption className="visually-hidden">Pumps with no refill booked, earliest refill deadline first</caption>
           <thead>
             <tr>

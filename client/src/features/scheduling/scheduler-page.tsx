@@ -1,7 +1,8 @@
 // Scheduler page (/scheduler): pumps that need a refill booked, the clinicians' week, rescheduling and the fleet planner, in the clinic's zone.
+// `?pump=<id>` (a pump page's "Book refill") opens with that pump's booking ready: its ranked slots shown first.
 import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import type { AppointmentResponse, Clinician, ClinicianAvailability, FleetPump, RefillPlanEmergency } from '@pumpwatch/shared';
+import type { AppointmentResponse, ClinicClosure, Clinician, ClinicianAvailability, FleetPump, RefillPlanEmergency } from '@pumpwatch/shared';
 import { api } from '../../lib/api';
 import { formatInstant } from '../../lib/format';
 import { useLiveData } from '../../lib/use-live-data';
@@ -12,6 +13,7 @@ import { useClinics } from '../clinics/use-clinics';
 import { TIMING_LABEL } from './booking-labels';
 import { ClinicSetupPanel } from './clinic-setup-panel';
 import { NeedsBookingList } from './needs-booking-list';
+import { PumpBookingPanel } from './pump-booking-panel';
 import { RefillPlanPanel } from './refill-plan-panel';
 import { fleetCsvHref, nextAppointmentOf, schedulingApi, type FreeSlot } from './scheduling-api';
 import { addDays, formatDayHeading, localDateOf, mondayOf, weekOf } from './scheduling-time';
@@ -25,7 +27,11 @@ export function SchedulerPage() {
   const { user } = useSession();
   const { clinics, error: clinicsError } = useClinics(user?.id);
   const [params, setParams] = useSearchParams();
-  const clinic = clinics.find((c) => c.id === params.get('clinic')) ?? clinics[0];
+  const fleet = useLiveData('scheduler:fleet', (signal) => api.listPumps(undefined, signal));
+  const pumpParam = params.get('pump');
+  // A pump named without its clinic opens in the pump's clinic.
+  const pumpClinicId = pumpParam ? fleet.data?.find((r) => r.pump.id === pumpParam)?.clinic.id : undefined;
+  const clinic = clinics.find((c) => c.id === (params.get('clinic') ?? pumpClinicId)) ?? clinics[0];
   const clinicId = clinic?.id ?? '';
   const timeZone = clinic?.timeZone ?? 'UTC';
   const nowMs = useNow();
@@ -49,11 +55,15 @@ export function SchedulerPage() {
     complete: useCan('POST /api/appointments/:id/complete', clinicId),
   };
 
-  const fleet = useLiveData('scheduler:fleet', (signal) => api.listPumps(undefined, signal));
   // Clinicians and their sessions change on admin pages, not with pump events: loaded per clinic.
   const clinicians = useLiveData<Clinician[]>(
     `scheduler:clinicians:${clinicId}`,
     (signal) => (clinicId ? schedulingApi.listClinicians(clinicId, signal) : Promise.resolve([])),
+    noEvents,
+  );
+  const closures = useLiveData<ClinicClosure[]>(
+    `scheduler:closures:${clinicId}`,
+    (signal) => (clinicId ? schedulingApi.listClosures(clinicId, signal) : Promise.resolve([])),
     noEvents,
   );
   const appointments = useLiveData<AppointmentResponse[]>(
@@ -129,6 +139,12 @@ export function SchedulerPage() {
     const timing = appointment.timing ? ` — ${TIMING_LABEL[appointment.timing].text}` : '';
     const patient = row?.patient.displayName ?? rowsByPump.get(appointment.pumpId)?.patient.displayName ?? 'The patient';
     return `${patient}: ${formatInstant(appointment.startsAt, timeZone)} with ${who}${timing}`;
+  }
+
+  function closePumpBooking() {
+    const next = new URLSearchParams(params);
+    next.delete('pump');
+    setParams(next);
   }
 
   function onBooked(appointment: AppointmentResponse, row: FleetPump) {
@@ -218,11 +234,27 @@ export function SchedulerPage() {
 
       {clinic && (
         <>
+          {pumpParam && (
+            <PumpBookingPanel
+              key={pumpParam}
+              pumpId={pumpParam}
+              row={rowsByPump.get(pumpParam)}
+              fleetLoaded={fleet.data !== undefined}
+              clinicId={clinicId}
+              timeZone={timeZone}
+              clinicians={shownClinicians}
+              nowMs={nowMs}
+              mayBook={mayBook}
+              onBooked={onBooked}
+              onClose={closePumpBooking}
+            />
+          )}
           <NeedsBookingList
             rows={needsBooking}
             emergencies={emergencies}
             withoutForecast={withoutForecast}
             clinicians={cliniciansById}
+            clinicId={clinicId}
             timeZone={timeZone}
             nowMs={nowMs}
             mayBook={mayBook}
@@ -265,6 +297,7 @@ export function SchedulerPage() {
                 availability={availability.data ?? new Map()}
                 appointments={weekAppointments}
                 freeSlots={freeSlots.data}
+                closures={closures.data ?? []}
                 rowsByPump={rowsByPump}
                 highlightId={highlightId}
                 showFreeSlots={showFreeSlots}
@@ -287,7 +320,22 @@ export function SchedulerPage() {
             onBooked={onPlanBooked}
           />
 
-          <ClinicSetupPanel key={`setup:${clinicId}`} clinicId={clinicId} clinicians={[...(clinicians.data ?? [])].sort((a, b) => a.displayName.localeCompare(b.displayName))} />
+          <ClinicSetupPanel
+            key={`setup:${clinicId}`}
+            clinicId={clinicId}
+            clinicians={[...(clinicians.data ?? [])].sort((a, b) => a.displayName.localeCompare(b.displayName))}
+            timeZone={timeZone}
+            today={today}
+            closures={{
+              data: closures.data,
+              error: closures.error?.message,
+              reload: () => {
+                // A closure changes the free slots: the calendar and the pickers read them again.
+                closures.reload();
+                freeSlots.reload();
+              },
+            }}
+          />
         </>
       )}
       {!clinic && !clinicsError && <p className="muted">Loading your clinics…</p>}

@@ -3,6 +3,8 @@ import type {
   AppointmentResponse,
   AppointmentStatus,
   CancelAppointmentRequest,
+  ClinicClosure,
+  CreateClinicClosureRequest,
   ClinicianAvailability,
   ClinicianAvailabilityRequest,
   Clinician,
@@ -73,7 +75,11 @@ export const schedulingApi = {
   createCalendarFeed: (body: CreateCalendarFeedRequest) => request<CreatedCalendarFeed>('POST', '/api/calendar-feeds', body),
   revokeCalendarFeed: (id: string) => request<CalendarFeed>('POST', `/api/calendar-feeds/${enc(id)}/revoke`),
 
-  refillSlots: (pumpId: string, range: { from?: string; to?: string; limit?: number } = {}, signal?: AbortSignal) =>
+  listClosures: (clinicId: string, signal?: AbortSignal) => request<ClinicClosure[]>('GET', `/api/clinics/${enc(clinicId)}/closures`, undefined, signal),
+  createClosure: (clinicId: string, body: CreateClinicClosureRequest) => request<ClinicClosure>('POST', `/api/clinics/${enc(clinicId)}/closures`, body),
+  removeClosure: (clinicId: string, closureId: string) => request<ClinicClosure>('DELETE', `/api/clinics/${enc(clinicId)}/closures/${enc(closureId)}`),
+
+  refillSlots: (pumpId: string, range: { from?: string; to?: string; limit?: number; clinicianId?: string } = {}, signal?: AbortSignal) =>
     request<RefillSlotsResponse>('GET', `/api/pumps/${enc(pumpId)}/refill-slots${query(range)}`, undefined, signal),
 
   listAppointments: (filters: AppointmentFilters, signal?: AbortSignal) =>

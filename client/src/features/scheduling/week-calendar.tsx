@@ -1,7 +1,7 @@
 // Week calendar, one row per clinician and one column per local day: appointments and free whole slots as blocks; reschedule by picking (or dropping on) a free slot.
 import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { Link } from 'react-router-dom';
-import type { AppointmentResponse, Clinician, ClinicianAvailability, FleetPump } from '@pumpwatch/shared';
+import type { AppointmentResponse, ClinicClosure, Clinician, ClinicianAvailability, FleetPump } from '@pumpwatch/shared';
 import { formatInstant } from '../../lib/format';
 import { STATUS_LABEL, TIMING_LABEL } from './booking-labels';
 import { TimingBadge } from './booking-status';
@@ -20,6 +20,8 @@ interface WeekCalendarProps {
   availability: Map<string, ClinicianAvailability>;
   appointments: AppointmentResponse[];
   freeSlots: Map<string, FreeSlot[]> | undefined;
+  /** The clinic's closures: their days are marked closed (no free slot is offered on them). */
+  closures: ClinicClosure[];
   rowsByPump: Map<string, FleetPump>;
   highlightId: string | null;
   showFreeSlots: boolean;
@@ -62,7 +64,8 @@ function sessionsText(availability: ClinicianAvailability | undefined): string |
 }
 
 export function WeekCalendar(props: WeekCalendarProps) {
-  const { week, today, timeZone, clinicians, availability, appointments, freeSlots, rowsByPump, highlightId, showFreeSlots, nowMs, may, loading } = props;
+  const { week, today, timeZone, clinicians, availability, appointments, freeSlots, closures, rowsByPump, highlightId, showFreeSlots, nowMs, may, loading } = props;
+  const closureOn = (day: string) => closures.find((c) => c.startDate <= day && day <= c.endDate);
   const [moving, setMoving] = useState<AppointmentResponse | null>(null);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<SchedulingFailure | undefined>();
@@ -222,9 +225,14 @@ export function WeekCalendar(props: WeekCalendarProps) {
             <tr>
               <th scope="col">Clinician</th>
               {week.days.map((day) => (
-                <th scope="col" key={day} className={day === today ? 'today' : undefined} data-date={day}>
+                <th scope="col" key={day} className={[day === today ? 'today' : '', closureOn(day) ? 'closed' : ''].join(' ').trim() || undefined} data-date={day}>
                   {formatDayHeading(day)}
                   {day === today && <span className="visually-hidden"> (today)</span>}
+                  {closureOn(day) && (
+                    <div className="cal-closed" data-testid="calendar-closed-day">
+                      <span aria-hidden="true">✖ </span>Closed: {closureOn(day)!.label}
+                    </div>
+                  )}
                 </th>
               ))}
             </tr>
