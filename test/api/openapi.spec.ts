@@ -216,6 +216,23 @@ describe('OpenAPI document', () => {
     expect(seen.volume).toBeGreaterThanOrEqual(3);
   });
 
+  it('gives an example to every request body carrying a concentration, a dose or a volume (Swagger UI would otherwise invent one)', async () => {
+    const clinicalField = /(concentrationMcgPerMl|doseMcgPerDay|volumeMl)$/i;
+    const hasClinicalField = (schema: unknown): boolean => {
+      if (Array.isArray(schema)) return schema.some(hasClinicalField);
+      if (!schema || typeof schema !== 'object') return false;
+      return Object.entries(schema).some(([key, value]) =>
+        (key === 'properties' && Object.keys(value as Json).some((name) => clinicalField.test(name))) || hasClinicalField(value));
+    };
+    const carrying = operationsOf(await document()).filter(({ operation }) => hasClinicalField(operation.requestBody?.content?.['application/json']?.schema));
+    // Fills, programs, telemetry, completing an appointment, taper plans at least.
+    expect(carrying.length).toBeGreaterThanOrEqual(5);
+    const withoutExample = carrying
+      .filter(({ operation }) => operation.requestBody.content['application/json'].example === undefined)
+      .map((o) => o.key);
+    expect(withoutExample).toEqual([]);
+  });
+
   it('shows examples that the route itself accepts and answers', () => {
     const schemas = routeSchemas(server.app);
     for (const [key, examples] of Object.entries(OPERATION_EXAMPLES)) {

@@ -3,7 +3,7 @@
 // mcg/day; the OpenAPI test checks every example against the drug library's bounds and the route's own schema.
 import type {
   ApiErrorBody, CompleteAppointmentRequest, CreateAppointmentRequest, CreateFillRequest, CreatePatientRequest, CreateProgramRequest,
-  CreatePumpRequest, Fill, LoginRequest, Patient, Program, Pump, RouteKey, TelemetryBatchRequest, TelemetryIngestResult,
+  CreatePumpRequest, CreateTaperPlanRequest, DrugLibraryOverrides, Fill, LoginRequest, Patient, Program, Pump, RouteKey, TelemetryBatchRequest, TelemetryIngestResult,
 } from '@pumpwatch/shared';
 
 const CLINIC_ID = '3f2b6c1e-8a4d-4c2f-9e71-5b0d2a6c9f10';
@@ -63,6 +63,25 @@ const appointmentRequest: CreateAppointmentRequest = { pumpId: PUMP_ID, clinicia
 const completeRequest: CompleteAppointmentRequest = {
   filledAt: '2026-04-21T08:40:00Z', drug: 'baclofen', concentrationMcgPerMl: 1000, volumeMl: 20, aspiratedResidualMl: 3.1,
 };
+// A drug holiday before a pump replacement: steps of at most a fifth a day (the default abrupt-cut limit), the last to 0 with its
+// reason, an oral baclofen bridge, and re-introduction below the former dose.
+const taperPlanRequest: CreateTaperPlanRequest = {
+  startsAt: '2026-05-04T08:00:00Z',
+  steps: [
+    { at: '2026-05-04T08:00:00Z', targetDoseMcgPerDay: 320 },
+    { at: '2026-05-05T08:00:00Z', targetDoseMcgPerDay: 260 },
+    { at: '2026-05-06T08:00:00Z', targetDoseMcgPerDay: 210 },
+    { at: '2026-05-07T08:00:00Z', targetDoseMcgPerDay: 0 },
+  ],
+  bridge: { drug: 'oral_baclofen', doseMgPerDay: 30 },
+  reintroductionDoseMcgPerDay: 200,
+  stepLimitOverrideReason: 'Planned holiday for the pump replacement on 7 May; inpatient, oral bridge 10 mg three times a day from 6 May.',
+};
+// A clinic that fills its 20 mL SynchroMed II pumps at labelled maintenance strengths only and asks a reason above 600 mcg/day.
+const drugLibraryRequest: DrugLibraryOverrides = {
+  concentrations: { 'synchromed-ii-20': { minMcgPerMl: 500 } },
+  dailyDoseMcgPerDay: { cerebral: { soft: 600 } },
+};
 const loginRequest: LoginRequest = { email: 'nurse.dupont@clinic.example', password: 'correct horse battery staple' };
 
 export interface OperationExamples { request?: unknown; response?: unknown }
@@ -80,6 +99,8 @@ export const OPERATION_EXAMPLES: Partial<Record<RouteKey, OperationExamples>> = 
   'POST /api/telemetry': { request: telemetryRequest, response: telemetryResult },
   'POST /api/appointments': { request: appointmentRequest },
   'POST /api/appointments/:id/complete': { request: completeRequest },
+  'POST /api/patients/:id/taper-plans': { request: taperPlanRequest },
+  'PUT /api/clinics/:id/drug-library': { request: drugLibraryRequest },
 };
 
 /** The error answer's example per status. */
