@@ -16,7 +16,8 @@ import { signInThroughPage } from './dashboard-sign-in';
 
 /**
  * Several pages of 100 and far more rows than a window shows. FLEET_SCALE_PUMPS=5000 runs the issue's regional service (loads in
- * ~4 s); its reconnect case still fails about one run in two there (a replayed patch not shown within 10 s), under investigation.
+ * ~4 s); there the first minute sweep raises thousands of patient alerts (labs due, review overdue) while the cases run, so the
+ * reconnect case replays its fills in the middle of an alert burst (which once held them back behind per-event re-renders).
  */
 const PUMPS = Number(process.env.FLEET_SCALE_PUMPS ?? 400);
 /** The rows the dashboard may hold in the DOM: the rows on screen and 25 on either side (OVERSCAN_ROWS), never the fleet. */
