@@ -30,7 +30,7 @@ const SMTP_PASSWORD = `smtp-${randomBytes(6).toString('base64url')}`; // 13 char
 const SECRETS = [ROUTING_KEY, OPSGENIE_KEY, SMTP_PASSWORD];
 const SMTP_USER = 'pumpwatch-relay';
 // The Opsgenie key reaches the server only as a reference; the sealing key is this run's own.
-process.env.PW_TEST_OPSGENIE_KEY = OPSGENIE_KEY;
+process.env.PUMPWATCH_CHANNEL_TEST_OPSGENIE_KEY = OPSGENIE_KEY;
 process.env.PUMPWATCH_SECRETS_KEY = randomBytes(32).toString('base64');
 
 const PATIENT_NAME = 'Zebulon Quartermain';
@@ -286,8 +286,8 @@ describe('notification channels: e-mail, PagerDuty and Opsgenie', () => {
     expect(row.secret_ciphertext).not.toContain(ROUTING_KEY);
     expect(row.secret_env_name).toBeNull();
 
-    const og = await channel(clinic.id, { kind: 'opsgenie', name: 'Opsgenie', secret: 'env:PW_TEST_OPSGENIE_KEY' });
-    expect(og).toMatchObject({ levels: ['on_call', 'backup', 'clinic_admins'], secret: { configured: true, source: 'environment', lastFour: null, envName: 'PW_TEST_OPSGENIE_KEY' } });
+    const og = await channel(clinic.id, { kind: 'opsgenie', name: 'Opsgenie', secret: 'env:PUMPWATCH_CHANNEL_TEST_OPSGENIE_KEY' });
+    expect(og).toMatchObject({ levels: ['on_call', 'backup', 'clinic_admins'], secret: { configured: true, source: 'environment', lastFour: null, envName: 'PUMPWATCH_CHANNEL_TEST_OPSGENIE_KEY' } });
     const mail = await channel(clinic.id, {
       kind: 'email', name: 'Clinic relay', smtp: { host: '127.0.0.1', port: smtpPort, from: 'pager@pumpwatch.test', username: SMTP_USER }, secret: SMTP_PASSWORD,
     });
@@ -300,8 +300,11 @@ describe('notification channels: e-mail, PagerDuty and Opsgenie', () => {
       [{ kind: 'email', name: 'No relay' }, 400, 'smtp'],
       [{ kind: 'opsgenie', name: 'Relay on Opsgenie', secret: 'k', smtp: { host: 'x', port: 25, from: 'a@b.ch' } }, 400, 'smtp'],
       [{ kind: 'email', name: 'Plain port', smtp: { host: 'x', port: 25, from: 'a@b.ch', security: 'none' } }, 400, 'smtp.security'],
-      [{ kind: 'opsgenie', name: 'Unset', secret: 'env:PW_TEST_NOT_SET_ANYWHERE' }, 422, 'secret'],
-      [{ kind: 'opsgenie', name: 'Lower case', secret: 'env:lower' }, 400, 'secret'],
+      [{ kind: 'opsgenie', name: 'Unset', secret: 'env:PUMPWATCH_CHANNEL_NOT_SET_ANYWHERE' }, 422, 'secret'],
+      [{ kind: 'opsgenie', name: 'Lower case', secret: 'env:PUMPWATCH_CHANNEL_lower' }, 400, 'secret'],
+      // The server's own secrets are out of reach: only PUMPWATCH_CHANNEL_* variables.
+      [{ kind: 'email', name: 'Exfiltration', smtp: { host: 'relay.example.org', port: 587, from: 'a@b.ch', username: 'u' }, secret: 'env:DATABASE_URL' }, 400, 'secret'],
+      [{ kind: 'opsgenie', name: 'Sealing key', secret: 'env:PUMPWATCH_SECRETS_KEY' }, 400, 'secret'],
       [{ kind: 'sms', name: 'SMS' }, 400, 'kind'],
       [{ kind: 'opsgenie', name: 'Levels', secret: 'k', levels: ['on_call', 'on_call'] }, 400, 'levels'],
     ];
@@ -338,7 +341,7 @@ describe('notification channels: e-mail, PagerDuty and Opsgenie', () => {
     const T = WINDOWS[1];
     const { clinic, anneEmail } = await clinicWithAnne(T);
     const pd = await channel(clinic.id, { kind: 'pagerduty', name: 'PagerDuty', secret: ROUTING_KEY });
-    const og = await channel(clinic.id, { kind: 'opsgenie', name: 'Opsgenie', secret: 'env:PW_TEST_OPSGENIE_KEY' });
+    const og = await channel(clinic.id, { kind: 'opsgenie', name: 'Opsgenie', secret: 'env:PUMPWATCH_CHANNEL_TEST_OPSGENIE_KEY' });
     const mail = await channel(clinic.id, {
       kind: 'email', name: 'Relay', smtp: { host: '127.0.0.1', port: smtpPort, security: 'starttls', from: 'pager@pumpwatch.test', username: SMTP_USER }, secret: SMTP_PASSWORD,
     });
@@ -449,6 +452,23 @@ describe('notification channels: e-mail, PagerDuty and Opsgenie', () => {
     expect((await pagesOf(refused.alertId)).pages.find((p) => p.notifier === 'pagerduty')).toMatchObject({
       status: 'failed', attempts: 1, lastError: 'PagerDuty answered HTTP 400', nextAttemptAt: null,
     });
+  });
+
+  it('has a stand-in that refuses what PagerDuty and Opsgenie document as invalid', () => {
+    const key = 'k'.repeat(32);
+    expect(pagerDutyErrors({ routing_key: key, event_action: 'trigger', dedup_key: 'a', payload: { summary: 'x', source: 's', severity: 'critical' } })).toEqual([]);
+    expect(pagerDutyErrors({ routing_key: 'short', event_action: 'snooze', dedup_key: 'd'.repeat(256), payload: { summary: 's'.repeat(1025), severity: 'urgent' } })).toEqual([
+      'routing_key must be a 32-character integration key', 'event_action must be trigger, acknowledge or resolve', 'dedup_key must be a string of at most 255 characters',
+      'payload is only for trigger',
+    ]);
+    expect(pagerDutyErrors({ routing_key: key, event_action: 'trigger', payload: { summary: 's'.repeat(1025), severity: 'urgent' } })).toEqual([
+      'payload.summary must be 1-1024 characters', 'payload.source is required', 'payload.severity must be critical, error, warning or info',
+    ]);
+    expect(pagerDutyErrors({ routing_key: key, event_action: 'resolve' })).toEqual(['dedup_key is required to acknowledge or resolve']);
+    expect(opsgenieCreateErrors({ message: 'm'.repeat(131), alias: 'a'.repeat(513), priority: 'P0', tags: ['t'.repeat(51)] })).toEqual([
+      'message must be a string of at most 130 characters', 'alias must be a string of at most 512 characters', 'priority must be P1-P5', 'tags: at most 20, each at most 50 characters',
+    ]);
+    expect(opsgenieCreateErrors({})).toEqual(['message is required']);
   });
 
   it('never answers, audits or logs a secret', async () => {

@@ -125,7 +125,7 @@ export const ROUTE_DOCS: Partial<Record<RouteKey, RouteDoc>> = {
   'POST /api/clinics/:id/webhooks/:webhookId/disable': { summary: 'Disable a paging webhook', success: one('WebhookEndpoint') },
   'POST /api/clinics/:id/notification-channels': { summary: 'Add an e-mail, PagerDuty or Opsgenie channel for escalation levels (secret never answered)', success: one('NotificationChannel') },
   'GET /api/clinics/:id/notification-channels': { summary: 'List the clinic\'s notification channels', success: list('NotificationChannel') },
-  'PATCH /api/clinics/:id/notification-channels/:channelId': { summary: 'Change a notification channel (levels, settings, secret, active)', success: one('NotificationChannel') },
+  'PATCH /api/clinics/:id/notification-channels/:channelId': { summary: 'Change a notification channel (name, levels, SMTP settings, or replace its secret)', success: one('NotificationChannel') },
   'DELETE /api/clinics/:id/notification-channels/:channelId': { summary: 'Disable a notification channel', success: one('NotificationChannel') },
 
   'GET /api/clinicians/:id/availability': { summary: 'A clinician\'s weekly sessions and dated exceptions', success: one('ClinicianAvailability') },

@@ -2,7 +2,7 @@
 // opened for this one delivery, and the outbound facts of the page (no patient data) with its single-use acknowledge link.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { serialLastFour } from '@pumpwatch/shared';
+import { SECRET_ENV_PREFIX, serialLastFour } from '@pumpwatch/shared';
 import type { NotificationChannelKind, OutboundPage } from '@pumpwatch/shared';
 import { DataSource } from 'typeorm';
 import { acknowledgeToken } from './acknowledge-token';
@@ -30,7 +30,8 @@ export class ChannelPages {
   /** The channel's secret for one use: opened from its ciphertext or read from the environment variable it names; null if none. */
   secretOf(channel: NotificationChannelRecord): string | null {
     if (channel.secretCiphertext) return this.settings.secrets.open(channel.secretCiphertext, channelSecretPurpose(channel.id));
-    if (channel.secretEnvName) return process.env[channel.secretEnvName] || null;
+    // Only PUMPWATCH_CHANNEL_* variables, whatever a row says (the API refuses other names).
+    if (channel.secretEnvName) return channel.secretEnvName.startsWith(SECRET_ENV_PREFIX) ? process.env[channel.secretEnvName] || null : null;
     return null;
   }
 

@@ -139,7 +139,7 @@ export class NotificationChannelsService {
       return { secretCiphertext: null, secretEnvName: reference[1], secretLastFour: null };
     }
     if (this.settings.production && this.settings.secrets.isDevelopmentKey) {
-      throw DomainError.rule('secret', 'cannot be stored while PUMPWATCH_SECRETS_KEY is not set: set it, or give env:NAME');
+      throw DomainError.rule('secret', 'cannot be stored while PUMPWATCH_SECRETS_KEY is not set: set it, or give env:PUMPWATCH_CHANNEL_NAME');
     }
     return {
       secretCiphertext: this.settings.secrets.seal(secret, channelSecretPurpose(channelId)), secretEnvName: null,

@@ -12,8 +12,13 @@ export type NotificationChannelKind = (typeof NOTIFICATION_CHANNEL_KINDS)[number
 export const SMTP_SECURITY = ['tls', 'starttls'] as const;
 export type SmtpSecurity = (typeof SMTP_SECURITY)[number];
 
-/** A secret given as `env:NAME` is read from this instance's environment at each delivery and never stored. */
-export const SECRET_ENV_REFERENCE = /^env:([A-Z_][A-Z0-9_]{0,127})$/;
+/**
+ * A secret given as `env:NAME` is read from this instance's environment at each delivery and never stored. Only variables named
+ * PUMPWATCH_CHANNEL_*: a clinic administrator must not be able to send the server's own secrets (DATABASE_URL) to a relay they
+ * choose as an SMTP password.
+ */
+export const SECRET_ENV_PREFIX = 'PUMPWATCH_CHANNEL_';
+export const SECRET_ENV_REFERENCE = /^env:(PUMPWATCH_CHANNEL_[A-Z0-9_]{1,100})$/;
 /** PagerDuty Events API v2: an integration (routing) key is 32 characters. */
 export const PAGERDUTY_ROUTING_KEY_LENGTH = 32;
 
@@ -46,10 +51,10 @@ function kindRules(kind: NotificationChannelKind, body: { smtp?: unknown; secret
     ctx.addIssue({ code: 'custom', path: ['secret'], message: kind === 'pagerduty' ? 'is required: the integration (routing) key' : 'is required: the API key' });
   }
   if (kind === 'pagerduty' && body.secret !== undefined && !SECRET_ENV_REFERENCE.test(body.secret) && body.secret.length !== PAGERDUTY_ROUTING_KEY_LENGTH) {
-    ctx.addIssue({ code: 'custom', path: ['secret'], message: `must be a ${PAGERDUTY_ROUTING_KEY_LENGTH}-character PagerDuty routing key or env:NAME` });
+    ctx.addIssue({ code: 'custom', path: ['secret'], message: `must be a ${PAGERDUTY_ROUTING_KEY_LENGTH}-character PagerDuty routing key or env:${SECRET_ENV_PREFIX}NAME` });
   }
   if (body.secret?.startsWith('env:') && !SECRET_ENV_REFERENCE.test(body.secret)) {
-    ctx.addIssue({ code: 'custom', path: ['secret'], message: 'must name an environment variable as env:NAME (capitals, digits, _)' });
+    ctx.addIssue({ code: 'custom', path: ['secret'], message: `must name an environment variable as env:${SECRET_ENV_PREFIX}NAME (capitals, digits, _)` });
   }
 }
 

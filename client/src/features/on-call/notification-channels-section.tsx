@@ -17,9 +17,9 @@ const KIND_LABEL: Record<NotificationChannelKind, string> = { email: 'E-mail (SM
 const KIND_ICON: Record<NotificationChannelKind, string> = { email: '✉', pagerduty: '☎', opsgenie: '◎' };
 const LEVEL_LABEL: Record<EscalationTarget, string> = { on_call: 'Primary on call', backup: 'Backup', clinic_admins: 'Clinic administrators' };
 const SECRET_HINT: Record<NotificationChannelKind, string> = {
-  email: 'the relay password, if it signs in; or env:NAME for a server environment variable',
-  pagerduty: 'the integration (routing) key, 32 characters; or env:NAME',
-  opsgenie: 'the API integration key; or env:NAME',
+  email: 'the relay password, if it signs in; or env:PUMPWATCH_CHANNEL_… for a server environment variable',
+  pagerduty: 'the integration (routing) key, 32 characters; or env:PUMPWATCH_CHANNEL_…',
+  opsgenie: 'the API integration key; or env:PUMPWATCH_CHANNEL_…',
 };
 
 /** What the page may say of a secret: where it is and at most its last four characters. */
