@@ -25,9 +25,10 @@ import { PUMP_EVENT_KINDS } from '../telemetry/telemetry-contracts';
 import { BATTERY_STATUSES, PUMP_ALARM_CODES } from '../telemetry/pump-telemetry-status';
 import { PATIENT_BOLUS_SOURCES } from '../telemetry/reservoir-reconciliation';
 import type { PumpEvent, PumpReconciliations, PumpTelemetryReadings, ReservoirReconciliation, TelemetryIngestResult, TelemetryReading } from '../telemetry/telemetry-contracts';
-import type { PumpTelemetryStatus } from '../telemetry/pump-telemetry-status';
+import type { ConcentrationMismatch, ProgramMismatch, PumpTelemetryStatus, ReconciliationDiscrepancy } from '../telemetry/pump-telemetry-status';
 import type { ReconciliationTrend } from '../telemetry/reservoir-reconciliation';
-import type { ClinicSettings } from '../clinic-settings';
+import { CLINIC_SETTING_LIMITS, NULLABLE_CLINIC_SETTINGS } from '../clinic-settings';
+import type { ClinicSettingName, ClinicSettings } from '../clinic-settings';
 import { CREATININE_UNITS, LAB_KINDS } from '../clinical-safety/labs-contracts';
 import type { LabResult } from '../clinical-safety/labs-contracts';
 import { TAPER_PLAN_STATUSES } from '../clinical-safety/clinical-safety-contracts';
@@ -124,10 +125,31 @@ export const pumpForecastSchema = responseObject<PumpForecast>()({
   }).nullable(),
 });
 
-const telemetryStatusSchema = described<PumpTelemetryStatus>(
-  'PumpTelemetryStatus (shared/src/telemetry/pump-telemetry-status.ts): last contact, battery, active alarms, delivery interrupted, ' +
-  'program and concentration mismatches, reconciliation discrepancy, replacement dates, pending MRI checks, reported reservoir.',
-);
+const reconciliationDirection = z.enum(['over_infusion', 'under_delivery']);
+const reconciliationReasons = z.array(z.enum(['over_max_difference', 'outside_flow_accuracy']));
+const reportedValue = z.object({ value: z.number(), recordedAt: instant }).nullable();
+
+const telemetryStatusSchema = responseObject<PumpTelemetryStatus>()({
+  pumpId: id, lastContactAt: nullableInstant, readingsLast7Days: z.number().int(),
+  monitored: z.boolean().describe('reports regularly (2 readings or more within 7 days of its last contact): silence means something'),
+  stale: z.boolean().describe('monitored and silent for longer than staleAfterHours'), staleAfterHours: z.number(),
+  batteryStatus: z.enum(BATTERY_STATUSES).nullable(), activeAlarms: z.array(z.enum(PUMP_ALARM_CODES)),
+  deliveryInterrupted: z.boolean().describe('an active alarm interrupts delivery: withdrawal risk'),
+  programMismatch: responseObject<ProgramMismatch>()({ reportedDoseMcgPerDay: z.number(), programDoseMcgPerDay: z.number(), recordedAt: instant }).nullable(),
+  concentrationMismatch: responseObject<ConcentrationMismatch>()({
+    keyedConcentrationMcgPerMl: z.number(), fillConcentrationMcgPerMl: z.number(), recordedAt: instant,
+  }).nullable(),
+  reconciliationDiscrepancy: responseObject<ReconciliationDiscrepancy>()({
+    fillId: id, filledAt: instant, expectedResidualMl: z.number(), aspiratedResidualMl: z.number(), differenceMl: z.number(),
+    direction: reconciliationDirection, reasons: reconciliationReasons,
+  }).nullable(),
+  replacementDueBy: nullableInstant, replacementEstimated: z.boolean(), eriAt: nullableInstant, expectedStopAt: nullableInstant,
+  replacementWarningAt: nullableInstant, mriCheckPending: z.boolean(), pendingMriEventIds: z.array(id),
+  reportedReservoirVolumeMl: z.number().nullable().describe("the pump's own estimate from its programmed rate, not a measurement"),
+  reportedReservoirVolumeAt: nullableInstant, reconciliationDrift: reconciliationDirection.nullable(),
+  alarmsAnsweredByRefill: z.object({ codes: z.array(z.enum(PUMP_ALARM_CODES)), recordedAt: instant, filledAt: instant }).nullable(),
+  reportedProgram: z.object({ doseMcgPerDay: reportedValue, concentrationMcgPerMl: reportedValue }).optional(),
+});
 
 const urgency = z.enum(['delivery_interrupted', 'no_forecast', 'overdue', 'critical', 'urgent', 'warning', 'ok']);
 const patientRef = z.object({ id, mrn: z.string(), displayName: z.string() });
@@ -207,14 +229,13 @@ export const pumpTelemetryReadingsSchema = responseObject<PumpTelemetryReadings>
   pumpId: id, from: instant, to: instant, readings: z.array(telemetryReadingSchema), truncated: z.boolean(),
 });
 
-const reconciliationDirection = z.enum(['over_infusion', 'under_delivery']);
 const reservoirReconciliationSchema = responseObject<ReservoirReconciliation>()({
   fillId: id, pumpId: id, filledAt: instant, previousFillId: id, previousFillVolumeMl: z.number(), nominalResidualMl: z.number(),
   worstCaseResidualMl: z.number(), patientBolusSource: z.enum(PATIENT_BOLUS_SOURCES), patientBolusCount: z.number().int().nullable(),
   patientBolusVolumeMl: z.number().nullable(), expectedMinMl: z.number(), expectedMaxMl: z.number(), expectedResidualMl: z.number(),
   expectedDeliveredMl: z.number(), aspiratedResidualMl: z.number(), differenceMl: z.number(), maxDifferenceMl: z.number(),
   flowAccuracyFraction: z.number().nullable(), flowAccuracyToleranceMl: z.number().nullable(), flagged: z.boolean(),
-  reasons: z.array(z.enum(['over_max_difference', 'outside_flow_accuracy'])), direction: reconciliationDirection.nullable(), createdAt: instant,
+  reasons: reconciliationReasons, direction: reconciliationDirection.nullable(), createdAt: instant,
 });
 export const pumpReconciliationsSchema = responseObject<PumpReconciliations>()({
   pumpId: id, reconciliations: z.array(reservoirReconciliationSchema),
@@ -354,9 +375,16 @@ export const freeSlotSchema = z.object({ clinicianId: id, startsAt: instant, end
 
 // ---- Clinic settings and clinical safety ----
 
-export const clinicSettingsSchema = described<ClinicSettings>(
-  'ClinicSettings: clinicId, timeZone and every clinic setting (shared/src/clinic-settings.ts CLINIC_SETTING_LIMITS) with its value',
-);
+/**
+ * Each clinic setting with its bounds (CLINIC_SETTING_LIMITS), so the document says what PATCH accepts. Built from the limits' keys,
+ * which are exactly the setting names (the cast only restores the key types Object.fromEntries loses).
+ */
+const clinicSettingFields = Object.fromEntries((Object.keys(CLINIC_SETTING_LIMITS) as ClinicSettingName[]).map((name) => {
+  const { min, max } = CLINIC_SETTING_LIMITS[name];
+  const value = z.number().min(min).max(max);
+  return [name, NULLABLE_CLINIC_SETTINGS.includes(name) ? value.nullable() : value];
+})) as unknown as { [K in ClinicSettingName]: z.ZodType<ClinicSettings[K]> };
+export const clinicSettingsSchema = responseObject<ClinicSettings>()({ clinicId: id, timeZone: z.string(), ...clinicSettingFields });
 export const clinicalSafetySettingsSchema = responseObject<ClinicalSafetySettings>()({
   clinicId: id, labsIntervalMonths: z.number().int(), reviewIntervalMonths: z.number().int(), abruptReductionPercent: z.number(),
   taperStepMinSpacingHours: z.number(),
