@@ -119,7 +119,7 @@ function readMail(raw: string): { subject: string; text: string } {
 
 describe('notification channels: e-mail, PagerDuty and Opsgenie', () => {
   // Each test pages in its own window, 10 days after the previous one's, so the clock only moves forward.
-  const WINDOWS = ['2026-09-01T09:00:00.000Z', '2026-09-11T09:00:00.000Z', '2026-09-21T09:00:00.000Z'];
+  const WINDOWS = ['2026-09-01T09:00:00.000Z', '2026-09-11T09:00:00.000Z', '2026-09-21T09:00:00.000Z', '2026-10-01T09:00:00.000Z'];
   const clock = new ManualClock(new Date(WINDOWS[0]));
   const logLines: string[] = [];
   const server = useTestServer({ clock, sessionHours: 24 * 365, logLevel: 'debug', logDestination: { write: (line: string) => void logLines.push(line) } });
@@ -452,6 +452,23 @@ describe('notification channels: e-mail, PagerDuty and Opsgenie', () => {
     expect((await pagesOf(refused.alertId)).pages.find((p) => p.notifier === 'pagerduty')).toMatchObject({
       status: 'failed', attempts: 1, lastError: 'PagerDuty answered HTTP 400', nextAttemptAt: null,
     });
+  });
+
+  it('cancels the queued pages of a channel disabled meanwhile and sends nothing more through it', async () => {
+    const T = WINDOWS[3];
+    const { clinic } = await clinicWithAnne(T);
+    const pd = await channel(clinic.id, { kind: 'pagerduty', name: 'PagerDuty', secret: ROUTING_KEY });
+    const { alertId } = await criticalAlert(clinic.id, T);
+    nextServiceStatus = 503;
+    await sweepAt(T);
+    const pdPage = async () => (await pagesOf(alertId)).pages.find((p) => p.notifier === 'pagerduty')!;
+    expect(await pdPage()).toMatchObject({ status: 'queued', attempts: 1 });
+    expect((await call('DELETE', `/api/clinics/${clinic.id}/notification-channels/${pd.id}`)).body).toMatchObject({ active: false });
+    expect(await pdPage()).toMatchObject({ status: 'cancelled', lastError: 'not sent: the notification channel was disabled' });
+    const before = serviceHits.length;
+    await sweepAt(plus(T, 10)); // the next escalation step: nothing through the disabled channel
+    expect(serviceHits).toHaveLength(before);
+    expect((await pagesOf(alertId)).pages.filter((p) => p.notifier === 'pagerduty')).toHaveLength(1);
   });
 
   it('has a stand-in that refuses what PagerDuty and Opsgenie document as invalid', () => {
