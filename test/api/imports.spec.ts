@@ -1,6 +1,7 @@
 // Spreadsheet import (issue 17) on real PostgreSQL: a 200-row file with 7 bad rows as CSV (`;`, BOM) and as XLSX, the dry run
 // writing nothing, confirm writing the 193 others through the use cases, a second import changing nothing, and all-or-none.
 import ExcelJS from 'exceljs';
+import { Client } from 'pg';
 import type { FleetPump, ImportDryRun } from '@pumpwatch/shared';
 import { IMPORT_COLUMNS } from '@pumpwatch/shared';
 import { countAllRows, fixtures, queryRows } from '../support/fixtures';
@@ -123,7 +124,11 @@ describe('spreadsheet import', () => {
     const confirmed = await confirm(clinic.id, dryRun.body.importId);
     expect(confirmed.status).toBe(200);
     expect(confirmed.body).toEqual({ created: 193, updated: 0, unchanged: 0 });
-    expect(await clinicalCounts(clinic.id)).toMatchObject({ patients: 193, pumps: 193, fills: 193, programs: 193 });
+    expect(await clinicalCounts(clinic.id)).toMatchObject({ patients: 193, pumps: 193, fills: 193, programs: 193, events: 4 * 193 });
+    // The rows' events were written together at the end of the confirm (the sequence is held for one statement): consecutive ids.
+    const [span] = await queryRows<{ n: number; first: string; last: string }>(server.databaseUrl,
+      `SELECT count(*)::int AS n, min(id)::text AS first, max(id)::text AS last FROM events WHERE clinic_id = $1 AND type IN ('patient.created', 'pump.created', 'fill.recorded', 'program.set')`, [clinic.id]);
+    expect(Number(span.last) - Number(span.first) + 1).toBe(span.n);
     // Through the use cases: audited, and on the event outbox.
     const audited = await queryRows<{ action: string; n: number }>(server.databaseUrl,
       `SELECT action, count(*)::int AS n FROM audit_log WHERE clinic_id = $1 AND action <> 'clinic.created' GROUP BY action ORDER BY action`, [clinic.id]);
@@ -155,6 +160,37 @@ describe('spreadsheet import', () => {
     const twice = await confirm(clinic.id, again.body.importId);
     expect(twice.status).toBe(409);
     expect(twice.body.fields).toEqual([{ field: 'importId', message: expect.stringMatching(/was already confirmed/) }]);
+  });
+
+  it('never holds the event sequence during a dry run: other writes (telemetry, alarms) go on while 200 rows are rehearsed', async () => {
+    const clinic = await f.clinic();
+    const file = csvOf(generateRows('HOLD', new Date(), false));
+    const probe = new Client({ connectionString: server.databaseUrl });
+    await probe.connect();
+    try {
+      // What every write does: take the event counter row. Other writers (the alert engine) hold it for a statement; an import
+      // that held it for its whole transaction would hold it for the many seconds 200 rows take, past this lock timeout.
+      const counterFree = async () => {
+        await probe.query('BEGIN');
+        try {
+          await probe.query("SET LOCAL lock_timeout = '5s'");
+          await probe.query('SELECT 1 FROM event_counter WHERE id = 1 FOR UPDATE');
+          return true;
+        } catch {
+          return false;
+        } finally {
+          await probe.query('ROLLBACK');
+        }
+      };
+      let done = false;
+      const dryRun = upload(clinic.id, file, 'hold.csv').finally(() => { done = true; });
+      const probes: boolean[] = [await counterFree()];
+      while (!done) probes.push(await counterFree());
+      expect((await dryRun).status).toBe(200);
+      expect(probes.filter((free) => !free)).toEqual([]);
+    } finally {
+      await probe.end();
+    }
   });
 
   it('imports the same 200 rows built as XLSX with exceljs (numbers and date cells as Excel stores them)', async () => {

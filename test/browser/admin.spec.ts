@@ -133,6 +133,9 @@ describe('administration pages in Chromium', () => {
     expect(text[0]).toContain('machine_token.revoked');
     expect(text[text.length - 1]).toContain('machine_token.created');
     expect(text[0]).toMatch(/revokedAt\s+—\s+→\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+    // The token is named, not shown as an id prefix.
+    expect(await page.locator('[data-testid="audit-entity-label"]').first().innerText()).toBe('machine token Ward 3 gateway');
+    await page.screenshot({ path: `${SCREENS}/i16-audit-1440.png` });
   });
 
   describe("a user's account (issue 16)", () => {

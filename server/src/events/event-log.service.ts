@@ -22,9 +22,33 @@ export interface RecordedEvent {
 /** What travels on the NOTIFY channel (the socket event is built from it after commit). */
 export interface EventNotification { eventId: number; clinicId: string; pumpId: string | null; type: EventType }
 
+/** A transaction's identity for deferral: its query runner when it has one (the manager object may be re-wrapped). */
+const transactionOf = (manager: EntityManager): object => manager.queryRunner ?? manager;
+
 @Injectable()
 export class EventLogService {
+  /** Events of long transactions held back until `flushDeferred` (see `deferIn`). */
+  private readonly deferred = new WeakMap<object, RecordedEvent[]>();
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Events recorded through `manager` from now on wait in memory until `flushDeferred`, called last before commit. The counter row
+   * is then locked only for the transaction's final statement: a long transaction (a spreadsheet import of hundreds of rows) no
+   * longer makes every other write, telemetry and alarms included, wait for its whole length. A transaction that is rolled back
+   * (a dry run) never takes the lock at all. While deferred, `record` answers 0 as the id.
+   */
+  deferIn(manager: EntityManager): void {
+    this.deferred.set(transactionOf(manager), []);
+  }
+
+  /** Records every deferred event of the transaction in one statement (ids in recording order) and ends the deferral. */
+  async flushDeferred(manager: EntityManager): Promise<number[]> {
+    const key = transactionOf(manager);
+    const events = this.deferred.get(key) ?? [];
+    this.deferred.delete(key);
+    return this.recordMany(manager, events);
+  }
 
   /**
    * The highest event id committed so far: read it BEFORE reading the data an answer shows, and the answer reflects at least every
@@ -41,6 +65,11 @@ export class EventLogService {
    * NOTIFY is delivered only if and when the transaction commits.
    */
   async record(manager: EntityManager, event: RecordedEvent): Promise<number> {
+    const held = this.deferred.get(transactionOf(manager));
+    if (held) {
+      held.push(event);
+      return 0;
+    }
     const rows: { id: string }[] = await manager.query(
       `WITH next AS (
          UPDATE event_counter SET last_event_id = last_event_id + 1 WHERE id = 1 RETURNING last_event_id
@@ -62,6 +91,11 @@ export class EventLogService {
    */
   async recordMany(manager: EntityManager, events: RecordedEvent[]): Promise<number[]> {
     if (events.length === 0) return [];
+    const held = this.deferred.get(transactionOf(manager));
+    if (held) {
+      held.push(...events);
+      return events.map(() => 0);
+    }
     if (events.length === 1) return [await this.record(manager, events[0])];
     const rows: { id: string }[] = await manager.query(
       `WITH next AS (

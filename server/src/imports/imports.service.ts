@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  createFillSchema, createProgramSchema, defaultDateOrderOf, DomainError, IMPORT_LIMITS, ImportConfirmation, ImportDateOrder, ImportDryRun,
+  clinicTime, createFillSchema, createProgramSchema, defaultDateOrderOf, DomainError, IMPORT_LIMITS, ImportConfirmation, ImportDateOrder, ImportDryRun,
   ImportRecord, ImportRowOutcome, ImportRowResult, readImportTable, UpdatePatientRequest,
 } from '@pumpwatch/shared';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
@@ -14,6 +14,7 @@ import { ClinicEntity } from '../clinics/clinic.entity';
 import { FillEntity } from '../fills/fill.entity';
 import { toFill } from '../fills/fill.mapper';
 import { FillsService } from '../fills/fills.service';
+import { EventLogService } from '../events/event-log.service';
 import { Clock } from '../infra/clock';
 import { isUuid } from '../infra/entity-id.pipe';
 import { PatientEntity } from '../patients/patient.entity';
@@ -59,6 +60,7 @@ export class ImportsService {
     private readonly fills: FillsService,
     private readonly programs: ProgramsService,
     private readonly audit: AuditService,
+    private readonly events: EventLogService,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
@@ -111,10 +113,12 @@ export class ImportsService {
     const clinic = await this.clinicOf(actor, clinicId);
     if (!isUuid(importId)) throw notPending(importId);
     return this.dataSource.transaction(async (manager) => {
+      // The rows' events go out in one statement at the end: the event sequence is not held while hundreds of rows are written.
+      this.events.deferIn(manager);
       // Locked: two confirms of one import (a double click, two instances) write it once.
       const batch = await manager.findOne(ImportBatchEntity, { where: { id: importId.toLowerCase(), clinicId: clinic.id }, lock: { mode: 'pessimistic_write' } });
       if (!batch || batch.expiresAt.getTime() <= this.clock.now().getTime()) throw notPending(importId);
-      if (batch.confirmedAt) throw DomainError.conflict('importId', `${importId} was already confirmed at ${batch.confirmedAt.toISOString()}`);
+      if (batch.confirmedAt) throw DomainError.conflict('importId', `${importId} was already confirmed at ${clinicTime(batch.confirmedAt.toISOString(), clinic.timeZone)}`);
       const result: ImportConfirmation = { created: 0, updated: 0, unchanged: 0 };
       for (const { row, record } of batch.records) {
         let outcome: ImportRowOutcome;
@@ -137,6 +141,7 @@ export class ImportsService {
         action: 'import.confirmed', entityType: 'import_batch', entityId: batch.id, clinicId: clinic.id,
         changes: { fileName: { before: null, after: batch.fileName }, fileSha256: { before: null, after: batch.fileSha256 }, ...Object.fromEntries(Object.entries(result).map(([k, v]) => [k, { before: null, after: v }])) },
       });
+      await this.events.flushDeferred(manager);
       return result;
     });
   }
@@ -157,6 +162,8 @@ export class ImportsService {
     await runner.connect();
     try {
       await runner.startTransaction();
+      // Its events are never written (the transaction is rolled back): a dry run never holds the event sequence other writes need.
+      this.events.deferIn(runner.manager);
       await work(runner.manager, async (row) => {
         await runner.query('SAVEPOINT import_row');
         try {
