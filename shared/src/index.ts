@@ -40,5 +40,3 @@ export * from './fleet/fleet-query';
 export * from './imports';
 export * from './api/response-schema';
 export * from './api/response-schemas';
-export * from './api/response-schema';
-export * from './api/response-schemas';
