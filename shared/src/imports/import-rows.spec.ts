@@ -1,10 +1,10 @@
 // Reading the import's spreadsheet: CSV dialects, dates in the clinic's order and zone, and each refusal named by column.
 import { parseCsv } from './csv-table';
-import { IMPORT_TEMPLATE_CSV } from './import-contracts';
+import { IMPORT_TEMPLATE_CSV, type ImportDateOrder } from './import-contracts';
 import { defaultDateOrderOf, readImportTable } from './import-rows';
 
 const HEADER = 'mrn;displayName;birthDate;sex;weightKg;pumpModel;serialNumber;implantDate;lastFilledAt;concentrationMcgPerMl;volumeMl;doseMcgPerDay';
-const BERLIN = { timeZone: 'Europe/Berlin', dateOrder: 'day-first' as const };
+const BERLIN: { timeZone: string; dateOrder: ImportDateOrder } = { timeZone: 'Europe/Berlin', dateOrder: 'day-first' };
 
 const read = (lines: string[], options = BERLIN) => readImportTable(parseCsv(lines.join('\r\n')), options);
 
