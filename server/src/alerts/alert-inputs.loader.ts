@@ -43,19 +43,17 @@ export class AlertInputsLoader {
   async load(manager: EntityManager, pumpIds: readonly string[], now: Date): Promise<Map<string, LoadedPump>> {
     const loaded = new Map<string, LoadedPump>();
     if (pumpIds.length === 0) return loaded;
-    const pumps = await manager.findBy(PumpEntity, { id: In([...pumpIds]) });
-    if (pumps.length === 0) return loaded;
-    const ids = pumps.map((p) => p.id);
-    const activeIds = pumps.filter((p) => !p.explantedAt).map((p) => p.id);
-    const clinicIds = [...new Set(pumps.map((p) => p.clinicId))];
-    const [{ entities: clinics, raw: settingsRows }, patients, fills, programs, reconciliationsByPump, booked, statuses, libraries] = await readAll(manager, [
+    const ids = [...pumpIds];
+    // Every read keyed by the asked pump ids (the clinics and patients through them), so the pumps need no round trip of their own.
+    const [pumps, { entities: clinics, raw: settingsRows }, patients, fills, programs, reconciliationsByPump, booked, statuses, libraries] = await readAll(manager, [
+      () => manager.findBy(PumpEntity, { id: In(ids) }),
       // The clinics and their alert settings (columns the entity does not map) in one round trip.
       () => manager.createQueryBuilder(ClinicEntity, 'c')
         .addSelect('c.alert_warning_horizon_days', 'alert_warning_horizon_days')
         .addSelect('c.booking_margin_days', 'booking_margin_days')
-        .where('c.id IN (:...clinicIds)', { clinicIds })
+        .where('c.id IN (SELECT clinic_id FROM pumps WHERE id = ANY(CAST(:ids AS uuid[])))', { ids })
         .getRawAndEntities<{ c_id: string; alert_warning_horizon_days: number | null; booking_margin_days: number | null }>(),
-      () => manager.findBy(PatientEntity, { id: In([...new Set(pumps.map((p) => p.patientId))]) }),
+      () => manager.createQueryBuilder(PatientEntity, 'p').where('p.id IN (SELECT patient_id FROM pumps WHERE id = ANY(CAST(:ids AS uuid[])))', { ids }).getMany(),
       () => manager.find(FillEntity, { where: { pumpId: In(ids) }, order: { filledAt: 'ASC' } }),
       () => manager.find(ProgramEntity, { where: { pumpId: In(ids) }, order: { effectiveFrom: 'ASC' } }),
       // The flow factor from reconciled refills (issue 13): the rules and the scheduler judge the same deadline as the fleet.
@@ -64,9 +62,10 @@ export class AlertInputsLoader {
       () => bookedRefillsOf(manager, ids),
       // Through `manager`: a transaction waiting here for a second pooled connection, while holding pump locks that writers in the
       // pool wait for, would deadlock the pool.
-      async () => (this.telemetry ? this.telemetry.statusOf(activeIds, now, manager) : null),
+      async () => (this.telemetry ? this.telemetry.statusOf(ids, now, manager) : null),
       async () => (this.drugLibrary ? this.drugLibrary.libraries(manager) : null),
     ] as const);
+    if (pumps.length === 0) return loaded;
     const bookedByPump = new Map([...booked].map(([pumpId, b]): [string, BookedRefill] => [pumpId, {
       id: b.id, startsAt: b.startsAt, overrideReason: b.overrideReason,
     }]));
@@ -98,7 +97,8 @@ export class AlertInputsLoader {
         input: {
           now: now.toISOString(), timeZone: clinic.timeZone, explanted: pump.explantedAt !== null, forecast,
           settings: settingsByClinic.get(pump.clinicId) as ClinicAlertSettings,
-          telemetryKnown: statuses !== null, telemetry: statuses?.get(pump.id) ?? null,
+          // An explanted pump's telemetry is not judged.
+          telemetryKnown: statuses !== null, telemetry: pump.explantedAt ? null : statuses?.get(pump.id) ?? null,
           appointment: bookedByPump.get(pump.id) ?? null, appointmentStartsAt: bookedByPump.get(pump.id)?.startsAt ?? null,
           noForecastSince: noForecastSinceOf(pump, forecast), forecastError: error,
           drugLibrary: libraries ? { library: libraries.get(pump.clinicId), modelId: pump.modelId, spasticityOrigin: patient.spasticityOrigin } : null,

@@ -208,8 +208,13 @@ export class AlertsRepository {
    * alert takes them anyway (foreign keys), and a fill holding its pump while waiting for the counter would otherwise deadlock.
    */
   async lockSubjectsForAlerts(manager: EntityManager, pumpIds: readonly string[]): Promise<void> {
-    await manager.query('SELECT 1 FROM pumps WHERE id = ANY($1::uuid[]) ORDER BY id FOR KEY SHARE', [pumpIds]);
-    await manager.query('SELECT 1 FROM patients WHERE id IN (SELECT patient_id FROM pumps WHERE id = ANY($1::uuid[])) ORDER BY id FOR KEY SHARE', [pumpIds]);
+    // One round trip, same order as two statements: the patients' ids are one array built from the locked pumps (an init plan, read
+    // whole before the patients' scan starts), so every pump is locked (id order) before the first patient.
+    await manager.query(
+      `WITH locked_pumps AS MATERIALIZED (SELECT id, patient_id FROM pumps WHERE id = ANY($1::uuid[]) ORDER BY id FOR KEY SHARE)
+       SELECT 1 FROM patients WHERE id = ANY(ARRAY(SELECT patient_id FROM locked_pumps)) ORDER BY id FOR KEY SHARE`,
+      [pumpIds],
+    );
   }
 
   async subjectInfo(manager: EntityManager, records: readonly Pick<AlertRecord, 'patientId' | 'pumpId'>[]): Promise<Map<string, AlertSubjectInfo>> {
