@@ -83,7 +83,8 @@ describe('refill scheduling', () => {
       [{ startsAt: '2026-06-01T06:00:00Z' }, 'startsAt', /in the past/],
       [{ startsAt: '2026-07-18T06:00:00Z' }, 'startsAt', /outside Nurse Schedule's availability/], // a Saturday
       [{ startsAt: '2026-07-20T06:15:00Z' }, 'startsAt', /whole slot/],
-      [{ startsAt: '2026-07-24T06:00:00Z' }, 'overrideReason', /after the booking deadline/],
+      // Times on the clinic's clock with the zone as the dashboard writes it (CEST), never luxon's 'GMT+2'.
+      [{ startsAt: '2026-07-24T06:00:00Z' }, 'overrideReason', /after the booking deadline \(\w{3} \d+ Jul 2026 \d{2}:\d{2} CEST,/],
       [{ startsAt: '2026-07-31T06:00:00Z' }, 'overrideReason', /after the pump's refill deadline/],
     ];
     for (const [body, field, message] of cases) {

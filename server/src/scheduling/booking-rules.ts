@@ -4,7 +4,7 @@ import {
 } from '@pumpwatch/shared';
 import { DateTime } from 'luxon';
 import { QueryFailedError } from 'typeorm';
-import { DAY_MS } from '@pumpwatch/shared';
+import { DAY_MS, zoneAbbreviation } from '@pumpwatch/shared';
 import type { AvailabilityRow, ClinicBookingSettings, ClosureRow } from './scheduling.repository';
 
 type FieldError = { field: string; message: string };
@@ -23,7 +23,8 @@ export interface BookingCandidate {
 
 /** The clinic's wall clock, for messages: schedulers think in local time. */
 export function clinicTime(ms: number, timeZone: string): string {
-  return DateTime.fromMillis(ms, { zone: timeZone }).toFormat("ccc d LLL yyyy HH:mm ZZZZ");
+  // The zone as the dashboard writes it (CET), not luxon's default-locale 'GMT+1'.
+  return `${DateTime.fromMillis(ms, { zone: timeZone }).toFormat('ccc d LLL yyyy HH:mm')} ${zoneAbbreviation(timeZone, ms)}`;
 }
 
 /** Windows around one booking: a day either side covers any session it may sit in. */
