@@ -21,7 +21,7 @@ describe('alerts', () => {
   const clock = new ManualClock(START);
   let clinic: { id: string };
   let otherClinic: { id: string };
-  const members = {} as Record<'clinician' | 'scheduler' | 'staff' | 'outsider' | 'secondClinician', { token: string; id: string; email: string; http: ReturnType<typeof api> }>;
+  const members = {} as Record<'clinician' | 'scheduler' | 'staff' | 'outsider' | 'secondClinician', { token: string; id: string; email: string; displayName: string; http: ReturnType<typeof api> }>;
 
   // Sessions outlive the months the clock is moved through.
   const server = useTestServer({ clock, sessionHours: 24 * 365 });
@@ -191,7 +191,7 @@ describe('alerts', () => {
       expect((await members.scheduler.http.post(`/api/alerts/${risk.id}/resolve`, { note: 'fine' })).status).toBe(403);
       const resolved = await members.clinician.http.post(`/api/alerts/${risk.id}/resolve`, { note: 'Pump delivering again; no spasticity, afebrile, patient called back' });
       expect(resolved.status).toBe(200);
-      expect(resolved.body).toMatchObject({ status: 'resolved', resolvedBy: { type: 'user', userId: members.clinician.id, label: members.clinician.email }, resolutionNote: 'Pump delivering again; no spasticity, afebrile, patient called back' });
+      expect(resolved.body).toMatchObject({ status: 'resolved', resolvedBy: { type: 'user', userId: members.clinician.id, label: members.clinician.displayName }, resolutionNote: 'Pump delivering again; no spasticity, afebrile, patient called back' });
       expect((await members.clinician.http.post(`/api/alerts/${risk.id}/resolve`, { note: 'again' })).status).toBe(409);
       expect((await detail(risk.id)).history.map((h) => [h.action, h.actor.type])).toEqual([['raised', 'system'], ['condition_cleared', 'system'], ['resolved', 'user']]);
     });
@@ -258,7 +258,8 @@ describe('alerts', () => {
       expect(acknowledged.status).toBe(200);
       expect(acknowledged.body).toMatchObject({
         status: 'acknowledged', acknowledgedAt: '2026-07-25T00:05:00.000Z', acknowledgementNote: 'Refill booked for Monday',
-        acknowledgedBy: { type: 'user', userId: members.clinician.id, label: members.clinician.email },
+        // Named as colleagues know them; the audit row keeps the e-mail.
+        acknowledgedBy: { type: 'user', userId: members.clinician.id, label: members.clinician.displayName },
       });
       const again = await members.secondClinician.http.post(`/api/alerts/${alert.id}/acknowledge`, {});
       expect(again.status).toBe(409);

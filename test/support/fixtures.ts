@@ -41,7 +41,7 @@ export function fixtures(baseUrl: string) {
       expect(createdUser.status).toBe(201);
       const token = await signIn(baseUrl, email, 'initial-password-1');
       expect((await api(baseUrl, { token }).post('/api/auth/password', { currentPassword: 'initial-password-1', newPassword: MEMBER_PASSWORD })).status).toBe(200);
-      return { token, id: createdUser.body.id as string, email, http: api(baseUrl, { token }) };
+      return { token, id: createdUser.body.id as string, email, displayName: label, http: api(baseUrl, { token }) };
     },
   };
 }

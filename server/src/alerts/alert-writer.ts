@@ -23,9 +23,10 @@ export interface AlertWrite {
   history: { action: AlertHistoryAction; note?: string | null; snoozedUntil?: Date | null } | null;
 }
 
-/** The engine is 'system'; so is an actor acting for the system with its own label (e.g. a pager's acknowledge link). */
+/** The engine is 'system'; so is an actor acting for the system with its own label (e.g. a pager's acknowledge link). A user is named
+ * as colleagues know them (the audit row keeps the e-mail). */
 export function alertActorOf(actor: Actor): AlertActor {
-  return actor.kind === 'user' ? { type: 'user', userId: actor.id, label: actor.label } : { type: 'system', userId: null, label: actor.label };
+  return actor.kind === 'user' ? { type: 'user', userId: actor.id, label: actor.displayName ?? actor.label } : { type: 'system', userId: null, label: actor.label };
 }
 
 /** What the audit trail keeps of an alert: its state, not the facts that change with every re-fire. */

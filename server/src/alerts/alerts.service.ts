@@ -12,7 +12,7 @@ import { EventLogService } from '../events/event-log.service';
 import { Clock } from '../infra/clock';
 import { isUuid } from '../infra/entity-id.pipe';
 import { toAlert, visibleSnooze } from './alert.mapper';
-import { AlertWriter } from './alert-writer';
+import { alertActorOf, AlertWriter } from './alert-writer';
 import { decodeAlertCursor, encodeAlertCursor } from './alert-list-cursor';
 import { AlertListFilter, AlertRecord, AlertsRepository, AlertSubjectInfo, subjectKey, UserSnoozeRow } from './alerts.repository';
 
@@ -96,7 +96,7 @@ export class AlertsService {
       if (refusal) throw DomainError.conflict(refusal.field, refusal.message);
       const now = this.clock.now();
       const after: AlertRecord = {
-        ...before, status: 'acknowledged', acknowledgedAt: now, acknowledgedByUserId: actor.id, acknowledgedByLabel: actor.label,
+        ...before, status: 'acknowledged', acknowledgedAt: now, acknowledgedByUserId: actor.id, acknowledgedByLabel: alertActorOf(actor).label,
         acknowledgementNote: note || null,
       };
       const written = await this.writer.write(manager, {
@@ -115,7 +115,7 @@ export class AlertsService {
       const now = this.clock.now();
       const after: AlertRecord = {
         ...before, status: 'resolved', resolvedAt: now, resolvedByType: actor.kind === 'user' ? 'user' : 'system', resolvedByUserId: actor.id,
-        resolvedByLabel: actor.label, resolutionNote: note,
+        resolvedByLabel: alertActorOf(actor).label, resolutionNote: note,
       };
       const written = await this.writer.write(manager, {
         before, after, info: await this.infoOf(manager, before), actor, now, change: 'resolved', history: { action: 'resolved', note },

@@ -8,6 +8,8 @@ export interface Actor extends AccessSubject {
   id: string | null;
   /** Email of the user, name of the token: kept in the audit row as it was at the time. */
   label: string;
+  /** A user's name as colleagues know it, for what the dashboard shows (who acknowledged an alert); absent for tokens and the system. */
+  displayName?: string;
   sessionId: string | null;
   sessionExpiresAt: Date | null;
   csrfToken: string | null;

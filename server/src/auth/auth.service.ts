@@ -31,7 +31,7 @@ export class TooManyAttemptsError extends DomainError {
 }
 
 interface SessionRow {
-  session_id: string; user_id: string; expires_at: Date; csrf_token: string; email: string;
+  session_id: string; user_id: string; expires_at: Date; csrf_token: string; email: string; display_name: string;
   administers_all_clinics: boolean; must_change_password: boolean; clinic_roles: { clinicId: string; role: ClinicRole }[];
 }
 
@@ -182,7 +182,7 @@ export class AuthService implements OnModuleInit {
     const now = this.clock.now();
     if (!viaCookie && secret.startsWith(MACHINE_TOKEN_PREFIX)) return this.authenticateMachine(secret, now, requestId);
     const rows: SessionRow[] = await this.dataSource.query(
-      `SELECT s.id AS session_id, s.user_id, s.expires_at, s.csrf_token, u.email, u.administers_all_clinics, u.must_change_password,
+      `SELECT s.id AS session_id, s.user_id, s.expires_at, s.csrf_token, u.email, u.display_name, u.administers_all_clinics, u.must_change_password,
               coalesce(json_agg(json_build_object('clinicId', m.clinic_id, 'role', m.role)) FILTER (WHERE m.clinic_id IS NOT NULL), '[]') AS clinic_roles
          FROM sessions s
          JOIN users u ON u.id = s.user_id
@@ -194,7 +194,7 @@ export class AuthService implements OnModuleInit {
     const row = rows[0];
     if (!row) return null;
     return {
-      kind: 'user', id: row.user_id, label: row.email, sessionId: row.session_id, sessionExpiresAt: new Date(row.expires_at),
+      kind: 'user', id: row.user_id, label: row.email, displayName: row.display_name, sessionId: row.session_id, sessionExpiresAt: new Date(row.expires_at),
       csrfToken: row.csrf_token, viaCookie, mustChangePassword: row.must_change_password, requestId, machineClinicId: null,
       administersAllClinics: row.administers_all_clinics, clinicRoles: row.clinic_roles,
     };
@@ -222,7 +222,7 @@ export class AuthService implements OnModuleInit {
 
   private userActor(user: UserEntity, requestId: string | null): Actor {
     return {
-      kind: 'user', id: user.id, label: user.email, sessionId: null, sessionExpiresAt: null, csrfToken: null, viaCookie: false,
+      kind: 'user', id: user.id, label: user.email, displayName: user.displayName, sessionId: null, sessionExpiresAt: null, csrfToken: null, viaCookie: false,
       mustChangePassword: user.mustChangePassword, requestId, machineClinicId: null, administersAllClinics: user.administersAllClinics, clinicRoles: [],
     };
   }

@@ -103,7 +103,7 @@ export class AcknowledgeLinksService {
     const user = page.recipientUserId ? await this.repository.userWithRoles(manager, page.recipientUserId) : null;
     if (user && page.recipientUserId) {
       const actor: Actor = {
-        ...baseActor, kind: 'user', id: page.recipientUserId, label: `${user.email} (pager link)`, requestId,
+        ...baseActor, kind: 'user', id: page.recipientUserId, label: `${user.email} (pager link)`, displayName: `${user.displayName} (pager link)`, requestId,
         administersAllClinics: user.administersAllClinics, clinicRoles: user.clinicRoles.map((r) => ({ clinicId: r.clinicId, role: r.role as ClinicRole })),
       };
       if (mayUse(actor, 'clinical', page.clinicId)) return actor;

@@ -435,15 +435,15 @@ export class PagingRepository {
   }
 
   /** The user a page's recipient signs in as, with their clinic roles: whom an acknowledgement from their link is recorded for. */
-  async userWithRoles(manager: EntityManager, userId: string): Promise<{ email: string; administersAllClinics: boolean; clinicRoles: { clinicId: string; role: string }[] } | null> {
-    const rows: { email: string; administers_all_clinics: boolean; roles: { clinicId: string; role: string }[] | null }[] = await manager.query(
-      `SELECT u.email, u.administers_all_clinics,
+  async userWithRoles(manager: EntityManager, userId: string): Promise<{ email: string; displayName: string; administersAllClinics: boolean; clinicRoles: { clinicId: string; role: string }[] } | null> {
+    const rows: { email: string; display_name: string; administers_all_clinics: boolean; roles: { clinicId: string; role: string }[] | null }[] = await manager.query(
+      `SELECT u.email, u.display_name, u.administers_all_clinics,
          (SELECT json_agg(json_build_object('clinicId', m.clinic_id, 'role', m.role)) FROM clinic_memberships m WHERE m.user_id = u.id) AS roles
        FROM users u WHERE u.id = $1`,
       [userId],
     );
     if (rows.length === 0) return null;
-    return { email: rows[0].email, administersAllClinics: rows[0].administers_all_clinics, clinicRoles: rows[0].roles ?? [] };
+    return { email: rows[0].email, displayName: rows[0].display_name, administersAllClinics: rows[0].administers_all_clinics, clinicRoles: rows[0].roles ?? [] };
   }
 
   private async updatePage(manager: EntityManager, id: string, attempts: number, set: string, values: unknown[]): Promise<PageRecord | null> {
