@@ -134,7 +134,9 @@ export function referenceLevels(input: ForecastInput): ReferenceLevels {
     let drawnAt: bigint | null = null;
     let drawn = 0n;
     let t = fillMs;
-    const horizon = fillMs + 1_000_000n * DAY; // a safety stop only: the day-skip below reaches any target far sooner
+    // A safety stop only (the day-skip below reaches any target far sooner), about 246,000 years on (a Date holds up to year 275760), so a
+    // forecast of a pump that would take millennia to empty (a tiny rate, a large reservoir) is compared, not cut off.
+    const horizon = fillMs + 90_000_000n * DAY;
     while (t < horizon) {
       const program = inForce(t);
       const change = nextChange(t);
