@@ -1,5 +1,5 @@
 // Jest projects: pure domain specs, server specs, API integration tests on real PostgreSQL, browser tests.
-const tsJest = ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json', }];
+const tsJest = ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }];
 const common = {
   transform: { '^.+\\.tsx?$': tsJest },
   moduleNameMapper: { '^@pumpwatch/shared$': '<rootDir>/shared/src/index.ts' },

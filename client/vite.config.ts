@@ -16,7 +16,10 @@ export default defineConfig({
     },
   },
   build: {
-    outDir: 'dist', emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 1500,
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    chunkSizeWarningLimit: 1500,
     // The shared domain is pure (no side effects at import): schemas and rules a page does not use stay out of its chunk.
     rollupOptions: { treeshake: { moduleSideEffects: (id: string) => !id.includes('/shared/src/') } },
   },

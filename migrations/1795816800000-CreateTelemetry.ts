@@ -16,7 +16,9 @@ export class CreateTelemetry1795816800000 implements MigrationInterface {
         ADD COLUMN program_mismatch_tolerance_mcg_per_day double precision NOT NULL DEFAULT 1 CHECK (program_mismatch_tolerance_mcg_per_day >= 0),
         ADD COLUMN telemetry_retention_days integer CHECK (telemetry_retention_days > 0)`);
     // Entered from the patient programmer's log at refill; wins over telemetry's counter in the reconciliation.
-    await queryRunner.query(`ALTER TABLE fills ADD COLUMN patient_bolus_count_since_last_fill integer CHECK (patient_bolus_count_since_last_fill >= 0)`);
+    await queryRunner.query(
+      `ALTER TABLE fills ADD COLUMN patient_bolus_count_since_last_fill integer CHECK (patient_bolus_count_since_last_fill >= 0)`,
+    );
 
     // A reading is identified by (pump, recordedAt): serial numbers are unique forever, so this is (serial, recordedAt). The primary key
     // is also the per-pump time-ordered index the charts and the status read. NULL fields were not reported in that reading.
@@ -83,7 +85,9 @@ export class CreateTelemetry1795816800000 implements MigrationInterface {
         direction text CHECK (direction IN ('over_infusion', 'under_delivery')),
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await queryRunner.query(`CREATE INDEX reservoir_reconciliations_pump_id_filled_at_idx ON reservoir_reconciliations (pump_id, filled_at)`);
+    await queryRunner.query(
+      `CREATE INDEX reservoir_reconciliations_pump_id_filled_at_idx ON reservoir_reconciliations (pump_id, filled_at)`,
+    );
     await queryRunner.query(`REVOKE UPDATE ON reservoir_reconciliations FROM ${APP_ROLE}`);
 
     // An MRI flags "check the pump after MRI" until a clinician clears it (the only update: the clearing columns).

@@ -57,7 +57,9 @@ export class CreateAlerts1795903200000 implements MigrationInterface {
         CONSTRAINT alerts_resolved_check CHECK ((status = 'resolved') = (resolved_at IS NOT NULL AND resolved_by_type IS NOT NULL))
       )`);
     // Re-firing updates the open alert instead of creating another, even when two evaluations race.
-    await queryRunner.query(`CREATE UNIQUE INDEX alerts_one_open_per_subject_kind ON alerts (subject_type, subject_id, kind) WHERE status <> 'resolved'`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX alerts_one_open_per_subject_kind ON alerts (subject_type, subject_id, kind) WHERE status <> 'resolved'`,
+    );
     await queryRunner.query(`CREATE INDEX alerts_clinic_id_status_idx ON alerts (clinic_id, status)`);
     await queryRunner.query(`CREATE INDEX alerts_pump_id_idx ON alerts (pump_id)`);
     await queryRunner.query(`CREATE INDEX alerts_patient_id_idx ON alerts (patient_id)`);
@@ -111,7 +113,9 @@ export class CreateAlerts1795903200000 implements MigrationInterface {
     await queryRunner.query(`DROP TABLE alert_snoozes`);
     await queryRunner.query(`DROP TABLE alert_history`);
     await queryRunner.query(`DROP TABLE alerts`);
-    await queryRunner.query(`ALTER TABLE patients DROP COLUMN previous_withdrawal, DROP COLUMN communication_difficulty, DROP COLUMN spinal_cord_injury_t6_or_above`);
+    await queryRunner.query(
+      `ALTER TABLE patients DROP COLUMN previous_withdrawal, DROP COLUMN communication_difficulty, DROP COLUMN spinal_cord_injury_t6_or_above`,
+    );
     await queryRunner.query(`ALTER TABLE clinics DROP COLUMN booking_margin_days, DROP COLUMN alert_warning_horizon_days`);
   }
 }

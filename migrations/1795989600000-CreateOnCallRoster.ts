@@ -23,7 +23,9 @@ export class CreateOnCallRoster1795989600000 implements MigrationInterface {
       )`);
     await queryRunner.query(`CREATE INDEX clinicians_clinic_id_idx ON clinicians (clinic_id)`);
     // One clinician per account and clinic: in-app pages to a user must not arrive twice.
-    await queryRunner.query(`CREATE UNIQUE INDEX clinicians_clinic_id_user_id_key ON clinicians (clinic_id, user_id) WHERE user_id IS NOT NULL`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX clinicians_clinic_id_user_id_key ON clinicians (clinic_id, user_id) WHERE user_id IS NOT NULL`,
+    );
     // A shift covers [starts_at, ends_at). The composite key keeps a shift in its clinician's clinic; the exclusion
     // constraint makes a clinician's overlapping active shifts impossible even for concurrent requests (two different
     // clinicians may overlap: that is a handover).

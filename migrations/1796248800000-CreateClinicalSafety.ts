@@ -114,6 +114,8 @@ export class CreateClinicalSafety1796248800000 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE fills DROP COLUMN dose_change_reason`);
     await queryRunner.query(`ALTER TABLE programs DROP COLUMN dose_change_context, DROP COLUMN dose_change_reason`);
     await queryRunner.query(`ALTER TABLE patients DROP COLUMN spasticity_origin, DROP COLUMN height_cm`);
-    await queryRunner.query(`ALTER TABLE clinics DROP COLUMN abrupt_reduction_percent, DROP COLUMN review_interval_months, DROP COLUMN labs_interval_months`);
+    await queryRunner.query(
+      `ALTER TABLE clinics DROP COLUMN abrupt_reduction_percent, DROP COLUMN review_interval_months, DROP COLUMN labs_interval_months`,
+    );
   }
 }

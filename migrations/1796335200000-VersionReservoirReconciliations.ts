@@ -16,7 +16,9 @@ export class VersionReservoirReconciliations1796335200000 implements MigrationIn
         ADD COLUMN superseded_by_fill_id uuid REFERENCES fills(id),
         ADD CONSTRAINT reservoir_reconciliations_superseded_check CHECK ((superseded_at IS NULL) = (superseded_by_fill_id IS NULL))`);
     // One current reconciliation per refill; superseded ones are kept for the record.
-    await queryRunner.query(`CREATE UNIQUE INDEX reservoir_reconciliations_current_fill_idx ON reservoir_reconciliations (fill_id) WHERE superseded_at IS NULL`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX reservoir_reconciliations_current_fill_idx ON reservoir_reconciliations (fill_id) WHERE superseded_at IS NULL`,
+    );
     // Still append-only for the app, except marking a row superseded.
     await queryRunner.query(`GRANT UPDATE (superseded_at, superseded_by_fill_id) ON reservoir_reconciliations TO ${APP_ROLE}`);
   }

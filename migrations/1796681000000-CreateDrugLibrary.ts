@@ -16,7 +16,9 @@ export class CreateDrugLibrary1796681000000 implements MigrationInterface {
         PRIMARY KEY (clinic_id, drug)
       )`);
     await queryRunner.query(`ALTER TABLE programs ADD COLUMN limit_overrides jsonb NOT NULL DEFAULT '[]'::jsonb`);
-    await queryRunner.query(`ALTER TABLE fills ADD COLUMN limit_override_reason text, ADD COLUMN limit_overrides jsonb NOT NULL DEFAULT '[]'::jsonb`);
+    await queryRunner.query(
+      `ALTER TABLE fills ADD COLUMN limit_override_reason text, ADD COLUMN limit_overrides jsonb NOT NULL DEFAULT '[]'::jsonb`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

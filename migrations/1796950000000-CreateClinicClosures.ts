@@ -18,7 +18,9 @@ export class CreateClinicClosures1796950000000 implements MigrationInterface {
         removed_at timestamptz,
         CONSTRAINT clinic_closures_dates_check CHECK (end_date >= start_date)
       )`);
-    await queryRunner.query('CREATE INDEX clinic_closures_clinic_id_end_date_idx ON clinic_closures (clinic_id, end_date) WHERE removed_at IS NULL');
+    await queryRunner.query(
+      'CREATE INDEX clinic_closures_clinic_id_end_date_idx ON clinic_closures (clinic_id, end_date) WHERE removed_at IS NULL',
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -19,4 +19,24 @@ import { CreateClinicClosures1796950000000 } from './1796950000000-CreateClinicC
 import { CreateNotificationChannels1796960000000 } from './1796960000000-CreateNotificationChannels';
 import { CreateImportBatches1796970000000 } from './1796970000000-CreateImportBatches';
 
-export const migrations = [CreateRefillSchema1795644000000, CreateAccessAndAudit1795730400000, CreateTelemetry1795816800000, CreateAlerts1795903200000, CreateOnCallRoster1795989600000, CreateEscalation1796076000000, CreateScheduling1796162400000, CreateClinicalSafety1796248800000, VersionReservoirReconciliations1796335200000, CreateLoginThrottle1796421600000, AddOnDutySettings1796508000000, AddAlertLastRaisedAt1796594400000, CreateDrugLibrary1796681000000, AddTaperStepLimits1796695200000, CreateFleetRows1796781600000, AddUserDeactivation1796870000000, CreateClinicClosures1796950000000, CreateNotificationChannels1796960000000, CreateImportBatches1796970000000];
+export const migrations = [
+  CreateRefillSchema1795644000000,
+  CreateAccessAndAudit1795730400000,
+  CreateTelemetry1795816800000,
+  CreateAlerts1795903200000,
+  CreateOnCallRoster1795989600000,
+  CreateEscalation1796076000000,
+  CreateScheduling1796162400000,
+  CreateClinicalSafety1796248800000,
+  VersionReservoirReconciliations1796335200000,
+  CreateLoginThrottle1796421600000,
+  AddOnDutySettings1796508000000,
+  AddAlertLastRaisedAt1796594400000,
+  CreateDrugLibrary1796681000000,
+  AddTaperStepLimits1796695200000,
+  CreateFleetRows1796781600000,
+  AddUserDeactivation1796870000000,
+  CreateClinicClosures1796950000000,
+  CreateNotificationChannels1796960000000,
+  CreateImportBatches1796970000000,
+];

@@ -26,7 +26,9 @@ const PatientsPage = lazy(() => import('./features/patients/patients-page').then
 const AddPatientPage = lazy(() => import('./features/patients/patient-edit-pages').then((m) => ({ default: m.AddPatientPage })));
 const EditPatientPage = lazy(() => import('./features/patients/patient-edit-pages').then((m) => ({ default: m.EditPatientPage })));
 const CalendarFeedsPage = lazy(() => import('./features/admin/calendar-feeds-page').then((m) => ({ default: m.CalendarFeedsPage })));
-const ClinicianAvailabilityPage = lazy(() => import('./features/scheduling/clinician-availability-page').then((m) => ({ default: m.ClinicianAvailabilityPage })));
+const ClinicianAvailabilityPage = lazy(() =>
+  import('./features/scheduling/clinician-availability-page').then((m) => ({ default: m.ClinicianAvailabilityPage })),
+);
 const SchedulerPage = lazy(() => import('./features/scheduling/scheduler-page').then((m) => ({ default: m.SchedulerPage })));
 const CliniciansPage = lazy(() => import('./features/clinicians/clinicians-page').then((m) => ({ default: m.CliniciansPage })));
 const OnCallPage = lazy(() => import('./features/on-call/on-call-page').then((m) => ({ default: m.OnCallPage })));
@@ -34,7 +36,11 @@ const EscalationPage = lazy(() => import('./features/on-call/escalation-page').t
 const SettingsPage = lazy(() => import('./features/settings/settings-page').then((m) => ({ default: m.SettingsPage })));
 const ImportPage = lazy(() => import('./features/imports/import-page').then((m) => ({ default: m.ImportPage })));
 
-const notFound = <p className="notice">Page not found. <Link to="/">Back to the fleet</Link></p>;
+const notFound = (
+  <p className="notice">
+    Page not found. <Link to="/">Back to the fleet</Link>
+  </p>
+);
 
 export function App() {
   const { user } = useSession();
@@ -56,7 +62,9 @@ export function App() {
   }, [userId]);
   return (
     <>
-      <a className="skip-link" href="#main">Skip to content</a>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
       {fullyIn && <AlertWatcher userId={user.id} />}
       <div className="app-top">
         {/* First on the page and outside the header's flow: a lost connection must be seen, whatever page is open. */}
@@ -66,30 +74,155 @@ export function App() {
       </div>
       <main id="main" className="app-main">
         <PageErrorBoundary resetKey={pathname}>
-          <Suspense fallback={<p className="notice" role="status">Loading…</p>}>
+          <Suspense
+            fallback={
+              <p className="notice" role="status">
+                Loading…
+              </p>
+            }
+          >
             <Routes>
               <Route path="/sign-in" element={<SignInPage />} />
               <Route element={<RequireSession />}>
                 <Route path="/" element={<FleetPage />} />
-                <Route path="/alerts" element={<RequireCapability route="GET /api/alerts"><AlertsPage /></RequireCapability>} />
-                <Route path="/scheduler" element={<RequireCapability route="GET /api/appointments"><SchedulerPage /></RequireCapability>} />
-                <Route path="/scheduler/clinicians/:id" element={<RequireCapability route="GET /api/clinicians/:id/availability"><ClinicianAvailabilityPage /></RequireCapability>} />
-                <Route path="/import" element={<RequireCapability route="POST /api/clinics/:id/imports"><ImportPage /></RequireCapability>} />
-                <Route path="/pumps/new" element={<RequireCapability route="POST /api/pumps"><AddPumpPage /></RequireCapability>} />
+                <Route
+                  path="/alerts"
+                  element={
+                    <RequireCapability route="GET /api/alerts">
+                      <AlertsPage />
+                    </RequireCapability>
+                  }
+                />
+                <Route
+                  path="/scheduler"
+                  element={
+                    <RequireCapability route="GET /api/appointments">
+                      <SchedulerPage />
+                    </RequireCapability>
+                  }
+                />
+                <Route
+                  path="/scheduler/clinicians/:id"
+                  element={
+                    <RequireCapability route="GET /api/clinicians/:id/availability">
+                      <ClinicianAvailabilityPage />
+                    </RequireCapability>
+                  }
+                />
+                <Route
+                  path="/import"
+                  element={
+                    <RequireCapability route="POST /api/clinics/:id/imports">
+                      <ImportPage />
+                    </RequireCapability>
+                  }
+                />
+                <Route
+                  path="/pumps/new"
+                  element={
+                    <RequireCapability route="POST /api/pumps">
+                      <AddPumpPage />
+                    </RequireCapability>
+                  }
+                />
                 <Route path="/pumps/:id" element={<PumpPage />} />
-                <Route path="/patients" element={<RequireCapability route="GET /api/patients"><PatientsPage /></RequireCapability>} />
-                <Route path="/patients/new" element={<RequireCapability route="POST /api/patients"><AddPatientPage /></RequireCapability>} />
-                <Route path="/patients/:id" element={<RequireCapability route="GET /api/patients/:id"><PatientPage /></RequireCapability>} />
-                <Route path="/patients/:id/edit" element={<RequireCapability route="PATCH /api/patients/:id"><EditPatientPage /></RequireCapability>} />
+                <Route
+                  path="/patients"
+                  element={
+                    <RequireCapability route="GET /api/patients">
+                      <PatientsPage />
+                    </RequireCapability>
+                  }
+                />
+                <Route
+                  path="/patients/new"
+                  element={
+                    <RequireCapability route="POST /api/patients">
+                      <AddPatientPage />
+                    </RequireCapability>
+                  }
+                />
+                <Route
+                  path="/patients/:id"
+                  element={
+                    <RequireCapability route="GET /api/patients/:id">
+                      <PatientPage />
+                    </RequireCapability>
+                  }
+                />
+                <Route
+                  path="/patients/:id/edit"
+                  element={
+                    <RequireCapability route="PATCH /api/patients/:id">
+                      <EditPatientPage />
+                    </RequireCapability>
+                  }
+                />
                 <Route path="/account/password" element={<ChangePasswordPage />} />
-                <Route path="/admin/users" element={<RequireCapability route="GET /api/users"><UsersPage /></RequireCapability>} />
-                <Route path="/admin/machine-tokens" element={<RequireCapability route="GET /api/machine-tokens"><MachineTokensPage /></RequireCapability>} />
-                <Route path="/admin/calendar-feeds" element={<RequireCapability route="GET /api/calendar-feeds"><CalendarFeedsPage /></RequireCapability>} />
-                <Route path="/clinicians" element={<RequireCapability route="GET /api/clinicians"><CliniciansPage /></RequireCapability>} />
-                <Route path="/on-call" element={<RequireCapability route="GET /api/on-call-shifts"><OnCallPage /></RequireCapability>} />
-                <Route path="/on-call/escalation" element={<RequireCapability route="GET /api/clinics/:id/escalation-policy"><EscalationPage /></RequireCapability>} />
-                <Route path="/admin/audit" element={<RequireCapability route="GET /api/audit"><AuditPage /></RequireCapability>} />
-                <Route path="/admin/settings" element={<RequireCapability route="PATCH /api/clinics/:id/settings"><SettingsPage /></RequireCapability>} />
+                <Route
+                  path="/admin/users"
+                  element={
+                    <RequireCapability route="GET /api/users">
+                      <UsersPage />
+                    </RequireCapability>
+                  }
+                />
+                <Route
+                  path="/admin/machine-tokens"
+                  element={
+                    <RequireCapability route="GET /api/machine-tokens">
+                      <MachineTokensPage />
+                    </RequireCapability>
+                  }
+                />
+                <Route
+                  path="/admin/calendar-feeds"
+                  element={
+                    <RequireCapability route="GET /api/calendar-feeds">
+                      <CalendarFeedsPage />
+                    </RequireCapability>
+                  }
+                />
+                <Route
+                  path="/clinicians"
+                  element={
+                    <RequireCapability route="GET /api/clinicians">
+                      <CliniciansPage />
+                    </RequireCapability>
+                  }
+                />
+                <Route
+                  path="/on-call"
+                  element={
+                    <RequireCapability route="GET /api/on-call-shifts">
+                      <OnCallPage />
+                    </RequireCapability>
+                  }
+                />
+                <Route
+                  path="/on-call/escalation"
+                  element={
+                    <RequireCapability route="GET /api/clinics/:id/escalation-policy">
+                      <EscalationPage />
+                    </RequireCapability>
+                  }
+                />
+                <Route
+                  path="/admin/audit"
+                  element={
+                    <RequireCapability route="GET /api/audit">
+                      <AuditPage />
+                    </RequireCapability>
+                  }
+                />
+                <Route
+                  path="/admin/settings"
+                  element={
+                    <RequireCapability route="PATCH /api/clinics/:id/settings">
+                      <SettingsPage />
+                    </RequireCapability>
+                  }
+                />
                 <Route path="*" element={notFound} />
               </Route>
             </Routes>

@@ -7,9 +7,7 @@
 import { io, Socket } from 'socket.io-client';
 
 /** Messages from the benchmark. */
-export type ToClients =
-  | { type: 'arm'; round: number; events: string[] }
-  | { type: 'close' };
+export type ToClients = { type: 'arm'; round: number; events: string[] } | { type: 'close' };
 
 /** Messages to the benchmark; instants are process.hrtime.bigint() in milliseconds (see above). */
 export type FromClients =
@@ -23,16 +21,24 @@ export function monotonicMs(): number {
 }
 
 async function main(): Promise<void> {
-  const send = (message: FromClients): void => { process.send?.(message); };
+  const send = (message: FromClients): void => {
+    process.send?.(message);
+  };
   const url = process.env.BENCH_URL as string;
   const token = process.env.BENCH_TOKEN as string;
   const count = Number(process.env.BENCH_WORKER_CLIENTS);
   const clients: Socket[] = [];
-  for (let i = 0; i < count; i++) clients.push(io(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token } }));
-  await Promise.all(clients.map((client) => new Promise<void>((resolve, reject) => {
-    client.once('connect', () => resolve());
-    client.once('connect_error', reject);
-  })));
+  for (let i = 0; i < count; i++)
+    clients.push(io(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token } }));
+  await Promise.all(
+    clients.map(
+      (client) =>
+        new Promise<void>((resolve, reject) => {
+          client.once('connect', () => resolve());
+          client.once('connect_error', reject);
+        }),
+    ),
+  );
   send({ type: 'connected', clients: clients.length });
 
   process.on('message', (message: ToClients) => {

@@ -28,12 +28,20 @@ function percentile(values: number[], p: number): number {
 }
 
 /** `started`: monotonicMs() when the trigger began; latencies from it, one per client. */
-interface Round { started: number; latencies: number[]; eventId: number | null; firstPayload: unknown }
+interface Round {
+  started: number;
+  latencies: number[];
+  eventId: number | null;
+  firstPayload: unknown;
+}
 
 /** The child processes holding the clients, and the replies they owe. */
 class ClientProcesses {
   private round = 0;
-  private readonly waiting = new Map<string, { count: number; replies: FromClients[]; resolve: (replies: FromClients[]) => void; reject: (error: Error) => void }>();
+  private readonly waiting = new Map<
+    string,
+    { count: number; replies: FromClients[]; resolve: (replies: FromClients[]) => void; reject: (error: Error) => void }
+  >();
 
   private constructor(private readonly children: ChildProcess[]) {
     for (const child of children) {
@@ -48,7 +56,9 @@ class ClientProcesses {
           wait.resolve(wait.replies);
         }
       });
-      child.on('exit', (code) => { if (code) this.failAll(new Error(`a client process exited with ${code}`)); });
+      child.on('exit', (code) => {
+        if (code) this.failAll(new Error(`a client process exited with ${code}`));
+      });
     }
   }
 
@@ -56,9 +66,11 @@ class ClientProcesses {
     const children: ChildProcess[] = [];
     for (let i = 0; i < processes; i++) {
       const share = Math.floor(clients / processes) + (i < clients % processes ? 1 : 0);
-      children.push(fork(path.join(__dirname, 'alert-latency-clients.js'), [], {
-        env: { ...process.env, BENCH_URL: url, BENCH_TOKEN: token, BENCH_WORKER_CLIENTS: String(share) },
-      }));
+      children.push(
+        fork(path.join(__dirname, 'alert-latency-clients.js'), [], {
+          env: { ...process.env, BENCH_URL: url, BENCH_TOKEN: token, BENCH_WORKER_CLIENTS: String(share) },
+        }),
+      );
     }
     const pool = new ClientProcesses(children);
     await pool.replies('connected', CONNECT_TIMEOUT_MS);
@@ -94,9 +106,16 @@ class ClientProcesses {
         reject(new Error(`${key}: ${wait?.replies.length ?? 0} of ${this.children.length} client processes answered in ${timeoutMs} ms`));
       }, timeoutMs);
       this.waiting.set(key, {
-        count: this.children.length, replies: [],
-        resolve: (replies) => { clearTimeout(timer); resolve(replies); },
-        reject: (error) => { clearTimeout(timer); reject(error); },
+        count: this.children.length,
+        replies: [],
+        resolve: (replies) => {
+          clearTimeout(timer);
+          resolve(replies);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
       });
     });
   }
@@ -148,8 +167,20 @@ function hopTable(rounds: Round[]): string[] {
   }
   const fixed = (n: number): string => n.toFixed(1).padStart(9);
   return [
-    'hop (PUMPWATCH_TRACE_ALARM_PATH=on)'.padEnd(44) + 'step p50'.padStart(9) + 'step p99'.padStart(9) + ' from POST p50'.padStart(15) + 'p99'.padStart(9),
-    ...rows.map((r) => r.name.padEnd(44) + fixed(percentile(r.step, 50)) + fixed(percentile(r.step, 99)) + ' '.repeat(6) + fixed(percentile(r.total, 50)) + fixed(percentile(r.total, 99))),
+    'hop (PUMPWATCH_TRACE_ALARM_PATH=on)'.padEnd(44) +
+      'step p50'.padStart(9) +
+      'step p99'.padStart(9) +
+      ' from POST p50'.padStart(15) +
+      'p99'.padStart(9),
+    ...rows.map(
+      (r) =>
+        r.name.padEnd(44) +
+        fixed(percentile(r.step, 50)) +
+        fixed(percentile(r.step, 99)) +
+        ' '.repeat(6) +
+        fixed(percentile(r.total, 50)) +
+        fixed(percentile(r.total, 99)),
+    ),
   ];
 }
 
@@ -177,15 +208,39 @@ async function main(): Promise<void> {
 
     const admin = (await call('POST', '/api/auth/login', null, ADMIN)).accessToken as string;
     const clinic = await call('POST', '/api/clinics', admin, { name: 'Bench clinic', timeZone: 'Europe/Paris' });
-    const patient = await call('POST', '/api/patients', admin, { clinicId: clinic.id, mrn: 'BENCH-1', displayName: 'Bench Patient', birthDate: '1970-01-01', sex: 'female' });
+    const patient = await call('POST', '/api/patients', admin, {
+      clinicId: clinic.id,
+      mrn: 'BENCH-1',
+      displayName: 'Bench Patient',
+      birthDate: '1970-01-01',
+      sex: 'female',
+    });
     const now = Date.now();
-    const pump = await call('POST', '/api/pumps', admin, { patientId: patient.id, modelId: 'synchromed-ii-20', serialNumber: 'BENCH-SN-1', implantDate: '2025-01-10' });
-    await call('POST', `/api/pumps/${pump.id}/programs`, admin, { effectiveFrom: new Date(now - 3 * 86_400_000).toISOString(), steps: [{ startTime: '00:00', doseMcgPerDay: 100 }] });
-    await call('POST', `/api/pumps/${pump.id}/fills`, admin, { filledAt: new Date(now - 2 * 86_400_000).toISOString(), concentrationMcgPerMl: 500, volumeMl: 20 });
+    const pump = await call('POST', '/api/pumps', admin, {
+      patientId: patient.id,
+      modelId: 'synchromed-ii-20',
+      serialNumber: 'BENCH-SN-1',
+      implantDate: '2025-01-10',
+    });
+    await call('POST', `/api/pumps/${pump.id}/programs`, admin, {
+      effectiveFrom: new Date(now - 3 * 86_400_000).toISOString(),
+      steps: [{ startTime: '00:00', doseMcgPerDay: 100 }],
+    });
+    await call('POST', `/api/pumps/${pump.id}/fills`, admin, {
+      filledAt: new Date(now - 2 * 86_400_000).toISOString(),
+      concentrationMcgPerMl: 500,
+      volumeMl: 20,
+    });
     const gateway = (await call('POST', '/api/machine-tokens', admin, { clinicId: clinic.id, name: 'bench gateway' })).token as string;
     // The dashboards are a clinician's: a clinic room, as in a real clinic.
-    await call('POST', '/api/users', admin, { email: CLINICIAN.email, displayName: 'Bench Clinician', password: 'initial-password-1', clinicRoles: [{ clinicId: clinic.id, role: 'clinician' }] });
-    const clinician = (await call('POST', '/api/auth/login', null, { email: CLINICIAN.email, password: 'initial-password-1' })).accessToken as string;
+    await call('POST', '/api/users', admin, {
+      email: CLINICIAN.email,
+      displayName: 'Bench Clinician',
+      password: 'initial-password-1',
+      clinicRoles: [{ clinicId: clinic.id, role: 'clinician' }],
+    });
+    const clinician = (await call('POST', '/api/auth/login', null, { email: CLINICIAN.email, password: 'initial-password-1' }))
+      .accessToken as string;
     await call('POST', '/api/auth/password', clinician, { currentPassword: 'initial-password-1', newPassword: CLINICIAN.password });
 
     clients = await ClientProcesses.start(baseUrl, clinician, CLIENTS, CLIENT_PROCESSES);
@@ -195,7 +250,9 @@ async function main(): Promise<void> {
     let readingAt = now - 60 * 60_000;
     const postAlarm = async (): Promise<void> => {
       readingAt += 1_000;
-      await call('POST', '/api/telemetry', gateway, { readings: [{ serialNumber: 'BENCH-SN-1', recordedAt: new Date(readingAt).toISOString(), alarms: ['motor_stall'] }] });
+      await call('POST', '/api/telemetry', gateway, {
+        readings: [{ serialNumber: 'BENCH-SN-1', recordedAt: new Date(readingAt).toISOString(), alarms: ['motor_stall'] }],
+      });
     };
     const server = app.get(EventsGateway).server as unknown as { to(room: string): { emit(name: string, payload: unknown): void } };
     const rawEmit = async (): Promise<void> => {
@@ -228,22 +285,51 @@ async function main(): Promise<void> {
       // Not the goal's baseline: the floor of an alarm's two messages (its pump.changed, then the alert) to the same clients.
       { name: 'raw_fanout_pump_changed_then_alert_payload', values: rawPairs },
     ];
-    console.log(`\nAlert delivery to ${CLIENTS.toLocaleString('en')} socket.io clients in ${CLIENT_PROCESSES} child processes (the server alone in this one), ${ROUNDS} rounds, embedded PostgreSQL 18`);
+    console.log(
+      `\nAlert delivery to ${CLIENTS.toLocaleString('en')} socket.io clients in ${CLIENT_PROCESSES} child processes (the server alone in this one), ${ROUNDS} rounds, embedded PostgreSQL 18`,
+    );
     console.log('benchmark'.padEnd(44) + 'p50 ms'.padStart(10) + 'p99 ms'.padStart(10) + 'max ms'.padStart(10));
     for (const row of rows) {
-      console.log(row.name.padEnd(44) + percentile(row.values, 50).toFixed(1).padStart(10) + percentile(row.values, 99).toFixed(1).padStart(10) + Math.max(...row.values).toFixed(1).padStart(10));
+      console.log(
+        row.name.padEnd(44) +
+          percentile(row.values, 50).toFixed(1).padStart(10) +
+          percentile(row.values, 99).toFixed(1).padStart(10) +
+          Math.max(...row.values)
+            .toFixed(1)
+            .padStart(10),
+      );
     }
     console.log('(end to end: HTTP ingest, commit, alert rule evaluation after commit, alert write + event, relay to the clinic room)');
-    console.log(`(the alert's payload: ${JSON.stringify(alertPayload).length.toLocaleString('en')} characters of JSON; raw fan-out sends ${JSON.stringify({ at: Date.now() }).length})`);
+    console.log(
+      `(the alert's payload: ${JSON.stringify(alertPayload).length.toLocaleString('en')} characters of JSON; raw fan-out sends ${JSON.stringify({ at: Date.now() }).length})`,
+    );
     const ratio = percentile(endToEnd, 99) / percentile(raw, 99);
     const ratio50 = percentile(endToEnd, 50) / percentile(raw, 50);
     console.log(`p99 ratio end to end / raw fan-out: ${ratio.toFixed(2)} (goal: at most 1.5); p50 ratio: ${ratio50.toFixed(2)}`);
     if (alarmPathTimer.enabled) for (const line of hopTable(alarmRounds)) console.log(line);
     else console.log('(per-hop times: run with PUMPWATCH_TRACE_ALARM_PATH=on)');
     for (const row of rows) {
-      console.log(JSON.stringify({ name: row.name, clients: CLIENTS, rounds: ROUNDS, p50Ms: Number(percentile(row.values, 50).toFixed(2)), p99Ms: Number(percentile(row.values, 99).toFixed(2)) }));
+      console.log(
+        JSON.stringify({
+          name: row.name,
+          clients: CLIENTS,
+          rounds: ROUNDS,
+          p50Ms: Number(percentile(row.values, 50).toFixed(2)),
+          p99Ms: Number(percentile(row.values, 99).toFixed(2)),
+        }),
+      );
     }
-    console.log(JSON.stringify({ name: 'alarm_p99_over_raw_p99', clients: CLIENTS, clientProcesses: CLIENT_PROCESSES, rounds: ROUNDS, ratio: Number(ratio.toFixed(3)), p50Ratio: Number(ratio50.toFixed(3)), loadAverage1m: Number(os.loadavg()[0].toFixed(2)) }));
+    console.log(
+      JSON.stringify({
+        name: 'alarm_p99_over_raw_p99',
+        clients: CLIENTS,
+        clientProcesses: CLIENT_PROCESSES,
+        rounds: ROUNDS,
+        ratio: Number(ratio.toFixed(3)),
+        p50Ratio: Number(ratio50.toFixed(3)),
+        loadAverage1m: Number(os.loadavg()[0].toFixed(2)),
+      }),
+    );
   } finally {
     clients?.close();
     await app?.close();

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import type { FleetPage, FleetPump } from '@pumpwatch/shared';
 import { bulkLoadFleet } from '../../test/support/bulk-fleet';
 import { AlertEngine } from '../src/alerts/alert-engine.service';
@@ -26,7 +26,11 @@ const STEP_TIMEOUT_MS = 60_000;
 /** The keystroke: "a" is in nearly every seeded name, so the filtered answer is most of the fleet. */
 const KEY = 'a';
 
-interface ClinicUnderTest { label: 'small' | 'large'; pumps: number; fleet: SeededFleet }
+interface ClinicUnderTest {
+  label: 'small' | 'large';
+  pumps: number;
+  fleet: SeededFleet;
+}
 
 interface Round {
   firstRowMs: number;
@@ -47,7 +51,10 @@ function median(values: number[]): number {
 }
 
 function loadAverage(): string {
-  return os.loadavg().map((v) => v.toFixed(2)).join(' ');
+  return os
+    .loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ');
 }
 
 /** Waits until the alert engine and the fleet projector have consumed every committed event: the dashboard is judged at rest. */
@@ -55,7 +62,9 @@ async function waitForEventConsumers(owner: Client): Promise<void> {
   const deadline = Date.now() + 15 * 60_000;
   for (const cursor of ['alert_evaluation_cursor', 'fleet_projection_cursor']) {
     while (Date.now() < deadline) {
-      const { rows } = await owner.query(`SELECT (SELECT last_event_id FROM event_counter WHERE id = 1) - coalesce((SELECT max(last_event_id) FROM ${cursor}), 0) AS behind`);
+      const { rows } = await owner.query(
+        `SELECT (SELECT last_event_id FROM event_counter WHERE id = 1) - coalesce((SELECT max(last_event_id) FROM ${cursor}), 0) AS behind`,
+      );
       if (Number(rows[0].behind) <= 0) break;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
@@ -92,7 +101,8 @@ async function main(): Promise<void> {
     await owner.connect();
     const call = async <T>(method: 'GET' | 'POST', url: string, token: string | null, body?: unknown): Promise<T> => {
       const response = await fetch(`${baseUrl}${url}`, {
-        method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        method,
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const json = (await response.json().catch(() => null)) as unknown;
@@ -103,7 +113,10 @@ async function main(): Promise<void> {
 
     // Setup (timed, not compared): both clinics in bulk (test/support/bulk-fleet: the load seed's plan, one demo.seeded event).
     const clinics: ClinicUnderTest[] = [];
-    for (const [label, pumps] of [['small', SMALL_PUMPS], ['large', LARGE_PUMPS]] as const) {
+    for (const [label, pumps] of [
+      ['small', SMALL_PUMPS],
+      ['large', LARGE_PUMPS],
+    ] as const) {
       const fleet = await bulkLoadFleet(app, { pumps, clinicName: `Browser bench ${label} clinic (${pumps} pumps)`, seed: 15 });
       console.log(`loaded the ${label} clinic: ${pumps} pumps in ${fleet.seconds.toFixed(1)} s`);
       clinics.push({ label, pumps, fleet });
@@ -117,8 +130,17 @@ async function main(): Promise<void> {
     console.log(`alert evaluation, sweep and fleet projection caught up in ${((Date.now() - settleStarted) / 1000).toFixed(1)} s`);
 
     browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH, headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     const context = await browser.newContext({ viewport: VIEWPORT });
     await context.addInitScript(watchFirstRow);
@@ -146,7 +168,9 @@ async function main(): Promise<void> {
 
       // 1. Time to the first fleet row on screen, from navigation start (a fresh document: nothing of the fleet cached).
       await page.goto(fleetUrl(''), { waitUntil: 'commit' });
-      await page.waitForFunction(() => (window as unknown as { __firstRowMs: number | null }).__firstRowMs !== null, undefined, { polling: 20 });
+      await page.waitForFunction(() => (window as unknown as { __firstRowMs: number | null }).__firstRowMs !== null, undefined, {
+        polling: 20,
+      });
       const firstRowMs = await page.evaluate(() => (window as unknown as { __firstRowMs: number }).__firstRowMs);
       await liveAndRows();
       const rowsInDom = await page.locator('[data-testid="fleet-row"]').count();
@@ -155,24 +179,33 @@ async function main(): Promise<void> {
       // 2. A fill recorded through the API until the open dashboard's row shows the new volume (ordered by patient: it stays put).
       await page.goto(fleetUrl('&sort=patient'));
       await liveAndRows();
-      const shown = await page.locator('[data-testid="fleet-row"]').evaluateAll((els) => els.slice(0, 20).map((el) => el.getAttribute('data-pump-id') ?? ''));
-      const rows = await Promise.all(shown.filter((id) => !filled.has(id)).map((id) => call<FleetPump>('GET', `/api/pumps/${id}/fleet-row`, token)));
-      const target = rows.find((r) => r.status === 'ok' && r.volumeMl !== null && r.concentrationMcgPerMl !== null && r.pump.reservoirCapacityMl - r.volumeMl > 2);
+      const shown = await page
+        .locator('[data-testid="fleet-row"]')
+        .evaluateAll((els) => els.slice(0, 20).map((el) => el.getAttribute('data-pump-id') ?? ''));
+      const rows = await Promise.all(
+        shown.filter((id) => !filled.has(id)).map((id) => call<FleetPump>('GET', `/api/pumps/${id}/fleet-row`, token)),
+      );
+      const target = rows.find(
+        (r) => r.status === 'ok' && r.volumeMl !== null && r.concentrationMcgPerMl !== null && r.pump.reservoirCapacityMl - r.volumeMl > 2,
+      );
       if (!target) throw new Error(`no pump of the ${clinic.label} clinic on screen to fill`);
       filled.add(target.pump.id);
       const expected = `${target.pump.reservoirCapacityMl.toFixed(1)} / ${target.pump.reservoirCapacityMl} mL`;
-      await page.evaluate(({ id, text }) => {
-        const w = window as unknown as { __fillShownAt: number | null };
-        w.__fillShownAt = null;
-        const check = (): void => {
-          const cell = document.querySelector(`[data-testid="fleet-row"][data-pump-id="${id}"] [data-testid="fleet-volume"]`);
-          if (!(cell?.textContent ?? '').includes(text)) return;
-          w.__fillShownAt = Date.now();
-          observer.disconnect();
-        };
-        const observer = new MutationObserver(check);
-        observer.observe(document.body, { childList: true, subtree: true, characterData: true });
-      }, { id: target.pump.id, text: expected });
+      await page.evaluate(
+        ({ id, text }) => {
+          const w = window as unknown as { __fillShownAt: number | null };
+          w.__fillShownAt = null;
+          const check = (): void => {
+            const cell = document.querySelector(`[data-testid="fleet-row"][data-pump-id="${id}"] [data-testid="fleet-volume"]`);
+            if (!(cell?.textContent ?? '').includes(text)) return;
+            w.__fillShownAt = Date.now();
+            observer.disconnect();
+          };
+          const observer = new MutationObserver(check);
+          observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+        },
+        { id: target.pump.id, text: expected },
+      );
       const fillStarted = Date.now();
       await call('POST', `/api/pumps/${target.pump.id}/fills`, token, {
         filledAt: new Date(Math.floor(Date.now() / 1000) * 1000).toISOString(),
@@ -180,7 +213,9 @@ async function main(): Promise<void> {
         volumeMl: target.pump.reservoirCapacityMl,
         aspiratedResidualMl: Math.max(0, Math.round((target.volumeMl ?? 0) * 10) / 10),
       });
-      await page.waitForFunction(() => (window as unknown as { __fillShownAt: number | null }).__fillShownAt !== null, undefined, { polling: 20 });
+      await page.waitForFunction(() => (window as unknown as { __fillShownAt: number | null }).__fillShownAt !== null, undefined, {
+        polling: 20,
+      });
       const fillToRowMs = (await page.evaluate(() => (window as unknown as { __fillShownAt: number }).__fillShownAt)) - fillStarted;
 
       // 3. One keystroke in the filter: main-thread work (Chrome's task, script and layout time) from the key press until the
@@ -212,7 +247,11 @@ async function main(): Promise<void> {
       const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
       const delta = (name: string): number => ((after[name] ?? 0) - (before[name] ?? 0)) * 1000;
       return {
-        firstRowMs, fillToRowMs, rowsInDom, elementsInDom, keystrokeToRowsMs,
+        firstRowMs,
+        fillToRowMs,
+        rowsInDom,
+        elementsInDom,
+        keystrokeToRowsMs,
         keystrokeTaskMs: delta('TaskDuration'),
         keystrokeScriptMs: delta('ScriptDuration'),
         keystrokeLayoutMs: delta('LayoutDuration') + delta('RecalcStyleDuration'),
@@ -243,24 +282,51 @@ async function main(): Promise<void> {
       { name: 'fleet_rows_in_dom', unit: 'rows', key: 'rowsInDom', goal: 'a few hundred at most' },
       { name: 'elements_in_dom', unit: 'elements', key: 'elementsInDom', goal: '' },
     ];
-    console.log(`\nDashboard in Chromium at ${SMALL_PUMPS.toLocaleString('en')} vs ${LARGE_PUMPS.toLocaleString('en')} pumps, same run,`
-      + ` median of ${ROUNDS} rounds after a warm-up, ${VIEWPORT.width}x${VIEWPORT.height}, key "${KEY}"; load average now ${loadAverage()}`);
-    console.log('benchmark'.padEnd(32) + 'unit'.padStart(10) + `${SMALL_PUMPS} pumps`.padStart(13) + `${LARGE_PUMPS} pumps`.padStart(13) + 'ratio'.padStart(8) + '  goal');
+    console.log(
+      `\nDashboard in Chromium at ${SMALL_PUMPS.toLocaleString('en')} vs ${LARGE_PUMPS.toLocaleString('en')} pumps, same run,` +
+        ` median of ${ROUNDS} rounds after a warm-up, ${VIEWPORT.width}x${VIEWPORT.height}, key "${KEY}"; load average now ${loadAverage()}`,
+    );
+    console.log(
+      'benchmark'.padEnd(32) +
+        'unit'.padStart(10) +
+        `${SMALL_PUMPS} pumps`.padStart(13) +
+        `${LARGE_PUMPS} pumps`.padStart(13) +
+        'ratio'.padStart(8) +
+        '  goal',
+    );
     for (const row of rows) {
       const s = figure(small, row.key);
       const l = figure(large, row.key);
       const value = (v: number): string => (row.unit === 'ms' ? v.toFixed(1) : Math.round(v).toLocaleString('en'));
-      console.log(row.name.padEnd(32) + row.unit.padStart(10) + value(s).padStart(13) + value(l).padStart(13) + (s === 0 ? '-' : (l / s).toFixed(2)).padStart(8) + `  ${row.goal}`);
+      console.log(
+        row.name.padEnd(32) +
+          row.unit.padStart(10) +
+          value(s).padStart(13) +
+          value(l).padStart(13) +
+          (s === 0 ? '-' : (l / s).toFixed(2)).padStart(8) +
+          `  ${row.goal}`,
+      );
     }
-    console.log('(first row: navigation start to the first fleet row in the DOM plus one frame; fill: POST until the row shows the new volume;'
-      + ' keystroke: Chrome Performance.getMetrics TaskDuration from the key press until the filtered rows are painted, the 200 ms debounce idle excluded)');
+    console.log(
+      '(first row: navigation start to the first fleet row in the DOM plus one frame; fill: POST until the row shows the new volume;' +
+        ' keystroke: Chrome Performance.getMetrics TaskDuration from the key press until the filtered rows are painted, the 200 ms debounce idle excluded)',
+    );
     for (const row of rows) {
       const s = figure(small, row.key);
       const l = figure(large, row.key);
-      console.log(JSON.stringify({
-        name: row.name, unit: row.unit, smallPumps: SMALL_PUMPS, largePumps: LARGE_PUMPS, small: Number(s.toFixed(2)), large: Number(l.toFixed(2)),
-        ratio: s === 0 ? null : Number((l / s).toFixed(3)), smallRounds: small.map((r) => Number(r[row.key].toFixed(1))), largeRounds: large.map((r) => Number(r[row.key].toFixed(1))),
-      }));
+      console.log(
+        JSON.stringify({
+          name: row.name,
+          unit: row.unit,
+          smallPumps: SMALL_PUMPS,
+          largePumps: LARGE_PUMPS,
+          small: Number(s.toFixed(2)),
+          large: Number(l.toFixed(2)),
+          ratio: s === 0 ? null : Number((l / s).toFixed(3)),
+          smallRounds: small.map((r) => Number(r[row.key].toFixed(1))),
+          largeRounds: large.map((r) => Number(r[row.key].toFixed(1))),
+        }),
+      );
     }
     console.log(`load average at end: ${loadAverage()}`);
   } finally {

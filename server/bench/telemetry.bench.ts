@@ -25,7 +25,13 @@ const ARRIVAL_DELAY_MS = 5 * 60_000;
  * arrives 5 minutes after its last reading (the server's clock follows the uploads), as a gateway reports in. `backfill`: months-old
  * readings on today's clock, so every pump is stale and each batch changes its open stale alert (re-fired, message updated, pushed).
  */
-interface Scenario { name: string; pumps: number; batches: number; concurrency: number; timeline: 'live' | 'backfill' }
+interface Scenario {
+  name: string;
+  pumps: number;
+  batches: number;
+  concurrency: number;
+  timeline: 'live' | 'backfill';
+}
 
 const SCENARIOS: Scenario[] = [
   // A clinic gateway uploading every 2.5 h: 100 pumps x 10 readings of 15 minutes per batch (one event per pump per batch).
@@ -52,8 +58,14 @@ class UploadClock extends Clock {
 }
 
 interface Reading {
-  serialNumber: string; recordedAt: string; reservoirVolumeMl: number; alarms: string[]; batteryStatus: 'ok';
-  programDoseMcgPerDay: number; programConcentrationMcgPerMl: number; patientBolusCountTotal: number;
+  serialNumber: string;
+  recordedAt: string;
+  reservoirVolumeMl: number;
+  alarms: string[];
+  batteryStatus: 'ok';
+  programDoseMcgPerDay: number;
+  programConcentrationMcgPerMl: number;
+  patientBolusCountTotal: number;
 }
 
 function batchesOf(scenario: Scenario, serials: string[]): Reading[][] {
@@ -65,9 +77,14 @@ function batchesOf(scenario: Scenario, serials: string[]): Reading[][] {
       for (let k = 0; k < perPump; k++) {
         const step = b * perPump + k;
         batch.push({
-          serialNumber: serials[p], recordedAt: new Date(START_MS + step * READING_INTERVAL_MS).toISOString(),
-          reservoirVolumeMl: Math.round((20 - step * 0.002) * 1000) / 1000, alarms: step % 500 === 0 ? ['low_reservoir'] : [],
-          batteryStatus: 'ok', programDoseMcgPerDay: 300, programConcentrationMcgPerMl: 500, patientBolusCountTotal: Math.floor(step / 24),
+          serialNumber: serials[p],
+          recordedAt: new Date(START_MS + step * READING_INTERVAL_MS).toISOString(),
+          reservoirVolumeMl: Math.round((20 - step * 0.002) * 1000) / 1000,
+          alarms: step % 500 === 0 ? ['low_reservoir'] : [],
+          batteryStatus: 'ok',
+          programDoseMcgPerDay: 300,
+          programConcentrationMcgPerMl: 500,
+          patientBolusCountTotal: Math.floor(step / 24),
         });
       }
     }
@@ -84,8 +101,10 @@ async function timed(work: () => Promise<void>): Promise<number> {
 
 /** One COPY statement streaming the chunks into telemetry_readings. */
 async function copyInto(owner: Client, chunks: string[]): Promise<void> {
-  const copy = owner.query(copyFrom(`COPY telemetry_readings (pump_id, recorded_at, received_at, reservoir_volume_ml, alarms, battery_status,
-    program_dose_mcg_per_day, program_concentration_mcg_per_ml, patient_bolus_count_total) FROM STDIN`));
+  const copy = owner.query(
+    copyFrom(`COPY telemetry_readings (pump_id, recorded_at, received_at, reservoir_volume_ml, alarms, battery_status,
+    program_dose_mcg_per_day, program_concentration_mcg_per_ml, patient_bolus_count_total) FROM STDIN`),
+  );
   await pipeline(Readable.from(chunks), copy);
 }
 
@@ -103,9 +122,14 @@ function median(values: number[]): number {
  * line costs pg-copy-streams a socket write and COPY measured 2.5 times slower, which flattered the ratio in earlier runs.
  */
 function copyChunks(batches: Reading[][], pumpIdOf: Map<string, string>, receivedAt: string): string[] {
-  return batches.map((batch) => batch.map((r) =>
-    `${pumpIdOf.get(r.serialNumber)}\t${r.recordedAt}\t${receivedAt}\t${r.reservoirVolumeMl}\t{${r.alarms.join(',')}}\t${r.batteryStatus}\t${r.programDoseMcgPerDay}\t${r.programConcentrationMcgPerMl}\t${r.patientBolusCountTotal}\n`,
-  ).join(''));
+  return batches.map((batch) =>
+    batch
+      .map(
+        (r) =>
+          `${pumpIdOf.get(r.serialNumber)}\t${r.recordedAt}\t${receivedAt}\t${r.reservoirVolumeMl}\t{${r.alarms.join(',')}}\t${r.batteryStatus}\t${r.programDoseMcgPerDay}\t${r.programConcentrationMcgPerMl}\t${r.patientBolusCountTotal}\n`,
+      )
+      .join(''),
+  );
 }
 
 /**
@@ -113,11 +137,14 @@ function copyChunks(batches: Reading[][], pumpIdOf: Map<string, string>, receive
  * of the previous round, so each measured round pays only for its own work.
  */
 async function waitForEventConsumers(owner: Client): Promise<void> {
-  const present = (await owner.query(`SELECT to_regclass('public.alert_evaluation_cursor') IS NOT NULL AS present`)).rows[0].present as boolean;
+  const present = (await owner.query(`SELECT to_regclass('public.alert_evaluation_cursor') IS NOT NULL AS present`)).rows[0]
+    .present as boolean;
   if (!present) return;
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
-    const { rows } = await owner.query(`SELECT (SELECT last_event_id FROM event_counter WHERE id = 1) - coalesce((SELECT max(last_event_id) FROM alert_evaluation_cursor), 0) AS behind`);
+    const { rows } = await owner.query(
+      `SELECT (SELECT last_event_id FROM event_counter WHERE id = 1) - coalesce((SELECT max(last_event_id) FROM alert_evaluation_cursor), 0) AS behind`,
+    );
     if (Number(rows[0].behind) <= 0) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -139,7 +166,8 @@ async function main(): Promise<void> {
 
     const call = async (method: string, url: string, token: string | null, body?: unknown) => {
       const response = await fetch(`${baseUrl}${url}`, {
-        method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        method,
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const json = await response.json();
@@ -160,7 +188,8 @@ async function main(): Promise<void> {
        SELECT p.id, $1, 'synchromed-ii-20', 'SN-' || p.mrn, '2025-01-10', 20, 2 FROM p`,
       [clinic.id, maxPumps],
     );
-    const pumps = (await owner.query<{ id: string; serial_number: string }>('SELECT id, serial_number FROM pumps ORDER BY serial_number')).rows;
+    const pumps = (await owner.query<{ id: string; serial_number: string }>('SELECT id, serial_number FROM pumps ORDER BY serial_number'))
+      .rows;
     const pumpIdOf = new Map(pumps.map((p) => [p.serial_number, p.id]));
     const serials = pumps.map((p) => p.serial_number);
 
@@ -183,16 +212,24 @@ async function main(): Promise<void> {
         clock.arriveAt(scenario.timeline === 'live' ? lastReadingMs(batches[0]) + ARRIVAL_DELAY_MS : null);
         let next = 0;
         const started = process.hrtime.bigint();
-        await Promise.all(Array.from({ length: scenario.concurrency }, async () => {
-          while (next < bodies.length) {
-            const index = next++;
-            const body = bodies[index];
-            if (scenario.timeline === 'live') clock.arriveAt(Math.max(clock.now().getTime(), lastReadingMs(batches[index]) + ARRIVAL_DELAY_MS));
-            const response = await fetch(`${baseUrl}/api/telemetry`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${gateway}` }, body });
-            const result = (await response.json()) as { new: number };
-            if (response.status !== 200 || result.new !== BATCH) throw new Error(`POST /api/telemetry answered ${response.status}: ${JSON.stringify(result).slice(0, 300)}`);
-          }
-        }));
+        await Promise.all(
+          Array.from({ length: scenario.concurrency }, async () => {
+            while (next < bodies.length) {
+              const index = next++;
+              const body = bodies[index];
+              if (scenario.timeline === 'live')
+                clock.arriveAt(Math.max(clock.now().getTime(), lastReadingMs(batches[index]) + ARRIVAL_DELAY_MS));
+              const response = await fetch(`${baseUrl}/api/telemetry`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json', authorization: `Bearer ${gateway}` },
+                body,
+              });
+              const result = (await response.json()) as { new: number };
+              if (response.status !== 200 || result.new !== BATCH)
+                throw new Error(`POST /api/telemetry answered ${response.status}: ${JSON.stringify(result).slice(0, 300)}`);
+            }
+          }),
+        );
         const apiSeconds = Number(process.hrtime.bigint() - started) / 1e9;
 
         // Raw COPY of the same rows into the same (emptied) table, one stream, no HTTP, validation, events or audit.
@@ -225,20 +262,31 @@ async function main(): Promise<void> {
       }
       return median(rates);
     };
-    const perBatchCopy = await floorRates(() => timed(async () => {
-      for (const chunk of floor.chunks) await copyInto(owner, [chunk]);
-    }));
+    const perBatchCopy = await floorRates(() =>
+      timed(async () => {
+        for (const chunk of floor.chunks) await copyInto(owner, [chunk]);
+      }),
+    );
     const repository = app.get(TelemetryRepository);
     const dataSource = app.get(DataSource);
-    const validatedBatches = floor.batches.map((batch) => batch.map((reading) => ({
-      pumpId: pumpIdOf.get(reading.serialNumber) as string, reading: telemetryReadingSchema.parse(reading),
-    })));
-    const insertStatement = await floorRates(() => timed(async () => {
-      for (const batch of validatedBatches) await dataSource.transaction((manager) => repository.insertReadings(manager, batch, new Date()));
-    }));
-    const validation = await floorRates(() => timed(async () => {
-      for (const batch of floor.batches) for (const reading of batch) if (!telemetryReadingSchema.safeParse(reading).success) throw new Error('invalid bench reading');
-    }));
+    const validatedBatches = floor.batches.map((batch) =>
+      batch.map((reading) => ({
+        pumpId: pumpIdOf.get(reading.serialNumber) as string,
+        reading: telemetryReadingSchema.parse(reading),
+      })),
+    );
+    const insertStatement = await floorRates(() =>
+      timed(async () => {
+        for (const batch of validatedBatches)
+          await dataSource.transaction((manager) => repository.insertReadings(manager, batch, new Date()));
+      }),
+    );
+    const validation = await floorRates(() =>
+      timed(async () => {
+        for (const batch of floor.batches)
+          for (const reading of batch) if (!telemetryReadingSchema.safeParse(reading).success) throw new Error('invalid bench reading');
+      }),
+    );
     const floors = [
       { name: 'floor_copy_one_statement_per_batch', value: perBatchCopy },
       { name: 'floor_ingest_insert_statement_alone', value: insertStatement },
@@ -246,17 +294,39 @@ async function main(): Promise<void> {
     ];
     for (const f of floors) rows.push({ name: `telemetry_${f.name}`, value: f.value, baseline: floor.baseline, readings: floor.readings });
 
-    console.log(`\nTelemetry ingest, batches of ${BATCH.toLocaleString('en')} readings, median of ${ROUNDS} rounds (after a warm-up), embedded PostgreSQL 18, same table`);
+    console.log(
+      `\nTelemetry ingest, batches of ${BATCH.toLocaleString('en')} readings, median of ${ROUNDS} rounds (after a warm-up), embedded PostgreSQL 18, same table`,
+    );
     console.log('benchmark'.padEnd(52) + 'readings/s'.padStart(14) + 'raw COPY/s'.padStart(14) + 'ratio'.padStart(10));
     for (const row of rows) {
-      console.log(row.name.padEnd(52) + Math.round(row.value).toLocaleString('en').padStart(14) + Math.round(row.baseline).toLocaleString('en').padStart(14) + (row.value / row.baseline).toFixed(3).padStart(10));
+      console.log(
+        row.name.padEnd(52) +
+          Math.round(row.value).toLocaleString('en').padStart(14) +
+          Math.round(row.baseline).toLocaleString('en').padStart(14) +
+          (row.value / row.baseline).toFixed(3).padStart(10),
+      );
     }
-    console.log('(target: ratio >= 0.5; the API also validates every reading, checks the caller\'s clinic, writes one event per pump and one audit row per batch,');
-    console.log(' and the alert engine re-evaluates every pump of every batch in the same process; live: uploads as they arrive, backfill: months-old readings;');
-    console.log(' raw COPY streams the same rows in 1,000-row chunks; floor_*: one part alone, against the first scenario\'s COPY: an API doing any');
+    console.log(
+      "(target: ratio >= 0.5; the API also validates every reading, checks the caller's clinic, writes one event per pump and one audit row per batch,",
+    );
+    console.log(
+      ' and the alert engine re-evaluates every pump of every batch in the same process; live: uploads as they arrive, backfill: months-old readings;',
+    );
+    console.log(
+      " raw COPY streams the same rows in 1,000-row chunks; floor_*: one part alone, against the first scenario's COPY: an API doing any",
+    );
     console.log(' of them per batch cannot be faster)');
     for (const row of rows) {
-      console.log(JSON.stringify({ name: row.name, value: Math.round(row.value), unit: 'readings/s', baseline: Math.round(row.baseline), ratio: Number((row.value / row.baseline).toFixed(4)), readings: row.readings }));
+      console.log(
+        JSON.stringify({
+          name: row.name,
+          value: Math.round(row.value),
+          unit: 'readings/s',
+          baseline: Math.round(row.baseline),
+          ratio: Number((row.value / row.baseline).toFixed(4)),
+          readings: row.readings,
+        }),
+      );
     }
   } finally {
     await owner.end().catch(() => undefined);

@@ -57,7 +57,7 @@ export interface PumpWatchAppOptions {
 }
 
 export async function createPumpWatchApp(options: PumpWatchAppOptions): Promise<NestExpressApplication> {
-  const logLevel = options.logLevel ?? ((process.env.LOG_LEVEL as LogLevel | undefined) ?? 'info');
+  const logLevel = options.logLevel ?? (process.env.LOG_LEVEL as LogLevel | undefined) ?? 'info';
   // Before Nest exists, the start-up warnings still go out as the same JSON lines.
   const startupLogger = options.logDestination ? pino({ level: logLevel }, options.logDestination) : pino({ level: logLevel });
   const database = await prepareAppDatabase({
@@ -97,7 +97,8 @@ export async function createPumpWatchApp(options: PumpWatchAppOptions): Promise<
   // list's counts and next page likewise (the dashboard itself is same-origin and reads them anyway).
   if (appOptions.corsOrigins.length > 0) {
     app.enableCors({
-      origin: appOptions.corsOrigins, credentials: true,
+      origin: appOptions.corsOrigins,
+      credentials: true,
       exposedHeaders: ['x-last-event-id', 'x-total-count', 'x-severity-counts', 'x-next-cursor', 'link'],
     });
   }
@@ -164,7 +165,10 @@ export function helmetOptions(options: Pick<AppOptions, 'publicUrl'>): Parameter
 class OriginCheckingIoAdapter extends IoAdapter {
   private readonly allowedOrigins: Set<string>;
 
-  constructor(app: INestApplicationContext, private readonly options: Pick<AppOptions, 'corsOrigins' | 'publicUrl'>) {
+  constructor(
+    app: INestApplicationContext,
+    private readonly options: Pick<AppOptions, 'corsOrigins' | 'publicUrl'>,
+  ) {
     super(app);
     this.allowedOrigins = new Set(options.corsOrigins);
     if (options.publicUrl) this.allowedOrigins.add(new URL(options.publicUrl).origin);

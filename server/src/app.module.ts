@@ -95,11 +95,25 @@ function requestLog(options: AppOptions): PinoHttpOptions {
     level: options.logLevel,
     genReqId: (req, res) => ensureRequestId(req, res),
     serializers: {
-      req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, path: (req.url ?? '').split('?')[0] }),
+      req: (req: { id?: unknown; method?: string; url?: string }) => ({
+        id: req.id,
+        method: req.method,
+        path: (req.url ?? '').split('?')[0],
+      }),
       res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
     },
     // Only reached if a serializer above is ever widened back to the defaults.
-    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]', 'req.body.secret', 'req.body.password'], censor: '[redacted]' },
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'req.headers["x-csrf-token"]',
+        'res.headers["set-cookie"]',
+        'req.body.secret',
+        'req.body.password',
+      ],
+      censor: '[redacted]',
+    },
     // Health probes every few seconds would drown the request log.
     autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/api/health') },
   };

@@ -65,7 +65,9 @@ async function main(): Promise<void> {
   });
   await app.listen(config.port);
   const url = await app.getUrl();
-  console.log(`PumpWatch listening on ${url.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost')} (dashboard /, API /api, OpenAPI /api/docs)`);
+  console.log(
+    `PumpWatch listening on ${url.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost')} (dashboard /, API /api, OpenAPI /api/docs)`,
+  );
 }
 
 main().catch(async (error: Error) => {

@@ -32,10 +32,24 @@ const changes = inputs.reduce((sum, input) => sum + input.programs.length - 1, 0
 const bridges = inputs.filter((input) => input.fills[0].bridgeBolus !== null).length;
 const lowFills = inputs.filter((input) => input.fills[0].volumeMl <= input.pump.lowReservoirAlarmMl).length;
 console.log(`Forecast against the reference simulation, seed ${SEED} (replay with PUMPWATCH_PROPERTY_SEED=${SEED})`);
-console.log(`${CASES.toLocaleString('en')} cases: ${changes.toLocaleString('en')} program changes, ${bridges.toLocaleString('en')} bridge boluses, ${lowFills.toLocaleString('en')} fills at or below the alarm volume`);
+console.log(
+  `${CASES.toLocaleString('en')} cases: ${changes.toLocaleString('en')} program changes, ${bridges.toLocaleString('en')} bridge boluses, ${lowFills.toLocaleString('en')} fills at or below the alarm volume`,
+);
 console.log(`compared 4 instants and 2 volumes per case in ${comparedSeconds.toFixed(1)} s; disagreements: ${disagreements.length}`);
-console.log(`forecast ${Math.round(forecastRate).toLocaleString('en')} cases/s, reference ${Math.round(referenceRate).toLocaleString('en')} cases/s`);
+console.log(
+  `forecast ${Math.round(forecastRate).toLocaleString('en')} cases/s, reference ${Math.round(referenceRate).toLocaleString('en')} cases/s`,
+);
 for (const d of disagreements.slice(0, 5)) console.log(JSON.stringify({ run: d.run, input: inputs[d.run], differences: d.differences }));
-console.log(JSON.stringify({ name: 'forecast_differential_disagreements', value: disagreements.length, unit: 'cases', cases: CASES, seed: SEED }));
-console.log(JSON.stringify({ name: 'forecast_differential_reference_rate', value: Math.round(referenceRate), unit: 'cases/s', baseline: Math.round(forecastRate), ratio: Number((referenceRate / forecastRate).toFixed(4)) }));
+console.log(
+  JSON.stringify({ name: 'forecast_differential_disagreements', value: disagreements.length, unit: 'cases', cases: CASES, seed: SEED }),
+);
+console.log(
+  JSON.stringify({
+    name: 'forecast_differential_reference_rate',
+    value: Math.round(referenceRate),
+    unit: 'cases/s',
+    baseline: Math.round(forecastRate),
+    ratio: Number((referenceRate / forecastRate).toFixed(4)),
+  }),
+);
 if (disagreements.length > 0) process.exitCode = 1;

@@ -9,7 +9,6 @@ const ZONES = ['Europe/Paris', 'America/New_York', 'Australia/Sydney', 'Asia/Kol
 const NOW_MS = Date.parse('2026-11-25T12:00:00Z');
 const DAY_MS = 86_400_000;
 
-
 function hhmm(minutes: number): string {
   return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 }
@@ -23,17 +22,48 @@ function realisticFleet(): ForecastInput[] {
     const filledAtMs = NOW_MS - Math.floor(random() * 120 * DAY_MS);
     const baseDose = 100 + Math.floor(random() * 700);
     // Five day-part steps: a realistic flex program with a morning and an evening rise.
-    const steps = [0, 360, 600, 1020, 1260].map((minute, k) => ({ startTime: hhmm(minute), doseMcgPerDay: Math.round(baseDose * [0.8, 1.2, 1, 1.3, 0.9][k]) }));
-    const programs = [{
-      effectiveFrom: new Date(filledAtMs - Math.floor(random() * 30 * DAY_MS)).toISOString(),
-      steps,
-      periodicBoluses: random() < 0.3 ? [{ time: '07:30', doseMcg: 25 }, { time: '19:30', doseMcg: 25 }] : [],
-      patientBolus: random() < 0.4 ? { doseMcg: 20 + Math.floor(random() * 30), maxPerDay: 2 + Math.floor(random() * 4) } : null,
-    }];
-    if (random() < 0.3) programs.push({ ...programs[0], effectiveFrom: new Date(filledAtMs + Math.floor(random() * 40 * DAY_MS)).toISOString(), steps: steps.map((s) => ({ ...s, doseMcgPerDay: Math.round(s.doseMcgPerDay * 1.1) })) });
+    const steps = [0, 360, 600, 1020, 1260].map((minute, k) => ({
+      startTime: hhmm(minute),
+      doseMcgPerDay: Math.round(baseDose * [0.8, 1.2, 1, 1.3, 0.9][k]),
+    }));
+    const programs = [
+      {
+        effectiveFrom: new Date(filledAtMs - Math.floor(random() * 30 * DAY_MS)).toISOString(),
+        steps,
+        periodicBoluses:
+          random() < 0.3
+            ? [
+                { time: '07:30', doseMcg: 25 },
+                { time: '19:30', doseMcg: 25 },
+              ]
+            : [],
+        patientBolus: random() < 0.4 ? { doseMcg: 20 + Math.floor(random() * 30), maxPerDay: 2 + Math.floor(random() * 4) } : null,
+      },
+    ];
+    if (random() < 0.3)
+      programs.push({
+        ...programs[0],
+        effectiveFrom: new Date(filledAtMs + Math.floor(random() * 40 * DAY_MS)).toISOString(),
+        steps: steps.map((s) => ({ ...s, doseMcgPerDay: Math.round(s.doseMcgPerDay * 1.1) })),
+      });
     fleet.push({
-      pump: { id: `pump-${i}`, modelId: capacity === 20 ? 'synchromed-ii-20' : 'synchromed-ii-40', lowReservoirAlarmMl: 2, reservoirCapacityMl: capacity, flowRateMlPerDay: null },
-      fills: [{ id: `fill-${i}`, filledAt: new Date(filledAtMs).toISOString(), concentrationMcgPerMl: concentration, volumeMl: capacity - random() * 2, stabilityDays: 180, bridgeBolus: null }],
+      pump: {
+        id: `pump-${i}`,
+        modelId: capacity === 20 ? 'synchromed-ii-20' : 'synchromed-ii-40',
+        lowReservoirAlarmMl: 2,
+        reservoirCapacityMl: capacity,
+        flowRateMlPerDay: null,
+      },
+      fills: [
+        {
+          id: `fill-${i}`,
+          filledAt: new Date(filledAtMs).toISOString(),
+          concentrationMcgPerMl: concentration,
+          volumeMl: capacity - random() * 2,
+          stabilityDays: 180,
+          bridgeBolus: null,
+        },
+      ],
       programs,
       timeZone: ZONES[i % ZONES.length],
       at: new Date(NOW_MS).toISOString(),
@@ -94,10 +124,23 @@ const rows = [
   { name: 'forecast_exact_nominal_worst_deadline', value: exact.perSecond, baseline: naive.perSecond },
   { name: 'forecast_exact_from_iso_inputs', value: endToEnd.perSecond, baseline: naive.perSecond },
 ];
-console.log(`Refill forecast, ${PUMPS.toLocaleString('en')} pumps (5-step flex programs, boluses, patient allowance, ${ZONES.length} zones), median of ${ROUNDS} rounds`);
+console.log(
+  `Refill forecast, ${PUMPS.toLocaleString('en')} pumps (5-step flex programs, boluses, patient allowance, ${ZONES.length} zones), median of ${ROUNDS} rounds`,
+);
 console.log('benchmark'.padEnd(42) + 'pumps/s'.padStart(16) + 'ratio to naive'.padStart(18));
-for (const row of rows) console.log(row.name.padEnd(42) + Math.round(row.value).toLocaleString('en').padStart(16) + (row.value / row.baseline).toFixed(4).padStart(18));
+for (const row of rows)
+  console.log(
+    row.name.padEnd(42) + Math.round(row.value).toLocaleString('en').padStart(16) + (row.value / row.baseline).toFixed(4).padStart(18),
+  );
 console.log(`(checksums ${naive.checksum.toExponential(3)} ${exact.checksum.toExponential(3)} ${endToEnd.checksum.toExponential(3)})`);
 for (const row of rows) {
-  console.log(JSON.stringify({ name: row.name, value: Math.round(row.value), unit: 'pumps/s', baseline: Math.round(row.baseline), ratio: Number((row.value / row.baseline).toFixed(4)) }));
+  console.log(
+    JSON.stringify({
+      name: row.name,
+      value: Math.round(row.value),
+      unit: 'pumps/s',
+      baseline: Math.round(row.baseline),
+      ratio: Number((row.value / row.baseline).toFixed(4)),
+    }),
+  );
 }

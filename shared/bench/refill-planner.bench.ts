@@ -24,8 +24,14 @@ for (let round = 0; round < ROUNDS; round++) {
   times.push(Number(process.hrtime.bigint() - started) / 1e6);
 }
 const s = plan.summary;
-console.log(`Refill planner, ${PUMPS.toLocaleString('en')} pumps, ${CLINICIANS} clinicians, ${WEEKS} weeks (Europe/Paris, DST change inside), median of ${ROUNDS} rounds`);
+console.log(
+  `Refill planner, ${PUMPS.toLocaleString('en')} pumps, ${CLINICIANS} clinicians, ${WEEKS} weeks (Europe/Paris, DST change inside), median of ${ROUNDS} rounds`,
+);
 console.log(`availability of ${CLINICIANS} clinicians over ${WEEKS} weeks (luxon, once): ${scenarioMs.toFixed(1)} ms`);
 console.log(`planner (free slots + plan): median ${median(times).toFixed(2)} ms, max ${Math.max(...times).toFixed(2)} ms`);
-console.log(`placed ${s.placed} (on time ${s.onTime}, after margin ${s.afterMargin}, after deadline ${s.afterDeadline}), unplaced ${s.unplaced}, drug days wasted ${s.totalDrugDaysWasted}`);
-console.log(JSON.stringify({ name: 'refill_planner_2000_pumps_10_clinicians_8_weeks', value: Number(median(times).toFixed(2)), unit: 'ms' }));
+console.log(
+  `placed ${s.placed} (on time ${s.onTime}, after margin ${s.afterMargin}, after deadline ${s.afterDeadline}), unplaced ${s.unplaced}, drug days wasted ${s.totalDrugDaysWasted}`,
+);
+console.log(
+  JSON.stringify({ name: 'refill_planner_2000_pumps_10_clinicians_8_weeks', value: Number(median(times).toFixed(2)), unit: 'ms' }),
+);

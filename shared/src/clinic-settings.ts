@@ -26,11 +26,22 @@ export type ClinicSettingName = keyof typeof CLINIC_SETTING_LIMITS;
 export const NULLABLE_CLINIC_SETTINGS: readonly ClinicSettingName[] = ['telemetryRetentionDays'];
 
 /** GET /api/clinics/:id/settings. */
-export type ClinicSettings = { clinicId: string; timeZone: string } & Record<Exclude<ClinicSettingName, 'telemetryRetentionDays'>, number> & {
-  telemetryRetentionDays: number | null;
-};
+export type ClinicSettings = { clinicId: string; timeZone: string } & Record<
+  Exclude<ClinicSettingName, 'telemetryRetentionDays'>,
+  number
+> & {
+    telemetryRetentionDays: number | null;
+  };
 
-const WHOLE: readonly ClinicSettingName[] = ['alertSoundRepeatSeconds', 'alertWarningHorizonDays', 'bookingMarginDays', 'refillDurationMinutes', 'appointmentBufferMinutes', 'replacementMarginDays', 'telemetryRetentionDays'];
+const WHOLE: readonly ClinicSettingName[] = [
+  'alertSoundRepeatSeconds',
+  'alertWarningHorizonDays',
+  'bookingMarginDays',
+  'refillDurationMinutes',
+  'appointmentBufferMinutes',
+  'replacementMarginDays',
+  'telemetryRetentionDays',
+];
 
 const setting = (name: ClinicSettingName) => {
   const { min, max } = CLINIC_SETTING_LIMITS[name];
@@ -40,14 +51,27 @@ const setting = (name: ClinicSettingName) => {
 };
 
 /** PATCH /api/clinics/:id/settings: any subset; an unknown field is refused by name (a typo must not look saved). */
-export const updateClinicSettingsSchema = z.looseObject(
-  Object.fromEntries((Object.keys(CLINIC_SETTING_LIMITS) as ClinicSettingName[]).map((name) => [name, setting(name)])) as Record<ClinicSettingName, ReturnType<typeof setting>>,
-).superRefine((patch, ctx) => {
-  const unknown = Object.keys(patch).filter((key) => !(key in CLINIC_SETTING_LIMITS));
-  for (const key of unknown) ctx.addIssue({ code: 'custom', path: [key], message: 'is not a clinic setting' });
-  if (unknown.length === 0 && (Object.keys(CLINIC_SETTING_LIMITS) as ClinicSettingName[]).every((key) => patch[key] === undefined)) {
-    ctx.addIssue({ code: 'custom', path: [], message: 'must change at least one setting' });
-  }
-}).transform((patch) => Object.fromEntries((Object.keys(CLINIC_SETTING_LIMITS) as ClinicSettingName[]).filter((key) => patch[key] !== undefined).map((key) => [key, patch[key] as number | null])) as Partial<Record<ClinicSettingName, number | null>>);
+export const updateClinicSettingsSchema = z
+  .looseObject(
+    Object.fromEntries((Object.keys(CLINIC_SETTING_LIMITS) as ClinicSettingName[]).map((name) => [name, setting(name)])) as Record<
+      ClinicSettingName,
+      ReturnType<typeof setting>
+    >,
+  )
+  .superRefine((patch, ctx) => {
+    const unknown = Object.keys(patch).filter((key) => !(key in CLINIC_SETTING_LIMITS));
+    for (const key of unknown) ctx.addIssue({ code: 'custom', path: [key], message: 'is not a clinic setting' });
+    if (unknown.length === 0 && (Object.keys(CLINIC_SETTING_LIMITS) as ClinicSettingName[]).every((key) => patch[key] === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'must change at least one setting' });
+    }
+  })
+  .transform(
+    (patch) =>
+      Object.fromEntries(
+        (Object.keys(CLINIC_SETTING_LIMITS) as ClinicSettingName[])
+          .filter((key) => patch[key] !== undefined)
+          .map((key) => [key, patch[key] as number | null]),
+      ) as Partial<Record<ClinicSettingName, number | null>>,
+  );
 export type UpdateClinicSettingsRequest = z.input<typeof updateClinicSettingsSchema>;
 export type ValidClinicSettingsPatch = z.output<typeof updateClinicSettingsSchema>;

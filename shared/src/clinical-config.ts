@@ -21,43 +21,68 @@ export interface PumpModel {
 export const PUMP_MODELS: Record<PumpModelId, PumpModel> = {
   // Medtronic SynchroMed II 8637-20: 20 mL reservoir, recommended low-reservoir alarm 2 mL (Medtronic labeling).
   'synchromed-ii-20': {
-    id: 'synchromed-ii-20', name: 'SynchroMed II 20 mL', manufacturer: 'Medtronic',
-    reservoirCapacityMl: 20, defaultLowReservoirAlarmMl: 2, programmable: true,
+    id: 'synchromed-ii-20',
+    name: 'SynchroMed II 20 mL',
+    manufacturer: 'Medtronic',
+    reservoirCapacityMl: 20,
+    defaultLowReservoirAlarmMl: 2,
+    programmable: true,
     source: 'Medtronic SynchroMed II labeling (8637-20); alarm 2 mL recommended, 4 mL used by some clinics (Neurosurgery 2004)',
     // Flow accuracy about +/-14.5% (Medtronic spec; HK MDD and ECRI alerts 2014). Battery typically 5-7 years (Medtronic drug pump replacement page).
-    flowAccuracyFraction: 0.145, typicalBatteryLifeYears: 5,
+    flowAccuracyFraction: 0.145,
+    typicalBatteryLifeYears: 5,
   },
   // Medtronic SynchroMed II 8637-40: 40 mL reservoir, recommended low-reservoir alarm 2 mL (Medtronic labeling).
   'synchromed-ii-40': {
-    id: 'synchromed-ii-40', name: 'SynchroMed II 40 mL', manufacturer: 'Medtronic',
-    reservoirCapacityMl: 40, defaultLowReservoirAlarmMl: 2, programmable: true,
+    id: 'synchromed-ii-40',
+    name: 'SynchroMed II 40 mL',
+    manufacturer: 'Medtronic',
+    reservoirCapacityMl: 40,
+    defaultLowReservoirAlarmMl: 2,
+    programmable: true,
     source: 'Medtronic SynchroMed II labeling (8637-40); alarm 2 mL recommended, 4 mL used by some clinics (Neurosurgery 2004)',
     // Flow accuracy about +/-14.5% (Medtronic spec; HK MDD and ECRI alerts 2014). Battery typically 5-7 years (Medtronic drug pump replacement page).
-    flowAccuracyFraction: 0.145, typicalBatteryLifeYears: 5,
+    flowAccuracyFraction: 0.145,
+    typicalBatteryLifeYears: 5,
   },
   // Flowonix Prometra II 20 mL: "date of next refill" is when the volume reaches 3.0 mL (Prometra PTC guide).
   'prometra-ii-20': {
-    id: 'prometra-ii-20', name: 'Prometra II 20 mL', manufacturer: 'Flowonix',
-    reservoirCapacityMl: 20, defaultLowReservoirAlarmMl: 3, programmable: true,
+    id: 'prometra-ii-20',
+    name: 'Prometra II 20 mL',
+    manufacturer: 'Flowonix',
+    reservoirCapacityMl: 20,
+    defaultLowReservoirAlarmMl: 3,
+    programmable: true,
     source: 'Flowonix Prometra II PTC guide: next refill at 3.0 mL assuming every allotted bolus is delivered',
     // Flow accuracy and battery life: no source found (unverified), so no tolerance and no battery estimate.
-    flowAccuracyFraction: null, typicalBatteryLifeYears: null,
+    flowAccuracyFraction: null,
+    typicalBatteryLifeYears: null,
   },
   // Flowonix Prometra II 40 mL: same 3.0 mL next-refill volume (Prometra PTC guide).
   'prometra-ii-40': {
-    id: 'prometra-ii-40', name: 'Prometra II 40 mL', manufacturer: 'Flowonix',
-    reservoirCapacityMl: 40, defaultLowReservoirAlarmMl: 3, programmable: true,
+    id: 'prometra-ii-40',
+    name: 'Prometra II 40 mL',
+    manufacturer: 'Flowonix',
+    reservoirCapacityMl: 40,
+    defaultLowReservoirAlarmMl: 3,
+    programmable: true,
     source: 'Flowonix Prometra II PTC guide: next refill at 3.0 mL assuming every allotted bolus is delivered',
     // Flow accuracy and battery life: no source found (unverified), so no tolerance and no battery estimate.
-    flowAccuracyFraction: null, typicalBatteryLifeYears: null,
+    flowAccuracyFraction: null,
+    typicalBatteryLifeYears: null,
   },
   // Codman 3000 / Archimedes: fixed flow from the device label, no programs; 2 mL alarm is PumpWatch's default (unverified for these devices).
   'constant-flow': {
-    id: 'constant-flow', name: 'Constant-flow pump', manufacturer: 'Codman / Archimedes',
-    reservoirCapacityMl: null, defaultLowReservoirAlarmMl: 2, programmable: false,
+    id: 'constant-flow',
+    name: 'Constant-flow pump',
+    manufacturer: 'Codman / Archimedes',
+    reservoirCapacityMl: null,
+    defaultLowReservoirAlarmMl: 2,
+    programmable: false,
     source: 'Constant-flow pumps: capacity and flow from the device label; alarm default unverified',
     // No battery; flow varies with body temperature and ambient pressure, coefficients unverified (no accuracy figure).
-    flowAccuracyFraction: null, typicalBatteryLifeYears: null,
+    flowAccuracyFraction: null,
+    typicalBatteryLifeYears: null,
   },
 };
 
@@ -116,9 +141,20 @@ export const ALERT_CONFIG = {
  * autonomic dysreflexia).
  */
 export const WITHDRAWAL_SIGNS = [
-  'Return of spasticity', 'Itching without rash', 'Paresthesias', 'Hypotension', 'Goose bumps', 'Labile blood pressure', 'Tachycardia',
-  'Autonomic dysreflexia (pounding headache, flushing, very high blood pressure)', 'Fever', 'Confusion or altered consciousness',
-  'Hallucinations', 'Seizures', 'Muscle rigidity', 'Rhabdomyolysis (dark urine, raised CK)',
+  'Return of spasticity',
+  'Itching without rash',
+  'Paresthesias',
+  'Hypotension',
+  'Goose bumps',
+  'Labile blood pressure',
+  'Tachycardia',
+  'Autonomic dysreflexia (pounding headache, flushing, very high blood pressure)',
+  'Fever',
+  'Confusion or altered consciousness',
+  'Hallucinations',
+  'Seizures',
+  'Muscle rigidity',
+  'Rhabdomyolysis (dark urine, raised CK)',
 ] as const;
 
 /** Patients at higher risk of severe withdrawal (FDA label): optional patient fields, shown on withdrawal-risk alerts. */

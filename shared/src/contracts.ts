@@ -7,7 +7,12 @@ import { clinicText, identifier } from './text-fields';
 import type { PumpTelemetryStatus } from './telemetry/pump-telemetry-status';
 import type { AlertRaisedEvent, AlertSeverity, AlertUpdatedEvent } from './alerts/alert-contracts';
 import type { PageSentEvent } from './paging/paging-contracts';
-import { doseChangeContextFields, doseChangeReasonFields, doseChangeReasonSchema, spasticityOriginFields } from './clinical-safety/request-fields';
+import {
+  doseChangeContextFields,
+  doseChangeReasonFields,
+  doseChangeReasonSchema,
+  spasticityOriginFields,
+} from './clinical-safety/request-fields';
 import { DOSE_REQUEST_MAXIMA } from './clinical-safety/drug-library-config';
 import type { DoseChangeContext } from './clinical-safety/dose-guard';
 import type { DrugLibraryViolation } from './clinical-safety/drug-library';
@@ -70,9 +75,11 @@ const patientIdentityFields = {
 };
 
 /** PATCH /api/patients/:id: the withdrawal risk factors, weight, height and spasticity origin (null: not recorded), and the identity fields; at least one field. */
-export const updatePatientSchema = z.strictObject({ ...withdrawalRiskFactorFields, ...clinicalPatientFields, ...patientIdentityFields })
+export const updatePatientSchema = z
+  .strictObject({ ...withdrawalRiskFactorFields, ...clinicalPatientFields, ...patientIdentityFields })
   .refine((patch) => Object.values(patch).some((v) => v !== undefined), {
-    message: 'needs at least one of spinalCordInjuryT6OrAbove, communicationDifficulty, previousWithdrawal, weightKg, heightCm, spasticityOrigin, mrn, displayName, birthDate, sex',
+    message:
+      'needs at least one of spinalCordInjuryT6OrAbove, communicationDifficulty, previousWithdrawal, weightKg, heightCm, spasticityOrigin, mrn, displayName, birthDate, sex',
   });
 
 /** GET /api/patients `q` (issue 16): words that must all appear in the patient's name or MRN, regardless of accents and case. */
@@ -102,13 +109,23 @@ export type CreatePumpRequest = z.infer<typeof createPumpSchema>;
 
 export const bridgeBolusSchema = z.object({
   volumeMl: z.number().positive('must be above 0'),
-  durationMinutes: z.number().int('must be whole minutes').positive('must be above 0').max(7 * 24 * 60),
+  durationMinutes: z
+    .number()
+    .int('must be whole minutes')
+    .positive('must be above 0')
+    .max(7 * 24 * 60),
 });
 
 export const createFillSchema = z.object({
   filledAt: isoInstant,
   drug: z.enum(DRUGS).default('baclofen'),
-  concentrationMcgPerMl: z.number().positive('must be above 0').max(DOSE_REQUEST_MAXIMA.concentrationMcgPerMl, `must be at most ${DOSE_REQUEST_MAXIMA.concentrationMcgPerMl} mcg/mL (not a dose; the drug library refuses from its hard limit)`),
+  concentrationMcgPerMl: z
+    .number()
+    .positive('must be above 0')
+    .max(
+      DOSE_REQUEST_MAXIMA.concentrationMcgPerMl,
+      `must be at most ${DOSE_REQUEST_MAXIMA.concentrationMcgPerMl} mcg/mL (not a dose; the drug library refuses from its hard limit)`,
+    ),
   volumeMl: z.number().positive('must be above 0'),
   aspiratedResidualMl: z.number().min(0, 'must be 0 or more').optional(),
   stabilityDays: z.number().int('must be whole days').positive('must be above 0').max(365).optional(),
@@ -124,11 +141,42 @@ export type CreateFillRequest = z.input<typeof createFillSchema>;
 
 const minutesOfDay = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
-export const programStepSchema = z.object({ startTime: wallClockTime, doseMcgPerDay: z.number().min(0, 'must be 0 or more').max(DOSE_REQUEST_MAXIMA.doseMcgPerDay, `must be at most ${DOSE_REQUEST_MAXIMA.doseMcgPerDay} mcg/day (not a dose; the drug library refuses from its hard limit)`) });
-export const periodicBolusSchema = z.object({ time: wallClockTime, doseMcg: z.number().positive('must be above 0').max(DOSE_REQUEST_MAXIMA.periodicBolusMcg, `must be at most ${DOSE_REQUEST_MAXIMA.periodicBolusMcg} mcg (not a dose; the drug library refuses from its hard limit)`) });
+export const programStepSchema = z.object({
+  startTime: wallClockTime,
+  doseMcgPerDay: z
+    .number()
+    .min(0, 'must be 0 or more')
+    .max(
+      DOSE_REQUEST_MAXIMA.doseMcgPerDay,
+      `must be at most ${DOSE_REQUEST_MAXIMA.doseMcgPerDay} mcg/day (not a dose; the drug library refuses from its hard limit)`,
+    ),
+});
+export const periodicBolusSchema = z.object({
+  time: wallClockTime,
+  doseMcg: z
+    .number()
+    .positive('must be above 0')
+    .max(
+      DOSE_REQUEST_MAXIMA.periodicBolusMcg,
+      `must be at most ${DOSE_REQUEST_MAXIMA.periodicBolusMcg} mcg (not a dose; the drug library refuses from its hard limit)`,
+    ),
+});
 export const patientBolusSchema = z.object({
-  doseMcg: z.number().positive('must be above 0').max(DOSE_REQUEST_MAXIMA.patientBolusDoseMcg, `must be at most ${DOSE_REQUEST_MAXIMA.patientBolusDoseMcg} mcg (not a dose; the drug library refuses from its hard limit)`),
-  maxPerDay: z.number().int('must be a whole number').min(1, 'must be at least 1').max(DOSE_REQUEST_MAXIMA.patientBolusesPerDay, `must be at most ${DOSE_REQUEST_MAXIMA.patientBolusesPerDay} (not a dose; the drug library refuses from its hard limit)`),
+  doseMcg: z
+    .number()
+    .positive('must be above 0')
+    .max(
+      DOSE_REQUEST_MAXIMA.patientBolusDoseMcg,
+      `must be at most ${DOSE_REQUEST_MAXIMA.patientBolusDoseMcg} mcg (not a dose; the drug library refuses from its hard limit)`,
+    ),
+  maxPerDay: z
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(
+      DOSE_REQUEST_MAXIMA.patientBolusesPerDay,
+      `must be at most ${DOSE_REQUEST_MAXIMA.patientBolusesPerDay} (not a dose; the drug library refuses from its hard limit)`,
+    ),
 });
 
 export const createProgramSchema = z
@@ -143,11 +191,18 @@ export const createProgramSchema = z
   })
   .superRefine((program, ctx) => {
     if (program.steps.length > 0 && program.steps[0].startTime !== '00:00') {
-      ctx.addIssue({ code: 'custom', path: ['steps', 0, 'startTime'], message: "the first step must start at 00:00 so the steps cover the whole day" });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['steps', 0, 'startTime'],
+        message: 'the first step must start at 00:00 so the steps cover the whole day',
+      });
     }
     for (let i = 1; i < program.steps.length; i++) {
-      if (HH_MM.test(program.steps[i].startTime) && HH_MM.test(program.steps[i - 1].startTime) &&
-          minutesOfDay(program.steps[i].startTime) <= minutesOfDay(program.steps[i - 1].startTime)) {
+      if (
+        HH_MM.test(program.steps[i].startTime) &&
+        HH_MM.test(program.steps[i - 1].startTime) &&
+        minutesOfDay(program.steps[i].startTime) <= minutesOfDay(program.steps[i - 1].startTime)
+      ) {
         ctx.addIssue({ code: 'custom', path: ['steps', i, 'startTime'], message: 'steps must be in increasing order of startTime' });
       }
     }
@@ -158,28 +213,62 @@ export const forecastQuerySchema = z.object({ at: isoInstant.optional() });
 
 // ---- Response shapes ----
 
-export interface Clinic { id: string; name: string; timeZone: string; createdAt: string }
+export interface Clinic {
+  id: string;
+  name: string;
+  timeZone: string;
+  createdAt: string;
+}
 
 export interface Patient {
-  id: string; clinicId: string; mrn: string; displayName: string; birthDate: string; sex: Sex;
-  weightKg: number | null; createdAt: string;
+  id: string;
+  clinicId: string;
+  mrn: string;
+  displayName: string;
+  birthDate: string;
+  sex: Sex;
+  weightKg: number | null;
+  createdAt: string;
   /** Withdrawal risk factors; null: not recorded. */
-  spinalCordInjuryT6OrAbove: boolean | null; communicationDifficulty: boolean | null; previousWithdrawal: boolean | null;
+  spinalCordInjuryT6OrAbove: boolean | null;
+  communicationDifficulty: boolean | null;
+  previousWithdrawal: boolean | null;
   /** Clinical safety (issue 7); null: not recorded. */
-  heightCm: number | null; spasticityOrigin: SpasticityOrigin | null;
+  heightCm: number | null;
+  spasticityOrigin: SpasticityOrigin | null;
 }
 
 export interface Pump {
-  id: string; patientId: string; clinicId: string; modelId: PumpModelId; serialNumber: string; implantDate: string;
-  reservoirCapacityMl: number; lowReservoirAlarmMl: number; flowRateMlPerDay: number | null;
-  explantedAt: string | null; explantReason: ExplantReason | null; replacesPumpId: string | null; createdAt: string;
+  id: string;
+  patientId: string;
+  clinicId: string;
+  modelId: PumpModelId;
+  serialNumber: string;
+  implantDate: string;
+  reservoirCapacityMl: number;
+  lowReservoirAlarmMl: number;
+  flowRateMlPerDay: number | null;
+  explantedAt: string | null;
+  explantReason: ExplantReason | null;
+  replacesPumpId: string | null;
+  createdAt: string;
 }
 
-export interface BridgeBolus { volumeMl: number; durationMinutes: number }
+export interface BridgeBolus {
+  volumeMl: number;
+  durationMinutes: number;
+}
 
 export interface Fill {
-  id: string; pumpId: string; filledAt: string; drug: Drug; concentrationMcgPerMl: number; volumeMl: number;
-  aspiratedResidualMl: number | null; stabilityDays: number; bridgeBolus: BridgeBolus | null;
+  id: string;
+  pumpId: string;
+  filledAt: string;
+  drug: Drug;
+  concentrationMcgPerMl: number;
+  volumeMl: number;
+  aspiratedResidualMl: number | null;
+  stabilityDays: number;
+  bridgeBolus: BridgeBolus | null;
   /** Volume the forecast of the previous fill expected at this refill (nominal), null for a first fill. */
   expectedResidualMl: number | null;
   /** Patient boluses since the previous fill as entered at refill, null when not entered. */
@@ -193,12 +282,25 @@ export interface Fill {
   createdAt: string;
 }
 
-export interface ProgramStep { startTime: string; doseMcgPerDay: number }
-export interface PeriodicBolus { time: string; doseMcg: number }
-export interface PatientBolus { doseMcg: number; maxPerDay: number }
+export interface ProgramStep {
+  startTime: string;
+  doseMcgPerDay: number;
+}
+export interface PeriodicBolus {
+  time: string;
+  doseMcg: number;
+}
+export interface PatientBolus {
+  doseMcg: number;
+  maxPerDay: number;
+}
 
 export interface Program {
-  id: string; pumpId: string; effectiveFrom: string; steps: ProgramStep[]; periodicBoluses: PeriodicBolus[];
+  id: string;
+  pumpId: string;
+  effectiveFrom: string;
+  steps: ProgramStep[];
+  periodicBoluses: PeriodicBolus[];
   patientBolus: PatientBolus | null;
   /** Nominal dose of one pump day: steps weighted by their hours plus periodic boluses. */
   doseMcgPerDay: number;
@@ -240,8 +342,15 @@ export interface ReportedReservoirComparison {
   lowerVolumeLevels: { nominal: ForecastLevels; worstCase: ForecastLevels } | null;
 }
 
-export interface ForecastLevels { lowReservoirAlarmAt: string | null; emptyAt: string | null }
-export interface ForecastCurvePoint { at: string; volumeMl: number; worstCaseVolumeMl: number }
+export interface ForecastLevels {
+  lowReservoirAlarmAt: string | null;
+  emptyAt: string | null;
+}
+export interface ForecastCurvePoint {
+  at: string;
+  volumeMl: number;
+  worstCaseVolumeMl: number;
+}
 
 export interface PumpForecast {
   pumpId: string;
@@ -291,8 +400,15 @@ export type Urgency = 'delivery_interrupted' | 'no_forecast' | 'overdue' | 'crit
 
 /** Why a fleet row has its urgency: every open problem of the pump, most severe first. */
 export type UrgencyReasonKind =
-  | 'delivery_interrupted' | 'battery_end_of_service' | 'concentration_mismatch' | 'withdrawal_risk_alert'
-  | 'overdue' | 'refill_deadline' | 'no_forecast' | 'forecast_error' | 'reservoir_discrepancy';
+  | 'delivery_interrupted'
+  | 'battery_end_of_service'
+  | 'concentration_mismatch'
+  | 'withdrawal_risk_alert'
+  | 'overdue'
+  | 'refill_deadline'
+  | 'no_forecast'
+  | 'forecast_error'
+  | 'reservoir_discrepancy';
 export interface UrgencyReason {
   kind: UrgencyReasonKind;
   severity: AlertSeverity;
@@ -356,13 +472,21 @@ export interface FleetPage {
 
 /** A pump's booked refill as the fleet shows it: 'after_margin' and 'after_deadline' are shown in red. */
 export interface FleetAppointment {
-  id: string; startsAt: string; clinicianId: string; overrideReason: string | null;
+  id: string;
+  startsAt: string;
+  clinicianId: string;
+  overrideReason: string | null;
   timing: 'on_time' | 'after_margin' | 'after_deadline' | null;
 }
 
 /** GET /api/pumps/:id: the pump with its patient, clinic, full fill and program history, and its forecast now (null when explanted). */
 export interface PumpDetail {
-  pump: Pump; patient: Patient; clinic: Clinic; fills: Fill[]; programs: Program[]; forecast: PumpForecast | null;
+  pump: Pump;
+  patient: Patient;
+  clinic: Clinic;
+  fills: Fill[];
+  programs: Program[];
+  forecast: PumpForecast | null;
   /** Telemetry facts now; null when explanted. Readings: GET /api/pumps/:id/telemetry; reconciliations: GET /api/pumps/:id/reconciliations. */
   telemetry: PumpTelemetryStatus | null;
 }
@@ -377,10 +501,17 @@ export interface ApiErrorBody {
 
 // ---- Live events (socket.io) ----
 export const SOCKET_EVENTS = {
-  pumpChanged: 'pump.changed', alertRaised: 'alert.raised', alertUpdated: 'alert.updated', pageSent: 'page.sent', onCallChanged: 'on_call.changed', alertSnoozed: 'alert.snoozed',
+  pumpChanged: 'pump.changed',
+  alertRaised: 'alert.raised',
+  alertUpdated: 'alert.updated',
+  pageSent: 'page.sent',
+  onCallChanged: 'on_call.changed',
+  alertSnoozed: 'alert.snoozed',
 } as const;
 export interface PumpChangedEvent {
-  eventId: number; clinicId: string; pumpId: string;
+  eventId: number;
+  clinicId: string;
+  pumpId: string;
   /**
    * The pump's fleet row after this change (a dashboard patches that one row, never refetches the fleet); null when the pump left
    * the fleet (explanted). Absent when the server could not compute it in time: fetch GET /api/pumps/:id/fleet-row.
@@ -388,9 +519,19 @@ export interface PumpChangedEvent {
   fleetRow?: FleetPump | null;
 }
 /** An on-call shift of the clinic was added or changed: who is on call now may have changed (the "no one on call" banner). */
-export interface OnCallChangedEvent { eventId: number; clinicId: string }
+export interface OnCallChangedEvent {
+  eventId: number;
+  clinicId: string;
+}
 /** A user snoozed an alert: that user's other dashboards hide it too (others ignore it; a snooze is per user). */
-export interface AlertSnoozedEvent { eventId: number; clinicId: string; alertId: string; userId: string; snoozedUntil: string; severityAtSnooze: AlertSeverity }
+export interface AlertSnoozedEvent {
+  eventId: number;
+  clinicId: string;
+  alertId: string;
+  userId: string;
+  snoozedUntil: string;
+  severityAtSnooze: AlertSeverity;
+}
 export interface ServerToClientEvents {
   'pump.changed': (event: PumpChangedEvent) => void;
   'alert.raised': (event: AlertRaisedEvent) => void;
@@ -400,7 +541,10 @@ export interface ServerToClientEvents {
   'alert.snoozed': (event: AlertSnoozedEvent) => void;
 }
 /** socket.io handshake `auth`: the access token (unless the session cookie is sent) and the last event id the client saw. */
-export interface SocketHandshakeAuth { token?: string; lastEventId?: number }
+export interface SocketHandshakeAuth {
+  token?: string;
+  lastEventId?: number;
+}
 /**
  * Response header of the first reads (GET /api/alerts, GET /api/pumps): the highest event id committed before the answer's data were
  * read; a socket opened afterwards with it as `lastEventId` receives every later event, so nothing falls between the read and the socket.

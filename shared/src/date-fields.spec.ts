@@ -2,7 +2,10 @@
 import { isCalendarDate, isoDate, isoInstant } from './date-fields';
 
 const messageOf = (schema: typeof isoDate | typeof isoInstant, value: unknown): string | null =>
-  schema.safeParse(value).error?.issues.map((i) => i.message).join('; ') ?? null;
+  schema
+    .safeParse(value)
+    .error?.issues.map((i) => i.message)
+    .join('; ') ?? null;
 
 describe('isCalendarDate', () => {
   it.each([

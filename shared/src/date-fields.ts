@@ -37,9 +37,8 @@ const INSTANT_MESSAGE = 'must be an ISO-8601 instant with offset, e.g. 2026-11-2
 const instantFormat = z.iso.datetime({ offset: true, message: INSTANT_MESSAGE });
 
 /** An ISO-8601 instant with an explicit offset or Z, e.g. 2026-11-25T08:00:00Z, on a day that exists, within the window. */
-export const isoInstant = z.iso.datetime({ offset: true, message: INSTANT_MESSAGE })
-  .superRefine((text, ctx) => {
-    if (!instantFormat.safeParse(text).success) return; // the format issue is already there
-    if (!isCalendarDate(text.slice(0, 10))) ctx.addIssue({ code: 'custom', message: 'must be on a real calendar date' });
-    else if (!isInstantInWindow(Date.parse(text))) ctx.addIssue({ code: 'custom', message: WINDOW_MESSAGE });
-  });
+export const isoInstant = z.iso.datetime({ offset: true, message: INSTANT_MESSAGE }).superRefine((text, ctx) => {
+  if (!instantFormat.safeParse(text).success) return; // the format issue is already there
+  if (!isCalendarDate(text.slice(0, 10))) ctx.addIssue({ code: 'custom', message: 'must be on a real calendar date' });
+  else if (!isInstantInWindow(Date.parse(text))) ctx.addIssue({ code: 'custom', message: WINDOW_MESSAGE });
+});

@@ -1,12 +1,19 @@
 // The shared text refinement: PostgreSQL-storable, trimmed, bounded; and the schemas of every free-text field use it.
 import {
-  createClinicSchema, createPatientSchema, createPumpSchema, createRoomSchema, createWebhookEndpointSchema, resolveAlertSchema,
+  createClinicSchema,
+  createPatientSchema,
+  createPumpSchema,
+  createRoomSchema,
+  createWebhookEndpointSchema,
+  resolveAlertSchema,
   telemetryReadingSchema,
 } from './index';
 import { clinicText, CONTROL_MESSAGE, identifier, NUL_MESSAGE, SURROGATE_MESSAGE, unstorableTextReason } from './text-fields';
 
-const issuesOf = (schema: { safeParse(v: unknown): { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown) =>
-  schema.safeParse(value).error?.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) ?? [];
+const issuesOf = (
+  schema: { safeParse(v: unknown): { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } } },
+  value: unknown,
+) => schema.safeParse(value).error?.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) ?? [];
 
 describe('unstorableTextReason', () => {
   it.each([
@@ -61,8 +68,18 @@ describe('request schemas refuse unstorable text naming the field', () => {
   it.each([
     ['clinic name', createClinicSchema, { name: 'A\u0000', timeZone: 'Europe/Paris' }, 'name'],
     ['patient MRN', createPatientSchema, { clinicId, mrn: 'M\uD800', displayName: 'P', birthDate: '1970-01-01', sex: 'female' }, 'mrn'],
-    ['patient name', createPatientSchema, { clinicId, mrn: 'M1', displayName: 'P\u0000', birthDate: '1970-01-01', sex: 'female' }, 'displayName'],
-    ['pump serial', createPumpSchema, { patientId: clinicId, modelId: 'x', serialNumber: 'S\u0000', implantDate: '2020-01-01' }, 'serialNumber'],
+    [
+      'patient name',
+      createPatientSchema,
+      { clinicId, mrn: 'M1', displayName: 'P\u0000', birthDate: '1970-01-01', sex: 'female' },
+      'displayName',
+    ],
+    [
+      'pump serial',
+      createPumpSchema,
+      { patientId: clinicId, modelId: 'x', serialNumber: 'S\u0000', implantDate: '2020-01-01' },
+      'serialNumber',
+    ],
     ['telemetry serial', telemetryReadingSchema, { serialNumber: 'S\uDFFF', recordedAt: '2026-01-01T00:00:00Z' }, 'serialNumber'],
     ['room name', createRoomSchema, { clinicId, name: 'R\u0000' }, 'name'],
     ['webhook url', createWebhookEndpointSchema, { name: 'w', url: 'https://x.example/\u0000' }, 'url'],

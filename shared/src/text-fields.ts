@@ -2,9 +2,11 @@
 import { z } from 'zod';
 
 // PostgreSQL text cannot hold U+0000, and a lone surrogate is not UTF-8 at all (it breaks the audit trail's jsonb too).
+// eslint-disable-next-line no-control-regex -- U+0000 is exactly what this refuses
 const NUL = /\u0000/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // Identifiers (MRN, serial number, names of rooms and tokens) are typed on one line: no control characters at all.
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
 const CONTROL = /[\u0000-\u001F\u007F]/;
 
 export const NUL_MESSAGE = 'must not contain a NUL character (\\u0000)';

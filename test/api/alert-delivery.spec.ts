@@ -16,7 +16,10 @@ import { createTestDatabase, TestDatabase } from '../support/test-database';
 const START = '2026-06-01T12:00:00.000Z';
 const WARNING_AT = '2026-07-09T09:00:00.000Z'; // 21 days before the deadline
 
-interface Received { name: string; payload: { eventId: number; alert?: AlertRaisedEvent['alert']; change?: string; pumpId?: string; clinicId?: string; sentAhead?: true } }
+interface Received {
+  name: string;
+  payload: { eventId: number; alert?: AlertRaisedEvent['alert']; change?: string; pumpId?: string; clinicId?: string; sentAhead?: true };
+}
 
 describe('alert delivery', () => {
   const clock = new ManualClock(START);
@@ -28,7 +31,12 @@ describe('alert delivery', () => {
   /** A PumpWatch server on the test database; called again after close() to play a restart. */
   const startApp = async (): Promise<void> => {
     app = await createPumpWatchApp({
-      databaseUrl: database.url, demo: false, clock, logLevel: 'silent', bootstrapAdmin: { ...TEST_ADMIN }, sessionHours: 24 * 365,
+      databaseUrl: database.url,
+      demo: false,
+      clock,
+      logLevel: 'silent',
+      bootstrapAdmin: { ...TEST_ADMIN },
+      sessionHours: 24 * 365,
     });
     await app.listen(0, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
@@ -91,7 +99,8 @@ describe('alert delivery', () => {
     await waitFor(() => received.some((r) => r.payload.pumpId === pump.id), 'the pump.changed of a write');
     return Math.max(...received.map((r) => r.payload.eventId));
   };
-  const alertEventsFor = (received: Received[], pumpIds: string[]) => received.filter((r) => r.name.startsWith('alert.') && pumpIds.includes(r.payload.alert?.pumpId ?? ''));
+  const alertEventsFor = (received: Received[], pumpIds: string[]) =>
+    received.filter((r) => r.name.startsWith('alert.') && pumpIds.includes(r.payload.alert?.pumpId ?? ''));
   /**
    * Live order: every event once, those without `sentAhead` in id order, and an alert sent ahead only overtakes events above the
    * resume point (the highest id received without the flag before it), so resuming from that point loses nothing.
@@ -121,8 +130,15 @@ describe('alert delivery', () => {
     expect(raised.payload).toEqual({
       eventId: expect.any(Number),
       alert: expect.objectContaining({
-        id: expect.any(String), pumpId: pump.id, patientId: expect.any(String), clinicId: clinic.id, kind: 'refill_due', severity: 'warning',
-        status: 'open', withdrawalRisk: false, snoozedUntil: null,
+        id: expect.any(String),
+        pumpId: pump.id,
+        patientId: expect.any(String),
+        clinicId: clinic.id,
+        kind: 'refill_due',
+        severity: 'warning',
+        status: 'open',
+        withdrawalRisk: false,
+        snoozedUntil: null,
       }),
     });
     expect(raised.payload.alert.lastEventId).toBe(raised.payload.eventId);
@@ -133,7 +149,10 @@ describe('alert delivery', () => {
     await waitFor(() => alertEventsFor(received, [pump.id]).length === 2, 'alert.updated');
     const updated = alertEventsFor(received, [pump.id])[1] as { name: string; payload: AlertUpdatedEvent };
     expect(updated.name).toBe('alert.updated');
-    expect(updated.payload).toMatchObject({ change: 'acknowledged', alert: { id: raised.payload.alert.id, status: 'acknowledged', acknowledgementNote: 'on it' } });
+    expect(updated.payload).toMatchObject({
+      change: 'acknowledged',
+      alert: { id: raised.payload.alert.id, status: 'acknowledged', acknowledgementNote: 'on it' },
+    });
     expect(updated.payload.eventId).toBeGreaterThan(raised.payload.eventId);
   });
 
@@ -141,12 +160,16 @@ describe('alert delivery', () => {
     const clinic = await f().clinic();
     const pump = await newPump(clinic.id);
     await engine().processPendingEvents();
-    const gateway = api(baseUrl, { token: (await f().http.post('/api/machine-tokens', { clinicId: clinic.id, name: 'gateway' })).body.token });
+    const gateway = api(baseUrl, {
+      token: (await f().http.post('/api/machine-tokens', { clinicId: clinic.id, name: 'gateway' })).body.token,
+    });
     const { received } = await connect({ token: await adminToken(baseUrl) });
     // The pump's own setup events may still be on their way: from a later write on, the relay (in order) has passed them.
     const setupId = await seeAWrite(received, clinic.id);
     const post = async (recordedAt: string): Promise<void> => {
-      const answer = await gateway.post('/api/telemetry', { readings: [{ serialNumber: (pump as { serialNumber?: string }).serialNumber, recordedAt, alarms: ['motor_stall'] }] });
+      const answer = await gateway.post('/api/telemetry', {
+        readings: [{ serialNumber: (pump as { serialNumber?: string }).serialNumber, recordedAt, alarms: ['motor_stall'] }],
+      });
       expect(answer.status).toBe(200);
     };
     await post('2026-06-01T11:00:00Z');
@@ -155,10 +178,15 @@ describe('alert delivery', () => {
     await waitFor(() => alertEventsFor(received, [pump.id]).length === 2, 'alert.updated (re-fired) of the second reading');
     // Both cues (in-process and NOTIFY) reached the engine and the relay: nothing was evaluated, raised or sent twice.
     await engine().processPendingEvents();
-    const ofPump = received.filter((r) => r.payload.eventId > setupId && (r.payload.pumpId === pump.id || r.payload.alert?.pumpId === pump.id));
+    const ofPump = received.filter(
+      (r) => r.payload.eventId > setupId && (r.payload.pumpId === pump.id || r.payload.alert?.pumpId === pump.id),
+    );
     // In id order: each reading's pump.changed, then the alert its evaluation wrote.
     expect([...ofPump].sort((a, b) => a.payload.eventId - b.payload.eventId).map((r) => [r.name, r.payload.change ?? null])).toEqual([
-      ['pump.changed', null], ['alert.raised', null], ['pump.changed', null], ['alert.updated', 'refired'],
+      ['pump.changed', null],
+      ['alert.raised', null],
+      ['pump.changed', null],
+      ['alert.updated', 'refired'],
     ]);
     // On the wire the alert goes first when the relay reads it with its pump.changed (it waits for the evaluation up to 500 ms):
     // flagged sentAhead; had the evaluation been later, it would come behind it, unflagged.
@@ -168,9 +196,17 @@ describe('alert delivery', () => {
       expect(ofPump.indexOf(alert) < ofPump.indexOf(itsPumpChanged)).toBe(alert.payload.sentAhead === true);
     }
     expectResumeSafeOrder(received);
-    const [alert] = await queryRows<{ fire_count: number; kind: string }>(database.url, 'SELECT fire_count, kind FROM alerts WHERE pump_id = $1', [pump.id]);
+    const [alert] = await queryRows<{ fire_count: number; kind: string }>(
+      database.url,
+      'SELECT fire_count, kind FROM alerts WHERE pump_id = $1',
+      [pump.id],
+    );
     expect(alert).toEqual({ fire_count: 2, kind: 'delivery_interrupted' });
-    const events = await queryRows<{ type: string }>(database.url, `SELECT type FROM events WHERE pump_id = $1 AND type LIKE 'alert.%' ORDER BY id`, [pump.id]);
+    const events = await queryRows<{ type: string }>(
+      database.url,
+      `SELECT type FROM events WHERE pump_id = $1 AND type LIKE 'alert.%' ORDER BY id`,
+      [pump.id],
+    );
     expect(events.map((e) => e.type)).toEqual(['alert.raised', 'alert.updated']);
   });
 
@@ -178,13 +214,24 @@ describe('alert delivery', () => {
     const clinic = await f().clinic();
     const pump = await newPump(clinic.id);
     await engine().processPendingEvents();
-    const gateway = api(baseUrl, { token: (await f().http.post('/api/machine-tokens', { clinicId: clinic.id, name: 'gateway' })).body.token });
+    const gateway = api(baseUrl, {
+      token: (await f().http.post('/api/machine-tokens', { clinicId: clinic.id, name: 'gateway' })).body.token,
+    });
     const token = await adminToken(baseUrl);
     const first = await connect({ token });
     const startId = await seeAWrite(first.received, clinic.id);
-    const answer = await gateway.post('/api/telemetry', { readings: [{ serialNumber: (pump as { serialNumber?: string }).serialNumber, recordedAt: '2026-06-01T11:00:00Z', alarms: ['motor_stall'] }] });
+    const answer = await gateway.post('/api/telemetry', {
+      readings: [
+        { serialNumber: (pump as { serialNumber?: string }).serialNumber, recordedAt: '2026-06-01T11:00:00Z', alarms: ['motor_stall'] },
+      ],
+    });
     expect(answer.status).toBe(200);
-    await waitFor(() => alertEventsFor(first.received, [pump.id]).length === 1 && first.received.some((r) => r.name === 'pump.changed' && r.payload.pumpId === pump.id), 'the alarm and its pump.changed');
+    await waitFor(
+      () =>
+        alertEventsFor(first.received, [pump.id]).length === 1 &&
+        first.received.some((r) => r.name === 'pump.changed' && r.payload.pumpId === pump.id),
+      'the alarm and its pump.changed',
+    );
     first.socket.close();
     // The dashboard's rule (client/src/lib/socket.ts): resume from the highest id received without the flag.
     const resumeFrom = Math.max(...first.received.filter((r) => !r.payload.sentAhead).map((r) => r.payload.eventId));
@@ -192,11 +239,19 @@ describe('alert delivery', () => {
     const again = await connect({ token, lastEventId: resumeFrom });
     const live = await newPump(clinic.id);
     await waitFor(() => again.received.some((r) => r.payload.pumpId === live.id), 'a live event after the replay');
-    const expected = (await queryRows<{ id: string }>(database.url,
-      `SELECT id FROM events WHERE id > $1 AND clinic_id = $2 AND (pump_id IS NOT NULL OR type IN ('alert.raised', 'alert.updated')) ORDER BY id`, [startId, clinic.id]))
-      .map((r) => Number(r.id));
+    const expected = (
+      await queryRows<{ id: string }>(
+        database.url,
+        `SELECT id FROM events WHERE id > $1 AND clinic_id = $2 AND (pump_id IS NOT NULL OR type IN ('alert.raised', 'alert.updated')) ORDER BY id`,
+        [startId, clinic.id],
+      )
+    ).map((r) => Number(r.id));
     const seen = () => new Set([...first.received, ...again.received].map((r) => r.payload.eventId));
-    await waitFor(() => expected.every((id) => seen().has(id)), 'every event of the clinic since the first write, across both sockets', 5000);
+    await waitFor(
+      () => expected.every((id) => seen().has(id)),
+      'every event of the clinic since the first write, across both sockets',
+      5000,
+    );
     // Sent ahead, the alert did not move the resume point: the replay brings it again (the dashboard drops that copy by eventId).
     expect(again.received.some((r) => r.payload.eventId === alert.payload.eventId)).toBe(alert.payload.sentAhead === true);
     expectResumeSafeOrder(again.received);
@@ -204,14 +259,28 @@ describe('alert delivery', () => {
 
   it('gives a client offline while 3 alerts were raised all 3, in order, on reconnect with lastEventId, before live events', async () => {
     const { clinic, pumps, token, lastEventId } = await raiseThreeAlertsWhileOffline();
-    const raisedIds = await queryRows<{ id: string }>(database.url, `SELECT id FROM events WHERE type = 'alert.raised' AND pump_id = ANY($1::uuid[]) ORDER BY id`, [pumps.map((p) => p.id)]);
+    const raisedIds = await queryRows<{ id: string }>(
+      database.url,
+      `SELECT id FROM events WHERE type = 'alert.raised' AND pump_id = ANY($1::uuid[]) ORDER BY id`,
+      [pumps.map((p) => p.id)],
+    );
     expect(raisedIds).toHaveLength(3);
 
     const again = await connect({ token, lastEventId });
-    await waitFor(() => alertEventsFor(again.received, pumps.map((p) => p.id)).length === 3, 'the 3 missed alerts');
+    await waitFor(
+      () =>
+        alertEventsFor(
+          again.received,
+          pumps.map((p) => p.id),
+        ).length === 3,
+      'the 3 missed alerts',
+    );
     const live = await newPump(clinic.id);
     await waitFor(() => again.received.some((r) => r.payload.pumpId === live.id), 'a live event');
-    const replayed = alertEventsFor(again.received, pumps.map((p) => p.id));
+    const replayed = alertEventsFor(
+      again.received,
+      pumps.map((p) => p.id),
+    );
     expect(replayed.map((r) => [r.name, r.payload.eventId])).toEqual(raisedIds.map((row) => ['alert.raised', Number(row.id)]));
     expect(again.received[0].payload.eventId).toBeGreaterThan(lastEventId);
     expectResumeSafeOrder(again.received);
@@ -224,19 +293,37 @@ describe('alert delivery', () => {
 
     await app.close();
     // While no server runs, a refill of the first pump is committed with its event (as by an instance that died right after).
-    await queryRows(database.url,
+    await queryRows(
+      database.url,
       `WITH fill AS (
          INSERT INTO fills (pump_id, filled_at, concentration_mcg_per_ml, volume_ml, stability_days) VALUES ($1, '2026-07-09T08:00:00Z', 500, 20, 180)
        ), next AS (UPDATE event_counter SET last_event_id = last_event_id + 1 WHERE id = 1 RETURNING last_event_id)
-       INSERT INTO events (id, clinic_id, pump_id, type) SELECT last_event_id, $2, $1, 'fill.recorded' FROM next`, [pumps[0].id, clinic.id]);
+       INSERT INTO events (id, clinic_id, pump_id, type) SELECT last_event_id, $2, $1, 'fill.recorded' FROM next`,
+      [pumps[0].id, clinic.id],
+    );
     await startApp();
     await engine().processPendingEvents();
 
     const again = await connect({ token, lastEventId });
-    await waitFor(() => alertEventsFor(again.received, pumps.map((p) => p.id)).length === 4, 'the 3 raised alerts and the resolution');
-    const alertEvents = alertEventsFor(again.received, pumps.map((p) => p.id));
+    await waitFor(
+      () =>
+        alertEventsFor(
+          again.received,
+          pumps.map((p) => p.id),
+        ).length === 4,
+      'the 3 raised alerts and the resolution',
+    );
+    const alertEvents = alertEventsFor(
+      again.received,
+      pumps.map((p) => p.id),
+    );
     // The sweep raises in pump id order; then the refill committed while no server ran resolves the first pump's alert.
-    expect(alertEvents.slice(0, 3).map((r) => [r.name, r.payload.alert?.pumpId]).sort()).toEqual(pumps.map((p) => ['alert.raised', p.id]).sort());
+    expect(
+      alertEvents
+        .slice(0, 3)
+        .map((r) => [r.name, r.payload.alert?.pumpId])
+        .sort(),
+    ).toEqual(pumps.map((p) => ['alert.raised', p.id]).sort());
     expect(alertEvents.map((r) => r.payload.change ?? null)).toEqual([null, null, null, 'resolved']);
     expect(alertEvents[3].payload.alert?.pumpId).toBe(pumps[0].id);
     expectResumeSafeOrder(again.received);
@@ -244,20 +331,34 @@ describe('alert delivery', () => {
     expect(refill).toBeGreaterThan(again.received.indexOf(alertEvents[2]));
     expect(refill).toBeLessThan(again.received.indexOf(alertEvents[3]));
     // The engine's cursor moved past every event: a second start evaluates nothing twice.
-    const [cursor] = await queryRows<{ cursor: string; counter: string }>(database.url,
-      'SELECT (SELECT last_event_id FROM alert_evaluation_cursor)::text AS cursor, (SELECT last_event_id FROM event_counter)::text AS counter');
+    const [cursor] = await queryRows<{ cursor: string; counter: string }>(
+      database.url,
+      'SELECT (SELECT last_event_id FROM alert_evaluation_cursor)::text AS cursor, (SELECT last_event_id FROM event_counter)::text AS counter',
+    );
     expect(Number(cursor.cursor)).toBeGreaterThanOrEqual(Number(cursor.counter) - 1);
-    const raised = await queryRows<{ n: number }>(database.url, `SELECT count(*)::int AS n FROM events WHERE type = 'alert.raised' AND pump_id = ANY($1::uuid[])`, [pumps.map((p) => p.id)]);
+    const raised = await queryRows<{ n: number }>(
+      database.url,
+      `SELECT count(*)::int AS n FROM events WHERE type = 'alert.raised' AND pump_id = ANY($1::uuid[])`,
+      [pumps.map((p) => p.id)],
+    );
     expect(raised[0].n).toBe(3);
   });
 
-  it('sends a socket of clinic B none of clinic A\'s alerts, live or replayed', async () => {
+  it("sends a socket of clinic B none of clinic A's alerts, live or replayed", async () => {
     const clinicA = await f().clinic();
     const clinicB = await f().clinic();
     const email = `b-admin-${Date.now()}@pumpwatch.test`;
-    await f().http.post('/api/users', { email, displayName: 'B admin', password: 'initial-password-1', clinicRoles: [{ clinicId: clinicB.id, role: 'admin' as ClinicRole }] });
+    await f().http.post('/api/users', {
+      email,
+      displayName: 'B admin',
+      password: 'initial-password-1',
+      clinicRoles: [{ clinicId: clinicB.id, role: 'admin' as ClinicRole }],
+    });
     const bToken = await signIn(baseUrl, email, 'initial-password-1');
-    await api(baseUrl, { token: bToken }).post('/api/auth/password', { currentPassword: 'initial-password-1', newPassword: 'chosen-password-1' });
+    await api(baseUrl, { token: bToken }).post('/api/auth/password', {
+      currentPassword: 'initial-password-1',
+      newPassword: 'chosen-password-1',
+    });
     const pumpA = await newPump(clinicA.id);
     const pumpB = await newPump(clinicB.id);
     await engine().processPendingEvents();
@@ -284,8 +385,12 @@ describe('alert delivery', () => {
     const { received } = await connect({ token, lastEventId: 0 });
     await writes;
     // What reaches a dashboard: every change of a pump, and alert and page events (patient alerts, issue 7, name no pump).
-    const expected = (await queryRows<{ id: string }>(database.url,
-      `SELECT id FROM events WHERE pump_id IS NOT NULL OR type IN ('alert.raised', 'alert.updated', 'page.sent') ORDER BY id`)).map((r) => Number(r.id));
+    const expected = (
+      await queryRows<{ id: string }>(
+        database.url,
+        `SELECT id FROM events WHERE pump_id IS NOT NULL OR type IN ('alert.raised', 'alert.updated', 'page.sent') ORDER BY id`,
+      )
+    ).map((r) => Number(r.id));
     await waitFor(() => received.length >= expected.length, `all ${expected.length} events`, 5000);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(received.map((r) => r.payload.eventId).sort((a, b) => a - b)).toEqual(expected);
@@ -293,7 +398,12 @@ describe('alert delivery', () => {
   });
 
   it('refuses a handshake whose lastEventId is not a whole number', async () => {
-    const socket = io(baseUrl, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token: await adminToken(baseUrl), lastEventId: -1 } });
+    const socket = io(baseUrl, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      auth: { token: await adminToken(baseUrl), lastEventId: -1 },
+    });
     sockets.push(socket);
     const message = await new Promise<string>((resolve) => {
       socket.once('connect', () => resolve('connected'));

@@ -70,7 +70,9 @@ describe('alert list order and x-last-event-id', () => {
     // Pump B turns critical at 07-30 09:00:00: the newer raise is listed above A (raised earlier, waiting longer).
     await sweepAt('2026-07-30T09:00:00Z');
     ({ alerts } = await clinicAlerts());
-    const critical = alerts.filter((x) => x.severity === 'critical' && x.kind === 'refill_due' && (x.pumpId === pumpA.id || x.pumpId === pumpB.id));
+    const critical = alerts.filter(
+      (x) => x.severity === 'critical' && x.kind === 'refill_due' && (x.pumpId === pumpA.id || x.pumpId === pumpB.id),
+    );
     expect(critical.map((x) => [x.pumpId, x.lastRaisedAt])).toEqual([
       [pumpB.id, '2026-07-30T09:00:00.000Z'],
       [pumpA.id, '2026-07-28T09:00:00.000Z'],
@@ -79,7 +81,9 @@ describe('alert list order and x-last-event-id', () => {
     // A becomes overdue one second later: its acknowledgement no longer holds, it is open again and back on top.
     await sweepAt('2026-07-30T09:00:01Z');
     ({ alerts } = await clinicAlerts());
-    const reRaised = alerts.filter((x) => x.severity === 'critical' && x.kind === 'refill_due' && (x.pumpId === pumpA.id || x.pumpId === pumpB.id));
+    const reRaised = alerts.filter(
+      (x) => x.severity === 'critical' && x.kind === 'refill_due' && (x.pumpId === pumpA.id || x.pumpId === pumpB.id),
+    );
     expect(reRaised.map((x) => [x.pumpId, x.status, x.title, x.lastRaisedAt])).toEqual([
       [pumpA.id, 'open', 'Refill overdue', '2026-07-30T09:00:01.000Z'],
       [pumpB.id, 'open', 'Refill due within 2 days', '2026-07-30T09:00:00.000Z'],
@@ -118,11 +122,11 @@ describe('alert list order and x-last-event-id', () => {
       socket.once('connect_error', reject);
     });
     const started = Date.now();
-    while (!updates.some((e) => e.alert.id === c.id) && Date.now() - started < 5_000) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (!updates.some((e) => e.alert.id === c.id) && Date.now() - started < 5_000)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     const delivered = updates.find((e) => e.alert.id === c.id);
     expect(delivered).toMatchObject({ eventId: ack.body.lastEventId, change: 'acknowledged', alert: { id: c.id, status: 'acknowledged' } });
     // Replayed in order, nothing at or below the header repeated.
     expect(updates.every((e) => e.eventId > lastEventId)).toBe(true);
   });
-
 });

@@ -34,7 +34,11 @@ describe('GET /api/alerts paging', () => {
     const patient = await f.patient(clinic.id);
     const pump = await f.pump(patient.id);
     await f.program(pump.id, { effectiveFrom: '2026-04-20T08:00:00Z' });
-    await f.fill(pump.id, { filledAt: new Date(Date.parse(`${day}T09:00:00Z`) + minutes * 60_000).toISOString(), volumeMl: 20, concentrationMcgPerMl: 500 });
+    await f.fill(pump.id, {
+      filledAt: new Date(Date.parse(`${day}T09:00:00Z`) + minutes * 60_000).toISOString(),
+      volumeMl: 20,
+      concentrationMcgPerMl: 500,
+    });
     await engine.processPendingEvents();
     return pump as { id: string };
   };
@@ -49,7 +53,11 @@ describe('GET /api/alerts paging', () => {
   const allPages = async (first: string, between?: () => Promise<void>): Promise<JsonResponse<Alert[]>[]> => {
     const pages = [await list(first)];
     if (between) await between();
-    for (let cursor = pages[0].headers.get('x-next-cursor'); cursor !== null; cursor = pages[pages.length - 1].headers.get('x-next-cursor')) {
+    for (
+      let cursor = pages[0].headers.get('x-next-cursor');
+      cursor !== null;
+      cursor = pages[pages.length - 1].headers.get('x-next-cursor')
+    ) {
       pages.push(await list(`${first}&cursor=${encodeURIComponent(cursor)}`));
       expect(pages.length).toBeLessThan(50);
     }
@@ -74,9 +82,12 @@ describe('GET /api/alerts paging', () => {
     const expected: Counts = { critical: 0, urgent: 0, warning: 0 };
     for (const alert of all) expected[alert.severity]++;
     // 3 critical, 5 urgent and 6 warning refill_due alerts at least (one per pump); other kinds may come with them.
-    expect(all.filter((a) => a.kind === 'refill_due').map((a) => a.severity).join(',')).toBe(
-      [...Array(3).fill('critical'), ...Array(5).fill('urgent'), ...Array(6).fill('warning')].join(','),
-    );
+    expect(
+      all
+        .filter((a) => a.kind === 'refill_due')
+        .map((a) => a.severity)
+        .join(','),
+    ).toBe([...Array(3).fill('critical'), ...Array(5).fill('urgent'), ...Array(6).fill('warning')].join(','));
     expect(total(whole)).toBe(all.length);
     expect(countsOf(whole)).toEqual(expected);
     expect(whole.headers.get('x-next-cursor')).toBeNull();
@@ -147,7 +158,7 @@ describe('GET /api/alerts paging', () => {
     expect(total(hidden)).toBe(total(mine) - 1);
     expect(countsOf(hidden).warning).toBe(countsOf(mine).warning - 1);
     const paged: string[] = [];
-    for (let res = hidden; ; ) {
+    for (let res = hidden; ;) {
       paged.push(...res.body.map((a) => a.id));
       const cursor = res.headers.get('x-next-cursor');
       if (cursor === null) break;
@@ -163,8 +174,16 @@ describe('GET /api/alerts paging', () => {
   it.each([
     ['not base64 JSON', 'not-a-cursor'],
     ['JSON of another shape', Buffer.from(JSON.stringify({ s: 'urgent' })).toString('base64url')],
-    ['an unknown severity', Buffer.from(JSON.stringify({ s: 'grave', t: '1', i: '00000000-0000-4000-8000-000000000000' })).toString('base64url')],
-    ['an instant beyond any raise', Buffer.from(JSON.stringify({ s: 'urgent', t: '99999999999999999999', i: '00000000-0000-4000-8000-000000000000' })).toString('base64url')],
+    [
+      'an unknown severity',
+      Buffer.from(JSON.stringify({ s: 'grave', t: '1', i: '00000000-0000-4000-8000-000000000000' })).toString('base64url'),
+    ],
+    [
+      'an instant beyond any raise',
+      Buffer.from(JSON.stringify({ s: 'urgent', t: '99999999999999999999', i: '00000000-0000-4000-8000-000000000000' })).toString(
+        'base64url',
+      ),
+    ],
     ['SQL in the id', Buffer.from(JSON.stringify({ s: 'urgent', t: '1', i: "x' OR 1=1 --" })).toString('base64url')],
     ['an empty value', ''],
   ])('answers 400 naming cursor for a cursor that is %s', async (_label, cursor) => {

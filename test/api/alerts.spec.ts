@@ -21,7 +21,10 @@ describe('alerts', () => {
   const clock = new ManualClock(START);
   let clinic: { id: string };
   let otherClinic: { id: string };
-  const members = {} as Record<'clinician' | 'scheduler' | 'staff' | 'outsider' | 'secondClinician', { token: string; id: string; email: string; displayName: string; http: ReturnType<typeof api> }>;
+  const members = {} as Record<
+    'clinician' | 'scheduler' | 'staff' | 'outsider' | 'secondClinician',
+    { token: string; id: string; email: string; displayName: string; http: ReturnType<typeof api> }
+  >;
 
   // Sessions outlive the months the clock is moved through.
   const server = useTestServer({ clock, sessionHours: 24 * 365 });
@@ -66,7 +69,11 @@ describe('alerts', () => {
   describe('refill deadline', () => {
     it('anchors the test pump: deadline 2026-07-30T09:00Z from the worst-case alarm', async () => {
       const { pump } = await newPump();
-      expect((await f.http.get(`/api/pumps/${pump.id}/forecast`)).body).toMatchObject({ refillDeadline: DEADLINE, deadlineReason: 'low_reservoir', worstCase: { emptyAt: '2026-08-09T09:00:00.000Z' } });
+      expect((await f.http.get(`/api/pumps/${pump.id}/forecast`)).body).toMatchObject({
+        refillDeadline: DEADLINE,
+        deadlineReason: 'low_reservoir',
+        worstCase: { emptyAt: '2026-08-09T09:00:00.000Z' },
+      });
     });
 
     it('warns at 21 days, then raises the same alert to urgent at 7 and critical at 2, and overdue past the deadline', async () => {
@@ -75,8 +82,19 @@ describe('alerts', () => {
       expect(await alertsOf(pump.id)).toEqual([]);
       await sweepAt('2026-07-09T09:00:00Z'); // exactly 21 x 24 h before
       const warning = await alertOf(pump.id, 'refill_due');
-      expect(warning).toMatchObject({ severity: 'warning', status: 'open', title: 'Refill due within 21 days', pumpId: pump.id, clinicId: clinic.id, withdrawalRisk: false, withdrawal: null, fireCount: 1 });
-      expect(warning.message).toBe('Refill by 2026-07-30 11:00 CEST (worst-case low-reservoir alarm). No refill appointment is booked before 2026-07-23 11:00 CEST.'); // the clinic's 7-day booking margin
+      expect(warning).toMatchObject({
+        severity: 'warning',
+        status: 'open',
+        title: 'Refill due within 21 days',
+        pumpId: pump.id,
+        clinicId: clinic.id,
+        withdrawalRisk: false,
+        withdrawal: null,
+        fireCount: 1,
+      });
+      expect(warning.message).toBe(
+        'Refill by 2026-07-30 11:00 CEST (worst-case low-reservoir alarm). No refill appointment is booked before 2026-07-23 11:00 CEST.',
+      ); // the clinic's 7-day booking margin
 
       await sweepAt('2026-07-10T09:00:00Z'); // nothing changed: no re-fire from the sweep
       expect(await alertOf(pump.id, 'refill_due')).toMatchObject({ id: warning.id, fireCount: 1, lastEventId: warning.lastEventId });
@@ -84,18 +102,29 @@ describe('alerts', () => {
       await sweepAt('2026-07-23T09:00:00Z');
       expect(await alertOf(pump.id, 'refill_due')).toMatchObject({ id: warning.id, severity: 'urgent', title: 'Refill due within 7 days' });
       await sweepAt('2026-07-28T09:00:00Z');
-      expect(await alertOf(pump.id, 'refill_due')).toMatchObject({ id: warning.id, severity: 'critical', title: 'Refill due within 2 days' });
+      expect(await alertOf(pump.id, 'refill_due')).toMatchObject({
+        id: warning.id,
+        severity: 'critical',
+        title: 'Refill due within 2 days',
+      });
       await sweepAt('2026-07-30T09:00:01Z');
-      expect(await alertOf(pump.id, 'refill_due')).toMatchObject({ id: warning.id, severity: 'critical', title: 'Refill overdue', facts: { overdue: true } });
+      expect(await alertOf(pump.id, 'refill_due')).toMatchObject({
+        id: warning.id,
+        severity: 'critical',
+        title: 'Refill overdue',
+        facts: { overdue: true },
+      });
 
       const history = (await detail(warning.id)).history;
       expect(history.map((h) => [h.action, h.fromSeverity, h.toSeverity, h.actor.type])).toEqual([
-        ['raised', null, 'warning', 'system'], ['severity_changed', 'warning', 'urgent', 'system'], ['severity_changed', 'urgent', 'critical', 'system'],
+        ['raised', null, 'warning', 'system'],
+        ['severity_changed', 'warning', 'urgent', 'system'],
+        ['severity_changed', 'urgent', 'critical', 'system'],
         ['restated', 'critical', 'critical', 'system'],
       ]);
     });
 
-    it('warns at the clinic\'s own horizon', async () => {
+    it("warns at the clinic's own horizon", async () => {
       const horizonClinic = await f.clinic();
       await queryRows(server.databaseUrl, 'UPDATE clinics SET alert_warning_horizon_days = 30 WHERE id = $1', [horizonClinic.id]);
       const { pump } = await newPump(horizonClinic);
@@ -114,7 +143,11 @@ describe('alerts', () => {
       expect(await alertsOf(pump.id)).toEqual([]);
       const resolved = await detail(urgent.id);
       // The refill answered it, and the note says so (issue 12), in the clinic's zone (Paris, CEST).
-      expect(resolved).toMatchObject({ status: 'resolved', resolvedBy: { type: 'system', userId: null, label: 'system' }, resolutionNote: 'Resolved automatically: refill recorded at 2026-07-24 17:00 CEST.' });
+      expect(resolved).toMatchObject({
+        status: 'resolved',
+        resolvedBy: { type: 'system', userId: null, label: 'system' },
+        resolutionNote: 'Resolved automatically: refill recorded at 2026-07-24 17:00 CEST.',
+      });
       expect(resolved.history.map((h) => h.action)).toEqual(['raised', 'resolved']);
     });
 
@@ -131,16 +164,27 @@ describe('alerts', () => {
       const { pump } = await newPump();
       await sweepAt('2026-07-20T00:00:00Z');
       const warning = await alertOf(pump.id, 'refill_due');
-      expect((await members.clinician.http.post(`/api/alerts/${warning.id}/acknowledge`, { note: 'booking next week' })).body.status).toBe('acknowledged');
+      expect((await members.clinician.http.post(`/api/alerts/${warning.id}/acknowledge`, { note: 'booking next week' })).body.status).toBe(
+        'acknowledged',
+      );
       await sweepAt('2026-07-24T00:00:00Z');
-      expect(await alertOf(pump.id, 'refill_due')).toMatchObject({ id: warning.id, severity: 'urgent', status: 'open', acknowledgedAt: null, acknowledgedBy: null });
+      expect(await alertOf(pump.id, 'refill_due')).toMatchObject({
+        id: warning.id,
+        severity: 'urgent',
+        status: 'open',
+        acknowledgedAt: null,
+        acknowledgedBy: null,
+      });
     });
   });
 
   describe('withdrawal risk', () => {
-    it('raises a critical withdrawal-risk alert 72 h before the worst case runs empty, with the checklist and the patient\'s risk factors', async () => {
+    it("raises a critical withdrawal-risk alert 72 h before the worst case runs empty, with the checklist and the patient's risk factors", async () => {
       const { patient, pump } = await newPump(clinic);
-      const patched = await members.clinician.http.call('PATCH', `/api/patients/${patient.id}`, { spinalCordInjuryT6OrAbove: true, previousWithdrawal: false });
+      const patched = await members.clinician.http.call('PATCH', `/api/patients/${patient.id}`, {
+        spinalCordInjuryT6OrAbove: true,
+        previousWithdrawal: false,
+      });
       expect(patched.status).toBe(200);
       expect(patched.body).toMatchObject({ spinalCordInjuryT6OrAbove: true, communicationDifficulty: null, previousWithdrawal: false });
       // Below the alarm volume from the deadline on: push the alarm volume out of the way to see the 72 h rule alone.
@@ -149,8 +193,25 @@ describe('alerts', () => {
       expect((await alertsOf(pump.id)).map((a) => a.kind)).not.toContain('reservoir_near_empty');
       await sweepAt('2026-08-06T09:00:00Z');
       const alert = await alertOf(pump.id, 'reservoir_near_empty');
-      expect(alert).toMatchObject({ severity: 'critical', withdrawalRisk: true, title: 'Withdrawal risk: reservoir nearly empty', facts: { reasons: ['worst_case_empty_within_72h'] } });
-      expect(alert.withdrawal?.earlySigns).toEqual(expect.arrayContaining(['Return of spasticity', 'Itching without rash', 'Paresthesias', 'Goose bumps', 'Labile blood pressure', 'Tachycardia', 'Fever', 'Hallucinations', 'Seizures']));
+      expect(alert).toMatchObject({
+        severity: 'critical',
+        withdrawalRisk: true,
+        title: 'Withdrawal risk: reservoir nearly empty',
+        facts: { reasons: ['worst_case_empty_within_72h'] },
+      });
+      expect(alert.withdrawal?.earlySigns).toEqual(
+        expect.arrayContaining([
+          'Return of spasticity',
+          'Itching without rash',
+          'Paresthesias',
+          'Goose bumps',
+          'Labile blood pressure',
+          'Tachycardia',
+          'Fever',
+          'Hallucinations',
+          'Seizures',
+        ]),
+      );
       expect(alert.withdrawal?.riskFactors).toEqual([
         { factor: 'spinalCordInjuryT6OrAbove', label: 'Spinal cord injury at T6 or above', present: true },
         { factor: 'communicationDifficulty', label: 'Communication difficulty (may not report early signs)', present: null },
@@ -167,14 +228,23 @@ describe('alerts', () => {
       await engine.processPendingEvents();
       expect(await alertsOf(pump.id)).toEqual([]); // the refill alert resolved itself too
       const resolved = await detail(risk.id);
-      expect(resolved).toMatchObject({ status: 'resolved', resolvedBy: { type: 'system' }, resolutionNote: 'Resolved automatically: refill recorded at 2026-07-30 13:00 CEST.' });
-      expect(resolved.history.map((h) => [h.action, h.actor.type])).toEqual([['raised', 'system'], ['resolved', 'system']]);
+      expect(resolved).toMatchObject({
+        status: 'resolved',
+        resolvedBy: { type: 'system' },
+        resolutionNote: 'Resolved automatically: refill recorded at 2026-07-30 13:00 CEST.',
+      });
+      expect(resolved.history.map((h) => [h.action, h.actor.type])).toEqual([
+        ['raised', 'system'],
+        ['resolved', 'system'],
+      ]);
     });
 
     it('from an alarm that stopped delivery, stays open once the alarm clears, until a clinician resolves it with a note', async () => {
       const { pump } = await newPump();
       const post = async (alarms: string[], recordedAt: string) => {
-        expect((await f.http.post('/api/telemetry', { readings: [{ serialNumber: pump.serialNumber, recordedAt, alarms }] })).status).toBe(200);
+        expect((await f.http.post('/api/telemetry', { readings: [{ serialNumber: pump.serialNumber, recordedAt, alarms }] })).status).toBe(
+          200,
+        );
         await engine.processPendingEvents();
       };
       await post(['motor_stall'], '2026-06-01T10:00:00Z');
@@ -189,11 +259,21 @@ describe('alerts', () => {
       expect(withoutNote.body.fields).toEqual([expect.objectContaining({ field: 'note' })]);
       expect((await members.clinician.http.post(`/api/alerts/${risk.id}/resolve`, { note: '   ' })).status).toBe(400);
       expect((await members.scheduler.http.post(`/api/alerts/${risk.id}/resolve`, { note: 'fine' })).status).toBe(403);
-      const resolved = await members.clinician.http.post(`/api/alerts/${risk.id}/resolve`, { note: 'Pump delivering again; no spasticity, afebrile, patient called back' });
+      const resolved = await members.clinician.http.post(`/api/alerts/${risk.id}/resolve`, {
+        note: 'Pump delivering again; no spasticity, afebrile, patient called back',
+      });
       expect(resolved.status).toBe(200);
-      expect(resolved.body).toMatchObject({ status: 'resolved', resolvedBy: { type: 'user', userId: members.clinician.id, label: members.clinician.displayName }, resolutionNote: 'Pump delivering again; no spasticity, afebrile, patient called back' });
+      expect(resolved.body).toMatchObject({
+        status: 'resolved',
+        resolvedBy: { type: 'user', userId: members.clinician.id, label: members.clinician.displayName },
+        resolutionNote: 'Pump delivering again; no spasticity, afebrile, patient called back',
+      });
       expect((await members.clinician.http.post(`/api/alerts/${risk.id}/resolve`, { note: 'again' })).status).toBe(409);
-      expect((await detail(risk.id)).history.map((h) => [h.action, h.actor.type])).toEqual([['raised', 'system'], ['condition_cleared', 'system'], ['resolved', 'user']]);
+      expect((await detail(risk.id)).history.map((h) => [h.action, h.actor.type])).toEqual([
+        ['raised', 'system'],
+        ['condition_cleared', 'system'],
+        ['resolved', 'user'],
+      ]);
     });
   });
 
@@ -206,9 +286,18 @@ describe('alerts', () => {
       await f.program(pump.id, { effectiveFrom: '2026-07-25T05:00:00Z' }); // same dose: still urgent
       await engine.processPendingEvents();
       const refired = await alertOf(pump.id, 'refill_due');
-      expect(refired).toMatchObject({ id: first.id, fireCount: 2, lastSeenAt: '2026-07-25T06:00:00.000Z', firstRaisedAt: '2026-07-25T00:00:00.000Z' });
+      expect(refired).toMatchObject({
+        id: first.id,
+        fireCount: 2,
+        lastSeenAt: '2026-07-25T06:00:00.000Z',
+        firstRaisedAt: '2026-07-25T00:00:00.000Z',
+      });
       expect(refired.lastEventId).toBeGreaterThan(first.lastEventId);
-      const rows = await queryRows<{ n: number }>(server.databaseUrl, `SELECT count(*)::int AS n FROM alerts WHERE pump_id = $1 AND kind = 'refill_due'`, [pump.id]);
+      const rows = await queryRows<{ n: number }>(
+        server.databaseUrl,
+        `SELECT count(*)::int AS n FROM alerts WHERE pump_id = $1 AND kind = 'refill_due'`,
+        [pump.id],
+      );
       expect(rows[0].n).toBe(1);
     });
 
@@ -218,30 +307,51 @@ describe('alerts', () => {
       try {
         clock.set('2026-07-31T00:00:00Z'); // overdue and below the alarm volume: two kinds per pump
         const otherEngine = second.get(AlertEngine);
-        await Promise.all([engine.sweep(), otherEngine.sweep(), engine.sweep(), otherEngine.sweep(), engine.processPendingEvents(), otherEngine.processPendingEvents()]);
+        await Promise.all([
+          engine.sweep(),
+          otherEngine.sweep(),
+          engine.sweep(),
+          otherEngine.sweep(),
+          engine.processPendingEvents(),
+          otherEngine.processPendingEvents(),
+        ]);
       } finally {
         await second.close();
       }
-      const rows = await queryRows<{ pump_id: string; kind: string; n: number }>(server.databaseUrl,
-        `SELECT pump_id, kind, count(*)::int AS n FROM alerts WHERE pump_id = ANY($1::uuid[]) GROUP BY 1, 2 ORDER BY 1, 2`, [pumps.map((p) => p.pump.id)]);
+      const rows = await queryRows<{ pump_id: string; kind: string; n: number }>(
+        server.databaseUrl,
+        `SELECT pump_id, kind, count(*)::int AS n FROM alerts WHERE pump_id = ANY($1::uuid[]) GROUP BY 1, 2 ORDER BY 1, 2`,
+        [pumps.map((p) => p.pump.id)],
+      );
       expect(rows).toHaveLength(6);
       expect(rows.every((r) => r.n === 1)).toBe(true);
-      const raised = await queryRows<{ n: number }>(server.databaseUrl,
-        `SELECT count(*)::int AS n FROM events WHERE type = 'alert.raised' AND pump_id = ANY($1::uuid[])`, [pumps.map((p) => p.pump.id)]);
+      const raised = await queryRows<{ n: number }>(
+        server.databaseUrl,
+        `SELECT count(*)::int AS n FROM events WHERE type = 'alert.raised' AND pump_id = ANY($1::uuid[])`,
+        [pumps.map((p) => p.pump.id)],
+      );
       expect(raised[0].n).toBe(6);
     });
 
     it('holds in PostgreSQL itself: a second unresolved alert of the same pump and kind is refused by the partial unique index', async () => {
       const { pump } = await newPump();
       await sweepAt('2026-07-25T00:00:00Z');
-      const copy = (id: string, status: string) => queryRows(server.databaseUrl,
-        `INSERT INTO alerts (id, clinic_id, patient_id, pump_id, subject_type, subject_id, kind, severity, status, title, message, first_raised_at,
+      const copy = (id: string, status: string) =>
+        queryRows(
+          server.databaseUrl,
+          `INSERT INTO alerts (id, clinic_id, patient_id, pump_id, subject_type, subject_id, kind, severity, status, title, message, first_raised_at,
            last_raised_at, last_seen_at, last_event_id, updated_at, resolved_at, resolved_by_type, acknowledged_at)
          SELECT $2::uuid, clinic_id, patient_id, pump_id, subject_type, subject_id, kind, severity, $3, title, message, now(), now(), now(), 0, now(),
            CASE WHEN $3 = 'resolved' THEN now() END, CASE WHEN $3 = 'resolved' THEN 'system' END, CASE WHEN $3 = 'acknowledged' THEN now() END
-         FROM alerts WHERE pump_id = $1 AND kind = 'refill_due'`, [pump.id, id, status]);
-      await expect(copy('00000000-0000-4000-8000-00000000a001', 'open')).rejects.toMatchObject({ constraint: 'alerts_one_open_per_subject_kind' });
-      await expect(copy('00000000-0000-4000-8000-00000000a002', 'acknowledged')).rejects.toMatchObject({ constraint: 'alerts_one_open_per_subject_kind' });
+         FROM alerts WHERE pump_id = $1 AND kind = 'refill_due'`,
+          [pump.id, id, status],
+        );
+      await expect(copy('00000000-0000-4000-8000-00000000a001', 'open')).rejects.toMatchObject({
+        constraint: 'alerts_one_open_per_subject_kind',
+      });
+      await expect(copy('00000000-0000-4000-8000-00000000a002', 'acknowledged')).rejects.toMatchObject({
+        constraint: 'alerts_one_open_per_subject_kind',
+      });
       await expect(copy('00000000-0000-4000-8000-00000000a003', 'resolved')).resolves.toBeDefined();
     });
   });
@@ -257,7 +367,9 @@ describe('alerts', () => {
       const acknowledged = await members.clinician.http.post(`/api/alerts/${alert.id}/acknowledge`, { note: 'Refill booked for Monday' });
       expect(acknowledged.status).toBe(200);
       expect(acknowledged.body).toMatchObject({
-        status: 'acknowledged', acknowledgedAt: '2026-07-25T00:05:00.000Z', acknowledgementNote: 'Refill booked for Monday',
+        status: 'acknowledged',
+        acknowledgedAt: '2026-07-25T00:05:00.000Z',
+        acknowledgementNote: 'Refill booked for Monday',
         // Named as colleagues know them; the audit row keeps the e-mail.
         acknowledgedBy: { type: 'user', userId: members.clinician.id, label: members.clinician.displayName },
       });
@@ -291,15 +403,23 @@ describe('alerts', () => {
         const snoozed = await members.staff.http.post(`/api/alerts/${critical.id}/snooze`, { minutes: 60 });
         expect(snoozed.status).toBe(200);
         expect(snoozed.body).toMatchObject({ id: critical.id, status: 'open', snoozedUntil: '2026-07-29T01:00:00.000Z' });
-        for (let waited = 0; !heard.some((e) => e.alertId === critical.id) && waited < 2_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
-        expect(heard.filter((e) => e.alertId === critical.id)).toEqual([{
-          eventId: expect.any(Number), clinicId: clinic.id, alertId: critical.id, userId: members.staff.id,
-          snoozedUntil: '2026-07-29T01:00:00.000Z', severityAtSnooze: 'critical',
-        }]);
+        for (let waited = 0; !heard.some((e) => e.alertId === critical.id) && waited < 2_000; waited += 10)
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        expect(heard.filter((e) => e.alertId === critical.id)).toEqual([
+          {
+            eventId: expect.any(Number),
+            clinicId: clinic.id,
+            alertId: critical.id,
+            userId: members.staff.id,
+            snoozedUntil: '2026-07-29T01:00:00.000Z',
+            severityAtSnooze: 'critical',
+          },
+        ]);
       } finally {
         otherDashboard.close();
       }
-      const listOf = async (member: { http: ReturnType<typeof api> }, query = '') => ((await member.http.get(`/api/alerts?pumpId=${pump.id}${query}`)).body as Alert[]).map((a) => a.id);
+      const listOf = async (member: { http: ReturnType<typeof api> }, query = '') =>
+        ((await member.http.get(`/api/alerts?pumpId=${pump.id}${query}`)).body as Alert[]).map((a) => a.id);
       expect(await listOf(members.staff)).toEqual([]);
       expect(await listOf(members.staff, '&includeSnoozed=true')).toEqual([critical.id]);
       expect(await listOf(members.clinician)).toEqual([critical.id]); // another user still sees it
@@ -308,7 +428,8 @@ describe('alerts', () => {
       clock.set('2026-07-29T01:00:00Z');
       expect(await listOf(members.staff)).toEqual([critical.id]);
       expect((await detail(critical.id)).history.map((h) => [h.action, h.snoozedUntil, h.eventId])).toEqual([
-        ['raised', null, expect.any(Number)], ['snoozed', '2026-07-29T01:00:00.000Z', null],
+        ['raised', null, expect.any(Number)],
+        ['snoozed', '2026-07-29T01:00:00.000Z', null],
       ]);
     });
 
@@ -319,7 +440,9 @@ describe('alerts', () => {
       expect((await members.staff.http.post(`/api/alerts/${urgent.id}/snooze`, { minutes: 1440 })).status).toBe(200);
       expect((await members.staff.http.get(`/api/alerts?pumpId=${pump.id}`)).body).toEqual([]);
       await sweepAt('2026-07-28T09:00:00Z'); // critical now
-      expect(((await members.staff.http.get(`/api/alerts?pumpId=${pump.id}`)).body as Alert[]).map((a) => [a.id, a.severity, a.snoozedUntil])).toEqual([[urgent.id, 'critical', null]]);
+      expect(
+        ((await members.staff.http.get(`/api/alerts?pumpId=${pump.id}`)).body as Alert[]).map((a) => [a.id, a.severity, a.snoozedUntil]),
+      ).toEqual([[urgent.id, 'critical', null]]);
     });
 
     it('lists the most severe first, then the most recently raised, and filters by status and severity', async () => {
@@ -335,9 +458,15 @@ describe('alerts', () => {
       const list = ((await f.http.get(`/api/alerts?clinicId=${listClinic.id}`)).body as Alert[]).filter((a) => a.subject === 'pump');
       // Within critical, the withdrawal risk raised on 07-21 above the refill alert critical since 07-19 (issue 12: newest raise first).
       expect(list.map((a) => [a.pumpId === early.pump.id ? 'early' : 'late', a.kind, a.severity])).toEqual([
-        ['late', 'reservoir_near_empty', 'critical'], ['late', 'refill_due', 'critical'], ['early', 'refill_due', 'warning'],
+        ['late', 'reservoir_near_empty', 'critical'],
+        ['late', 'refill_due', 'critical'],
+        ['early', 'refill_due', 'warning'],
       ]);
-      expect(((await f.http.get(`/api/alerts?clinicId=${listClinic.id}&severity=warning`)).body as Alert[]).filter((a) => a.subject === 'pump').map((a) => a.pumpId)).toEqual([early.pump.id]);
+      expect(
+        ((await f.http.get(`/api/alerts?clinicId=${listClinic.id}&severity=warning`)).body as Alert[])
+          .filter((a) => a.subject === 'pump')
+          .map((a) => a.pumpId),
+      ).toEqual([early.pump.id]);
       expect((await f.http.get(`/api/alerts?clinicId=${listClinic.id}&status=resolved`)).body).toEqual([]);
       expect((await f.http.get(`/api/alerts?status=closed`)).status).toBe(400);
     });
@@ -349,10 +478,19 @@ describe('alerts', () => {
       await sweepAt('2026-07-25T00:00:00Z');
       const alert = await alertOf(pump.id, 'refill_due');
       const outsider = members.outsider.http;
-      for (const path of [`/api/alerts/${alert.id}`, `/api/alerts?clinicId=${clinic.id}`, `/api/alerts?pumpId=${pump.id}`, `/api/alerts?patientId=${patient.id}`]) {
+      for (const path of [
+        `/api/alerts/${alert.id}`,
+        `/api/alerts?clinicId=${clinic.id}`,
+        `/api/alerts?pumpId=${pump.id}`,
+        `/api/alerts?patientId=${patient.id}`,
+      ]) {
         expect([path, (await outsider.get(path)).status]).toEqual([path, 404]);
       }
-      for (const [path, body] of [[`/api/alerts/${alert.id}/acknowledge`, {}], [`/api/alerts/${alert.id}/resolve`, { note: 'x' }], [`/api/alerts/${alert.id}/snooze`, { minutes: 15 }]] as const) {
+      for (const [path, body] of [
+        [`/api/alerts/${alert.id}/acknowledge`, {}],
+        [`/api/alerts/${alert.id}/resolve`, { note: 'x' }],
+        [`/api/alerts/${alert.id}/snooze`, { minutes: 15 }],
+      ] as const) {
         expect([path, (await outsider.post(path, body)).status]).toEqual([path, 404]);
       }
       expect((await outsider.call('PATCH', `/api/patients/${patient.id}`, { previousWithdrawal: true })).status).toBe(404);
@@ -370,7 +508,13 @@ describe('alerts', () => {
       await members.clinician.http.post(`/api/alerts/${alert.id}/acknowledge`, { note: 'seen' });
       await members.staff.http.post(`/api/alerts/${alert.id}/snooze`, { minutes: 30 });
       await members.secondClinician.http.post(`/api/alerts/${alert.id}/resolve`, { note: 'refill done elsewhere' });
-      const rows = (await f.http.get(`/api/audit?entityType=alert&entityId=${alert.id}`)).body as { action: string; actorType: string; actorLabel: string; clinicId: string; changes: Record<string, { before: unknown; after: unknown }> }[];
+      const rows = (await f.http.get(`/api/audit?entityType=alert&entityId=${alert.id}`)).body as {
+        action: string;
+        actorType: string;
+        actorLabel: string;
+        clinicId: string;
+        changes: Record<string, { before: unknown; after: unknown }>;
+      }[];
       expect(rows.map((r) => [r.action, r.actorType, r.actorLabel]).reverse()).toEqual([
         ['alert.raised', 'system', 'system'],
         ['alert.acknowledged', 'user', members.clinician.email],
@@ -382,15 +526,20 @@ describe('alerts', () => {
       expect(rows[2].changes.acknowledgementNote).toEqual({ before: null, after: 'seen' });
     });
 
-    it('records a change of the patient\'s risk factors, before -> after', async () => {
+    it("records a change of the patient's risk factors, before -> after", async () => {
       const { patient } = await newPump();
       // A name can be corrected since issue 16; a malformed birth date is still refused.
       const refused = await members.clinician.http.call('PATCH', `/api/patients/${patient.id}`, { birthDate: 'not-a-date' });
       expect(refused.status).toBe(400);
       expect((await members.clinician.http.call('PATCH', `/api/patients/${patient.id}`, {})).status).toBe(400);
       expect((await members.staff.http.call('PATCH', `/api/patients/${patient.id}`, { communicationDifficulty: true })).status).toBe(403);
-      expect((await members.clinician.http.call('PATCH', `/api/patients/${patient.id}`, { communicationDifficulty: true })).status).toBe(200);
-      const rows = (await f.http.get(`/api/audit?entityType=patient&entityId=${patient.id}`)).body as { action: string; changes: Record<string, unknown> }[];
+      expect((await members.clinician.http.call('PATCH', `/api/patients/${patient.id}`, { communicationDifficulty: true })).status).toBe(
+        200,
+      );
+      const rows = (await f.http.get(`/api/audit?entityType=patient&entityId=${patient.id}`)).body as {
+        action: string;
+        changes: Record<string, unknown>;
+      }[];
       expect(rows[0]).toMatchObject({ action: 'patient.updated', changes: { communicationDifficulty: { before: null, after: true } } });
       expect((await f.http.get(`/api/patients/${patient.id}`)).body.communicationDifficulty).toBe(true);
     });

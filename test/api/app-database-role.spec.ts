@@ -30,9 +30,12 @@ describe('the app database role', () => {
 
   it('connects as pumpwatch_app, a role that is neither the owner nor a superuser', async () => {
     expect(server.appDatabaseUrl).not.toBe(server.databaseUrl);
-    const { rows } = await app.query(`SELECT current_user AS "user", (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS super`);
+    const { rows } = await app.query(
+      `SELECT current_user AS "user", (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS super`,
+    );
     expect(rows[0]).toEqual({ user: 'pumpwatch_app', super: false });
-    const [ownerRow] = (await owner.query(`SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = current_database()`)).rows;
+    const [ownerRow] = (await owner.query(`SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = current_database()`))
+      .rows;
     expect(ownerRow.owner).not.toBe('pumpwatch_app');
   });
 
@@ -71,8 +74,12 @@ describe('the app database role', () => {
   });
 
   it('may delete or truncate no table at all (pumps and patients included), only delete fleet rows', async () => {
-    const tables: string[] = (await owner.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`)).rows.map((r) => r.tablename);
-    expect(tables).toEqual(expect.arrayContaining(['pumps', 'patients', 'fills', 'programs', 'clinics', 'users', 'sessions', 'audit_log', 'fleet_rows']));
+    const tables: string[] = (await owner.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`)).rows.map(
+      (r) => r.tablename,
+    );
+    expect(tables).toEqual(
+      expect.arrayContaining(['pumps', 'patients', 'fills', 'programs', 'clinics', 'users', 'sessions', 'audit_log', 'fleet_rows']),
+    );
     for (const table of tables) {
       // The one exception (issue 15): fleet_rows is a read model recomputed from the history, and an explanted pump's row is deleted.
       if (table !== 'fleet_rows') await expect(app.query(`DELETE FROM ${table}`)).rejects.toMatchObject(PERMISSION_DENIED);
@@ -84,7 +91,9 @@ describe('the app database role', () => {
 
   it('may not run migrations or change the schema', async () => {
     await expect(app.query(`INSERT INTO migrations (timestamp, name) VALUES (1, 'Forged1')`)).rejects.toMatchObject(PERMISSION_DENIED);
-    await expect(app.query('ALTER TABLE pumps ADD COLUMN forged text')).rejects.toMatchObject({ message: expect.stringMatching(/must be owner/) });
+    await expect(app.query('ALTER TABLE pumps ADD COLUMN forged text')).rejects.toMatchObject({
+      message: expect.stringMatching(/must be owner/),
+    });
   });
 
   it.each([
@@ -92,7 +101,9 @@ describe('the app database role', () => {
     ['DELETE', 'DELETE FROM audit_log', /DELETE refused/],
     ['TRUNCATE', 'TRUNCATE audit_log', /TRUNCATE refused/],
   ])('refuses %s on the audit log to the owner too (a superuser here), by the trigger', async (_verb, sql, message) => {
-    await owner.query(`INSERT INTO audit_log (actor_type, actor_label, action, entity_type) VALUES ('system', 'owner test', 'test.owner', 'test')`);
+    await owner.query(
+      `INSERT INTO audit_log (actor_type, actor_label, action, entity_type) VALUES ('system', 'owner test', 'test.owner', 'test')`,
+    );
     const before = (await owner.query('SELECT count(*)::int AS n FROM audit_log')).rows[0].n;
     await expect(owner.query(sql)).rejects.toMatchObject({ ...PERMISSION_DENIED, message: expect.stringMatching(message) });
     expect((await owner.query('SELECT count(*)::int AS n FROM audit_log')).rows[0].n).toBe(before);

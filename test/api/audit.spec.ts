@@ -6,7 +6,20 @@ import { api, signIn } from '../support/http';
 import { TEST_ADMIN } from '../support/test-accounts';
 import { useTestServer } from '../support/test-server';
 
-interface AuditRow { id: number; actorType: string; actorId: string | null; actorLabel: string; action: string; entityType: string; entityId: string | null; clinicId: string | null; changes: Record<string, { before: unknown; after: unknown }>; requestId: string | null; entityLabel?: string | null; labels?: Record<string, string> }
+interface AuditRow {
+  id: number;
+  actorType: string;
+  actorId: string | null;
+  actorLabel: string;
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  clinicId: string | null;
+  changes: Record<string, { before: unknown; after: unknown }>;
+  requestId: string | null;
+  entityLabel?: string | null;
+  labels?: Record<string, string>;
+}
 
 describe('audit trail', () => {
   let f: ReturnType<typeof fixtures>;
@@ -30,8 +43,11 @@ describe('audit trail', () => {
     const fill = await f.fill(pump.id);
     const program = await f.program(pump.id);
     const expectations: [string, string, string][] = [
-      ['clinic', clinic.id, 'clinic.created'], ['patient', patient.id, 'patient.created'], ['pump', pump.id, 'pump.created'],
-      ['fill', fill.id, 'fill.recorded'], ['program', program.id, 'program.set'],
+      ['clinic', clinic.id, 'clinic.created'],
+      ['patient', patient.id, 'patient.created'],
+      ['pump', pump.id, 'pump.created'],
+      ['fill', fill.id, 'fill.recorded'],
+      ['program', program.id, 'program.set'],
     ];
     for (const [entityType, entityId, action] of expectations) {
       const rows = await entriesFor(entityType, entityId);
@@ -48,7 +64,11 @@ describe('audit trail', () => {
     const pump = await f.pump(patient.id, { serialNumber: 'SN-NAMED-0042' });
     const clinician = await f.clinicianWithSessions(clinic.id, 'Dr Lea Label', []);
     const startsAt = new Date(Date.now() + 86_400_000).toISOString();
-    const shift = await f.http.post('/api/on-call-shifts', { clinicianId: clinician.id, startsAt, endsAt: new Date(Date.now() + 2 * 86_400_000).toISOString() });
+    const shift = await f.http.post('/api/on-call-shifts', {
+      clinicianId: clinician.id,
+      startsAt,
+      endsAt: new Date(Date.now() + 2 * 86_400_000).toISOString(),
+    });
     expect(shift.status).toBe(201);
 
     expect((await entriesFor('patient', patient.id))[0]).toMatchObject({ entityLabel: 'Noémie Named (MRN MRN-NAMED-1)' });
@@ -58,7 +78,10 @@ describe('audit trail', () => {
     expect(pumpRow.labels).toMatchObject({ [patient.id]: 'Noémie Named (MRN MRN-NAMED-1)' });
     expect(Object.values(pumpRow.labels ?? {})).not.toContain(pump.id);
     const [shiftRow] = await entriesFor('on_call_shift', shift.body.id);
-    expect(shiftRow).toMatchObject({ entityLabel: 'Dr Lea Label, primary on call', labels: expect.objectContaining({ [clinician.id]: 'Dr Lea Label' }) });
+    expect(shiftRow).toMatchObject({
+      entityLabel: 'Dr Lea Label, primary on call',
+      labels: expect.objectContaining({ [clinician.id]: 'Dr Lea Label' }),
+    });
     // A row whose entity has no name (a session) answers null, never a guess.
     const sessions = (await f.http.get('/api/audit?entityType=session&limit=1')).body as AuditRow[];
     for (const row of sessions) expect(row.entityLabel).toBeNull();
@@ -87,18 +110,40 @@ describe('audit trail', () => {
     const patient = await f.patient((await f.clinic()).id);
     const afterSetup = (await f.http.get('/api/audit?limit=1000')).body.length;
     expect(afterSetup).toBe(before + 2);
-    const refused = await f.http.post('/api/pumps', { patientId: patient.id, modelId: 'synchromed-ii-20', serialNumber: 'AUD-FUT', implantDate: '2199-01-01' });
+    const refused = await f.http.post('/api/pumps', {
+      patientId: patient.id,
+      modelId: 'synchromed-ii-20',
+      serialNumber: 'AUD-FUT',
+      implantDate: '2199-01-01',
+    });
     expect(refused.status).toBe(422);
     expect((await f.http.get('/api/audit?limit=1000')).body.length).toBe(afterSetup);
   });
 
   it('records accounts, passwords, sessions and gateway tokens, and never a secret', async () => {
     const clinic = await f.clinic();
-    const user = (await f.http.post('/api/users', { email: 'audit-user@pumpwatch.test', displayName: 'Audit User', password: 'initial-password-1', clinicRoles: [{ clinicId: clinic.id, role: 'staff' }] })).body;
+    const user = (
+      await f.http.post('/api/users', {
+        email: 'audit-user@pumpwatch.test',
+        displayName: 'Audit User',
+        password: 'initial-password-1',
+        clinicRoles: [{ clinicId: clinic.id, role: 'staff' }],
+      })
+    ).body;
     const token = await signIn(server.baseUrl, 'audit-user@pumpwatch.test', 'initial-password-1');
-    await api(server.baseUrl, { token }).post('/api/auth/password', { currentPassword: 'initial-password-1', newPassword: 'secret-new-password-1' });
+    await api(server.baseUrl, { token }).post('/api/auth/password', {
+      currentPassword: 'initial-password-1',
+      newPassword: 'secret-new-password-1',
+    });
     await f.http.post(`/api/users/${user.id}/password`, { password: 'reset-password-value-1' });
-    expect((await api(server.baseUrl, { token: null }).post('/api/auth/login', { email: 'audit-user@pumpwatch.test', password: 'wrong-password-value' })).status).toBe(401);
+    expect(
+      (
+        await api(server.baseUrl, { token: null }).post('/api/auth/login', {
+          email: 'audit-user@pumpwatch.test',
+          password: 'wrong-password-value',
+        })
+      ).status,
+    ).toBe(401);
     const gateway = (await f.http.post('/api/machine-tokens', { clinicId: clinic.id, name: 'Audit gateway' })).body;
     await f.http.post(`/api/machine-tokens/${gateway.id}/revoke`);
 
@@ -109,8 +154,14 @@ describe('audit trail', () => {
       ['user.password_reset', TEST_ADMIN.email],
       ['user.login_failed', 'sign-in'],
     ]);
-    expect(userRows.find((r) => r.action === 'user.created')?.changes.clinicRoles).toEqual({ before: null, after: [{ clinicId: clinic.id, role: 'staff' }] });
-    expect((await entriesFor('machine_token', gateway.id)).map((r) => r.action)).toEqual(['machine_token.revoked', 'machine_token.created']);
+    expect(userRows.find((r) => r.action === 'user.created')?.changes.clinicRoles).toEqual({
+      before: null,
+      after: [{ clinicId: clinic.id, role: 'staff' }],
+    });
+    expect((await entriesFor('machine_token', gateway.id)).map((r) => r.action)).toEqual([
+      'machine_token.revoked',
+      'machine_token.created',
+    ]);
     const sessions = (await f.http.get(`/api/audit?entityType=session&userId=${user.id}`)).body as AuditRow[];
     expect(sessions.map((r) => r.action)).toEqual(['session.created']);
 
@@ -119,7 +170,15 @@ describe('audit trail', () => {
     await client.connect();
     try {
       const everything = JSON.stringify((await client.query('SELECT * FROM audit_log')).rows);
-      for (const secret of ['initial-password-1', 'secret-new-password-1', 'reset-password-value-1', 'wrong-password-value', gateway.token, token, '$argon2id']) {
+      for (const secret of [
+        'initial-password-1',
+        'secret-new-password-1',
+        'reset-password-value-1',
+        'wrong-password-value',
+        gateway.token,
+        token,
+        '$argon2id',
+      ]) {
         expect(everything).not.toContain(secret);
       }
     } finally {
@@ -129,7 +188,9 @@ describe('audit trail', () => {
 
   it('records the demo seed as the system', async () => {
     const rows = (await f.http.get('/api/audit?entityType=clinic&limit=1000')).body as AuditRow[];
-    expect(rows.filter((r) => r.action === 'demo.seeded')).toEqual([expect.objectContaining({ actorType: 'system', actorId: null, actorLabel: 'system' })]);
+    expect(rows.filter((r) => r.action === 'demo.seeded')).toEqual([
+      expect.objectContaining({ actorType: 'system', actorId: null, actorLabel: 'system' }),
+    ]);
   });
 
   it('filters by user and time and pages newest first', async () => {

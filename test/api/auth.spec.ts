@@ -40,10 +40,15 @@ const cookiePairOf = (setCookie: string): string => setCookie.split(';')[0].trim
 
 /** Attribute names (lower case) and values of a Set-Cookie line. */
 function cookieAttributesOf(setCookie: string): Map<string, string> {
-  return new Map(setCookie.split(';').slice(1).map((part) => {
-    const [name, ...value] = part.trim().split('=');
-    return [name.toLowerCase(), value.join('=')] as [string, string];
-  }));
+  return new Map(
+    setCookie
+      .split(';')
+      .slice(1)
+      .map((part) => {
+        const [name, ...value] = part.trim().split('=');
+        return [name.toLowerCase(), value.join('=')] as [string, string];
+      }),
+  );
 }
 
 /** Every object key anywhere in a JSON value. */
@@ -65,8 +70,13 @@ function helpersFor(baseUrl: string) {
   /** A clinician created by the administrator: still holding the initial password, so it must change it. */
   const newUser = async (clinicId: string, label = 'clinician'): Promise<Account> => {
     const email = uniqueEmail(label);
-    const res = await (await admin()).post('/api/users', {
-      email, displayName: label, password: INITIAL_PASSWORD, clinicRoles: [{ clinicId, role: 'clinician' }],
+    const res = await (
+      await admin()
+    ).post('/api/users', {
+      email,
+      displayName: label,
+      password: INITIAL_PASSWORD,
+      clinicRoles: [{ clinicId, role: 'clinician' }],
     });
     expect(res.status).toBe(201);
     return { id: res.body.id, email, password: INITIAL_PASSWORD };
@@ -304,11 +314,18 @@ describe('sign-in', () => {
   describe('forced password change at first sign-in', () => {
     it('creates a user who must change the initial password', async () => {
       const email = uniqueEmail('forced');
-      const created = await (await h.admin()).post('/api/users', {
-        email, displayName: 'Forced', password: INITIAL_PASSWORD, clinicRoles: [{ clinicId, role: 'clinician' }],
+      const created = await (
+        await h.admin()
+      ).post('/api/users', {
+        email,
+        displayName: 'Forced',
+        password: INITIAL_PASSWORD,
+        clinicRoles: [{ clinicId, role: 'clinician' }],
       });
       expect(created.status).toBe(201);
-      expect(created.body).toEqual(expect.objectContaining({ email, mustChangePassword: true, clinicRoles: [{ clinicId, role: 'clinician' }] }));
+      expect(created.body).toEqual(
+        expect.objectContaining({ email, mustChangePassword: true, clinicRoles: [{ clinicId, role: 'clinician' }] }),
+      );
       const signedIn = await login(server.baseUrl, email, INITIAL_PASSWORD);
       expect(signedIn.status).toBe(200);
       expect(signedIn.body.user.mustChangePassword).toBe(true);
@@ -383,23 +400,33 @@ describe('sign-in', () => {
       expect(res.status).toBe(200);
       const emails = (res.body as { email: string }[]).map((u) => u.email);
       expect(emails).toEqual(expect.arrayContaining([TEST_ADMIN.email, other.email]));
-      expect(res.body.find((u: { email: string }) => u.email === TEST_ADMIN.email)).toEqual(expect.objectContaining({
-        displayName: expect.any(String), administersAllClinics: true, clinicRoles: [],
-      }));
+      expect(res.body.find((u: { email: string }) => u.email === TEST_ADMIN.email)).toEqual(
+        expect.objectContaining({
+          displayName: expect.any(String),
+          administersAllClinics: true,
+          clinicRoles: [],
+        }),
+      );
     });
 
     it('shows a clinic administrator the administrators of every clinic too, but no user of a clinic they do not administer', async () => {
       const elsewhere = await h.clinic();
       const stranger = await h.newUser(elsewhere.id, 'stranger');
       const email = uniqueEmail('clinic-admin');
-      const created = await (await h.admin()).post('/api/users', { email, displayName: 'Clinic admin', password: INITIAL_PASSWORD, clinicRoles: [{ clinicId, role: 'admin' }] });
+      const created = await (
+        await h.admin()
+      ).post('/api/users', { email, displayName: 'Clinic admin', password: INITIAL_PASSWORD, clinicRoles: [{ clinicId, role: 'admin' }] });
       expect(created.status).toBe(201);
       const token = await signIn(server.baseUrl, email, INITIAL_PASSWORD);
-      expect((await h.as(token).post('/api/auth/password', { currentPassword: INITIAL_PASSWORD, newPassword: CHOSEN_PASSWORD })).status).toBe(200);
+      expect(
+        (await h.as(token).post('/api/auth/password', { currentPassword: INITIAL_PASSWORD, newPassword: CHOSEN_PASSWORD })).status,
+      ).toBe(200);
       const res = await h.as(await signIn(server.baseUrl, email, CHOSEN_PASSWORD)).get('/api/users');
       expect(res.status).toBe(200);
       const listed = res.body as { email: string; administersAllClinics: boolean; clinicRoles: unknown[] }[];
-      expect(listed.find((u) => u.email === TEST_ADMIN.email)).toEqual(expect.objectContaining({ administersAllClinics: true, clinicRoles: [] }));
+      expect(listed.find((u) => u.email === TEST_ADMIN.email)).toEqual(
+        expect.objectContaining({ administersAllClinics: true, clinicRoles: [] }),
+      );
       expect(listed.map((u) => u.email)).toContain(email);
       expect(listed.map((u) => u.email)).not.toContain(stranger.email);
     });
@@ -410,7 +437,10 @@ describe('sign-in', () => {
 
     it('ends every session of the user and makes the user change the password', async () => {
       const user = await h.activeUser(clinicId, 'reset');
-      const sessions = [h.as(await signIn(server.baseUrl, user.email, user.password)), h.as(await signIn(server.baseUrl, user.email, user.password))];
+      const sessions = [
+        h.as(await signIn(server.baseUrl, user.email, user.password)),
+        h.as(await signIn(server.baseUrl, user.email, user.password)),
+      ];
       for (const session of sessions) expect((await session.get('/api/pumps')).status).toBe(200);
       const res = await (await h.admin()).post(`/api/users/${user.id}/password`, { password: RESET_PASSWORD });
       expect(res.status).toBe(200);
@@ -457,11 +487,16 @@ describe('sign-in', () => {
 
     it('notes when a token was last used, at most once per resolution', async () => {
       const created = await createToken();
-      const lastUsed = async () => ((await (await h.admin()).get('/api/machine-tokens')).body as { id: string; lastUsedAt: string | null }[])
-        .find((t) => t.id === created.id)?.lastUsedAt;
+      const lastUsed = async () =>
+        ((await (await h.admin()).get('/api/machine-tokens')).body as { id: string; lastUsedAt: string | null }[]).find(
+          (t) => t.id === created.id,
+        )?.lastUsedAt;
       expect(await lastUsed()).toBeNull();
       const gateway = h.as(created.token);
-      expect((await gateway.post('/api/telemetry', { readings: [{ serialNumber: 'NOT-A-PUMP', recordedAt: clock.now().toISOString() }] })).status).toBe(200);
+      expect(
+        (await gateway.post('/api/telemetry', { readings: [{ serialNumber: 'NOT-A-PUMP', recordedAt: clock.now().toISOString() }] }))
+          .status,
+      ).toBe(200);
       const first = clock.now().toISOString();
       expect(await lastUsed()).toBe(first);
       clock.advanceMs(1_000);
@@ -474,7 +509,11 @@ describe('sign-in', () => {
 
     it('stores only the SHA-256 of the token', async () => {
       const created = await createToken();
-      const rows = await queryRows<Record<string, unknown> & { token_hash: Buffer }>(server.databaseUrl, 'SELECT * FROM machine_tokens WHERE id = $1', [created.id]);
+      const rows = await queryRows<Record<string, unknown> & { token_hash: Buffer }>(
+        server.databaseUrl,
+        'SELECT * FROM machine_tokens WHERE id = $1',
+        [created.id],
+      );
       expect(rows).toHaveLength(1);
       expect(rows[0].token_hash.toString('hex')).toBe(createHash('sha256').update(created.token, 'utf8').digest('hex'));
       const secret = created.token.slice('pwm_'.length);
@@ -556,7 +595,13 @@ describe('throttling per address', () => {
 
   it('counts the failures of every instance: a second server on the same database refuses the address too', async () => {
     clock.advanceMs(3_600_000);
-    const second = await createPumpWatchApp({ databaseUrl: server.databaseUrl, demo: false, logLevel: 'silent', bootstrapAdmin: null, clock });
+    const second = await createPumpWatchApp({
+      databaseUrl: server.databaseUrl,
+      demo: false,
+      logLevel: 'silent',
+      bootstrapAdmin: null,
+      clock,
+    });
     try {
       await second.listen(0, '127.0.0.1');
       const secondUrl = `http://127.0.0.1:${(second.getHttpServer().address() as { port: number }).port}`;
@@ -571,15 +616,25 @@ describe('throttling per address', () => {
     }
   });
 
-  it('behind a trusted proxy (PUMPWATCH_TRUST_PROXY=1) counts each client by X-Forwarded-For, not the proxy\'s address', async () => {
+  it("behind a trusted proxy (PUMPWATCH_TRUST_PROXY=1) counts each client by X-Forwarded-For, not the proxy's address", async () => {
     clock.advanceMs(3_600_000);
-    const proxied = await createPumpWatchApp({ databaseUrl: server.databaseUrl, demo: false, logLevel: 'silent', bootstrapAdmin: null, clock, trustProxyHops: 1 });
+    const proxied = await createPumpWatchApp({
+      databaseUrl: server.databaseUrl,
+      demo: false,
+      logLevel: 'silent',
+      bootstrapAdmin: null,
+      clock,
+      trustProxyHops: 1,
+    });
     try {
       await proxied.listen(0, '127.0.0.1');
       const proxiedUrl = `http://127.0.0.1:${(proxied.getHttpServer().address() as { port: number }).port}`;
       const from = (client: string) => api(proxiedUrl, { token: null, headers: { 'x-forwarded-for': client } });
       for (let i = 0; i < 20; i++) {
-        expect((await from('203.0.113.7').post('/api/auth/login', { email: `unknown-${i}@pumpwatch.test`, password: 'not-the-password' })).status).toBe(401);
+        expect(
+          (await from('203.0.113.7').post('/api/auth/login', { email: `unknown-${i}@pumpwatch.test`, password: 'not-the-password' }))
+            .status,
+        ).toBe(401);
       }
       expect((await from('203.0.113.7').post('/api/auth/login', { email: other.email, password: other.password })).status).toBe(429);
       // Another client behind the same proxy (same socket address 127.0.0.1) still signs in.
@@ -620,7 +675,7 @@ describe('first administrator', () => {
 
   it('creates admin@pumpwatch.local with a one-time password printed once to standard error, then never again', async () => {
     const first = await startWithoutConfiguredAdmin();
-    let password = '';
+    let password: string | undefined;
     try {
       const printed = /password:\s+(\S+)/.exec(first.stderr);
       expect(first.stderr).toContain('admin@pumpwatch.local');
@@ -631,7 +686,9 @@ describe('first administrator', () => {
       const baseUrl = `http://127.0.0.1:${(first.app.getHttpServer().address() as { port: number }).port}`;
       const signedIn = await login(baseUrl, 'admin@pumpwatch.local', password);
       expect(signedIn.status).toBe(200);
-      expect(signedIn.body.user).toEqual(expect.objectContaining({ email: 'admin@pumpwatch.local', administersAllClinics: true, mustChangePassword: true }));
+      expect(signedIn.body.user).toEqual(
+        expect.objectContaining({ email: 'admin@pumpwatch.local', administersAllClinics: true, mustChangePassword: true }),
+      );
     } finally {
       await first.app.close();
     }
@@ -639,7 +696,7 @@ describe('first administrator', () => {
     const second = await startWithoutConfiguredAdmin();
     try {
       expect(second.stderr).not.toContain('first administrator');
-      expect(second.stderr).not.toContain(password);
+      expect(second.stderr).not.toContain(password as string);
       const users = await queryRows<{ email: string }>(databaseUrl, 'SELECT email FROM users');
       expect(users).toEqual([{ email: 'admin@pumpwatch.local' }]);
     } finally {

@@ -38,10 +38,15 @@ describe('clinic closures', () => {
     const christmas = await f.http.post<ClinicClosure>(closuresPath(), { startDate: '2026-12-25', label: 'Christmas Day' });
     expect(christmas.status).toBe(201);
     expect(christmas.body).toMatchObject({ clinicId: clinic.id, startDate: '2026-12-25', endDate: '2026-12-25', label: 'Christmas Day' });
-    const summer = await f.http.post<ClinicClosure>(closuresPath(), { startDate: '2026-08-10', endDate: '2026-08-14', label: 'Summer shutdown' });
+    const summer = await f.http.post<ClinicClosure>(closuresPath(), {
+      startDate: '2026-08-10',
+      endDate: '2026-08-14',
+      label: 'Summer shutdown',
+    });
     expect(summer.status).toBe(201);
     expect((await f.http.get<ClinicClosure[]>(closuresPath())).body.map((c) => [c.startDate, c.endDate, c.label])).toEqual([
-      ['2026-08-10', '2026-08-14', 'Summer shutdown'], ['2026-12-25', '2026-12-25', 'Christmas Day'],
+      ['2026-08-10', '2026-08-14', 'Summer shutdown'],
+      ['2026-12-25', '2026-12-25', 'Christmas Day'],
     ]);
 
     const removed = await f.http.call('DELETE', `${closuresPath()}/${summer.body.id}`);
@@ -64,20 +69,28 @@ describe('clinic closures', () => {
     const pump = await newPump();
     // Latest on-time slot: Thu 23 Jul 10:40 Paris = 08:40Z (the booking deadline is 09:00Z).
     const before = (await f.http.get<RefillSlotsResponse>(`/api/pumps/${pump.id}/refill-slots?limit=3`)).body.slots;
-    expect(before[0]).toMatchObject({ startsAt: '2026-07-23T08:40:00.000Z', clinicianId: nurse.id, clinicianName: 'Nurse Closure', timing: 'on_time' });
+    expect(before[0]).toMatchObject({
+      startsAt: '2026-07-23T08:40:00.000Z',
+      clinicianId: nurse.id,
+      clinicianName: 'Nurse Closure',
+      timing: 'on_time',
+    });
 
     const closure = (await f.http.post<ClinicClosure>(closuresPath(), { startDate: '2026-07-23', label: 'Staff training day' })).body;
     const after = (await f.http.get<RefillSlotsResponse>(`/api/pumps/${pump.id}/refill-slots?limit=200`)).body.slots;
     // Then Wed 22 Jul 11:20 Paris = 09:20Z, the last slot of that morning.
     expect(after[0]).toMatchObject({ startsAt: '2026-07-22T09:20:00.000Z', timing: 'on_time' });
     expect(after.filter((s) => s.startsAt.startsWith('2026-07-23'))).toEqual([]);
-    const calendar = (await f.http.get<{ startsAt: string }[]>(`/api/clinicians/${nurse.id}/free-slots?from=2026-07-20T00:00:00Z&to=2026-07-25T00:00:00Z`)).body;
+    const calendar = (
+      await f.http.get<{ startsAt: string }[]>(`/api/clinicians/${nurse.id}/free-slots?from=2026-07-20T00:00:00Z&to=2026-07-25T00:00:00Z`)
+    ).body;
     expect(calendar.length).toBe(4 * 6); // Mon, Tue, Wed, Fri: six slots each; Thursday none.
     expect(calendar.filter((s) => s.startsAt.startsWith('2026-07-23'))).toEqual([]);
 
     // The clinician filter answers that clinician's slots only; another clinic's clinician is not known.
     const other = await f.clinicianWithSessions(clinic.id, 'Nurse Other', WEEKDAYS_MORNING);
-    const filtered = (await f.http.get<RefillSlotsResponse>(`/api/pumps/${pump.id}/refill-slots?clinicianId=${other.id}&limit=5`)).body.slots;
+    const filtered = (await f.http.get<RefillSlotsResponse>(`/api/pumps/${pump.id}/refill-slots?clinicianId=${other.id}&limit=5`)).body
+      .slots;
     expect(filtered.map((s) => s.clinicianName)).toEqual(Array(5).fill('Nurse Other'));
     const stranger = await f.clinicianWithSessions((await f.clinic()).id, 'Nurse Stranger', WEEKDAYS_MORNING);
     const unknown = await f.http.get<Refusal>(`/api/pumps/${pump.id}/refill-slots?clinicianId=${stranger.id}`);
@@ -90,15 +103,30 @@ describe('clinic closures', () => {
     const closure = (await f.http.post<ClinicClosure>(closuresPath(), { startDate: '2026-07-16', label: 'Clinic move' })).body;
     const pump = await newPump();
     // Thu 16 Jul 08:00 Paris = 06:00Z: a whole slot of the nurse, on time, but the clinic is closed.
-    const refused = await f.http.post<Refusal>('/api/appointments', { pumpId: pump.id, clinicianId: nurse.id, startsAt: '2026-07-16T06:00:00Z' });
+    const refused = await f.http.post<Refusal>('/api/appointments', {
+      pumpId: pump.id,
+      clinicianId: nurse.id,
+      startsAt: '2026-07-16T06:00:00Z',
+    });
     expect(refused.status).toBe(422);
     expect(refused.body.fields).toEqual([{ field: 'startsAt', message: expect.stringContaining('Clinic move (2026-07-16') }]);
     // The same day the clinic reopens it is fine; a reason books the closed day anyway (an urgent refill is the scheduler's call).
-    const forced = await f.http.post<AppointmentResponse>('/api/appointments', { pumpId: pump.id, clinicianId: nurse.id, startsAt: '2026-07-16T06:00:00Z', overrideReason: 'Urgent: only day the patient can come' });
+    const forced = await f.http.post<AppointmentResponse>('/api/appointments', {
+      pumpId: pump.id,
+      clinicianId: nurse.id,
+      startsAt: '2026-07-16T06:00:00Z',
+      overrideReason: 'Urgent: only day the patient can come',
+    });
     expect(forced.status).toBe(201);
     // Rescheduling onto a closed day is refused the same way.
     const otherPump = await newPump();
-    const booked = (await f.http.post<AppointmentResponse>('/api/appointments', { pumpId: otherPump.id, clinicianId: nurse.id, startsAt: '2026-07-15T06:00:00Z' })).body;
+    const booked = (
+      await f.http.post<AppointmentResponse>('/api/appointments', {
+        pumpId: otherPump.id,
+        clinicianId: nurse.id,
+        startsAt: '2026-07-15T06:00:00Z',
+      })
+    ).body;
     const moved = await f.http.call<Refusal>('PATCH', `/api/appointments/${booked.id}`, { startsAt: '2026-07-16T06:40:00Z' });
     expect([moved.status, moved.body.fields?.[0].field]).toEqual([422, 'startsAt']);
     for (const id of [forced.body.id, booked.id]) await f.http.post(`/api/appointments/${id}/cancel`, {});
@@ -111,10 +139,14 @@ describe('clinic closures', () => {
     const pump = await f.pump((await f.patient(planClinic.id)).id);
     await f.program(pump.id, { effectiveFrom: '2026-05-01T08:00:00Z' });
     await f.fill(pump.id, { filledAt: '2026-05-01T09:00:00Z', volumeMl: 20, concentrationMcgPerMl: 500 });
-    const plan = async () => (await f.http.post<RefillPlanProposal>('/api/refill-plan', { clinicId: planClinic.id, from: START, to: '2026-08-01T00:00:00Z' })).body.proposals;
+    const plan = async () =>
+      (await f.http.post<RefillPlanProposal>('/api/refill-plan', { clinicId: planClinic.id, from: START, to: '2026-08-01T00:00:00Z' })).body
+        .proposals;
     // Target = the booking deadline 23 Jul 09:00Z: the latest slot at or before it is Thursday 08:40Z; closed, Wednesday 09:20Z.
     expect((await plan()).map((p) => [p.pumpId, p.clinicianId, p.startsAt])).toEqual([[pump.id, planNurse.id, '2026-07-23T08:40:00.000Z']]);
-    expect((await f.http.post(`/api/clinics/${planClinic.id}/closures`, { startDate: '2026-07-23', label: 'Staff training day' })).status).toBe(201);
+    expect(
+      (await f.http.post(`/api/clinics/${planClinic.id}/closures`, { startDate: '2026-07-23', label: 'Staff training day' })).status,
+    ).toBe(201);
     expect((await plan()).map((p) => [p.pumpId, p.startsAt, p.timing])).toEqual([[pump.id, '2026-07-22T09:20:00.000Z', 'on_time']]);
   });
 });

@@ -22,10 +22,20 @@ describe('clinic settings', () => {
     const res = await f.http.get<ClinicSettings>(`/api/clinics/${clinic.id}/settings`);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
-      clinicId: clinic.id, timeZone: 'Europe/Paris', alertWarningHorizonDays: 21, bookingMarginDays: 7, refillDurationMinutes: 30,
-      appointmentBufferMinutes: 10, telemetryStaleAfterHours: 24, replacementMarginDays: 30, programMismatchTolerancePercent: 1,
-      programMismatchToleranceMcgPerDay: 1, telemetryRetentionDays: null,
-      reservoirDiscrepancyToleranceMl: 2, reservoirDiscrepancyTolerancePercent: 10, alertSoundRepeatSeconds: 60,
+      clinicId: clinic.id,
+      timeZone: 'Europe/Paris',
+      alertWarningHorizonDays: 21,
+      bookingMarginDays: 7,
+      refillDurationMinutes: 30,
+      appointmentBufferMinutes: 10,
+      telemetryStaleAfterHours: 24,
+      replacementMarginDays: 30,
+      programMismatchTolerancePercent: 1,
+      programMismatchToleranceMcgPerDay: 1,
+      telemetryRetentionDays: null,
+      reservoirDiscrepancyToleranceMl: 2,
+      reservoirDiscrepancyTolerancePercent: 10,
+      alertSoundRepeatSeconds: 60,
     });
   });
 
@@ -53,26 +63,53 @@ describe('clinic settings', () => {
     await f.fill(pump.id, { filledAt: '2026-05-01T09:00:00Z' });
     const engine = server.app.get(AlertEngine);
     await engine.sweep();
-    const refillAlerts = () => queryRows<{ severity: string }>(server.databaseUrl, `SELECT severity FROM alerts WHERE pump_id = $1 AND kind = 'refill_due' AND status <> 'resolved'`, [pump.id]);
+    const refillAlerts = () =>
+      queryRows<{ severity: string }>(
+        server.databaseUrl,
+        `SELECT severity FROM alerts WHERE pump_id = $1 AND kind = 'refill_due' AND status <> 'resolved'`,
+        [pump.id],
+      );
     expect(await refillAlerts()).toEqual([]);
 
     const email = `settings-clinician-${Date.now()}@pumpwatch.test`;
-    await f.http.post('/api/users', { email, displayName: 'C', password: 'initial-password-1', clinicRoles: [{ clinicId: clinic.id, role: 'clinician' }] });
+    await f.http.post('/api/users', {
+      email,
+      displayName: 'C',
+      password: 'initial-password-1',
+      clinicRoles: [{ clinicId: clinic.id, role: 'clinician' }],
+    });
     const token = await signIn(server.baseUrl, email, 'initial-password-1');
-    await api(server.baseUrl, { token }).post('/api/auth/password', { currentPassword: 'initial-password-1', newPassword: 'chosen-password-1' });
-    expect((await api(server.baseUrl, { token }).call('PATCH', `/api/clinics/${clinic.id}/settings`, { alertWarningHorizonDays: 60 })).status).toBe(403);
+    await api(server.baseUrl, { token }).post('/api/auth/password', {
+      currentPassword: 'initial-password-1',
+      newPassword: 'chosen-password-1',
+    });
+    expect(
+      (await api(server.baseUrl, { token }).call('PATCH', `/api/clinics/${clinic.id}/settings`, { alertWarningHorizonDays: 60 })).status,
+    ).toBe(403);
 
-    const changed = await f.http.call<ClinicSettings>('PATCH', `/api/clinics/${clinic.id}/settings`, { alertWarningHorizonDays: 60, bookingMarginDays: 5 });
+    const changed = await f.http.call<ClinicSettings>('PATCH', `/api/clinics/${clinic.id}/settings`, {
+      alertWarningHorizonDays: 60,
+      bookingMarginDays: 5,
+    });
     expect(changed.status).toBe(200);
     expect(changed.body).toMatchObject({ alertWarningHorizonDays: 60, bookingMarginDays: 5, refillDurationMinutes: 30 });
     await engine.processPendingEvents();
     expect(await refillAlerts()).toEqual([{ severity: 'warning' }]);
-    const audit = await queryRows<{ changes: Record<string, { before: unknown; after: unknown }> }>(server.databaseUrl,
-      `SELECT changes FROM audit_log WHERE action = 'clinic.settings_changed' AND entity_id = $1`, [clinic.id]);
+    const audit = await queryRows<{ changes: Record<string, { before: unknown; after: unknown }> }>(
+      server.databaseUrl,
+      `SELECT changes FROM audit_log WHERE action = 'clinic.settings_changed' AND entity_id = $1`,
+      [clinic.id],
+    );
     expect(audit).toHaveLength(1);
     expect(audit[0].changes).toEqual({ alertWarningHorizonDays: { before: 21, after: 60 }, bookingMarginDays: { before: 7, after: 5 } });
     // Retention: a number of days, and back to null (keep every raw reading).
-    expect((await f.http.call<ClinicSettings>('PATCH', `/api/clinics/${clinic.id}/settings`, { telemetryRetentionDays: 365 })).body.telemetryRetentionDays).toBe(365);
-    expect((await f.http.call<ClinicSettings>('PATCH', `/api/clinics/${clinic.id}/settings`, { telemetryRetentionDays: null })).body.telemetryRetentionDays).toBeNull();
+    expect(
+      (await f.http.call<ClinicSettings>('PATCH', `/api/clinics/${clinic.id}/settings`, { telemetryRetentionDays: 365 })).body
+        .telemetryRetentionDays,
+    ).toBe(365);
+    expect(
+      (await f.http.call<ClinicSettings>('PATCH', `/api/clinics/${clinic.id}/settings`, { telemetryRetentionDays: null })).body
+        .telemetryRetentionDays,
+    ).toBeNull();
   });
 });

@@ -1,7 +1,16 @@
 // Clinical safety on real PostgreSQL with a ManualClock: lab results and the kidney alerts (live on the socket), the dose guard on
 // programs and constant-flow fills (422 naming doseChangeReason, audited, abrupt_dose_reduction paged as urgent), taper plans, side
 // effects and possible neurotoxicity, check-ups, labs due and review overdue from the sweep, settings, clinic scoping and roles.
-import type { Alert, AlertDetail, AlertPages, AlertRaisedEvent, ClinicalSummary, LabResult, Program, TaperPlanRecord } from '@pumpwatch/shared';
+import type {
+  Alert,
+  AlertDetail,
+  AlertPages,
+  AlertRaisedEvent,
+  ClinicalSummary,
+  LabResult,
+  Program,
+  TaperPlanRecord,
+} from '@pumpwatch/shared';
 import { io, Socket } from 'socket.io-client';
 import { AlertEngine } from '../../server/src/alerts/alert-engine.service';
 import { ManualClock } from '../../server/src/infra/clock';
@@ -25,7 +34,10 @@ describe('clinical safety', () => {
   let clinic: { id: string };
   let otherClinic: { id: string };
   const sockets: Socket[] = [];
-  const members = {} as Record<'clinician' | 'staff' | 'outsider', { token: string; id: string; email: string; http: ReturnType<typeof api> }>;
+  const members = {} as Record<
+    'clinician' | 'staff' | 'outsider',
+    { token: string; id: string; email: string; http: ReturnType<typeof api> }
+  >;
 
   // Before useTestServer: afterAll hooks run in registration order, and the sockets must close before the server does.
   afterAll(() => {
@@ -44,7 +56,12 @@ describe('clinical safety', () => {
   beforeEach(() => clock.set(START));
 
   const connect = async (): Promise<{ name: string; payload: AlertRaisedEvent }[]> => {
-    const socket = io(server.baseUrl, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token: await adminToken(server.baseUrl) } });
+    const socket = io(server.baseUrl, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      auth: { token: await adminToken(server.baseUrl) },
+    });
     sockets.push(socket);
     const received: { name: string; payload: AlertRaisedEvent }[] = [];
     socket.onAny((name: string, payload: AlertRaisedEvent) => received.push({ name, payload }));
@@ -66,9 +83,16 @@ describe('clinical safety', () => {
     expect(res.status).toBe(200);
     return (res.body as Alert[]).filter((a) => a.subject === 'patient');
   };
-  const alertOf = async (patientId: string, kind: string): Promise<Alert | undefined> => (await patientAlerts(patientId)).find((a) => a.kind === kind);
+  const alertOf = async (patientId: string, kind: string): Promise<Alert | undefined> =>
+    (await patientAlerts(patientId)).find((a) => a.kind === kind);
   const lab = (patientId: string, body: Record<string, unknown>, http = f.http) =>
-    http.post(`/api/patients/${patientId}/labs`, { kind: 'serum_creatinine', value: 1.6, unit: 'mg/dL', takenAt: '2026-05-20T08:00:00Z', ...body });
+    http.post(`/api/patients/${patientId}/labs`, {
+      kind: 'serum_creatinine',
+      value: 1.6,
+      unit: 'mg/dL',
+      takenAt: '2026-05-20T08:00:00Z',
+      ...body,
+    });
   /** A patient with an active pump on 300 mcg/day from 2026-05-01 (and a fill), its events evaluated. */
   const onPump = async (patientOverrides: Record<string, unknown> = {}, doseMcgPerDay = 300) => {
     const patient = await f.patient(clinic.id, patientOverrides);
@@ -88,21 +112,47 @@ describe('clinical safety', () => {
       const res = await lab(patient.id, {});
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({
-        patientId: patient.id, kind: 'serum_creatinine', value: 1.6, unit: 'mg/dL', takenAt: '2026-05-20T08:00:00.000Z', weightKg: 70, heightCm: null,
-        serumCreatinineMgPerDl: 1.6, ageYears: 76, creatinineClearanceMlPerMin: 38.9, creatinineClearanceReason: null,
-        egfrMlPerMin173m2: 44.4, egfrMethod: 'ckd_epi_2021', egfrReason: null, kdigoStage: 'G3b',
+        patientId: patient.id,
+        kind: 'serum_creatinine',
+        value: 1.6,
+        unit: 'mg/dL',
+        takenAt: '2026-05-20T08:00:00.000Z',
+        weightKg: 70,
+        heightCm: null,
+        serumCreatinineMgPerDl: 1.6,
+        ageYears: 76,
+        creatinineClearanceMlPerMin: 38.9,
+        creatinineClearanceReason: null,
+        egfrMlPerMin173m2: 44.4,
+        egfrMethod: 'ckd_epi_2021',
+        egfrReason: null,
+        kdigoStage: 'G3b',
       });
       expect(res.body.reliabilityNote).toMatch(/low \(spinal cord injury/);
 
       const alert = await alertOf(patient.id, 'renal_dose_review');
       expect(alert).toMatchObject({
-        subject: 'patient', pumpId: null, pump: null, patientId: patient.id, clinicId: clinic.id, severity: 'warning', status: 'open', title: 'Renal: dose review',
+        subject: 'patient',
+        pumpId: null,
+        pump: null,
+        patientId: patient.id,
+        clinicId: clinic.id,
+        severity: 'warning',
+        status: 'open',
+        title: 'Renal: dose review',
         facts: { measure: 'CrCl', valueMlPerMin: 38.9, thresholdMlPerMin: 50 },
       });
-      await waitFor(() => received.some((r) => r.name === 'alert.raised' && r.payload.alert.id === alert!.id), 'alert.raised on the socket');
+      await waitFor(
+        () => received.some((r) => r.name === 'alert.raised' && r.payload.alert.id === alert!.id),
+        'alert.raised on the socket',
+      );
       const detail = (await f.http.get(`/api/alerts/${alert!.id}`)).body as AlertDetail;
       expect(detail.history.map((h) => [h.action, h.actor.type])).toEqual([['raised', 'system']]);
-      const audit = await queryRows<{ action: string; actor_label: string }>(server.databaseUrl, 'SELECT action, actor_label FROM audit_log WHERE entity_id = $1 ORDER BY id', [res.body.id]);
+      const audit = await queryRows<{ action: string; actor_label: string }>(
+        server.databaseUrl,
+        'SELECT action, actor_label FROM audit_log WHERE entity_id = $1 ORDER BY id',
+        [res.body.id],
+      );
       expect(audit).toEqual([{ action: 'lab_result.recorded', actor_label: 'admin@pumpwatch.test' }]);
       expect((await f.http.get(`/api/patients/${patient.id}/labs`)).body.map((l: LabResult) => l.id)).toEqual([res.body.id]);
     });
@@ -112,7 +162,12 @@ describe('clinical safety', () => {
       const withoutWeight = await lab(patient.id, { value: 141.44, unit: 'umol/L' });
       expect(withoutWeight.status).toBe(201);
       // No weight on the lab or the patient: no clearance, and the reason says so; eGFR needs none.
-      expect(withoutWeight.body).toMatchObject({ serumCreatinineMgPerDl: 1.6, creatinineClearanceMlPerMin: null, egfrMlPerMin173m2: 44.4, kdigoStage: 'G3b' });
+      expect(withoutWeight.body).toMatchObject({
+        serumCreatinineMgPerDl: 1.6,
+        creatinineClearanceMlPerMin: null,
+        egfrMlPerMin173m2: 44.4,
+        kdigoStage: 'G3b',
+      });
       expect(withoutWeight.body.creatinineClearanceReason).toMatch(/needs a weight/);
       const withWeight = await lab(patient.id, { value: 141.44, unit: 'umol/L', weightKg: 70, takenAt: '2026-05-21T08:00:00Z' });
       expect(withWeight.body).toMatchObject({ unit: 'umol/L', value: 141.44, weightKg: 70, creatinineClearanceMlPerMin: 38.9 });
@@ -127,7 +182,10 @@ describe('clinical safety', () => {
       // 1.0 mg/dL a week later: 4480 / 72 = 62.2 mL/min.
       await lab(patient.id, { value: 1.0, takenAt: '2026-05-27T08:00:00Z' });
       expect(await alertOf(patient.id, 'renal_dose_review')).toBeUndefined();
-      expect((await f.http.get(`/api/alerts/${urgent!.id}`)).body).toMatchObject({ status: 'resolved', resolutionNote: 'Resolved automatically: the condition no longer holds.' });
+      expect((await f.http.get(`/api/alerts/${urgent!.id}`)).body).toMatchObject({
+        status: 'resolved',
+        resolutionNote: 'Resolved automatically: the condition no longer holds.',
+      });
     });
 
     it('flags a fall of more than 25% from the previous result', async () => {
@@ -135,7 +193,10 @@ describe('clinical safety', () => {
       // Aged 75 before the birthday on 4 May: (140 - 75) x 70 = 4550.
       await lab(patient.id, { value: 1.0, takenAt: '2026-04-01T08:00:00Z' }); // 4550 / 72 = 63.2 mL/min
       await lab(patient.id, { value: 1.4, takenAt: '2026-05-01T08:00:00Z' }); // 4550 / 100.8 = 45.1: a fall of 18.1 / 63.2 = 28.6%
-      expect(await alertOf(patient.id, 'renal_function_fall')).toMatchObject({ severity: 'warning', facts: { previousValue: 63.2, latestValue: 45.1, fallPercent: 28.6 } });
+      expect(await alertOf(patient.id, 'renal_function_fall')).toMatchObject({
+        severity: 'warning',
+        facts: { previousValue: 63.2, latestValue: 45.1, fallPercent: 28.6 },
+      });
     });
 
     it.each([
@@ -158,29 +219,58 @@ describe('clinical safety', () => {
       const { patient, pump } = await onPump();
       const res = await program(pump.id, '2026-06-01T10:00:00Z', 180);
       expect(res.status).toBe(422);
-      expect(res.body.fields).toEqual([{ field: 'doseChangeReason', message: expect.stringMatching(/^is required for this dose change: The daily dose falls 40% from 300/) }]);
+      expect(res.body.fields).toEqual([
+        {
+          field: 'doseChangeReason',
+          message: expect.stringMatching(/^is required for this dose change: The daily dose falls 40% from 300/),
+        },
+      ]);
       expect((await f.http.get(`/api/pumps/${pump.id}/programs`)).body).toHaveLength(1);
       expect(await patientAlerts(patient.id)).toEqual([]);
-      const [events] = await queryRows<{ n: number }>(server.databaseUrl, `SELECT count(*)::int AS n FROM events WHERE type = 'program.set' AND pump_id = $1`, [pump.id]);
+      const [events] = await queryRows<{ n: number }>(
+        server.databaseUrl,
+        `SELECT count(*)::int AS n FROM events WHERE type = 'program.set' AND pump_id = $1`,
+        [pump.id],
+      );
       expect(events.n).toBe(1);
     });
 
     it('accepts it with the reason, stores and audits the reason, and raises the urgent abrupt-reduction alert with the withdrawal checklist, paged as urgent', async () => {
       const { patient, pump } = await onPump({ spinalCordInjuryT6OrAbove: true });
       const reason = 'Excess sedation and weakness; cut agreed with the patient, daily phone check for 3 days';
-      const res = await members.clinician.http.post(`/api/pumps/${pump.id}/programs`, { effectiveFrom: '2026-06-01T10:00:00Z', steps: [{ startTime: '00:00', doseMcgPerDay: 180 }], doseChangeReason: reason });
+      const res = await members.clinician.http.post(`/api/pumps/${pump.id}/programs`, {
+        effectiveFrom: '2026-06-01T10:00:00Z',
+        steps: [{ startTime: '00:00', doseMcgPerDay: 180 }],
+        doseChangeReason: reason,
+      });
       expect(res.status).toBe(201);
-      expect(res.body as Program).toMatchObject({ doseMcgPerDay: 180, doseChangeReason: reason, doseChangeContext: 'post_implant_titration' });
+      expect(res.body as Program).toMatchObject({
+        doseMcgPerDay: 180,
+        doseChangeReason: reason,
+        doseChangeContext: 'post_implant_titration',
+      });
 
-      const [audit] = await queryRows<{ actor_label: string; changes: Record<string, { before: unknown; after: any }> }>(server.databaseUrl,
-        `SELECT actor_label, changes FROM audit_log WHERE action = 'program.set' AND entity_id = $1`, [res.body.id]);
+      const [audit] = await queryRows<{ actor_label: string; changes: Record<string, { before: unknown; after: any }> }>(
+        server.databaseUrl,
+        `SELECT actor_label, changes FROM audit_log WHERE action = 'program.set' AND entity_id = $1`,
+        [res.body.id],
+      );
       expect(audit.actor_label).toBe(members.clinician.email);
       expect(audit.changes.doseChangeReason).toEqual({ before: null, after: reason });
-      expect(audit.changes.doseGuard.after).toMatchObject({ requiresReason: true, previousDosesInForceMcgPerDay: [300], findings: [{ kind: 'abrupt_dose_reduction', severity: 'urgent' }] });
+      expect(audit.changes.doseGuard.after).toMatchObject({
+        requiresReason: true,
+        previousDosesInForceMcgPerDay: [300],
+        findings: [{ kind: 'abrupt_dose_reduction', severity: 'urgent' }],
+      });
 
       const alert = (await alertOf(patient.id, 'abrupt_dose_reduction'))!;
       expect(alert).toMatchObject({
-        subject: 'patient', pumpId: null, severity: 'urgent', status: 'open', title: 'Abrupt dose reduction', withdrawalRisk: true,
+        subject: 'patient',
+        pumpId: null,
+        severity: 'urgent',
+        status: 'open',
+        title: 'Abrupt dose reduction',
+        withdrawalRisk: true,
         facts: { reductionPercent: 40, comparedWithMcgPerDay: 300, newDoseMcgPerDay: 180, doseChangeReason: reason, source: 'program' },
       });
       expect(alert.message).toContain(`reason given: “${reason}”`);
@@ -191,7 +281,10 @@ describe('clinical safety', () => {
       const paging = server.app.get(PagingService);
       await paging.sweep();
       const pages = (await f.http.get(`/api/alerts/${alert.id}/pages`)).body as AlertPages;
-      expect(pages.escalation).toMatchObject({ pagingStartedAt: new Date(Date.parse(START) + 30 * MINUTE).toISOString(), lastPagedAt: null });
+      expect(pages.escalation).toMatchObject({
+        pagingStartedAt: new Date(Date.parse(START) + 30 * MINUTE).toISOString(),
+        lastPagedAt: null,
+      });
       clock.set(new Date(Date.parse(START) + 30 * MINUTE));
       await paging.sweep();
       expect(((await f.http.get(`/api/alerts/${alert.id}/pages`)).body as AlertPages).pages.length).toBeGreaterThan(0);
@@ -199,21 +292,35 @@ describe('clinical safety', () => {
       // The pump sweep never judges patient kinds: the alert stays open until a clinician resolves it with a note.
       await engine.sweep();
       expect((await f.http.get(`/api/alerts/${alert.id}`)).body).toMatchObject({ status: 'open', conditionClearedAt: null });
-      expect((await members.clinician.http.post(`/api/alerts/${alert.id}/resolve`, { note: 'Seen at home: no withdrawal signs' })).status).toBe(200);
+      expect(
+        (await members.clinician.http.post(`/api/alerts/${alert.id}/resolve`, { note: 'Seen at home: no withdrawal signs' })).status,
+      ).toBe(200);
     });
 
     it('asks a reason for a stop and for a rise above range, and flags suspected tolerance', async () => {
       const stop = await onPump();
       expect((await program(stop.pump.id, '2026-06-01T10:00:00Z', 0)).body.fields[0].field).toBe('doseChangeReason');
-      expect((await program(stop.pump.id, '2026-06-01T10:00:00Z', 0, { doseChangeReason: 'Pocket infection: explant planned' })).status).toBe(201);
-      expect(await alertOf(stop.patient.id, 'abrupt_dose_reduction')).toMatchObject({ title: 'Intrathecal baclofen stopped', severity: 'urgent' });
+      expect(
+        (await program(stop.pump.id, '2026-06-01T10:00:00Z', 0, { doseChangeReason: 'Pocket infection: explant planned' })).status,
+      ).toBe(201);
+      expect(await alertOf(stop.patient.id, 'abrupt_dose_reduction')).toMatchObject({
+        title: 'Intrathecal baclofen stopped',
+        severity: 'urgent',
+      });
 
       // Origin not recorded: the cerebral titration limit (15%) applies; 300 -> 360 is +20%.
       const rise = await onPump();
       expect((await program(rise.pump.id, '2026-06-01T10:00:00Z', 360)).body.fields[0].field).toBe('doseChangeReason');
       // Recorded as spinal: 30% is the titration limit, so +20% passes.
-      expect((await members.clinician.http.call('PATCH', `/api/patients/${rise.patient.id}`, { spasticityOrigin: 'spinal', heightCm: 178, weightKg: 72.5 })).body)
-        .toMatchObject({ spasticityOrigin: 'spinal', heightCm: 178, weightKg: 72.5 });
+      expect(
+        (
+          await members.clinician.http.call('PATCH', `/api/patients/${rise.patient.id}`, {
+            spasticityOrigin: 'spinal',
+            heightCm: 178,
+            weightKg: 72.5,
+          })
+        ).body,
+      ).toMatchObject({ spasticityOrigin: 'spinal', heightCm: 178, weightKg: 72.5 });
       expect((await program(rise.pump.id, '2026-06-01T10:00:00Z', 360)).status).toBe(201);
       expect(await patientAlerts(rise.patient.id)).toEqual([]);
       // At a refill (a fill during the 24 h before) the spinal limit is 40%: 360 -> 480 (+33%) passes without a reason.
@@ -224,26 +331,44 @@ describe('clinical safety', () => {
       expect(atRefill.body.doseChangeContext).toBe('refill_adjustment');
       // 540 is +50% over the 360 in force 24 h before: refused, then accepted with a reason.
       expect((await program(rise.pump.id, '2026-06-02T12:00:00Z', 540)).status).toBe(422);
-      const refill = await program(rise.pump.id, '2026-06-02T12:00:00Z', 540, { doseChangeContext: 'refill_adjustment', doseChangeReason: 'Severe spasms at night' });
+      const refill = await program(rise.pump.id, '2026-06-02T12:00:00Z', 540, {
+        doseChangeContext: 'refill_adjustment',
+        doseChangeReason: 'Severe spasms at night',
+      });
       expect(refill.status).toBe(201);
-      expect(await alertOf(rise.patient.id, 'escalation_above_range')).toMatchObject({ severity: 'warning', facts: { increasePercent: 50, limitPercent: 40, limitOrigin: 'spinal' } });
+      expect(await alertOf(rise.patient.id, 'escalation_above_range')).toMatchObject({
+        severity: 'warning',
+        facts: { increasePercent: 50, limitPercent: 40, limitOrigin: 'spinal' },
+      });
       // No dose was in force 12 months before (first program 2026-05-01): no tolerance finding.
       expect(await alertOf(rise.patient.id, 'tolerance_suspected')).toBeUndefined();
 
       const tolerance = await onPump({ spasticityOrigin: 'spinal' }, 200);
       // A year of history: 200 mcg/day since 2025-05-01 (the fixture pump was implanted 2025-01-10).
-      await queryRows(server.databaseUrl, `UPDATE programs SET effective_from = '2025-05-01T08:00:00Z' WHERE pump_id = $1`, [tolerance.pump.id]);
+      await queryRows(server.databaseUrl, `UPDATE programs SET effective_from = '2025-05-01T08:00:00Z' WHERE pump_id = $1`, [
+        tolerance.pump.id,
+      ]);
       expect((await program(tolerance.pump.id, '2026-06-01T10:00:00Z', 250)).status).toBe(201); // +25%, within 30%
       clock.set('2026-06-05T12:00:00Z');
       expect((await program(tolerance.pump.id, '2026-06-05T10:00:00Z', 320)).status).toBe(201); // +28%; 120 above the dose a year before
-      expect(await alertOf(tolerance.patient.id, 'tolerance_suspected')).toMatchObject({ severity: 'warning', facts: { baselineDoseMcgPerDay: 200, increaseMcgPerDay: 120 } });
+      expect(await alertOf(tolerance.patient.id, 'tolerance_suspected')).toMatchObject({
+        severity: 'warning',
+        facts: { baselineDoseMcgPerDay: 200, increaseMcgPerDay: 120 },
+      });
       expect((await alertOf(tolerance.patient.id, 'tolerance_suspected'))!.message).toMatch(/reconciliation history/);
     });
 
     it("uses the clinic's own abrupt-reduction step", async () => {
       const stepClinic = await f.clinic();
-      expect((await f.http.call('PUT', `/api/clinics/${stepClinic.id}/clinical-safety-settings`, { abruptReductionPercent: 30 })).body)
-        .toEqual({ clinicId: stepClinic.id, labsIntervalMonths: 12, reviewIntervalMonths: 6, abruptReductionPercent: 30, taperStepMinSpacingHours: 24 });
+      expect(
+        (await f.http.call('PUT', `/api/clinics/${stepClinic.id}/clinical-safety-settings`, { abruptReductionPercent: 30 })).body,
+      ).toEqual({
+        clinicId: stepClinic.id,
+        labsIntervalMonths: 12,
+        reviewIntervalMonths: 6,
+        abruptReductionPercent: 30,
+        taperStepMinSpacingHours: 24,
+      });
       const patient = await f.patient(stepClinic.id);
       const pump = await f.pump(patient.id);
       await program(pump.id, '2026-05-01T08:00:00Z', 300);
@@ -264,7 +389,10 @@ describe('clinical safety', () => {
       const accepted = await f.http.post(`/api/pumps/${pump.id}/fills`, { ...body, doseChangeReason: 'Drowsy on 500 mcg/day' });
       expect(accepted.status).toBe(201);
       expect(accepted.body.doseChangeReason).toBe('Drowsy on 500 mcg/day');
-      expect(await alertOf(patient.id, 'abrupt_dose_reduction')).toMatchObject({ severity: 'urgent', facts: { reductionPercent: 75, source: 'fill' } });
+      expect(await alertOf(patient.id, 'abrupt_dose_reduction')).toMatchObject({
+        severity: 'urgent',
+        facts: { reductionPercent: 75, source: 'fill' },
+      });
     });
   });
 
@@ -273,8 +401,10 @@ describe('clinical safety', () => {
     const plan = {
       startsAt: '2026-06-02T08:00:00Z',
       steps: [
-        { at: '2026-06-02T09:00:00Z', targetDoseMcgPerDay: 300 }, { at: '2026-06-05T09:00:00Z', targetDoseMcgPerDay: 200 },
-        { at: '2026-06-08T09:00:00Z', targetDoseMcgPerDay: 100 }, { at: '2026-06-11T09:00:00Z', targetDoseMcgPerDay: 0 },
+        { at: '2026-06-02T09:00:00Z', targetDoseMcgPerDay: 300 },
+        { at: '2026-06-05T09:00:00Z', targetDoseMcgPerDay: 200 },
+        { at: '2026-06-08T09:00:00Z', targetDoseMcgPerDay: 100 },
+        { at: '2026-06-11T09:00:00Z', targetDoseMcgPerDay: 0 },
       ],
       bridge: { drug: 'oral_baclofen', doseMgPerDay: 30 },
       reintroductionDoseMcgPerDay: 100,
@@ -288,15 +418,26 @@ describe('clinical safety', () => {
       const created = await members.clinician.http.post(`/api/patients/${patient.id}/taper-plans`, plan);
       expect(created.status).toBe(201);
       expect(created.body as TaperPlanRecord).toMatchObject({
-        status: 'active', startsAt: '2026-06-02T08:00:00.000Z', reintroductionDoseMcgPerDay: 100, endedAt: null,
-        bridgeAdvice: { recommendedMgPerDay: 15, reductionFraction: 0.5 }, stepLimitOverrideReason: plan.stepLimitOverrideReason,
+        status: 'active',
+        startsAt: '2026-06-02T08:00:00.000Z',
+        reintroductionDoseMcgPerDay: 100,
+        endedAt: null,
+        bridgeAdvice: { recommendedMgPerDay: 15, reductionFraction: 0.5 },
+        stepLimitOverrideReason: plan.stepLimitOverrideReason,
       });
       // 400 -> 300 (25%), 300 -> 200 (33.3%), 200 -> 100 (50%), 100 -> 0 (a stop)
-      expect((created.body as TaperPlanRecord).stepLimitFindings.map((x) => `${x.stepIndex}:${x.kind}`))
-        .toEqual(['0:reduction_above_limit', '1:reduction_above_limit', '2:reduction_above_limit', '3:step_to_zero']);
+      expect((created.body as TaperPlanRecord).stepLimitFindings.map((x) => `${x.stepIndex}:${x.kind}`)).toEqual([
+        '0:reduction_above_limit',
+        '1:reduction_above_limit',
+        '2:reduction_above_limit',
+        '3:step_to_zero',
+      ]);
       expect((await members.clinician.http.post(`/api/patients/${patient.id}/taper-plans`, plan)).status).toBe(409);
 
-      for (const [at, dose] of [['2026-06-02T09:00:00Z', 300], ['2026-06-05T09:00:00Z', 200]] as const) {
+      for (const [at, dose] of [
+        ['2026-06-02T09:00:00Z', 300],
+        ['2026-06-05T09:00:00Z', 200],
+      ] as const) {
         clock.set(at);
         expect([at, (await program(pump.id, at, dose)).status]).toEqual([at, 201]);
       }
@@ -304,13 +445,17 @@ describe('clinical safety', () => {
       clock.set('2026-06-08T09:00:00Z');
       const below = await program(pump.id, '2026-06-08T09:00:00Z', 0);
       expect(below.status).toBe(422);
-      expect(below.body.fields[0]).toMatchObject({ field: 'doseChangeReason', message: expect.stringMatching(/below the taper plan's 100 mcg\/day/) });
+      expect(below.body.fields[0]).toMatchObject({
+        field: 'doseChangeReason',
+        message: expect.stringMatching(/below the taper plan's 100 mcg\/day/),
+      });
       expect((await program(pump.id, '2026-06-08T09:00:00Z', 100)).status).toBe(201);
 
       const summary = (await f.http.get(`/api/patients/${patient.id}/clinical-summary`)).body as ClinicalSummary;
       expect(summary.taperTasks.map((t) => t.status)).toEqual(['done', 'done', 'done', 'upcoming']);
       expect(summary.plannedDoseLine).toEqual([
-        { at: '2026-06-02T08:00:00.000Z', doseMcgPerDay: 400 }, ...plan.steps.map((s) => ({ at: s.at, doseMcgPerDay: s.targetDoseMcgPerDay })),
+        { at: '2026-06-02T08:00:00.000Z', doseMcgPerDay: 400 },
+        ...plan.steps.map((s) => ({ at: s.at, doseMcgPerDay: s.targetDoseMcgPerDay })),
       ]);
       expect(summary.doseHistory.map((h) => h.doseMcgPerDay)).toEqual([400, 300, 200, 100]);
 
@@ -321,19 +466,38 @@ describe('clinical safety', () => {
       expect((await program(pump.id, '2026-06-18T09:00:00Z', 100)).status).toBe(201);
       expect((await patientAlerts(patient.id)).map((a) => a.kind).sort()).toEqual(['overdose_watch', 'renal_dose_review']);
 
-      const ended = await members.clinician.http.post(`/api/patients/${patient.id}/taper-plans/${created.body.id}/end`, { outcome: 'completed', note: 'Re-introduced at 100 mcg/day' });
+      const ended = await members.clinician.http.post(`/api/patients/${patient.id}/taper-plans/${created.body.id}/end`, {
+        outcome: 'completed',
+        note: 'Re-introduced at 100 mcg/day',
+      });
       expect(ended.status).toBe(200);
-      expect(ended.body).toMatchObject({ status: 'completed', endedAt: '2026-06-18T09:00:00.000Z', endNote: 'Re-introduced at 100 mcg/day' });
-      expect((await members.clinician.http.post(`/api/patients/${patient.id}/taper-plans/${created.body.id}/end`, { outcome: 'cancelled', note: 'x' })).status).toBe(409);
+      expect(ended.body).toMatchObject({
+        status: 'completed',
+        endedAt: '2026-06-18T09:00:00.000Z',
+        endNote: 'Re-introduced at 100 mcg/day',
+      });
+      expect(
+        (
+          await members.clinician.http.post(`/api/patients/${patient.id}/taper-plans/${created.body.id}/end`, {
+            outcome: 'cancelled',
+            note: 'x',
+          })
+        ).status,
+      ).toBe(409);
       // Without an active plan the guard is back: 100 -> 50 is a 50% cut.
       clock.set('2026-06-20T09:00:00Z');
       expect((await program(pump.id, '2026-06-20T09:00:00Z', 50)).status).toBe(422);
-      expect((await f.http.get(`/api/patients/${patient.id}/taper-plans`)).body.map((p: TaperPlanRecord) => p.status)).toEqual(['completed']);
+      expect((await f.http.get(`/api/patients/${patient.id}/taper-plans`)).body.map((p: TaperPlanRecord) => p.status)).toEqual([
+        'completed',
+      ]);
     });
 
     it('refuses a plan whose steps raise the dose', async () => {
       const patient = await f.patient(clinic.id);
-      const res = await f.http.post(`/api/patients/${patient.id}/taper-plans`, { ...plan, steps: [plan.steps[1], { at: '2026-06-09T09:00:00Z', targetDoseMcgPerDay: 250 }] });
+      const res = await f.http.post(`/api/patients/${patient.id}/taper-plans`, {
+        ...plan,
+        steps: [plan.steps[1], { at: '2026-06-09T09:00:00Z', targetDoseMcgPerDay: 250 }],
+      });
       expect(res.status).toBe(400);
       expect(res.body.fields.map((x: { field: string }) => x.field)).toEqual(['steps.1.targetDoseMcgPerDay']);
     });
@@ -345,12 +509,26 @@ describe('clinical safety', () => {
       const patient = await f.patient(clinic.id, { birthDate: '1980-01-01', sex: 'male', weightKg: 50 });
       expect((await lab(patient.id, { value: 2.0 })).body.creatinineClearanceMlPerMin).toBe(32.6);
       const report = await members.clinician.http.post(`/api/patients/${patient.id}/side-effects`, {
-        kind: 'confusion', severity: 'mild', reportedAt: '2026-06-01T09:30:00Z', reportedBy: 'patient', text: 'Wife says he is muddled since Friday',
+        kind: 'confusion',
+        severity: 'mild',
+        reportedAt: '2026-06-01T09:30:00Z',
+        reportedBy: 'patient',
+        text: 'Wife says he is muddled since Friday',
       });
       expect(report.status).toBe(201);
-      expect(report.body).toMatchObject({ patientId: patient.id, kind: 'confusion', severity: 'mild', reportedBy: 'patient', onsetOn: null });
+      expect(report.body).toMatchObject({
+        patientId: patient.id,
+        kind: 'confusion',
+        severity: 'mild',
+        reportedBy: 'patient',
+        onsetOn: null,
+      });
       const alert = await alertOf(patient.id, 'mental_status_change');
-      expect(alert).toMatchObject({ severity: 'urgent', title: 'Possible neurotoxicity', facts: { latestCrClMlPerMin: 32.6, sideEffectKind: 'confusion', sideEffectReportId: report.body.id } });
+      expect(alert).toMatchObject({
+        severity: 'urgent',
+        title: 'Possible neurotoxicity',
+        facts: { latestCrClMlPerMin: 32.6, sideEffectKind: 'confusion', sideEffectReportId: report.body.id },
+      });
       expect(alert!.message).toMatch(/creatinine clearance 32.6 mL\/min \(below 50\)/);
       expect((await f.http.get(`/api/patients/${patient.id}/side-effects`)).body).toHaveLength(1);
     });
@@ -358,14 +536,33 @@ describe('clinical safety', () => {
     it('raises a warning for a new mental-status change without a risk factor, and urgent when it worsens to severe', async () => {
       const patient = await f.patient(clinic.id, { birthDate: '1980-01-01', sex: 'male', weightKg: 80 });
       await lab(patient.id, { value: 0.9 }); // (140 - 46) x 80 / 64.8 = 116 mL/min
-      await f.http.post(`/api/patients/${patient.id}/side-effects`, { kind: 'memory_problems', severity: 'mild', reportedAt: '2026-05-30T09:00:00Z', reportedBy: 'staff' });
+      await f.http.post(`/api/patients/${patient.id}/side-effects`, {
+        kind: 'memory_problems',
+        severity: 'mild',
+        reportedAt: '2026-05-30T09:00:00Z',
+        reportedBy: 'staff',
+      });
       const warning = (await alertOf(patient.id, 'mental_status_change'))!;
       expect(warning).toMatchObject({ severity: 'warning', title: 'Mental status change' });
-      await f.http.post(`/api/patients/${patient.id}/side-effects`, { kind: 'memory_problems', severity: 'severe', reportedAt: '2026-06-01T09:00:00Z', reportedBy: 'staff' });
-      expect(await alertOf(patient.id, 'mental_status_change')).toMatchObject({ id: warning.id, severity: 'urgent', title: 'Possible neurotoxicity' });
+      await f.http.post(`/api/patients/${patient.id}/side-effects`, {
+        kind: 'memory_problems',
+        severity: 'severe',
+        reportedAt: '2026-06-01T09:00:00Z',
+        reportedBy: 'staff',
+      });
+      expect(await alertOf(patient.id, 'mental_status_change')).toMatchObject({
+        id: warning.id,
+        severity: 'urgent',
+        title: 'Possible neurotoxicity',
+      });
       // Drowsiness that is not severe is an expected effect, not a mental-status change.
       const quiet = await f.patient(clinic.id);
-      await f.http.post(`/api/patients/${quiet.id}/side-effects`, { kind: 'drowsiness', severity: 'moderate', reportedAt: '2026-06-01T09:00:00Z', reportedBy: 'patient' });
+      await f.http.post(`/api/patients/${quiet.id}/side-effects`, {
+        kind: 'drowsiness',
+        severity: 'moderate',
+        reportedAt: '2026-06-01T09:00:00Z',
+        reportedBy: 'patient',
+      });
       expect(await patientAlerts(quiet.id)).toEqual([]);
     });
 
@@ -373,13 +570,24 @@ describe('clinical safety', () => {
       const { patient } = await onPump();
       await engine.sweep();
       const due = await patientAlerts(patient.id);
-      expect(due.map((a) => [a.kind, a.severity]).sort()).toEqual([['clinical_review_overdue', 'warning'], ['labs_due', 'warning']]);
+      expect(due.map((a) => [a.kind, a.severity]).sort()).toEqual([
+        ['clinical_review_overdue', 'warning'],
+        ['labs_due', 'warning'],
+      ]);
       // Implant 2025-01-10 (Paris) + 6 months; no check-up yet.
-      expect(due.find((a) => a.kind === 'clinical_review_overdue')!.facts).toMatchObject({ basis: 'implant', dueAt: '2025-07-09T22:00:00.000Z' });
+      expect(due.find((a) => a.kind === 'clinical_review_overdue')!.facts).toMatchObject({
+        basis: 'implant',
+        dueAt: '2025-07-09T22:00:00.000Z',
+      });
 
       await lab(patient.id, { value: 0.8 });
       expect((await patientAlerts(patient.id)).map((a) => a.kind)).toEqual(['clinical_review_overdue']);
-      const checkUp = await members.clinician.http.post(`/api/patients/${patient.id}/check-ups`, { at: '2026-06-01T10:00:00Z', modifiedAshworth: '1+', patientRating: 7, note: 'Walks better' });
+      const checkUp = await members.clinician.http.post(`/api/patients/${patient.id}/check-ups`, {
+        at: '2026-06-01T10:00:00Z',
+        modifiedAshworth: '1+',
+        patientRating: 7,
+        note: 'Walks better',
+      });
       expect(checkUp.status).toBe(201);
       expect(checkUp.body).toMatchObject({ modifiedAshworth: '1+', patientRating: 7, note: 'Walks better' });
       expect(await patientAlerts(patient.id)).toEqual([]);
@@ -392,16 +600,36 @@ describe('clinical safety', () => {
       expect((await patientAlerts(patient.id)).map((a) => a.kind)).toEqual(['clinical_review_overdue']);
 
       const summary = (await f.http.get(`/api/patients/${patient.id}/clinical-summary`)).body as ClinicalSummary;
-      expect(summary.review).toMatchObject({ overdue: true, basis: 'check_up', lastReviewAt: '2026-06-01T10:00:00.000Z', intervalMonths: 6 });
+      expect(summary.review).toMatchObject({
+        overdue: true,
+        basis: 'check_up',
+        lastReviewAt: '2026-06-01T10:00:00.000Z',
+        intervalMonths: 6,
+      });
       expect(summary.checkUps).toEqual([expect.objectContaining({ modifiedAshworth: '1+', modifiedAshworthValue: 1.5 })]);
       expect(summary.renal.labsDueAt).toBe('2027-05-20T08:00:00.000Z');
     });
 
     it('refuses a check-up in the future and a rating above 10', async () => {
       const patient = await f.patient(clinic.id);
-      expect((await f.http.post(`/api/patients/${patient.id}/check-ups`, { at: '2026-06-02T10:00:00Z', modifiedAshworth: '2', patientRating: 5 })).body.fields)
-        .toEqual([{ field: 'at', message: 'is in the future' }]);
-      expect((await f.http.post(`/api/patients/${patient.id}/check-ups`, { at: '2026-06-01T10:00:00Z', modifiedAshworth: '2', patientRating: 11 })).status).toBe(400);
+      expect(
+        (
+          await f.http.post(`/api/patients/${patient.id}/check-ups`, {
+            at: '2026-06-02T10:00:00Z',
+            modifiedAshworth: '2',
+            patientRating: 5,
+          })
+        ).body.fields,
+      ).toEqual([{ field: 'at', message: 'is in the future' }]);
+      expect(
+        (
+          await f.http.post(`/api/patients/${patient.id}/check-ups`, {
+            at: '2026-06-01T10:00:00Z',
+            modifiedAshworth: '2',
+            patientRating: 11,
+          })
+        ).status,
+      ).toBe(400);
     });
   });
 
@@ -412,9 +640,15 @@ describe('clinical safety', () => {
       await lab(patient.id, {});
       const summary = (await f.http.get(`/api/patients/${patient.id}/clinical-summary`)).body as ClinicalSummary;
       expect(summary).toMatchObject({
-        ageYears: 76, clinic: { id: clinic.id, timeZone: 'Europe/Paris' }, settings: { labsIntervalMonths: 12, reviewIntervalMonths: 6, abruptReductionPercent: 20 },
-        neurotoxicity: { atRisk: true, reasons: ['age', 'kidney_function'] }, currentDoseMcgPerDay: 300,
-        renal: { latest: { creatinineClearanceMlPerMin: 38.9 }, thresholds: { doseReviewWarningBelowMlPerMin: 50, doseReviewUrgentBelowMlPerMin: 30 } },
+        ageYears: 76,
+        clinic: { id: clinic.id, timeZone: 'Europe/Paris' },
+        settings: { labsIntervalMonths: 12, reviewIntervalMonths: 6, abruptReductionPercent: 20 },
+        neurotoxicity: { atRisk: true, reasons: ['age', 'kidney_function'] },
+        currentDoseMcgPerDay: 300,
+        renal: {
+          latest: { creatinineClearanceMlPerMin: 38.9 },
+          thresholds: { doseReviewWarningBelowMlPerMin: 50, doseReviewUrgentBelowMlPerMin: 30 },
+        },
       });
       // 2026-02-01: aged 75, (140 - 75) x 70 / 72 = 63.2; then 38.9, a fall of 38.4%.
       expect(summary.renal.results.map((r) => r.creatinineClearanceMlPerMin)).toEqual([63.2, 38.9]);
@@ -423,12 +657,16 @@ describe('clinical safety', () => {
       expect(summary.doseHistory).toEqual([expect.objectContaining({ doseMcgPerDay: 300, source: 'program' })]);
 
       const young = await f.patient(clinic.id, { birthDate: '1990-01-01' });
-      expect((await f.http.get(`/api/patients/${young.id}/clinical-summary`)).body.neurotoxicity).toEqual({ atRisk: false, reasons: [], message: null });
+      expect((await f.http.get(`/api/patients/${young.id}/clinical-summary`)).body.neurotoxicity).toEqual({
+        atRisk: false,
+        reasons: [],
+        message: null,
+      });
     });
   });
 
   describe('access', () => {
-    it('answers 404 for another clinic\'s patient on every clinical-safety route, and 403 to staff for writes', async () => {
+    it("answers 404 for another clinic's patient on every clinical-safety route, and 403 to staff for writes", async () => {
       const patient = await f.patient(clinic.id, KIDNEY_PATIENT);
       const planId = '00000000-0000-4000-8000-000000000000';
       const reads = ['labs', 'side-effects', 'check-ups', 'taper-plans', 'clinical-summary'];
@@ -440,7 +678,15 @@ describe('clinical safety', () => {
         ['labs', { kind: 'serum_creatinine', value: 1, unit: 'mg/dL', takenAt: '2026-05-01T08:00:00Z' }],
         ['side-effects', { kind: 'confusion', severity: 'mild', reportedAt: '2026-05-01T08:00:00Z', reportedBy: 'staff' }],
         ['check-ups', { at: '2026-05-01T08:00:00Z', modifiedAshworth: '1', patientRating: 5 }],
-        ['taper-plans', { startsAt: '2026-06-02T08:00:00Z', steps: [{ at: '2026-06-02T09:00:00Z', targetDoseMcgPerDay: 100 }], bridge: { drug: 'oral_baclofen', doseMgPerDay: 10 }, reintroductionDoseMcgPerDay: 50 }],
+        [
+          'taper-plans',
+          {
+            startsAt: '2026-06-02T08:00:00Z',
+            steps: [{ at: '2026-06-02T09:00:00Z', targetDoseMcgPerDay: 100 }],
+            bridge: { drug: 'oral_baclofen', doseMgPerDay: 10 },
+            reintroductionDoseMcgPerDay: 50,
+          },
+        ],
         [`taper-plans/${planId}/end`, { outcome: 'cancelled', note: 'x' }],
       ];
       for (const [path, body] of writes) {
@@ -449,7 +695,9 @@ describe('clinical safety', () => {
       }
       expect((await members.outsider.http.get(`/api/clinics/${clinic.id}/clinical-safety-settings`)).status).toBe(404);
       expect((await members.staff.http.get(`/api/clinics/${clinic.id}/clinical-safety-settings`)).status).toBe(200);
-      expect((await members.clinician.http.call('PUT', `/api/clinics/${clinic.id}/clinical-safety-settings`, { labsIntervalMonths: 6 })).status).toBe(403);
+      expect(
+        (await members.clinician.http.call('PUT', `/api/clinics/${clinic.id}/clinical-safety-settings`, { labsIntervalMonths: 6 })).status,
+      ).toBe(403);
       expect((await members.outsider.http.get(`/api/alerts?patientId=${patient.id}`)).status).toBe(404);
       expect((await members.clinician.http.get(`/api/patients/00000000-0000-4000-8000-000000000001/labs`)).status).toBe(404);
       expect((await members.clinician.http.get(`/api/patients/not-a-uuid/labs`)).status).toBe(404);

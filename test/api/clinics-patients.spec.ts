@@ -21,8 +21,21 @@ describe('clinics and patients', () => {
 
   it('registers a patient, reads it back and lists it by clinic', async () => {
     const clinic = await f.clinic();
-    const patient = await f.patient(clinic.id, { mrn: 'A-1001', displayName: 'Jeanne Roux', birthDate: '1968-02-29', sex: 'female', weightKg: 61.5 });
-    expect(patient).toMatchObject({ clinicId: clinic.id, mrn: 'A-1001', displayName: 'Jeanne Roux', birthDate: '1968-02-29', sex: 'female', weightKg: 61.5 });
+    const patient = await f.patient(clinic.id, {
+      mrn: 'A-1001',
+      displayName: 'Jeanne Roux',
+      birthDate: '1968-02-29',
+      sex: 'female',
+      weightKg: 61.5,
+    });
+    expect(patient).toMatchObject({
+      clinicId: clinic.id,
+      mrn: 'A-1001',
+      displayName: 'Jeanne Roux',
+      birthDate: '1968-02-29',
+      sex: 'female',
+      weightKg: 61.5,
+    });
     expect((await f.http.get(`/api/patients/${patient.id}`)).body).toEqual(patient);
     const list = await f.http.get(`/api/patients?clinicId=${clinic.id}`);
     expect(list.body).toEqual([patient]);
@@ -46,25 +59,67 @@ describe('clinics and patients', () => {
   const badCases: BadCase[] = [
     ['an unknown time zone', async () => ({ path: '/api/clinics', body: { name: 'X', timeZone: 'Mars/Olympus' } }), 400, 'timeZone'],
     ['a missing clinic name', async () => ({ path: '/api/clinics', body: { timeZone: 'Europe/Paris' } }), 400, 'name'],
-    ['an unknown clinicId', async () => ({ path: '/api/patients', body: { clinicId: '6f1c1d2e-0000-4000-8000-000000000000', mrn: 'Z1', displayName: 'Z', birthDate: '1980-01-01', sex: 'male' } }), 404, 'clinicId'],
-    ['a malformed clinicId', async () => ({ path: '/api/patients', body: { clinicId: 'clinic-1', mrn: 'Z1', displayName: 'Z', birthDate: '1980-01-01', sex: 'male' } }), 400, 'clinicId'],
-    ['a malformed birth date', async () => {
-      const clinic = await f.clinic();
-      return { path: '/api/patients', body: { clinicId: clinic.id, mrn: 'Z2', displayName: 'Z', birthDate: '1980-13-45', sex: 'male' } };
-    }, 400, 'birthDate'],
-    ['a birth date in the future', async () => {
-      const clinic = await f.clinic();
-      return { path: '/api/patients', body: { clinicId: clinic.id, mrn: 'Z3', displayName: 'Z', birthDate: '2030-01-01', sex: 'male' } };
-    }, 422, 'birthDate'],
-    ['a duplicate MRN in the same clinic', async () => {
-      const clinic = await f.clinic();
-      await f.patient(clinic.id, { mrn: 'DUP-1' });
-      return { path: '/api/patients', body: { clinicId: clinic.id, mrn: 'DUP-1', displayName: 'Other', birthDate: '1980-01-01', sex: 'male' } };
-    }, 409, 'mrn'],
-    ['a negative weight', async () => {
-      const clinic = await f.clinic();
-      return { path: '/api/patients', body: { clinicId: clinic.id, mrn: 'Z4', displayName: 'Z', birthDate: '1980-01-01', sex: 'male', weightKg: -3 } };
-    }, 400, 'weightKg'],
+    [
+      'an unknown clinicId',
+      async () => ({
+        path: '/api/patients',
+        body: { clinicId: '6f1c1d2e-0000-4000-8000-000000000000', mrn: 'Z1', displayName: 'Z', birthDate: '1980-01-01', sex: 'male' },
+      }),
+      404,
+      'clinicId',
+    ],
+    [
+      'a malformed clinicId',
+      async () => ({
+        path: '/api/patients',
+        body: { clinicId: 'clinic-1', mrn: 'Z1', displayName: 'Z', birthDate: '1980-01-01', sex: 'male' },
+      }),
+      400,
+      'clinicId',
+    ],
+    [
+      'a malformed birth date',
+      async () => {
+        const clinic = await f.clinic();
+        return { path: '/api/patients', body: { clinicId: clinic.id, mrn: 'Z2', displayName: 'Z', birthDate: '1980-13-45', sex: 'male' } };
+      },
+      400,
+      'birthDate',
+    ],
+    [
+      'a birth date in the future',
+      async () => {
+        const clinic = await f.clinic();
+        return { path: '/api/patients', body: { clinicId: clinic.id, mrn: 'Z3', displayName: 'Z', birthDate: '2030-01-01', sex: 'male' } };
+      },
+      422,
+      'birthDate',
+    ],
+    [
+      'a duplicate MRN in the same clinic',
+      async () => {
+        const clinic = await f.clinic();
+        await f.patient(clinic.id, { mrn: 'DUP-1' });
+        return {
+          path: '/api/patients',
+          body: { clinicId: clinic.id, mrn: 'DUP-1', displayName: 'Other', birthDate: '1980-01-01', sex: 'male' },
+        };
+      },
+      409,
+      'mrn',
+    ],
+    [
+      'a negative weight',
+      async () => {
+        const clinic = await f.clinic();
+        return {
+          path: '/api/patients',
+          body: { clinicId: clinic.id, mrn: 'Z4', displayName: 'Z', birthDate: '1980-01-01', sex: 'male', weightKg: -3 },
+        };
+      },
+      400,
+      'weightKg',
+    ],
   ];
 
   it.each(badCases)('refuses %s, naming the field, and writes nothing', async (_name, setup, status, field) => {
@@ -87,7 +142,8 @@ describe('clinics and patients', () => {
     const clinic = await f.clinic();
     const helene = await f.patient(clinic.id, { mrn: 'FLT-0042', displayName: 'Hélène Dupré' });
     const henri = await f.patient(clinic.id, { mrn: 'FLT-0043', displayName: 'Henri Dupont' });
-    const ids = async (q: string) => ((await f.http.get(`/api/patients?clinicId=${clinic.id}&q=${encodeURIComponent(q)}`)).body as { id: string }[]).map((p) => p.id);
+    const ids = async (q: string) =>
+      ((await f.http.get(`/api/patients?clinicId=${clinic.id}&q=${encodeURIComponent(q)}`)).body as { id: string }[]).map((p) => p.id);
     expect(await ids('helene')).toEqual([helene.id]);
     expect(await ids('DUP')).toEqual([helene.id, henri.id]);
     expect(await ids('dup 0043')).toEqual([henri.id]);
@@ -105,21 +161,46 @@ describe('clinics and patients', () => {
     const res = await f.http.get(`/api/patients/${patient.id}/pumps`);
     expect(res.status).toBe(200);
     expect(res.body.map((p: { id: string; explantedAt: string | null }) => [p.id, p.explantedAt])).toEqual([
-      [replacement.id, null], [old.id, '2026-06-01T12:00:00.000Z'],
+      [replacement.id, null],
+      [old.id, '2026-06-01T12:00:00.000Z'],
     ]);
     expect((await f.http.get('/api/patients/6f1c1d2e-0000-4000-8000-000000000000/pumps')).status).toBe(404);
   });
 
   it('corrects the name, MRN, birth date and sex, audited field by field', async () => {
     const clinic = await f.clinic();
-    const patient = await f.patient(clinic.id, { mrn: 'ID-1', displayName: 'Jean Marten', birthDate: '1970-05-04', sex: 'male', weightKg: 70 });
-    const res = await f.http.call('PATCH', `/api/patients/${patient.id}`, { displayName: 'Jean Martin', mrn: 'ID-2', birthDate: '1971-05-04', sex: 'other', previousWithdrawal: true });
+    const patient = await f.patient(clinic.id, {
+      mrn: 'ID-1',
+      displayName: 'Jean Marten',
+      birthDate: '1970-05-04',
+      sex: 'male',
+      weightKg: 70,
+    });
+    const res = await f.http.call('PATCH', `/api/patients/${patient.id}`, {
+      displayName: 'Jean Martin',
+      mrn: 'ID-2',
+      birthDate: '1971-05-04',
+      sex: 'other',
+      previousWithdrawal: true,
+    });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ displayName: 'Jean Martin', mrn: 'ID-2', birthDate: '1971-05-04', sex: 'other', previousWithdrawal: true, weightKg: 70 });
+    expect(res.body).toMatchObject({
+      displayName: 'Jean Martin',
+      mrn: 'ID-2',
+      birthDate: '1971-05-04',
+      sex: 'other',
+      previousWithdrawal: true,
+      weightKg: 70,
+    });
     expect((await f.http.get(`/api/patients/${patient.id}`)).body).toEqual(res.body);
-    const audit = (await f.http.get(`/api/audit?entityType=patient&entityId=${patient.id}`)).body as { action: string; changes: Record<string, unknown> }[];
+    const audit = (await f.http.get(`/api/audit?entityType=patient&entityId=${patient.id}`)).body as {
+      action: string;
+      changes: Record<string, unknown>;
+    }[];
     const update = audit.find((a) => a.action === 'patient.updated');
-    expect(Object.keys(update?.changes ?? {})).toEqual(expect.arrayContaining(['displayName', 'mrn', 'birthDate', 'sex', 'previousWithdrawal']));
+    expect(Object.keys(update?.changes ?? {})).toEqual(
+      expect.arrayContaining(['displayName', 'mrn', 'birthDate', 'sex', 'previousWithdrawal']),
+    );
   });
 
   type BadPatch = [string, Record<string, unknown>, number, string];

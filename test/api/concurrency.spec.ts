@@ -18,8 +18,11 @@ describe('concurrency and several instances', () => {
 
   it('registers only one of two simultaneous first pumps for the same patient', async () => {
     const patient = await f.patient((await f.clinic()).id);
-    const attempts = await Promise.all(['NGP-RACE-A', 'NGP-RACE-B', 'NGP-RACE-C'].map((serialNumber) =>
-      f.http.post('/api/pumps', { patientId: patient.id, modelId: 'synchromed-ii-20', serialNumber, implantDate: '2025-01-10' })));
+    const attempts = await Promise.all(
+      ['NGP-RACE-A', 'NGP-RACE-B', 'NGP-RACE-C'].map((serialNumber) =>
+        f.http.post('/api/pumps', { patientId: patient.id, modelId: 'synchromed-ii-20', serialNumber, implantDate: '2025-01-10' }),
+      ),
+    );
     expect(attempts.map((a) => a.status).sort()).toEqual([201, 422, 422]);
     for (const refused of attempts.filter((a) => a.status !== 201)) {
       expect(refused.body.fields).toEqual([expect.objectContaining({ field: 'replacesPumpId' })]);
@@ -29,9 +32,21 @@ describe('concurrency and several instances', () => {
   });
 
   it('registers a serial number once when two clinics race for it', async () => {
-    const patients = [await f.patient((await f.clinic()).id), await f.patient((await f.clinic()).id), await f.patient((await f.clinic()).id)];
-    const attempts = await Promise.all(patients.map((patient) =>
-      f.http.post('/api/pumps', { patientId: patient.id, modelId: 'synchromed-ii-40', serialNumber: 'NGP-SAME-SERIAL', implantDate: '2025-01-10' })));
+    const patients = [
+      await f.patient((await f.clinic()).id),
+      await f.patient((await f.clinic()).id),
+      await f.patient((await f.clinic()).id),
+    ];
+    const attempts = await Promise.all(
+      patients.map((patient) =>
+        f.http.post('/api/pumps', {
+          patientId: patient.id,
+          modelId: 'synchromed-ii-40',
+          serialNumber: 'NGP-SAME-SERIAL',
+          implantDate: '2025-01-10',
+        }),
+      ),
+    );
     expect(attempts.map((a) => a.status).sort()).toEqual([201, 409, 409]);
     for (const refused of attempts.filter((a) => a.status === 409)) {
       expect(refused.body.fields).toEqual([expect.objectContaining({ field: 'serialNumber' })]);
@@ -40,8 +55,11 @@ describe('concurrency and several instances', () => {
 
   it('gives concurrent fills distinct, gap-free event ids', async () => {
     const pump = await f.pump((await f.patient((await f.clinic()).id)).id);
-    const results = await Promise.all(Array.from({ length: 8 }, (_v, i) =>
-      f.http.post(`/api/pumps/${pump.id}/fills`, { filledAt: `2026-05-0${i + 1}T09:00:00Z`, concentrationMcgPerMl: 500, volumeMl: 20 })));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_v, i) =>
+        f.http.post(`/api/pumps/${pump.id}/fills`, { filledAt: `2026-05-0${i + 1}T09:00:00Z`, concentrationMcgPerMl: 500, volumeMl: 20 }),
+      ),
+    );
     expect(results.every((r) => r.status === 201)).toBe(true);
     expect((await f.http.get(`/api/pumps/${pump.id}/fills`)).body).toHaveLength(8);
     const client = new Client({ connectionString: server.databaseUrl });
@@ -49,7 +67,9 @@ describe('concurrency and several instances', () => {
     try {
       const all = (await client.query('SELECT id::int AS id FROM events ORDER BY id')).rows.map((r) => r.id as number);
       expect(all).toEqual(all.map((_id, i) => i + 1));
-      const forPump = await client.query(`SELECT count(DISTINCT id)::int AS n FROM events WHERE pump_id = $1 AND type = 'fill.recorded'`, [pump.id]);
+      const forPump = await client.query(`SELECT count(DISTINCT id)::int AS n FROM events WHERE pump_id = $1 AND type = 'fill.recorded'`, [
+        pump.id,
+      ]);
       expect(forPump.rows[0].n).toBe(8);
     } finally {
       await client.end();
@@ -72,7 +92,8 @@ describe('concurrency and several instances', () => {
       const pump = await f.pump((await f.patient((await f.clinic()).id)).id);
       await f.fill(pump.id, { filledAt: '2026-05-01T09:00:00Z' });
       const started = Date.now();
-      while (received.filter((e) => e.pumpId === pump.id).length < 2 && Date.now() - started < 2000) await new Promise((r) => setTimeout(r, 10));
+      while (received.filter((e) => e.pumpId === pump.id).length < 2 && Date.now() - started < 2000)
+        await new Promise((r) => setTimeout(r, 10));
       expect(received.filter((e) => e.pumpId === pump.id)).toHaveLength(2);
       // And the second instance reads the same data.
       expect((await api(secondUrl).get(`/api/pumps/${pump.id}/fills`)).body).toHaveLength(1);

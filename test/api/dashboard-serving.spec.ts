@@ -12,17 +12,23 @@ const HASHED_JS = 'assets/fleet-page-DjUBkPUN.js';
 // Large enough (well above the 1 KB threshold) to be worth compressing.
 const HASHED_JS_SOURCE = `export const fleet = ${JSON.stringify(Array.from({ length: 200 }, (_, i) => ({ pump: i, urgency: 'ok' })))};\n`;
 
-interface RawAnswer { status: number; headers: http.IncomingHttpHeaders; body: Buffer }
+interface RawAnswer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
 
 /** The bytes as they travel (fetch would decode them): what a browser or a proxy actually receives. */
 function rawGet(url: string, headers: Record<string, string>): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
-    http.get(url, { headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    }).on('error', reject);
+    http
+      .get(url, { headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      })
+      .on('error', reject);
   });
 }
 

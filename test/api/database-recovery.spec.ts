@@ -53,7 +53,11 @@ describe('the embedded PostgreSQL killed under a running server', () => {
     expect(notReady.body.notReady).toContain('database');
 
     const written = await eventually('a fill written after the kill', RECOVERY_BOUND_MS, async () => {
-      const res = await f.http.post(`/api/pumps/${pump.id}/fills`, { filledAt: '2026-04-01T09:00:00Z', concentrationMcgPerMl: 500, volumeMl: 20 });
+      const res = await f.http.post(`/api/pumps/${pump.id}/fills`, {
+        filledAt: '2026-04-01T09:00:00Z',
+        concentrationMcgPerMl: 500,
+        volumeMl: 20,
+      });
       return res.status === 201 ? res : undefined;
     });
     expect(written.body).toMatchObject({ pumpId: pump.id, filledAt: '2026-04-01T09:00:00.000Z' });
@@ -116,19 +120,30 @@ describe('an external database restarted under two instances', () => {
     const f = fixtures(urls[0]);
     const pump = await f.pump((await f.patient((await f.clinic()).id)).id);
     const idsOf = (events: PumpChangedEvent[]) => events.filter((e) => e.pumpId === pump.id).map((e) => e.eventId);
-    await eventually('both instances pushing before the restart', 5_000, async () => (received.every((r) => idsOf(r).length >= 1) ? true : undefined));
+    await eventually('both instances pushing before the restart', 5_000, async () =>
+      received.every((r) => idsOf(r).length >= 1) ? true : undefined,
+    );
 
     await postgres.stop();
     const down = await api(urls[1], { token: null }).get('/api/health/ready');
     expect(down.status).toBe(503);
     expect(down.body.notReady).toEqual(expect.arrayContaining(['database']));
-    postgres = await startEmbeddedPostgres({ databaseDir: postgres.databaseDir, port: postgres.port, databaseName: 'pumpwatch', persistent: true });
+    postgres = await startEmbeddedPostgres({
+      databaseDir: postgres.databaseDir,
+      port: postgres.port,
+      databaseName: 'pumpwatch',
+      persistent: true,
+    });
 
     // Writes through both instances as soon as each answers again, some before its LISTEN connection has re-subscribed.
     const written: number[] = [];
     for (const [i, url] of [urls[0], urls[1], urls[0], urls[1]].entries()) {
       const res = await eventually(`fill ${i} through instance ${i % 2}`, 30_000, async () => {
-        const answer = await api(url).post(`/api/pumps/${pump.id}/fills`, { filledAt: `2026-04-0${i + 1}T09:00:00Z`, concentrationMcgPerMl: 500, volumeMl: 20 });
+        const answer = await api(url).post(`/api/pumps/${pump.id}/fills`, {
+          filledAt: `2026-04-0${i + 1}T09:00:00Z`,
+          concentrationMcgPerMl: 500,
+          volumeMl: 20,
+        });
         return answer.status === 201 ? answer : undefined;
       });
       written.push(i);
@@ -141,8 +156,13 @@ describe('an external database restarted under two instances', () => {
     await client.connect();
     let committed: number[];
     try {
-      committed = (await client.query(`SELECT id::int AS id FROM events WHERE pump_id = $1
-        AND type NOT IN ('alert.raised', 'alert.updated', 'alert.snoozed', 'page.sent', 'on_call.changed') ORDER BY id`, [pump.id])).rows.map((r) => r.id as number);
+      committed = (
+        await client.query(
+          `SELECT id::int AS id FROM events WHERE pump_id = $1
+        AND type NOT IN ('alert.raised', 'alert.updated', 'alert.snoozed', 'page.sent', 'on_call.changed') ORDER BY id`,
+          [pump.id],
+        )
+      ).rows.map((r) => r.id as number);
     } finally {
       await client.end();
     }

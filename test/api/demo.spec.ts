@@ -47,7 +47,8 @@ describe('demo seed', () => {
   it('starts with someone on call, so a normal day shows no "no one on call" warning', async () => {
     const http = api(server.baseUrl);
     const [clinic] = (await http.get<{ id: string }[]>('/api/clinics')).body;
-    const now = (await http.get<{ primary: { displayName: string } | null; noOneOnCall: boolean }>(`/api/clinics/${clinic.id}/on-call-now`)).body;
+    const now = (await http.get<{ primary: { displayName: string } | null; noOneOnCall: boolean }>(`/api/clinics/${clinic.id}/on-call-now`))
+      .body;
     expect(now.noOneOnCall).toBe(false);
     expect(now.primary).toEqual([expect.objectContaining({ displayName: 'Dr Chris Clinician (demo)' })]);
   });
@@ -75,10 +76,16 @@ describe('demo seed', () => {
   });
 
   it('reconciles every refill that recorded an aspirated residual, as the fills use case does', async () => {
-    const missing = await queryRows<{ id: string }>(server.databaseUrl, `SELECT f.id FROM fills f WHERE f.aspirated_residual_ml IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM reservoir_reconciliations r WHERE r.fill_id = f.id AND r.superseded_at IS NULL)`);
+    const missing = await queryRows<{ id: string }>(
+      server.databaseUrl,
+      `SELECT f.id FROM fills f WHERE f.aspirated_residual_ml IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM reservoir_reconciliations r WHERE r.fill_id = f.id AND r.superseded_at IS NULL)`,
+    );
     expect(missing).toEqual([]);
-    const [{ n }] = await queryRows<{ n: string }>(server.databaseUrl, 'SELECT count(*) AS n FROM fills WHERE aspirated_residual_ml IS NOT NULL');
+    const [{ n }] = await queryRows<{ n: string }>(
+      server.databaseUrl,
+      'SELECT count(*) AS n FROM fills WHERE aspirated_residual_ml IS NOT NULL',
+    );
     expect(Number(n)).toBeGreaterThan(40);
     const http = api(server.baseUrl);
     const fleet = (await http.get('/api/pumps')).body as FleetPump[];
@@ -87,7 +94,9 @@ describe('demo seed', () => {
       const detail = (await http.get(`/api/pumps/${item.pump.id}`)).body as { fills: { id: string; aspiratedResidualMl: number | null }[] };
       const answer = (await http.get(`/api/pumps/${item.pump.id}/reconciliations`)).body as PumpReconciliations;
       const residuals = detail.fills.filter((f) => f.aspiratedResidualMl !== null);
-      expect(answer.reconciliations.map((r) => [r.fillId, r.aspiratedResidualMl]).sort()).toEqual(residuals.map((f) => [f.id, f.aspiratedResidualMl]).sort());
+      expect(answer.reconciliations.map((r) => [r.fillId, r.aspiratedResidualMl]).sort()).toEqual(
+        residuals.map((f) => [f.id, f.aspiratedResidualMl]).sort(),
+      );
       // The nurse aspirated about what the forecast expected: nothing to investigate on a normal day.
       for (const r of answer.reconciliations) expect(r.flagged).toBe(false);
       shown += answer.reconciliations.length;
@@ -97,8 +106,17 @@ describe('demo seed', () => {
 
   it('after 14 days of simulated telemetry and an alert sweep: at most one critical alert, no withdrawal risk, no discrepancy', async () => {
     const summary = await runSimulation({
-      url: server.baseUrl, gatewayToken: null, email: DEMO_LOGINS.admin.email, password: DEMO_LOGINS.admin.password, clinic: null,
-      days: 14, speed: 1, once: true, seed: 20261125, incident: null, now: () => clock.now(),
+      url: server.baseUrl,
+      gatewayToken: null,
+      email: DEMO_LOGINS.admin.email,
+      password: DEMO_LOGINS.admin.password,
+      clinic: null,
+      days: 14,
+      speed: 1,
+      once: true,
+      seed: 20261125,
+      incident: null,
+      now: () => clock.now(),
     });
     expect(summary.new).toBeGreaterThan(500);
     expect(summary.roles).toMatchObject({ drifting: null, incident: null });
@@ -108,11 +126,24 @@ describe('demo seed', () => {
     expect(alerts.filter((a) => a.severity === 'critical').length).toBeLessThanOrEqual(1);
     expect(alerts.filter((a) => a.withdrawalRisk)).toEqual([]);
     const kinds = new Set(alerts.map((a) => a.kind));
-    for (const kind of ['reservoir_near_empty', 'delivery_interrupted', 'concentration_mismatch', 'no_forecast', 'reservoir_discrepancy',
-      'reconciliation_discrepancy', 'program_mismatch', 'outside_drug_library']) expect(kinds).not.toContain(kind);
+    for (const kind of [
+      'reservoir_near_empty',
+      'delivery_interrupted',
+      'concentration_mismatch',
+      'no_forecast',
+      'reservoir_discrepancy',
+      'reconciliation_discrepancy',
+      'program_mismatch',
+      'outside_drug_library',
+    ])
+      expect(kinds).not.toContain(kind);
     // Every demo pump's program and fill in force is inside the default drug library (issue 13): the planner flags none.
     const [demoClinic] = (await http.get('/api/clinics')).body as { id: string }[];
-    const plan = await http.post('/api/refill-plan', { clinicId: demoClinic.id, from: clock.now().toISOString(), to: new Date(clock.now().getTime() + 28 * 86_400_000).toISOString() });
+    const plan = await http.post('/api/refill-plan', {
+      clinicId: demoClinic.id,
+      from: clock.now().toISOString(),
+      to: new Date(clock.now().getTime() + 28 * 86_400_000).toISOString(),
+    });
     expect([plan.status, plan.body.outsideDrugLibrary]).toEqual([200, []]);
     // The texture of a normal day: refills due soon, the silent gateway and the pump at its replacement indicator.
     expect(kinds).toContain('refill_due');
@@ -120,7 +151,8 @@ describe('demo seed', () => {
     expect(kinds).toContain('replacement_due');
     const fleet = (await http.get('/api/pumps')).body as FleetPump[];
     expect(fleet.filter((p) => p.urgency === 'critical').length).toBeLessThanOrEqual(1);
-    for (const urgency of ['overdue', 'no_forecast', 'delivery_interrupted']) expect(fleet.filter((p) => p.urgency === urgency)).toEqual([]);
+    for (const urgency of ['overdue', 'no_forecast', 'delivery_interrupted'])
+      expect(fleet.filter((p) => p.urgency === urgency)).toEqual([]);
   });
 
   // Tests never assert on wall-clock time (a loaded CI machine is slow, not wrong): seeding an empty database works and reports its count.

@@ -25,7 +25,9 @@ function withDefaults(value: string): string {
 
 describe('deployment (docker-compose.yml, deploy/nginx.conf)', () => {
   // `<<` merge keys (YAML 1.1) are how the replicas share one definition; Compose resolves them the same way.
-  const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
+  const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+    services: Record<string, Service>;
+  };
   const services = compose.services;
   const replicas = Object.keys(services).filter((name) => services[name].build !== undefined);
   const nginx = fs.readFileSync(path.join(ROOT, 'deploy/nginx.conf'), 'utf8').replace(/#.*$/gm, '');
@@ -43,24 +45,38 @@ describe('deployment (docker-compose.yml, deploy/nginx.conf)', () => {
     expect(services.postgres.healthcheck?.test.join(' ')).toContain('pg_isready');
     expect(services['server-1'].depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
     // One replica migrates a new release before the other starts.
-    expect(services['server-2'].depends_on).toEqual({ postgres: { condition: 'service_healthy' }, 'server-1': { condition: 'service_healthy' } });
-    expect(services.proxy.depends_on).toEqual({ 'server-1': { condition: 'service_healthy' }, 'server-2': { condition: 'service_healthy' } });
+    expect(services['server-2'].depends_on).toEqual({
+      postgres: { condition: 'service_healthy' },
+      'server-1': { condition: 'service_healthy' },
+    });
+    expect(services.proxy.depends_on).toEqual({
+      'server-1': { condition: 'service_healthy' },
+      'server-2': { condition: 'service_healthy' },
+    });
   });
 
   it('gives each replica the environment it needs: the shared PostgreSQL, no demo data, its port; only the proxy is published', () => {
     const postgres = services.postgres.environment!;
     for (const name of replicas) {
-      const environment = Object.fromEntries(Object.entries(services[name].environment ?? {}).map(([key, value]) => [key, withDefaults(String(value))]));
+      const environment = Object.fromEntries(
+        Object.entries(services[name].environment ?? {}).map(([key, value]) => [key, withDefaults(String(value))]),
+      );
       const config = loadConfig(environment);
       // Behind nginx: the client address (sign-in throttling per address) is read one hop back in X-Forwarded-For.
       expect(config).toMatchObject({ port: 3000, demo: false, simulate: false, publicUrl: null, adminEmail: null, trustProxyHops: 1 });
       const database = new URL(config.databaseUrl!);
-      expect([database.hostname, database.port, database.pathname, database.username, database.password]).toEqual(
-        ['postgres', '5432', `/${postgres.POSTGRES_DB}`, postgres.POSTGRES_USER, withDefaults(postgres.POSTGRES_PASSWORD)],
-      );
+      expect([database.hostname, database.port, database.pathname, database.username, database.password]).toEqual([
+        'postgres',
+        '5432',
+        `/${postgres.POSTGRES_DB}`,
+        postgres.POSTGRES_USER,
+        withDefaults(postgres.POSTGRES_PASSWORD),
+      ]);
       // The production secrets and the public URL are passed through from the operator's environment, never written here.
       expect(services[name].environment).toMatchObject({
-        PUMPWATCH_ADMIN_EMAIL: '${PUMPWATCH_ADMIN_EMAIL:-}', PUMPWATCH_ADMIN_PASSWORD: '${PUMPWATCH_ADMIN_PASSWORD:-}', PUMPWATCH_PUBLIC_URL: '${PUMPWATCH_PUBLIC_URL:-}',
+        PUMPWATCH_ADMIN_EMAIL: '${PUMPWATCH_ADMIN_EMAIL:-}',
+        PUMPWATCH_ADMIN_PASSWORD: '${PUMPWATCH_ADMIN_PASSWORD:-}',
+        PUMPWATCH_PUBLIC_URL: '${PUMPWATCH_PUBLIC_URL:-}',
       });
       expect(services[name].ports).toBeUndefined();
     }
@@ -68,15 +84,20 @@ describe('deployment (docker-compose.yml, deploy/nginx.conf)', () => {
     expect(services.proxy.volumes).toEqual(['./deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro']);
   });
 
-  it('proxies to exactly the replicas, sticky by client address, with the websocket upgrade and the browser\'s Host for socket.io', () => {
+  it("proxies to exactly the replicas, sticky by client address, with the websocket upgrade and the browser's Host for socket.io", () => {
     const upstream = /upstream pumpwatch \{([^}]*)\}/.exec(nginx)?.[1] ?? '';
     expect(upstream).toMatch(/^\s*ip_hash;/m);
     const servers = [...upstream.matchAll(/^\s*server ([\w-]+):(\d+)/gm)].map((m) => `${m[1]}:${m[2]}`);
     expect(servers).toEqual(replicas.map((name) => `${name}:${services[name].environment!.PORT}`));
     expect(nginx).toMatch(/map \$http_upgrade \$connection_upgrade \{\s*default upgrade;/);
     const socketIo = /location \/socket\.io\/ \{([^}]*)\}/.exec(nginx)?.[1] ?? '';
-    for (const line of ['proxy_pass http://pumpwatch;', 'proxy_http_version 1.1;', 'proxy_set_header Upgrade $http_upgrade;',
-      'proxy_set_header Connection $connection_upgrade;', 'proxy_set_header Host $http_host;']) {
+    for (const line of [
+      'proxy_pass http://pumpwatch;',
+      'proxy_http_version 1.1;',
+      'proxy_set_header Upgrade $http_upgrade;',
+      'proxy_set_header Connection $connection_upgrade;',
+      'proxy_set_header Host $http_host;',
+    ]) {
       expect(socketIo).toContain(line);
     }
     // Longer than socket.io's ping interval (25 s), or nginx would cut idle websockets.

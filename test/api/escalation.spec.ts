@@ -30,7 +30,12 @@ const BASE = Date.parse('2026-06-01T09:00:00.000Z');
 let window = 0;
 const nextWindow = (): string => new Date(BASE + ++window * 10 * DAY).toISOString();
 
-interface Hit { path: string; headers: http.IncomingHttpHeaders; rawBody: string; body: WebhookPageBody }
+interface Hit {
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  rawBody: string;
+  body: WebhookPageBody;
+}
 
 describe('paging and escalation', () => {
   const clock = new ManualClock(new Date(BASE));
@@ -49,7 +54,12 @@ describe('paging and escalation', () => {
   /** A PumpWatch server on the test database (again after close() to play a restart), allowed to post pages over loopback http. */
   const startApp = async (): Promise<NestExpressApplication> => {
     const started = await createPumpWatchApp({
-      databaseUrl: database.url, demo: false, clock, logLevel: 'silent', bootstrapAdmin: { ...TEST_ADMIN }, sessionHours: 24 * 365,
+      databaseUrl: database.url,
+      demo: false,
+      clock,
+      logLevel: 'silent',
+      bootstrapAdmin: { ...TEST_ADMIN },
+      sessionHours: 24 * 365,
     });
     started.get(PagingSettings).allowHttpLoopbackWebhooks = true;
     await started.listen(0, '127.0.0.1');
@@ -75,7 +85,9 @@ describe('paging and escalation', () => {
     receiver = http.createServer((req, res) => {
       let raw = '';
       req.setEncoding('utf8');
-      req.on('data', (chunk: string) => { raw += chunk; });
+      req.on('data', (chunk: string) => {
+        raw += chunk;
+      });
       req.on('end', () => {
         hits.push({ path: req.url ?? '', headers: req.headers, rawBody: raw, body: JSON.parse(raw) as WebhookPageBody });
         res.statusCode = failing.has(req.url ?? '') ? 500 : 204;
@@ -95,7 +107,10 @@ describe('paging and escalation', () => {
   // A test's pumps are explanted afterwards: their alerts resolve and their escalations stop, so later tests page only their own.
   afterEach(async () => {
     if (testPumps.length === 0) return;
-    await queryRows(database.url, 'UPDATE pumps SET explanted_at = $2 WHERE id = ANY($1::uuid[]) AND explanted_at IS NULL', [testPumps, clock.now()]);
+    await queryRows(database.url, 'UPDATE pumps SET explanted_at = $2 WHERE id = ANY($1::uuid[]) AND explanted_at IS NULL', [
+      testPumps,
+      clock.now(),
+    ]);
     testPumps.length = 0;
     await app.get(AlertEngine).sweep();
     await sweep();
@@ -104,12 +119,24 @@ describe('paging and escalation', () => {
   /** A user with one role in the clinic; `signedIn`: with a chosen password and a session (so their socket may connect). */
   const member = async (clinicId: string, role: ClinicRole, label: string, signedIn = false) => {
     const email = `${label}-${++counter}@pumpwatch.test`;
-    const created = await f().http.post('/api/users', { email, displayName: label, password: 'initial-password-1', clinicRoles: [{ clinicId, role }] });
+    const created = await f().http.post('/api/users', {
+      email,
+      displayName: label,
+      password: 'initial-password-1',
+      clinicRoles: [{ clinicId, role }],
+    });
     expect(created.status).toBe(201);
     let token: string | null = null;
     if (signedIn) {
       token = await signIn(baseUrl, email, 'initial-password-1');
-      expect((await api(baseUrl, { token }).post('/api/auth/password', { currentPassword: 'initial-password-1', newPassword: 'chosen-password-1' })).status).toBe(200);
+      expect(
+        (
+          await api(baseUrl, { token }).post('/api/auth/password', {
+            currentPassword: 'initial-password-1',
+            newPassword: 'chosen-password-1',
+          })
+        ).status,
+      ).toBe(200);
     }
     return { id: created.body.id as string, email, token };
   };
@@ -135,29 +162,64 @@ describe('paging and escalation', () => {
    * A clinic paging by the default policy: Anne primary on call, Carla backup (both with accounts), an administrator, and a webhook
    * endpoint on the test receiver; shifts cover [start - 1 h, start + 6 d).
    */
-  const setupClinic = async (start: string, options: { primary?: boolean; backup?: boolean; admin?: boolean; webhook?: boolean } = {}): Promise<ClinicSetup> => {
+  const setupClinic = async (
+    start: string,
+    options: { primary?: boolean; backup?: boolean; admin?: boolean; webhook?: boolean } = {},
+  ): Promise<ClinicSetup> => {
     const { primary = true, backup = true, admin = true, webhook = true } = options;
     clock.set(start);
     const clinic = await f().clinic();
-    const setup: ClinicSetup = { clinicId: clinic.id, anne: null, carla: null, admin: null, anneClinicianId: null, carlaClinicianId: null, hookPath: `/hook/${clinic.id}`, secret: null };
+    const setup: ClinicSetup = {
+      clinicId: clinic.id,
+      anne: null,
+      carla: null,
+      admin: null,
+      anneClinicianId: null,
+      carlaClinicianId: null,
+      hookPath: `/hook/${clinic.id}`,
+      secret: null,
+    };
     const shift = { startsAt: plus(start, -60), endsAt: new Date(Date.parse(start) + 6 * DAY).toISOString() };
     if (primary) {
       setup.anne = await member(clinic.id, 'clinician', 'anne', true);
-      setup.anneClinicianId = (await created('/api/clinicians', { clinicId: clinic.id, displayName: 'Anne Primary', profession: 'nurse', userId: setup.anne.id, pagerContact: '+41 79 111 11 11' })).id;
+      setup.anneClinicianId = (
+        await created('/api/clinicians', {
+          clinicId: clinic.id,
+          displayName: 'Anne Primary',
+          profession: 'nurse',
+          userId: setup.anne.id,
+          pagerContact: '+41 79 111 11 11',
+        })
+      ).id;
       await created('/api/on-call-shifts', { clinicianId: setup.anneClinicianId, tier: 'primary', ...shift });
     }
     if (backup) {
       setup.carla = await member(clinic.id, 'clinician', 'carla');
-      setup.carlaClinicianId = (await created('/api/clinicians', { clinicId: clinic.id, displayName: 'Carla Backup', profession: 'physician', userId: setup.carla.id })).id;
+      setup.carlaClinicianId = (
+        await created('/api/clinicians', {
+          clinicId: clinic.id,
+          displayName: 'Carla Backup',
+          profession: 'physician',
+          userId: setup.carla.id,
+        })
+      ).id;
       await created('/api/on-call-shifts', { clinicianId: setup.carlaClinicianId, tier: 'backup', ...shift });
     }
     if (admin) setup.admin = await member(clinic.id, 'admin', 'maria-admin');
-    if (webhook) setup.secret = (await created(`/api/clinics/${clinic.id}/webhooks`, { name: 'Pager gateway', url: `${receiverUrl}${setup.hookPath}` })).secret;
+    if (webhook)
+      setup.secret = (
+        await created(`/api/clinics/${clinic.id}/webhooks`, { name: 'Pager gateway', url: `${receiverUrl}${setup.hookPath}` })
+      ).secret;
     return setup;
   };
 
   /** A pump whose refill alert has `severity` at `at`, raised by the alert engine at `at`. */
-  const alertAt = async (clinicId: string, severity: keyof typeof FILL_DAYS_BEFORE, at: string, patientName = `Zebulon Quartermain ${++counter}`) => {
+  const alertAt = async (
+    clinicId: string,
+    severity: keyof typeof FILL_DAYS_BEFORE,
+    at: string,
+    patientName = `Zebulon Quartermain ${++counter}`,
+  ) => {
     clock.set(at);
     const patient = await f().patient(clinicId, { displayName: patientName, mrn: `MRN-PAGE-${++counter}` });
     const pump = await f().pump(patient.id);
@@ -179,7 +241,12 @@ describe('paging and escalation', () => {
   /** Pages as [step, level target, recipient, notifier, status], in the order they were recorded. */
   const summary = (pages: Page[]) => pages.map((p) => [p.step, p.levelTarget, p.recipient?.displayName ?? null, p.notifier, p.status]);
   const hitsOf = (setup: ClinicSetup) => hits.filter((h) => h.path === setup.hookPath);
-  const health = async () => (await api(baseUrl, { token: null }).get('/api/health')).body.info.paging as { status: string; lastSweepAt: string | null; failedPagesLast24h: number };
+  const health = async () =>
+    (await api(baseUrl, { token: null }).get('/api/health')).body.info.paging as {
+      status: string;
+      lastSweepAt: string | null;
+      failedPagesLast24h: number;
+    };
 
   it('pages the primary at once, the backup after 10 min, the clinic admins after 20, repeats them every 10 until acknowledged, then stops', async () => {
     const T = nextWindow();
@@ -189,11 +256,15 @@ describe('paging and escalation', () => {
     sockets.push(socket);
     const pageEvents: PageSentEvent[] = [];
     socket.on('page.sent', (event: PageSentEvent) => pageEvents.push(event));
-    await new Promise<void>((resolve, reject) => { socket.once('connect', () => resolve()); socket.once('connect_error', reject); });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+    });
 
     await sweepAt(T);
     expect(summary((await pagesOf(alertId)).pages)).toEqual([
-      [0, 'on_call', 'Anne Primary', 'in_app', 'sent'], [0, 'on_call', 'Anne Primary', 'webhook', 'sent'],
+      [0, 'on_call', 'Anne Primary', 'in_app', 'sent'],
+      [0, 'on_call', 'Anne Primary', 'webhook', 'sent'],
     ]);
     await sweepAt(plus(T, 9.99));
     expect((await pagesOf(alertId)).pages).toHaveLength(2);
@@ -204,16 +275,25 @@ describe('paging and escalation', () => {
     await sweepAt(plus(T, 40));
     const adminName = 'maria-admin';
     expect(summary((await pagesOf(alertId)).pages)).toEqual([
-      [0, 'on_call', 'Anne Primary', 'in_app', 'sent'], [0, 'on_call', 'Anne Primary', 'webhook', 'sent'],
-      [1, 'backup', 'Carla Backup', 'in_app', 'sent'], [1, 'backup', 'Carla Backup', 'webhook', 'sent'],
-      [2, 'clinic_admins', adminName, 'in_app', 'sent'], [2, 'clinic_admins', adminName, 'webhook', 'sent'],
-      [3, 'clinic_admins', adminName, 'in_app', 'sent'], [3, 'clinic_admins', adminName, 'webhook', 'sent'],
-      [4, 'clinic_admins', adminName, 'in_app', 'sent'], [4, 'clinic_admins', adminName, 'webhook', 'sent'],
+      [0, 'on_call', 'Anne Primary', 'in_app', 'sent'],
+      [0, 'on_call', 'Anne Primary', 'webhook', 'sent'],
+      [1, 'backup', 'Carla Backup', 'in_app', 'sent'],
+      [1, 'backup', 'Carla Backup', 'webhook', 'sent'],
+      [2, 'clinic_admins', adminName, 'in_app', 'sent'],
+      [2, 'clinic_admins', adminName, 'webhook', 'sent'],
+      [3, 'clinic_admins', adminName, 'in_app', 'sent'],
+      [3, 'clinic_admins', adminName, 'webhook', 'sent'],
+      [4, 'clinic_admins', adminName, 'in_app', 'sent'],
+      [4, 'clinic_admins', adminName, 'webhook', 'sent'],
     ]);
     const sentAt = (await pagesOf(alertId)).pages.filter((p) => p.notifier === 'webhook').map((p) => p.sentAt);
     expect(sentAt).toEqual([T, plus(T, 10), plus(T, 20), plus(T, 30), plus(T, 40)]);
     expect(hitsOf(s).map((h) => [h.body.step, h.body.level, h.body.recipient.displayName])).toEqual([
-      [0, 'on_call', 'Anne Primary'], [1, 'backup', 'Carla Backup'], [2, 'clinic_admins', adminName], [3, 'clinic_admins', adminName], [4, 'clinic_admins', adminName],
+      [0, 'on_call', 'Anne Primary'],
+      [1, 'backup', 'Carla Backup'],
+      [2, 'clinic_admins', adminName],
+      [3, 'clinic_admins', adminName],
+      [4, 'clinic_admins', adminName],
     ]);
 
     clock.set(plus(T, 45));
@@ -222,27 +302,50 @@ describe('paging and escalation', () => {
     await sweepAt(plus(T, 60));
     const after = await pagesOf(alertId);
     expect(after.pages).toHaveLength(10);
-    expect(after.escalation).toMatchObject({ step: 5, stoppedAt: plus(T, 45), stopReason: 'acknowledged', nextDueAt: null, noOneOnCall: false });
+    expect(after.escalation).toMatchObject({
+      step: 5,
+      stoppedAt: plus(T, 45),
+      stopReason: 'acknowledged',
+      nextDueAt: null,
+      noOneOnCall: false,
+    });
     expect(hitsOf(s)).toHaveLength(5);
 
     // In-app pages reached the dashboards as page.sent; Anne's own page names her account.
     const started = Date.now();
-    while (pageEvents.filter((e) => e.page.alertId === alertId).length < 10 && Date.now() - started < 3000) await new Promise((r) => setTimeout(r, 10));
+    while (pageEvents.filter((e) => e.page.alertId === alertId).length < 10 && Date.now() - started < 3000)
+      await new Promise((r) => setTimeout(r, 10));
     const mine = pageEvents.filter((e) => e.page.alertId === alertId && e.page.recipient?.userId === s.anne!.id);
-    expect(mine.map((e) => [e.page.step, e.page.notifier, e.page.status]).sort()).toEqual([[0, 'in_app', 'sent'], [0, 'webhook', 'sent']]);
+    expect(mine.map((e) => [e.page.step, e.page.notifier, e.page.status]).sort()).toEqual([
+      [0, 'in_app', 'sent'],
+      [0, 'webhook', 'sent'],
+    ]);
     expect(JSON.stringify(pageEvents)).not.toContain('+41 79');
 
-    const audit = await queryRows<{ action: string; actor_label: string }>(database.url,
-      `SELECT action, actor_label FROM audit_log WHERE entity_type = 'alert_escalation' AND entity_id = $1 ORDER BY id`, [alertId]);
+    const audit = await queryRows<{ action: string; actor_label: string }>(
+      database.url,
+      `SELECT action, actor_label FROM audit_log WHERE entity_type = 'alert_escalation' AND entity_id = $1 ORDER BY id`,
+      [alertId],
+    );
     expect(audit.map((a) => [a.action, a.actor_label])).toEqual([
-      ['escalation.started', 'system'], ...Array(5).fill(['escalation.paged', 'system']), ['escalation.stopped', 'system'],
+      ['escalation.started', 'system'],
+      ...Array(5).fill(['escalation.paged', 'system']),
+      ['escalation.stopped', 'system'],
     ]);
   });
 
-  it('pages an urgent alert only once it has waited the clinic\'s urgentPageAfterMinutes, and never a warning', async () => {
+  it("pages an urgent alert only once it has waited the clinic's urgentPageAfterMinutes, and never a warning", async () => {
     const T = nextWindow();
     const s = await setupClinic(T);
-    const policy = { levels: [{ target: 'on_call', afterMinutes: 0 }, { target: 'backup', afterMinutes: 10 }, { target: 'clinic_admins', afterMinutes: 20 }], repeatTopLevelEveryMinutes: 10, urgentPageAfterMinutes: 15 };
+    const policy = {
+      levels: [
+        { target: 'on_call', afterMinutes: 0 },
+        { target: 'backup', afterMinutes: 10 },
+        { target: 'clinic_admins', afterMinutes: 20 },
+      ],
+      repeatTopLevelEveryMinutes: 10,
+      urgentPageAfterMinutes: 15,
+    };
     expect((await f().http.call('PUT', `/api/clinics/${s.clinicId}/escalation-policy`, policy)).status).toBe(200);
     const urgent = await alertAt(s.clinicId, 'urgent', T);
     const warning = await alertAt(s.clinicId, 'warning', T);
@@ -252,7 +355,10 @@ describe('paging and escalation', () => {
     await sweepAt(plus(T, 14.99));
     expect((await pagesOf(urgent.alertId)).pages).toEqual([]);
     await sweepAt(plus(T, 15));
-    expect(summary((await pagesOf(urgent.alertId)).pages)).toEqual([[0, 'on_call', 'Anne Primary', 'in_app', 'sent'], [0, 'on_call', 'Anne Primary', 'webhook', 'sent']]);
+    expect(summary((await pagesOf(urgent.alertId)).pages)).toEqual([
+      [0, 'on_call', 'Anne Primary', 'in_app', 'sent'],
+      [0, 'on_call', 'Anne Primary', 'webhook', 'sent'],
+    ]);
     expect((await pagesOf(urgent.alertId)).escalation?.nextDueAt).toBe(plus(T, 25));
 
     for (const minutes of [25, 35, 60, 24 * 60]) await sweepAt(plus(T, minutes));
@@ -268,15 +374,25 @@ describe('paging and escalation', () => {
     expect((await pagesOf(alertId)).escalation).toMatchObject({ nextDueAt: plus(T, 30), lastPagedAt: null });
     // 3.4 mL left, 1.4 mL above the alarm: ten times the dose reaches it in 0.7 days, so the refill is due within 2 days.
     clock.set(plus(T, 5));
-    await f().program(pump.id, { effectiveFrom: plus(T, 5), steps: [{ startTime: '00:00', doseMcgPerDay: 1000 }], doseChangeReason: 'ten times the dose (dose guard, issue 7)' });
+    await f().program(pump.id, {
+      effectiveFrom: plus(T, 5),
+      steps: [{ startTime: '00:00', doseMcgPerDay: 1000 }],
+      doseChangeReason: 'ten times the dose (dose guard, issue 7)',
+    });
     await app.get(AlertEngine).processPendingEvents();
     expect((await f().http.get(`/api/alerts/${alertId}`)).body).toMatchObject({ severity: 'critical', status: 'open' });
     await sweepAt(plus(T, 5));
     const after = await pagesOf(alertId);
     expect(after.escalation).toMatchObject({ pagingStartedAt: plus(T, 5), step: 1, nextDueAt: plus(T, 15) });
-    expect(summary(after.pages)).toEqual([[0, 'on_call', 'Anne Primary', 'in_app', 'sent'], [0, 'on_call', 'Anne Primary', 'webhook', 'sent']]);
-    const rescheduled = await queryRows<{ changes: Record<string, { before: unknown; after: unknown }> }>(database.url,
-      `SELECT changes FROM audit_log WHERE action = 'escalation.rescheduled' AND entity_id = $1`, [alertId]);
+    expect(summary(after.pages)).toEqual([
+      [0, 'on_call', 'Anne Primary', 'in_app', 'sent'],
+      [0, 'on_call', 'Anne Primary', 'webhook', 'sent'],
+    ]);
+    const rescheduled = await queryRows<{ changes: Record<string, { before: unknown; after: unknown }> }>(
+      database.url,
+      `SELECT changes FROM audit_log WHERE action = 'escalation.rescheduled' AND entity_id = $1`,
+      [alertId],
+    );
     expect(rescheduled.map((r) => r.changes.nextDueAt)).toEqual([{ before: plus(T, 30), after: plus(T, 5) }]);
   });
 
@@ -286,25 +402,49 @@ describe('paging and escalation', () => {
     const { alertId } = await alertAt(s.clinicId, 'critical', T);
     await sweepAt(T);
     const first = await pagesOf(alertId);
-    expect(summary(first.pages)).toEqual([[1, 'backup', 'Carla Backup', 'in_app', 'sent'], [1, 'backup', 'Carla Backup', 'webhook', 'sent']]);
+    expect(summary(first.pages)).toEqual([
+      [1, 'backup', 'Carla Backup', 'in_app', 'sent'],
+      [1, 'backup', 'Carla Backup', 'webhook', 'sent'],
+    ]);
     expect(first.escalation).toMatchObject({ noOneOnCall: true, step: 2, nextDueAt: plus(T, 20) });
-    expect((await f().http.get(`/api/clinics/${s.clinicId}/on-call-now`)).body).toMatchObject({ noOneOnCall: true, primary: [], backup: [{ displayName: 'Carla Backup' }] });
+    expect((await f().http.get(`/api/clinics/${s.clinicId}/on-call-now`)).body).toMatchObject({
+      noOneOnCall: true,
+      primary: [],
+      backup: [{ displayName: 'Carla Backup' }],
+    });
     await sweepAt(plus(T, 10));
     expect((await pagesOf(alertId)).pages).toHaveLength(2);
     await sweepAt(plus(T, 20));
-    expect(summary((await pagesOf(alertId)).pages).slice(2).map((p) => p.slice(0, 2))).toEqual([[2, 'clinic_admins'], [2, 'clinic_admins']]);
+    expect(
+      summary((await pagesOf(alertId)).pages)
+        .slice(2)
+        .map((p) => p.slice(0, 2)),
+    ).toEqual([
+      [2, 'clinic_admins'],
+      [2, 'clinic_admins'],
+    ]);
   });
 
-  it('records a failed page when no level reaches anybody, keeps trying at each level\'s time, and counts the failures in /api/health', async () => {
+  it("records a failed page when no level reaches anybody, keeps trying at each level's time, and counts the failures in /api/health", async () => {
     const T = nextWindow();
     const s = await setupClinic(T, { primary: false, backup: false, admin: false });
     const { alertId } = await alertAt(s.clinicId, 'critical', T);
     const before = (await health()).failedPagesLast24h;
     await sweepAt(T);
     const [page] = (await pagesOf(alertId)).pages;
-    expect(page).toMatchObject({ step: 0, level: null, recipient: null, notifier: 'none', status: 'failed', lastError: expect.stringContaining('no level of the escalation policy reaches anybody') });
+    expect(page).toMatchObject({
+      step: 0,
+      level: null,
+      recipient: null,
+      notifier: 'none',
+      status: 'failed',
+      lastError: expect.stringContaining('no level of the escalation policy reaches anybody'),
+    });
     await sweepAt(plus(T, 10));
-    expect((await pagesOf(alertId)).pages.map((p) => [p.step, p.status])).toEqual([[0, 'failed'], [1, 'failed']]);
+    expect((await pagesOf(alertId)).pages.map((p) => [p.step, p.status])).toEqual([
+      [0, 'failed'],
+      [1, 'failed'],
+    ]);
     expect(await health()).toEqual({ status: 'up', lastSweepAt: plus(T, 10), failedPagesLast24h: before + 2 });
     expect(hitsOf(s)).toEqual([]);
   });
@@ -324,7 +464,10 @@ describe('paging and escalation', () => {
     await sweepAt(plus(T, 10));
     await sweepAt(plus(T, 10));
     expect(summary((await pagesOf(alertId)).pages).map((p) => p.slice(0, 3))).toEqual([
-      [0, 'on_call', 'Anne Primary'], [0, 'on_call', 'Anne Primary'], [1, 'backup', 'Carla Backup'], [1, 'backup', 'Carla Backup'],
+      [0, 'on_call', 'Anne Primary'],
+      [0, 'on_call', 'Anne Primary'],
+      [1, 'backup', 'Carla Backup'],
+      [1, 'backup', 'Carla Backup'],
     ]);
     expect(hitsOf(s).map((h) => h.body.step)).toEqual([0, 1]);
 
@@ -343,7 +486,14 @@ describe('paging and escalation', () => {
     }
     await sweep();
     await sweep();
-    expect(summary((await pagesOf(alertId)).pages).slice(4).map((p) => p.slice(0, 2))).toEqual([[2, 'clinic_admins'], [2, 'clinic_admins']]);
+    expect(
+      summary((await pagesOf(alertId)).pages)
+        .slice(4)
+        .map((p) => p.slice(0, 2)),
+    ).toEqual([
+      [2, 'clinic_admins'],
+      [2, 'clinic_admins'],
+    ]);
     expect(hitsOf(s).map((h) => h.body.step)).toEqual([0, 1, 2]);
   });
 
@@ -362,10 +512,19 @@ describe('paging and escalation', () => {
     }
     const pages = (await pagesOf(alertId)).pages;
     expect(pages.map((p) => [p.step, p.notifier, p.status, p.attempts])).toEqual([
-      [0, 'in_app', 'sent', 1], [0, 'webhook', 'sent', 1], [1, 'in_app', 'sent', 1], [1, 'webhook', 'sent', 1], [2, 'in_app', 'sent', 1], [2, 'webhook', 'sent', 1],
+      [0, 'in_app', 'sent', 1],
+      [0, 'webhook', 'sent', 1],
+      [1, 'in_app', 'sent', 1],
+      [1, 'webhook', 'sent', 1],
+      [2, 'in_app', 'sent', 1],
+      [2, 'webhook', 'sent', 1],
     ]);
     expect(hitsOf(s).map((h) => h.body.step)).toEqual([0, 1, 2]);
-    const sentEvents = await queryRows<{ n: number }>(database.url, `SELECT count(*)::int AS n FROM events WHERE type = 'page.sent' AND payload->'page'->>'alertId' = $1`, [alertId]);
+    const sentEvents = await queryRows<{ n: number }>(
+      database.url,
+      `SELECT count(*)::int AS n FROM events WHERE type = 'page.sent' AND payload->'page'->>'alertId' = $1`,
+      [alertId],
+    );
     expect(sentEvents[0].n).toBe(6);
   });
 
@@ -378,19 +537,30 @@ describe('paging and escalation', () => {
     const [, webhookPage] = (await pagesOf(alertId)).pages;
     const timestamp = String(Math.floor(Date.parse(T) / 1000));
     expect(hit.headers).toMatchObject({
-      'content-type': 'application/json', 'x-pumpwatch-timestamp': timestamp, 'x-pumpwatch-page-id': webhookPage.id,
+      'content-type': 'application/json',
+      'x-pumpwatch-timestamp': timestamp,
+      'x-pumpwatch-page-id': webhookPage.id,
       'idempotency-key': webhookPage.id,
       'x-pumpwatch-signature': `sha256=${createHmac('sha256', s.secret!).update(`${timestamp}.${hit.rawBody}`).digest('hex')}`,
     });
     expect(hit.body).toEqual({
-      type: 'page', pageId: webhookPage.id, alertId, kind: 'refill_due', severity: 'critical', clinicId: s.clinicId, step: 0, level: 'on_call',
+      type: 'page',
+      pageId: webhookPage.id,
+      alertId,
+      kind: 'refill_due',
+      severity: 'critical',
+      clinicId: s.clinicId,
+      step: 0,
+      level: 'on_call',
       recipient: { clinicianId: s.anneClinicianId, userId: s.anne!.id, displayName: 'Anne Primary', pagerContact: '+41 79 111 11 11' },
       acknowledgeUrl: expect.stringMatching(new RegExp(`^${baseUrl}/api/alerts/acknowledge-link\\?token=[A-Za-z0-9_-]{43}$`)),
       acknowledgeExpiresAt: new Date(Date.parse(T) + DAY).toISOString(),
     });
     for (const secret of ['Ophelia', 'Wintergreen', patient.mrn, patient.birthDate]) expect(hit.rawBody).not.toContain(secret);
     // A signature over another timestamp does not match: the timestamp cannot be replaced to replay the body later.
-    const replayed = createHmac('sha256', s.secret!).update(`${Number(timestamp) + 600}.${hit.rawBody}`).digest('hex');
+    const replayed = createHmac('sha256', s.secret!)
+      .update(`${Number(timestamp) + 600}.${hit.rawBody}`)
+      .digest('hex');
     expect(hit.headers['x-pumpwatch-signature']).not.toBe(`sha256=${replayed}`);
     // The secret is shown once: never listed, never in the audit trail.
     const listed = await f().http.get(`/api/clinics/${s.clinicId}/webhooks`);
@@ -409,7 +579,12 @@ describe('paging and escalation', () => {
     const webhookPage = async () => (await pagesOf(alertId)).pages.find((p) => p.notifier === 'webhook' && p.step === 0)!;
 
     await sweepAt(T);
-    expect(await webhookPage()).toMatchObject({ status: 'queued', attempts: 1, nextAttemptAt: plus(T, 1), lastError: 'the endpoint answered HTTP 500' });
+    expect(await webhookPage()).toMatchObject({
+      status: 'queued',
+      attempts: 1,
+      nextAttemptAt: plus(T, 1),
+      lastError: 'the endpoint answered HTTP 500',
+    });
     await sweepAt(plus(T, 0.99));
     expect(hitsOf(s)).toHaveLength(1);
     await sweepAt(plus(T, 1));
@@ -417,7 +592,13 @@ describe('paging and escalation', () => {
     await sweepAt(plus(T, 3));
     expect(await webhookPage()).toMatchObject({ status: 'queued', attempts: 3, nextAttemptAt: plus(T, 7) });
     await sweepAt(plus(T, 7));
-    expect(await webhookPage()).toMatchObject({ status: 'failed', attempts: 4, nextAttemptAt: null, lastAttemptAt: plus(T, 7), lastError: 'the endpoint answered HTTP 500' });
+    expect(await webhookPage()).toMatchObject({
+      status: 'failed',
+      attempts: 4,
+      nextAttemptAt: null,
+      lastAttemptAt: plus(T, 7),
+      lastError: 'the endpoint answered HTTP 500',
+    });
     await sweepAt(plus(T, 8));
     expect(hitsOf(s).map((h) => [h.body.pageId, h.headers['x-pumpwatch-timestamp']])).toEqual(
       [0, 1, 3, 7].map((m) => [expect.any(String), String(Math.floor(Date.parse(plus(T, m)) / 1000))]),
@@ -430,8 +611,11 @@ describe('paging and escalation', () => {
     const whole = await api(baseUrl, { token: null }).get('/api/health');
     expect(whole.status).toBe(200);
     expect(whole.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' } } });
-    const outcomes = await queryRows<{ action: string }>(database.url,
-      `SELECT action FROM audit_log WHERE entity_type = 'page' AND entity_id = $1 ORDER BY id`, [(await webhookPage()).id]);
+    const outcomes = await queryRows<{ action: string }>(
+      database.url,
+      `SELECT action FROM audit_log WHERE entity_type = 'page' AND entity_id = $1 ORDER BY id`,
+      [(await webhookPage()).id],
+    );
     expect(outcomes.map((o) => o.action)).toEqual(['page.retry_scheduled', 'page.retry_scheduled', 'page.retry_scheduled', 'page.failed']);
     failing.delete(s.hookPath);
   });
@@ -455,7 +639,12 @@ describe('paging and escalation', () => {
     const acknowledged = await anonymous.post('/api/alerts/acknowledge-link', { token });
     expect(acknowledged.status).toBe(200);
     expect(acknowledged.body).toEqual({
-      alertId, outcome: 'acknowledged', kind: 'refill_due', severity: 'critical', status: 'acknowledged', acknowledgedAt: plus(T, 3),
+      alertId,
+      outcome: 'acknowledged',
+      kind: 'refill_due',
+      severity: 'critical',
+      status: 'acknowledged',
+      acknowledgedAt: plus(T, 3),
       // Named as the dashboard names people; the audit row and the link's use keep the e-mail.
       acknowledgedBy: 'anne (pager link)',
     });
@@ -470,19 +659,26 @@ describe('paging and escalation', () => {
     const again = await anonymous.post('/api/alerts/acknowledge-link', { token });
     expect([again.status, again.body.fields]).toEqual([409, [{ field: 'token', message: `was already used at ${plus(T, 3)}` }]]);
     const form = await fetch(`${baseUrl}/api/alerts/acknowledge-link`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token }).toString(),
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token }).toString(),
     });
     expect([form.status, await form.text()]).toEqual([409, expect.stringContaining('was already used')]);
     expect((await anonymous.post('/api/alerts/acknowledge-link', { token: 'x'.repeat(43) })).status).toBe(404);
-    const used = await queryRows<{ used_by_label: string; actor_id: string }>(database.url,
-      `SELECT l.used_by_label, a.actor_id FROM acknowledge_links l JOIN audit_log a ON a.action = 'acknowledge_link.used' AND a.entity_id = l.page_id::text WHERE l.alert_id = $1`, [alertId]);
+    const used = await queryRows<{ used_by_label: string; actor_id: string }>(
+      database.url,
+      `SELECT l.used_by_label, a.actor_id FROM acknowledge_links l JOIN audit_log a ON a.action = 'acknowledge_link.used' AND a.entity_id = l.page_id::text WHERE l.alert_id = $1`,
+      [alertId],
+    );
     expect(used).toEqual([{ used_by_label: `${s.anne!.email} (pager link)`, actor_id: s.anne!.id }]);
   });
 
   it('acknowledges as "pager link" for a clinician without an account, from the confirmation form, and refuses an expired link', async () => {
     const T = nextWindow();
     const s = await setupClinic(T, { primary: false, backup: false, admin: false });
-    const dora = (await created('/api/clinicians', { clinicId: s.clinicId, displayName: 'Dora Pager', profession: 'nurse', pagerContact: 'pager 4711' })).id;
+    const dora = (
+      await created('/api/clinicians', { clinicId: s.clinicId, displayName: 'Dora Pager', profession: 'nurse', pagerContact: 'pager 4711' })
+    ).id;
     await created('/api/on-call-shifts', { clinicianId: dora, startsAt: plus(T, -60), endsAt: plus(T, 3 * 24 * 60) });
     const single = { levels: [{ target: 'on_call', afterMinutes: 0 }], repeatTopLevelEveryMinutes: 10, urgentPageAfterMinutes: 30 };
     expect((await f().http.call('PUT', `/api/clinics/${s.clinicId}/escalation-policy`, single)).status).toBe(200);
@@ -504,13 +700,21 @@ describe('paging and escalation', () => {
     expect(pages.map((p) => p.step)).toEqual([0, 144]);
     const fresh = new URL(hitsOf(s)[1].body.acknowledgeUrl).searchParams.get('token')!;
     const form = await fetch(`${baseUrl}/api/alerts/acknowledge-link`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: fresh }).toString(),
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: fresh }).toString(),
     });
     expect([form.status, form.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
     expect(await form.text()).toContain('Alert acknowledged');
-    expect((await f().http.get(`/api/alerts/${alertId}`)).body).toMatchObject({ status: 'acknowledged', acknowledgedBy: { userId: null, label: 'pager link: Dora Pager' } });
-    const audit = await queryRows<{ actor_type: string; actor_label: string }>(database.url,
-      `SELECT actor_type, actor_label FROM audit_log WHERE action = 'alert.acknowledged' AND entity_id = $1`, [alertId]);
+    expect((await f().http.get(`/api/alerts/${alertId}`)).body).toMatchObject({
+      status: 'acknowledged',
+      acknowledgedBy: { userId: null, label: 'pager link: Dora Pager' },
+    });
+    const audit = await queryRows<{ actor_type: string; actor_label: string }>(
+      database.url,
+      `SELECT actor_type, actor_label FROM audit_log WHERE action = 'alert.acknowledged' AND entity_id = $1`,
+      [alertId],
+    );
     expect(audit).toEqual([{ actor_type: 'system', actor_label: 'pager link: Dora Pager' }]);
   });
 
@@ -530,7 +734,10 @@ describe('paging and escalation', () => {
     await sweepAt(critical);
     const after = await pagesOf(alertId);
     expect(after.escalation).toMatchObject({ episode: 2, stoppedAt: null, pagingStartedAt: critical, step: 1 });
-    expect(after.pages.map((p) => [p.episode, p.step, p.recipient?.displayName, p.notifier])).toEqual([[2, 0, 'Anne Primary', 'in_app'], [2, 0, 'Anne Primary', 'webhook']]);
+    expect(after.pages.map((p) => [p.episode, p.step, p.recipient?.displayName, p.notifier])).toEqual([
+      [2, 0, 'Anne Primary', 'in_app'],
+      [2, 0, 'Anne Primary', 'webhook'],
+    ]);
   });
 
   it('manages webhook endpoints: https only, secret shown once, disabling cancels queued pages and stops further ones', async () => {
@@ -549,12 +756,18 @@ describe('paging and escalation', () => {
     await sweepAt(T);
     const disabled = await f().http.post(`/api/clinics/${s.clinicId}/webhooks/${endpoint.id}/disable`);
     expect(disabled.body).toMatchObject({ id: endpoint.id, active: false, disabledAt: T });
-    expect((await pagesOf(alertId)).pages.find((p) => p.notifier === 'webhook')).toMatchObject({ status: 'cancelled', lastError: 'not sent: the webhook endpoint was disabled' });
+    expect((await pagesOf(alertId)).pages.find((p) => p.notifier === 'webhook')).toMatchObject({
+      status: 'cancelled',
+      lastError: 'not sent: the webhook endpoint was disabled',
+    });
     await sweepAt(plus(T, 10));
     expect((await pagesOf(alertId)).pages.filter((p) => p.step === 1).map((p) => p.notifier)).toEqual(['in_app']);
     expect(hitsOf(s)).toHaveLength(1);
     failing.delete(s.hookPath);
-    expect((await f().http.post(`/api/clinics/${s.clinicId}/webhooks/${endpoint.id}/disable`)).body).toMatchObject({ active: false, disabledAt: T });
+    expect((await f().http.post(`/api/clinics/${s.clinicId}/webhooks/${endpoint.id}/disable`)).body).toMatchObject({
+      active: false,
+      disabledAt: T,
+    });
     expect((await f().http.post(`/api/clinics/${s.clinicId}/webhooks/6f1c1d2e-0000-4000-8000-000000000000/disable`)).status).toBe(404);
   });
 });

@@ -51,7 +51,19 @@ describe('FHIR R4 API', () => {
 
   beforeAll(async () => {
     // Compiling HL7's schema takes seconds of CPU: done before any request, so no kept-alive connection times out meanwhile.
-    warmFhirValidation(['Bundle', 'OperationOutcome', 'CapabilityStatement', 'Patient', 'Device', 'Observation', 'Appointment', 'Flag', 'MedicationStatement', 'Practitioner', 'Organization']);
+    warmFhirValidation([
+      'Bundle',
+      'OperationOutcome',
+      'CapabilityStatement',
+      'Patient',
+      'Device',
+      'Observation',
+      'Appointment',
+      'Flag',
+      'MedicationStatement',
+      'Practitioner',
+      'Organization',
+    ]);
     f = fixtures(server.baseUrl);
     clinicA = await f.clinic();
     clinicB = await f.clinic();
@@ -59,9 +71,14 @@ describe('FHIR R4 API', () => {
     oldPumpA = await f.pump(patientA.id, { implantDate: '2019-03-01' });
     pumpA = await f.pump(patientA.id, { replacesPumpId: oldPumpA.id, implantDate: '2026-01-15' });
     await f.fill(pumpA.id, { filledAt, concentrationMcgPerMl: 500, volumeMl: 20 });
-    await f.program(pumpA.id, { effectiveFrom: onTheMinute(Date.parse(filledAt) - 60_000), steps: [{ startTime: '00:00', doseMcgPerDay: 100 }] });
+    await f.program(pumpA.id, {
+      effectiveFrom: onTheMinute(Date.parse(filledAt) - 60_000),
+      steps: [{ startTime: '00:00', doseMcgPerDay: 100 }],
+    });
     const gateway = (await f.http.post('/api/machine-tokens', { clinicId: clinicA.id, name: 'fhir gateway' })).body.token as string;
-    const telemetry = await api(server.baseUrl, { token: gateway }).post('/api/telemetry', { readings: [{ serialNumber: pumpA.serialNumber, recordedAt: readAt, reservoirVolumeMl: 19.5 }] });
+    const telemetry = await api(server.baseUrl, { token: gateway }).post('/api/telemetry', {
+      readings: [{ serialNumber: pumpA.serialNumber, recordedAt: readAt, reservoirVolumeMl: 19.5 }],
+    });
     expect(telemetry.status).toBe(200);
 
     patientC = await f.patient(clinicA.id);
@@ -69,7 +86,12 @@ describe('FHIR R4 API', () => {
     await f.fill(pumpC.id, { filledAt: '2026-03-01T09:00:00Z' });
     await f.program(pumpC.id);
     clinicianId = (await f.http.post('/api/clinicians', { clinicId: clinicA.id, displayName: 'Nurse FHIR', profession: 'nurse' })).body.id;
-    const booked = await f.http.post('/api/appointments', { pumpId: pumpC.id, clinicianId, startsAt: onTheMinute(Date.now() + 3 * DAY_MS), overrideReason: 'overdue pump, first free slot' });
+    const booked = await f.http.post('/api/appointments', {
+      pumpId: pumpC.id,
+      clinicianId,
+      startsAt: onTheMinute(Date.now() + 3 * DAY_MS),
+      overrideReason: 'overdue pump, first free slot',
+    });
     expect(booked.status).toBe(201);
     appointmentId = booked.body.id;
     await server.app.get(AlertEngine).processPendingEvents();
@@ -81,45 +103,98 @@ describe('FHIR R4 API', () => {
   it('checks with validators that refuse what R4 refuses (a negative control for every validation below)', () => {
     expect(fhirProblems({ resourceType: 'Patient', id: 'p1', gender: 'female' })).toEqual([]);
     // A code outside a required binding: only the JSON schema sees it (STACK-NOTES).
-    expect(fhirProblems({ resourceType: 'Device', status: 'broken' } as unknown as Resource).some((p) => p.startsWith('schema:'))).toBe(true);
-    expect(fhirProblems({ resourceType: 'Patient', nickname: 'x' } as unknown as Resource).some((p) => p.startsWith('medplum:'))).toBe(true);
-    const badEntry = { resourceType: 'Bundle', type: 'searchset', total: 1, entry: [{ resource: { resourceType: 'Device', status: 'broken' } }] } as unknown as Resource;
+    expect(fhirProblems({ resourceType: 'Device', status: 'broken' } as unknown as Resource).some((p) => p.startsWith('schema:'))).toBe(
+      true,
+    );
+    expect(fhirProblems({ resourceType: 'Patient', nickname: 'x' } as unknown as Resource).some((p) => p.startsWith('medplum:'))).toBe(
+      true,
+    );
+    const badEntry = {
+      resourceType: 'Bundle',
+      type: 'searchset',
+      total: 1,
+      entry: [{ resource: { resourceType: 'Device', status: 'broken' } }],
+    } as unknown as Resource;
     expect(fhirProblems(badEntry).length).toBeGreaterThan(0);
-    expect(fhirProblems({ resourceType: 'Observation', status: 'final', code: { text: 'x' }, valueQuantity: { value: 'many' } } as unknown as Resource).length).toBeGreaterThan(0);
+    expect(
+      fhirProblems({
+        resourceType: 'Observation',
+        status: 'final',
+        code: { text: 'x' },
+        valueQuantity: { value: 'many' },
+      } as unknown as Resource).length,
+    ).toBeGreaterThan(0);
   });
 
   it('answers its CapabilityStatement without sign-in, naming every resource kind with read and search', async () => {
     const metadata = await fhirGet<any>('/fhir/metadata', null);
     expect(metadata.status).toBe(200);
     expect(metadata.body).toMatchObject({ resourceType: 'CapabilityStatement', fhirVersion: '4.0.1', kind: 'instance' });
-    const resources = metadata.body.rest[0].resource as { type: string; interaction: { code: string }[]; searchParam: { name: string }[] }[];
-    expect(resources.map((r) => r.type).sort()).toEqual(['Appointment', 'Device', 'Flag', 'MedicationStatement', 'Observation', 'Organization', 'Patient', 'Practitioner']);
+    const resources = metadata.body.rest[0].resource as {
+      type: string;
+      interaction: { code: string }[];
+      searchParam: { name: string }[];
+    }[];
+    expect(resources.map((r) => r.type).sort()).toEqual([
+      'Appointment',
+      'Device',
+      'Flag',
+      'MedicationStatement',
+      'Observation',
+      'Organization',
+      'Patient',
+      'Practitioner',
+    ]);
     for (const r of resources) expect(r.interaction.map((i) => i.code)).toEqual(['read', 'search-type']);
-    expect(resources.find((r) => r.type === 'Observation')!.searchParam.map((p) => p.name)).toEqual(['_id', 'patient', 'device', 'code', 'date', '_count', '_cursor']);
+    expect(resources.find((r) => r.type === 'Observation')!.searchParam.map((p) => p.name)).toEqual([
+      '_id',
+      'patient',
+      'device',
+      'code',
+      'date',
+      '_count',
+      '_cursor',
+    ]);
   });
 
-  it('reads a Patient with the MRN in the clinic\'s identifier system, and finds it by identifier', async () => {
+  it("reads a Patient with the MRN in the clinic's identifier system, and finds it by identifier", async () => {
     const read = await fhirGet<any>(`/fhir/Patient/${patientA.id}`);
     expect(read.status).toBe(200);
     const system = `urn:pumpwatch:clinic:${clinicA.id}:mrn`;
     expect(read.body).toMatchObject({
-      resourceType: 'Patient', id: patientA.id, gender: 'female', birthDate: '1970-05-04',
-      identifier: [{ system, value: patientA.mrn, type: { coding: [{ code: 'MR' }] } }], managingOrganization: { reference: `Organization/${clinicA.id}` },
+      resourceType: 'Patient',
+      id: patientA.id,
+      gender: 'female',
+      birthDate: '1970-05-04',
+      identifier: [{ system, value: patientA.mrn, type: { coding: [{ code: 'MR' }] } }],
+      managingOrganization: { reference: `Organization/${clinicA.id}` },
     });
-    for (const query of [`identifier=${encodeURIComponent(patientA.mrn)}`, `identifier=${encodeURIComponent(`${system}|${patientA.mrn}`)}`]) {
+    for (const query of [
+      `identifier=${encodeURIComponent(patientA.mrn)}`,
+      `identifier=${encodeURIComponent(`${system}|${patientA.mrn}`)}`,
+    ]) {
       const search = await fhirGet<Bundle>(`/fhir/Patient?${query}`);
       expect(search.body).toMatchObject({ resourceType: 'Bundle', type: 'searchset', total: 1 });
       expect(idsOf(search.body)).toEqual([patientA.id]);
       expect(search.body.link?.find((l) => l.relation === 'self')?.url).toBe(`${server.baseUrl}/fhir/Patient?${query}`);
     }
-    expect((await fhirGet<Bundle>(`/fhir/Patient?identifier=${encodeURIComponent(`urn:pumpwatch:clinic:${clinicB.id}:mrn|${patientA.mrn}`)}`)).body.total).toBe(0);
+    expect(
+      (await fhirGet<Bundle>(`/fhir/Patient?identifier=${encodeURIComponent(`urn:pumpwatch:clinic:${clinicB.id}:mrn|${patientA.mrn}`)}`))
+        .body.total,
+    ).toBe(0);
   });
 
   it('reads the pumps as Devices, active or inactive once explanted, and searches them by patient, status and serial', async () => {
     const read = await fhirGet<any>(`/fhir/Device/${pumpA.id}`);
     expect(read.body).toMatchObject({
-      resourceType: 'Device', id: pumpA.id, status: 'active', serialNumber: pumpA.serialNumber, modelNumber: 'synchromed-ii-20',
-      manufacturer: 'Medtronic', deviceName: [{ name: 'SynchroMed II 20 mL', type: 'model-name' }], patient: { reference: `Patient/${patientA.id}` },
+      resourceType: 'Device',
+      id: pumpA.id,
+      status: 'active',
+      serialNumber: pumpA.serialNumber,
+      modelNumber: 'synchromed-ii-20',
+      manufacturer: 'Medtronic',
+      deviceName: [{ name: 'SynchroMed II 20 mL', type: 'model-name' }],
+      patient: { reference: `Patient/${patientA.id}` },
     });
     const byPatient = await fhirGet<Bundle>(`/fhir/Device?patient=Patient/${patientA.id}`);
     expect(idsOf(byPatient.body).sort()).toEqual([oldPumpA.id, pumpA.id].sort());
@@ -129,7 +204,7 @@ describe('FHIR R4 API', () => {
     expect(idsOf((await fhirGet<Bundle>(`/fhir/Device?identifier=${pumpA.serialNumber}`)).body)).toEqual([pumpA.id]);
   });
 
-  it('gives the reported reservoir volume in UCUM mL and the forecast\'s deadline and alarm as instants, each coded and with its device', async () => {
+  it("gives the reported reservoir volume in UCUM mL and the forecast's deadline and alarm as instants, each coded and with its device", async () => {
     const forecast = (await f.http.get(`/api/pumps/${pumpA.id}/forecast`)).body;
     expect(forecast.refillDeadline).toEqual(expect.any(String));
     const search = await fhirGet<Bundle>(`/fhir/Observation?device=Device/${pumpA.id}`);
@@ -137,28 +212,47 @@ describe('FHIR R4 API', () => {
     expect([...byCode.keys()].sort()).toEqual(['low-reservoir-alarm', 'refill-deadline', 'reservoir-volume']);
     const system = 'urn:pumpwatch:code-system:observation';
     expect(byCode.get('reservoir-volume')).toMatchObject({
-      status: 'final', effectiveDateTime: readAt, code: { coding: [{ system }] }, subject: { reference: `Patient/${patientA.id}` }, device: { reference: `Device/${pumpA.id}` },
+      status: 'final',
+      effectiveDateTime: readAt,
+      code: { coding: [{ system }] },
+      subject: { reference: `Patient/${patientA.id}` },
+      device: { reference: `Device/${pumpA.id}` },
       valueQuantity: { value: 19.5, unit: 'mL', system: 'http://unitsofmeasure.org', code: 'mL' },
     });
-    expect(byCode.get('refill-deadline')).toMatchObject({ valueDateTime: forecast.refillDeadline, device: { reference: `Device/${pumpA.id}` } });
-    expect(byCode.get('low-reservoir-alarm')).toMatchObject({ valueDateTime: forecast.nominal.lowReservoirAlarmAt, device: { reference: `Device/${pumpA.id}` } });
+    expect(byCode.get('refill-deadline')).toMatchObject({
+      valueDateTime: forecast.refillDeadline,
+      device: { reference: `Device/${pumpA.id}` },
+    });
+    expect(byCode.get('low-reservoir-alarm')).toMatchObject({
+      valueDateTime: forecast.nominal.lowReservoirAlarmAt,
+      device: { reference: `Device/${pumpA.id}` },
+    });
 
     const read = await fhirGet<any>(`/fhir/Observation/${pumpA.id}-refill-deadline`);
     expect(read.body.valueDateTime).toBe(forecast.refillDeadline);
-    const deadlines = await fhirGet<Bundle>(`/fhir/Observation?patient=${patientA.id}&code=${encodeURIComponent(`${system}|refill-deadline`)}`);
+    const deadlines = await fhirGet<Bundle>(
+      `/fhir/Observation?patient=${patientA.id}&code=${encodeURIComponent(`${system}|refill-deadline`)}`,
+    );
     expect(idsOf(deadlines.body)).toEqual([`${pumpA.id}-refill-deadline`]);
     // The reading was a day ago: a date range over yesterday finds it alone.
     const day = readAt.slice(0, 10);
-    expect(idsOf((await fhirGet<Bundle>(`/fhir/Observation?patient=${patientA.id}&date=ge${day}&date=le${day}`)).body)).toEqual([`${pumpA.id}-reservoir-volume`]);
+    expect(idsOf((await fhirGet<Bundle>(`/fhir/Observation?patient=${patientA.id}&date=ge${day}&date=le${day}`)).body)).toEqual([
+      `${pumpA.id}-reservoir-volume`,
+    ]);
   });
 
   it('lists a booked refill as an Appointment with the patient, the clinician and the pump', async () => {
     const read = await fhirGet<any>(`/fhir/Appointment/${appointmentId}`);
     expect(read.body).toMatchObject({ resourceType: 'Appointment', status: 'booked', minutesDuration: 30 });
-    expect(read.body.participant.map((p: { actor: { reference: string } }) => p.actor.reference))
-      .toEqual([`Patient/${patientC.id}`, `Practitioner/${clinicianId}`, `Device/${pumpC.id}`]);
+    expect(read.body.participant.map((p: { actor: { reference: string } }) => p.actor.reference)).toEqual([
+      `Patient/${patientC.id}`,
+      `Practitioner/${clinicianId}`,
+      `Device/${pumpC.id}`,
+    ]);
     expect(idsOf((await fhirGet<Bundle>(`/fhir/Appointment?patient=${patientC.id}&status=booked`)).body)).toEqual([appointmentId]);
-    expect(idsOf((await fhirGet<Bundle>(`/fhir/Appointment?device=${pumpC.id}&date=ge${new Date().toISOString().slice(0, 10)}`)).body)).toEqual([appointmentId]);
+    expect(
+      idsOf((await fhirGet<Bundle>(`/fhir/Appointment?device=${pumpC.id}&date=ge${new Date().toISOString().slice(0, 10)}`)).body),
+    ).toEqual([appointmentId]);
     expect((await fhirGet<Bundle>(`/fhir/Appointment?patient=${patientC.id}&status=cancelled`)).body.total).toBe(0);
   });
 
@@ -169,12 +263,20 @@ describe('FHIR R4 API', () => {
     expect(idsOf(flags.body).sort()).toEqual(alerts.map((a) => a.id).sort());
     const read = await fhirGet<any>(`/fhir/Flag/${alerts[0].id}`);
     expect(read.body).toMatchObject({
-      resourceType: 'Flag', status: 'active', subject: { reference: `Patient/${patientC.id}` },
-      code: { coding: [{ system: 'urn:pumpwatch:code-system:alert-kind', code: alerts[0].kind }, { system: 'urn:pumpwatch:code-system:alert-severity' }] },
+      resourceType: 'Flag',
+      status: 'active',
+      subject: { reference: `Patient/${patientC.id}` },
+      code: {
+        coding: [
+          { system: 'urn:pumpwatch:code-system:alert-kind', code: alerts[0].kind },
+          { system: 'urn:pumpwatch:code-system:alert-severity' },
+        ],
+      },
     });
     // Resolved alerts are inactive Flags with the period closed; none of them is listed as active.
     const inactive = await fhirGet<Bundle>(`/fhir/Flag?patient=${patientC.id},${patientA.id}&status=inactive`);
-    for (const entry of inactive.body.entry ?? []) expect(entry.resource).toMatchObject({ status: 'inactive', period: { end: expect.any(String) } });
+    for (const entry of inactive.body.entry ?? [])
+      expect(entry.resource).toMatchObject({ status: 'inactive', period: { end: expect.any(String) } });
     expect(idsOf(inactive.body).filter((id) => idsOf(flags.body).includes(id))).toEqual([]);
   });
 
@@ -183,18 +285,29 @@ describe('FHIR R4 API', () => {
     expect(search.body.total).toBe(1);
     const statement = search.body.entry![0].resource as any;
     expect(statement).toMatchObject({
-      status: 'active', subject: { reference: `Patient/${patientA.id}` }, derivedFrom: [{ reference: `Device/${pumpA.id}` }],
+      status: 'active',
+      subject: { reference: `Patient/${patientA.id}` },
+      derivedFrom: [{ reference: `Device/${pumpA.id}` }],
       medicationReference: { reference: '#baclofen' },
-      contained: [{ resourceType: 'Medication', code: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '1292' }] },
-        ingredient: [{ strength: { numerator: { value: 500, code: 'ug' }, denominator: { value: 1, code: 'mL' } } }] }],
-      dosage: [{ route: { coding: [{ system: 'http://snomed.info/sct', code: '72607000' }] },
-        doseAndRate: [{ rateQuantity: { value: 100, unit: 'mcg/d', system: 'http://unitsofmeasure.org', code: 'ug/d' } }] }],
+      contained: [
+        {
+          resourceType: 'Medication',
+          code: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '1292' }] },
+          ingredient: [{ strength: { numerator: { value: 500, code: 'ug' }, denominator: { value: 1, code: 'mL' } } }],
+        },
+      ],
+      dosage: [
+        {
+          route: { coding: [{ system: 'http://snomed.info/sct', code: '72607000' }] },
+          doseAndRate: [{ rateQuantity: { value: 100, unit: 'mcg/d', system: 'http://unitsofmeasure.org', code: 'ug/d' } }],
+        },
+      ],
     });
     expect((await fhirGet<any>(`/fhir/MedicationStatement/${statement.id}`)).body.id).toBe(statement.id);
     expect(idsOf((await fhirGet<Bundle>(`/fhir/MedicationStatement?device=${pumpA.id}`)).body)).toEqual([statement.id]);
   });
 
-  it('reads clinicians as Practitioners and clinics as Organizations, of the caller\'s clinics only', async () => {
+  it("reads clinicians as Practitioners and clinics as Organizations, of the caller's clinics only", async () => {
     const practitioner = await fhirGet<any>(`/fhir/Practitioner/${clinicianId}`);
     expect(practitioner.body).toMatchObject({ resourceType: 'Practitioner', active: true, name: [{ text: 'Nurse FHIR' }] });
     expect(JSON.stringify(practitioner.body)).not.toContain('pager');
@@ -225,30 +338,58 @@ describe('FHIR R4 API', () => {
   });
 
   it('answers an unknown resource kind or id with 404 and an OperationOutcome', async () => {
-    for (const path of ['/fhir/Encounter', '/fhir/Encounter/1', `/fhir/Patient/${clinicA.id}`, '/fhir/Patient/not-an-id', `/fhir/Observation/${pumpA.id}-nothing`,
-      '/fhir/Device/00000000-0000-4000-8000-000000000000', `/fhir/MedicationStatement/${pumpA.id}`]) {
+    for (const path of [
+      '/fhir/Encounter',
+      '/fhir/Encounter/1',
+      `/fhir/Patient/${clinicA.id}`,
+      '/fhir/Patient/not-an-id',
+      `/fhir/Observation/${pumpA.id}-nothing`,
+      '/fhir/Device/00000000-0000-4000-8000-000000000000',
+      `/fhir/MedicationStatement/${pumpA.id}`,
+    ]) {
       const response = await fhirGet<OperationOutcome>(path);
-      expect([path, response.status, response.body.resourceType, response.body.issue[0].code]).toEqual([path, 404, 'OperationOutcome', expect.stringMatching(/^not-(found|supported)$/)]);
+      expect([path, response.status, response.body.resourceType, response.body.issue[0].code]).toEqual([
+        path,
+        404,
+        'OperationOutcome',
+        expect.stringMatching(/^not-(found|supported)$/),
+      ]);
     }
   });
 
   it('refuses a bad search parameter with 400 naming it', async () => {
     const cases: [string, string][] = [
-      ['/fhir/Patient?name=Smith', 'name'], ['/fhir/Patient?_count=0', '_count'], ['/fhir/Patient?_count=many', '_count'],
-      ['/fhir/Patient?_cursor=forged', '_cursor'], ['/fhir/Observation?date=2026-02-30', 'date'], ['/fhir/Device?status=broken', 'status'],
-      ['/fhir/Device?patient=Practitioner/1', 'patient'], ['/fhir/Patient?_format=xml', '_format'],
+      ['/fhir/Patient?name=Smith', 'name'],
+      ['/fhir/Patient?_count=0', '_count'],
+      ['/fhir/Patient?_count=many', '_count'],
+      ['/fhir/Patient?_cursor=forged', '_cursor'],
+      ['/fhir/Observation?date=2026-02-30', 'date'],
+      ['/fhir/Device?status=broken', 'status'],
+      ['/fhir/Device?patient=Practitioner/1', 'patient'],
+      ['/fhir/Patient?_format=xml', '_format'],
     ];
     for (const [path, parameter] of cases) {
       const response = await fhirGet<OperationOutcome>(path);
-      expect([path, response.status, response.body.issue[0].code, response.body.issue[0].expression]).toEqual([path, 400, 'invalid', [parameter]]);
+      expect([path, response.status, response.body.issue[0].code, response.body.issue[0].expression]).toEqual([
+        path,
+        400,
+        'invalid',
+        [parameter],
+      ]);
       expect(response.body.issue[0].diagnostics).toContain(parameter);
     }
   });
 
-  it('scopes by clinic: another clinic\'s records answer 404 and no search shows them', async () => {
+  it("scopes by clinic: another clinic's records answer 404 and no search shows them", async () => {
     const outsider = await f.member(clinicB.id, 'admin', 'fhir-outsider');
-    for (const path of [`/fhir/Patient/${patientA.id}`, `/fhir/Device/${pumpA.id}`, `/fhir/Observation/${pumpA.id}-refill-deadline`, `/fhir/Appointment/${appointmentId}`,
-      `/fhir/Practitioner/${clinicianId}`, `/fhir/Organization/${clinicA.id}`]) {
+    for (const path of [
+      `/fhir/Patient/${patientA.id}`,
+      `/fhir/Device/${pumpA.id}`,
+      `/fhir/Observation/${pumpA.id}-refill-deadline`,
+      `/fhir/Appointment/${appointmentId}`,
+      `/fhir/Practitioner/${clinicianId}`,
+      `/fhir/Organization/${clinicA.id}`,
+    ]) {
       const response = await fhirGet<OperationOutcome>(path, outsider.token);
       expect([path, response.status]).toEqual([path, 404]);
     }
@@ -269,8 +410,19 @@ describe('FHIR R4 API', () => {
 
   it('audits each read and search of patient data, not of clinicians or clinics', async () => {
     const member = await f.member(clinicA.id, 'staff', 'fhir-audited');
-    const auditRows = () => queryRows<{ action: string; entity_type: string; entity_id: string | null; clinic_id: string | null; changes: any; actor_id: string }>(
-      server.databaseUrl, "SELECT action, entity_type, entity_id, clinic_id, changes, actor_id FROM audit_log WHERE actor_id = $1 AND action LIKE 'fhir.%' ORDER BY id", [member.id]);
+    const auditRows = () =>
+      queryRows<{
+        action: string;
+        entity_type: string;
+        entity_id: string | null;
+        clinic_id: string | null;
+        changes: any;
+        actor_id: string;
+      }>(
+        server.databaseUrl,
+        "SELECT action, entity_type, entity_id, clinic_id, changes, actor_id FROM audit_log WHERE actor_id = $1 AND action LIKE 'fhir.%' ORDER BY id",
+        [member.id],
+      );
     await fhirGet(`/fhir/Patient/${patientA.id}`, member.token);
     await fhirGet(`/fhir/Device?patient=${patientA.id}`, member.token);
     await fhirGet(`/fhir/Practitioner/${clinicianId}`, member.token);
@@ -280,6 +432,9 @@ describe('FHIR R4 API', () => {
       ['fhir.read', 'fhir.Patient', patientA.id, clinicA.id],
       ['fhir.search', 'fhir.Device', null, clinicA.id],
     ]);
-    expect(rows[1].changes).toEqual({ query: { before: null, after: `patient=${patientA.id}` }, patientIds: { before: null, after: [patientA.id] } });
+    expect(rows[1].changes).toEqual({
+      query: { before: null, after: `patient=${patientA.id}` },
+      patientIds: { before: null, after: [patientA.id] },
+    });
   });
 });

@@ -18,9 +18,28 @@ describe('fleet paging', () => {
 
   /** 20 mL at 500 mcg/mL, 100 mcg/day = 0.2 mL/day: the deadline ~90 days after the fill; fill dates spread every band. */
   const FILL_DAYS_AGO = [100, 95, 89, 88, 86, 84, 80, 75, 70, 65, 60, 50, 40, 30, 20, 10, 5, 2, 1, 0];
-  const NAMES = ['Zoé Ardent', 'Émile Brun', 'chloe Caron', 'Chloé Dubois', 'Bastien Éluard', 'Anna Faure', 'Luc Garnier', 'Inès Henry',
-    'Hugo Imbert', 'Jade Joly', 'Kevin Klein', 'Léa Lambert', 'Marc Martin', 'Nina Noël', 'Olivier Ory', 'Paul Petit', 'Quentin Roux',
-    'Rose Simon', 'Sarah Thomas', 'Tom Vidal'];
+  const NAMES = [
+    'Zoé Ardent',
+    'Émile Brun',
+    'chloe Caron',
+    'Chloé Dubois',
+    'Bastien Éluard',
+    'Anna Faure',
+    'Luc Garnier',
+    'Inès Henry',
+    'Hugo Imbert',
+    'Jade Joly',
+    'Kevin Klein',
+    'Léa Lambert',
+    'Marc Martin',
+    'Nina Noël',
+    'Olivier Ory',
+    'Paul Petit',
+    'Quentin Roux',
+    'Rose Simon',
+    'Sarah Thomas',
+    'Tom Vidal',
+  ];
 
   beforeAll(async () => {
     f = fixtures(server.baseUrl);
@@ -92,11 +111,16 @@ describe('fleet paging', () => {
       const sign = dir === 'ascending' ? 1 : -1;
       const key = (r: FleetPump): number | string => {
         switch (sort) {
-          case 'patient': return foldForSearch(r.patient.displayName);
-          case 'daysLeft': return r.daysLeft ?? Number.NEGATIVE_INFINITY;
-          case 'deadline': return r.refillDeadline ? Date.parse(r.refillDeadline) : Number.NEGATIVE_INFINITY;
-          case 'reservoir': return r.volumeMl ?? Number.NEGATIVE_INFINITY;
-          case 'urgency': return ['delivery_interrupted', 'overdue', 'critical', 'no_forecast', 'urgent', 'warning', 'ok'].indexOf(r.urgency);
+          case 'patient':
+            return foldForSearch(r.patient.displayName);
+          case 'daysLeft':
+            return r.daysLeft ?? Number.NEGATIVE_INFINITY;
+          case 'deadline':
+            return r.refillDeadline ? Date.parse(r.refillDeadline) : Number.NEGATIVE_INFINITY;
+          case 'reservoir':
+            return r.volumeMl ?? Number.NEGATIVE_INFINITY;
+          case 'urgency':
+            return ['delivery_interrupted', 'overdue', 'critical', 'no_forecast', 'urgent', 'warning', 'ok'].indexOf(r.urgency);
         }
       };
       for (let i = 1; i < rows.length; i++) {
@@ -112,7 +136,12 @@ describe('fleet paging', () => {
     const byUrgency = await page('&limit=3');
     expect(byUrgency.rows[0].urgency).toBe('overdue');
     const byDeadline = await page('&limit=3&sort=deadline&dir=ascending');
-    expect(byDeadline.rows.slice(0, 2).map((r) => r.patient.displayName).sort()).toEqual(['Xavier Sansfill', 'Yann Sansfill']);
+    expect(
+      byDeadline.rows
+        .slice(0, 2)
+        .map((r) => r.patient.displayName)
+        .sort(),
+    ).toEqual(['Xavier Sansfill', 'Yann Sansfill']);
   });
 
   it('filters by urgency in SQL (one level or a list), with the total of the filtered rows and the counts of every level', async () => {

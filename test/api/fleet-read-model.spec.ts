@@ -55,12 +55,21 @@ describe('fleet read model', () => {
   const lastEventIdNow = async (): Promise<number> =>
     (await queryRows<{ last: number }>(server.databaseUrl, 'SELECT last_event_id::int AS last FROM event_counter'))[0].last;
   const eventIdOf = async (type: string, pumpId: string): Promise<number> =>
-    (await queryRows<{ id: number }>(server.databaseUrl, 'SELECT max(id)::int AS id FROM events WHERE type = $1 AND pump_id = $2', [type, pumpId]))[0].id;
+    (
+      await queryRows<{ id: number }>(server.databaseUrl, 'SELECT max(id)::int AS id FROM events WHERE type = $1 AND pump_id = $2', [
+        type,
+        pumpId,
+      ])
+    )[0].id;
 
   /** A dashboard of the administrator, replaying from `lastEventId` when given. */
   const connect = async (lastEventId?: number) => {
     const token = await adminToken(server.baseUrl);
-    const socket = io(server.baseUrl, { transports: ['websocket'], forceNew: true, auth: lastEventId === undefined ? { token } : { token, lastEventId } });
+    const socket = io(server.baseUrl, {
+      transports: ['websocket'],
+      forceNew: true,
+      auth: lastEventId === undefined ? { token } : { token, lastEventId },
+    });
     sockets.push(socket);
     const pumps: PumpChangedEvent[] = [];
     const alerts: AlertRaisedEvent[] = [];
@@ -108,13 +117,22 @@ describe('fleet read model', () => {
 
     const replacement = await f.pump(patient.id, { replacesPumpId: old.id, explantReason: 'replacement' });
     expect((await fleetOf(clinicId)).map((r) => r.pump.id)).toEqual([replacement.id]);
-    expect((await queryRows(server.databaseUrl, 'SELECT 1 FROM fleet_rows WHERE pump_id = $1', [old.id]))).toEqual([]);
+    expect(await queryRows(server.databaseUrl, 'SELECT 1 FROM fleet_rows WHERE pump_id = $1', [old.id])).toEqual([]);
     const explantEventId = await eventIdOf('pump.explanted', old.id);
-    await waitFor(() => dashboard.pumps.some((e) => e.eventId === explantEventId) && dashboard.pumps.some((e) => e.pumpId === replacement.id));
-    expect(dashboard.pumps.find((e) => e.eventId === explantEventId)).toEqual({ eventId: explantEventId, clinicId, pumpId: old.id, fleetRow: null });
+    await waitFor(
+      () => dashboard.pumps.some((e) => e.eventId === explantEventId) && dashboard.pumps.some((e) => e.pumpId === replacement.id),
+    );
+    expect(dashboard.pumps.find((e) => e.eventId === explantEventId)).toEqual({
+      eventId: explantEventId,
+      clinicId,
+      pumpId: old.id,
+      fleetRow: null,
+    });
     // The new pump's row: registered, nothing recorded on it yet.
     expect(dashboard.pumps.find((e) => e.pumpId === replacement.id)?.fleetRow).toMatchObject({
-      pump: { id: replacement.id, replacesPumpId: old.id }, status: 'no_fill', urgency: 'no_forecast',
+      pump: { id: replacement.id, replacesPumpId: old.id },
+      status: 'no_fill',
+      urgency: 'no_forecast',
     });
   });
 
@@ -123,14 +141,28 @@ describe('fleet read model', () => {
     const { pump } = await pumpFilledAt(clinicId, 'Mo Stall', '2026-05-20T09:00:00Z');
     const before = await rowOf(pump.id);
     expect(before.urgencyReasons).toEqual([]);
-    const gateway = api(server.baseUrl, { token: (await f.http.post('/api/machine-tokens', { clinicId, name: 'read model gateway' })).body.token });
+    const gateway = api(server.baseUrl, {
+      token: (await f.http.post('/api/machine-tokens', { clinicId, name: 'read model gateway' })).body.token,
+    });
     const sent = await gateway.post('/api/telemetry', {
-      readings: [{ serialNumber: pump.serialNumber, recordedAt: '2026-06-01T11:30:00Z', reservoirVolumeMl: 17.6, alarms: ['motor_stall'], batteryStatus: 'ok' }],
+      readings: [
+        {
+          serialNumber: pump.serialNumber,
+          recordedAt: '2026-06-01T11:30:00Z',
+          reservoirVolumeMl: 17.6,
+          alarms: ['motor_stall'],
+          batteryStatus: 'ok',
+        },
+      ],
     });
     expect(sent.status).toBe(200);
     await engine.processPendingEvents();
 
-    const [alert] = await queryRows<{ id: string }>(server.databaseUrl, "SELECT id FROM alerts WHERE pump_id = $1 AND kind = 'delivery_interrupted'", [pump.id]);
+    const [alert] = await queryRows<{ id: string }>(
+      server.databaseUrl,
+      "SELECT id FROM alerts WHERE pump_id = $1 AND kind = 'delivery_interrupted'",
+      [pump.id],
+    );
     const row = await rowOf(pump.id);
     expect(row.urgency).toBe('delivery_interrupted');
     expect(row.urgencyReasons).toEqual([
@@ -148,19 +180,29 @@ describe('fleet read model', () => {
     await f.fill(pump.id, { filledAt: '2026-05-01T09:00:00Z', volumeMl: 20, concentrationMcgPerMl: 2000 });
     // 300 -> 180 mcg/day is a 40% cut: accepted with a reason, it raises the patient's urgent abrupt_dose_reduction (withdrawal risk).
     const cut = await f.http.post(`/api/pumps/${pump.id}/programs`, {
-      effectiveFrom: '2026-06-01T10:00:00Z', steps: [{ startTime: '00:00', doseMcgPerDay: 180 }], doseChangeReason: 'Excess sedation; cut agreed',
+      effectiveFrom: '2026-06-01T10:00:00Z',
+      steps: [{ startTime: '00:00', doseMcgPerDay: 180 }],
+      doseChangeReason: 'Excess sedation; cut agreed',
     });
     expect(cut.status).toBe(201);
-    const [alert] = await queryRows<{ id: string; title: string }>(server.databaseUrl,
-      "SELECT id, title FROM alerts WHERE patient_id = $1 AND subject_type = 'patient' AND kind = 'abrupt_dose_reduction'", [patient.id]);
+    const [alert] = await queryRows<{ id: string; title: string }>(
+      server.databaseUrl,
+      "SELECT id, title FROM alerts WHERE patient_id = $1 AND subject_type = 'patient' AND kind = 'abrupt_dose_reduction'",
+      [patient.id],
+    );
     const lifted = await rowOf(pump.id);
     expect(lifted.urgency).toBe('delivery_interrupted');
     expect(lifted.urgencyReasons).toEqual([{ kind: 'withdrawal_risk_alert', severity: 'critical', text: alert.title, alertId: alert.id }]);
 
     // The resolution is an alert.updated naming the patient only: the patient's pump's row follows.
     expect((await f.http.post(`/api/alerts/${alert.id}/resolve`, { note: 'Phoned: no return of spasticity' })).status).toBe(200);
-    const resolvedEventId = (await queryRows<{ id: number }>(server.databaseUrl,
-      "SELECT max(id)::int AS id FROM events WHERE type = 'alert.updated' AND pump_id IS NULL AND payload->'alert'->>'id' = $1", [alert.id]))[0].id;
+    const resolvedEventId = (
+      await queryRows<{ id: number }>(
+        server.databaseUrl,
+        "SELECT max(id)::int AS id FROM events WHERE type = 'alert.updated' AND pump_id IS NULL AND payload->'alert'->>'id' = $1",
+        [alert.id],
+      )
+    )[0].id;
     const back = await rowOf(pump.id);
     expect(back).toMatchObject({ urgency: 'ok', urgencyReasons: [] });
     expect(back.fleetRowVersion).toBeGreaterThanOrEqual(resolvedEventId);
@@ -210,14 +252,19 @@ describe('fleet read model', () => {
     const withoutVersion = (rows: FleetPump[]) => rows.map(({ fleetRowVersion: _version, ...row }) => row);
     expect(withoutVersion(rebuilt)).toEqual(withoutVersion(before));
     // Every active pump of every clinic has its row again, and the cursor is back at the last committed event.
-    const [counts] = await queryRows<{ active: number; rows: number }>(server.databaseUrl,
-      'SELECT (SELECT count(*)::int FROM pumps WHERE explanted_at IS NULL) AS active, (SELECT count(*)::int FROM fleet_rows) AS rows');
+    const [counts] = await queryRows<{ active: number; rows: number }>(
+      server.databaseUrl,
+      'SELECT (SELECT count(*)::int FROM pumps WHERE explanted_at IS NULL) AS active, (SELECT count(*)::int FROM fleet_rows) AS rows',
+    );
     expect(counts.rows).toBe(counts.active);
-    const [cursor] = await queryRows<{ last: number }>(server.databaseUrl, 'SELECT last_event_id::int AS last FROM fleet_projection_cursor');
+    const [cursor] = await queryRows<{ last: number }>(
+      server.databaseUrl,
+      'SELECT last_event_id::int AS last FROM fleet_projection_cursor',
+    );
     expect(cursor.last).toBeGreaterThanOrEqual(await eventIdOf('fill.recorded', pumps[1].id));
   });
 
-  it('pushes pump.changed with the pump\'s new row over socket.io, live and on replay', async () => {
+  it("pushes pump.changed with the pump's new row over socket.io, live and on replay", async () => {
     const clinicId = (await f.clinic()).id;
     const { pump } = await pumpFilledAt(clinicId, 'Sue Socket', '2026-05-20T09:00:00Z');
     const mark = await lastEventIdNow();
@@ -228,7 +275,11 @@ describe('fleet read model', () => {
     await waitFor(() => live.pumps.some((e) => e.eventId === fillEventId));
     const pushed = live.pumps.find((e) => e.eventId === fillEventId) as PumpChangedEvent;
     expect(pushed).toMatchObject({ eventId: fillEventId, clinicId, pumpId: pump.id });
-    expect(pushed.fleetRow).toMatchObject({ pump: { id: pump.id }, lastFilledAt: '2026-06-01T10:00:00.000Z', refillDeadline: '2026-08-30T10:00:00.000Z' });
+    expect(pushed.fleetRow).toMatchObject({
+      pump: { id: pump.id },
+      lastFilledAt: '2026-06-01T10:00:00.000Z',
+      refillDeadline: '2026-08-30T10:00:00.000Z',
+    });
     expect(pushed.fleetRow?.fleetRowVersion).toBeGreaterThanOrEqual(fillEventId);
     expect(pushed.fleetRow).toEqual(await rowOf(pump.id));
 
@@ -242,14 +293,24 @@ describe('fleet read model', () => {
     const clinicId = (await f.clinic()).id;
     const { pump } = await pumpFilledAt(clinicId, 'Al Alarm', '2026-05-20T09:00:00Z');
     await fleetOf(clinicId);
-    const gateway = api(server.baseUrl, { token: (await f.http.post('/api/machine-tokens', { clinicId, name: 'stalled read model gateway' })).body.token });
+    const gateway = api(server.baseUrl, {
+      token: (await f.http.post('/api/machine-tokens', { clinicId, name: 'stalled read model gateway' })).body.token,
+    });
     const dashboard = await connect();
     const holder = new Client({ connectionString: server.databaseUrl });
     await holder.connect();
     try {
       await holder.query('SELECT pg_advisory_lock($1)', [FLEET_PROJECTION_LOCK]);
       const sent = await gateway.post('/api/telemetry', {
-        readings: [{ serialNumber: pump.serialNumber, recordedAt: '2026-06-01T11:30:00Z', reservoirVolumeMl: 17.6, alarms: ['motor_stall'], batteryStatus: 'ok' }],
+        readings: [
+          {
+            serialNumber: pump.serialNumber,
+            recordedAt: '2026-06-01T11:30:00Z',
+            reservoirVolumeMl: 17.6,
+            alarms: ['motor_stall'],
+            batteryStatus: 'ok',
+          },
+        ],
       });
       expect(sent.status).toBe(200);
       // Still holding the lock: no row can be projected, and the alarm reaches the dashboard all the same.
@@ -280,7 +341,10 @@ describe('fleet read model', () => {
       ]);
       // The second instance reads what the first one wrote, as soon as it asks.
       const last = await lastEventIdNow();
-      const seenBySecond = await second.get(FleetReadService).rowsThrough(last, pumps.map((p) => p.id));
+      const seenBySecond = await second.get(FleetReadService).rowsThrough(
+        last,
+        pumps.map((p) => p.id),
+      );
       const fromFirst = await fleetOf(clinicId);
       for (const [i, pump] of pumps.entries()) {
         const fillEventId = await eventIdOf('fill.recorded', pump.id);
@@ -289,7 +353,9 @@ describe('fleet read model', () => {
         expect(row.fleetRowVersion).toBeGreaterThanOrEqual(fillEventId);
         expect(seenBySecond.get(pump.id)).toEqual(row);
       }
-      const rows = await queryRows<{ n: number }>(server.databaseUrl, 'SELECT count(*)::int AS n FROM fleet_rows WHERE clinic_id = $1', [clinicId]);
+      const rows = await queryRows<{ n: number }>(server.databaseUrl, 'SELECT count(*)::int AS n FROM fleet_rows WHERE clinic_id = $1', [
+        clinicId,
+      ]);
       expect(rows[0].n).toBe(3);
     } finally {
       await second.close();
@@ -311,7 +377,7 @@ describe('fleet read model', () => {
       expect(explanted.body.fields).toEqual([expect.objectContaining({ field: 'id' })]);
     });
 
-    it('answers 404 for a pump of another clinic, 200 for one of the caller\'s own', async () => {
+    it("answers 404 for a pump of another clinic, 200 for one of the caller's own", async () => {
       const [mine, theirs] = [(await f.clinic()).id, (await f.clinic()).id];
       const own = (await pumpFilledAt(mine, 'Olga Own', '2026-05-20T09:00:00Z')).pump;
       const other = (await pumpFilledAt(theirs, 'Otto Other', '2026-05-20T09:00:00Z')).pump;

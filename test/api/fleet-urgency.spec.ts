@@ -14,7 +14,12 @@ describe('fleet urgency', () => {
   let engine: AlertEngine;
   const clock = new ManualClock(NOW);
   const logLines: string[] = [];
-  const server = useTestServer({ clock, sessionHours: 24 * 365, logLevel: 'error', logDestination: { write: (line: string) => void logLines.push(line) } });
+  const server = useTestServer({
+    clock,
+    sessionHours: 24 * 365,
+    logLevel: 'error',
+    logDestination: { write: (line: string) => void logLines.push(line) },
+  });
   beforeAll(async () => {
     f = fixtures(server.baseUrl);
     engine = server.app.get(AlertEngine);
@@ -41,13 +46,28 @@ describe('fleet urgency', () => {
     beforeAll(async () => {
       clinicId = (await f.clinic({ name: 'Stall Clinic' })).id;
       // Filled 2026-03-01 and 03-02: deadlines 2026-05-30 and 05-31, overdue at NOW.
-      for (const [i, day] of ['01', '02'].entries()) overdue.push((await pumpFilledAt(clinicId, `Overdue ${i}`, `2026-03-${day}T09:00:00Z`)).pump.id);
+      for (const [i, day] of ['01', '02'].entries())
+        overdue.push((await pumpFilledAt(clinicId, `Overdue ${i}`, `2026-03-${day}T09:00:00Z`)).pump.id);
       // Filled 2026-05-20: deadline 2026-08-18, OK by its deadline, but its motor stalls.
       stalled = (await pumpFilledAt(clinicId, 'Zoe Stalled', '2026-05-20T09:00:00Z')).pump;
-      await f.clinicianWithSessions(clinicId, 'Stall Nurse', [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '08:00', end: '16:00' })));
-      const gateway = api(server.baseUrl, { token: (await f.http.post('/api/machine-tokens', { clinicId, name: 'stall gateway' })).body.token });
+      await f.clinicianWithSessions(
+        clinicId,
+        'Stall Nurse',
+        [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '08:00', end: '16:00' })),
+      );
+      const gateway = api(server.baseUrl, {
+        token: (await f.http.post('/api/machine-tokens', { clinicId, name: 'stall gateway' })).body.token,
+      });
       const sent = await gateway.post('/api/telemetry', {
-        readings: [{ serialNumber: stalled.serialNumber, recordedAt: '2026-06-01T11:30:00Z', reservoirVolumeMl: 17.6, alarms: ['motor_stall'], batteryStatus: 'ok' }],
+        readings: [
+          {
+            serialNumber: stalled.serialNumber,
+            recordedAt: '2026-06-01T11:30:00Z',
+            reservoirVolumeMl: 17.6,
+            alarms: ['motor_stall'],
+            batteryStatus: 'ok',
+          },
+        ],
       });
       expect(sent.status).toBe(200);
       await engine.processPendingEvents();
@@ -58,9 +78,18 @@ describe('fleet urgency', () => {
       expect(fleet.map((r) => r.pump.id)).toEqual([stalled.id, ...overdue]);
       expect(fleet.map((r) => r.urgency)).toEqual(['delivery_interrupted', 'overdue', 'overdue']);
       // The critical delivery_interrupted alert the engine raised repeats the telemetry reason: listed once, with the alert's id.
-      const [alert] = await queryRows<{ id: string }>(server.databaseUrl, "SELECT id FROM alerts WHERE pump_id = $1 AND kind = 'delivery_interrupted'", [stalled.id]);
+      const [alert] = await queryRows<{ id: string }>(
+        server.databaseUrl,
+        "SELECT id FROM alerts WHERE pump_id = $1 AND kind = 'delivery_interrupted'",
+        [stalled.id],
+      );
       expect(fleet[0].urgencyReasons).toEqual([
-        { kind: 'delivery_interrupted', severity: 'critical', text: 'Delivery interrupted: the pump reports motor stall', alertId: alert.id },
+        {
+          kind: 'delivery_interrupted',
+          severity: 'critical',
+          text: 'Delivery interrupted: the pump reports motor stall',
+          alertId: alert.id,
+        },
       ]);
       expect(fleet[1].urgencyReasons).toEqual([{ kind: 'overdue', severity: 'critical', text: 'Refill overdue by 2 d' }]);
     });
@@ -71,22 +100,55 @@ describe('fleet urgency', () => {
       const planned = [...res.body.proposals.map((p) => p.pumpId), ...res.body.unplaced.map((u) => u.pumpId)];
       expect(planned).not.toContain(stalled.id);
       expect(planned).toEqual(expect.arrayContaining(overdue));
-      const [alert] = await queryRows<{ id: string }>(server.databaseUrl, "SELECT id FROM alerts WHERE pump_id = $1 AND kind = 'delivery_interrupted' AND status = 'open'", [stalled.id]);
-      expect(res.body.emergencies).toEqual([{
-        pumpId: stalled.id, patient: expect.objectContaining({ displayName: 'Zoe Stalled' }), alertId: alert.id,
-        reasons: [{ kind: 'delivery_interrupted', severity: 'critical', text: 'Delivery interrupted: the pump reports motor stall', alertId: alert.id }],
-      }]);
+      const [alert] = await queryRows<{ id: string }>(
+        server.databaseUrl,
+        "SELECT id FROM alerts WHERE pump_id = $1 AND kind = 'delivery_interrupted' AND status = 'open'",
+        [stalled.id],
+      );
+      expect(res.body.emergencies).toEqual([
+        {
+          pumpId: stalled.id,
+          patient: expect.objectContaining({ displayName: 'Zoe Stalled' }),
+          alertId: alert.id,
+          reasons: [
+            {
+              kind: 'delivery_interrupted',
+              severity: 'critical',
+              text: 'Delivery interrupted: the pump reports motor stall',
+              alertId: alert.id,
+            },
+          ],
+        },
+      ]);
     });
 
     it('keeps an acknowledged withdrawal-risk alert as a reason after telemetry clears, until a clinician resolves it', async () => {
-      const [alert] = await queryRows<{ id: string }>(server.databaseUrl, "SELECT id FROM alerts WHERE pump_id = $1 AND kind = 'delivery_interrupted'", [stalled.id]);
+      const [alert] = await queryRows<{ id: string }>(
+        server.databaseUrl,
+        "SELECT id FROM alerts WHERE pump_id = $1 AND kind = 'delivery_interrupted'",
+        [stalled.id],
+      );
       expect((await f.http.post(`/api/alerts/${alert.id}/acknowledge`, { note: 'called the patient' })).body.status).toBe('acknowledged');
-      const gateway = api(server.baseUrl, { token: (await f.http.post('/api/machine-tokens', { clinicId, name: 'stall gateway 2' })).body.token });
-      await gateway.post('/api/telemetry', { readings: [{ serialNumber: stalled.serialNumber, recordedAt: '2026-06-01T11:50:00Z', reservoirVolumeMl: 17.6, alarms: [], batteryStatus: 'ok' }] });
+      const gateway = api(server.baseUrl, {
+        token: (await f.http.post('/api/machine-tokens', { clinicId, name: 'stall gateway 2' })).body.token,
+      });
+      await gateway.post('/api/telemetry', {
+        readings: [
+          {
+            serialNumber: stalled.serialNumber,
+            recordedAt: '2026-06-01T11:50:00Z',
+            reservoirVolumeMl: 17.6,
+            alarms: [],
+            batteryStatus: 'ok',
+          },
+        ],
+      });
       await engine.processPendingEvents();
       const row = (await fleetOf(clinicId)).find((r) => r.pump.id === stalled.id) as FleetPump;
       expect(row.urgency).toBe('delivery_interrupted');
-      expect(row.urgencyReasons).toEqual([{ kind: 'withdrawal_risk_alert', severity: 'critical', text: 'Withdrawal risk: pump delivery interrupted', alertId: alert.id }]);
+      expect(row.urgencyReasons).toEqual([
+        { kind: 'withdrawal_risk_alert', severity: 'critical', text: 'Withdrawal risk: pump delivery interrupted', alertId: alert.id },
+      ]);
     });
   });
 
@@ -107,7 +169,7 @@ describe('fleet urgency', () => {
     }
   });
 
-  it('turns a history that cannot be forecast into that row\'s status and reason, logged, and still answers every other pump', async () => {
+  it("turns a history that cannot be forecast into that row's status and reason, logged, and still answers every other pump", async () => {
     const clinicId = (await f.clinic()).id;
     const good = await pumpFilledAt(clinicId, 'Gus Good', '2026-05-20T09:00:00Z');
     const bad = await pumpFilledAt(clinicId, 'Bea Broken', '2026-05-20T09:00:00Z');
@@ -120,7 +182,9 @@ describe('fleet urgency', () => {
     const broken = fleet.find((r) => r.pump.id === bad.pump.id) as FleetPump;
     expect(broken).toMatchObject({ status: 'forecast_error', urgency: 'no_forecast', volumeMl: null, refillDeadline: null });
     expect(broken.statusReason).toEqual(expect.any(String));
-    expect(broken.urgencyReasons).toEqual([{ kind: 'forecast_error', severity: 'critical', text: `Forecast failed: ${broken.statusReason}` }]);
+    expect(broken.urgencyReasons).toEqual([
+      { kind: 'forecast_error', severity: 'critical', text: `Forecast failed: ${broken.statusReason}` },
+    ]);
     expect(fleet.find((r) => r.pump.id === good.pump.id)).toMatchObject({ status: 'ok', urgency: 'ok', statusReason: null });
     // Registered (PostgreSQL's clock) after the test clock's now: not yet 24 h without a forecast, so it ranks with the pumps due soon.
     expect(fleet.map((r) => r.pump.id)).toEqual([bad.pump.id, good.pump.id]);
@@ -145,7 +209,8 @@ describe('fleet urgency', () => {
     const clinicId = (await f.clinic()).id;
     const chloe = await f.pump((await f.patient(clinicId, { displayName: 'Chloé Dubois' })).id, { modelId: 'synchromed-ii-40' });
     const prometra = await f.pump((await f.patient(clinicId, { displayName: 'Marc Petit' })).id, { modelId: 'prometra-ii-40' });
-    const ids = async (q: string) => (await f.http.get<FleetPump[]>(`/api/pumps?clinicId=${clinicId}&q=${encodeURIComponent(q)}`)).body.map((r) => r.pump.id);
+    const ids = async (q: string) =>
+      (await f.http.get<FleetPump[]>(`/api/pumps?clinicId=${clinicId}&q=${encodeURIComponent(q)}`)).body.map((r) => r.pump.id);
     expect(await ids('prometra')).toEqual([prometra.id]);
     expect(await ids('chloe')).toEqual([chloe.id]);
     expect(await ids('CHLOÉ dub')).toEqual([chloe.id]);
@@ -153,7 +218,8 @@ describe('fleet urgency', () => {
   });
 
   it('answers the highest event id the fleet reflects in x-last-event-id', async () => {
-    const maxEventId = async () => Number((await queryRows<{ max: string }>(server.databaseUrl, 'SELECT max(id)::text AS max FROM events'))[0].max);
+    const maxEventId = async () =>
+      Number((await queryRows<{ max: string }>(server.databaseUrl, 'SELECT max(id)::text AS max FROM events'))[0].max);
     // The alert engine may append events meanwhile: the header lies between the last id before the request and the last after it.
     const before = await maxEventId();
     const res = await f.http.get('/api/pumps');
@@ -182,7 +248,11 @@ describe('no_forecast alert', () => {
     const sweepAfterHours = async (hours: number) => {
       clock.set(new Date(start.getTime() + hours * 3_600_000));
       await engine.sweep();
-      return queryRows<{ severity: string; status: string; message: string }>(server.databaseUrl, "SELECT severity, status, message FROM alerts WHERE pump_id = $1 AND kind = 'no_forecast'", [pump.id]);
+      return queryRows<{ severity: string; status: string; message: string }>(
+        server.databaseUrl,
+        "SELECT severity, status, message FROM alerts WHERE pump_id = $1 AND kind = 'no_forecast'",
+        [pump.id],
+      );
     };
     expect(await sweepAfterHours(23)).toEqual([]);
     const [raised] = await sweepAfterHours(24.5);

@@ -41,12 +41,19 @@ describe('flow calibration from reconciled refills', () => {
   it('a pump 10% fast over two refills gets a factor near 1.1 and an earlier deadline with calibrated_flow', async () => {
     // Aspirated 3.5 mL against 5 expected: 16.5 mL delivered of 15 programmed (1.1) twice; shrunk (2 x 1.1 + 0.5) / 2.5 = 1.08.
     const pump = await pumpWithRefills(3.5);
-    const reconciliations = (await f.http.get(`/api/pumps/${pump.id}/reconciliations`)).body.reconciliations as { expectedResidualMl: number }[];
+    const reconciliations = (await f.http.get(`/api/pumps/${pump.id}/reconciliations`)).body.reconciliations as {
+      expectedResidualMl: number;
+    }[];
     expect(reconciliations.map((r) => r.expectedResidualMl)).toEqual([expect.closeTo(5, 6), expect.closeTo(5, 6)]);
 
     const forecast = await forecastOf(pump.id);
     // 18 / 1.08 / 0.2 = 83.333 days = 83 d 8 h after 05-31; empty 20 / 1.08 / 0.2 = 92.5926 days = 92 d 14 h 13 min 20 s.
-    expect(forecast.calibrated).toEqual({ flowFactor: 1.08, intervals: 2, lowReservoirAlarmAt: '2026-08-22T08:00:00.000Z', emptyAt: '2026-08-31T14:13:20.000Z' });
+    expect(forecast.calibrated).toEqual({
+      flowFactor: 1.08,
+      intervals: 2,
+      lowReservoirAlarmAt: '2026-08-22T08:00:00.000Z',
+      emptyAt: '2026-08-31T14:13:20.000Z',
+    });
     expect(forecast.calibrated.flowFactor).toBeCloseTo(1.1, 1);
     expect(forecast.refillDeadline).toBe('2026-08-22T08:00:00.000Z');
     expect(forecast.deadlineReason).toBe('calibrated_flow');
@@ -56,7 +63,11 @@ describe('flow calibration from reconciled refills', () => {
 
     // The page and the fleet (the same deadline the alert rules and the scheduler load) agree.
     const detail = (await f.http.get(`/api/pumps/${pump.id}`)).body;
-    expect(detail.forecast).toMatchObject({ calibrated: forecast.calibrated, refillDeadline: '2026-08-22T08:00:00.000Z', deadlineReason: 'calibrated_flow' });
+    expect(detail.forecast).toMatchObject({
+      calibrated: forecast.calibrated,
+      refillDeadline: '2026-08-22T08:00:00.000Z',
+      deadlineReason: 'calibrated_flow',
+    });
     expect(await fleetRowOf(pump.id)).toMatchObject({ refillDeadline: '2026-08-22T08:00:00.000Z', deadlineReason: 'calibrated_flow' });
 
     // Before the second refill was reconciled, one interval: (1.1 + 0.5) / 1.5 = 1.066667.

@@ -21,9 +21,17 @@ describe('forecast endpoint', () => {
     const noFill = await f.http.get(`/api/pumps/${pump.id}/forecast`);
     expect(noFill.status).toBe(200);
     expect(noFill.body).toMatchObject({
-      pumpId: pump.id, status: 'no_fill', at: '2026-06-01T12:00:00.000Z', volumeMl: null,
-      nominal: { lowReservoirAlarmAt: null, emptyAt: null }, worstCase: { lowReservoirAlarmAt: null, emptyAt: null },
-      drugExpiresAt: null, refillDeadline: null, deadlineReason: null, dailyVolumeMl: null, curve: [],
+      pumpId: pump.id,
+      status: 'no_fill',
+      at: '2026-06-01T12:00:00.000Z',
+      volumeMl: null,
+      nominal: { lowReservoirAlarmAt: null, emptyAt: null },
+      worstCase: { lowReservoirAlarmAt: null, emptyAt: null },
+      drugExpiresAt: null,
+      refillDeadline: null,
+      deadlineReason: null,
+      dailyVolumeMl: null,
+      curve: [],
     });
     await f.fill(pump.id, { filledAt: '2026-03-01T09:00:00Z' });
     const noProgram = await f.http.get(`/api/pumps/${pump.id}/forecast`);
@@ -73,7 +81,11 @@ describe('forecast endpoint', () => {
     await f.program(pump.id, { effectiveFrom: '2026-03-01T08:00:00Z' });
     await f.fill(pump.id, { filledAt: '2026-03-01T09:00:00Z', concentrationMcgPerMl: 2000, volumeMl: 40 });
     const res = await f.http.get(`/api/pumps/${pump.id}/forecast`);
-    expect(res.body).toMatchObject({ refillDeadline: '2026-08-28T09:00:00.000Z', deadlineReason: 'drug_stability', drugExpiresAt: '2026-08-28T09:00:00.000Z' });
+    expect(res.body).toMatchObject({
+      refillDeadline: '2026-08-28T09:00:00.000Z',
+      deadlineReason: 'drug_stability',
+      drugExpiresAt: '2026-08-28T09:00:00.000Z',
+    });
   });
 
   it('forecasts a constant-flow pump from its flow and the fill concentration', async () => {

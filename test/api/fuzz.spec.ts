@@ -8,23 +8,63 @@ import { useTestServer } from '../support/test-server';
 jest.setTimeout(120_000);
 
 type JsonSchema = {
-  type?: string | string[]; format?: string; pattern?: string; enum?: unknown[]; nullable?: boolean;
-  minimum?: number; maximum?: number; exclusiveMinimum?: number | boolean; minItems?: number; minLength?: number;
-  properties?: Record<string, JsonSchema>; required?: string[]; items?: JsonSchema;
-  anyOf?: JsonSchema[]; oneOf?: JsonSchema[]; allOf?: JsonSchema[]; default?: unknown;
+  type?: string | string[];
+  format?: string;
+  pattern?: string;
+  enum?: unknown[];
+  nullable?: boolean;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number | boolean;
+  minItems?: number;
+  minLength?: number;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  allOf?: JsonSchema[];
+  default?: unknown;
 };
-interface Operation { requestBody?: { content?: Record<string, { schema?: JsonSchema }> } }
-interface ReadOperation { parameters?: { name: string; in: string }[] }
-interface OpenApiDocument { paths: Record<string, Partial<Record<'post' | 'put' | 'patch', Operation>> & { get?: ReadOperation }> }
+interface Operation {
+  requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
+}
+interface ReadOperation {
+  parameters?: { name: string; in: string }[];
+}
+interface OpenApiDocument {
+  paths: Record<string, Partial<Record<'post' | 'put' | 'patch', Operation>> & { get?: ReadOperation }>;
+}
 
 /** Routes a fuzzer must not call: signing the administrator out would end the run, not test anything. */
 const SKIPPED = new Set(['POST /api/auth/logout']);
 
 /** Tables only requests write (jobs write alerts, events, pages, sessions and login failures on their own). */
 const STORED_TABLES = [
-  'clinics', 'patients', 'pumps', 'fills', 'programs', 'clinicians', 'clinician_availability', 'rooms', 'appointments', 'users',
-  'clinic_memberships', 'machine_tokens', 'webhook_endpoints', 'notification_channels', 'on_call_shifts', 'escalation_policies', 'calendar_feed_tokens',
-  'telemetry_readings', 'pump_events', 'check_ups', 'lab_results', 'side_effect_reports', 'taper_plans', 'alert_snoozes',
+  'clinics',
+  'patients',
+  'pumps',
+  'fills',
+  'programs',
+  'clinicians',
+  'clinician_availability',
+  'rooms',
+  'appointments',
+  'users',
+  'clinic_memberships',
+  'machine_tokens',
+  'webhook_endpoints',
+  'notification_channels',
+  'on_call_shifts',
+  'escalation_policies',
+  'calendar_feed_tokens',
+  'telemetry_readings',
+  'pump_events',
+  'check_ups',
+  'lab_results',
+  'side_effect_reports',
+  'taper_plans',
+  'alert_snoozes',
 ];
 
 /** A deterministic pseudo-random sequence (mulberry32): the same run every time. */
@@ -45,7 +85,14 @@ const HOSTILE_TEXT: [string, string][] = [
   ['100k characters', 'x'.repeat(100_000)],
 ];
 const HOSTILE_DATES = ['2026-02-30', '0000-01-01', '9999-12-31', '1899-12-31'];
-const HOSTILE_INSTANTS = ['0000-01-01T00:00:00Z', '0099-12-31T23:00:00Z', '2026-02-30T08:00:00Z', '9999-12-31T23:59:59Z', '+275760-09-13T00:00:00Z', '1899-12-31T23:59:59Z'];
+const HOSTILE_INSTANTS = [
+  '0000-01-01T00:00:00Z',
+  '0099-12-31T23:00:00Z',
+  '2026-02-30T08:00:00Z',
+  '9999-12-31T23:59:59Z',
+  '+275760-09-13T00:00:00Z',
+  '1899-12-31T23:59:59Z',
+];
 const HOSTILE_NUMBERS = [1e308, -1e308, 0.5];
 
 const deepArray = (depth: number): string => '['.repeat(depth) + ']'.repeat(depth);
@@ -60,7 +107,11 @@ const RAW_BODIES: { what: string; contentType: string; body: string }[] = [
   { what: 'a bare string', contentType: 'application/json', body: '"just a string"' },
   { what: 'arrays nested 50,000 deep', contentType: 'application/json', body: deepArray(50_000) },
   { what: 'objects nested 20,000 deep', contentType: 'application/json', body: deepObject(20_000) },
-  { what: 'a prototype-polluting object', contentType: 'application/json', body: '{"__proto__":{"isAdmin":true},"constructor":{"prototype":{"x":1}}}' },
+  {
+    what: 'a prototype-polluting object',
+    contentType: 'application/json',
+    body: '{"__proto__":{"isAdmin":true},"constructor":{"prototype":{"x":1}}}',
+  },
   { what: 'a JSON body sent as text/plain', contentType: 'text/plain', body: '{"name":"plain"}' },
   { what: 'form encoding', contentType: 'application/x-www-form-urlencoded', body: 'name=A%00B&timeZone=Europe%2FParis' },
   { what: 'an unknown content type', contentType: 'application/x-fuzz', body: '\u0000\u0001\u0002' },
@@ -80,18 +131,37 @@ describe('fuzz: every write route of the OpenAPI document', () => {
     const pump = await f.pump(patient.id);
     await f.fill(pump.id);
     await f.program(pump.id);
-    const clinician = await f.clinicianWithSessions(clinic.id, 'Nurse Fuzz', [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '08:00', end: '16:00' })));
+    const clinician = await f.clinicianWithSessions(
+      clinic.id,
+      'Nurse Fuzz',
+      [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '08:00', end: '16:00' })),
+    );
     const room = (await f.http.post('/api/rooms', { clinicId: clinic.id, name: 'Fuzz room' })).body;
     const member = await f.member(clinic.id, 'clinician', 'fuzz-member');
     const tomorrow = new Date(Math.ceil(Date.now() / 86_400_000) * 86_400_000 + 86_400_000 + 9 * 3_600_000).toISOString();
-    const appointment = await f.http.post('/api/appointments', { pumpId: pump.id, clinicianId: clinician.id, startsAt: tomorrow, overrideReason: 'fuzz fixture' });
+    const appointment = await f.http.post('/api/appointments', {
+      pumpId: pump.id,
+      clinicianId: clinician.id,
+      startsAt: tomorrow,
+      overrideReason: 'fuzz fixture',
+    });
     expect(appointment.status).toBe(201);
     const ids: Record<string, string> = {
-      clinics: clinic.id, patients: patient.id, pumps: pump.id, clinicians: clinician.id, rooms: room.id, users: member.id,
+      clinics: clinic.id,
+      patients: patient.id,
+      pumps: pump.id,
+      clinicians: clinician.id,
+      rooms: room.id,
+      users: member.id,
       appointments: appointment.body.id,
     };
     const idOfProperty: Record<string, string> = {
-      clinicId: clinic.id, patientId: patient.id, pumpId: pump.id, clinicianId: clinician.id, roomId: room.id, userId: member.id,
+      clinicId: clinic.id,
+      patientId: patient.id,
+      pumpId: pump.id,
+      clinicianId: clinician.id,
+      roomId: room.id,
+      userId: member.id,
     };
     /** A made-up but well-formed id for resources the run has none of (the route answers 404, which is fine). */
     const madeUpId = (): string => {
@@ -112,10 +182,11 @@ describe('fuzz: every write route of the OpenAPI document', () => {
     // The document lists the write routes of every feature (a handful would mean the fuzzer reads the wrong document).
     expect(routes.length).toBeGreaterThan(40);
 
-    const pathOf = (template: string): string => template.replace(/\{([^}]+)\}/g, (_whole, _name: string, offset: number) => {
-      const resource = template.slice(0, offset).split('/').filter(Boolean).pop() ?? '';
-      return ids[resource] ?? madeUpId();
-    });
+    const pathOf = (template: string): string =>
+      template.replace(/\{([^}]+)\}/g, (_whole, _name: string, offset: number) => {
+        const resource = template.slice(0, offset).split('/').filter(Boolean).pop() ?? '';
+        return ids[resource] ?? madeUpId();
+      });
 
     /** A body that satisfies the schema as far as it can be guessed, so a hostile field reaches as deep as it can. */
     const valueOf = (name: string, schema: JsonSchema | undefined, depth = 0): unknown => {
@@ -130,10 +201,16 @@ describe('fuzz: every write route of the OpenAPI document', () => {
         for (const key of schema.required ?? []) body[key] = valueOf(key, schema.properties?.[key], depth + 1);
         return body;
       }
-      if (type === 'array') return Array.from({ length: Math.max(1, schema.minItems ?? 0) }, () => valueOf(name.replace(/s$/, ''), schema.items, depth + 1));
+      if (type === 'array')
+        return Array.from({ length: Math.max(1, schema.minItems ?? 0) }, () => valueOf(name.replace(/s$/, ''), schema.items, depth + 1));
       if (type === 'boolean') return true;
       if (type === 'number' || type === 'integer') {
-        const low = typeof schema.minimum === 'number' ? schema.minimum : typeof schema.exclusiveMinimum === 'number' ? schema.exclusiveMinimum + 1 : 1;
+        const low =
+          typeof schema.minimum === 'number'
+            ? schema.minimum
+            : typeof schema.exclusiveMinimum === 'number'
+              ? schema.exclusiveMinimum + 1
+              : 1;
         return typeof schema.maximum === 'number' ? Math.min(Math.max(low, 1), schema.maximum) : Math.max(low, 1);
       }
       if (idOfProperty[name]) return idOfProperty[name];
@@ -149,14 +226,20 @@ describe('fuzz: every write route of the OpenAPI document', () => {
     };
 
     /** Every (path to a string, number or date field, its schema) of a body schema, nested objects and array items included. */
-    const leaves = (schema: JsonSchema | undefined, at: (string | number)[] = [], depth = 0): { path: (string | number)[]; schema: JsonSchema; name: string }[] => {
+    const leaves = (
+      schema: JsonSchema | undefined,
+      at: (string | number)[] = [],
+      depth = 0,
+    ): { path: (string | number)[]; schema: JsonSchema; name: string }[] => {
       if (!schema || depth > 5) return [];
       const variant = schema.anyOf ?? schema.oneOf ?? schema.allOf;
       if (variant) return leaves(variant.find((s) => s.type !== 'null') ?? variant[0], at, depth + 1);
       const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
-      if (type === 'object') return Object.entries(schema.properties ?? {}).flatMap(([key, child]) => leaves(child, [...at, key], depth + 1));
+      if (type === 'object')
+        return Object.entries(schema.properties ?? {}).flatMap(([key, child]) => leaves(child, [...at, key], depth + 1));
       if (type === 'array') return leaves(schema.items, [...at, 0], depth + 1);
-      if (type === 'string' || type === 'number' || type === 'integer') return [{ path: at, schema, name: String(at.filter((p) => typeof p === 'string').pop() ?? '') }];
+      if (type === 'string' || type === 'number' || type === 'integer')
+        return [{ path: at, schema, name: String(at.filter((p) => typeof p === 'string').pop() ?? '') }];
       return [];
     };
 
@@ -164,7 +247,10 @@ describe('fuzz: every write route of the OpenAPI document', () => {
       const copy = JSON.parse(JSON.stringify(base ?? {})) as Record<string | number, unknown>;
       let node: Record<string | number, unknown> = copy;
       path.forEach((key, i) => {
-        if (i === path.length - 1) { node[key] = value; return; }
+        if (i === path.length - 1) {
+          node[key] = value;
+          return;
+        }
         const nextIsIndex = typeof path[i + 1] === 'number';
         if (typeof node[key] !== 'object' || node[key] === null) node[key] = nextIsIndex ? [{}] : {};
         node = node[key] as Record<string | number, unknown>;
@@ -176,7 +262,8 @@ describe('fuzz: every write route of the OpenAPI document', () => {
     await db.connect();
     const storedCounts = async (): Promise<string> => {
       const selects = STORED_TABLES.map((t) => `(SELECT count(*) FROM ${t})::int AS ${t}`).join(', ');
-      const [row] = (await db.query(`SELECT ${selects}, (SELECT count(*) FROM audit_log WHERE actor_type <> 'system')::int AS audit_log`)).rows;
+      const [row] = (await db.query(`SELECT ${selects}, (SELECT count(*) FROM audit_log WHERE actor_type <> 'system')::int AS audit_log`))
+        .rows;
       return JSON.stringify(row);
     };
 
@@ -187,7 +274,11 @@ describe('fuzz: every write route of the OpenAPI document', () => {
     // The counts after one answer are the counts before the next: one count per request.
     let before = await storedCounts();
     const send = async (method: string, path: string, what: string, contentType: string, body: string): Promise<void> => {
-      const res = await fetch(`${server.baseUrl}${path}`, { method: method.toUpperCase(), headers: { authorization: `Bearer ${token}`, 'content-type': contentType }, body });
+      const res = await fetch(`${server.baseUrl}${path}`, {
+        method: method.toUpperCase(),
+        headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
+        body,
+      });
       const text = await res.text();
       sent += 1;
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
@@ -211,20 +302,36 @@ describe('fuzz: every write route of the OpenAPI document', () => {
           const where = leaf.path.join('.');
           const isInstant = leaf.schema.format === 'date-time' || /At$|^from$|^to$|effectiveFrom/.test(leaf.name);
           const isDate = /Date$|On$|^date$/.test(leaf.name);
-          const hostile: [string, unknown][] = leaf.schema.type === 'string'
-            ? [...HOSTILE_TEXT, ...(isInstant ? HOSTILE_INSTANTS.map((v): [string, string] => ['instant ' + v, v]) : []), ...(isDate ? HOSTILE_DATES.map((v): [string, string] => ['date ' + v, v]) : [])]
-            : HOSTILE_NUMBERS.map((v): [string, number] => [`number ${v}`, v]);
-          for (const [what, value] of hostile) await send(method, path, `${where} = ${what}`, 'application/json', json(withValue(base, leaf.path, value)));
+          const hostile: [string, unknown][] =
+            leaf.schema.type === 'string'
+              ? [
+                  ...HOSTILE_TEXT,
+                  ...(isInstant ? HOSTILE_INSTANTS.map((v): [string, string] => ['instant ' + v, v]) : []),
+                  ...(isDate ? HOSTILE_DATES.map((v): [string, string] => ['date ' + v, v]) : []),
+                ]
+              : HOSTILE_NUMBERS.map((v): [string, number] => [`number ${v}`, v]);
+          for (const [what, value] of hostile)
+            await send(method, path, `${where} = ${what}`, 'application/json', json(withValue(base, leaf.path, value)));
           // An object where a string goes (an operator injection attempt).
-          if (leaf.schema.type === 'string') await send(method, path, `${where} = an object`, 'application/json', json(withValue(base, leaf.path, { $gt: '' })));
+          if (leaf.schema.type === 'string')
+            await send(method, path, `${where} = an object`, 'application/json', json(withValue(base, leaf.path, { $gt: '' })));
         }
       }
       // Query strings of the read routes too (filters and ranges): NUL, bytes that are not UTF-8, impossible and extreme instants.
       for (const [template, item] of Object.entries(document.paths)) {
         const names = (item.get?.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
         for (const name of names) {
-          for (const [what, raw] of [['NUL', 'a%00b'], ['not UTF-8', '%FF%FE'], ['5,000 characters', 'x'.repeat(5_000)], ['2026-02-30', '2026-02-30T00:00:00Z'], ['year 0', '0000-01-01T00:00:00Z'], ['year 275760', '%2B275760-09-13T00:00:00Z']]) {
-            const res = await fetch(`${server.baseUrl}${pathOf(template)}?${name}=${raw}`, { headers: { authorization: `Bearer ${token}` } });
+          for (const [what, raw] of [
+            ['NUL', 'a%00b'],
+            ['not UTF-8', '%FF%FE'],
+            ['5,000 characters', 'x'.repeat(5_000)],
+            ['2026-02-30', '2026-02-30T00:00:00Z'],
+            ['year 0', '0000-01-01T00:00:00Z'],
+            ['year 275760', '%2B275760-09-13T00:00:00Z'],
+          ]) {
+            const res = await fetch(`${server.baseUrl}${pathOf(template)}?${name}=${raw}`, {
+              headers: { authorization: `Bearer ${token}` },
+            });
             const text = await res.text();
             sent += 1;
             statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
@@ -253,9 +360,14 @@ describe('no request stalls the server', () => {
    * Sends `request`, then GET /api/health one after another until it is answered (at most `limit` calls): every health call must
    * answer 200, and the request must be answered before `limit` of them (the year-0 booking used to hold the event loop for 25 s).
    */
-  async function whileHealthAnswers<T>(request: Promise<T>, limit: number): Promise<{ answer: T; healthCalls: number; answeredFirst: boolean }> {
+  async function whileHealthAnswers<T>(
+    request: Promise<T>,
+    limit: number,
+  ): Promise<{ answer: T; healthCalls: number; answeredFirst: boolean }> {
     let settled = false;
-    const tracked = request.finally(() => { settled = true; });
+    const tracked = request.finally(() => {
+      settled = true;
+    });
     let healthCalls = 0;
     while (!settled && healthCalls < limit) {
       const health = await fetch(`${server.baseUrl}/api/health`);
@@ -272,7 +384,11 @@ describe('no request stalls the server', () => {
     const pump = await f.pump((await f.patient(clinic.id)).id);
     await f.fill(pump.id);
     await f.program(pump.id);
-    const nurse = await f.clinicianWithSessions(clinic.id, 'Nurse Year Zero', [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '08:00', end: '16:00' })));
+    const nurse = await f.clinicianWithSessions(
+      clinic.id,
+      'Nurse Year Zero',
+      [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '08:00', end: '16:00' })),
+    );
     const appointmentsBefore = await countAppointments(server.databaseUrl);
 
     for (const [route, body] of [
@@ -283,11 +399,16 @@ describe('no request stalls the server', () => {
       const { answer, answeredFirst } = await whileHealthAnswers(f.http.post(route, body), 50);
       expect({ route, answeredFirst }).toEqual({ route, answeredFirst: true });
       expect(answer.status).toBe(400);
-      expect(answer.body.fields).toEqual([expect.objectContaining({ field: expect.stringMatching(/startsAt$/), message: 'must be from 1900-01-01 and before 2200-01-01' })]);
+      expect(answer.body.fields).toEqual([
+        expect.objectContaining({ field: expect.stringMatching(/startsAt$/), message: 'must be from 1900-01-01 and before 2200-01-01' }),
+      ]);
     }
 
     // Inside the window but long past: refused as in the past before any availability is computed.
-    const past = await whileHealthAnswers(f.http.post('/api/appointments', { pumpId: pump.id, clinicianId: nurse.id, startsAt: '1900-01-01T00:00:00Z' }), 50);
+    const past = await whileHealthAnswers(
+      f.http.post('/api/appointments', { pumpId: pump.id, clinicianId: nurse.id, startsAt: '1900-01-01T00:00:00Z' }),
+      50,
+    );
     expect(past.answeredFirst).toBe(true);
     expect(past.answer.status).toBe(422);
     expect(past.answer.body.fields).toEqual([{ field: 'startsAt', message: 'is in the past' }]);

@@ -26,7 +26,11 @@ async function adminBearer(baseUrl: string): Promise<Record<string, string>> {
 describe('hardening with the default configuration', () => {
   const server = useTestServer();
 
-  it.each([['the API', '/api/health'], ['the dashboard', '/'], ['Swagger UI', '/api/docs']])('sends the security headers on %s', async (_what, path) => {
+  it.each([
+    ['the API', '/api/health'],
+    ['the dashboard', '/'],
+    ['Swagger UI', '/api/docs'],
+  ])('sends the security headers on %s', async (_what, path) => {
     const res = await fetch(`${server.baseUrl}${path}`);
     expect(res.status).toBe(200);
     const csp = res.headers.get('content-security-policy') ?? '';
@@ -51,7 +55,11 @@ describe('hardening with the default configuration', () => {
     expect(simple.headers.get('access-control-allow-credentials')).toBeNull();
     const preflight = await fetch(`${server.baseUrl}/api/clinics`, {
       method: 'OPTIONS',
-      headers: { origin: FOREIGN_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' },
+      headers: {
+        origin: FOREIGN_ORIGIN,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type,authorization',
+      },
     });
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
     expect(preflight.headers.get('access-control-allow-methods')).toBeNull();
@@ -83,12 +91,18 @@ describe('hardening with the default configuration', () => {
 
   it('answers malformed JSON and an unsupported body encoding without a stack trace', async () => {
     const auth = await adminBearer(server.baseUrl);
-    const malformed = await fetch(`${server.baseUrl}/api/clinics`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"name": "A",' });
+    const malformed = await fetch(`${server.baseUrl}/api/clinics`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: '{"name": "A",',
+    });
     const malformedText = await malformed.text();
     expect(malformed.status).toBe(400);
     expect(JSON.parse(malformedText)).toMatchObject({ statusCode: 400, error: 'validation_failed', fields: [{ field: 'body' }] });
     const encoded = await fetch(`${server.baseUrl}/api/clinics`, {
-      method: 'POST', headers: { ...auth, 'content-type': 'application/json', 'content-encoding': 'compress' }, body: '{}',
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json', 'content-encoding': 'compress' },
+      body: '{}',
     });
     const encodedText = await encoded.text();
     expect(encoded.status).toBe(415);
@@ -100,15 +114,28 @@ describe('hardening with the default configuration', () => {
 
   it('strips unknown fields: the extra field is absent from the answer, the row, the event and the audit trail', async () => {
     const pipe = new ZodValidationPipe(createClinicSchema);
-    expect(pipe.transform({ name: 'Stripped', timeZone: 'Europe/Paris', isAdmin: true })).toEqual({ name: 'Stripped', timeZone: 'Europe/Paris' });
+    expect(pipe.transform({ name: 'Stripped', timeZone: 'Europe/Paris', isAdmin: true })).toEqual({
+      name: 'Stripped',
+      timeZone: 'Europe/Paris',
+    });
 
-    const clinic = await fixtures(server.baseUrl).clinic({ smuggledField: 'smuggled-value-7731', id: '00000000-0000-4000-8000-000000000001' });
+    const clinic = await fixtures(server.baseUrl).clinic({
+      smuggledField: 'smuggled-value-7731',
+      id: '00000000-0000-4000-8000-000000000001',
+    });
     expect(clinic).not.toHaveProperty('smuggledField');
     expect(clinic.id).not.toBe('00000000-0000-4000-8000-000000000001');
-    const [row] = await queryRows<{ row: Record<string, unknown> }>(server.databaseUrl, 'SELECT to_jsonb(c) AS row FROM clinics c WHERE id = $1', [clinic.id]);
+    const [row] = await queryRows<{ row: Record<string, unknown> }>(
+      server.databaseUrl,
+      'SELECT to_jsonb(c) AS row FROM clinics c WHERE id = $1',
+      [clinic.id],
+    );
     expect(Object.keys(row.row)).not.toContain('smuggled_field');
     for (const table of ['clinics', 'events', 'audit_log']) {
-      const [found] = await queryRows<{ n: number }>(server.databaseUrl, `SELECT count(*)::int AS n FROM ${table} t WHERE t::text LIKE '%smuggled%'`);
+      const [found] = await queryRows<{ n: number }>(
+        server.databaseUrl,
+        `SELECT count(*)::int AS n FROM ${table} t WHERE t::text LIKE '%smuggled%'`,
+      );
       expect({ table, n: found.n }).toEqual({ table, n: 0 });
     }
   });
@@ -136,7 +163,11 @@ describe('hardening with CORS origins, an https public URL and a small body limi
     expect(allowed.headers.get('access-control-allow-credentials')).toBe('true');
     const preflight = await fetch(`${server.baseUrl}/api/clinics`, {
       method: 'OPTIONS',
-      headers: { origin: CONFIGURED_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-csrf-token' },
+      headers: {
+        origin: CONFIGURED_ORIGIN,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type,x-csrf-token',
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe(CONFIGURED_ORIGIN);
@@ -183,11 +214,15 @@ describe('request logs', () => {
     const wrongPassword = 'wrong-password-Vq81xZ';
     const patientName = 'Zebulon Quackenbush';
     const refused = await fetch(`${server.baseUrl}/api/auth/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: TEST_ADMIN.email, password: wrongPassword }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: TEST_ADMIN.email, password: wrongPassword }),
     });
     expect(refused.status).not.toBe(200);
     const signedIn = await fetch(`${server.baseUrl}/api/auth/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: TEST_ADMIN.email, password: TEST_ADMIN.password }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: TEST_ADMIN.email, password: TEST_ADMIN.password }),
     });
     expect(signedIn.status).toBe(200);
     const { accessToken, csrfToken } = (await signedIn.json()) as { accessToken: string; csrfToken: string };
@@ -209,12 +244,26 @@ describe('request logs', () => {
     await waitForLine('trace-search-0001');
 
     const log = lines.join('');
-    const entries = lines.flatMap((chunk) => chunk.split('\n')).filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as Record<string, any>);
+    const entries = lines
+      .flatMap((chunk) => chunk.split('\n'))
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as Record<string, any>);
     const searchEntry = entries.find((entry) => entry.req?.id === 'trace-search-0001');
     expect(searchEntry).toMatchObject({ req: { method: 'GET', path: '/api/pumps', id: 'trace-search-0001' }, res: { statusCode: 200 } });
     expect(entries.filter((entry) => entry.req?.path === '/api/auth/login').length).toBeGreaterThanOrEqual(2);
 
-    const secrets = [TEST_ADMIN.password, wrongPassword, accessToken, csrfToken, 'cookie-secret-5521', 'cookie-secret-5522', 'Zebulon', 'Quackenbush', 'q=', 'Bearer'];
+    const secrets = [
+      TEST_ADMIN.password,
+      wrongPassword,
+      accessToken,
+      csrfToken,
+      'cookie-secret-5521',
+      'cookie-secret-5522',
+      'Zebulon',
+      'Quackenbush',
+      'q=',
+      'Bearer',
+    ];
     const sessionCookieValue = /pumpwatch_session=([^;]+)/.exec(setCookie)?.[1];
     if (sessionCookieValue) secrets.push(sessionCookieValue);
     for (const secret of secrets) expect({ secret, logged: log.includes(secret) }).toEqual({ secret, logged: false });
@@ -241,12 +290,42 @@ describe('input the database cannot store, and filters naming another clinic (is
     const patient = await f.patient(clinic.id);
     const cases: [string, Record<string, unknown>, string, RegExp][] = [
       ['/api/patients', { clinicId: clinic.id, mrn: 'MRN\u0000', displayName: 'P', birthDate: '1970-01-01', sex: 'female' }, 'mrn', /NUL/],
-      ['/api/patients', { clinicId: clinic.id, mrn: 'MRN-S', displayName: 'P\uDC00', birthDate: '1970-01-01', sex: 'female' }, 'displayName', /surrogate/],
-      ['/api/patients', { clinicId: clinic.id, mrn: 'MRN-D', displayName: 'P', birthDate: '2026-02-30', sex: 'female' }, 'birthDate', /real calendar date/],
-      ['/api/patients', { clinicId: clinic.id, mrn: 'MRN-Y', displayName: 'P', birthDate: '0000-01-01', sex: 'female' }, 'birthDate', /1900-01-01/],
-      ['/api/pumps', { patientId: patient.id, modelId: 'synchromed-ii-20', serialNumber: 'NGP\u0000', implantDate: '2025-01-10' }, 'serialNumber', /NUL/],
-      ['/api/pumps', { patientId: patient.id, modelId: 'synchromed-ii-20', serialNumber: 'NGP-D', implantDate: '2026-02-30' }, 'implantDate', /real calendar date/],
-      [`/api/patients/${patient.id}/side-effects`, { kind: 'sedation', severity: 'mild', reportedAt: '2026-03-01T09:00:00Z', onsetOn: '2026-02-30', reportedBy: 'staff' }, 'onsetOn', /real calendar date/],
+      [
+        '/api/patients',
+        { clinicId: clinic.id, mrn: 'MRN-S', displayName: 'P\uDC00', birthDate: '1970-01-01', sex: 'female' },
+        'displayName',
+        /surrogate/,
+      ],
+      [
+        '/api/patients',
+        { clinicId: clinic.id, mrn: 'MRN-D', displayName: 'P', birthDate: '2026-02-30', sex: 'female' },
+        'birthDate',
+        /real calendar date/,
+      ],
+      [
+        '/api/patients',
+        { clinicId: clinic.id, mrn: 'MRN-Y', displayName: 'P', birthDate: '0000-01-01', sex: 'female' },
+        'birthDate',
+        /1900-01-01/,
+      ],
+      [
+        '/api/pumps',
+        { patientId: patient.id, modelId: 'synchromed-ii-20', serialNumber: 'NGP\u0000', implantDate: '2025-01-10' },
+        'serialNumber',
+        /NUL/,
+      ],
+      [
+        '/api/pumps',
+        { patientId: patient.id, modelId: 'synchromed-ii-20', serialNumber: 'NGP-D', implantDate: '2026-02-30' },
+        'implantDate',
+        /real calendar date/,
+      ],
+      [
+        `/api/patients/${patient.id}/side-effects`,
+        { kind: 'sedation', severity: 'mild', reportedAt: '2026-03-01T09:00:00Z', onsetOn: '2026-02-30', reportedBy: 'staff' },
+        'onsetOn',
+        /real calendar date/,
+      ],
     ];
     const before = { patients: await countRows(server.databaseUrl, 'patients'), pumps: await countRows(server.databaseUrl, 'pumps') };
     for (const [route, body, field, message] of cases) {
@@ -254,7 +333,9 @@ describe('input the database cannot store, and filters naming another clinic (is
       expect({ route, field, status: res.status }).toEqual({ route, field, status: 400 });
       expect(res.body.fields).toContainEqual({ field, message: expect.stringMatching(message) });
     }
-    expect({ patients: await countRows(server.databaseUrl, 'patients'), pumps: await countRows(server.databaseUrl, 'pumps') }).toEqual(before);
+    expect({ patients: await countRows(server.databaseUrl, 'patients'), pumps: await countRows(server.databaseUrl, 'pumps') }).toEqual(
+      before,
+    );
   });
 
   it('trims free text and identifiers before storing them', async () => {

@@ -42,13 +42,24 @@ function generateRows(tag: string, now: Date, xlsx: boolean): Cell[][] {
     // XLSX: every third row as a real date cell (its UTC fields are the wall clock written in the sheet).
     if (xlsx && i % 3 === 0) lastFilledAt = new Date(Date.UTC(y, m - 1, d, 9, 30));
     const row: Cell[] = [
-      `${tag}-MRN-${String(i).padStart(4, '0')}`, `Patient ${tag} ${i}`, `${pad(1 + (i % 28))}.${pad(1 + (i % 12))}.${1950 + (i % 40)}`, i % 2 ? 'male' : 'F',
-      xlsx ? 60 + (i % 30) : `${60 + (i % 30)},5`, MODELS[i % 3], `${tag}-SN-${String(i).padStart(4, '0')}`, `2022-01-${pad(1 + (i % 28))}`, lastFilledAt,
-      xlsx ? 500 : '500', xlsx ? 18 : '18', xlsx ? 100 + 5 * (i % 100) : String(100 + 5 * (i % 100)),
+      `${tag}-MRN-${String(i).padStart(4, '0')}`,
+      `Patient ${tag} ${i}`,
+      `${pad(1 + (i % 28))}.${pad(1 + (i % 12))}.${1950 + (i % 40)}`,
+      i % 2 ? 'male' : 'F',
+      xlsx ? 60 + (i % 30) : `${60 + (i % 30)},5`,
+      MODELS[i % 3],
+      `${tag}-SN-${String(i).padStart(4, '0')}`,
+      `2022-01-${pad(1 + (i % 28))}`,
+      lastFilledAt,
+      xlsx ? 500 : '500',
+      xlsx ? 18 : '18',
+      xlsx ? 100 + 5 * (i % 100) : String(100 + 5 * (i % 100)),
     ];
     rows.push(row);
   }
-  const set = (i: number, column: (typeof IMPORT_COLUMNS)[number], value: Cell) => { rows[i + 1][IMPORT_COLUMNS.indexOf(column)] = value; };
+  const set = (i: number, column: (typeof IMPORT_COLUMNS)[number], value: Cell) => {
+    rows[i + 1][IMPORT_COLUMNS.indexOf(column)] = value;
+  };
   set(10, 'pumpModel', 'Medstream 9');
   set(20, 'pumpModel', 'synchromed-ii-20');
   set(20, 'volumeMl', xlsx ? 25 : '25');
@@ -61,7 +72,8 @@ function generateRows(tag: string, now: Date, xlsx: boolean): Cell[][] {
 }
 
 const csvOf = (rows: Cell[][]): Buffer => {
-  const escape = (cell: Cell) => (cell === null ? '' : /[;"\n]/.test(String(cell)) ? `"${String(cell).replace(/"/g, '""')}"` : String(cell));
+  const escape = (cell: Cell) =>
+    cell === null ? '' : /[;"\n]/.test(String(cell)) ? `"${String(cell).replace(/"/g, '""')}"` : String(cell);
   return Buffer.from(`\uFEFF${rows.map((r) => r.map(escape).join(';')).join('\r\n')}\r\n`, 'utf8');
 };
 
@@ -81,24 +93,41 @@ describe('spreadsheet import', () => {
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(file)]), name);
     for (const [key, value] of Object.entries(extra)) form.append(key, value);
-    const response = await fetch(`${server.baseUrl}/api/clinics/${clinicId}/imports`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+    const response = await fetch(`${server.baseUrl}/api/clinics/${clinicId}/imports`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: form,
+    });
     return { status: response.status, body: await response.json() };
   };
   const confirm = (clinicId: string, importId: string) => f.http.post(`/api/clinics/${clinicId}/imports/${importId}/confirm`);
   /** The clinic's records and the events of their use cases (the alert engine's own events follow later, on its own). */
-  const clinicalCounts = async (clinicId: string) => (await queryRows<{ patients: number; pumps: number; fills: number; programs: number; events: number }>(server.databaseUrl, `
+  const clinicalCounts = async (clinicId: string) =>
+    (
+      await queryRows<{ patients: number; pumps: number; fills: number; programs: number; events: number }>(
+        server.databaseUrl,
+        `
     SELECT (SELECT count(*)::int FROM patients WHERE clinic_id = $1) AS patients, (SELECT count(*)::int FROM pumps WHERE clinic_id = $1) AS pumps,
            (SELECT count(*)::int FROM fills JOIN pumps ON pumps.id = fills.pump_id WHERE pumps.clinic_id = $1) AS fills,
            (SELECT count(*)::int FROM programs JOIN pumps ON pumps.id = programs.pump_id WHERE pumps.clinic_id = $1) AS programs,
            (SELECT count(*)::int FROM events WHERE clinic_id = $1 AND type IN ('patient.created', 'patient.updated', 'pump.created', 'fill.recorded', 'program.set')) AS events`,
-    [clinicId]))[0];
+        [clinicId],
+      )
+    )[0];
 
   const expectSevenRefused = (dryRun: ImportDryRun) => {
     const refused = dryRun.rows.filter((r) => r.outcome === 'refused');
-    expect(refused.map((r) => r.row).sort((a, b) => a - b)).toEqual(Object.keys(BAD).map(Number).sort((a, b) => a - b));
+    expect(refused.map((r) => r.row).sort((a, b) => a - b)).toEqual(
+      Object.keys(BAD)
+        .map(Number)
+        .sort((a, b) => a - b),
+    );
     for (const row of refused) {
       const expected = BAD[row.row];
-      expect({ row: row.row, fields: row.fields }).toEqual({ row: row.row, fields: expect.arrayContaining([{ field: expected.field, message: expect.stringMatching(expected.message) }]) });
+      expect({ row: row.row, fields: row.fields }).toEqual({
+        row: row.row,
+        fields: expect.arrayContaining([{ field: expected.field, message: expect.stringMatching(expected.message) }]),
+      });
     }
   };
 
@@ -116,30 +145,56 @@ describe('spreadsheet import', () => {
     const dryRun = await upload(clinic.id, file, 'fleet.csv');
     expect(dryRun.status).toBe(200);
     expectSevenRefused(dryRun.body);
-    expect(dryRun.body.summary).toMatchObject({ rows: 200, create: 193, update: 0, unchanged: 0, refused: 7, dateOrder: 'day-first', timeZone: 'Europe/Berlin' });
+    expect(dryRun.body.summary).toMatchObject({
+      rows: 200,
+      create: 193,
+      update: 0,
+      unchanged: 0,
+      refused: 7,
+      dateOrder: 'day-first',
+      timeZone: 'Europe/Berlin',
+    });
     // The dry run went through the use cases and rolled everything back: not a row, not an event.
     expect(await clinicalCounts(clinic.id)).toEqual(beforeInClinic);
-    expect(await countAllRows(server.databaseUrl)).toMatchObject({ patients: before.patients, pumps: before.pumps, fills: before.fills, programs: before.programs });
+    expect(await countAllRows(server.databaseUrl)).toMatchObject({
+      patients: before.patients,
+      pumps: before.pumps,
+      fills: before.fills,
+      programs: before.programs,
+    });
 
     const confirmed = await confirm(clinic.id, dryRun.body.importId);
     expect(confirmed.status).toBe(200);
     expect(confirmed.body).toEqual({ created: 193, updated: 0, unchanged: 0 });
     expect(await clinicalCounts(clinic.id)).toMatchObject({ patients: 193, pumps: 193, fills: 193, programs: 193, events: 4 * 193 });
     // The rows' events were written together at the end of the confirm (the sequence is held for one statement): consecutive ids.
-    const [span] = await queryRows<{ n: number; first: string; last: string }>(server.databaseUrl,
-      `SELECT count(*)::int AS n, min(id)::text AS first, max(id)::text AS last FROM events WHERE clinic_id = $1 AND type IN ('patient.created', 'pump.created', 'fill.recorded', 'program.set')`, [clinic.id]);
+    const [span] = await queryRows<{ n: number; first: string; last: string }>(
+      server.databaseUrl,
+      `SELECT count(*)::int AS n, min(id)::text AS first, max(id)::text AS last FROM events WHERE clinic_id = $1 AND type IN ('patient.created', 'pump.created', 'fill.recorded', 'program.set')`,
+      [clinic.id],
+    );
     expect(Number(span.last) - Number(span.first) + 1).toBe(span.n);
     // Through the use cases: audited, and on the event outbox.
-    const audited = await queryRows<{ action: string; n: number }>(server.databaseUrl,
-      `SELECT action, count(*)::int AS n FROM audit_log WHERE clinic_id = $1 AND action <> 'clinic.created' GROUP BY action ORDER BY action`, [clinic.id]);
+    const audited = await queryRows<{ action: string; n: number }>(
+      server.databaseUrl,
+      `SELECT action, count(*)::int AS n FROM audit_log WHERE clinic_id = $1 AND action <> 'clinic.created' GROUP BY action ORDER BY action`,
+      [clinic.id],
+    );
     expect(audited).toEqual([
-      { action: 'fill.recorded', n: 193 }, { action: 'import.confirmed', n: 1 }, { action: 'patient.created', n: 193 },
-      { action: 'program.set', n: 193 }, { action: 'pump.created', n: 193 },
+      { action: 'fill.recorded', n: 193 },
+      { action: 'import.confirmed', n: 1 },
+      { action: 'patient.created', n: 193 },
+      { action: 'program.set', n: 193 },
+      { action: 'pump.created', n: 193 },
     ]);
     // A 09:30 refill on the Berlin clock, read from a day-first row (row 3: i = 1, refilled 2 days ago).
-    const [fill] = await queryRows<{ filled_at: Date }>(server.databaseUrl,
-      `SELECT fills.filled_at FROM fills JOIN pumps ON pumps.id = fills.pump_id WHERE pumps.serial_number = 'CSV-SN-0001'`);
-    expect(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit' }).format(fill.filled_at)).toBe('09:30');
+    const [fill] = await queryRows<{ filled_at: Date }>(
+      server.databaseUrl,
+      `SELECT fills.filled_at FROM fills JOIN pumps ON pumps.id = fills.pump_id WHERE pumps.serial_number = 'CSV-SN-0001'`,
+    );
+    expect(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit' }).format(fill.filled_at)).toBe(
+      '09:30',
+    );
 
     // The fleet shows every imported pump with its forecast.
     const fleet = await f.http.get<FleetPump[]>(`/api/pumps?clinicId=${clinic.id}`);
@@ -183,7 +238,9 @@ describe('spreadsheet import', () => {
         }
       };
       let done = false;
-      const dryRun = upload(clinic.id, file, 'hold.csv').finally(() => { done = true; });
+      const dryRun = upload(clinic.id, file, 'hold.csv').finally(() => {
+        done = true;
+      });
       const probes: boolean[] = [await counterFree()];
       while (!done) probes.push(await counterFree());
       expect((await dryRun).status).toBe(200);
@@ -201,9 +258,13 @@ describe('spreadsheet import', () => {
     expect(dryRun.body.summary).toMatchObject({ create: 193, refused: 7 });
     expect((await confirm(clinic.id, dryRun.body.importId)).body).toEqual({ created: 193, updated: 0, unchanged: 0 });
     expect(await clinicalCounts(clinic.id)).toMatchObject({ patients: 193, pumps: 193, fills: 193, programs: 193 });
-    const [fill] = await queryRows<{ filled_at: Date }>(server.databaseUrl,
-      `SELECT fills.filled_at FROM fills JOIN pumps ON pumps.id = fills.pump_id WHERE pumps.serial_number = 'XLSX-SN-0003'`);
-    expect(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit' }).format(fill.filled_at)).toBe('09:30');
+    const [fill] = await queryRows<{ filled_at: Date }>(
+      server.databaseUrl,
+      `SELECT fills.filled_at FROM fills JOIN pumps ON pumps.id = fills.pump_id WHERE pumps.serial_number = 'XLSX-SN-0003'`,
+    );
+    expect(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit' }).format(fill.filled_at)).toBe(
+      '09:30',
+    );
   });
 
   it('writes nothing when one row fails at confirm (a pump registered meanwhile with a serial of the file)', async () => {
@@ -252,7 +313,9 @@ describe('spreadsheet import', () => {
 
     const unknown = await confirm(clinic.id, '00000000-0000-4000-8000-000000000000');
     expect(unknown.status).toBe(404);
-    expect(unknown.body.fields).toEqual([{ field: 'importId', message: expect.stringMatching(/^00000000-0000-4000-8000-000000000000 is not a pending import of this clinic/) }]);
+    expect(unknown.body.fields).toEqual([
+      { field: 'importId', message: expect.stringMatching(/^00000000-0000-4000-8000-000000000000 is not a pending import of this clinic/) },
+    ]);
   });
 
   it('reads month-first slashes when asked, and refuses a clinician of another clinic as if the clinic did not exist', async () => {
@@ -262,13 +325,20 @@ describe('spreadsheet import', () => {
     expect(dryRun.body.summary.dateOrder).toBe('month-first');
     expect(dryRun.body.rows).toEqual([{ row: 2, outcome: 'create', mrn: 'US-1', displayName: 'Ada', serialNumber: null }]);
     const dayFirst = await upload(clinic.id, csv, 'us.csv', { dateOrder: 'day-first' });
-    expect(dayFirst.body.rows[0]).toMatchObject({ outcome: 'refused', fields: [{ field: 'birthDate', message: expect.stringMatching(/is not a date that exists/) }] });
+    expect(dayFirst.body.rows[0]).toMatchObject({
+      outcome: 'refused',
+      fields: [{ field: 'birthDate', message: expect.stringMatching(/is not a date that exists/) }],
+    });
 
     const elsewhere = await f.clinic();
     const outsider = await f.member(elsewhere.id, 'clinician', 'import-outsider');
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(csv)]), 'us.csv');
-    const refused = await fetch(`${server.baseUrl}/api/clinics/${clinic.id}/imports`, { method: 'POST', headers: { authorization: `Bearer ${outsider.token}` }, body: form });
+    const refused = await fetch(`${server.baseUrl}/api/clinics/${clinic.id}/imports`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${outsider.token}` },
+      body: form,
+    });
     expect(refused.status).toBe(404);
     expect((await refused.json()).fields).toEqual([{ field: 'id', message: 'is not a known clinic' }]);
   });

@@ -33,7 +33,11 @@ describe('live events', () => {
 
   /** A dashboard of `token`'s user, replaying from `lastEventId` when given: what it received of pump.changed and on_call.changed. */
   const connectAs = async (token: string, lastEventId?: number) => {
-    const socket = io(server.baseUrl, { transports: ['websocket'], forceNew: true, auth: lastEventId === undefined ? { token } : { token, lastEventId } });
+    const socket = io(server.baseUrl, {
+      transports: ['websocket'],
+      forceNew: true,
+      auth: lastEventId === undefined ? { token } : { token, lastEventId },
+    });
     sockets.push(socket);
     const pumps: PumpChangedEvent[] = [];
     const onCall: OnCallChangedEvent[] = [];
@@ -66,12 +70,18 @@ describe('live events', () => {
 
     await f.fill(pump.id, { filledAt: '2026-05-01T09:00:00Z' });
     // A socket opened just after the pump was registered may or may not get that earlier event: look for the fill's own.
-    const [fillEvent] = await queryRows<{ id: number }>(server.databaseUrl, `SELECT id::int AS id FROM events WHERE type = 'fill.recorded' AND pump_id = $1`, [pump.id]);
+    const [fillEvent] = await queryRows<{ id: number }>(
+      server.databaseUrl,
+      `SELECT id::int AS id FROM events WHERE type = 'fill.recorded' AND pump_id = $1`,
+      [pump.id],
+    );
     const fillEventOf = (socket: { received: PumpChangedEvent[] }) => socket.received.find((e) => e.eventId === fillEvent.id);
     await waitFor(() => fillEventOf(a) !== undefined && fillEventOf(b) !== undefined);
     // Issue 15: the event keeps its fields and carries the pump's fleet row after the fill (the dashboard patches that row).
     expect(fillEventOf(a)).toEqual({
-      eventId: fillEvent.id, clinicId: clinic.id, pumpId: pump.id,
+      eventId: fillEvent.id,
+      clinicId: clinic.id,
+      pumpId: pump.id,
       fleetRow: expect.objectContaining({ pump: expect.objectContaining({ id: pump.id }), lastFilledAt: '2026-05-01T09:00:00.000Z' }),
     });
     expect(fillEventOf(b)).toEqual(fillEventOf(a));
@@ -120,7 +130,9 @@ describe('live events', () => {
     const admin = new Client({ connectionString: server.databaseUrl });
     await admin.connect();
     try {
-      const killed = await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query ILIKE 'LISTEN%' AND datname = current_database()`);
+      const killed = await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query ILIKE 'LISTEN%' AND datname = current_database()`,
+      );
       expect(killed.rowCount).toBe(1);
     } finally {
       await admin.end();
@@ -140,7 +152,11 @@ describe('live events', () => {
     const lastBefore = await lastEventIdNow();
     const connected = await connect();
     const received = () => connected.received.filter((e) => e.eventId > lastBefore);
-    const res = await f.http.post(`/api/pumps/${pump.id}/fills`, { filledAt: '2026-05-01T09:00:00Z', concentrationMcgPerMl: 500, volumeMl: 25 });
+    const res = await f.http.post(`/api/pumps/${pump.id}/fills`, {
+      filledAt: '2026-05-01T09:00:00Z',
+      concentrationMcgPerMl: 500,
+      volumeMl: 25,
+    });
     expect(res.status).toBe(422);
     await f.fill(pump.id, { filledAt: '2026-05-02T09:00:00Z' });
     await waitFor(() => received().length >= 1);
@@ -148,7 +164,7 @@ describe('live events', () => {
     expect(received()).toHaveLength(1);
   });
 
-  it('pushes on_call.changed to the dashboards of the shift\'s clinic only, and replays it to one that missed it', async () => {
+  it("pushes on_call.changed to the dashboards of the shift's clinic only, and replays it to one that missed it", async () => {
     const [clinic, other] = [await f.clinic(), await f.clinic()];
     const nurse = await f.http.post('/api/clinicians', { clinicId: clinic.id, displayName: 'Night nurse', profession: 'nurse' });
     expect(nurse.status).toBe(201);
@@ -157,7 +173,11 @@ describe('live events', () => {
     const mark = await lastEventIdNow();
     const dashboard = await connectAs(staffToken);
 
-    const shift = await f.http.post('/api/on-call-shifts', { clinicianId: nurse.body.id, startsAt: '2026-06-01T18:00:00Z', endsAt: '2026-06-02T06:00:00Z' });
+    const shift = await f.http.post('/api/on-call-shifts', {
+      clinicianId: nurse.body.id,
+      startsAt: '2026-06-01T18:00:00Z',
+      endsAt: '2026-06-02T06:00:00Z',
+    });
     expect(shift.status).toBe(201);
     const after = (received: OnCallChangedEvent[]) => received.filter((e) => e.eventId > mark);
     await waitFor(() => after(dashboard.onCall).length === 1);

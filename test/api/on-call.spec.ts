@@ -26,11 +26,14 @@ describe('clinicians and on-call roster', () => {
 
   /** Rows of every table these routes write, read straight from PostgreSQL: a refusal must leave them all as they were. */
   const counts = async (): Promise<Record<string, number>> => {
-    const [row] = await queryRows<Record<string, number>>(server.databaseUrl, `SELECT
+    const [row] = await queryRows<Record<string, number>>(
+      server.databaseUrl,
+      `SELECT
       (SELECT count(*)::int FROM clinicians) AS clinicians, (SELECT count(*)::int FROM on_call_shifts) AS shifts,
       (SELECT count(*) FILTER (WHERE cancelled_at IS NOT NULL)::int FROM on_call_shifts) AS cancelled,
       (SELECT count(*)::int FROM escalation_policies) AS policies, (SELECT count(*)::int FROM audit_log) AS audit,
-      (SELECT count(*)::int FROM events) AS events`);
+      (SELECT count(*)::int FROM events) AS events`,
+    );
     return row;
   };
   const clinician = async (clinicId: string, over: Record<string, unknown> = {}) => {
@@ -46,7 +49,10 @@ describe('clinicians and on-call roster', () => {
   /** A user with one role in a clinic (created by the test administrator; never signs in). */
   const user = async (clinicId: string, role: ClinicRole = 'clinician') => {
     const res = await f.http.post('/api/users', {
-      email: `user-${++counter}@pumpwatch.test`, displayName: `User ${counter}`, password: 'initial-password-1', clinicRoles: [{ clinicId, role }],
+      email: `user-${++counter}@pumpwatch.test`,
+      displayName: `User ${counter}`,
+      password: 'initial-password-1',
+      clinicRoles: [{ clinicId, role }],
     });
     if (res.status !== 201) throw new Error(`POST /api/users answered ${res.status}: ${JSON.stringify(res.body)}`);
     return res.body as { id: string; displayName: string };
@@ -58,18 +64,31 @@ describe('clinicians and on-call roster', () => {
       const clinic = await f.clinic();
       const member = await user(clinic.id);
       const created = await f.http.post('/api/clinicians', {
-        clinicId: clinic.id, displayName: 'Claire Martin', profession: 'nurse', userId: member.id, pagerContact: '+33 6 12 34 56 78',
+        clinicId: clinic.id,
+        displayName: 'Claire Martin',
+        profession: 'nurse',
+        userId: member.id,
+        pagerContact: '+33 6 12 34 56 78',
       });
       expect(created.status).toBe(201);
       expect(created.body).toEqual({
-        id: expect.stringMatching(/^[0-9a-f-]{36}$/), clinicId: clinic.id, displayName: 'Claire Martin', profession: 'nurse', userId: member.id,
-        pagerContact: '+33 6 12 34 56 78', active: true, createdAt: expect.any(String),
+        id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        clinicId: clinic.id,
+        displayName: 'Claire Martin',
+        profession: 'nurse',
+        userId: member.id,
+        pagerContact: '+33 6 12 34 56 78',
+        active: true,
+        createdAt: expect.any(String),
       });
       expect((await f.http.get(`/api/clinicians/${created.body.id}`)).body).toEqual(created.body);
       expect((await f.http.get(`/api/clinicians?clinicId=${clinic.id}`)).body).toEqual([created.body]);
 
-      const audit = await queryRows<{ action: string; changes: Record<string, { after: unknown }> }>(server.databaseUrl,
-        `SELECT action, changes FROM audit_log WHERE entity_type = 'clinician' AND entity_id = $1`, [created.body.id]);
+      const audit = await queryRows<{ action: string; changes: Record<string, { after: unknown }> }>(
+        server.databaseUrl,
+        `SELECT action, changes FROM audit_log WHERE entity_type = 'clinician' AND entity_id = $1`,
+        [created.body.id],
+      );
       expect(audit).toHaveLength(1);
       expect(audit[0].action).toBe('clinician.created');
       expect(audit[0].changes.displayName.after).toBe('Claire Martin');
@@ -80,20 +99,45 @@ describe('clinicians and on-call roster', () => {
     type BadCase = [string, () => Promise<Record<string, unknown>>, number, string];
     const badCases: BadCase[] = [
       ['a missing display name', async () => ({ clinicId: (await f.clinic()).id, profession: 'nurse' }), 400, 'displayName'],
-      ['an unknown profession', async () => ({ clinicId: (await f.clinic()).id, displayName: 'X', profession: 'surgeon' }), 400, 'profession'],
-      ['a malformed userId', async () => ({ clinicId: (await f.clinic()).id, displayName: 'X', profession: 'nurse', userId: 'user-1' }), 400, 'userId'],
-      ['an empty pager contact', async () => ({ clinicId: (await f.clinic()).id, displayName: 'X', profession: 'nurse', pagerContact: ' ' }), 400, 'pagerContact'],
+      [
+        'an unknown profession',
+        async () => ({ clinicId: (await f.clinic()).id, displayName: 'X', profession: 'surgeon' }),
+        400,
+        'profession',
+      ],
+      [
+        'a malformed userId',
+        async () => ({ clinicId: (await f.clinic()).id, displayName: 'X', profession: 'nurse', userId: 'user-1' }),
+        400,
+        'userId',
+      ],
+      [
+        'an empty pager contact',
+        async () => ({ clinicId: (await f.clinic()).id, displayName: 'X', profession: 'nurse', pagerContact: ' ' }),
+        400,
+        'pagerContact',
+      ],
       ['an unknown clinic', async () => ({ clinicId: UNKNOWN_ID, displayName: 'X', profession: 'nurse' }), 404, 'clinicId'],
-      ['a user without a role in the clinic', async () => {
-        const [clinic, other] = [await f.clinic(), await f.clinic()];
-        return { clinicId: clinic.id, displayName: 'X', profession: 'nurse', userId: (await user(other.id)).id };
-      }, 422, 'userId'],
-      ['a user already linked to a clinician of the clinic', async () => {
-        const clinic = await f.clinic();
-        const member = await user(clinic.id);
-        await clinician(clinic.id, { userId: member.id });
-        return { clinicId: clinic.id, displayName: 'Twin', profession: 'physician', userId: member.id };
-      }, 409, 'userId'],
+      [
+        'a user without a role in the clinic',
+        async () => {
+          const [clinic, other] = [await f.clinic(), await f.clinic()];
+          return { clinicId: clinic.id, displayName: 'X', profession: 'nurse', userId: (await user(other.id)).id };
+        },
+        422,
+        'userId',
+      ],
+      [
+        'a user already linked to a clinician of the clinic',
+        async () => {
+          const clinic = await f.clinic();
+          const member = await user(clinic.id);
+          await clinician(clinic.id, { userId: member.id });
+          return { clinicId: clinic.id, displayName: 'Twin', profession: 'physician', userId: member.id };
+        },
+        409,
+        'userId',
+      ],
     ];
     it.each(badCases)('refuses %s, naming the field, and writes nothing', async (_name, setup, status, field) => {
       const body = await setup();
@@ -109,8 +153,11 @@ describe('clinicians and on-call roster', () => {
       const nurse = await clinician(clinic.id, { pagerContact: 'bleep 4711' });
       const patch = (body: unknown) => f.http.call('PATCH', `/api/clinicians/${nurse.id}`, body);
 
-      expect((await patch({ displayName: 'Claire Martin-Roux', pagerContact: 'bleep 4712' })).body)
-        .toMatchObject({ displayName: 'Claire Martin-Roux', pagerContact: 'bleep 4712', active: true });
+      expect((await patch({ displayName: 'Claire Martin-Roux', pagerContact: 'bleep 4712' })).body).toMatchObject({
+        displayName: 'Claire Martin-Roux',
+        pagerContact: 'bleep 4712',
+        active: true,
+      });
       expect((await patch({ pagerContact: null })).body).toMatchObject({ pagerContact: null });
       expect((await patch({ active: false })).body).toMatchObject({ active: false });
       expect((await patch({ active: true })).body).toMatchObject({ active: true });
@@ -118,10 +165,16 @@ describe('clinicians and on-call roster', () => {
       expect((await patch({ active: true })).status).toBe(200);
       expect(await counts()).toEqual(unchanged);
 
-      const audit = await queryRows<{ changes: Record<string, { before: unknown; after: unknown }> }>(server.databaseUrl,
-        `SELECT changes FROM audit_log WHERE entity_id = $1 AND action = 'clinician.updated' ORDER BY id`, [nurse.id]);
+      const audit = await queryRows<{ changes: Record<string, { before: unknown; after: unknown }> }>(
+        server.databaseUrl,
+        `SELECT changes FROM audit_log WHERE entity_id = $1 AND action = 'clinician.updated' ORDER BY id`,
+        [nurse.id],
+      );
       expect(audit.map((row) => row.changes)).toEqual([
-        { displayName: { before: nurse.displayName, after: 'Claire Martin-Roux' }, pagerContact: { before: '(contact hidden)', after: '(contact hidden)' } },
+        {
+          displayName: { before: nurse.displayName, after: 'Claire Martin-Roux' },
+          pagerContact: { before: '(contact hidden)', after: '(contact hidden)' },
+        },
         { pagerContact: { before: '(contact hidden)', after: null } },
         { active: { before: true, after: false } },
         { active: { before: false, after: true } },
@@ -132,7 +185,12 @@ describe('clinicians and on-call roster', () => {
     it('refuses changes it cannot make, naming the field, and writes nothing', async () => {
       const nurse = await clinician((await f.clinic()).id);
       const before = await counts();
-      for (const [body, field] of [[{}, 'body'], [{ profession: 'physician' }, 'profession'], [{ active: 'no' }, 'active'], [{ displayName: '' }, 'displayName']] as const) {
+      for (const [body, field] of [
+        [{}, 'body'],
+        [{ profession: 'physician' }, 'profession'],
+        [{ active: 'no' }, 'active'],
+        [{ displayName: '' }, 'displayName'],
+      ] as const) {
         const res = await f.http.call('PATCH', `/api/clinicians/${nurse.id}`, body);
         expect([JSON.stringify(body), res.status, fieldsOf(res)]).toEqual([JSON.stringify(body), 400, [field]]);
       }
@@ -165,16 +223,34 @@ describe('clinicians and on-call roster', () => {
     it('puts a clinician on call as primary by default, lists the shift, and records the change for the dashboard', async () => {
       const clinic = await f.clinic();
       const nurse = await clinician(clinic.id);
-      const created = await f.http.post('/api/on-call-shifts', { clinicianId: nurse.id, startsAt: '2026-06-01T18:00:00+02:00', endsAt: '2026-06-02T08:00:00+02:00' });
+      const created = await f.http.post('/api/on-call-shifts', {
+        clinicianId: nurse.id,
+        startsAt: '2026-06-01T18:00:00+02:00',
+        endsAt: '2026-06-02T08:00:00+02:00',
+      });
       expect(created.status).toBe(201);
       expect(created.body).toEqual({
-        id: expect.any(String), clinicId: clinic.id, clinicianId: nurse.id, tier: 'primary',
-        startsAt: '2026-06-01T16:00:00.000Z', endsAt: '2026-06-02T06:00:00.000Z', cancelledAt: null, createdAt: expect.any(String),
+        id: expect.any(String),
+        clinicId: clinic.id,
+        clinicianId: nurse.id,
+        tier: 'primary',
+        startsAt: '2026-06-01T16:00:00.000Z',
+        endsAt: '2026-06-02T06:00:00.000Z',
+        cancelledAt: null,
+        createdAt: expect.any(String),
       });
       expect((await f.http.get(`/api/on-call-shifts?clinicId=${clinic.id}`)).body).toEqual([created.body]);
-      const events = await queryRows(server.databaseUrl, `SELECT type, payload FROM events WHERE clinic_id = $1 AND type = 'on_call.changed'`, [clinic.id]);
+      const events = await queryRows(
+        server.databaseUrl,
+        `SELECT type, payload FROM events WHERE clinic_id = $1 AND type = 'on_call.changed'`,
+        [clinic.id],
+      );
       expect(events).toEqual([{ type: 'on_call.changed', payload: { shiftId: created.body.id } }]);
-      const audit = await queryRows(server.databaseUrl, `SELECT action FROM audit_log WHERE entity_type = 'on_call_shift' AND entity_id = $1`, [created.body.id]);
+      const audit = await queryRows(
+        server.databaseUrl,
+        `SELECT action FROM audit_log WHERE entity_type = 'on_call_shift' AND entity_id = $1`,
+        [created.body.id],
+      );
       expect(audit).toEqual([{ action: 'on_call_shift.created' }]);
     });
 
@@ -186,11 +262,16 @@ describe('clinicians and on-call roster', () => {
       ['a shift longer than 7 days', async (id) => ({ clinicianId: id, startsAt: at(1), endsAt: at(1 + 168 + 1) }), 422, 'endsAt'],
       ['a shift that has already ended', async (id) => ({ clinicianId: id, startsAt: at(-12), endsAt: at(-1) }), 422, 'endsAt'],
       ['an unknown clinician', async () => ({ clinicianId: UNKNOWN_ID, startsAt: at(1), endsAt: at(2) }), 404, 'clinicianId'],
-      ['a deactivated clinician', async (id) => {
-        const gone = await clinician((await f.http.get(`/api/clinicians/${id}`)).body.clinicId);
-        await f.http.call('PATCH', `/api/clinicians/${gone.id}`, { active: false });
-        return { clinicianId: gone.id, startsAt: at(1), endsAt: at(2) };
-      }, 422, 'clinicianId'],
+      [
+        'a deactivated clinician',
+        async (id) => {
+          const gone = await clinician((await f.http.get(`/api/clinicians/${id}`)).body.clinicId);
+          await f.http.call('PATCH', `/api/clinicians/${gone.id}`, { active: false });
+          return { clinicianId: gone.id, startsAt: at(1), endsAt: at(2) };
+        },
+        422,
+        'clinicianId',
+      ],
     ];
     it.each(badShifts)('refuses %s, naming the field, and writes nothing', async (_name, setup, status, field) => {
       const nurse = await clinician((await f.clinic()).id);
@@ -214,11 +295,17 @@ describe('clinicians and on-call roster', () => {
       const [anne, ben] = [await clinician(clinic.id), await clinician(clinic.id)];
       const day = await shift(anne.id, at(20), at(32));
       const before = await counts();
-      for (const [startsAt, endsAt, tier] of [[at(31), at(40), 'primary'], [at(22), at(23), 'backup'], [at(10), at(21), 'primary']]) {
+      for (const [startsAt, endsAt, tier] of [
+        [at(31), at(40), 'primary'],
+        [at(22), at(23), 'backup'],
+        [at(10), at(21), 'primary'],
+      ]) {
         const res = await f.http.post('/api/on-call-shifts', { clinicianId: anne.id, startsAt, endsAt, tier });
         expect([startsAt, res.status, fieldsOf(res)]).toEqual([startsAt, 409, ['clinicianId']]);
         // The shift in the way as the roster shows it (tier, clinic wall clock with its zone abbreviation), never an id or UTC.
-        expect(res.body.message).toContain(`their primary shift from ${clinicTime(day.startsAt, clinic.timeZone)} to ${clinicTime(day.endsAt, clinic.timeZone)}`);
+        expect(res.body.message).toContain(
+          `their primary shift from ${clinicTime(day.startsAt, clinic.timeZone)} to ${clinicTime(day.endsAt, clinic.timeZone)}`,
+        );
         expect(res.body.message).not.toContain(day.id);
       }
       expect(await counts()).toEqual(before);
@@ -246,17 +333,24 @@ describe('clinicians and on-call roster', () => {
     it('holds the rule in PostgreSQL itself: an overlapping active row is refused by the exclusion constraint', async () => {
       const nurse = await clinician((await f.clinic()).id);
       await shift(nurse.id, at(24), at(36));
-      const insert = (startsAt: string, endsAt: string, cancelledAt: string | null) => queryRows(server.databaseUrl,
-        `INSERT INTO on_call_shifts (clinic_id, clinician_id, tier, starts_at, ends_at, cancelled_at) VALUES ($1, $2, 'backup', $3, $4, $5)`,
-        [nurse.clinicId, nurse.id, startsAt, endsAt, cancelledAt]);
+      const insert = (startsAt: string, endsAt: string, cancelledAt: string | null) =>
+        queryRows(
+          server.databaseUrl,
+          `INSERT INTO on_call_shifts (clinic_id, clinician_id, tier, starts_at, ends_at, cancelled_at) VALUES ($1, $2, 'backup', $3, $4, $5)`,
+          [nurse.clinicId, nurse.id, startsAt, endsAt, cancelledAt],
+        );
       await expect(insert(at(35), at(40), null)).rejects.toMatchObject({ constraint: 'on_call_shifts_no_overlap_per_clinician' });
       // A cancelled row is history: it may overlap.
       await expect(insert(at(35), at(40), at(0))).resolves.toEqual([]);
       // A shift names a clinician of its own clinic.
       const elsewhere = await f.clinic();
-      await expect(queryRows(server.databaseUrl,
-        `INSERT INTO on_call_shifts (clinic_id, clinician_id, tier, starts_at, ends_at) VALUES ($1, $2, 'primary', $3, $4)`,
-        [elsewhere.id, nurse.id, at(50), at(60)])).rejects.toMatchObject({ constraint: 'on_call_shifts_clinician_fkey' });
+      await expect(
+        queryRows(
+          server.databaseUrl,
+          `INSERT INTO on_call_shifts (clinic_id, clinician_id, tier, starts_at, ends_at) VALUES ($1, $2, 'primary', $3, $4)`,
+          [elsewhere.id, nurse.id, at(50), at(60)],
+        ),
+      ).rejects.toMatchObject({ constraint: 'on_call_shifts_clinician_fkey' });
     });
 
     it('cancels a shift: the time becomes free, cancelling again changes nothing, a shift that has ended stays as it was', async () => {
@@ -282,9 +376,14 @@ describe('clinicians and on-call roster', () => {
     it('lists the shifts of a window, earliest first, cancelled ones only when asked', async () => {
       const clinic = await f.clinic();
       const nurse = await clinician(clinic.id);
-      const [first, second, third] = [await shift(nurse.id, at(1), at(5)), await shift(nurse.id, at(10), at(20)), await shift(nurse.id, at(30), at(40))];
+      const [first, second, third] = [
+        await shift(nurse.id, at(1), at(5)),
+        await shift(nurse.id, at(10), at(20)),
+        await shift(nurse.id, at(30), at(40)),
+      ];
       await f.http.post(`/api/on-call-shifts/${second.id}/cancel`);
-      const list = async (query: string) => ((await f.http.get(`/api/on-call-shifts?clinicId=${clinic.id}${query}`)).body as { id: string }[]).map((s) => s.id);
+      const list = async (query: string) =>
+        ((await f.http.get(`/api/on-call-shifts?clinicId=${clinic.id}${query}`)).body as { id: string }[]).map((s) => s.id);
       expect(await list('')).toEqual([first.id, third.id]);
       expect(await list('&includeCancelled=true')).toEqual([first.id, second.id, third.id]);
       // [5, 30): the first ends at 5 (not after it), the third starts at 30 (not before it).
@@ -301,7 +400,10 @@ describe('clinicians and on-call roster', () => {
       const now = async (query = '') => (await f.http.get(`/api/clinics/${clinic.id}/on-call-now${query}`)).body;
       expect(await now()).toEqual({ at: NOW, primary: [], backup: [], noOneOnCall: true });
 
-      const [anne, carla] = [await clinician(clinic.id, { displayName: 'Anne' }), await clinician(clinic.id, { displayName: 'Carla', profession: 'physician' })];
+      const [anne, carla] = [
+        await clinician(clinic.id, { displayName: 'Anne' }),
+        await clinician(clinic.id, { displayName: 'Carla', profession: 'physician' }),
+      ];
       await shift(anne.id, at(1), at(13));
       await shift(carla.id, at(-1), at(23), { tier: 'backup' });
       // At 12:00 only the backup covers: still "no one on call", the banner shows.
@@ -327,7 +429,12 @@ describe('clinicians and on-call roster', () => {
     it('gives the escalation engine whom each level reaches, starting at the backup when no one is on call', async () => {
       const clinic = await f.clinic();
       const boss = await user(clinic.id, 'admin');
-      const bossAsClinician = await clinician(clinic.id, { displayName: 'Dr Boss', profession: 'physician', userId: boss.id, pagerContact: 'bleep 1' });
+      const bossAsClinician = await clinician(clinic.id, {
+        displayName: 'Dr Boss',
+        profession: 'physician',
+        userId: boss.id,
+        pagerContact: 'bleep 1',
+      });
       const backup = await clinician(clinic.id, { displayName: 'Backup Nurse', pagerContact: '+33 1 00 00 00 00' });
       await shift(backup.id, at(-1), at(8), { tier: 'backup' });
       const roster = server.app.get(OnCallRosterService);
@@ -346,7 +453,12 @@ describe('clinicians and on-call roster', () => {
 
   describe('escalation policy', () => {
     const custom = {
-      levels: [{ target: 'on_call', afterMinutes: 0 }, { target: 'clinic_admins', afterMinutes: 15 }], repeatTopLevelEveryMinutes: 5, urgentPageAfterMinutes: 60,
+      levels: [
+        { target: 'on_call', afterMinutes: 0 },
+        { target: 'clinic_admins', afterMinutes: 15 },
+      ],
+      repeatTopLevelEveryMinutes: 5,
+      urgentPageAfterMinutes: 60,
     };
 
     it('answers the default until the clinic sets its own, then that one, audited', async () => {
@@ -354,8 +466,15 @@ describe('clinicians and on-call roster', () => {
       const path = `/api/clinics/${clinic.id}/escalation-policy`;
       expect((await f.http.get(path)).body).toEqual({
         clinicId: clinic.id,
-        levels: [{ target: 'on_call', afterMinutes: 0 }, { target: 'backup', afterMinutes: 10 }, { target: 'clinic_admins', afterMinutes: 20 }],
-        repeatTopLevelEveryMinutes: 10, urgentPageAfterMinutes: 30, isDefault: true, updatedAt: null,
+        levels: [
+          { target: 'on_call', afterMinutes: 0 },
+          { target: 'backup', afterMinutes: 10 },
+          { target: 'clinic_admins', afterMinutes: 20 },
+        ],
+        repeatTopLevelEveryMinutes: 10,
+        urgentPageAfterMinutes: 30,
+        isDefault: true,
+        updatedAt: null,
       });
       const set = await f.http.call('PUT', path, custom);
       expect(set.status).toBe(200);
@@ -364,17 +483,46 @@ describe('clinicians and on-call roster', () => {
       expect((await f.http.get(path)).body).toEqual(expected);
 
       clock.set(at(1));
-      expect((await f.http.call('PUT', path, { ...custom, urgentPageAfterMinutes: 45 })).body).toMatchObject({ urgentPageAfterMinutes: 45, updatedAt: at(1) });
-      const audit = await queryRows<{ changes: Record<string, unknown> }>(server.databaseUrl,
-        `SELECT changes FROM audit_log WHERE entity_type = 'escalation_policy' AND entity_id = $1 ORDER BY id`, [clinic.id]);
-      expect(audit.map((row) => Object.keys(row.changes).sort())).toEqual([['levels', 'repeatTopLevelEveryMinutes', 'urgentPageAfterMinutes'], ['urgentPageAfterMinutes']]);
+      expect((await f.http.call('PUT', path, { ...custom, urgentPageAfterMinutes: 45 })).body).toMatchObject({
+        urgentPageAfterMinutes: 45,
+        updatedAt: at(1),
+      });
+      const audit = await queryRows<{ changes: Record<string, unknown> }>(
+        server.databaseUrl,
+        `SELECT changes FROM audit_log WHERE entity_type = 'escalation_policy' AND entity_id = $1 ORDER BY id`,
+        [clinic.id],
+      );
+      expect(audit.map((row) => Object.keys(row.changes).sort())).toEqual([
+        ['levels', 'repeatTopLevelEveryMinutes', 'urgentPageAfterMinutes'],
+        ['urgentPageAfterMinutes'],
+      ]);
       expect(audit[1].changes).toEqual({ urgentPageAfterMinutes: { before: 60, after: 45 } });
     });
 
     it.each([
       ['a first level that waits', { ...custom, levels: [{ target: 'on_call', afterMinutes: 5 }] }, 'levels.0.afterMinutes'],
-      ['levels out of time order', { ...custom, levels: [{ target: 'on_call', afterMinutes: 0 }, { target: 'backup', afterMinutes: 0 }] }, 'levels.1.afterMinutes'],
-      ['the same target twice', { ...custom, levels: [{ target: 'on_call', afterMinutes: 0 }, { target: 'on_call', afterMinutes: 10 }] }, 'levels.1.target'],
+      [
+        'levels out of time order',
+        {
+          ...custom,
+          levels: [
+            { target: 'on_call', afterMinutes: 0 },
+            { target: 'backup', afterMinutes: 0 },
+          ],
+        },
+        'levels.1.afterMinutes',
+      ],
+      [
+        'the same target twice',
+        {
+          ...custom,
+          levels: [
+            { target: 'on_call', afterMinutes: 0 },
+            { target: 'on_call', afterMinutes: 10 },
+          ],
+        },
+        'levels.1.target',
+      ],
       ['no level', { ...custom, levels: [] }, 'levels'],
       ['a repeat of 0 minutes', { ...custom, repeatTopLevelEveryMinutes: 0 }, 'repeatTopLevelEveryMinutes'],
       ['a missing urgent setting', { levels: custom.levels, repeatTopLevelEveryMinutes: 5 }, 'urgentPageAfterMinutes'],
@@ -402,9 +550,17 @@ describe('clinicians and on-call roster', () => {
       const nurseA = await clinician(clinicA.id);
       const shiftA = await shift(nurseA.id, at(1), at(5));
       const email = `b-admin-${++counter}@pumpwatch.test`;
-      await f.http.post('/api/users', { email, displayName: 'B admin', password: 'initial-password-1', clinicRoles: [{ clinicId: clinicB.id, role: 'admin' }] });
+      await f.http.post('/api/users', {
+        email,
+        displayName: 'B admin',
+        password: 'initial-password-1',
+        clinicRoles: [{ clinicId: clinicB.id, role: 'admin' }],
+      });
       const token = await signIn(server.baseUrl, email, 'initial-password-1');
-      await api(server.baseUrl, { token }).post('/api/auth/password', { currentPassword: 'initial-password-1', newPassword: 'chosen-password-1' });
+      await api(server.baseUrl, { token }).post('/api/auth/password', {
+        currentPassword: 'initial-password-1',
+        newPassword: 'chosen-password-1',
+      });
       const outsider = api(server.baseUrl, { token });
 
       const before = await counts();
@@ -419,7 +575,14 @@ describe('clinicians and on-call roster', () => {
       await check('cancel shift of A', outsider.post(`/api/on-call-shifts/${shiftA.id}/cancel`));
       await check('on-call-now of A', outsider.get(`/api/clinics/${clinicA.id}/on-call-now`));
       await check('GET policy of A', outsider.get(`/api/clinics/${clinicA.id}/escalation-policy`));
-      await check('PUT policy of A', outsider.call('PUT', `/api/clinics/${clinicA.id}/escalation-policy`, { levels: [{ target: 'on_call', afterMinutes: 0 }], repeatTopLevelEveryMinutes: 5, urgentPageAfterMinutes: 0 }));
+      await check(
+        'PUT policy of A',
+        outsider.call('PUT', `/api/clinics/${clinicA.id}/escalation-policy`, {
+          levels: [{ target: 'on_call', afterMinutes: 0 }],
+          repeatTopLevelEveryMinutes: 5,
+          urgentPageAfterMinutes: 0,
+        }),
+      );
       expect(answers).toEqual(answers.map(([label]) => [label, 404]));
       expect(await counts()).toEqual(before);
       expect((await outsider.get('/api/clinicians')).body).toEqual([]);

@@ -3,7 +3,12 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import {
-  DEFAULT_DRUG_LIBRARY, DRUG_LIBRARY_BOUNDS, PUMP_MODELS, RESPONSE_COMPONENTS, ROUTE_PERMISSIONS, SESSION_COOKIE,
+  DEFAULT_DRUG_LIBRARY,
+  DRUG_LIBRARY_BOUNDS,
+  PUMP_MODELS,
+  RESPONSE_COMPONENTS,
+  ROUTE_PERMISSIONS,
+  SESSION_COOKIE,
 } from '@pumpwatch/shared';
 import type { Capability } from '@pumpwatch/shared';
 import { z } from 'zod';
@@ -26,7 +31,13 @@ function operationsOf(document: Json): { key: string; method: string; path: stri
   const operations: { key: string; method: string; path: string; operation: Json }[] = [];
   for (const [route, item] of Object.entries<Json>(document.paths)) {
     for (const method of METHODS) {
-      if (item[method]) operations.push({ key: `${method.toUpperCase()} ${route.replace(/\{([^}]+)\}/g, ':$1')}`, method, path: route, operation: item[method] });
+      if (item[method])
+        operations.push({
+          key: `${method.toUpperCase()} ${route.replace(/\{([^}]+)\}/g, ':$1')}`,
+          method,
+          path: route,
+          operation: item[method],
+        });
     }
   }
   return operations;
@@ -71,13 +82,24 @@ describe('OpenAPI document', () => {
     // In a child process, without blocking this one: the test server answers from this event loop.
     const input = JSON.stringify(await document());
     const output = await new Promise<string>((resolve, reject) => {
-      const child = execFile(process.execPath, [path.join(__dirname, '../support/validate-openapi.mjs')], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-        if (error) reject(new Error(`${error.message}\n${stderr}`));
-        else resolve(stdout);
-      });
+      const child = execFile(
+        process.execPath,
+        [path.join(__dirname, '../support/validate-openapi.mjs')],
+        { maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout, stderr) => {
+          if (error) reject(new Error(`${error.message}\n${stderr}`));
+          else resolve(stdout);
+        },
+      );
       child.stdin?.end(input);
     });
-    const result = JSON.parse(output) as { valid: boolean; version: string; errors: unknown; refsResolve: boolean; refError: string | null };
+    const result = JSON.parse(output) as {
+      valid: boolean;
+      version: string;
+      errors: unknown;
+      refsResolve: boolean;
+      refError: string | null;
+    };
     expect({ valid: result.valid, errors: result.errors }).toEqual({ valid: true, errors: null });
     expect(result.version).toMatch(/^3\./);
     expect({ refsResolve: result.refsResolve, refError: result.refError }).toEqual({ refsResolve: true, refError: null });
@@ -95,20 +117,26 @@ describe('OpenAPI document', () => {
   it('gives every operation a summary, a unique operationId and a success answer with a schema', async () => {
     const operations = operationsOf(await document());
     expect(operations.length).toBeGreaterThanOrEqual(Object.keys(ROUTE_PERMISSIONS).length);
-    const withoutSummary = operations.filter(({ operation }) => typeof operation.summary !== 'string' || operation.summary.trim() === '').map((o) => o.key);
+    const withoutSummary = operations
+      .filter(({ operation }) => typeof operation.summary !== 'string' || operation.summary.trim() === '')
+      .map((o) => o.key);
     expect(withoutSummary).toEqual([]);
     const ids = operations.map(({ operation }) => operation.operationId);
     expect(ids.every((id) => typeof id === 'string' && id.length > 0)).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
 
-    const withoutSuccessSchema = operations.filter(({ operation }) => {
-      const statuses = Object.keys(operation.responses ?? {}).filter((s) => /^2\d\d$/.test(s));
-      if (statuses.includes('204')) return false;
-      return !statuses.some((status) => Object.values<Json>(operation.responses[status].content ?? {}).some((media) => {
-        const schema = media.schema ?? {};
-        return Boolean(schema.$ref || schema.type || schema.oneOf || schema.properties);
-      }));
-    }).map((o) => o.key);
+    const withoutSuccessSchema = operations
+      .filter(({ operation }) => {
+        const statuses = Object.keys(operation.responses ?? {}).filter((s) => /^2\d\d$/.test(s));
+        if (statuses.includes('204')) return false;
+        return !statuses.some((status) =>
+          Object.values<Json>(operation.responses[status].content ?? {}).some((media) => {
+            const schema = media.schema ?? {};
+            return Boolean(schema.$ref || schema.type || schema.oneOf || schema.properties);
+          }),
+        );
+      })
+      .map((o) => o.key);
     expect(withoutSuccessSchema).toEqual([]);
   });
 
@@ -122,7 +150,10 @@ describe('OpenAPI document', () => {
       expect(operation).toBeDefined();
       if (route.body) {
         bodies++;
-        expect({ route: route.key, schema: operation.requestBody?.content?.['application/json']?.schema }).toEqual({ route: route.key, schema: asJsonSchema(route.body) });
+        expect({ route: route.key, schema: operation.requestBody?.content?.['application/json']?.schema }).toEqual({
+          route: route.key,
+          schema: asJsonSchema(route.body),
+        });
       }
       if (route.query) {
         const names = Object.keys((asJsonSchema(route.query) as Json).properties ?? {});
@@ -133,7 +164,9 @@ describe('OpenAPI document', () => {
     // The fills, programs, pumps, patients, telemetry... routes: a handful would mean the pipes were not found.
     expect(bodies).toBeGreaterThan(40);
     // The answer shapes are components generated from the shared zod schemas, referenced by the operations.
-    expect(doc.paths['/api/pumps/{id}/fills'].post.responses['201'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Fill' });
+    expect(doc.paths['/api/pumps/{id}/fills'].post.responses['201'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/Fill',
+    });
     expect(doc.components.schemas.Fill.properties.concentrationMcgPerMl).toEqual({ type: 'number' });
     expect(doc.components.schemas.PumpDetail.properties.fills).toEqual({ type: 'array', items: { $ref: '#/components/schemas/Fill' } });
   });
@@ -171,7 +204,9 @@ describe('OpenAPI document', () => {
 
     // The cookie the document names is the one sign-in sets, and the bearer token it answers opens a signed-in route.
     const login = await fetch(`${server.baseUrl}/api/auth/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(TEST_ADMIN),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(TEST_ADMIN),
     });
     expect(login.status).toBe(200);
     expect(login.headers.get('set-cookie')).toMatch(new RegExp(`^${schemes.sessionCookie.name}=`));
@@ -182,8 +217,12 @@ describe('OpenAPI document', () => {
     for (const { key, method, operation } of operationsOf(doc)) {
       const capability = (ROUTE_PERMISSIONS as Record<string, Capability | undefined>)[key];
       const alternatives = (operation.security ?? []).map((requirement: Json) => Object.keys(requirement).sort().join('+'));
-      const expected = capability === 'public' ? []
-        : ['post', 'put', 'patch', 'delete'].includes(method) ? ['bearer', 'csrfToken+sessionCookie'] : ['bearer', 'sessionCookie'];
+      const expected =
+        capability === 'public'
+          ? []
+          : ['post', 'put', 'patch', 'delete'].includes(method)
+            ? ['bearer', 'csrfToken+sessionCookie']
+            : ['bearer', 'sessionCookie'];
       if (JSON.stringify(alternatives) !== JSON.stringify(expected)) wrong.push(`${key}: ${alternatives.join(' | ')}`);
     }
     expect(wrong).toEqual([]);
@@ -221,10 +260,14 @@ describe('OpenAPI document', () => {
     const hasClinicalField = (schema: unknown): boolean => {
       if (Array.isArray(schema)) return schema.some(hasClinicalField);
       if (!schema || typeof schema !== 'object') return false;
-      return Object.entries(schema).some(([key, value]) =>
-        (key === 'properties' && Object.keys(value as Json).some((name) => clinicalField.test(name))) || hasClinicalField(value));
+      return Object.entries(schema).some(
+        ([key, value]) =>
+          (key === 'properties' && Object.keys(value as Json).some((name) => clinicalField.test(name))) || hasClinicalField(value),
+      );
     };
-    const carrying = operationsOf(await document()).filter(({ operation }) => hasClinicalField(operation.requestBody?.content?.['application/json']?.schema));
+    const carrying = operationsOf(await document()).filter(({ operation }) =>
+      hasClinicalField(operation.requestBody?.content?.['application/json']?.schema),
+    );
     // Fills, programs, telemetry, completing an appointment, taper plans at least.
     expect(carrying.length).toBeGreaterThanOrEqual(5);
     const withoutExample = carrying

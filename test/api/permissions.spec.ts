@@ -24,7 +24,9 @@ interface Sample {
 let counter = 0;
 const next = (): number => ++counter;
 const TAPER_PLAN = {
-  startsAt: '2030-01-01T08:00:00Z', steps: [{ at: '2030-01-01T09:00:00Z', targetDoseMcgPerDay: 80 }], bridge: { drug: 'oral_baclofen', doseMgPerDay: 20 },
+  startsAt: '2030-01-01T08:00:00Z',
+  steps: [{ at: '2030-01-01T09:00:00Z', targetDoseMcgPerDay: 80 }],
+  bridge: { drug: 'oral_baclofen', doseMgPerDay: 20 },
   reintroductionDoseMcgPerDay: 50,
 };
 
@@ -47,7 +49,11 @@ describe('permission table', () => {
   const freshPumpA = async (): Promise<string> => (await f.pump((await f.patient(clinicA.id)).id)).id;
   /** An Opsgenie channel of clinic A of its own (issue 17), to change or disable. */
   const freshChannelA = async (): Promise<string> => {
-    const created = await f.http.post(`/api/clinics/${clinicA.id}/notification-channels`, { kind: 'opsgenie', name: `Opsgenie ${next()}`, secret: 'opsgenie-api-key-for-permissions' });
+    const created = await f.http.post(`/api/clinics/${clinicA.id}/notification-channels`, {
+      kind: 'opsgenie',
+      name: `Opsgenie ${next()}`,
+      secret: 'opsgenie-api-key-for-permissions',
+    });
     expect(created.status).toBe(201);
     return created.body.id as string;
   };
@@ -58,13 +64,22 @@ describe('permission table', () => {
 
   /** A staff account of clinic A that has never signed in. */
   const freshUserA = async (): Promise<string> => {
-    const created = await f.http.post('/api/users', { email: `fresh-${next()}@pumpwatch.test`, displayName: 'Fresh', password: 'initial-password-1', clinicRoles: [{ clinicId: clinicA.id, role: 'staff' }] });
+    const created = await f.http.post('/api/users', {
+      email: `fresh-${next()}@pumpwatch.test`,
+      displayName: 'Fresh',
+      password: 'initial-password-1',
+      clinicRoles: [{ clinicId: clinicA.id, role: 'staff' }],
+    });
     expect(created.status).toBe(201);
     return created.body.id as string;
   };
 
   /** Creates a user with one role, signs in and replaces the initial password (forced at first sign-in). */
-  const createMember = async (clinicId: string, role: ClinicRole, label: string): Promise<{ email: string; password: string; token: string; id: string }> => {
+  const createMember = async (
+    clinicId: string,
+    role: ClinicRole,
+    label: string,
+  ): Promise<{ email: string; password: string; token: string; id: string }> => {
     const { email, token, id } = await f.member(clinicId, role, label, { email: `${label}-${next()}@pumpwatch.test` });
     return { email, password: MEMBER_PASSWORD, token, id };
   };
@@ -89,9 +104,24 @@ describe('permission table', () => {
     tokenIdA = (await f.http.post('/api/machine-tokens', { clinicId: clinicA.id, name: 'gateway A' })).body.id;
     tokens.set('gateway', (await f.http.post('/api/machine-tokens', { clinicId: clinicA.id, name: 'gateway subject' })).body.token);
     clinicianIdA = (await f.http.post('/api/clinicians', { clinicId: clinicA.id, displayName: 'Nurse A', profession: 'nurse' })).body.id;
-    shiftIdA = (await f.http.post('/api/on-call-shifts', { clinicianId: clinicianIdA, startsAt: new Date(Date.now() + 3_600_000).toISOString(), endsAt: new Date(Date.now() + 7_200_000).toISOString() })).body.id;
-    webhookIdA = (await f.http.post(`/api/clinics/${clinicA.id}/webhooks`, { name: 'Pager A', url: 'https://pager.example.org/a' })).body.id;
-    const book = async () => (await f.http.post('/api/appointments', { pumpId: await freshPumpA(), clinicianId: clinicianIdA, startsAt: freshStart(), overrideReason: 'permission test' })).body.id as string;
+    shiftIdA = (
+      await f.http.post('/api/on-call-shifts', {
+        clinicianId: clinicianIdA,
+        startsAt: new Date(Date.now() + 3_600_000).toISOString(),
+        endsAt: new Date(Date.now() + 7_200_000).toISOString(),
+      })
+    ).body.id;
+    webhookIdA = (await f.http.post(`/api/clinics/${clinicA.id}/webhooks`, { name: 'Pager A', url: 'https://pager.example.org/a' })).body
+      .id;
+    const book = async () =>
+      (
+        await f.http.post('/api/appointments', {
+          pumpId: await freshPumpA(),
+          clinicianId: clinicianIdA,
+          startsAt: freshStart(),
+          overrideReason: 'permission test',
+        })
+      ).body.id as string;
     scheduling.booked = await book();
     scheduling.cancelled = await book();
     expect((await f.http.post(`/api/appointments/${scheduling.cancelled}/cancel`, {})).status).toBe(200);
@@ -110,13 +140,27 @@ describe('permission table', () => {
     'POST /api/auth/login': async () => ({ path: '/api/auth/login', body: passwords.get('staff'), allowed: 200 }),
     'POST /api/auth/logout': async () => ({ path: '/api/auth/logout', allowed: 204, ownToken: true }),
     'GET /api/auth/me': async () => ({ path: '/api/auth/me', allowed: 200 }),
-    'POST /api/auth/password': async () => ({ path: '/api/auth/password', body: { currentPassword: 'not-the-password', newPassword: 'another-password-1' }, allowed: 422 }),
+    'POST /api/auth/password': async () => ({
+      path: '/api/auth/password',
+      body: { currentPassword: 'not-the-password', newPassword: 'another-password-1' },
+      allowed: 422,
+    }),
     'POST /api/users': async () => ({
-      path: '/api/users', allowed: 201,
-      body: { email: `new-${next()}@pumpwatch.test`, displayName: 'New', password: 'initial-password-1', clinicRoles: [{ clinicId: clinicA.id, role: 'staff' }] },
+      path: '/api/users',
+      allowed: 201,
+      body: {
+        email: `new-${next()}@pumpwatch.test`,
+        displayName: 'New',
+        password: 'initial-password-1',
+        clinicRoles: [{ clinicId: clinicA.id, role: 'staff' }],
+      },
     }),
     'GET /api/users': async () => ({ path: '/api/users', allowed: 200 }),
-    'POST /api/users/:id/password': async () => ({ path: `/api/users/${victimId}/password`, body: { password: 'reset-password-12' }, allowed: 200 }),
+    'POST /api/users/:id/password': async () => ({
+      path: `/api/users/${victimId}/password`,
+      body: { password: 'reset-password-12' },
+      allowed: 200,
+    }),
     // Users (issue 16): a fresh staff account of clinic A each time (deactivating one twice answers 409).
     'POST /api/users/:id/deactivate': async () => ({ path: `/api/users/${await freshUserA()}/deactivate`, allowed: 200 }),
     'POST /api/users/:id/reactivate': async () => {
@@ -124,15 +168,24 @@ describe('permission table', () => {
       expect((await f.http.post(`/api/users/${id}/deactivate`)).status).toBe(200);
       return { path: `/api/users/${id}/reactivate`, allowed: 200 };
     },
-    'PUT /api/users/:id/clinic-roles/:clinicId': async () => ({ path: `/api/users/${victimId}/clinic-roles/${clinicA.id}`, body: { role: 'staff' }, allowed: 200 }),
-    'POST /api/machine-tokens': async () => ({ path: '/api/machine-tokens', body: { clinicId: clinicA.id, name: `gateway ${next()}` }, allowed: 201 }),
+    'PUT /api/users/:id/clinic-roles/:clinicId': async () => ({
+      path: `/api/users/${victimId}/clinic-roles/${clinicA.id}`,
+      body: { role: 'staff' },
+      allowed: 200,
+    }),
+    'POST /api/machine-tokens': async () => ({
+      path: '/api/machine-tokens',
+      body: { clinicId: clinicA.id, name: `gateway ${next()}` },
+      allowed: 201,
+    }),
     'GET /api/machine-tokens': async () => ({ path: '/api/machine-tokens', allowed: 200 }),
     'POST /api/machine-tokens/:id/revoke': async () => ({ path: `/api/machine-tokens/${tokenIdA}/revoke`, allowed: 200 }),
     'GET /api/audit': async () => ({ path: '/api/audit', allowed: 200 }),
     'POST /api/clinics': async () => ({ path: '/api/clinics', body: { name: `Clinic ${next()}`, timeZone: 'Europe/Paris' }, allowed: 201 }),
     'GET /api/clinics': async () => ({ path: '/api/clinics', allowed: 200 }),
     'POST /api/patients': async () => ({
-      path: '/api/patients', allowed: 201,
+      path: '/api/patients',
+      allowed: 201,
       body: { clinicId: clinicA.id, mrn: `MRN-P-${next()}`, displayName: 'Permission Patient', birthDate: '1970-01-01', sex: 'male' },
     }),
     'GET /api/patients': async () => ({ path: '/api/patients', allowed: 200 }),
@@ -140,130 +193,271 @@ describe('permission table', () => {
     'GET /api/patients/:id/pumps': async () => ({ path: `/api/patients/${patientA.id}/pumps`, allowed: 200 }),
     'POST /api/pumps': async () => {
       const patient = await f.patient(clinicA.id);
-      return { path: '/api/pumps', body: { patientId: patient.id, modelId: 'synchromed-ii-20', serialNumber: `PERM-${next()}`, implantDate: '2025-01-10' }, allowed: 201 };
+      return {
+        path: '/api/pumps',
+        body: { patientId: patient.id, modelId: 'synchromed-ii-20', serialNumber: `PERM-${next()}`, implantDate: '2025-01-10' },
+        allowed: 201,
+      };
     },
     'GET /api/pumps': async () => ({ path: '/api/pumps', allowed: 200 }),
     'GET /api/pumps/:id': async () => ({ path: `/api/pumps/${pumpA.id}`, allowed: 200 }),
     'GET /api/pumps/:id/fleet-row': async () => ({ path: `/api/pumps/${pumpA.id}/fleet-row`, allowed: 200 }),
     'POST /api/pumps/:id/fills': async () => ({
-      path: `/api/pumps/${pumpA.id}/fills`, allowed: 201,
-      body: { filledAt: new Date(Date.parse('2026-04-01T09:00:00Z') + next() * 60_000).toISOString(), concentrationMcgPerMl: 500, volumeMl: 20 },
+      path: `/api/pumps/${pumpA.id}/fills`,
+      allowed: 201,
+      body: {
+        filledAt: new Date(Date.parse('2026-04-01T09:00:00Z') + next() * 60_000).toISOString(),
+        concentrationMcgPerMl: 500,
+        volumeMl: 20,
+      },
     }),
     'GET /api/pumps/:id/fills': async () => ({ path: `/api/pumps/${pumpA.id}/fills`, allowed: 200 }),
     'POST /api/pumps/:id/programs': async () => ({
-      path: `/api/pumps/${pumpA.id}/programs`, allowed: 201,
-      body: { effectiveFrom: new Date(Date.parse('2026-04-01T08:00:00Z') + next() * 60_000).toISOString(), steps: [{ startTime: '00:00', doseMcgPerDay: 100 }] },
+      path: `/api/pumps/${pumpA.id}/programs`,
+      allowed: 201,
+      body: {
+        effectiveFrom: new Date(Date.parse('2026-04-01T08:00:00Z') + next() * 60_000).toISOString(),
+        steps: [{ startTime: '00:00', doseMcgPerDay: 100 }],
+      },
     }),
     'GET /api/pumps/:id/programs': async () => ({ path: `/api/pumps/${pumpA.id}/programs`, allowed: 200 }),
     'GET /api/pumps/:id/forecast': async () => ({ path: `/api/pumps/${pumpA.id}/forecast`, allowed: 200 }),
     'POST /api/telemetry': async () => ({
-      path: '/api/telemetry', allowed: 200,
-      body: { readings: [{ serialNumber: pumpA.serialNumber, recordedAt: new Date(Date.parse('2026-03-02T09:00:00Z') + next() * 60_000).toISOString(), reservoirVolumeMl: 15 }] },
+      path: '/api/telemetry',
+      allowed: 200,
+      body: {
+        readings: [
+          {
+            serialNumber: pumpA.serialNumber,
+            recordedAt: new Date(Date.parse('2026-03-02T09:00:00Z') + next() * 60_000).toISOString(),
+            reservoirVolumeMl: 15,
+          },
+        ],
+      },
     }),
     'GET /api/pumps/:id/telemetry': async () => ({ path: `/api/pumps/${pumpA.id}/telemetry`, allowed: 200 }),
     'GET /api/pumps/:id/reconciliations': async () => ({ path: `/api/pumps/${pumpA.id}/reconciliations`, allowed: 200 }),
-    'POST /api/pumps/:id/events': async () => ({ path: `/api/pumps/${pumpA.id}/events`, body: { kind: 'mri', at: '2026-03-05T10:00:00Z' }, allowed: 201 }),
+    'POST /api/pumps/:id/events': async () => ({
+      path: `/api/pumps/${pumpA.id}/events`,
+      body: { kind: 'mri', at: '2026-03-05T10:00:00Z' },
+      allowed: 201,
+    }),
     'GET /api/pumps/:id/events': async () => ({ path: `/api/pumps/${pumpA.id}/events`, allowed: 200 }),
     'POST /api/pumps/:id/events/:eventId/clear': async () => {
       const event = await f.http.post(`/api/pumps/${pumpA.id}/events`, { kind: 'mri', at: '2026-03-05T10:00:00Z' });
       return { path: `/api/pumps/${pumpA.id}/events/${event.body.id}/clear`, body: { note: 'valve reset' }, allowed: 200 };
     },
-    'POST /api/clinicians': async () => ({ path: '/api/clinicians', body: { clinicId: clinicA.id, displayName: `Clinician ${next()}`, profession: 'physician' }, allowed: 201 }),
+    'POST /api/clinicians': async () => ({
+      path: '/api/clinicians',
+      body: { clinicId: clinicA.id, displayName: `Clinician ${next()}`, profession: 'physician' },
+      allowed: 201,
+    }),
     'GET /api/clinicians': async () => ({ path: `/api/clinicians?clinicId=${clinicA.id}`, allowed: 200 }),
     'GET /api/clinicians/:id': async () => ({ path: `/api/clinicians/${clinicianIdA}`, allowed: 200 }),
-    'PATCH /api/clinicians/:id': async () => ({ path: `/api/clinicians/${clinicianIdA}`, body: { displayName: `Nurse A ${next()}` }, allowed: 200 }),
+    'PATCH /api/clinicians/:id': async () => ({
+      path: `/api/clinicians/${clinicianIdA}`,
+      body: { displayName: `Nurse A ${next()}` },
+      allowed: 200,
+    }),
     'POST /api/on-call-shifts': async () => {
       // A day apart each time, so no two allowed subjects' shifts of the same clinician overlap.
       const startsAt = Date.now() + next() * 86_400_000;
-      return { path: '/api/on-call-shifts', body: { clinicianId: clinicianIdA, startsAt: new Date(startsAt).toISOString(), endsAt: new Date(startsAt + 3_600_000).toISOString() }, allowed: 201 };
+      return {
+        path: '/api/on-call-shifts',
+        body: {
+          clinicianId: clinicianIdA,
+          startsAt: new Date(startsAt).toISOString(),
+          endsAt: new Date(startsAt + 3_600_000).toISOString(),
+        },
+        allowed: 201,
+      };
     },
     'GET /api/on-call-shifts': async () => ({ path: `/api/on-call-shifts?clinicId=${clinicA.id}`, allowed: 200 }),
     'POST /api/on-call-shifts/:id/cancel': async () => ({ path: `/api/on-call-shifts/${shiftIdA}/cancel`, allowed: 200 }),
     'GET /api/clinics/:id/on-call-now': async () => ({ path: `/api/clinics/${clinicA.id}/on-call-now`, allowed: 200 }),
     'GET /api/clinics/:id/escalation-policy': async () => ({ path: `/api/clinics/${clinicA.id}/escalation-policy`, allowed: 200 }),
     'PUT /api/clinics/:id/escalation-policy': async () => ({
-      path: `/api/clinics/${clinicA.id}/escalation-policy`, allowed: 200,
-      body: { levels: [{ target: 'on_call', afterMinutes: 0 }, { target: 'clinic_admins', afterMinutes: 15 }], repeatTopLevelEveryMinutes: 10, urgentPageAfterMinutes: next() },
+      path: `/api/clinics/${clinicA.id}/escalation-policy`,
+      allowed: 200,
+      body: {
+        levels: [
+          { target: 'on_call', afterMinutes: 0 },
+          { target: 'clinic_admins', afterMinutes: 15 },
+        ],
+        repeatTopLevelEveryMinutes: 10,
+        urgentPageAfterMinutes: next(),
+      },
     }),
     // Alerts (issue 5): acting on the resolved alert answers 409, which proves the guard let the request through.
     'GET /api/alerts': async () => ({ path: `/api/alerts?clinicId=${clinicA.id}`, allowed: 200 }),
     'GET /api/alerts/:id': async () => ({ path: `/api/alerts/${alertsA.open}`, allowed: 200 }),
     'POST /api/alerts/:id/acknowledge': async () => ({ path: `/api/alerts/${alertsA.resolved}/acknowledge`, body: {}, allowed: 409 }),
-    'POST /api/alerts/:id/resolve': async () => ({ path: `/api/alerts/${alertsA.resolved}/resolve`, body: { note: 'checked' }, allowed: 409 }),
+    'POST /api/alerts/:id/resolve': async () => ({
+      path: `/api/alerts/${alertsA.resolved}/resolve`,
+      body: { note: 'checked' },
+      allowed: 409,
+    }),
     'POST /api/alerts/:id/snooze': async () => ({ path: `/api/alerts/${alertsA.open}/snooze`, body: { minutes: 15 }, allowed: 200 }),
     'PATCH /api/patients/:id': async () => ({ path: `/api/patients/${patientA.id}`, body: { previousWithdrawal: false }, allowed: 200 }),
     // Paging (issue 5): an unknown acknowledge token answers 404 to everyone, which proves the public routes need no sign-in.
     'GET /api/alerts/:id/pages': async () => ({ path: `/api/alerts/${alertsA.open}/pages`, allowed: 200 }),
     'GET /api/alerts/acknowledge-link': async () => ({ path: '/api/alerts/acknowledge-link?token=not-a-known-token', allowed: 404 }),
-    'POST /api/alerts/acknowledge-link': async () => ({ path: '/api/alerts/acknowledge-link', body: { token: 'not-a-known-token' }, allowed: 404 }),
-    'POST /api/clinics/:id/webhooks': async () => ({ path: `/api/clinics/${clinicA.id}/webhooks`, body: { name: `Pager ${next()}`, url: 'https://pager.example.org/hook' }, allowed: 201 }),
+    'POST /api/alerts/acknowledge-link': async () => ({
+      path: '/api/alerts/acknowledge-link',
+      body: { token: 'not-a-known-token' },
+      allowed: 404,
+    }),
+    'POST /api/clinics/:id/webhooks': async () => ({
+      path: `/api/clinics/${clinicA.id}/webhooks`,
+      body: { name: `Pager ${next()}`, url: 'https://pager.example.org/hook' },
+      allowed: 201,
+    }),
     'GET /api/clinics/:id/webhooks': async () => ({ path: `/api/clinics/${clinicA.id}/webhooks`, allowed: 200 }),
-    'POST /api/clinics/:id/webhooks/:webhookId/disable': async () => ({ path: `/api/clinics/${clinicA.id}/webhooks/${webhookIdA}/disable`, allowed: 200 }),
+    'POST /api/clinics/:id/webhooks/:webhookId/disable': async () => ({
+      path: `/api/clinics/${clinicA.id}/webhooks/${webhookIdA}/disable`,
+      allowed: 200,
+    }),
     // Notification channels (issue 17): a channel of its own to change or disable each time.
     'POST /api/clinics/:id/notification-channels': async () => ({
-      path: `/api/clinics/${clinicA.id}/notification-channels`, body: { kind: 'opsgenie', name: `Opsgenie ${next()}`, secret: 'opsgenie-api-key-for-permissions' }, allowed: 201,
+      path: `/api/clinics/${clinicA.id}/notification-channels`,
+      body: { kind: 'opsgenie', name: `Opsgenie ${next()}`, secret: 'opsgenie-api-key-for-permissions' },
+      allowed: 201,
     }),
     'GET /api/clinics/:id/notification-channels': async () => ({ path: `/api/clinics/${clinicA.id}/notification-channels`, allowed: 200 }),
     'PATCH /api/clinics/:id/notification-channels/:channelId': async () => ({
-      path: `/api/clinics/${clinicA.id}/notification-channels/${await freshChannelA()}`, body: { name: `Opsgenie ${next()}` }, allowed: 200,
+      path: `/api/clinics/${clinicA.id}/notification-channels/${await freshChannelA()}`,
+      body: { name: `Opsgenie ${next()}` },
+      allowed: 200,
     }),
-    'DELETE /api/clinics/:id/notification-channels/:channelId': async () => ({ path: `/api/clinics/${clinicA.id}/notification-channels/${await freshChannelA()}`, allowed: 200 }),
+    'DELETE /api/clinics/:id/notification-channels/:channelId': async () => ({
+      path: `/api/clinics/${clinicA.id}/notification-channels/${await freshChannelA()}`,
+      allowed: 200,
+    }),
     // Clinical safety (issue 7): a taper plan per call on a fresh patient (one active plan per patient); ending one, a fresh plan each time.
-    'POST /api/patients/:id/labs': async () => ({ path: `/api/patients/${patientA.id}/labs`, body: { kind: 'serum_creatinine', value: 0.9, unit: 'mg/dL', takenAt: '2025-06-01T08:00:00Z' }, allowed: 201 }),
+    'POST /api/patients/:id/labs': async () => ({
+      path: `/api/patients/${patientA.id}/labs`,
+      body: { kind: 'serum_creatinine', value: 0.9, unit: 'mg/dL', takenAt: '2025-06-01T08:00:00Z' },
+      allowed: 201,
+    }),
     'GET /api/patients/:id/labs': async () => ({ path: `/api/patients/${patientA.id}/labs`, allowed: 200 }),
-    'POST /api/patients/:id/side-effects': async () => ({ path: `/api/patients/${patientA.id}/side-effects`, body: { kind: 'drowsiness', severity: 'mild', reportedAt: '2025-06-01T08:00:00Z', reportedBy: 'patient' }, allowed: 201 }),
+    'POST /api/patients/:id/side-effects': async () => ({
+      path: `/api/patients/${patientA.id}/side-effects`,
+      body: { kind: 'drowsiness', severity: 'mild', reportedAt: '2025-06-01T08:00:00Z', reportedBy: 'patient' },
+      allowed: 201,
+    }),
     'GET /api/patients/:id/side-effects': async () => ({ path: `/api/patients/${patientA.id}/side-effects`, allowed: 200 }),
-    'POST /api/patients/:id/check-ups': async () => ({ path: `/api/patients/${patientA.id}/check-ups`, body: { at: '2025-06-01T08:00:00Z', modifiedAshworth: '1+', patientRating: 6 }, allowed: 201 }),
+    'POST /api/patients/:id/check-ups': async () => ({
+      path: `/api/patients/${patientA.id}/check-ups`,
+      body: { at: '2025-06-01T08:00:00Z', modifiedAshworth: '1+', patientRating: 6 },
+      allowed: 201,
+    }),
     'GET /api/patients/:id/check-ups': async () => ({ path: `/api/patients/${patientA.id}/check-ups`, allowed: 200 }),
-    'POST /api/patients/:id/taper-plans': async () => ({ path: `/api/patients/${(await f.patient(clinicA.id)).id}/taper-plans`, body: TAPER_PLAN, allowed: 201 }),
+    'POST /api/patients/:id/taper-plans': async () => ({
+      path: `/api/patients/${(await f.patient(clinicA.id)).id}/taper-plans`,
+      body: TAPER_PLAN,
+      allowed: 201,
+    }),
     'GET /api/patients/:id/taper-plans': async () => ({ path: `/api/patients/${patientA.id}/taper-plans`, allowed: 200 }),
     'POST /api/patients/:id/taper-plans/:planId/end': async () => {
       const patient = await f.patient(clinicA.id);
       const plan = await f.http.post(`/api/patients/${patient.id}/taper-plans`, TAPER_PLAN);
-      return { path: `/api/patients/${patient.id}/taper-plans/${plan.body.id}/end`, body: { outcome: 'cancelled', note: 'permission test' }, allowed: 200 };
+      return {
+        path: `/api/patients/${patient.id}/taper-plans/${plan.body.id}/end`,
+        body: { outcome: 'cancelled', note: 'permission test' },
+        allowed: 200,
+      };
     },
     'GET /api/patients/:id/clinical-summary': async () => ({ path: `/api/patients/${patientA.id}/clinical-summary`, allowed: 200 }),
-    'GET /api/clinics/:id/clinical-safety-settings': async () => ({ path: `/api/clinics/${clinicA.id}/clinical-safety-settings`, allowed: 200 }),
-    'PUT /api/clinics/:id/clinical-safety-settings': async () => ({ path: `/api/clinics/${clinicA.id}/clinical-safety-settings`, body: { labsIntervalMonths: 12 }, allowed: 200 }),
+    'GET /api/clinics/:id/clinical-safety-settings': async () => ({
+      path: `/api/clinics/${clinicA.id}/clinical-safety-settings`,
+      allowed: 200,
+    }),
+    'PUT /api/clinics/:id/clinical-safety-settings': async () => ({
+      path: `/api/clinics/${clinicA.id}/clinical-safety-settings`,
+      body: { labsIntervalMonths: 12 },
+      allowed: 200,
+    }),
     'GET /api/clinics/:id/drug-library': async () => ({ path: `/api/clinics/${clinicA.id}/drug-library`, allowed: 200 }),
     'PUT /api/clinics/:id/drug-library': async () => ({ path: `/api/clinics/${clinicA.id}/drug-library`, body: {}, allowed: 200 }),
     // Spreadsheet import (issue 17): a JSON body carries no file (400 naming it); an unknown import answers 404 naming importId.
     'POST /api/clinics/:id/imports': async () => ({ path: `/api/clinics/${clinicA.id}/imports`, body: {}, allowed: 400 }),
-    'POST /api/clinics/:id/imports/:importId/confirm': async () => ({ path: `/api/clinics/${clinicA.id}/imports/00000000-0000-4000-8000-000000000000/confirm`, allowed: 404 }),
+    'POST /api/clinics/:id/imports/:importId/confirm': async () => ({
+      path: `/api/clinics/${clinicA.id}/imports/00000000-0000-4000-8000-000000000000/confirm`,
+      allowed: 404,
+    }),
     'GET /api/imports/template.csv': async () => ({ path: '/api/imports/template.csv', allowed: 200 }),
     // Scheduling (issue 6): actions on the cancelled appointment and the revoked feed answer 409, which proves the guard let them through.
     'GET /api/clinics/:id/settings': async () => ({ path: `/api/clinics/${clinicA.id}/settings`, allowed: 200 }),
-    'PATCH /api/clinics/:id/settings': async () => ({ path: `/api/clinics/${clinicA.id}/settings`, body: { alertWarningHorizonDays: 21 }, allowed: 200 }),
+    'PATCH /api/clinics/:id/settings': async () => ({
+      path: `/api/clinics/${clinicA.id}/settings`,
+      body: { alertWarningHorizonDays: 21 },
+      allowed: 200,
+    }),
     'GET /api/clinicians/:id/availability': async () => ({ path: `/api/clinicians/${clinicianIdA}/availability`, allowed: 200 }),
-    'PUT /api/clinicians/:id/availability': async () => ({ path: `/api/clinicians/${clinicianIdA}/availability`, body: { weekly: [{ weekday: 1, start: '08:00', end: '12:00' }] }, allowed: 200 }),
+    'PUT /api/clinicians/:id/availability': async () => ({
+      path: `/api/clinicians/${clinicianIdA}/availability`,
+      body: { weekly: [{ weekday: 1, start: '08:00', end: '12:00' }] },
+      allowed: 200,
+    }),
     'GET /api/clinicians/:id/free-slots': async () => ({ path: `/api/clinicians/${clinicianIdA}/free-slots`, allowed: 200 }),
     'POST /api/rooms': async () => ({ path: '/api/rooms', body: { clinicId: clinicA.id, name: `Room ${next()}` }, allowed: 201 }),
     'GET /api/rooms': async () => ({ path: `/api/rooms?clinicId=${clinicA.id}`, allowed: 200 }),
     'GET /api/pumps/:id/refill-slots': async () => ({ path: `/api/pumps/${pumpA.id}/refill-slots`, allowed: 200 }),
     // Clinic closures (issue 16): a closure of its own to remove each time, far ahead so no test slot falls on it.
     'GET /api/clinics/:id/closures': async () => ({ path: `/api/clinics/${clinicA.id}/closures`, allowed: 200 }),
-    'POST /api/clinics/:id/closures': async () => ({ path: `/api/clinics/${clinicA.id}/closures`, body: { startDate: '2031-12-25', label: `Holiday ${next()}` }, allowed: 201 }),
+    'POST /api/clinics/:id/closures': async () => ({
+      path: `/api/clinics/${clinicA.id}/closures`,
+      body: { startDate: '2031-12-25', label: `Holiday ${next()}` },
+      allowed: 201,
+    }),
     'DELETE /api/clinics/:id/closures/:closureId': async () => {
       const closure = await f.http.post(`/api/clinics/${clinicA.id}/closures`, { startDate: '2031-12-26', label: `Holiday ${next()}` });
       return { path: `/api/clinics/${clinicA.id}/closures/${closure.body.id}`, allowed: 200 };
     },
-    'POST /api/appointments': async () => ({ path: '/api/appointments', body: { pumpId: await freshPumpA(), clinicianId: clinicianIdA, startsAt: freshStart(), overrideReason: 'permission test' }, allowed: 201 }),
+    'POST /api/appointments': async () => ({
+      path: '/api/appointments',
+      body: { pumpId: await freshPumpA(), clinicianId: clinicianIdA, startsAt: freshStart(), overrideReason: 'permission test' },
+      allowed: 201,
+    }),
     'GET /api/appointments': async () => ({ path: `/api/appointments?clinicId=${clinicA.id}`, allowed: 200 }),
     'GET /api/appointments/:id': async () => ({ path: `/api/appointments/${scheduling.booked}`, allowed: 200 }),
-    'PATCH /api/appointments/:id': async () => ({ path: `/api/appointments/${scheduling.booked}`, body: { startsAt: freshStart(), overrideReason: 'permission test' }, allowed: 200 }),
+    'PATCH /api/appointments/:id': async () => ({
+      path: `/api/appointments/${scheduling.booked}`,
+      body: { startsAt: freshStart(), overrideReason: 'permission test' },
+      allowed: 200,
+    }),
     'POST /api/appointments/:id/cancel': async () => ({ path: `/api/appointments/${scheduling.cancelled}/cancel`, body: {}, allowed: 409 }),
-    'POST /api/appointments/:id/no-show': async () => ({ path: `/api/appointments/${scheduling.cancelled}/no-show`, body: {}, allowed: 409 }),
+    'POST /api/appointments/:id/no-show': async () => ({
+      path: `/api/appointments/${scheduling.cancelled}/no-show`,
+      body: {},
+      allowed: 409,
+    }),
     'POST /api/appointments/:id/complete': async () => ({
-      path: `/api/appointments/${scheduling.cancelled}/complete`, body: { filledAt: new Date().toISOString(), concentrationMcgPerMl: 500, volumeMl: 20, aspiratedResidualMl: 2 }, allowed: 409,
+      path: `/api/appointments/${scheduling.cancelled}/complete`,
+      body: { filledAt: new Date().toISOString(), concentrationMcgPerMl: 500, volumeMl: 20, aspiratedResidualMl: 2 },
+      allowed: 409,
     }),
     'GET /api/appointments/:id/worksheet': async () => ({ path: `/api/appointments/${scheduling.booked}/worksheet`, allowed: 200 }),
-    'POST /api/refill-plan': async () => ({ path: '/api/refill-plan', body: { clinicId: clinicA.id, from: new Date().toISOString(), to: new Date(Date.now() + 14 * 86_400_000).toISOString() }, allowed: 200 }),
+    'POST /api/refill-plan': async () => ({
+      path: '/api/refill-plan',
+      body: { clinicId: clinicA.id, from: new Date().toISOString(), to: new Date(Date.now() + 14 * 86_400_000).toISOString() },
+      allowed: 200,
+    }),
     'POST /api/refill-plan/confirm': async () => ({
-      path: '/api/refill-plan/confirm', body: { appointments: [{ pumpId: await freshPumpA(), clinicianId: clinicianIdA, startsAt: freshStart() }], overrideReason: 'permission test' }, allowed: 201,
+      path: '/api/refill-plan/confirm',
+      body: {
+        appointments: [{ pumpId: await freshPumpA(), clinicianId: clinicianIdA, startsAt: freshStart() }],
+        overrideReason: 'permission test',
+      },
+      allowed: 201,
     }),
     'GET /api/clinics/:id/fleet.csv': async () => ({ path: `/api/clinics/${clinicA.id}/fleet.csv`, allowed: 200 }),
     'GET /api/calendar.ics': async () => ({ path: '/api/calendar.ics?token=pwc_not-a-known-token', allowed: 404 }),
-    'POST /api/calendar-feeds': async () => ({ path: '/api/calendar-feeds', body: { clinicianId: clinicianIdA, name: `Feed ${next()}` }, allowed: 201 }),
+    'POST /api/calendar-feeds': async () => ({
+      path: '/api/calendar-feeds',
+      body: { clinicianId: clinicianIdA, name: `Feed ${next()}` },
+      allowed: 201,
+    }),
     'GET /api/calendar-feeds': async () => ({ path: `/api/calendar-feeds?clinicId=${clinicA.id}`, allowed: 200 }),
     // FHIR (issue 17): the CapabilityStatement is public; reads and searches need 'read' in the record's clinic.
     'GET /fhir/metadata': async () => ({ path: '/fhir/metadata', allowed: 200 }),
@@ -298,12 +492,14 @@ describe('permission table', () => {
         const sample = await table[route]();
         let token = tokens.get(subject) ?? null;
         if (sample.ownToken && subject !== 'anonymous' && subject !== 'gateway') {
-          const login = subject === 'platform' ? { email: 'admin@pumpwatch.test', password: 'test-admin-password' } : passwords.get(subject)!;
+          const login =
+            subject === 'platform' ? { email: 'admin@pumpwatch.test', password: 'test-admin-password' } : passwords.get(subject)!;
           token = await signIn(server.baseUrl, login.email, login.password);
         }
         const response = await api(server.baseUrl, { token }).call(method, sample.path, sample.body);
         const expected = expectedStatus(route, subject, sample.allowed);
-        if (response.status !== expected) mismatches.push(`${route} as ${subject}: ${response.status} (expected ${expected}) ${JSON.stringify(response.body)}`);
+        if (response.status !== expected)
+          mismatches.push(`${route} as ${subject}: ${response.status} (expected ${expected}) ${JSON.stringify(response.body)}`);
       }
     }
     expect(mismatches).toEqual([]);
@@ -321,14 +517,37 @@ describe('permission table', () => {
 
     it('gets 404 for every record of clinic A, as if it did not exist', async () => {
       const paths = [
-        `/api/patients/${patientA.id}`, `/api/patients/${patientA.id}/pumps`, `/api/pumps/${pumpA.id}`, `/api/pumps/${pumpA.id}/fills`, `/api/pumps/${pumpA.id}/programs`,
-        `/api/pumps/${pumpA.id}/forecast`, `/api/pumps/${pumpA.id}/fleet-row`, `/api/pumps?clinicId=${clinicA.id}`, `/api/patients?clinicId=${clinicA.id}`, `/api/machine-tokens?clinicId=${clinicA.id}`,
-        `/api/alerts/${alertsA.open}`, `/api/alerts?clinicId=${clinicA.id}`, `/api/alerts/${alertsA.open}/pages`, `/api/clinics/${clinicA.id}/webhooks`,
-        `/api/appointments/${scheduling.booked}`, `/api/appointments/${scheduling.booked}/worksheet`, `/api/appointments?clinicId=${clinicA.id}`,
-        `/api/clinicians/${clinicianIdA}/availability`, `/api/rooms?clinicId=${clinicA.id}`, `/api/pumps/${pumpA.id}/refill-slots`, `/api/clinics/${clinicA.id}/fleet.csv`,
-        `/api/patients/${patientA.id}/labs`, `/api/patients/${patientA.id}/clinical-summary`, `/api/patients/${patientA.id}/taper-plans`,
-        `/fhir/Patient/${patientA.id}`, `/fhir/Device/${pumpA.id}`, `/fhir/Observation/${pumpA.id}-refill-deadline`, `/fhir/Organization/${clinicA.id}`,
-        `/api/clinics/${clinicA.id}/clinical-safety-settings`, `/api/clinics/${clinicA.id}/drug-library`, `/api/clinics/${clinicA.id}/closures`,
+        `/api/patients/${patientA.id}`,
+        `/api/patients/${patientA.id}/pumps`,
+        `/api/pumps/${pumpA.id}`,
+        `/api/pumps/${pumpA.id}/fills`,
+        `/api/pumps/${pumpA.id}/programs`,
+        `/api/pumps/${pumpA.id}/forecast`,
+        `/api/pumps/${pumpA.id}/fleet-row`,
+        `/api/pumps?clinicId=${clinicA.id}`,
+        `/api/patients?clinicId=${clinicA.id}`,
+        `/api/machine-tokens?clinicId=${clinicA.id}`,
+        `/api/alerts/${alertsA.open}`,
+        `/api/alerts?clinicId=${clinicA.id}`,
+        `/api/alerts/${alertsA.open}/pages`,
+        `/api/clinics/${clinicA.id}/webhooks`,
+        `/api/appointments/${scheduling.booked}`,
+        `/api/appointments/${scheduling.booked}/worksheet`,
+        `/api/appointments?clinicId=${clinicA.id}`,
+        `/api/clinicians/${clinicianIdA}/availability`,
+        `/api/rooms?clinicId=${clinicA.id}`,
+        `/api/pumps/${pumpA.id}/refill-slots`,
+        `/api/clinics/${clinicA.id}/fleet.csv`,
+        `/api/patients/${patientA.id}/labs`,
+        `/api/patients/${patientA.id}/clinical-summary`,
+        `/api/patients/${patientA.id}/taper-plans`,
+        `/fhir/Patient/${patientA.id}`,
+        `/fhir/Device/${pumpA.id}`,
+        `/fhir/Observation/${pumpA.id}-refill-deadline`,
+        `/fhir/Organization/${clinicA.id}`,
+        `/api/clinics/${clinicA.id}/clinical-safety-settings`,
+        `/api/clinics/${clinicA.id}/drug-library`,
+        `/api/clinics/${clinicA.id}/closures`,
         `/api/clinics/${clinicA.id}/notification-channels`,
       ];
       for (const path of paths) expect([path, (await outsider.get(path)).status]).toEqual([path, 404]);
@@ -339,18 +558,34 @@ describe('permission table', () => {
         ['/api/pumps', { patientId: patientA.id, modelId: 'synchromed-ii-20', serialNumber: 'X-SER-1', implantDate: '2025-01-10' }],
         ['/api/machine-tokens', { clinicId: clinicA.id, name: 'x' }],
         [`/api/machine-tokens/${tokenIdA}/revoke`, undefined],
-        ['/api/users', { email: 'x-user@pumpwatch.test', displayName: 'X', password: 'initial-password-1', clinicRoles: [{ clinicId: clinicA.id, role: 'admin' }] }],
+        [
+          '/api/users',
+          {
+            email: 'x-user@pumpwatch.test',
+            displayName: 'X',
+            password: 'initial-password-1',
+            clinicRoles: [{ clinicId: clinicA.id, role: 'admin' }],
+          },
+        ],
         [`/api/users/${victimId}/password`, { password: 'reset-password-12' }],
-        [`/api/users/${victimId}/deactivate`, undefined], [`/api/users/${victimId}/reactivate`, undefined],
-        [`/api/alerts/${alertsA.open}/acknowledge`, {}], [`/api/alerts/${alertsA.open}/resolve`, { note: 'x' }], [`/api/alerts/${alertsA.open}/snooze`, { minutes: 15 }],
+        [`/api/users/${victimId}/deactivate`, undefined],
+        [`/api/users/${victimId}/reactivate`, undefined],
+        [`/api/alerts/${alertsA.open}/acknowledge`, {}],
+        [`/api/alerts/${alertsA.open}/resolve`, { note: 'x' }],
+        [`/api/alerts/${alertsA.open}/snooze`, { minutes: 15 }],
         ['/api/appointments', { pumpId: pumpA.id, clinicianId: clinicianIdA, startsAt: freshStart(), overrideReason: 'x' }],
-        [`/api/appointments/${scheduling.booked}/cancel`, {}], ['/api/rooms', { clinicId: clinicA.id, name: 'B room' }],
+        [`/api/appointments/${scheduling.booked}/cancel`, {}],
+        ['/api/rooms', { clinicId: clinicA.id, name: 'B room' }],
         ['/api/calendar-feeds', { clinicianId: clinicianIdA, name: 'B feed' }],
-        [`/api/clinics/${clinicA.id}/imports`, {}], [`/api/clinics/${clinicA.id}/imports/00000000-0000-4000-8000-000000000000/confirm`, {}],
+        [`/api/clinics/${clinicA.id}/imports`, {}],
+        [`/api/clinics/${clinicA.id}/imports/00000000-0000-4000-8000-000000000000/confirm`, {}],
         [`/api/clinics/${clinicA.id}/closures`, { startDate: '2031-12-24', label: 'B holiday' }],
         [`/api/clinics/${clinicA.id}/notification-channels`, { kind: 'opsgenie', name: 'B Opsgenie', secret: 'opsgenie-api-key-of-b' }],
         [`/api/patients/${patientA.id}/labs`, { kind: 'serum_creatinine', value: 0.9, unit: 'mg/dL', takenAt: '2025-06-01T08:00:00Z' }],
-        [`/api/patients/${patientA.id}/side-effects`, { kind: 'confusion', severity: 'mild', reportedAt: '2025-06-01T08:00:00Z', reportedBy: 'staff' }],
+        [
+          `/api/patients/${patientA.id}/side-effects`,
+          { kind: 'confusion', severity: 'mild', reportedAt: '2025-06-01T08:00:00Z', reportedBy: 'staff' },
+        ],
       ];
       for (const [path, body] of writes) expect([path, (await outsider.post(path, body)).status]).toEqual([path, 404]);
       for (const clinicId of [clinicA.id, clinicB.id]) {
@@ -392,11 +627,18 @@ describe('permission table', () => {
   });
 
   it('refuses a socket without credentials or with a revoked session', async () => {
-    const attempt = (auth: Record<string, string>) => new Promise<string>((resolve) => {
-      const socket = io(server.baseUrl, { transports: ['websocket'], forceNew: true, reconnection: false, auth });
-      socket.once('connect', () => { socket.close(); resolve('connected'); });
-      socket.once('connect_error', (error) => { socket.close(); resolve(error.message); });
-    });
+    const attempt = (auth: Record<string, string>) =>
+      new Promise<string>((resolve) => {
+        const socket = io(server.baseUrl, { transports: ['websocket'], forceNew: true, reconnection: false, auth });
+        socket.once('connect', () => {
+          socket.close();
+          resolve('connected');
+        });
+        socket.once('connect_error', (error) => {
+          socket.close();
+          resolve(error.message);
+        });
+      });
     expect(await attempt({})).toBe('unauthenticated');
     const token = await signIn(server.baseUrl, 'admin@pumpwatch.test', 'test-admin-password');
     expect(await attempt({ token })).toBe('connected');

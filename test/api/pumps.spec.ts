@@ -18,8 +18,17 @@ describe('pumps', () => {
     const patient = await f.patient(clinic.id);
     const pump = await f.pump(patient.id, { modelId: 'prometra-ii-40', serialNumber: 'PMT-0001' });
     expect(pump).toMatchObject({
-      patientId: patient.id, clinicId: clinic.id, modelId: 'prometra-ii-40', serialNumber: 'PMT-0001', implantDate: '2025-01-10',
-      reservoirCapacityMl: 40, lowReservoirAlarmMl: 3, flowRateMlPerDay: null, explantedAt: null, explantReason: null, replacesPumpId: null,
+      patientId: patient.id,
+      clinicId: clinic.id,
+      modelId: 'prometra-ii-40',
+      serialNumber: 'PMT-0001',
+      implantDate: '2025-01-10',
+      reservoirCapacityMl: 40,
+      lowReservoirAlarmMl: 3,
+      flowRateMlPerDay: null,
+      explantedAt: null,
+      explantReason: null,
+      replacesPumpId: null,
     });
   });
 
@@ -37,7 +46,12 @@ describe('pumps', () => {
   it('replaces the active pump atomically: the old one is explanted now, the new one names it', async () => {
     const patient = await f.patient((await f.clinic()).id);
     const old = await f.pump(patient.id, { serialNumber: 'NGP-OLD-1' });
-    const replacement = await f.pump(patient.id, { serialNumber: 'NGP-NEW-1', modelId: 'synchromed-ii-40', replacesPumpId: old.id, implantDate: '2026-05-30' });
+    const replacement = await f.pump(patient.id, {
+      serialNumber: 'NGP-NEW-1',
+      modelId: 'synchromed-ii-40',
+      replacesPumpId: old.id,
+      implantDate: '2026-05-30',
+    });
     expect(replacement).toMatchObject({ replacesPumpId: old.id, explantedAt: null });
     const oldNow = (await f.http.get(`/api/pumps/${old.id}`)).body;
     expect(oldNow.pump).toMatchObject({ explantedAt: '2026-06-01T12:00:00.000Z', explantReason: 'replacement' });
@@ -64,31 +78,73 @@ describe('pumps', () => {
     ['an unknown patientId', () => withPatient({ patientId: UNKNOWN_ID }), 404, 'patientId'],
     ['a malformed implant date', () => withPatient({ implantDate: '10/01/2025' }), 400, 'implantDate'],
     ['an implant date in the future', () => withPatient({ implantDate: '2026-06-02' }), 422, 'implantDate'],
-    ['a duplicate serial number', async () => {
-      const patient = await f.patient((await f.clinic()).id);
-      await f.pump(patient.id, { serialNumber: 'NGP-DUP' });
-      return withPatient({ serialNumber: 'NGP-DUP' });
-    }, 409, 'serialNumber'],
-    ['a second active pump without replacesPumpId', async () => {
-      const patient = await f.patient((await f.clinic()).id);
-      await f.pump(patient.id);
-      return { patientId: patient.id, modelId: 'synchromed-ii-20', serialNumber: 'NGP-SECOND', implantDate: '2025-02-01' };
-    }, 422, 'replacesPumpId'],
-    ['replacesPumpId naming another patient\'s pump', async () => {
-      const clinic = await f.clinic();
-      const [a, b] = [await f.patient(clinic.id), await f.patient(clinic.id)];
-      await f.pump(a.id);
-      const other = await f.pump(b.id);
-      return { patientId: a.id, modelId: 'synchromed-ii-20', serialNumber: 'NGP-WRONG-REPL', implantDate: '2025-02-01', replacesPumpId: other.id };
-    }, 422, 'replacesPumpId'],
-    ['an unknown replacesPumpId', async () => {
-      const patient = await f.patient((await f.clinic()).id);
-      await f.pump(patient.id);
-      return { patientId: patient.id, modelId: 'synchromed-ii-20', serialNumber: 'NGP-UNKNOWN-REPL', implantDate: '2025-02-01', replacesPumpId: UNKNOWN_ID };
-    }, 404, 'replacesPumpId'],
-    ['a constant-flow pump without its capacity', () => withPatient({ modelId: 'constant-flow', flowRateMlPerDay: 0.5 }), 422, 'reservoirCapacityMl'],
-    ['a constant-flow pump without its flow rate', () => withPatient({ modelId: 'constant-flow', reservoirCapacityMl: 35 }), 422, 'flowRateMlPerDay'],
-    ['a capacity other than the model\'s', () => withPatient({ reservoirCapacityMl: 30 }), 422, 'reservoirCapacityMl'],
+    [
+      'a duplicate serial number',
+      async () => {
+        const patient = await f.patient((await f.clinic()).id);
+        await f.pump(patient.id, { serialNumber: 'NGP-DUP' });
+        return withPatient({ serialNumber: 'NGP-DUP' });
+      },
+      409,
+      'serialNumber',
+    ],
+    [
+      'a second active pump without replacesPumpId',
+      async () => {
+        const patient = await f.patient((await f.clinic()).id);
+        await f.pump(patient.id);
+        return { patientId: patient.id, modelId: 'synchromed-ii-20', serialNumber: 'NGP-SECOND', implantDate: '2025-02-01' };
+      },
+      422,
+      'replacesPumpId',
+    ],
+    [
+      "replacesPumpId naming another patient's pump",
+      async () => {
+        const clinic = await f.clinic();
+        const [a, b] = [await f.patient(clinic.id), await f.patient(clinic.id)];
+        await f.pump(a.id);
+        const other = await f.pump(b.id);
+        return {
+          patientId: a.id,
+          modelId: 'synchromed-ii-20',
+          serialNumber: 'NGP-WRONG-REPL',
+          implantDate: '2025-02-01',
+          replacesPumpId: other.id,
+        };
+      },
+      422,
+      'replacesPumpId',
+    ],
+    [
+      'an unknown replacesPumpId',
+      async () => {
+        const patient = await f.patient((await f.clinic()).id);
+        await f.pump(patient.id);
+        return {
+          patientId: patient.id,
+          modelId: 'synchromed-ii-20',
+          serialNumber: 'NGP-UNKNOWN-REPL',
+          implantDate: '2025-02-01',
+          replacesPumpId: UNKNOWN_ID,
+        };
+      },
+      404,
+      'replacesPumpId',
+    ],
+    [
+      'a constant-flow pump without its capacity',
+      () => withPatient({ modelId: 'constant-flow', flowRateMlPerDay: 0.5 }),
+      422,
+      'reservoirCapacityMl',
+    ],
+    [
+      'a constant-flow pump without its flow rate',
+      () => withPatient({ modelId: 'constant-flow', reservoirCapacityMl: 35 }),
+      422,
+      'flowRateMlPerDay',
+    ],
+    ["a capacity other than the model's", () => withPatient({ reservoirCapacityMl: 30 }), 422, 'reservoirCapacityMl'],
     ['an alarm volume at the capacity', () => withPatient({ lowReservoirAlarmMl: 20 }), 422, 'lowReservoirAlarmMl'],
     ['a negative alarm volume', () => withPatient({ lowReservoirAlarmMl: -1 }), 400, 'lowReservoirAlarmMl'],
   ];
@@ -106,13 +162,25 @@ describe('pumps', () => {
   it('leaves the old pump active when the replacement is refused', async () => {
     const patient = await f.patient((await f.clinic()).id);
     const old = await f.pump(patient.id, { serialNumber: 'NGP-KEEP' });
-    const res = await f.http.post('/api/pumps', { patientId: patient.id, modelId: 'synchromed-ii-20', serialNumber: 'NGP-KEEP', implantDate: '2026-05-01', replacesPumpId: old.id });
+    const res = await f.http.post('/api/pumps', {
+      patientId: patient.id,
+      modelId: 'synchromed-ii-20',
+      serialNumber: 'NGP-KEEP',
+      implantDate: '2026-05-01',
+      replacesPumpId: old.id,
+    });
     expect(res.status).toBe(409);
     expect((await f.http.get(`/api/pumps/${old.id}`)).body.pump.explantedAt).toBeNull();
   });
 
   it('answers 404 naming id for an unknown pump', async () => {
-    for (const path of [`/api/pumps/${UNKNOWN_ID}`, '/api/pumps/nope', `/api/pumps/${UNKNOWN_ID}/fills`, `/api/pumps/${UNKNOWN_ID}/programs`, `/api/pumps/${UNKNOWN_ID}/forecast`]) {
+    for (const path of [
+      `/api/pumps/${UNKNOWN_ID}`,
+      '/api/pumps/nope',
+      `/api/pumps/${UNKNOWN_ID}/fills`,
+      `/api/pumps/${UNKNOWN_ID}/programs`,
+      `/api/pumps/${UNKNOWN_ID}/forecast`,
+    ]) {
       const res = await f.http.get(path);
       expect(res.status).toBe(404);
       expect(res.body.fields).toEqual([expect.objectContaining({ field: 'id' })]);
@@ -177,17 +245,36 @@ describe('pumps', () => {
       const res = await f.http.get(`/api/pumps?clinicId=${clinicId}`);
       expect(res.status).toBe(200);
       // Registered now (less than 24 h without a forecast): it ranks with 'warning', first there since nobody knows its deadline.
-      expect(res.body.map((p: { pump: { id: string } }) => p.pump.id)).toEqual([made.overdue, made.critical, made.nofill, made.warning, made.ok]);
+      expect(res.body.map((p: { pump: { id: string } }) => p.pump.id)).toEqual([
+        made.overdue,
+        made.critical,
+        made.nofill,
+        made.warning,
+        made.ok,
+      ]);
       expect(res.body.map((p: { urgency: string }) => p.urgency)).toEqual(['overdue', 'critical', 'no_forecast', 'warning', 'ok']);
       const critical = res.body[1];
       expect(critical).toMatchObject({
-        status: 'ok', refillDeadline: '2026-06-03T09:00:00.000Z', deadlineReason: 'low_reservoir', daysLeft: 1.875,
-        concentrationMcgPerMl: 500, doseMcgPerDay: 100, lastFilledAt: '2026-03-05T09:00:00.000Z',
-        patient: { mrn: 'MRN-critical', displayName: 'Cora Critical' }, clinic: { id: clinicId, name: 'Fleet Clinic', timeZone: 'Europe/Paris' },
+        status: 'ok',
+        refillDeadline: '2026-06-03T09:00:00.000Z',
+        deadlineReason: 'low_reservoir',
+        daysLeft: 1.875,
+        concentrationMcgPerMl: 500,
+        doseMcgPerDay: 100,
+        lastFilledAt: '2026-03-05T09:00:00.000Z',
+        patient: { mrn: 'MRN-critical', displayName: 'Cora Critical' },
+        clinic: { id: clinicId, name: 'Fleet Clinic', timeZone: 'Europe/Paris' },
       });
       // 88.125 days at 0.2 mL/day since the fill: 20 - 17.625 mL.
       expect(critical.volumeMl).toBeCloseTo(2.375, 6);
-      expect(res.body[2]).toMatchObject({ status: 'no_fill', statusReason: 'no fill recorded', urgency: 'no_forecast', volumeMl: null, refillDeadline: null, daysLeft: null });
+      expect(res.body[2]).toMatchObject({
+        status: 'no_fill',
+        statusReason: 'no fill recorded',
+        urgency: 'no_forecast',
+        volumeMl: null,
+        refillDeadline: null,
+        daysLeft: null,
+      });
     });
 
     it('filters by patient name, MRN or serial number', async () => {

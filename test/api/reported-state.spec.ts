@@ -14,7 +14,7 @@ const START = '2026-06-01T12:00:00.000Z';
 const DEADLINE = '2026-07-30T09:00:00.000Z';
 const READ_AT = '2026-05-31T09:00:00.000Z';
 
-describe('reported state and the pump\'s reservoir estimate', () => {
+describe("reported state and the pump's reservoir estimate", () => {
   let f: ReturnType<typeof fixtures>;
   let engine: AlertEngine;
   const clock = new ManualClock(START);
@@ -30,7 +30,8 @@ describe('reported state and the pump\'s reservoir estimate', () => {
   });
   beforeEach(() => clock.set(START));
 
-  const gatewayOf = async (clinicId: string) => api(server.baseUrl, { token: (await f.http.post('/api/machine-tokens', { clinicId, name: 'gateway' })).body.token });
+  const gatewayOf = async (clinicId: string) =>
+    api(server.baseUrl, { token: (await f.http.post('/api/machine-tokens', { clinicId, name: 'gateway' })).body.token });
   const newPump = async (inClinic = clinic): Promise<{ id: string; serialNumber: string }> => {
     const pump = await f.pump((await f.patient(inClinic.id)).id);
     await f.program(pump.id, { effectiveFrom: '2026-05-01T08:00:00Z' });
@@ -56,7 +57,8 @@ describe('reported state and the pump\'s reservoir estimate', () => {
     return [...current.body, ...resolved.body];
   };
   const alertOf = async (pumpId: string, kind: string): Promise<Alert | undefined> => (await alertsOf(pumpId)).find((a) => a.kind === kind);
-  const historyOf = async (alertId: string): Promise<AlertDetail['history']> => ((await f.http.get(`/api/alerts/${alertId}`)).body as AlertDetail).history;
+  const historyOf = async (alertId: string): Promise<AlertDetail['history']> =>
+    ((await f.http.get(`/api/alerts/${alertId}`)).body as AlertDetail).history;
 
   describe('a fill recorded after a reading', () => {
     it('clears that reading\'s low_reservoir alarm and resolves the open reservoir_near_empty alert (system, "Refill recorded at ...")', async () => {
@@ -71,17 +73,25 @@ describe('reported state and the pump\'s reservoir estimate', () => {
       await engine.processPendingEvents();
 
       expect((await detailOf(pump.id)).telemetry).toMatchObject({
-        activeAlarms: [], deliveryInterrupted: false,
+        activeAlarms: [],
+        deliveryInterrupted: false,
         alarmsAnsweredByRefill: { codes: ['low_reservoir'], recordedAt: '2026-06-01T10:00:00.000Z', filledAt: '2026-06-01T12:15:00.000Z' },
       });
       const note = 'Resolved automatically: refill recorded at 2026-06-01 12:15 UTC.';
       expect(await alertOf(pump.id, 'reservoir_near_empty')).toMatchObject({
-        id: raised?.id, status: 'resolved', resolvedAt: '2026-06-01T12:30:00.000Z', resolvedBy: { type: 'system' }, resolutionNote: note,
+        id: raised?.id,
+        status: 'resolved',
+        resolvedAt: '2026-06-01T12:30:00.000Z',
+        resolvedBy: { type: 'system' },
+        resolutionNote: note,
       });
       const history = await historyOf(raised?.id as string);
       expect(history[history.length - 1]).toMatchObject({ action: 'resolved', actor: { type: 'system' }, note, toStatus: 'resolved' });
       expect(history[history.length - 1].eventId).toEqual(expect.any(Number));
-      const audit = (await f.http.get(`/api/audit?entityType=alert&entityId=${raised?.id}`)).body as { action: string; actorType: string }[];
+      const audit = (await f.http.get(`/api/audit?entityType=alert&entityId=${raised?.id}`)).body as {
+        action: string;
+        actorType: string;
+      }[];
       expect(audit.map((row) => row.action)).toContain('alert.resolved');
     });
 
@@ -110,32 +120,54 @@ describe('reported state and the pump\'s reservoir estimate', () => {
       expect(after).toMatchObject({ id: raised?.id, status: 'open', resolvedAt: null, conditionClearedAt: '2026-06-01T12:30:00.000Z' });
       expect((await historyOf(raised?.id as string)).map((h) => h.action)).toEqual(['raised', 'condition_cleared']);
       // The clinician resolves it with a note.
-      const resolved = await f.http.post(`/api/alerts/${raised?.id}/resolve`, { note: 'Patient seen, no withdrawal signs; pump refilled.' });
+      const resolved = await f.http.post(`/api/alerts/${raised?.id}/resolve`, {
+        note: 'Patient seen, no withdrawal signs; pump refilled.',
+      });
       expect(resolved.status).toBe(200);
       expect(resolved.body).toMatchObject({ status: 'resolved', resolvedBy: { type: 'user' } });
     });
   });
 
-  describe('the pump\'s reservoir estimate against the forecast', () => {
+  describe("the pump's reservoir estimate against the forecast", () => {
     it('5 mL under the forecast: urgent reservoir_discrepancy, and the refill deadline from the lower volume in detail, forecast and fleet', async () => {
       const pump = await newPump();
       // 9 against 14 mL: -5 mL, beyond max(2 mL, 1.4 mL). As if filled with 15 mL: alarm after 13 / 0.2 = 65 days = 2026-07-05T09:00Z.
       await report([{ serialNumber: pump.serialNumber, recordedAt: READ_AT, reservoirVolumeMl: 9 }]);
       const expected = {
-        recordedAt: READ_AT, reportedVolumeMl: 9, forecastVolumeMl: 14, differenceMl: -5, allowedDifferenceMl: 2, discrepancy: true,
+        recordedAt: READ_AT,
+        reportedVolumeMl: 9,
+        forecastVolumeMl: 14,
+        differenceMl: -5,
+        allowedDifferenceMl: 2,
+        discrepancy: true,
         lowerVolumeLevels: { worstCase: { lowReservoirAlarmAt: '2026-07-05T09:00:00.000Z', emptyAt: '2026-07-15T09:00:00.000Z' } },
       };
       const detail = await detailOf(pump.id);
-      expect(detail.forecast).toMatchObject({ refillDeadline: '2026-07-05T09:00:00.000Z', deadlineReason: 'reported_reservoir', reportedReservoir: expected });
+      expect(detail.forecast).toMatchObject({
+        refillDeadline: '2026-07-05T09:00:00.000Z',
+        deadlineReason: 'reported_reservoir',
+        reportedReservoir: expected,
+      });
       const forecast: PumpForecast = (await f.http.get(`/api/pumps/${pump.id}/forecast`)).body;
-      expect(forecast).toMatchObject({ refillDeadline: '2026-07-05T09:00:00.000Z', deadlineReason: 'reported_reservoir', reportedReservoir: expected });
+      expect(forecast).toMatchObject({
+        refillDeadline: '2026-07-05T09:00:00.000Z',
+        deadlineReason: 'reported_reservoir',
+        reportedReservoir: expected,
+      });
       const row = ((await f.http.get(`/api/pumps?clinicId=${clinic.id}`)).body as FleetPump[]).find((p) => p.pump.id === pump.id);
       expect(row).toMatchObject({ refillDeadline: '2026-07-05T09:00:00.000Z', deadlineReason: 'reported_reservoir' });
       // Before the reading the forecast knew nothing of it.
-      expect((await f.http.get(`/api/pumps/${pump.id}/forecast?at=2026-05-30T09:00:00Z`)).body).toMatchObject({ refillDeadline: DEADLINE, reportedReservoir: null });
+      expect((await f.http.get(`/api/pumps/${pump.id}/forecast?at=2026-05-30T09:00:00Z`)).body).toMatchObject({
+        refillDeadline: DEADLINE,
+        reportedReservoir: null,
+      });
 
       const alert = await alertOf(pump.id, 'reservoir_discrepancy');
-      expect(alert).toMatchObject({ status: 'open', severity: 'urgent', facts: { reportedVolumeMl: 9, forecastVolumeMl: 14, differenceMl: -5 } });
+      expect(alert).toMatchObject({
+        status: 'open',
+        severity: 'urgent',
+        facts: { reportedVolumeMl: 9, forecastVolumeMl: 14, differenceMl: -5 },
+      });
       expect(alert?.message).toContain('the pump reported 9 mL in its reservoir; PumpWatch forecast 14 mL for that moment (5 mL less');
       expect(alert?.message).toContain('The record of programs, boluses or fills differs from what the pump does.');
 
@@ -151,12 +183,14 @@ describe('reported state and the pump\'s reservoir estimate', () => {
       const pump = await newPump();
       await report([{ serialNumber: pump.serialNumber, recordedAt: READ_AT, reservoirVolumeMl: 12.5 }]);
       expect((await detailOf(pump.id)).forecast).toMatchObject({
-        refillDeadline: DEADLINE, deadlineReason: 'low_reservoir', reportedReservoir: { forecastVolumeMl: 14, differenceMl: -1.5, discrepancy: false, lowerVolumeLevels: null },
+        refillDeadline: DEADLINE,
+        deadlineReason: 'low_reservoir',
+        reportedReservoir: { forecastVolumeMl: 14, differenceMl: -1.5, discrepancy: false, lowerVolumeLevels: null },
       });
       expect(await alertOf(pump.id, 'reservoir_discrepancy')).toBeUndefined();
     });
 
-    it('follows the clinic\'s tolerance: 6 mL makes the 5 mL difference acceptable, and the alert resolves', async () => {
+    it("follows the clinic's tolerance: 6 mL makes the 5 mL difference acceptable, and the alert resolves", async () => {
       const tolerant = await f.clinic({ name: 'Tolerant Clinic', timeZone: 'UTC' });
       const pump = await newPump(tolerant);
       await report([{ serialNumber: pump.serialNumber, recordedAt: READ_AT, reservoirVolumeMl: 9 }], await gatewayOf(tolerant.id));
@@ -166,16 +200,29 @@ describe('reported state and the pump\'s reservoir estimate', () => {
       expect(patched.status).toBe(200);
       await engine.processPendingEvents();
       expect((await detailOf(pump.id)).forecast).toMatchObject({
-        refillDeadline: DEADLINE, deadlineReason: 'low_reservoir', reportedReservoir: { differenceMl: -5, allowedDifferenceMl: 6, discrepancy: false },
+        refillDeadline: DEADLINE,
+        deadlineReason: 'low_reservoir',
+        reportedReservoir: { differenceMl: -5, allowedDifferenceMl: 6, discrepancy: false },
       });
       expect(await alertOf(pump.id, 'reservoir_discrepancy')).toMatchObject({ status: 'resolved' });
 
       // At 1 mL and 1% (max(1, 0.14) = 1 mL allowed) it is back.
-      await f.http.call('PATCH', `/api/clinics/${tolerant.id}/settings`, { reservoirDiscrepancyToleranceMl: 1, reservoirDiscrepancyTolerancePercent: 1 });
+      await f.http.call('PATCH', `/api/clinics/${tolerant.id}/settings`, {
+        reservoirDiscrepancyToleranceMl: 1,
+        reservoirDiscrepancyTolerancePercent: 1,
+      });
       await engine.processPendingEvents();
-      expect((await detailOf(pump.id)).forecast).toMatchObject({ deadlineReason: 'reported_reservoir', reportedReservoir: { allowedDifferenceMl: 1, discrepancy: true } });
+      expect((await detailOf(pump.id)).forecast).toMatchObject({
+        deadlineReason: 'reported_reservoir',
+        reportedReservoir: { allowedDifferenceMl: 1, discrepancy: true },
+      });
       // The resolved alert stays resolved; the discrepancy is a new episode, a new open alert.
-      expect((await alertsOf(pump.id)).filter((a) => a.kind === 'reservoir_discrepancy').map((a) => a.status).sort()).toEqual(['open', 'resolved']);
+      expect(
+        (await alertsOf(pump.id))
+          .filter((a) => a.kind === 'reservoir_discrepancy')
+          .map((a) => a.status)
+          .sort(),
+      ).toEqual(['open', 'resolved']);
     });
   });
 });

@@ -30,9 +30,15 @@ describe('refill scheduling', () => {
     return { patient, pump };
   };
   const newClinician = (name: string) => f.clinicianWithSessions(clinic.id, name, WEEKDAYS_MORNING);
-  const book = (body: Record<string, unknown>) => f.http.post<AppointmentResponse & { fields?: { field: string; message: string }[] }>('/api/appointments', body);
+  const book = (body: Record<string, unknown>) =>
+    f.http.post<AppointmentResponse & { fields?: { field: string; message: string }[] }>('/api/appointments', body);
   /** Every alert of the pump, resolved ones included, straight from the database. */
-  const alertsOf = (pumpId: string) => queryRows<{ kind: string; status: string; severity: string }>(server.databaseUrl, 'SELECT kind, status, severity FROM alerts WHERE pump_id = $1', [pumpId]);
+  const alertsOf = (pumpId: string) =>
+    queryRows<{ kind: string; status: string; severity: string }>(
+      server.databaseUrl,
+      'SELECT kind, status, severity FROM alerts WHERE pump_id = $1',
+      [pumpId],
+    );
 
   const server = useTestServer({ clock, sessionHours: 24 * 365 });
   beforeAll(async () => {
@@ -48,9 +54,16 @@ describe('refill scheduling', () => {
     // Set up concurrently too: 20 writers racing the alert engine for pump locks and pooled connections must all get through.
     const pumps = await Promise.all(Array.from({ length: 20 }, () => newPump()));
     // Mon 20 Jul 08:00 Paris = 06:00Z, and 08:10 (inside the first booking plus its buffer) for half of them.
-    const results = await Promise.all(pumps.map(({ pump }, i) => book({
-      pumpId: pump.id, clinicianId: clinician.id, startsAt: i % 2 === 0 ? '2026-07-20T06:00:00Z' : '2026-07-20T06:10:00Z', overrideReason: i % 2 === 0 ? undefined : 'squeezed in',
-    })));
+    const results = await Promise.all(
+      pumps.map(({ pump }, i) =>
+        book({
+          pumpId: pump.id,
+          clinicianId: clinician.id,
+          startsAt: i % 2 === 0 ? '2026-07-20T06:00:00Z' : '2026-07-20T06:10:00Z',
+          overrideReason: i % 2 === 0 ? undefined : 'squeezed in',
+        }),
+      ),
+    );
     const statuses = results.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(19);
@@ -58,7 +71,11 @@ describe('refill scheduling', () => {
     for (const refused of results.filter((r) => r.status === 409)) {
       expect(refused.body.fields).toEqual([{ field: 'clinicianId', message: expect.stringContaining(winner.id) }]);
     }
-    const rows = await queryRows<{ n: number }>(server.databaseUrl, `SELECT count(*)::int AS n FROM appointments WHERE clinician_id = $1 AND status = 'booked'`, [clinician.id]);
+    const rows = await queryRows<{ n: number }>(
+      server.databaseUrl,
+      `SELECT count(*)::int AS n FROM appointments WHERE clinician_id = $1 AND status = 'booked'`,
+      [clinician.id],
+    );
     expect(rows[0].n).toBe(1);
   });
 
@@ -66,13 +83,25 @@ describe('refill scheduling', () => {
     const { pump } = await newPump();
     const first = await book({ pumpId: pump.id, clinicianId: nurse.id, startsAt: '2026-07-21T06:00:00Z' });
     expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ status: 'booked', startsAt: '2026-07-21T06:00:00.000Z', endsAt: '2026-07-21T06:30:00.000Z', refillDeadline: DEADLINE, bookingDeadline: BOOK_BY, timing: 'on_time' });
+    expect(first.body).toMatchObject({
+      status: 'booked',
+      startsAt: '2026-07-21T06:00:00.000Z',
+      endsAt: '2026-07-21T06:30:00.000Z',
+      refillDeadline: DEADLINE,
+      bookingDeadline: BOOK_BY,
+      timing: 'on_time',
+    });
     const again = await book({ pumpId: pump.id, clinicianId: nurse.id, startsAt: '2026-07-21T06:40:00Z' });
     expect(again.status).toBe(409);
     expect(again.body.fields?.[0].field).toBe('pumpId');
     // 06:30-06:40Z is the buffer after the first: another pump at 06:35 (with a reason, off the grid) still collides.
     const other = await newPump();
-    const inBuffer = await book({ pumpId: other.pump.id, clinicianId: nurse.id, startsAt: '2026-07-21T06:35:00Z', overrideReason: 'extra visit' });
+    const inBuffer = await book({
+      pumpId: other.pump.id,
+      clinicianId: nurse.id,
+      startsAt: '2026-07-21T06:35:00Z',
+      overrideReason: 'extra visit',
+    });
     expect(inBuffer.status).toBe(409);
     expect(inBuffer.body.fields?.[0].field).toBe('clinicianId');
   });
@@ -92,9 +121,14 @@ describe('refill scheduling', () => {
       expect([body.startsAt, res.status]).toEqual([body.startsAt, 422]);
       expect(res.body.fields).toEqual([{ field, message: expect.stringMatching(message) }]);
     }
-    expect((await queryRows(server.databaseUrl, 'SELECT 1 FROM appointments WHERE pump_id = $1', [pump.id]))).toHaveLength(0);
+    expect(await queryRows(server.databaseUrl, 'SELECT 1 FROM appointments WHERE pump_id = $1', [pump.id])).toHaveLength(0);
     // After the deadline only with a reason, and it says so (shown in red on the dashboard).
-    const late = await book({ pumpId: pump.id, clinicianId: nurse.id, startsAt: '2026-07-31T06:00:00Z', overrideReason: 'patient abroad until 31 July' });
+    const late = await book({
+      pumpId: pump.id,
+      clinicianId: nurse.id,
+      startsAt: '2026-07-31T06:00:00Z',
+      overrideReason: 'patient abroad until 31 July',
+    });
     expect(late.status).toBe(201);
     expect(late.body).toMatchObject({ timing: 'after_deadline', overrideReason: 'patient abroad until 31 July' });
   });
@@ -105,8 +139,15 @@ describe('refill scheduling', () => {
     expect((await f.http.call('PATCH', `/api/appointments/${booked.id}`, { startsAt: '2026-07-27T06:00:00Z' })).status).toBe(422);
     const moved = await f.http.call<AppointmentResponse>('PATCH', `/api/appointments/${booked.id}`, { startsAt: '2026-07-22T06:40:00Z' });
     expect(moved.status).toBe(200);
-    expect(moved.body).toMatchObject({ id: booked.id, startsAt: '2026-07-22T06:40:00.000Z', endsAt: '2026-07-22T07:10:00.000Z', timing: 'on_time' });
-    const audit = await queryRows<{ action: string }>(server.databaseUrl, `SELECT action FROM audit_log WHERE entity_id = $1 ORDER BY id`, [booked.id]);
+    expect(moved.body).toMatchObject({
+      id: booked.id,
+      startsAt: '2026-07-22T06:40:00.000Z',
+      endsAt: '2026-07-22T07:10:00.000Z',
+      timing: 'on_time',
+    });
+    const audit = await queryRows<{ action: string }>(server.databaseUrl, `SELECT action FROM audit_log WHERE entity_id = $1 ORDER BY id`, [
+      booked.id,
+    ]);
     expect(audit.map((a) => a.action)).toEqual(['appointment.booked', 'appointment.rescheduled']);
     const cancelled = await f.http.post<AppointmentResponse>(`/api/appointments/${booked.id}/cancel`, { reason: 'patient ill' });
     expect(cancelled.body).toMatchObject({ status: 'cancelled', statusReason: 'patient ill' });
@@ -118,13 +159,27 @@ describe('refill scheduling', () => {
     clock.set('2026-07-24T12:00:00Z'); // 5.9 days before the deadline: urgent refill alert
     await engine.sweep();
     expect((await alertsOf(pump.id)).find((a) => a.kind === 'refill_due')).toMatchObject({ status: 'open', severity: 'urgent' });
-    const booked = await book({ pumpId: pump.id, clinicianId: nurse.id, startsAt: '2026-07-27T06:00:00Z', overrideReason: 'first free slot' });
+    const booked = await book({
+      pumpId: pump.id,
+      clinicianId: nurse.id,
+      startsAt: '2026-07-27T06:00:00Z',
+      overrideReason: 'first free slot',
+    });
     expect(booked.status).toBe(201);
     clock.set('2026-07-27T06:20:00Z');
-    const refused = await f.http.post(`/api/appointments/${booked.body.id}/complete`, { filledAt: '2026-07-27T06:15:00Z', concentrationMcgPerMl: 500, volumeMl: 20 });
+    const refused = await f.http.post(`/api/appointments/${booked.body.id}/complete`, {
+      filledAt: '2026-07-27T06:15:00Z',
+      concentrationMcgPerMl: 500,
+      volumeMl: 20,
+    });
     expect(refused.status).toBe(400);
     expect(refused.body.fields[0].field).toBe('aspiratedResidualMl');
-    const done = await f.http.post<AppointmentResponse>(`/api/appointments/${booked.body.id}/complete`, { filledAt: '2026-07-27T06:15:00Z', concentrationMcgPerMl: 500, volumeMl: 20, aspiratedResidualMl: 2.5 });
+    const done = await f.http.post<AppointmentResponse>(`/api/appointments/${booked.body.id}/complete`, {
+      filledAt: '2026-07-27T06:15:00Z',
+      concentrationMcgPerMl: 500,
+      volumeMl: 20,
+      aspiratedResidualMl: 2.5,
+    });
     expect(done.status).toBe(200);
     expect(done.body).toMatchObject({ status: 'completed', fillId: expect.any(String) });
     const fills = (await f.http.get(`/api/pumps/${pump.id}/fills`)).body as { id: string; aspiratedResidualMl: number }[];
@@ -142,7 +197,9 @@ describe('refill scheduling', () => {
 
   it('offers slots of a DST week on the local clock: 08:00 Paris is 07:00Z before the change and 06:00Z after', async () => {
     clock.set('2026-03-20T12:00:00Z');
-    const res = await f.http.get<{ startsAt: string }[]>(`/api/clinicians/${nurse.id}/free-slots?from=2026-03-27T00:00:00Z&to=2026-03-31T00:00:00Z`);
+    const res = await f.http.get<{ startsAt: string }[]>(
+      `/api/clinicians/${nurse.id}/free-slots?from=2026-03-27T00:00:00Z&to=2026-03-31T00:00:00Z`,
+    );
     expect(res.status).toBe(200);
     const starts = res.body.map((s) => s.startsAt);
     // Fri 27 March (UTC+1): 07:00Z first; Mon 30 March (UTC+2): 06:00Z first; nothing on the weekend of the change.
@@ -154,7 +211,9 @@ describe('refill scheduling', () => {
 
   it('ranks refill slots: the latest on-time slots first (least drug wasted), then late ones earliest first', async () => {
     const { pump } = await newPump();
-    const res = await f.http.get<RefillSlotsResponse>(`/api/pumps/${pump.id}/refill-slots?from=2026-07-20T00:00:00Z&to=2026-08-01T00:00:00Z&limit=200`);
+    const res = await f.http.get<RefillSlotsResponse>(
+      `/api/pumps/${pump.id}/refill-slots?from=2026-07-20T00:00:00Z&to=2026-08-01T00:00:00Z&limit=200`,
+    );
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ refillDeadline: DEADLINE, bookingDeadline: BOOK_BY, pastBookingDeadline: false });
     const slots = res.body.slots;
@@ -175,13 +234,23 @@ describe('refill scheduling', () => {
     expect((await alertsOf(pump.id)).find((a) => a.kind === 'appointment_too_late')).toBeUndefined();
     // Doubling the dose from 1 June: 0.4 mL/day from then; the deadline moves weeks earlier, before the booking.
     clock.set('2026-06-02T12:00:00Z');
-    await f.program(pump.id, { effectiveFrom: '2026-06-02T08:00:00Z', steps: [{ startTime: '00:00', doseMcgPerDay: 200 }], doseChangeReason: 'spasticity returned' });
+    await f.program(pump.id, {
+      effectiveFrom: '2026-06-02T08:00:00Z',
+      steps: [{ startTime: '00:00', doseMcgPerDay: 200 }],
+      doseChangeReason: 'spasticity returned',
+    });
     await engine.processPendingEvents();
-    const fleet = (await f.http.get(`/api/pumps?clinicId=${clinic.id}`)).body as { pump: { id: string }; nextAppointment: { id: string; timing: string } }[];
+    const fleet = (await f.http.get(`/api/pumps?clinicId=${clinic.id}`)).body as {
+      pump: { id: string };
+      nextAppointment: { id: string; timing: string };
+    }[];
     expect(fleet.find((p) => p.pump.id === pump.id)!.nextAppointment).toMatchObject({ id: booked.id, timing: 'after_deadline' });
     expect((await alertsOf(pump.id)).find((a) => a.kind === 'appointment_too_late')).toMatchObject({ status: 'open', severity: 'urgent' });
     const slots = (await f.http.get<RefillSlotsResponse>(`/api/pumps/${pump.id}/refill-slots?limit=1`)).body.slots;
-    expect((await f.http.call('PATCH', `/api/appointments/${booked.id}`, { startsAt: slots[0].startsAt, clinicianId: slots[0].clinicianId })).status).toBe(200);
+    expect(
+      (await f.http.call('PATCH', `/api/appointments/${booked.id}`, { startsAt: slots[0].startsAt, clinicianId: slots[0].clinicianId }))
+        .status,
+    ).toBe(200);
     await engine.processPendingEvents();
     expect((await alertsOf(pump.id)).find((a) => a.kind === 'appointment_too_late')).toMatchObject({ status: 'resolved' });
   });
@@ -197,12 +266,20 @@ describe('refill scheduling', () => {
       pumps.push(pump);
     }
     // One morning a week (Tuesday 08:00-09:20 Paris: two slots).
-    const planner = await f.clinicianWithSessions(planClinic.id, 'Planner Nurse', [{ weekday: 2, start: '08:00', end: '09:20' }]);
-    const proposal = await f.http.post<RefillPlanProposal>('/api/refill-plan', { clinicId: planClinic.id, from: START, to: '2026-08-01T00:00:00Z' });
+    await f.clinicianWithSessions(planClinic.id, 'Planner Nurse', [{ weekday: 2, start: '08:00', end: '09:20' }]);
+    const proposal = await f.http.post<RefillPlanProposal>('/api/refill-plan', {
+      clinicId: planClinic.id,
+      from: START,
+      to: '2026-08-01T00:00:00Z',
+    });
     expect(proposal.status).toBe(200);
     // Booking deadlines 23, 24 and 25 July (Thu, Fri, Sat): the latest Tuesday slots before them are 21 July 06:00Z and 06:40Z, and 14 July.
     expect(proposal.body.summary).toMatchObject({ placed: 3, onTime: 3, afterMargin: 0, unplaced: 0 });
-    expect(proposal.body.proposals.map((p) => p.startsAt).sort()).toEqual(['2026-07-14T06:40:00.000Z', '2026-07-21T06:00:00.000Z', '2026-07-21T06:40:00.000Z']);
+    expect(proposal.body.proposals.map((p) => p.startsAt).sort()).toEqual([
+      '2026-07-14T06:40:00.000Z',
+      '2026-07-21T06:00:00.000Z',
+      '2026-07-21T06:40:00.000Z',
+    ]);
     expect(await queryRows(server.databaseUrl, 'SELECT 1 FROM appointments WHERE clinic_id = $1', [planClinic.id])).toHaveLength(0);
     const confirmed = await f.http.post<{ booked: AppointmentResponse[] }>('/api/refill-plan/confirm', {
       appointments: proposal.body.proposals.map((p) => ({ pumpId: p.pumpId, clinicianId: p.clinicianId, startsAt: p.startsAt })),
@@ -210,7 +287,9 @@ describe('refill scheduling', () => {
     expect(confirmed.status).toBe(201);
     expect(confirmed.body.booked.map((a) => a.timing)).toEqual(['on_time', 'on_time', 'on_time']);
     // Confirming the same plan again books nothing: every pump already has its refill.
-    const twice = await f.http.post('/api/refill-plan/confirm', { appointments: proposal.body.proposals.map((p) => ({ pumpId: p.pumpId, clinicianId: p.clinicianId, startsAt: p.startsAt })) });
+    const twice = await f.http.post('/api/refill-plan/confirm', {
+      appointments: proposal.body.proposals.map((p) => ({ pumpId: p.pumpId, clinicianId: p.clinicianId, startsAt: p.startsAt })),
+    });
     expect(twice.status).toBe(409);
     expect(twice.body.fields[0].field).toMatch(/^appointments\.0\./);
   });
@@ -230,7 +309,10 @@ describe('refill scheduling', () => {
     expect(line).toContain(DEADLINE);
     expect(line).toContain('2026-07-17 08:00');
     expect(line).toContain('on_time');
-    const feed = await f.http.post<{ id: string; token: string; path: string }>('/api/calendar-feeds', { clinicianId: nurse.id, name: 'Nurse phone' });
+    const feed = await f.http.post<{ id: string; token: string; path: string }>('/api/calendar-feeds', {
+      clinicianId: nurse.id,
+      name: 'Nurse phone',
+    });
     expect(feed.status).toBe(201);
     const ics = await fetch(`${server.baseUrl}${feed.body.path}`);
     expect(ics.status).toBe(200);
@@ -240,7 +322,11 @@ describe('refill scheduling', () => {
     expect(text).not.toContain(patient.displayName);
     expect(text).not.toContain(patient.mrn);
     expect(text).not.toContain(pump.serialNumber);
-    const stored = await queryRows<{ token_hash: Buffer }>(server.databaseUrl, 'SELECT token_hash FROM calendar_feed_tokens WHERE id = $1', [feed.body.id]);
+    const stored = await queryRows<{ token_hash: Buffer }>(
+      server.databaseUrl,
+      'SELECT token_hash FROM calendar_feed_tokens WHERE id = $1',
+      [feed.body.id],
+    );
     expect(stored[0].token_hash.toString('utf8')).not.toContain(feed.body.token);
     expect((await f.http.post(`/api/calendar-feeds/${feed.body.id}/revoke`, {})).status).toBe(200);
     expect((await fetch(`${server.baseUrl}${feed.body.path}`)).status).toBe(404);

@@ -8,7 +8,14 @@ import { useTestServer } from '../support/test-server';
 
 const PUMPS = 30;
 /** What each planned band reads as on the fleet (no fill recorded: no forecast). */
-const URGENCY_OF: Record<SeedTarget, Urgency> = { no_fill: 'no_forecast', overdue: 'overdue', critical: 'critical', urgent: 'urgent', warning: 'warning', ok: 'ok' };
+const URGENCY_OF: Record<SeedTarget, Urgency> = {
+  no_fill: 'no_forecast',
+  overdue: 'overdue',
+  critical: 'critical',
+  urgent: 'urgent',
+  warning: 'warning',
+  ok: 'ok',
+};
 
 describe('load seed (seedFleet)', () => {
   const clock = new ManualClock('2026-09-14T08:30:00Z');
@@ -26,7 +33,14 @@ describe('load seed (seedFleet)', () => {
   function spreadOf(fleet: SeededFleet, rows: Map<string, FleetPump>) {
     return fleet.pumpIds.map((id) => {
       const row = rows.get(id) as FleetPump;
-      return { modelId: row.pump.modelId, patient: row.patient.displayName, status: row.status, refillDeadline: row.refillDeadline, urgency: row.urgency, volumeMl: row.volumeMl };
+      return {
+        modelId: row.pump.modelId,
+        patient: row.patient.displayName,
+        status: row.status,
+        refillDeadline: row.refillDeadline,
+        urgency: row.urgency,
+        volumeMl: row.volumeMl,
+      };
     });
   }
 
@@ -56,11 +70,21 @@ describe('load seed (seedFleet)', () => {
 
   it('writes what the API writes: one audit row and one event per created record, by the system actor (the alert engine adds its own)', async () => {
     const filled = first.targets.filter((t) => t !== 'no_fill').length;
-    const programs = Number((await queryRows<{ n: string }>(server.databaseUrl,
-      `SELECT count(*) AS n FROM pumps WHERE clinic_id = $1 AND model_id <> 'constant-flow'`, [first.clinicId]))[0].n);
-    const audit = await queryRows<{ action: string; actor_type: string; n: string }>(server.databaseUrl,
+    const programs = Number(
+      (
+        await queryRows<{ n: string }>(
+          server.databaseUrl,
+          `SELECT count(*) AS n FROM pumps WHERE clinic_id = $1 AND model_id <> 'constant-flow'`,
+          [first.clinicId],
+        )
+      )[0].n,
+    );
+    const audit = await queryRows<{ action: string; actor_type: string; n: string }>(
+      server.databaseUrl,
       `SELECT action, actor_type, count(*) AS n FROM audit_log WHERE clinic_id = $1 AND action IN ('clinic.created', 'patient.created', 'pump.created', 'program.set', 'fill.recorded')
-       GROUP BY action, actor_type ORDER BY action`, [first.clinicId]);
+       GROUP BY action, actor_type ORDER BY action`,
+      [first.clinicId],
+    );
     expect(audit.map((r) => [r.action, r.actor_type, Number(r.n)])).toEqual([
       ['clinic.created', 'system', 1],
       ['fill.recorded', 'system', filled],
@@ -68,11 +92,18 @@ describe('load seed (seedFleet)', () => {
       ['program.set', 'system', programs],
       ['pump.created', 'system', PUMPS],
     ]);
-    const events = await queryRows<{ type: string; n: string }>(server.databaseUrl,
+    const events = await queryRows<{ type: string; n: string }>(
+      server.databaseUrl,
       `SELECT type, count(*) AS n FROM events WHERE clinic_id = $1 AND type IN ('clinic.created', 'patient.created', 'pump.created', 'program.set', 'fill.recorded')
-       GROUP BY type ORDER BY type`, [first.clinicId]);
+       GROUP BY type ORDER BY type`,
+      [first.clinicId],
+    );
     expect(events.map((r) => [r.type, Number(r.n)])).toEqual([
-      ['clinic.created', 1], ['fill.recorded', filled], ['patient.created', PUMPS], ['program.set', programs], ['pump.created', PUMPS],
+      ['clinic.created', 1],
+      ['fill.recorded', filled],
+      ['patient.created', PUMPS],
+      ['program.set', programs],
+      ['pump.created', PUMPS],
     ]);
   });
 

@@ -22,13 +22,27 @@ async function gapOf(admin: ReturnType<typeof api>, item: FleetPump) {
   const forecast: PumpForecast = (await admin.get(`/api/pumps/${item.pump.id}/forecast?at=${t.reportedReservoirVolumeAt}`)).body;
   const detail = (await admin.get(`/api/pumps/${item.pump.id}`)).body;
   const fill = detail.fills.find((f: { id: string }) => f.id === forecast.fillId);
-  return { gapMl: (forecast.volumeMl as number) - (t.reportedReservoirVolumeMl as number), deliveredMl: fill.volumeMl - (forecast.volumeMl as number), forecast, detail };
+  return {
+    gapMl: (forecast.volumeMl as number) - (t.reportedReservoirVolumeMl as number),
+    deliveredMl: fill.volumeMl - (forecast.volumeMl as number),
+    forecast,
+    detail,
+  };
 }
 
 function options(server: TestServer, over: Partial<SimulationOptions> = {}): SimulationOptions {
   return {
-    url: server.baseUrl, gatewayToken: null, email: DEMO_LOGINS.admin.email, password: DEMO_LOGINS.admin.password, clinic: null,
-    days: 14, speed: 1, once: true, seed: 20261125, incident: null, ...over,
+    url: server.baseUrl,
+    gatewayToken: null,
+    email: DEMO_LOGINS.admin.email,
+    password: DEMO_LOGINS.admin.password,
+    clinic: null,
+    days: 14,
+    speed: 1,
+    once: true,
+    seed: 20261125,
+    incident: null,
+    ...over,
   };
 }
 
@@ -55,7 +69,9 @@ describe('npm run simulate --once against a demo server', () => {
     expect(first.reportingPumps).toBe(programmable.length);
     for (const item of programmable) {
       expect(item.telemetry?.lastContactAt).not.toBeNull();
-      const readings = (await admin.get(`/api/pumps/${item.pump.id}/telemetry?from=${new Date(clock.now().getTime() - 14 * DAY_MS).toISOString()}`)).body.readings;
+      const readings = (
+        await admin.get(`/api/pumps/${item.pump.id}/telemetry?from=${new Date(clock.now().getTime() - 14 * DAY_MS).toISOString()}`)
+      ).body.readings;
       // Two uploads a day for 14 days (the stale pump stopped 60 h ago), fewer for a pump implanted within the window.
       if (item.pump.implantDate <= '2026-05-17') expect(readings.length).toBe(item.pump.serialNumber === first.roles.stale ? 23 : 28);
       else expect(readings.length).toBeGreaterThan(0);
@@ -83,7 +99,9 @@ describe('npm run simulate --once against a demo server', () => {
 
   it('casts no over-infusing pump without an incident: every reported volume agrees with the forecast, patient boluses counted', async () => {
     expect(first.roles).toMatchObject({ drifting: null, incident: null });
-    const reporting = fleet.filter((p) => p.telemetry?.reportedReservoirVolumeMl !== null && p.telemetry?.reportedReservoirVolumeMl !== undefined);
+    const reporting = fleet.filter(
+      (p) => p.telemetry?.reportedReservoirVolumeMl !== null && p.telemetry?.reportedReservoirVolumeMl !== undefined,
+    );
     expect(reporting.length).toBeGreaterThan(30);
     let withBoluses = 0;
     for (const item of reporting) {
@@ -129,26 +147,42 @@ describe('npm run simulate --once against a demo server', () => {
 
   it('posts with a given gateway token and reads with any role; refuses clearly without a reader', async () => {
     const created = (await admin.post('/api/machine-tokens', { clinicId: first.clinic.id, name: 'home gateways' })).body;
-    const run = await runSimulation(options(server, {
-      gatewayToken: created.token, email: DEMO_LOGINS.staff.email, password: DEMO_LOGINS.staff.password, now: () => clock.now(),
-    }));
+    const run = await runSimulation(
+      options(server, {
+        gatewayToken: created.token,
+        email: DEMO_LOGINS.staff.email,
+        password: DEMO_LOGINS.staff.password,
+        now: () => clock.now(),
+      }),
+    );
     expect(run).toMatchObject({ createdGatewayTokenId: null, new: 0, unknownSerials: 0 });
-    await expect(runSimulation(options(server, { gatewayToken: created.token, password: 'not the password', now: () => clock.now() })))
-      .rejects.toThrow(/cannot sign in as demo-admin@pumpwatch.example .*a gateway token can only post telemetry: give --email and --password/);
-    await expect(runSimulation(options(server, { email: DEMO_LOGINS.staff.email, password: DEMO_LOGINS.staff.password, now: () => clock.now() })))
-      .rejects.toThrow(/may not create gateway tokens \(administrators only\): pass --token/);
+    await expect(
+      runSimulation(options(server, { gatewayToken: created.token, password: 'not the password', now: () => clock.now() })),
+    ).rejects.toThrow(
+      /cannot sign in as demo-admin@pumpwatch.example .*a gateway token can only post telemetry: give --email and --password/,
+    );
+    await expect(
+      runSimulation(options(server, { email: DEMO_LOGINS.staff.email, password: DEMO_LOGINS.staff.password, now: () => clock.now() })),
+    ).rejects.toThrow(/may not create gateway tokens \(administrators only\): pass --token/);
   });
 
-  it('injects an incident on one pump (delivery interrupted) that the pump\'s next upload without it clears', async () => {
+  it("injects an incident on one pump (delivery interrupted) that the pump's next upload without it clears", async () => {
     const withIncident = await runSimulation(options(server, { incident: 'motor_stall', now: () => clock.now() }));
     expect(withIncident.new).toBe(1);
-    const pumpOf = async (http: ReturnType<typeof api>) => ((await http.get('/api/pumps')).body as FleetPump[]).find((p) => p.pump.serialNumber === withIncident.roles.incident)!;
-    expect((await pumpOf(admin)).telemetry).toMatchObject({ deliveryInterrupted: true, activeAlarms: expect.arrayContaining(['motor_stall']) });
+    const pumpOf = async (http: ReturnType<typeof api>) =>
+      ((await http.get('/api/pumps')).body as FleetPump[]).find((p) => p.pump.serialNumber === withIncident.roles.incident)!;
+    expect((await pumpOf(admin)).telemetry).toMatchObject({
+      deliveryInterrupted: true,
+      activeAlarms: expect.arrayContaining(['motor_stall']),
+    });
     // Its next scheduled upload falls within the next 12 h (sessions last 12 h: sign in again after moving the clock).
     clock.set(new Date(Date.parse(START) + 12 * 3_600_000));
     await runSimulation(options(server, { days: 1, now: () => clock.now() }));
     const later = api(server.baseUrl, { token: await signIn(server.baseUrl, DEMO_LOGINS.admin.email, DEMO_LOGINS.admin.password) });
-    expect((await pumpOf(later)).telemetry).toMatchObject({ deliveryInterrupted: false, activeAlarms: expect.not.arrayContaining(['motor_stall']) });
+    expect((await pumpOf(later)).telemetry).toMatchObject({
+      deliveryInterrupted: false,
+      activeAlarms: expect.not.arrayContaining(['motor_stall']),
+    });
   });
 });
 
@@ -186,7 +220,7 @@ describe('the demo server feeding itself, and the live loop', () => {
     admin = api(server.baseUrl, { token: await signIn(server.baseUrl, DEMO_LOGINS.admin.email, DEMO_LOGINS.admin.password) });
   });
 
-  it('posts the demo fleet\'s telemetry through its own API after listen (PUMPWATCH_SIMULATE on)', async () => {
+  it("posts the demo fleet's telemetry through its own API after listen (PUMPWATCH_SIMULATE on)", async () => {
     const deadline = Date.now() + 20_000;
     let waiting: string[] = ['not read yet'];
     while (waiting.length > 0 && Date.now() < deadline) {
@@ -195,7 +229,12 @@ describe('the demo server feeding itself, and the live loop', () => {
       if (waiting.length > 0) await new Promise((resolve) => setTimeout(resolve, 250));
     }
     expect(waiting).toEqual([]);
-    const audit = (await queryRows<{ actor_type: string }>(server.databaseUrl, "SELECT DISTINCT actor_type FROM audit_log WHERE action LIKE 'telemetry%'")).map((r) => r.actor_type);
+    const audit = (
+      await queryRows<{ actor_type: string }>(
+        server.databaseUrl,
+        "SELECT DISTINCT actor_type FROM audit_log WHERE action LIKE 'telemetry%'",
+      )
+    ).map((r) => r.actor_type);
     expect(audit).toEqual(['machine']);
   });
 

@@ -8,7 +8,13 @@ import { useTestServer } from '../support/test-server';
 // Retention 30 days at 2026-06-01T12:30Z: cutoff 2026-05-02T12:30Z.
 const NOW = new Date('2026-06-01T12:30:00Z');
 
-interface Row { at: string; alarms?: string[]; battery?: string; dose?: number; concentration?: number }
+interface Row {
+  at: string;
+  alarms?: string[];
+  battery?: string;
+  dose?: number;
+  concentration?: number;
+}
 const PUMP_READINGS: Row[] = [
   { at: '2026-04-01T10:05:00Z', battery: 'ok', alarms: [], dose: 100, concentration: 500 }, // kept: first dose and concentration reported
   { at: '2026-04-01T10:20:00Z', battery: 'ok', dose: 100, concentration: 500 }, // deleted: nothing new, not last of 10:00
@@ -24,8 +30,18 @@ const PUMP_READINGS: Row[] = [
   { at: '2026-05-31T08:00:00Z' }, // kept: recent
   { at: '2026-05-31T08:10:00Z' }, // kept: recent
 ];
-const PUMP_KEPT = ['2026-04-01T10:05', '2026-04-01T10:35', '2026-04-01T10:50', '2026-04-01T11:05', '2026-04-01T11:20', '2026-04-01T11:55',
-  '2026-05-02T12:20', '2026-05-02T12:40', '2026-05-31T08:00', '2026-05-31T08:10'];
+const PUMP_KEPT = [
+  '2026-04-01T10:05',
+  '2026-04-01T10:35',
+  '2026-04-01T10:50',
+  '2026-04-01T11:05',
+  '2026-04-01T11:20',
+  '2026-04-01T11:55',
+  '2026-05-02T12:20',
+  '2026-05-02T12:40',
+  '2026-05-31T08:00',
+  '2026-05-31T08:10',
+];
 // A second pump of the same clinic in the same hour: decided on its own readings.
 const SECOND_PUMP_READINGS: Row[] = [{ at: '2026-04-01T10:10:00Z' }, { at: '2026-04-01T10:40:00Z' }];
 
@@ -42,13 +58,18 @@ describe('telemetry retention (downsampling as the database owner)', () => {
       await owner.query(
         `INSERT INTO telemetry_readings (pump_id, recorded_at, alarms, battery_status, program_dose_mcg_per_day, program_concentration_mcg_per_ml)
          VALUES ($1, $2, $3, $4, $5, $6)`,
-        [pumpId, row.at, row.alarms ?? null, row.battery ?? null, row.dose ?? null, row.concentration ?? null]);
+        [pumpId, row.at, row.alarms ?? null, row.battery ?? null, row.dose ?? null, row.concentration ?? null],
+      );
     }
   };
   const remaining = async (pumpId: string): Promise<string[]> =>
-    (await queryRows<{ at: string }>(server.databaseUrl,
-      `SELECT to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI') AS at FROM telemetry_readings WHERE pump_id = $1 ORDER BY recorded_at`, [pumpId]))
-      .map((row) => row.at);
+    (
+      await queryRows<{ at: string }>(
+        server.databaseUrl,
+        `SELECT to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI') AS at FROM telemetry_readings WHERE pump_id = $1 ORDER BY recorded_at`,
+        [pumpId],
+      )
+    ).map((row) => row.at);
 
   // Before useTestServer: afterAll hooks run in registration order, and the owner's connection must close before the server does.
   afterAll(async () => {
@@ -74,29 +95,51 @@ describe('telemetry retention (downsampling as the database owner)', () => {
     const results = await downsampleTelemetry(owner, NOW);
     // Deleted: pump A 10:20, 11:40, 12:05 and pump A2 10:10; kept old: pump A's 7 before the cutoff and pump A2's 10:40.
     expect(results.find((result) => result.clinicId === clinicA.id)).toEqual({
-      clinicId: clinicA.id, retentionDays: 30, cutoff: '2026-05-02T12:30:00.000Z', deleted: 4, kept: 8,
+      clinicId: clinicA.id,
+      retentionDays: 30,
+      cutoff: '2026-05-02T12:30:00.000Z',
+      deleted: 4,
+      kept: 8,
     });
     expect(await remaining(pumpA.id)).toEqual(PUMP_KEPT);
     expect(await remaining(pumpA2.id)).toEqual(['2026-04-01T10:40']);
     // The SQL and the shared rule agree on the same readings.
-    const facts = PUMP_READINGS.map((row) => ({ pumpId: 'a', recordedAt: row.at, alarms: row.alarms ?? null, batteryStatus: (row.battery ?? null) as 'ok' | 'eri' | null,
-      programDoseMcgPerDay: row.dose ?? null, programConcentrationMcgPerMl: row.concentration ?? null }));
+    const facts = PUMP_READINGS.map((row) => ({
+      pumpId: 'a',
+      recordedAt: row.at,
+      alarms: row.alarms ?? null,
+      batteryStatus: (row.battery ?? null) as 'ok' | 'eri' | null,
+      programDoseMcgPerDay: row.dose ?? null,
+      programConcentrationMcgPerMl: row.concentration ?? null,
+    }));
     expect(readingsKeptByRetention(facts, NOW, 30).map((reading) => reading.recordedAt.slice(0, 16))).toEqual(PUMP_KEPT);
   });
 
   it('leaves a clinic with no retention setting untouched', async () => {
     expect((await remaining(pumpB.id)).length).toBe(PUMP_READINGS.length);
-    const audited = await queryRows(server.databaseUrl, `SELECT 1 FROM audit_log WHERE action = 'telemetry.downsampled' AND clinic_id = $1`, [clinicB.id]);
+    const audited = await queryRows(
+      server.databaseUrl,
+      `SELECT 1 FROM audit_log WHERE action = 'telemetry.downsampled' AND clinic_id = $1`,
+      [clinicB.id],
+    );
     expect(audited).toEqual([]);
   });
 
   it('writes one audit row per clinic and run, as the system, with the counts', async () => {
-    const rows = await queryRows(server.databaseUrl,
-      `SELECT actor_type, action, entity_type, entity_id, changes FROM audit_log WHERE action = 'telemetry.downsampled' AND clinic_id = $1`, [clinicA.id]);
-    expect(rows).toEqual([{
-      actor_type: 'system', action: 'telemetry.downsampled', entity_type: 'clinic', entity_id: clinicA.id,
-      changes: { retentionDays: 30, cutoff: '2026-05-02T12:30:00.000Z', deleted: 4, kept: 8 },
-    }]);
+    const rows = await queryRows(
+      server.databaseUrl,
+      `SELECT actor_type, action, entity_type, entity_id, changes FROM audit_log WHERE action = 'telemetry.downsampled' AND clinic_id = $1`,
+      [clinicA.id],
+    );
+    expect(rows).toEqual([
+      {
+        actor_type: 'system',
+        action: 'telemetry.downsampled',
+        entity_type: 'clinic',
+        entity_id: clinicA.id,
+        changes: { retentionDays: 30, cutoff: '2026-05-02T12:30:00.000Z', deleted: 4, kept: 8 },
+      },
+    ]);
   });
 
   it('deletes nothing more when run again at the same time', async () => {
@@ -106,8 +149,9 @@ describe('telemetry retention (downsampling as the database owner)', () => {
   });
 
   it('still refuses DELETE on readings to the app role', async () => {
-    await expect(queryRows(server.appDatabaseUrl, 'DELETE FROM telemetry_readings WHERE pump_id = $1', [pumpB.id]))
-      .rejects.toMatchObject({ code: '42501' });
+    await expect(queryRows(server.appDatabaseUrl, 'DELETE FROM telemetry_readings WHERE pump_id = $1', [pumpB.id])).rejects.toMatchObject({
+      code: '42501',
+    });
     expect((await remaining(pumpB.id)).length).toBe(PUMP_READINGS.length);
   });
 });

@@ -68,7 +68,11 @@ describe('user administration', () => {
       // Both sessions end: the next call answers 401, whichever session made it.
       expect((await nurse.http.get('/api/auth/me')).status).toBe(401);
       expect((await api(server.baseUrl, { token: secondToken }).get('/api/pumps')).status).toBe(401);
-      const open: { n: number }[] = await queryRows(server.databaseUrl, 'SELECT count(*)::int AS n FROM sessions WHERE user_id = $1 AND revoked_at IS NULL', [nurse.id]);
+      const open: { n: number }[] = await queryRows(
+        server.databaseUrl,
+        'SELECT count(*)::int AS n FROM sessions WHERE user_id = $1 AND revoked_at IS NULL',
+        [nurse.id],
+      );
       expect(open[0].n).toBe(0);
 
       // Sign-in is refused with a message that says why; a new socket is refused too.
@@ -77,12 +81,20 @@ describe('user administration', () => {
       expect(login.body.message).toMatch(/deactivated/);
       const refused = await new Promise<string>((resolve) => {
         const again = io(server.baseUrl, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token: secondToken } });
-        again.once('connect', () => { again.close(); resolve('connected'); });
-        again.once('connect_error', (error) => { again.close(); resolve(error.message); });
+        again.once('connect', () => {
+          again.close();
+          resolve('connected');
+        });
+        again.once('connect_error', (error) => {
+          again.close();
+          resolve(error.message);
+        });
       });
       expect(refused).toBe('unauthenticated');
       // A wrong password still says only that the credentials are wrong.
-      expect((await api(server.baseUrl, { token: null }).post('/api/auth/login', { email: nurse.email, password: 'not-the-password' })).status).toBe(401);
+      expect(
+        (await api(server.baseUrl, { token: null }).post('/api/auth/login', { email: nurse.email, password: 'not-the-password' })).status,
+      ).toBe(401);
 
       const listed = ((await adminA.http.get('/api/users')).body as User[]).find((u) => u.id === nurse.id)!;
       expect(listed.deactivatedAt).toEqual(expect.any(String));
@@ -98,7 +110,10 @@ describe('user administration', () => {
       expect((await api(server.baseUrl, { token: fresh }).get(`/api/pumps/${pumpA.id}`)).status).toBe(200);
 
       const audit: { action: string; changes: Record<string, { before: unknown; after: unknown }> }[] = await queryRows(
-        server.databaseUrl, `SELECT action, changes FROM audit_log WHERE entity_id = $1 AND action IN ('user.deactivated', 'user.reactivated') ORDER BY id`, [nurse.id]);
+        server.databaseUrl,
+        `SELECT action, changes FROM audit_log WHERE entity_id = $1 AND action IN ('user.deactivated', 'user.reactivated') ORDER BY id`,
+        [nurse.id],
+      );
       expect(audit.map((a) => a.action)).toEqual(['user.deactivated', 'user.reactivated']);
       expect(audit[0].changes.deactivatedAt.before).toBeNull();
       expect(audit[1].changes.deactivatedAt.after).toBeNull();
@@ -130,9 +145,12 @@ describe('user administration', () => {
   describe('clinic role change', () => {
     it('applies from the next request: staff -> clinician may record a fill, clinician -> staff may not', async () => {
       const member = await f.member(clinicA.id, 'staff', 'promoted', { email: email('promoted') });
-      const fill = (minute: number) => member.http.post(`/api/pumps/${pumpA.id}/fills`, {
-        filledAt: new Date(Date.parse('2026-04-01T09:00:00Z') + minute * 60_000).toISOString(), concentrationMcgPerMl: 500, volumeMl: 20,
-      });
+      const fill = (minute: number) =>
+        member.http.post(`/api/pumps/${pumpA.id}/fills`, {
+          filledAt: new Date(Date.parse('2026-04-01T09:00:00Z') + minute * 60_000).toISOString(),
+          concentrationMcgPerMl: 500,
+          volumeMl: 20,
+        });
       expect((await fill(1)).status).toBe(403);
 
       const promoted = await adminA.http.call('PUT', `/api/users/${member.id}/clinic-roles/${clinicA.id}`, { role: 'clinician' });
@@ -144,8 +162,14 @@ describe('user administration', () => {
       expect((await fill(3)).status).toBe(403);
 
       const audit: { changes: { role: { before: string; after: string } }; clinic_id: string }[] = await queryRows(
-        server.databaseUrl, `SELECT changes, clinic_id FROM audit_log WHERE entity_id = $1 AND action = 'user.role_changed' ORDER BY id`, [member.id]);
-      expect(audit.map((a) => [a.changes.role.before, a.changes.role.after, a.clinic_id])).toEqual([['staff', 'clinician', clinicA.id], ['clinician', 'staff', clinicA.id]]);
+        server.databaseUrl,
+        `SELECT changes, clinic_id FROM audit_log WHERE entity_id = $1 AND action = 'user.role_changed' ORDER BY id`,
+        [member.id],
+      );
+      expect(audit.map((a) => [a.changes.role.before, a.changes.role.after, a.clinic_id])).toEqual([
+        ['staff', 'clinician', clinicA.id],
+        ['clinician', 'staff', clinicA.id],
+      ]);
     });
 
     it('refuses an unknown role with 400 naming the field', async () => {
@@ -188,7 +212,9 @@ describe('user administration', () => {
         const token = await signIn(server.baseUrl, member.email, reset.body.initialPassword);
         expect((await api(server.baseUrl, { token }).get('/api/pumps')).status).toBe(403);
         // The list never shows it again.
-        const listed = ((await adminA.http.get('/api/users')).body as (User & { initialPassword?: string })[]).find((u) => u.id === member.id)!;
+        const listed = ((await adminA.http.get('/api/users')).body as (User & { initialPassword?: string })[]).find(
+          (u) => u.id === member.id,
+        )!;
         expect(listed.initialPassword).toBeUndefined();
       } finally {
         socket.close();
@@ -199,7 +225,11 @@ describe('user administration', () => {
   describe('a clinic administrator', () => {
     it("cannot touch another clinic's user (404) nor learn that they exist", async () => {
       const memberA = await f.member(clinicA.id, 'staff', 'only-in-a', { email: email('only-in-a') });
-      for (const path of [`/api/users/${memberA.id}/deactivate`, `/api/users/${memberA.id}/reactivate`, `/api/users/${memberA.id}/password`]) {
+      for (const path of [
+        `/api/users/${memberA.id}/deactivate`,
+        `/api/users/${memberA.id}/reactivate`,
+        `/api/users/${memberA.id}/password`,
+      ]) {
         expect([path, (await adminB.http.post(path, {})).status]).toEqual([path, 404]);
       }
       expect((await adminB.http.call('PUT', `/api/users/${memberA.id}/clinic-roles/${clinicA.id}`, { role: 'admin' })).status).toBe(404);

@@ -81,7 +81,7 @@ describe('accessibility and the header in Chromium', () => {
       await page.waitForFunction(() => !document.querySelector('main > p[role="status"]'), undefined, { timeout: 15_000 });
     } catch (error) {
       const shown = await page.evaluate(() => document.querySelector('main')?.textContent ?? '(no main)').catch(() => '(page busy)');
-      throw new Error(`${page.url()} did not settle: ${shown.slice(0, 300)} (${String(error)})`);
+      throw new Error(`${page.url()} did not settle: ${shown.slice(0, 300)} (${String(error)})`, { cause: error });
     }
     await page.waitForTimeout(300);
   }
@@ -95,8 +95,14 @@ describe('accessibility and the header in Chromium', () => {
       const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
       if (scrollWidth > PHONE.width) {
         // The widest elements are named, to find the culprit at once (a table scrolling inside its own box is not one).
-        const wide = await page.evaluate((width) => [...document.querySelectorAll('body *')]
-          .filter((el) => el.getBoundingClientRect().right > width + 1).slice(0, 5).map((el) => `${el.tagName}.${el.className}`), PHONE.width);
+        const wide = await page.evaluate(
+          (width) =>
+            [...document.querySelectorAll('body *')]
+              .filter((el) => el.getBoundingClientRect().right > width + 1)
+              .slice(0, 5)
+              .map((el) => `${el.tagName}.${el.className}`),
+          PHONE.width,
+        );
         expect([name, scrollWidth, wide]).toEqual([name, PHONE.width, []]);
       }
       expect(scrollWidth).toBeLessThanOrEqual(PHONE.width);
@@ -122,8 +128,26 @@ describe('accessibility and the header in Chromium', () => {
   });
 
   it.each([
-    'fleet', 'pump', 'patient', 'patients', 'add-patient', 'edit-patient', 'alerts', 'scheduler', 'availability', 'add-pump',
-    'clinicians', 'on-call', 'escalation', 'users', 'machine-tokens', 'calendar-feeds', 'audit', 'settings', 'import', 'password',
+    'fleet',
+    'pump',
+    'patient',
+    'patients',
+    'add-patient',
+    'edit-patient',
+    'alerts',
+    'scheduler',
+    'availability',
+    'add-pump',
+    'clinicians',
+    'on-call',
+    'escalation',
+    'users',
+    'machine-tokens',
+    'calendar-feeds',
+    'audit',
+    'settings',
+    'import',
+    'password',
   ])('has no serious or critical violation and no sideways scroll on the %s page (1440 and 390 px)', async (name) => {
     const path = pages.find(([n]) => n === name)![1];
     await page.setViewportSize(DESK);
@@ -146,7 +170,17 @@ describe('accessibility and the header in Chromium', () => {
     // Each link on one line: its height is one line of text, whatever the number of links.
     const heights = await page.locator('.app-header nav a').evaluateAll((links) => links.map((a) => a.getClientRects().length));
     expect(heights.every((n) => n === 1)).toBe(true);
-    for (const id of ['nav-fleet', 'nav-alerts', 'nav-patients', 'nav-scheduler', 'nav-admin-users', 'nav-admin-audit', 'connection-status', 'alarm-mute-toggle', 'sign-out']) {
+    for (const id of [
+      'nav-fleet',
+      'nav-alerts',
+      'nav-patients',
+      'nav-scheduler',
+      'nav-admin-users',
+      'nav-admin-audit',
+      'connection-status',
+      'alarm-mute-toggle',
+      'sign-out',
+    ]) {
       expect([id, await page.locator(`[data-testid="${id}"]`).isVisible()]).toEqual([id, true]);
     }
     expect(await page.locator('[data-testid="header-menu-button"]').isVisible()).toBe(false);
@@ -176,8 +210,23 @@ describe('accessibility and the header in Chromium', () => {
     expect(await button.getAttribute('aria-expanded')).toBe('true');
     // Focus moves into the menu, and every link and the mute and user actions are there.
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('nav-fleet');
-    for (const id of ['nav-fleet', 'nav-alerts', 'nav-patients', 'nav-scheduler', 'nav-on-call', 'nav-clinicians', 'nav-add-pump', 'nav-admin-users',
-      'nav-admin-machine-tokens', 'nav-admin-calendar-feeds', 'nav-admin-audit', 'nav-admin-settings', 'alarm-mute-toggle', 'sign-out', 'change-password-link']) {
+    for (const id of [
+      'nav-fleet',
+      'nav-alerts',
+      'nav-patients',
+      'nav-scheduler',
+      'nav-on-call',
+      'nav-clinicians',
+      'nav-add-pump',
+      'nav-admin-users',
+      'nav-admin-machine-tokens',
+      'nav-admin-calendar-feeds',
+      'nav-admin-audit',
+      'nav-admin-settings',
+      'alarm-mute-toggle',
+      'sign-out',
+      'change-password-link',
+    ]) {
       expect([id, await page.locator(`[data-testid="${id}"]`).count()]).toEqual([id, 1]);
       await page.locator(`[data-testid="${id}"]`).scrollIntoViewIfNeeded();
       expect([id, await page.locator(`[data-testid="${id}"]`).isVisible()]).toEqual([id, true]);
@@ -216,7 +265,9 @@ describe('accessibility and the header in Chromium', () => {
       await page.locator(`[data-testid="${id}"]`).focus();
       await page.keyboard.press('Shift+Tab');
       await page.keyboard.press('Tab');
-      const outline = await page.locator(`[data-testid="${id}"]`).evaluate((el) => getComputedStyle(el).outlineStyle + ' ' + getComputedStyle(el).outlineWidth);
+      const outline = await page
+        .locator(`[data-testid="${id}"]`)
+        .evaluate((el) => getComputedStyle(el).outlineStyle + ' ' + getComputedStyle(el).outlineWidth);
       expect([id, outline]).toEqual([id, 'solid 3px']);
     }
     if ((await mute.getAttribute('aria-pressed')) === 'true') await mute.click();

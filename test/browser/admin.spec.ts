@@ -117,7 +117,9 @@ describe('administration pages in Chromium', () => {
   it('lists the audit trail newest first and filters it by record type', async () => {
     await page.locator('[data-testid="nav-admin-audit"]').click();
     await page.locator('[data-testid="audit-row"]').first().waitFor();
-    const types = await page.locator('[data-testid="audit-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-entity-type')));
+    const types = await page
+      .locator('[data-testid="audit-row"]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-entity-type')));
     expect(types).toContain('machine_token');
     expect(types).toContain('user');
 
@@ -153,10 +155,24 @@ describe('administration pages in Chromium', () => {
         await other.goto(`${server.baseUrl}/sign-in`);
         await submitSignIn(other, { email: NEW_USER.email, password });
         const outcome = await Promise.race([
-          other.locator('[data-testid="form-errors"]').waitFor().then(() => 'error' as const, () => 'closed' as const),
-          other.waitForURL((url) => url.pathname === landsOn).then(() => 'moved' as const, () => 'closed' as const),
+          other
+            .locator('[data-testid="form-errors"]')
+            .waitFor()
+            .then(
+              () => 'error' as const,
+              () => 'closed' as const,
+            ),
+          other
+            .waitForURL((url) => url.pathname === landsOn)
+            .then(
+              () => 'moved' as const,
+              () => 'closed' as const,
+            ),
         ]);
-        return { error: outcome === 'error' ? await other.locator('[data-testid="form-errors"]').innerText() : null, path: new URL(other.url()).pathname };
+        return {
+          error: outcome === 'error' ? await other.locator('[data-testid="form-errors"]').innerText() : null,
+          path: new URL(other.url()).pathname,
+        };
       } finally {
         await context.close();
       }
@@ -176,11 +192,17 @@ describe('administration pages in Chromium', () => {
       await select.selectOption('scheduler');
       await row().locator('[data-testid="user-role-save"]').click();
       await page.locator('[data-testid="users-done"]', { hasText: `${NEW_USER.displayName} is now Scheduler in ${clinic.name}` }).waitFor();
-      await row().filter({ hasText: `Scheduler (${clinic.name})` }).waitFor();
+      await row()
+        .filter({ hasText: `Scheduler (${clinic.name})` })
+        .waitFor();
       expect(await row().locator('[data-testid="user-role-select"]').inputValue()).toBe('scheduler');
       // The first administrator's own card offers nothing to act on.
       const mine = page.locator(`[data-testid="user-row"][data-user-email="${DEMO_LOGINS.admin.email}"]`);
-      expect(await mine.locator('[data-testid="deactivate-user"], [data-testid="open-reset-password"], [data-testid="user-role-select"]').count()).toBe(0);
+      expect(
+        await mine
+          .locator('[data-testid="deactivate-user"], [data-testid="open-reset-password"], [data-testid="user-role-select"]')
+          .count(),
+      ).toBe(0);
     });
 
     it('resets a password: the drawn password is shown once and opens the account until changed', async () => {
@@ -201,7 +223,9 @@ describe('administration pages in Chromium', () => {
     it('deactivates after confirmation (sign-in refused, saying why) and reactivates', async () => {
       await row().locator('[data-testid="deactivate-user"]').click();
       await row().locator('[data-testid="confirm-deactivate-user"]').click();
-      await page.locator(`[data-testid="user-row"][data-user-email="${NEW_USER.email}"] [data-testid="user-state"][data-state="deactivated"]`).waitFor();
+      await page
+        .locator(`[data-testid="user-row"][data-user-email="${NEW_USER.email}"] [data-testid="user-state"][data-state="deactivated"]`)
+        .waitFor();
       expect(await row().locator('[data-testid="user-state"]').innerText()).toMatch(/^⊘ Deactivated since /);
       await page.screenshot({ path: `${SCREENS}/i16-users-1440.png`, fullPage: true });
 
@@ -217,7 +241,9 @@ describe('administration pages in Chromium', () => {
       await page.screenshot({ path: `${SCREENS}/i16-users-full-390.png`, fullPage: true });
 
       await row().locator('[data-testid="reactivate-user"]').click();
-      await page.locator(`[data-testid="user-row"][data-user-email="${NEW_USER.email}"] [data-testid="user-state"][data-state="active"]`).waitFor();
+      await page
+        .locator(`[data-testid="user-row"][data-user-email="${NEW_USER.email}"] [data-testid="user-state"][data-state="active"]`)
+        .waitFor();
       // The confirm step and the shown-once password fit the phone too.
       await row().locator('[data-testid="deactivate-user"]').click();
       await row().locator('[data-testid="open-reset-password"]').click();

@@ -62,14 +62,17 @@ function recordResume(page: Page): { readIds: number[]; handshakes: Record<strin
   page.on('request', (request) => {
     if (request.method() === 'POST' && request.url().includes('/socket.io/')) note(request.postData() ?? '');
   });
-  page.on('websocket', (ws) => ws.on('framesent', (frame) => {
-    if (typeof frame.payload === 'string') note(frame.payload);
-  }));
+  page.on('websocket', (ws) =>
+    ws.on('framesent', (frame) => {
+      if (typeof frame.payload === 'string') note(frame.payload);
+    }),
+  );
   return seen;
 }
 
 /** Two animation frames: the page has painted after a resize or scroll, so the picture is not half drawn. */
-const painted = (page: Page) => page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+const painted = (page: Page) =>
+  page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
 
 const audioOf = (page: Page) => page.evaluate(() => ({ ...(window as unknown as AudioWindow).__audio }));
 
@@ -132,12 +135,14 @@ describe('alert attention in Chromium', () => {
     });
     expect(ingest.status).toBe(200);
 
-    const newAlert = (page: Page) => page.locator(`[data-testid="alert-item"][data-kind="delivery_interrupted"][data-pump-id="${stalled.pump.id}"]`);
+    const newAlert = (page: Page) =>
+      page.locator(`[data-testid="alert-item"][data-kind="delivery_interrupted"][data-pump-id="${stalled.pump.id}"]`);
     await Promise.all([newAlert(clinician).waitFor({ timeout: 15_000 }), newAlert(staff).waitFor({ timeout: 15_000 })]);
     // The clinician hears it at once: one beep is three tones.
     await clinician.waitForFunction(
       (before) => (window as unknown as AudioWindow).__audio.oscillatorStarts >= before + 3,
-      clinicianBefore.oscillatorStarts, { timeout: 5_000, polling: 50 },
+      clinicianBefore.oscillatorStarts,
+      { timeout: 5_000, polling: 50 },
     );
     expect((await audioOf(clinician)).contexts).toBeGreaterThanOrEqual(1);
     // The staff page shows the same alert and made no Web Audio call at all, not even an audio context.
@@ -156,14 +161,18 @@ describe('alert attention in Chromium', () => {
     expect(critical).toBeGreaterThanOrEqual(1);
     const plain = `(${critical}) Alerts — PumpWatch`;
     // Titles over two seconds, sampled every 100 ms: the flash changes once a second.
-    const titlesOf = (page: Page) => page.evaluate(() => new Promise<string[]>((resolve) => {
-      const seen = new Set<string>();
-      const timer = setInterval(() => seen.add(document.title), 100);
-      setTimeout(() => {
-        clearInterval(timer);
-        resolve([...seen]);
-      }, 2_200);
-    }));
+    const titlesOf = (page: Page) =>
+      page.evaluate(
+        () =>
+          new Promise<string[]>((resolve) => {
+            const seen = new Set<string>();
+            const timer = setInterval(() => seen.add(document.title), 100);
+            setTimeout(() => {
+              clearInterval(timer);
+              resolve([...seen]);
+            }, 2_200);
+          }),
+      );
     const [clinicianTitles, staffTitles] = await Promise.all([titlesOf(clinician), titlesOf(staff)]);
     expect(staffTitles).toEqual([plain]);
     expect(new Set(clinicianTitles)).toEqual(new Set([plain, `${FLASH_PREFIX}${plain}`]));
@@ -191,14 +200,20 @@ describe('alert attention in Chromium', () => {
     const lastFill = detail.fills[detail.fills.length - 1];
     // A refill that left the reservoir below the 2 mL alarm volume: the deadline has passed, the worst case runs empty within 72 h.
     const fill = await admin.post(`/api/pumps/${target.pump.id}/fills`, {
-      filledAt: nowIso(), concentrationMcgPerMl: lastFill.concentrationMcgPerMl, volumeMl: 0.5,
+      filledAt: nowIso(),
+      concentrationMcgPerMl: lastFill.concentrationMcgPerMl,
+      volumeMl: 0.5,
     });
     expect(fill.status).toBe(201);
     const card = clinician.locator(`[data-testid="alert-incident"][data-incident-key="${target.pump.id}:reservoir"]`);
     await card.locator('[data-testid="incident-reason"]').nth(1).waitFor({ timeout: 15_000 });
     const kinds = await card.locator('[data-testid="alert-item"]').evaluateAll((items) => items.map((i) => i.getAttribute('data-kind')));
     expect(kinds).toEqual(expect.arrayContaining(['reservoir_near_empty', 'refill_due']));
-    expect(await clinician.locator(`[data-testid="alert-incident"] [data-testid="alert-item"][data-pump-id="${target.pump.id}"][data-kind="refill_due"]`).count()).toBe(1);
+    expect(
+      await clinician
+        .locator(`[data-testid="alert-incident"] [data-testid="alert-item"][data-pump-id="${target.pump.id}"][data-kind="refill_due"]`)
+        .count(),
+    ).toBe(1);
     // One card, not two: no other card of this pump holds a reservoir alert.
     expect(await clinician.locator(`[data-testid="alert-incident"][data-incident-key="${target.pump.id}:reservoir"]`).count()).toBe(1);
     // Each alert keeps its own actions.
@@ -227,18 +242,24 @@ describe('alert attention in Chromium', () => {
     await clinician.screenshot({ path: `${SCREENS}/C-fleet-alerts-1440.png` });
 
     // Acknowledging every reason of the card at once.
-    await clinician.locator(`[data-testid="alert-incident"][data-incident-key="${target.pump.id}:reservoir"] [data-testid="incident-acknowledge-all"]`).click();
+    await clinician
+      .locator(`[data-testid="alert-incident"][data-incident-key="${target.pump.id}:reservoir"] [data-testid="incident-acknowledge-all"]`)
+      .click();
     const incident = clinician.locator(`[data-testid="alert-incident"][data-incident-key="${target.pump.id}:reservoir"]`);
     await clinician.waitForFunction(
-      (key) => [...document.querySelectorAll(`[data-incident-key="${key}"] [data-testid="alert-item"]`)].every((i) => i.getAttribute('data-status') === 'acknowledged'),
-      `${target.pump.id}:reservoir`, { timeout: 10_000 },
+      (key) =>
+        [...document.querySelectorAll(`[data-incident-key="${key}"] [data-testid="alert-item"]`)].every(
+          (i) => i.getAttribute('data-status') === 'acknowledged',
+        ),
+      `${target.pump.id}:reservoir`,
+      { timeout: 10_000 },
     );
     await incident.locator('[data-testid="incident-acknowledge-all"]').waitFor({ state: 'detached', timeout: 5_000 });
     const after = (await admin.get<Alert[]>(`/api/alerts?pumpId=${target.pump.id}`)).body.filter((a) => kinds.includes(a.kind));
     expect(after.map((a) => a.status)).toEqual(kinds.map(() => 'acknowledged'));
   });
 
-  it('repeats the sound at the clinic\'s interval while a critical alert waits, also one already open at page load, and never once acknowledged', async () => {
+  it("repeats the sound at the clinic's interval while a critical alert waits, also one already open at page load, and never once acknowledged", async () => {
     const admin = api(server.baseUrl);
     // The shortest repeat a clinic may choose (the default is 60 s): a second beep within 30 s can only come from this setting.
     expect((await admin.call('PATCH', `/api/clinics/${stalled.clinic.id}/settings`, { alertSoundRepeatSeconds: 15 })).status).toBe(200);
@@ -251,20 +272,29 @@ describe('alert attention in Chromium', () => {
     const atLoad = (await audioOf(clinician)).oscillatorStarts;
     // Open critical alerts waiting at page load sound as soon as the browser lets the page play audio (the first click).
     await clinician.locator('#alerts-title').click();
-    await clinician.waitForFunction((n) => (window as unknown as AudioWindow).__audio.oscillatorStarts >= n + 3, atLoad, { timeout: 5_000, polling: 50 });
+    await clinician.waitForFunction((n) => (window as unknown as AudioWindow).__audio.oscillatorStarts >= n + 3, atLoad, {
+      timeout: 5_000,
+      polling: 50,
+    });
     const first = (await audioOf(clinician)).oscillatorStarts;
-    await clinician.waitForFunction((n) => (window as unknown as AudioWindow).__audio.oscillatorStarts >= n + 3, first, { timeout: 30_000, polling: 250 });
+    await clinician.waitForFunction((n) => (window as unknown as AudioWindow).__audio.oscillatorStarts >= n + 3, first, {
+      timeout: 30_000,
+      polling: 250,
+    });
 
     // Someone acknowledges every one of them: the title loses its count and the sound stops for good.
     for (const alert of waiting) expect((await admin.post(`/api/alerts/${alert.id}/acknowledge`, {})).status).toBe(200);
-    await clinician.waitForFunction(() => !/^(⚠ CRITICAL ALERT · )?\(\d+\) /.test(document.title), undefined, { timeout: 10_000, polling: 100 });
+    await clinician.waitForFunction(() => !/^(⚠ CRITICAL ALERT · )?\(\d+\) /.test(document.title), undefined, {
+      timeout: 10_000,
+      polling: 100,
+    });
     const afterAck = (await audioOf(clinician)).oscillatorStarts;
     await clinician.waitForTimeout(17_000); // longer than the 15 s repeat
     expect((await audioOf(clinician)).oscillatorStarts).toBe(afterAck);
     expect((await audioOf(staff)).oscillatorStarts).toBe(0);
   });
 
-  it('shows a reload button, not a blank page, when a page\'s code chunk fails to load', async () => {
+  it("shows a reload button, not a blank page, when a page's code chunk fails to load", async () => {
     const context = await browser.newContext({ viewport: DESKTOP });
     contexts.push(context);
     const page = await context.newPage();

@@ -3,7 +3,14 @@
 // and a live raise moves the counts and the list without any reload of the list.
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page, Request, WebSocket } from 'playwright-core';
-import { WITHDRAWAL_SIGNS, type Alert, type AlertDetail, type AlertSeverity, type FleetPump, type TelemetryIngestResult } from '@pumpwatch/shared';
+import {
+  WITHDRAWAL_SIGNS,
+  type Alert,
+  type AlertDetail,
+  type AlertSeverity,
+  type FleetPump,
+  type TelemetryIngestResult,
+} from '@pumpwatch/shared';
 import { AlertEngine } from '../../server/src/alerts/alert-engine.service';
 import { EventsGateway } from '../../server/src/events/events.gateway';
 import { ManualClock } from '../../server/src/infra/clock';
@@ -116,19 +123,28 @@ describe('alerts on the dashboard in Chromium', () => {
     // Critical and unacknowledged: the tab title flashes (one change per second, well under 3 flashes per second).
     await page.waitForFunction(() => document.title.startsWith('⚠ CRITICAL ALERT'), undefined, { timeout: 5_000, polling: 100 });
     // The fleet row shows the alarm as a badge in words too.
-    expect(await page.locator(`[data-testid="fleet-row"][data-pump-id="${target.pump.id}"] [data-badge="alarm"]`).innerText()).toContain('DELIVERY STOPPED');
+    expect(await page.locator(`[data-testid="fleet-row"][data-pump-id="${target.pump.id}"] [data-badge="alarm"]`).innerText()).toContain(
+      'DELIVERY STOPPED',
+    );
 
     await item.locator('[data-testid="alert-acknowledge"]').click();
     await item.locator('[data-testid="alert-acknowledge-note"]').fill('Calling the patient now');
     await item.locator('[data-testid="alert-acknowledge-submit"]').click();
-    await page.locator(`[data-testid="alert-item"][data-alert-id="${await item.getAttribute('data-alert-id')}"][data-status="acknowledged"]`).waitFor({ timeout: 5_000 });
+    await page
+      .locator(`[data-testid="alert-item"][data-alert-id="${await item.getAttribute('data-alert-id')}"][data-status="acknowledged"]`)
+      .waitFor({ timeout: 5_000 });
     expect(await item.locator('[data-testid="alert-acknowledged-by"]').innerText()).toContain(CLINICIAN_LABEL);
 
     const alertId = (await item.getAttribute('data-alert-id'))!;
     const stored = (await admin.get<AlertDetail>(`/api/alerts/${alertId}`)).body;
     expect(stored).toMatchObject({
-      id: alertId, pumpId: target.pump.id, kind: 'delivery_interrupted', severity: 'critical', status: 'acknowledged',
-      acknowledgementNote: 'Calling the patient now', acknowledgedBy: { type: 'user', label: CLINICIAN_LABEL },
+      id: alertId,
+      pumpId: target.pump.id,
+      kind: 'delivery_interrupted',
+      severity: 'critical',
+      status: 'acknowledged',
+      acknowledgementNote: 'Calling the patient now',
+      acknowledgedBy: { type: 'user', label: CLINICIAN_LABEL },
     });
     expect(stored.history.map((h) => h.action)).toEqual(expect.arrayContaining(['raised', 'acknowledged']));
     acknowledgedEventId = stored.lastEventId;
@@ -147,7 +163,13 @@ describe('alerts on the dashboard in Chromium', () => {
     await page.locator('[data-testid="alarm-mute-toggle"]').click();
     expect(await page.locator('[data-testid="alarm-mute-toggle"]').getAttribute('aria-pressed')).toBe('true');
     // Remembered for this user in this browser (one key per user).
-    expect(await page.evaluate(() => Object.keys(window.localStorage).filter((k) => k.startsWith('pumpwatch.alertSound.muted.')).map((k) => window.localStorage.getItem(k)))).toEqual(['true']);
+    expect(
+      await page.evaluate(() =>
+        Object.keys(window.localStorage)
+          .filter((k) => k.startsWith('pumpwatch.alertSound.muted.'))
+          .map((k) => window.localStorage.getItem(k)),
+      ),
+    ).toEqual(['true']);
 
     const handshakesBefore = handshakes.auths.length;
     expect(acknowledgedEventId).toBeGreaterThan(0);
@@ -181,7 +203,11 @@ describe('alerts on the dashboard in Chromium', () => {
     expect((await api(server.baseUrl).post('/api/telemetry', { readings })).status).toBe(200);
 
     // Through the alert's link: the pump page opens inside the dashboard.
-    await page.locator(`[data-testid="alert-item"][data-kind="delivery_interrupted"][data-pump-id="${stalled.pump.id}"] [data-testid="alert-patient-link"]`).click();
+    await page
+      .locator(
+        `[data-testid="alert-item"][data-kind="delivery_interrupted"][data-pump-id="${stalled.pump.id}"] [data-testid="alert-patient-link"]`,
+      )
+      .click();
     await page.locator(`[data-testid="pump-page"][data-pump-id="${stalled.pump.id}"]`).waitFor();
     const telemetry = page.locator('[data-testid="pump-telemetry"]');
     await telemetry.locator('[data-testid="alarm-episode"][data-code="motor_stall"][data-active="true"]').waitFor({ timeout: 10_000 });
@@ -196,7 +222,11 @@ describe('alerts on the dashboard in Chromium', () => {
     const admin = api(server.baseUrl);
     const clinicId = stalled.clinic.id;
     // The demo starts with its clinician on call: cancel the shifts covering now, and the banner comes up.
-    const covering = (await admin.get<{ id: string }[]>(`/api/on-call-shifts?clinicId=${clinicId}&from=${new Date(Date.now() - 60_000).toISOString()}&to=${new Date(Date.now() + 60_000).toISOString()}`)).body;
+    const covering = (
+      await admin.get<{ id: string }[]>(
+        `/api/on-call-shifts?clinicId=${clinicId}&from=${new Date(Date.now() - 60_000).toISOString()}&to=${new Date(Date.now() + 60_000).toISOString()}`,
+      )
+    ).body;
     expect(covering.length).toBeGreaterThan(0);
     for (const demoShift of covering) expect((await admin.post(`/api/on-call-shifts/${demoShift.id}/cancel`, {})).status).toBe(200);
     await page.goto(`${server.baseUrl}/`);
@@ -207,7 +237,9 @@ describe('alerts on the dashboard in Chromium', () => {
     expect(onDuty).toBeDefined();
     const hourMs = 3_600_000;
     const shift = await admin.post<{ id: string }>('/api/on-call-shifts', {
-      clinicianId: onDuty!.id, startsAt: new Date(Date.now() - hourMs).toISOString(), endsAt: new Date(Date.now() + 8 * hourMs).toISOString(),
+      clinicianId: onDuty!.id,
+      startsAt: new Date(Date.now() - hourMs).toISOString(),
+      endsAt: new Date(Date.now() + 8 * hourMs).toISOString(),
     });
     expect(shift.status).toBe(201);
     // Pushed (on_call.changed): well before the banner's one-minute re-read.
@@ -216,7 +248,7 @@ describe('alerts on the dashboard in Chromium', () => {
     await banner.waitFor({ state: 'visible', timeout: 10_000 });
   });
 
-  it('hides an alert on the user\'s other open dashboard as soon as it is snoozed on one', async () => {
+  it("hides an alert on the user's other open dashboard as soon as it is snoozed on one", async () => {
     await page.goto(`${server.baseUrl}/`);
     const other = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     try {
@@ -266,7 +298,11 @@ describe('a long alert list in Chromium: counts and "show more"', () => {
   const listAll = async (): Promise<{ alerts: Alert[]; counts: Record<AlertSeverity, number>; total: number }> => {
     const res = await f.http.get<Alert[]>('/api/alerts?limit=1000&includeSnoozed=true');
     expect(res.status).toBe(200);
-    return { alerts: res.body, counts: JSON.parse(res.headers.get('x-severity-counts') as string), total: Number(res.headers.get('x-total-count')) };
+    return {
+      alerts: res.body,
+      counts: JSON.parse(res.headers.get('x-severity-counts') as string),
+      total: Number(res.headers.get('x-total-count')),
+    };
   };
 
   beforeAll(async () => {
@@ -297,8 +333,11 @@ describe('a long alert list in Chromium: counts and "show more"', () => {
     const expectedText = (alerts: Alert[], counts: Record<AlertSeverity, number>) => {
       const total = counts.critical + counts.urgent + counts.warning;
       if (alerts.length >= total) return `Showing all ${fmt(total)} alerts.`;
-      const parts = (['critical', 'urgent', 'warning'] as const).filter((s) => counts[s] > 0)
-        .map((s) => (shownOf(alerts, s) === counts[s] ? `all ${fmt(counts[s])} ${s}` : `${fmt(shownOf(alerts, s))} of ${fmt(counts[s])} ${s}`));
+      const parts = (['critical', 'urgent', 'warning'] as const)
+        .filter((s) => counts[s] > 0)
+        .map((s) =>
+          shownOf(alerts, s) === counts[s] ? `all ${fmt(counts[s])} ${s}` : `${fmt(shownOf(alerts, s))} of ${fmt(counts[s])} ${s}`,
+        );
       return `Showing ${fmt(alerts.length)} of ${fmt(total)} alerts: ${parts.join(', ')}.`;
     };
 
@@ -320,7 +359,9 @@ describe('a long alert list in Chromium: counts and "show more"', () => {
     expect(await shown.innerText()).toBe(expectedText(firstPage, before.counts));
     expect(await panel.locator('[data-testid="alert-item"]').count()).toBe(100);
     for (const s of ['critical', 'urgent', 'warning'] as const) {
-      expect(await panel.locator(`[data-testid="alert-count-${s}"]`).innerText()).toMatch(new RegExp(`${s}: ${fmt(before.counts[s])}$`, 'i'));
+      expect(await panel.locator(`[data-testid="alert-count-${s}"]`).innerText()).toMatch(
+        new RegExp(`${s}: ${fmt(before.counts[s])}$`, 'i'),
+      );
     }
     mkdirSync(SCREENS, { recursive: true });
     await page.screenshot({ path: `${SCREENS}/p6-alerts-1440.png` });
@@ -333,9 +374,15 @@ describe('a long alert list in Chromium: counts and "show more"', () => {
     await page.screenshot({ path: `${SCREENS}/p6-alerts-more-1440.png` });
     await more.click();
     const secondPage = before.alerts.slice(0, 200);
-    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="alerts-page"] [data-testid="alert-item"]').length === n, secondPage.length, { timeout: 10_000 });
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid="alerts-page"] [data-testid="alert-item"]').length === n,
+      secondPage.length,
+      { timeout: 10_000 },
+    );
     expect(await shown.innerText()).toBe(expectedText(secondPage, before.counts));
-    const listedIds = await panel.locator('[data-testid="alert-item"]').evaluateAll((els) => els.map((el) => el.getAttribute('data-alert-id')));
+    const listedIds = await panel
+      .locator('[data-testid="alert-item"]')
+      .evaluateAll((els) => els.map((el) => el.getAttribute('data-alert-id')));
     expect(new Set(listedIds)).toEqual(new Set(secondPage.map((a) => a.id)));
     expect(await more.count()).toBe(before.total > 200 ? 1 : 0);
 
@@ -351,7 +398,8 @@ describe('a long alert list in Chromium: counts and "show more"', () => {
     await panel.locator(`[data-testid="alert-item"][data-alert-id="${raised.id}"]`).waitFor({ timeout: 10_000 });
     await page.waitForFunction(
       (text) => document.querySelector('[data-testid="alerts-page"] [data-testid="alert-count-urgent"]')?.textContent?.endsWith(text),
-      `: ${fmt(after.counts.urgent)}`, { timeout: 10_000 },
+      `: ${fmt(after.counts.urgent)}`,
+      { timeout: 10_000 },
     );
     expect(after.counts.urgent).toBe(before.counts.urgent + 1);
     // No read of the list since (a re-read of the counts alone, limit=1, would be allowed; none was needed here).
@@ -366,7 +414,9 @@ describe('a long alert list in Chromium: counts and "show more"', () => {
     await page.goto(`${server.baseUrl}/`);
     const fleetPanel = page.locator('[data-testid="alerts-panel"]');
     await fleetPanel.locator('[data-testid="alerts-shown"]').waitFor({ timeout: 15_000 });
-    expect(await fleetPanel.locator('[data-testid="alerts-shown"]').innerText()).toMatch(new RegExp(`^Showing \\d+ of ${fmt(after.total)} alerts: `));
+    expect(await fleetPanel.locator('[data-testid="alerts-shown"]').innerText()).toMatch(
+      new RegExp(`^Showing \\d+ of ${fmt(after.total)} alerts: `),
+    );
     expect(await fleetPanel.locator('[data-testid="all-alerts-link"]').innerText()).toBe(`Show all ${fmt(after.total)} alerts`);
     await page.screenshot({ path: `${SCREENS}/p6-fleet-390.png` });
     await page.setViewportSize({ width: 1440, height: 900 });

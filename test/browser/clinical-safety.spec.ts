@@ -28,24 +28,43 @@ describe('clinical safety on the dashboard in Chromium', () => {
     const f = fixtures(server.baseUrl);
     const clinic = await f.clinic({ name: 'Kidney Clinic' });
     // 76 years old, 70 kg: 1.0 then 1.6 mg/dL gives a clearance of about 62 then 39 mL/min, below the 50 line.
-    const patient = await f.patient(clinic.id, { displayName: 'Renate Renal', birthDate: '1950-01-04', sex: 'male', weightKg: 70, spasticityOrigin: 'spinal' });
+    const patient = await f.patient(clinic.id, {
+      displayName: 'Renate Renal',
+      birthDate: '1950-01-04',
+      sex: 'male',
+      weightKg: 70,
+      spasticityOrigin: 'spinal',
+    });
     patientId = patient.id;
     const pump = await f.pump(patient.id, { implantDate: at(-400).slice(0, 10) });
     pumpId = pump.id;
     await f.program(pump.id, { effectiveFrom: at(-40), steps: [{ startTime: '00:00', doseMcgPerDay: 400 }] });
     await f.fill(pump.id, { filledAt: at(-39), volumeMl: 20, concentrationMcgPerMl: 2000 });
-    for (const [value, takenAt] of [[1.0, at(-90)], [1.6, at(-10)]] as const) {
+    for (const [value, takenAt] of [
+      [1.0, at(-90)],
+      [1.6, at(-10)],
+    ] as const) {
       const lab = await f.http.post(`/api/patients/${patient.id}/labs`, { kind: 'serum_creatinine', value, unit: 'mg/dL', takenAt });
       expect(lab.status).toBe(201);
     }
     // A drug holiday: 400 -> 300 (done yesterday, without a reason), then 200, 100 and 0 every third day.
     const plan = await f.http.post(`/api/patients/${patient.id}/taper-plans`, {
-      startsAt: at(-2), bridge: { drug: 'oral_baclofen', doseMgPerDay: 30 }, reintroductionDoseMcgPerDay: 100,
+      startsAt: at(-2),
+      bridge: { drug: 'oral_baclofen', doseMgPerDay: 30 },
+      reintroductionDoseMcgPerDay: 100,
       stepLimitOverrideReason: 'Steps of 25-100% under inpatient supervision',
-      steps: [{ at: at(-1), targetDoseMcgPerDay: 300 }, { at: at(3), targetDoseMcgPerDay: 200 }, { at: at(6), targetDoseMcgPerDay: 100 }, { at: at(9), targetDoseMcgPerDay: 0 }],
+      steps: [
+        { at: at(-1), targetDoseMcgPerDay: 300 },
+        { at: at(3), targetDoseMcgPerDay: 200 },
+        { at: at(6), targetDoseMcgPerDay: 100 },
+        { at: at(9), targetDoseMcgPerDay: 0 },
+      ],
     });
     expect(plan.status).toBe(201);
-    expect((await f.http.post(`/api/pumps/${pump.id}/programs`, { effectiveFrom: at(-1), steps: [{ startTime: '00:00', doseMcgPerDay: 300 }] })).status).toBe(201);
+    expect(
+      (await f.http.post(`/api/pumps/${pump.id}/programs`, { effectiveFrom: at(-1), steps: [{ startTime: '00:00', doseMcgPerDay: 300 }] }))
+        .status,
+    ).toBe(201);
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   });
 
@@ -54,7 +73,7 @@ describe('clinical safety on the dashboard in Chromium', () => {
     await server?.close();
   });
 
-  it('shows the kidney trend with its thresholds and the dose chart with the taper plan\'s planned line on the pump page', async () => {
+  it("shows the kidney trend with its thresholds and the dose chart with the taper plan's planned line on the pump page", async () => {
     await page.goto(`${server.baseUrl}/pumps/${pumpId}`);
     await signInThroughPage(page, TEST_ADMIN);
     const section = page.locator(`[data-testid="clinical-safety-section"][data-patient-id="${patientId}"]`);
@@ -84,8 +103,12 @@ describe('clinical safety on the dashboard in Chromium', () => {
     // The planned line: 400 at the plan's start, the four steps, held to the axis end.
     expect(await dose.getAttribute('data-planned-points')).toBe('6');
     expect(await planned.locator('.recharts-line-curve').getAttribute('stroke-dasharray')).toBe('8 4');
-    expect(await section.locator('[data-testid="taper-task"]').evaluateAll((items) => items.map((i) => i.getAttribute('data-status')))).toEqual(['done', 'upcoming', 'upcoming', 'upcoming']);
-    expect(await section.locator('[data-testid="bridge-advice"]').innerText()).toMatch(/reduce the oral baclofen dose by 1\/2, from 30 to 15 mg\/day/);
+    expect(
+      await section.locator('[data-testid="taper-task"]').evaluateAll((items) => items.map((i) => i.getAttribute('data-status'))),
+    ).toEqual(['done', 'upcoming', 'upcoming', 'upcoming']);
+    expect(await section.locator('[data-testid="bridge-advice"]').innerText()).toMatch(
+      /reduce the oral baclofen dose by 1\/2, from 30 to 15 mg\/day/,
+    );
   });
 
   it('asks for a dose-change reason when the API refuses an abrupt cut, then records it', async () => {
@@ -96,7 +119,9 @@ describe('clinical safety on the dashboard in Chromium', () => {
     // 300 -> 120 goes below the taper plan's 300 step: abrupt, the API answers 422 naming doseChangeReason.
     const reason = form.locator('[data-testid="dose-change-reason"]');
     await reason.waitFor({ timeout: 5_000 });
-    expect(await form.locator('[data-testid="error-doseChangeReason"]').innerText()).toMatch(/^is required for this dose change: The daily dose falls 60%/);
+    expect(await form.locator('[data-testid="error-doseChangeReason"]').innerText()).toMatch(
+      /^is required for this dose change: The daily dose falls 60%/,
+    );
     await reason.locator('textarea').fill('Severe drowsiness with falling kidney function');
     await form.locator('[data-testid="submit-program"]').click();
     await form.waitFor({ state: 'detached', timeout: 5_000 });

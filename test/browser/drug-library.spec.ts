@@ -29,7 +29,11 @@ describe('drug library limit overrides on the pump page in Chromium', () => {
     pumpId = pump.id;
     await f.fill(pump.id, { filledAt: at(-30), volumeMl: 40, concentrationMcgPerMl: 2000 });
     // 1,200 mcg/day for a spinal origin: above the 1000 soft limit, confirmed with a reason.
-    await f.program(pump.id, { effectiveFrom: at(-30), steps: [{ startTime: '00:00', doseMcgPerDay: 1200 }], doseChangeReason: 'Refractory spasticity after SCI; neurosurgery agrees' });
+    await f.program(pump.id, {
+      effectiveFrom: at(-30),
+      steps: [{ startTime: '00:00', doseMcgPerDay: 1200 }],
+      doseChangeReason: 'Refractory spasticity after SCI; neurosurgery agrees',
+    });
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   });
 
@@ -43,7 +47,9 @@ describe('drug library limit overrides on the pump page in Chromium', () => {
     await signInThroughPage(page, TEST_ADMIN);
     const programNote = page.locator('[data-testid="program-history"] [data-testid="limit-override"]');
     await programNote.waitFor({ timeout: 15_000 });
-    expect(await programNote.innerText()).toMatch(/limit override: Refractory spasticity after SCI; neurosurgery agrees[\s\S]*1200 mcg\/day is above the drug library's soft limit of 1000 mcg\/day/);
+    expect(await programNote.innerText()).toMatch(
+      /limit override: Refractory spasticity after SCI; neurosurgery agrees[\s\S]*1200 mcg\/day is above the drug library's soft limit of 1000 mcg\/day/,
+    );
 
     await page.locator('[data-testid="open-fill-form"]').click();
     const form = page.locator('[data-testid="record-fill-form"]');
@@ -52,13 +58,17 @@ describe('drug library limit overrides on the pump page in Chromium', () => {
     await form.locator('[data-testid="submit-fill"]').click();
     const reason = form.locator('[data-testid="limit-override-reason"]');
     await reason.waitFor({ timeout: 10_000 });
-    expect(await form.locator('[data-testid="error-limitOverrideReason"]').innerText()).toMatch(/required to go past the drug library's soft limit/);
+    expect(await form.locator('[data-testid="error-limitOverrideReason"]').innerText()).toMatch(
+      /required to go past the drug library's soft limit/,
+    );
     await page.screenshot({ path: `${SCREENS}/13b-fill-form-override-1440.png`, fullPage: false });
     await reason.locator('textarea').fill('Compounded 1500 mcg/mL from pharmacy');
     await form.locator('[data-testid="submit-fill"]').click();
     const fillNote = page.locator('[data-testid="fill-history"] [data-testid="limit-override"]');
     await fillNote.waitFor({ timeout: 10_000 });
-    expect(await fillNote.innerText()).toMatch(/limit override: Compounded 1500 mcg\/mL from pharmacy[\s\S]*not a labelled maintenance concentration/);
+    expect(await fillNote.innerText()).toMatch(
+      /limit override: Compounded 1500 mcg\/mL from pharmacy[\s\S]*not a labelled maintenance concentration/,
+    );
 
     await page.locator('[data-testid="program-history"]').scrollIntoViewIfNeeded();
     await page.waitForTimeout(200); // paint before the screenshot
@@ -70,7 +80,9 @@ describe('drug library limit overrides on the pump page in Chromium', () => {
     await page.locator('[data-testid="fill-history"]').screenshot({ path: `${SCREENS}/13b-fill-history-390.png` });
     await page.locator('[data-testid="program-history"]').screenshot({ path: `${SCREENS}/13b-program-history-390.png` });
     // Nothing of the notes is wider than the phone.
-    const widest = await page.locator('[data-testid="limit-override"]').evaluateAll((els) => Math.max(...els.map((el) => el.getBoundingClientRect().right)));
+    const widest = await page
+      .locator('[data-testid="limit-override"]')
+      .evaluateAll((els) => Math.max(...els.map((el) => el.getBoundingClientRect().right)));
     expect(widest).toBeLessThanOrEqual(390);
   });
 });

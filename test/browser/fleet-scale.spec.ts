@@ -88,8 +88,10 @@ describe(`fleet of ${PUMPS} pumps in Chromium`, () => {
   });
 
   const rowsInDom = () => page.locator('[data-testid="fleet-row"]').count();
-  const rowIndices = () => page.locator('[data-testid="fleet-row"]').evaluateAll((els) => els.map((el) => Number(el.getAttribute('aria-rowindex'))));
-  const chipCount = async (u: Urgency | 'all') => Number(await page.locator(`[data-testid="urgency-chip"][data-urgency="${u}"] [data-testid="urgency-chip-count"]`).innerText());
+  const rowIndices = () =>
+    page.locator('[data-testid="fleet-row"]').evaluateAll((els) => els.map((el) => Number(el.getAttribute('aria-rowindex'))));
+  const chipCount = async (u: Urgency | 'all') =>
+    Number(await page.locator(`[data-testid="urgency-chip"][data-urgency="${u}"] [data-testid="urgency-chip-count"]`).innerText());
 
   async function openFleet(search = ''): Promise<void> {
     await page.goto(`${server.baseUrl}/${search}`);
@@ -120,7 +122,10 @@ describe(`fleet of ${PUMPS} pumps in Chromium`, () => {
 
   async function volumeShows(row: FleetPump, text: string, timeout = 10_000): Promise<void> {
     await page.waitForFunction(
-      ({ id, expected }) => (document.querySelector(`[data-testid="fleet-row"][data-pump-id="${id}"] [data-testid="fleet-volume"]`)?.textContent ?? '').includes(expected),
+      ({ id, expected }) =>
+        (
+          document.querySelector(`[data-testid="fleet-row"][data-pump-id="${id}"] [data-testid="fleet-volume"]`)?.textContent ?? ''
+        ).includes(expected),
       { id: row.pump.id, expected: text },
       { timeout, polling: 50 },
     );
@@ -147,7 +152,13 @@ describe(`fleet of ${PUMPS} pumps in Chromium`, () => {
       await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
       await page.waitForTimeout(300);
     }
-    await page.waitForFunction(() => Math.max(...[...document.querySelectorAll('[data-testid="fleet-row"]')].map((el) => Number(el.getAttribute('aria-rowindex')))) > 101, undefined, { timeout: 10_000 });
+    await page.waitForFunction(
+      () =>
+        Math.max(...[...document.querySelectorAll('[data-testid="fleet-row"]')].map((el) => Number(el.getAttribute('aria-rowindex')))) >
+        101,
+      undefined,
+      { timeout: 10_000 },
+    );
     expect(fleetReads.some((search) => search.includes('cursor='))).toBe(true);
     expect(await rowsInDom()).toBeLessThanOrEqual(MAX_ROWS_IN_DOM);
     // The rows on screen are the ones at this place in the fleet, in order, with no gap.
@@ -159,9 +170,13 @@ describe(`fleet of ${PUMPS} pumps in Chromium`, () => {
   it('patches a filled pump in place from the socket event, without reading the fleet again', async () => {
     // Ordered by patient, a fill does not move the row: it stays on screen for the check.
     await openFleet('?sort=patient');
-    const shown = await page.locator('[data-testid="fleet-row"]').evaluateAll((els) => els.slice(0, 8).map((el) => el.getAttribute('data-pump-id') ?? ''));
+    const shown = await page
+      .locator('[data-testid="fleet-row"]')
+      .evaluateAll((els) => els.slice(0, 8).map((el) => el.getAttribute('data-pump-id') ?? ''));
     const rows = await Promise.all(shown.map((id) => apiJson<FleetPump>('GET', `/api/pumps/${id}/fleet-row`)));
-    const target = rows.find((r) => r.status === 'ok' && r.volumeMl !== null && r.pump.reservoirCapacityMl - r.volumeMl > 2 && r.concentrationMcgPerMl !== null)!;
+    const target = rows.find(
+      (r) => r.status === 'ok' && r.volumeMl !== null && r.pump.reservoirCapacityMl - r.volumeMl > 2 && r.concentrationMcgPerMl !== null,
+    )!;
     expect(target).toBeDefined();
 
     await fillToCapacity(target);
@@ -172,7 +187,9 @@ describe(`fleet of ${PUMPS} pumps in Chromium`, () => {
   it('moves a pump out of its urgency when it is filled, with the chips counting it in its new level, without reading the fleet', async () => {
     await openFleet();
     const top = await apiJson<FleetPage>('GET', `/api/pumps?limit=20&urgency=overdue,critical,urgent&clinicId=${fleet.clinicId}`);
-    const target = top.rows.find((r) => r.status === 'ok' && r.volumeMl !== null && r.concentrationMcgPerMl !== null && r.pump.reservoirCapacityMl - r.volumeMl > 2)!;
+    const target = top.rows.find(
+      (r) => r.status === 'ok' && r.volumeMl !== null && r.concentrationMcgPerMl !== null && r.pump.reservoirCapacityMl - r.volumeMl > 2,
+    )!;
     expect(target).toBeDefined();
     const was = target.urgency;
     const before = { was: await chipCount(was), ok: await chipCount('ok'), all: await chipCount('all') };
@@ -182,7 +199,11 @@ describe(`fleet of ${PUMPS} pumps in Chromium`, () => {
     // Full again: an OK pump, now far down the list (past the loaded page), no longer among the urgent rows on screen.
     await page.locator(`[data-testid="fleet-row"][data-pump-id="${target.pump.id}"]`).waitFor({ state: 'detached', timeout: 10_000 });
     await page.waitForFunction(
-      ({ level, count }) => Number(document.querySelector(`[data-testid="urgency-chip"][data-urgency="${level}"] [data-testid="urgency-chip-count"]`)?.textContent ?? '-1') === count,
+      ({ level, count }) =>
+        Number(
+          document.querySelector(`[data-testid="urgency-chip"][data-urgency="${level}"] [data-testid="urgency-chip-count"]`)?.textContent ??
+            '-1',
+        ) === count,
       { level: was, count: before.was - 1 },
       { timeout: 5_000 },
     );
@@ -200,7 +221,8 @@ describe(`fleet of ${PUMPS} pumps in Chromium`, () => {
       const w = window as unknown as { __rowsAdded: number };
       w.__rowsAdded = 0;
       new MutationObserver((records) => {
-        for (const r of records) for (const n of r.addedNodes) if (n instanceof HTMLElement && n.dataset.testid === 'fleet-row') w.__rowsAdded++;
+        for (const r of records)
+          for (const n of r.addedNodes) if (n instanceof HTMLElement && n.dataset.testid === 'fleet-row') w.__rowsAdded++;
       }).observe(body, { childList: true });
     });
     // "a" is in nearly every seeded name: the answer is most of the fleet.
@@ -235,7 +257,9 @@ describe(`fleet of ${PUMPS} pumps in Chromium`, () => {
     // Deep in the list: the cards there are rendered and measured, none overlapping the next.
     await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight / 2));
     await page.waitForTimeout(300);
-    const boxes = await page.locator('[data-testid="fleet-row"]').evaluateAll((els) => els.map((el) => el.getBoundingClientRect()).map((r) => ({ top: r.top, bottom: r.bottom, right: r.right })));
+    const boxes = await page
+      .locator('[data-testid="fleet-row"]')
+      .evaluateAll((els) => els.map((el) => el.getBoundingClientRect()).map((r) => ({ top: r.top, bottom: r.bottom, right: r.right })));
     for (let i = 1; i < boxes.length; i++) expect(boxes[i].top).toBeGreaterThanOrEqual(boxes[i - 1].bottom - 1);
     for (const box of boxes) expect(box.right).toBeLessThanOrEqual(PHONE.width);
     await page.screenshot({ path: `${SCREENS}/p3-fleet-large-390-scrolled.png` });
@@ -243,9 +267,15 @@ describe(`fleet of ${PUMPS} pumps in Chromium`, () => {
 
   it('shows three fills recorded while the socket was cut once it reconnects, from the replayed events, without a reload', async () => {
     await openFleet('?sort=patient');
-    const shown = await page.locator('[data-testid="fleet-row"]').evaluateAll((els) => els.slice(0, 12).map((el) => el.getAttribute('data-pump-id') ?? ''));
+    const shown = await page
+      .locator('[data-testid="fleet-row"]')
+      .evaluateAll((els) => els.slice(0, 12).map((el) => el.getAttribute('data-pump-id') ?? ''));
     const rows = await Promise.all(shown.map((id) => apiJson<FleetPump>('GET', `/api/pumps/${id}/fleet-row`)));
-    const targets = rows.filter((r) => r.status === 'ok' && r.volumeMl !== null && r.pump.reservoirCapacityMl - r.volumeMl > 2 && r.concentrationMcgPerMl !== null).slice(0, 3);
+    const targets = rows
+      .filter(
+        (r) => r.status === 'ok' && r.volumeMl !== null && r.pump.reservoirCapacityMl - r.volumeMl > 2 && r.concentrationMcgPerMl !== null,
+      )
+      .slice(0, 3);
     expect(targets).toHaveLength(3);
     await page.evaluate(() => {
       (window as unknown as { __marker?: string }).__marker = 'same page';
@@ -257,7 +287,10 @@ describe(`fleet of ${PUMPS} pumps in Chromium`, () => {
     await page.locator('[data-testid="connection-status"]:not([data-state="live"])').waitFor({ timeout: 5_000 });
     for (const target of targets) await fillToCapacity(target);
     await page.waitForTimeout(500);
-    for (const target of targets) expect(await page.locator(`[data-testid="fleet-row"][data-pump-id="${target.pump.id}"] [data-testid="fleet-volume"]`).innerText()).not.toContain(fullText(target));
+    for (const target of targets)
+      expect(
+        await page.locator(`[data-testid="fleet-row"][data-pump-id="${target.pump.id}"] [data-testid="fleet-volume"]`).innerText(),
+      ).not.toContain(fullText(target));
 
     await page.unroute('**/socket.io/**');
     await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor({ timeout: 30_000 });

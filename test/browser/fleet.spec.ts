@@ -2,7 +2,17 @@
 // without a reload, filters (text, urgency chips) and sorts; the pump page's forecast chart is dated and its markers never overlap.
 import type { Browser, Page } from 'playwright-core';
 import { compareByUrgency, fleetRowMatchesQuery, foldForSearch } from '@pumpwatch/shared';
-import type { ApiErrorBody, AppointmentResponse, Clinic, FleetPump, Fill, Program, PumpDetail, RefillSlotsResponse, Urgency } from '@pumpwatch/shared';
+import type {
+  ApiErrorBody,
+  AppointmentResponse,
+  Clinic,
+  FleetPump,
+  Fill,
+  Program,
+  PumpDetail,
+  RefillSlotsResponse,
+  Urgency,
+} from '@pumpwatch/shared';
 import { launchChromium } from '../support/chromium';
 import { startTestServer } from '../support/test-server';
 import { adminToken } from '../support/http';
@@ -15,7 +25,13 @@ jest.setTimeout(180_000);
 
 /** Every urgency in words (a pump without a forecast past 24 h ranks with the critical ones: see compareByUrgency). */
 const URGENCY_TEXT: Record<Urgency, string> = {
-  delivery_interrupted: 'WITHDRAWAL RISK', no_forecast: 'NO FORECAST', overdue: 'OVERDUE', critical: 'CRITICAL', urgent: 'URGENT', warning: 'DUE SOON', ok: 'OK',
+  delivery_interrupted: 'WITHDRAWAL RISK',
+  no_forecast: 'NO FORECAST',
+  overdue: 'OVERDUE',
+  critical: 'CRITICAL',
+  urgent: 'URGENT',
+  warning: 'DUE SOON',
+  ok: 'OK',
 };
 /** The issue asks for the motor-stall row on top "within 2 s" of the reading. */
 const MOTOR_STALL_LIMIT_MS = 2_000;
@@ -74,7 +90,10 @@ describe('fleet dashboard in Chromium', () => {
     await page.goto(`${server.baseUrl}/`);
     await page.waitForURL((url) => url.pathname === '/sign-in');
     await signInThroughPage(page, TEST_ADMIN);
-    await page.locator('[data-testid="fleet-row"]').nth(fleet.length - 1).waitFor();
+    await page
+      .locator('[data-testid="fleet-row"]')
+      .nth(fleet.length - 1)
+      .waitFor();
     const rows = page.locator('[data-testid="fleet-row"]');
     expect(await rows.count()).toBe(fleet.length);
 
@@ -85,11 +104,13 @@ describe('fleet dashboard in Chromium', () => {
     for (let i = 1; i < fleet.length; i++) expect(compareByUrgency(fleet[i - 1], fleet[i], nowMs)).toBeLessThanOrEqual(0);
 
     // Never colour alone: every badge says its urgency in words; every pump not OK says why under its badge.
-    const shown = await rows.evaluateAll((els) => els.map((el) => ({
-      urgency: el.getAttribute('data-urgency'),
-      badge: el.querySelector('[data-testid="urgency-badge"]')?.textContent ?? '',
-      reasons: el.querySelectorAll('[data-testid="urgency-reasons"] li').length,
-    })));
+    const shown = await rows.evaluateAll((els) =>
+      els.map((el) => ({
+        urgency: el.getAttribute('data-urgency'),
+        badge: el.querySelector('[data-testid="urgency-badge"]')?.textContent ?? '',
+        reasons: el.querySelectorAll('[data-testid="urgency-reasons"] li').length,
+      })),
+    );
     expect(shown).toHaveLength(fleet.length);
     for (const row of shown) {
       expect(row.badge).toContain(URGENCY_TEXT[row.urgency as Urgency]);
@@ -105,7 +126,9 @@ describe('fleet dashboard in Chromium', () => {
 
   it('shows a fill recorded through the API on the open fleet page without a reload', async () => {
     const fleet = await apiJson<FleetPump[]>(server.baseUrl, 'GET', '/api/pumps');
-    const target = fleet.find((f) => f.status === 'ok' && f.volumeMl !== null && f.pump.reservoirCapacityMl - f.volumeMl > 2 && f.concentrationMcgPerMl !== null);
+    const target = fleet.find(
+      (f) => f.status === 'ok' && f.volumeMl !== null && f.pump.reservoirCapacityMl - f.volumeMl > 2 && f.concentrationMcgPerMl !== null,
+    );
     expect(target).toBeDefined();
     const { pump } = target!;
 
@@ -222,13 +245,28 @@ describe('fleet dashboard in Chromium', () => {
     const fleet = await apiJson<FleetPump[]>(server.baseUrl, 'GET', '/api/pumps');
     // A quiet pump far down the list, whose patient is not first by name (the sorting test needs it out of sight when sorted by patient).
     const firstByName = [...fleet].map((f) => foldForSearch(f.patient.displayName)).sort()[0];
-    const target = [...fleet].reverse().find((f) => f.status === 'ok' && f.urgency === 'ok' && f.pump.modelId !== 'constant-flow' && foldForSearch(f.patient.displayName) !== firstByName)!;
+    const target = [...fleet]
+      .reverse()
+      .find(
+        (f) =>
+          f.status === 'ok' &&
+          f.urgency === 'ok' &&
+          f.pump.modelId !== 'constant-flow' &&
+          foldForSearch(f.patient.displayName) !== firstByName,
+      )!;
     expect(target).toBeDefined();
     expect((await fleetIds())[0]).not.toBe(target.pump.id);
     const navigationsBefore = mainFrameNavigations;
 
     await apiJson(server.baseUrl, 'POST', '/api/telemetry', {
-      readings: [{ serialNumber: target.pump.serialNumber, recordedAt: nowIso(), reservoirVolumeMl: target.volumeMl ?? undefined, alarms: ['motor_stall'] }],
+      readings: [
+        {
+          serialNumber: target.pump.serialNumber,
+          recordedAt: nowIso(),
+          reservoirVolumeMl: target.volumeMl ?? undefined,
+          alarms: ['motor_stall'],
+        },
+      ],
     });
     await page.waitForFunction(
       (id) => document.querySelector('[data-testid="fleet-row"]')?.getAttribute('data-pump-id') === id,
@@ -270,24 +308,36 @@ describe('fleet dashboard in Chromium', () => {
     const chloe = await f.patient(demoClinic.id, { displayName: 'Chloé Étienne-Moreau', mrn: `MRN-CHLOE-${process.pid}` });
     const chloePump = await f.pump(chloe.id, { modelId: 'synchromed-ii-40' });
     const fleet = await apiJson<FleetPump[]>(server.baseUrl, 'GET', '/api/pumps');
-    const prometra = fleet.filter((r) => r.pump.modelId.startsWith('prometra')).map((r) => r.pump.id).sort();
+    const prometra = fleet
+      .filter((r) => r.pump.modelId.startsWith('prometra'))
+      .map((r) => r.pump.id)
+      .sort();
     expect(prometra.length).toBeGreaterThan(0);
-    expect(fleet.filter((r) => fleetRowMatchesQuery(r, 'PROMETRA')).map((r) => r.pump.id).sort()).toEqual(prometra);
+    expect(
+      fleet
+        .filter((r) => fleetRowMatchesQuery(r, 'PROMETRA'))
+        .map((r) => r.pump.id)
+        .sort(),
+    ).toEqual(prometra);
     // Every Chloé of the demo clinic too, and ours.
-    const chloes = fleet.filter((r) => fleetRowMatchesQuery(r, 'chloe')).map((r) => r.pump.id).sort();
+    const chloes = fleet
+      .filter((r) => fleetRowMatchesQuery(r, 'chloe'))
+      .map((r) => r.pump.id)
+      .sort();
     expect(chloes).toContain(chloePump.id);
 
     await openFleet();
     const filter = page.locator('[data-testid="fleet-filter"]');
     expect(await filter.getAttribute('placeholder')).toContain('model');
-    const rowsAre = async (expected: string[]) => page.waitForFunction(
-      (want) => {
-        const ids = [...document.querySelectorAll('[data-testid="fleet-row"]')].map((el) => el.getAttribute('data-pump-id')).sort();
-        return JSON.stringify(ids) === JSON.stringify(want);
-      },
-      expected,
-      { timeout: 10_000 },
-    );
+    const rowsAre = async (expected: string[]) =>
+      page.waitForFunction(
+        (want) => {
+          const ids = [...document.querySelectorAll('[data-testid="fleet-row"]')].map((el) => el.getAttribute('data-pump-id')).sort();
+          return JSON.stringify(ids) === JSON.stringify(want);
+        },
+        expected,
+        { timeout: 10_000 },
+      );
 
     await filter.fill('PROMETRA');
     await rowsAre(prometra);
@@ -296,13 +346,16 @@ describe('fleet dashboard in Chromium', () => {
     await filter.fill('chloe');
     await rowsAre(chloes);
     expect(await page.locator('[data-testid="fleet-patient"]').allInnerTexts()).toContain('Chloé Étienne-Moreau');
-    for (const name of await page.locator('[data-testid="fleet-patient"]').allInnerTexts()) expect(name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase()).toContain('chloe');
+    for (const name of await page.locator('[data-testid="fleet-patient"]').allInnerTexts())
+      expect(name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase()).toContain('chloe');
 
     await filter.fill('no-such-pump-anywhere');
     await page.locator('[data-testid="fleet-empty"]').waitFor({ timeout: 10_000 });
     expect(await page.locator('[data-testid="fleet-empty"]').innerText()).toContain('No active pump matches “no-such-pump-anywhere”');
     await filter.fill('');
-    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="fleet-row"]').length === n, fleet.length, { timeout: 10_000 });
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="fleet-row"]').length === n, fleet.length, {
+      timeout: 10_000,
+    });
   });
 
   it('shows why a pump has no forecast when its history cannot be forecast, and still lists the others', async () => {
@@ -325,7 +378,9 @@ describe('fleet dashboard in Chromium', () => {
     expect(answered.status).toBe('forecast_error');
     expect(reasons).toContain(`Forecast failed: ${answered.statusReason}`);
     expect(await row.locator('[data-testid="fleet-days-left"]').innerText()).toBe('no forecast');
-    expect(await page.locator('[data-testid="fleet-row"]').count()).toBe((await apiJson<FleetPump[]>(server.baseUrl, 'GET', '/api/pumps')).length);
+    expect(await page.locator('[data-testid="fleet-row"]').count()).toBe(
+      (await apiJson<FleetPump[]>(server.baseUrl, 'GET', '/api/pumps')).length,
+    );
   });
 
   it('filters by urgency chip (kept in the URL, toggled by mouse or keyboard) and keeps every count visible', async () => {
@@ -337,7 +392,9 @@ describe('fleet dashboard in Chromium', () => {
     const chipCount = await chips.count();
 
     await chipOf('delivery_interrupted').click();
-    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="fleet-row"]')].every((el) => el.getAttribute('data-urgency') === 'delivery_interrupted'));
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('[data-testid="fleet-row"]')].every((el) => el.getAttribute('data-urgency') === 'delivery_interrupted'),
+    );
     expect(new URL(page.url()).searchParams.get('urgency')).toBe('delivery_interrupted');
     expect(await chipOf('delivery_interrupted').getAttribute('aria-pressed')).toBe('true');
     expect(await chipOf('all').getAttribute('aria-pressed')).toBe('false');
@@ -393,8 +450,11 @@ describe('fleet dashboard in Chromium', () => {
 
     await page.locator('[data-testid="sort-daysLeft"]').click();
     await sortedBy('daysLeft', 'ascending');
-    const days = await page.locator('[data-testid="fleet-row"]').evaluateAll((els) => els.map((el) => el.querySelector('[data-testid="fleet-days-left"]')?.textContent ?? ''));
-    const value = (t: string) => (/\d/.test(t) ? (t.startsWith('overdue') ? -1 : 1) * Number(/[\d.]+/.exec(t)![0]) : Number.NEGATIVE_INFINITY);
+    const days = await page
+      .locator('[data-testid="fleet-row"]')
+      .evaluateAll((els) => els.map((el) => el.querySelector('[data-testid="fleet-days-left"]')?.textContent ?? ''));
+    const value = (t: string) =>
+      /\d/.test(t) ? (t.startsWith('overdue') ? -1 : 1) * Number(/[\d.]+/.exec(t)![0]) : Number.NEGATIVE_INFINITY;
     for (let i = 1; i < days.length; i++) expect(value(days[i])).toBeGreaterThanOrEqual(value(days[i - 1]));
 
     await page.locator('[data-testid="sort-urgency"]').click();
@@ -406,14 +466,29 @@ describe('fleet dashboard in Chromium', () => {
   it('dates the forecast chart up to the empty date and marks now, the alarm, the deadline and the booked refill without overlapping labels', async () => {
     const demoClinic = (await apiJson<Clinic[]>(server.baseUrl, 'GET', '/api/clinics'))[0];
     const fleet = await apiJson<FleetPump[]>(server.baseUrl, 'GET', '/api/pumps');
-    const target = fleet.find((r) => r.clinic.id === demoClinic.id && r.status === 'ok' && r.urgency !== 'delivery_interrupted' && r.daysLeft !== null && r.daysLeft > 10 && r.daysLeft < 40)!;
+    const target = fleet.find(
+      (r) =>
+        r.clinic.id === demoClinic.id &&
+        r.status === 'ok' &&
+        r.urgency !== 'delivery_interrupted' &&
+        r.daysLeft !== null &&
+        r.daysLeft > 10 &&
+        r.daysLeft < 40,
+    )!;
     expect(target).toBeDefined();
     const everyDay = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '08:00', end: '18:00' }));
     await fixtures(server.baseUrl).clinicianWithSessions(demoClinic.id, 'Nina Nurse (fleet test)', everyDay);
     const slot = (await apiJson<RefillSlotsResponse>(server.baseUrl, 'GET', `/api/pumps/${target.pump.id}/refill-slots?limit=1`)).slots[0];
-    const booking = await apiJson<AppointmentResponse>(server.baseUrl, 'POST', '/api/appointments', { pumpId: target.pump.id, clinicianId: slot.clinicianId, startsAt: slot.startsAt });
+    const booking = await apiJson<AppointmentResponse>(server.baseUrl, 'POST', '/api/appointments', {
+      pumpId: target.pump.id,
+      clinicianId: slot.clinicianId,
+      startsAt: slot.startsAt,
+    });
 
-    for (const [name, viewport] of [['1440', DESKTOP], ['390', PHONE]] as const) {
+    for (const [name, viewport] of [
+      ['1440', DESKTOP],
+      ['390', PHONE],
+    ] as const) {
       await page.setViewportSize(viewport);
       await gotoSignedIn(`/pumps/${target.pump.id}`);
       const chart = page.locator('[data-testid="forecast-chart"]');
@@ -425,17 +500,23 @@ describe('fleet dashboard in Chromium', () => {
       expect(ticks.length).toBeGreaterThanOrEqual(3);
       for (const t of ticks) expect(t.trim()).toMatch(/^\d{1,2} [A-Z][a-z]{2}$/);
 
-      const markers = await chart.locator('[data-testid="chart-marker"]').evaluateAll((els) => els.map((el) => el.getAttribute('data-marker')));
+      const markers = await chart
+        .locator('[data-testid="chart-marker"]')
+        .evaluateAll((els) => els.map((el) => el.getAttribute('data-marker')));
       for (const kind of ['now', 'alarm', 'deadline', 'booked', 'empty']) expect(markers).toContain(kind);
       const bookedText = await chart.locator('[data-testid="chart-marker"][data-marker="booked"]').innerText();
       expect(bookedText).toContain('Booked refill');
-      expect(bookedText).toContain(new Intl.DateTimeFormat('en-CA', { timeZone: target.clinic.timeZone }).format(new Date(booking.startsAt)));
+      expect(bookedText).toContain(
+        new Intl.DateTimeFormat('en-CA', { timeZone: target.clinic.timeZone }).format(new Date(booking.startsAt)),
+      );
 
       // No two labels on the chart overlap, and none leaves the chart.
-      const boxes = await chart.locator('text.chart-marker-label').evaluateAll((els) => els.map((el) => {
-        const r = el.getBoundingClientRect();
-        return { kind: el.getAttribute('data-marker'), left: r.left, right: r.right, top: r.top, bottom: r.bottom };
-      }));
+      const boxes = await chart.locator('text.chart-marker-label').evaluateAll((els) =>
+        els.map((el) => {
+          const r = el.getBoundingClientRect();
+          return { kind: el.getAttribute('data-marker'), left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+        }),
+      );
       expect(boxes.map((b) => b.kind)).toEqual(expect.arrayContaining(['now', 'alarm', 'deadline', 'booked', 'empty']));
       const figure = (await chart.boundingBox())!;
       for (const [i, a] of boxes.entries()) {

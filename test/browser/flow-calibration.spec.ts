@@ -20,13 +20,23 @@ const PHONE = { width: 390, height: 844 };
 const DAY_MS = 86_400_000;
 
 /** Two animation frames: the page has painted after a resize, so the picture is not half drawn. */
-const painted = (page: Page) => page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+const painted = (page: Page) =>
+  page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
 
 /** An instant in Paris time with the zone's abbreviation, as the dashboard writes it. */
 function localTime(iso: string): string {
   const p = new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short',
-  }).formatToParts(new Date(iso)).reduce<Record<string, string>>((acc, part) => ({ ...acc, [part.type]: part.value }), {});
+    timeZone: 'Europe/Paris',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  })
+    .formatToParts(new Date(iso))
+    .reduce<Record<string, string>>((acc, part) => ({ ...acc, [part.type]: part.value }), {});
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute} ${p.timeZoneName}`;
 }
 
@@ -69,8 +79,9 @@ describe('pump page with a flow factor learnt from its refills in Chromium', () 
     await page.goto(`${server.baseUrl}/pumps/${pumpId}`);
     const factor = page.locator('[data-testid="pump-flow-factor"]');
     await factor.waitFor();
-    expect((await factor.innerText()).replace(/\s+/g, ' ').trim())
-      .toBe('⚠ 1.08 (2 refills) Runs 8% faster than programmed at its refills: the deadline allows for it.');
+    expect((await factor.innerText()).replace(/\s+/g, ' ').trim()).toBe(
+      '⚠ 1.08 (2 refills) Runs 8% faster than programmed at its refills: the deadline allows for it.',
+    );
     expect(await page.locator('dt', { hasText: 'Flow factor' }).count()).toBe(1);
     const alarm = (await page.locator('[data-testid="pump-calibrated-alarm"]').innerText()).replace(/\s+/g, ' ');
     expect(alarm).toContain(localTime(calibrated?.lowReservoirAlarmAt as string));

@@ -24,8 +24,22 @@ function spreadsheet(): Buffer {
     const model = i === 4 ? 'Medstream 9' : 'synchromed-ii-20';
     const volume = i === 7 ? '25' : '18';
     const time = i === 9 ? '9:30 PM' : '09:30';
-    lines.push([`BR-${i}`, `Import Patient ${String.fromCharCode(65 + i)}`, '12.03.1968', i % 2 ? 'male' : 'female', '72,5', model, `BRW-${1000 + i}`, '2022-04-01',
-      `${day} ${time}`, '500', volume, String(120 + 10 * i)].join(';'));
+    lines.push(
+      [
+        `BR-${i}`,
+        `Import Patient ${String.fromCharCode(65 + i)}`,
+        '12.03.1968',
+        i % 2 ? 'male' : 'female',
+        '72,5',
+        model,
+        `BRW-${1000 + i}`,
+        '2022-04-01',
+        `${day} ${time}`,
+        '500',
+        volume,
+        String(120 + 10 * i),
+      ].join(';'),
+    );
   }
   return Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`, 'utf8');
 }
@@ -54,7 +68,9 @@ describe('spreadsheet import page in Chromium', () => {
     await page.locator('[data-testid="import-form"]').waitFor({ timeout: 15_000 });
     expect(await page.locator('[data-testid="import-template"]').getAttribute('href')).toBe('/api/imports/template.csv');
 
-    await page.locator('[data-testid="import-file"]').setInputFiles({ name: 'berlin-pumps.csv', mimeType: 'text/csv', buffer: spreadsheet() });
+    await page
+      .locator('[data-testid="import-file"]')
+      .setInputFiles({ name: 'berlin-pumps.csv', mimeType: 'text/csv', buffer: spreadsheet() });
     await page.locator('[data-testid="import-check"]').click();
     await page.locator('[data-testid="import-rows"]').waitFor({ timeout: 60_000 });
 
@@ -62,13 +78,19 @@ describe('spreadsheet import page in Chromium', () => {
     expect(await rows.count()).toBe(12);
     // Refused first, in file order, each naming its column and reason in words (not colour alone).
     const outcomes = await rows.evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-row'), tr.getAttribute('data-outcome')]));
-    expect(outcomes.slice(0, 3)).toEqual([['6', 'refused'], ['9', 'refused'], ['11', 'refused']]);
+    expect(outcomes.slice(0, 3)).toEqual([
+      ['6', 'refused'],
+      ['9', 'refused'],
+      ['11', 'refused'],
+    ]);
     expect(outcomes.slice(3).every(([, outcome]) => outcome === 'create')).toBe(true);
     const refusedText = await rows.evaluateAll((trs) => trs.slice(0, 3).map((tr) => (tr as HTMLElement).innerText));
     expect(refusedText[0]).toMatch(/Refused[\s\S]*pumpModel is not a known pump model/);
     expect(refusedText[1]).toMatch(/Refused[\s\S]*volumeMl must not exceed the reservoir capacity \(20 mL\)/);
     expect(refusedText[2]).toMatch(/Refused[\s\S]*lastFilledAt has a time in an unknown format \(9:30 PM\)/);
-    expect(await page.locator('[data-testid="import-summary"]').innerText()).toMatch(/3 refused[\s\S]*12 rows: 9 new, 0 to update, 0 unchanged/);
+    expect(await page.locator('[data-testid="import-summary"]').innerText()).toMatch(
+      /3 refused[\s\S]*12 rows: 9 new, 0 to update, 0 unchanged/,
+    );
     expect(await page.locator('[data-testid="import-confirm"]').innerText()).toBe('Import 9 rows (without the 3 refused)');
     await page.screenshot({ path: `${SCREENS}/import-dry-run-1440.png`, fullPage: true });
     expect(await seriousAxeViolations(page)).toEqual([]);

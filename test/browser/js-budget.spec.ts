@@ -44,14 +44,16 @@ describe('JavaScript budget of the fleet page in Chromium', () => {
       await page.goto(`${server.baseUrl}/`);
       await page.locator('[data-testid="fleet-row"]').first().waitFor();
       await page.waitForLoadState('networkidle');
-      return Promise.all(responses.map(async (response) => {
-        const sizes = await response.request().sizes();
-        return {
-          path: new URL(response.url()).pathname,
-          wireBytes: sizes.responseBodySize + sizes.responseHeadersSize,
-          encoding: (await response.allHeaders())['content-encoding'] ?? null,
-        };
-      }));
+      return Promise.all(
+        responses.map(async (response) => {
+          const sizes = await response.request().sizes();
+          return {
+            path: new URL(response.url()).pathname,
+            wireBytes: sizes.responseBodySize + sizes.responseHeadersSize,
+            encoding: (await response.allHeaders())['content-encoding'] ?? null,
+          };
+        }),
+      );
     } finally {
       await context.close();
     }

@@ -62,7 +62,9 @@ describe('paging services on the escalation page in Chromium', () => {
     await form.locator('[data-testid="submit-channel"]').click();
     const row = page.locator('[data-testid="channel-row"]', { hasText: 'PagerDuty pump service' });
     await row.waitFor();
-    expect(await row.locator('[data-testid="channel-secret-label"]').innerText()).toContain(`Key stored encrypted, ends …${ROUTING_KEY.slice(-4)}`);
+    expect(await row.locator('[data-testid="channel-secret-label"]').innerText()).toContain(
+      `Key stored encrypted, ends …${ROUTING_KEY.slice(-4)}`,
+    );
     expect(await row.locator('[data-testid="channel-levels-label"]').innerText()).toBe('Levels: Primary on call, Backup');
     expect(await row.locator('[data-testid="channel-state"]').innerText()).toContain('Active');
     expect(await form.locator('[data-testid="channel-secret"]').inputValue()).toBe('');
@@ -76,8 +78,12 @@ describe('paging services on the escalation page in Chromium', () => {
     await form.locator('[data-testid="submit-channel"]').click();
     const mailRow = page.locator('[data-testid="channel-row"]', { hasText: 'Hospital mail relay' });
     await mailRow.waitFor();
-    expect(await mailRow.locator('[data-testid="channel-kind-label"]').innerText()).toContain('E-mail (SMTP) · smtp.hospital.example.org:587');
-    expect(await mailRow.locator('[data-testid="channel-levels-label"]').innerText()).toBe('Levels: Primary on call, Backup, Clinic administrators');
+    expect(await mailRow.locator('[data-testid="channel-kind-label"]').innerText()).toContain(
+      'E-mail (SMTP) · smtp.hospital.example.org:587',
+    );
+    expect(await mailRow.locator('[data-testid="channel-levels-label"]').innerText()).toBe(
+      'Levels: Primary on call, Backup, Clinic administrators',
+    );
     expect(await mailRow.locator('[data-testid="channel-secret-label"]').innerText()).toContain('No password');
 
     // After a reload the key is nowhere on the page.
@@ -97,7 +103,10 @@ describe('paging services on the escalation page in Chromium', () => {
     await disabled.waitFor();
     expect(await disabled.locator('[data-testid="channel-state"]').innerText()).toContain('Disabled');
     const stored = (await api(server.baseUrl).get<NotificationChannel[]>(`/api/clinics/${clinic.id}/notification-channels`)).body;
-    expect(stored.map((c) => [c.name, c.kind, c.active]).sort()).toEqual([['Hospital mail relay', 'email', true], ['PagerDuty pump service', 'pagerduty', false]]);
+    expect(stored.map((c) => [c.name, c.kind, c.active]).sort()).toEqual([
+      ['Hospital mail relay', 'email', true],
+      ['PagerDuty pump service', 'pagerduty', false],
+    ]);
   });
 
   it('hides the paging services from staff', async () => {

@@ -68,7 +68,9 @@ describe('clinicians, on-call roster and escalation in Chromium', () => {
     }
     const added = page.locator('[data-testid="clinician-row"]', { hasText: ON_CALL_NURSE });
     expect(await added.getAttribute('data-active')).toBe('true');
-    expect(await added.locator('[data-testid="clinician-availability"]').getAttribute('href')).toMatch(/^\/scheduler\/clinicians\/[0-9a-f-]{36}$/);
+    expect(await added.locator('[data-testid="clinician-availability"]').getAttribute('href')).toMatch(
+      /^\/scheduler\/clinicians\/[0-9a-f-]{36}$/,
+    );
 
     // Edit: fix the name's typo.
     const leaving = page.locator('[data-testid="clinician-row"]', { hasText: 'Nurse Lena Leavin' });
@@ -118,12 +120,15 @@ describe('clinicians, on-call roster and escalation in Chromium', () => {
     // The default shift starts now (in the clinic's zone) and lasts 12 hours: it covers now.
     await form.locator('[data-testid="submit-shift"]').click();
 
-    const shift = page.locator('[data-testid="roster-day"] [data-testid="roster-shift"][data-cancelled="false"]', { hasText: ON_CALL_NURSE }).first();
+    const shift = page
+      .locator('[data-testid="roster-day"] [data-testid="roster-shift"][data-cancelled="false"]', { hasText: ON_CALL_NURSE })
+      .first();
     await shift.waitFor();
     expect(await shift.getAttribute('data-tier')).toBe('primary');
     expect(await shift.innerText()).toMatch(/primary[\s\S]*\d{2}:\d{2}–/i);
     await page.waitForFunction(([selector, name]) => document.querySelector(selector)?.textContent?.includes(name), [
-      `.app-top [data-testid="on-call-now-item"][data-clinic-id="${clinic.id}"]`, ON_CALL_NURSE,
+      `.app-top [data-testid="on-call-now-item"][data-clinic-id="${clinic.id}"]`,
+      ON_CALL_NURSE,
     ] as const);
     expect(await headerOnCall().innerText()).toContain(`On call: ${DEMO_ON_CALL}, ${ON_CALL_NURSE}`);
     expect(await page.locator('[data-testid="on-call-summary"]').getAttribute('data-state')).toBe('covered');
@@ -139,7 +144,7 @@ describe('clinicians, on-call roster and escalation in Chromium', () => {
     await page.locator(`.app-top [data-testid="on-call-now-item"][data-state="covered"]`).waitFor();
     expect(await headerOnCall().isVisible()).toBe(true);
     // Room for one name on a phone: the first and how many more, never a name cut in half.
-    expect((await headerOnCall().innerText()).replace(/\s+/g, " ")).toContain(`On call: ${DEMO_ON_CALL} +1`);
+    expect((await headerOnCall().innerText()).replace(/\s+/g, ' ')).toContain(`On call: ${DEMO_ON_CALL} +1`);
     await shoot('i16-oncall-fleet-header-390', false);
     await page.setViewportSize(DESK);
     await page.locator('[data-testid="nav-on-call"]').click();
@@ -147,8 +152,11 @@ describe('clinicians, on-call roster and escalation in Chromium', () => {
     // Cancel both shifts covering now: the nurse's, then the demo clinician's.
     for (const name of [ON_CALL_NURSE, DEMO_ON_CALL]) {
       // Today's column comes first among the days holding a cancel button for the shift under way.
-      const shiftId = await page.locator('[data-testid="roster-shift"][data-cancelled="false"]', { hasText: name })
-        .filter({ has: page.locator('[data-testid="cancel-shift"]') }).first().getAttribute('data-shift-id');
+      const shiftId = await page
+        .locator('[data-testid="roster-shift"][data-cancelled="false"]', { hasText: name })
+        .filter({ has: page.locator('[data-testid="cancel-shift"]') })
+        .first()
+        .getAttribute('data-shift-id');
       const covering = page.locator(`[data-testid="roster-shift"][data-shift-id="${shiftId}"]`).first();
       await covering.locator('[data-testid="cancel-shift"]').click();
       await covering.locator('[data-testid="confirm-cancel-shift"]').click();
@@ -180,7 +188,9 @@ describe('clinicians, on-call roster and escalation in Chromium', () => {
     // A later level earlier than the one before it is refused beside its field.
     await policyForm.locator('[data-field="levels.1.afterMinutes"] input').fill('0');
     await policyForm.locator('[data-testid="save-policy"]').click();
-    expect(await policyForm.locator('[data-testid="error-levels.1.afterMinutes"]').innerText()).toBe('must be later than the level before it');
+    expect(await policyForm.locator('[data-testid="error-levels.1.afterMinutes"]').innerText()).toBe(
+      'must be later than the level before it',
+    );
     await policyForm.locator('[data-field="levels.1.afterMinutes"] input').fill('8');
     await policyForm.locator('[data-testid="save-policy"]').click();
     await policyForm.locator('[data-testid="policy-saved"]').waitFor();
@@ -220,7 +230,12 @@ describe('clinicians, on-call roster and escalation in Chromium', () => {
     await row.locator('[data-testid="disable-webhook"]').click();
     await row.locator('[data-testid="confirm-disable-webhook"]').click();
     await page.locator('[data-testid="webhook-row"][data-active="false"]', { hasText: 'Hospital pager gateway' }).waitFor();
-    expect(await page.locator('[data-testid="webhook-row"]', { hasText: 'Hospital pager gateway' }).locator('[data-testid="webhook-state"]').innerText()).toContain('Disabled');
+    expect(
+      await page
+        .locator('[data-testid="webhook-row"]', { hasText: 'Hospital pager gateway' })
+        .locator('[data-testid="webhook-state"]')
+        .innerText(),
+    ).toContain('Disabled');
   });
 
   it('shows staff who is on call, and hides adding, cancelling, editing and webhooks from them', async () => {

@@ -37,12 +37,16 @@ describe('API documentation page in Chromium', () => {
   it('loads /api/docs with every operation summary, nothing refused by the Content-Security-Policy', async () => {
     await page.goto(`${server.baseUrl}/api/docs`);
     await page.locator('.swagger-ui .info .title', { hasText: 'PumpWatch API' }).waitFor();
-    await page.locator('.opblock-summary-description', { hasText: 'Record a refill (drug, concentration, volume, aspirated residual)' }).waitFor();
+    await page
+      .locator('.opblock-summary-description', { hasText: 'Record a refill (drug, concentration, volume, aspirated residual)' })
+      .waitFor();
     expect(await page.locator('.opblock').count()).toBeGreaterThan(100);
     expect(consoleErrors.filter((e) => /Content Security Policy|Refused to/i.test(e))).toEqual([]);
 
     // The refill's example body: a labelled baclofen strength and a reservoir-sized volume.
-    const fills = page.locator('.opblock').filter({ has: page.locator('.opblock-summary-path', { hasText: /^\/api\/pumps\/\{id\}\/fills$/ }) })
+    const fills = page
+      .locator('.opblock')
+      .filter({ has: page.locator('.opblock-summary-path', { hasText: /^\/api\/pumps\/\{id\}\/fills$/ }) })
       .filter({ has: page.locator('.opblock-summary-method', { hasText: 'POST' }) });
     await fills.locator('.opblock-summary').click();
     const example = fills.locator('.opblock-section-request-body .body-param__example, .opblock-section-request-body pre').first();
@@ -58,12 +62,18 @@ describe('API documentation page in Chromium', () => {
     const dialog = page.locator('.dialog-ux .modal-ux');
     await dialog.waitFor();
     const schemes = dialog.locator('.auth-container h4');
-    await expect(schemes.allInnerTexts()).resolves.toEqual(expect.arrayContaining([
-      expect.stringMatching(/^bearer\s+\(http, Bearer\)/), expect.stringMatching(/^sessionCookie\s+\(apiKey\)/), expect.stringMatching(/^csrfToken\s+\(apiKey\)/),
-    ]));
+    await expect(schemes.allInnerTexts()).resolves.toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^bearer\s+\(http, Bearer\)/),
+        expect.stringMatching(/^sessionCookie\s+\(apiKey\)/),
+        expect.stringMatching(/^csrfToken\s+\(apiKey\)/),
+      ]),
+    );
     await expect(dialog.innerText()).resolves.toContain(`Name: ${SESSION_COOKIE}`);
     await expect(dialog.innerText()).resolves.toContain('In: cookie');
-    await dialog.locator('.modal-ux-content').evaluate((element) => { element.scrollTop = 0; });
+    await dialog.locator('.modal-ux-content').evaluate((element) => {
+      element.scrollTop = 0;
+    });
     await page.screenshot({ path: path.join(SCREENS, 'openapi-authorize-1440.png') });
   });
 

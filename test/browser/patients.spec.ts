@@ -47,8 +47,14 @@ describe('patients screens in Chromium', () => {
     await page.locator(ready).first().waitFor();
     await page.screenshot({ path: `${SCREENS}/i16-patients-${name}-390.png` });
     // The widest elements are named when the page is too wide, to find the culprit at once.
-    const wide = await page.evaluate((width) => [...document.querySelectorAll('main *')]
-      .filter((el) => el.getBoundingClientRect().right > width + 1).slice(-5).map((el) => `${el.tagName}.${el.className}`), PHONE.width);
+    const wide = await page.evaluate(
+      (width) =>
+        [...document.querySelectorAll('main *')]
+          .filter((el) => el.getBoundingClientRect().right > width + 1)
+          .slice(-5)
+          .map((el) => `${el.tagName}.${el.className}`),
+      PHONE.width,
+    );
     expect([name, await page.evaluate(() => document.documentElement.scrollWidth), wide]).toEqual([name, expect.any(Number), []]);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
     await page.setViewportSize(DESK);
@@ -73,7 +79,9 @@ describe('patients screens in Chromium', () => {
     await page.locator('[data-testid="patients-filter"]').fill(demoPump.patient.mrn.toLowerCase());
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="patient-row"]').length === 1);
     expect(await rows.first().getAttribute('data-patient-id')).toBe(demoPump.patient.id);
-    expect(await page.locator('[data-testid="patients-count"]').innerText()).toContain(`1 patient matching “${demoPump.patient.mrn.toLowerCase()}”`);
+    expect(await page.locator('[data-testid="patients-count"]').innerText()).toContain(
+      `1 patient matching “${demoPump.patient.mrn.toLowerCase()}”`,
+    );
     expect(new URL(page.url()).searchParams.get('q')).toBe(demoPump.patient.mrn.toLowerCase());
 
     await page.locator('[data-testid="patients-filter"]').fill('no such patient anywhere');
@@ -117,7 +125,14 @@ describe('patients screens in Chromium', () => {
     expect(await page.locator('[data-testid="patient-spinalCordInjuryT6OrAbove"]').innerText()).toBe('not recorded');
     await page.locator('[data-testid="patient-pumps"]').locator('text=No pump registered for this patient.').waitFor();
     const stored = (await api(server.baseUrl).get<Patient>(`/api/patients/${addedPatientId}`)).body;
-    expect(stored).toMatchObject({ mrn: 'I16-NEW-1', weightKg: 58, heightCm: 165, previousWithdrawal: true, communicationDifficulty: false, spinalCordInjuryT6OrAbove: null });
+    expect(stored).toMatchObject({
+      mrn: 'I16-NEW-1',
+      weightKg: 58,
+      heightCm: 165,
+      previousWithdrawal: true,
+      communicationDifficulty: false,
+      spinalCordInjuryT6OrAbove: null,
+    });
   });
 
   it('edits the patient and shows the result; only the changed fields are sent', async () => {
@@ -131,7 +146,9 @@ describe('patients screens in Chromium', () => {
     await shoot('edit', '[data-testid="patient-form"]');
 
     const sent: unknown[] = [];
-    page.on('request', (r) => { if (r.method() === 'PATCH') sent.push(r.postDataJSON()); });
+    page.on('request', (r) => {
+      if (r.method() === 'PATCH') sent.push(r.postDataJSON());
+    });
     await form.locator('[data-field="displayName"] input').fill('Élodie Testard-Roux');
     await form.locator('[data-field="weightKg"] input').fill('60.5');
     await form.locator('[data-field="heightCm"] input').fill('');
@@ -152,8 +169,24 @@ describe('patients screens in Chromium', () => {
 
   it("shows the patient's active pump with its deadline and the explanted one it replaced", async () => {
     const http = api(server.baseUrl);
-    const old = (await http.post<Pump>('/api/pumps', { patientId: addedPatientId, modelId: 'synchromed-ii-20', serialNumber: 'I16-OLD-1', implantDate: '2024-02-01' })).body;
-    const active = (await http.post<Pump>('/api/pumps', { patientId: addedPatientId, modelId: 'synchromed-ii-40', serialNumber: 'I16-NEW-2', implantDate: '2026-01-10', replacesPumpId: old.id, explantReason: 'replacement' })).body;
+    const old = (
+      await http.post<Pump>('/api/pumps', {
+        patientId: addedPatientId,
+        modelId: 'synchromed-ii-20',
+        serialNumber: 'I16-OLD-1',
+        implantDate: '2024-02-01',
+      })
+    ).body;
+    const active = (
+      await http.post<Pump>('/api/pumps', {
+        patientId: addedPatientId,
+        modelId: 'synchromed-ii-40',
+        serialNumber: 'I16-NEW-2',
+        implantDate: '2026-01-10',
+        replacesPumpId: old.id,
+        explantReason: 'replacement',
+      })
+    ).body;
     await page.goto(`${server.baseUrl}/patients/${addedPatientId}`);
     const pumps = page.locator('[data-testid="patient-pump"]');
     await pumps.nth(1).waitFor();

@@ -22,8 +22,17 @@ const DAY_MS = 86_400_000;
 /** An instant in Paris time with the zone's abbreviation (CET in winter, CEST in summer), as the dashboard writes it. */
 function localTime(iso: string): string {
   const p = new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short',
-  }).formatToParts(new Date(iso)).reduce<Record<string, string>>((acc, part) => ({ ...acc, [part.type]: part.value }), {});
+    timeZone: 'Europe/Paris',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  })
+    .formatToParts(new Date(iso))
+    .reduce<Record<string, string>>((acc, part) => ({ ...acc, [part.type]: part.value }), {});
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute} ${p.timeZoneName}`;
 }
 
@@ -52,9 +61,13 @@ describe('pump page with a reservoir discrepancy in Chromium', () => {
     await f.program(pump.id, { effectiveFrom: new Date(now - 20 * DAY_MS - 3_600_000).toISOString() });
     await f.fill(pump.id, { filledAt, volumeMl: 20, concentrationMcgPerMl: 500 });
     recordedAt = new Date(now - DAY_MS).toISOString();
-    gateway = api(server.baseUrl, { token: (await f.http.post('/api/machine-tokens', { clinicId: clinic.id, name: 'gateway' })).body.token });
+    gateway = api(server.baseUrl, {
+      token: (await f.http.post('/api/machine-tokens', { clinicId: clinic.id, name: 'gateway' })).body.token,
+    });
     // The pump reports 11.2 mL: 5.0 mL under the forecast, beyond the default max(2 mL, 10%).
-    const ingest = await gateway.post('/api/telemetry', { readings: [{ serialNumber: pump.serialNumber, recordedAt, reservoirVolumeMl: 11.2 }] });
+    const ingest = await gateway.post('/api/telemetry', {
+      readings: [{ serialNumber: pump.serialNumber, recordedAt, reservoirVolumeMl: 11.2 }],
+    });
     expect(ingest.status).toBe(200);
     page = await browser.newPage({ viewport: DESKTOP });
     await page.goto(`${server.baseUrl}/sign-in`);
@@ -69,14 +82,19 @@ describe('pump page with a reservoir discrepancy in Chromium', () => {
 
   it('says both volumes, when the pump reported, and that the deadline counts from the lower volume', async () => {
     const detail = (await api(server.baseUrl).get<PumpDetail>(`/api/pumps/${pumpId}`)).body;
-    expect(detail.forecast).toMatchObject({ deadlineReason: 'reported_reservoir', reportedReservoir: { reportedVolumeMl: 11.2, forecastVolumeMl: 16.2, discrepancy: true } });
+    expect(detail.forecast).toMatchObject({
+      deadlineReason: 'reported_reservoir',
+      reportedReservoir: { reportedVolumeMl: 11.2, forecastVolumeMl: 16.2, discrepancy: true },
+    });
 
     await page.goto(`${server.baseUrl}/pumps/${pumpId}`);
     const note = page.locator('[data-testid="reservoir-discrepancy-note"]');
     await note.waitFor();
     const text = (await note.innerText()).replace(/\s+/g, ' ');
     const at = localTime(recordedAt);
-    expect(text).toContain(`⚠ Reservoir differs from the forecast. Forecast: 16.2 mL · Pump reports: 11.2 mL (at ${at}) — differs by 5.0 mL, deadline from the lower volume: ${localTime(detail.forecast?.refillDeadline as string)}.`);
+    expect(text).toContain(
+      `⚠ Reservoir differs from the forecast. Forecast: 16.2 mL · Pump reports: 11.2 mL (at ${at}) — differs by 5.0 mL, deadline from the lower volume: ${localTime(detail.forecast?.refillDeadline as string)}.`,
+    );
     expect(text).toContain('The record of programs, boluses or fills differs from what the pump does');
     await page.locator('[data-testid="pump-deadline"]', { hasText: 'lower volume the pump reports' }).waitFor();
     expect(await page.locator('[data-testid="pump-reported-volume"]').innerText()).toContain('11.2 mL');
@@ -93,17 +111,21 @@ describe('pump page with a reservoir discrepancy in Chromium', () => {
     await page.screenshot({ path: `${SCREENS}/B-pump-discrepancy-390-full.png`, fullPage: true });
   });
 
-  it('after a refill, the earlier low-reservoir alarm and the pump\'s earlier volume no longer count, and the page says why', async () => {
+  it("after a refill, the earlier low-reservoir alarm and the pump's earlier volume no longer count, and the page says why", async () => {
     const now = Math.floor(Date.now() / 1000) * 1000;
     const alarmAt = new Date(now - 2 * 3_600_000).toISOString();
     const filledAt = new Date(now - 3_600_000).toISOString();
-    expect((await gateway.post('/api/telemetry', { readings: [{ serialNumber, recordedAt: alarmAt, alarms: ['low_reservoir'] }] })).status).toBe(200);
+    expect(
+      (await gateway.post('/api/telemetry', { readings: [{ serialNumber, recordedAt: alarmAt, alarms: ['low_reservoir'] }] })).status,
+    ).toBe(200);
     await f.fill(pumpId, { filledAt, volumeMl: 20, concentrationMcgPerMl: 500 });
     await page.setViewportSize(DESKTOP);
     await page.goto(`${server.baseUrl}/pumps/${pumpId}`);
     const answered = page.locator('[data-testid="alarms-answered-note"]');
     await answered.waitFor();
-    expect((await answered.innerText()).replace(/\s+/g, ' ')).toBe(`✓ Low reservoir alarm reported ${localTime(alarmAt)}: answered by the refill of ${localTime(filledAt)}.`);
+    expect((await answered.innerText()).replace(/\s+/g, ' ')).toBe(
+      `✓ Low reservoir alarm reported ${localTime(alarmAt)}: answered by the refill of ${localTime(filledAt)}.`,
+    );
     expect(await page.locator('[data-testid="reservoir-discrepancy-note"]').count()).toBe(0);
     expect(await page.locator('[data-testid="pump-reported-volume"]').count()).toBe(0);
     await page.screenshot({ path: `${SCREENS}/B-pump-refilled-1440.png` });

@@ -13,7 +13,6 @@ import { SCREENS } from '../support/screens';
 
 jest.setTimeout(180_000);
 
-
 describe('scheduler emergencies in Chromium', () => {
   const server = useTestServer({ sessionHours: 24 });
   let browser: Browser;
@@ -38,10 +37,18 @@ describe('scheduler emergencies in Chromium', () => {
     };
     stalled = await pumpDue('Zoé Stalled-Motor');
     routine = await pumpDue('Rita Routine');
-    await f.clinicianWithSessions(clinic.id, 'Nora Nurse', [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '08:00', end: '18:00' })));
-    const gateway = api(server.baseUrl, { token: (await f.http.post('/api/machine-tokens', { clinicId: clinic.id, name: 'ward gateway' })).body.token });
+    await f.clinicianWithSessions(
+      clinic.id,
+      'Nora Nurse',
+      [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '08:00', end: '18:00' })),
+    );
+    const gateway = api(server.baseUrl, {
+      token: (await f.http.post('/api/machine-tokens', { clinicId: clinic.id, name: 'ward gateway' })).body.token,
+    });
     const sent = await gateway.post('/api/telemetry', {
-      readings: [{ serialNumber: stalled.serialNumber, recordedAt: iso(nowMs - 10 * 60_000), alarms: ['motor_stall'], batteryStatus: 'ok' }],
+      readings: [
+        { serialNumber: stalled.serialNumber, recordedAt: iso(nowMs - 10 * 60_000), alarms: ['motor_stall'], batteryStatus: 'ok' },
+      ],
     });
     expect(sent.status).toBe(200);
     // The engine raises the delivery_interrupted alert after commit; wait for it, so the plan can link it.
@@ -65,7 +72,9 @@ describe('scheduler emergencies in Chromium', () => {
     const row = emergencies.locator(`[data-testid="emergency-row"][data-pump-id="${stalled.id}"]`);
     expect(await row.innerText()).toContain('EMERGENCY');
     expect(await row.innerText()).toContain('Zoé Stalled-Motor');
-    expect(await row.locator('[data-testid="emergency-reason"]').first().innerText()).toBe('Delivery interrupted: the pump reports motor stall');
+    expect(await row.locator('[data-testid="emergency-reason"]').first().innerText()).toBe(
+      'Delivery interrupted: the pump reports motor stall',
+    );
     expect(await row.locator('[data-testid="emergency-pump-link"]').getAttribute('href')).toBe(`/pumps/${stalled.id}`);
     expect(await row.locator('[data-testid="emergency-alert-link"]').count()).toBe(1);
     // The routine pump waits for a slot; the stalled one is offered none.

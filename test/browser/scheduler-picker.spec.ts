@@ -32,11 +32,20 @@ describe('choosing a refill slot in Chromium', () => {
   let room: Room;
   const admin = () => api(server.baseUrl);
   const bookedOf = async (pumpId: string) =>
-    (await admin().get<AppointmentResponse[]>(`/api/appointments?clinicId=${clinic.id}&status=booked`)).body.filter((a) => a.pumpId === pumpId);
+    (await admin().get<AppointmentResponse[]>(`/api/appointments?clinicId=${clinic.id}&status=booked`)).body.filter(
+      (a) => a.pumpId === pumpId,
+    );
   /** Pumps of the demo clinic due in 10-40 days, none booked: their best slots are on time. */
   const duePumps = async () =>
     (await admin().get<FleetPump[]>('/api/pumps')).body.filter(
-      (f) => f.clinic.id === clinic.id && f.status === 'ok' && f.urgency !== 'delivery_interrupted' && f.daysLeft !== null && f.daysLeft > 10 && f.daysLeft < 40 && !f.nextAppointment,
+      (f) =>
+        f.clinic.id === clinic.id &&
+        f.status === 'ok' &&
+        f.urgency !== 'delivery_interrupted' &&
+        f.daysLeft !== null &&
+        f.daysLeft > 10 &&
+        f.daysLeft < 40 &&
+        !f.nextAppointment,
     );
 
   beforeAll(async () => {
@@ -46,8 +55,16 @@ describe('choosing a refill slot in Chromium', () => {
     clinic = (await admin().get<Clinic[]>('/api/clinics')).body[0];
     // Two nurses: Nora every day 08:00-18:00, Otto weekday afternoons; and a room to book.
     const f = fixtures(server.baseUrl);
-    nora = await f.clinicianWithSessions(clinic.id, 'Nora Nurse (test)', [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '08:00', end: '18:00' })));
-    otto = await f.clinicianWithSessions(clinic.id, 'Otto Nurse (test)', [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '13:00', end: '17:00' })));
+    nora = await f.clinicianWithSessions(
+      clinic.id,
+      'Nora Nurse (test)',
+      [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '08:00', end: '18:00' })),
+    );
+    otto = await f.clinicianWithSessions(
+      clinic.id,
+      'Otto Nurse (test)',
+      [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '13:00', end: '17:00' })),
+    );
     room = (await admin().post<Room>('/api/rooms', { clinicId: clinic.id, name: 'Refill room 2 (test)' })).body;
 
     await page.goto(`${server.baseUrl}/sign-in`);
@@ -59,7 +76,7 @@ describe('choosing a refill slot in Chromium', () => {
     await server?.close();
   });
 
-  it('opens with ?pump= showing that pump\'s ranked slots, and books the third one', async () => {
+  it("opens with ?pump= showing that pump's ranked slots, and books the third one", async () => {
     const target = (await duePumps())[0];
     expect(target).toBeDefined();
     const ranked = (await admin().get<RefillSlotsResponse>(`/api/pumps/${target.pump.id}/refill-slots?limit=10`)).body.slots;
@@ -88,7 +105,9 @@ describe('choosing a refill slot in Chromium', () => {
     // The phone: no sideways scroll, the widest elements named if there is.
     const phone = await page.evaluate(() => ({
       scrollWidth: document.documentElement.scrollWidth,
-      wide: [...document.querySelectorAll('body *')].filter((el) => el.getBoundingClientRect().right > 391 && !el.closest('.table-wrap')).slice(0, 5)
+      wide: [...document.querySelectorAll('body *')]
+        .filter((el) => el.getBoundingClientRect().right > 391 && !el.closest('.table-wrap'))
+        .slice(0, 5)
         .map((el) => `${el.tagName}.${el.className}`),
     }));
     expect(phone).toEqual({ scrollWidth: 390, wide: [] });
@@ -122,10 +141,15 @@ describe('choosing a refill slot in Chromium', () => {
     await picker.locator('[data-testid="slot-clinician-filter"]').selectOption(otto.id);
     await picker.locator(`[data-testid="slot-option"][data-clinician-id="${otto.id}"]`).first().waitFor({ timeout: 10_000 });
     await page.waitForFunction(
-      (id) => [...document.querySelectorAll('[data-testid="needs-booking-picker"] [data-testid="slot-option"]')].every((el) => el.getAttribute('data-clinician-id') === id),
-      otto.id, { timeout: 10_000 },
+      (id) =>
+        [...document.querySelectorAll('[data-testid="needs-booking-picker"] [data-testid="slot-option"]')].every(
+          (el) => el.getAttribute('data-clinician-id') === id,
+        ),
+      otto.id,
+      { timeout: 10_000 },
     );
-    const ottoSlots = (await admin().get<RefillSlotsResponse>(`/api/pumps/${target.pump.id}/refill-slots?clinicianId=${otto.id}&limit=10`)).body.slots;
+    const ottoSlots = (await admin().get<RefillSlotsResponse>(`/api/pumps/${target.pump.id}/refill-slots?clinicianId=${otto.id}&limit=10`))
+      .body.slots;
     await picker.locator('[data-testid="slot-room"]').selectOption(room.id);
     const second = picker.locator('[data-testid="slot-option"]').nth(1);
     expect(await second.getAttribute('data-starts-at')).toBe(ottoSlots[1].startsAt);
@@ -140,7 +164,7 @@ describe('choosing a refill slot in Chromium', () => {
     expect(nora.id).not.toBe(otto.id);
   });
 
-  it('adds a closure on the setup panel, shows it in the reader\'s date format, and the picker offers no slot that day', async () => {
+  it("adds a closure on the setup panel, shows it in the reader's date format, and the picker offers no slot that day", async () => {
     const target = (await duePumps())[0];
     const best = (await admin().get<RefillSlotsResponse>(`/api/pumps/${target.pump.id}/refill-slots?limit=1`)).body.slots[0];
     const day = localDate(best.startsAt, clinic.timeZone);
@@ -153,7 +177,13 @@ describe('choosing a refill slot in Chromium', () => {
     await form.locator('[data-testid="submit-closure"]').click();
     const listed = page.locator(`[data-testid="closure-row"][data-start-date="${day}"]`);
     await listed.waitFor({ timeout: 10_000 });
-    const expectedDate = await page.evaluate((d) => new Intl.DateTimeFormat(undefined, { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }).format(new Date(`${d}T12:00:00Z`)), day);
+    const expectedDate = await page.evaluate(
+      (d) =>
+        new Intl.DateTimeFormat(undefined, { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }).format(
+          new Date(`${d}T12:00:00Z`),
+        ),
+      day,
+    );
     expect(await listed.innerText()).toContain(`Staff training day — ${expectedDate}`);
     await page.locator('[data-testid="clinic-setup"]').screenshot({ path: path.join(SCREENS, 'scheduler-1440-closures.png') });
     await page.setViewportSize({ width: 390, height: 844 });
@@ -161,7 +191,8 @@ describe('choosing a refill slot in Chromium', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(390);
     await page.locator('[data-testid="clinic-setup"]').screenshot({ path: path.join(SCREENS, 'scheduler-390-closures.png') });
     await page.setViewportSize({ width: 1440, height: 900 });
-    const closures = (await admin().get<{ startDate: string; endDate: string; label: string }[]>(`/api/clinics/${clinic.id}/closures`)).body;
+    const closures = (await admin().get<{ startDate: string; endDate: string; label: string }[]>(`/api/clinics/${clinic.id}/closures`))
+      .body;
     expect(closures).toEqual([expect.objectContaining({ startDate: day, endDate: day, label: 'Staff training day' })]);
 
     const row = page.locator(`[data-testid="needs-booking-row"][data-pump-id="${target.pump.id}"]`);

@@ -26,7 +26,9 @@ describe('scheduling setup in Chromium', () => {
     // A clinician of our own with one known session, so the editor starts from a fixed state.
     const admin = api(server.baseUrl);
     clinic = (await admin.get<Clinic[]>('/api/clinics')).body[0];
-    clinician = await fixtures(server.baseUrl).clinicianWithSessions(clinic.id, 'Sam Setup (test)', [{ weekday: 1, start: '08:00', end: '12:00' }]);
+    clinician = await fixtures(server.baseUrl).clinicianWithSessions(clinic.id, 'Sam Setup (test)', [
+      { weekday: 1, start: '08:00', end: '12:00' },
+    ]);
   });
 
   afterAll(async () => {
@@ -36,13 +38,18 @@ describe('scheduling setup in Chromium', () => {
 
   /** The weekly rows as the editor shows them: [weekday, start, end]. */
   async function weeklyRows(): Promise<[string, string, string][]> {
-    return page.locator('[data-testid="weekly-row"]').evaluateAll((rows) =>
-      rows.map((row) => [
-        (row.querySelector('[data-testid="weekly-weekday"]') as HTMLSelectElement).value,
-        (row.querySelector('[data-testid="weekly-start"]') as HTMLInputElement).value,
-        (row.querySelector('[data-testid="weekly-end"]') as HTMLInputElement).value,
-      ] as [string, string, string]),
-    );
+    return page
+      .locator('[data-testid="weekly-row"]')
+      .evaluateAll((rows) =>
+        rows.map(
+          (row) =>
+            [
+              (row.querySelector('[data-testid="weekly-weekday"]') as HTMLSelectElement).value,
+              (row.querySelector('[data-testid="weekly-start"]') as HTMLInputElement).value,
+              (row.querySelector('[data-testid="weekly-end"]') as HTMLInputElement).value,
+            ] as [string, string, string],
+        ),
+      );
   }
 
   it('adds a Saturday session in the availability editor and keeps it after a reload', async () => {
@@ -74,10 +81,16 @@ describe('scheduling setup in Chromium', () => {
 
     await page.reload();
     await page.locator('[data-testid="availability-form"]').waitFor();
-    expect(await weeklyRows()).toEqual([['1', '08:00', '12:00'], ['6', '09:00', '11:00']]);
+    expect(await weeklyRows()).toEqual([
+      ['1', '08:00', '12:00'],
+      ['6', '09:00', '11:00'],
+    ]);
 
     const stored = (await api(server.baseUrl).get<ClinicianAvailability>(`/api/clinicians/${clinician.id}/availability`)).body;
-    expect(stored.weekly).toEqual([{ weekday: 1, start: '08:00', end: '12:00' }, { weekday: 6, start: '09:00', end: '11:00' }]);
+    expect(stored.weekly).toEqual([
+      { weekday: 1, start: '08:00', end: '12:00' },
+      { weekday: 6, start: '09:00', end: '11:00' },
+    ]);
     expect(stored.overrides).toEqual([]);
   });
 

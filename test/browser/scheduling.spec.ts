@@ -51,7 +51,9 @@ describe('refill scheduler in Chromium', () => {
     const admin = api(server.baseUrl);
     const fleet = (await admin.get<FleetPump[]>('/api/pumps')).body;
     // A pump due in 10-40 days: its earliest good slot is on time, before the deadline minus the 7-day margin.
-    const target = fleet.find((f) => f.clinic.id === clinic.id && f.status === 'ok' && f.daysLeft !== null && f.daysLeft > 10 && f.daysLeft < 40)!;
+    const target = fleet.find(
+      (f) => f.clinic.id === clinic.id && f.status === 'ok' && f.daysLeft !== null && f.daysLeft > 10 && f.daysLeft < 40,
+    )!;
     expect(target).toBeDefined();
     const expected = (await admin.get<RefillSlotsResponse>(`/api/pumps/${target.pump.id}/refill-slots?limit=1`)).body.slots[0];
     expect(expected).toMatchObject({ clinicianId: clinician.id, timing: 'on_time' });
@@ -66,7 +68,9 @@ describe('refill scheduler in Chromium', () => {
     const row = page.locator(`[data-testid="needs-booking-row"][data-pump-id="${target.pump.id}"]`);
     await row.waitFor({ timeout: 10_000 });
     // The list is ordered by deadline, earliest first.
-    const listed = await page.locator('[data-testid="needs-booking-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-pump-id')));
+    const listed = await page
+      .locator('[data-testid="needs-booking-row"]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-pump-id')));
     const byId = new Map(fleet.map((f) => [f.pump.id, f]));
     const ms = listed.map((id) => Date.parse(byId.get(id!)!.refillDeadline!));
     for (let i = 1; i < ms.length; i++) expect(ms[i]).toBeGreaterThanOrEqual(ms[i - 1]);
@@ -92,7 +96,9 @@ describe('refill scheduler in Chromium', () => {
     expect(cell).toEqual({ date: day, clinicianId: clinician.id });
 
     // Booked exactly the slot the API ranked first, and the pump left the "needs booking" list.
-    const booked = (await admin.get<AppointmentResponse[]>(`/api/appointments?clinicId=${clinic.id}&status=booked`)).body.filter((a) => a.pumpId === target.pump.id);
+    const booked = (await admin.get<AppointmentResponse[]>(`/api/appointments?clinicId=${clinic.id}&status=booked`)).body.filter(
+      (a) => a.pumpId === target.pump.id,
+    );
     expect(booked).toHaveLength(1);
     expect(booked[0]).toMatchObject({ clinicianId: clinician.id, startsAt: expected.startsAt, status: 'booked', timing: 'on_time' });
     expect(await block.getAttribute('data-appointment-id')).toBe(booked[0].id);
@@ -119,10 +125,15 @@ describe('refill scheduler in Chromium', () => {
     const patient = await f.patient(clinic.id);
     const created = await f.pump(patient.id, { implantDate: new Date(Date.now() - 400 * DAY_MS).toISOString().slice(0, 10) });
     const filledAtMs = Date.now() - 190 * DAY_MS;
-    await f.program(created.id, { effectiveFrom: new Date(filledAtMs - 3_600_000).toISOString(), steps: [{ startTime: '00:00', doseMcgPerDay: 100 }] });
+    await f.program(created.id, {
+      effectiveFrom: new Date(filledAtMs - 3_600_000).toISOString(),
+      steps: [{ startTime: '00:00', doseMcgPerDay: 100 }],
+    });
     await f.fill(created.id, { filledAt: new Date(filledAtMs).toISOString(), concentrationMcgPerMl: 2000, volumeMl: 20 });
     const fleet = (await admin.get<FleetPump[]>('/api/pumps')).body;
-    const overdue = fleet.find((item) => item.pump.id === created.id && item.status === 'ok' && item.daysLeft !== null && item.daysLeft < 0)!;
+    const overdue = fleet.find(
+      (item) => item.pump.id === created.id && item.status === 'ok' && item.daysLeft !== null && item.daysLeft < 0,
+    )!;
     expect(overdue).toBeDefined();
 
     await page.locator('[data-testid="nav-scheduler"]').click();
@@ -134,7 +145,11 @@ describe('refill scheduler in Chromium', () => {
     const error = row.locator('[data-testid="book-error"]');
     await error.waitFor();
     expect(await error.innerText()).toContain('AFTER THE REFILL DEADLINE');
-    expect((await admin.get<AppointmentResponse[]>(`/api/appointments?clinicId=${clinic.id}&status=booked`)).body.some((a) => a.pumpId === overdue.pump.id)).toBe(false);
+    expect(
+      (await admin.get<AppointmentResponse[]>(`/api/appointments?clinicId=${clinic.id}&status=booked`)).body.some(
+        (a) => a.pumpId === overdue.pump.id,
+      ),
+    ).toBe(false);
 
     await row.locator('[data-testid="override-reason"]').fill('Patient in hospital until Friday; earliest visit possible');
     await row.locator('[data-testid="override-submit"]').click();
@@ -165,9 +180,13 @@ describe('refill scheduler in Chromium', () => {
     await page.locator('[data-testid="reschedule-banner"]').waitFor();
 
     // An earlier free slot (still on time, before the booking deadline), picked with one click; the week before when none is left in this one.
-    const freeSlots = page.locator(`[data-testid="calendar-clinician"][data-clinician-id="${clinician.id}"] [data-testid="calendar-free-slot"]`);
+    const freeSlots = page.locator(
+      `[data-testid="calendar-clinician"][data-clinician-id="${clinician.id}"] [data-testid="calendar-free-slot"]`,
+    );
     const earlierStarts = async () =>
-      (await freeSlots.evaluateAll((els) => els.map((el) => el.getAttribute('data-starts-at')!))).filter((at) => Date.parse(at) < Date.parse(appointment.startsAt));
+      (await freeSlots.evaluateAll((els) => els.map((el) => el.getAttribute('data-starts-at')!))).filter(
+        (at) => Date.parse(at) < Date.parse(appointment.startsAt),
+      );
     let candidates = await earlierStarts();
     if (candidates.length === 0) {
       await page.locator('[data-testid="calendar-previous"]').click();
@@ -185,7 +204,9 @@ describe('refill scheduler in Chromium', () => {
     expect(startsAt).toBeDefined();
     await page.locator(`[data-testid="calendar-free-slot"][data-starts-at="${startsAt}"] [data-testid="move-here"]`).first().click();
     await page.locator('[data-testid="reschedule-banner"]').waitFor({ state: 'detached', timeout: 10_000 });
-    await page.locator(`[data-testid="calendar-appointment"][data-appointment-id="${appointment.id}"][data-starts-at="${startsAt}"]`).waitFor({ timeout: 10_000 });
+    await page
+      .locator(`[data-testid="calendar-appointment"][data-appointment-id="${appointment.id}"][data-starts-at="${startsAt}"]`)
+      .waitFor({ timeout: 10_000 });
     const moved = (await admin.get<AppointmentResponse>(`/api/appointments/${appointment.id}`)).body;
     expect(moved).toMatchObject({ status: 'booked', startsAt });
 

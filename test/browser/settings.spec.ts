@@ -38,7 +38,8 @@ describe('clinic settings page in Chromium', () => {
   });
 
   const settingsOf = async () => (await api(server.baseUrl).get<ClinicSettings>(`/api/clinics/${clinic.id}/settings`)).body;
-  const safetyOf = async () => (await api(server.baseUrl).get<ClinicalSafetySettings>(`/api/clinics/${clinic.id}/clinical-safety-settings`)).body;
+  const safetyOf = async () =>
+    (await api(server.baseUrl).get<ClinicalSafetySettings>(`/api/clinics/${clinic.id}/clinical-safety-settings`)).body;
   const field = (name: string) => page.locator(`[data-setting="${name}"]`);
   const input = (name: string) => page.locator(`[data-testid="setting-${name}"]`);
 
@@ -68,7 +69,9 @@ describe('clinic settings page in Chromium', () => {
     expect(await field('reservoirDiscrepancyToleranceMl').innerText()).toContain('Source: ASRA 2017');
     expect(await field('programMismatchToleranceMcgPerDay').innerText()).toContain('(mcg/day)');
     expect(await field('telemetryRetentionDays').innerText()).toContain('Default: keep every reading');
-    expect(await field('abruptReductionPercent').innerText()).toContain(`Default: ${CLINICAL_SAFETY_SETTING_DEFAULTS.abruptReductionPercent} %`);
+    expect(await field('abruptReductionPercent').innerText()).toContain(
+      `Default: ${CLINICAL_SAFETY_SETTING_DEFAULTS.abruptReductionPercent} %`,
+    );
     expect(await input('alertWarningHorizonDays').inputValue()).toBe(String((await settingsOf()).alertWarningHorizonDays));
     await shoot('i16-settings-1440');
 
@@ -109,7 +112,9 @@ describe('clinic settings page in Chromium', () => {
     await input('abruptReductionPercent').fill('');
     await page.locator('[data-testid="save-clinical-safety"]').click();
     expect(await page.locator('[data-testid="error-abruptReductionPercent"]').innerText()).toBe('is required');
-    expect(await page.locator('[data-testid="settings-form-clinical-safety"] [data-testid="form-errors"]').innerText()).not.toContain('at least one');
+    expect(await page.locator('[data-testid="settings-form-clinical-safety"] [data-testid="form-errors"]').innerText()).not.toContain(
+      'at least one',
+    );
     await shoot('i16-settings-errors-1440');
     expect(await settingsOf()).toEqual(before);
     expect((await safetyOf()).abruptReductionPercent).toBe(CLINICAL_SAFETY_SETTING_DEFAULTS.abruptReductionPercent);
@@ -155,7 +160,9 @@ describe('clinic settings page in Chromium', () => {
     // Above the code's hard bound: refused beside the field, nothing stored.
     await input(hard).fill('2500');
     await page.locator('[data-testid="save-drug-library"]').click();
-    expect(await page.locator(`[data-testid="error-${hard}"]`).innerText()).toBe(`must not exceed the code's bound of ${DEFAULT_DRUG_LIBRARY.dailyDoseMcgPerDay.spinal.hard}`);
+    expect(await page.locator(`[data-testid="error-${hard}"]`).innerText()).toBe(
+      `must not exceed the code's bound of ${DEFAULT_DRUG_LIBRARY.dailyDoseMcgPerDay.spinal.hard}`,
+    );
     expect((await drugs()).overrides).toBeNull();
     // Lowered: saved, kept after a reload; the API's own refusal (a soft limit above the new hard one) lands beside its field.
     await input(hard).fill('1500');
@@ -164,7 +171,9 @@ describe('clinic settings page in Chromium', () => {
     expect((await drugs()).library.dailyDoseMcgPerDay.spinal.hard).toBe(1500);
     await input('dailyDoseMcgPerDay.spinal.soft').fill('1800');
     await page.locator('[data-testid="save-drug-library"]').click();
-    expect(await page.locator('[data-testid="error-dailyDoseMcgPerDay.spinal.soft"]').innerText()).toBe('must not exceed the hard limit of 1500');
+    expect(await page.locator('[data-testid="error-dailyDoseMcgPerDay.spinal.soft"]').innerText()).toBe(
+      'must not exceed the hard limit of 1500',
+    );
     await page.reload();
     await input(hard).waitFor();
     expect(await input(hard).inputValue()).toBe('1500');
@@ -192,14 +201,17 @@ describe('clinic settings page in Chromium', () => {
   });
 
   it('lets someone administering several clinics pick the clinic', async () => {
-    const second = (await api(server.baseUrl).post<Clinic>('/api/clinics', { name: 'Second Site Clinic', timeZone: 'America/New_York' })).body;
+    const second = (await api(server.baseUrl).post<Clinic>('/api/clinics', { name: 'Second Site Clinic', timeZone: 'America/New_York' }))
+      .body;
     await api(server.baseUrl).call('PATCH', `/api/clinics/${second.id}/settings`, { refillDurationMinutes: 45 });
     await page.goto(`${server.baseUrl}/admin/settings`);
     await signInThroughPage(page, TEST_ADMIN);
     const picker = page.locator('[data-testid="settings-clinic"]');
     await picker.waitFor();
     await picker.selectOption(second.id);
-    await page.waitForFunction(() => (document.querySelector('[data-testid="setting-refillDurationMinutes"]') as HTMLInputElement | null)?.value === '45');
+    await page.waitForFunction(
+      () => (document.querySelector('[data-testid="setting-refillDurationMinutes"]') as HTMLInputElement | null)?.value === '45',
+    );
     expect(await page.locator('h1').innerText()).toContain('Second Site Clinic');
     await signOut();
   });

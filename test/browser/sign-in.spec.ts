@@ -68,73 +68,78 @@ describe('sign-in, roles and sign-out in Chromium', () => {
     return page.locator(`[data-testid="${testId}"]`).count();
   }
 
-  it.each(ROLES)('%s: signs in from a protected pump page, lands back on it, sees only the allowed actions, and signs out', async (role) => {
-    const expected = EXPECTED[role];
-    const login = DEMO_LOGINS[role];
-    const page = await freshPage();
+  it.each(ROLES)(
+    '%s: signs in from a protected pump page, lands back on it, sees only the allowed actions, and signs out',
+    async (role) => {
+      const expected = EXPECTED[role];
+      const login = DEMO_LOGINS[role];
+      const page = await freshPage();
 
-    // Signed out, a protected page sends to sign-in and keeps the way back.
-    await page.goto(`${server.baseUrl}${pumpPath}`);
-    await page.waitForURL((url) => url.pathname === '/sign-in');
-    expect(at(page).searchParams.get('next')).toBe(pumpPath);
-    expect(await count(page, 'user-menu')).toBe(0);
+      // Signed out, a protected page sends to sign-in and keeps the way back.
+      await page.goto(`${server.baseUrl}${pumpPath}`);
+      await page.waitForURL((url) => url.pathname === '/sign-in');
+      expect(at(page).searchParams.get('next')).toBe(pumpPath);
+      expect(await count(page, 'user-menu')).toBe(0);
 
-    await signInThroughPage(page, login);
-    await page.locator(`[data-testid="pump-page"][data-pump-id="${pump.pump.id}"]`).waitFor();
-    expect(at(page).pathname).toBe(pumpPath);
+      await signInThroughPage(page, login);
+      await page.locator(`[data-testid="pump-page"][data-pump-id="${pump.pump.id}"]`).waitFor();
+      expect(at(page).pathname).toBe(pumpPath);
 
-    // The user menu names the user and the role in the demo clinic.
-    const displayName = users.find((u) => u.email === login.email)?.displayName;
-    expect(displayName).toBeDefined();
-    expect((await page.locator('[data-testid="user-name"]').innerText()).trim()).toBe(displayName);
-    expect((await page.locator('[data-testid="user-roles"]').innerText()).trim()).toBe(`${expected.roleText} (${clinic.name})`);
-    expect(await count(page, 'change-password-link')).toBe(1);
+      // The user menu names the user and the role in the demo clinic.
+      const displayName = users.find((u) => u.email === login.email)?.displayName;
+      expect(displayName).toBeDefined();
+      expect((await page.locator('[data-testid="user-name"]').innerText()).trim()).toBe(displayName);
+      expect((await page.locator('[data-testid="user-roles"]').innerText()).trim()).toBe(`${expected.roleText} (${clinic.name})`);
+      expect(await count(page, 'change-password-link')).toBe(1);
 
-    // Pump page: the clinical actions only for roles that hold them.
-    expect(await count(page, 'open-fill-form')).toBe(expected.clinical ? 1 : 0);
-    expect(await count(page, 'open-program-form')).toBe(expected.clinical ? 1 : 0);
-    expect(await count(page, 'record-fill-form')).toBe(0);
-    if (expected.clinical) {
-      await page.locator('[data-testid="open-fill-form"]').click();
-      await page.locator('[data-testid="record-fill-form"]').waitFor();
-    }
+      // Pump page: the clinical actions only for roles that hold them.
+      expect(await count(page, 'open-fill-form')).toBe(expected.clinical ? 1 : 0);
+      expect(await count(page, 'open-program-form')).toBe(expected.clinical ? 1 : 0);
+      expect(await count(page, 'record-fill-form')).toBe(0);
+      if (expected.clinical) {
+        await page.locator('[data-testid="open-fill-form"]').click();
+        await page.locator('[data-testid="record-fill-form"]').waitFor();
+      }
 
-    // Navigation: Add pump for clinical roles, the admin pages for administrators only.
-    expect(await count(page, 'nav-fleet')).toBe(1);
-    expect(await count(page, 'nav-add-pump')).toBe(expected.clinical ? 1 : 0);
-    for (const link of ['nav-admin-users', 'nav-admin-machine-tokens', 'nav-admin-audit']) {
-      expect(await count(page, link)).toBe(expected.administers ? 1 : 0);
-    }
-    await page.locator('[data-testid="nav-fleet"]').click();
-    await page.locator('[data-testid="fleet-row"]').first().waitFor();
-    expect(await count(page, 'add-pump-button')).toBe(expected.clinical ? 1 : 0);
+      // Navigation: Add pump for clinical roles, the admin pages for administrators only.
+      expect(await count(page, 'nav-fleet')).toBe(1);
+      expect(await count(page, 'nav-add-pump')).toBe(expected.clinical ? 1 : 0);
+      for (const link of ['nav-admin-users', 'nav-admin-machine-tokens', 'nav-admin-audit']) {
+        expect(await count(page, link)).toBe(expected.administers ? 1 : 0);
+      }
+      await page.locator('[data-testid="nav-fleet"]').click();
+      await page.locator('[data-testid="fleet-row"]').first().waitFor();
+      expect(await count(page, 'add-pump-button')).toBe(expected.clinical ? 1 : 0);
 
-    if (expected.administers) {
-      await page.locator('[data-testid="nav-admin-users"]').click();
-      await page.locator('[data-testid="user-row"]').first().waitFor();
-      const emails = await page.locator('[data-testid="user-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-user-email')));
-      for (const demo of Object.values(DEMO_LOGINS)) expect(emails).toContain(demo.email);
-      // The first administrator (of every clinic, with no clinic role) is listed like every other user (issue 16), without a
-      // password reset this clinic administrator could not do.
-      const first = page.locator(`[data-testid="user-row"][data-user-email="${TEST_ADMIN.email}"]`);
-      expect(await first.innerText()).toContain('Administrator of every clinic');
-      expect(await first.locator('[data-testid="open-reset-password"]').count()).toBe(0);
-    } else {
-      // Typing an admin address does not open the page either.
-      await page.goto(`${server.baseUrl}/admin/users`);
-      await page.locator('[data-testid="not-allowed"]').waitFor();
-      expect(await count(page, 'users-table')).toBe(0);
-    }
+      if (expected.administers) {
+        await page.locator('[data-testid="nav-admin-users"]').click();
+        await page.locator('[data-testid="user-row"]').first().waitFor();
+        const emails = await page
+          .locator('[data-testid="user-row"]')
+          .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-user-email')));
+        for (const demo of Object.values(DEMO_LOGINS)) expect(emails).toContain(demo.email);
+        // The first administrator (of every clinic, with no clinic role) is listed like every other user (issue 16), without a
+        // password reset this clinic administrator could not do.
+        const first = page.locator(`[data-testid="user-row"][data-user-email="${TEST_ADMIN.email}"]`);
+        expect(await first.innerText()).toContain('Administrator of every clinic');
+        expect(await first.locator('[data-testid="open-reset-password"]').count()).toBe(0);
+      } else {
+        // Typing an admin address does not open the page either.
+        await page.goto(`${server.baseUrl}/admin/users`);
+        await page.locator('[data-testid="not-allowed"]').waitFor();
+        expect(await count(page, 'users-table')).toBe(0);
+      }
 
-    // Sign out: to the sign-in page, without a way back into the session.
-    await page.locator('[data-testid="sign-out"]').click();
-    await page.waitForURL((url) => url.pathname === '/sign-in');
-    expect(at(page).search).toBe('');
-    expect(await count(page, 'user-menu')).toBe(0);
-    await page.goto(`${server.baseUrl}${pumpPath}`);
-    await page.waitForURL((url) => url.pathname === '/sign-in');
-    expect(at(page).searchParams.get('next')).toBe(pumpPath);
-  });
+      // Sign out: to the sign-in page, without a way back into the session.
+      await page.locator('[data-testid="sign-out"]').click();
+      await page.waitForURL((url) => url.pathname === '/sign-in');
+      expect(at(page).search).toBe('');
+      expect(await count(page, 'user-menu')).toBe(0);
+      await page.goto(`${server.baseUrl}${pumpPath}`);
+      await page.waitForURL((url) => url.pathname === '/sign-in');
+      expect(at(page).searchParams.get('next')).toBe(pumpPath);
+    },
+  );
 
   it('says the email or password is wrong, and stays signed out', async () => {
     const page = await freshPage();
@@ -160,7 +165,9 @@ describe('sign-in, roles and sign-out in Chromium', () => {
       await submitSignIn(page, { email: locked.email, password: `wrong-${attempt}` });
       await page.waitForFunction((n) => {
         const text = document.querySelector('[data-testid="form-errors"]')?.textContent ?? '';
-        return n < 6 ? text.includes('Email or password is wrong') && !document.querySelector('[data-testid="sign-in-submit"]')?.hasAttribute('disabled')
+        return n < 6
+          ? text.includes('Email or password is wrong') &&
+              !document.querySelector('[data-testid="sign-in-submit"]')?.hasAttribute('disabled')
           : text.includes('Too many attempts');
       }, attempt);
       if (attempt < 6) await page.locator('[data-testid="sign-in-password"]').fill('');
@@ -183,7 +190,9 @@ describe('sign-in, roles and sign-out in Chromium', () => {
     await page.locator('[data-testid="sign-in-email"]').fill(locked.email.toUpperCase());
     expect(await submit.isDisabled()).toBe(true);
     await signInThroughPage(page, DEMO_LOGINS.clinician);
-    expect((await page.locator('[data-testid="user-name"]').innerText()).trim()).toBe(users.find((u) => u.email === DEMO_LOGINS.clinician.email)?.displayName);
+    expect((await page.locator('[data-testid="user-name"]').innerText()).trim()).toBe(
+      users.find((u) => u.email === DEMO_LOGINS.clinician.email)?.displayName,
+    );
   });
 
   it('returns to sign-in when the session ends on the server, then back to the same pump page after signing in again', async () => {

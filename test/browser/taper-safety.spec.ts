@@ -30,13 +30,23 @@ describe('taper safety on the dashboard in Chromium', () => {
     const f = fixtures(server.baseUrl);
     const clinic = await f.clinic({ name: 'Taper Clinic' });
     // Female, 80 kg, about 76: creatinine 1.1 mg/dL gives a clearance near 55 mL/min (no 50 rule) and an eGFR near 51 (Beers: below 60).
-    const patient = await f.patient(clinic.id, { displayName: 'Tilda Taper', birthDate: '1950-01-04', sex: 'female', weightKg: 80, spasticityOrigin: 'spinal', communicationDifficulty: true });
+    const patient = await f.patient(clinic.id, {
+      displayName: 'Tilda Taper',
+      birthDate: '1950-01-04',
+      sex: 'female',
+      weightKg: 80,
+      spasticityOrigin: 'spinal',
+      communicationDifficulty: true,
+    });
     patientId = patient.id;
     const pump = await f.pump(patient.id, { implantDate: at(-400).slice(0, 10) });
     pumpId = pump.id;
     await f.program(pump.id, { effectiveFrom: at(-40), steps: [{ startTime: '00:00', doseMcgPerDay: 300 }] });
     await f.fill(pump.id, { filledAt: at(-39), volumeMl: 20, concentrationMcgPerMl: 2000 });
-    expect((await f.http.post(`/api/patients/${patient.id}/labs`, { kind: 'serum_creatinine', value: 1.1, unit: 'mg/dL', takenAt: at(-5) })).status).toBe(201);
+    expect(
+      (await f.http.post(`/api/patients/${patient.id}/labs`, { kind: 'serum_creatinine', value: 1.1, unit: 'mg/dL', takenAt: at(-5) }))
+        .status,
+    ).toBe(201);
   });
 
   afterAll(async () => {
@@ -52,21 +62,33 @@ describe('taper safety on the dashboard in Chromium', () => {
     return page;
   };
   /** Elements of the taper form wider than the window (none: nothing of it scrolls sideways on a phone). */
-  const noHorizontalScroll = (page: Page) => page.evaluate(() => [...document.querySelectorAll('[data-testid="taper-plan-form"] *')]
-    .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
-    .map((e) => `${e.tagName.toLowerCase()}.${e.className}[${e.getAttribute('data-testid') ?? ''}] ${Math.round(e.getBoundingClientRect().right)}`).slice(0, 8));
+  const noHorizontalScroll = (page: Page) =>
+    page.evaluate(() =>
+      [...document.querySelectorAll('[data-testid="taper-plan-form"] *')]
+        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+        .map(
+          (e) =>
+            `${e.tagName.toLowerCase()}.${e.className}[${e.getAttribute('data-testid') ?? ''}] ${Math.round(e.getBoundingClientRect().right)}`,
+        )
+        .slice(0, 8),
+    );
 
   it('says the older-adult dose review was judged on the eGFR', async () => {
     const page = await openPump(1440, 900);
     const flag = page.locator('[data-testid="renal-flag-renal_dose_review"]');
     expect(await flag.innerText()).toMatch(/AGS Beers Criteria 2023/);
     expect(await flag.locator('[data-testid="renal-flag-basis"]').getAttribute('data-measure')).toBe('eGFR');
-    expect((await flag.locator('[data-testid="renal-flag-basis"]').innerText()).trim()).toMatch(/^Judged on: eGFR 5\d\.\d mL\/min\/1\.73 m2\.$/);
+    expect((await flag.locator('[data-testid="renal-flag-basis"]').innerText()).trim()).toMatch(
+      /^Judged on: eGFR 5\d\.\d mL\/min\/1\.73 m2\.$/,
+    );
     await page.locator('[data-testid="kidney-panel"]').screenshot({ path: `${SCREENS}/13c-kidney-flag-basis-1440.png` });
     await page.close();
   });
 
-  it.each([[390, 844], [1440, 900]])('asks for a reason and the confirmed withdrawal checklist before a step to 0 (%i px)', async (width, height) => {
+  it.each([
+    [390, 844],
+    [1440, 900],
+  ])('asks for a reason and the confirmed withdrawal checklist before a step to 0 (%i px)', async (width, height) => {
     const page = await openPump(width, height);
     await page.locator('[data-testid="open-taper-plan-form"]').click();
     const form = page.locator('[data-testid="taper-plan-form"]');
@@ -78,10 +100,15 @@ describe('taper safety on the dashboard in Chromium', () => {
     await form.locator('[data-field="reintroductionDoseMcgPerDay"] input').fill('50');
     const limits = form.locator('[data-testid="taper-step-limits"]');
     await limits.waitFor();
-    expect(await limits.locator('[data-kind="step_to_zero"]').innerText()).toMatch(/^Step 1 \(\d{4}-\d\d-\d\d \d\d:\d\d CET\) stops intrathecal baclofen \(0 mcg\/day, from 300 mcg\/day\)\.$/);
+    expect(await limits.locator('[data-kind="step_to_zero"]').innerText()).toMatch(
+      /^Step 1 \(\d{4}-\d\d-\d\d \d\d:\d\d CET\) stops intrathecal baclofen \(0 mcg\/day, from 300 mcg\/day\)\.$/,
+    );
     const signs = await limits.locator('[data-testid="withdrawal-sign"]').allInnerTexts();
-    for (const sign of ['Muscle rigidity', 'Rhabdomyolysis (dark urine, raised CK)', 'Hypotension']) expect(signs.map((s) => s.replace('☐ ', ''))).toContain(sign);
-    expect(await limits.locator('[data-testid="withdrawal-risk-factor"][data-present="true"]').innerText()).toMatch(/Communication difficulty/);
+    for (const sign of ['Muscle rigidity', 'Rhabdomyolysis (dark urine, raised CK)', 'Hypotension'])
+      expect(signs.map((s) => s.replace('☐ ', ''))).toContain(sign);
+    expect(await limits.locator('[data-testid="withdrawal-risk-factor"][data-present="true"]').innerText()).toMatch(
+      /Communication difficulty/,
+    );
 
     await form.locator('[data-testid="submit-taper-plan"]').click();
     expect(await form.locator('[data-testid="error-stepLimitOverrideReason"]').innerText()).toMatch(/is required/);
@@ -105,10 +132,15 @@ describe('taper safety on the dashboard in Chromium', () => {
     await form.locator('[data-testid="submit-taper-plan"]').click();
     await form.waitFor({ state: 'detached', timeout: 5_000 });
     const plans = (await api(server.baseUrl).get<TaperPlanRecord[]>(`/api/patients/${patientId}/taper-plans`)).body;
-    expect(plans[0]).toMatchObject({ stepLimitOverrideReason: 'Inpatient holiday for tolerance, daily review', stepLimitFindings: [{ kind: 'step_to_zero' }] });
+    expect(plans[0]).toMatchObject({
+      stepLimitOverrideReason: 'Inpatient holiday for tolerance, daily review',
+      stepLimitFindings: [{ kind: 'step_to_zero' }],
+    });
     // The plan on the page names the limit it goes beyond and the reason.
     const stored = page.locator('[data-testid="taper-step-limit-reason"]');
-    expect(await stored.innerText()).toMatch(/Beyond the clinic's taper limits \(step 1: stop \(0\)\)\.\s*Reason: Inpatient holiday for tolerance, daily review\./);
+    expect(await stored.innerText()).toMatch(
+      /Beyond the clinic's taper limits \(step 1: stop \(0\)\)\.\s*Reason: Inpatient holiday for tolerance, daily review\./,
+    );
     await page.locator('[data-testid="taper-plan"]').screenshot({ path: `${SCREENS}/13c-taper-plan-stored-${width}.png` });
     await page.close();
   });

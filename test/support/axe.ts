@@ -22,7 +22,9 @@ export async function seriousAxeViolations(page: Page): Promise<AxeFinding[]> {
       id: v.id,
       impact: v.impact ?? 'unknown',
       help: v.help,
-      nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target.join(' '), summary: (n.failureSummary ?? '').replace(/\s+/g, ' ').slice(0, 300) })),
+      nodes: v.nodes
+        .slice(0, 5)
+        .map((n) => ({ target: n.target.join(' '), summary: (n.failureSummary ?? '').replace(/\s+/g, ' ').slice(0, 300) })),
     }));
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');

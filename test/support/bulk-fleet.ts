@@ -23,7 +23,10 @@ const CHUNK = 500;
  * them, inserted in one transaction under one whole-clinic `demo.seeded` event: the fleet projector and the alert engine then
  * evaluate every pump of the clinic, as after the demo seed.
  */
-export async function bulkLoadFleet(app: INestApplicationContext, options: { pumps: number; clinicName: string; seed?: number }): Promise<SeededFleet> {
+export async function bulkLoadFleet(
+  app: INestApplicationContext,
+  options: { pumps: number; clinicName: string; seed?: number },
+): Promise<SeededFleet> {
   const started = process.hrtime.bigint();
   const timeZone = 'Europe/Paris';
   const plannedAt = app.get(Clock).now();
@@ -39,43 +42,87 @@ export async function bulkLoadFleet(app: INestApplicationContext, options: { pum
   for (const plan of plans) {
     const number = String(plan.index + 1).padStart(6, '0');
     const patient = {
-      id: randomUUID(), clinicId: clinic.id, mrn: `BULK-${runTag}-${number}`, spasticityOrigin: 'spinal', ...plan.patient, createdAt: plannedAt,
+      id: randomUUID(),
+      clinicId: clinic.id,
+      mrn: `BULK-${runTag}-${number}`,
+      spasticityOrigin: 'spinal',
+      ...plan.patient,
+      createdAt: plannedAt,
     } as PatientEntity;
     const pump = {
-      id: randomUUID(), patientId: patient.id, clinicId: clinic.id, modelId: plan.modelId, serialNumber: `BK${runTag}${number}`,
-      implantDate: isoDateDaysAgo(plan.implantDaysAgo), reservoirCapacityMl: plan.capacityMl,
-      lowReservoirAlarmMl: PUMP_MODELS[plan.modelId].defaultLowReservoirAlarmMl, flowRateMlPerDay: plan.flowRateMlPerDay,
-      explantedAt: null, explantReason: null, replacesPumpId: null, createdAt: plannedAt,
+      id: randomUUID(),
+      patientId: patient.id,
+      clinicId: clinic.id,
+      modelId: plan.modelId,
+      serialNumber: `BK${runTag}${number}`,
+      implantDate: isoDateDaysAgo(plan.implantDaysAgo),
+      reservoirCapacityMl: plan.capacityMl,
+      lowReservoirAlarmMl: PUMP_MODELS[plan.modelId].defaultLowReservoirAlarmMl,
+      flowRateMlPerDay: plan.flowRateMlPerDay,
+      explantedAt: null,
+      explantReason: null,
+      replacesPumpId: null,
+      createdAt: plannedAt,
     } as PumpEntity;
     patients.push(patient);
     pumps.push(pump);
     const programFromMs = DateTime.fromISO(isoDateDaysAgo(plan.implantDaysAgo), { zone: timeZone }).plus({ hours: 10 }).toMillis();
     if (plan.steps.length > 0) {
       programs.push({
-        id: randomUUID(), pumpId: pump.id, effectiveFrom: new Date(programFromMs), steps: plan.steps, periodicBoluses: [], patientBolus: null,
-        doseMcgPerDay: programDoseMcgPerDay({ steps: plan.steps, periodicBoluses: [] }), doseChangeReason: null, doseChangeContext: null,
-        limitOverrides: [], createdAt: plannedAt,
+        id: randomUUID(),
+        pumpId: pump.id,
+        effectiveFrom: new Date(programFromMs),
+        steps: plan.steps,
+        periodicBoluses: [],
+        patientBolus: null,
+        doseMcgPerDay: programDoseMcgPerDay({ steps: plan.steps, periodicBoluses: [] }),
+        doseChangeReason: null,
+        doseChangeContext: null,
+        limitOverrides: [],
+        createdAt: plannedAt,
       } as ProgramEntity);
     }
     if (plan.fillDaysAgo !== null) {
       // Whole seconds, as the API stores fill instants.
       const filledAtMs = Math.floor(Math.max(programFromMs + 60 * 60_000, nowMs - plan.fillDaysAgo * DAY_MS) / 1000) * 1000;
       fills.push({
-        id: randomUUID(), pumpId: pump.id, filledAt: new Date(filledAtMs), drug: 'baclofen', concentrationMcgPerMl: plan.concentrationMcgPerMl,
-        volumeMl: plan.volumeMl, aspiratedResidualMl: null, stabilityDays: DRUG_CONFIG.defaultStabilityDays, bridgeBolus: null,
-        expectedResidualMl: null, patientBolusCountSinceLastFill: null, doseChangeReason: null, limitOverrides: [], limitOverrideReason: null, createdAt: plannedAt,
+        id: randomUUID(),
+        pumpId: pump.id,
+        filledAt: new Date(filledAtMs),
+        drug: 'baclofen',
+        concentrationMcgPerMl: plan.concentrationMcgPerMl,
+        volumeMl: plan.volumeMl,
+        aspiratedResidualMl: null,
+        stabilityDays: DRUG_CONFIG.defaultStabilityDays,
+        bridgeBolus: null,
+        expectedResidualMl: null,
+        patientBolusCountSinceLastFill: null,
+        doseChangeReason: null,
+        limitOverrides: [],
+        limitOverrideReason: null,
+        createdAt: plannedAt,
       } as FillEntity);
     }
   }
   const events = app.get(EventLogService);
   await app.get(DataSource).transaction(async (manager) => {
-    for (const [entity, rows] of [[PatientEntity, patients], [PumpEntity, pumps], [ProgramEntity, programs], [FillEntity, fills]] as const) {
+    for (const [entity, rows] of [
+      [PatientEntity, patients],
+      [PumpEntity, pumps],
+      [ProgramEntity, programs],
+      [FillEntity, fills],
+    ] as const) {
       for (let i = 0; i < rows.length; i += CHUNK) await manager.insert(entity, rows.slice(i, i + CHUNK) as never[]);
     }
     await events.record(manager, { type: 'demo.seeded', clinicId: clinic.id, pumpId: null, payload: { pumps: pumps.length } });
   });
   return {
-    clinicId: clinic.id, clinicName: options.clinicName, pumpIds: pumps.map((p) => p.id), patientIds: patients.map((p) => p.id),
-    targets: plans.map((p) => p.target), plannedAt, seconds: Number(process.hrtime.bigint() - started) / 1e9,
+    clinicId: clinic.id,
+    clinicName: options.clinicName,
+    pumpIds: pumps.map((p) => p.id),
+    patientIds: patients.map((p) => p.id),
+    targets: plans.map((p) => p.target),
+    plannedAt,
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
   };
 }

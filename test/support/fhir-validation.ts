@@ -58,7 +58,8 @@ export function fhirProblems(resource: Resource): string[] {
   try {
     validateResource(resource);
   } catch (error) {
-    const outcome = (error as { outcome?: { issue?: { diagnostics?: string; details?: { text?: string }; expression?: string[] }[] } }).outcome;
+    const outcome = (error as { outcome?: { issue?: { diagnostics?: string; details?: { text?: string }; expression?: string[] }[] } })
+      .outcome;
     const issues = outcome?.issue?.map((i) => `medplum: ${i.details?.text ?? i.diagnostics} ${i.expression?.join(',') ?? ''}`);
     problems.push(...(issues && issues.length > 0 ? issues : [`medplum: ${(error as Error).message}`]));
   }

@@ -19,7 +19,9 @@ const adminTokens = new Map<string, Promise<string>>();
 /** Signs in through the API and returns the bearer token; throws with the answer when refused. */
 export async function signIn(baseUrl: string, email: string, password: string): Promise<string> {
   const response = await fetch(`${baseUrl}/api/auth/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
   });
   const body = await response.json();
   if (response.status !== 200) throw new Error(`sign-in of ${email} answered ${response.status}: ${JSON.stringify(body)}`);
@@ -48,7 +50,7 @@ export function api(baseUrl: string, options: ApiOptions = {}) {
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
-    let parsed: any = null;
+    let parsed: any;
     try {
       parsed = text ? JSON.parse(text) : null;
     } catch {

@@ -5,7 +5,6 @@ import path from 'node:path';
 import { startEmbeddedPostgres, RunningPostgres } from '../../server/src/infra/embedded-postgres';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __PUMPWATCH_TEST_PG__: { server: RunningPostgres; dir: string } | undefined;
 }
 
@@ -23,5 +22,6 @@ export default async function globalSetup(): Promise<void> {
   const server = await startEmbeddedPostgres({ databaseDir: path.join(dir, 'data'), databaseName: 'pumpwatch_test', persistent: false });
   globalThis.__PUMPWATCH_TEST_PG__ = { server, dir };
   process.env.PUMPWATCH_TEST_DATABASE_URL = server.adminUrl;
-  if (process.env.PUMPWATCH_TEST_VERBOSE) console.log(`\nembedded PostgreSQL for tests on port ${server.port} (${Date.now() - started} ms)`);
+  if (process.env.PUMPWATCH_TEST_VERBOSE)
+    console.log(`\nembedded PostgreSQL for tests on port ${server.port} (${Date.now() - started} ms)`);
 }

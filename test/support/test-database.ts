@@ -10,7 +10,8 @@ export interface TestDatabase {
 
 function serverUrl(): string {
   const url = process.env.PUMPWATCH_TEST_DATABASE_URL;
-  if (!url) throw new Error('PUMPWATCH_TEST_DATABASE_URL is not set: run through jest (test/support/postgres-global-setup.ts) or set DATABASE_URL');
+  if (!url)
+    throw new Error('PUMPWATCH_TEST_DATABASE_URL is not set: run through jest (test/support/postgres-global-setup.ts) or set DATABASE_URL');
   return url;
 }
 

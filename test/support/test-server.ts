@@ -53,7 +53,12 @@ export interface TestServerOptions {
   ownEmbeddedPostgres?: boolean | Partial<SupervisorOptions>;
 }
 
-interface OwnedDatabase { url: string; postgres: RunningPostgres | null; supervisor: EmbeddedPostgresSupervisor | null; drop(): Promise<void> }
+interface OwnedDatabase {
+  url: string;
+  postgres: RunningPostgres | null;
+  supervisor: EmbeddedPostgresSupervisor | null;
+  drop(): Promise<void>;
+}
 
 async function ownedDatabase(options: TestServerOptions): Promise<OwnedDatabase> {
   if (!options.ownEmbeddedPostgres) {
@@ -73,11 +78,15 @@ async function ownedDatabase(options: TestServerOptions): Promise<OwnedDatabase>
   const supervisorOptions = typeof options.ownEmbeddedPostgres === 'object' ? options.ownEmbeddedPostgres : {};
   const supervisor = new EmbeddedPostgresSupervisor(postgres, {
     log: () => undefined,
-    onGiveUp: (error) => { throw new Error(`the supervisor gave up restarting the test's PostgreSQL: ${error.message}`); },
+    onGiveUp: (error) => {
+      throw new Error(`the supervisor gave up restarting the test's PostgreSQL: ${error.message}`);
+    },
     ...supervisorOptions,
   });
   return {
-    url: postgres.url, postgres, supervisor,
+    url: postgres.url,
+    postgres,
+    supervisor,
     async drop() {
       supervisor.close();
       await postgres.stop();
@@ -140,12 +149,26 @@ export function useTestServer(options: TestServerOptions = {}): TestServer {
     return started;
   };
   return {
-    get baseUrl() { return current().baseUrl; },
-    get databaseUrl() { return current().databaseUrl; },
-    get appDatabaseUrl() { return current().appDatabaseUrl; },
-    get app() { return current().app; },
-    get postgres() { return current().postgres; },
-    get supervisor() { return current().supervisor; },
-    async close() { await current().close(); },
+    get baseUrl() {
+      return current().baseUrl;
+    },
+    get databaseUrl() {
+      return current().databaseUrl;
+    },
+    get appDatabaseUrl() {
+      return current().appDatabaseUrl;
+    },
+    get app() {
+      return current().app;
+    },
+    get postgres() {
+      return current().postgres;
+    },
+    get supervisor() {
+      return current().supervisor;
+    },
+    async close() {
+      await current().close();
+    },
   };
 }

@@ -15,4 +15,6 @@ try {
   refsResolve = false;
   refError = String(error instanceof Error ? error.message : error);
 }
-process.stdout.write(JSON.stringify({ valid: result.valid, version: validator.version, errors: result.errors ?? null, refsResolve, refError }));
+process.stdout.write(
+  JSON.stringify({ valid: result.valid, version: validator.version, errors: result.errors ?? null, refsResolve, refError }),
+);

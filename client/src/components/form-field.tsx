@@ -19,7 +19,11 @@ export function FormField({ label, name, error, hint, children }: FormFieldProps
     <div className={`field${error ? ' field--invalid' : ''}`} data-field={name}>
       <label htmlFor={id}>{label}</label>
       {cloneElement(children, { id, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy })}
-      {hint && <span className="field__hint" id={hintId}>{hint}</span>}
+      {hint && (
+        <span className="field__hint" id={hintId}>
+          {hint}
+        </span>
+      )}
       {error && (
         <span className="field__error" id={errorId} data-testid={`error-${name}`}>
           {error}

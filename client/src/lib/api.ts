@@ -127,7 +127,11 @@ const PATHS_KEEPING_THEIR_401 = new Set(['/api/auth/login', '/api/auth/logout'])
 const FIRST_READ_ROUTES = new Set(['/api/alerts', '/api/pumps']);
 
 export function request<T>(
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown, signal?: AbortSignal, onHeaders?: (headers: Headers) => void,
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  path: string,
+  body?: unknown,
+  signal?: AbortSignal,
+  onHeaders?: (headers: Headers) => void,
 ): Promise<T> {
   const answer = send<T>(method, path, body, signal, onHeaders);
   if (method === 'GET' && FIRST_READ_ROUTES.has(path.split('?')[0])) noteReadInFlight(answer);
@@ -135,7 +139,11 @@ export function request<T>(
 }
 
 async function send<T>(
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown, signal?: AbortSignal, onHeaders?: (headers: Headers) => void,
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  path: string,
+  body?: unknown,
+  signal?: AbortSignal,
+  onHeaders?: (headers: Headers) => void,
 ): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   // A file upload (FormData) sets its own multipart Content-Type with the boundary.
@@ -156,7 +164,7 @@ async function send<T>(
     throw new ApiError({ statusCode: 0, error: 'network_error', message: 'The PumpWatch server cannot be reached', fields: [] });
   }
   const text = await response.text();
-  let parsed: unknown = undefined;
+  let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : undefined;
   } catch {
@@ -164,8 +172,14 @@ async function send<T>(
   }
   if (!response.ok) {
     const error = isApiErrorBody(parsed)
-      ? new ApiError({ ...parsed, message: Array.isArray(parsed.message) ? parsed.message.join('; ') : String(parsed.message) }, parseRetryAfter(response.headers.get('Retry-After')))
-      : new ApiError({ statusCode: response.status, error: response.statusText, message: `${response.status} ${response.statusText}`, fields: [] }, parseRetryAfter(response.headers.get('Retry-After')));
+      ? new ApiError(
+          { ...parsed, message: Array.isArray(parsed.message) ? parsed.message.join('; ') : String(parsed.message) },
+          parseRetryAfter(response.headers.get('Retry-After')),
+        )
+      : new ApiError(
+          { statusCode: response.status, error: response.statusText, message: `${response.status} ${response.statusText}`, fields: [] },
+          parseRetryAfter(response.headers.get('Retry-After')),
+        );
     const route = path.split('?')[0];
     if (response.status === 401 && !PATHS_KEEPING_THEIR_401.has(route)) onUnauthenticated?.();
     if (response.status === 403 && error.body.error === 'password_change_required') onPasswordChangeRequired?.();
@@ -191,10 +205,20 @@ export const api = {
     request<FleetPump[]>('GET', q && q.trim() ? `/api/pumps?q=${enc(q.trim())}` : '/api/pumps', undefined, signal),
   /** One page of the fleet read model (GET /api/pumps with `limit`); `cursor` is the previous page's nextCursor. */
   listFleetPage: (params: FleetPageParams, signal?: AbortSignal) =>
-    request<FleetPage | FleetPump[]>('GET', `/api/pumps${query({
-      limit: params.limit, cursor: params.cursor ?? undefined, q: params.q?.trim(), urgency: params.urgency ?? undefined,
-      sort: params.sort, dir: params.dir, clinicId: params.clinicId ?? undefined,
-    })}`, undefined, signal),
+    request<FleetPage | FleetPump[]>(
+      'GET',
+      `/api/pumps${query({
+        limit: params.limit,
+        cursor: params.cursor ?? undefined,
+        q: params.q?.trim(),
+        urgency: params.urgency ?? undefined,
+        sort: params.sort,
+        dir: params.dir,
+        clinicId: params.clinicId ?? undefined,
+      })}`,
+      undefined,
+      signal,
+    ),
   /** One pump's fleet row now (a live patch when pump.changed came without it); 404 naming `id` once the pump left the fleet. */
   getFleetRow: (id: string, signal?: AbortSignal) => request<FleetPump>('GET', `/api/pumps/${enc(id)}/fleet-row`, undefined, signal),
   getPump: (id: string, signal?: AbortSignal) => request<PumpDetail>('GET', `/api/pumps/${enc(id)}`, undefined, signal),
@@ -209,10 +233,16 @@ export const api = {
   listPatients: (clinicId?: string) => request<Patient[]>('GET', clinicId ? `/api/patients?clinicId=${enc(clinicId)}` : '/api/patients'),
   /** Patients list page (issue 16): `q` words in the name or MRN. */
   searchPatients: (filters: { clinicId?: string; q?: string }, signal?: AbortSignal) =>
-    request<Patient[]>('GET', `/api/patients${query({ clinicId: filters.clinicId || undefined, q: filters.q?.trim() || undefined })}`, undefined, signal),
+    request<Patient[]>(
+      'GET',
+      `/api/patients${query({ clinicId: filters.clinicId || undefined, q: filters.q?.trim() || undefined })}`,
+      undefined,
+      signal,
+    ),
   createPatient: (body: CreatePatientRequest) => request<Patient>('POST', '/api/patients', body),
   /** The patient's pumps, active first, then explanted. */
-  listPatientPumps: (patientId: string, signal?: AbortSignal) => request<Pump[]>('GET', `/api/patients/${enc(patientId)}/pumps`, undefined, signal),
+  listPatientPumps: (patientId: string, signal?: AbortSignal) =>
+    request<Pump[]>('GET', `/api/patients/${enc(patientId)}/pumps`, undefined, signal),
 
   login: (body: LoginRequest) => request<LoginResponse>('POST', '/api/auth/login', body),
   logout: () => request<void>('POST', '/api/auth/logout'),
@@ -222,7 +252,8 @@ export const api = {
   listUsers: (signal?: AbortSignal) => request<User[]>('GET', '/api/users', undefined, signal),
   createUser: (body: CreateUserRequest) => request<User>('POST', '/api/users', body),
   /** Without `password` the server draws one and answers it once in `initialPassword`. */
-  resetUserPassword: (userId: string, body: ResetPasswordRequest) => request<ResetPasswordResponse>('POST', `/api/users/${enc(userId)}/password`, body),
+  resetUserPassword: (userId: string, body: ResetPasswordRequest) =>
+    request<ResetPasswordResponse>('POST', `/api/users/${enc(userId)}/password`, body),
   /** The account cannot sign in any more; its sessions and live connections end at once. */
   deactivateUser: (userId: string) => request<User>('POST', `/api/users/${enc(userId)}/deactivate`),
   reactivateUser: (userId: string) => request<User>('POST', `/api/users/${enc(userId)}/reactivate`),
@@ -238,12 +269,22 @@ export const api = {
     request<AuditEntry[]>('GET', `/api/audit${query({ ...filters })}`, undefined, signal),
 
   listAlerts: (filters: AlertListFilters = {}, signal?: AbortSignal) =>
-    request<Alert[]>('GET', `/api/alerts${query({ ...filters, includeSnoozed: filters.includeSnoozed === undefined ? undefined : String(filters.includeSnoozed) })}`, undefined, signal),
+    request<Alert[]>(
+      'GET',
+      `/api/alerts${query({ ...filters, includeSnoozed: filters.includeSnoozed === undefined ? undefined : String(filters.includeSnoozed) })}`,
+      undefined,
+      signal,
+    ),
   /** One page of GET /api/alerts with what its headers say: the counts of every page together and the next page's cursor. */
   listAlertsPage: async (filters: AlertListFilters = {}, signal?: AbortSignal): Promise<AlertListPage> => {
     let headers: Headers | null = null;
-    const alerts = await request<Alert[]>('GET', `/api/alerts${query({ ...filters, includeSnoozed: filters.includeSnoozed === undefined ? undefined : String(filters.includeSnoozed) })}`,
-      undefined, signal, (h) => (headers = h));
+    const alerts = await request<Alert[]>(
+      'GET',
+      `/api/alerts${query({ ...filters, includeSnoozed: filters.includeSnoozed === undefined ? undefined : String(filters.includeSnoozed) })}`,
+      undefined,
+      signal,
+      (h) => (headers = h),
+    );
     return alertListPage(alerts, headers);
   },
   getAlert: (id: string, signal?: AbortSignal) => request<AlertDetail>('GET', `/api/alerts/${enc(id)}`, undefined, signal),
@@ -254,18 +295,21 @@ export const api = {
   getClinicSettings: (clinicId: string, signal?: AbortSignal) =>
     request<ClinicSettings>('GET', `/api/clinics/${enc(clinicId)}/settings`, undefined, signal),
   /** Any subset of the clinic's settings (issue 16's settings page); an unknown or out-of-range field answers 400 naming it. */
-  updateClinicSettings: (clinicId: string, body: UpdateClinicSettingsRequest) => request<ClinicSettings>('PATCH', `/api/clinics/${enc(clinicId)}/settings`, body),
+  updateClinicSettings: (clinicId: string, body: UpdateClinicSettingsRequest) =>
+    request<ClinicSettings>('PATCH', `/api/clinics/${enc(clinicId)}/settings`, body),
   getClinicalSafetySettings: (clinicId: string, signal?: AbortSignal) =>
     request<ClinicalSafetySettings>('GET', `/api/clinics/${enc(clinicId)}/clinical-safety-settings`, undefined, signal),
   updateClinicalSafetySettings: (clinicId: string, body: UpdateClinicalSafetySettingsRequest) =>
     request<ClinicalSafetySettings>('PUT', `/api/clinics/${enc(clinicId)}/clinical-safety-settings`, body),
-  getOnCallNow: (clinicId: string, signal?: AbortSignal) => request<OnCallNow>('GET', `/api/clinics/${enc(clinicId)}/on-call-now`, undefined, signal),
+  getOnCallNow: (clinicId: string, signal?: AbortSignal) =>
+    request<OnCallNow>('GET', `/api/clinics/${enc(clinicId)}/on-call-now`, undefined, signal),
 
   getPumpTelemetry: (pumpId: string, range: { from?: string; to?: string; limit?: number } = {}, signal?: AbortSignal) =>
     request<PumpTelemetryReadings>('GET', `/api/pumps/${enc(pumpId)}/telemetry${query(range)}`, undefined, signal),
   getPumpReconciliations: (pumpId: string, signal?: AbortSignal) =>
     request<PumpReconciliations>('GET', `/api/pumps/${enc(pumpId)}/reconciliations`, undefined, signal),
-  listPumpEvents: (pumpId: string, signal?: AbortSignal) => request<PumpEvent[]>('GET', `/api/pumps/${enc(pumpId)}/events`, undefined, signal),
+  listPumpEvents: (pumpId: string, signal?: AbortSignal) =>
+    request<PumpEvent[]>('GET', `/api/pumps/${enc(pumpId)}/events`, undefined, signal),
   recordPumpEvent: (pumpId: string, body: CreatePumpEventRequest) => request<PumpEvent>('POST', `/api/pumps/${enc(pumpId)}/events`, body),
   clearPumpEvent: (pumpId: string, eventId: string, body: ClearPumpEventRequest) =>
     request<PumpEvent>('POST', `/api/pumps/${enc(pumpId)}/events/${enc(eventId)}/clear`, body),
@@ -278,7 +322,8 @@ export const api = {
   recordLab: (patientId: string, body: CreateLabResultRequest) => request<LabResult>('POST', `/api/patients/${enc(patientId)}/labs`, body),
   recordSideEffect: (patientId: string, body: CreateSideEffectReportRequest) =>
     request<SideEffectReport>('POST', `/api/patients/${enc(patientId)}/side-effects`, body),
-  recordCheckUp: (patientId: string, body: CreateCheckUpRequest) => request<CheckUp>('POST', `/api/patients/${enc(patientId)}/check-ups`, body),
+  recordCheckUp: (patientId: string, body: CreateCheckUpRequest) =>
+    request<CheckUp>('POST', `/api/patients/${enc(patientId)}/check-ups`, body),
   createTaperPlan: (patientId: string, body: CreateTaperPlanRequest) =>
     request<TaperPlanRecord>('POST', `/api/patients/${enc(patientId)}/taper-plans`, body),
   endTaperPlan: (patientId: string, planId: string, body: EndTaperPlanRequest) =>
@@ -335,7 +380,10 @@ function alertListPage(alerts: Alert[], headers: Headers | null): AlertListPage 
     severityCounts = null;
   }
   return {
-    alerts, severityCounts, totalCount: number(ALERT_TOTAL_COUNT_HEADER), lastEventId: number(LAST_EVENT_ID_HEADER),
+    alerts,
+    severityCounts,
+    totalCount: number(ALERT_TOTAL_COUNT_HEADER),
+    lastEventId: number(LAST_EVENT_ID_HEADER),
     nextCursor: headers?.get(ALERT_NEXT_CURSOR_HEADER) || null,
   };
 }

@@ -5,7 +5,9 @@ export type { FieldErrors };
 
 /** The part of a shared zod schema the forms use (keeps zod itself out of the client's dependencies). */
 interface SafeParser<T> {
-  safeParse(input: unknown): { success: true; data: T } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
+  safeParse(
+    input: unknown,
+  ): { success: true; data: T } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
 }
 
 /** Client-side check with the very schema the API uses, so the messages are the API's own. */
@@ -26,7 +28,10 @@ export function numberOrUndefined(text: string): number | undefined {
   return t === '' ? undefined : Number(t);
 }
 
-export interface SubmitFailure { message: string; fields: FieldErrors }
+export interface SubmitFailure {
+  message: string;
+  fields: FieldErrors;
+}
 
 export function toSubmitFailure(err: unknown): SubmitFailure {
   if (err instanceof ApiError) return { message: err.message, fields: err.fields };

@@ -8,7 +8,13 @@ function formatterFor(timeZone: string, withZone: boolean): Intl.DateTimeFormat 
   let f = formatters.get(key);
   if (!f) {
     f = new Intl.DateTimeFormat('en-GB', {
-      timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
       ...(withZone ? { timeZoneName: 'short' } : {}),
     });
     formatters.set(key, f);

@@ -28,7 +28,11 @@ function subscribe(listener: () => void): () => void {
 
 /** The current minute's instant (ms); the component re-renders once a minute. */
 export function useMinuteNow(): number {
-  return useSyncExternalStore(subscribe, () => nowMs, () => nowMs);
+  return useSyncExternalStore(
+    subscribe,
+    () => nowMs,
+    () => nowMs,
+  );
 }
 
 /**
@@ -36,7 +40,11 @@ export function useMinuteNow(): number {
  * string, number or boolean), e.g. a row's urgency band, which changes a few times in a pump's cycle, not every minute.
  */
 export function useAtMinute<T extends string | number | boolean | null>(derive: (nowMs: number) => T): T {
-  return useSyncExternalStore(subscribe, () => derive(nowMs), () => derive(nowMs));
+  return useSyncExternalStore(
+    subscribe,
+    () => derive(nowMs),
+    () => derive(nowMs),
+  );
 }
 
 /** The ticker's instant, for code outside React (sorting a patched row into place). */

@@ -68,7 +68,8 @@ function setState(next: ConnectionState): void {
 }
 
 function noteEventId(eventId: unknown): void {
-  if (typeof eventId === 'number' && Number.isSafeInteger(eventId) && eventId >= 0 && (lastEventId === null || eventId > lastEventId)) lastEventId = eventId;
+  if (typeof eventId === 'number' && Number.isSafeInteger(eventId) && eventId >= 0 && (lastEventId === null || eventId > lastEventId))
+    lastEventId = eventId;
   // Ids at or below the resume point are never sent again: forget them.
   if (lastEventId !== null) for (const id of aheadEventIds) if (id <= lastEventId) aheadEventIds.delete(id);
 }
@@ -270,10 +271,18 @@ function subscribeState(listener: () => void): () => void {
 }
 
 export function useConnectionState(): ConnectionState {
-  return useSyncExternalStore(subscribeState, () => state, () => state);
+  return useSyncExternalStore(
+    subscribeState,
+    () => state,
+    () => state,
+  );
 }
 
 /** True while the connection is down after having been live: what the "disconnected" banner shows. */
 export function useDisconnected(): boolean {
-  return useSyncExternalStore(subscribeState, () => everLive && state !== 'live', () => false);
+  return useSyncExternalStore(
+    subscribeState,
+    () => everLive && state !== 'live',
+    () => false,
+  );
 }

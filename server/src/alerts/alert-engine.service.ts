@@ -141,11 +141,17 @@ export class AlertEngine implements OnModuleInit, OnApplicationBootstrap, Before
       const chunk = pumpIds.slice(i, i + SWEEP_CHUNK);
       // Read without the lock first: most pumps have nothing to change, and only those that do take it.
       const manager = this.dataSource.manager;
-      const [loaded, unresolved] = await Promise.all([this.loader.load(manager, chunk, now), this.repository.unresolvedOfSubjects(manager, chunk, false)]);
+      const [loaded, unresolved] = await Promise.all([
+        this.loader.load(manager, chunk, now),
+        this.repository.unresolvedOfSubjects(manager, chunk, false),
+      ]);
       const bySubject = groupOpen(unresolved);
       const due = chunk.filter((id) => {
         const pump = loaded.get(id);
-        return pump !== undefined && planAlertChanges((bySubject.get(id) ?? []).map(openState), evaluatePumpAlerts(pump.input), 'sweep', pump.refill).length > 0;
+        return (
+          pump !== undefined &&
+          planAlertChanges((bySubject.get(id) ?? []).map(openState), evaluatePumpAlerts(pump.input), 'sweep', pump.refill).length > 0
+        );
       });
       for (const pumpId of due) {
         await this.dataSource.transaction(async (tx) => {
@@ -168,7 +174,9 @@ export class AlertEngine implements OnModuleInit, OnApplicationBootstrap, Before
 
   private kick(): void {
     if (this.stopping) return;
-    this.processPendingEvents().catch((error: Error) => this.logger.warn(`alert evaluation after an event failed (the sweep retries): ${error.message}`));
+    this.processPendingEvents().catch((error: Error) =>
+      this.logger.warn(`alert evaluation after an event failed (the sweep retries): ${error.message}`),
+    );
   }
 
   private async drain(): Promise<void> {
@@ -229,7 +237,14 @@ export class AlertEngine implements OnModuleInit, OnApplicationBootstrap, Before
   }
 
   /** Before the transaction: the cursor, the events after it and their pumps' rule inputs (null when there is nothing to evaluate). */
-  private async readAhead(): Promise<{ cursor: number; now: Date; events: OutboxEvent[]; pumpIds: string[]; traceId: number; loaded: Map<string, LoadedPump> } | null> {
+  private async readAhead(): Promise<{
+    cursor: number;
+    now: Date;
+    events: OutboxEvent[];
+    pumpIds: string[];
+    traceId: number;
+    loaded: Map<string, LoadedPump>;
+  } | null> {
     const manager = this.dataSource.manager;
     const now = this.clock.now();
     const cursor = await this.repository.readCursor(manager);
@@ -254,10 +269,17 @@ export class AlertEngine implements OnModuleInit, OnApplicationBootstrap, Before
       traceId = event.id;
       if (event.pumpId) pumpIds.add(event.pumpId);
       // The demo seed inserts a whole fleet under one event; a settings change concerns every pump of the clinic.
-      else if ((event.type === 'demo.seeded' || event.type === 'clinic.settings_changed' || event.type === 'clinic.drug_library_changed') && event.clinicId) wholeClinics.add(event.clinicId);
+      else if (
+        (event.type === 'demo.seeded' || event.type === 'clinic.settings_changed' || event.type === 'clinic.drug_library_changed') &&
+        event.clinicId
+      )
+        wholeClinics.add(event.clinicId);
     }
     if (wholeClinics.size > 0) {
-      const rows: { id: string }[] = await manager.query('SELECT id FROM pumps WHERE clinic_id = ANY($1::uuid[]) AND explanted_at IS NULL', [[...wholeClinics]]);
+      const rows: { id: string }[] = await manager.query(
+        'SELECT id FROM pumps WHERE clinic_id = ANY($1::uuid[]) AND explanted_at IS NULL',
+        [[...wholeClinics]],
+      );
       for (const row of rows) pumpIds.add(row.id);
     }
     return { pumpIds: [...pumpIds].sort(), traceId };
@@ -275,11 +297,18 @@ export class AlertEngine implements OnModuleInit, OnApplicationBootstrap, Before
    * and the unresolved alerts (a user acknowledging one holds it, then waits for the counter).
    */
   /** Returns the events of the alerts it wrote. */
-  private async evaluate(manager: EntityManager, pumpIds: string[], trigger: EvaluationTrigger, now: Date, traceId = 0, readAhead?: Map<string, LoadedPump>): Promise<EventNotification[]> {
+  private async evaluate(
+    manager: EntityManager,
+    pumpIds: string[],
+    trigger: EvaluationTrigger,
+    now: Date,
+    traceId = 0,
+    readAhead?: Map<string, LoadedPump>,
+  ): Promise<EventNotification[]> {
     if (pumpIds.length === 0) return [];
     // Read first, lock after: holding the pumps while loading would make every writer of those pumps wait on this evaluation, each
     // holding a pooled connection the loading may need. A change committed in between has its own event: evaluated next.
-    const loaded = readAhead ?? await this.loader.load(manager, pumpIds, now);
+    const loaded = readAhead ?? (await this.loader.load(manager, pumpIds, now));
     await this.repository.lockSubjectsForAlerts(manager, pumpIds);
     const bySubject = groupOpen(await this.repository.unresolvedOfSubjects(manager, pumpIds, true));
     const writes: AlertWrite[] = [];
@@ -288,17 +317,35 @@ export class AlertEngine implements OnModuleInit, OnApplicationBootstrap, Before
       if (!pump) continue;
       const records = new Map((bySubject.get(pumpId) ?? []).map((r) => [r.id, r]));
       const evaluation = evaluatePumpAlerts(pump.input);
-      for (const change of planAlertChanges([...records.values()].map(openState), evaluation, trigger, pump.refill)) writes.push(plannedAlertWrite(change, records, {
-        clinicId: pump.clinicId, patientId: pump.patientId, pumpId: pump.pumpId, subjectType: 'pump', info: pump.info,
-        resolvedNote: pump.input.explanted ? 'Resolved automatically: the pump was explanted.' : CONDITION_CLEARED_NOTE,
-      }, now));
+      for (const change of planAlertChanges([...records.values()].map(openState), evaluation, trigger, pump.refill))
+        writes.push(
+          plannedAlertWrite(
+            change,
+            records,
+            {
+              clinicId: pump.clinicId,
+              patientId: pump.patientId,
+              pumpId: pump.pumpId,
+              subjectType: 'pump',
+              info: pump.info,
+              resolvedNote: pump.input.explanted ? 'Resolved automatically: the pump was explanted.' : CONDITION_CLEARED_NOTE,
+            },
+            now,
+          ),
+        );
     }
     alarmPathTimer.mark(traceId, 'evaluation_planned');
     const written = await this.writer.writeMany(manager, writes);
     const events: EventNotification[] = [];
     written.forEach((alert, i) => {
       const change = writes[i].change;
-      if (change !== null) events.push({ eventId: alert.lastEventId, type: change === 'raised' ? 'alert.raised' : 'alert.updated', clinicId: alert.clinicId, pumpId: alert.pumpId });
+      if (change !== null)
+        events.push({
+          eventId: alert.lastEventId,
+          type: change === 'raised' ? 'alert.raised' : 'alert.updated',
+          clinicId: alert.clinicId,
+          pumpId: alert.pumpId,
+        });
     });
     return events;
   }
@@ -309,4 +356,3 @@ function groupOpen(records: AlertRecord[]): Map<string, AlertRecord[]> {
   for (const record of records) groups.set(record.subjectId, [...(groups.get(record.subjectId) ?? []), record]);
   return groups;
 }
-

@@ -45,41 +45,63 @@ export class AlertInputsLoader {
     if (pumpIds.length === 0) return loaded;
     const ids = [...pumpIds];
     // Every read keyed by the asked pump ids (the clinics and patients through them), so the pumps need no round trip of their own.
-    const [pumps, { entities: clinics, raw: settingsRows }, patients, fills, programs, reconciliationsByPump, booked, statuses, libraries] = await readAll(manager, [
-      () => manager.findBy(PumpEntity, { id: In(ids) }),
-      // The clinics and their alert settings (columns the entity does not map) in one round trip.
-      () => manager.createQueryBuilder(ClinicEntity, 'c')
-        .addSelect('c.alert_warning_horizon_days', 'alert_warning_horizon_days')
-        .addSelect('c.booking_margin_days', 'booking_margin_days')
-        .where('c.id IN (SELECT clinic_id FROM pumps WHERE id = ANY(CAST(:ids AS uuid[])))', { ids })
-        .getRawAndEntities<{ c_id: string; alert_warning_horizon_days: number | null; booking_margin_days: number | null }>(),
-      () => manager.createQueryBuilder(PatientEntity, 'p').where('p.id IN (SELECT patient_id FROM pumps WHERE id = ANY(CAST(:ids AS uuid[])))', { ids }).getMany(),
-      () => manager.find(FillEntity, { where: { pumpId: In(ids) }, order: { filledAt: 'ASC' } }),
-      () => manager.find(ProgramEntity, { where: { pumpId: In(ids) }, order: { effectiveFrom: 'ASC' } }),
-      // The flow factor from reconciled refills (issue 13): the rules and the scheduler judge the same deadline as the fleet.
-      () => reconciledIntervalsByPump(manager, ids),
-      // The booked refill of each pump, which the refill rules weigh.
-      () => bookedRefillsOf(manager, ids),
-      // Through `manager`: a transaction waiting here for a second pooled connection, while holding pump locks that writers in the
-      // pool wait for, would deadlock the pool.
-      async () => (this.telemetry ? this.telemetry.statusOf(ids, now, manager) : null),
-      async () => (this.drugLibrary ? this.drugLibrary.libraries(manager) : null),
-    ] as const);
+    const [pumps, { entities: clinics, raw: settingsRows }, patients, fills, programs, reconciliationsByPump, booked, statuses, libraries] =
+      await readAll(manager, [
+        () => manager.findBy(PumpEntity, { id: In(ids) }),
+        // The clinics and their alert settings (columns the entity does not map) in one round trip.
+        () =>
+          manager
+            .createQueryBuilder(ClinicEntity, 'c')
+            .addSelect('c.alert_warning_horizon_days', 'alert_warning_horizon_days')
+            .addSelect('c.booking_margin_days', 'booking_margin_days')
+            .where('c.id IN (SELECT clinic_id FROM pumps WHERE id = ANY(CAST(:ids AS uuid[])))', { ids })
+            .getRawAndEntities<{ c_id: string; alert_warning_horizon_days: number | null; booking_margin_days: number | null }>(),
+        () =>
+          manager
+            .createQueryBuilder(PatientEntity, 'p')
+            .where('p.id IN (SELECT patient_id FROM pumps WHERE id = ANY(CAST(:ids AS uuid[])))', { ids })
+            .getMany(),
+        () => manager.find(FillEntity, { where: { pumpId: In(ids) }, order: { filledAt: 'ASC' } }),
+        () => manager.find(ProgramEntity, { where: { pumpId: In(ids) }, order: { effectiveFrom: 'ASC' } }),
+        // The flow factor from reconciled refills (issue 13): the rules and the scheduler judge the same deadline as the fleet.
+        () => reconciledIntervalsByPump(manager, ids),
+        // The booked refill of each pump, which the refill rules weigh.
+        () => bookedRefillsOf(manager, ids),
+        // Through `manager`: a transaction waiting here for a second pooled connection, while holding pump locks that writers in the
+        // pool wait for, would deadlock the pool.
+        async () => (this.telemetry ? this.telemetry.statusOf(ids, now, manager) : null),
+        async () => (this.drugLibrary ? this.drugLibrary.libraries(manager) : null),
+      ] as const);
     if (pumps.length === 0) return loaded;
-    const bookedByPump = new Map([...booked].map(([pumpId, b]): [string, BookedRefill] => [pumpId, {
-      id: b.id, startsAt: b.startsAt, overrideReason: b.overrideReason,
-    }]));
+    const bookedByPump = new Map(
+      [...booked].map(([pumpId, b]): [string, BookedRefill] => [
+        pumpId,
+        {
+          id: b.id,
+          startsAt: b.startsAt,
+          overrideReason: b.overrideReason,
+        },
+      ]),
+    );
 
     const clinicById = new Map(clinics.map((c) => [c.id, c]));
-    const settingsByClinic = new Map(settingsRows.map((r): [string, ClinicAlertSettings] => [r.c_id, {
-      warningHorizonDays: r.alert_warning_horizon_days ?? ALERT_CONFIG.defaultWarningHorizonDays,
-      bookingMarginDays: r.booking_margin_days ?? ALERT_CONFIG.defaultBookingMarginDays,
-    }]));
+    const settingsByClinic = new Map(
+      settingsRows.map((r): [string, ClinicAlertSettings] => [
+        r.c_id,
+        {
+          warningHorizonDays: r.alert_warning_horizon_days ?? ALERT_CONFIG.defaultWarningHorizonDays,
+          bookingMarginDays: r.booking_margin_days ?? ALERT_CONFIG.defaultBookingMarginDays,
+        },
+      ]),
+    );
     const patientById = new Map(patients.map((p) => [p.id, p]));
     const fillsByPump = groupBy(fills, (f) => f.pumpId);
     const programsByPump = groupBy(programs, (p) => p.pumpId);
     const histories: PumpHistory[] = pumps.map((pump) => ({
-      pump, clinic: clinicById.get(pump.clinicId) as ClinicEntity, fills: fillsByPump.get(pump.id) ?? [], programs: programsByPump.get(pump.id) ?? [],
+      pump,
+      clinic: clinicById.get(pump.clinicId) as ClinicEntity,
+      fills: fillsByPump.get(pump.id) ?? [],
+      programs: programsByPump.get(pump.id) ?? [],
       reconciliations: reconciliationsByPump.get(pump.id) ?? [],
     }));
     const active = histories.filter((h) => !h.pump.explantedAt);
@@ -91,23 +113,36 @@ export class AlertInputsLoader {
       // A history that cannot be forecast is judged as 'forecast_error' (no_forecast names it); the other pumps are still judged.
       const { forecast, error } = forecastNowGuarded(history, now, false, reported?.get(pump.id) ?? null);
       loaded.set(pump.id, {
-        pumpId: pump.id, clinicId: pump.clinicId, patientId: pump.patientId,
+        pumpId: pump.id,
+        clinicId: pump.clinicId,
+        patientId: pump.patientId,
         // An explanted pump's alerts resolve because it was explanted, not because of its last refill.
         refill: pump.explantedAt ? null : refillInForce(history, now),
         input: {
-          now: now.toISOString(), timeZone: clinic.timeZone, explanted: pump.explantedAt !== null, forecast,
+          now: now.toISOString(),
+          timeZone: clinic.timeZone,
+          explanted: pump.explantedAt !== null,
+          forecast,
           settings: settingsByClinic.get(pump.clinicId) as ClinicAlertSettings,
           // An explanted pump's telemetry is not judged.
-          telemetryKnown: statuses !== null, telemetry: pump.explantedAt ? null : statuses?.get(pump.id) ?? null,
-          appointment: bookedByPump.get(pump.id) ?? null, appointmentStartsAt: bookedByPump.get(pump.id)?.startsAt ?? null,
-          noForecastSince: noForecastSinceOf(pump, forecast), forecastError: error,
-          drugLibrary: libraries ? { library: libraries.get(pump.clinicId), modelId: pump.modelId, spasticityOrigin: patient.spasticityOrigin } : null,
+          telemetryKnown: statuses !== null,
+          telemetry: pump.explantedAt ? null : (statuses?.get(pump.id) ?? null),
+          appointment: bookedByPump.get(pump.id) ?? null,
+          appointmentStartsAt: bookedByPump.get(pump.id)?.startsAt ?? null,
+          noForecastSince: noForecastSinceOf(pump, forecast),
+          forecastError: error,
+          drugLibrary: libraries
+            ? { library: libraries.get(pump.clinicId), modelId: pump.modelId, spasticityOrigin: patient.spasticityOrigin }
+            : null,
         },
         info: {
           patient: {
-            id: patient.id, mrn: patient.mrn, displayName: patient.displayName,
+            id: patient.id,
+            mrn: patient.mrn,
+            displayName: patient.displayName,
             riskFactors: {
-              spinalCordInjuryT6OrAbove: patient.spinalCordInjuryT6OrAbove, communicationDifficulty: patient.communicationDifficulty,
+              spinalCordInjuryT6OrAbove: patient.spinalCordInjuryT6OrAbove,
+              communicationDifficulty: patient.communicationDifficulty,
               previousWithdrawal: patient.previousWithdrawal,
             },
           },
@@ -125,7 +160,9 @@ function refillInForce(history: PumpHistory, now: Date): RefillInForce | null {
   for (const fill of history.fills) {
     if (fill.filledAt.getTime() <= now.getTime() && (!latest || fill.filledAt.getTime() > latest.filledAt.getTime())) latest = fill;
   }
-  return latest ? { filledAt: latest.filledAt.toISOString(), recordedAt: latest.createdAt.toISOString(), timeZone: history.clinic.timeZone } : null;
+  return latest
+    ? { filledAt: latest.filledAt.toISOString(), recordedAt: latest.createdAt.toISOString(), timeZone: history.clinic.timeZone }
+    : null;
 }
 
 type Reads<T extends readonly unknown[]> = { readonly [K in keyof T]: () => Promise<T[K]> };

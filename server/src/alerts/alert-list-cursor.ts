@@ -3,7 +3,11 @@ import { ALERT_SEVERITIES, DomainError } from '@pumpwatch/shared';
 import type { AlertSeverity } from '@pumpwatch/shared';
 import type { AlertListKey } from './alerts.repository';
 
-interface CursorBody { s: AlertSeverity; t: string; i: string }
+interface CursorBody {
+  s: AlertSeverity;
+  t: string;
+  i: string;
+}
 
 // Up to year 2286: anything later cannot be a raise we stored, and would overflow the timestamp arithmetic.
 const MICROS = /^\d{1,16}$/;
@@ -23,8 +27,15 @@ export function decodeAlertCursor(cursor: string): AlertListKey {
   } catch {
     throw DomainError.invalid('cursor', REFUSAL);
   }
-  if (typeof body !== 'object' || body === null || !ALERT_SEVERITIES.includes(body.s as AlertSeverity)
-    || typeof body.t !== 'string' || !MICROS.test(body.t) || typeof body.i !== 'string' || !UUID.test(body.i)) {
+  if (
+    typeof body !== 'object' ||
+    body === null ||
+    !ALERT_SEVERITIES.includes(body.s as AlertSeverity) ||
+    typeof body.t !== 'string' ||
+    !MICROS.test(body.t) ||
+    typeof body.i !== 'string' ||
+    !UUID.test(body.i)
+  ) {
     throw DomainError.invalid('cursor', REFUSAL);
   }
   return { severity: body.s as AlertSeverity, lastRaisedMicros: body.t, id: body.i.toLowerCase() };

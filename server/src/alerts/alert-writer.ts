@@ -26,15 +26,25 @@ export interface AlertWrite {
 /** The engine is 'system'; so is an actor acting for the system with its own label (e.g. a pager's acknowledge link). A user is named
  * as colleagues know them (the audit row keeps the e-mail). */
 export function alertActorOf(actor: Actor): AlertActor {
-  return actor.kind === 'user' ? { type: 'user', userId: actor.id, label: actor.displayName ?? actor.label } : { type: 'system', userId: null, label: actor.label };
+  return actor.kind === 'user'
+    ? { type: 'user', userId: actor.id, label: actor.displayName ?? actor.label }
+    : { type: 'system', userId: null, label: actor.label };
 }
 
 /** What the audit trail keeps of an alert: its state, not the facts that change with every re-fire. */
 function audited(record: AlertRecord): Record<string, unknown> {
   return {
-    kind: record.kind, severity: record.severity, status: record.status, pumpId: record.pumpId, patientId: record.patientId,
-    title: record.title, conditionClearedAt: record.conditionClearedAt, acknowledgedAt: record.acknowledgedAt,
-    acknowledgementNote: record.acknowledgementNote, resolvedAt: record.resolvedAt, resolvedBy: record.resolvedByLabel,
+    kind: record.kind,
+    severity: record.severity,
+    status: record.status,
+    pumpId: record.pumpId,
+    patientId: record.patientId,
+    title: record.title,
+    conditionClearedAt: record.conditionClearedAt,
+    acknowledgedAt: record.acknowledgedAt,
+    acknowledgementNote: record.acknowledgementNote,
+    resolvedAt: record.resolvedAt,
+    resolvedBy: record.resolvedByLabel,
     resolutionNote: record.resolutionNote,
   };
 }
@@ -77,32 +87,55 @@ export class AlertWriter {
     }
     await this.repository.updateRefired(manager, refired);
     const evented = writes.map((write, i) => ({ write, index: i })).filter(({ write }) => write.change !== null);
-    const eventIds = await this.events.recordMany(manager, evented.map(({ write, index }) => {
-      const alert = toAlertEventView(written[index], write.info);
-      return {
-        type: write.change === 'raised' ? 'alert.raised' as const : 'alert.updated' as const, clinicId: written[index].clinicId,
-        pumpId: written[index].pumpId, payload: write.change === 'raised' ? { alert } : { change: write.change, alert },
-      };
-    }));
+    const eventIds = await this.events.recordMany(
+      manager,
+      evented.map(({ write, index }) => {
+        const alert = toAlertEventView(written[index], write.info);
+        return {
+          type: write.change === 'raised' ? ('alert.raised' as const) : ('alert.updated' as const),
+          clinicId: written[index].clinicId,
+          pumpId: written[index].pumpId,
+          payload: write.change === 'raised' ? { alert } : { change: write.change, alert },
+        };
+      }),
+    );
     const eventIdOf = new Map<number, number>();
     evented.forEach(({ index }, i) => {
       eventIdOf.set(index, eventIds[i]);
       written[index] = { ...written[index], lastEventId: eventIds[i] };
     });
-    await this.repository.setLastEventIds(manager, evented.map(({ index }) => ({ id: written[index].id, eventId: eventIdOf.get(index) as number })));
+    await this.repository.setLastEventIds(
+      manager,
+      evented.map(({ index }) => ({ id: written[index].id, eventId: eventIdOf.get(index) as number })),
+    );
 
     for (let i = 0; i < writes.length; i++) {
       const { before, history, actor, now } = writes[i];
       if (history === null) continue;
       const after = written[i];
       await this.repository.addHistory(manager, {
-        alertId: after.id, clinicId: after.clinicId, at: now, action: history.action, actor: alertActorOf(actor),
-        fromStatus: before?.status ?? null, toStatus: after.status, fromSeverity: before?.severity ?? null, toSeverity: after.severity,
-        note: history.note ?? null, snoozedUntil: history.snoozedUntil ?? null, eventId: eventIdOf.get(i) ?? null,
+        alertId: after.id,
+        clinicId: after.clinicId,
+        at: now,
+        action: history.action,
+        actor: alertActorOf(actor),
+        fromStatus: before?.status ?? null,
+        toStatus: after.status,
+        fromSeverity: before?.severity ?? null,
+        toSeverity: after.severity,
+        note: history.note ?? null,
+        snoozedUntil: history.snoozedUntil ?? null,
+        eventId: eventIdOf.get(i) ?? null,
       });
       const changes: FieldChanges = before ? changedFields(audited(before), audited(after)) : createdFields(audited(after));
       if (history.snoozedUntil) changes.snoozedUntil = { before: null, after: history.snoozedUntil.toISOString() };
-      await this.audit.record(manager, actor, { action: `alert.${history.action}`, entityType: 'alert', entityId: after.id, clinicId: after.clinicId, changes });
+      await this.audit.record(manager, actor, {
+        action: `alert.${history.action}`,
+        entityType: 'alert',
+        entityId: after.id,
+        clinicId: after.clinicId,
+        changes,
+      });
     }
     return written;
   }

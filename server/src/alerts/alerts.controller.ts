@@ -2,8 +2,14 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
-  acknowledgeAlertSchema, ALERT_NEXT_CURSOR_HEADER, ALERT_SEVERITY_COUNTS_HEADER, ALERT_TOTAL_COUNT_HEADER, alertQuerySchema, LAST_EVENT_ID_HEADER,
-  resolveAlertSchema, snoozeAlertSchema,
+  acknowledgeAlertSchema,
+  ALERT_NEXT_CURSOR_HEADER,
+  ALERT_SEVERITY_COUNTS_HEADER,
+  ALERT_TOTAL_COUNT_HEADER,
+  alertQuerySchema,
+  LAST_EVENT_ID_HEADER,
+  resolveAlertSchema,
+  snoozeAlertSchema,
 } from '@pumpwatch/shared';
 import type { AcknowledgeAlertRequest, Alert, AlertDetail, AlertQuery, ResolveAlertRequest, SnoozeAlertRequest } from '@pumpwatch/shared';
 import type { Request, Response } from 'express';
@@ -27,16 +33,31 @@ export class AlertsController {
   @ApiQuery({ name: 'patientId', required: false })
   @ApiQuery({ name: 'includeSnoozed', required: false, description: "'true' also lists the alerts you snoozed" })
   @ApiQuery({ name: 'limit', required: false, description: '1-1000, default 500: alerts per page' })
-  @ApiQuery({ name: 'cursor', required: false, description: 'the x-next-cursor of the previous page (opaque); absent: the first page; 400 naming `cursor` if this list did not give it out' })
+  @ApiQuery({
+    name: 'cursor',
+    required: false,
+    description:
+      'the x-next-cursor of the previous page (opaque); absent: the first page; 400 naming `cursor` if this list did not give it out',
+  })
   @ApiResponse({
     status: 200,
-    description: 'One page of alerts (a bare array): most severe first, then the most recent raise, then id; keyset paging, stable while alerts change',
+    description:
+      'One page of alerts (a bare array): most severe first, then the most recent raise, then id; keyset paging, stable while alerts change',
     headers: {
-      [LAST_EVENT_ID_HEADER]: { description: 'the last event the answer reflects (a socket resuming after it misses nothing)', schema: { type: 'integer' } },
+      [LAST_EVENT_ID_HEADER]: {
+        description: 'the last event the answer reflects (a socket resuming after it misses nothing)',
+        schema: { type: 'integer' },
+      },
       [ALERT_TOTAL_COUNT_HEADER]: { description: 'alerts matching every filter, on every page together', schema: { type: 'integer' } },
-      [ALERT_SEVERITY_COUNTS_HEADER]: { description: 'JSON {"critical":n,"urgent":n,"warning":n}: alerts matching every filter except severity', schema: { type: 'string' } },
+      [ALERT_SEVERITY_COUNTS_HEADER]: {
+        description: 'JSON {"critical":n,"urgent":n,"warning":n}: alerts matching every filter except severity',
+        schema: { type: 'string' },
+      },
       [ALERT_NEXT_CURSOR_HEADER]: { description: 'the cursor of the next page; absent on the last page', schema: { type: 'string' } },
-      link: { description: '<...>; rel="next": this request with the next page\'s cursor; absent on the last page', schema: { type: 'string' } },
+      link: {
+        description: '<...>; rel="next": this request with the next page\'s cursor; absent on the last page',
+        schema: { type: 'string' },
+      },
     },
   })
   async list(

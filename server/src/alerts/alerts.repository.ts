@@ -3,7 +3,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type {
-  AlertActor, AlertFacts, AlertHistoryAction, AlertHistoryEntry, AlertKind, AlertSeverity, AlertStatus, AlertSubject, WithdrawalRiskFactors,
+  AlertActor,
+  AlertFacts,
+  AlertHistoryAction,
+  AlertHistoryEntry,
+  AlertKind,
+  AlertSeverity,
+  AlertStatus,
+  AlertSubject,
+  WithdrawalRiskFactors,
 } from '@pumpwatch/shared';
 import { DataSource, EntityManager } from 'typeorm';
 
@@ -58,10 +66,18 @@ export interface AlertListFilter {
 }
 
 /** Where a page of the list ends, in its order (severity, then newest raise, then id); microseconds keep PostgreSQL's precision. */
-export interface AlertListKey { severity: AlertSeverity; lastRaisedMicros: string; id: string }
+export interface AlertListKey {
+  severity: AlertSeverity;
+  lastRaisedMicros: string;
+  id: string;
+}
 
 /** One listed alert with the user's snooze of it and its key in the list's order. */
-export interface AlertListRow { record: AlertRecord; snooze: UserSnoozeRow | null; key: AlertListKey }
+export interface AlertListRow {
+  record: AlertRecord;
+  snooze: UserSnoozeRow | null;
+  key: AlertListKey;
+}
 
 export interface HistoryInsert {
   alertId: string;
@@ -78,14 +94,41 @@ export interface HistoryInsert {
   eventId: number | null;
 }
 
-export interface UserSnoozeRow { snoozedUntil: Date; severityAtSnooze: AlertSeverity }
+export interface UserSnoozeRow {
+  snoozedUntil: Date;
+  severityAtSnooze: AlertSeverity;
+}
 
 /** Column list and row mapping, in one place for every query (recordValues follows the same order). */
 const COLUMN_NAMES = [
-  'id', 'clinic_id', 'patient_id', 'pump_id', 'subject_type', 'subject_id', 'kind', 'severity', 'status', 'title', 'message', 'facts',
-  'first_raised_at', 'last_seen_at', 'fire_count', 'condition_cleared_at', 'acknowledged_at', 'acknowledged_by_user_id',
-  'acknowledged_by_label', 'acknowledgement_note', 'resolved_at', 'resolved_by_type', 'resolved_by_user_id', 'resolved_by_label',
-  'resolution_note', 'last_event_id', 'updated_at', 'last_raised_at',
+  'id',
+  'clinic_id',
+  'patient_id',
+  'pump_id',
+  'subject_type',
+  'subject_id',
+  'kind',
+  'severity',
+  'status',
+  'title',
+  'message',
+  'facts',
+  'first_raised_at',
+  'last_seen_at',
+  'fire_count',
+  'condition_cleared_at',
+  'acknowledged_at',
+  'acknowledged_by_user_id',
+  'acknowledged_by_label',
+  'acknowledgement_note',
+  'resolved_at',
+  'resolved_by_type',
+  'resolved_by_user_id',
+  'resolved_by_label',
+  'resolution_note',
+  'last_event_id',
+  'updated_at',
+  'last_raised_at',
 ] as const;
 const COLUMNS = COLUMN_NAMES.map((c) => `a.${c}`).join(', ');
 
@@ -93,26 +136,67 @@ type Row = Record<string, unknown>;
 
 function toRecord(row: Row): AlertRecord {
   return {
-    id: row.id as string, clinicId: row.clinic_id as string, patientId: row.patient_id as string, pumpId: row.pump_id as string | null,
-    subjectType: row.subject_type as AlertSubject, subjectId: row.subject_id as string, kind: row.kind as AlertKind,
-    severity: row.severity as AlertSeverity, status: row.status as AlertStatus, title: row.title as string, message: row.message as string,
-    facts: row.facts as AlertFacts, firstRaisedAt: row.first_raised_at as Date, lastSeenAt: row.last_seen_at as Date,
-    fireCount: Number(row.fire_count), conditionClearedAt: row.condition_cleared_at as Date | null,
-    acknowledgedAt: row.acknowledged_at as Date | null, acknowledgedByUserId: row.acknowledged_by_user_id as string | null,
-    acknowledgedByLabel: row.acknowledged_by_label as string | null, acknowledgementNote: row.acknowledgement_note as string | null,
-    resolvedAt: row.resolved_at as Date | null, resolvedByType: row.resolved_by_type as AlertActor['type'] | null,
-    resolvedByUserId: row.resolved_by_user_id as string | null, resolvedByLabel: row.resolved_by_label as string | null,
-    resolutionNote: row.resolution_note as string | null, lastEventId: Number(row.last_event_id), updatedAt: row.updated_at as Date,
+    id: row.id as string,
+    clinicId: row.clinic_id as string,
+    patientId: row.patient_id as string,
+    pumpId: row.pump_id as string | null,
+    subjectType: row.subject_type as AlertSubject,
+    subjectId: row.subject_id as string,
+    kind: row.kind as AlertKind,
+    severity: row.severity as AlertSeverity,
+    status: row.status as AlertStatus,
+    title: row.title as string,
+    message: row.message as string,
+    facts: row.facts as AlertFacts,
+    firstRaisedAt: row.first_raised_at as Date,
+    lastSeenAt: row.last_seen_at as Date,
+    fireCount: Number(row.fire_count),
+    conditionClearedAt: row.condition_cleared_at as Date | null,
+    acknowledgedAt: row.acknowledged_at as Date | null,
+    acknowledgedByUserId: row.acknowledged_by_user_id as string | null,
+    acknowledgedByLabel: row.acknowledged_by_label as string | null,
+    acknowledgementNote: row.acknowledgement_note as string | null,
+    resolvedAt: row.resolved_at as Date | null,
+    resolvedByType: row.resolved_by_type as AlertActor['type'] | null,
+    resolvedByUserId: row.resolved_by_user_id as string | null,
+    resolvedByLabel: row.resolved_by_label as string | null,
+    resolutionNote: row.resolution_note as string | null,
+    lastEventId: Number(row.last_event_id),
+    updatedAt: row.updated_at as Date,
     lastRaisedAt: row.last_raised_at as Date,
   };
 }
 
 function recordValues(r: AlertRecord): unknown[] {
   return [
-    r.id, r.clinicId, r.patientId, r.pumpId, r.subjectType, r.subjectId, r.kind, r.severity, r.status, r.title, r.message,
-    JSON.stringify(r.facts), r.firstRaisedAt, r.lastSeenAt, r.fireCount, r.conditionClearedAt, r.acknowledgedAt, r.acknowledgedByUserId,
-    r.acknowledgedByLabel, r.acknowledgementNote, r.resolvedAt, r.resolvedByType, r.resolvedByUserId, r.resolvedByLabel,
-    r.resolutionNote, r.lastEventId, r.updatedAt, r.lastRaisedAt,
+    r.id,
+    r.clinicId,
+    r.patientId,
+    r.pumpId,
+    r.subjectType,
+    r.subjectId,
+    r.kind,
+    r.severity,
+    r.status,
+    r.title,
+    r.message,
+    JSON.stringify(r.facts),
+    r.firstRaisedAt,
+    r.lastSeenAt,
+    r.fireCount,
+    r.conditionClearedAt,
+    r.acknowledgedAt,
+    r.acknowledgedByUserId,
+    r.acknowledgedByLabel,
+    r.acknowledgementNote,
+    r.resolvedAt,
+    r.resolvedByType,
+    r.resolvedByUserId,
+    r.resolvedByLabel,
+    r.resolutionNote,
+    r.lastEventId,
+    r.updatedAt,
+    r.lastRaisedAt,
   ];
 }
 
@@ -137,7 +221,10 @@ function listWhere(filter: AlertListFilter, userId: string | null, withSeverity:
   if (filter.patientId) add('a.patient_id = ?', filter.patientId);
   // hiddenBySnooze in SQL: the snooze still runs and the alert is no more severe than when it was snoozed.
   if (filter.hideSnoozedAt) {
-    add(`NOT (s.snoozed_until IS NOT NULL AND s.snoozed_until > ? AND ${SEVERITY_ORDER} <= ${severityRankOf('s.severity_at_snooze')})`, filter.hideSnoozedAt);
+    add(
+      `NOT (s.snoozed_until IS NOT NULL AND s.snoozed_until > ? AND ${SEVERITY_ORDER} <= ${severityRankOf('s.severity_at_snooze')})`,
+      filter.hideSnoozedAt,
+    );
   }
   return { where, params };
 }
@@ -157,7 +244,9 @@ export class AlertsRepository {
   }
 
   async findById(manager: EntityManager, id: string, lock: 'update' | 'none'): Promise<AlertRecord | null> {
-    const rows: Row[] = await manager.query(`SELECT ${COLUMNS} FROM alerts a WHERE a.id = $1${lock === 'update' ? ' FOR UPDATE' : ''}`, [id]);
+    const rows: Row[] = await manager.query(`SELECT ${COLUMNS} FROM alerts a WHERE a.id = $1${lock === 'update' ? ' FOR UPDATE' : ''}`, [
+      id,
+    ]);
     return rows.length > 0 ? toRecord(rows[0]) : null;
   }
 
@@ -175,9 +264,29 @@ export class AlertsRepository {
          acknowledgement_note = $13, resolved_at = $14, resolved_by_type = $15, resolved_by_user_id = $16, resolved_by_label = $17,
          resolution_note = $18, last_event_id = $19, updated_at = $20, last_raised_at = $21
        WHERE id = $1`,
-      [r.id, r.severity, r.status, r.title, r.message, JSON.stringify(r.facts), r.lastSeenAt, r.fireCount, r.conditionClearedAt,
-        r.acknowledgedAt, r.acknowledgedByUserId, r.acknowledgedByLabel, r.acknowledgementNote, r.resolvedAt, r.resolvedByType,
-        r.resolvedByUserId, r.resolvedByLabel, r.resolutionNote, r.lastEventId, r.updatedAt, r.lastRaisedAt],
+      [
+        r.id,
+        r.severity,
+        r.status,
+        r.title,
+        r.message,
+        JSON.stringify(r.facts),
+        r.lastSeenAt,
+        r.fireCount,
+        r.conditionClearedAt,
+        r.acknowledgedAt,
+        r.acknowledgedByUserId,
+        r.acknowledgedByLabel,
+        r.acknowledgementNote,
+        r.resolvedAt,
+        r.resolvedByType,
+        r.resolvedByUserId,
+        r.resolvedByLabel,
+        r.resolutionNote,
+        r.lastEventId,
+        r.updatedAt,
+        r.lastRaisedAt,
+      ],
     );
   }
 
@@ -190,8 +299,15 @@ export class AlertsRepository {
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::timestamptz[], $6::int[], $7::timestamptz[])
          AS v(id, title, message, facts, last_seen_at, fire_count, updated_at)
        WHERE alerts.id = v.id`,
-      [records.map((r) => r.id), records.map((r) => r.title), records.map((r) => r.message), records.map((r) => JSON.stringify(r.facts)),
-        records.map((r) => r.lastSeenAt), records.map((r) => r.fireCount), records.map((r) => r.updatedAt)],
+      [
+        records.map((r) => r.id),
+        records.map((r) => r.title),
+        records.map((r) => r.message),
+        records.map((r) => JSON.stringify(r.facts)),
+        records.map((r) => r.lastSeenAt),
+        records.map((r) => r.fireCount),
+        records.map((r) => r.updatedAt),
+      ],
     );
   }
 
@@ -217,13 +333,17 @@ export class AlertsRepository {
     );
   }
 
-  async subjectInfo(manager: EntityManager, records: readonly Pick<AlertRecord, 'patientId' | 'pumpId'>[]): Promise<Map<string, AlertSubjectInfo>> {
+  async subjectInfo(
+    manager: EntityManager,
+    records: readonly Pick<AlertRecord, 'patientId' | 'pumpId'>[],
+  ): Promise<Map<string, AlertSubjectInfo>> {
     const patientIds = [...new Set(records.map((r) => r.patientId))];
     const pumpIds = [...new Set(records.map((r) => r.pumpId).filter((id): id is string => id !== null))];
     const [patients, pumps]: [Row[], Row[]] = [
       await manager.query(
         `SELECT id, mrn, display_name, spinal_cord_injury_t6_or_above, communication_difficulty, previous_withdrawal FROM patients WHERE id = ANY($1::uuid[])`,
-        [patientIds]),
+        [patientIds],
+      ),
       await manager.query(`SELECT id, serial_number, model_id FROM pumps WHERE id = ANY($1::uuid[])`, [pumpIds]),
     ];
     const patientById = new Map(patients.map((p) => [p.id as string, p]));
@@ -234,7 +354,9 @@ export class AlertsRepository {
       const pump = record.pumpId ? pumpById.get(record.pumpId) : undefined;
       info.set(subjectKey(record), {
         patient: {
-          id: patient.id as string, mrn: patient.mrn as string, displayName: patient.display_name as string,
+          id: patient.id as string,
+          mrn: patient.mrn as string,
+          displayName: patient.display_name as string,
           riskFactors: {
             spinalCordInjuryT6OrAbove: patient.spinal_cord_injury_t6_or_above as boolean | null,
             communicationDifficulty: patient.communication_difficulty as boolean | null,
@@ -251,7 +373,13 @@ export class AlertsRepository {
    * One page in compareAlertsForList's order (most severe, then the most recent raise or re-raise, then id), after `after` when given:
    * keyset paging, so alerts raised or resolved between two pages neither repeat nor push others out. With the user's snooze of each.
    */
-  async listPage(manager: EntityManager, filter: AlertListFilter, userId: string | null, after: AlertListKey | null, limit: number): Promise<AlertListRow[]> {
+  async listPage(
+    manager: EntityManager,
+    filter: AlertListFilter,
+    userId: string | null,
+    after: AlertListKey | null,
+    limit: number,
+  ): Promise<AlertListRow[]> {
     const { where, params } = listWhere(filter, userId, true);
     if (after) {
       params.push(after.severity, after.lastRaisedMicros, after.id);
@@ -275,7 +403,9 @@ export class AlertsRepository {
       const record = toRecord(row);
       return {
         record,
-        snooze: row.snooze_until ? { snoozedUntil: row.snooze_until as Date, severityAtSnooze: row.snooze_severity as AlertSeverity } : null,
+        snooze: row.snooze_until
+          ? { snoozedUntil: row.snooze_until as Date, severityAtSnooze: row.snooze_severity as AlertSeverity }
+          : null,
         key: { severity: record.severity, lastRaisedMicros: row.last_raised_micros as string, id: record.id },
       };
     });
@@ -298,8 +428,13 @@ export class AlertsRepository {
 
   async snoozeOf(manager: EntityManager, alertId: string, userId: string | null): Promise<UserSnoozeRow | null> {
     if (!userId) return null;
-    const rows: Row[] = await manager.query('SELECT snoozed_until, severity_at_snooze FROM alert_snoozes WHERE alert_id = $1 AND user_id = $2', [alertId, userId]);
-    return rows.length > 0 ? { snoozedUntil: rows[0].snoozed_until as Date, severityAtSnooze: rows[0].severity_at_snooze as AlertSeverity } : null;
+    const rows: Row[] = await manager.query(
+      'SELECT snoozed_until, severity_at_snooze FROM alert_snoozes WHERE alert_id = $1 AND user_id = $2',
+      [alertId, userId],
+    );
+    return rows.length > 0
+      ? { snoozedUntil: rows[0].snoozed_until as Date, severityAtSnooze: rows[0].severity_at_snooze as AlertSeverity }
+      : null;
   }
 
   /** A new snooze replaces the user's previous one on this alert. */
@@ -317,18 +452,37 @@ export class AlertsRepository {
       `INSERT INTO alert_history (alert_id, clinic_id, at, action, actor_type, actor_id, actor_label, from_status, to_status, from_severity,
          to_severity, note, snoozed_until, event_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-      [entry.alertId, entry.clinicId, entry.at, entry.action, entry.actor.type, entry.actor.userId, entry.actor.label, entry.fromStatus,
-        entry.toStatus, entry.fromSeverity, entry.toSeverity, entry.note, entry.snoozedUntil, entry.eventId],
+      [
+        entry.alertId,
+        entry.clinicId,
+        entry.at,
+        entry.action,
+        entry.actor.type,
+        entry.actor.userId,
+        entry.actor.label,
+        entry.fromStatus,
+        entry.toStatus,
+        entry.fromSeverity,
+        entry.toSeverity,
+        entry.note,
+        entry.snoozedUntil,
+        entry.eventId,
+      ],
     );
   }
 
   async history(alertId: string): Promise<AlertHistoryEntry[]> {
     const rows: Row[] = await this.dataSource.query('SELECT * FROM alert_history WHERE alert_id = $1 ORDER BY id', [alertId]);
     return rows.map((row) => ({
-      id: Number(row.id), at: (row.at as Date).toISOString(), action: row.action as AlertHistoryAction,
+      id: Number(row.id),
+      at: (row.at as Date).toISOString(),
+      action: row.action as AlertHistoryAction,
       actor: { type: row.actor_type as AlertActor['type'], userId: row.actor_id as string | null, label: row.actor_label as string },
-      fromStatus: row.from_status as AlertStatus | null, toStatus: row.to_status as AlertStatus,
-      fromSeverity: row.from_severity as AlertSeverity | null, toSeverity: row.to_severity as AlertSeverity, note: row.note as string | null,
+      fromStatus: row.from_status as AlertStatus | null,
+      toStatus: row.to_status as AlertStatus,
+      fromSeverity: row.from_severity as AlertSeverity | null,
+      toSeverity: row.to_severity as AlertSeverity,
+      note: row.note as string | null,
       snoozedUntil: row.snoozed_until ? (row.snoozed_until as Date).toISOString() : null,
       eventId: row.event_id === null ? null : Number(row.event_id),
     }));
@@ -339,7 +493,8 @@ export class AlertsRepository {
     const rows: { id: string }[] = await this.dataSource.query(
       `SELECT id FROM pumps WHERE explanted_at IS NULL
        UNION SELECT pump_id FROM alerts WHERE status <> 'resolved' AND pump_id IS NOT NULL
-       ORDER BY 1`);
+       ORDER BY 1`,
+    );
     return rows.map((r) => r.id);
   }
 
@@ -349,7 +504,10 @@ export class AlertsRepository {
     const select = 'SELECT last_event_id FROM alert_evaluation_cursor WHERE id = 1 FOR UPDATE';
     let rows: { last_event_id: string }[] = await manager.query(select);
     if (rows.length === 0) {
-      await manager.query('INSERT INTO alert_evaluation_cursor (id, last_event_id, updated_at) VALUES (1, 0, $1) ON CONFLICT (id) DO NOTHING', [now]);
+      await manager.query(
+        'INSERT INTO alert_evaluation_cursor (id, last_event_id, updated_at) VALUES (1, 0, $1) ON CONFLICT (id) DO NOTHING',
+        [now],
+      );
       rows = await manager.query(select);
     }
     return Number(rows[0].last_event_id);

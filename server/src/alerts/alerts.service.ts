@@ -3,7 +3,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  acknowledgeRefusal, ALERT_SEVERITIES, compareAlertsForList, DomainError, hiddenBySnooze, resolveRefusal, snoozeRuleRefusal, snoozeStateRefusal,
+  acknowledgeRefusal,
+  ALERT_SEVERITIES,
+  compareAlertsForList,
+  DomainError,
+  hiddenBySnooze,
+  resolveRefusal,
+  snoozeRuleRefusal,
+  snoozeStateRefusal,
 } from '@pumpwatch/shared';
 import type { Alert, AlertDetail, AlertQuery, AlertSeverityCounts, AlertStatus, SnoozeMinutes } from '@pumpwatch/shared';
 import { DataSource, EntityManager } from 'typeorm';
@@ -49,14 +56,17 @@ export class AlertsService {
   async listPage(actor: Actor, query: AlertQuery): Promise<AlertListPage> {
     if (query.clinicId !== undefined) await this.assertSeesRecord(actor, 'clinics', query.clinicId, 'clinicId', 'is not a known clinic');
     if (query.pumpId !== undefined) await this.assertSeesRecord(actor, 'pumps', query.pumpId, 'pumpId', 'is not a known pump');
-    if (query.patientId !== undefined) await this.assertSeesRecord(actor, 'patients', query.patientId, 'patientId', 'is not a known patient');
+    if (query.patientId !== undefined)
+      await this.assertSeesRecord(actor, 'patients', query.patientId, 'patientId', 'is not a known patient');
     const after = query.cursor === undefined ? null : decodeAlertCursor(query.cursor);
     const now = this.clock.now();
     const userId = actor.kind === 'user' ? actor.id : null;
     const filter: AlertListFilter = {
       clinicIds: query.clinicId ? [query.clinicId] : visibleClinicIds(actor),
       statuses: query.status ? [query.status] : UNRESOLVED,
-      severity: query.severity, pumpId: query.pumpId, patientId: query.patientId,
+      severity: query.severity,
+      pumpId: query.pumpId,
+      patientId: query.patientId,
       // The caller's snoozes hide alerts in SQL, so pages and counts agree.
       hideSnoozedAt: query.includeSnoozed !== true && userId !== null ? now : undefined,
     };
@@ -66,14 +76,21 @@ export class AlertsService {
       const rows = await this.repository.listPage(manager, filter, userId, after, query.limit + 1);
       const severityCounts = await this.repository.countBySeverity(manager, filter, userId);
       const shown = rows.slice(0, query.limit);
-      const info = await this.repository.subjectInfo(manager, shown.map((row) => row.record));
+      const info = await this.repository.subjectInfo(
+        manager,
+        shown.map((row) => row.record),
+      );
       // The query's ORDER BY is compareAlertsForList's order; sorting with the comparator too keeps the API and the dashboard's store
       // in one order by construction.
       const alerts = shown
-        .map((row) => toAlert(row.record, info.get(subjectKey(row.record)) as AlertSubjectInfo, activeSnoozeUntil(row.snooze, row.record, now)))
+        .map((row) =>
+          toAlert(row.record, info.get(subjectKey(row.record)) as AlertSubjectInfo, activeSnoozeUntil(row.snooze, row.record, now)),
+        )
         .sort(compareAlertsForList);
       return {
-        alerts, lastEventId, severityCounts,
+        alerts,
+        lastEventId,
+        severityCounts,
         totalCount: query.severity ? severityCounts[query.severity] : ALERT_SEVERITIES.reduce((sum, s) => sum + severityCounts[s], 0),
         nextCursor: rows.length > query.limit ? encodeAlertCursor(shown[shown.length - 1].key) : null,
       };
@@ -96,11 +113,21 @@ export class AlertsService {
       if (refusal) throw DomainError.conflict(refusal.field, refusal.message);
       const now = this.clock.now();
       const after: AlertRecord = {
-        ...before, status: 'acknowledged', acknowledgedAt: now, acknowledgedByUserId: actor.id, acknowledgedByLabel: alertActorOf(actor).label,
+        ...before,
+        status: 'acknowledged',
+        acknowledgedAt: now,
+        acknowledgedByUserId: actor.id,
+        acknowledgedByLabel: alertActorOf(actor).label,
         acknowledgementNote: note || null,
       };
       const written = await this.writer.write(manager, {
-        before, after, info: await this.infoOf(manager, before), actor, now, change: 'acknowledged', history: { action: 'acknowledged', note: note || null },
+        before,
+        after,
+        info: await this.infoOf(manager, before),
+        actor,
+        now,
+        change: 'acknowledged',
+        history: { action: 'acknowledged', note: note || null },
       });
       return this.present(manager, actor, written);
     });
@@ -114,11 +141,22 @@ export class AlertsService {
       if (refusal) throw DomainError.conflict(refusal.field, refusal.message);
       const now = this.clock.now();
       const after: AlertRecord = {
-        ...before, status: 'resolved', resolvedAt: now, resolvedByType: actor.kind === 'user' ? 'user' : 'system', resolvedByUserId: actor.id,
-        resolvedByLabel: alertActorOf(actor).label, resolutionNote: note,
+        ...before,
+        status: 'resolved',
+        resolvedAt: now,
+        resolvedByType: actor.kind === 'user' ? 'user' : 'system',
+        resolvedByUserId: actor.id,
+        resolvedByLabel: alertActorOf(actor).label,
+        resolutionNote: note,
       };
       const written = await this.writer.write(manager, {
-        before, after, info: await this.infoOf(manager, before), actor, now, change: 'resolved', history: { action: 'resolved', note },
+        before,
+        after,
+        info: await this.infoOf(manager, before),
+        actor,
+        now,
+        change: 'resolved',
+        history: { action: 'resolved', note },
       });
       return this.present(manager, actor, written);
     });
@@ -139,10 +177,20 @@ export class AlertsService {
       const until = new Date(now.getTime() + minutes * 60_000);
       await this.repository.putSnooze(manager, alert.id, actor.id, now, until, alert.severity);
       const info = await this.infoOf(manager, alert);
-      await this.writer.write(manager, { before: alert, after: alert, info, actor, now, change: null, history: { action: 'snoozed', snoozedUntil: until } });
+      await this.writer.write(manager, {
+        before: alert,
+        after: alert,
+        info,
+        actor,
+        now,
+        change: null,
+        history: { action: 'snoozed', snoozedUntil: until },
+      });
       // The user's other dashboards hide it too; last, since the event counter is held to commit.
       await this.events.record(manager, {
-        type: 'alert.snoozed', clinicId: alert.clinicId, pumpId: null,
+        type: 'alert.snoozed',
+        clinicId: alert.clinicId,
+        pumpId: null,
         payload: { alertId: alert.id, userId: actor.id, snoozedUntil: until.toISOString(), severityAtSnooze: alert.severity },
       });
       return toAlert(alert, info, until);
@@ -168,9 +216,17 @@ export class AlertsService {
   }
 
   /** A filter id naming nothing the actor sees answers 404, as the other lists do. */
-  private async assertSeesRecord(actor: Actor, table: 'clinics' | 'pumps' | 'patients', id: string, field: string, message: string): Promise<void> {
+  private async assertSeesRecord(
+    actor: Actor,
+    table: 'clinics' | 'pumps' | 'patients',
+    id: string,
+    field: string,
+    message: string,
+  ): Promise<void> {
     const column = table === 'clinics' ? 'id' : 'clinic_id';
-    const rows: { clinic_id: string }[] = isUuid(id) ? await this.dataSource.query(`SELECT ${column} AS clinic_id FROM ${table} WHERE id = $1`, [id]) : [];
+    const rows: { clinic_id: string }[] = isUuid(id)
+      ? await this.dataSource.query(`SELECT ${column} AS clinic_id FROM ${table} WHERE id = $1`, [id])
+      : [];
     if (rows.length === 0) throw DomainError.notFound(field, message);
     assertSees(actor, rows[0].clinic_id, field, message);
   }

@@ -20,7 +20,18 @@ export interface AuditedChange {
 }
 
 /** Field names never written to the audit trail, whatever the entity. */
-const SECRET_FIELDS = new Set(['password', 'passwordHash', 'password_hash', 'token', 'tokenHash', 'token_hash', 'csrfToken', 'csrf_token', 'currentPassword', 'newPassword']);
+const SECRET_FIELDS = new Set([
+  'password',
+  'passwordHash',
+  'password_hash',
+  'token',
+  'tokenHash',
+  'token_hash',
+  'csrfToken',
+  'csrf_token',
+  'currentPassword',
+  'newPassword',
+]);
 
 function plain(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
@@ -44,15 +55,25 @@ export function changedFields(before: object, after: object): FieldChanges {
   const a = after as Record<string, unknown>;
   for (const field of new Set([...Object.keys(b), ...Object.keys(a)])) {
     if (SECRET_FIELDS.has(field)) continue;
-    if (JSON.stringify(plain(b[field])) !== JSON.stringify(plain(a[field]))) changes[field] = { before: plain(b[field]), after: plain(a[field]) };
+    if (JSON.stringify(plain(b[field])) !== JSON.stringify(plain(a[field])))
+      changes[field] = { before: plain(b[field]), after: plain(a[field]) };
   }
   return changes;
 }
 
 export function toAuditEntry(row: AuditEntryEntity): AuditEntry {
   return {
-    id: Number(row.id), at: row.at.toISOString(), actorType: row.actorType, actorId: row.actorId, actorLabel: row.actorLabel,
-    action: row.action, entityType: row.entityType, entityId: row.entityId, clinicId: row.clinicId, changes: row.changes, requestId: row.requestId,
+    id: Number(row.id),
+    at: row.at.toISOString(),
+    actorType: row.actorType,
+    actorId: row.actorId,
+    actorLabel: row.actorLabel,
+    action: row.action,
+    entityType: row.entityType,
+    entityId: row.entityId,
+    clinicId: row.clinicId,
+    changes: row.changes,
+    requestId: row.requestId,
   };
 }
 
@@ -65,8 +86,17 @@ export class AuditService {
     await manager.query(
       `INSERT INTO audit_log (actor_type, actor_id, actor_label, action, entity_type, entity_id, clinic_id, changes, request_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9)`,
-      [actor.kind, actor.id, actor.label, change.action, change.entityType, change.entityId, change.clinicId,
-        JSON.stringify(change.changes ?? {}), actor.requestId],
+      [
+        actor.kind,
+        actor.id,
+        actor.label,
+        change.action,
+        change.entityType,
+        change.entityId,
+        change.clinicId,
+        JSON.stringify(change.changes ?? {}),
+        actor.requestId,
+      ],
     );
   }
 

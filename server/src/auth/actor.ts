@@ -24,8 +24,18 @@ export interface Actor extends AccessSubject {
 
 /** Scheduled jobs and start-up seeding act as the system: every clinic, audited as 'system'. */
 export const SYSTEM_ACTOR: Actor = {
-  kind: 'system', id: null, label: 'system', sessionId: null, sessionExpiresAt: null, csrfToken: null, viaCookie: false,
-  mustChangePassword: false, requestId: null, machineClinicId: null, administersAllClinics: true, clinicRoles: [],
+  kind: 'system',
+  id: null,
+  label: 'system',
+  sessionId: null,
+  sessionExpiresAt: null,
+  csrfToken: null,
+  viaCookie: false,
+  mustChangePassword: false,
+  requestId: null,
+  machineClinicId: null,
+  administersAllClinics: true,
+  clinicRoles: [],
 };
 
 /** Clinics whose records the actor sees; null means every clinic. */
@@ -51,11 +61,13 @@ export function assertMayUseIn(actor: Actor, capability: Capability, clinicId: s
     return;
   }
   if (!seesClinic(actor, clinicId)) throw DomainError.notFound(field, notFoundMessage);
-  if (!mayUse(actor, capability, clinicId)) throw DomainError.forbidden(`your role in this clinic does not allow this (needs ${capability})`);
+  if (!mayUse(actor, capability, clinicId))
+    throw DomainError.forbidden(`your role in this clinic does not allow this (needs ${capability})`);
 }
 
 export function assertSees(actor: Actor, clinicId: string, field: string, notFoundMessage: string): void {
-  if (actor.kind === 'machine' ? actor.machineClinicId !== clinicId : !seesClinic(actor, clinicId)) throw DomainError.notFound(field, notFoundMessage);
+  if (actor.kind === 'machine' ? actor.machineClinicId !== clinicId : !seesClinic(actor, clinicId))
+    throw DomainError.notFound(field, notFoundMessage);
 }
 
 /** The authenticated actor the auth guard put on the request. */

@@ -54,7 +54,10 @@ export class AuthController {
   @Post('password')
   @HttpCode(200)
   @ApiBody({ schema: openApiSchemaOf(changePasswordSchema) })
-  async changePassword(@CurrentActor() actor: Actor, @Body(new ZodValidationPipe(changePasswordSchema)) request: ChangePasswordRequest): Promise<User> {
+  async changePassword(
+    @CurrentActor() actor: Actor,
+    @Body(new ZodValidationPipe(changePasswordSchema)) request: ChangePasswordRequest,
+  ): Promise<User> {
     const user = await this.auth.changePassword(actor, request);
     // The other sessions of the account were just revoked: their live connections end too.
     this.gateway.disconnectSessions((live) => live.id === actor.id && live.sessionId !== actor.sessionId);

@@ -14,7 +14,10 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export type AuthenticatedRequest = Request & { actor?: Actor; id?: unknown };
 
 /** The credential of a request: the bearer header wins; the dashboard's cookie otherwise. */
-export function credentialOf(authorization: string | undefined, cookieHeader: string | undefined): { secret: string; viaCookie: boolean } | null | 'malformed' {
+export function credentialOf(
+  authorization: string | undefined,
+  cookieHeader: string | undefined,
+): { secret: string; viaCookie: boolean } | null | 'malformed' {
   if (authorization !== undefined) {
     const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(authorization.trim());
     return match ? { secret: match[1], viaCookie: false } : 'malformed';

@@ -1,9 +1,7 @@
 // Sign-in use cases: credentials to sessions, bearer/cookie to an Actor, password changes, the first administrator.
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import {
-  ChangePasswordRequest, ClinicRole, DomainError, LoginRequest, LoginResponse, Session, User,
-} from '@pumpwatch/shared';
+import { ChangePasswordRequest, ClinicRole, DomainError, LoginRequest, LoginResponse, Session, User } from '@pumpwatch/shared';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -31,8 +29,15 @@ export class TooManyAttemptsError extends DomainError {
 }
 
 interface SessionRow {
-  session_id: string; user_id: string; expires_at: Date; csrf_token: string; email: string; display_name: string;
-  administers_all_clinics: boolean; must_change_password: boolean; clinic_roles: { clinicId: string; role: ClinicRole }[];
+  session_id: string;
+  user_id: string;
+  expires_at: Date;
+  csrf_token: string;
+  email: string;
+  display_name: string;
+  administers_all_clinics: boolean;
+  must_change_password: boolean;
+  clinic_roles: { clinicId: string; role: ClinicRole }[];
 }
 
 @Injectable()
@@ -63,12 +68,22 @@ export class AuthService implements OnModuleInit {
     const created = await this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1)', [FIRST_ADMIN_LOCK]);
       if ((await manager.count(UserEntity)) > 0) return null;
-      const user = await manager.save(manager.create(UserEntity, {
-        email, displayName: 'Administrator', passwordHash: await hashPassword(password), administersAllClinics: true,
-        mustChangePassword: configured === null, passwordChangedAt: this.clock.now(), isDemo: false,
-      }));
+      const user = await manager.save(
+        manager.create(UserEntity, {
+          email,
+          displayName: 'Administrator',
+          passwordHash: await hashPassword(password),
+          administersAllClinics: true,
+          mustChangePassword: configured === null,
+          passwordChangedAt: this.clock.now(),
+          isDemo: false,
+        }),
+      );
       await this.audit.record(manager, SYSTEM_ACTOR, {
-        action: 'user.created', entityType: 'user', entityId: user.id, clinicId: null,
+        action: 'user.created',
+        entityType: 'user',
+        entityId: user.id,
+        clinicId: null,
         changes: { email: { before: null, after: email }, administersAllClinics: { before: null, after: true } },
       });
       return user;
@@ -80,7 +95,7 @@ export class AuthService implements OnModuleInit {
       // Outside the JSON log on purpose: log files are shipped and kept; this secret must be seen once and changed.
       process.stderr.write(
         `\nPumpWatch: first administrator created\n  email:    ${email}\n  password: ${password}\n` +
-        '  (shown once; it must be changed at first sign-in; set PUMPWATCH_ADMIN_EMAIL and PUMPWATCH_ADMIN_PASSWORD to choose)\n\n',
+          '  (shown once; it must be changed at first sign-in; set PUMPWATCH_ADMIN_EMAIL and PUMPWATCH_ADMIN_PASSWORD to choose)\n\n',
       );
     }
   }
@@ -89,8 +104,11 @@ export class AuthService implements OnModuleInit {
     const addressWait = await this.throttle.retryAfterSeconds(address);
     if (addressWait > 0) throw new TooManyAttemptsError(addressWait);
     const now = this.clock.now();
-    const user = await this.dataSource.getRepository(UserEntity).createQueryBuilder('user')
-      .where('lower(user.email) = :email', { email: request.email.toLowerCase() }).getOne();
+    const user = await this.dataSource
+      .getRepository(UserEntity)
+      .createQueryBuilder('user')
+      .where('lower(user.email) = :email', { email: request.email.toLowerCase() })
+      .getOne();
     if (user?.lockedUntil && user.lockedUntil.getTime() > now.getTime()) {
       throw new TooManyAttemptsError(Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 1000));
     }
@@ -101,16 +119,22 @@ export class AuthService implements OnModuleInit {
       throw new DomainError('unauthenticated', 'email or password is wrong');
     }
     // Said only to whoever knows the password: the email alone does not tell that the account exists.
-    if (user.deactivatedAt) throw DomainError.forbidden('this account is deactivated: ask an administrator of your clinic to reactivate it');
+    if (user.deactivatedAt)
+      throw DomainError.forbidden('this account is deactivated: ask an administrator of your clinic to reactivate it');
 
     const token = newSecret();
     const csrfToken = randomBytes(24).toString('base64url');
     const expiresAt = new Date(now.getTime() + this.options.sessionHours * 3_600_000);
     const session = await this.dataSource.transaction(async (manager) => {
       await manager.update(UserEntity, { id: user.id }, { failedLoginCount: 0, lockedUntil: null });
-      const saved = await manager.save(manager.create(SessionEntity, { userId: user.id, tokenHash: secretHash(token), csrfToken, expiresAt, revokedAt: null }));
+      const saved = await manager.save(
+        manager.create(SessionEntity, { userId: user.id, tokenHash: secretHash(token), csrfToken, expiresAt, revokedAt: null }),
+      );
       await this.audit.record(manager, this.userActor(user, requestId), {
-        action: 'session.created', entityType: 'session', entityId: saved.id, clinicId: null,
+        action: 'session.created',
+        entityType: 'session',
+        entityId: saved.id,
+        clinicId: null,
         changes: { expiresAt: { before: null, after: expiresAt.toISOString() } },
       });
       return saved;
@@ -124,7 +148,9 @@ export class AuthService implements OnModuleInit {
     await this.dataSource.transaction(async (manager) => {
       // TypeORM answers an UPDATE ... RETURNING with [rows, rowCount].
       const [rows]: [{ failed_login_count: number }[], number] = await manager.query(
-        'UPDATE users SET failed_login_count = failed_login_count + 1 WHERE id = $1 RETURNING failed_login_count', [userId]);
+        'UPDATE users SET failed_login_count = failed_login_count + 1 WHERE id = $1 RETURNING failed_login_count',
+        [userId],
+      );
       const failures = rows[0].failed_login_count;
       const actor: Actor = { ...SYSTEM_ACTOR, kind: 'system', label: 'sign-in', requestId };
       const changes: Record<string, { before: unknown; after: unknown }> = { failedLoginCount: { before: failures - 1, after: failures } };
@@ -133,7 +159,13 @@ export class AuthService implements OnModuleInit {
         await manager.query('UPDATE users SET failed_login_count = 0, locked_until = $2 WHERE id = $1', [userId, lockedUntil]);
         changes.lockedUntil = { before: null, after: lockedUntil.toISOString() };
       }
-      await this.audit.record(manager, actor, { action: 'user.login_failed', entityType: 'user', entityId: userId, clinicId: null, changes });
+      await this.audit.record(manager, actor, {
+        action: 'user.login_failed',
+        entityType: 'user',
+        entityId: userId,
+        clinicId: null,
+        changes,
+      });
     });
   }
 
@@ -143,15 +175,23 @@ export class AuthService implements OnModuleInit {
       const now = this.clock.now();
       await manager.update(SessionEntity, { id: actor.sessionId as string }, { revokedAt: now });
       await this.audit.record(manager, actor, {
-        action: 'session.revoked', entityType: 'session', entityId: actor.sessionId, clinicId: null,
+        action: 'session.revoked',
+        entityType: 'session',
+        entityId: actor.sessionId,
+        clinicId: null,
         changes: { revokedAt: { before: null, after: now.toISOString() } },
       });
     });
   }
 
   async me(actor: Actor): Promise<Session> {
-    if (actor.kind !== 'user' || !actor.id || !actor.sessionExpiresAt || !actor.csrfToken) throw DomainError.forbidden('only a signed-in user has a session');
-    return { expiresAt: actor.sessionExpiresAt.toISOString(), user: await loadUser(this.dataSource.manager, actor.id), csrfToken: actor.csrfToken };
+    if (actor.kind !== 'user' || !actor.id || !actor.sessionExpiresAt || !actor.csrfToken)
+      throw DomainError.forbidden('only a signed-in user has a session');
+    return {
+      expiresAt: actor.sessionExpiresAt.toISOString(),
+      user: await loadUser(this.dataSource.manager, actor.id),
+      csrfToken: actor.csrfToken,
+    };
   }
 
   /** Changing one's own password ends every other session of the account (a stolen one among them). */
@@ -167,10 +207,20 @@ export class AuthService implements OnModuleInit {
     await this.dataSource.transaction(async (manager) => {
       const now = this.clock.now();
       await manager.update(UserEntity, { id: userId }, { passwordHash, mustChangePassword: false, passwordChangedAt: now });
-      await manager.query('UPDATE sessions SET revoked_at = $3 WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL', [userId, actor.sessionId, now]);
+      await manager.query('UPDATE sessions SET revoked_at = $3 WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL', [
+        userId,
+        actor.sessionId,
+        now,
+      ]);
       await this.audit.record(manager, actor, {
-        action: 'user.password_changed', entityType: 'user', entityId: userId, clinicId: null,
-        changes: { passwordChangedAt: { before: user.passwordChangedAt.toISOString(), after: now.toISOString() }, mustChangePassword: { before: user.mustChangePassword, after: false } },
+        action: 'user.password_changed',
+        entityType: 'user',
+        entityId: userId,
+        clinicId: null,
+        changes: {
+          passwordChangedAt: { before: user.passwordChangedAt.toISOString(), after: now.toISOString() },
+          mustChangePassword: { before: user.mustChangePassword, after: false },
+        },
       });
     });
     return loadUser(this.dataSource.manager, userId);
@@ -194,9 +244,19 @@ export class AuthService implements OnModuleInit {
     const row = rows[0];
     if (!row) return null;
     return {
-      kind: 'user', id: row.user_id, label: row.email, displayName: row.display_name, sessionId: row.session_id, sessionExpiresAt: new Date(row.expires_at),
-      csrfToken: row.csrf_token, viaCookie, mustChangePassword: row.must_change_password, requestId, machineClinicId: null,
-      administersAllClinics: row.administers_all_clinics, clinicRoles: row.clinic_roles,
+      kind: 'user',
+      id: row.user_id,
+      label: row.email,
+      displayName: row.display_name,
+      sessionId: row.session_id,
+      sessionExpiresAt: new Date(row.expires_at),
+      csrfToken: row.csrf_token,
+      viaCookie,
+      mustChangePassword: row.must_change_password,
+      requestId,
+      machineClinicId: null,
+      administersAllClinics: row.administers_all_clinics,
+      clinicRoles: row.clinic_roles,
     };
   }
 
@@ -215,15 +275,36 @@ export class AuthService implements OnModuleInit {
     const token = rows[0];
     if (!token) return null;
     return {
-      kind: 'machine', id: token.id, label: `gateway token ${token.name}`, sessionId: null, sessionExpiresAt: null, csrfToken: null,
-      viaCookie: false, mustChangePassword: false, requestId, machineClinicId: token.clinic_id, administersAllClinics: false, clinicRoles: [],
+      kind: 'machine',
+      id: token.id,
+      label: `gateway token ${token.name}`,
+      sessionId: null,
+      sessionExpiresAt: null,
+      csrfToken: null,
+      viaCookie: false,
+      mustChangePassword: false,
+      requestId,
+      machineClinicId: token.clinic_id,
+      administersAllClinics: false,
+      clinicRoles: [],
     };
   }
 
   private userActor(user: UserEntity, requestId: string | null): Actor {
     return {
-      kind: 'user', id: user.id, label: user.email, displayName: user.displayName, sessionId: null, sessionExpiresAt: null, csrfToken: null, viaCookie: false,
-      mustChangePassword: user.mustChangePassword, requestId, machineClinicId: null, administersAllClinics: user.administersAllClinics, clinicRoles: [],
+      kind: 'user',
+      id: user.id,
+      label: user.email,
+      displayName: user.displayName,
+      sessionId: null,
+      sessionExpiresAt: null,
+      csrfToken: null,
+      viaCookie: false,
+      mustChangePassword: user.mustChangePassword,
+      requestId,
+      machineClinicId: null,
+      administersAllClinics: user.administersAllClinics,
+      clinicRoles: [],
     };
   }
 }

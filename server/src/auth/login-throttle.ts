@@ -25,8 +25,14 @@ export class LoginThrottle {
   async retryAfterSeconds(address: string): Promise<number> {
     const windowMs = LOGIN_THROTTLE.addressWindowMinutes * 60_000;
     const nowMs = this.clock.now().getTime();
-    const rows: { failed_at: Date[] }[] = await this.dataSource.query('SELECT failed_at FROM login_failures_by_address WHERE address = $1', [address]);
-    const recent = (rows[0]?.failed_at ?? []).map((t) => t.getTime()).filter((t) => t > nowMs - windowMs).sort((a, b) => a - b);
+    const rows: { failed_at: Date[] }[] = await this.dataSource.query(
+      'SELECT failed_at FROM login_failures_by_address WHERE address = $1',
+      [address],
+    );
+    const recent = (rows[0]?.failed_at ?? [])
+      .map((t) => t.getTime())
+      .filter((t) => t > nowMs - windowMs)
+      .sort((a, b) => a - b);
     if (recent.length < LOGIN_THROTTLE.addressFailures) return 0;
     const oldestCounted = recent[recent.length - LOGIN_THROTTLE.addressFailures];
     return Math.max(1, Math.ceil((oldestCounted + windowMs - nowMs) / 1000));

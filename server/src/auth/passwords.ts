@@ -23,5 +23,7 @@ export async function verifyPassword(storedHash: string | null, password: string
 
 /** A readable random password for the first administrator when none is configured (about 120 bits). */
 export function randomPassword(): string {
-  return randomBytes(15).toString('base64url').replace(/(.{5})(?=.)/g, '$1-');
+  return randomBytes(15)
+    .toString('base64url')
+    .replace(/(.{5})(?=.)/g, '$1-');
 }

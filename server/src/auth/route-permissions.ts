@@ -9,7 +9,10 @@ const API_PREFIX = '/api';
 export const UNPREFIXED_CONTROLLER_PATHS: readonly string[] = ['fhir'];
 
 function joinPath(...parts: (string | string[] | undefined)[]): string {
-  const segments = parts.flatMap((p) => (Array.isArray(p) ? p[0] : p) ?? '').flatMap((p) => p.split('/')).filter((s) => s.length > 0);
+  const segments = parts
+    .flatMap((p) => (Array.isArray(p) ? p[0] : p) ?? '')
+    .flatMap((p) => p.split('/'))
+    .filter((s) => s.length > 0);
   return `/${segments.join('/')}`;
 }
 
@@ -38,7 +41,8 @@ export class RoutePermissionCheck implements OnModuleInit {
   /** Fails closed at start-up rather than at the first request: every route must have its row. */
   onModuleInit(): void {
     const missing = this.routeKeys().filter((key) => capabilityOf(key) === undefined);
-    if (missing.length > 0) throw new Error(`routes without a row in ROUTE_PERMISSIONS (shared/src/access/permissions.ts): ${missing.join(', ')}`);
+    if (missing.length > 0)
+      throw new Error(`routes without a row in ROUTE_PERMISSIONS (shared/src/access/permissions.ts): ${missing.join(', ')}`);
   }
 
   /** Every route the application serves. */

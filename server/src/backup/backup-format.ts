@@ -137,14 +137,17 @@ interface ForeignKey {
 
 /** Ordinary tables of schema public, except TypeORM's migrations table and tables owned by an extension. */
 async function catalogTables(client: Client): Promise<CatalogTable[]> {
-  const result = await client.query<{ table: string; column: string | null; type: string | null }>(`
+  const result = await client.query<{ table: string; column: string | null; type: string | null }>(
+    `
     SELECT c.relname AS table, a.attname AS column, format_type(a.atttypid, a.atttypmod) AS type
     FROM pg_class c
     JOIN pg_namespace n ON n.oid = c.relnamespace
     LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
     WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname <> $1
       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
-    ORDER BY c.relname, a.attnum`, [MIGRATIONS_TABLE]);
+    ORDER BY c.relname, a.attnum`,
+    [MIGRATIONS_TABLE],
+  );
   const tables = new Map<string, CatalogTable>();
   for (const row of result.rows) {
     const table = tables.get(row.table) ?? { name: row.table, columns: [] };
@@ -173,7 +176,8 @@ async function hasMigrationsTable(client: Client): Promise<boolean> {
 
 async function appliedMigrations(client: Client): Promise<BackupMigration[]> {
   const result = await client.query<{ timestamp: string; name: string }>(
-    `SELECT "timestamp"::text AS timestamp, name FROM public.${MIGRATIONS_TABLE} ORDER BY "timestamp", id`);
+    `SELECT "timestamp"::text AS timestamp, name FROM public.${MIGRATIONS_TABLE} ORDER BY "timestamp", id`,
+  );
   return result.rows.map((row) => ({ timestamp: Number(row.timestamp), name: row.name }));
 }
 
@@ -193,7 +197,9 @@ export function loadOrder(tables: string[], foreignKeys: ForeignKey[]): string[]
   while (remaining.size > 0) {
     const ready = [...remaining].find((table) => [...(parents.get(table) ?? [])].every((parent) => !remaining.has(parent)));
     if (ready === undefined) {
-      throw new BackupError(`foreign keys form a cycle between tables ${[...remaining].join(', ')}: they cannot be loaded one after the other`);
+      throw new BackupError(
+        `foreign keys form a cycle between tables ${[...remaining].join(', ')}: they cannot be loaded one after the other`,
+      );
     }
     ordered.push(ready);
     remaining.delete(ready);
@@ -244,14 +250,19 @@ export async function writeBackup(source: Client | string, outputPath: string, o
 async function readHeader(client: Client): Promise<BackupHeader> {
   await setSession(client);
   if (!(await hasMigrationsTable(client))) {
-    throw new BackupError('the database has no PumpWatch schema (no migrations table): start PumpWatch on it once, or check DATABASE_URL / PUMPWATCH_DATA_DIR');
+    throw new BackupError(
+      'the database has no PumpWatch schema (no migrations table): start PumpWatch on it once, or check DATABASE_URL / PUMPWATCH_DATA_DIR',
+    );
   }
   const catalog = await catalogTables(client);
   // Keeps a concurrent migration from changing a table between reading its columns and copying it.
   const lockList = [...catalog.map((table) => qualified(table.name)), `public.${MIGRATIONS_TABLE}`].join(', ');
   await client.query(`LOCK TABLE ${lockList} IN ACCESS SHARE MODE`);
   const migrations = await appliedMigrations(client);
-  const order = loadOrder(catalog.map((table) => table.name), await catalogForeignKeys(client));
+  const order = loadOrder(
+    catalog.map((table) => table.name),
+    await catalogForeignKeys(client),
+  );
   const byName = new Map(catalog.map((table) => [table.name, table]));
   const tables: BackupTable[] = [];
   for (const name of order) {
@@ -274,17 +285,22 @@ async function readHeader(client: Client): Promise<BackupHeader> {
 
 /** Sequences of schema public except TypeORM's own; nextval is outside transactions, so these may run ahead of max(id). */
 async function readSequences(client: Client): Promise<BackupSequence[]> {
-  const result = await client.query<{ name: string }>(`
+  const result = await client.query<{ name: string }>(
+    `
     SELECT s.relname AS name
     FROM pg_class s
     JOIN pg_namespace n ON n.oid = s.relnamespace
     LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = s.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
     LEFT JOIN pg_class t ON t.oid = d.refobjid
     WHERE n.nspname = 'public' AND s.relkind = 'S' AND t.relname IS DISTINCT FROM $1
-    ORDER BY s.relname`, [MIGRATIONS_TABLE]);
+    ORDER BY s.relname`,
+    [MIGRATIONS_TABLE],
+  );
   const sequences: BackupSequence[] = [];
   for (const { name } of result.rows) {
-    const value = await client.query<{ last_value: string; is_called: boolean }>(`SELECT last_value::text AS last_value, is_called FROM ${qualified(name)}`);
+    const value = await client.query<{ last_value: string; is_called: boolean }>(
+      `SELECT last_value::text AS last_value, is_called FROM ${qualified(name)}`,
+    );
     sequences.push({ name, lastValue: value.rows[0].last_value, isCalled: value.rows[0].is_called });
   }
   return sequences;
@@ -414,7 +430,8 @@ class BackupReader {
   async *rows(count: number, table: string): AsyncGenerator<Buffer> {
     let remaining = count;
     while (remaining > 0) {
-      if (this.position >= this.buffer.length && !(await this.more())) throw this.damaged(`the file ends inside the rows of table ${table}`);
+      if (this.position >= this.buffer.length && !(await this.more()))
+        throw this.damaged(`the file ends inside the rows of table ${table}`);
       let end = this.position;
       while (remaining > 0) {
         const at = this.buffer.indexOf(NEWLINE, end);
@@ -444,16 +461,30 @@ class BackupReader {
 function validHeader(value: Record<string, unknown>, reader: BackupReader): BackupHeader {
   if (value.format !== BACKUP_FORMAT) throw reader.damaged('the first line is not a PumpWatch backup header');
   if (value.formatVersion !== BACKUP_FORMAT_VERSION) {
-    throw new BackupError(`backup format version ${String(value.formatVersion)} is not supported (this PumpWatch reads version ${BACKUP_FORMAT_VERSION})`);
+    throw new BackupError(
+      `backup format version ${String(value.formatVersion)} is not supported (this PumpWatch reads version ${BACKUP_FORMAT_VERSION})`,
+    );
   }
   const isString = (v: unknown): v is string => typeof v === 'string';
   const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
   const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
-  const tablesOk = Array.isArray(value.tables) && value.tables.every((t) => isObject(t) && isString(t.name) && isCount(t.rowCount)
-    && Array.isArray(t.columns) && t.columns.every((c) => isObject(c) && isString(c.name) && isString(c.type)));
-  const migrationsOk = Array.isArray(value.migrations) && value.migrations.every((m) => isObject(m) && isString(m.name) && isCount(m.timestamp));
-  const sequencesOk = Array.isArray(value.sequences)
-    && value.sequences.every((s) => isObject(s) && isString(s.name) && isString(s.lastValue) && /^-?\d+$/.test(s.lastValue) && typeof s.isCalled === 'boolean');
+  const tablesOk =
+    Array.isArray(value.tables) &&
+    value.tables.every(
+      (t) =>
+        isObject(t) &&
+        isString(t.name) &&
+        isCount(t.rowCount) &&
+        Array.isArray(t.columns) &&
+        t.columns.every((c) => isObject(c) && isString(c.name) && isString(c.type)),
+    );
+  const migrationsOk =
+    Array.isArray(value.migrations) && value.migrations.every((m) => isObject(m) && isString(m.name) && isCount(m.timestamp));
+  const sequencesOk =
+    Array.isArray(value.sequences) &&
+    value.sequences.every(
+      (s) => isObject(s) && isString(s.name) && isString(s.lastValue) && /^-?\d+$/.test(s.lastValue) && typeof s.isCalled === 'boolean',
+    );
   if (!tablesOk || !migrationsOk || !sequencesOk || !isString(value.createdAt) || !isObject(value.session)) {
     throw reader.damaged('the header is incomplete');
   }
@@ -474,7 +505,8 @@ async function readBackup(
     const header = validHeader(await reader.json('the header'), reader);
     for (const table of header.tables) {
       const section = await reader.json(`the start of table ${table.name}`);
-      if (section.table !== table.name || section.rowCount !== table.rowCount) throw reader.damaged(`the section of table ${table.name} does not match the header`);
+      if (section.table !== table.name || section.rowCount !== table.rowCount)
+        throw reader.damaged(`the section of table ${table.name} does not match the header`);
       const rows = reader.rows(table.rowCount, table.name);
       if (load) await load.table(table, rows);
       else for await (const chunk of rows) void chunk;
@@ -484,7 +516,8 @@ async function readBackup(
     }
     const expected = reader.digestSoFar();
     const trailer = await reader.json('the trailer');
-    if (trailer.end !== BACKUP_FORMAT || trailer.sha256 !== expected) throw reader.damaged('the SHA-256 in the trailer does not match the content');
+    if (trailer.end !== BACKUP_FORMAT || trailer.sha256 !== expected)
+      throw reader.damaged('the SHA-256 in the trailer does not match the content');
     await reader.expectEnd();
     return header;
   } finally {
@@ -525,10 +558,14 @@ export async function restoreBackup(url: string, inputPath: string, options: Res
   const backupNames = header.migrations.map((migration) => migration.name);
   const unknown = backupNames.filter((name) => !codeNames.includes(name));
   if (unknown.length > 0) {
-    throw new BackupError(`the backup needs migration${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}, which this PumpWatch does not have: restore with the version that wrote it, or a later one`);
+    throw new BackupError(
+      `the backup needs migration${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}, which this PumpWatch does not have: restore with the version that wrote it, or a later one`,
+    );
   }
   if (backupNames.some((name, index) => codeNames[index] !== name)) {
-    throw new BackupError(`the backup's migrations (${backupNames.join(', ')}) are not the first ones of this PumpWatch (${codeNames.join(', ')})`);
+    throw new BackupError(
+      `the backup's migrations (${backupNames.join(', ')}) are not the first ones of this PumpWatch (${codeNames.join(', ')})`,
+    );
   }
 
   const client = new Client({ connectionString: url });
@@ -548,21 +585,28 @@ async function refuseUnlessEmpty(client: Client, backupNames: string[]): Promise
   const tables = await catalogTables(client);
   const applied = (await hasMigrationsTable(client)) ? (await appliedMigrations(client)).map((migration) => migration.name) : [];
   if (tables.length > 0 && applied.length === 0) {
-    throw new BackupError(`the target database holds tables (${tables.map((t) => t.name).join(', ')}) but no PumpWatch migrations: restore only into an empty database`);
+    throw new BackupError(
+      `the target database holds tables (${tables.map((t) => t.name).join(', ')}) but no PumpWatch migrations: restore only into an empty database`,
+    );
   }
   const extra = applied.filter((name, index) => backupNames[index] !== name);
   if (extra.length > 0) {
-    throw new BackupError(`the target database has migration ${extra[0]}, which the backup (at ${backupNames.at(-1) ?? 'no migration'}) lacks: restore into an empty database`);
+    throw new BackupError(
+      `the target database has migration ${extra[0]}, which the backup (at ${backupNames.at(-1) ?? 'no migration'}) lacks: restore into an empty database`,
+    );
   }
   const used: string[] = [];
   for (const table of tables) {
     const seeded = SEEDED_ROWS[table.name];
     const result = await client.query<{ used: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM ${qualified(table.name)}${seeded ? ` WHERE NOT (${seeded})` : ''}) AS used`);
+      `SELECT EXISTS (SELECT 1 FROM ${qualified(table.name)}${seeded ? ` WHERE NOT (${seeded})` : ''}) AS used`,
+    );
     if (result.rows[0].used) used.push(table.name);
   }
   if (used.length > 0) {
-    throw new BackupError(`the target database is not empty (rows in ${used.join(', ')}): restore only into an empty database; nothing was changed`);
+    throw new BackupError(
+      `the target database is not empty (rows in ${used.join(', ')}): restore only into an empty database; nothing was changed`,
+    );
   }
   return applied;
 }
@@ -595,7 +639,10 @@ async function loadTables(client: Client, filePath: string, header: BackupHeader
     const names = header.tables.map((table) => table.name);
     // No writer may slip in between the emptiness check and the commit.
     if (names.length > 0) await client.query(`LOCK TABLE ${names.map(qualified).join(', ')} IN EXCLUSIVE MODE`);
-    await refuseUnlessEmpty(client, header.migrations.map((migration) => migration.name));
+    await refuseUnlessEmpty(
+      client,
+      header.migrations.map((migration) => migration.name),
+    );
     for (const [table, seeded] of Object.entries(SEEDED_ROWS)) {
       if (names.includes(table)) await client.query(`DELETE FROM ${qualified(table)} WHERE ${seeded}`);
     }
@@ -610,14 +657,16 @@ async function loadTables(client: Client, filePath: string, header: BackupHeader
         } else {
           const copy = client.query(copyFrom(`COPY ${qualified(table.name)} (${columnList(table)}) FROM STDIN`));
           await pipeline(rows, copy);
-          if (copy.rowCount !== table.rowCount) throw new BackupError(`table ${table.name}: PostgreSQL loaded ${copy.rowCount} rows, the backup holds ${table.rowCount}`);
+          if (copy.rowCount !== table.rowCount)
+            throw new BackupError(`table ${table.name}: PostgreSQL loaded ${copy.rowCount} rows, the backup holds ${table.rowCount}`);
         }
         await options.onTableLoaded?.(table);
       },
     });
 
     const enable = { O: 'ENABLE TRIGGER', A: 'ENABLE ALWAYS TRIGGER', R: 'ENABLE REPLICA TRIGGER' } as const;
-    for (const trigger of triggers) await client.query(`ALTER TABLE ${qualified(trigger.table)} ${enable[trigger.enabled]} ${ident(trigger.name)}`);
+    for (const trigger of triggers)
+      await client.query(`ALTER TABLE ${qualified(trigger.table)} ${enable[trigger.enabled]} ${ident(trigger.name)}`);
     await restoreSequences(client, header, names);
     await client.query('COMMIT');
   } catch (error) {
@@ -634,7 +683,9 @@ function checkSchema(header: BackupHeader, target: Map<string, CatalogTable>, fo
     for (const column of table.columns) {
       const type = present.columns.find((c) => c.name === column.name)?.type;
       if (type !== column.type) {
-        throw new BackupError(`column ${table.name}.${column.name} (${column.type}) ${type ? `is ${type}` : 'does not exist'} after the migrations`);
+        throw new BackupError(
+          `column ${table.name}.${column.name} (${column.type}) ${type ? `is ${type}` : 'does not exist'} after the migrations`,
+        );
       }
     }
   }
@@ -650,13 +701,16 @@ function checkSchema(header: BackupHeader, target: Map<string, CatalogTable>, fo
 
 async function insertTriggers(client: Client, tables: string[]): Promise<InsertTrigger[]> {
   // tgtype bit 2 (value 4) is INSERT; internal triggers are the foreign-key checks, which must keep running.
-  const result = await client.query<InsertTrigger>(`
+  const result = await client.query<InsertTrigger>(
+    `
     SELECT c.relname AS table, t.tgname AS name, t.tgenabled AS enabled
     FROM pg_trigger t
     JOIN pg_class c ON c.oid = t.tgrelid
     JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname = 'public' AND NOT t.tgisinternal AND t.tgenabled <> 'D' AND (t.tgtype & 4) <> 0 AND c.relname = ANY($1)
-    ORDER BY c.relname, t.tgname`, [tables]);
+    ORDER BY c.relname, t.tgname`,
+    [tables],
+  );
   return result.rows;
 }
 
@@ -667,7 +721,8 @@ async function restoreSequences(client: Client, header: BackupHeader, tables: st
     if (!exists.rows[0].present) throw new BackupError(`sequence ${sequence.name} of the backup does not exist after the migrations`);
     await client.query(`SELECT setval($1::regclass, $2::bigint, $3)`, [qualified(sequence.name), sequence.lastValue, sequence.isCalled]);
   }
-  const owned = await client.query<{ sequence: string; table: string; column: string }>(`
+  const owned = await client.query<{ sequence: string; table: string; column: string }>(
+    `
     SELECT s.relname AS sequence, t.relname AS table, a.attname AS column
     FROM pg_class s
     JOIN pg_namespace n ON n.oid = s.relnamespace
@@ -675,12 +730,16 @@ async function restoreSequences(client: Client, header: BackupHeader, tables: st
     JOIN pg_class t ON t.oid = d.refobjid
     JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
     WHERE n.nspname = 'public' AND s.relkind = 'S' AND a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype) AND t.relname = ANY($1)`,
-  [tables]);
+    [tables],
+  );
   for (const { sequence, table, column } of owned.rows) {
-    await client.query(`
+    await client.query(
+      `
       SELECT setval($1::regclass, x.m)
       FROM (SELECT max(${ident(column)})::bigint AS m FROM ${qualified(table)}) x, ${qualified(sequence)} s
-      WHERE x.m IS NOT NULL AND x.m >= CASE WHEN s.is_called THEN s.last_value + 1 ELSE s.last_value END`, [qualified(sequence)]);
+      WHERE x.m IS NOT NULL AND x.m >= CASE WHEN s.is_called THEN s.last_value + 1 ELSE s.last_value END`,
+      [qualified(sequence)],
+    );
   }
 }
 
@@ -705,7 +764,9 @@ export async function cliDatabase(purpose: 'backup' | 'restore' | 'seed', env: N
   const running = runningEmbeddedPostgresUrl(databaseDir, 'pumpwatch');
   if (running) return { url: running, description: `the running embedded PostgreSQL in ${databaseDir}`, close: none };
   if (purpose === 'backup' && !fs.existsSync(path.join(databaseDir, 'PG_VERSION'))) {
-    throw new BackupError(`there is no embedded database in ${databaseDir}: set PUMPWATCH_DATA_DIR to the server's data folder, or DATABASE_URL`);
+    throw new BackupError(
+      `there is no embedded database in ${databaseDir}: set PUMPWATCH_DATA_DIR to the server's data folder, or DATABASE_URL`,
+    );
   }
   const server = await startEmbeddedPostgres({ databaseDir, databaseName: 'pumpwatch' });
   return { url: server.url, description: `the embedded PostgreSQL in ${databaseDir}`, close: () => server.stop() };
@@ -713,7 +774,10 @@ export async function cliDatabase(purpose: 'backup' | 'restore' | 'seed', env: N
 
 /** `backups/pumpwatch-20260501T093000Z.pwbackup` under the repository root. */
 export function defaultBackupPath(now: Date = new Date()): string {
-  const stamp = now.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  const stamp = now
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
   return path.join(findRepoRoot(), 'backups', `pumpwatch-${stamp}${BACKUP_EXTENSION}`);
 }
 

@@ -20,7 +20,9 @@ async function main(): Promise<void> {
     const { header } = summary;
     const rows = header.tables.reduce((sum, table) => sum + table.rowCount, 0);
     if (summary.migrationsRun.length > 0) console.log(`Migrations run first: ${summary.migrationsRun.join(', ')}`);
-    console.log(`Restored ${rows} rows of ${header.tables.length} tables from the backup of ${header.createdAt} (migration ${header.migration?.name ?? '(none)'})`);
+    console.log(
+      `Restored ${rows} rows of ${header.tables.length} tables from the backup of ${header.createdAt} (migration ${header.migration?.name ?? '(none)'})`,
+    );
     console.log('Start PumpWatch with the same settings: it runs any newer migration on the restored data.');
   } finally {
     await database.close();

@@ -22,11 +22,18 @@ export class CheckUpsService {
     return this.writer.record<CheckUp>(actor, patientId, {
       dateField: 'at',
       date: request.at,
-      insert: (manager, clinic) => this.repository.insertCheckUp(manager, {
-        patientId, clinicId: clinic.clinicId, at: request.at, modifiedAshworth: request.modifiedAshworth, patientRating: request.patientRating,
-        note: request.note ?? null, recordedByUserId: actor.kind === 'user' ? actor.id : null,
-      }),
-      rejudge: (manager, _clinic, _checkUp, now) => this.rules.evaluateTime(manager, patientId, now, 'data_changed', 'clinical_review_overdue'),
+      insert: (manager, clinic) =>
+        this.repository.insertCheckUp(manager, {
+          patientId,
+          clinicId: clinic.clinicId,
+          at: request.at,
+          modifiedAshworth: request.modifiedAshworth,
+          patientRating: request.patientRating,
+          note: request.note ?? null,
+          recordedByUserId: actor.kind === 'user' ? actor.id : null,
+        }),
+      rejudge: (manager, _clinic, _checkUp, now) =>
+        this.rules.evaluateTime(manager, patientId, now, 'data_changed', 'clinical_review_overdue'),
       event: { type: 'check_up.recorded', payload: (checkUp) => ({ checkUpId: checkUp.id }) },
       audit: { action: 'check_up.recorded', entityType: 'check_up' },
     });

@@ -15,8 +15,13 @@ export const RENAL_ALERT_KINDS: AlertKind[] = ['renal_dose_review', 'renal_funct
 /** Labs due and review overdue from the sweep's facts (labs due only while the patient has an active pump). */
 export function timeEvaluation(facts: PatientTimeFacts, now: Date): PatientAlertEvaluation {
   return patientTimeFindings({
-    now: now.toISOString(), timeZone: facts.timeZone, onTherapy: facts.activeImplantDate !== null, lastLabTakenAt: facts.lastLabTakenAt,
-    labsIntervalMonths: facts.labsIntervalMonths, lastCheckUpAt: facts.lastCheckUpAt, implantDate: facts.activeImplantDate,
+    now: now.toISOString(),
+    timeZone: facts.timeZone,
+    onTherapy: facts.activeImplantDate !== null,
+    lastLabTakenAt: facts.lastLabTakenAt,
+    labsIntervalMonths: facts.labsIntervalMonths,
+    lastCheckUpAt: facts.lastCheckUpAt,
+    implantDate: facts.activeImplantDate,
     reviewIntervalMonths: facts.reviewIntervalMonths,
   });
 }
@@ -34,7 +39,13 @@ export class ClinicalAlertRulesService {
     const onTherapy = (await this.repository.activePumpOf(manager, patient.patientId)) !== null;
     const entity = await manager.findOneByOrFail(PatientEntity, { id: patient.patientId });
     const ageYears = ageInWholeYears(toIsoDate(entity.birthDate), now.toISOString(), patient.timeZone);
-    const flags = renalFlags({ results: labs, now: now.toISOString(), labsIntervalMonths: patient.settings.labsIntervalMonths, timeZone: patient.timeZone, ageYears });
+    const flags = renalFlags({
+      results: labs,
+      now: now.toISOString(),
+      labsIntervalMonths: patient.settings.labsIntervalMonths,
+      timeZone: patient.timeZone,
+      ageYears,
+    });
     const findings: AlertFinding[] = flags
       .filter((f) => f.kind !== 'labs_due' || onTherapy)
       .map((f) => ({ kind: f.kind, severity: f.severity, title: f.title, message: f.message, facts: f.facts }));
@@ -42,11 +53,18 @@ export class ClinicalAlertRulesService {
   }
 
   /** Labs due and review overdue now (both come due with time; the sweep calls this with trigger 'sweep'). */
-  async evaluateTime(manager: EntityManager, patientId: string, now: Date, trigger: EvaluationTrigger, only?: AlertKind): Promise<AlertRecord[]> {
+  async evaluateTime(
+    manager: EntityManager,
+    patientId: string,
+    now: Date,
+    trigger: EvaluationTrigger,
+    only?: AlertKind,
+  ): Promise<AlertRecord[]> {
     const facts = (await this.repository.timeFacts(manager, [patientId], now)).get(patientId);
     if (!facts) return [];
     const evaluation = timeEvaluation(facts, now);
-    const narrowed = only === undefined ? evaluation : { findings: evaluation.findings.filter((f) => f.kind === only), evaluatedKinds: [only] };
+    const narrowed =
+      only === undefined ? evaluation : { findings: evaluation.findings.filter((f) => f.kind === only), evaluatedKinds: [only] };
     return this.patientAlerts.apply(manager, { patientId, clinicId: facts.clinicId }, narrowed, trigger, now);
   }
 }

@@ -33,13 +33,26 @@ export class ClinicalSafetySettingsService {
       if (!before) throw DomainError.notFound('id', NOT_A_CLINIC);
       assertMayUseIn(actor, 'administer', clinicId, 'id', NOT_A_CLINIC);
       const after: ClinicalSafetySettings = {
-        clinicId, labsIntervalMonths: request.labsIntervalMonths ?? before.labsIntervalMonths,
-        reviewIntervalMonths: request.reviewIntervalMonths ?? before.reviewIntervalMonths, abruptReductionPercent: request.abruptReductionPercent ?? before.abruptReductionPercent,
+        clinicId,
+        labsIntervalMonths: request.labsIntervalMonths ?? before.labsIntervalMonths,
+        reviewIntervalMonths: request.reviewIntervalMonths ?? before.reviewIntervalMonths,
+        abruptReductionPercent: request.abruptReductionPercent ?? before.abruptReductionPercent,
         taperStepMinSpacingHours: request.taperStepMinSpacingHours ?? before.taperStepMinSpacingHours,
       };
       await this.repository.updateSettings(manager, after);
-      await this.events.record(manager, { type: 'clinic.clinical_safety_settings_changed', clinicId, pumpId: null, payload: { settings: after } });
-      await this.audit.record(manager, actor, { action: 'clinic.clinical_safety_settings_changed', entityType: 'clinic', entityId: clinicId, clinicId, changes: changedFields(before, after) });
+      await this.events.record(manager, {
+        type: 'clinic.clinical_safety_settings_changed',
+        clinicId,
+        pumpId: null,
+        payload: { settings: after },
+      });
+      await this.audit.record(manager, actor, {
+        action: 'clinic.clinical_safety_settings_changed',
+        entityType: 'clinic',
+        entityId: clinicId,
+        clinicId,
+        changes: changedFields(before, after),
+      });
       return after;
     });
   }

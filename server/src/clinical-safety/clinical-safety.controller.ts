@@ -1,10 +1,24 @@
 // HTTP adapter for a patient's clinical safety: lab results, side effects, check-ups, taper plans and the clinical summary.
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
-import { createCheckUpSchema, createLabResultSchema, createSideEffectReportSchema, endTaperPlanSchema, taperPlanSchema } from '@pumpwatch/shared';
+import {
+  createCheckUpSchema,
+  createLabResultSchema,
+  createSideEffectReportSchema,
+  endTaperPlanSchema,
+  taperPlanSchema,
+} from '@pumpwatch/shared';
 import type {
-  CheckUp, ClinicalSummary, CreateCheckUpRequest, CreateLabResultRequest, CreateSideEffectReportRequest, EndTaperPlanRequest, LabResult,
-  SideEffectReport, TaperPlan, TaperPlanRecord,
+  CheckUp,
+  ClinicalSummary,
+  CreateCheckUpRequest,
+  CreateLabResultRequest,
+  CreateSideEffectReportRequest,
+  EndTaperPlanRequest,
+  LabResult,
+  SideEffectReport,
+  TaperPlan,
+  TaperPlanRecord,
 } from '@pumpwatch/shared';
 import { CurrentActor } from '../auth/actor';
 import type { Actor } from '../auth/actor';

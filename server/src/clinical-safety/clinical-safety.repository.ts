@@ -3,8 +3,21 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type {
-  CheckUp, ClinicalSafetySettings, CreatinineAssessment, CreatinineUnit, DoseHistoryEntry, LabKind, LabResult, ModifiedAshworthScore,
-  SideEffectKind, SideEffectReport, SideEffectReporter, SideEffectSeverity, TaperPlan, TaperPlanStatus, TaperStepLimitFinding,
+  CheckUp,
+  ClinicalSafetySettings,
+  CreatinineAssessment,
+  CreatinineUnit,
+  DoseHistoryEntry,
+  LabKind,
+  LabResult,
+  ModifiedAshworthScore,
+  SideEffectKind,
+  SideEffectReport,
+  SideEffectReporter,
+  SideEffectSeverity,
+  TaperPlan,
+  TaperPlanStatus,
+  TaperStepLimitFinding,
 } from '@pumpwatch/shared';
 import { DataSource, EntityManager } from 'typeorm';
 import { toIsoDate } from '../infra/iso';
@@ -71,49 +84,84 @@ export interface NewLabResult {
 
 function toSettings(row: Row): ClinicalSafetySettings {
   return {
-    clinicId: row.clinic_id as string, labsIntervalMonths: num(row.labs_interval_months), reviewIntervalMonths: num(row.review_interval_months),
-    abruptReductionPercent: num(row.abrupt_reduction_percent), taperStepMinSpacingHours: num(row.taper_step_min_spacing_hours),
+    clinicId: row.clinic_id as string,
+    labsIntervalMonths: num(row.labs_interval_months),
+    reviewIntervalMonths: num(row.review_interval_months),
+    abruptReductionPercent: num(row.abrupt_reduction_percent),
+    taperStepMinSpacingHours: num(row.taper_step_min_spacing_hours),
   };
 }
 
 function toLab(row: Row): LabResult {
   return {
-    id: row.id as string, patientId: row.patient_id as string, kind: row.kind as LabKind, value: num(row.value), unit: row.unit as CreatinineUnit,
-    takenAt: iso(row.taken_at), weightKg: numOrNull(row.weight_kg), heightCm: numOrNull(row.height_cm),
-    serumCreatinineMgPerDl: num(row.serum_creatinine_mg_per_dl), ageYears: num(row.age_years),
-    creatinineClearanceMlPerMin: numOrNull(row.creatinine_clearance_ml_per_min), creatinineClearanceReason: row.creatinine_clearance_reason as string | null,
-    egfrMlPerMin173m2: numOrNull(row.egfr_ml_per_min_173m2), egfrMethod: row.egfr_method as LabResult['egfrMethod'], egfrReason: row.egfr_reason as string | null,
-    kdigoStage: row.kdigo_stage as LabResult['kdigoStage'], reliabilityNote: row.reliability_note as string, createdAt: iso(row.created_at),
+    id: row.id as string,
+    patientId: row.patient_id as string,
+    kind: row.kind as LabKind,
+    value: num(row.value),
+    unit: row.unit as CreatinineUnit,
+    takenAt: iso(row.taken_at),
+    weightKg: numOrNull(row.weight_kg),
+    heightCm: numOrNull(row.height_cm),
+    serumCreatinineMgPerDl: num(row.serum_creatinine_mg_per_dl),
+    ageYears: num(row.age_years),
+    creatinineClearanceMlPerMin: numOrNull(row.creatinine_clearance_ml_per_min),
+    creatinineClearanceReason: row.creatinine_clearance_reason as string | null,
+    egfrMlPerMin173m2: numOrNull(row.egfr_ml_per_min_173m2),
+    egfrMethod: row.egfr_method as LabResult['egfrMethod'],
+    egfrReason: row.egfr_reason as string | null,
+    kdigoStage: row.kdigo_stage as LabResult['kdigoStage'],
+    reliabilityNote: row.reliability_note as string,
+    createdAt: iso(row.created_at),
   };
 }
 
 function toSideEffect(row: Row): SideEffectReport {
   return {
-    id: row.id as string, patientId: row.patient_id as string, kind: row.kind as SideEffectKind, severity: row.severity as SideEffectSeverity,
-    reportedAt: iso(row.reported_at), onsetOn: row.onset_on === null ? null : toIsoDate(row.onset_on as string | Date),
-    reportedBy: row.reported_by as SideEffectReporter, text: row.text as string | null, createdAt: iso(row.created_at),
+    id: row.id as string,
+    patientId: row.patient_id as string,
+    kind: row.kind as SideEffectKind,
+    severity: row.severity as SideEffectSeverity,
+    reportedAt: iso(row.reported_at),
+    onsetOn: row.onset_on === null ? null : toIsoDate(row.onset_on as string | Date),
+    reportedBy: row.reported_by as SideEffectReporter,
+    text: row.text as string | null,
+    createdAt: iso(row.created_at),
   };
 }
 
 function toCheckUp(row: Row): CheckUp {
   return {
-    id: row.id as string, patientId: row.patient_id as string, at: iso(row.at), modifiedAshworth: row.modified_ashworth as ModifiedAshworthScore,
-    patientRating: num(row.patient_rating), note: row.note as string | null, createdAt: iso(row.created_at),
+    id: row.id as string,
+    patientId: row.patient_id as string,
+    at: iso(row.at),
+    modifiedAshworth: row.modified_ashworth as ModifiedAshworthScore,
+    patientRating: num(row.patient_rating),
+    note: row.note as string | null,
+    createdAt: iso(row.created_at),
   };
 }
 
 function toTaperPlan(row: Row): TaperPlanRow {
   return {
-    id: row.id as string, patientId: row.patient_id as string, clinicId: row.clinic_id as string, status: row.status as TaperPlanStatus,
-    startsAt: iso(row.starts_at), steps: row.steps as TaperPlan['steps'], bridge: row.bridge as TaperPlan['bridge'],
-    reintroductionDoseMcgPerDay: num(row.reintroduction_dose_mcg_per_day), note: row.note as string | null,
-    stepLimitFindings: row.step_limit_findings as TaperStepLimitFinding[], stepLimitOverrideReason: row.step_limit_override_reason as string | null,
+    id: row.id as string,
+    patientId: row.patient_id as string,
+    clinicId: row.clinic_id as string,
+    status: row.status as TaperPlanStatus,
+    startsAt: iso(row.starts_at),
+    steps: row.steps as TaperPlan['steps'],
+    bridge: row.bridge as TaperPlan['bridge'],
+    reintroductionDoseMcgPerDay: num(row.reintroduction_dose_mcg_per_day),
+    note: row.note as string | null,
+    stepLimitFindings: row.step_limit_findings as TaperStepLimitFinding[],
+    stepLimitOverrideReason: row.step_limit_override_reason as string | null,
     endedAt: isoOrNull(row.ended_at),
-    endNote: row.end_note as string | null, createdAt: iso(row.created_at),
+    endNote: row.end_note as string | null,
+    createdAt: iso(row.created_at),
   };
 }
 
-const SETTINGS_COLUMNS = 'c.id AS clinic_id, c.labs_interval_months, c.review_interval_months, c.abrupt_reduction_percent, c.taper_step_min_spacing_hours';
+const SETTINGS_COLUMNS =
+  'c.id AS clinic_id, c.labs_interval_months, c.review_interval_months, c.abrupt_reduction_percent, c.taper_step_min_spacing_hours';
 
 @Injectable()
 export class ClinicalSafetyRepository {
@@ -128,23 +176,40 @@ export class ClinicalSafetyRepository {
     if (lock) await manager.query('SELECT 1 FROM patients WHERE id = $1 FOR UPDATE', [patientId]);
     const rows: Row[] = await manager.query(
       `SELECT p.id AS patient_id, c.name AS clinic_name, c.time_zone, ${SETTINGS_COLUMNS}
-       FROM patients p JOIN clinics c ON c.id = p.clinic_id WHERE p.id = $1`, [patientId]);
+       FROM patients p JOIN clinics c ON c.id = p.clinic_id WHERE p.id = $1`,
+      [patientId],
+    );
     if (rows.length === 0) return null;
     const row = rows[0];
-    return { patientId, clinicId: row.clinic_id as string, clinicName: row.clinic_name as string, timeZone: row.time_zone as string, settings: toSettings(row) };
+    return {
+      patientId,
+      clinicId: row.clinic_id as string,
+      clinicName: row.clinic_name as string,
+      timeZone: row.time_zone as string,
+      settings: toSettings(row),
+    };
   }
 
   async settingsOf(manager: EntityManager, clinicId: string, lock = false): Promise<ClinicalSafetySettings | null> {
     // NO KEY UPDATE: rows referencing the clinic (their foreign key takes KEY SHARE) are not blocked, so a writer holding the
     // event counter cannot deadlock with this lock (issue 14's fuzz test found one).
-    const rows: Row[] = await manager.query(`SELECT ${SETTINGS_COLUMNS} FROM clinics c WHERE c.id = $1${lock ? ' FOR NO KEY UPDATE' : ''}`, [clinicId]);
+    const rows: Row[] = await manager.query(
+      `SELECT ${SETTINGS_COLUMNS} FROM clinics c WHERE c.id = $1${lock ? ' FOR NO KEY UPDATE' : ''}`,
+      [clinicId],
+    );
     return rows.length === 0 ? null : toSettings(rows[0]);
   }
 
   async updateSettings(manager: EntityManager, settings: ClinicalSafetySettings): Promise<void> {
     await manager.query(
       'UPDATE clinics SET labs_interval_months = $2, review_interval_months = $3, abrupt_reduction_percent = $4, taper_step_min_spacing_hours = $5 WHERE id = $1',
-      [settings.clinicId, settings.labsIntervalMonths, settings.reviewIntervalMonths, settings.abruptReductionPercent, settings.taperStepMinSpacingHours],
+      [
+        settings.clinicId,
+        settings.labsIntervalMonths,
+        settings.reviewIntervalMonths,
+        settings.abruptReductionPercent,
+        settings.taperStepMinSpacingHours,
+      ],
     );
   }
 
@@ -157,27 +222,58 @@ export class ClinicalSafetyRepository {
          creatinine_clearance_ml_per_min, creatinine_clearance_reason, egfr_ml_per_min_173m2, egfr_method, egfr_reason, kdigo_stage, reliability_note,
          recorded_by_user_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING *`,
-      [lab.patientId, lab.clinicId, lab.kind, lab.value, lab.unit, lab.takenAt, lab.weightKg, lab.heightCm, a.serumCreatinineMgPerDl, a.ageYears,
-        a.creatinineClearanceMlPerMin, a.creatinineClearanceReason, a.egfrMlPerMin173m2, a.egfrMethod, a.egfrReason, a.kdigoStage, a.reliabilityNote,
-        lab.recordedByUserId],
+      [
+        lab.patientId,
+        lab.clinicId,
+        lab.kind,
+        lab.value,
+        lab.unit,
+        lab.takenAt,
+        lab.weightKg,
+        lab.heightCm,
+        a.serumCreatinineMgPerDl,
+        a.ageYears,
+        a.creatinineClearanceMlPerMin,
+        a.creatinineClearanceReason,
+        a.egfrMlPerMin173m2,
+        a.egfrMethod,
+        a.egfrReason,
+        a.kdigoStage,
+        a.reliabilityNote,
+        lab.recordedByUserId,
+      ],
     );
     return toLab(rows[0]);
   }
 
   /** Oldest first. */
   async labsOf(manager: EntityManager, patientId: string): Promise<LabResult[]> {
-    const rows: Row[] = await manager.query('SELECT * FROM lab_results WHERE patient_id = $1 ORDER BY taken_at, created_at, id', [patientId]);
+    const rows: Row[] = await manager.query('SELECT * FROM lab_results WHERE patient_id = $1 ORDER BY taken_at, created_at, id', [
+      patientId,
+    ]);
     return rows.map(toLab);
   }
 
   // ---- Side effects ----
 
-  async insertSideEffect(manager: EntityManager, report: Omit<SideEffectReport, 'id' | 'createdAt'> & { clinicId: string; recordedByUserId: string | null }): Promise<SideEffectReport> {
+  async insertSideEffect(
+    manager: EntityManager,
+    report: Omit<SideEffectReport, 'id' | 'createdAt'> & { clinicId: string; recordedByUserId: string | null },
+  ): Promise<SideEffectReport> {
     const rows: Row[] = await manager.query(
       `INSERT INTO side_effect_reports (patient_id, clinic_id, kind, severity, reported_at, onset_on, reported_by, text, recorded_by_user_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
-      [report.patientId, report.clinicId, report.kind, report.severity, new Date(report.reportedAt), report.onsetOn, report.reportedBy, report.text,
-        report.recordedByUserId],
+      [
+        report.patientId,
+        report.clinicId,
+        report.kind,
+        report.severity,
+        new Date(report.reportedAt),
+        report.onsetOn,
+        report.reportedBy,
+        report.text,
+        report.recordedByUserId,
+      ],
     );
     return toSideEffect(rows[0]);
   }
@@ -186,17 +282,29 @@ export class ClinicalSafetyRepository {
   async sideEffectsOf(manager: EntityManager, patientId: string, limit: number | null = null): Promise<SideEffectReport[]> {
     const rows: Row[] = await manager.query(
       `SELECT * FROM side_effect_reports WHERE patient_id = $1 ORDER BY reported_at DESC, created_at DESC, id${limit === null ? '' : ' LIMIT $2'}`,
-      limit === null ? [patientId] : [patientId, limit]);
+      limit === null ? [patientId] : [patientId, limit],
+    );
     return rows.map(toSideEffect);
   }
 
   // ---- Check-ups ----
 
-  async insertCheckUp(manager: EntityManager, checkUp: Omit<CheckUp, 'id' | 'createdAt'> & { clinicId: string; recordedByUserId: string | null }): Promise<CheckUp> {
+  async insertCheckUp(
+    manager: EntityManager,
+    checkUp: Omit<CheckUp, 'id' | 'createdAt'> & { clinicId: string; recordedByUserId: string | null },
+  ): Promise<CheckUp> {
     const rows: Row[] = await manager.query(
       `INSERT INTO check_ups (patient_id, clinic_id, at, modified_ashworth, patient_rating, note, recorded_by_user_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-      [checkUp.patientId, checkUp.clinicId, new Date(checkUp.at), checkUp.modifiedAshworth, checkUp.patientRating, checkUp.note, checkUp.recordedByUserId],
+      [
+        checkUp.patientId,
+        checkUp.clinicId,
+        new Date(checkUp.at),
+        checkUp.modifiedAshworth,
+        checkUp.patientRating,
+        checkUp.note,
+        checkUp.recordedByUserId,
+      ],
     );
     return toCheckUp(rows[0]);
   }
@@ -217,8 +325,18 @@ export class ClinicalSafetyRepository {
       `INSERT INTO taper_plans (patient_id, clinic_id, status, starts_at, steps, bridge, reintroduction_dose_mcg_per_day, note, created_by_user_id,
          step_limit_findings, step_limit_override_reason)
        VALUES ($1, $2, 'active', $3, $4::jsonb, $5::jsonb, $6, $7, $8, $9::jsonb, $10) RETURNING *`,
-      [plan.patientId, plan.clinicId, new Date(plan.startsAt), JSON.stringify(plan.steps), JSON.stringify(plan.bridge), plan.reintroductionDoseMcgPerDay,
-        plan.note ?? null, plan.createdByUserId, JSON.stringify(plan.stepLimitFindings), plan.stepLimitOverrideReason ?? null],
+      [
+        plan.patientId,
+        plan.clinicId,
+        new Date(plan.startsAt),
+        JSON.stringify(plan.steps),
+        JSON.stringify(plan.bridge),
+        plan.reintroductionDoseMcgPerDay,
+        plan.note ?? null,
+        plan.createdByUserId,
+        JSON.stringify(plan.stepLimitFindings),
+        plan.stepLimitOverrideReason ?? null,
+      ],
     );
     return toTaperPlan(rows[0]);
   }
@@ -239,9 +357,18 @@ export class ClinicalSafetyRepository {
     return rows.length === 0 ? null : toTaperPlan(rows[0]);
   }
 
-  async endTaperPlan(manager: EntityManager, id: string, status: Exclude<TaperPlanStatus, 'active'>, at: Date, note: string): Promise<TaperPlanRow> {
+  async endTaperPlan(
+    manager: EntityManager,
+    id: string,
+    status: Exclude<TaperPlanStatus, 'active'>,
+    at: Date,
+    note: string,
+  ): Promise<TaperPlanRow> {
     // TypeORM answers an UPDATE ... RETURNING as [rows, affected count].
-    const [rows]: [Row[], number] = await manager.query('UPDATE taper_plans SET status = $2, ended_at = $3, end_note = $4 WHERE id = $1 RETURNING *', [id, status, at, note]);
+    const [rows]: [Row[], number] = await manager.query(
+      'UPDATE taper_plans SET status = $2, ended_at = $3, end_note = $4 WHERE id = $1 RETURNING *',
+      [id, status, at, note],
+    );
     return toTaperPlan(rows[0]);
   }
 
@@ -265,14 +392,21 @@ export class ClinicalSafetyRepository {
       [patientId],
     );
     return rows.map((row) => ({
-      at: iso(row.at), doseMcgPerDay: num(row.dose), source: row.source as DoseHistoryEntry['source'], sourceId: row.source_id as string,
-      pumpId: row.pump_id as string, pumpSerialNumber: row.serial_number as string, doseChangeReason: row.dose_change_reason as string | null,
+      at: iso(row.at),
+      doseMcgPerDay: num(row.dose),
+      source: row.source as DoseHistoryEntry['source'],
+      sourceId: row.source_id as string,
+      pumpId: row.pump_id as string,
+      pumpSerialNumber: row.serial_number as string,
+      doseChangeReason: row.dose_change_reason as string | null,
     }));
   }
 
   /** The patient's active pump (id and implant date), null when none. */
   async activePumpOf(manager: EntityManager, patientId: string): Promise<{ id: string; implantDate: string } | null> {
-    const rows: Row[] = await manager.query('SELECT id, implant_date FROM pumps WHERE patient_id = $1 AND explanted_at IS NULL', [patientId]);
+    const rows: Row[] = await manager.query('SELECT id, implant_date FROM pumps WHERE patient_id = $1 AND explanted_at IS NULL', [
+      patientId,
+    ]);
     return rows.length === 0 ? null : { id: rows[0].id as string, implantDate: toIsoDate(rows[0].implant_date as string | Date) };
   }
 
@@ -283,7 +417,8 @@ export class ClinicalSafetyRepository {
     const rows: { id: string }[] = await this.dataSource.query(
       `SELECT patient_id AS id FROM pumps WHERE explanted_at IS NULL
        UNION SELECT patient_id FROM alerts WHERE subject_type = 'patient' AND status <> 'resolved' AND kind IN ('labs_due', 'clinical_review_overdue')
-       ORDER BY 1`);
+       ORDER BY 1`,
+    );
     return rows.map((r) => r.id);
   }
 
@@ -300,9 +435,13 @@ export class ClinicalSafetyRepository {
     );
     for (const row of rows) {
       facts.set(row.id as string, {
-        patientId: row.id as string, clinicId: row.clinic_id as string, timeZone: row.time_zone as string,
-        labsIntervalMonths: num(row.labs_interval_months), reviewIntervalMonths: num(row.review_interval_months),
-        lastLabTakenAt: isoOrNull(row.last_lab_taken_at), lastCheckUpAt: isoOrNull(row.last_check_up_at),
+        patientId: row.id as string,
+        clinicId: row.clinic_id as string,
+        timeZone: row.time_zone as string,
+        labsIntervalMonths: num(row.labs_interval_months),
+        reviewIntervalMonths: num(row.review_interval_months),
+        lastLabTakenAt: isoOrNull(row.last_lab_taken_at),
+        lastCheckUpAt: isoOrNull(row.last_check_up_at),
         activeImplantDate: row.active_implant_date === null ? null : toIsoDate(row.active_implant_date as string | Date),
       });
     }

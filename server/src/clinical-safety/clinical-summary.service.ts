@@ -3,8 +3,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  ageInWholeYears, DomainError, DOSE_CHANGE_CONFIG, doseInForceAt, labsDueAt, LOW_MUSCLE_MASS_NOTE, modifiedAshworthChartValue, neurotoxicityRisk,
-  RENAL_CONFIG, renalFlags, reviewStatus,
+  ageInWholeYears,
+  DomainError,
+  DOSE_CHANGE_CONFIG,
+  doseInForceAt,
+  labsDueAt,
+  LOW_MUSCLE_MASS_NOTE,
+  modifiedAshworthChartValue,
+  neurotoxicityRisk,
+  RENAL_CONFIG,
+  renalFlags,
+  reviewStatus,
 } from '@pumpwatch/shared';
 import type { ClinicalSummary, DoseHistoryEntry, TaperPlanRecord, TaperTask } from '@pumpwatch/shared';
 import { DataSource } from 'typeorm';
@@ -24,7 +33,8 @@ export function plannedDoseLine(plan: TaperPlanRecord, history: readonly DoseHis
   const points = history.map((h) => ({ at: h.at, doseMcgPerDay: h.doseMcgPerDay }));
   const atStart = doseInForceAt(points, plan.startsAt);
   const line = plan.steps.map((s) => ({ at: s.at, doseMcgPerDay: s.targetDoseMcgPerDay }));
-  if (atStart !== null && Date.parse(plan.steps[0].at) > Date.parse(plan.startsAt)) line.unshift({ at: plan.startsAt, doseMcgPerDay: atStart });
+  if (atStart !== null && Date.parse(plan.steps[0].at) > Date.parse(plan.startsAt))
+    line.unshift({ at: plan.startsAt, doseMcgPerDay: atStart });
   return line;
 }
 
@@ -32,7 +42,10 @@ export function plannedDoseLine(plan: TaperPlanRecord, history: readonly DoseHis
 export function taperTasks(plan: TaperPlanRecord, history: readonly DoseHistoryEntry[], now: Date): TaperTask[] {
   const fromMs = Date.parse(plan.startsAt);
   return plan.steps.map((step, stepIndex) => {
-    const tolerance = Math.max(DOSE_CHANGE_CONFIG.taperDoseToleranceMcgPerDay, DOSE_CHANGE_CONFIG.taperDoseToleranceFraction * step.targetDoseMcgPerDay);
+    const tolerance = Math.max(
+      DOSE_CHANGE_CONFIG.taperDoseToleranceMcgPerDay,
+      DOSE_CHANGE_CONFIG.taperDoseToleranceFraction * step.targetDoseMcgPerDay,
+    );
     const done = history.some((h) => Date.parse(h.at) >= fromMs && Math.abs(h.doseMcgPerDay - step.targetDoseMcgPerDay) <= tolerance);
     const status: TaperTask['status'] = done ? 'done' : Date.parse(step.at) <= now.getTime() ? 'due' : 'upcoming';
     return { planId: plan.id, stepIndex, at: step.at, targetDoseMcgPerDay: step.targetDoseMcgPerDay, status };
@@ -67,12 +80,19 @@ export class ClinicalSummaryService {
     const latest = taken.length > 0 ? taken[taken.length - 1] : null;
     const crcl = latestCrCl(labs, now);
     const ageYears = ageInWholeYears(toIsoDate(entity.birthDate), nowIso, timeZone);
-    const flags = renalFlags({ results: labs, now: nowIso, labsIntervalMonths: settings.labsIntervalMonths, timeZone, ageYears })
-      .filter((f) => f.kind !== 'labs_due' || activePump !== null);
+    const flags = renalFlags({ results: labs, now: nowIso, labsIntervalMonths: settings.labsIntervalMonths, timeZone, ageYears }).filter(
+      (f) => f.kind !== 'labs_due' || activePump !== null,
+    );
     const planRow = plans.find((p) => p.status === 'active') ?? plans[0] ?? null;
     const plan = planRow ? toTaperPlanRecord(planRow, crcl, await riskFactorsOf(manager, patientId)) : null;
     const lastCheckUp = checkUps.filter((c) => Date.parse(c.at) <= now.getTime()).at(-1) ?? null;
-    const review = reviewStatus({ lastCheckUpAt: lastCheckUp?.at ?? null, implantDate: activePump?.implantDate ?? null, intervalMonths: settings.reviewIntervalMonths, now: nowIso, timeZone });
+    const review = reviewStatus({
+      lastCheckUpAt: lastCheckUp?.at ?? null,
+      implantDate: activePump?.implantDate ?? null,
+      intervalMonths: settings.reviewIntervalMonths,
+      now: nowIso,
+      timeZone,
+    });
 
     return {
       patient,
@@ -81,22 +101,36 @@ export class ClinicalSummaryService {
       ageYears,
       settings,
       renal: {
-        results: labs, latest, flags,
+        results: labs,
+        latest,
+        flags,
         labsDueAt: latest ? labsDueAt(latest.takenAt, settings.labsIntervalMonths, timeZone) : null,
         thresholds: {
-          doseReviewWarningBelowMlPerMin: RENAL_CONFIG.doseReviewWarningBelowMlPerMin, doseReviewUrgentBelowMlPerMin: RENAL_CONFIG.doseReviewUrgentBelowMlPerMin,
-          beersOlderAdultEgfrBelowMlPerMin173m2: RENAL_CONFIG.beersOlderAdultEgfrBelowMlPerMin173m2, beersOlderAdultFromAgeYears: RENAL_CONFIG.beersOlderAdultFromAgeYears,
+          doseReviewWarningBelowMlPerMin: RENAL_CONFIG.doseReviewWarningBelowMlPerMin,
+          doseReviewUrgentBelowMlPerMin: RENAL_CONFIG.doseReviewUrgentBelowMlPerMin,
+          beersOlderAdultEgfrBelowMlPerMin173m2: RENAL_CONFIG.beersOlderAdultEgfrBelowMlPerMin173m2,
+          beersOlderAdultFromAgeYears: RENAL_CONFIG.beersOlderAdultFromAgeYears,
         },
         reliabilityNote: latest?.reliabilityNote ?? LOW_MUSCLE_MASS_NOTE,
       },
       neurotoxicity: neurotoxicityRisk({ ageYears, latestCrClMlPerMin: crcl }),
       doseHistory: history,
-      currentDoseMcgPerDay: doseInForceAt(history.map((h) => ({ at: h.at, doseMcgPerDay: h.doseMcgPerDay })), nowIso),
+      currentDoseMcgPerDay: doseInForceAt(
+        history.map((h) => ({ at: h.at, doseMcgPerDay: h.doseMcgPerDay })),
+        nowIso,
+      ),
       taperPlan: plan,
       plannedDoseLine: plan ? plannedDoseLine(plan, history) : [],
       taperTasks: plan && plan.status === 'active' ? taperTasks(plan, history, now) : [],
       checkUps: checkUps.map((c) => ({ ...c, modifiedAshworthValue: modifiedAshworthChartValue(c.modifiedAshworth) })),
-      review: { dueAt: review.dueAt, due: review.due, overdue: review.overdue, lastReviewAt: review.lastReviewAt, basis: review.basis, intervalMonths: review.intervalMonths },
+      review: {
+        dueAt: review.dueAt,
+        due: review.due,
+        overdue: review.overdue,
+        lastReviewAt: review.lastReviewAt,
+        basis: review.basis,
+        intervalMonths: review.intervalMonths,
+      },
       sideEffects,
     };
   }

@@ -36,7 +36,9 @@ export interface DoseGuardOutcome {
 /** 'refill_adjustment' when the pump was refilled during the 24 h up to the change; otherwise the stricter titration limits. */
 export function defaultProgramContext(fills: readonly { filledAt: Date }[], at: Date): DoseChangeContext {
   const atMs = at.getTime();
-  return fills.some((f) => f.filledAt.getTime() <= atMs && f.filledAt.getTime() >= atMs - REFILL_CONTEXT_WINDOW_MS) ? 'refill_adjustment' : 'post_implant_titration';
+  return fills.some((f) => f.filledAt.getTime() <= atMs && f.filledAt.getTime() >= atMs - REFILL_CONTEXT_WINDOW_MS)
+    ? 'refill_adjustment'
+    : 'post_implant_titration';
 }
 
 @Injectable()
@@ -60,16 +62,31 @@ export class DoseGuardService {
       .map((entry) => ({ at: entry.at, doseMcgPerDay: entry.doseMcgPerDay }));
     const previous = previousDosesInForce(history, atIso);
     const assessment = assessDoseChange({
-      previousDosesInForce: previous, newDoseMcgPerDay: change.newDoseMcgPerDay, context: change.context, spasticityOrigin: patient.spasticityOrigin,
-      activeTaperPlan: plan ? { steps: plan.steps, reintroductionDoseMcgPerDay: plan.reintroductionDoseMcgPerDay, startsAt: plan.startsAt } : null,
-      latestTaperPlan: latestPlan
-        ? { startsAt: latestPlan.startsAt, steps: latestPlan.steps, reintroductionDoseMcgPerDay: latestPlan.reintroductionDoseMcgPerDay, endedAt: latestPlan.endedAt }
+      previousDosesInForce: previous,
+      newDoseMcgPerDay: change.newDoseMcgPerDay,
+      context: change.context,
+      spasticityOrigin: patient.spasticityOrigin,
+      activeTaperPlan: plan
+        ? { steps: plan.steps, reintroductionDoseMcgPerDay: plan.reintroductionDoseMcgPerDay, startsAt: plan.startsAt }
         : null,
-      at: atIso, doseHistory: history, timeZone: change.timeZone,
+      latestTaperPlan: latestPlan
+        ? {
+            startsAt: latestPlan.startsAt,
+            steps: latestPlan.steps,
+            reintroductionDoseMcgPerDay: latestPlan.reintroductionDoseMcgPerDay,
+            endedAt: latestPlan.endedAt,
+          }
+        : null,
+      at: atIso,
+      doseHistory: history,
+      timeZone: change.timeZone,
       abruptReductionFraction: settings ? settings.abruptReductionPercent / 100 : undefined,
     });
     if (assessment.requiresReason && (change.reason === undefined || change.reason.trim() === '')) {
-      const why = assessment.findings.filter((f) => f.requiresReason).map((f) => f.message).join(' ');
+      const why = assessment.findings
+        .filter((f) => f.requiresReason)
+        .map((f) => f.message)
+        .join(' ');
       throw DomainError.rule('doseChangeReason', `is required for this dose change: ${why}`);
     }
     return { change, assessment, previousDosesInForce: previous };
@@ -86,12 +103,20 @@ export class DoseGuardService {
     const findings: AlertFinding[] = outcome.assessment.findings
       .filter((f) => f.kind !== 'taper_step')
       .map((f) => ({
-        kind: f.kind as AlertKind, severity: f.severity === 'urgent' ? 'urgent' : 'warning', title: f.title,
+        kind: f.kind as AlertKind,
+        severity: f.severity === 'urgent' ? 'urgent' : 'warning',
+        title: f.title,
         message: `${f.message} (${what} from ${atLabel(change.at)}${change.reason ? `; reason given: “${change.reason}”` : ''}.)`,
         facts: { ...f.facts, source: change.source, effectiveFrom: change.at.toISOString(), doseChangeReason: change.reason ?? null },
       }));
     if (findings.length === 0) return;
-    await this.patientAlerts.apply(manager, { patientId: change.patientId, clinicId: change.clinicId }, { findings, evaluatedKinds: [] }, 'data_changed', this.clock.now());
+    await this.patientAlerts.apply(
+      manager,
+      { patientId: change.patientId, clinicId: change.clinicId },
+      { findings, evaluatedKinds: [] },
+      'data_changed',
+      this.clock.now(),
+    );
   }
 }
 
@@ -101,7 +126,9 @@ export function doseGuardAuditChanges(outcome: DoseGuardOutcome): FieldChanges {
     doseGuard: {
       before: null,
       after: {
-        context: outcome.change.context, previousDosesInForceMcgPerDay: outcome.previousDosesInForce, requiresReason: outcome.assessment.requiresReason,
+        context: outcome.change.context,
+        previousDosesInForceMcgPerDay: outcome.previousDosesInForce,
+        requiresReason: outcome.assessment.requiresReason,
         findings: outcome.assessment.findings.map((f) => ({ kind: f.kind, severity: f.severity, title: f.title })),
       },
     },

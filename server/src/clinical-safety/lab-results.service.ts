@@ -28,13 +28,24 @@ export class LabResultsService {
       insert: async (manager, clinic) => {
         const patient = await manager.findOneByOrFail(PatientEntity, { id: patientId });
         const assessment = assessCreatinine({
-          value: request.value, unit: request.unit, takenAt: request.takenAt, timeZone: clinic.timeZone,
+          value: request.value,
+          unit: request.unit,
+          takenAt: request.takenAt,
+          timeZone: clinic.timeZone,
           patient: { birthDate: toIsoDate(patient.birthDate), sex: patient.sex, weightKg: patient.weightKg, heightCm: patient.heightCm },
-          weightKg: request.weightKg, heightCm: request.heightCm,
+          weightKg: request.weightKg,
+          heightCm: request.heightCm,
         });
         return this.repository.insertLab(manager, {
-          patientId, clinicId: clinic.clinicId, kind: request.kind, value: request.value, unit: request.unit, takenAt: new Date(request.takenAt),
-          weightKg: request.weightKg ?? patient.weightKg ?? null, heightCm: request.heightCm ?? patient.heightCm ?? null, assessment,
+          patientId,
+          clinicId: clinic.clinicId,
+          kind: request.kind,
+          value: request.value,
+          unit: request.unit,
+          takenAt: new Date(request.takenAt),
+          weightKg: request.weightKg ?? patient.weightKg ?? null,
+          heightCm: request.heightCm ?? patient.heightCm ?? null,
+          assessment,
           recordedByUserId: actor.kind === 'user' ? actor.id : null,
         });
       },

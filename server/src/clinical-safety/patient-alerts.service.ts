@@ -19,7 +19,6 @@ export interface PatientSubject {
   clinicId: string;
 }
 
-
 @Injectable()
 export class PatientAlertsService {
   constructor(
@@ -28,18 +27,30 @@ export class PatientAlertsService {
   ) {}
 
   /** Patients whose open alerts the evaluations would change, without writing or locking (the sweep's first look). */
-  async wouldChange(manager: EntityManager, evaluations: ReadonlyMap<string, PatientAlertEvaluation>, trigger: EvaluationTrigger): Promise<string[]> {
+  async wouldChange(
+    manager: EntityManager,
+    evaluations: ReadonlyMap<string, PatientAlertEvaluation>,
+    trigger: EvaluationTrigger,
+  ): Promise<string[]> {
     const records = await this.repository.unresolvedOfSubjects(manager, [...evaluations.keys()], false);
     const open = new Map<string, OpenAlertState[]>();
     for (const r of records) if (r.subjectType === 'patient') open.set(r.subjectId, [...(open.get(r.subjectId) ?? []), openState(r)]);
-    return [...evaluations.entries()].filter(([id, evaluation]) => planAlertChanges(open.get(id) ?? [], evaluation, trigger).length > 0).map(([id]) => id);
+    return [...evaluations.entries()]
+      .filter(([id, evaluation]) => planAlertChanges(open.get(id) ?? [], evaluation, trigger).length > 0)
+      .map(([id]) => id);
   }
 
   /**
    * Applies the evaluation to the patient's open alerts: raise, re-fire, restate or resolve. A kind raised by one write that fires
    * again while its alert was acknowledged is a new occurrence: the alert opens again so it reaches a person.
    */
-  async apply(manager: EntityManager, subject: PatientSubject, evaluation: PatientAlertEvaluation, trigger: EvaluationTrigger, now: Date): Promise<AlertRecord[]> {
+  async apply(
+    manager: EntityManager,
+    subject: PatientSubject,
+    evaluation: PatientAlertEvaluation,
+    trigger: EvaluationTrigger,
+    now: Date,
+  ): Promise<AlertRecord[]> {
     const open = await this.openOf(manager, subject.patientId, true);
     const records = new Map(open.map((r) => [r.id, r]));
     const judged = new Set(evaluation.evaluatedKinds);
@@ -51,10 +62,24 @@ export class PatientAlertsService {
       return change;
     });
     if (changes.length === 0) return [];
-    const info = (await this.repository.subjectInfo(manager, [{ patientId: subject.patientId, pumpId: null }])).get(subject.patientId) as AlertSubjectInfo;
-    const writes = changes.map((change) => plannedAlertWrite(change, records, {
-      clinicId: subject.clinicId, patientId: subject.patientId, pumpId: null, subjectType: 'patient', info, resolvedNote: CONDITION_CLEARED_NOTE,
-    }, now));
+    const info = (await this.repository.subjectInfo(manager, [{ patientId: subject.patientId, pumpId: null }])).get(
+      subject.patientId,
+    ) as AlertSubjectInfo;
+    const writes = changes.map((change) =>
+      plannedAlertWrite(
+        change,
+        records,
+        {
+          clinicId: subject.clinicId,
+          patientId: subject.patientId,
+          pumpId: null,
+          subjectType: 'patient',
+          info,
+          resolvedNote: CONDITION_CLEARED_NOTE,
+        },
+        now,
+      ),
+    );
     return this.writer.writeMany(manager, writes);
   }
 
@@ -63,4 +88,3 @@ export class PatientAlertsService {
     return (await this.repository.unresolvedOfSubjects(manager, [patientId], lock)).filter((r) => r.subjectType === 'patient');
   }
 }
-

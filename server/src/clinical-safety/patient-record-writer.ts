@@ -48,8 +48,19 @@ export class PatientRecordWriter {
       refuseFuture(kind.dateField, kind.date, now);
       const record = await kind.insert(manager, clinic, now);
       await kind.rejudge(manager, clinic, record, now);
-      await this.events.record(manager, { type: kind.event.type, clinicId: clinic.clinicId, pumpId: null, payload: { patientId, ...kind.event.payload(record) } });
-      await this.audit.record(manager, actor, { action: kind.audit.action, entityType: kind.audit.entityType, entityId: record.id, clinicId: clinic.clinicId, changes: createdFields(record) });
+      await this.events.record(manager, {
+        type: kind.event.type,
+        clinicId: clinic.clinicId,
+        pumpId: null,
+        payload: { patientId, ...kind.event.payload(record) },
+      });
+      await this.audit.record(manager, actor, {
+        action: kind.audit.action,
+        entityType: kind.audit.entityType,
+        entityId: record.id,
+        clinicId: clinic.clinicId,
+        changes: createdFields(record),
+      });
       return record;
     });
   }

@@ -32,8 +32,15 @@ export class SideEffectsService {
         ageYears = ageInWholeYears(toIsoDate(patient.birthDate), request.reportedAt, clinic.timeZone);
         previous = await this.repository.sideEffectsOf(manager, patientId);
         return this.repository.insertSideEffect(manager, {
-          patientId, clinicId: clinic.clinicId, kind: request.kind, severity: request.severity, reportedAt: request.reportedAt,
-          onsetOn: request.onsetOn ?? null, reportedBy: request.reportedBy, text: request.text ?? null, recordedByUserId: actor.kind === 'user' ? actor.id : null,
+          patientId,
+          clinicId: clinic.clinicId,
+          kind: request.kind,
+          severity: request.severity,
+          reportedAt: request.reportedAt,
+          onsetOn: request.onsetOn ?? null,
+          reportedBy: request.reportedBy,
+          text: request.text ?? null,
+          recordedByUserId: actor.kind === 'user' ? actor.id : null,
         });
       },
       rejudge: async (manager, clinic, report, now) => {

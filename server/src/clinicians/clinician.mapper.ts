@@ -6,8 +6,14 @@ import type { ClinicianEntity } from './clinician.entity';
 
 export function toClinician(entity: ClinicianEntity): Clinician {
   return {
-    id: entity.id, clinicId: entity.clinicId, displayName: entity.displayName, profession: entity.profession, userId: entity.userId,
-    pagerContact: entity.pagerContact, active: entity.active, createdAt: toIso(entity.createdAt),
+    id: entity.id,
+    clinicId: entity.clinicId,
+    displayName: entity.displayName,
+    profession: entity.profession,
+    userId: entity.userId,
+    pagerContact: entity.pagerContact,
+    active: entity.active,
+    createdAt: toIso(entity.createdAt),
   };
 }
 
@@ -25,6 +31,7 @@ export function auditedClinician(clinician: Clinician): Clinician {
 /** Changed fields for the audit trail; a new number replacing an old one still shows as a change, without either number. */
 export function clinicianChanges(before: Clinician, after: Clinician): FieldChanges {
   const changes = changedFields(auditedClinician(before), auditedClinician(after));
-  if (before.pagerContact !== after.pagerContact && !changes.pagerContact) changes.pagerContact = { before: HIDDEN_CONTACT, after: HIDDEN_CONTACT };
+  if (before.pagerContact !== after.pagerContact && !changes.pagerContact)
+    changes.pagerContact = { before: HIDDEN_CONTACT, after: HIDDEN_CONTACT };
   return changes;
 }

@@ -17,7 +17,10 @@ export class CliniciansController {
 
   @Post()
   @ApiBody({ schema: openApiSchemaOf(createClinicianSchema) })
-  create(@CurrentActor() actor: Actor, @Body(new ZodValidationPipe(createClinicianSchema)) request: CreateClinicianRequest): Promise<Clinician> {
+  create(
+    @CurrentActor() actor: Actor,
+    @Body(new ZodValidationPipe(createClinicianSchema)) request: CreateClinicianRequest,
+  ): Promise<Clinician> {
     return this.clinicians.create(actor, request);
   }
 

@@ -18,8 +18,13 @@ const USER_LINKED = 'is already linked to another clinician of this clinic';
 
 /** A race past the service's own check lands on the unique index: the same answer as the check. */
 function linkedUserConflict(error: unknown): unknown {
-  const driverError = error instanceof QueryFailedError ? (error as QueryFailedError & { driverError?: { code?: string; constraint?: string } }).driverError : undefined;
-  return driverError?.code === '23505' && driverError.constraint === 'clinicians_clinic_id_user_id_key' ? DomainError.conflict('userId', USER_LINKED) : error;
+  const driverError =
+    error instanceof QueryFailedError
+      ? (error as QueryFailedError & { driverError?: { code?: string; constraint?: string } }).driverError
+      : undefined;
+  return driverError?.code === '23505' && driverError.constraint === 'clinicians_clinic_id_user_id_key'
+    ? DomainError.conflict('userId', USER_LINKED)
+    : error;
 }
 
 @Injectable()
@@ -36,21 +41,33 @@ export class CliniciansService {
     const userId = request.userId ?? null;
     try {
       return await this.dataSource.transaction(async (manager) => {
-        if (!(await manager.existsBy(ClinicEntity, { id: request.clinicId }))) throw DomainError.notFound('clinicId', 'is not a known clinic');
+        if (!(await manager.existsBy(ClinicEntity, { id: request.clinicId })))
+          throw DomainError.notFound('clinicId', 'is not a known clinic');
         if (userId !== null) {
           // The same answer whether the account does not exist or belongs elsewhere: other clinics' users stay unseen.
           if (!(await manager.existsBy(ClinicMembershipEntity, { userId, clinicId: request.clinicId }))) {
             throw DomainError.rule('userId', 'must be a user with a role in this clinic');
           }
-          if (await manager.existsBy(ClinicianEntity, { clinicId: request.clinicId, userId })) throw DomainError.conflict('userId', USER_LINKED);
+          if (await manager.existsBy(ClinicianEntity, { clinicId: request.clinicId, userId }))
+            throw DomainError.conflict('userId', USER_LINKED);
         }
-        const clinician = await manager.save(manager.create(ClinicianEntity, {
-          clinicId: request.clinicId, displayName: request.displayName, profession: request.profession, userId,
-          pagerContact: request.pagerContact ?? null, active: true,
-        }));
+        const clinician = await manager.save(
+          manager.create(ClinicianEntity, {
+            clinicId: request.clinicId,
+            displayName: request.displayName,
+            profession: request.profession,
+            userId,
+            pagerContact: request.pagerContact ?? null,
+            active: true,
+          }),
+        );
         const created = toClinician(clinician);
         await this.audit.record(manager, actor, {
-          action: 'clinician.created', entityType: 'clinician', entityId: clinician.id, clinicId: clinician.clinicId, changes: createdFields(auditedClinician(created)),
+          action: 'clinician.created',
+          entityType: 'clinician',
+          entityId: clinician.id,
+          clinicId: clinician.clinicId,
+          changes: createdFields(auditedClinician(created)),
         });
         return created;
       });
@@ -61,7 +78,8 @@ export class CliniciansService {
 
   async list(actor: Actor, clinicId?: string): Promise<Clinician[]> {
     if (clinicId !== undefined) {
-      if (!isUuid(clinicId) || !(await this.dataSource.manager.existsBy(ClinicEntity, { id: clinicId }))) throw DomainError.notFound('clinicId', 'is not a known clinic');
+      if (!isUuid(clinicId) || !(await this.dataSource.manager.existsBy(ClinicEntity, { id: clinicId })))
+        throw DomainError.notFound('clinicId', 'is not a known clinic');
       assertSees(actor, clinicId, 'clinicId', 'is not a known clinic');
     }
     const visible = visibleClinicIds(actor);
@@ -97,7 +115,10 @@ export class CliniciansService {
         if (upcoming.length > 0) {
           const [first] = upcoming;
           const at = (d: Date) => clinicTime(d.toISOString(), first.time_zone);
-          throw DomainError.conflict('active', `the clinician has ${first.n} on-call shift(s) now or ahead (the first ${at(first.starts_at)} to ${at(first.ends_at)}): cancel them first`);
+          throw DomainError.conflict(
+            'active',
+            `the clinician has ${first.n} on-call shift(s) now or ahead (the first ${at(first.starts_at)} to ${at(first.ends_at)}): cancel them first`,
+          );
         }
       }
       if (request.displayName !== undefined) clinician.displayName = request.displayName;
@@ -107,9 +128,20 @@ export class CliniciansService {
       if (Object.keys(changes).length === 0) return before;
 
       const saved = toClinician(await manager.save(clinician));
-      await this.audit.record(manager, actor, { action: 'clinician.updated', entityType: 'clinician', entityId: clinician.id, clinicId: clinician.clinicId, changes });
+      await this.audit.record(manager, actor, {
+        action: 'clinician.updated',
+        entityType: 'clinician',
+        entityId: clinician.id,
+        clinicId: clinician.clinicId,
+        changes,
+      });
       // The dashboard's on-call banner shows clinicians by name and only while active.
-      await this.events.record(manager, { type: 'on_call.changed', clinicId: clinician.clinicId, pumpId: null, payload: { clinicianId: clinician.id } });
+      await this.events.record(manager, {
+        type: 'on_call.changed',
+        clinicId: clinician.clinicId,
+        pumpId: null,
+        payload: { clinicianId: clinician.id },
+      });
       return saved;
     });
   }

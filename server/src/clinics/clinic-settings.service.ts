@@ -45,11 +45,20 @@ export class ClinicSettingsService {
       const before = await this.read(manager, clinicId, true);
       assertMayUseIn(actor, 'administer', clinicId, 'id', NOT_KNOWN);
       const names = NAMES.filter((name) => patch[name] !== undefined);
-      await manager.query(`UPDATE clinics SET ${names.map((name, i) => `${COLUMNS[name]} = $${i + 2}`).join(', ')} WHERE id = $1`, [clinicId, ...names.map((name) => patch[name])]);
+      await manager.query(`UPDATE clinics SET ${names.map((name, i) => `${COLUMNS[name]} = $${i + 2}`).join(', ')} WHERE id = $1`, [
+        clinicId,
+        ...names.map((name) => patch[name]),
+      ]);
       const after = await this.read(manager, clinicId, false);
       // The alert engine re-judges every pump of the clinic (a new horizon or margin moves alert bands).
       await this.events.record(manager, { type: 'clinic.settings_changed', clinicId, pumpId: null, payload: { changed: names } });
-      await this.audit.record(manager, actor, { action: 'clinic.settings_changed', entityType: 'clinic', entityId: clinicId, clinicId, changes: changedFields(before, after) });
+      await this.audit.record(manager, actor, {
+        action: 'clinic.settings_changed',
+        entityType: 'clinic',
+        entityId: clinicId,
+        clinicId,
+        changes: changedFields(before, after),
+      });
       return after;
     });
   }
@@ -58,7 +67,9 @@ export class ClinicSettingsService {
     // NO KEY UPDATE: rows referencing the clinic (their foreign key takes KEY SHARE) are not blocked, so a writer holding the
     // event counter cannot deadlock with this lock (issue 14's fuzz test found one).
     const rows: Record<string, unknown>[] = await manager.query(
-      `SELECT id, time_zone, ${NAMES.map((name) => COLUMNS[name]).join(', ')} FROM clinics WHERE id = $1${lock ? ' FOR NO KEY UPDATE' : ''}`, [clinicId]);
+      `SELECT id, time_zone, ${NAMES.map((name) => COLUMNS[name]).join(', ')} FROM clinics WHERE id = $1${lock ? ' FOR NO KEY UPDATE' : ''}`,
+      [clinicId],
+    );
     if (rows.length === 0) throw DomainError.notFound('id', NOT_KNOWN);
     const settings = { clinicId, timeZone: rows[0].time_zone as string } as ClinicSettings;
     for (const name of NAMES) {

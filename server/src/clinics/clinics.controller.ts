@@ -14,7 +14,10 @@ import { ClinicsService } from './clinics.service';
 @ApiTags('clinics')
 @Controller('clinics')
 export class ClinicsController {
-  constructor(private readonly clinics: ClinicsService, private readonly settings: ClinicSettingsService) {}
+  constructor(
+    private readonly clinics: ClinicsService,
+    private readonly settings: ClinicSettingsService,
+  ) {}
 
   @Post()
   @ApiBody({ schema: openApiSchemaOf(createClinicSchema) })
@@ -35,7 +38,8 @@ export class ClinicsController {
   @Patch(':id/settings')
   @ApiBody({ schema: openApiSchemaOf(updateClinicSettingsSchema) })
   updateSettings(
-    @CurrentActor() actor: Actor, @Param('id', new EntityIdPipe('clinic')) id: string,
+    @CurrentActor() actor: Actor,
+    @Param('id', new EntityIdPipe('clinic')) id: string,
     @Body(new ZodValidationPipe(updateClinicSettingsSchema)) patch: ValidClinicSettingsPatch,
   ): Promise<ClinicSettings> {
     return this.settings.update(actor, id, patch);

@@ -22,7 +22,13 @@ export class ClinicsService {
       const clinic = await manager.save(manager.create(ClinicEntity, { name: request.name, timeZone: request.timeZone }));
       await this.events.record(manager, { type: 'clinic.created', clinicId: clinic.id, pumpId: null });
       const created = toClinic(clinic);
-      await this.audit.record(manager, actor, { action: 'clinic.created', entityType: 'clinic', entityId: clinic.id, clinicId: clinic.id, changes: createdFields(created) });
+      await this.audit.record(manager, actor, {
+        action: 'clinic.created',
+        entityType: 'clinic',
+        entityId: clinic.id,
+        clinicId: clinic.id,
+        changes: createdFields(created),
+      });
       return created;
     });
   }

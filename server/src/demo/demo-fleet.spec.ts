@@ -33,15 +33,29 @@ describe('buildDemoFleet', () => {
   });
 
   it('looks like a normal clinic day: most pumps OK, a few due within three weeks, one due tomorrow, none overdue or without a forecast', () => {
-    const forecasts = active.map((pump) => forecastNow({
-      pump, clinic: fleet.clinic, fills: fleet.fills.filter((f) => f.pumpId === pump.id), programs: fleet.programs.filter((p) => p.pumpId === pump.id),
-    }, NOW, false));
-    const urgencies = forecasts.map((forecast) => assessUrgency(forecast.status, forecast.refillDeadline ? Date.parse(forecast.refillDeadline) : null, NOW.getTime()).urgency);
+    const forecasts = active.map((pump) =>
+      forecastNow(
+        {
+          pump,
+          clinic: fleet.clinic,
+          fills: fleet.fills.filter((f) => f.pumpId === pump.id),
+          programs: fleet.programs.filter((p) => p.pumpId === pump.id),
+        },
+        NOW,
+        false,
+      ),
+    );
+    const urgencies = forecasts.map(
+      (forecast) =>
+        assessUrgency(forecast.status, forecast.refillDeadline ? Date.parse(forecast.refillDeadline) : null, NOW.getTime()).urgency,
+    );
     const counts = urgencies.reduce<Record<string, number>>((acc, u) => ({ ...acc, [u]: (acc[u] ?? 0) + 1 }), {});
     expect(counts).toEqual({ critical: 1, urgent: 3, warning: 6, ok: 30 });
     // No withdrawal risk: even the worst case (every allowed patient bolus) keeps every pump more than 72 h from empty.
     for (const forecast of forecasts) {
-      expect(Date.parse(forecast.worstCase.emptyAt as string) - NOW.getTime()).toBeGreaterThan(ALERT_CONFIG.withdrawalRiskEmptyWithinHours * 3_600_000);
+      expect(Date.parse(forecast.worstCase.emptyAt as string) - NOW.getTime()).toBeGreaterThan(
+        ALERT_CONFIG.withdrawalRiskEmptyWithinHours * 3_600_000,
+      );
       expect(forecast.volumeMl as number).toBeGreaterThan(forecast.lowReservoirAlarmMl);
     }
   });

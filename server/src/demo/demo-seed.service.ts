@@ -27,8 +27,18 @@ const DEMO_SEED_LOCK = 7_316_001;
 /** Published in the README: members of the demo clinic only, never of a real one. */
 export const DEMO_ACCOUNTS: readonly { role: ClinicRole; email: string; password: string; displayName: string }[] = [
   { role: 'admin', email: 'demo-admin@pumpwatch.example', password: 'demo-admin-password', displayName: 'Dana Admin (demo)' },
-  { role: 'clinician', email: 'demo-clinician@pumpwatch.example', password: 'demo-clinician-password', displayName: 'Dr Chris Clinician (demo)' },
-  { role: 'scheduler', email: 'demo-scheduler@pumpwatch.example', password: 'demo-scheduler-password', displayName: 'Sam Scheduler (demo)' },
+  {
+    role: 'clinician',
+    email: 'demo-clinician@pumpwatch.example',
+    password: 'demo-clinician-password',
+    displayName: 'Dr Chris Clinician (demo)',
+  },
+  {
+    role: 'scheduler',
+    email: 'demo-scheduler@pumpwatch.example',
+    password: 'demo-scheduler-password',
+    displayName: 'Sam Scheduler (demo)',
+  },
   { role: 'staff', email: 'demo-staff@pumpwatch.example', password: 'demo-staff-password', displayName: 'Stacy Staff (demo)' },
 ];
 
@@ -71,17 +81,35 @@ export class DemoSeedService implements OnApplicationBootstrap {
       await seedDemoClinicalData(manager, fleet.clinic, fleet.patients, this.clock.now());
       const hashes = await Promise.all(DEMO_ACCOUNTS.map((account) => hashPassword(account.password)));
       for (const [i, account] of DEMO_ACCOUNTS.entries()) {
-        const user = await manager.save(manager.create(UserEntity, {
-          email: account.email, displayName: account.displayName, passwordHash: hashes[i], administersAllClinics: false,
-          mustChangePassword: false, passwordChangedAt: this.clock.now(), isDemo: true,
-        }));
+        const user = await manager.save(
+          manager.create(UserEntity, {
+            email: account.email,
+            displayName: account.displayName,
+            passwordHash: hashes[i],
+            administersAllClinics: false,
+            mustChangePassword: false,
+            passwordChangedAt: this.clock.now(),
+            isDemo: true,
+          }),
+        );
         await manager.insert(ClinicMembershipEntity, { userId: user.id, clinicId: fleet.clinic.id, role: account.role });
         if (account.role === 'clinician') await seedDemoRefillTeam(manager, fleet.clinic.id, user.id, this.clock.now());
       }
-      await this.events.record(manager, { type: 'demo.seeded', clinicId: fleet.clinic.id, pumpId: null, payload: { pumps: fleet.pumps.length } });
+      await this.events.record(manager, {
+        type: 'demo.seeded',
+        clinicId: fleet.clinic.id,
+        pumpId: null,
+        payload: { pumps: fleet.pumps.length },
+      });
       await this.audit.record(manager, SYSTEM_ACTOR, {
-        action: 'demo.seeded', entityType: 'clinic', entityId: fleet.clinic.id, clinicId: fleet.clinic.id,
-        changes: { pumps: { before: null, after: fleet.pumps.length }, demoAccounts: { before: null, after: DEMO_ACCOUNTS.map((a) => a.email) } },
+        action: 'demo.seeded',
+        entityType: 'clinic',
+        entityId: fleet.clinic.id,
+        clinicId: fleet.clinic.id,
+        changes: {
+          pumps: { before: null, after: fleet.pumps.length },
+          demoAccounts: { before: null, after: DEMO_ACCOUNTS.map((a) => a.email) },
+        },
       });
       return fleet.pumps.length;
     });
@@ -108,22 +136,44 @@ const DEMO_ON_CALL_WEEKS = 4;
  * the demo clinician on call (primary, week-long shifts, the longest the roster allows) from yesterday for a few weeks.
  */
 async function seedDemoRefillTeam(manager: EntityManager, clinicId: string, clinicianUserId: string, now: Date): Promise<void> {
-  const team: { name: string; profession: 'nurse' | 'physician'; userId: string | null; weekly: { weekday: number; start: string; end: string }[] }[] = [
+  const team: {
+    name: string;
+    profession: 'nurse' | 'physician';
+    userId: string | null;
+    weekly: { weekday: number; start: string; end: string }[];
+  }[] = [
     {
-      name: 'Nurse Nina (demo)', profession: 'nurse', userId: null,
-      weekly: [1, 2, 3, 4, 5].flatMap((weekday) => [{ weekday, start: '08:00', end: '12:00' }, { weekday, start: '13:20', end: '16:00' }]),
+      name: 'Nurse Nina (demo)',
+      profession: 'nurse',
+      userId: null,
+      weekly: [1, 2, 3, 4, 5].flatMap((weekday) => [
+        { weekday, start: '08:00', end: '12:00' },
+        { weekday, start: '13:20', end: '16:00' },
+      ]),
     },
-    { name: 'Dr Chris Clinician (demo)', profession: 'physician', userId: clinicianUserId, weekly: [2, 4].map((weekday) => ({ weekday, start: '09:00', end: '12:20' })) },
+    {
+      name: 'Dr Chris Clinician (demo)',
+      profession: 'physician',
+      userId: clinicianUserId,
+      weekly: [2, 4].map((weekday) => ({ weekday, start: '09:00', end: '12:20' })),
+    },
   ];
   for (const member of team) {
     const [row]: { id: string }[] = await manager.query(
-      'INSERT INTO clinicians (clinic_id, display_name, profession, user_id) VALUES ($1, $2, $3, $4) RETURNING id', [clinicId, member.name, member.profession, member.userId]);
-    await manager.query(`INSERT INTO clinician_availability (clinician_id, weekly, overrides, updated_at) VALUES ($1, $2::jsonb, '[]'::jsonb, now())`, [row.id, JSON.stringify(member.weekly)]);
+      'INSERT INTO clinicians (clinic_id, display_name, profession, user_id) VALUES ($1, $2, $3, $4) RETURNING id',
+      [clinicId, member.name, member.profession, member.userId],
+    );
+    await manager.query(
+      `INSERT INTO clinician_availability (clinician_id, weekly, overrides, updated_at) VALUES ($1, $2::jsonb, '[]'::jsonb, now())`,
+      [row.id, JSON.stringify(member.weekly)],
+    );
     if (member.userId !== null) {
       const firstStartMs = now.getTime() - DAY_MS;
       for (let week = 0; week < DEMO_ON_CALL_WEEKS; week++) {
-        await manager.query(`INSERT INTO on_call_shifts (clinic_id, clinician_id, tier, starts_at, ends_at) VALUES ($1, $2, 'primary', $3, $4)`,
-          [clinicId, row.id, new Date(firstStartMs + week * 7 * DAY_MS), new Date(firstStartMs + (week + 1) * 7 * DAY_MS)]);
+        await manager.query(
+          `INSERT INTO on_call_shifts (clinic_id, clinician_id, tier, starts_at, ends_at) VALUES ($1, $2, 'primary', $3, $4)`,
+          [clinicId, row.id, new Date(firstStartMs + week * 7 * DAY_MS), new Date(firstStartMs + (week + 1) * 7 * DAY_MS)],
+        );
       }
     }
   }

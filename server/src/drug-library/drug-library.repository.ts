@@ -1,6 +1,14 @@
 // SQL of the per-clinic drug library: one row per clinic and drug holding the clinic's edits (none: the code's defaults).
 import { Injectable } from '@nestjs/common';
-import type { DrugLibraryOverrides, DrugLibraryViolation, PatientBolus, PeriodicBolus, ProgramStep, PumpModelId, SpasticityOrigin } from '@pumpwatch/shared';
+import type {
+  DrugLibraryOverrides,
+  DrugLibraryViolation,
+  PatientBolus,
+  PeriodicBolus,
+  ProgramStep,
+  PumpModelId,
+  SpasticityOrigin,
+} from '@pumpwatch/shared';
 import type { EntityManager } from 'typeorm';
 
 type Row = Record<string, unknown>;
@@ -23,7 +31,9 @@ export class DrugLibraryRepository {
     // event counter cannot deadlock with this lock (issue 14's fuzz test found one).
     const clinics: Row[] = await manager.query(`SELECT id FROM clinics WHERE id = $1${lock ? ' FOR NO KEY UPDATE' : ''}`, [clinicId]);
     if (clinics.length === 0) return undefined;
-    const rows: Row[] = await manager.query(`SELECT overrides FROM clinic_drug_library WHERE clinic_id = $1 AND drug = 'baclofen'`, [clinicId]);
+    const rows: Row[] = await manager.query(`SELECT overrides FROM clinic_drug_library WHERE clinic_id = $1 AND drug = 'baclofen'`, [
+      clinicId,
+    ]);
     return rows.length === 0 ? null : ((rows[0].overrides as DrugLibraryOverrides | null) ?? null);
   }
 
@@ -47,12 +57,26 @@ export class DrugLibraryRepository {
                           WHERE pump_id = p.id AND effective_from <= $2 ORDER BY effective_from DESC LIMIT 1) pr ON true
        LEFT JOIN LATERAL (SELECT concentration_mcg_per_ml, limit_overrides FROM fills
                           WHERE pump_id = p.id AND filled_at <= $2 ORDER BY filled_at DESC LIMIT 1) fi ON true
-       WHERE p.id = ANY($1::uuid[])`, [[...pumpIds], at]);
+       WHERE p.id = ANY($1::uuid[])`,
+      [[...pumpIds], at],
+    );
     return rows.map((r) => ({
-      pumpId: r.id as string, modelId: r.model_id as PumpModelId, spasticityOrigin: (r.spasticity_origin as SpasticityOrigin | null) ?? null,
-      program: r.steps ? { steps: r.steps as ProgramStep[], periodicBoluses: r.periodic_boluses as PeriodicBolus[], patientBolus: r.patient_bolus as PatientBolus | null } : null,
-      concentrationMcgPerMl: r.concentration_mcg_per_ml === null || r.concentration_mcg_per_ml === undefined ? null : Number(r.concentration_mcg_per_ml),
-      overridden: [...((r.program_overrides as DrugLibraryViolation[] | null) ?? []), ...((r.fill_overrides as DrugLibraryViolation[] | null) ?? [])],
+      pumpId: r.id as string,
+      modelId: r.model_id as PumpModelId,
+      spasticityOrigin: (r.spasticity_origin as SpasticityOrigin | null) ?? null,
+      program: r.steps
+        ? {
+            steps: r.steps as ProgramStep[],
+            periodicBoluses: r.periodic_boluses as PeriodicBolus[],
+            patientBolus: r.patient_bolus as PatientBolus | null,
+          }
+        : null,
+      concentrationMcgPerMl:
+        r.concentration_mcg_per_ml === null || r.concentration_mcg_per_ml === undefined ? null : Number(r.concentration_mcg_per_ml),
+      overridden: [
+        ...((r.program_overrides as DrugLibraryViolation[] | null) ?? []),
+        ...((r.fill_overrides as DrugLibraryViolation[] | null) ?? []),
+      ],
     }));
   }
 

@@ -49,7 +49,10 @@ export class DrugLibraryService {
       await this.repository.saveOverrides(manager, clinicId, overrides, this.clock.now());
       await this.events.record(manager, { type: 'clinic.drug_library_changed', clinicId, pumpId: null, payload: { overrides } });
       await this.audit.record(manager, actor, {
-        action: 'clinic.drug_library_changed', entityType: 'clinic', entityId: clinicId, clinicId,
+        action: 'clinic.drug_library_changed',
+        entityType: 'clinic',
+        entityId: clinicId,
+        clinicId,
         changes: { drugLibraryOverrides: { before: before, after: overrides }, drugLibrary: { before: libraryOf(before), after: library } },
       });
       return answer(clinicId, overrides);
@@ -65,7 +68,13 @@ export class DrugLibraryService {
    * Refuses (422) a write outside the clinic's library: hard limits whatever the reason, soft ones until `reasonField` is given.
    * Returns the soft limits the reason overrides, to store with the record and audit.
    */
-  async enforce(manager: EntityManager, clinicId: string, input: DrugLibraryCheckInput, reason: string | null | undefined, reasonField: string): Promise<DrugLibraryViolation[]> {
+  async enforce(
+    manager: EntityManager,
+    clinicId: string,
+    input: DrugLibraryCheckInput,
+    reason: string | null | undefined,
+    reasonField: string,
+  ): Promise<DrugLibraryViolation[]> {
     return enforceLibrary(checkAgainstLibrary(await this.libraryFor(manager, clinicId), input), reason, reasonField);
   }
 
@@ -79,12 +88,23 @@ export class DrugLibraryService {
    * Pumps whose program or fill in force is outside the clinic's library (for the planner, which flags and never refuses): every
    * hard limit, and soft limits the record did not override with a reason (e.g. a library tightened since). Pumps inside are left out.
    */
-  async outsideLibrary(manager: EntityManager, clinicId: string, pumpIds: readonly string[], at: Date): Promise<Map<string, DrugLibraryViolation[]>> {
+  async outsideLibrary(
+    manager: EntityManager,
+    clinicId: string,
+    pumpIds: readonly string[],
+    at: Date,
+  ): Promise<Map<string, DrugLibraryViolation[]>> {
     const library = await this.libraryFor(manager, clinicId);
     const outside = new Map<string, DrugLibraryViolation[]>();
     for (const pump of await this.repository.settingsInForce(manager, pumpIds, at)) {
-      const check = checkAgainstLibrary(library, { modelId: pump.modelId, spasticityOrigin: pump.spasticityOrigin, concentrationMcgPerMl: pump.concentrationMcgPerMl, program: pump.program });
-      const confirmed = (v: DrugLibraryViolation) => pump.overridden.some((o) => o.field === v.field && o.rule === v.rule && o.value === v.value);
+      const check = checkAgainstLibrary(library, {
+        modelId: pump.modelId,
+        spasticityOrigin: pump.spasticityOrigin,
+        concentrationMcgPerMl: pump.concentrationMcgPerMl,
+        program: pump.program,
+      });
+      const confirmed = (v: DrugLibraryViolation) =>
+        pump.overridden.some((o) => o.field === v.field && o.rule === v.rule && o.value === v.value);
       const violations = [...check.hard, ...check.soft.filter((v) => !confirmed(v))];
       if (violations.length > 0) outside.set(pump.pumpId, violations);
     }

@@ -5,11 +5,35 @@ import { DataSource, EntityManager } from 'typeorm';
 
 export const EVENTS_CHANNEL = 'pumpwatch_events';
 
-export type EventType = 'clinic.created' | 'patient.created' | 'pump.created' | 'pump.explanted' | 'fill.recorded' | 'program.set' | 'demo.seeded'
-  | 'telemetry.received' | 'pump.mri_recorded' | 'pump.mri_cleared' | 'on_call.changed'
-  | 'patient.updated' | 'alert.raised' | 'alert.updated' | 'alert.snoozed' | 'page.sent'
-  | 'clinic.settings_changed' | 'appointment.booked' | 'appointment.rescheduled' | 'appointment.cancelled' | 'appointment.no_show' | 'appointment.completed'
-  | 'lab.recorded' | 'side_effect.reported' | 'check_up.recorded' | 'taper_plan.created' | 'taper_plan.ended' | 'clinic.clinical_safety_settings_changed'
+export type EventType =
+  | 'clinic.created'
+  | 'patient.created'
+  | 'pump.created'
+  | 'pump.explanted'
+  | 'fill.recorded'
+  | 'program.set'
+  | 'demo.seeded'
+  | 'telemetry.received'
+  | 'pump.mri_recorded'
+  | 'pump.mri_cleared'
+  | 'on_call.changed'
+  | 'patient.updated'
+  | 'alert.raised'
+  | 'alert.updated'
+  | 'alert.snoozed'
+  | 'page.sent'
+  | 'clinic.settings_changed'
+  | 'appointment.booked'
+  | 'appointment.rescheduled'
+  | 'appointment.cancelled'
+  | 'appointment.no_show'
+  | 'appointment.completed'
+  | 'lab.recorded'
+  | 'side_effect.reported'
+  | 'check_up.recorded'
+  | 'taper_plan.created'
+  | 'taper_plan.ended'
+  | 'clinic.clinical_safety_settings_changed'
   | 'clinic.drug_library_changed';
 
 export interface RecordedEvent {
@@ -20,7 +44,12 @@ export interface RecordedEvent {
 }
 
 /** What travels on the NOTIFY channel (the socket event is built from it after commit). */
-export interface EventNotification { eventId: number; clinicId: string; pumpId: string | null; type: EventType }
+export interface EventNotification {
+  eventId: number;
+  clinicId: string;
+  pumpId: string | null;
+  type: EventType;
+}
 
 /** A transaction's identity for deferral: its query runner when it has one (the manager object may be re-wrapped). */
 const transactionOf = (manager: EntityManager): object => manager.queryRunner ?? manager;
@@ -112,8 +141,11 @@ export class EventLogService {
        )
        SELECT inserted.id FROM inserted CROSS JOIN (SELECT count(*) FROM notified) AS sent`,
       [
-        events.map((e) => e.clinicId), events.map((e) => e.pumpId), events.map((e) => e.type),
-        events.map((e) => JSON.stringify(e.payload ?? {})), events.length,
+        events.map((e) => e.clinicId),
+        events.map((e) => e.pumpId),
+        events.map((e) => e.type),
+        events.map((e) => JSON.stringify(e.payload ?? {})),
+        events.length,
       ],
     );
     return rows.map((r) => Number(r.id)).sort((x, y) => x - y);

@@ -1,6 +1,14 @@
 // Reads the ordered event outbox (`events`) after an id: for live delivery, for a client's replay and for the alert engine.
 import { SOCKET_EVENTS } from '@pumpwatch/shared';
-import type { AlertChange, AlertRaisedEvent, AlertSnoozedEvent, AlertUpdatedEvent, OnCallChangedEvent, PageSentEvent, PumpChangedEvent } from '@pumpwatch/shared';
+import type {
+  AlertChange,
+  AlertRaisedEvent,
+  AlertSnoozedEvent,
+  AlertUpdatedEvent,
+  OnCallChangedEvent,
+  PageSentEvent,
+  PumpChangedEvent,
+} from '@pumpwatch/shared';
 import type { EventType } from './event-log.service';
 
 export interface OutboxEvent {
@@ -12,10 +20,16 @@ export interface OutboxEvent {
 }
 
 /** A DataSource or an EntityManager (inside a transaction). */
-interface Queryable { query(sql: string, parameters?: unknown[]): Promise<unknown> }
+interface Queryable {
+  query(sql: string, parameters?: unknown[]): Promise<unknown>;
+}
 
 /** Events with an id above `afterId`, in id order; `clinicIds` null: every clinic. */
-export async function readEventsAfter(db: Queryable, afterId: number, options: { clinicIds?: readonly string[] | null; limit: number }): Promise<OutboxEvent[]> {
+export async function readEventsAfter(
+  db: Queryable,
+  afterId: number,
+  options: { clinicIds?: readonly string[] | null; limit: number },
+): Promise<OutboxEvent[]> {
   const clinics = options.clinicIds ?? null;
   const rows = (await db.query(
     `SELECT id, type, clinic_id, pump_id, payload FROM events
@@ -56,11 +70,17 @@ export function socketMessageOf(event: OutboxEvent): SocketMessage | null {
       : { name: SOCKET_EVENTS.alertUpdated, payload: { eventId: event.id, change: stored.change as AlertChange, alert } };
   }
   // A page that went out (paging, issue 5): in-app pages reach their recipient's dashboard this way.
-  if (event.type === 'page.sent') return { name: SOCKET_EVENTS.pageSent, payload: { eventId: event.id, page: (event.payload as { page: PageSentEvent['page'] }).page } };
+  if (event.type === 'page.sent')
+    return { name: SOCKET_EVENTS.pageSent, payload: { eventId: event.id, page: (event.payload as { page: PageSentEvent['page'] }).page } };
   if (event.type === 'alert.snoozed' && event.clinicId) {
-    return { name: SOCKET_EVENTS.alertSnoozed, payload: { ...(event.payload as Omit<AlertSnoozedEvent, 'eventId' | 'clinicId'>), eventId: event.id, clinicId: event.clinicId } };
+    return {
+      name: SOCKET_EVENTS.alertSnoozed,
+      payload: { ...(event.payload as Omit<AlertSnoozedEvent, 'eventId' | 'clinicId'>), eventId: event.id, clinicId: event.clinicId },
+    };
   }
-  if (event.type === 'on_call.changed' && event.clinicId) return { name: SOCKET_EVENTS.onCallChanged, payload: { eventId: event.id, clinicId: event.clinicId } };
-  if (event.pumpId && event.clinicId) return { name: SOCKET_EVENTS.pumpChanged, payload: { eventId: event.id, clinicId: event.clinicId, pumpId: event.pumpId } };
+  if (event.type === 'on_call.changed' && event.clinicId)
+    return { name: SOCKET_EVENTS.onCallChanged, payload: { eventId: event.id, clinicId: event.clinicId } };
+  if (event.pumpId && event.clinicId)
+    return { name: SOCKET_EVENTS.pumpChanged, payload: { eventId: event.id, clinicId: event.clinicId, pumpId: event.pumpId } };
   return null;
 }

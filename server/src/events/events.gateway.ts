@@ -34,7 +34,10 @@ interface SocketData {
 type LiveSocket = Socket<Record<string, never>, ServerToClientEvents, Record<string, never>, SocketData>;
 
 /** pump.changed with the pump's fleet row when the read model had it in time (null: the pump left the fleet); other messages as they are. */
-export function withFleetRow(message: SocketMessage | null, fleetRows: ReadonlyMap<string, FleetPump | null> | undefined): SocketMessage | null {
+export function withFleetRow(
+  message: SocketMessage | null,
+  fleetRows: ReadonlyMap<string, FleetPump | null> | undefined,
+): SocketMessage | null {
   if (!message || message.name !== SOCKET_EVENTS.pumpChanged || !fleetRows?.has(message.payload.pumpId)) return message;
   return { name: message.name, payload: { ...message.payload, fleetRow: fleetRows.get(message.payload.pumpId) ?? null } };
 }
@@ -82,22 +85,24 @@ export class EventsGateway implements OnModuleInit, OnGatewayInit, OnGatewayConn
       const lastEventId = parseLastEventId(auth?.lastEventId);
       if (lastEventId === 'invalid') return next(new Error('lastEventId must be a whole number of 0 or more'));
       const token = auth?.token;
-      const credential = typeof token === 'string'
-        ? credentialOf(`Bearer ${token}`, undefined)
-        : credentialOf(undefined, socket.handshake.headers.cookie);
+      const credential =
+        typeof token === 'string' ? credentialOf(`Bearer ${token}`, undefined) : credentialOf(undefined, socket.handshake.headers.cookie);
       if (!credential || credential === 'malformed') return next(new Error('unauthenticated'));
-      this.auth.authenticate(credential.secret, credential.viaCookie, null).then((actor) => {
-        if (!actor || actor.kind !== 'user') return next(new Error('unauthenticated'));
-        if (actor.mustChangePassword) return next(new Error('password_change_required'));
-        const data = socket.data as SocketData;
-        data.actor = actor;
-        data.lastEventId = lastEventId;
-        data.buffered = [];
-        next();
-      }, (error: Error) => {
-        this.logger.warn(`socket authentication failed: ${error.message}`);
-        next(new Error('unauthenticated'));
-      });
+      this.auth.authenticate(credential.secret, credential.viaCookie, null).then(
+        (actor) => {
+          if (!actor || actor.kind !== 'user') return next(new Error('unauthenticated'));
+          if (actor.mustChangePassword) return next(new Error('password_change_required'));
+          const data = socket.data as SocketData;
+          data.actor = actor;
+          data.lastEventId = lastEventId;
+          data.buffered = [];
+          next();
+        },
+        (error: Error) => {
+          this.logger.warn(`socket authentication failed: ${error.message}`);
+          next(new Error('unauthenticated'));
+        },
+      );
     });
   }
 

@@ -12,7 +12,9 @@ import { PgEventListener } from './pg-event-listener';
  * Where relayed events go (the socket gateway registers itself); `fleetRows`: the rows pump.changed carries, when known;
  * `sentAhead`: an alert sent before events with lower ids (flagged to clients, see AlertRaisedEvent).
  */
-export interface LiveEventSink { broadcast(event: OutboxEvent, fleetRows?: ReadonlyMap<string, FleetPump | null>, sentAhead?: boolean): void }
+export interface LiveEventSink {
+  broadcast(event: OutboxEvent, fleetRows?: ReadonlyMap<string, FleetPump | null>, sentAhead?: boolean): void;
+}
 
 /** The events whose message is an alarm on the dashboards: sent before the rest of their page. */
 function isAlarm(event: OutboxEvent): boolean {
@@ -23,7 +25,9 @@ function isAlarm(event: OutboxEvent): boolean {
  * The fleet read model (registers itself): the rows the pump.changed of these events carry (null for a pump gone), once projected.
  * Never rejects; undefined when they are not ready in time or an alarm is waiting (pump.changed then goes without its row).
  */
-export interface FleetRowSource { rowsFor(events: readonly OutboxEvent[]): Promise<ReadonlyMap<string, FleetPump | null> | undefined> }
+export interface FleetRowSource {
+  rowsFor(events: readonly OutboxEvent[]): Promise<ReadonlyMap<string, FleetPump | null> | undefined>;
+}
 
 /** The alert evaluation under way on this instance (settles when it commits its next batch), or null. */
 export type DeliveryGate = () => Promise<void> | null;
@@ -127,7 +131,13 @@ export class LiveEventRelay implements OnModuleInit, OnApplicationBootstrap, Bef
         resolve(false);
       }, timeoutMs);
       timer.unref();
-      const waiter = { id, resolve: () => { clearTimeout(timer); resolve(true); } };
+      const waiter = {
+        id,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve(true);
+        },
+      };
       this.waiters.push(waiter);
     });
   }

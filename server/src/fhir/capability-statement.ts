@@ -25,18 +25,24 @@ export function capabilityStatement(kinds: Record<FhirResourceType, FhirResource
     publisher: 'PumpWatch',
     kind: 'instance',
     software: { name: 'PumpWatch' },
-    implementation: { description: 'PumpWatch read-only FHIR R4 API: intrathecal baclofen pumps, their refill forecasts and alerts', url: baseUrl },
+    implementation: {
+      description: 'PumpWatch read-only FHIR R4 API: intrathecal baclofen pumps, their refill forecasts and alerts',
+      url: baseUrl,
+    },
     fhirVersion: '4.0.1',
     format: ['application/fhir+json', 'json'],
-    rest: [{
-      mode: 'server',
-      documentation: 'Read-only. Sign in as for the REST API (Authorization: Bearer <accessToken>); only the records of the caller\'s clinics are visible. Unknown search parameters answer 400.',
-      security: {
-        cors: false,
-        // None of FHIR's security service codes (OAuth, SMART, Basic, ...) is PumpWatch's own session token: described instead.
-        description: 'Bearer access token of a PumpWatch session (POST /api/auth/login), or the dashboard session cookie',
+    rest: [
+      {
+        mode: 'server',
+        documentation:
+          "Read-only. Sign in as for the REST API (Authorization: Bearer <accessToken>); only the records of the caller's clinics are visible. Unknown search parameters answer 400.",
+        security: {
+          cors: false,
+          // None of FHIR's security service codes (OAuth, SMART, Basic, ...) is PumpWatch's own session token: described instead.
+          description: 'Bearer access token of a PumpWatch session (POST /api/auth/login), or the dashboard session cookie',
+        },
+        resource,
       },
-      resource,
-    }],
+    ],
   };
 }

@@ -38,7 +38,9 @@ export class FhirExceptionFilter implements ExceptionFilter {
     const { status, outcome } = this.toOutcome(exception);
     if (status >= 500) {
       const requestId = requestIdOf(http.getRequest<Request & { id?: unknown }>());
-      this.logger.error(`request ${requestId ?? '-'}: ${exception instanceof Error ? exception.stack ?? exception.message : String(exception)}`);
+      this.logger.error(
+        `request ${requestId ?? '-'}: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`,
+      );
     }
     response.status(status).setHeader('Content-Type', FHIR_CONTENT_TYPE);
     response.send(JSON.stringify(outcome));
@@ -54,7 +56,10 @@ export class FhirExceptionFilter implements ExceptionFilter {
       return { status: mapped.status, outcome: operationOutcome(mapped.code, error.message, error.fields[0]?.field ?? null) };
     }
     if (exception instanceof HttpException && exception.getStatus() < 500) {
-      return { status: exception.getStatus(), outcome: operationOutcome(exception.getStatus() === 404 ? 'not-found' : 'invalid', exception.message) };
+      return {
+        status: exception.getStatus(),
+        outcome: operationOutcome(exception.getStatus() === 404 ? 'not-found' : 'invalid', exception.message),
+      };
     }
     return { status: 500, outcome: operationOutcome('exception', 'Internal server error') };
   }

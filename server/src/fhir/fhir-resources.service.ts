@@ -29,13 +29,30 @@ import { toFhirOrganization } from './mappers/organization.fhir-mapper';
 import { toFhirPatient } from './mappers/patient.fhir-mapper';
 import { toFhirPractitioner } from './mappers/practitioner.fhir-mapper';
 
-export const FHIR_RESOURCE_TYPES = ['Patient', 'Device', 'Observation', 'Appointment', 'Flag', 'MedicationStatement', 'Practitioner', 'Organization'] as const;
+export const FHIR_RESOURCE_TYPES = [
+  'Patient',
+  'Device',
+  'Observation',
+  'Appointment',
+  'Flag',
+  'MedicationStatement',
+  'Practitioner',
+  'Organization',
+] as const;
 export type FhirResourceType = (typeof FHIR_RESOURCE_TYPES)[number];
 
 /** A resource with the clinic it belongs to and the patient whose record it is part of (null outside the Patient compartment). */
-export interface ResourceMatch { resource: Resource & { id: string }; clinicId: string; patientId: string | null }
+export interface ResourceMatch {
+  resource: Resource & { id: string };
+  clinicId: string;
+  patientId: string | null;
+}
 
-export interface SearchParamDefinition { name: string; type: 'token' | 'reference' | 'date' | 'string'; documentation: string }
+export interface SearchParamDefinition {
+  name: string;
+  type: 'token' | 'reference' | 'date' | 'string';
+  documentation: string;
+}
 
 /** Per resource kind: its search parameters, whether it is patient data (audited), and how it is read and searched. */
 export interface FhirResourceKind {
@@ -46,7 +63,11 @@ export interface FhirResourceKind {
 }
 
 const ID_PARAM: SearchParamDefinition = { name: '_id', type: 'token', documentation: 'the resource id' };
-const PATIENT_PARAM: SearchParamDefinition = { name: 'patient', type: 'reference', documentation: 'Patient/<id>: the patient whose record it is' };
+const PATIENT_PARAM: SearchParamDefinition = {
+  name: 'patient',
+  type: 'reference',
+  documentation: 'Patient/<id>: the patient whose record it is',
+};
 const DEVICE_PARAM: SearchParamDefinition = { name: 'device', type: 'reference', documentation: 'Device/<id>: the pump' };
 
 /**
@@ -106,8 +127,12 @@ export class FhirResourcesService {
       search: async (actor, query) => {
         const ids = idsParam(query);
         const identifiers = tokenParam(query, 'identifier');
-        const patients = (await this.patients.list(actor)).filter((p) => (!ids || ids.has(p.id))
-          && (!identifiers || identifiers.some((t) => t.code === p.mrn && (t.system === null || t.system === '' || t.system === mrnSystemOf(p.clinicId)))));
+        const patients = (await this.patients.list(actor)).filter(
+          (p) =>
+            (!ids || ids.has(p.id)) &&
+            (!identifiers ||
+              identifiers.some((t) => t.code === p.mrn && (t.system === null || t.system === '' || t.system === mrnSystemOf(p.clinicId)))),
+        );
         return patients.map((p) => ({ resource: toFhirPatient(p) as ResourceMatch['resource'], clinicId: p.clinicId, patientId: p.id }));
       },
     };
@@ -116,8 +141,12 @@ export class FhirResourcesService {
   private deviceKind(): FhirResourceKind {
     return {
       patientCompartment: true,
-      searchParams: [ID_PARAM, PATIENT_PARAM, { name: 'identifier', type: 'token', documentation: `serial number: value, or ${PUMP_SERIAL_SYSTEM}|value` },
-        { name: 'status', type: 'token', documentation: 'active, or inactive once explanted' }],
+      searchParams: [
+        ID_PARAM,
+        PATIENT_PARAM,
+        { name: 'identifier', type: 'token', documentation: `serial number: value, or ${PUMP_SERIAL_SYSTEM}|value` },
+        { name: 'status', type: 'token', documentation: 'active, or inactive once explanted' },
+      ],
       read: async (actor, id) => {
         const detail = await orNotFound('Device', id, () => this.pumps.detail(actor, id));
         return this.deviceMatch(detail.pump);
@@ -128,8 +157,15 @@ export class FhirResourcesService {
         const serials = tokenParam(query, 'identifier');
         const pumps = await this.pumpsInScope(actor, referenceParam(query, 'patient', 'Patient'), undefined);
         return pumps
-          .filter((p) => (!ids || ids.has(p.id)) && (!statuses || statuses.includes(p.explantedAt ? 'inactive' : 'active'))
-            && (!serials || serials.some((t) => t.code === p.serialNumber && (t.system === null || t.system === '' || t.system === PUMP_SERIAL_SYSTEM))))
+          .filter(
+            (p) =>
+              (!ids || ids.has(p.id)) &&
+              (!statuses || statuses.includes(p.explantedAt ? 'inactive' : 'active')) &&
+              (!serials ||
+                serials.some(
+                  (t) => t.code === p.serialNumber && (t.system === null || t.system === '' || t.system === PUMP_SERIAL_SYSTEM),
+                )),
+          )
           .map((p) => this.deviceMatch(p));
       },
     };
@@ -142,9 +178,21 @@ export class FhirResourcesService {
   private observationKind(): FhirResourceKind {
     return {
       patientCompartment: true,
-      searchParams: [ID_PARAM, PATIENT_PARAM, DEVICE_PARAM,
-        { name: 'code', type: 'token', documentation: `${OBSERVATION_CODE_SYSTEM}|reservoir-volume, refill-deadline or low-reservoir-alarm` },
-        { name: 'date', type: 'date', documentation: 'effective instant (the reading, or when the forecast was computed); prefixes eq, ne, gt, lt, ge, le' }],
+      searchParams: [
+        ID_PARAM,
+        PATIENT_PARAM,
+        DEVICE_PARAM,
+        {
+          name: 'code',
+          type: 'token',
+          documentation: `${OBSERVATION_CODE_SYSTEM}|reservoir-volume, refill-deadline or low-reservoir-alarm`,
+        },
+        {
+          name: 'date',
+          type: 'date',
+          documentation: 'effective instant (the reading, or when the forecast was computed); prefixes eq, ne, gt, lt, ge, le',
+        },
+      ],
       read: async (actor, id) => {
         const parsed = parseObservationId(id);
         if (!parsed) throw FhirError.notFound('Observation', id);
@@ -157,37 +205,56 @@ export class FhirResourcesService {
         const ids = idsParam(query);
         const codes = tokenParam(query, 'code');
         const dates = dateParam(query, 'date');
-        const pumps = (await this.pumpsInScope(actor, referenceParam(query, 'patient', 'Patient'), referenceParam(query, 'device', 'Device')))
-          .filter((p) => p.explantedAt === null);
+        const pumps = (
+          await this.pumpsInScope(actor, referenceParam(query, 'patient', 'Patient'), referenceParam(query, 'device', 'Device'))
+        ).filter((p) => p.explantedAt === null);
         const matches: ResourceMatch[] = [];
         for (const pump of pumps) matches.push(...this.observationsOf(await this.pumps.detail(actor, pump.id)));
         return matches.filter((m) => {
-          const observation = m.resource as { id: string; code: { coding?: { system?: string; code?: string }[] }; effectiveDateTime?: string };
+          const observation = m.resource as {
+            id: string;
+            code: { coding?: { system?: string; code?: string }[] };
+            effectiveDateTime?: string;
+          };
           const coding = observation.code.coding?.[0];
-          return (!ids || ids.has(observation.id))
-            && (!codes || codes.some((t) => t.code === coding?.code && (t.system === null || t.system === '' || t.system === coding?.system)))
-            && meetsDates(dates, observation.effectiveDateTime ? Date.parse(observation.effectiveDateTime) : null);
+          return (
+            (!ids || ids.has(observation.id)) &&
+            (!codes ||
+              codes.some((t) => t.code === coding?.code && (t.system === null || t.system === '' || t.system === coding?.system))) &&
+            meetsDates(dates, observation.effectiveDateTime ? Date.parse(observation.effectiveDateTime) : null)
+          );
         });
       },
     };
   }
 
   private observationsOf(detail: PumpDetail): ResourceMatch[] {
-    return toFhirObservations(detail.pump, detail.forecast)
-      .map((o) => ({ resource: o as ResourceMatch['resource'], clinicId: detail.pump.clinicId, patientId: detail.pump.patientId }));
+    return toFhirObservations(detail.pump, detail.forecast).map((o) => ({
+      resource: o as ResourceMatch['resource'],
+      clinicId: detail.pump.clinicId,
+      patientId: detail.pump.patientId,
+    }));
   }
 
   private appointmentKind(): FhirResourceKind {
     const statuses = APPOINTMENT_STATUSES.map((s) => FHIR_APPOINTMENT_STATUS[s]);
     return {
       patientCompartment: true,
-      searchParams: [ID_PARAM, PATIENT_PARAM, DEVICE_PARAM,
+      searchParams: [
+        ID_PARAM,
+        PATIENT_PARAM,
+        DEVICE_PARAM,
         { name: 'practitioner', type: 'reference', documentation: 'Practitioner/<id>: the clinician who refills' },
         { name: 'status', type: 'token', documentation: statuses.join(', ') },
-        { name: 'date', type: 'date', documentation: 'the appointment start; prefixes eq, ne, gt, lt, ge, le' }],
+        { name: 'date', type: 'date', documentation: 'the appointment start; prefixes eq, ne, gt, lt, ge, le' },
+      ],
       read: async (actor, id) => {
         const appointment = await orNotFound('Appointment', id, () => this.appointments.get(actor, id));
-        return { resource: toFhirAppointment(appointment) as ResourceMatch['resource'], clinicId: appointment.clinicId, patientId: appointment.patientId };
+        return {
+          resource: toFhirAppointment(appointment) as ResourceMatch['resource'],
+          clinicId: appointment.clinicId,
+          patientId: appointment.patientId,
+        };
       },
       search: async (actor, query) => {
         const ids = idsParam(query);
@@ -198,9 +265,15 @@ export class FhirResourcesService {
         const dates = dateParam(query, 'date');
         const rows = await this.appointments.list(actor, {});
         return rows
-          .filter((a) => (!ids || ids.has(a.id)) && (!patientIds || patientIds.includes(a.patientId)) && (!pumpIds || pumpIds.includes(a.pumpId))
-            && (!clinicianIds || clinicianIds.includes(a.clinicianId)) && (!wanted || wanted.includes(FHIR_APPOINTMENT_STATUS[a.status]))
-            && meetsDates(dates, Date.parse(a.startsAt)))
+          .filter(
+            (a) =>
+              (!ids || ids.has(a.id)) &&
+              (!patientIds || patientIds.includes(a.patientId)) &&
+              (!pumpIds || pumpIds.includes(a.pumpId)) &&
+              (!clinicianIds || clinicianIds.includes(a.clinicianId)) &&
+              (!wanted || wanted.includes(FHIR_APPOINTMENT_STATUS[a.status])) &&
+              meetsDates(dates, Date.parse(a.startsAt)),
+          )
           .map((a) => ({ resource: toFhirAppointment(a) as ResourceMatch['resource'], clinicId: a.clinicId, patientId: a.patientId }));
       },
     };
@@ -209,9 +282,12 @@ export class FhirResourcesService {
   private flagKind(): FhirResourceKind {
     return {
       patientCompartment: true,
-      searchParams: [ID_PARAM, PATIENT_PARAM,
+      searchParams: [
+        ID_PARAM,
+        PATIENT_PARAM,
         { name: 'status', type: 'token', documentation: 'active (open or acknowledged alerts) or inactive (resolved)' },
-        { name: 'date', type: 'date', documentation: 'the period from first raised to resolved; prefixes eq, ne, gt, lt, ge, le' }],
+        { name: 'date', type: 'date', documentation: 'the period from first raised to resolved; prefixes eq, ne, gt, lt, ge, le' },
+      ],
       read: async (actor, id) => {
         const alert = await orNotFound('Flag', id, () => this.alerts.get(actor, id));
         return this.flagMatch(alert);
@@ -223,10 +299,15 @@ export class FhirResourcesService {
         const dates = dateParam(query, 'date');
         const alertStatuses = ALERT_STATUSES.filter((s) => !wanted || wanted.includes(s === 'resolved' ? 'inactive' : 'active'));
         const alerts: Alert[] = [];
-        for (const status of alertStatuses) alerts.push(...(await this.allAlerts(actor, status, patientIds?.length === 1 ? patientIds[0] : undefined)));
+        for (const status of alertStatuses)
+          alerts.push(...(await this.allAlerts(actor, status, patientIds?.length === 1 ? patientIds[0] : undefined)));
         return alerts
-          .filter((a) => (!ids || ids.has(a.id)) && (!patientIds || patientIds.includes(a.patientId))
-            && meetsDates(dates, Date.parse(a.firstRaisedAt), a.resolvedAt ? Date.parse(a.resolvedAt) : null))
+          .filter(
+            (a) =>
+              (!ids || ids.has(a.id)) &&
+              (!patientIds || patientIds.includes(a.patientId)) &&
+              meetsDates(dates, Date.parse(a.firstRaisedAt), a.resolvedAt ? Date.parse(a.resolvedAt) : null),
+          )
           .map((a) => this.flagMatch(a));
       },
     };
@@ -259,9 +340,12 @@ export class FhirResourcesService {
   private medicationStatementKind(): FhirResourceKind {
     return {
       patientCompartment: true,
-      searchParams: [ID_PARAM, PATIENT_PARAM,
+      searchParams: [
+        ID_PARAM,
+        PATIENT_PARAM,
         { name: 'device', type: 'reference', documentation: 'Device/<id>: the pump running the program (MedicationStatement.derivedFrom)' },
-        { name: 'status', type: 'token', documentation: MEDICATION_STATEMENT_STATUSES.join(', ') }],
+        { name: 'status', type: 'token', documentation: MEDICATION_STATEMENT_STATUSES.join(', ') },
+      ],
       read: async (actor, id) => {
         const program = isUuid(id) ? await this.dataSource.getRepository(ProgramEntity).findOneBy({ id }) : null;
         if (!program) throw FhirError.notFound('MedicationStatement', id);
@@ -273,17 +357,28 @@ export class FhirResourcesService {
       search: async (actor, query) => {
         const ids = idsParam(query);
         const wanted = codeParam(query, 'status', MEDICATION_STATEMENT_STATUSES);
-        const pumps = await this.pumpsInScope(actor, referenceParam(query, 'patient', 'Patient'), referenceParam(query, 'device', 'Device'));
+        const pumps = await this.pumpsInScope(
+          actor,
+          referenceParam(query, 'patient', 'Patient'),
+          referenceParam(query, 'device', 'Device'),
+        );
         const matches: ResourceMatch[] = [];
         for (const pump of pumps) matches.push(...this.statementsOf(await this.pumps.detail(actor, pump.id)));
-        return matches.filter((m) => (!ids || ids.has(m.resource.id)) && (!wanted || wanted.includes((m.resource as { status: (typeof MEDICATION_STATEMENT_STATUSES)[number] }).status)));
+        return matches.filter(
+          (m) =>
+            (!ids || ids.has(m.resource.id)) &&
+            (!wanted || wanted.includes((m.resource as { status: (typeof MEDICATION_STATEMENT_STATUSES)[number] }).status)),
+        );
       },
     };
   }
 
   private statementsOf(detail: PumpDetail): ResourceMatch[] {
-    return toFhirMedicationStatements(detail.pump, detail.programs, detail.fills, this.clock.now().getTime())
-      .map((s) => ({ resource: s as ResourceMatch['resource'], clinicId: detail.pump.clinicId, patientId: detail.pump.patientId }));
+    return toFhirMedicationStatements(detail.pump, detail.programs, detail.fills, this.clock.now().getTime()).map((s) => ({
+      resource: s as ResourceMatch['resource'],
+      clinicId: detail.pump.clinicId,
+      patientId: detail.pump.patientId,
+    }));
   }
 
   private practitionerKind(): FhirResourceKind {

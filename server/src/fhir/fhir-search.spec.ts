@@ -40,14 +40,23 @@ describe('date search parameter', () => {
 
 describe('token and reference parameters', () => {
   it('reads system|code, |code and code, comma meaning or', () => {
-    expect(tokenParam({ identifier: 'urn:x|A1,B2' }, 'identifier')).toEqual([{ system: 'urn:x', code: 'A1' }, { system: null, code: 'B2' }]);
+    expect(tokenParam({ identifier: 'urn:x|A1,B2' }, 'identifier')).toEqual([
+      { system: 'urn:x', code: 'A1' },
+      { system: null, code: 'B2' },
+    ]);
     expect(tokenParam({ identifier: '|A1' }, 'identifier')).toEqual([{ system: '', code: 'A1' }]);
     expect(() => tokenParam({ identifier: 'urn:x|' }, 'identifier')).toThrow(FhirError);
   });
 
   it('takes Patient/<id>, <id> or a full URL, and refuses another resource type', () => {
-    expect(referenceParam({ patient: 'Patient/AB-1,cd-2,http://h/fhir/Patient/ef-3' }, 'patient', 'Patient')).toEqual(['ab-1', 'cd-2', 'ef-3']);
-    expect(() => referenceParam({ patient: 'Device/ab-1' }, 'patient', 'Patient')).toThrow(expect.objectContaining({ expression: 'patient' }) as FhirError);
+    expect(referenceParam({ patient: 'Patient/AB-1,cd-2,http://h/fhir/Patient/ef-3' }, 'patient', 'Patient')).toEqual([
+      'ab-1',
+      'cd-2',
+      'ef-3',
+    ]);
+    expect(() => referenceParam({ patient: 'Device/ab-1' }, 'patient', 'Patient')).toThrow(
+      expect.objectContaining({ expression: 'patient' }) as FhirError,
+    );
   });
 });
 

@@ -38,11 +38,15 @@ export function assertKnownParams(query: RawQuery, allowed: readonly string[]): 
     }
   }
   const format = singleValueOf(query, '_format');
-  if (format !== undefined && !JSON_FORMATS.has(format)) throw FhirError.badParam('_format', 'must be json: PumpWatch serves FHIR JSON only');
+  if (format !== undefined && !JSON_FORMATS.has(format))
+    throw FhirError.badParam('_format', 'must be json: PumpWatch serves FHIR JSON only');
 }
 
 /** Alternatives of a token parameter (`system|code`, `|code`, `code`), the system null when not given. */
-export interface TokenAlternative { system: string | null; code: string }
+export interface TokenAlternative {
+  system: string | null;
+  code: string;
+}
 
 export function tokenParam(query: RawQuery, name: string): TokenAlternative[] | undefined {
   const value = singleValueOf(query, name);
@@ -83,7 +87,11 @@ const DATE_PREFIXES = ['eq', 'ne', 'gt', 'lt', 'ge', 'le'] as const;
 type DatePrefix = (typeof DATE_PREFIXES)[number];
 
 /** One `date` condition: the prefix and the range [startMs, endMs) its value covers (a day covers the whole UTC day). */
-export interface DateCondition { prefix: DatePrefix; startMs: number; endMs: number }
+export interface DateCondition {
+  prefix: DatePrefix;
+  startMs: number;
+  endMs: number;
+}
 
 const DATE_VALUE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
 const INSTANT_VALUE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
@@ -130,17 +138,26 @@ export function meetsDates(conditions: readonly DateCondition[], startMs: number
   const end = endMs ?? Number.POSITIVE_INFINITY;
   return conditions.every((c) => {
     switch (c.prefix) {
-      case 'eq': return startMs >= c.startMs && end < c.endMs;
-      case 'ne': return !(startMs >= c.startMs && end < c.endMs);
-      case 'gt': return end >= c.endMs;
-      case 'lt': return startMs < c.startMs;
-      case 'ge': return end >= c.startMs;
-      case 'le': return startMs < c.endMs;
+      case 'eq':
+        return startMs >= c.startMs && end < c.endMs;
+      case 'ne':
+        return !(startMs >= c.startMs && end < c.endMs);
+      case 'gt':
+        return end >= c.endMs;
+      case 'lt':
+        return startMs < c.startMs;
+      case 'ge':
+        return end >= c.startMs;
+      case 'le':
+        return startMs < c.endMs;
     }
   });
 }
 
-export interface PageRequest { count: number; afterId: string | null }
+export interface PageRequest {
+  count: number;
+  afterId: string | null;
+}
 
 export function pageRequestOf(query: RawQuery): PageRequest {
   const countText = singleValueOf(query, '_count');
@@ -169,21 +186,30 @@ function decodeCursor(cursor: string): string {
 
 /** One page of matches ordered by id, with the total and self/next links carrying the same parameters. */
 export function searchsetBundle<R extends Resource & { id?: string }>(
-  matches: R[], page: PageRequest, search: { baseUrl: string; resourceType: string; query: RawQuery },
+  matches: R[],
+  page: PageRequest,
+  search: { baseUrl: string; resourceType: string; query: RawQuery },
 ): { bundle: Bundle<R>; shown: R[] } {
   const ordered = [...matches].sort((a, b) => compareIds(a.id ?? '', b.id ?? ''));
   const remaining = page.afterId === null ? ordered : ordered.filter((r) => compareIds(r.id ?? '', page.afterId as string) > 0);
   const shown = remaining.slice(0, page.count);
   const link: BundleLink[] = [{ relation: 'self', url: searchUrl(search, {}) }];
   if (remaining.length > page.count) {
-    link.push({ relation: 'next', url: searchUrl(search, { _cursor: encodeCursor(shown[shown.length - 1].id as string), _count: String(page.count) }) });
+    link.push({
+      relation: 'next',
+      url: searchUrl(search, { _cursor: encodeCursor(shown[shown.length - 1].id as string), _count: String(page.count) }),
+    });
   }
   const bundle: Bundle<R> = {
     resourceType: 'Bundle',
     type: 'searchset',
     total: matches.length,
     link,
-    entry: shown.map((resource) => ({ fullUrl: `${search.baseUrl}/${resource.resourceType}/${resource.id}`, resource, search: { mode: 'match' } })),
+    entry: shown.map((resource) => ({
+      fullUrl: `${search.baseUrl}/${resource.resourceType}/${resource.id}`,
+      resource,
+      search: { mode: 'match' },
+    })),
   };
   return { bundle, shown };
 }

@@ -32,7 +32,12 @@ export class FhirController {
 
   @Get(':resourceType')
   @Header('Content-Type', FHIR_CONTENT_TYPE)
-  search(@CurrentActor() actor: Actor, @Param('resourceType') resourceType: string, @Query() query: RawQuery, @Req() request: Request): Promise<Bundle> {
+  search(
+    @CurrentActor() actor: Actor,
+    @Param('resourceType') resourceType: string,
+    @Query() query: RawQuery,
+    @Req() request: Request,
+  ): Promise<Bundle> {
     return this.fhir.search(actor, resourceType, query, this.baseUrlOf(request));
   }
 
@@ -44,7 +49,9 @@ export class FhirController {
 
   /** Where clients reach /fhir: the configured public address, else this request's own host. */
   private baseUrlOf(request: Request): string {
-    const origin = this.options.publicUrl ? this.options.publicUrl.replace(/\/+$/, '') : `${request.protocol}://${request.get('host') ?? 'localhost'}`;
+    const origin = this.options.publicUrl
+      ? this.options.publicUrl.replace(/\/+$/, '')
+      : `${request.protocol}://${request.get('host') ?? 'localhost'}`;
     return `${origin}/${FHIR_BASE_PATH}`;
   }
 }

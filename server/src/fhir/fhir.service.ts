@@ -42,10 +42,17 @@ export class FhirService {
   async search(actor: Actor, resourceType: string, query: RawQuery, baseUrl: string): Promise<Bundle> {
     const type = this.typeOf(resourceType);
     const kind: FhirResourceKind = this.resources.kinds[type];
-    assertKnownParams(query, kind.searchParams.map((p) => p.name));
+    assertKnownParams(
+      query,
+      kind.searchParams.map((p) => p.name),
+    );
     const page = pageRequestOf(query);
     const matches = await kind.search(actor, query);
-    const { bundle, shown } = searchsetBundle(matches.map((m) => m.resource), page, { baseUrl, resourceType: type, query });
+    const { bundle, shown } = searchsetBundle(
+      matches.map((m) => m.resource),
+      page,
+      { baseUrl, resourceType: type, query },
+    );
     if (kind.patientCompartment) await this.recordSearch(actor, type, query, matches, new Set(shown.map((r) => r.id)));
     return bundle as Bundle;
   }
@@ -59,7 +66,13 @@ export class FhirService {
    * One audit row per clinic whose patient data the page shows (so each clinic's administrators see who read their patients), with
    * the query and the patients; one row without a clinic when the page is empty: the search itself is on record.
    */
-  private async recordSearch(actor: Actor, type: FhirResourceType, query: RawQuery, matches: ResourceMatch[], shownIds: Set<string>): Promise<void> {
+  private async recordSearch(
+    actor: Actor,
+    type: FhirResourceType,
+    query: RawQuery,
+    matches: ResourceMatch[],
+    shownIds: Set<string>,
+  ): Promise<void> {
     const byClinic = new Map<string, Set<string>>();
     for (const match of matches) {
       if (!shownIds.has(match.resource.id)) continue;
@@ -67,21 +80,39 @@ export class FhirService {
       if (match.patientId) patients.add(match.patientId);
       byClinic.set(match.clinicId, patients);
     }
-    const queryText = new URLSearchParams(Object.entries(query).flatMap(([name, value]) =>
-      (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string').map((v) => [name, v]))).toString();
-    const rows: [string | null, string[]][] = byClinic.size === 0 ? [[null, []]] : [...byClinic].map(([clinicId, patients]) => [clinicId, [...patients].sort()]);
+    const queryText = new URLSearchParams(
+      Object.entries(query).flatMap(([name, value]) =>
+        (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string').map((v) => [name, v]),
+      ),
+    ).toString();
+    const rows: [string | null, string[]][] =
+      byClinic.size === 0 ? [[null, []]] : [...byClinic].map(([clinicId, patients]) => [clinicId, [...patients].sort()]);
     // One transaction: the search is on record for every clinic it showed, or for none (and then it fails).
     await this.dataSource.transaction(async (manager) => {
       for (const [clinicId, patientIds] of rows) {
-        await this.record(actor, FHIR_AUDIT_ACTIONS.search, type, null, clinicId, {
-          query: { before: null, after: queryText }, patientIds: { before: null, after: patientIds },
-        }, manager);
+        await this.record(
+          actor,
+          FHIR_AUDIT_ACTIONS.search,
+          type,
+          null,
+          clinicId,
+          {
+            query: { before: null, after: queryText },
+            patientIds: { before: null, after: patientIds },
+          },
+          manager,
+        );
       }
     });
   }
 
   private async record(
-    actor: Actor, action: string, type: FhirResourceType, entityId: string | null, clinicId: string | null, changes: FieldChanges,
+    actor: Actor,
+    action: string,
+    type: FhirResourceType,
+    entityId: string | null,
+    clinicId: string | null,
+    changes: FieldChanges,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<void> {
     await this.audit.record(manager, actor, { action, entityType: `fhir.${type}`, entityId, clinicId, changes });

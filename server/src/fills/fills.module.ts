@@ -5,5 +5,10 @@ import { ForecastModule } from '../forecast/forecast.module';
 import { FillsController } from './fills.controller';
 import { FillsService } from './fills.service';
 
-@Module({ imports: [ForecastModule, ClinicalSafetyModule], controllers: [FillsController], providers: [FillsService], exports: [FillsService] })
+@Module({
+  imports: [ForecastModule, ClinicalSafetyModule],
+  controllers: [FillsController],
+  providers: [FillsService],
+  exports: [FillsService],
+})
 export class FillsModule {}

@@ -80,36 +80,55 @@ export class FillsService {
       throw DomainError.conflict('filledAt', 'a fill is already recorded at this instant');
     }
     // Drug library (issue 13): the concentration for this pump model and, on a constant-flow pump, the daily dose flow x concentration.
-    const constantFlowDose = !PUMP_MODELS[pump.modelId].programmable && pump.flowRateMlPerDay !== null ? pump.flowRateMlPerDay * request.concentrationMcgPerMl : null;
+    const constantFlowDose =
+      !PUMP_MODELS[pump.modelId].programmable && pump.flowRateMlPerDay !== null
+        ? pump.flowRateMlPerDay * request.concentrationMcgPerMl
+        : null;
     const patient = await manager.findOneByOrFail(PatientEntity, { id: pump.patientId });
-    const limitOverrides = await this.drugLibrary.enforce(manager, clinic.id, {
-      modelId: pump.modelId, spasticityOrigin: patient.spasticityOrigin, concentrationMcgPerMl: request.concentrationMcgPerMl,
-      dailyDoses: constantFlowDose === null ? [] : [{ field: 'concentrationMcgPerMl', doseMcgPerDay: constantFlowDose }],
-    }, request.limitOverrideReason, 'limitOverrideReason');
+    const limitOverrides = await this.drugLibrary.enforce(
+      manager,
+      clinic.id,
+      {
+        modelId: pump.modelId,
+        spasticityOrigin: patient.spasticityOrigin,
+        concentrationMcgPerMl: request.concentrationMcgPerMl,
+        dailyDoses: constantFlowDose === null ? [] : [{ field: 'concentrationMcgPerMl', doseMcgPerDay: constantFlowDose }],
+      },
+      request.limitOverrideReason,
+      'limitOverrideReason',
+    );
     // Dose guard (issue 7): a constant-flow pump's daily dose is flow x concentration, so a new concentration changes the dose.
     let guard: DoseGuardOutcome | null = null;
     if (!PUMP_MODELS[pump.modelId].programmable && pump.flowRateMlPerDay !== null) {
       guard = await this.doseGuard.check(manager, {
-        patientId: pump.patientId, clinicId: clinic.id, timeZone: clinic.timeZone, at: filledAt,
-        newDoseMcgPerDay: pump.flowRateMlPerDay * request.concentrationMcgPerMl, context: 'refill_adjustment', reason: request.doseChangeReason, source: 'fill',
+        patientId: pump.patientId,
+        clinicId: clinic.id,
+        timeZone: clinic.timeZone,
+        at: filledAt,
+        newDoseMcgPerDay: pump.flowRateMlPerDay * request.concentrationMcgPerMl,
+        context: 'refill_adjustment',
+        reason: request.doseChangeReason,
+        source: 'fill',
       });
     }
 
-    const fill = await manager.save(manager.create(FillEntity, {
-      pumpId: pump.id,
-      filledAt,
-      drug: request.drug,
-      concentrationMcgPerMl: request.concentrationMcgPerMl,
-      volumeMl: request.volumeMl,
-      aspiratedResidualMl: request.aspiratedResidualMl ?? null,
-      stabilityDays: request.stabilityDays ?? DRUG_CONFIG.defaultStabilityDays,
-      bridgeBolus: request.bridgeBolus ?? null,
-      expectedResidualMl: expectedResidualAt(history, filledAt),
-      patientBolusCountSinceLastFill: request.patientBolusCountSinceLastFill ?? null,
-      doseChangeReason: request.doseChangeReason ?? null,
-      limitOverrideReason: request.limitOverrideReason ?? null,
-      limitOverrides,
-    }));
+    const fill = await manager.save(
+      manager.create(FillEntity, {
+        pumpId: pump.id,
+        filledAt,
+        drug: request.drug,
+        concentrationMcgPerMl: request.concentrationMcgPerMl,
+        volumeMl: request.volumeMl,
+        aspiratedResidualMl: request.aspiratedResidualMl ?? null,
+        stabilityDays: request.stabilityDays ?? DRUG_CONFIG.defaultStabilityDays,
+        bridgeBolus: request.bridgeBolus ?? null,
+        expectedResidualMl: expectedResidualAt(history, filledAt),
+        patientBolusCountSinceLastFill: request.patientBolusCountSinceLastFill ?? null,
+        doseChangeReason: request.doseChangeReason ?? null,
+        limitOverrideReason: request.limitOverrideReason ?? null,
+        limitOverrides,
+      }),
+    );
     // In the same transaction: a refill and its reconciliation are recorded together or not at all.
     await this.reconciliations.reconcileAtFill(manager, history, fill);
     const fills = [...history.fills, fill].sort((a, b) => a.filledAt.getTime() - b.filledAt.getTime());
@@ -118,7 +137,13 @@ export class FillsService {
     if (guard) await this.doseGuard.raiseAlerts(manager, guard);
     await this.events.record(manager, { type: 'fill.recorded', clinicId: clinic.id, pumpId: pump.id, payload: { fillId: fill.id } });
     const recorded = toFill(fill);
-    await this.audit.record(manager, actor, { action: 'fill.recorded', entityType: 'fill', entityId: fill.id, clinicId: clinic.id, changes: { ...createdFields(recorded), ...(guard ? doseGuardAuditChanges(guard) : {}) } });
+    await this.audit.record(manager, actor, {
+      action: 'fill.recorded',
+      entityType: 'fill',
+      entityId: fill.id,
+      clinicId: clinic.id,
+      changes: { ...createdFields(recorded), ...(guard ? doseGuardAuditChanges(guard) : {}) },
+    });
     return recorded;
   }
 
@@ -134,7 +159,10 @@ export class FillsService {
     if (!superseded && !current && expectedResidualMl === next.expectedResidualMl) return;
     if (expectedResidualMl !== next.expectedResidualMl) await manager.update(FillEntity, { id: next.id }, { expectedResidualMl });
     await this.audit.record(manager, actor, {
-      action: 'fill.reconciliation_revised', entityType: 'fill', entityId: next.id, clinicId: history.clinic.id,
+      action: 'fill.reconciliation_revised',
+      entityType: 'fill',
+      entityId: next.id,
+      clinicId: history.clinic.id,
       changes: {
         reason: { before: null, after: `fill ${late.id} recorded at ${late.filledAt.toISOString()} became the previous fill` },
         previousFillId: { before: superseded?.previousFillId ?? null, after: current?.previousFillId ?? null },

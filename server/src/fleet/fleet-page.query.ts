@@ -1,11 +1,21 @@
 // One page of the fleet read model in SQL: filter (clinics, words of `q`, urgency), order (urgency or a column, either direction)
 // and keyset paging with an opaque cursor, plus the counts per urgency; urgency is ranked at `now`, exactly as assessFleetUrgency.
 import {
-  assessFleetUrgency, DomainError, FleetPage, FleetPump, FleetSortKey, foldForSearch, Urgency, URGENCY_CONFIG, URGENCY_LEVELS,
+  assessFleetUrgency,
+  DomainError,
+  FleetPage,
+  FleetPump,
+  FleetSortKey,
+  foldForSearch,
+  Urgency,
+  URGENCY_CONFIG,
+  URGENCY_LEVELS,
 } from '@pumpwatch/shared';
 
 /** Anything that runs SQL (a DataSource or a transaction's EntityManager). */
-interface Queryable { query(sql: string, parameters?: unknown[]): Promise<unknown> }
+interface Queryable {
+  query(sql: string, parameters?: unknown[]): Promise<unknown>;
+}
 
 export type FleetSortDirection = 'ascending' | 'descending';
 
@@ -22,11 +32,17 @@ export interface FleetPageQuery {
 }
 
 type KeyType = 'int' | 'timestamptz' | 'float8' | 'text' | 'uuid';
-interface SortTerm { expr: string; type: KeyType; descending: boolean }
+interface SortTerm {
+  expr: string;
+  type: KeyType;
+  descending: boolean;
+}
 
 /** The parameters every statement shares: $1 now, $2 the clinics (null: all), $3 the folded words of q. */
 function baseParameters(query: FleetPageQuery, now: Date): unknown[] {
-  const words = foldForSearch(query.q ?? '').split(/\s+/).filter((w) => w.length > 0);
+  const words = foldForSearch(query.q ?? '')
+    .split(/\s+/)
+    .filter((w) => w.length > 0);
   return [now, query.clinicIds === null ? null : [...query.clinicIds], words];
 }
 
@@ -67,18 +83,33 @@ const NAME_SQL = `(sort_name COLLATE "C")`;
 
 /** The full order: the asked column in its direction, then urgency, then the patient's name and the pump id (stable keyset). */
 function sortTerms(sort: FleetSortKey, descending: boolean): SortTerm[] {
-  const urgency: SortTerm[] = [{ expr: RANK_SQL, type: 'int', descending: false }, { expr: DEADLINE_SQL, type: 'timestamptz', descending: false }];
-  const tail: SortTerm[] = [{ expr: NAME_SQL, type: 'text', descending: false }, { expr: 'pump_id', type: 'uuid', descending: false }];
+  const urgency: SortTerm[] = [
+    { expr: RANK_SQL, type: 'int', descending: false },
+    { expr: DEADLINE_SQL, type: 'timestamptz', descending: false },
+  ];
+  const tail: SortTerm[] = [
+    { expr: NAME_SQL, type: 'text', descending: false },
+    { expr: 'pump_id', type: 'uuid', descending: false },
+  ];
   switch (sort) {
-    case 'urgency': return [...urgency.map((t) => ({ ...t, descending })), ...tail];
-    case 'patient': return [{ expr: NAME_SQL, type: 'text', descending }, ...urgency, { expr: 'pump_id', type: 'uuid', descending: false }];
-    case 'daysLeft': return [{ expr: DAYS_LEFT_SQL, type: 'timestamptz', descending }, ...urgency, ...tail];
-    case 'deadline': return [{ expr: DEADLINE_SQL, type: 'timestamptz', descending }, ...urgency, ...tail];
-    case 'reservoir': return [{ expr: VOLUME_SQL, type: 'float8', descending }, ...urgency, ...tail];
+    case 'urgency':
+      return [...urgency.map((t) => ({ ...t, descending })), ...tail];
+    case 'patient':
+      return [{ expr: NAME_SQL, type: 'text', descending }, ...urgency, { expr: 'pump_id', type: 'uuid', descending: false }];
+    case 'daysLeft':
+      return [{ expr: DAYS_LEFT_SQL, type: 'timestamptz', descending }, ...urgency, ...tail];
+    case 'deadline':
+      return [{ expr: DEADLINE_SQL, type: 'timestamptz', descending }, ...urgency, ...tail];
+    case 'reservoir':
+      return [{ expr: VOLUME_SQL, type: 'float8', descending }, ...urgency, ...tail];
   }
 }
 
-interface CursorBody { s: FleetSortKey; d: FleetSortDirection; k: string[] }
+interface CursorBody {
+  s: FleetSortKey;
+  d: FleetSortDirection;
+  k: string[];
+}
 
 function encodeCursor(body: CursorBody): string {
   return Buffer.from(JSON.stringify(body), 'utf8').toString('base64url');
@@ -95,7 +126,10 @@ function decodeCursor(cursor: string, query: FleetPageQuery, terms: number): str
     throw DomainError.invalid('cursor', 'is not a cursor this fleet gave out');
   }
   if (body.s !== query.sort || body.d !== query.direction) {
-    throw DomainError.invalid('cursor', `was given for sort=${String(body.s)}&dir=${String(body.d)}; ask for the first page again after changing the order`);
+    throw DomainError.invalid(
+      'cursor',
+      `was given for sort=${String(body.s)}&dir=${String(body.d)}; ask for the first page again after changing the order`,
+    );
   }
   return body.k;
 }
@@ -115,7 +149,11 @@ function keysetCondition(terms: SortTerm[], firstParameter: number): string {
 const SCOPE_SQL = `($2::uuid[] IS NULL OR clinic_id = ANY($2::uuid[]))
   AND NOT EXISTS (SELECT 1 FROM unnest($3::text[]) AS word WHERE strpos(search_text, word) = 0)`;
 
-interface RowRecord { row: FleetPump; version: string; [key: `k${number}`]: string }
+interface RowRecord {
+  row: FleetPump;
+  version: string;
+  [key: `k${number}`]: string;
+}
 
 /** Counts per urgency (every level present, zero when none), over the clinics and q, not the urgency filter. */
 async function countsOf(db: Queryable, parameters: unknown[]): Promise<Record<Urgency, number>> {
@@ -157,7 +195,10 @@ export async function fleetPageOf(db: Queryable, query: FleetPageQuery, now: Dat
   const selectKeys = terms.map((t, i) => `(${t.expr})::text AS k${i}`).join(', ');
   const orderBy = terms.map((t) => `${t.expr} ${t.descending ? 'DESC' : 'ASC'}`).join(', ');
   const [records, counts] = await Promise.all([
-    db.query(`SELECT row, version, ${selectKeys} FROM fleet_rows WHERE ${where.join(' AND ')} ORDER BY ${orderBy} ${limitSql}`, rowParameters) as Promise<RowRecord[]>,
+    db.query(
+      `SELECT row, version, ${selectKeys} FROM fleet_rows WHERE ${where.join(' AND ')} ORDER BY ${orderBy} ${limitSql}`,
+      rowParameters,
+    ) as Promise<RowRecord[]>,
     countsOf(db, parameters),
   ]);
   const asked = query.urgencies && query.urgencies.length > 0 ? query.urgencies : URGENCY_LEVELS;

@@ -25,10 +25,20 @@ export class FleetPageService {
     const now = this.clock.now();
     await this.reads.ensureCurrent(now, clinicIds);
     const paged = query.limit !== undefined || query.cursor !== undefined;
-    const page = await fleetPageOf(this.dataSource, {
-      clinicIds, q: query.q, urgencies: query.urgency, sort: query.sort ?? 'urgency', direction: query.dir ?? 'ascending',
-      limit: paged ? query.limit ?? FLEET_PAGE_DEFAULT_LIMIT : null, cursor: query.cursor,
-    }, now, lastEventId);
+    const page = await fleetPageOf(
+      this.dataSource,
+      {
+        clinicIds,
+        q: query.q,
+        urgencies: query.urgency,
+        sort: query.sort ?? 'urgency',
+        direction: query.dir ?? 'ascending',
+        limit: paged ? (query.limit ?? FLEET_PAGE_DEFAULT_LIMIT) : null,
+        cursor: query.cursor,
+      },
+      now,
+      lastEventId,
+    );
     return { paged, page };
   }
 }

@@ -19,7 +19,10 @@ const WHOLE_CLINIC_EVENT_TYPES: readonly EventType[] = ['demo.seeded', 'clinic.s
 const ROWLESS_EVENT_TYPES: readonly EventType[] = ['alert.snoozed', 'page.sent', 'on_call.changed'];
 
 /** Which rows a refresh looks at: clinics (null: all), or only these pumps. */
-export interface FleetRefreshScope { clinicIds?: readonly string[] | null; pumpIds?: readonly string[] }
+export interface FleetRefreshScope {
+  clinicIds?: readonly string[] | null;
+  pumpIds?: readonly string[];
+}
 
 /** The patient an event concerns when it names no pump (patient records, patient alerts): that patient's active pumps change. */
 function patientOf(event: OutboxEvent): string | null {
@@ -82,15 +85,18 @@ export class FleetProjector implements OnModuleInit, OnApplicationBootstrap, Bef
   processPendingEvents(): Promise<void> {
     this.wanted = true;
     if (!this.draining) {
-      this.draining = this.drain().then(() => {
-        this.draining = null;
-        // A call that arrived as the pass ended (after its last look, before this) gets its own pass.
-        if (this.wanted) this.kick();
-      }, (error: Error) => {
-        this.draining = null;
-        this.rejectWaiters(error);
-        throw error;
-      });
+      this.draining = this.drain().then(
+        () => {
+          this.draining = null;
+          // A call that arrived as the pass ended (after its last look, before this) gets its own pass.
+          if (this.wanted) this.kick();
+        },
+        (error: Error) => {
+          this.draining = null;
+          this.rejectWaiters(error);
+          throw error;
+        },
+      );
     }
     return this.draining;
   }
@@ -128,7 +134,9 @@ export class FleetProjector implements OnModuleInit, OnApplicationBootstrap, Bef
 
   private kick(): void {
     if (this.stopping) return;
-    this.processPendingEvents().catch((error: Error) => this.logger.warn(`fleet projection after an event failed (the next event or read retries): ${error.message}`));
+    this.processPendingEvents().catch((error: Error) =>
+      this.logger.warn(`fleet projection after an event failed (the next event or read retries): ${error.message}`),
+    );
   }
 
   private async drain(): Promise<void> {
@@ -196,7 +204,10 @@ export class FleetProjector implements OnModuleInit, OnApplicationBootstrap, Bef
     }
     await this.withProjectionLock(async (manager) => {
       await manager.query('DELETE FROM fleet_rows f USING pumps p WHERE p.id = f.pump_id AND p.explanted_at IS NOT NULL');
-      await manager.query('UPDATE fleet_projection_cursor SET last_event_id = GREATEST(last_event_id, $1), updated_at = $2 WHERE id = 1', [committed, now]);
+      await manager.query('UPDATE fleet_projection_cursor SET last_event_id = GREATEST(last_event_id, $1), updated_at = $2 WHERE id = 1', [
+        committed,
+        now,
+      ]);
     });
     this.logger.log(`fleet read model rebuilt: ${ids.length} rows as of event ${committed}`);
   }
@@ -221,7 +232,9 @@ export class FleetProjector implements OnModuleInit, OnApplicationBootstrap, Bef
   }
 
   private async readCursor(manager: EntityManager, forUpdate = false): Promise<number> {
-    const rows: { last_event_id: string }[] = await manager.query(`SELECT last_event_id FROM fleet_projection_cursor WHERE id = 1${forUpdate ? ' FOR UPDATE' : ''}`);
+    const rows: { last_event_id: string }[] = await manager.query(
+      `SELECT last_event_id FROM fleet_projection_cursor WHERE id = 1${forUpdate ? ' FOR UPDATE' : ''}`,
+    );
     return rows.length > 0 ? Number(rows[0].last_event_id) : 0;
   }
 
@@ -250,9 +263,18 @@ async function upsertRows(manager: EntityManager, rows: ComputedFleetRow[], vers
        refill_deadline = EXCLUDED.refill_deadline, no_forecast_since = EXCLUDED.no_forecast_since,
        delivery_interrupted = EXCLUDED.delivery_interrupted, volume_ml = EXCLUDED.volume_ml`,
     [
-      rows.map((r) => r.pumpId), rows.map((r) => r.clinicId), rows.map((r) => JSON.stringify(r.row)), rows.map((r) => versions.get(r.pumpId) ?? 0),
-      rows.map((r) => r.computedAt), rows.map((r) => r.searchText), rows.map((r) => r.sortName), rows.map((r) => r.status),
-      rows.map((r) => r.refillDeadline), rows.map((r) => r.noForecastSince), rows.map((r) => r.deliveryInterrupted), rows.map((r) => r.volumeMl),
+      rows.map((r) => r.pumpId),
+      rows.map((r) => r.clinicId),
+      rows.map((r) => JSON.stringify(r.row)),
+      rows.map((r) => versions.get(r.pumpId) ?? 0),
+      rows.map((r) => r.computedAt),
+      rows.map((r) => r.searchText),
+      rows.map((r) => r.sortName),
+      rows.map((r) => r.status),
+      rows.map((r) => r.refillDeadline),
+      rows.map((r) => r.noForecastSince),
+      rows.map((r) => r.deliveryInterrupted),
+      rows.map((r) => r.volumeMl),
     ],
   );
 }

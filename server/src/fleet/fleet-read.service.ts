@@ -13,12 +13,21 @@ import { PumpEntity } from '../pumps/pump.entity';
 import { FleetProjector } from './fleet-projector.service';
 import { fleetRowAt } from './fleet-row.calculator';
 
-export interface FleetFilter { clinicId?: string; q?: string }
+export interface FleetFilter {
+  clinicId?: string;
+  q?: string;
+}
 
 /** GET /api/pumps: the rows and the highest event id they reflect (read before the rows). */
-export interface FleetAnswer { lastEventId: number; pumps: FleetPump[] }
+export interface FleetAnswer {
+  lastEventId: number;
+  pumps: FleetPump[];
+}
 
-interface StoredRow { row: FleetPump; version: string }
+interface StoredRow {
+  row: FleetPump;
+  version: string;
+}
 
 @Injectable()
 export class FleetReadService {
@@ -44,7 +53,9 @@ export class FleetReadService {
     const lastEventId = await lastCommittedEventId(this.dataSource);
     const now = this.clock.now();
     await this.ensureCurrent(now, clinicIds);
-    const words = foldForSearch(filter.q ?? '').split(/\s+/).filter((w) => w.length > 0);
+    const words = foldForSearch(filter.q ?? '')
+      .split(/\s+/)
+      .filter((w) => w.length > 0);
     const stored: StoredRow[] = await this.dataSource.query(
       `SELECT row, version FROM fleet_rows
        WHERE ($1::uuid[] IS NULL OR clinic_id = ANY($1::uuid[]))
@@ -53,7 +64,10 @@ export class FleetReadService {
     );
     const nowMs = now.getTime();
     const pumps = stored.map((s) => fleetRowAt(s.row, Number(s.version), nowMs));
-    pumps.sort((a, b) => compareByUrgency(a, b, nowMs) || a.patient.displayName.localeCompare(b.patient.displayName) || a.pump.id.localeCompare(b.pump.id));
+    pumps.sort(
+      (a, b) =>
+        compareByUrgency(a, b, nowMs) || a.patient.displayName.localeCompare(b.patient.displayName) || a.pump.id.localeCompare(b.pump.id),
+    );
     return { lastEventId, pumps };
   }
 
@@ -85,7 +99,9 @@ export class FleetReadService {
 
   private async rowsOf(pumpIds: readonly string[], nowMs: number): Promise<Map<string, FleetPump>> {
     const stored: (StoredRow & { pump_id: string })[] = await this.dataSource.query(
-      'SELECT pump_id, row, version FROM fleet_rows WHERE pump_id = ANY($1::uuid[])', [pumpIds]);
+      'SELECT pump_id, row, version FROM fleet_rows WHERE pump_id = ANY($1::uuid[])',
+      [pumpIds],
+    );
     return new Map(stored.map((s) => [s.pump_id, fleetRowAt(s.row, Number(s.version), nowMs)]));
   }
 

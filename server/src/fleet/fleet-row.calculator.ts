@@ -2,7 +2,14 @@
 // read model stores, computed for a set of pumps in the caller's transaction.
 import { Injectable } from '@nestjs/common';
 import {
-  assessFleetUrgency, bookingTiming, DELIVERY_INTERRUPTING_REASON_KINDS, FleetPump, foldForSearch, ForecastStatus, PUMP_MODELS, UrgencyReason,
+  assessFleetUrgency,
+  bookingTiming,
+  DELIVERY_INTERRUPTING_REASON_KINDS,
+  FleetPump,
+  foldForSearch,
+  ForecastStatus,
+  PUMP_MODELS,
+  UrgencyReason,
 } from '@pumpwatch/shared';
 import { EntityManager, In, IsNull } from 'typeorm';
 import { ClinicEntity } from '../clinics/clinic.entity';
@@ -37,10 +44,14 @@ export interface ComputedFleetRow {
 /** Why a pump has no forecast, in the clinic's words ('forecast_error': the error itself). */
 function statusReasonOf(status: ForecastStatus, error: string | null): string | null {
   switch (status) {
-    case 'ok': return null;
-    case 'no_fill': return 'no fill recorded';
-    case 'no_program': return 'no program set';
-    case 'forecast_error': return error ?? 'the forecast failed';
+    case 'ok':
+      return null;
+    case 'no_fill':
+      return 'no fill recorded';
+    case 'no_program':
+      return 'no program set';
+    case 'forecast_error':
+      return error ?? 'the forecast failed';
   }
 }
 
@@ -81,7 +92,10 @@ export class FleetRowCalculator {
     const fillsByPump = groupBy(fills, (f) => f.pumpId);
     const programsByPump = groupBy(programs, (p) => p.pumpId);
     const histories = pumps.map((pump) => ({
-      pump, clinic: clinicById.get(pump.clinicId) as ClinicEntity, fills: fillsByPump.get(pump.id) ?? [], programs: programsByPump.get(pump.id) ?? [],
+      pump,
+      clinic: clinicById.get(pump.clinicId) as ClinicEntity,
+      fills: fillsByPump.get(pump.id) ?? [],
+      programs: programsByPump.get(pump.id) ?? [],
       reconciliations: reconciliationsByPump.get(pump.id) ?? [],
     }));
     const telemetry = await this.telemetry.statusOf(ids, now, manager);
@@ -99,7 +113,10 @@ export class FleetRowCalculator {
       const noForecastSince = noForecastSinceOf(pump, forecast);
       const serverReasons: UrgencyReason[] = [...(problems.get(pump.id)?.reasons ?? [])];
       if (error !== null) serverReasons.unshift({ kind: 'forecast_error', severity: 'critical', text: `Forecast failed: ${error}` });
-      const { urgency, daysLeft, urgencyReasons } = assessFleetUrgency({ status: forecast.status, refillDeadline: forecast.refillDeadline, noForecastSince, urgencyReasons: serverReasons }, now.getTime());
+      const { urgency, daysLeft, urgencyReasons } = assessFleetUrgency(
+        { status: forecast.status, refillDeadline: forecast.refillDeadline, noForecastSince, urgencyReasons: serverReasons },
+        now.getTime(),
+      );
       const lastFill = [...history.fills].reverse().find((f) => f.filledAt.getTime() <= now.getTime());
       const row: FleetPump = {
         pump: toPump(pump),
@@ -121,9 +138,15 @@ export class FleetRowCalculator {
         nextAppointment: nextAppointmentOf(bookedByPump.get(pump.id), forecast.refillDeadline),
       };
       computed.set(pump.id, {
-        pumpId: pump.id, clinicId: pump.clinicId, row, computedAt: now,
-        searchText: fleetSearchTextOf(patient, pump), sortName: foldForSearch(patient.displayName),
-        status: forecast.status, refillDeadline: forecast.refillDeadline, noForecastSince,
+        pumpId: pump.id,
+        clinicId: pump.clinicId,
+        row,
+        computedAt: now,
+        searchText: fleetSearchTextOf(patient, pump),
+        sortName: foldForSearch(patient.displayName),
+        status: forecast.status,
+        refillDeadline: forecast.refillDeadline,
+        noForecastSince,
         deliveryInterrupted: serverReasons.some((r) => DELIVERY_INTERRUPTING_REASON_KINDS.has(r.kind)),
         volumeMl: forecast.volumeMl,
       });
@@ -135,8 +158,12 @@ export class FleetRowCalculator {
 function nextAppointmentOf(booked: BookedRefillOfPump | undefined, refillDeadline: string | null): FleetPump['nextAppointment'] {
   if (!booked) return null;
   return {
-    id: booked.id, startsAt: booked.startsAt, clinicianId: booked.clinicianId, overrideReason: booked.overrideReason,
-    timing: refillDeadline === null ? null : bookingTiming(Date.parse(booked.startsAt), Date.parse(refillDeadline), booked.bookingMarginDays),
+    id: booked.id,
+    startsAt: booked.startsAt,
+    clinicianId: booked.clinicianId,
+    overrideReason: booked.overrideReason,
+    timing:
+      refillDeadline === null ? null : bookingTiming(Date.parse(booked.startsAt), Date.parse(refillDeadline), booked.bookingMarginDays),
   };
 }
 

@@ -40,7 +40,10 @@ function failedForecast(history: PumpHistory, now: Date): PumpForecast {
 }
 
 /** Without a forecast: since the later of implant (the clinic's date, read as UTC midnight) and registration; null with one. */
-export function noForecastSinceOf(pump: Pick<PumpEntity, 'createdAt' | 'implantDate'>, forecast: Pick<PumpForecast, 'status'>): string | null {
+export function noForecastSinceOf(
+  pump: Pick<PumpEntity, 'createdAt' | 'implantDate'>,
+  forecast: Pick<PumpForecast, 'status'>,
+): string | null {
   if (forecast.status === 'ok') return null;
   return new Date(Math.max(pump.createdAt.getTime(), Date.parse(`${pump.implantDate}T00:00:00Z`))).toISOString();
 }

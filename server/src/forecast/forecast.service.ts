@@ -1,7 +1,14 @@
 // Loads what a pump's forecast needs and runs the shared closed-form forecast on it.
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DEFAULT_RESERVOIR_DISCREPANCY_TOLERANCE, DomainError, forecastPump, PumpForecast, ReconciledInterval, ReportedPatientBoluses } from '@pumpwatch/shared';
+import {
+  DEFAULT_RESERVOIR_DISCREPANCY_TOLERANCE,
+  DomainError,
+  forecastPump,
+  PumpForecast,
+  ReconciledInterval,
+  ReportedPatientBoluses,
+} from '@pumpwatch/shared';
 import { DataSource, EntityManager } from 'typeorm';
 import { ClinicEntity } from '../clinics/clinic.entity';
 import { FillEntity } from '../fills/fill.entity';
@@ -37,7 +44,12 @@ export interface ReportedForForecast {
  * The forecast of one pump from its loaded history (pure: no database access), with telemetry's bolus count and reservoir estimate
  * when there are some; the estimate is judged with the clinic's tolerance (columns of `clinics`, defaults in TELEMETRY_CONFIG).
  */
-export function forecastFromHistory(history: PumpHistory, at: Date, withCurve: boolean, reported: ReportedForForecast | null = null): PumpForecast {
+export function forecastFromHistory(
+  history: PumpHistory,
+  at: Date,
+  withCurve: boolean,
+  reported: ReportedForForecast | null = null,
+): PumpForecast {
   const { clinic } = history;
   return forecastPump({
     pump: toForecastPump(history.pump),
@@ -48,13 +60,15 @@ export function forecastFromHistory(history: PumpHistory, at: Date, withCurve: b
     at: at.toISOString(),
     withCurve,
     reportedPatientBoluses: reported?.patientBoluses ?? null,
-    reportedReservoir: reported?.reservoir ? {
-      ...reported.reservoir,
-      tolerance: {
-        toleranceMl: clinic.reservoirDiscrepancyToleranceMl ?? DEFAULT_RESERVOIR_DISCREPANCY_TOLERANCE.toleranceMl,
-        tolerancePercent: clinic.reservoirDiscrepancyTolerancePercent ?? DEFAULT_RESERVOIR_DISCREPANCY_TOLERANCE.tolerancePercent,
-      },
-    } : null,
+    reportedReservoir: reported?.reservoir
+      ? {
+          ...reported.reservoir,
+          tolerance: {
+            toleranceMl: clinic.reservoirDiscrepancyToleranceMl ?? DEFAULT_RESERVOIR_DISCREPANCY_TOLERANCE.toleranceMl,
+            tolerancePercent: clinic.reservoirDiscrepancyTolerancePercent ?? DEFAULT_RESERVOIR_DISCREPANCY_TOLERANCE.tolerancePercent,
+          },
+        }
+      : null,
   });
 }
 

@@ -45,8 +45,11 @@ export class HealthController {
     if (recovering) {
       throw new ServiceUnavailableException({
         // `failed` only for the moment between the last failed restart and the process exiting.
-        status: this.options.databaseSupervision?.current().state === 'failed' ? 'failed' : 'recovering', message: recovering,
-        info: {}, error: { database: { status: 'down', message: recovering } }, details: { database: { status: 'down', message: recovering } },
+        status: this.options.databaseSupervision?.current().state === 'failed' ? 'failed' : 'recovering',
+        message: recovering,
+        info: {},
+        error: { database: { status: 'down', message: recovering } },
+        details: { database: { status: 'down', message: recovering } },
       });
     }
     // Paging reports `up` with its figures whatever they are: only the database decides the status (monitors alert on the count).
@@ -61,7 +64,9 @@ export class HealthController {
     const recovering = this.supervision();
     const [database, migrations] = await Promise.all([
       recovering ? Promise.resolve(`down: ${recovering}`) : this.outcome(this.dataSource.query('SELECT 1').then(() => 'up')),
-      recovering ? Promise.resolve('unknown: the database is down') : this.outcome(this.dataSource.showMigrations().then((pending) => (pending ? 'pending: migrations not applied' : 'up'))),
+      recovering
+        ? Promise.resolve('unknown: the database is down')
+        : this.outcome(this.dataSource.showMigrations().then((pending) => (pending ? 'pending: migrations not applied' : 'up'))),
     ]);
     const checks: Record<ReadinessCheck, string> = {
       database,
@@ -71,7 +76,10 @@ export class HealthController {
     const notReady = (Object.keys(checks) as ReadinessCheck[]).filter((name) => checks[name] !== 'up');
     if (notReady.length === 0) return { status: 'ready', checks, notReady };
     throw new ServiceUnavailableException({
-      status: 'not_ready', checks, notReady, message: `not ready: ${notReady.map((name) => `${name} ${checks[name]}`).join('; ')}`,
+      status: 'not_ready',
+      checks,
+      notReady,
+      message: `not ready: ${notReady.map((name) => `${name} ${checks[name]}`).join('; ')}`,
     } satisfies ReadinessAnswer);
   }
 

@@ -1,11 +1,32 @@
 // HTTP adapter for the spreadsheet import: upload (dry run), confirm, and the template.
 import {
-  ArgumentsHost, BadRequestException, Body, Catch, Controller, ExceptionFilter, Get, Header, HttpCode, Param, PayloadTooLargeException, Post, UploadedFile,
-  UseFilters, UseInterceptors,
+  ArgumentsHost,
+  BadRequestException,
+  Body,
+  Catch,
+  Controller,
+  ExceptionFilter,
+  Get,
+  Header,
+  HttpCode,
+  Param,
+  PayloadTooLargeException,
+  Post,
+  UploadedFile,
+  UseFilters,
+  UseInterceptors,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
-import { DomainError, IMPORT_DATE_ORDERS, IMPORT_LIMITS, IMPORT_TEMPLATE_CSV, ImportConfirmation, ImportDateOrder, ImportDryRun } from '@pumpwatch/shared';
+import {
+  DomainError,
+  IMPORT_DATE_ORDERS,
+  IMPORT_LIMITS,
+  IMPORT_TEMPLATE_CSV,
+  ImportConfirmation,
+  ImportDateOrder,
+  ImportDryRun,
+} from '@pumpwatch/shared';
 import type { Response } from 'express';
 import { CurrentActor } from '../auth/actor';
 import type { Actor } from '../auth/actor';
@@ -20,11 +41,18 @@ class UploadErrorFilter implements ExceptionFilter {
   catch(exception: PayloadTooLargeException | BadRequestException, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     if (exception instanceof PayloadTooLargeException) {
-      response.status(413).json({ statusCode: 413, error: 'payload_too_large', message: `file is larger than the ${LIMIT_TEXT} limit`, fields: [{ field: 'file', message: `is larger than the ${LIMIT_TEXT} limit` }] });
+      response.status(413).json({
+        statusCode: 413,
+        error: 'payload_too_large',
+        message: `file is larger than the ${LIMIT_TEXT} limit`,
+        fields: [{ field: 'file', message: `is larger than the ${LIMIT_TEXT} limit` }],
+      });
       return;
     }
     const message = `must be one CSV or XLSX file in the multipart field "file" (${exception.message})`;
-    response.status(400).json({ statusCode: 400, error: 'validation_failed', message: `file ${message}`, fields: [{ field: 'file', message }] });
+    response
+      .status(400)
+      .json({ statusCode: 400, error: 'validation_failed', message: `file ${message}`, fields: [{ field: 'file', message }] });
   }
 }
 
@@ -38,7 +66,13 @@ export class ImportsController {
   @UseFilters(UploadErrorFilter)
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: IMPORT_LIMITS.maxFileBytes, files: 1, fields: 5 } }))
   @ApiConsumes('multipart/form-data')
-  @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' }, dateOrder: { type: 'string', enum: [...IMPORT_DATE_ORDERS] } } } })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['file'],
+      properties: { file: { type: 'string', format: 'binary' }, dateOrder: { type: 'string', enum: [...IMPORT_DATE_ORDERS] } },
+    },
+  })
   upload(
     @CurrentActor() actor: Actor,
     @Param('id') clinicId: string,

@@ -7,5 +7,9 @@ import { PumpsModule } from '../pumps/pumps.module';
 import { ImportsController } from './imports.controller';
 import { ImportsService } from './imports.service';
 
-@Module({ imports: [PatientsModule, PumpsModule, FillsModule, ProgramsModule], controllers: [ImportsController], providers: [ImportsService] })
+@Module({
+  imports: [PatientsModule, PumpsModule, FillsModule, ProgramsModule],
+  controllers: [ImportsController],
+  providers: [ImportsService],
+})
 export class ImportsModule {}

@@ -13,7 +13,8 @@ const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 /** The first worksheet's cells (XLSX) or the CSV's, by the file's content: an XLSX is a zip archive. */
 export async function readSpreadsheet(file: UploadedFile): Promise<ImportCell[][]> {
   if (file.buffer.subarray(0, 4).equals(ZIP_MAGIC)) return readXlsx(file.buffer);
-  if (/\.xlsx?$/i.test(file.originalname)) throw DomainError.invalid('file', 'is not a readable XLSX workbook (save it again as .xlsx or as CSV UTF-8)');
+  if (/\.xlsx?$/i.test(file.originalname))
+    throw DomainError.invalid('file', 'is not a readable XLSX workbook (save it again as .xlsx or as CSV UTF-8)');
   const text = new TextDecoder('utf-8', { fatal: true });
   try {
     return parseCsv(text.decode(file.buffer));

@@ -3,12 +3,26 @@
 import { performance } from 'node:perf_hooks';
 
 export type AlarmHop =
-  | 'request_in' | 'ingest_committed' | 'evaluation_started' | 'evaluation_planned' | 'alert_written' | 'alert_committed'
-  | 'notify_received' | 'relay_read' | 'emitted';
+  | 'request_in'
+  | 'ingest_committed'
+  | 'evaluation_started'
+  | 'evaluation_planned'
+  | 'alert_written'
+  | 'alert_committed'
+  | 'notify_received'
+  | 'relay_read'
+  | 'emitted';
 
 export const ALARM_HOPS: readonly AlarmHop[] = [
-  'request_in', 'ingest_committed', 'evaluation_started', 'evaluation_planned', 'alert_written', 'alert_committed',
-  'notify_received', 'relay_read', 'emitted',
+  'request_in',
+  'ingest_committed',
+  'evaluation_started',
+  'evaluation_planned',
+  'alert_written',
+  'alert_committed',
+  'notify_received',
+  'relay_read',
+  'emitted',
 ];
 
 /**

@@ -31,7 +31,13 @@ const FIELD_OF_UNIQUE_CONSTRAINT: Record<string, { field: string; message: strin
 };
 
 /** A PostgreSQL error as the pg driver reports it (TypeORM keeps it as `driverError`). */
-interface PgError { code?: string; constraint?: string; column?: string; table?: string; detail?: string }
+interface PgError {
+  code?: string;
+  constraint?: string;
+  column?: string;
+  table?: string;
+  detail?: string;
+}
 
 const snakeToCamel = (name: string): string => name.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
 
@@ -58,15 +64,42 @@ function inputErrorOfPg(error: PgError): ApiErrorBody | null {
   if (code === '23503') {
     // A key that names nothing is the request's fault (422); a row still referenced cannot go (409).
     if (error.detail?.includes('is still referenced')) {
-      return body(HttpStatus.CONFLICT, 'conflict', `${field ?? 'body'} is still referenced by other records`, fields('is still referenced by other records'));
+      return body(
+        HttpStatus.CONFLICT,
+        'conflict',
+        `${field ?? 'body'} is still referenced by other records`,
+        fields('is still referenced by other records'),
+      );
     }
-    return body(HttpStatus.UNPROCESSABLE_ENTITY, 'rule_violated', `${field ?? 'body'} does not name a known record`, fields('does not name a known record'));
+    return body(
+      HttpStatus.UNPROCESSABLE_ENTITY,
+      'rule_violated',
+      `${field ?? 'body'} does not name a known record`,
+      fields('does not name a known record'),
+    );
   }
-  if (code === '23514') return body(HttpStatus.UNPROCESSABLE_ENTITY, 'rule_violated', `${field ?? 'body'} breaks a rule of the record`, fields('breaks a rule of the record'));
+  if (code === '23514')
+    return body(
+      HttpStatus.UNPROCESSABLE_ENTITY,
+      'rule_violated',
+      `${field ?? 'body'} breaks a rule of the record`,
+      fields('breaks a rule of the record'),
+    );
   if (code === '23502') return body(HttpStatus.BAD_REQUEST, 'validation_failed', `${field ?? 'body'} is required`, fields('is required'));
-  if (code === '23P01') return body(HttpStatus.CONFLICT, 'conflict', 'conflicts with an existing record', field ? fields('conflicts with an existing record') : []);
+  if (code === '23P01')
+    return body(
+      HttpStatus.CONFLICT,
+      'conflict',
+      'conflicts with an existing record',
+      field ? fields('conflicts with an existing record') : [],
+    );
   if (code.startsWith('22') || code.startsWith('54')) {
-    return body(HttpStatus.BAD_REQUEST, 'validation_failed', `${field ?? 'body'} holds a value that cannot be stored`, fields('holds a value that cannot be stored'));
+    return body(
+      HttpStatus.BAD_REQUEST,
+      'validation_failed',
+      `${field ?? 'body'} holds a value that cannot be stored`,
+      fields('holds a value that cannot be stored'),
+    );
   }
   return null;
 }
@@ -100,7 +133,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const response = http.getResponse<Response>();
     // Terminus answers 503 with its own health report: keep it, monitors read that shape.
-    if (exception instanceof HttpException && exception.getStatus() === HttpStatus.SERVICE_UNAVAILABLE && typeof exception.getResponse() === 'object') {
+    if (
+      exception instanceof HttpException &&
+      exception.getStatus() === HttpStatus.SERVICE_UNAVAILABLE &&
+      typeof exception.getResponse() === 'object'
+    ) {
       response.status(HttpStatus.SERVICE_UNAVAILABLE).json(exception.getResponse());
       return;
     }
@@ -110,11 +147,15 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (typeof retryAfterSeconds === 'number') response.setHeader('Retry-After', String(retryAfterSeconds));
     const requestId = requestIdOf(typeof http.getRequest === 'function' ? http.getRequest<{ id?: unknown }>() : null);
     if (answer.statusCode >= 500) {
-      this.logger.error(`request ${requestId ?? '-'}: ${exception instanceof Error ? exception.stack ?? exception.message : String(exception)}`);
+      this.logger.error(
+        `request ${requestId ?? '-'}: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`,
+      );
     } else if (exception instanceof QueryFailedError) {
       // Input the schemas let through to the database: worth a look (a schema to tighten), not a page.
       const code = (exception as QueryFailedError & { driverError?: PgError }).driverError?.code ?? '';
-      this.logger.warn(`request ${requestId ?? '-'}: PostgreSQL ${code} answered ${answer.statusCode} (${answer.fields?.map((f) => f.field).join(', ') ?? ''})`);
+      this.logger.warn(
+        `request ${requestId ?? '-'}: PostgreSQL ${code} answered ${answer.statusCode} (${answer.fields?.map((f) => f.field).join(', ') ?? ''})`,
+      );
     }
     response.status(answer.statusCode).json(answer);
   }
@@ -133,7 +174,12 @@ export class ApiExceptionFilter implements ExceptionFilter {
       if (driverError?.code === '23505') {
         const known = driverError.constraint ? FIELD_OF_UNIQUE_CONSTRAINT[driverError.constraint] : undefined;
         const fields = known ? [known] : [];
-        return body(HttpStatus.CONFLICT, 'conflict', known ? `${known.field} ${known.message}` : 'conflicts with an existing record', fields);
+        return body(
+          HttpStatus.CONFLICT,
+          'conflict',
+          known ? `${known.field} ${known.message}` : 'conflicts with an existing record',
+          fields,
+        );
       }
       const answer = driverError ? inputErrorOfPg(driverError) : null;
       if (answer) return answer;
@@ -141,7 +187,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (isBodyParserError(exception) && exception.status >= 400 && exception.status < 500) {
       if (exception.status === HttpStatus.PAYLOAD_TOO_LARGE) {
         const limit = exception.limit !== undefined ? `the ${exception.limit}-byte limit` : 'the size limit';
-        return body(HttpStatus.PAYLOAD_TOO_LARGE, 'payload_too_large', `body is larger than ${limit}`, [{ field: 'body', message: `is larger than ${limit}` }]);
+        return body(HttpStatus.PAYLOAD_TOO_LARGE, 'payload_too_large', `body is larger than ${limit}`, [
+          { field: 'body', message: `is larger than ${limit}` },
+        ]);
       }
       const error = exception.status === HttpStatus.UNSUPPORTED_MEDIA_TYPE ? 'unsupported_media_type' : 'validation_failed';
       return body(exception.status, error, `body ${exception.message}`, [{ field: 'body', message: exception.message }]);
@@ -153,7 +201,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
       const message = typeof raw === 'string' ? raw : String((raw as { message?: unknown }).message ?? exception.message);
       // Malformed JSON bodies surface here from the body parser.
       const fields = statusCode === HttpStatus.BAD_REQUEST ? [{ field: 'body', message }] : [];
-      const error = statusCode === HttpStatus.NOT_FOUND ? 'not_found' : statusCode === HttpStatus.BAD_REQUEST ? 'validation_failed' : exception.name;
+      const error =
+        statusCode === HttpStatus.NOT_FOUND ? 'not_found' : statusCode === HttpStatus.BAD_REQUEST ? 'validation_failed' : exception.name;
       return body(statusCode, error, message, fields);
     }
     return body(HttpStatus.INTERNAL_SERVER_ERROR, 'internal_error', 'Internal server error', []);

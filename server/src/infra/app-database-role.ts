@@ -65,7 +65,7 @@ export async function prepareAppDatabase(options: PrepareAppDatabaseOptions): Pr
 
   const ownerPassword = decodeURIComponent(new URL(ownerUrl).password);
   // A password derived from nothing secret could be guessed by anyone who can reach the server over TCP.
-  if (!ownerPassword) return asOwner('the owner URL has no password to derive the app role\'s password from');
+  if (!ownerPassword) return asOwner("the owner URL has no password to derive the app role's password from");
   const password = derivedAppPassword(ownerPassword);
   const appUrl = appRoleUrl(ownerUrl, password);
   // Usually already set by an earlier start or another database of the cluster: no catalog write then.

@@ -14,8 +14,16 @@ describe('loadConfig', () => {
       {},
       { databaseAppUrl: null, publicUrl: null, corsOrigins: [], adminEmail: null, adminPassword: null, sessionHours: 12, bodyLimit: '1mb' },
     ],
-    ['DATABASE_APP_URL names the app login role', { DATABASE_APP_URL: 'postgresql://app:s@db/pw' }, { databaseAppUrl: 'postgresql://app:s@db/pw' }],
-    ['PUMPWATCH_PUBLIC_URL without its trailing slash', { PUMPWATCH_PUBLIC_URL: 'https://pumps.example.org/' }, { publicUrl: 'https://pumps.example.org' }],
+    [
+      'DATABASE_APP_URL names the app login role',
+      { DATABASE_APP_URL: 'postgresql://app:s@db/pw' },
+      { databaseAppUrl: 'postgresql://app:s@db/pw' },
+    ],
+    [
+      'PUMPWATCH_PUBLIC_URL without its trailing slash',
+      { PUMPWATCH_PUBLIC_URL: 'https://pumps.example.org/' },
+      { publicUrl: 'https://pumps.example.org' },
+    ],
     [
       'PUMPWATCH_CORS_ORIGINS as a comma list of origins',
       { PUMPWATCH_CORS_ORIGINS: 'https://a.example.org, http://localhost:5173/ ,' },
@@ -61,6 +69,8 @@ describe('loadConfig', () => {
   });
 
   it('never repeats a database URL (it holds a password) in its refusal', () => {
-    expect(() => loadConfig({ DATABASE_URL: 'mysql://u:secret-pw@db/pw' })).toThrow(expect.objectContaining({ message: expect.not.stringContaining('secret-pw') }));
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://u:secret-pw@db/pw' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('secret-pw') }),
+    );
   });
 });

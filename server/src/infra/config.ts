@@ -65,26 +65,34 @@ function httpUrl(name: string, value: string | null): string | null {
   } catch {
     throw new Error(`${name} must be an http:// or https:// URL, got "${value}"`);
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`${name} must be an http:// or https:// URL, got "${value}"`);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new Error(`${name} must be an http:// or https:// URL, got "${value}"`);
   return value.replace(/\/+$/, '');
 }
 
 /** An origin is scheme, host and port only: a path or a wildcard would never match the browser's Origin header. */
 function origins(name: string, value: string | null): string[] {
   if (value === null) return [];
-  return value.split(',').map((item) => item.trim()).filter((item) => item !== '').map((item) => {
-    let parsed: URL | null = null;
-    try {
-      parsed = new URL(item);
-    } catch {
-      parsed = null;
-    }
-    const onlyOrigin = parsed !== null && parsed.pathname === '/' && !parsed.search && !parsed.hash && !parsed.username && !item.includes('*');
-    if (!parsed || !onlyOrigin || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-      throw new Error(`${name} must list origins like https://dashboard.example.org (scheme, host, optional port; no path or wildcard), got "${item}"`);
-    }
-    return parsed.origin;
-  });
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
+    .map((item) => {
+      let parsed: URL | null;
+      try {
+        parsed = new URL(item);
+      } catch {
+        parsed = null;
+      }
+      const onlyOrigin =
+        parsed !== null && parsed.pathname === '/' && !parsed.search && !parsed.hash && !parsed.username && !item.includes('*');
+      if (!parsed || !onlyOrigin || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+        throw new Error(
+          `${name} must list origins like https://dashboard.example.org (scheme, host, optional port; no path or wildcard), got "${item}"`,
+        );
+      }
+      return parsed.origin;
+    });
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -93,13 +101,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const databaseUrl = postgresUrl('DATABASE_URL', optional(env.DATABASE_URL));
   const databaseAppUrl = postgresUrl('DATABASE_APP_URL', optional(env.DATABASE_APP_URL));
   const demoSetting = env.PUMPWATCH_DEMO?.trim().toLowerCase();
-  if (demoSetting && demoSetting !== 'on' && demoSetting !== 'off') throw new Error(`PUMPWATCH_DEMO must be on or off, got "${env.PUMPWATCH_DEMO}"`);
+  if (demoSetting && demoSetting !== 'on' && demoSetting !== 'off')
+    throw new Error(`PUMPWATCH_DEMO must be on or off, got "${env.PUMPWATCH_DEMO}"`);
   // Demo data belongs in a throw-away local database, never by surprise in a production one.
   const demo = demoSetting ? demoSetting === 'on' : databaseUrl === null;
   const simulateSetting = env.PUMPWATCH_SIMULATE?.trim().toLowerCase();
-  if (simulateSetting && simulateSetting !== 'on' && simulateSetting !== 'off') throw new Error(`PUMPWATCH_SIMULATE must be on or off, got "${env.PUMPWATCH_SIMULATE}"`);
+  if (simulateSetting && simulateSetting !== 'on' && simulateSetting !== 'off')
+    throw new Error(`PUMPWATCH_SIMULATE must be on or off, got "${env.PUMPWATCH_SIMULATE}"`);
   // Simulated readings belong to the demo clinic only: never fed by surprise into a real clinic's pumps.
-  if (simulateSetting === 'on' && !demo) throw new Error('PUMPWATCH_SIMULATE=on needs demo mode (PUMPWATCH_DEMO on): the simulator feeds the demo clinic');
+  if (simulateSetting === 'on' && !demo)
+    throw new Error('PUMPWATCH_SIMULATE=on needs demo mode (PUMPWATCH_DEMO on): the simulator feeds the demo clinic');
   const simulate = demo && simulateSetting !== 'off';
   const logLevel = (env.LOG_LEVEL?.trim().toLowerCase() || 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
@@ -111,13 +122,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   // A password is taken as given: surrounding spaces may be part of it.
   const adminPassword = env.PUMPWATCH_ADMIN_PASSWORD ? env.PUMPWATCH_ADMIN_PASSWORD : null;
   if ((adminEmail === null) !== (adminPassword === null)) {
-    throw new Error('PUMPWATCH_ADMIN_EMAIL and PUMPWATCH_ADMIN_PASSWORD go together: set both to create the first administrator, or neither');
+    throw new Error(
+      'PUMPWATCH_ADMIN_EMAIL and PUMPWATCH_ADMIN_PASSWORD go together: set both to create the first administrator, or neither',
+    );
   }
-  if (adminEmail !== null && !/^[^\s@]+@[^\s@]+$/.test(adminEmail)) throw new Error(`PUMPWATCH_ADMIN_EMAIL must be an email address, got "${adminEmail}"`);
+  if (adminEmail !== null && !/^[^\s@]+@[^\s@]+$/.test(adminEmail))
+    throw new Error(`PUMPWATCH_ADMIN_EMAIL must be an email address, got "${adminEmail}"`);
 
   const sessionSetting = optional(env.PUMPWATCH_SESSION_HOURS);
   const sessionHours = sessionSetting === null ? 12 : Number(sessionSetting);
-  if (!Number.isFinite(sessionHours) || sessionHours <= 0) throw new Error(`PUMPWATCH_SESSION_HOURS must be a positive number of hours, got "${sessionSetting}"`);
+  if (!Number.isFinite(sessionHours) || sessionHours <= 0)
+    throw new Error(`PUMPWATCH_SESSION_HOURS must be a positive number of hours, got "${sessionSetting}"`);
 
   const bodyLimit = optional(env.PUMPWATCH_BODY_LIMIT)?.toLowerCase() ?? '1mb';
   if (!BODY_LIMIT.test(bodyLimit) || Number.parseFloat(bodyLimit) <= 0) {
@@ -137,7 +152,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const serveSourceMaps = sourceMapsSetting === 'on';
 
   return {
-    port, databaseUrl, databaseAppUrl, dataDir, demo, simulate, logLevel, publicUrl, corsOrigins, adminEmail, adminPassword, sessionHours, bodyLimit,
-    trustProxyHops, serveSourceMaps,
+    port,
+    databaseUrl,
+    databaseAppUrl,
+    dataDir,
+    demo,
+    simulate,
+    logLevel,
+    publicUrl,
+    corsOrigins,
+    adminEmail,
+    adminPassword,
+    sessionHours,
+    bodyLimit,
+    trustProxyHops,
+    serveSourceMaps,
   };
 }

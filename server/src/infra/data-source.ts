@@ -18,10 +18,20 @@ import { ClinicMembershipEntity } from '../users/clinic-membership.entity';
 import { UserEntity } from '../users/user.entity';
 
 export const ENTITIES = [
-  ClinicEntity, PatientEntity, PumpEntity, FillEntity, ProgramEntity,
-  UserEntity, ClinicMembershipEntity, SessionEntity, MachineTokenEntity, AuditEntryEntity,
+  ClinicEntity,
+  PatientEntity,
+  PumpEntity,
+  FillEntity,
+  ProgramEntity,
+  UserEntity,
+  ClinicMembershipEntity,
+  SessionEntity,
+  MachineTokenEntity,
+  AuditEntryEntity,
   ...TELEMETRY_ENTITIES,
-  ClinicianEntity, OnCallShiftEntity, EscalationPolicyEntity,
+  ClinicianEntity,
+  OnCallShiftEntity,
+  EscalationPolicyEntity,
   ImportBatchEntity,
 ];
 

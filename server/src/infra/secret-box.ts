@@ -14,7 +14,10 @@ const KEY_BYTES = 32;
 const DEVELOPMENT_KEY = createHash('sha256').update('pumpwatch-development-secrets-key: not for production', 'utf8').digest();
 
 export class SecretBox {
-  private constructor(private readonly key: Buffer, readonly isDevelopmentKey: boolean) {}
+  private constructor(
+    private readonly key: Buffer,
+    readonly isDevelopmentKey: boolean,
+  ) {}
 
   /** The key from PUMPWATCH_SECRETS_KEY: 32 bytes as base64 (44 characters) or hex (64); a malformed key stops the start. */
   static fromEnvironment(env: NodeJS.ProcessEnv = process.env): SecretBox {

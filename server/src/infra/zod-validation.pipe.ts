@@ -3,7 +3,9 @@ import { PipeTransform } from '@nestjs/common';
 import { DomainError } from '@pumpwatch/shared';
 import type { z } from 'zod';
 
-export function fieldsOfZodIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): { field: string; message: string }[] {
+export function fieldsOfZodIssues(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+): { field: string; message: string }[] {
   return issues.map((issue) => ({
     field: issue.path.length > 0 ? issue.path.map(String).join('.') : 'body',
     message: issue.message,

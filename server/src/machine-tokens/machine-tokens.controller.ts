@@ -19,13 +19,19 @@ export class MachineTokensController {
 
   @Post()
   @ApiBody({ schema: openApiSchemaOf(createMachineTokenSchema) })
-  create(@CurrentActor() actor: Actor, @Body(new ZodValidationPipe(createMachineTokenSchema)) request: CreateMachineTokenRequest): Promise<CreatedMachineToken> {
+  create(
+    @CurrentActor() actor: Actor,
+    @Body(new ZodValidationPipe(createMachineTokenSchema)) request: CreateMachineTokenRequest,
+  ): Promise<CreatedMachineToken> {
     return this.tokens.create(actor, request);
   }
 
   @Get()
   @ApiQuery({ name: 'clinicId', required: false })
-  list(@CurrentActor() actor: Actor, @Query(new ZodValidationPipe(listQuerySchema)) query: z.infer<typeof listQuerySchema>): Promise<MachineToken[]> {
+  list(
+    @CurrentActor() actor: Actor,
+    @Query(new ZodValidationPipe(listQuerySchema)) query: z.infer<typeof listQuerySchema>,
+  ): Promise<MachineToken[]> {
     return this.tokens.list(actor, query.clinicId);
   }
 

@@ -13,8 +13,13 @@ import { MachineTokenEntity } from './machine-token.entity';
 
 export function toMachineToken(token: MachineTokenEntity): MachineToken {
   return {
-    id: token.id, clinicId: token.clinicId, name: token.name, createdAt: token.createdAt.toISOString(), createdByUserId: token.createdByUserId,
-    revokedAt: token.revokedAt?.toISOString() ?? null, lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
+    id: token.id,
+    clinicId: token.clinicId,
+    name: token.name,
+    createdAt: token.createdAt.toISOString(),
+    createdByUserId: token.createdByUserId,
+    revokedAt: token.revokedAt?.toISOString() ?? null,
+    lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
   };
 }
 
@@ -30,12 +35,23 @@ export class MachineTokensService {
     assertMayUseIn(actor, 'administer', request.clinicId, 'clinicId', 'is not a known clinic');
     const secret = `${MACHINE_TOKEN_PREFIX}${newSecret()}`;
     return this.dataSource.transaction(async (manager) => {
-      if (!(await manager.existsBy(ClinicEntity, { id: request.clinicId }))) throw DomainError.notFound('clinicId', 'is not a known clinic');
-      const token = await manager.save(manager.create(MachineTokenEntity, {
-        clinicId: request.clinicId, name: request.name, tokenHash: secretHash(secret), createdByUserId: actor.id as string, revokedAt: null, lastUsedAt: null,
-      }));
+      if (!(await manager.existsBy(ClinicEntity, { id: request.clinicId })))
+        throw DomainError.notFound('clinicId', 'is not a known clinic');
+      const token = await manager.save(
+        manager.create(MachineTokenEntity, {
+          clinicId: request.clinicId,
+          name: request.name,
+          tokenHash: secretHash(secret),
+          createdByUserId: actor.id as string,
+          revokedAt: null,
+          lastUsedAt: null,
+        }),
+      );
       await this.audit.record(manager, actor, {
-        action: 'machine_token.created', entityType: 'machine_token', entityId: token.id, clinicId: token.clinicId,
+        action: 'machine_token.created',
+        entityType: 'machine_token',
+        entityId: token.id,
+        clinicId: token.clinicId,
         changes: { name: { before: null, after: token.name }, clinicId: { before: null, after: token.clinicId } },
       });
       return { ...toMachineToken(token), token: secret };
@@ -65,7 +81,10 @@ export class MachineTokensService {
       token.revokedAt = this.clock.now();
       await manager.save(token);
       await this.audit.record(manager, actor, {
-        action: 'machine_token.revoked', entityType: 'machine_token', entityId: token.id, clinicId: token.clinicId,
+        action: 'machine_token.revoked',
+        entityType: 'machine_token',
+        entityId: token.id,
+        clinicId: token.clinicId,
         changes: { revokedAt: { before: null, after: token.revokedAt.toISOString() } },
       });
       return toMachineToken(token);

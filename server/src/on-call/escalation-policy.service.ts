@@ -14,7 +14,9 @@ const NOT_KNOWN_CLINIC = 'is not a known clinic';
 
 /** The fields a clinic sets, for the audit trail (not whether it was the default, nor when). */
 const rulesOf = (policy: EscalationPolicy) => ({
-  levels: policy.levels, repeatTopLevelEveryMinutes: policy.repeatTopLevelEveryMinutes, urgentPageAfterMinutes: policy.urgentPageAfterMinutes,
+  levels: policy.levels,
+  repeatTopLevelEveryMinutes: policy.repeatTopLevelEveryMinutes,
+  urgentPageAfterMinutes: policy.urgentPageAfterMinutes,
 });
 
 @Injectable()
@@ -49,12 +51,20 @@ export class EscalationPolicyService {
          VALUES ($1, $2::jsonb, $3, $4, $5)
          ON CONFLICT (clinic_id) DO UPDATE SET levels = EXCLUDED.levels, repeat_top_level_every_minutes = EXCLUDED.repeat_top_level_every_minutes,
            urgent_page_after_minutes = EXCLUDED.urgent_page_after_minutes, updated_at = EXCLUDED.updated_at`,
-        [clinicId, JSON.stringify(request.levels.map((l) => ({ target: l.target, afterMinutes: l.afterMinutes }))), request.repeatTopLevelEveryMinutes,
-          request.urgentPageAfterMinutes, this.clock.now()],
+        [
+          clinicId,
+          JSON.stringify(request.levels.map((l) => ({ target: l.target, afterMinutes: l.afterMinutes }))),
+          request.repeatTopLevelEveryMinutes,
+          request.urgentPageAfterMinutes,
+          this.clock.now(),
+        ],
       );
       const after = await this.policyOf(clinicId, manager);
       await this.audit.record(manager, actor, {
-        action: 'escalation_policy.set', entityType: 'escalation_policy', entityId: clinicId, clinicId,
+        action: 'escalation_policy.set',
+        entityType: 'escalation_policy',
+        entityId: clinicId,
+        clinicId,
         changes: changedFields(rulesOf(before), rulesOf(after)),
       });
       return after;

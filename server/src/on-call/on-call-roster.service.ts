@@ -19,8 +19,16 @@ export interface ClinicEscalationPlan {
   plan: EscalationPlan<PageRecipient>;
 }
 
-const recipientOf = (clinician: { id: string; userId: string | null; displayName: string; pagerContact: string | null }): PageRecipient => ({
-  clinicianId: clinician.id, userId: clinician.userId, displayName: clinician.displayName, pagerContact: clinician.pagerContact,
+const recipientOf = (clinician: {
+  id: string;
+  userId: string | null;
+  displayName: string;
+  pagerContact: string | null;
+}): PageRecipient => ({
+  clinicianId: clinician.id,
+  userId: clinician.userId,
+  displayName: clinician.displayName,
+  pagerContact: clinician.pagerContact,
 });
 
 @Injectable()
@@ -34,7 +42,8 @@ export class OnCallRosterService {
   /** GET /api/clinics/:id/on-call-now, at `at` when given (a past instant answers who was on call then). */
   async onCallNow(actor: Actor, clinicId: string, at?: string): Promise<OnCallNow> {
     assertMayUseIn(actor, 'read', clinicId, 'id', 'is not a known clinic');
-    if (!(await this.dataSource.manager.existsBy(ClinicEntity, { id: clinicId }))) throw DomainError.notFound('id', 'is not a known clinic');
+    if (!(await this.dataSource.manager.existsBy(ClinicEntity, { id: clinicId })))
+      throw DomainError.notFound('id', 'is not a known clinic');
     return this.rosterAt(clinicId, at ? new Date(at) : this.clock.now());
   }
 
@@ -43,7 +52,9 @@ export class OnCallRosterService {
    * No actor: the caller has scoped the clinic (a scheduled job acts for every clinic).
    */
   async rosterAt(clinicId: string, at: Date, manager: EntityManager = this.dataSource.manager): Promise<OnCallNow> {
-    const shifts = await manager.getRepository(OnCallShiftEntity).createQueryBuilder('shift')
+    const shifts = await manager
+      .getRepository(OnCallShiftEntity)
+      .createQueryBuilder('shift')
       .innerJoin(ClinicianEntity, 'clinician', 'clinician.id = shift.clinician_id AND clinician.active')
       .where('shift.clinic_id = :clinicId', { clinicId })
       .andWhere('shift.starts_at <= :at AND shift.ends_at > :at', { at })
@@ -67,16 +78,22 @@ export class OnCallRosterService {
    * with the pager contact of their active clinician record when they have one.
    */
   async clinicAdmins(clinicId: string, manager: EntityManager = this.dataSource.manager): Promise<PageRecipient[]> {
-    const rows: { user_id: string; display_name: string; clinician_id: string | null; pager_contact: string | null }[] = await manager.query(
-      `SELECT u.id AS user_id, COALESCE(c.display_name, u.display_name) AS display_name, c.id AS clinician_id, c.pager_contact
+    const rows: { user_id: string; display_name: string; clinician_id: string | null; pager_contact: string | null }[] =
+      await manager.query(
+        `SELECT u.id AS user_id, COALESCE(c.display_name, u.display_name) AS display_name, c.id AS clinician_id, c.pager_contact
        FROM clinic_memberships m
        JOIN users u ON u.id = m.user_id
        LEFT JOIN clinicians c ON c.clinic_id = m.clinic_id AND c.user_id = u.id AND c.active
        WHERE m.clinic_id = $1 AND m.role = 'admin'
        ORDER BY 2, u.id`,
-      [clinicId],
-    );
-    return rows.map((r) => ({ clinicianId: r.clinician_id, userId: r.user_id, displayName: r.display_name, pagerContact: r.pager_contact }));
+        [clinicId],
+      );
+    return rows.map((r) => ({
+      clinicianId: r.clinician_id,
+      userId: r.user_id,
+      displayName: r.display_name,
+      pagerContact: r.pager_contact,
+    }));
   }
 
   /** Everything one page needs, read in the caller's transaction when given (the engine's claimed deadline row). */

@@ -18,7 +18,10 @@ export class OnCallShiftsController {
 
   @Post()
   @ApiBody({ schema: openApiSchemaOf(createOnCallShiftSchema) })
-  create(@CurrentActor() actor: Actor, @Body(new ZodValidationPipe(createOnCallShiftSchema)) request: ValidOnCallShiftRequest): Promise<OnCallShift> {
+  create(
+    @CurrentActor() actor: Actor,
+    @Body(new ZodValidationPipe(createOnCallShiftSchema)) request: ValidOnCallShiftRequest,
+  ): Promise<OnCallShift> {
     return this.shifts.create(actor, request);
   }
 
@@ -27,7 +30,10 @@ export class OnCallShiftsController {
   @ApiQuery({ name: 'from', required: false, description: 'Shifts ending after this instant (default now)' })
   @ApiQuery({ name: 'to', required: false, description: 'Shifts starting before this instant' })
   @ApiQuery({ name: 'includeCancelled', required: false, enum: ['true', 'false'] })
-  list(@CurrentActor() actor: Actor, @Query(new ZodValidationPipe(onCallShiftQuerySchema)) query: OnCallShiftQuery): Promise<OnCallShift[]> {
+  list(
+    @CurrentActor() actor: Actor,
+    @Query(new ZodValidationPipe(onCallShiftQuerySchema)) query: OnCallShiftQuery,
+  ): Promise<OnCallShift[]> {
     return this.shifts.list(actor, query);
   }
 

@@ -1,7 +1,15 @@
 // Use cases of on-call shifts: a clinician puts a colleague on call, lists the roster, cancels a shift (never deletes it).
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { clinicTime, createOnCallShiftSchema, DomainError, exceedsMaxShiftLength, ON_CALL_CONFIG, OnCallShift, OnCallShiftQuery } from '@pumpwatch/shared';
+import {
+  clinicTime,
+  createOnCallShiftSchema,
+  DomainError,
+  exceedsMaxShiftLength,
+  ON_CALL_CONFIG,
+  OnCallShift,
+  OnCallShiftQuery,
+} from '@pumpwatch/shared';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import type { z } from 'zod';
 import { AuditService, createdFields } from '../audit/audit.service';
@@ -22,8 +30,13 @@ const OVERLAP = 'is already on call during part of this time';
 
 /** The exclusion constraint settles a race the service's own check could not see: the same 409 as the check. */
 function overlapConflict(error: unknown): unknown {
-  const driverError = error instanceof QueryFailedError ? (error as QueryFailedError & { driverError?: { code?: string; constraint?: string } }).driverError : undefined;
-  return driverError?.code === '23P01' && driverError.constraint === 'on_call_shifts_no_overlap_per_clinician' ? DomainError.conflict('clinicianId', OVERLAP) : error;
+  const driverError =
+    error instanceof QueryFailedError
+      ? (error as QueryFailedError & { driverError?: { code?: string; constraint?: string } }).driverError
+      : undefined;
+  return driverError?.code === '23P01' && driverError.constraint === 'on_call_shifts_no_overlap_per_clinician'
+    ? DomainError.conflict('clinicianId', OVERLAP)
+    : error;
 }
 
 @Injectable()
@@ -39,7 +52,10 @@ export class OnCallShiftsService {
     try {
       return await this.dataSource.transaction(async (manager) => {
         // Shared lock: shifts of one clinician may be added side by side, a deactivation waits for them (and sees them).
-        const clinician = await manager.findOne(ClinicianEntity, { where: { id: request.clinicianId }, lock: { mode: 'pessimistic_read' } });
+        const clinician = await manager.findOne(ClinicianEntity, {
+          where: { id: request.clinicianId },
+          lock: { mode: 'pessimistic_read' },
+        });
         if (!clinician) throw DomainError.notFound('clinicianId', NOT_KNOWN_CLINICIAN);
         assertMayUseIn(actor, 'clinical', clinician.clinicId, 'clinicianId', NOT_KNOWN_CLINICIAN);
 
@@ -54,15 +70,30 @@ export class OnCallShiftsService {
         if (fields.length > 0) throw new DomainError('rule_violated', fields.map((f) => `${f.field} ${f.message}`).join('; '), fields);
 
         await this.refuseOverlap(manager, clinician.id, request.startsAt, request.endsAt);
-        const shift = await manager.save(manager.create(OnCallShiftEntity, {
-          clinicId: clinician.clinicId, clinicianId: clinician.id, tier: request.tier, startsAt: new Date(request.startsAt),
-          endsAt: new Date(request.endsAt), cancelledAt: null,
-        }));
+        const shift = await manager.save(
+          manager.create(OnCallShiftEntity, {
+            clinicId: clinician.clinicId,
+            clinicianId: clinician.id,
+            tier: request.tier,
+            startsAt: new Date(request.startsAt),
+            endsAt: new Date(request.endsAt),
+            cancelledAt: null,
+          }),
+        );
         const created = toOnCallShift(shift);
         await this.audit.record(manager, actor, {
-          action: 'on_call_shift.created', entityType: 'on_call_shift', entityId: shift.id, clinicId: shift.clinicId, changes: createdFields(created),
+          action: 'on_call_shift.created',
+          entityType: 'on_call_shift',
+          entityId: shift.id,
+          clinicId: shift.clinicId,
+          changes: createdFields(created),
         });
-        await this.events.record(manager, { type: 'on_call.changed', clinicId: shift.clinicId, pumpId: null, payload: { shiftId: shift.id } });
+        await this.events.record(manager, {
+          type: 'on_call.changed',
+          clinicId: shift.clinicId,
+          pumpId: null,
+          payload: { shiftId: shift.id },
+        });
         return created;
       });
     } catch (error) {
@@ -74,10 +105,13 @@ export class OnCallShiftsService {
   async list(actor: Actor, query: OnCallShiftQuery): Promise<OnCallShift[]> {
     const { clinicId } = query;
     if (clinicId !== undefined) {
-      if (!isUuid(clinicId) || !(await this.dataSource.manager.existsBy(ClinicEntity, { id: clinicId }))) throw DomainError.notFound('clinicId', 'is not a known clinic');
+      if (!isUuid(clinicId) || !(await this.dataSource.manager.existsBy(ClinicEntity, { id: clinicId })))
+        throw DomainError.notFound('clinicId', 'is not a known clinic');
       assertSees(actor, clinicId, 'clinicId', 'is not a known clinic');
     }
-    const builder = this.dataSource.getRepository(OnCallShiftEntity).createQueryBuilder('shift')
+    const builder = this.dataSource
+      .getRepository(OnCallShiftEntity)
+      .createQueryBuilder('shift')
       .where('shift.ends_at > :from', { from: query.from ? new Date(query.from) : this.clock.now() });
     if (query.to) builder.andWhere('shift.starts_at < :to', { to: new Date(query.to) });
     if (!query.includeCancelled) builder.andWhere('shift.cancelled_at IS NULL');
@@ -96,14 +130,23 @@ export class OnCallShiftsService {
       assertMayUseIn(actor, 'clinical', shift.clinicId, 'id', NOT_KNOWN_SHIFT);
       if (shift.cancelledAt) return toOnCallShift(shift);
       const now = this.clock.now();
-      if (shift.endsAt.getTime() <= now.getTime()) throw DomainError.rule('id', 'has already ended: the roster of the past stays as it was');
+      if (shift.endsAt.getTime() <= now.getTime())
+        throw DomainError.rule('id', 'has already ended: the roster of the past stays as it was');
       shift.cancelledAt = now;
       const cancelled = toOnCallShift(await manager.save(shift));
       await this.audit.record(manager, actor, {
-        action: 'on_call_shift.cancelled', entityType: 'on_call_shift', entityId: shift.id, clinicId: shift.clinicId,
+        action: 'on_call_shift.cancelled',
+        entityType: 'on_call_shift',
+        entityId: shift.id,
+        clinicId: shift.clinicId,
         changes: { cancelledAt: { before: null, after: cancelled.cancelledAt } },
       });
-      await this.events.record(manager, { type: 'on_call.changed', clinicId: shift.clinicId, pumpId: null, payload: { shiftId: shift.id } });
+      await this.events.record(manager, {
+        type: 'on_call.changed',
+        clinicId: shift.clinicId,
+        pumpId: null,
+        payload: { shiftId: shift.id },
+      });
       return cancelled;
     });
   }
@@ -120,7 +163,10 @@ export class OnCallShiftsService {
       const [other] = clash;
       // The clinic's wall clock, not an id and UTC: the administrator finds that shift on the roster calendar.
       const at = (d: Date) => clinicTime(d.toISOString(), other.time_zone);
-      throw DomainError.conflict('clinicianId', `${OVERLAP}: their ${other.tier} shift from ${at(other.starts_at)} to ${at(other.ends_at)}`);
+      throw DomainError.conflict(
+        'clinicianId',
+        `${OVERLAP}: their ${other.tier} shift from ${at(other.starts_at)} to ${at(other.ends_at)}`,
+      );
     }
   }
 }

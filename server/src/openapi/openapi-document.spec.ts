@@ -8,7 +8,10 @@ const emptyDocument = (paths: OpenAPIObject['paths']): OpenAPIObject => ({ opena
 
 describe('completeDocument', () => {
   it('gives a route unknown to the docs a summary from its path, the error answers and signed-in security', () => {
-    const document = completeDocument(emptyDocument({ '/api/widgets/{id}/frob': { post: { parameters: [], responses: { '201': { description: '' } } } } }), new Map());
+    const document = completeDocument(
+      emptyDocument({ '/api/widgets/{id}/frob': { post: { parameters: [], responses: { '201': { description: '' } } } } }),
+      new Map(),
+    );
     const operation = document.paths['/api/widgets/{id}/frob'].post!;
     expect(operation.summary).toBe('Create or run widgets frob');
     expect(operation.operationId).toBe('postApiWidgetsByIdFrob');

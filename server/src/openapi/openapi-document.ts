@@ -1,7 +1,14 @@
 // Builds the OpenAPI document: Nest's routes, completed with the shared zod schemas, the error shape, security and examples.
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { OpenAPIObject, OperationObject, ParameterObject, PathItemObject, ResponseObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type {
+  OpenAPIObject,
+  OperationObject,
+  ParameterObject,
+  PathItemObject,
+  ResponseObject,
+  SchemaObject,
+} from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { Capability, CSRF_HEADER, RESPONSE_COMPONENTS, ROUTE_PERMISSIONS, SESSION_COOKIE } from '@pumpwatch/shared';
 import { z } from 'zod';
 import { ERROR_EXAMPLES, OPERATION_EXAMPLES } from './examples';
@@ -20,20 +27,26 @@ const WRITE_METHODS = new Set<HttpMethod>(['post', 'put', 'patch', 'delete']);
 const ERROR_RESPONSES = {
   400: { name: 'BadRequest', description: 'Invalid request: `fields` names each field at fault' },
   401: { name: 'Unauthenticated', description: 'No valid session cookie or bearer token' },
-  403: { name: 'Forbidden', description: 'The role lacks the capability, the password must be changed first, or the x-csrf-token header is missing' },
+  403: {
+    name: 'Forbidden',
+    description: 'The role lacks the capability, the password must be changed first, or the x-csrf-token header is missing',
+  },
   404: { name: 'NotFound', description: 'No such record in the clinics the caller sees' },
   409: { name: 'Conflict', description: 'Conflicts with an existing record (a double booking, a serial number already registered)' },
-  422: { name: 'RuleViolated', description: 'Well-formed but refused by a clinical or business rule (drug library hard limit, dose guard)' },
+  422: {
+    name: 'RuleViolated',
+    description: 'Well-formed but refused by a clinical or business rule (drug library hard limit, dose guard)',
+  },
 } as const;
 type ErrorStatus = keyof typeof ERROR_RESPONSES;
 
 const CAPABILITY_WORDS: Record<Capability, string> = {
   public: 'no sign-in',
   authenticated: 'any signed-in user',
-  read: 'staff or higher in the record\'s clinic',
-  schedule: 'scheduler or higher in the record\'s clinic',
-  clinical: 'clinician or admin of the record\'s clinic',
-  telemetry: 'a clinician of the pump\'s clinic or its gateway machine token',
+  read: "staff or higher in the record's clinic",
+  schedule: "scheduler or higher in the record's clinic",
+  clinical: "clinician or admin of the record's clinic",
+  telemetry: "a clinician of the pump's clinic or its gateway machine token",
   administer: 'admin of the clinic',
   platform: 'the administrator of every clinic',
 };
@@ -50,7 +63,10 @@ function responseComponents(): Record<string, SchemaObject> {
   const registry = z.registry<{ id: string }>();
   for (const [name, schema] of Object.entries(RESPONSE_COMPONENTS)) registry.add(schema, { id: name });
   const { schemas } = z.toJSONSchema(registry, {
-    target: 'openapi-3.0', io: 'output', unrepresentable: 'any', uri: (id) => `#/components/schemas/${id}`,
+    target: 'openapi-3.0',
+    io: 'output',
+    unrepresentable: 'any',
+    uri: (id) => `#/components/schemas/${id}`,
   });
   const components: Record<string, SchemaObject> = {};
   for (const [name, schema] of Object.entries(schemas)) {
@@ -110,7 +126,11 @@ function completePathParameters(operation: OperationObject, path: string): void 
 }
 
 function completeOperation(
-  method: HttpMethod, path: string, operation: OperationObject, discovered: RouteSchemas | undefined, usedOperationIds: Set<string>,
+  method: HttpMethod,
+  path: string,
+  operation: OperationObject,
+  discovered: RouteSchemas | undefined,
+  usedOperationIds: Set<string>,
 ): void {
   const key = `${method.toUpperCase()} ${path.replace(/\{([^}]+)\}/g, ':$1')}`;
   const doc: RouteDoc | undefined = (ROUTE_DOCS as Record<string, RouteDoc | undefined>)[key];
@@ -121,7 +141,12 @@ function completeOperation(
   const needs = capability ? `Needs: ${CAPABILITY_WORDS[capability]}.` : '';
   operation.description = [doc?.description, needs].filter((s) => s).join('\n\n') || undefined;
   if (!operation.operationId || usedOperationIds.has(operation.operationId)) {
-    operation.operationId = `${method}${path.replace(/\{([^}]+)\}/g, 'By-$1').split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join('')}`;
+    operation.operationId = `${method}${path
+      .replace(/\{([^}]+)\}/g, 'By-$1')
+      .split(/[^A-Za-z0-9]+/)
+      .filter(Boolean)
+      .map((w) => w[0].toUpperCase() + w.slice(1))
+      .join('')}`;
   }
   usedOperationIds.add(operation.operationId);
 
@@ -130,7 +155,9 @@ function completeOperation(
   if (body) {
     operation.requestBody = {
       required: true,
-      content: { 'application/json': { schema: requestSchemaOf(body), ...(examples?.request !== undefined ? { example: examples.request } : {}) } },
+      content: {
+        'application/json': { schema: requestSchemaOf(body), ...(examples?.request !== undefined ? { example: examples.request } : {}) },
+      },
     };
   }
   if (discovered?.query) completeQueryParameters(operation, discovered.query);
@@ -143,7 +170,11 @@ function completeOperation(
     delete responses[successStatus];
     const content = successContent(doc.success, examples?.response);
     if (content && doc.alsoText) content[doc.alsoText.contentType] = { schema: { type: 'string', description: doc.alsoText.description } };
-    responses[status] = { ...success, description: success.description || (doc.success.kind === 'none' ? 'Done, no content' : 'OK'), ...(content ? { content } : {}) };
+    responses[status] = {
+      ...success,
+      description: success.description || (doc.success.kind === 'none' ? 'Done, no content' : 'OK'),
+      ...(content ? { content } : {}),
+    };
   } else {
     responses[successStatus] = { ...success, description: success.description || 'OK' };
   }
@@ -153,7 +184,8 @@ function completeOperation(
   operation.responses = responses;
 
   if (capability === 'public') operation.security = [];
-  else if (WRITE_METHODS.has(method)) operation.security = [{ [SECURITY_SCHEMES.bearer]: [] }, { [SECURITY_SCHEMES.sessionCookie]: [], [SECURITY_SCHEMES.csrfToken]: [] }];
+  else if (WRITE_METHODS.has(method))
+    operation.security = [{ [SECURITY_SCHEMES.bearer]: [] }, { [SECURITY_SCHEMES.sessionCookie]: [], [SECURITY_SCHEMES.csrfToken]: [] }];
   else operation.security = [{ [SECURITY_SCHEMES.bearer]: [] }, { [SECURITY_SCHEMES.sessionCookie]: [] }];
   (operation as OperationObject & { 'x-capability'?: Capability })['x-capability'] = capability;
 }
@@ -164,10 +196,15 @@ export function completeDocument(document: OpenAPIObject, schemas: Map<string, R
   document.components.schemas = { ...(document.components.schemas ?? {}), ...responseComponents() };
   document.components.responses = {
     ...(document.components.responses ?? {}),
-    ...Object.fromEntries(Object.entries(ERROR_RESPONSES).map(([status, { name, description }]) => [name, {
-      description,
-      content: { 'application/json': { schema: ref('ApiError'), example: ERROR_EXAMPLES[Number(status) as ErrorStatus] } },
-    }])),
+    ...Object.fromEntries(
+      Object.entries(ERROR_RESPONSES).map(([status, { name, description }]) => [
+        name,
+        {
+          description,
+          content: { 'application/json': { schema: ref('ApiError'), example: ERROR_EXAMPLES[Number(status) as ErrorStatus] } },
+        },
+      ]),
+    ),
   };
   // A route of the permission table that Nest's document lacks (a controller excluded from Swagger, such as FHIR's) is still listed.
   for (const key of Object.keys(ROUTE_PERMISSIONS)) {
@@ -175,7 +212,12 @@ export function completeDocument(document: OpenAPIObject, schemas: Map<string, R
     const path = route.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
     const item = (document.paths[path] = document.paths[path] ?? {}) as PathItemObject;
     const lower = method.toLowerCase() as HttpMethod;
-    if (!item[lower]) item[lower] = { tags: [route.split('/').filter(Boolean)[0] === 'api' ? route.split('/')[2] : route.split('/')[1]], parameters: [], responses: {} };
+    if (!item[lower])
+      item[lower] = {
+        tags: [route.split('/').filter(Boolean)[0] === 'api' ? route.split('/')[2] : route.split('/')[1]],
+        parameters: [],
+        responses: {},
+      };
   }
   const usedOperationIds = new Set<string>();
   for (const [path, item] of Object.entries(document.paths) as [string, PathItemObject][]) {
@@ -196,14 +238,34 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       .setTitle('PumpWatch API')
       .setDescription(
         'Intrathecal baclofen pumps: fills, programs, telemetry, alerts, scheduling and exact refill deadlines. Instants are ISO-8601 UTC; ' +
-        'units are in field names (concentrationMcgPerMl, volumeMl, doseMcgPerDay). Every error answers the ApiError shape.\n\n' +
-        `Sign in with POST /api/auth/login: its \`accessToken\` is the bearer token (API clients, gateway machine tokens); the dashboard uses the \`${SESSION_COOKIE}\` ` +
-        `cookie instead, and then repeats the session's \`csrfToken\` in the \`${CSRF_HEADER}\` header on every write.`,
+          'units are in field names (concentrationMcgPerMl, volumeMl, doseMcgPerDay). Every error answers the ApiError shape.\n\n' +
+          `Sign in with POST /api/auth/login: its \`accessToken\` is the bearer token (API clients, gateway machine tokens); the dashboard uses the \`${SESSION_COOKIE}\` ` +
+          `cookie instead, and then repeats the session's \`csrfToken\` in the \`${CSRF_HEADER}\` header on every write.`,
       )
       .setVersion('0.1.0')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'accessToken from POST /api/auth/login, or a gateway machine token' }, SECURITY_SCHEMES.bearer)
-      .addCookieAuth(SESSION_COOKIE, { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'the dashboard\'s httpOnly session cookie, set by POST /api/auth/login' }, SECURITY_SCHEMES.sessionCookie)
-      .addApiKey({ type: 'apiKey', in: 'header', name: CSRF_HEADER, description: 'the session\'s csrfToken; writes made with the session cookie need it' }, SECURITY_SCHEMES.csrfToken)
+      .addBearerAuth(
+        { type: 'http', scheme: 'bearer', description: 'accessToken from POST /api/auth/login, or a gateway machine token' },
+        SECURITY_SCHEMES.bearer,
+      )
+      .addCookieAuth(
+        SESSION_COOKIE,
+        {
+          type: 'apiKey',
+          in: 'cookie',
+          name: SESSION_COOKIE,
+          description: "the dashboard's httpOnly session cookie, set by POST /api/auth/login",
+        },
+        SECURITY_SCHEMES.sessionCookie,
+      )
+      .addApiKey(
+        {
+          type: 'apiKey',
+          in: 'header',
+          name: CSRF_HEADER,
+          description: "the session's csrfToken; writes made with the session cookie need it",
+        },
+        SECURITY_SCHEMES.csrfToken,
+      )
       .build(),
   );
   return completeDocument(base, routeSchemas(app));

@@ -14,7 +14,11 @@ export interface RouteSchemas {
   query: z.ZodType | null;
 }
 
-interface RouteArgument { index: number; data?: unknown; pipes?: unknown[] }
+interface RouteArgument {
+  index: number;
+  data?: unknown;
+  pipes?: unknown[];
+}
 
 /** The zod schema of the first ZodValidationPipe on a whole-body or whole-query argument of the handler. */
 function schemaOf(args: Record<string, RouteArgument>, type: RouteParamtypes): z.ZodType | null {

@@ -11,7 +11,12 @@ import { ZodValidationPipe } from '../infra/zod-validation.pipe';
 import { confirmationPage, messagePage, resultPage } from './acknowledge-link.html';
 import { AcknowledgeLinksService } from './acknowledge-links.service';
 
-const STATUS_OF: Partial<Record<DomainError['code'], number>> = { validation_failed: 400, not_found: 404, conflict: 409, rule_violated: 422 };
+const STATUS_OF: Partial<Record<DomainError['code'], number>> = {
+  validation_failed: 400,
+  not_found: 404,
+  conflict: 409,
+  rule_violated: 422,
+};
 
 @ApiTags('paging')
 @Controller('alerts/acknowledge-link')
@@ -37,7 +42,11 @@ export class AcknowledgeLinkController {
   @HttpCode(200)
   @Header('cache-control', 'no-store')
   @ApiBody({ schema: openApiSchemaOf(acknowledgeLinkSchema) })
-  async acknowledge(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Body() body: unknown): Promise<AcknowledgeLinkResult | string> {
+  async acknowledge(
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @Body() body: unknown,
+  ): Promise<AcknowledgeLinkResult | string> {
     if (!req.is('application/x-www-form-urlencoded')) {
       const request = new ZodValidationPipe(acknowledgeLinkSchema).transform(body);
       return this.links.acknowledge(request.token, requestIdOf(req));

@@ -19,24 +19,46 @@ button{font-size:1.2rem;padding:.8rem 1.6rem;border-radius:.4rem;border:0;backgr
 
 /** GET: says what the link would acknowledge and asks for a deliberate press (a link previewer fetching it changes nothing). */
 export function confirmationPage(preview: LinkPreview, token: string): string {
-  if (preview.state === 'unknown') return layout('Unknown link', '<p>This acknowledge link is not known. Open the PumpWatch dashboard to acknowledge the alert.</p>');
-  const what = `<p><strong class="${preview.severity === 'critical' ? 'critical' : ''}">${escape(preview.severity ?? '')} ${escape(kindLabel(preview.kind))}</strong>`
-    + ` alert${preview.clinicName ? ` in ${escape(preview.clinicName)}` : ''}${preview.recipient ? `, paged to ${escape(preview.recipient)}` : ''}.</p>`;
-  if (preview.state === 'used') return layout('Link already used', `${what}<p>This link was used at ${escape(preview.usedAt?.toISOString() ?? '')}. Each link works once.</p>`);
-  if (preview.state === 'expired') return layout('Link expired', `${what}<p>This link expired at ${escape(preview.expiresAt?.toISOString() ?? '')}. Acknowledge from the dashboard or a later page.</p>`);
-  if (preview.alertStatus !== 'open') return layout(`Alert already ${preview.alertStatus ?? 'closed'}`, `${what}<p>Nothing left to acknowledge.</p>`);
-  return layout('Acknowledge this alert?', `${what}
+  if (preview.state === 'unknown')
+    return layout('Unknown link', '<p>This acknowledge link is not known. Open the PumpWatch dashboard to acknowledge the alert.</p>');
+  const what =
+    `<p><strong class="${preview.severity === 'critical' ? 'critical' : ''}">${escape(preview.severity ?? '')} ${escape(kindLabel(preview.kind))}</strong>` +
+    ` alert${preview.clinicName ? ` in ${escape(preview.clinicName)}` : ''}${preview.recipient ? `, paged to ${escape(preview.recipient)}` : ''}.</p>`;
+  if (preview.state === 'used')
+    return layout(
+      'Link already used',
+      `${what}<p>This link was used at ${escape(preview.usedAt?.toISOString() ?? '')}. Each link works once.</p>`,
+    );
+  if (preview.state === 'expired')
+    return layout(
+      'Link expired',
+      `${what}<p>This link expired at ${escape(preview.expiresAt?.toISOString() ?? '')}. Acknowledge from the dashboard or a later page.</p>`,
+    );
+  if (preview.alertStatus !== 'open')
+    return layout(`Alert already ${preview.alertStatus ?? 'closed'}`, `${what}<p>Nothing left to acknowledge.</p>`);
+  return layout(
+    'Acknowledge this alert?',
+    `${what}
 <p class="muted">Acknowledging stops the escalation: nobody else will be paged for this alert. Use it only if you are taking care of it.</p>
 <form method="post" action="/api/alerts/acknowledge-link"><input type="hidden" name="token" value="${escape(token)}">
-<button type="submit">Acknowledge</button></form>`);
+<button type="submit">Acknowledge</button></form>`,
+  );
 }
 
 export function resultPage(result: AcknowledgeLinkResult): string {
-  const title = result.outcome === 'acknowledged' ? 'Alert acknowledged' : result.outcome === 'already_resolved' ? 'Alert already resolved' : 'Alert already acknowledged';
+  const title =
+    result.outcome === 'acknowledged'
+      ? 'Alert acknowledged'
+      : result.outcome === 'already_resolved'
+        ? 'Alert already resolved'
+        : 'Alert already acknowledged';
   const by = result.acknowledgedBy ? ` by ${escape(result.acknowledgedBy)}` : '';
   const at = result.acknowledgedAt ? ` at ${escape(result.acknowledgedAt)}` : '';
-  return layout(title, `<p>${escape(result.severity)} ${escape(kindLabel(result.kind))} alert: ${escape(result.status)}${by}${at}.</p>
-<p class="muted">Escalation has stopped. Open the PumpWatch dashboard for the patient and the next steps.</p>`);
+  return layout(
+    title,
+    `<p>${escape(result.severity)} ${escape(kindLabel(result.kind))} alert: ${escape(result.status)}${by}${at}.</p>
+<p class="muted">Escalation has stopped. Open the PumpWatch dashboard for the patient and the next steps.</p>`,
+  );
 }
 
 export function messagePage(title: string, message: string): string {

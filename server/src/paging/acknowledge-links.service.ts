@@ -27,10 +27,24 @@ export interface LinkPreview {
   usedAt: Date | null;
 }
 
-const NOBODY: LinkPreview = { state: 'unknown', kind: null, severity: null, alertStatus: null, clinicName: null, recipient: null, expiresAt: null, usedAt: null };
+const NOBODY: LinkPreview = {
+  state: 'unknown',
+  kind: null,
+  severity: null,
+  alertStatus: null,
+  clinicName: null,
+  recipient: null,
+  expiresAt: null,
+  usedAt: null,
+};
 
 const baseActor = {
-  sessionId: null, sessionExpiresAt: null, csrfToken: null, viaCookie: false, mustChangePassword: false, machineClinicId: null,
+  sessionId: null,
+  sessionExpiresAt: null,
+  csrfToken: null,
+  viaCookie: false,
+  mustChangePassword: false,
+  machineClinicId: null,
 } as const;
 
 @Injectable()
@@ -51,9 +65,14 @@ export class AcknowledgeLinksService {
     const [alert, page] = await Promise.all([this.repository.alert(manager, link.alertId), this.repository.page(manager, link.pageId)]);
     const state: LinkState = link.usedAt ? 'used' : link.expiresAt <= this.clock.now() ? 'expired' : 'usable';
     return {
-      state, kind: alert?.kind ?? null, severity: alert?.severity ?? null, alertStatus: alert?.status ?? null,
-      clinicName: alert ? await this.repository.clinicName(manager, alert.clinicId) : null, recipient: page?.recipientLabel ?? null,
-      expiresAt: link.expiresAt, usedAt: link.usedAt,
+      state,
+      kind: alert?.kind ?? null,
+      severity: alert?.severity ?? null,
+      alertStatus: alert?.status ?? null,
+      clinicName: alert ? await this.repository.clinicName(manager, alert.clinicId) : null,
+      recipient: page?.recipientLabel ?? null,
+      expiresAt: link.expiresAt,
+      usedAt: link.usedAt,
     };
   }
 
@@ -68,19 +87,27 @@ export class AcknowledgeLinksService {
       const link = await this.repository.acknowledgeLink(manager, tokenHash, true);
       if (!link) throw DomainError.notFound('token', 'is not a known acknowledge link');
       if (link.usedAt) throw DomainError.conflict('token', `was already used at ${link.usedAt.toISOString()}`);
-      if (link.expiresAt <= now) throw DomainError.rule('token', `expired at ${link.expiresAt.toISOString()}: acknowledge from the dashboard or a later page`);
-      const linkedPage = await this.repository.page(manager, link.pageId) as PageRecord;
+      if (link.expiresAt <= now)
+        throw DomainError.rule('token', `expired at ${link.expiresAt.toISOString()}: acknowledge from the dashboard or a later page`);
+      const linkedPage = (await this.repository.page(manager, link.pageId)) as PageRecord;
       const linkActor = await this.actorFor(manager, linkedPage, requestId);
       await this.repository.markLinkUsed(manager, tokenHash, now, linkActor.label);
       await this.audit.record(manager, linkActor, {
-        action: 'acknowledge_link.used', entityType: 'page', entityId: linkedPage.id, clinicId: linkedPage.clinicId,
+        action: 'acknowledge_link.used',
+        entityType: 'page',
+        entityId: linkedPage.id,
+        clinicId: linkedPage.clinicId,
         changes: { usedAt: { before: null, after: now.toISOString() }, alertId: { before: null, after: link.alertId } },
       });
       return { page: linkedPage, actor: linkActor };
     });
     let outcome: AcknowledgeLinkOutcome = 'acknowledged';
     try {
-      await this.alerts.acknowledge(actor, page.alertId, `Acknowledged from the link of a page (step ${page.step}, ${page.recipientLabel ?? 'recipient unknown'}).`);
+      await this.alerts.acknowledge(
+        actor,
+        page.alertId,
+        `Acknowledged from the link of a page (step ${page.step}, ${page.recipientLabel ?? 'recipient unknown'}).`,
+      );
     } catch (error) {
       if (!(error instanceof DomainError) || error.code !== 'conflict') throw error;
       outcome = 'already_acknowledged';
@@ -90,8 +117,13 @@ export class AcknowledgeLinksService {
     if (!alert) throw DomainError.notFound('token', 'names an alert that does not exist');
     if (outcome !== 'acknowledged' && alert.status === 'resolved') outcome = 'already_resolved';
     return {
-      alertId: alert.id, outcome, kind: alert.kind, severity: alert.severity, status: alert.status,
-      acknowledgedAt: alert.acknowledgedAt?.toISOString() ?? null, acknowledgedBy: alert.acknowledgedByLabel,
+      alertId: alert.id,
+      outcome,
+      kind: alert.kind,
+      severity: alert.severity,
+      status: alert.status,
+      acknowledgedAt: alert.acknowledgedAt?.toISOString() ?? null,
+      acknowledgedBy: alert.acknowledgedByLabel,
     };
   }
 
@@ -103,14 +135,25 @@ export class AcknowledgeLinksService {
     const user = page.recipientUserId ? await this.repository.userWithRoles(manager, page.recipientUserId) : null;
     if (user && page.recipientUserId) {
       const actor: Actor = {
-        ...baseActor, kind: 'user', id: page.recipientUserId, label: `${user.email} (pager link)`, displayName: `${user.displayName} (pager link)`, requestId,
-        administersAllClinics: user.administersAllClinics, clinicRoles: user.clinicRoles.map((r) => ({ clinicId: r.clinicId, role: r.role as ClinicRole })),
+        ...baseActor,
+        kind: 'user',
+        id: page.recipientUserId,
+        label: `${user.email} (pager link)`,
+        displayName: `${user.displayName} (pager link)`,
+        requestId,
+        administersAllClinics: user.administersAllClinics,
+        clinicRoles: user.clinicRoles.map((r) => ({ clinicId: r.clinicId, role: r.role as ClinicRole })),
       };
       if (mayUse(actor, 'clinical', page.clinicId)) return actor;
     }
     return {
-      ...baseActor, kind: 'system', id: null, label: `pager link: ${page.recipientLabel ?? 'recipient unknown'}`, requestId,
-      administersAllClinics: false, clinicRoles: [{ clinicId: page.clinicId, role: 'clinician' }],
+      ...baseActor,
+      kind: 'system',
+      id: null,
+      label: `pager link: ${page.recipientLabel ?? 'recipient unknown'}`,
+      requestId,
+      administersAllClinics: false,
+      clinicRoles: [{ clinicId: page.clinicId, role: 'clinician' }],
     };
   }
 }

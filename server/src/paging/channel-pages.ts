@@ -12,7 +12,11 @@ import { NotificationSettings } from './notification-settings';
 import { PagedAlert, PageRecord, PagingRepository } from './paging.repository';
 import { PagingSettings } from './paging-settings';
 
-export interface ChannelPage { channel: NotificationChannelRecord; secret: string | null; outbound: OutboundPage }
+export interface ChannelPage {
+  channel: NotificationChannelRecord;
+  secret: string | null;
+  outbound: OutboundPage;
+}
 
 /** The purpose a channel's sealed secret is bound to: a ciphertext copied to another channel does not open. */
 export const channelSecretPurpose = (channelId: string): string => `notification-channel:${channelId}`;
@@ -31,7 +35,8 @@ export class ChannelPages {
   secretOf(channel: NotificationChannelRecord): string | null {
     if (channel.secretCiphertext) return this.settings.secrets.open(channel.secretCiphertext, channelSecretPurpose(channel.id));
     // Only PUMPWATCH_CHANNEL_* variables, whatever a row says (the API refuses other names).
-    if (channel.secretEnvName) return channel.secretEnvName.startsWith(SECRET_ENV_PREFIX) ? process.env[channel.secretEnvName] || null : null;
+    if (channel.secretEnvName)
+      return channel.secretEnvName.startsWith(SECRET_ENV_PREFIX) ? process.env[channel.secretEnvName] || null : null;
     return null;
   }
 
@@ -39,7 +44,8 @@ export class ChannelPages {
   async prepare(page: PageRecord, alert: PagedAlert, kind: NotificationChannelKind): Promise<ChannelPage | DeliveryOutcome> {
     const manager = this.dataSource.manager;
     const channel = page.notificationChannelId ? await this.channels.channel(manager, page.notificationChannelId) : null;
-    if (!channel || channel.kind !== kind || !channel.active) return { ok: false, retryable: false, error: `the ${kind} channel was disabled` };
+    if (!channel || channel.kind !== kind || !channel.active)
+      return { ok: false, retryable: false, error: `the ${kind} channel was disabled` };
     let secret: string | null;
     try {
       secret = this.secretOf(channel);
@@ -53,9 +59,13 @@ export class ChannelPages {
     const context = await this.channels.pageContext(manager, alert.id);
     if (!link || !context) return { ok: false, retryable: false, error: 'the page has no acknowledge link' };
     return {
-      channel, secret,
+      channel,
+      secret,
       outbound: {
-        alertId: alert.id, kind: alert.kind, severity: alert.severity, clinicName: context.clinicName,
+        alertId: alert.id,
+        kind: alert.kind,
+        severity: alert.severity,
+        clinicName: context.clinicName,
         serialLastFour: context.serialNumber === null ? null : serialLastFour(context.serialNumber),
         acknowledgeUrl: this.pagingSettings.acknowledgeUrl(acknowledgeToken(channel.linkSecret, page.id)),
         acknowledgeExpiresAt: link.expiresAt.toISOString(),

@@ -16,7 +16,11 @@ import type { PagedAlert, PageRecord } from './paging.repository';
 function smtpFailure(error: unknown): DeliveryOutcome {
   const e = error as { code?: string; responseCode?: number };
   if (typeof e?.responseCode === 'number') {
-    return { ok: false, retryable: e.responseCode < 500, error: `the SMTP relay answered ${e.responseCode}${e.code === 'EAUTH' ? ' (sign-in refused)' : ''}` };
+    return {
+      ok: false,
+      retryable: e.responseCode < 500,
+      error: `the SMTP relay answered ${e.responseCode}${e.code === 'EAUTH' ? ' (sign-in refused)' : ''}`,
+    };
   }
   return { ok: false, error: e?.code ? `SMTP connection failed (${e.code})` : 'SMTP connection failed' };
 }
@@ -40,18 +44,28 @@ export class EmailNotifier implements Notifier {
     const smtp = prepared.channel.smtp;
     if (!smtp) return { ok: false, retryable: false, error: 'the channel has no SMTP settings' };
     const transport = createTransport({
-      host: smtp.host, port: smtp.port, secure: smtp.security === 'tls', requireTLS: smtp.security === 'starttls',
+      host: smtp.host,
+      port: smtp.port,
+      secure: smtp.security === 'tls',
+      requireTLS: smtp.security === 'starttls',
       auth: smtp.username ? { user: smtp.username, pass: prepared.secret ?? '' } : undefined,
-      connectionTimeout: this.settings.timeoutMs, greetingTimeout: this.settings.timeoutMs, socketTimeout: this.settings.timeoutMs,
+      connectionTimeout: this.settings.timeoutMs,
+      greetingTimeout: this.settings.timeoutMs,
+      socketTimeout: this.settings.timeoutMs,
       tls: this.settings.trustedCaPem ? { ca: this.settings.trustedCaPem } : undefined,
-      logger: false, debug: false,
+      logger: false,
+      debug: false,
     });
     try {
       const message = outboundEmail(prepared.outbound);
       await transport.sendMail({
-        from: smtp.from, to, subject: message.subject, text: message.text,
+        from: smtp.from,
+        to,
+        subject: message.subject,
+        text: message.text,
         // The same Message-ID on every attempt of this page, so a mailbox can drop a repeat.
-        messageId: `<page-${page.id}@pumpwatch>`, headers: { 'X-PumpWatch-Page-Id': page.id },
+        messageId: `<page-${page.id}@pumpwatch>`,
+        headers: { 'X-PumpWatch-Page-Id': page.id },
       });
       return { ok: true };
     } catch (error) {

@@ -15,7 +15,8 @@ import { acknowledgeToken, acknowledgeTokenHash } from './acknowledge-token';
 import { NotificationChannelRecord, NotificationChannelsRepository } from './notification-channels.repository';
 import { EscalationRecord, PagedAlert, PageRecord, PagingRepository, WebhookEndpointRecord } from './paging.repository';
 
-export const NO_ONE_REACHABLE = 'no level of the escalation policy reaches anybody now (no one on call, no backup, no clinic administrator)';
+export const NO_ONE_REACHABLE =
+  'no level of the escalation policy reaches anybody now (no one on call, no backup, no clinic administrator)';
 const NO_CHANNEL = 'no notifier reaches this recipient (no PumpWatch account and no webhook endpoint in the clinic)';
 
 /** Why escalation of this alert must stop now, and since when; null while it still pages. */
@@ -88,9 +89,13 @@ export class EscalationService {
           : await this.repository.insertEscalation(manager, candidate.alertId, candidate.clinicId, startsAt, now);
         if (created) {
           await this.audit.record(manager, SYSTEM_ACTOR, {
-            action: 'escalation.started', entityType: 'alert_escalation', entityId: created.alertId, clinicId: created.clinicId,
+            action: 'escalation.started',
+            entityType: 'alert_escalation',
+            entityId: created.alertId,
+            clinicId: created.clinicId,
             changes: {
-              episode: { before: candidate.escalation?.episode ?? null, after: created.episode }, severity: { before: null, after: candidate.severity },
+              episode: { before: candidate.escalation?.episode ?? null, after: created.episode },
+              severity: { before: null, after: candidate.severity },
               pagingStartedAt: { before: null, after: created.pagingStartedAt.toISOString() },
               nextDueAt: { before: candidate.escalation?.nextDueAt.toISOString() ?? null, after: created.nextDueAt.toISOString() },
             },
@@ -107,8 +112,14 @@ export class EscalationService {
         const moved = await this.repository.hastenEscalation(manager, hurry.alertId, hurry.since, now);
         if (before && moved) {
           await this.audit.record(manager, SYSTEM_ACTOR, {
-            action: 'escalation.rescheduled', entityType: 'alert_escalation', entityId: moved.alertId, clinicId: moved.clinicId,
-            changes: { nextDueAt: { before: before.nextDueAt.toISOString(), after: moved.nextDueAt.toISOString() }, severity: { before: 'urgent', after: 'critical' } },
+            action: 'escalation.rescheduled',
+            entityType: 'alert_escalation',
+            entityId: moved.alertId,
+            clinicId: moved.clinicId,
+            changes: {
+              nextDueAt: { before: before.nextDueAt.toISOString(), after: moved.nextDueAt.toISOString() },
+              severity: { before: 'urgent', after: 'critical' },
+            },
           });
         }
       });
@@ -151,17 +162,24 @@ export class EscalationService {
     const webhooks = decision ? await this.repository.activeWebhooks(manager, escalation.clinicId) : [];
     const target = decision ? policy.levels[decision.level].target : null;
     // The clinic's notification channels (issue 17) that page this level.
-    const channels = decision ? (await this.channels.activeChannels(manager, escalation.clinicId)).filter((c) => target !== null && c.levels.includes(target)) : [];
+    const channels = decision
+      ? (await this.channels.activeChannels(manager, escalation.clinicId)).filter((c) => target !== null && c.levels.includes(target))
+      : [];
     const pages = decision
       ? this.pagesOf(escalation, decision, target, webhooks, channels, now)
       : [this.page(escalation, pagedStep, null, { notifier: 'none', status: 'failed', lastError: NO_ONE_REACHABLE }, now)];
     for (const page of pages) {
       await this.repository.insertPage(manager, page, now);
       // The single-use link a page carries is derived from its endpoint's or channel's own secret.
-      const linkSecret = webhooks.find((w) => w.id === page.webhookEndpointId)?.secret ?? channels.find((c) => c.id === page.notificationChannelId)?.linkSecret;
+      const linkSecret =
+        webhooks.find((w) => w.id === page.webhookEndpointId)?.secret ??
+        channels.find((c) => c.id === page.notificationChannelId)?.linkSecret;
       if (linkSecret) {
         await this.repository.insertAcknowledgeLink(manager, {
-          tokenHash: acknowledgeTokenHash(acknowledgeToken(linkSecret, page.id)), alertId: alert.id, pageId: page.id, createdAt: now,
+          tokenHash: acknowledgeTokenHash(acknowledgeToken(linkSecret, page.id)),
+          alertId: alert.id,
+          pageId: page.id,
+          createdAt: now,
           expiresAt: new Date(now.getTime() + PAGING_CONFIG.acknowledgeLinkHours * HOUR_MS),
         });
       }
@@ -170,13 +188,24 @@ export class EscalationService {
     const nextDueAt = escalationStepDueAt(policy, escalation.pagingStartedAt, nextStep);
     await this.repository.advanceEscalation(manager, alert.id, { step: nextStep, nextDueAt, pagedAt: now, noOneOnCall: plan.noOneOnCall });
     await this.audit.record(manager, SYSTEM_ACTOR, {
-      action: 'escalation.paged', entityType: 'alert_escalation', entityId: alert.id, clinicId: alert.clinicId,
+      action: 'escalation.paged',
+      entityType: 'alert_escalation',
+      entityId: alert.id,
+      clinicId: alert.clinicId,
       changes: {
-        step: { before: escalation.step, after: nextStep }, nextDueAt: { before: escalation.nextDueAt.toISOString(), after: nextDueAt.toISOString() },
+        step: { before: escalation.step, after: nextStep },
+        nextDueAt: { before: escalation.nextDueAt.toISOString(), after: nextDueAt.toISOString() },
         noOneOnCall: { before: escalation.noOneOnCall, after: plan.noOneOnCall },
         pages: {
           before: null,
-          after: pages.map((p) => ({ id: p.id, step: p.step, levelTarget: p.levelTarget, recipient: p.recipientLabel, notifier: p.notifier, status: p.status })),
+          after: pages.map((p) => ({
+            id: p.id,
+            step: p.step,
+            levelTarget: p.levelTarget,
+            recipient: p.recipientLabel,
+            notifier: p.notifier,
+            status: p.status,
+          })),
         },
       },
     });
@@ -188,8 +217,12 @@ export class EscalationService {
    * endpoint of the clinic; and one per PagerDuty or Opsgenie channel for the step (the service routes it to its own on-call).
    */
   private pagesOf(
-    escalation: EscalationRecord, decision: PageDecision<PageRecipient>, target: PageRecord['levelTarget'], webhooks: WebhookEndpointRecord[],
-    notificationChannels: NotificationChannelRecord[], now: Date,
+    escalation: EscalationRecord,
+    decision: PageDecision<PageRecipient>,
+    target: PageRecord['levelTarget'],
+    webhooks: WebhookEndpointRecord[],
+    notificationChannels: NotificationChannelRecord[],
+    now: Date,
   ): PageRecord[] {
     const pages: PageRecord[] = [];
     for (const recipient of decision.recipients) {
@@ -197,34 +230,82 @@ export class EscalationService {
         ...(recipient.userId ? [{ notifier: 'in_app' as const, webhookEndpointId: null, notificationChannelId: null }] : []),
         ...webhooks.map((w) => ({ notifier: 'webhook' as const, webhookEndpointId: w.id, notificationChannelId: null })),
         ...(recipient.userId
-          ? notificationChannels.filter((c) => c.kind === 'email').map((c) => ({ notifier: 'email' as const, webhookEndpointId: null, notificationChannelId: c.id }))
+          ? notificationChannels
+              .filter((c) => c.kind === 'email')
+              .map((c) => ({ notifier: 'email' as const, webhookEndpointId: null, notificationChannelId: c.id }))
           : []),
       ];
       for (const channel of channels) {
-        pages.push(this.page(escalation, decision.step, { level: decision.level, target, recipient }, { ...channel, status: 'queued', nextAttemptAt: now }, now));
+        pages.push(
+          this.page(
+            escalation,
+            decision.step,
+            { level: decision.level, target, recipient },
+            { ...channel, status: 'queued', nextAttemptAt: now },
+            now,
+          ),
+        );
       }
       if (channels.length === 0) {
-        pages.push(this.page(escalation, decision.step, { level: decision.level, target, recipient }, { notifier: 'none', status: 'failed', lastError: NO_CHANNEL }, now));
+        pages.push(
+          this.page(
+            escalation,
+            decision.step,
+            { level: decision.level, target, recipient },
+            { notifier: 'none', status: 'failed', lastError: NO_CHANNEL },
+            now,
+          ),
+        );
       }
     }
     for (const channel of notificationChannels) {
       if (channel.kind === 'email') continue;
-      pages.push(this.page(escalation, decision.step, { level: decision.level, target, recipient: null }, {
-        notifier: channel.kind, webhookEndpointId: null, notificationChannelId: channel.id, status: 'queued', nextAttemptAt: now,
-      }, now));
+      pages.push(
+        this.page(
+          escalation,
+          decision.step,
+          { level: decision.level, target, recipient: null },
+          {
+            notifier: channel.kind,
+            webhookEndpointId: null,
+            notificationChannelId: channel.id,
+            status: 'queued',
+            nextAttemptAt: now,
+          },
+          now,
+        ),
+      );
     }
     return pages;
   }
 
   private page(
-    escalation: EscalationRecord, step: number, to: { level: number; target: PageRecord['levelTarget']; recipient: PageRecipient | null } | null,
-    state: Partial<PageRecord> & Pick<PageRecord, 'notifier' | 'status'>, now: Date,
+    escalation: EscalationRecord,
+    step: number,
+    to: { level: number; target: PageRecord['levelTarget']; recipient: PageRecipient | null } | null,
+    state: Partial<PageRecord> & Pick<PageRecord, 'notifier' | 'status'>,
+    now: Date,
   ): PageRecord {
     return {
-      id: randomUUID(), alertId: escalation.alertId, clinicId: escalation.clinicId, episode: escalation.episode, step,
-      level: to?.level ?? null, levelTarget: to?.target ?? null, recipientClinicianId: to?.recipient?.clinicianId ?? null,
-      recipientUserId: to?.recipient?.userId ?? null, recipientLabel: to?.recipient?.displayName ?? null, webhookEndpointId: null, notificationChannelId: null,
-      attempts: 0, nextAttemptAt: null, lastAttemptAt: null, lastError: null, sentAt: null, createdAt: now, ...state,
+      id: randomUUID(),
+      alertId: escalation.alertId,
+      clinicId: escalation.clinicId,
+      episode: escalation.episode,
+      step,
+      level: to?.level ?? null,
+      levelTarget: to?.target ?? null,
+      recipientClinicianId: to?.recipient?.clinicianId ?? null,
+      recipientUserId: to?.recipient?.userId ?? null,
+      recipientLabel: to?.recipient?.displayName ?? null,
+      webhookEndpointId: null,
+      notificationChannelId: null,
+      attempts: 0,
+      nextAttemptAt: null,
+      lastAttemptAt: null,
+      lastError: null,
+      sentAt: null,
+      createdAt: now,
+      ...state,
     };
   }
 
@@ -236,9 +317,13 @@ export class EscalationService {
     if (!stopped) return false;
     const cancelled = await this.repository.cancelQueuedPagesOfAlert(manager, escalation.alertId, CANCEL_REASON[stop.reason], now);
     await this.audit.record(manager, SYSTEM_ACTOR, {
-      action: 'escalation.stopped', entityType: 'alert_escalation', entityId: escalation.alertId, clinicId: escalation.clinicId,
+      action: 'escalation.stopped',
+      entityType: 'alert_escalation',
+      entityId: escalation.alertId,
+      clinicId: escalation.clinicId,
       changes: {
-        stoppedAt: { before: null, after: stop.at.toISOString() }, stopReason: { before: null, after: stop.reason },
+        stoppedAt: { before: null, after: stop.at.toISOString() },
+        stopReason: { before: null, after: stop.reason },
         ...(cancelled.length > 0 ? { cancelledPages: { before: null, after: cancelled.map((p) => p.id) } } : {}),
       },
     });

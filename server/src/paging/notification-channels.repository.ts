@@ -42,11 +42,21 @@ export interface IncidentToSync {
 
 function toChannel(row: Row): NotificationChannelRecord {
   return {
-    id: row.id as string, clinicId: row.clinic_id as string, kind: row.kind as NotificationChannelKind, name: row.name as string,
-    levels: row.levels as EscalationTarget[], smtp: (row.smtp as SmtpSettings | null) ?? null, secretCiphertext: row.secret_ciphertext as string | null,
-    secretEnvName: row.secret_env_name as string | null, secretLastFour: row.secret_last_four as string | null, linkSecret: row.link_secret as string,
-    active: row.active as boolean, createdByUserId: row.created_by_user_id as string | null, createdAt: row.created_at as Date,
-    updatedAt: row.updated_at as Date, disabledAt: row.disabled_at as Date | null,
+    id: row.id as string,
+    clinicId: row.clinic_id as string,
+    kind: row.kind as NotificationChannelKind,
+    name: row.name as string,
+    levels: row.levels as EscalationTarget[],
+    smtp: (row.smtp as SmtpSettings | null) ?? null,
+    secretCiphertext: row.secret_ciphertext as string | null,
+    secretEnvName: row.secret_env_name as string | null,
+    secretLastFour: row.secret_last_four as string | null,
+    linkSecret: row.link_secret as string,
+    active: row.active as boolean,
+    createdByUserId: row.created_by_user_id as string | null,
+    createdAt: row.created_at as Date,
+    updatedAt: row.updated_at as Date,
+    disabledAt: row.disabled_at as Date | null,
   };
 }
 
@@ -63,31 +73,59 @@ const WANTED = `CASE a.status WHEN 'acknowledged' THEN 'acknowledged' WHEN 'reso
 export class NotificationChannelsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async insert(manager: EntityManager, channel: Omit<NotificationChannelRecord, 'active' | 'disabledAt' | 'updatedAt'>): Promise<NotificationChannelRecord> {
+  async insert(
+    manager: EntityManager,
+    channel: Omit<NotificationChannelRecord, 'active' | 'disabledAt' | 'updatedAt'>,
+  ): Promise<NotificationChannelRecord> {
     const rows: Row[] = await manager.query(
       `INSERT INTO notification_channels (id, clinic_id, kind, name, levels, smtp, secret_ciphertext, secret_env_name, secret_last_four, link_secret,
          created_by_user_id, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $12) RETURNING *`,
-      [channel.id, channel.clinicId, channel.kind, channel.name, channel.levels, channel.smtp === null ? null : JSON.stringify(channel.smtp),
-        channel.secretCiphertext, channel.secretEnvName, channel.secretLastFour, channel.linkSecret, channel.createdByUserId, channel.createdAt],
+      [
+        channel.id,
+        channel.clinicId,
+        channel.kind,
+        channel.name,
+        channel.levels,
+        channel.smtp === null ? null : JSON.stringify(channel.smtp),
+        channel.secretCiphertext,
+        channel.secretEnvName,
+        channel.secretLastFour,
+        channel.linkSecret,
+        channel.createdByUserId,
+        channel.createdAt,
+      ],
     );
     return toChannel(rows[0]);
   }
 
   async update(manager: EntityManager, channel: NotificationChannelRecord, at: Date): Promise<NotificationChannelRecord> {
-    const rows = returnedRows(await manager.query(
-      `UPDATE notification_channels SET name = $2, levels = $3, smtp = $4::jsonb, secret_ciphertext = $5, secret_env_name = $6, secret_last_four = $7,
+    const rows = returnedRows(
+      await manager.query(
+        `UPDATE notification_channels SET name = $2, levels = $3, smtp = $4::jsonb, secret_ciphertext = $5, secret_env_name = $6, secret_last_four = $7,
          updated_at = $8 WHERE id = $1 RETURNING *`,
-      [channel.id, channel.name, channel.levels, channel.smtp === null ? null : JSON.stringify(channel.smtp), channel.secretCiphertext,
-        channel.secretEnvName, channel.secretLastFour, at],
-    ));
+        [
+          channel.id,
+          channel.name,
+          channel.levels,
+          channel.smtp === null ? null : JSON.stringify(channel.smtp),
+          channel.secretCiphertext,
+          channel.secretEnvName,
+          channel.secretLastFour,
+          at,
+        ],
+      ),
+    );
     return toChannel(rows[0]);
   }
 
   async disable(manager: EntityManager, id: string, at: Date): Promise<NotificationChannelRecord> {
-    const rows = returnedRows(await manager.query(
-      'UPDATE notification_channels SET active = false, disabled_at = $2, updated_at = $2 WHERE id = $1 RETURNING *', [id, at],
-    ));
+    const rows = returnedRows(
+      await manager.query('UPDATE notification_channels SET active = false, disabled_at = $2, updated_at = $2 WHERE id = $1 RETURNING *', [
+        id,
+        at,
+      ]),
+    );
     return toChannel(rows[0]);
   }
 
@@ -98,17 +136,22 @@ export class NotificationChannelsRepository {
   }
 
   async channelsOfClinic(clinicId: string): Promise<NotificationChannelRecord[]> {
-    const rows: Row[] = await this.dataSource.query('SELECT * FROM notification_channels WHERE clinic_id = $1 ORDER BY created_at DESC, id', [clinicId]);
+    const rows: Row[] = await this.dataSource.query(
+      'SELECT * FROM notification_channels WHERE clinic_id = $1 ORDER BY created_at DESC, id',
+      [clinicId],
+    );
     return rows.map(toChannel);
   }
 
   async activeChannels(manager: EntityManager, clinicId: string): Promise<NotificationChannelRecord[]> {
-    const rows: Row[] = await manager.query('SELECT * FROM notification_channels WHERE clinic_id = $1 AND active ORDER BY created_at, id', [clinicId]);
+    const rows: Row[] = await manager.query('SELECT * FROM notification_channels WHERE clinic_id = $1 AND active ORDER BY created_at, id', [
+      clinicId,
+    ]);
     return rows.map(toChannel);
   }
 
   async clinicExists(manager: EntityManager, clinicId: string): Promise<boolean> {
-    return (await manager.query('SELECT 1 FROM clinics WHERE id = $1', [clinicId]) as unknown[]).length > 0;
+    return ((await manager.query('SELECT 1 FROM clinics WHERE id = $1', [clinicId])) as unknown[]).length > 0;
   }
 
   /** What a page names besides the alert: the clinic's name and the pump's serial (the caller keeps its last four characters). */
@@ -128,18 +171,24 @@ export class NotificationChannelsRepository {
 
   /** Returns the ids of the pages cancelled. */
   async cancelQueuedPagesOfChannel(manager: EntityManager, channelId: string, reason: string, at: Date): Promise<string[]> {
-    const rows = returnedRows(await manager.query(
-      `UPDATE pages SET status = 'cancelled', next_attempt_at = NULL, last_error = $2, updated_at = $3
+    const rows = returnedRows(
+      await manager.query(
+        `UPDATE pages SET status = 'cancelled', next_attempt_at = NULL, last_error = $2, updated_at = $3
        WHERE notification_channel_id = $1 AND status = 'queued' RETURNING id`,
-      [channelId, reason, at],
-    ));
+        [channelId, reason, at],
+      ),
+    );
     return rows.map((r) => r.id as string);
   }
 
   // ---- Incidents at PagerDuty and Opsgenie ----
 
   /** After a trigger was accepted: the incident is open (again, for an alert open again after an acknowledgement). */
-  async incidentTriggered(manager: EntityManager, incident: { channelId: string; alertId: string; clinicId: string; externalKey: string }, at: Date): Promise<void> {
+  async incidentTriggered(
+    manager: EntityManager,
+    incident: { channelId: string; alertId: string; clinicId: string; externalKey: string },
+    at: Date,
+  ): Promise<void> {
     await manager.query(
       `INSERT INTO notification_incidents (channel_id, alert_id, clinic_id, external_key, state, created_at, updated_at)
        VALUES ($1, $2, $3, $4, 'triggered', $5, $5)
@@ -154,8 +203,9 @@ export class NotificationChannelsRepository {
    * out: two instances never send the same follow-up at once, and a crash mid-request only delays it.
    */
   async leaseIncidentsToSync(manager: EntityManager, now: Date, leaseUntil: Date, limit: number): Promise<IncidentToSync[]> {
-    const rows = returnedRows(await manager.query(
-      `WITH due AS (
+    const rows = returnedRows(
+      await manager.query(
+        `WITH due AS (
          SELECT i.channel_id, i.alert_id, ${WANTED} AS wanted FROM notification_incidents i JOIN alerts a ON a.id = i.alert_id
          WHERE i.state <> 'resolved' AND i.sync_failed_at IS NULL AND (i.next_sync_at IS NULL OR i.next_sync_at <= $1)
            AND (a.status = 'resolved' OR (a.status = 'acknowledged' AND i.state = 'triggered'))
@@ -164,11 +214,17 @@ export class NotificationChannelsRepository {
        UPDATE notification_incidents i SET next_sync_at = $2, sync_attempts = i.sync_attempts + 1
        FROM due WHERE i.channel_id = due.channel_id AND i.alert_id = due.alert_id
        RETURNING i.*, due.wanted`,
-      [now, leaseUntil, limit],
-    ));
+        [now, leaseUntil, limit],
+      ),
+    );
     return rows.map((r) => ({
-      channelId: r.channel_id as string, alertId: r.alert_id as string, clinicId: r.clinic_id as string, externalKey: r.external_key as string,
-      state: r.state as IncidentState, wanted: r.wanted as 'acknowledged' | 'resolved', syncAttempts: Number(r.sync_attempts),
+      channelId: r.channel_id as string,
+      alertId: r.alert_id as string,
+      clinicId: r.clinic_id as string,
+      externalKey: r.external_key as string,
+      state: r.state as IncidentState,
+      wanted: r.wanted as 'acknowledged' | 'resolved',
+      syncAttempts: Number(r.sync_attempts),
     }));
   }
 
@@ -181,7 +237,14 @@ export class NotificationChannelsRepository {
   }
 
   /** `retryAt` null: given up (recorded, never tried again unless the alert is paged again). */
-  async incidentSyncFailed(manager: EntityManager, channelId: string, alertId: string, error: string, retryAt: Date | null, at: Date): Promise<void> {
+  async incidentSyncFailed(
+    manager: EntityManager,
+    channelId: string,
+    alertId: string,
+    error: string,
+    retryAt: Date | null,
+    at: Date,
+  ): Promise<void> {
     await manager.query(
       `UPDATE notification_incidents SET last_error = $3, next_sync_at = $4, sync_failed_at = CASE WHEN $4::timestamptz IS NULL THEN $5::timestamptz END,
          updated_at = $5 WHERE channel_id = $1 AND alert_id = $2`,
@@ -190,7 +253,14 @@ export class NotificationChannelsRepository {
   }
 
   async incidentsOfAlert(alertId: string): Promise<{ channelId: string; state: IncidentState; lastError: string | null }[]> {
-    const rows: Row[] = await this.dataSource.query('SELECT channel_id, state, last_error FROM notification_incidents WHERE alert_id = $1 ORDER BY created_at', [alertId]);
-    return rows.map((r) => ({ channelId: r.channel_id as string, state: r.state as IncidentState, lastError: r.last_error as string | null }));
+    const rows: Row[] = await this.dataSource.query(
+      'SELECT channel_id, state, last_error FROM notification_incidents WHERE alert_id = $1 ORDER BY created_at',
+      [alertId],
+    );
+    return rows.map((r) => ({
+      channelId: r.channel_id as string,
+      state: r.state as IncidentState,
+      lastError: r.last_error as string | null,
+    }));
   }
 }

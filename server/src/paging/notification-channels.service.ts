@@ -30,12 +30,22 @@ type StoredSecret = Pick<NotificationChannelRecord, 'secretCiphertext' | 'secret
 export function toNotificationChannel(record: NotificationChannelRecord): NotificationChannel {
   const configured = record.secretCiphertext !== null || record.secretEnvName !== null;
   return {
-    id: record.id, clinicId: record.clinicId, kind: record.kind, name: record.name, levels: record.levels, smtp: record.smtp,
+    id: record.id,
+    clinicId: record.clinicId,
+    kind: record.kind,
+    name: record.name,
+    levels: record.levels,
+    smtp: record.smtp,
     secret: {
-      configured, source: record.secretCiphertext ? 'encrypted' : record.secretEnvName ? 'environment' : null,
-      lastFour: record.secretCiphertext ? record.secretLastFour : null, envName: record.secretEnvName,
+      configured,
+      source: record.secretCiphertext ? 'encrypted' : record.secretEnvName ? 'environment' : null,
+      lastFour: record.secretCiphertext ? record.secretLastFour : null,
+      envName: record.secretEnvName,
     },
-    active: record.active, createdAt: toIso(record.createdAt), createdByUserId: record.createdByUserId, updatedAt: toIso(record.updatedAt),
+    active: record.active,
+    createdAt: toIso(record.createdAt),
+    createdByUserId: record.createdByUserId,
+    updatedAt: toIso(record.updatedAt),
     disabledAt: toIsoOrNull(record.disabledAt),
   };
 }
@@ -43,7 +53,11 @@ export function toNotificationChannel(record: NotificationChannelRecord): Notifi
 /** What the audit trail keeps: the settings and whether a secret is set, never the secret or its ciphertext. */
 function audited(record: NotificationChannelRecord): Record<string, unknown> {
   return {
-    kind: record.kind, name: record.name, levels: record.levels, smtp: record.smtp, active: record.active,
+    kind: record.kind,
+    name: record.name,
+    levels: record.levels,
+    smtp: record.smtp,
+    active: record.active,
     secretSource: record.secretCiphertext ? 'encrypted' : record.secretEnvName ? `env:${record.secretEnvName}` : null,
     // Which sealed secret: a replaced secret shows as a change without revealing either.
     secretVersion: record.secretCiphertext ? record.secretCiphertext.split('.')[1] : null,
@@ -63,16 +77,29 @@ export class NotificationChannelsService {
   async create(actor: Actor, clinicId: string, request: CreateRequest): Promise<NotificationChannel> {
     assertMayUseIn(actor, 'administer', clinicId, 'id', NOT_KNOWN_CLINIC);
     const id = randomUUID();
-    const secret = request.secret === undefined ? { secretCiphertext: null, secretEnvName: null, secretLastFour: null } : this.stored(id, request.secret);
+    const secret =
+      request.secret === undefined
+        ? { secretCiphertext: null, secretEnvName: null, secretLastFour: null }
+        : this.stored(id, request.secret);
     return this.dataSource.transaction(async (manager) => {
       if (!(await this.repository.clinicExists(manager, clinicId))) throw DomainError.notFound('id', NOT_KNOWN_CLINIC);
       const channel = await this.repository.insert(manager, {
-        id, clinicId, kind: request.kind, name: request.name, levels: request.levels ?? [...ESCALATION_TARGETS],
-        smtp: request.kind === 'email' ? (request.smtp as SmtpSettings) : null, ...secret, linkSecret: newSecret(),
-        createdByUserId: actor.kind === 'user' ? actor.id : null, createdAt: this.clock.now(),
+        id,
+        clinicId,
+        kind: request.kind,
+        name: request.name,
+        levels: request.levels ?? [...ESCALATION_TARGETS],
+        smtp: request.kind === 'email' ? (request.smtp as SmtpSettings) : null,
+        ...secret,
+        linkSecret: newSecret(),
+        createdByUserId: actor.kind === 'user' ? actor.id : null,
+        createdAt: this.clock.now(),
       });
       await this.audit.record(manager, actor, {
-        action: 'notification_channel.created', entityType: 'notification_channel', entityId: channel.id, clinicId,
+        action: 'notification_channel.created',
+        entityType: 'notification_channel',
+        entityId: channel.id,
+        clinicId,
         changes: changedFields({}, audited(channel)),
       });
       return toNotificationChannel(channel);
@@ -93,12 +120,18 @@ export class NotificationChannelsService {
       const refusal = updateRefusals(before.kind, request)[0];
       if (refusal) throw DomainError.invalid(refusal.field, refusal.message);
       const changed: NotificationChannelRecord = {
-        ...before, name: request.name ?? before.name, levels: request.levels ?? before.levels, smtp: (request.smtp as SmtpSettings | undefined) ?? before.smtp,
+        ...before,
+        name: request.name ?? before.name,
+        levels: request.levels ?? before.levels,
+        smtp: (request.smtp as SmtpSettings | undefined) ?? before.smtp,
         ...(request.secret === undefined ? {} : this.stored(before.id, request.secret)),
       };
       const after = await this.repository.update(manager, changed, this.clock.now());
       await this.audit.record(manager, actor, {
-        action: 'notification_channel.updated', entityType: 'notification_channel', entityId: after.id, clinicId,
+        action: 'notification_channel.updated',
+        entityType: 'notification_channel',
+        entityId: after.id,
+        clinicId,
         changes: changedFields(audited(before), audited(after)),
       });
       return toNotificationChannel(after);
@@ -113,11 +146,20 @@ export class NotificationChannelsService {
       if (!channel.active) return toNotificationChannel(channel);
       const now = this.clock.now();
       const disabled = await this.repository.disable(manager, channel.id, now);
-      const cancelled = await this.repository.cancelQueuedPagesOfChannel(manager, channel.id, 'not sent: the notification channel was disabled', now);
+      const cancelled = await this.repository.cancelQueuedPagesOfChannel(
+        manager,
+        channel.id,
+        'not sent: the notification channel was disabled',
+        now,
+      );
       await this.audit.record(manager, actor, {
-        action: 'notification_channel.disabled', entityType: 'notification_channel', entityId: channel.id, clinicId,
+        action: 'notification_channel.disabled',
+        entityType: 'notification_channel',
+        entityId: channel.id,
+        clinicId,
         changes: {
-          active: { before: true, after: false }, disabledAt: { before: null, after: now.toISOString() },
+          active: { before: true, after: false },
+          disabledAt: { before: null, after: now.toISOString() },
           ...(cancelled.length > 0 ? { cancelledPages: { before: null, after: cancelled } } : {}),
         },
       });
@@ -135,14 +177,19 @@ export class NotificationChannelsService {
   private stored(channelId: string, secret: string): StoredSecret {
     const reference = SECRET_ENV_REFERENCE.exec(secret);
     if (reference) {
-      if (!process.env[reference[1]]) throw DomainError.rule('secret', `names the environment variable ${reference[1]}, which is not set on this server`);
+      if (!process.env[reference[1]])
+        throw DomainError.rule('secret', `names the environment variable ${reference[1]}, which is not set on this server`);
       return { secretCiphertext: null, secretEnvName: reference[1], secretLastFour: null };
     }
     if (this.settings.production && this.settings.secrets.isDevelopmentKey) {
-      throw DomainError.rule('secret', 'cannot be stored while PUMPWATCH_SECRETS_KEY is not set: set it, or give env:PUMPWATCH_CHANNEL_NAME');
+      throw DomainError.rule(
+        'secret',
+        'cannot be stored while PUMPWATCH_SECRETS_KEY is not set: set it, or give env:PUMPWATCH_CHANNEL_NAME',
+      );
     }
     return {
-      secretCiphertext: this.settings.secrets.seal(secret, channelSecretPurpose(channelId)), secretEnvName: null,
+      secretCiphertext: this.settings.secrets.seal(secret, channelSecretPurpose(channelId)),
+      secretEnvName: null,
       secretLastFour: secret.length >= SHOW_LAST_FOUR_FROM_LENGTH ? secret.slice(-4) : null,
     };
   }

@@ -17,7 +17,11 @@ import { PagerDutyNotifier } from './pagerduty.notifier';
 /** Incidents followed up at once: bounds the requests in flight. */
 const SYNC_BATCH = 50;
 
-export interface IncidentSyncResult { acknowledged: number; resolved: number; failed: number }
+export interface IncidentSyncResult {
+  acknowledged: number;
+  resolved: number;
+  failed: number;
+}
 
 @Injectable()
 export class NotificationIncidentsService {
@@ -37,7 +41,9 @@ export class NotificationIncidentsService {
     const result: IncidentSyncResult = { acknowledged: 0, resolved: 0, failed: 0 };
     const leaseUntil = new Date(now.getTime() + PAGING_CONFIG.deliveryLeaseSeconds * 1000);
     for (;;) {
-      const leased = await this.dataSource.transaction((manager) => this.repository.leaseIncidentsToSync(manager, now, leaseUntil, SYNC_BATCH));
+      const leased = await this.dataSource.transaction((manager) =>
+        this.repository.leaseIncidentsToSync(manager, now, leaseUntil, SYNC_BATCH),
+      );
       for (const incident of leased) {
         try {
           const outcome = await this.followUp(incident);
@@ -46,7 +52,9 @@ export class NotificationIncidentsService {
           else result.failed++;
         } catch (error) {
           // The lease runs out and a later sweep tries again.
-          this.logger.warn(`incident of alert ${incident.alertId} on channel ${incident.channelId} could not be followed up: ${(error as Error).message}`);
+          this.logger.warn(
+            `incident of alert ${incident.alertId} on channel ${incident.channelId} could not be followed up: ${(error as Error).message}`,
+          );
         }
       }
       if (leased.length < SYNC_BATCH) return result;
@@ -76,11 +84,20 @@ export class NotificationIncidentsService {
         await this.repository.incidentSynced(manager, incident.channelId, incident.alertId, incident.wanted, at);
       } else {
         const retryAt = outcome.retryable === false ? null : nextPageAttemptAt(incident.syncAttempts, at);
-        await this.repository.incidentSyncFailed(manager, incident.channelId, incident.alertId, outcome.error ?? 'follow-up failed', retryAt, at);
+        await this.repository.incidentSyncFailed(
+          manager,
+          incident.channelId,
+          incident.alertId,
+          outcome.error ?? 'follow-up failed',
+          retryAt,
+          at,
+        );
       }
       await this.audit.record(manager, SYSTEM_ACTOR, {
         action: outcome.ok ? `notification_incident.${incident.wanted}` : 'notification_incident.follow_up_failed',
-        entityType: 'notification_incident', entityId: incident.alertId, clinicId: incident.clinicId,
+        entityType: 'notification_incident',
+        entityId: incident.alertId,
+        clinicId: incident.clinicId,
         changes: {
           channelId: { before: null, after: incident.channelId },
           state: { before: incident.state, after: outcome.ok ? incident.wanted : incident.state },

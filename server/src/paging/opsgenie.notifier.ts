@@ -31,9 +31,16 @@ export class OpsgenieNotifier implements Notifier {
     if (!prepared.secret) return { ok: false, retryable: false, error: 'the channel has no API key' };
     const outcome = await this.send(this.settings.opsgenieAlertsUrl, prepared.secret, opsgenieCreate(prepared.outbound));
     if (outcome.ok) {
-      await this.channels.incidentTriggered(this.dataSource.manager, {
-        channelId: prepared.channel.id, alertId: alert.id, clinicId: alert.clinicId, externalKey: externalAlertKey(alert.id),
-      }, this.clock.now());
+      await this.channels.incidentTriggered(
+        this.dataSource.manager,
+        {
+          channelId: prepared.channel.id,
+          alertId: alert.id,
+          clinicId: alert.clinicId,
+          externalKey: externalAlertKey(alert.id),
+        },
+        this.clock.now(),
+      );
     }
     return outcome;
   }
@@ -48,7 +55,10 @@ export class OpsgenieNotifier implements Notifier {
 
   private async send(url: string, apiKey: string, body: unknown): Promise<DeliveryOutcome> {
     try {
-      const response = await postJson(url, { authorization: `GenieKey ${apiKey}` }, body, { timeoutMs: this.settings.timeoutMs, ca: this.settings.trustedCaPem });
+      const response = await postJson(url, { authorization: `GenieKey ${apiKey}` }, body, {
+        timeoutMs: this.settings.timeoutMs,
+        ca: this.settings.trustedCaPem,
+      });
       // 202 Accepted: Opsgenie processes requests asynchronously.
       if (response.status >= 200 && response.status < 300) return { ok: true };
       return { ok: false, retryable: retryableStatus(response.status), error: `Opsgenie answered HTTP ${response.status}` };

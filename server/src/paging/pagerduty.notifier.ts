@@ -31,9 +31,16 @@ export class PagerDutyNotifier implements Notifier {
     if (!prepared.secret) return { ok: false, retryable: false, error: 'the channel has no routing key' };
     const outcome = await this.send(pagerDutyTrigger(prepared.secret, prepared.outbound));
     if (outcome.ok) {
-      await this.channels.incidentTriggered(this.dataSource.manager, {
-        channelId: prepared.channel.id, alertId: alert.id, clinicId: alert.clinicId, externalKey: externalAlertKey(alert.id),
-      }, this.clock.now());
+      await this.channels.incidentTriggered(
+        this.dataSource.manager,
+        {
+          channelId: prepared.channel.id,
+          alertId: alert.id,
+          clinicId: alert.clinicId,
+          externalKey: externalAlertKey(alert.id),
+        },
+        this.clock.now(),
+      );
     }
     return outcome;
   }
@@ -45,7 +52,10 @@ export class PagerDutyNotifier implements Notifier {
 
   private async send(event: unknown): Promise<DeliveryOutcome> {
     try {
-      const response = await postJson(this.settings.pagerDutyEventsUrl, {}, event, { timeoutMs: this.settings.timeoutMs, ca: this.settings.trustedCaPem });
+      const response = await postJson(this.settings.pagerDutyEventsUrl, {}, event, {
+        timeoutMs: this.settings.timeoutMs,
+        ca: this.settings.trustedCaPem,
+      });
       // 202 Accepted is PagerDuty's answer to a valid event.
       if (response.status >= 200 && response.status < 300) return { ok: true };
       return { ok: false, retryable: retryableStatus(response.status), error: `PagerDuty answered HTTP ${response.status}` };

@@ -4,7 +4,13 @@ import { createHmac } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  PageRecipient, WEBHOOK_IDEMPOTENCY_KEY_HEADER, WEBHOOK_PAGE_ID_HEADER, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER, webhookSignatureHeaderValue, webhookSignedString,
+  PageRecipient,
+  WEBHOOK_IDEMPOTENCY_KEY_HEADER,
+  WEBHOOK_PAGE_ID_HEADER,
+  WEBHOOK_SIGNATURE_HEADER,
+  WEBHOOK_TIMESTAMP_HEADER,
+  webhookSignatureHeaderValue,
+  webhookSignedString,
   webhookUrlRefusal,
 } from '@pumpwatch/shared';
 import type { WebhookPageBody } from '@pumpwatch/shared';
@@ -16,7 +22,11 @@ import { PagedAlert, PageRecord, PagingRepository } from './paging.repository';
 import { PagingSettings } from './paging-settings';
 
 /** The headers and body of one attempt: exported for tests and receivers' documentation. */
-export function signedWebhookRequest(secret: string, body: WebhookPageBody, at: Date): { rawBody: string; headers: Record<string, string> } {
+export function signedWebhookRequest(
+  secret: string,
+  body: WebhookPageBody,
+  at: Date,
+): { rawBody: string; headers: Record<string, string> } {
   const rawBody = JSON.stringify(body);
   const timestamp = Math.floor(at.getTime() / 1000);
   const digest = createHmac('sha256', secret).update(webhookSignedString(timestamp, rawBody), 'utf8').digest('hex');
@@ -63,9 +73,20 @@ export class WebhookNotifier implements Notifier {
     const link = await this.repository.acknowledgeLinkOfPage(manager, page.id);
     if (!link || page.levelTarget === null) return { ok: false, retryable: false, error: 'the page has no acknowledge link' };
     const body: WebhookPageBody = {
-      type: 'page', pageId: page.id, alertId: alert.id, kind: alert.kind, severity: alert.severity, clinicId: alert.clinicId, step: page.step,
+      type: 'page',
+      pageId: page.id,
+      alertId: alert.id,
+      kind: alert.kind,
+      severity: alert.severity,
+      clinicId: alert.clinicId,
+      step: page.step,
       level: page.levelTarget,
-      recipient: { clinicianId: recipient.clinicianId, userId: recipient.userId, displayName: recipient.displayName, pagerContact: recipient.pagerContact },
+      recipient: {
+        clinicianId: recipient.clinicianId,
+        userId: recipient.userId,
+        displayName: recipient.displayName,
+        pagerContact: recipient.pagerContact,
+      },
       acknowledgeUrl: this.settings.acknowledgeUrl(acknowledgeToken(endpoint.secret, page.id)),
       acknowledgeExpiresAt: link.expiresAt.toISOString(),
     };
@@ -73,7 +94,11 @@ export class WebhookNotifier implements Notifier {
     try {
       // No redirects: a 3xx to another host would carry the link and the contact where the clinic did not point it.
       const response = await fetch(endpoint.url, {
-        method: 'POST', headers: request.headers, body: request.rawBody, redirect: 'manual', signal: AbortSignal.timeout(this.settings.webhookTimeoutMs),
+        method: 'POST',
+        headers: request.headers,
+        body: request.rawBody,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.settings.webhookTimeoutMs),
       });
       await response.body?.cancel().catch(() => undefined);
       if (response.status >= 200 && response.status < 300) return { ok: true };

@@ -42,10 +42,18 @@ export class WebhooksService {
     return this.dataSource.transaction(async (manager) => {
       if ((await this.repository.clinicName(manager, clinicId)) === null) throw DomainError.notFound('id', NOT_KNOWN_CLINIC);
       const endpoint = await this.repository.insertWebhook(manager, {
-        clinicId, name: request.name, url: request.url, secret, createdByUserId: actor.kind === 'user' ? actor.id : null, createdAt: this.clock.now(),
+        clinicId,
+        name: request.name,
+        url: request.url,
+        secret,
+        createdByUserId: actor.kind === 'user' ? actor.id : null,
+        createdAt: this.clock.now(),
       });
       await this.audit.record(manager, actor, {
-        action: 'webhook_endpoint.created', entityType: 'webhook_endpoint', entityId: endpoint.id, clinicId,
+        action: 'webhook_endpoint.created',
+        entityType: 'webhook_endpoint',
+        entityId: endpoint.id,
+        clinicId,
         changes: { name: { before: null, after: endpoint.name }, url: { before: null, after: auditedUrl(endpoint.url) } },
       });
       return { ...toWebhookEndpoint(endpoint), secret };
@@ -67,11 +75,20 @@ export class WebhooksService {
       if (!endpoint.active) return toWebhookEndpoint(endpoint);
       const now = this.clock.now();
       const disabled = await this.repository.disableWebhook(manager, endpoint.id, now);
-      const cancelled = await this.repository.cancelQueuedPagesOfEndpoint(manager, endpoint.id, 'not sent: the webhook endpoint was disabled', now);
+      const cancelled = await this.repository.cancelQueuedPagesOfEndpoint(
+        manager,
+        endpoint.id,
+        'not sent: the webhook endpoint was disabled',
+        now,
+      );
       await this.audit.record(manager, actor, {
-        action: 'webhook_endpoint.disabled', entityType: 'webhook_endpoint', entityId: endpoint.id, clinicId,
+        action: 'webhook_endpoint.disabled',
+        entityType: 'webhook_endpoint',
+        entityId: endpoint.id,
+        clinicId,
         changes: {
-          active: { before: true, after: false }, disabledAt: { before: null, after: now.toISOString() },
+          active: { before: true, after: false },
+          disabledAt: { before: null, after: now.toISOString() },
           ...(cancelled.length > 0 ? { cancelledPages: { before: null, after: cancelled.map((p) => p.id) } } : {}),
         },
       });

@@ -37,16 +37,30 @@ export class PatientsService {
     if (request.birthDate > clinicDateOf(this.clock.now(), clinic.timeZone)) throw DomainError.rule('birthDate', 'is in the future');
     const taken = await manager.existsBy(PatientEntity, { clinicId: clinic.id, mrn: request.mrn });
     if (taken) throw DomainError.conflict('mrn', 'is already used by another patient of this clinic');
-    const patient = await manager.save(manager.create(PatientEntity, {
-      clinicId: clinic.id, mrn: request.mrn, displayName: request.displayName, birthDate: request.birthDate,
-      sex: request.sex, weightKg: request.weightKg ?? null,
-      spinalCordInjuryT6OrAbove: request.spinalCordInjuryT6OrAbove ?? null, communicationDifficulty: request.communicationDifficulty ?? null,
-      previousWithdrawal: request.previousWithdrawal ?? null,
-      heightCm: request.heightCm ?? null, spasticityOrigin: request.spasticityOrigin ?? null,
-    }));
+    const patient = await manager.save(
+      manager.create(PatientEntity, {
+        clinicId: clinic.id,
+        mrn: request.mrn,
+        displayName: request.displayName,
+        birthDate: request.birthDate,
+        sex: request.sex,
+        weightKg: request.weightKg ?? null,
+        spinalCordInjuryT6OrAbove: request.spinalCordInjuryT6OrAbove ?? null,
+        communicationDifficulty: request.communicationDifficulty ?? null,
+        previousWithdrawal: request.previousWithdrawal ?? null,
+        heightCm: request.heightCm ?? null,
+        spasticityOrigin: request.spasticityOrigin ?? null,
+      }),
+    );
     await this.events.record(manager, { type: 'patient.created', clinicId: clinic.id, pumpId: null, payload: { patientId: patient.id } });
     const created = toPatient(patient);
-    await this.audit.record(manager, actor, { action: 'patient.created', entityType: 'patient', entityId: patient.id, clinicId: clinic.id, changes: createdFields(created) });
+    await this.audit.record(manager, actor, {
+      action: 'patient.created',
+      entityType: 'patient',
+      entityId: patient.id,
+      clinicId: clinic.id,
+      changes: createdFields(created),
+    });
     return created;
   }
 
@@ -81,8 +95,19 @@ export class PatientsService {
     }
     await manager.save(patient);
     const updated = toPatient(patient);
-    await this.events.record(manager, { type: 'patient.updated', clinicId: patient.clinicId, pumpId: null, payload: { patientId: patient.id } });
-    await this.audit.record(manager, actor, { action: 'patient.updated', entityType: 'patient', entityId: patient.id, clinicId: patient.clinicId, changes: changedFields(before, updated) });
+    await this.events.record(manager, {
+      type: 'patient.updated',
+      clinicId: patient.clinicId,
+      pumpId: null,
+      payload: { patientId: patient.id },
+    });
+    await this.audit.record(manager, actor, {
+      action: 'patient.updated',
+      entityType: 'patient',
+      entityId: patient.id,
+      clinicId: patient.clinicId,
+      changes: changedFields(before, updated),
+    });
     return updated;
   }
 
@@ -90,7 +115,8 @@ export class PatientsService {
   async list(actor: Actor, query: PatientListQuery = {}): Promise<Patient[]> {
     const { clinicId } = query;
     if (clinicId !== undefined) {
-      if (!isUuid(clinicId) || !(await this.dataSource.manager.existsBy(ClinicEntity, { id: clinicId }))) throw DomainError.notFound('clinicId', 'is not a known clinic');
+      if (!isUuid(clinicId) || !(await this.dataSource.manager.existsBy(ClinicEntity, { id: clinicId })))
+        throw DomainError.notFound('clinicId', 'is not a known clinic');
       assertSees(actor, clinicId, 'clinicId', 'is not a known clinic');
     }
     const visible = visibleClinicIds(actor);
@@ -98,18 +124,29 @@ export class PatientsService {
       where: clinicId ? { clinicId } : visible === null ? {} : { clinicId: In(visible) },
       order: { displayName: 'ASC', createdAt: 'ASC' },
     });
-    const words = foldForSearch(query.q ?? '').split(/\s+/).filter((w) => w.length > 0);
-    const matching = words.length === 0 ? patients
-      : patients.filter((p) => { const text = foldForSearch(`${p.displayName} ${p.mrn}`); return words.every((w) => text.includes(w)); });
+    const words = foldForSearch(query.q ?? '')
+      .split(/\s+/)
+      .filter((w) => w.length > 0);
+    const matching =
+      words.length === 0
+        ? patients
+        : patients.filter((p) => {
+            const text = foldForSearch(`${p.displayName} ${p.mrn}`);
+            return words.every((w) => text.includes(w));
+          });
     // By name as the clinic reads it (Émile next to Emma, not after Zoé), then by registration.
     const byName = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
-    return [...matching].sort((a, b) => byName.compare(a.displayName, b.displayName) || a.createdAt.getTime() - b.createdAt.getTime()).map(toPatient);
+    return [...matching]
+      .sort((a, b) => byName.compare(a.displayName, b.displayName) || a.createdAt.getTime() - b.createdAt.getTime())
+      .map(toPatient);
   }
 
   /** The patient's pumps, active first then explanted, most recent implant first (a replaced pump stays in the history). */
   async pumps(actor: Actor, id: string): Promise<Pump[]> {
     const patient = await this.get(actor, id);
-    const pumps = await this.dataSource.getRepository(PumpEntity).find({ where: { patientId: patient.id }, order: { implantDate: 'DESC', createdAt: 'DESC' } });
+    const pumps = await this.dataSource
+      .getRepository(PumpEntity)
+      .find({ where: { patientId: patient.id }, order: { implantDate: 'DESC', createdAt: 'DESC' } });
     const active = pumps.filter((p) => p.explantedAt === null);
     return [...active, ...pumps.filter((p) => p.explantedAt !== null)].map(toPump);
   }

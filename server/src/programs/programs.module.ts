@@ -5,5 +5,10 @@ import { ForecastModule } from '../forecast/forecast.module';
 import { ProgramsController } from './programs.controller';
 import { ProgramsService } from './programs.service';
 
-@Module({ imports: [ForecastModule, ClinicalSafetyModule], controllers: [ProgramsController], providers: [ProgramsService], exports: [ProgramsService] })
+@Module({
+  imports: [ForecastModule, ClinicalSafetyModule],
+  controllers: [ProgramsController],
+  providers: [ProgramsService],
+  exports: [ProgramsService],
+})
 export class ProgramsModule {}

@@ -39,7 +39,8 @@ export class ProgramsService {
     const { pump, clinic } = history;
     if (pump.explantedAt) throw DomainError.rule('pumpId', 'is explanted: no program can be set on it');
     // A constant-flow pump has no programmer: its dose changes only with the concentration at refill.
-    if (!PUMP_MODELS[pump.modelId].programmable) throw DomainError.rule('modelId', `${PUMP_MODELS[pump.modelId].name} cannot be programmed; its dose is flow x concentration`);
+    if (!PUMP_MODELS[pump.modelId].programmable)
+      throw DomainError.rule('modelId', `${PUMP_MODELS[pump.modelId].name} cannot be programmed; its dose is flow x concentration`);
     const effectiveFrom = new Date(request.effectiveFrom);
     if (clinicDateOf(effectiveFrom, clinic.timeZone) < pump.implantDate) {
       throw DomainError.rule('effectiveFrom', `is before the pump's implant date (${pump.implantDate})`);
@@ -51,32 +52,53 @@ export class ProgramsService {
     const doseMcgPerDay = programDoseMcgPerDay({ steps: request.steps, periodicBoluses: request.periodicBoluses });
     // Drug library (issue 13): hard limits refused whatever the reason; soft ones need doseChangeReason, stored with the program.
     const patient = await manager.findOneByOrFail(PatientEntity, { id: pump.patientId });
-    const limitOverrides = await this.drugLibrary.enforce(manager, clinic.id, {
-      modelId: pump.modelId, spasticityOrigin: patient.spasticityOrigin,
-      program: { steps: request.steps, periodicBoluses: request.periodicBoluses, patientBolus },
-    }, request.doseChangeReason, 'doseChangeReason');
+    const limitOverrides = await this.drugLibrary.enforce(
+      manager,
+      clinic.id,
+      {
+        modelId: pump.modelId,
+        spasticityOrigin: patient.spasticityOrigin,
+        program: { steps: request.steps, periodicBoluses: request.periodicBoluses, patientBolus },
+      },
+      request.doseChangeReason,
+      'doseChangeReason',
+    );
     // Dose guard (issue 7): refused here (422 naming doseChangeReason) before anything is written when a reason is missing.
     const context = request.doseChangeContext ?? defaultProgramContext(history.fills, effectiveFrom);
     const guard = await this.doseGuard.check(manager, {
-      patientId: pump.patientId, clinicId: clinic.id, timeZone: clinic.timeZone, at: effectiveFrom, newDoseMcgPerDay: doseMcgPerDay, context,
-      reason: request.doseChangeReason, source: 'program',
+      patientId: pump.patientId,
+      clinicId: clinic.id,
+      timeZone: clinic.timeZone,
+      at: effectiveFrom,
+      newDoseMcgPerDay: doseMcgPerDay,
+      context,
+      reason: request.doseChangeReason,
+      source: 'program',
     });
-    const program = await manager.save(manager.create(ProgramEntity, {
-      pumpId: pump.id,
-      effectiveFrom,
-      steps: request.steps,
-      periodicBoluses: request.periodicBoluses,
-      patientBolus,
-      doseMcgPerDay,
-      doseChangeReason: request.doseChangeReason ?? null,
-      doseChangeContext: context,
-      limitOverrides,
-    }));
+    const program = await manager.save(
+      manager.create(ProgramEntity, {
+        pumpId: pump.id,
+        effectiveFrom,
+        steps: request.steps,
+        periodicBoluses: request.periodicBoluses,
+        patientBolus,
+        doseMcgPerDay,
+        doseChangeReason: request.doseChangeReason ?? null,
+        doseChangeContext: context,
+        limitOverrides,
+      }),
+    );
     // Before the program's own event: the patient's alert rows are locked before the event counter.
     await this.doseGuard.raiseAlerts(manager, guard);
     await this.events.record(manager, { type: 'program.set', clinicId: clinic.id, pumpId: pump.id, payload: { programId: program.id } });
     const created = toProgram(program);
-    await this.audit.record(manager, actor, { action: 'program.set', entityType: 'program', entityId: program.id, clinicId: clinic.id, changes: { ...createdFields(created), ...doseGuardAuditChanges(guard) } });
+    await this.audit.record(manager, actor, {
+      action: 'program.set',
+      entityType: 'program',
+      entityId: program.id,
+      clinicId: clinic.id,
+      changes: { ...createdFields(created), ...doseGuardAuditChanges(guard) },
+    });
     return created;
   }
 

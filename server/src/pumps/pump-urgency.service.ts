@@ -3,7 +3,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  ALERT_KIND_INFO, ALERT_KINDS, AlertKind, AlertSeverity, PUMP_ALARM_CATALOG, PumpTelemetryStatus, UrgencyReason, UrgencyReasonKind,
+  ALERT_KIND_INFO,
+  ALERT_KINDS,
+  AlertKind,
+  AlertSeverity,
+  PUMP_ALARM_CATALOG,
+  PumpTelemetryStatus,
+  UrgencyReason,
+  UrgencyReasonKind,
 } from '@pumpwatch/shared';
 import { DataSource, EntityManager } from 'typeorm';
 
@@ -20,20 +27,36 @@ export interface PumpProblems {
  * discrepancy (urgent). Not `reservoir_near_empty`: its condition is the refill deadline itself, which already ranks the pump
  * (overdue, critical); counting it as interrupted delivery would lift every overdue pump to the level of a stalled one.
  */
-const WITHDRAWAL_RISK_KINDS: readonly AlertKind[] = ALERT_KINDS.filter((kind) => ALERT_KIND_INFO[kind].withdrawalRisk && kind !== 'reservoir_near_empty');
+const WITHDRAWAL_RISK_KINDS: readonly AlertKind[] = ALERT_KINDS.filter(
+  (kind) => ALERT_KIND_INFO[kind].withdrawalRisk && kind !== 'reservoir_near_empty',
+);
 const REASON_ALERT_KINDS: readonly AlertKind[] = [...WITHDRAWAL_RISK_KINDS, 'reservoir_discrepancy'];
 
 const SEVERITY_ORDER: Record<AlertSeverity, number> = { critical: 0, urgent: 1, warning: 2 };
 
-interface OpenAlertRow { id: string; pump_id: string | null; patient_id: string; subject_type: 'pump' | 'patient'; kind: AlertKind; severity: AlertSeverity; title: string }
+interface OpenAlertRow {
+  id: string;
+  pump_id: string | null;
+  patient_id: string;
+  subject_type: 'pump' | 'patient';
+  kind: AlertKind;
+  severity: AlertSeverity;
+  title: string;
+}
 
 /** The reasons telemetry gives now: an interrupting alarm (named), an end-of-service battery, a concentration mismatch. */
 export function telemetryReasons(status: PumpTelemetryStatus | null | undefined): UrgencyReason[] {
   if (!status) return [];
   const reasons: UrgencyReason[] = [];
   if (status.deliveryInterrupted) {
-    const labels = status.activeAlarms.filter((code) => PUMP_ALARM_CATALOG[code].interruptsDelivery).map((code) => PUMP_ALARM_CATALOG[code].label.toLowerCase());
-    reasons.push({ kind: 'delivery_interrupted', severity: 'critical', text: `Delivery interrupted: the pump reports ${labels.join(', ')}` });
+    const labels = status.activeAlarms
+      .filter((code) => PUMP_ALARM_CATALOG[code].interruptsDelivery)
+      .map((code) => PUMP_ALARM_CATALOG[code].label.toLowerCase());
+    reasons.push({
+      kind: 'delivery_interrupted',
+      severity: 'critical',
+      text: `Delivery interrupted: the pump reports ${labels.join(', ')}`,
+    });
   }
   if (status.batteryStatus === 'end_of_service') {
     reasons.push({ kind: 'battery_end_of_service', severity: 'critical', text: 'Battery at end of service: the pump has stopped' });
@@ -41,7 +64,8 @@ export function telemetryReasons(status: PumpTelemetryStatus | null | undefined)
   if (status.concentrationMismatch) {
     const m = status.concentrationMismatch;
     reasons.push({
-      kind: 'concentration_mismatch', severity: 'critical',
+      kind: 'concentration_mismatch',
+      severity: 'critical',
       text: `Concentration mismatch: the pump is programmed for ${m.keyedConcentrationMcgPerMl} mcg/mL, filled with ${m.fillConcentrationMcgPerMl} mcg/mL`,
     });
   }
@@ -50,7 +74,8 @@ export function telemetryReasons(status: PumpTelemetryStatus | null | undefined)
 
 /** The telemetry reason an alert of this kind repeats (its open alert then adds only its id, not a second line). */
 const SAME_AS_TELEMETRY: Partial<Record<AlertKind, UrgencyReasonKind>> = {
-  delivery_interrupted: 'delivery_interrupted', concentration_mismatch: 'concentration_mismatch',
+  delivery_interrupted: 'delivery_interrupted',
+  concentration_mismatch: 'concentration_mismatch',
 };
 
 @Injectable()
@@ -100,8 +125,11 @@ export class PumpUrgencyService {
         });
       }
       reasons.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
-      const linked = [...alerts].sort((a, b) => Number(ALERT_KIND_INFO[b.kind].withdrawalRisk) - Number(ALERT_KIND_INFO[a.kind].withdrawalRisk)
-        || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity])[0];
+      const linked = [...alerts].sort(
+        (a, b) =>
+          Number(ALERT_KIND_INFO[b.kind].withdrawalRisk) - Number(ALERT_KIND_INFO[a.kind].withdrawalRisk) ||
+          SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity],
+      )[0];
       problems.set(pump.id, { reasons, alertId: linked?.id ?? null });
     }
     return problems;

@@ -7,5 +7,10 @@ import { PumpsController } from './pumps.controller';
 import { PumpUrgencyService } from './pump-urgency.service';
 import { PumpsService } from './pumps.service';
 
-@Module({ imports: [ForecastModule, FleetModule], controllers: [PumpsController], providers: [PumpsService, PumpUrgencyService, FleetPageService], exports: [PumpsService, PumpUrgencyService] })
+@Module({
+  imports: [ForecastModule, FleetModule],
+  controllers: [PumpsController],
+  providers: [PumpsService, PumpUrgencyService, FleetPageService],
+  exports: [PumpsService, PumpUrgencyService],
+})
 export class PumpsModule {}

@@ -62,8 +62,10 @@ export class PumpsService {
     let flowRateMlPerDay: number | null = null;
     if (model.reservoirCapacityMl === null) {
       // Constant-flow pumps: capacity and flow come from the device label, nothing to default them from.
-      if (request.reservoirCapacityMl === undefined) fields.push({ field: 'reservoirCapacityMl', message: 'is required for a constant-flow pump (from the device label)' });
-      if (request.flowRateMlPerDay === undefined) fields.push({ field: 'flowRateMlPerDay', message: 'is required for a constant-flow pump (from the device label)' });
+      if (request.reservoirCapacityMl === undefined)
+        fields.push({ field: 'reservoirCapacityMl', message: 'is required for a constant-flow pump (from the device label)' });
+      if (request.flowRateMlPerDay === undefined)
+        fields.push({ field: 'flowRateMlPerDay', message: 'is required for a constant-flow pump (from the device label)' });
       capacityMl = request.reservoirCapacityMl ?? 0;
       flowRateMlPerDay = request.flowRateMlPerDay ?? null;
     } else {
@@ -71,7 +73,8 @@ export class PumpsService {
       if (request.reservoirCapacityMl !== undefined && request.reservoirCapacityMl !== capacityMl) {
         fields.push({ field: 'reservoirCapacityMl', message: `must be ${capacityMl} mL for ${model.name} (or omitted)` });
       }
-      if (request.flowRateMlPerDay !== undefined) fields.push({ field: 'flowRateMlPerDay', message: 'applies only to constant-flow pumps' });
+      if (request.flowRateMlPerDay !== undefined)
+        fields.push({ field: 'flowRateMlPerDay', message: 'applies only to constant-flow pumps' });
     }
     const lowReservoirAlarmMl = request.lowReservoirAlarmMl ?? model.defaultLowReservoirAlarmMl;
     if (capacityMl > 0 && lowReservoirAlarmMl >= capacityMl) {
@@ -95,7 +98,10 @@ export class PumpsService {
       if (!replaced) throw DomainError.notFound('replacesPumpId', 'is not a known pump');
       if (!active || replaced.id !== active.id) throw DomainError.rule('replacesPumpId', "must be the patient's active pump");
     } else if (active) {
-      throw DomainError.rule('replacesPumpId', `is required: the patient already has an active pump (serial ${active.serialNumber}); name it to replace it`);
+      throw DomainError.rule(
+        'replacesPumpId',
+        `is required: the patient already has an active pump (serial ${active.serialNumber}); name it to replace it`,
+      );
     }
 
     if (replaced) {
@@ -104,17 +110,44 @@ export class PumpsService {
       replaced.explantedAt = now;
       replaced.explantReason = request.explantReason ?? 'replacement';
       await manager.save(replaced);
-      await this.audit.record(manager, actor, { action: 'pump.explanted', entityType: 'pump', entityId: replaced.id, clinicId: clinic.id, changes: changedFields(before, toPump(replaced)) });
-      await this.events.record(manager, { type: 'pump.explanted', clinicId: clinic.id, pumpId: replaced.id, payload: { explantReason: replaced.explantReason } });
+      await this.audit.record(manager, actor, {
+        action: 'pump.explanted',
+        entityType: 'pump',
+        entityId: replaced.id,
+        clinicId: clinic.id,
+        changes: changedFields(before, toPump(replaced)),
+      });
+      await this.events.record(manager, {
+        type: 'pump.explanted',
+        clinicId: clinic.id,
+        pumpId: replaced.id,
+        payload: { explantReason: replaced.explantReason },
+      });
     }
-    const pump = await manager.save(manager.create(PumpEntity, {
-      patientId: patient.id, clinicId: clinic.id, modelId: model.id, serialNumber: request.serialNumber,
-      implantDate: request.implantDate, reservoirCapacityMl: capacityMl, lowReservoirAlarmMl, flowRateMlPerDay,
-      explantedAt: null, explantReason: null, replacesPumpId: replaced?.id ?? null,
-    }));
+    const pump = await manager.save(
+      manager.create(PumpEntity, {
+        patientId: patient.id,
+        clinicId: clinic.id,
+        modelId: model.id,
+        serialNumber: request.serialNumber,
+        implantDate: request.implantDate,
+        reservoirCapacityMl: capacityMl,
+        lowReservoirAlarmMl,
+        flowRateMlPerDay,
+        explantedAt: null,
+        explantReason: null,
+        replacesPumpId: replaced?.id ?? null,
+      }),
+    );
     await this.events.record(manager, { type: 'pump.created', clinicId: clinic.id, pumpId: pump.id, payload: { patientId: patient.id } });
     const created = toPump(pump);
-    await this.audit.record(manager, actor, { action: 'pump.created', entityType: 'pump', entityId: pump.id, clinicId: clinic.id, changes: createdFields(created) });
+    await this.audit.record(manager, actor, {
+      action: 'pump.created',
+      entityType: 'pump',
+      entityId: pump.id,
+      clinicId: clinic.id,
+      changes: createdFields(created),
+    });
     return created;
   }
 
@@ -145,7 +178,7 @@ export class PumpsService {
       programs: history.programs.map(toProgram),
       // A history that cannot be forecast shows as status 'forecast_error' (logged), not as a failed page.
       forecast: active ? forecastNowGuarded(history, now, true, reported.get(id) ?? null).forecast : null,
-      telemetry: active ? telemetry.get(id) ?? null : null,
+      telemetry: active ? (telemetry.get(id) ?? null) : null,
     };
   }
 }

@@ -2,12 +2,24 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
 import {
-  APPOINTMENT_STATUSES, cancelAppointmentSchema, completeAppointmentSchema, confirmRefillPlanSchema, createAppointmentSchema,
-  DomainError, refillPlanRequestSchema, rescheduleAppointmentSchema,
+  APPOINTMENT_STATUSES,
+  cancelAppointmentSchema,
+  completeAppointmentSchema,
+  confirmRefillPlanSchema,
+  createAppointmentSchema,
+  DomainError,
+  refillPlanRequestSchema,
+  rescheduleAppointmentSchema,
 } from '@pumpwatch/shared';
 import type {
-  AppointmentResponse, AppointmentStatus, CancelAppointmentRequest, ConfirmRefillPlanRequest, CreateAppointmentRequest, RefillPlanProposal,
-  RefillPlanRequest, RescheduleAppointmentRequest,
+  AppointmentResponse,
+  AppointmentStatus,
+  CancelAppointmentRequest,
+  ConfirmRefillPlanRequest,
+  CreateAppointmentRequest,
+  RefillPlanProposal,
+  RefillPlanRequest,
+  RescheduleAppointmentRequest,
 } from '@pumpwatch/shared';
 import { CurrentActor } from '../auth/actor';
 import type { Actor } from '../auth/actor';
@@ -30,19 +42,33 @@ export class AppointmentsController {
 
   @Post('appointments')
   @ApiBody({ schema: openApiSchemaOf(createAppointmentSchema) })
-  book(@CurrentActor() actor: Actor, @Body(new ZodValidationPipe(createAppointmentSchema)) request: CreateAppointmentRequest): Promise<AppointmentResponse> {
+  book(
+    @CurrentActor() actor: Actor,
+    @Body(new ZodValidationPipe(createAppointmentSchema)) request: CreateAppointmentRequest,
+  ): Promise<AppointmentResponse> {
     return this.appointments.book(actor, request);
   }
 
   @Get('appointments')
-  @ApiQuery({ name: 'clinicId', required: false }) @ApiQuery({ name: 'clinicianId', required: false }) @ApiQuery({ name: 'pumpId', required: false })
-  @ApiQuery({ name: 'status', required: false }) @ApiQuery({ name: 'from', required: false }) @ApiQuery({ name: 'to', required: false })
+  @ApiQuery({ name: 'clinicId', required: false })
+  @ApiQuery({ name: 'clinicianId', required: false })
+  @ApiQuery({ name: 'pumpId', required: false })
+  @ApiQuery({ name: 'status', required: false })
+  @ApiQuery({ name: 'from', required: false })
+  @ApiQuery({ name: 'to', required: false })
   list(
-    @CurrentActor() actor: Actor, @Query('clinicId') clinicId?: string, @Query('clinicianId') clinicianId?: string, @Query('pumpId') pumpId?: string,
-    @Query('status') status?: string, @Query('from') from?: string, @Query('to') to?: string,
+    @CurrentActor() actor: Actor,
+    @Query('clinicId') clinicId?: string,
+    @Query('clinicianId') clinicianId?: string,
+    @Query('pumpId') pumpId?: string,
+    @Query('status') status?: string,
+    @Query('from') from?: string,
+    @Query('to') to?: string,
   ): Promise<AppointmentResponse[]> {
     if (status !== undefined && !(APPOINTMENT_STATUSES as readonly string[]).includes(status)) {
-      throw new DomainError('validation_failed', `status must be one of ${APPOINTMENT_STATUSES.join(', ')}`, [{ field: 'status', message: `must be one of ${APPOINTMENT_STATUSES.join(', ')}` }]);
+      throw new DomainError('validation_failed', `status must be one of ${APPOINTMENT_STATUSES.join(', ')}`, [
+        { field: 'status', message: `must be one of ${APPOINTMENT_STATUSES.join(', ')}` },
+      ]);
     }
     return this.appointments.list(actor, { clinicId, clinicianId, pumpId, status: status as AppointmentStatus | undefined, from, to });
   }
@@ -55,7 +81,8 @@ export class AppointmentsController {
   @Patch('appointments/:id')
   @ApiBody({ schema: openApiSchemaOf(rescheduleAppointmentSchema) })
   reschedule(
-    @CurrentActor() actor: Actor, @Param('id', new EntityIdPipe('appointment')) id: string,
+    @CurrentActor() actor: Actor,
+    @Param('id', new EntityIdPipe('appointment')) id: string,
     @Body(new ZodValidationPipe(rescheduleAppointmentSchema)) request: RescheduleAppointmentRequest,
   ): Promise<AppointmentResponse> {
     return this.appointments.reschedule(actor, id, request);
@@ -63,20 +90,32 @@ export class AppointmentsController {
 
   @Post('appointments/:id/cancel')
   @HttpCode(200)
-  cancel(@CurrentActor() actor: Actor, @Param('id', new EntityIdPipe('appointment')) id: string, @Body(new ZodValidationPipe(cancelAppointmentSchema)) request: CancelAppointmentRequest): Promise<AppointmentResponse> {
+  cancel(
+    @CurrentActor() actor: Actor,
+    @Param('id', new EntityIdPipe('appointment')) id: string,
+    @Body(new ZodValidationPipe(cancelAppointmentSchema)) request: CancelAppointmentRequest,
+  ): Promise<AppointmentResponse> {
     return this.appointments.cancel(actor, id, request);
   }
 
   @Post('appointments/:id/no-show')
   @HttpCode(200)
-  noShow(@CurrentActor() actor: Actor, @Param('id', new EntityIdPipe('appointment')) id: string, @Body(new ZodValidationPipe(cancelAppointmentSchema)) request: CancelAppointmentRequest): Promise<AppointmentResponse> {
+  noShow(
+    @CurrentActor() actor: Actor,
+    @Param('id', new EntityIdPipe('appointment')) id: string,
+    @Body(new ZodValidationPipe(cancelAppointmentSchema)) request: CancelAppointmentRequest,
+  ): Promise<AppointmentResponse> {
     return this.appointments.noShow(actor, id, request);
   }
 
   @Post('appointments/:id/complete')
   @HttpCode(200)
   @ApiBody({ schema: openApiSchemaOf(completeAppointmentSchema) })
-  complete(@CurrentActor() actor: Actor, @Param('id', new EntityIdPipe('appointment')) id: string, @Body(new ZodValidationPipe(completeAppointmentSchema)) request: ValidFillRequest): Promise<AppointmentResponse> {
+  complete(
+    @CurrentActor() actor: Actor,
+    @Param('id', new EntityIdPipe('appointment')) id: string,
+    @Body(new ZodValidationPipe(completeAppointmentSchema)) request: ValidFillRequest,
+  ): Promise<AppointmentResponse> {
     return this.appointments.complete(actor, id, request);
   }
 
@@ -90,13 +129,19 @@ export class AppointmentsController {
   @Post('refill-plan')
   @HttpCode(200)
   @ApiBody({ schema: openApiSchemaOf(refillPlanRequestSchema) })
-  propose(@CurrentActor() actor: Actor, @Body(new ZodValidationPipe(refillPlanRequestSchema)) request: RefillPlanRequest): Promise<RefillPlanProposal> {
+  propose(
+    @CurrentActor() actor: Actor,
+    @Body(new ZodValidationPipe(refillPlanRequestSchema)) request: RefillPlanRequest,
+  ): Promise<RefillPlanProposal> {
     return this.planning.proposePlan(actor, request);
   }
 
   @Post('refill-plan/confirm')
   @ApiBody({ schema: openApiSchemaOf(confirmRefillPlanSchema) })
-  confirm(@CurrentActor() actor: Actor, @Body(new ZodValidationPipe(confirmRefillPlanSchema)) request: ConfirmRefillPlanRequest): Promise<{ booked: AppointmentResponse[] }> {
+  confirm(
+    @CurrentActor() actor: Actor,
+    @Body(new ZodValidationPipe(confirmRefillPlanSchema)) request: ConfirmRefillPlanRequest,
+  ): Promise<{ booked: AppointmentResponse[] }> {
     return this.planning.confirmPlan(actor, request);
   }
 

@@ -3,7 +3,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  AppointmentResponse, AppointmentStatus, bookingDeadlineMs, CancelAppointmentRequest, CreateAppointmentRequest, DomainError,
+  AppointmentResponse,
+  AppointmentStatus,
+  bookingDeadlineMs,
+  CancelAppointmentRequest,
+  CreateAppointmentRequest,
+  DomainError,
   RescheduleAppointmentRequest,
 } from '@pumpwatch/shared';
 import { DataSource, EntityManager } from 'typeorm';
@@ -21,16 +26,34 @@ import { AppointmentRow, ClinicBookingSettings, SchedulingRepository } from './s
 const NOT_KNOWN = 'is not a known appointment';
 
 export interface AppointmentListQuery {
-  clinicId?: string; clinicianId?: string; pumpId?: string; status?: AppointmentStatus; from?: string; to?: string;
+  clinicId?: string;
+  clinicianId?: string;
+  pumpId?: string;
+  status?: AppointmentStatus;
+  from?: string;
+  to?: string;
 }
 
-interface BookingTarget { startsAtMs: number; durationMinutes: number; clinicianId: string; roomId: string | null; overrideReason: string | null }
+interface BookingTarget {
+  startsAtMs: number;
+  durationMinutes: number;
+  clinicianId: string;
+  roomId: string | null;
+  overrideReason: string | null;
+}
 
 /** What the audit trail keeps of an appointment. */
 function audited(a: AppointmentRow): Record<string, unknown> {
   return {
-    pumpId: a.pumpId, clinicianId: a.clinicianId, roomId: a.roomId, startsAt: a.startsAt.toISOString(), endsAt: a.endsAt.toISOString(),
-    status: a.status, overrideReason: a.overrideReason, statusReason: a.statusReason, fillId: a.fillId,
+    pumpId: a.pumpId,
+    clinicianId: a.clinicianId,
+    roomId: a.roomId,
+    startsAt: a.startsAt.toISOString(),
+    endsAt: a.endsAt.toISOString(),
+    status: a.status,
+    overrideReason: a.overrideReason,
+    statusReason: a.statusReason,
+    fillId: a.fillId,
   };
 }
 
@@ -48,10 +71,13 @@ export class AppointmentsService {
 
   async book(actor: Actor, request: CreateAppointmentRequest): Promise<AppointmentResponse> {
     const target: BookingTarget = {
-      startsAtMs: Date.parse(request.startsAt), durationMinutes: request.durationMinutes ?? 0, clinicianId: request.clinicianId,
-      roomId: request.roomId ?? null, overrideReason: request.overrideReason ?? null,
+      startsAtMs: Date.parse(request.startsAt),
+      durationMinutes: request.durationMinutes ?? 0,
+      clinicianId: request.clinicianId,
+      roomId: request.roomId ?? null,
+      overrideReason: request.overrideReason ?? null,
     };
-    const deadline = isUuid(request.pumpId) ? (await this.deadlinesOf([request.pumpId])).get(request.pumpId) ?? null : null;
+    const deadline = isUuid(request.pumpId) ? ((await this.deadlinesOf([request.pumpId])).get(request.pumpId) ?? null) : null;
     const id = await this.writeOrExplain(target, null, async (manager) => {
       const pump = await this.pumpFor(manager, actor, request.pumpId);
       const settings = await this.settingsOf(manager, pump.clinicId);
@@ -60,9 +86,17 @@ export class AppointmentsService {
       const startsAt = new Date(target.startsAtMs);
       const endsAt = new Date(target.startsAtMs + target.durationMinutes * MINUTE_MS);
       const appointmentId = await this.repository.insertAppointment(manager, {
-        clinicId: pump.clinicId, pumpId: pump.id, clinicianId: target.clinicianId, roomId: target.roomId, startsAt, endsAt,
-        blocksUntil: new Date(endsAt.getTime() + settings.bufferMinutes * MINUTE_MS), status: 'booked', overrideReason: target.overrideReason,
-        bookedByUserId: actor.kind === 'user' ? actor.id : null, bookedByLabel: actor.label,
+        clinicId: pump.clinicId,
+        pumpId: pump.id,
+        clinicianId: target.clinicianId,
+        roomId: target.roomId,
+        startsAt,
+        endsAt,
+        blocksUntil: new Date(endsAt.getTime() + settings.bufferMinutes * MINUTE_MS),
+        status: 'booked',
+        overrideReason: target.overrideReason,
+        bookedByUserId: actor.kind === 'user' ? actor.id : null,
+        bookedByLabel: actor.label,
       });
       const row = (await this.repository.appointment(manager, appointmentId)) as AppointmentRow;
       await this.recordChange(manager, actor, 'appointment.booked', null, row);
@@ -74,7 +108,7 @@ export class AppointmentsService {
   async reschedule(actor: Actor, id: string, patch: RescheduleAppointmentRequest): Promise<AppointmentResponse> {
     const target: BookingTarget = { startsAtMs: 0, durationMinutes: 0, clinicianId: '', roomId: null, overrideReason: null };
     const existing = await this.repository.appointment(this.dataSource.manager, id);
-    const deadline = existing ? (await this.deadlinesOf([existing.pumpId])).get(existing.pumpId) ?? null : null;
+    const deadline = existing ? ((await this.deadlinesOf([existing.pumpId])).get(existing.pumpId) ?? null) : null;
     await this.writeOrExplain(target, id, async (manager) => {
       const before = await this.lockBooked(manager, actor, id, 'schedule');
       const pump = await this.pumpFor(manager, actor, before.pumpId);
@@ -88,8 +122,14 @@ export class AppointmentsService {
       await this.checkBooking(manager, pump, settings, target, deadline);
       const endsAt = new Date(target.startsAtMs + target.durationMinutes * MINUTE_MS);
       const after: AppointmentRow = {
-        ...before, clinicianId: target.clinicianId, roomId: target.roomId, startsAt: new Date(target.startsAtMs), endsAt,
-        blocksUntil: new Date(endsAt.getTime() + settings.bufferMinutes * MINUTE_MS), overrideReason: target.overrideReason, updatedAt: this.clock.now(),
+        ...before,
+        clinicianId: target.clinicianId,
+        roomId: target.roomId,
+        startsAt: new Date(target.startsAtMs),
+        endsAt,
+        blocksUntil: new Date(endsAt.getTime() + settings.bufferMinutes * MINUTE_MS),
+        overrideReason: target.overrideReason,
+        updatedAt: this.clock.now(),
       };
       await this.repository.updateAppointment(manager, after);
       await this.recordChange(manager, actor, 'appointment.rescheduled', before, after);
@@ -135,18 +175,27 @@ export class AppointmentsService {
       clinicIds = [query.clinicId];
     }
     for (const field of ['clinicianId', 'pumpId'] as const) {
-      if (query[field] !== undefined && !isUuid(query[field] as string)) throw new DomainError('validation_failed', `${field} must be a UUID`, [{ field, message: 'must be a UUID' }]);
+      if (query[field] !== undefined && !isUuid(query[field] as string))
+        throw new DomainError('validation_failed', `${field} must be a UUID`, [{ field, message: 'must be a UUID' }]);
     }
     // A filter naming another clinic's pump or clinician answers 404, as the other lists do, not an empty list.
     if (query.pumpId !== undefined) await this.assertSeesRecord(actor, 'pumps', query.pumpId, 'pumpId', 'is not a known pump');
-    if (query.clinicianId !== undefined) await this.assertSeesRecord(actor, 'clinicians', query.clinicianId, 'clinicianId', 'is not a known clinician');
+    if (query.clinicianId !== undefined)
+      await this.assertSeesRecord(actor, 'clinicians', query.clinicianId, 'clinicianId', 'is not a known clinician');
     for (const field of ['from', 'to'] as const) {
       const issue = query[field] === undefined ? undefined : isoInstant.safeParse(query[field]).error?.issues[0];
       if (issue) throw new DomainError('validation_failed', `${field} ${issue.message}`, [{ field, message: issue.message }]);
     }
     const fromMs = query.from ? Date.parse(query.from) : undefined;
     const toMs = query.to ? Date.parse(query.to) : undefined;
-    const rows = await this.repository.appointments({ clinicIds, clinicianId: query.clinicianId, pumpId: query.pumpId, status: query.status, fromMs, toMs });
+    const rows = await this.repository.appointments({
+      clinicIds,
+      clinicianId: query.clinicianId,
+      pumpId: query.pumpId,
+      status: query.status,
+      fromMs,
+      toMs,
+    });
     return this.respond(rows);
   }
 
@@ -167,20 +216,40 @@ export class AppointmentsService {
       const deadlineMs = deadline ? Date.parse(deadline) : null;
       const margin = margins.get(row.pumpId) ?? 0;
       return {
-        id: row.id, pumpId: row.pumpId, patientId: row.patientId, clinicId: row.clinicId, clinicianId: row.clinicianId, roomId: row.roomId,
-        startsAt: row.startsAt.toISOString(), endsAt: row.endsAt.toISOString(), status: row.status, bookedBy: row.bookedByUserId ?? row.bookedByLabel,
-        bookedByLabel: row.bookedByLabel, overrideReason: row.overrideReason, statusReason: row.statusReason,
-        fillId: row.fillId, refillDeadline: deadline,
+        id: row.id,
+        pumpId: row.pumpId,
+        patientId: row.patientId,
+        clinicId: row.clinicId,
+        clinicianId: row.clinicianId,
+        roomId: row.roomId,
+        startsAt: row.startsAt.toISOString(),
+        endsAt: row.endsAt.toISOString(),
+        status: row.status,
+        bookedBy: row.bookedByUserId ?? row.bookedByLabel,
+        bookedByLabel: row.bookedByLabel,
+        overrideReason: row.overrideReason,
+        statusReason: row.statusReason,
+        fillId: row.fillId,
+        refillDeadline: deadline,
         bookingDeadline: deadlineMs === null ? null : new Date(bookingDeadlineMs(deadlineMs, margin)).toISOString(),
-        timing: timingOf(row.startsAt.getTime(), deadlineMs, margin), createdAt: row.createdAt.toISOString(),
+        timing: timingOf(row.startsAt.getTime(), deadlineMs, margin),
+        createdAt: row.createdAt.toISOString(),
       };
     });
   }
 
   /** Inside the caller's transaction: the booking rules for one pump and target (422 naming each field at fault). */
-  async checkBooking(manager: EntityManager, pump: { id: string; clinicId: string }, settings: ClinicBookingSettings, target: BookingTarget, refillDeadline: string | null): Promise<void> {
+  async checkBooking(
+    manager: EntityManager,
+    pump: { id: string; clinicId: string },
+    settings: ClinicBookingSettings,
+    target: BookingTarget,
+    refillDeadline: string | null,
+  ): Promise<void> {
     const clinicians: { id: string; display_name: string; active: boolean }[] = await manager.query(
-      'SELECT id, display_name, active FROM clinicians WHERE id = $1 AND clinic_id = $2', [target.clinicianId, pump.clinicId]);
+      'SELECT id, display_name, active FROM clinicians WHERE id = $1 AND clinic_id = $2',
+      [target.clinicianId, pump.clinicId],
+    );
     if (clinicians.length === 0) throw DomainError.notFound('clinicianId', "is not a known clinician of the pump's clinic");
     if (!clinicians[0].active) refuse([{ field: 'clinicianId', message: 'is deactivated' }]);
     if (target.roomId !== null) {
@@ -190,11 +259,24 @@ export class AppointmentsService {
     const now = this.clock.now();
     const availability = (await this.repository.availabilityOf(manager, [target.clinicianId])).get(target.clinicianId) ?? null;
     // Closures ending on or after the day before the visit (UTC date): covers the visit's local date in any zone.
-    const closures = await this.repository.closuresOf(manager, pump.clinicId, new Date(target.startsAtMs - DAY_MS).toISOString().slice(0, 10));
-    const fields = bookingRefusals({
-      startsAtMs: target.startsAtMs, endsAtMs: target.startsAtMs + target.durationMinutes * MINUTE_MS, clinicianName: clinicians[0].display_name,
-      availability, refillDeadlineMs: refillDeadline ? Date.parse(refillDeadline) : null, overrideReason: target.overrideReason, nowMs: now.getTime(), closures,
-    }, settings);
+    const closures = await this.repository.closuresOf(
+      manager,
+      pump.clinicId,
+      new Date(target.startsAtMs - DAY_MS).toISOString().slice(0, 10),
+    );
+    const fields = bookingRefusals(
+      {
+        startsAtMs: target.startsAtMs,
+        endsAtMs: target.startsAtMs + target.durationMinutes * MINUTE_MS,
+        clinicianName: clinicians[0].display_name,
+        availability,
+        refillDeadlineMs: refillDeadline ? Date.parse(refillDeadline) : null,
+        overrideReason: target.overrideReason,
+        nowMs: now.getTime(),
+        closures,
+      },
+      settings,
+    );
     if (fields.length > 0) refuse(fields);
   }
 
@@ -213,7 +295,10 @@ export class AppointmentsService {
 
   /** The pump, seen by an actor who may schedule in its clinic; explanted pumps get no refill. */
   async pumpFor(manager: EntityManager, actor: Actor, pumpId: string): Promise<{ id: string; clinicId: string }> {
-    const rows: { id: string; clinic_id: string; explanted_at: Date | null }[] = await manager.query('SELECT id, clinic_id, explanted_at FROM pumps WHERE id = $1', [pumpId]);
+    const rows: { id: string; clinic_id: string; explanted_at: Date | null }[] = await manager.query(
+      'SELECT id, clinic_id, explanted_at FROM pumps WHERE id = $1',
+      [pumpId],
+    );
     if (rows.length === 0) throw DomainError.notFound('pumpId', 'is not a known pump');
     assertMayUseIn(actor, 'schedule', rows[0].clinic_id, 'pumpId', 'is not a known pump');
     if (rows[0].explanted_at) refuse([{ field: 'pumpId', message: 'is explanted: it needs no refill' }]);
@@ -232,16 +317,26 @@ export class AppointmentsService {
   async explainConflict(error: unknown, target: BookingTarget, selfId: string | null): Promise<unknown> {
     const violated = violatedConstraint(error);
     if (violated === null) return error;
-    if (violated === 'pump_booked') return DomainError.conflict('pumpId', 'already has a booked refill appointment: reschedule or cancel it first');
+    if (violated === 'pump_booked')
+      return DomainError.conflict('pumpId', 'already has a booked refill appointment: reschedule or cancel it first');
     const column = violated === 'clinician_overlap' ? 'clinician_id' : 'room_id';
     const field = violated === 'clinician_overlap' ? 'clinicianId' : 'roomId';
     const startsAt = new Date(target.startsAtMs);
     const blocksUntil = new Date(target.startsAtMs + target.durationMinutes * MINUTE_MS);
-    const other = await this.repository.overlapping(column, (violated === 'clinician_overlap' ? target.clinicianId : target.roomId) as string, startsAt, blocksUntil, selfId);
+    const other = await this.repository.overlapping(
+      column,
+      (violated === 'clinician_overlap' ? target.clinicianId : target.roomId) as string,
+      startsAt,
+      blocksUntil,
+      selfId,
+    );
     const what = violated === 'clinician_overlap' ? 'the clinician' : 'the room';
-    return DomainError.conflict(field, other
-      ? `is already booked: ${what} has appointment ${other.id} from ${other.startsAt.toISOString()} to ${other.endsAt.toISOString()} (plus the turnover buffer)`
-      : `is already booked at that time (${what}, turnover buffer included)`);
+    return DomainError.conflict(
+      field,
+      other
+        ? `is already booked: ${what} has appointment ${other.id} from ${other.startsAt.toISOString()} to ${other.endsAt.toISOString()} (plus the turnover buffer)`
+        : `is already booked at that time (${what}, turnover buffer included)`,
+    );
   }
 
   private async closeAs(actor: Actor, id: string, status: 'cancelled' | 'no_show', reason: string | null): Promise<AppointmentResponse> {
@@ -271,21 +366,46 @@ export class AppointmentsService {
   async recordPlanBooked(manager: EntityManager, actor: Actor, ids: readonly string[]): Promise<void> {
     const rows: AppointmentRow[] = [];
     for (const id of ids) rows.push((await this.repository.appointment(manager, id)) as AppointmentRow);
-    await this.events.recordMany(manager, rows.map((row) => ({
-      type: 'appointment.booked' as const, clinicId: row.clinicId, pumpId: row.pumpId, payload: { appointmentId: row.id, status: row.status, viaPlan: true },
-    })));
+    await this.events.recordMany(
+      manager,
+      rows.map((row) => ({
+        type: 'appointment.booked' as const,
+        clinicId: row.clinicId,
+        pumpId: row.pumpId,
+        payload: { appointmentId: row.id, status: row.status, viaPlan: true },
+      })),
+    );
     for (const row of rows) {
-      await this.audit.record(manager, actor, { action: 'appointment.booked', entityType: 'appointment', entityId: row.id, clinicId: row.clinicId, changes: createdFields(audited(row)) });
+      await this.audit.record(manager, actor, {
+        action: 'appointment.booked',
+        entityType: 'appointment',
+        entityId: row.id,
+        clinicId: row.clinicId,
+        changes: createdFields(audited(row)),
+      });
     }
   }
 
   /** Last in the transaction: the event (the pump's forecast and alerts follow it) and the audit row. */
-  private async recordChange(manager: EntityManager, actor: Actor, type: EventType, before: AppointmentRow | null, after: AppointmentRow): Promise<void> {
-    await this.events.record(manager, { type, clinicId: after.clinicId, pumpId: after.pumpId, payload: { appointmentId: after.id, status: after.status } });
+  private async recordChange(
+    manager: EntityManager,
+    actor: Actor,
+    type: EventType,
+    before: AppointmentRow | null,
+    after: AppointmentRow,
+  ): Promise<void> {
+    await this.events.record(manager, {
+      type,
+      clinicId: after.clinicId,
+      pumpId: after.pumpId,
+      payload: { appointmentId: after.id, status: after.status },
+    });
     await this.audit.record(manager, actor, {
-      action: type, entityType: 'appointment', entityId: after.id, clinicId: after.clinicId,
+      action: type,
+      entityType: 'appointment',
+      entityId: after.id,
+      clinicId: after.clinicId,
       changes: before ? changedFields(audited(before), audited(after)) : createdFields(audited(after)),
     });
   }
 }
-

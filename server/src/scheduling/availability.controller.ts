@@ -2,7 +2,14 @@
 import { Body, Controller, Get, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { clinicianAvailabilitySchema, createRoomSchema, refillSlotsQuerySchema } from '@pumpwatch/shared';
-import type { ClinicianAvailability, ClinicianAvailabilityInput, CreateRoomRequest, RefillSlotsQuery, RefillSlotsResponse, Room } from '@pumpwatch/shared';
+import type {
+  ClinicianAvailability,
+  ClinicianAvailabilityInput,
+  CreateRoomRequest,
+  RefillSlotsQuery,
+  RefillSlotsResponse,
+  Room,
+} from '@pumpwatch/shared';
 import { CurrentActor } from '../auth/actor';
 import type { Actor } from '../auth/actor';
 import { EntityIdPipe } from '../infra/entity-id.pipe';
@@ -23,15 +30,22 @@ export class AvailabilityController {
   @Put('clinicians/:id/availability')
   @ApiBody({ schema: openApiSchemaOf(clinicianAvailabilitySchema) })
   setAvailability(
-    @CurrentActor() actor: Actor, @Param('id', new EntityIdPipe('clinician')) id: string,
+    @CurrentActor() actor: Actor,
+    @Param('id', new EntityIdPipe('clinician')) id: string,
     @Body(new ZodValidationPipe(clinicianAvailabilitySchema)) request: ClinicianAvailabilityInput,
   ): Promise<ClinicianAvailability> {
     return this.planning.setAvailability(actor, id, request);
   }
 
   @Get('clinicians/:id/free-slots')
-  @ApiQuery({ name: 'from', required: false }) @ApiQuery({ name: 'to', required: false })
-  freeSlots(@CurrentActor() actor: Actor, @Param('id', new EntityIdPipe('clinician')) id: string, @Query('from') from?: string, @Query('to') to?: string) {
+  @ApiQuery({ name: 'from', required: false })
+  @ApiQuery({ name: 'to', required: false })
+  freeSlots(
+    @CurrentActor() actor: Actor,
+    @Param('id', new EntityIdPipe('clinician')) id: string,
+    @Query('from') from?: string,
+    @Query('to') to?: string,
+  ) {
     return this.planning.clinicianFreeSlots(actor, id, from, to);
   }
 
@@ -48,10 +62,13 @@ export class AvailabilityController {
   }
 
   @Get('pumps/:id/refill-slots')
-  @ApiQuery({ name: 'from', required: false }) @ApiQuery({ name: 'to', required: false }) @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'from', required: false })
+  @ApiQuery({ name: 'to', required: false })
+  @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'clinicianId', required: false })
   refillSlots(
-    @CurrentActor() actor: Actor, @Param('id', new EntityIdPipe('pump')) id: string,
+    @CurrentActor() actor: Actor,
+    @Param('id', new EntityIdPipe('pump')) id: string,
     @Query(new ZodValidationPipe(refillSlotsQuerySchema)) query: RefillSlotsQuery,
   ): Promise<RefillSlotsResponse> {
     return this.planning.refillSlots(actor, id, query);

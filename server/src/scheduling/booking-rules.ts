@@ -1,6 +1,13 @@
 // The booking rules every write of an appointment passes (book, reschedule, confirm a plan), and the refusals they give.
 import {
-  availabilityWindows, bookingDeadlineMs, bookingTiming, BookingTiming, closureOverlapping, DomainError, Interval, slotPlacement,
+  availabilityWindows,
+  bookingDeadlineMs,
+  bookingTiming,
+  BookingTiming,
+  closureOverlapping,
+  DomainError,
+  Interval,
+  slotPlacement,
 } from '@pumpwatch/shared';
 import { DateTime } from 'luxon';
 import { QueryFailedError } from 'typeorm';
@@ -46,14 +53,30 @@ export function bookingRefusals(candidate: BookingCandidate, settings: ClinicBoo
   if (overrideReason === null) {
     const step = settings.refillDurationMinutes + settings.bufferMinutes;
     const closure = closureOverlapping(candidate.closures ?? [], settings.timeZone, startsAtMs, endsAtMs);
-    const placement = closure ? 'closed' : slotPlacement({ windows: windowsAround(candidate.availability, settings.timeZone, startsAtMs, endsAtMs), startsAtMs, endsAtMs, slotStepMinutes: step });
+    const placement = closure
+      ? 'closed'
+      : slotPlacement({
+          windows: windowsAround(candidate.availability, settings.timeZone, startsAtMs, endsAtMs),
+          startsAtMs,
+          endsAtMs,
+          slotStepMinutes: step,
+        });
     if (closure) {
       const dates = closure.startDate === closure.endDate ? closure.startDate : `${closure.startDate} to ${closure.endDate}`;
-      fields.push({ field: 'startsAt', message: `falls on a clinic closure: ${closure.label} (${dates}, the clinic is closed; give overrideReason to book anyway)` });
+      fields.push({
+        field: 'startsAt',
+        message: `falls on a clinic closure: ${closure.label} (${dates}, the clinic is closed; give overrideReason to book anyway)`,
+      });
     } else if (placement === 'outside_availability') {
-      fields.push({ field: 'startsAt', message: `is outside ${candidate.clinicianName}'s availability (give overrideReason to book anyway)` });
+      fields.push({
+        field: 'startsAt',
+        message: `is outside ${candidate.clinicianName}'s availability (give overrideReason to book anyway)`,
+      });
     } else if (placement === 'off_grid') {
-      fields.push({ field: 'startsAt', message: `is not the start of a whole slot (every ${step} minutes from the session start; give overrideReason to book anyway)` });
+      fields.push({
+        field: 'startsAt',
+        message: `is not the start of a whole slot (every ${step} minutes from the session start; give overrideReason to book anyway)`,
+      });
     }
     if (candidate.refillDeadlineMs !== null) {
       const timing = bookingTiming(startsAtMs, candidate.refillDeadlineMs, settings.bookingMarginDays);
@@ -62,9 +85,10 @@ export function bookingRefusals(candidate: BookingCandidate, settings: ClinicBoo
         const deadline = clinicTime(candidate.refillDeadlineMs, settings.timeZone);
         fields.push({
           field: 'overrideReason',
-          message: timing === 'after_deadline'
-            ? `is required: the appointment starts after the pump's refill deadline (${deadline}); the reservoir may reach its alarm volume first`
-            : `is required: the appointment starts after the booking deadline (${bookBy}, ${settings.bookingMarginDays} days before the refill deadline ${deadline})`,
+          message:
+            timing === 'after_deadline'
+              ? `is required: the appointment starts after the pump's refill deadline (${deadline}); the reservoir may reach its alarm volume first`
+              : `is required: the appointment starts after the booking deadline (${bookBy}, ${settings.bookingMarginDays} days before the refill deadline ${deadline})`,
         });
       }
     }
@@ -82,7 +106,10 @@ export function timingOf(startsAtMs: number, refillDeadlineMs: number | null, ma
 
 /** Which scheduling constraint a refused INSERT/UPDATE hit, if any. */
 export function violatedConstraint(error: unknown): 'clinician_overlap' | 'room_overlap' | 'pump_booked' | null {
-  const driverError = error instanceof QueryFailedError ? (error as QueryFailedError & { driverError?: { code?: string; constraint?: string } }).driverError : undefined;
+  const driverError =
+    error instanceof QueryFailedError
+      ? (error as QueryFailedError & { driverError?: { code?: string; constraint?: string } }).driverError
+      : undefined;
   if (driverError?.code === '23P01' && driverError.constraint === 'appointments_no_clinician_overlap') return 'clinician_overlap';
   if (driverError?.code === '23P01' && driverError.constraint === 'appointments_no_room_overlap') return 'room_overlap';
   if (driverError?.code === '23505' && driverError.constraint === 'appointments_one_booked_per_pump') return 'pump_booked';

@@ -17,20 +17,34 @@ const FEED_PAST_DAYS = 31;
 const FEED_FUTURE_DAYS = 184;
 
 export interface CalendarFeed {
-  id: string; clinicId: string; clinicianId: string; name: string; createdAt: string; revokedAt: string | null; lastUsedAt: string | null;
+  id: string;
+  clinicId: string;
+  clinicianId: string;
+  name: string;
+  createdAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
 }
 
 type Row = Record<string, unknown>;
 
 const toFeed = (r: Row): CalendarFeed => ({
-  id: r.id as string, clinicId: r.clinic_id as string, clinicianId: r.clinician_id as string, name: r.name as string,
-  createdAt: (r.created_at as Date).toISOString(), revokedAt: r.revoked_at ? (r.revoked_at as Date).toISOString() : null,
+  id: r.id as string,
+  clinicId: r.clinic_id as string,
+  clinicianId: r.clinician_id as string,
+  name: r.name as string,
+  createdAt: (r.created_at as Date).toISOString(),
+  revokedAt: r.revoked_at ? (r.revoked_at as Date).toISOString() : null,
   lastUsedAt: r.last_used_at ? (r.last_used_at as Date).toISOString() : null,
 });
 
 /** RFC 5545 text escaping. */
 const icsText = (text: string): string => text.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
-const icsInstant = (date: Date): string => date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+const icsInstant = (date: Date): string =>
+  date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 
 /** RFC 5545 folds lines longer than 75 octets. */
 function fold(line: string): string {
@@ -60,16 +74,22 @@ export class CalendarFeedsService {
 
   async create(actor: Actor, request: { clinicianId: string; name: string }): Promise<CalendarFeed & { token: string; path: string }> {
     return this.dataSource.transaction(async (manager) => {
-      const clinicians: { clinic_id: string }[] = await manager.query('SELECT clinic_id FROM clinicians WHERE id = $1', [request.clinicianId]);
+      const clinicians: { clinic_id: string }[] = await manager.query('SELECT clinic_id FROM clinicians WHERE id = $1', [
+        request.clinicianId,
+      ]);
       if (clinicians.length === 0) throw DomainError.notFound('clinicianId', 'is not a known clinician');
       assertMayUseIn(actor, 'administer', clinicians[0].clinic_id, 'clinicianId', 'is not a known clinician');
       const token = `${CALENDAR_TOKEN_PREFIX}${newSecret()}`;
       const [row]: Row[] = await manager.query(
         `INSERT INTO calendar_feed_tokens (clinic_id, clinician_id, name, token_hash, created_by_user_id) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-        [clinicians[0].clinic_id, request.clinicianId, request.name, secretHash(token), actor.id]);
+        [clinicians[0].clinic_id, request.clinicianId, request.name, secretHash(token), actor.id],
+      );
       const feed = toFeed(row);
       await this.audit.record(manager, actor, {
-        action: 'calendar_feed.created', entityType: 'calendar_feed', entityId: feed.id, clinicId: feed.clinicId,
+        action: 'calendar_feed.created',
+        entityType: 'calendar_feed',
+        entityId: feed.id,
+        clinicId: feed.clinicId,
         changes: createdFields({ clinicianId: feed.clinicianId, name: feed.name }),
       });
       // Shown once: only its hash is stored.
@@ -85,7 +105,9 @@ export class CalendarFeedsService {
       clinicIds = [clinicId];
     }
     const rows: Row[] = await this.dataSource.query(
-      `SELECT * FROM calendar_feed_tokens ${clinicIds === null ? '' : 'WHERE clinic_id = ANY($1::uuid[])'} ORDER BY created_at DESC`, clinicIds === null ? [] : [clinicIds]);
+      `SELECT * FROM calendar_feed_tokens ${clinicIds === null ? '' : 'WHERE clinic_id = ANY($1::uuid[])'} ORDER BY created_at DESC`,
+      clinicIds === null ? [] : [clinicIds],
+    );
     return rows.map(toFeed);
   }
 
@@ -97,10 +119,16 @@ export class CalendarFeedsService {
       assertMayUseIn(actor, 'administer', before.clinicId, 'id', 'is not a known calendar feed');
       if (before.revokedAt) throw DomainError.conflict('id', 'is already revoked');
       // TypeORM answers an UPDATE ... RETURNING with [rows, affected count].
-      const [[row]]: [Row[], number] = await manager.query('UPDATE calendar_feed_tokens SET revoked_at = $2 WHERE id = $1 RETURNING *', [id, this.clock.now()]);
+      const [[row]]: [Row[], number] = await manager.query('UPDATE calendar_feed_tokens SET revoked_at = $2 WHERE id = $1 RETURNING *', [
+        id,
+        this.clock.now(),
+      ]);
       const after = toFeed(row);
       await this.audit.record(manager, actor, {
-        action: 'calendar_feed.revoked', entityType: 'calendar_feed', entityId: id, clinicId: after.clinicId,
+        action: 'calendar_feed.revoked',
+        entityType: 'calendar_feed',
+        entityId: id,
+        clinicId: after.clinicId,
         changes: changedFields({ revokedAt: before.revokedAt }, { revokedAt: after.revokedAt }),
       });
       return after;
@@ -112,23 +140,37 @@ export class CalendarFeedsService {
     if (!token || !token.startsWith(CALENDAR_TOKEN_PREFIX)) throw DomainError.notFound('token', 'is not a known calendar feed');
     const [rows]: [Row[], number] = await this.dataSource.query(
       'UPDATE calendar_feed_tokens SET last_used_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL RETURNING clinician_id, clinic_id',
-      [secretHash(token), this.clock.now()]);
+      [secretHash(token), this.clock.now()],
+    );
     if (rows.length === 0) throw DomainError.notFound('token', 'is not a known calendar feed');
     const now = this.clock.now();
     const appointments: Row[] = await this.dataSource.query(
       `SELECT a.id, a.starts_at, a.ends_at, a.status, a.updated_at, r.name AS room_name, c.name AS clinic_name
        FROM appointments a JOIN clinics c ON c.id = a.clinic_id LEFT JOIN rooms r ON r.id = a.room_id
        WHERE a.clinician_id = $1 AND a.status IN ('booked', 'completed') AND a.starts_at >= $2 AND a.starts_at < $3 ORDER BY a.starts_at`,
-      [rows[0].clinician_id, new Date(now.getTime() - FEED_PAST_DAYS * DAY_MS), new Date(now.getTime() + FEED_FUTURE_DAYS * DAY_MS)]);
-    const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//PumpWatch//Refill appointments//EN', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH', 'X-WR-CALNAME:Pump refills'];
+      [rows[0].clinician_id, new Date(now.getTime() - FEED_PAST_DAYS * DAY_MS), new Date(now.getTime() + FEED_FUTURE_DAYS * DAY_MS)],
+    );
+    const lines = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//PumpWatch//Refill appointments//EN',
+      'CALSCALE:GREGORIAN',
+      'METHOD:PUBLISH',
+      'X-WR-CALNAME:Pump refills',
+    ];
     for (const a of appointments) {
       lines.push(
-        'BEGIN:VEVENT', `UID:${a.id as string}@pumpwatch`, `DTSTAMP:${icsInstant(now)}`, `LAST-MODIFIED:${icsInstant(a.updated_at as Date)}`,
-        `DTSTART:${icsInstant(a.starts_at as Date)}`, `DTEND:${icsInstant(a.ends_at as Date)}`,
+        'BEGIN:VEVENT',
+        `UID:${a.id as string}@pumpwatch`,
+        `DTSTAMP:${icsInstant(now)}`,
+        `LAST-MODIFIED:${icsInstant(a.updated_at as Date)}`,
+        `DTSTART:${icsInstant(a.starts_at as Date)}`,
+        `DTEND:${icsInstant(a.ends_at as Date)}`,
         // Deliberately no patient name, MRN or pump serial: only that a refill takes place, where.
         `SUMMARY:${icsText(a.status === 'completed' ? 'Pump refill (done)' : 'Pump refill')}`,
         `LOCATION:${icsText([a.clinic_name as string, a.room_name as string | null].filter(Boolean).join(', '))}`,
-        'STATUS:CONFIRMED', 'END:VEVENT',
+        'STATUS:CONFIRMED',
+        'END:VEVENT',
       );
     }
     lines.push('END:VCALENDAR');

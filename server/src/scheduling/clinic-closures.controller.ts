@@ -23,7 +23,8 @@ export class ClinicClosuresController {
   @Post()
   @ApiBody({ schema: openApiSchemaOf(createClinicClosureSchema) })
   create(
-    @CurrentActor() actor: Actor, @Param('id', new EntityIdPipe('clinic')) clinicId: string,
+    @CurrentActor() actor: Actor,
+    @Param('id', new EntityIdPipe('clinic')) clinicId: string,
     @Body(new ZodValidationPipe(createClinicClosureSchema)) request: CreateClinicClosureRequest,
   ): Promise<ClinicClosure> {
     return this.closures.create(actor, clinicId, request);
@@ -31,7 +32,11 @@ export class ClinicClosuresController {
 
   /** Removes the closure and answers it as it was. */
   @Delete(':closureId')
-  remove(@CurrentActor() actor: Actor, @Param('id', new EntityIdPipe('clinic')) clinicId: string, @Param('closureId') closureId: string): Promise<ClinicClosure> {
+  remove(
+    @CurrentActor() actor: Actor,
+    @Param('id', new EntityIdPipe('clinic')) clinicId: string,
+    @Param('closureId') closureId: string,
+  ): Promise<ClinicClosure> {
     return this.closures.remove(actor, clinicId, closureId);
   }
 }

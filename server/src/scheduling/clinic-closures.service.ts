@@ -11,7 +11,14 @@ import { ClosureRow, SchedulingRepository } from './scheduling.repository';
 const NOT_KNOWN_CLINIC = 'is not a known clinic';
 
 function toClosure(row: ClosureRow): ClinicClosure {
-  return { id: row.id, clinicId: row.clinicId, startDate: row.startDate, endDate: row.endDate, label: row.label, createdAt: row.createdAt.toISOString() };
+  return {
+    id: row.id,
+    clinicId: row.clinicId,
+    startDate: row.startDate,
+    endDate: row.endDate,
+    label: row.label,
+    createdAt: row.createdAt.toISOString(),
+  };
 }
 
 @Injectable()
@@ -37,7 +44,10 @@ export class ClinicClosuresService {
       const id = await this.repository.insertClosure(manager, clinicId, request.startDate, endDate, request.label);
       const row = (await this.repository.closuresOf(manager, clinicId)).find((c) => c.id === id) as ClosureRow;
       await this.audit.record(manager, actor, {
-        action: 'clinic.closure_added', entityType: 'clinic_closure', entityId: id, clinicId,
+        action: 'clinic.closure_added',
+        entityType: 'clinic_closure',
+        entityId: id,
+        clinicId,
         changes: createdFields({ startDate: row.startDate, endDate: row.endDate, label: row.label }),
       });
       return toClosure(row);
@@ -51,8 +61,14 @@ export class ClinicClosuresService {
       const removed = await this.repository.deleteClosure(manager, clinicId, closureId);
       if (!removed) throw DomainError.notFound('closureId', 'is not a known closure of this clinic');
       await this.audit.record(manager, actor, {
-        action: 'clinic.closure_removed', entityType: 'clinic_closure', entityId: closureId, clinicId,
-        changes: changedFields({ startDate: removed.startDate, endDate: removed.endDate, label: removed.label }, { startDate: null, endDate: null, label: null }),
+        action: 'clinic.closure_removed',
+        entityType: 'clinic_closure',
+        entityId: closureId,
+        clinicId,
+        changes: changedFields(
+          { startDate: removed.startDate, endDate: removed.endDate, label: removed.label },
+          { startDate: null, endDate: null, label: null },
+        ),
       });
       return toClosure(removed);
     });

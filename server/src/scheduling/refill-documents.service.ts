@@ -39,9 +39,16 @@ export class RefillDocumentsService {
     const history = await this.forecasts.loadHistory(appointment.pumpId);
     const { pump, clinic } = history;
     const [patient]: { display_name: string; mrn: string; birth_date: string }[] = await this.dataSource.query(
-      `SELECT display_name, mrn, to_char(birth_date, 'YYYY-MM-DD') AS birth_date FROM patients WHERE id = $1`, [pump.patientId]);
-    const [clinician]: { display_name: string; profession: string }[] = await this.dataSource.query('SELECT display_name, profession FROM clinicians WHERE id = $1', [appointment.clinicianId]);
-    const rooms: { name: string }[] = appointment.roomId ? await this.dataSource.query('SELECT name FROM rooms WHERE id = $1', [appointment.roomId]) : [];
+      `SELECT display_name, mrn, to_char(birth_date, 'YYYY-MM-DD') AS birth_date FROM patients WHERE id = $1`,
+      [pump.patientId],
+    );
+    const [clinician]: { display_name: string; profession: string }[] = await this.dataSource.query(
+      'SELECT display_name, profession FROM clinicians WHERE id = $1',
+      [appointment.clinicianId],
+    );
+    const rooms: { name: string }[] = appointment.roomId
+      ? await this.dataSource.query('SELECT name FROM rooms WHERE id = $1', [appointment.roomId])
+      : [];
     // The residual expected at the start of the visit, from the forecast at that instant (what the nurse should aspirate).
     const atVisit = pump.explantedAt ? null : await this.forecasts.forecast(pump.id, appointment.startsAt).catch(() => null);
     const zone = clinic.timeZone;
@@ -51,10 +58,19 @@ export class RefillDocumentsService {
       ['Appointment', `${localTime(appointment.startsAt, zone)} - ${localTime(appointment.endsAt, zone).slice(11)} (${zone})`],
       ['Clinician', `${clinician.display_name} (${clinician.profession})`],
       ['Room', rooms[0]?.name ?? '-'],
-      ['Pump', `${model?.name ?? pump.modelId}, serial ${pump.serialNumber}, reservoir ${pump.reservoirCapacityMl} mL, low-reservoir alarm ${pump.lowReservoirAlarmMl} mL`],
-      ['Expected residual at the visit', atVisit?.status === 'ok' && atVisit.volumeMl !== null ? `${atVisit.volumeMl.toFixed(1)} mL (nominal)` : 'unknown'],
+      [
+        'Pump',
+        `${model?.name ?? pump.modelId}, serial ${pump.serialNumber}, reservoir ${pump.reservoirCapacityMl} mL, low-reservoir alarm ${pump.lowReservoirAlarmMl} mL`,
+      ],
+      [
+        'Expected residual at the visit',
+        atVisit?.status === 'ok' && atVisit.volumeMl !== null ? `${atVisit.volumeMl.toFixed(1)} mL (nominal)` : 'unknown',
+      ],
       ['Drug and concentration in force', atVisit?.concentrationMcgPerMl ? `baclofen ${atVisit.concentrationMcgPerMl} mcg/mL` : 'unknown'],
-      ['Program in force', atVisit?.doseMcgPerDay !== null && atVisit?.doseMcgPerDay !== undefined ? `${atVisit.doseMcgPerDay.toFixed(1)} mcg/day` : 'unknown'],
+      [
+        'Program in force',
+        atVisit?.doseMcgPerDay !== null && atVisit?.doseMcgPerDay !== undefined ? `${atVisit.doseMcgPerDay.toFixed(1)} mcg/day` : 'unknown',
+      ],
       ['Refill deadline (now)', appointment.refillDeadline ? `${localTime(appointment.refillDeadline, zone)} (${zone})` : 'unknown'],
       ['Booking timing', appointment.timing === null ? 'unknown' : appointment.timing.replace('_', ' ')],
       ['Override reason', appointment.overrideReason ?? '-'],
@@ -80,21 +96,57 @@ ${rows.map(([label, value]) => `<tr><th scope="row">${html(label)}</th><td${labe
     if (!isUuid(clinicId)) throw DomainError.notFound('id', 'is not a known clinic');
     assertSees(actor, clinicId, 'id', 'is not a known clinic');
     const fleet = await this.pumps.fleet(actor, { clinicId });
-    const clinicians: { id: string; display_name: string }[] = await this.dataSource.query('SELECT id, display_name FROM clinicians WHERE clinic_id = $1', [clinicId]);
+    const clinicians: { id: string; display_name: string }[] = await this.dataSource.query(
+      'SELECT id, display_name FROM clinicians WHERE clinic_id = $1',
+      [clinicId],
+    );
     const clinicianName = new Map(clinicians.map((c) => [c.id, c.display_name]));
-    const header = ['patient_mrn', 'patient_name', 'pump_serial', 'pump_model', 'urgency', 'volume_ml_now', 'dose_mcg_per_day', 'concentration_mcg_per_ml',
-      'refill_deadline_local', 'refill_deadline_utc', 'days_left', 'appointment_local', 'appointment_utc', 'appointment_clinician', 'appointment_timing', 'override_reason', 'time_zone'];
+    const header = [
+      'patient_mrn',
+      'patient_name',
+      'pump_serial',
+      'pump_model',
+      'urgency',
+      'volume_ml_now',
+      'dose_mcg_per_day',
+      'concentration_mcg_per_ml',
+      'refill_deadline_local',
+      'refill_deadline_utc',
+      'days_left',
+      'appointment_local',
+      'appointment_utc',
+      'appointment_clinician',
+      'appointment_timing',
+      'override_reason',
+      'time_zone',
+    ];
     const lines = [header.join(',')];
     for (const pump of fleet) {
       const zone = pump.clinic.timeZone;
       const booked = pump.nextAppointment;
-      lines.push([
-        pump.patient.mrn, pump.patient.displayName, pump.pump.serialNumber, pump.pump.modelId, pump.urgency,
-        pump.volumeMl === null ? '' : pump.volumeMl.toFixed(1), pump.doseMcgPerDay ?? '', pump.concentrationMcgPerMl ?? '',
-        localTime(pump.refillDeadline, zone), pump.refillDeadline ?? '', pump.daysLeft === null ? '' : pump.daysLeft.toFixed(2),
-        localTime(booked?.startsAt ?? null, zone), booked?.startsAt ?? '', booked ? clinicianName.get(booked.clinicianId) ?? '' : '',
-        booked?.timing ?? (booked ? '' : 'not_booked'), booked?.overrideReason ?? '', zone,
-      ].map(csvCell).join(','));
+      lines.push(
+        [
+          pump.patient.mrn,
+          pump.patient.displayName,
+          pump.pump.serialNumber,
+          pump.pump.modelId,
+          pump.urgency,
+          pump.volumeMl === null ? '' : pump.volumeMl.toFixed(1),
+          pump.doseMcgPerDay ?? '',
+          pump.concentrationMcgPerMl ?? '',
+          localTime(pump.refillDeadline, zone),
+          pump.refillDeadline ?? '',
+          pump.daysLeft === null ? '' : pump.daysLeft.toFixed(2),
+          localTime(booked?.startsAt ?? null, zone),
+          booked?.startsAt ?? '',
+          booked ? (clinicianName.get(booked.clinicianId) ?? '') : '',
+          booked?.timing ?? (booked ? '' : 'not_booked'),
+          booked?.overrideReason ?? '',
+          zone,
+        ]
+          .map(csvCell)
+          .join(','),
+      );
     }
     return `${lines.join('\r\n')}\r\n`;
   }

@@ -2,9 +2,31 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  assessFleetUrgency, availabilityWindows, closedIntervals, bookingDeadlineMs, busyFromAppointments, ClinicianAvailability, ClinicianAvailabilityInput, ConfirmRefillPlanRequest,
-  CreateRoomRequest, DomainError, freeSlots, Interval, planRefills, rankRefillSlots, RefillPlanProposal, RefillPlanRequest, RefillSlot,
-  RefillSlotsQuery, RefillSlotsResponse, refillSlotsRange, Room, SCHEDULING_CONFIG, AppointmentResponse, PumpTelemetryStatus, RefillPlanEmergency,
+  assessFleetUrgency,
+  availabilityWindows,
+  closedIntervals,
+  bookingDeadlineMs,
+  busyFromAppointments,
+  ClinicianAvailability,
+  ClinicianAvailabilityInput,
+  ConfirmRefillPlanRequest,
+  CreateRoomRequest,
+  DomainError,
+  freeSlots,
+  Interval,
+  planRefills,
+  rankRefillSlots,
+  RefillPlanProposal,
+  RefillPlanRequest,
+  RefillSlot,
+  RefillSlotsQuery,
+  RefillSlotsResponse,
+  refillSlotsRange,
+  Room,
+  SCHEDULING_CONFIG,
+  AppointmentResponse,
+  PumpTelemetryStatus,
+  RefillPlanEmergency,
 } from '@pumpwatch/shared';
 import { DataSource, EntityManager } from 'typeorm';
 import { DAY_MS, isoInstant, MINUTE_MS } from '@pumpwatch/shared';
@@ -21,7 +43,12 @@ import { ClinicBookingSettings, SchedulingRepository } from './scheduling.reposi
 
 const NOT_KNOWN_CLINICIAN = 'is not a known clinician';
 
-interface ClinicianRow { id: string; clinic_id: string; display_name: string; active: boolean }
+interface ClinicianRow {
+  id: string;
+  clinic_id: string;
+  display_name: string;
+  active: boolean;
+}
 
 @Injectable()
 export class RefillPlanningService {
@@ -41,7 +68,13 @@ export class RefillPlanningService {
     assertSees(actor, clinician.clinic_id, 'id', NOT_KNOWN_CLINICIAN);
     const settings = await this.appointments.settingsOf(this.dataSource.manager, clinician.clinic_id);
     const row = (await this.repository.availabilityOf(this.dataSource.manager, [clinicianId])).get(clinicianId);
-    return { clinicianId, timeZone: settings.timeZone, weekly: row?.weekly ?? [], overrides: row?.overrides ?? [], updatedAt: row?.updatedAt.toISOString() ?? null };
+    return {
+      clinicianId,
+      timeZone: settings.timeZone,
+      weekly: row?.weekly ?? [],
+      overrides: row?.overrides ?? [],
+      updatedAt: row?.updatedAt.toISOString() ?? null,
+    };
   }
 
   /** Replaces the clinician's weekly sessions and dated overrides; booked appointments stay (rebooking them is the scheduler's call). */
@@ -54,7 +87,10 @@ export class RefillPlanningService {
       const was = { weekly: before?.weekly ?? null, overrides: before?.overrides ?? null };
       const now = { weekly: request.weekly, overrides: request.overrides };
       await this.audit.record(manager, actor, {
-        action: 'clinician.availability_set', entityType: 'clinician', entityId: clinicianId, clinicId: clinician.clinic_id,
+        action: 'clinician.availability_set',
+        entityType: 'clinician',
+        entityId: clinicianId,
+        clinicId: clinician.clinic_id,
         changes: before ? changedFields(was, now) : createdFields(now),
       });
     });
@@ -66,12 +102,23 @@ export class RefillPlanningService {
     return this.dataSource.transaction(async (manager) => {
       const clinics: unknown[] = await manager.query('SELECT 1 FROM clinics WHERE id = $1', [request.clinicId]);
       if (clinics.length === 0) throw DomainError.notFound('clinicId', 'is not a known clinic');
-      const existing: unknown[] = await manager.query('SELECT 1 FROM rooms WHERE clinic_id = $1 AND name = $2', [request.clinicId, request.name]);
+      const existing: unknown[] = await manager.query('SELECT 1 FROM rooms WHERE clinic_id = $1 AND name = $2', [
+        request.clinicId,
+        request.name,
+      ]);
       if (existing.length > 0) throw DomainError.conflict('name', 'is already the name of a room of this clinic');
       const [row]: { id: string; created_at: Date }[] = await manager.query(
-        'INSERT INTO rooms (clinic_id, name) VALUES ($1, $2) RETURNING id, created_at', [request.clinicId, request.name]);
+        'INSERT INTO rooms (clinic_id, name) VALUES ($1, $2) RETURNING id, created_at',
+        [request.clinicId, request.name],
+      );
       const room: Room = { id: row.id, clinicId: request.clinicId, name: request.name, createdAt: row.created_at.toISOString() };
-      await this.audit.record(manager, actor, { action: 'room.created', entityType: 'room', entityId: room.id, clinicId: room.clinicId, changes: createdFields({ name: room.name }) });
+      await this.audit.record(manager, actor, {
+        action: 'room.created',
+        entityType: 'room',
+        entityId: room.id,
+        clinicId: room.clinicId,
+        changes: createdFields({ name: room.name }),
+      });
       return room;
     });
   }
@@ -85,33 +132,50 @@ export class RefillPlanningService {
     }
     const rows: { id: string; clinic_id: string; name: string; created_at: Date }[] = await this.dataSource.query(
       `SELECT id, clinic_id, name, created_at FROM rooms ${clinicIds === null ? '' : 'WHERE clinic_id = ANY($1::uuid[])'} ORDER BY name`,
-      clinicIds === null ? [] : [clinicIds]);
+      clinicIds === null ? [] : [clinicIds],
+    );
     return rows.map((r) => ({ id: r.id, clinicId: r.clinic_id, name: r.name, createdAt: r.created_at.toISOString() }));
   }
 
   /** Free whole slots of one clinician in [from, to) (the week calendar), never in the past. */
-  async clinicianFreeSlots(actor: Actor, clinicianId: string, from: string | undefined, to: string | undefined): Promise<{ clinicianId: string; startsAt: string; endsAt: string }[]> {
+  async clinicianFreeSlots(
+    actor: Actor,
+    clinicianId: string,
+    from: string | undefined,
+    to: string | undefined,
+  ): Promise<{ clinicianId: string; startsAt: string; endsAt: string }[]> {
     const clinician = await this.clinician(this.dataSource.manager, clinicianId);
     assertSees(actor, clinician.clinic_id, 'id', NOT_KNOWN_CLINICIAN);
     const nowMs = this.clock.now().getTime();
     // The shared isoInstant (a real day, 1900-2200) before any work: the range below bounds the walk over days.
-    for (const [field, value] of [['from', from], ['to', to]] as const) {
+    for (const [field, value] of [
+      ['from', from],
+      ['to', to],
+    ] as const) {
       const issue = value === undefined ? undefined : isoInstant.safeParse(value).error?.issues[0];
       if (issue) refuseQuery(field, issue.message);
     }
     const fromMs = from ? Date.parse(from) : nowMs;
     const toMs = to ? Date.parse(to) : fromMs + 7 * DAY_MS;
     if (toMs <= fromMs) refuseQuery('to', 'must be an ISO-8601 instant after from');
-    if (toMs - fromMs > SCHEDULING_CONFIG.slotsMaxDays * DAY_MS) refuseQuery('to', `must be at most ${SCHEDULING_CONFIG.slotsMaxDays} days after from`);
+    if (toMs - fromMs > SCHEDULING_CONFIG.slotsMaxDays * DAY_MS)
+      refuseQuery('to', `must be at most ${SCHEDULING_CONFIG.slotsMaxDays} days after from`);
     const settings = await this.appointments.settingsOf(this.dataSource.manager, clinician.clinic_id);
     const slots = await this.slotsOf(this.dataSource.manager, clinician.clinic_id, [clinician], settings, Math.max(fromMs, nowMs), toMs);
-    return slots.map((s) => ({ clinicianId: s.clinicianId, startsAt: new Date(s.startMs).toISOString(), endsAt: new Date(s.endMs).toISOString() }));
+    return slots.map((s) => ({
+      clinicianId: s.clinicianId,
+      startsAt: new Date(s.startMs).toISOString(),
+      endsAt: new Date(s.endMs).toISOString(),
+    }));
   }
 
   /** GET /api/pumps/:id/refill-slots: every active clinician's free slots, the most suitable first (see rankRefillSlots). */
   async refillSlots(actor: Actor, pumpId: string, query: RefillSlotsQuery): Promise<RefillSlotsResponse> {
     const manager = this.dataSource.manager;
-    const pumps: { id: string; clinic_id: string; explanted_at: Date | null }[] = await manager.query('SELECT id, clinic_id, explanted_at FROM pumps WHERE id = $1', [pumpId]);
+    const pumps: { id: string; clinic_id: string; explanted_at: Date | null }[] = await manager.query(
+      'SELECT id, clinic_id, explanted_at FROM pumps WHERE id = $1',
+      [pumpId],
+    );
     if (pumps.length === 0) throw DomainError.notFound('id', 'is not a known pump');
     assertSees(actor, pumps[0].clinic_id, 'id', 'is not a known pump');
     if (pumps[0].explanted_at) refuse([{ field: 'id', message: 'is explanted: it needs no refill' }]);
@@ -121,7 +185,10 @@ export class RefillPlanningService {
     const deadlineMs = Date.parse(deadline);
     const settings = await this.appointments.settingsOf(manager, pumps[0].clinic_id);
     const { fromMs, toMs } = refillSlotsRange(query, now.getTime(), deadlineMs);
-    let clinicians: ClinicianRow[] = await manager.query('SELECT id, clinic_id, display_name, active FROM clinicians WHERE clinic_id = $1 AND active', [pumps[0].clinic_id]);
+    let clinicians: ClinicianRow[] = await manager.query(
+      'SELECT id, clinic_id, display_name, active FROM clinicians WHERE clinic_id = $1 AND active',
+      [pumps[0].clinic_id],
+    );
     if (query.clinicianId !== undefined) {
       clinicians = clinicians.filter((c) => c.id === query.clinicianId);
       if (clinicians.length === 0) throw DomainError.notFound('clinicianId', "is not an active clinician of the pump's clinic");
@@ -131,10 +198,17 @@ export class RefillPlanningService {
     const ranked = rankRefillSlots(slots, { refillDeadlineMs: deadlineMs, marginDays: settings.bookingMarginDays, nowMs: now.getTime() });
     const bookBy = bookingDeadlineMs(deadlineMs, settings.bookingMarginDays);
     return {
-      pumpId, refillDeadline: deadline, bookingDeadline: new Date(bookBy).toISOString(), pastBookingDeadline: now.getTime() > bookBy,
+      pumpId,
+      refillDeadline: deadline,
+      bookingDeadline: new Date(bookBy).toISOString(),
+      pastBookingDeadline: now.getTime() > bookBy,
       slots: ranked.slice(0, query.limit).map((s): RefillSlot => ({
-        clinicianId: s.clinicianId, clinicianName: names.get(s.clinicianId) ?? '', startsAt: new Date(s.startMs).toISOString(), endsAt: new Date(s.endMs).toISOString(),
-        timing: s.timing, daysBeforeDeadline: s.daysBeforeDeadline,
+        clinicianId: s.clinicianId,
+        clinicianName: names.get(s.clinicianId) ?? '',
+        startsAt: new Date(s.startMs).toISOString(),
+        endsAt: new Date(s.endMs).toISOString(),
+        timing: s.timing,
+        daysBeforeDeadline: s.daysBeforeDeadline,
       })),
     };
   }
@@ -153,7 +227,10 @@ export class RefillPlanningService {
     const now = this.clock.now();
     const fromMs = Math.max(Date.parse(request.from), now.getTime());
     const toMs = Date.parse(request.to);
-    let clinicians: ClinicianRow[] = await manager.query('SELECT id, clinic_id, display_name, active FROM clinicians WHERE clinic_id = $1 AND active', [clinicId]);
+    let clinicians: ClinicianRow[] = await manager.query(
+      'SELECT id, clinic_id, display_name, active FROM clinicians WHERE clinic_id = $1 AND active',
+      [clinicId],
+    );
     if (request.clinicianIds) {
       const known = new Set(clinicians.map((c) => c.id));
       request.clinicianIds.forEach((id, i) => {
@@ -163,32 +240,67 @@ export class RefillPlanningService {
     }
     const pumpRows: { id: string; booked: boolean }[] = await manager.query(
       `SELECT p.id, EXISTS (SELECT 1 FROM appointments a WHERE a.pump_id = p.id AND a.status = 'booked') AS booked
-       FROM pumps p WHERE p.clinic_id = $1 AND p.explanted_at IS NULL`, [clinicId]);
+       FROM pumps p WHERE p.clinic_id = $1 AND p.explanted_at IS NULL`,
+      [clinicId],
+    );
     const booked = new Set(pumpRows.filter((p) => p.booked).map((p) => p.id));
-    const loaded = await this.loader.load(manager, pumpRows.map((p) => p.id), now);
+    const loaded = await this.loader.load(
+      manager,
+      pumpRows.map((p) => p.id),
+      now,
+    );
     // The same reasons and urgency as the fleet's rows (PumpUrgencyService + assessFleetUrgency).
     const telemetry = new Map<string, PumpTelemetryStatus>();
     for (const pump of loaded.values()) if (pump.input.telemetry) telemetry.set(pump.pumpId, pump.input.telemetry);
-    const problems = await this.urgency.problemsOf([...loaded.values()].map((p) => ({ id: p.pumpId, patientId: p.patientId })), telemetry, manager);
+    const problems = await this.urgency.problemsOf(
+      [...loaded.values()].map((p) => ({ id: p.pumpId, patientId: p.patientId })),
+      telemetry,
+      manager,
+    );
     const due: { pumpId: string; refillDeadlineMs: number }[] = [];
     const emergencies: RefillPlanEmergency[] = [];
     for (const pump of loaded.values()) {
       const { forecast, noForecastSince } = pump.input;
       const found = problems.get(pump.pumpId) ?? { reasons: [], alertId: null };
-      const assessed = assessFleetUrgency({ status: forecast.status, refillDeadline: forecast.refillDeadline, noForecastSince: noForecastSince ?? null, urgencyReasons: found.reasons }, now.getTime());
+      const assessed = assessFleetUrgency(
+        {
+          status: forecast.status,
+          refillDeadline: forecast.refillDeadline,
+          noForecastSince: noForecastSince ?? null,
+          urgencyReasons: found.reasons,
+        },
+        now.getTime(),
+      );
       if (assessed.urgency === 'delivery_interrupted') {
         const { id, mrn, displayName } = pump.info.patient;
-        emergencies.push({ pumpId: pump.pumpId, patient: { id, mrn, displayName }, reasons: assessed.urgencyReasons, alertId: found.alertId });
+        emergencies.push({
+          pumpId: pump.pumpId,
+          patient: { id, mrn, displayName },
+          reasons: assessed.urgencyReasons,
+          alertId: found.alertId,
+        });
         continue;
       }
       if (booked.has(pump.pumpId)) continue;
       const deadline = forecast.refillDeadline;
-      if (deadline && bookingDeadlineMs(Date.parse(deadline), settings.bookingMarginDays) < toMs) due.push({ pumpId: pump.pumpId, refillDeadlineMs: Date.parse(deadline) });
+      if (deadline && bookingDeadlineMs(Date.parse(deadline), settings.bookingMarginDays) < toMs)
+        due.push({ pumpId: pump.pumpId, refillDeadlineMs: Date.parse(deadline) });
     }
     emergencies.sort((a, b) => a.patient.displayName.localeCompare(b.patient.displayName) || a.pumpId.localeCompare(b.pumpId));
-    const clinicianBookings = await this.repository.bookedOfClinicians(manager, clinicians.map((c) => c.id), fromMs - DAY_MS, toMs + DAY_MS);
-    const availability = await this.repository.availabilityOf(manager, clinicians.map((c) => c.id));
-    const closed = closedIntervals(await this.repository.closuresOf(manager, clinicId, new Date(fromMs - 2 * DAY_MS).toISOString().slice(0, 10)), settings.timeZone);
+    const clinicianBookings = await this.repository.bookedOfClinicians(
+      manager,
+      clinicians.map((c) => c.id),
+      fromMs - DAY_MS,
+      toMs + DAY_MS,
+    );
+    const availability = await this.repository.availabilityOf(
+      manager,
+      clinicians.map((c) => c.id),
+    );
+    const closed = closedIntervals(
+      await this.repository.closuresOf(manager, clinicId, new Date(fromMs - 2 * DAY_MS).toISOString().slice(0, 10)),
+      settings.timeZone,
+    );
     const plan = planRefills({
       pumps: due,
       clinicians: clinicians.map((c) => {
@@ -196,25 +308,52 @@ export class RefillPlanningService {
         return {
           clinicianId: c.id,
           windows: rules ? availabilityWindows(rules, settings.timeZone, fromMs - DAY_MS, toMs + DAY_MS) : [],
-          busy: busyFromAppointments(clinicianBookings.filter((a) => a.clinicianId === c.id).map((a) => ({ startMs: a.startsAt.getTime(), endMs: a.endsAt.getTime() })), settings.bufferMinutes),
+          busy: busyFromAppointments(
+            clinicianBookings
+              .filter((a) => a.clinicianId === c.id)
+              .map((a) => ({ startMs: a.startsAt.getTime(), endMs: a.endsAt.getTime() })),
+            settings.bufferMinutes,
+          ),
         };
       }),
-      durationMinutes: settings.refillDurationMinutes, bufferMinutes: settings.bufferMinutes, marginDays: settings.bookingMarginDays,
-      fromMs, toMs, nowMs: now.getTime(), closed,
+      durationMinutes: settings.refillDurationMinutes,
+      bufferMinutes: settings.bufferMinutes,
+      marginDays: settings.bookingMarginDays,
+      fromMs,
+      toMs,
+      nowMs: now.getTime(),
+      closed,
     });
     const deadlineOf = new Map(due.map((d) => [d.pumpId, d.refillDeadlineMs]));
     // Drug library (issue 13): a pump whose program or fill in force is outside it is flagged, never left out of the plan.
-    const outside = await this.drugLibrary.outsideLibrary(manager, clinicId, pumpRows.map((p) => p.id), now);
+    const outside = await this.drugLibrary.outsideLibrary(
+      manager,
+      clinicId,
+      pumpRows.map((p) => p.id),
+      now,
+    );
     return {
-      from: new Date(fromMs).toISOString(), to: request.to,
+      from: new Date(fromMs).toISOString(),
+      to: request.to,
       proposals: plan.proposals.map((p) => ({
-        pumpId: p.pumpId, clinicianId: p.clinicianId, startsAt: new Date(p.startsAtMs).toISOString(), endsAt: new Date(p.endsAtMs).toISOString(),
-        timing: p.timing, refillDeadline: new Date(deadlineOf.get(p.pumpId) as number).toISOString(), drugDaysWasted: p.drugDaysWasted,
+        pumpId: p.pumpId,
+        clinicianId: p.clinicianId,
+        startsAt: new Date(p.startsAtMs).toISOString(),
+        endsAt: new Date(p.endsAtMs).toISOString(),
+        timing: p.timing,
+        refillDeadline: new Date(deadlineOf.get(p.pumpId) as number).toISOString(),
+        drugDaysWasted: p.drugDaysWasted,
       })),
-      unplaced: plan.unplaced.map((u) => ({ pumpId: u.pumpId, refillDeadline: new Date(deadlineOf.get(u.pumpId) as number).toISOString(), reason: u.reason })),
+      unplaced: plan.unplaced.map((u) => ({
+        pumpId: u.pumpId,
+        refillDeadline: new Date(deadlineOf.get(u.pumpId) as number).toISOString(),
+        reason: u.reason,
+      })),
       summary: plan.summary,
       emergencies,
-      outsideDrugLibrary: [...outside].map(([pumpId, violations]) => ({ pumpId, violations })).sort((a, b) => a.pumpId.localeCompare(b.pumpId)),
+      outsideDrugLibrary: [...outside]
+        .map(([pumpId, violations]) => ({ pumpId, violations }))
+        .sort((a, b) => a.pumpId.localeCompare(b.pumpId)),
     };
   }
 
@@ -222,11 +361,20 @@ export class RefillPlanningService {
    * Books the proposals the scheduler kept, each under the ordinary rules, all in one transaction: one refusal books none
    * (the answer names the proposal at fault). A proposal after its margin needs the plan's override reason.
    */
-  async confirmPlan(actor: Actor, request: ConfirmRefillPlanRequest & { overrideReason?: string }): Promise<{ booked: AppointmentResponse[] }> {
+  async confirmPlan(
+    actor: Actor,
+    request: ConfirmRefillPlanRequest & { overrideReason?: string },
+  ): Promise<{ booked: AppointmentResponse[] }> {
     const ids: string[] = [];
     let index = 0;
     const deadlines = await this.appointments.deadlinesOf(request.appointments.map((a) => a.pumpId));
-    const target = { startsAtMs: 0, durationMinutes: 0, clinicianId: '', roomId: null as string | null, overrideReason: null as string | null };
+    const target = {
+      startsAtMs: 0,
+      durationMinutes: 0,
+      clinicianId: '',
+      roomId: null as string | null,
+      overrideReason: null as string | null,
+    };
     try {
       await this.dataSource.transaction(async (manager) => {
         for (index = 0; index < request.appointments.length; index++) {
@@ -234,15 +382,26 @@ export class RefillPlanningService {
           const pump = await this.appointments.pumpFor(manager, actor, proposal.pumpId);
           const settings = await this.appointments.settingsOf(manager, pump.clinicId);
           Object.assign(target, {
-            startsAtMs: Date.parse(proposal.startsAt), durationMinutes: settings.refillDurationMinutes, clinicianId: proposal.clinicianId,
-            roomId: proposal.roomId ?? null, overrideReason: request.overrideReason ?? null,
+            startsAtMs: Date.parse(proposal.startsAt),
+            durationMinutes: settings.refillDurationMinutes,
+            clinicianId: proposal.clinicianId,
+            roomId: proposal.roomId ?? null,
+            overrideReason: request.overrideReason ?? null,
           });
           await this.appointments.checkBooking(manager, pump, settings, target, deadlines.get(pump.id) ?? null);
           const endsAt = new Date(target.startsAtMs + target.durationMinutes * MINUTE_MS);
           const id = await this.repository.insertAppointment(manager, {
-            clinicId: pump.clinicId, pumpId: pump.id, clinicianId: target.clinicianId, roomId: target.roomId, startsAt: new Date(target.startsAtMs), endsAt,
-            blocksUntil: new Date(endsAt.getTime() + settings.bufferMinutes * MINUTE_MS), status: 'booked', overrideReason: target.overrideReason,
-            bookedByUserId: actor.kind === 'user' ? actor.id : null, bookedByLabel: actor.label,
+            clinicId: pump.clinicId,
+            pumpId: pump.id,
+            clinicianId: target.clinicianId,
+            roomId: target.roomId,
+            startsAt: new Date(target.startsAtMs),
+            endsAt,
+            blocksUntil: new Date(endsAt.getTime() + settings.bufferMinutes * MINUTE_MS),
+            status: 'booked',
+            overrideReason: target.overrideReason,
+            bookedByUserId: actor.kind === 'user' ? actor.id : null,
+            bookedByLabel: actor.label,
           });
           ids.push(id);
         }
@@ -261,24 +420,44 @@ export class RefillPlanningService {
   }
 
   /** Free whole slots of these clinicians in [fromMs, toMs), each labelled with its clinician; none on the clinic's closures. */
-  private async slotsOf(manager: EntityManager, clinicId: string, clinicians: { id: string }[], settings: ClinicBookingSettings, fromMs: number, toMs: number): Promise<(Interval & { clinicianId: string })[]> {
+  private async slotsOf(
+    manager: EntityManager,
+    clinicId: string,
+    clinicians: { id: string }[],
+    settings: ClinicBookingSettings,
+    fromMs: number,
+    toMs: number,
+  ): Promise<(Interval & { clinicianId: string })[]> {
     const { timeZone, refillDurationMinutes: durationMinutes, bufferMinutes } = settings;
-    const closed = closedIntervals(await this.repository.closuresOf(manager, clinicId, new Date(fromMs - 2 * DAY_MS).toISOString().slice(0, 10)), timeZone);
+    const closed = closedIntervals(
+      await this.repository.closuresOf(manager, clinicId, new Date(fromMs - 2 * DAY_MS).toISOString().slice(0, 10)),
+      timeZone,
+    );
     const ids = clinicians.map((c) => c.id);
-    const [availability, booked] = [await this.repository.availabilityOf(manager, ids), await this.repository.bookedOfClinicians(manager, ids, fromMs - DAY_MS, toMs + DAY_MS)];
+    const [availability, booked] = [
+      await this.repository.availabilityOf(manager, ids),
+      await this.repository.bookedOfClinicians(manager, ids, fromMs - DAY_MS, toMs + DAY_MS),
+    ];
     const slots: (Interval & { clinicianId: string })[] = [];
     for (const id of ids) {
       const rules = availability.get(id);
       if (!rules) continue;
       const windows = availabilityWindows(rules, timeZone, fromMs - DAY_MS, toMs + DAY_MS);
-      const busy = busyFromAppointments(booked.filter((a) => a.clinicianId === id).map((a) => ({ startMs: a.startsAt.getTime(), endMs: a.endsAt.getTime() })), bufferMinutes);
-      for (const slot of freeSlots({ windows, busy, durationMinutes, bufferMinutes, notBeforeMs: fromMs, notAfterMs: toMs, closed })) slots.push({ ...slot, clinicianId: id });
+      const busy = busyFromAppointments(
+        booked.filter((a) => a.clinicianId === id).map((a) => ({ startMs: a.startsAt.getTime(), endMs: a.endsAt.getTime() })),
+        bufferMinutes,
+      );
+      for (const slot of freeSlots({ windows, busy, durationMinutes, bufferMinutes, notBeforeMs: fromMs, notAfterMs: toMs, closed }))
+        slots.push({ ...slot, clinicianId: id });
     }
     return slots.sort((a, b) => a.startMs - b.startMs || a.clinicianId.localeCompare(b.clinicianId));
   }
 
   private async clinician(manager: EntityManager, id: string, lock = false): Promise<ClinicianRow> {
-    const rows: ClinicianRow[] = await manager.query(`SELECT id, clinic_id, display_name, active FROM clinicians WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+    const rows: ClinicianRow[] = await manager.query(
+      `SELECT id, clinic_id, display_name, active FROM clinicians WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
+      [id],
+    );
     if (rows.length === 0) throw DomainError.notFound('id', NOT_KNOWN_CLINICIAN);
     return rows[0];
   }

@@ -18,7 +18,14 @@ import { SchedulingRepository } from './scheduling.repository';
 @Module({
   imports: [AlertsModule, FillsModule, ForecastModule, PumpsModule],
   controllers: [AppointmentsController, AvailabilityController, CalendarFeedsController, ClinicClosuresController],
-  providers: [SchedulingRepository, AppointmentsService, RefillPlanningService, RefillDocumentsService, CalendarFeedsService, ClinicClosuresService],
+  providers: [
+    SchedulingRepository,
+    AppointmentsService,
+    RefillPlanningService,
+    RefillDocumentsService,
+    CalendarFeedsService,
+    ClinicClosuresService,
+  ],
   // The FHIR API reads refill appointments through the same use case (fhir/).
   exports: [AppointmentsService],
 })

@@ -2,8 +2,12 @@ import { parseSeedArgs, SeedArgsError } from './seed-args';
 
 describe('npm run seed arguments', () => {
   it('reads --pumps, --clinic, --seed and --concurrency, spaced or with =', () => {
-    expect(parseSeedArgs(['--pumps', '5000', '--clinic=Regional service', '--seed', '7', '--concurrency=4']))
-      .toEqual({ pumps: 5000, clinicName: 'Regional service', seed: 7, concurrency: 4 });
+    expect(parseSeedArgs(['--pumps', '5000', '--clinic=Regional service', '--seed', '7', '--concurrency=4'])).toEqual({
+      pumps: 5000,
+      clinicName: 'Regional service',
+      seed: 7,
+      concurrency: 4,
+    });
   });
 
   it('defaults the clinic (seedFleet names it), the seed and the concurrency', () => {

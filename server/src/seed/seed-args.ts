@@ -13,7 +13,12 @@ PUMPWATCH_DATA_DIR). Deadlines are spread over every urgency relative to now; th
 
 export class SeedArgsError extends Error {}
 
-export interface SeedArgs { pumps: number; clinicName: string | undefined; seed: number; concurrency: number }
+export interface SeedArgs {
+  pumps: number;
+  clinicName: string | undefined;
+  seed: number;
+  concurrency: number;
+}
 
 const VALUE_OPTIONS = ['pumps', 'clinic', 'seed', 'concurrency'] as const;
 type ValueOption = (typeof VALUE_OPTIONS)[number];

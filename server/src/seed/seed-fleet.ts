@@ -44,17 +44,109 @@ export type SeedTarget = 'no_fill' | 'overdue' | 'critical' | 'urgent' | 'warnin
 
 /** Share of each band besides 'ok' (a busy regional service: some overdue and unfilled pumps so every urgency shows up). */
 const TARGET_SHARES: readonly [SeedTarget, number][] = [
-  ['no_fill', 0.02], ['overdue', 0.02], ['critical', 0.04], ['urgent', 0.08], ['warning', 0.16],
+  ['no_fill', 0.02],
+  ['overdue', 0.02],
+  ['critical', 0.04],
+  ['urgent', 0.08],
+  ['warning', 0.16],
 ];
 
-const FIRST_NAMES = ['Camille', 'Louis', 'Chloé', 'Hugo', 'Léa', 'Lucas', 'Manon', 'Gabriel', 'Inès', 'Arthur', 'Jade', 'Jules', 'Sarah',
-  'Adam', 'Emma', 'Nathan', 'Alice', 'Raphaël', 'Lina', 'Théo', 'Zoé', 'Paul', 'Louise', 'Tom', 'Anna', 'Noah', 'Eva', 'Ethan', 'Rose',
-  'Sacha', 'Mila', 'Victor', 'Nina', 'Martin', 'Julia', 'Samuel', 'Margaux', 'Simon', 'Élise', 'Marius', 'Agathe', 'Søren', 'Zoë'];
+const FIRST_NAMES = [
+  'Camille',
+  'Louis',
+  'Chloé',
+  'Hugo',
+  'Léa',
+  'Lucas',
+  'Manon',
+  'Gabriel',
+  'Inès',
+  'Arthur',
+  'Jade',
+  'Jules',
+  'Sarah',
+  'Adam',
+  'Emma',
+  'Nathan',
+  'Alice',
+  'Raphaël',
+  'Lina',
+  'Théo',
+  'Zoé',
+  'Paul',
+  'Louise',
+  'Tom',
+  'Anna',
+  'Noah',
+  'Eva',
+  'Ethan',
+  'Rose',
+  'Sacha',
+  'Mila',
+  'Victor',
+  'Nina',
+  'Martin',
+  'Julia',
+  'Samuel',
+  'Margaux',
+  'Simon',
+  'Élise',
+  'Marius',
+  'Agathe',
+  'Søren',
+  'Zoë',
+];
 /** Surnames, accented ones included (the filter is accent- and case-insensitive). */
-export const SEED_SURNAMES: readonly string[] = ['Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy',
-  'Moreau', 'Simon', 'Laurent', 'Lefèvre', 'Michel', 'García', 'David', 'Bertrand', 'Roux', 'Vincent', 'Fournier', 'Morel', 'Girard',
-  'André', 'Mercier', 'Dupont', 'Lambert', 'Bonnet', 'François', 'Martínez', 'Legrand', 'Garnier', 'Faure', 'Rousseau', 'Blanc', 'Guérin',
-  'Müller', 'Henry', 'Roussel', 'Nicolas', 'Perrin', 'Morin', 'Núñez', 'Øster', 'Schäfer', 'Kowalczyk', 'O\'Brien', 'Nguyen', 'Haddad'];
+export const SEED_SURNAMES: readonly string[] = [
+  'Martin',
+  'Bernard',
+  'Dubois',
+  'Thomas',
+  'Robert',
+  'Richard',
+  'Petit',
+  'Durand',
+  'Leroy',
+  'Moreau',
+  'Simon',
+  'Laurent',
+  'Lefèvre',
+  'Michel',
+  'García',
+  'David',
+  'Bertrand',
+  'Roux',
+  'Vincent',
+  'Fournier',
+  'Morel',
+  'Girard',
+  'André',
+  'Mercier',
+  'Dupont',
+  'Lambert',
+  'Bonnet',
+  'François',
+  'Martínez',
+  'Legrand',
+  'Garnier',
+  'Faure',
+  'Rousseau',
+  'Blanc',
+  'Guérin',
+  'Müller',
+  'Henry',
+  'Roussel',
+  'Nicolas',
+  'Perrin',
+  'Morin',
+  'Núñez',
+  'Øster',
+  'Schäfer',
+  'Kowalczyk',
+  "O'Brien",
+  'Nguyen',
+  'Haddad',
+];
 
 interface PumpPlan {
   index: number;
@@ -96,8 +188,16 @@ export function planSeedFleet(pumps: number, seed: number): PumpPlan[] {
       weightKg: Math.round(between(45, 95)),
     };
     const modelRoll = random();
-    const modelId: PumpModelId = modelRoll < 0.04 ? 'constant-flow' : modelRoll < 0.4 ? 'synchromed-ii-20' : modelRoll < 0.8 ? 'synchromed-ii-40'
-      : modelRoll < 0.9 ? 'prometra-ii-20' : 'prometra-ii-40';
+    const modelId: PumpModelId =
+      modelRoll < 0.04
+        ? 'constant-flow'
+        : modelRoll < 0.4
+          ? 'synchromed-ii-20'
+          : modelRoll < 0.8
+            ? 'synchromed-ii-40'
+            : modelRoll < 0.9
+              ? 'prometra-ii-20'
+              : 'prometra-ii-40';
     const model = PUMP_MODELS[modelId];
     const alarmMl = model.defaultLowReservoirAlarmMl;
     let capacityMl: number;
@@ -114,9 +214,13 @@ export function planSeedFleet(pumps: number, seed: number): PumpPlan[] {
     } else {
       capacityMl = model.reservoirCapacityMl;
       const baseDose = Math.round(between(100, 800) / 10) * 10;
-      steps = random() < 0.3
-        ? [{ startTime: '00:00', doseMcgPerDay: Math.round(baseDose * 0.85) }, { startTime: '07:00', doseMcgPerDay: Math.round(baseDose * 1.15) }]
-        : [{ startTime: '00:00', doseMcgPerDay: baseDose }];
+      steps =
+        random() < 0.3
+          ? [
+              { startTime: '00:00', doseMcgPerDay: Math.round(baseDose * 0.85) },
+              { startTime: '07:00', doseMcgPerDay: Math.round(baseDose * 1.15) },
+            ]
+          : [{ startTime: '00:00', doseMcgPerDay: baseDose }];
       const doseMcgPerDay = steps.reduce((sum, s, i) => {
         const endMinutes = i + 1 < steps.length ? minutesOf(steps[i + 1].startTime) : 24 * 60;
         return sum + (s.doseMcgPerDay * (endMinutes - minutesOf(s.startTime))) / (24 * 60);
@@ -128,14 +232,31 @@ export function planSeedFleet(pumps: number, seed: number): PumpPlan[] {
     const volumeMl = Math.round((capacityMl - between(0, 1.5)) * 10) / 10;
     const daysToDeadline = Math.min((volumeMl - alarmMl) / dailyVolumeMl, DRUG_CONFIG.defaultStabilityDays);
     // Days from now to the refill deadline, inside the target's urgency band.
-    const daysLeft = target === 'overdue' ? -between(0.5, 6)
-      : target === 'critical' ? between(0.3, URGENCY_CONFIG.criticalDays - 0.2)
-        : target === 'urgent' ? between(URGENCY_CONFIG.criticalDays + 0.3, URGENCY_CONFIG.urgentDays - 0.3)
-          : target === 'warning' ? between(URGENCY_CONFIG.urgentDays + 0.3, URGENCY_CONFIG.warningDays - 0.3)
-            : between(URGENCY_CONFIG.warningDays + 1, Math.max(URGENCY_CONFIG.warningDays + 2, daysToDeadline - 0.5));
+    const daysLeft =
+      target === 'overdue'
+        ? -between(0.5, 6)
+        : target === 'critical'
+          ? between(0.3, URGENCY_CONFIG.criticalDays - 0.2)
+          : target === 'urgent'
+            ? between(URGENCY_CONFIG.criticalDays + 0.3, URGENCY_CONFIG.urgentDays - 0.3)
+            : target === 'warning'
+              ? between(URGENCY_CONFIG.urgentDays + 0.3, URGENCY_CONFIG.warningDays - 0.3)
+              : between(URGENCY_CONFIG.warningDays + 1, Math.max(URGENCY_CONFIG.warningDays + 2, daysToDeadline - 0.5));
     const fillDaysAgo = target === 'no_fill' ? null : Math.max(0.5, daysToDeadline - daysLeft);
     const implantDaysAgo = Math.ceil((fillDaysAgo ?? 0) + between(2, 900));
-    plans.push({ index, target, patient, modelId, capacityMl, flowRateMlPerDay, steps, concentrationMcgPerMl, volumeMl, fillDaysAgo, implantDaysAgo });
+    plans.push({
+      index,
+      target,
+      patient,
+      modelId,
+      capacityMl,
+      flowRateMlPerDay,
+      steps,
+      concentrationMcgPerMl,
+      volumeMl,
+      fillDaysAgo,
+      implantDaysAgo,
+    });
   }
   return plans;
 }
@@ -173,11 +294,17 @@ export async function seedFleet(app: INestApplicationContext, options: SeedFleet
   const seedOne = async (plan: PumpPlan): Promise<void> => {
     const number = String(plan.index + 1).padStart(6, '0');
     const patient = await patients.create(actor, {
-      clinicId: clinic.id, mrn: `LOAD-${runTag}-${number}`, spasticityOrigin: 'spinal', ...plan.patient,
+      clinicId: clinic.id,
+      mrn: `LOAD-${runTag}-${number}`,
+      spasticityOrigin: 'spinal',
+      ...plan.patient,
     });
     patientIds[plan.index] = patient.id;
     const pump = await pumpsService.create(actor, {
-      patientId: patient.id, modelId: plan.modelId, serialNumber: `LD${runTag}${number}`, implantDate: isoDateDaysAgo(plan.implantDaysAgo),
+      patientId: patient.id,
+      modelId: plan.modelId,
+      serialNumber: `LD${runTag}${number}`,
+      implantDate: isoDateDaysAgo(plan.implantDaysAgo),
       ...(plan.flowRateMlPerDay === null ? {} : { reservoirCapacityMl: plan.capacityMl, flowRateMlPerDay: plan.flowRateMlPerDay }),
     });
     pumpIds[plan.index] = pump.id;
@@ -189,7 +316,10 @@ export async function seedFleet(app: INestApplicationContext, options: SeedFleet
     if (plan.fillDaysAgo !== null) {
       const filledAtMs = Math.max(programFromMs + 60 * 60_000, Math.round(nowMs - plan.fillDaysAgo * DAY_MS));
       await fills.record(actor, pump.id, {
-        filledAt: new Date(filledAtMs).toISOString(), drug: 'baclofen', concentrationMcgPerMl: plan.concentrationMcgPerMl, volumeMl: plan.volumeMl,
+        filledAt: new Date(filledAtMs).toISOString(),
+        drug: 'baclofen',
+        concentrationMcgPerMl: plan.concentrationMcgPerMl,
+        volumeMl: plan.volumeMl,
       });
     }
   };
@@ -197,16 +327,23 @@ export async function seedFleet(app: INestApplicationContext, options: SeedFleet
   const concurrency = Math.max(1, Math.min(options.concurrency ?? 6, plans.length));
   let next = 0;
   let done = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < plans.length) {
-      const plan = plans[next++];
-      await seedOne(plan);
-      done++;
-      options.onProgress?.(done, plans.length);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < plans.length) {
+        const plan = plans[next++];
+        await seedOne(plan);
+        done++;
+        options.onProgress?.(done, plans.length);
+      }
+    }),
+  );
   return {
-    clinicId: clinic.id, clinicName, pumpIds, patientIds, targets: plans.map((p) => p.target), plannedAt,
+    clinicId: clinic.id,
+    clinicName,
+    pumpIds,
+    patientIds,
+    targets: plans.map((p) => p.target),
+    plannedAt,
     seconds: Number(process.hrtime.bigint() - started) / 1e9,
   };
 }

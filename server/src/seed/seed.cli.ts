@@ -21,23 +21,33 @@ async function main(): Promise<void> {
     console.log(`seed: ${args.pumps} pumps into ${database.description}`);
     // As npm start boots (migrations, demo seed of an empty database), without the demo's telemetry feeder nor a listening port.
     app = await createPumpWatchApp({
-      databaseUrl: database.url, databaseAppUrl: config.databaseAppUrl, demo: config.demo, simulate: false,
+      databaseUrl: database.url,
+      databaseAppUrl: config.databaseAppUrl,
+      demo: config.demo,
+      simulate: false,
       logLevel: (process.env.LOG_LEVEL as LogLevel | undefined) ?? 'warn',
       bootstrapAdmin: config.adminEmail && config.adminPassword ? { email: config.adminEmail, password: config.adminPassword } : null,
     });
     const startedMs = Date.now();
     const fleet = await seedFleet(app, {
-      pumps: args.pumps, clinicName: args.clinicName, seed: args.seed, concurrency: args.concurrency,
+      pumps: args.pumps,
+      clinicName: args.clinicName,
+      seed: args.seed,
+      concurrency: args.concurrency,
       onProgress: (done, total) => {
         if (done % PROGRESS_EVERY !== 0 && done !== total) return;
         const seconds = (Date.now() - startedMs) / 1000;
-        console.log(`seed: ${String(done).padStart(String(total).length)}/${total} pumps, ${seconds.toFixed(1)} s, ${(done / seconds).toFixed(1)} pumps/s`);
+        console.log(
+          `seed: ${String(done).padStart(String(total).length)}/${total} pumps, ${seconds.toFixed(1)} s, ${(done / seconds).toFixed(1)} pumps/s`,
+        );
       },
     });
     const spread = new Map<string, number>();
     for (const target of fleet.targets) spread.set(target, (spread.get(target) ?? 0) + 1);
-    console.log(`seed: clinic "${fleet.clinicName}" (${fleet.clinicId}): ${fleet.pumpIds.length} pumps in ${fleet.seconds.toFixed(1)} s`
-      + ` (${(fleet.pumpIds.length / fleet.seconds).toFixed(1)} pumps/s), seed ${args.seed}`);
+    console.log(
+      `seed: clinic "${fleet.clinicName}" (${fleet.clinicId}): ${fleet.pumpIds.length} pumps in ${fleet.seconds.toFixed(1)} s` +
+        ` (${(fleet.pumpIds.length / fleet.seconds).toFixed(1)} pumps/s), seed ${args.seed}`,
+    );
     console.log(`seed: deadlines planned ${[...spread].map(([target, n]) => `${target} ${n}`).join(', ')}`);
   } finally {
     await app?.close();

@@ -8,16 +8,36 @@ const NOW = new Date('2026-06-01T12:00:00Z');
 
 function simulatedFleet(): SimulatedPump[] {
   const fleet = buildDemoFleet(NOW);
-  return fleet.pumps.filter((p) => p.explantedAt === null).map((pump) => ({
-    id: pump.id, serialNumber: pump.serialNumber, modelId: pump.modelId, implantDate: pump.implantDate, timeZone: fleet.clinic.timeZone,
-    lowReservoirAlarmMl: pump.lowReservoirAlarmMl, reservoirCapacityMl: pump.reservoirCapacityMl, flowRateMlPerDay: pump.flowRateMlPerDay,
-    fills: fleet.fills.filter((f) => f.pumpId === pump.id).map((f) => ({
-      id: f.id, filledAt: f.filledAt.toISOString(), concentrationMcgPerMl: f.concentrationMcgPerMl, volumeMl: f.volumeMl, stabilityDays: f.stabilityDays, bridgeBolus: f.bridgeBolus,
-    })),
-    programs: fleet.programs.filter((p) => p.pumpId === pump.id).map((p) => ({
-      effectiveFrom: p.effectiveFrom.toISOString(), steps: p.steps, periodicBoluses: p.periodicBoluses, patientBolus: p.patientBolus,
-    })),
-  }));
+  return fleet.pumps
+    .filter((p) => p.explantedAt === null)
+    .map((pump) => ({
+      id: pump.id,
+      serialNumber: pump.serialNumber,
+      modelId: pump.modelId,
+      implantDate: pump.implantDate,
+      timeZone: fleet.clinic.timeZone,
+      lowReservoirAlarmMl: pump.lowReservoirAlarmMl,
+      reservoirCapacityMl: pump.reservoirCapacityMl,
+      flowRateMlPerDay: pump.flowRateMlPerDay,
+      fills: fleet.fills
+        .filter((f) => f.pumpId === pump.id)
+        .map((f) => ({
+          id: f.id,
+          filledAt: f.filledAt.toISOString(),
+          concentrationMcgPerMl: f.concentrationMcgPerMl,
+          volumeMl: f.volumeMl,
+          stabilityDays: f.stabilityDays,
+          bridgeBolus: f.bridgeBolus,
+        })),
+      programs: fleet.programs
+        .filter((p) => p.pumpId === pump.id)
+        .map((p) => ({
+          effectiveFrom: p.effectiveFrom.toISOString(),
+          steps: p.steps,
+          periodicBoluses: p.periodicBoluses,
+          patientBolus: p.patientBolus,
+        })),
+    }));
 }
 
 describe('the simulated demo fleet', () => {
@@ -30,7 +50,10 @@ describe('the simulated demo fleet', () => {
 
   it('signs in and picks the clinic the demo seed creates', () => {
     expect(DEMO_SIMULATION_DEFAULTS.clinicName).toBe(DEMO_CLINIC.name);
-    expect(DEMO_ACCOUNTS.find((a) => a.role === 'admin')).toMatchObject({ email: DEMO_SIMULATION_DEFAULTS.email, password: DEMO_SIMULATION_DEFAULTS.password });
+    expect(DEMO_ACCOUNTS.find((a) => a.role === 'admin')).toMatchObject({
+      email: DEMO_SIMULATION_DEFAULTS.email,
+      password: DEMO_SIMULATION_DEFAULTS.password,
+    });
   });
 
   it('casts four different pumps, each with a fill and a program', () => {
@@ -56,17 +79,37 @@ describe('the simulated demo fleet', () => {
   });
 
   it('matches the forecast for an ordinary pump without patient boluses', () => {
-    const ordinary = pumps.find((p) => !Object.values(scenario.roles).includes(p.serialNumber) && p.modelId !== 'constant-flow'
-      && p.fills.length > 0 && p.programs.length > 0 && p.programs.every((x) => !x.patientBolus))!;
+    const ordinary = pumps.find(
+      (p) =>
+        !Object.values(scenario.roles).includes(p.serialNumber) &&
+        p.modelId !== 'constant-flow' &&
+        p.fills.length > 0 &&
+        p.programs.length > 0 &&
+        p.programs.every((x) => !x.patientBolus),
+    )!;
     const last = of(ordinary.serialNumber).at(-1)!;
-    const forecast = forecastPump({ pump: ordinary, fills: ordinary.fills, programs: ordinary.programs, timeZone: ordinary.timeZone, at: last.recordedAt as string, withCurve: false });
+    const forecast = forecastPump({
+      pump: ordinary,
+      fills: ordinary.fills,
+      programs: ordinary.programs,
+      timeZone: ordinary.timeZone,
+      at: last.recordedAt as string,
+      withCurve: false,
+    });
     expect(last.reservoirVolumeMl).toBeCloseTo(forecast.volumeMl as number, 2);
   });
 
   it('shows the drifting pump below its forecast by several percent of what it delivered', () => {
     const pump = pumps.find((p) => p.serialNumber === scenario.roles.drifting)!;
     const last = of(pump.serialNumber).at(-1)!;
-    const forecast = forecastPump({ pump, fills: pump.fills, programs: pump.programs, timeZone: pump.timeZone, at: last.recordedAt as string, withCurve: false });
+    const forecast = forecastPump({
+      pump,
+      fills: pump.fills,
+      programs: pump.programs,
+      timeZone: pump.timeZone,
+      at: last.recordedAt as string,
+      withCurve: false,
+    });
     const fill = pump.fills.find((f) => f.id === forecast.fillId)!;
     const delivered = fill.volumeMl - (forecast.volumeMl as number);
     const gap = (forecast.volumeMl as number) - (last.reservoirVolumeMl as number);
@@ -81,7 +124,10 @@ describe('the simulated demo fleet', () => {
     expect(stale.filter((r) => Date.parse(r.recordedAt as string) > last - 7 * DAY_MS).length).toBeGreaterThanOrEqual(2);
     expect(of(scenario.roles.eri).at(-1)).toMatchObject({ batteryStatus: 'eri', alarms: expect.arrayContaining(['eri']) });
     expect(of(scenario.roles.eri)[0]).toMatchObject({ batteryStatus: 'ok' });
-    expect(of(scenario.roles.incident).at(-1)).toMatchObject({ recordedAt: NOW.toISOString(), alarms: expect.arrayContaining(['motor_stall']) });
+    expect(of(scenario.roles.incident).at(-1)).toMatchObject({
+      recordedAt: NOW.toISOString(),
+      alarms: expect.arrayContaining(['motor_stall']),
+    });
   });
 
   it('casts no drifting or incident pump on a normal day, and the same stale and ERI pumps as an incident run', () => {
@@ -90,7 +136,7 @@ describe('the simulated demo fleet', () => {
     expect([...codes]).toEqual(['eri']);
   });
 
-  it('reports the low-reservoir alarm exactly where the pump\'s own estimate is at or below its alarm volume: nowhere on a normal day', () => {
+  it("reports the low-reservoir alarm exactly where the pump's own estimate is at or below its alarm volume: nowhere on a normal day", () => {
     const alarmOf = new Map(pumps.map((p) => [p.serialNumber, p.lowReservoirAlarmMl]));
     let lows = 0;
     for (const r of normalReadings) {

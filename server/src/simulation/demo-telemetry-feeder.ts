@@ -43,10 +43,19 @@ export class DemoTelemetryFeeder implements OnApplicationBootstrap, BeforeApplic
   private async feed(url: string): Promise<void> {
     try {
       await runSimulation({
-        url, gatewayToken: null, email: DEMO_SIMULATION_DEFAULTS.email, password: DEMO_SIMULATION_DEFAULTS.password,
-        clinic: DEMO_SIMULATION_DEFAULTS.clinicName, days: SIMULATION_CONFIG.defaultBackfillDays, speed: 1, once: false,
+        url,
+        gatewayToken: null,
+        email: DEMO_SIMULATION_DEFAULTS.email,
+        password: DEMO_SIMULATION_DEFAULTS.password,
+        clinic: DEMO_SIMULATION_DEFAULTS.clinicName,
+        days: SIMULATION_CONFIG.defaultBackfillDays,
+        speed: 1,
+        once: false,
         // A normal day: incidents come only from `npm run simulate -- --incident <code>`.
-        seed: SIMULATION_CONFIG.defaultSeed, incident: null, now: () => this.clock.now(), signal: this.stop.signal,
+        seed: SIMULATION_CONFIG.defaultSeed,
+        incident: null,
+        now: () => this.clock.now(),
+        signal: this.stop.signal,
         log: (message) => this.logger.log(message),
       });
     } catch (error) {
@@ -59,6 +68,10 @@ export class DemoTelemetryFeeder implements OnApplicationBootstrap, BeforeApplic
 /** The app's own address: a wildcard bind is reached on the loopback. */
 function ownUrl(address: AddressInfo): string {
   const wildcard = address.address === '::' || address.address === '0.0.0.0' || address.address === '';
-  const host = wildcard ? '127.0.0.1' : address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address;
+  const host = wildcard
+    ? '127.0.0.1'
+    : address.family === 'IPv6' || address.address.includes(':')
+      ? `[${address.address}]`
+      : address.address;
   return `http://${host}:${address.port}`;
 }

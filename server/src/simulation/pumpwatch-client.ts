@@ -1,11 +1,23 @@
 // The simulator's HTTP client of a running PumpWatch: only the public API, as any gateway or script would use it.
 import type {
-  ApiErrorBody, Clinic, CreatedMachineToken, FleetPump, LoginResponse, MachineToken, PumpDetail, TelemetryIngestResult, TelemetryReadingRequest,
+  ApiErrorBody,
+  Clinic,
+  CreatedMachineToken,
+  FleetPump,
+  LoginResponse,
+  MachineToken,
+  PumpDetail,
+  TelemetryIngestResult,
+  TelemetryReadingRequest,
 } from '@pumpwatch/shared';
 
 /** A non-2xx answer, with the API's error code (`forbidden`, `password_change_required`, ...). */
 export class PumpWatchApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'PumpWatchApiError';
   }
@@ -14,7 +26,10 @@ export class PumpWatchApiError extends Error {
 export class PumpWatchClient {
   readonly baseUrl: string;
 
-  constructor(baseUrl: string, private readonly signal?: AbortSignal) {
+  constructor(
+    baseUrl: string,
+    private readonly signal?: AbortSignal,
+  ) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
   }
 
@@ -23,10 +38,13 @@ export class PumpWatchClient {
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const response = await fetch(`${this.baseUrl}${path}`, {
-      method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: this.signal,
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: this.signal,
     });
     const text = await response.text();
-    let parsed: unknown = null;
+    let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : null;
     } catch {
@@ -36,7 +54,11 @@ export class PumpWatchClient {
       const error = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Partial<ApiErrorBody>;
       const message = error.message ?? (typeof parsed === 'string' ? parsed.slice(0, 200) : response.statusText);
       // Only the path: a query string could carry a patient search.
-      throw new PumpWatchApiError(response.status, error.error ?? 'http_error', `${method} ${path.split('?')[0]} answered ${response.status}: ${message}`);
+      throw new PumpWatchApiError(
+        response.status,
+        error.error ?? 'http_error',
+        `${method} ${path.split('?')[0]} answered ${response.status}: ${message}`,
+      );
     }
     return parsed as T;
   }

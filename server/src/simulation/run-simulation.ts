@@ -1,7 +1,17 @@
 // Feeds simulated telemetry to a running PumpWatch over its HTTP API: backfill, then live uploads (the CLI and the demo feeder).
 import {
-  backfillReadings, buildTelemetryScenario, Clinic, IncidentAlarm, liveReadings, nextReadingInstant, PUMP_MODELS, PumpDetail,
-  ScenarioRoles, SIMULATION_CONFIG, SimulatedPump, TelemetryReadingRequest,
+  backfillReadings,
+  buildTelemetryScenario,
+  Clinic,
+  IncidentAlarm,
+  liveReadings,
+  nextReadingInstant,
+  PUMP_MODELS,
+  PumpDetail,
+  ScenarioRoles,
+  SIMULATION_CONFIG,
+  SimulatedPump,
+  TelemetryReadingRequest,
 } from '@pumpwatch/shared';
 import { PumpWatchApiError, PumpWatchClient } from './pumpwatch-client';
 
@@ -80,8 +90,16 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const reader = new ReaderSession(client, options.email, options.password);
 
   const summary: SimulationSummary = {
-    clinic: { id: '', name: '', createdAt: '' }, pumps: 0, reportingPumps: 0, roles: { drifting: null, stale: null, eri: null, incident: null },
-    createdGatewayTokenId: null, sent: 0, new: 0, duplicates: 0, unknownSerials: 0, batches: 0,
+    clinic: { id: '', name: '', createdAt: '' },
+    pumps: 0,
+    reportingPumps: 0,
+    roles: { drifting: null, stale: null, eri: null, incident: null },
+    createdGatewayTokenId: null,
+    sent: 0,
+    new: 0,
+    duplicates: 0,
+    unknownSerials: 0,
+    batches: 0,
   };
   let gatewayToken = options.gatewayToken;
   const post = async (readings: TelemetryReadingRequest[]): Promise<void> => {
@@ -99,7 +117,9 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       summary.unknownSerials += result.unknownSerials.length;
       summary.batches++;
       if (result.unknownSerials.length > 0) {
-        log(`${result.unknownSerials.length} readings name pumps this gateway token may not post for (is it a token of ${summary.clinic.name}?)`);
+        log(
+          `${result.unknownSerials.length} readings name pumps this gateway token may not post for (is it a token of ${summary.clinic.name}?)`,
+        );
       }
     }
   };
@@ -115,13 +135,18 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     let pumps = await readFleet(client, reader, clinic.id, summary);
     const startMs = now().getTime();
     const scenario = buildTelemetryScenario(pumps, {
-      seed: options.seed, epoch: clinic.createdAt,
+      seed: options.seed,
+      epoch: clinic.createdAt,
       incident: options.incident ? { code: options.incident, from: new Date(startMs).toISOString() } : null,
     });
     summary.roles = scenario.roles;
-    log(`${clinic.name}: ${summary.reportingPumps} of ${summary.pumps} pumps report (constant-flow pumps have no telemetry); `
-      + `stale ${scenario.roles.stale ?? '-'}, ERI ${scenario.roles.eri ?? '-'}`
-      + (options.incident ? `; incident: ${options.incident} on ${scenario.roles.incident ?? '-'}, over-infusing ${scenario.roles.drifting ?? '-'}` : '; no incident'));
+    log(
+      `${clinic.name}: ${summary.reportingPumps} of ${summary.pumps} pumps report (constant-flow pumps have no telemetry); ` +
+        `stale ${scenario.roles.stale ?? '-'}, ERI ${scenario.roles.eri ?? '-'}` +
+        (options.incident
+          ? `; incident: ${options.incident} on ${scenario.roles.incident ?? '-'}, over-infusing ${scenario.roles.drifting ?? '-'}`
+          : '; no incident'),
+    );
 
     const backfill = backfillReadings(scenario, pumps, startMs, options.days);
     await post(backfill);
@@ -168,7 +193,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       // A fresh client: the run's own may be aborted. The token is never needed again, and a leftover one would be a live secret.
       const revoker = new PumpWatchClient(options.url, AbortSignal.timeout(5_000));
       const id = summary.createdGatewayTokenId;
-      await new ReaderSession(revoker, options.email, options.password, reader.signedInToken()).get((token) => revoker.revokeGatewayToken(token, id))
+      await new ReaderSession(revoker, options.email, options.password, reader.signedInToken())
+        .get((token) => revoker.revokeGatewayToken(token, id))
         .catch((error: unknown) => log(`could not revoke the simulator's gateway token ${id}: ${errorMessage(error)}`));
     }
   }
@@ -194,10 +220,13 @@ class ReaderSession {
       return this.current;
     } catch (error) {
       if (error instanceof PumpWatchApiError && (error.status === 400 || error.status === 401)) {
-        throw new SimulationError(`cannot sign in as ${this.email} (${error.message}). Reading the fleet needs a user of the clinic (any role); `
-          + 'a gateway token can only post telemetry: give --email and --password (or PUMPWATCH_SIMULATE_EMAIL and PUMPWATCH_SIMULATE_PASSWORD)');
+        throw new SimulationError(
+          `cannot sign in as ${this.email} (${error.message}). Reading the fleet needs a user of the clinic (any role); ` +
+            'a gateway token can only post telemetry: give --email and --password (or PUMPWATCH_SIMULATE_EMAIL and PUMPWATCH_SIMULATE_PASSWORD)',
+        );
       }
-      if (error instanceof PumpWatchApiError && error.status === 429) throw new SimulationError(`sign-in of ${this.email} is locked for now: ${error.message}`);
+      if (error instanceof PumpWatchApiError && error.status === 429)
+        throw new SimulationError(`sign-in of ${this.email} is locked for now: ${error.message}`);
       throw error;
     }
   }
@@ -242,20 +271,31 @@ async function createGatewayToken(client: PumpWatchClient, reader: ReaderSession
     return await reader.get((token) => client.createGatewayToken(token, clinic.id, `PumpWatch simulator ${new Date().toISOString()}`));
   } catch (error) {
     if (error instanceof PumpWatchApiError && error.status === 403) {
-      throw new SimulationError(`this user may not create gateway tokens (administrators only): pass --token <gateway token of ${clinic.name}> `
-        + 'or set PUMPWATCH_GATEWAY_TOKEN, and keep --email/--password for reading the fleet');
+      throw new SimulationError(
+        `this user may not create gateway tokens (administrators only): pass --token <gateway token of ${clinic.name}> ` +
+          'or set PUMPWATCH_GATEWAY_TOKEN, and keep --email/--password for reading the fleet',
+      );
     }
     throw error;
   }
 }
 
 /** The clinic's active pumps as the simulator needs them: the pump page of every programmable pump (constant-flow ones never report). */
-async function readFleet(client: PumpWatchClient, reader: ReaderSession, clinicId: string, summary: SimulationSummary): Promise<SimulatedPump[]> {
+async function readFleet(
+  client: PumpWatchClient,
+  reader: ReaderSession,
+  clinicId: string,
+  summary: SimulationSummary,
+): Promise<SimulatedPump[]> {
   const fleet = await reader.get((token) => client.fleet(token, clinicId));
   const reporting = fleet.filter((item) => item.pump.explantedAt === null && PUMP_MODELS[item.pump.modelId].programmable);
   const details: PumpDetail[] = [];
   for (let i = 0; i < reporting.length; i += READ_CONCURRENCY) {
-    details.push(...await Promise.all(reporting.slice(i, i + READ_CONCURRENCY).map((item) => reader.get((token) => client.pump(token, item.pump.id)))));
+    details.push(
+      ...(await Promise.all(
+        reporting.slice(i, i + READ_CONCURRENCY).map((item) => reader.get((token) => client.pump(token, item.pump.id))),
+      )),
+    );
   }
   summary.pumps = fleet.length;
   summary.reportingPumps = details.length;
@@ -265,12 +305,28 @@ async function readFleet(client: PumpWatchClient, reader: ReaderSession, clinicI
 export function simulatedPumpOf(detail: PumpDetail): SimulatedPump {
   const { pump } = detail;
   return {
-    id: pump.id, serialNumber: pump.serialNumber, modelId: pump.modelId, implantDate: pump.implantDate, timeZone: detail.clinic.timeZone,
-    lowReservoirAlarmMl: pump.lowReservoirAlarmMl, reservoirCapacityMl: pump.reservoirCapacityMl, flowRateMlPerDay: pump.flowRateMlPerDay,
+    id: pump.id,
+    serialNumber: pump.serialNumber,
+    modelId: pump.modelId,
+    implantDate: pump.implantDate,
+    timeZone: detail.clinic.timeZone,
+    lowReservoirAlarmMl: pump.lowReservoirAlarmMl,
+    reservoirCapacityMl: pump.reservoirCapacityMl,
+    flowRateMlPerDay: pump.flowRateMlPerDay,
     fills: detail.fills.map((f) => ({
-      id: f.id, filledAt: f.filledAt, concentrationMcgPerMl: f.concentrationMcgPerMl, volumeMl: f.volumeMl, stabilityDays: f.stabilityDays, bridgeBolus: f.bridgeBolus,
+      id: f.id,
+      filledAt: f.filledAt,
+      concentrationMcgPerMl: f.concentrationMcgPerMl,
+      volumeMl: f.volumeMl,
+      stabilityDays: f.stabilityDays,
+      bridgeBolus: f.bridgeBolus,
     })),
-    programs: detail.programs.map((p) => ({ effectiveFrom: p.effectiveFrom, steps: p.steps, periodicBoluses: p.periodicBoluses, patientBolus: p.patientBolus })),
+    programs: detail.programs.map((p) => ({
+      effectiveFrom: p.effectiveFrom,
+      steps: p.steps,
+      periodicBoluses: p.periodicBoluses,
+      patientBolus: p.patientBolus,
+    })),
   };
 }
 

@@ -5,18 +5,36 @@ import { parseSimulateArgs } from './simulate-args';
 describe('parseSimulateArgs', () => {
   it('defaults to the demo server on localhost, the demo admin, 14 days at real time', () => {
     expect(parseSimulateArgs([], {})).toEqual({
-      url: 'http://localhost:3000', gatewayToken: null, email: 'demo-admin@pumpwatch.example', password: 'demo-admin-password',
-      clinic: null, days: 14, speed: 1, once: false, seed: 20261125, incident: null,
+      url: 'http://localhost:3000',
+      gatewayToken: null,
+      email: 'demo-admin@pumpwatch.example',
+      password: 'demo-admin-password',
+      clinic: null,
+      days: 14,
+      speed: 1,
+      once: false,
+      seed: 20261125,
+      incident: null,
     });
   });
 
   it.each([
     ['--url and --once', ['--url', 'http://localhost:3997/', '--once'], {}, { url: 'http://localhost:3997', once: true }],
-    ['--name=value forms', ['--days=3', '--speed=1440', '--seed=9', '--clinic=Demo Spasticity Clinic'], {}, { days: 3, speed: 1440, seed: 9, clinic: 'Demo Spasticity Clinic' }],
+    [
+      '--name=value forms',
+      ['--days=3', '--speed=1440', '--seed=9', '--clinic=Demo Spasticity Clinic'],
+      {},
+      { days: 3, speed: 1440, seed: 9, clinic: 'Demo Spasticity Clinic' },
+    ],
     ['--incident', ['--incident', 'motor_stall'], {}, { incident: 'motor_stall' }],
     ['the gateway token from the environment', [], { PUMPWATCH_GATEWAY_TOKEN: 'pwm_abc' }, { gatewayToken: 'pwm_abc' }],
     ['--token wins over the environment', ['--token', 'pwm_cli'], { PUMPWATCH_GATEWAY_TOKEN: 'pwm_env' }, { gatewayToken: 'pwm_cli' }],
-    ['a reader from the environment', [], { PUMPWATCH_SIMULATE_EMAIL: 'staff@clinic.example', PUMPWATCH_SIMULATE_PASSWORD: 'a long password' }, { email: 'staff@clinic.example', password: 'a long password' }],
+    [
+      'a reader from the environment',
+      [],
+      { PUMPWATCH_SIMULATE_EMAIL: 'staff@clinic.example', PUMPWATCH_SIMULATE_PASSWORD: 'a long password' },
+      { email: 'staff@clinic.example', password: 'a long password' },
+    ],
   ])('%s', (_name, args, env, expected) => {
     expect(parseSimulateArgs(args, env)).toMatchObject(expected);
   });

@@ -28,7 +28,10 @@ const VALUE_OPTIONS = ['url', 'token', 'email', 'password', 'clinic', 'days', 's
 type ValueOption = (typeof VALUE_OPTIONS)[number];
 
 /** Returns null for --help. */
-export function parseSimulateArgs(args: string[], env: NodeJS.ProcessEnv = process.env): Omit<SimulationOptions, 'now' | 'signal' | 'log'> | null {
+export function parseSimulateArgs(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Omit<SimulationOptions, 'now' | 'signal' | 'log'> | null {
   const values: Partial<Record<ValueOption, string>> = {};
   let once = false;
   for (let i = 0; i < args.length; i++) {
@@ -47,13 +50,14 @@ export function parseSimulateArgs(args: string[], env: NodeJS.ProcessEnv = proce
   }
 
   const url = values.url ?? 'http://localhost:3000';
-  let parsedUrl: URL | null = null;
+  let parsedUrl: URL | null;
   try {
     parsedUrl = new URL(url);
   } catch {
     parsedUrl = null;
   }
-  if (!parsedUrl || (parsedUrl.protocol !== 'http:' && parsedUrl.protocol !== 'https:')) throw new SimulateArgsError(`--url must be an http:// or https:// URL, got "${url}"`);
+  if (!parsedUrl || (parsedUrl.protocol !== 'http:' && parsedUrl.protocol !== 'https:'))
+    throw new SimulateArgsError(`--url must be an http:// or https:// URL, got "${url}"`);
 
   const days = numberOption('days', values.days, SIMULATION_CONFIG.defaultBackfillDays, 0, 365, true);
   const speed = numberOption('speed', values.speed, 1, 1, 43_200, false);
@@ -63,13 +67,24 @@ export function parseSimulateArgs(args: string[], env: NodeJS.ProcessEnv = proce
     throw new SimulateArgsError(`--incident must be one of ${INCIDENT_ALARMS.join(', ')}, got "${incident}"`);
   }
   const email = values.email ?? (env.PUMPWATCH_SIMULATE_EMAIL?.trim() || DEMO_SIMULATION_DEFAULTS.email);
-  const password = values.password ?? env.PUMPWATCH_SIMULATE_PASSWORD ?? (email === DEMO_SIMULATION_DEFAULTS.email ? DEMO_SIMULATION_DEFAULTS.password : undefined);
+  const password =
+    values.password ??
+    env.PUMPWATCH_SIMULATE_PASSWORD ??
+    (email === DEMO_SIMULATION_DEFAULTS.email ? DEMO_SIMULATION_DEFAULTS.password : undefined);
   if (password === undefined) throw new SimulateArgsError(`--password (or PUMPWATCH_SIMULATE_PASSWORD) is needed for ${email}`);
   const token = values.token ?? (env.PUMPWATCH_GATEWAY_TOKEN?.trim() || null);
 
   return {
-    url: parsedUrl.toString().replace(/\/+$/, ''), gatewayToken: token, email, password,
-    clinic: values.clinic ?? null, days, speed, once, seed, incident: incident as IncidentAlarm | null,
+    url: parsedUrl.toString().replace(/\/+$/, ''),
+    gatewayToken: token,
+    email,
+    password,
+    clinic: values.clinic ?? null,
+    days,
+    speed,
+    once,
+    seed,
+    incident: incident as IncidentAlarm | null,
   };
 }
 

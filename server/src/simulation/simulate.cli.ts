@@ -15,14 +15,18 @@ async function main(): Promise<number> {
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  console.log(`simulator: feeding ${options.url}${options.gatewayToken ? ' with the given gateway token' : ''}${options.once ? '' : ' (stop with Ctrl-C)'}`);
+  console.log(
+    `simulator: feeding ${options.url}${options.gatewayToken ? ' with the given gateway token' : ''}${options.once ? '' : ' (stop with Ctrl-C)'}`,
+  );
   const summary = await runSimulation({
     ...options,
     signal: stop.signal,
     log: (message) => console.log(`simulator: ${message}`),
   });
-  console.log(`simulator: ${summary.sent} readings sent in ${summary.batches} batches, ${summary.new} new, ${summary.duplicates} already stored`
-    + (summary.unknownSerials > 0 ? `, ${summary.unknownSerials} for unknown pumps` : ''));
+  console.log(
+    `simulator: ${summary.sent} readings sent in ${summary.batches} batches, ${summary.new} new, ${summary.duplicates} already stored` +
+      (summary.unknownSerials > 0 ? `, ${summary.unknownSerials} for unknown pumps` : ''),
+  );
   return 0;
 }
 

@@ -29,15 +29,33 @@ export class PumpEventsService {
       if (pump.explantedAt) throw DomainError.rule('pumpId', 'is explanted: no event can be recorded on it');
       const clinic = await manager.findOneByOrFail(ClinicEntity, { id: pump.clinicId });
       const at = new Date(request.at);
-      if (at.getTime() > this.clock.now().getTime() + TELEMETRY_CONFIG.futureToleranceMinutes * 60_000) throw DomainError.rule('at', 'is in the future');
-      if (clinicDateOf(at, clinic.timeZone) < pump.implantDate) throw DomainError.rule('at', `is before the pump's implant date (${pump.implantDate})`);
-      const event = await manager.save(manager.create(PumpEventEntity, {
-        pumpId, kind: request.kind, at, note: request.note ?? null, recordedByActorId: actor.id, recordedByLabel: actor.label,
-        clearedAt: null, clearedByUserId: null, clearedByLabel: null, clearNote: null,
-      }));
+      if (at.getTime() > this.clock.now().getTime() + TELEMETRY_CONFIG.futureToleranceMinutes * 60_000)
+        throw DomainError.rule('at', 'is in the future');
+      if (clinicDateOf(at, clinic.timeZone) < pump.implantDate)
+        throw DomainError.rule('at', `is before the pump's implant date (${pump.implantDate})`);
+      const event = await manager.save(
+        manager.create(PumpEventEntity, {
+          pumpId,
+          kind: request.kind,
+          at,
+          note: request.note ?? null,
+          recordedByActorId: actor.id,
+          recordedByLabel: actor.label,
+          clearedAt: null,
+          clearedByUserId: null,
+          clearedByLabel: null,
+          clearNote: null,
+        }),
+      );
       await this.events.record(manager, { type: 'pump.mri_recorded', clinicId: clinic.id, pumpId, payload: { pumpEventId: event.id } });
       const recorded = toPumpEvent(event);
-      await this.audit.record(manager, actor, { action: 'pump_event.recorded', entityType: 'pump_event', entityId: event.id, clinicId: clinic.id, changes: createdFields(recorded) });
+      await this.audit.record(manager, actor, {
+        action: 'pump_event.recorded',
+        entityType: 'pump_event',
+        entityId: event.id,
+        clinicId: clinic.id,
+        changes: createdFields(recorded),
+      });
       return recorded;
     });
   }
@@ -52,7 +70,10 @@ export class PumpEventsService {
       if (event.clearedAt) {
         const { clinicId } = await manager.findOneByOrFail(PumpEntity, { id: pumpId });
         const { timeZone } = await manager.findOneByOrFail(ClinicEntity, { id: clinicId });
-        throw DomainError.conflict('eventId', `was already cleared by ${event.clearedByLabel} at ${clinicTime(event.clearedAt.toISOString(), timeZone)}`);
+        throw DomainError.conflict(
+          'eventId',
+          `was already cleared by ${event.clearedByLabel} at ${clinicTime(event.clearedAt.toISOString(), timeZone)}`,
+        );
       }
       const before = toPumpEvent(event);
       event.clearedAt = this.clock.now();
@@ -63,7 +84,13 @@ export class PumpEventsService {
       const pump = await manager.findOneByOrFail(PumpEntity, { id: pumpId });
       await this.events.record(manager, { type: 'pump.mri_cleared', clinicId: pump.clinicId, pumpId, payload: { pumpEventId: event.id } });
       const cleared = toPumpEvent(event);
-      await this.audit.record(manager, actor, { action: 'pump_event.cleared', entityType: 'pump_event', entityId: event.id, clinicId: pump.clinicId, changes: changedFields(before, cleared) });
+      await this.audit.record(manager, actor, {
+        action: 'pump_event.cleared',
+        entityType: 'pump_event',
+        entityId: event.id,
+        clinicId: pump.clinicId,
+        changes: changedFields(before, cleared),
+      });
       return cleared;
     });
   }

@@ -18,7 +18,10 @@ export class PumpTelemetryController {
   @ApiQuery({ name: 'from', required: false, description: 'ISO-8601 instant; default 180 days before `to`' })
   @ApiQuery({ name: 'to', required: false, description: 'ISO-8601 instant; default now (+5 min)' })
   @ApiQuery({ name: 'limit', required: false, description: 'most recent readings returned, 1-10000 (default 10000)' })
-  readings(@Param('id', new EntityIdPipe('pump')) pumpId: string, @Query(new ZodValidationPipe(telemetryQuerySchema)) query: TelemetryQuery): Promise<PumpTelemetryReadings> {
+  readings(
+    @Param('id', new EntityIdPipe('pump')) pumpId: string,
+    @Query(new ZodValidationPipe(telemetryQuerySchema)) query: TelemetryQuery,
+  ): Promise<PumpTelemetryReadings> {
     return this.telemetry.readings(pumpId, query);
   }
 

@@ -19,7 +19,8 @@ export interface CountedBoluses {
 function programAt(programs: ProgramEntity[], at: Date): ProgramEntity | null {
   let found: ProgramEntity | null = null;
   for (const program of programs) {
-    if (program.effectiveFrom.getTime() <= at.getTime() && (!found || program.effectiveFrom.getTime() > found.effectiveFrom.getTime())) found = program;
+    if (program.effectiveFrom.getTime() <= at.getTime() && (!found || program.effectiveFrom.getTime() > found.effectiveFrom.getTime()))
+      found = program;
   }
   return found;
 }
@@ -29,13 +30,19 @@ export class ReportedBolusService {
   constructor(private readonly repository: TelemetryRepository) {}
 
   /** Boluses counted from the fill `fillId` of each history up to `until`. */
-  async countedSince(requests: { history: PumpHistory; fillId: string; until: Date }[], manager?: EntityManager): Promise<Map<string, CountedBoluses>> {
+  async countedSince(
+    requests: { history: PumpHistory; fillId: string; until: Date }[],
+    manager?: EntityManager,
+  ): Promise<Map<string, CountedBoluses>> {
     const byPump = new Map<string, { history: PumpHistory; filledAt: Date; until: Date }>();
     for (const request of requests) {
       const fill = request.history.fills.find((f) => f.id === request.fillId);
       if (fill) byPump.set(request.history.pump.id, { history: request.history, filledAt: fill.filledAt, until: request.until });
     }
-    const counts = await this.repository.bolusCounts([...byPump.entries()].map(([pumpId, r]) => ({ pumpId, filledAt: r.filledAt, until: r.until })), manager);
+    const counts = await this.repository.bolusCounts(
+      [...byPump.entries()].map(([pumpId, r]) => ({ pumpId, filledAt: r.filledAt, until: r.until })),
+      manager,
+    );
     const result = new Map<string, CountedBoluses>();
     for (const [pumpId, count] of counts) {
       const request = byPump.get(pumpId);
@@ -57,14 +64,23 @@ export class ReportedBolusService {
       let fillInForceMs = Number.NEGATIVE_INFINITY;
       for (const fill of history.fills) {
         const ms = fill.filledAt.getTime();
-        if (ms <= at.getTime() && ms > fillInForceMs) { fillInForce = fill.id; fillInForceMs = ms; }
+        if (ms <= at.getTime() && ms > fillInForceMs) {
+          fillInForce = fill.id;
+          fillInForceMs = ms;
+        }
       }
       if (fillInForce && !history.pump.explantedAt) requests.push({ history, fillId: fillInForce, until: at });
     }
     const countRead = () => this.countedSince(requests, manager);
-    const volumeRead = () => this.repository.reservoirReports(requests.map((r) => ({
-      pumpId: r.history.pump.id, filledAt: (r.history.fills.find((f) => f.id === r.fillId) as PumpHistory['fills'][number]).filledAt, until: r.until,
-    })), manager);
+    const volumeRead = () =>
+      this.repository.reservoirReports(
+        requests.map((r) => ({
+          pumpId: r.history.pump.id,
+          filledAt: (r.history.fills.find((f) => f.id === r.fillId) as PumpHistory['fills'][number]).filledAt,
+          until: r.until,
+        })),
+        manager,
+      );
     // One after the other inside a transaction (its manager holds a single connection); together on pooled connections otherwise.
     const [counted, volumes] = manager?.queryRunner
       ? [await countRead(), await volumeRead()]
@@ -74,10 +90,12 @@ export class ReportedBolusService {
       const count = counted.get(request.history.pump.id);
       const volume = volumes.get(request.history.pump.id);
       const patientBoluses: ReportedPatientBoluses | null = count
-        ? { fillId: request.fillId, countedUntil: count.countedUntil.toISOString(), deliveredMcg: count.deliveredMcg } : null;
+        ? { fillId: request.fillId, countedUntil: count.countedUntil.toISOString(), deliveredMcg: count.deliveredMcg }
+        : null;
       if (patientBoluses || volume) {
         reports.set(request.history.pump.id, {
-          patientBoluses, reservoir: volume ? { recordedAt: volume.recordedAt.toISOString(), volumeMl: volume.volumeMl } : null,
+          patientBoluses,
+          reservoir: volume ? { recordedAt: volume.recordedAt.toISOString(), volumeMl: volume.volumeMl } : null,
         });
       }
     }

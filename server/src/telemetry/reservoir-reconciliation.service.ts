@@ -14,7 +14,8 @@ const ML_EPSILON = 1e-9;
 function programAt(programs: ProgramEntity[], at: Date): ProgramEntity | null {
   let found: ProgramEntity | null = null;
   for (const program of programs) {
-    if (program.effectiveFrom.getTime() <= at.getTime() && (!found || program.effectiveFrom.getTime() > found.effectiveFrom.getTime())) found = program;
+    if (program.effectiveFrom.getTime() <= at.getTime() && (!found || program.effectiveFrom.getTime() > found.effectiveFrom.getTime()))
+      found = program;
   }
   return found;
 }
@@ -55,7 +56,9 @@ export class ReservoirReconciliationService {
       const doseMcg = programAt(history.programs, fill.filledAt)?.patientBolus?.doseMcg ?? 0;
       bolusMl = (count * doseMcg) / previous.concentrationMcgPerMl;
     } else {
-      const counted = (await this.reportedBoluses.countedSince([{ history, fillId: previous.id, until: fill.filledAt }], manager)).get(history.pump.id);
+      const counted = (await this.reportedBoluses.countedSince([{ history, fillId: previous.id, until: fill.filledAt }], manager)).get(
+        history.pump.id,
+      );
       if (counted) {
         source = 'telemetry';
         count = counted.count;
@@ -74,15 +77,32 @@ export class ReservoirReconciliationService {
       aspiratedResidualMl: fill.aspiratedResidualMl,
       flowAccuracyFraction,
     });
-    return manager.save(manager.create(ReservoirReconciliationEntity, {
-      fillId: fill.id, pumpId: history.pump.id, filledAt: fill.filledAt, previousFillId: previous.id, previousFillVolumeMl: previous.volumeMl,
-      nominalResidualMl, worstCaseResidualMl, patientBolusSource: source, patientBolusCount: count,
-      patientBolusVolumeMl: bolusMl === null ? null : Math.round(bolusMl * 1e6) / 1e6,
-      expectedMinMl: result.expectedMinMl, expectedMaxMl: result.expectedMaxMl, expectedResidualMl: result.expectedResidualMl,
-      expectedDeliveredMl: result.expectedDeliveredMl, aspiratedResidualMl: fill.aspiratedResidualMl, differenceMl: result.differenceMl,
-      maxDifferenceMl: result.maxDifferenceMl, flowAccuracyFraction, flowAccuracyToleranceMl: result.flowAccuracyToleranceMl,
-      flagged: result.flagged, reasons: result.reasons, direction: result.direction,
-    }));
+    return manager.save(
+      manager.create(ReservoirReconciliationEntity, {
+        fillId: fill.id,
+        pumpId: history.pump.id,
+        filledAt: fill.filledAt,
+        previousFillId: previous.id,
+        previousFillVolumeMl: previous.volumeMl,
+        nominalResidualMl,
+        worstCaseResidualMl,
+        patientBolusSource: source,
+        patientBolusCount: count,
+        patientBolusVolumeMl: bolusMl === null ? null : Math.round(bolusMl * 1e6) / 1e6,
+        expectedMinMl: result.expectedMinMl,
+        expectedMaxMl: result.expectedMaxMl,
+        expectedResidualMl: result.expectedResidualMl,
+        expectedDeliveredMl: result.expectedDeliveredMl,
+        aspiratedResidualMl: fill.aspiratedResidualMl,
+        differenceMl: result.differenceMl,
+        maxDifferenceMl: result.maxDifferenceMl,
+        flowAccuracyFraction,
+        flowAccuracyToleranceMl: result.flowAccuracyToleranceMl,
+        flagged: result.flagged,
+        reasons: result.reasons,
+        direction: result.direction,
+      }),
+    );
   }
 
   /**
@@ -90,7 +110,12 @@ export class ReservoirReconciliationService {
    * computed again against it, and the old one is marked superseded (kept). Only the next refill changes: the ones after it keep
    * their own previous fill. `history` holds every fill, `late` included. Null when no refill follows `late`.
    */
-  async reconcileRefillAfter(manager: EntityManager, history: PumpHistory, late: FillEntity, at: Date): Promise<RecomputedReconciliation | null> {
+  async reconcileRefillAfter(
+    manager: EntityManager,
+    history: PumpHistory,
+    late: FillEntity,
+    at: Date,
+  ): Promise<RecomputedReconciliation | null> {
     const later = history.fills.filter((f) => f.filledAt.getTime() > late.filledAt.getTime());
     if (later.length === 0) return null;
     const next = later.reduce((a, b) => (b.filledAt.getTime() < a.filledAt.getTime() ? b : a));

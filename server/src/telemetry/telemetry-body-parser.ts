@@ -17,11 +17,13 @@ function bodyError(status: number, type: string, message: string, limit?: number
  */
 export function telemetryBodyParser(limitBytes: number = TELEMETRY_BODY_LIMIT_BYTES) {
   return (req: Request & { _body?: boolean }, _res: Response, next: NextFunction): void => {
-    if (req.method !== 'POST' || req.path !== TELEMETRY_PATH || !/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) return next();
+    if (req.method !== 'POST' || req.path !== TELEMETRY_PATH || !/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? ''))
+      return next();
     const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
     if (encoding !== 'identity') return next(bodyError(415, 'encoding.unsupported', `unsupported content encoding "${encoding}"`));
     const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limitBytes) return next(bodyError(413, 'entity.too.large', 'request entity too large', limitBytes));
+    if (Number.isFinite(declared) && declared > limitBytes)
+      return next(bodyError(413, 'entity.too.large', 'request entity too large', limitBytes));
 
     const chunks: Buffer[] = [];
     let size = 0;

@@ -56,7 +56,10 @@ export class TelemetryIngestService {
       }
       // Implausible, not merely against a rule: a gateway clock or typing error, answered like a malformed reading (400).
       if (Date.parse(parsed.data.recordedAt) > latestAllowedMs) {
-        malformed.push({ field: `readings.${index}.recordedAt`, message: `is more than ${TELEMETRY_CONFIG.futureToleranceMinutes} minutes ahead of the server clock` });
+        malformed.push({
+          field: `readings.${index}.recordedAt`,
+          message: `is more than ${TELEMETRY_CONFIG.futureToleranceMinutes} minutes ahead of the server clock`,
+        });
         continue;
       }
       valid.push({ index, reading: parsed.data });
@@ -76,9 +79,16 @@ export class TelemetryIngestService {
         continue;
       }
       // A reservoir cannot hold more than its capacity: such a reading is implausible (400), like a negative volume.
-      if (reading.reservoirVolumeMl !== undefined && reading.reservoirVolumeMl !== null && pump.reservoirCapacityMl > 0
-        && reading.reservoirVolumeMl > pump.reservoirCapacityMl) {
-        malformed.push({ field: `readings.${index}.reservoirVolumeMl`, message: `is above the pump's reservoir capacity (${pump.reservoirCapacityMl} mL)` });
+      if (
+        reading.reservoirVolumeMl !== undefined &&
+        reading.reservoirVolumeMl !== null &&
+        pump.reservoirCapacityMl > 0 &&
+        reading.reservoirVolumeMl > pump.reservoirCapacityMl
+      ) {
+        malformed.push({
+          field: `readings.${index}.reservoirVolumeMl`,
+          message: `is above the pump's reservoir capacity (${pump.reservoirCapacityMl} mL)`,
+        });
         continue;
       }
       if (recordedBeforeClinicDate(Date.parse(reading.recordedAt), pump, implantStartMs)) {
@@ -92,7 +102,14 @@ export class TelemetryIngestService {
       const fields = [...malformed, ...refused].sort((a, b) => readingIndex(a.field) - readingIndex(b.field));
       const code = malformed.length > 0 ? 'validation_failed' : 'rule_violated';
       const summary = `${new Set(fields.map((f) => readingIndex(f.field))).size} of ${rawReadings.length} readings are invalid; nothing was stored`;
-      throw new DomainError(code, `${summary}: ${fields.slice(0, 20).map((f) => `${f.field} ${f.message}`).join('; ')}`, fields);
+      throw new DomainError(
+        code,
+        `${summary}: ${fields
+          .slice(0, 20)
+          .map((f) => `${f.field} ${f.message}`)
+          .join('; ')}`,
+        fields,
+      );
     }
 
     const { result, eventIds, eventPumpIds } = await this.dataSource.transaction(async (manager) => {
@@ -108,10 +125,15 @@ export class TelemetryIngestService {
         if (ms > lastMs) lastMs = ms;
       }
       const result: TelemetryIngestResult = {
-        received: rawReadings.length, new: newReadings, duplicates: rows.length - newReadings, unknownSerials,
+        received: rawReadings.length,
+        new: newReadings,
+        duplicates: rows.length - newReadings,
+        unknownSerials,
       };
       await this.audit.record(manager, actor, {
-        action: 'telemetry.received', entityType: 'telemetry_batch', entityId: null,
+        action: 'telemetry.received',
+        entityType: 'telemetry_batch',
+        entityId: null,
         clinicId: clinics.size === 1 ? [...clinics][0] : actor.machineClinicId,
         changes: {
           received: { before: null, after: result.received },
@@ -132,7 +154,9 @@ export class TelemetryIngestService {
       alarmPathTimer.mark(lastId, 'ingest_committed');
       // The alert rules judge the batch now, not after the NOTIFY round trip; one cue covers the batch (readers follow the outbox).
       const lastPumpId = eventPumpIds[eventPumpIds.length - 1];
-      this.listener.announce([{ eventId: lastId, type: 'telemetry.received', clinicId: (accepted.get(lastPumpId) as PumpOfSerial).clinicId, pumpId: lastPumpId }]);
+      this.listener.announce([
+        { eventId: lastId, type: 'telemetry.received', clinicId: (accepted.get(lastPumpId) as PumpOfSerial).clinicId, pumpId: lastPumpId },
+      ]);
     }
     return result;
   }
@@ -140,11 +164,21 @@ export class TelemetryIngestService {
   /**
    * One event per pump that got new readings: dashboards refresh it and the alert rules re-evaluate it, all written in one statement.
    */
-  private async recordPumpEvents(manager: EntityManager, newByPump: Map<string, number>, accepted: Map<string, PumpOfSerial>): Promise<number[]> {
+  private async recordPumpEvents(
+    manager: EntityManager,
+    newByPump: Map<string, number>,
+    accepted: Map<string, PumpOfSerial>,
+  ): Promise<number[]> {
     // One round trip per pump (about 0.5 ms each) was most of the cost of a batch spanning many pumps.
-    return this.events.recordMany(manager, [...newByPump].map(([pumpId, n]) => ({
-      type: 'telemetry.received' as const, clinicId: (accepted.get(pumpId) as PumpOfSerial).clinicId, pumpId, payload: { newReadings: n },
-    })));
+    return this.events.recordMany(
+      manager,
+      [...newByPump].map(([pumpId, n]) => ({
+        type: 'telemetry.received' as const,
+        clinicId: (accepted.get(pumpId) as PumpOfSerial).clinicId,
+        pumpId,
+        payload: { newReadings: n },
+      })),
+    );
   }
 }
 

@@ -15,7 +15,9 @@ async function main(): Promise<void> {
       const results = await downsampleTelemetry(client, new Date());
       if (results.length === 0) console.log('  no clinic has a telemetry retention setting: every reading is kept');
       for (const result of results) {
-        console.log(`  clinic ${result.clinicId}: ${result.retentionDays} days, before ${result.cutoff}: deleted ${result.deleted}, kept ${result.kept}`);
+        console.log(
+          `  clinic ${result.clinicId}: ${result.retentionDays} days, before ${result.cutoff}: deleted ${result.deleted}, kept ${result.kept}`,
+        );
       }
     } finally {
       await client.end();

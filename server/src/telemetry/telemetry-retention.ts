@@ -56,22 +56,33 @@ const DOWNSAMPLE_SQL = `
  */
 export async function downsampleTelemetry(owner: ClientBase, now: Date): Promise<TelemetryRetentionResult[]> {
   const clinics = await owner.query<{ id: string; telemetry_retention_days: number }>(
-    'SELECT id, telemetry_retention_days FROM clinics WHERE telemetry_retention_days IS NOT NULL ORDER BY id');
+    'SELECT id, telemetry_retention_days FROM clinics WHERE telemetry_retention_days IS NOT NULL ORDER BY id',
+  );
   const results: TelemetryRetentionResult[] = [];
   for (const clinic of clinics.rows) {
     const cutoff = telemetryRetentionCutoff(now, clinic.telemetry_retention_days);
     if (cutoff === null) continue;
     await owner.query('BEGIN');
     try {
-      const counts = await owner.query<{ deleted: number; kept: number }>(DOWNSAMPLE_SQL,
-        [clinic.id, cutoff.toISOString(), `${TELEMETRY_RETENTION_CONFIG.bucketMinutes} minutes`]);
+      const counts = await owner.query<{ deleted: number; kept: number }>(DOWNSAMPLE_SQL, [
+        clinic.id,
+        cutoff.toISOString(),
+        `${TELEMETRY_RETENTION_CONFIG.bucketMinutes} minutes`,
+      ]);
       const result: TelemetryRetentionResult = {
-        clinicId: clinic.id, retentionDays: clinic.telemetry_retention_days, cutoff: cutoff.toISOString(), ...counts.rows[0],
+        clinicId: clinic.id,
+        retentionDays: clinic.telemetry_retention_days,
+        cutoff: cutoff.toISOString(),
+        ...counts.rows[0],
       };
       await owner.query(
         `INSERT INTO audit_log (actor_type, actor_id, actor_label, action, entity_type, entity_id, clinic_id, changes)
          VALUES ('system', NULL, 'telemetry retention', 'telemetry.downsampled', 'clinic', $1, $2, $3::jsonb)`,
-        [clinic.id, clinic.id, JSON.stringify({ retentionDays: result.retentionDays, cutoff: result.cutoff, deleted: result.deleted, kept: result.kept })],
+        [
+          clinic.id,
+          clinic.id,
+          JSON.stringify({ retentionDays: result.retentionDays, cutoff: result.cutoff, deleted: result.deleted, kept: result.kept }),
+        ],
       );
       await owner.query('COMMIT');
       results.push(result);

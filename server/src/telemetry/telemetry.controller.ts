@@ -21,7 +21,10 @@ export class TelemetryController {
   @Post()
   @HttpCode(200)
   @ApiBody({ schema: openApiSchemaOf(documentedBatch) })
-  post(@CurrentActor() actor: Actor, @Body(new ZodValidationPipe(telemetryBatchSchema)) batch: { readings: unknown[] }): Promise<TelemetryIngestResult> {
+  post(
+    @CurrentActor() actor: Actor,
+    @Body(new ZodValidationPipe(telemetryBatchSchema)) batch: { readings: unknown[] },
+  ): Promise<TelemetryIngestResult> {
     return this.ingest.ingest(actor, batch.readings);
   }
 }

@@ -16,8 +16,13 @@ import { TelemetryRepository } from './telemetry.repository';
 @Module({
   controllers: [TelemetryController, PumpTelemetryController, PumpEventsController],
   providers: [
-    TelemetryRepository, TelemetryStatusService, ReportedBolusService, ReservoirReconciliationService, TelemetryIngestService,
-    PumpTelemetryService, PumpEventsService,
+    TelemetryRepository,
+    TelemetryStatusService,
+    ReportedBolusService,
+    ReservoirReconciliationService,
+    TelemetryIngestService,
+    PumpTelemetryService,
+    PumpEventsService,
   ],
   exports: [TelemetryStatusService, ReportedBolusService, ReservoirReconciliationService],
 })

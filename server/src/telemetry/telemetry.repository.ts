@@ -2,7 +2,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  BatteryStatus, ClinicTelemetrySettings, PumpAlarmCode, PumpModelId, PumpTelemetryFacts, ReconciliationDirection, TELEMETRY_CONFIG,
+  BatteryStatus,
+  ClinicTelemetrySettings,
+  PumpAlarmCode,
+  PumpModelId,
+  PumpTelemetryFacts,
+  ReconciliationDirection,
+  TELEMETRY_CONFIG,
   ValidTelemetryReading,
 } from '@pumpwatch/shared';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
@@ -21,10 +27,18 @@ export interface PumpOfSerial {
 }
 
 /** A reading ready for the bulk insert. */
-export interface ReadingRow { pumpId: string; reading: ValidTelemetryReading }
+export interface ReadingRow {
+  pumpId: string;
+  reading: ValidTelemetryReading;
+}
 
 /** Patient-bolus counter readings around a fill: the baseline at or just before it and the latest count up to `until`. */
-export interface BolusCount { pumpId: string; baselineAt: Date; countedUntil: Date; count: number }
+export interface BolusCount {
+  pumpId: string;
+  baselineAt: Date;
+  countedUntil: Date;
+  count: number;
+}
 
 const iso = (value: Date | null): string | null => (value === null ? null : value.toISOString());
 
@@ -66,15 +80,31 @@ export class TelemetryRepository {
 
   /** Pumps named by these serial numbers (every clinic: the caller decides what the actor may see). */
   async pumpsOfSerials(serialNumbers: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, PumpOfSerial>> {
-    const rows: { id: string; clinic_id: string; serial_number: string; implant_date: string; time_zone: string; reservoir_capacity_ml: number }[] = await manager.query(
+    const rows: {
+      id: string;
+      clinic_id: string;
+      serial_number: string;
+      implant_date: string;
+      time_zone: string;
+      reservoir_capacity_ml: number;
+    }[] = await manager.query(
       `SELECT p.id, p.clinic_id, p.serial_number, p.implant_date::text AS implant_date, c.time_zone, p.reservoir_capacity_ml
        FROM pumps p JOIN clinics c ON c.id = p.clinic_id WHERE p.serial_number = ANY($1::text[])`,
       [serialNumbers],
     );
-    return new Map(rows.map((r) => [r.serial_number, {
-      pumpId: r.id, clinicId: r.clinic_id, serialNumber: r.serial_number, implantDate: r.implant_date, timeZone: r.time_zone,
-      reservoirCapacityMl: r.reservoir_capacity_ml,
-    }]));
+    return new Map(
+      rows.map((r) => [
+        r.serial_number,
+        {
+          pumpId: r.id,
+          clinicId: r.clinic_id,
+          serialNumber: r.serial_number,
+          implantDate: r.implant_date,
+          timeZone: r.time_zone,
+          reservoirCapacityMl: r.reservoir_capacity_ml,
+        },
+      ]),
+    );
   }
 
   /**
@@ -83,7 +113,8 @@ export class TelemetryRepository {
    */
   async insertReadings(manager: EntityManager, unsorted: ReadingRow[], receivedAt: Date): Promise<Map<string, number>> {
     // In key order, so two concurrent batches touching the same pumps take their row locks in the same order (no deadlock).
-    const rows = unsorted.map((row) => ({ ...row, ms: Date.parse(row.reading.recordedAt) }))
+    const rows = unsorted
+      .map((row) => ({ ...row, ms: Date.parse(row.reading.recordedAt) }))
       .sort((a, b) => (a.pumpId < b.pumpId ? -1 : a.pumpId > b.pumpId ? 1 : a.ms - b.ms));
     const n = rows.length;
     const pumpIds = new Array<string>(n);
@@ -219,7 +250,8 @@ export class TelemetryRepository {
         programMismatchToleranceMcgPerDay: row.program_mismatch_tolerance_mcg_per_day,
         telemetryRetentionDays: row.telemetry_retention_days,
       };
-      const reported = <T>(value: T | null, at: Date | null) => (value === null || at === null ? null : { value, recordedAt: at.toISOString() });
+      const reported = <T>(value: T | null, at: Date | null) =>
+        value === null || at === null ? null : { value, recordedAt: at.toISOString() };
       return {
         pumpId: row.pump_id,
         modelId: row.model_id,
@@ -236,13 +268,23 @@ export class TelemetryRepository {
         latestReservoirVolumeMl: reported(row.volume, row.volume_at),
         firstEriAt: iso(row.first_eri_at),
         firstEndOfServiceAt: iso(row.first_end_of_service_at),
-        programInForce: row.program_dose === null || row.program_effective_from === null
-          ? null : { doseMcgPerDay: row.program_dose, effectiveFrom: row.program_effective_from.toISOString() },
-        fillInForce: row.fill_concentration === null || row.fill_filled_at === null
-          ? null : { concentrationMcgPerMl: row.fill_concentration, filledAt: row.fill_filled_at.toISOString() },
+        programInForce:
+          row.program_dose === null || row.program_effective_from === null
+            ? null
+            : { doseMcgPerDay: row.program_dose, effectiveFrom: row.program_effective_from.toISOString() },
+        fillInForce:
+          row.fill_concentration === null || row.fill_filled_at === null
+            ? null
+            : { concentrationMcgPerMl: row.fill_concentration, filledAt: row.fill_filled_at.toISOString() },
         reconciliations: (reconciliationsByPump.get(row.pump_id) ?? []).map((r) => ({
-          fillId: r.fillId, filledAt: r.filledAt.toISOString(), expectedResidualMl: r.expectedResidualMl, aspiratedResidualMl: r.aspiratedResidualMl,
-          differenceMl: r.differenceMl, flagged: r.flagged, direction: r.direction as ReconciliationDirection | null, reasons: r.reasons,
+          fillId: r.fillId,
+          filledAt: r.filledAt.toISOString(),
+          expectedResidualMl: r.expectedResidualMl,
+          aspiratedResidualMl: r.aspiratedResidualMl,
+          differenceMl: r.differenceMl,
+          flagged: r.flagged,
+          direction: r.direction as ReconciliationDirection | null,
+          reasons: r.reasons,
         })),
         pendingMriEventIds: row.pending_mri,
       };
@@ -253,7 +295,10 @@ export class TelemetryRepository {
    * The pump's cumulative patient-bolus counter from a baseline at or shortly before each fill to the latest reading after it and
    * up to `until`. A pump without such readings, or whose counter went backwards (reset), has no count.
    */
-  async bolusCounts(requests: { pumpId: string; filledAt: Date; until: Date }[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, BolusCount>> {
+  async bolusCounts(
+    requests: { pumpId: string; filledAt: Date; until: Date }[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Map<string, BolusCount>> {
     if (requests.length === 0) return new Map();
     const rows: { pump_id: string; baseline_at: Date; baseline: string; counted_until: Date; final: string }[] = await manager.query(
       `SELECT q.pump_id, base.recorded_at AS baseline_at, base.patient_bolus_count_total AS baseline,
@@ -270,7 +315,12 @@ export class TelemetryRepository {
          WHERE r.pump_id = q.pump_id AND r.patient_bolus_count_total IS NOT NULL AND r.recorded_at > q.filled_at AND r.recorded_at <= q.until_at
          ORDER BY r.recorded_at DESC LIMIT 1
        ) fin ON true`,
-      [requests.map((r) => r.pumpId), requests.map((r) => r.filledAt), requests.map((r) => r.until), TELEMETRY_CONFIG.patientBolusBaselineMaxGapHours],
+      [
+        requests.map((r) => r.pumpId),
+        requests.map((r) => r.filledAt),
+        requests.map((r) => r.until),
+        TELEMETRY_CONFIG.patientBolusBaselineMaxGapHours,
+      ],
     );
     const counts = new Map<string, BolusCount>();
     for (const row of rows) {
@@ -284,7 +334,10 @@ export class TelemetryRepository {
    * The latest reading with a reservoir volume recorded after each fill and up to `until` (issue 12: the pump's own estimate since
    * the fill in force; one recorded at or before the fill describes the reservoir before the refill). Pumps without one are absent.
    */
-  async reservoirReports(requests: { pumpId: string; filledAt: Date; until: Date }[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, { recordedAt: Date; volumeMl: number }>> {
+  async reservoirReports(
+    requests: { pumpId: string; filledAt: Date; until: Date }[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Map<string, { recordedAt: Date; volumeMl: number }>> {
     if (requests.length === 0) return new Map();
     const rows: { pump_id: string; recorded_at: Date; reservoir_volume_ml: number }[] = await manager.query(
       `SELECT q.pump_id, r.recorded_at, r.reservoir_volume_ml
@@ -301,7 +354,8 @@ export class TelemetryRepository {
 
   /** Readings of a pump in [from, to], the latest `limit` of them, oldest first; `truncated` when more fall in the window. */
   async readings(pumpId: string, from: Date, to: Date, limit: number): Promise<{ readings: TelemetryReadingEntity[]; truncated: boolean }> {
-    const rows = await this.dataSource.manager.createQueryBuilder(TelemetryReadingEntity, 'r')
+    const rows = await this.dataSource.manager
+      .createQueryBuilder(TelemetryReadingEntity, 'r')
       .where('r.pump_id = :pumpId AND r.recorded_at >= :from AND r.recorded_at <= :to', { pumpId, from, to })
       .orderBy('r.recorded_at', 'DESC')
       .limit(limit + 1)
@@ -312,6 +366,9 @@ export class TelemetryRepository {
 
   /** The current reconciliation of each refill (a superseded one was computed against a previous fill that is no longer so). */
   async reconciliations(pumpId: string): Promise<ReservoirReconciliationEntity[]> {
-    return this.dataSource.manager.find(ReservoirReconciliationEntity, { where: { pumpId, supersededAt: IsNull() }, order: { filledAt: 'ASC' } });
+    return this.dataSource.manager.find(ReservoirReconciliationEntity, {
+      where: { pumpId, supersededAt: IsNull() },
+      order: { filledAt: 'ASC' },
+    });
   }
 }

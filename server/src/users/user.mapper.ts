@@ -25,6 +25,9 @@ export async function loadUser(manager: EntityManager, userId: string): Promise<
 
 export async function loadUsers(manager: EntityManager, users: UserEntity[]): Promise<User[]> {
   if (users.length === 0) return [];
-  const memberships = await manager.find(ClinicMembershipEntity, { where: { userId: In(users.map((u) => u.id)) }, order: { createdAt: 'ASC' } });
+  const memberships = await manager.find(ClinicMembershipEntity, {
+    where: { userId: In(users.map((u) => u.id)) },
+    order: { createdAt: 'ASC' },
+  });
   return users.map((u) => toUser(u, memberships));
 }

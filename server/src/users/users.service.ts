@@ -33,7 +33,9 @@ export class UsersService {
     if (request.administersAllClinics && !actor.administersAllClinics) {
       throw DomainError.forbidden('only the administrator of every clinic may create another one');
     }
-    request.clinicRoles.forEach((r, i) => assertMayUseIn(actor, 'administer', r.clinicId, `clinicRoles.${i}.clinicId`, 'is not a known clinic'));
+    request.clinicRoles.forEach((r, i) =>
+      assertMayUseIn(actor, 'administer', r.clinicId, `clinicRoles.${i}.clinicId`, 'is not a known clinic'),
+    );
     const passwordHash = await hashPassword(request.password);
     const id = await this.dataSource.transaction(async (manager) => {
       const clinics = await manager.findBy(ClinicEntity, { id: In(request.clinicRoles.map((r) => r.clinicId)) });
@@ -43,18 +45,33 @@ export class UsersService {
       const taken: unknown[] = await manager.query('SELECT 1 FROM users WHERE lower(email) = $1', [request.email.toLowerCase()]);
       if (taken.length > 0) throw DomainError.conflict('email', 'is already used by another account');
       // An initial password is known to the administrator who typed it: the user replaces it at first sign-in.
-      const user = await manager.save(manager.create(UserEntity, {
-        email: request.email, displayName: request.displayName, passwordHash, administersAllClinics: request.administersAllClinics,
-        mustChangePassword: true, passwordChangedAt: this.clock.now(), isDemo: false,
-      }));
+      const user = await manager.save(
+        manager.create(UserEntity, {
+          email: request.email,
+          displayName: request.displayName,
+          passwordHash,
+          administersAllClinics: request.administersAllClinics,
+          mustChangePassword: true,
+          passwordChangedAt: this.clock.now(),
+          isDemo: false,
+        }),
+      );
       if (request.clinicRoles.length > 0) {
-        await manager.insert(ClinicMembershipEntity, request.clinicRoles.map((r) => ({ userId: user.id, clinicId: r.clinicId, role: r.role })));
+        await manager.insert(
+          ClinicMembershipEntity,
+          request.clinicRoles.map((r) => ({ userId: user.id, clinicId: r.clinicId, role: r.role })),
+        );
       }
       await this.audit.record(manager, actor, {
-        action: 'user.created', entityType: 'user', entityId: user.id, clinicId: request.clinicRoles[0]?.clinicId ?? null,
+        action: 'user.created',
+        entityType: 'user',
+        entityId: user.id,
+        clinicId: request.clinicRoles[0]?.clinicId ?? null,
         changes: {
-          email: { before: null, after: user.email }, displayName: { before: null, after: user.displayName },
-          administersAllClinics: { before: null, after: user.administersAllClinics }, clinicRoles: { before: null, after: request.clinicRoles },
+          email: { before: null, after: user.email },
+          displayName: { before: null, after: user.displayName },
+          administersAllClinics: { before: null, after: user.administersAllClinics },
+          clinicRoles: { before: null, after: request.clinicRoles },
         },
       });
       return user.id;
@@ -68,12 +85,16 @@ export class UsersService {
    */
   async list(actor: Actor): Promise<User[]> {
     const administered = clinicIdsWith(actor, 'administer');
-    const users = administered === null
-      ? await this.dataSource.manager.find(UserEntity, { order: { email: 'ASC' } })
-      : await this.dataSource.getRepository(UserEntity).createQueryBuilder('user')
-        .where('user.id IN (SELECT m.user_id FROM clinic_memberships m WHERE m.clinic_id = ANY(:clinics))', { clinics: administered })
-        .orWhere('user.administersAllClinics = true')
-        .orderBy('user.email', 'ASC').getMany();
+    const users =
+      administered === null
+        ? await this.dataSource.manager.find(UserEntity, { order: { email: 'ASC' } })
+        : await this.dataSource
+            .getRepository(UserEntity)
+            .createQueryBuilder('user')
+            .where('user.id IN (SELECT m.user_id FROM clinic_memberships m WHERE m.clinic_id = ANY(:clinics))', { clinics: administered })
+            .orWhere('user.administersAllClinics = true')
+            .orderBy('user.email', 'ASC')
+            .getMany();
     const listed = await loadUsers(this.dataSource.manager, users);
     if (administered === null) return listed;
     return listed.map((u) => ({ ...u, clinicRoles: u.clinicRoles.filter((r) => administered.includes(r.clinicId)) }));
@@ -89,11 +110,21 @@ export class UsersService {
     const passwordHash = await hashPassword(request.password ?? (drawn as string));
     await this.dataSource.transaction(async (manager) => {
       const now = this.clock.now();
-      await manager.update(UserEntity, { id: target.id }, { passwordHash, mustChangePassword: true, passwordChangedAt: now, failedLoginCount: 0, lockedUntil: null });
+      await manager.update(
+        UserEntity,
+        { id: target.id },
+        { passwordHash, mustChangePassword: true, passwordChangedAt: now, failedLoginCount: 0, lockedUntil: null },
+      );
       await manager.query('UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL', [target.id, now]);
       await this.audit.record(manager, actor, {
-        action: 'user.password_reset', entityType: 'user', entityId: target.id, clinicId: null,
-        changes: { passwordChangedAt: { before: target.passwordChangedAt.toISOString(), after: now.toISOString() }, mustChangePassword: { before: target.mustChangePassword, after: true } },
+        action: 'user.password_reset',
+        entityType: 'user',
+        entityId: target.id,
+        clinicId: null,
+        changes: {
+          passwordChangedAt: { before: target.passwordChangedAt.toISOString(), after: now.toISOString() },
+          mustChangePassword: { before: target.mustChangePassword, after: true },
+        },
       });
     });
     const user = await loadUser(this.dataSource.manager, target.id);
@@ -122,7 +153,10 @@ export class UsersService {
       await manager.update(UserEntity, { id: target.id }, { deactivatedAt: now });
       await manager.query('UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL', [target.id, now]);
       await this.audit.record(manager, actor, {
-        action: 'user.deactivated', entityType: 'user', entityId: target.id, clinicId: memberships[0]?.clinicId ?? null,
+        action: 'user.deactivated',
+        entityType: 'user',
+        entityId: target.id,
+        clinicId: memberships[0]?.clinicId ?? null,
         changes: { deactivatedAt: { before: null, after: now.toISOString() } },
       });
     });
@@ -139,7 +173,10 @@ export class UsersService {
       await manager.update(UserEntity, { id: target.id }, { deactivatedAt: null, failedLoginCount: 0, lockedUntil: null });
       const clinicId = (await manager.findOneBy(ClinicMembershipEntity, { userId: target.id }))?.clinicId ?? null;
       await this.audit.record(manager, actor, {
-        action: 'user.reactivated', entityType: 'user', entityId: target.id, clinicId,
+        action: 'user.reactivated',
+        entityType: 'user',
+        entityId: target.id,
+        clinicId,
         changes: { deactivatedAt: { before: current.deactivatedAt.toISOString(), after: null } },
       });
     });
@@ -154,7 +191,8 @@ export class UsersService {
     const target = await this.administeredUser(actor, userId);
     if (!isUuid(clinicId)) throw DomainError.notFound('clinicId', 'is not a known clinic');
     assertMayUseIn(actor, 'administer', clinicId, 'clinicId', 'is not a known clinic');
-    if (!(await this.dataSource.manager.existsBy(ClinicEntity, { id: clinicId }))) throw DomainError.notFound('clinicId', 'is not a known clinic');
+    if (!(await this.dataSource.manager.existsBy(ClinicEntity, { id: clinicId })))
+      throw DomainError.notFound('clinicId', 'is not a known clinic');
     await this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1)', [ADMINISTRATORS_LOCK]);
       const membership = await manager.findOneBy(ClinicMembershipEntity, { userId: target.id, clinicId });
@@ -164,7 +202,10 @@ export class UsersService {
       if (membership) await manager.update(ClinicMembershipEntity, { userId: target.id, clinicId }, { role: request.role });
       else await manager.insert(ClinicMembershipEntity, { userId: target.id, clinicId, role: request.role });
       await this.audit.record(manager, actor, {
-        action: 'user.role_changed', entityType: 'user', entityId: target.id, clinicId,
+        action: 'user.role_changed',
+        entityType: 'user',
+        entityId: target.id,
+        clinicId,
         changes: { role: { before, after: request.role } },
       });
     });
@@ -189,13 +230,17 @@ export class UsersService {
     if (administered === null) return;
     const memberships = await this.dataSource.manager.findBy(ClinicMembershipEntity, { userId: target.id });
     if (memberships.some((m) => !administered.includes(m.clinicId))) {
-      throw DomainError.forbidden('this user also works in a clinic you do not administer: an administrator of every clinic may change their account');
+      throw DomainError.forbidden(
+        'this user also works in a clinic you do not administer: an administrator of every clinic may change their account',
+      );
     }
   }
 
   private async otherActiveAdministratorOfAll(manager: EntityManager, userId: string): Promise<boolean> {
     const rows: unknown[] = await manager.query(
-      'SELECT 1 FROM users WHERE administers_all_clinics AND deactivated_at IS NULL AND id <> $1 LIMIT 1', [userId]);
+      'SELECT 1 FROM users WHERE administers_all_clinics AND deactivated_at IS NULL AND id <> $1 LIMIT 1',
+      [userId],
+    );
     return rows.length > 0;
   }
 
@@ -203,7 +248,9 @@ export class UsersService {
   private async assertAnotherActiveAdmin(manager: EntityManager, clinicId: string, userId: string): Promise<void> {
     const rows: unknown[] = await manager.query(
       `SELECT 1 FROM clinic_memberships m JOIN users u ON u.id = m.user_id
-        WHERE m.clinic_id = $1 AND m.role = 'admin' AND u.deactivated_at IS NULL AND u.id <> $2 LIMIT 1`, [clinicId, userId]);
+        WHERE m.clinic_id = $1 AND m.role = 'admin' AND u.deactivated_at IS NULL AND u.id <> $2 LIMIT 1`,
+      [clinicId, userId],
+    );
     if (rows.length === 0) {
       const clinic = await manager.findOneBy(ClinicEntity, { id: clinicId });
       throw DomainError.conflict('id', `is the last active administrator of ${clinic?.name ?? 'a clinic'}: make another one first`);

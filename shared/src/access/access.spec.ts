@@ -25,7 +25,13 @@ describe('permissions', () => {
   });
 
   it('lets a user hold different roles in different clinics', () => {
-    const mixed = { administersAllClinics: false, clinicRoles: [{ clinicId: A, role: 'staff' as const }, { clinicId: B, role: 'admin' as const }] };
+    const mixed = {
+      administersAllClinics: false,
+      clinicRoles: [
+        { clinicId: A, role: 'staff' as const },
+        { clinicId: B, role: 'admin' as const },
+      ],
+    };
     expect(mayUse(mixed, 'clinical', A)).toBe(false);
     expect(mayUse(mixed, 'administer', B)).toBe(true);
   });

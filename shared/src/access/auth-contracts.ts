@@ -12,8 +12,13 @@ export const CSRF_HEADER = 'x-csrf-token';
 export const MIN_PASSWORD_LENGTH = 12;
 
 const uuid = z.uuid({ message: 'must be a UUID' });
-const email = identifier(254).toLowerCase().pipe(z.email({ message: 'must be an email address' })).pipe(z.string().max(254));
-const newPassword = clinicText(256, { trim: false }).min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`).max(256, 'must be at most 256 characters');
+const email = identifier(254)
+  .toLowerCase()
+  .pipe(z.email({ message: 'must be an email address' }))
+  .pipe(z.string().max(254));
+const newPassword = clinicText(256, { trim: false })
+  .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
+  .max(256, 'must be at most 256 characters');
 
 export const loginSchema = z.object({
   email,
@@ -27,18 +32,29 @@ export const changePasswordSchema = z.object({
 });
 export type ChangePasswordRequest = z.infer<typeof changePasswordSchema>;
 
-export const clinicRoleSchema = z.object({ clinicId: uuid, role: z.enum(CLINIC_ROLES, { message: `must be one of ${CLINIC_ROLES.join(', ')}` }) });
+export const clinicRoleSchema = z.object({
+  clinicId: uuid,
+  role: z.enum(CLINIC_ROLES, { message: `must be one of ${CLINIC_ROLES.join(', ')}` }),
+});
 
-export const createUserSchema = z.object({
-  email,
-  displayName: clinicText(200, { min: 1 }),
-  /** Initial password: the user must change it at first sign-in. */
-  password: newPassword,
-  clinicRoles: z.array(clinicRoleSchema).max(100).default([]),
-  /** Only the administrator of every clinic may grant this. */
-  administersAllClinics: z.boolean().default(false),
-}).refine((u) => u.administersAllClinics || u.clinicRoles.length > 0, { message: 'must name at least one clinic role', path: ['clinicRoles'] })
-  .refine((u) => new Set(u.clinicRoles.map((r) => r.clinicId)).size === u.clinicRoles.length, { message: 'must name each clinic once', path: ['clinicRoles'] });
+export const createUserSchema = z
+  .object({
+    email,
+    displayName: clinicText(200, { min: 1 }),
+    /** Initial password: the user must change it at first sign-in. */
+    password: newPassword,
+    clinicRoles: z.array(clinicRoleSchema).max(100).default([]),
+    /** Only the administrator of every clinic may grant this. */
+    administersAllClinics: z.boolean().default(false),
+  })
+  .refine((u) => u.administersAllClinics || u.clinicRoles.length > 0, {
+    message: 'must name at least one clinic role',
+    path: ['clinicRoles'],
+  })
+  .refine((u) => new Set(u.clinicRoles.map((r) => r.clinicId)).size === u.clinicRoles.length, {
+    message: 'must name each clinic once',
+    path: ['clinicRoles'],
+  });
 export type CreateUserRequest = z.input<typeof createUserSchema>;
 
 /** Without `password`, the server draws a random initial password and answers it once (`initialPassword`). */
@@ -84,7 +100,9 @@ export interface User {
 }
 
 /** Answer of POST /api/users/:id/password: the drawn initial password is shown this once (absent when the administrator typed one). */
-export interface ResetPasswordResponse extends User { initialPassword?: string }
+export interface ResetPasswordResponse extends User {
+  initialPassword?: string;
+}
 
 /** POST /api/auth/login and GET /api/auth/me. */
 export interface Session {
@@ -94,14 +112,23 @@ export interface Session {
   /** Send back in `x-csrf-token` on writes made with the session cookie. */
   csrfToken: string;
 }
-export interface LoginResponse extends Session { accessToken: string }
+export interface LoginResponse extends Session {
+  accessToken: string;
+}
 
 export interface MachineToken {
-  id: string; clinicId: string; name: string; createdAt: string; createdByUserId: string;
-  revokedAt: string | null; lastUsedAt: string | null;
+  id: string;
+  clinicId: string;
+  name: string;
+  createdAt: string;
+  createdByUserId: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
 }
 /** Answer of POST /api/machine-tokens: the secret is shown this once and never stored in clear. */
-export interface CreatedMachineToken extends MachineToken { token: string }
+export interface CreatedMachineToken extends MachineToken {
+  token: string;
+}
 
 export type AuditActorType = 'user' | 'machine' | 'system';
 export interface AuditEntry {

@@ -4,17 +4,31 @@ import { clinicText, identifier } from '../text-fields';
 
 /** What an alert is about; one open alert per (subject, kind). */
 export const ALERT_KINDS = [
-  'refill_due', 'reservoir_near_empty', 'delivery_interrupted', 'concentration_mismatch',
-  'telemetry_stale', 'program_mismatch', 'reconciliation_discrepancy', 'replacement_due', 'mri_check_pending',
+  'refill_due',
+  'reservoir_near_empty',
+  'delivery_interrupted',
+  'concentration_mismatch',
+  'telemetry_stale',
+  'program_mismatch',
+  'reconciliation_discrepancy',
+  'replacement_due',
+  'mri_check_pending',
   // A booked refill that now starts too late (scheduling, issue 6).
   'appointment_too_late',
   // Issue 12: a pump long without a forecast (what is missing named), and the pump's own reservoir estimate far from the forecast.
-  'no_forecast', 'reservoir_discrepancy',
+  'no_forecast',
+  'reservoir_discrepancy',
   // Issue 13: the pump reports a daily dose or a concentration outside the clinic's drug library (hard limits).
   'outside_drug_library',
   // About a patient (clinical safety, issue 7).
-  'renal_dose_review', 'renal_function_fall', 'labs_due', 'mental_status_change', 'clinical_review_overdue',
-  'tolerance_suspected', 'escalation_above_range', 'abrupt_dose_reduction',
+  'renal_dose_review',
+  'renal_function_fall',
+  'labs_due',
+  'mental_status_change',
+  'clinical_review_overdue',
+  'tolerance_suspected',
+  'escalation_above_range',
+  'abrupt_dose_reduction',
   // Issue 13: the first days after re-introduction following a drug holiday (overdose signs named).
   'overdose_watch',
 ] as const;
@@ -103,7 +117,11 @@ export interface WithdrawalChecklist {
 }
 
 /** Who changed an alert: a user, or the alert engine ('system'). */
-export interface AlertActor { type: 'user' | 'system'; userId: string | null; label: string }
+export interface AlertActor {
+  type: 'user' | 'system';
+  userId: string | null;
+  label: string;
+}
 
 export interface Alert {
   id: string;
@@ -145,7 +163,14 @@ export interface Alert {
 }
 
 export const ALERT_HISTORY_ACTIONS = [
-  'raised', 'severity_changed', 'restated', 'acknowledged', 'resolved', 'snoozed', 'condition_cleared', 'condition_returned',
+  'raised',
+  'severity_changed',
+  'restated',
+  'acknowledged',
+  'resolved',
+  'snoozed',
+  'condition_cleared',
+  'condition_returned',
 ] as const;
 export type AlertHistoryAction = (typeof ALERT_HISTORY_ACTIONS)[number];
 
@@ -166,10 +191,13 @@ export interface AlertHistoryEntry {
 }
 
 /** GET /api/alerts/:id */
-export interface AlertDetail extends Alert { history: AlertHistoryEntry[] }
+export interface AlertDetail extends Alert {
+  history: AlertHistoryEntry[];
+}
 
 /** What an `alert.updated` event changed. */
-export type AlertChange = 'refired' | 'severity_changed' | 'restated' | 'acknowledged' | 'resolved' | 'condition_cleared' | 'condition_returned';
+export type AlertChange =
+  'refired' | 'severity_changed' | 'restated' | 'acknowledged' | 'resolved' | 'condition_cleared' | 'condition_returned';
 
 // ---- Requests ----
 
@@ -224,5 +252,14 @@ export type AlertSeverityCounts = Record<AlertSeverity, number>;
  * (the handshake `lastEventId`): resume from the highest id received without the flag. A replay may then send the same event again
  * (same eventId, without the flag): a client drops what it already had.
  */
-export interface AlertRaisedEvent { eventId: number; alert: Alert; sentAhead?: true }
-export interface AlertUpdatedEvent { eventId: number; change: AlertChange; alert: Alert; sentAhead?: true }
+export interface AlertRaisedEvent {
+  eventId: number;
+  alert: Alert;
+  sentAhead?: true;
+}
+export interface AlertUpdatedEvent {
+  eventId: number;
+  change: AlertChange;
+  alert: Alert;
+  sentAhead?: true;
+}

@@ -6,8 +6,15 @@ import { clinicTime, ml } from './alert-format';
 describe('clinicTime', () => {
   it('matches luxon around the spring and autumn changes in Paris and New York, and in Kathmandu (+05:45)', () => {
     const instants = [
-      '2026-03-29T00:59:59Z', '2026-03-29T01:00:00Z', '2026-10-25T00:59:00Z', '2026-10-25T01:00:00Z',
-      '2026-03-08T06:59:00Z', '2026-03-08T07:00:00Z', '2026-11-01T05:59:00Z', '2026-11-01T06:00:00Z', '1969-12-31T23:59:30Z',
+      '2026-03-29T00:59:59Z',
+      '2026-03-29T01:00:00Z',
+      '2026-10-25T00:59:00Z',
+      '2026-10-25T01:00:00Z',
+      '2026-03-08T06:59:00Z',
+      '2026-03-08T07:00:00Z',
+      '2026-11-01T05:59:00Z',
+      '2026-11-01T06:00:00Z',
+      '1969-12-31T23:59:30Z',
     ];
     for (const zone of ['Europe/Paris', 'America/New_York', 'Asia/Kathmandu', 'UTC']) {
       for (const instant of instants) {

@@ -1,13 +1,25 @@
 import { alertCause, groupAlertIncidents } from './alert-incidents';
 import type { AlertKind, AlertSeverity } from './alert-contracts';
 
-const alert = (id: string, kind: AlertKind, severity: AlertSeverity, pumpId: string | null, patientId = 'patient-1') =>
-  ({ id, kind, severity, status: 'open' as const, pumpId, patientId, withdrawalRisk: kind === 'reservoir_near_empty' || kind === 'delivery_interrupted' });
+const alert = (id: string, kind: AlertKind, severity: AlertSeverity, pumpId: string | null, patientId = 'patient-1') => ({
+  id,
+  kind,
+  severity,
+  status: 'open' as const,
+  pumpId,
+  patientId,
+  withdrawalRisk: kind === 'reservoir_near_empty' || kind === 'delivery_interrupted',
+});
 
 describe('alert incidents: one card per pump per cause', () => {
   it.each([
-    ['reservoir_near_empty', 'reservoir'], ['refill_due', 'reservoir'], ['appointment_too_late', 'reservoir'], ['no_forecast', 'reservoir'],
-    ['delivery_interrupted', 'delivery_interrupted'], ['reservoir_discrepancy', 'reservoir_discrepancy'], ['labs_due', 'labs_due'],
+    ['reservoir_near_empty', 'reservoir'],
+    ['refill_due', 'reservoir'],
+    ['appointment_too_late', 'reservoir'],
+    ['no_forecast', 'reservoir'],
+    ['delivery_interrupted', 'delivery_interrupted'],
+    ['reservoir_discrepancy', 'reservoir_discrepancy'],
+    ['labs_due', 'labs_due'],
   ] as const)('%s belongs to cause %s', (kind, cause) => {
     expect(alertCause(kind)).toBe(cause);
   });

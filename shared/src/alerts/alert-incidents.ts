@@ -13,7 +13,13 @@ export function alertCause(kind: AlertKind): AlertCause {
 }
 
 interface IncidentMember {
-  id: string; kind: AlertKind; severity: AlertSeverity; status: AlertStatus; pumpId: string | null; patientId: string; withdrawalRisk: boolean;
+  id: string;
+  kind: AlertKind;
+  severity: AlertSeverity;
+  status: AlertStatus;
+  pumpId: string | null;
+  patientId: string;
+  withdrawalRisk: boolean;
 }
 
 export interface AlertIncident<A extends IncidentMember> {

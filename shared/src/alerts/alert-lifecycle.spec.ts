@@ -1,71 +1,138 @@
 // Alert lifecycle: what an evaluation changes (raise, re-fire, severity, resolve, withdrawal-risk clearing), snoozes, order.
 import { ALERT_KIND_INFO, ALERT_KINDS, type AlertFinding } from './alert-contracts';
 import {
-  acknowledgeRefusal, compareAlertsForList, isReRaise, hiddenBySnooze, OpenAlertState, planAlertChanges, resolveRefusal, snoozeRuleRefusal,
+  acknowledgeRefusal,
+  compareAlertsForList,
+  isReRaise,
+  hiddenBySnooze,
+  OpenAlertState,
+  planAlertChanges,
+  resolveRefusal,
+  snoozeRuleRefusal,
 } from './alert-lifecycle';
 import { evaluatePumpAlerts, PumpAlertInput } from './evaluate-pump';
 
-const finding = (kind: AlertFinding['kind'], severity: AlertFinding['severity']): AlertFinding => ({ kind, severity, title: 't', message: 'm', facts: {} });
-const open = (id: string, kind: OpenAlertState['kind'], severity: OpenAlertState['severity'], extra: Partial<OpenAlertState> = {}): OpenAlertState =>
-  ({ id, kind, severity, title: 't', status: 'open', conditionClearedAt: null, ...extra });
+const finding = (kind: AlertFinding['kind'], severity: AlertFinding['severity']): AlertFinding => ({
+  kind,
+  severity,
+  title: 't',
+  message: 'm',
+  facts: {},
+});
+const open = (
+  id: string,
+  kind: OpenAlertState['kind'],
+  severity: OpenAlertState['severity'],
+  extra: Partial<OpenAlertState> = {},
+): OpenAlertState => ({ id, kind, severity, title: 't', status: 'open', conditionClearedAt: null, ...extra });
 const NO_TELEMETRY_KINDS = ['refill_due', 'reservoir_near_empty'] as const;
 
 describe('planning alert changes', () => {
   it('raises a finding without an open alert of its kind', () => {
-    expect(planAlertChanges([], { findings: [finding('refill_due', 'warning')], evaluatedKinds: [...NO_TELEMETRY_KINDS] }, 'sweep'))
-      .toEqual([{ type: 'raise', finding: finding('refill_due', 'warning') }]);
+    expect(
+      planAlertChanges([], { findings: [finding('refill_due', 'warning')], evaluatedKinds: [...NO_TELEMETRY_KINDS] }, 'sweep'),
+    ).toEqual([{ type: 'raise', finding: finding('refill_due', 'warning') }]);
   });
 
   it('re-fires an open alert after a data change, but not on the sweep (nothing happened)', () => {
     const evaluation = { findings: [finding('refill_due', 'warning')], evaluatedKinds: [...NO_TELEMETRY_KINDS] };
-    expect(planAlertChanges([open('a1', 'refill_due', 'warning')], evaluation, 'data_changed')).toEqual([{ type: 'refire', alertId: 'a1', finding: finding('refill_due', 'warning') }]);
+    expect(planAlertChanges([open('a1', 'refill_due', 'warning')], evaluation, 'data_changed')).toEqual([
+      { type: 'refire', alertId: 'a1', finding: finding('refill_due', 'warning') },
+    ]);
     expect(planAlertChanges([open('a1', 'refill_due', 'warning')], evaluation, 'sweep')).toEqual([]);
   });
 
   it('restates a new severity; a rise reopens an acknowledged alert, a fall does not', () => {
-    const rise = planAlertChanges([open('a1', 'refill_due', 'warning', { status: 'acknowledged' })], { findings: [finding('refill_due', 'critical')], evaluatedKinds: ['refill_due'] }, 'sweep');
+    const rise = planAlertChanges(
+      [open('a1', 'refill_due', 'warning', { status: 'acknowledged' })],
+      { findings: [finding('refill_due', 'critical')], evaluatedKinds: ['refill_due'] },
+      'sweep',
+    );
     expect(rise).toEqual([{ type: 'restate', alertId: 'a1', finding: finding('refill_due', 'critical'), reopen: true }]);
-    const fall = planAlertChanges([open('a1', 'refill_due', 'urgent', { status: 'acknowledged' })], { findings: [finding('refill_due', 'warning')], evaluatedKinds: ['refill_due'] }, 'sweep');
+    const fall = planAlertChanges(
+      [open('a1', 'refill_due', 'urgent', { status: 'acknowledged' })],
+      { findings: [finding('refill_due', 'warning')], evaluatedKinds: ['refill_due'] },
+      'sweep',
+    );
     expect(fall).toEqual([{ type: 'restate', alertId: 'a1', finding: finding('refill_due', 'warning'), reopen: false }]);
   });
 
   it('restates a new title at the same severity (due within 2 days, then overdue) and reopens it', () => {
     const overdue = { ...finding('refill_due', 'critical'), title: 'Refill overdue' };
-    const changes = planAlertChanges([open('a1', 'refill_due', 'critical', { status: 'acknowledged', title: 'Refill due within 2 days' })], { findings: [overdue], evaluatedKinds: ['refill_due'] }, 'sweep');
+    const changes = planAlertChanges(
+      [open('a1', 'refill_due', 'critical', { status: 'acknowledged', title: 'Refill due within 2 days' })],
+      { findings: [overdue], evaluatedKinds: ['refill_due'] },
+      'sweep',
+    );
     expect(changes).toEqual([{ type: 'restate', alertId: 'a1', finding: overdue, reopen: true }]);
   });
 
   it('resolves a cleared kind that resolves by itself, and only marks a withdrawal-risk alert as cleared', () => {
     const changes = planAlertChanges(
       [open('a1', 'refill_due', 'critical'), open('a2', 'reservoir_near_empty', 'critical')],
-      { findings: [], evaluatedKinds: [...NO_TELEMETRY_KINDS] }, 'data_changed');
-    expect(changes).toEqual([{ type: 'resolve', alertId: 'a1' }, { type: 'clear_condition', alertId: 'a2' }]);
+      { findings: [], evaluatedKinds: [...NO_TELEMETRY_KINDS] },
+      'data_changed',
+    );
+    expect(changes).toEqual([
+      { type: 'resolve', alertId: 'a1' },
+      { type: 'clear_condition', alertId: 'a2' },
+    ]);
     // Already marked cleared: nothing more until a clinician resolves it.
-    expect(planAlertChanges([open('a2', 'reservoir_near_empty', 'critical', { conditionClearedAt: '2026-08-01T00:00:00Z' })], { findings: [], evaluatedKinds: [...NO_TELEMETRY_KINDS] }, 'sweep')).toEqual([]);
+    expect(
+      planAlertChanges(
+        [open('a2', 'reservoir_near_empty', 'critical', { conditionClearedAt: '2026-08-01T00:00:00Z' })],
+        { findings: [], evaluatedKinds: [...NO_TELEMETRY_KINDS] },
+        'sweep',
+      ),
+    ).toEqual([]);
   });
 
   it('reopens a cleared withdrawal-risk alert whose condition returns', () => {
-    expect(planAlertChanges([open('a2', 'reservoir_near_empty', 'critical', { status: 'acknowledged', conditionClearedAt: '2026-08-01T00:00:00Z' })],
-      { findings: [finding('reservoir_near_empty', 'critical')], evaluatedKinds: [...NO_TELEMETRY_KINDS] }, 'sweep'))
-      .toEqual([{ type: 'condition_returned', alertId: 'a2', finding: finding('reservoir_near_empty', 'critical') }]);
+    expect(
+      planAlertChanges(
+        [open('a2', 'reservoir_near_empty', 'critical', { status: 'acknowledged', conditionClearedAt: '2026-08-01T00:00:00Z' })],
+        { findings: [finding('reservoir_near_empty', 'critical')], evaluatedKinds: [...NO_TELEMETRY_KINDS] },
+        'sweep',
+      ),
+    ).toEqual([{ type: 'condition_returned', alertId: 'a2', finding: finding('reservoir_near_empty', 'critical') }]);
   });
 
   it('leaves telemetry alerts alone when telemetry was not evaluated', () => {
-    expect(planAlertChanges([open('a3', 'telemetry_stale', 'warning')], { findings: [], evaluatedKinds: [...NO_TELEMETRY_KINDS] }, 'data_changed')).toEqual([]);
+    expect(
+      planAlertChanges(
+        [open('a3', 'telemetry_stale', 'warning')],
+        { findings: [], evaluatedKinds: [...NO_TELEMETRY_KINDS] },
+        'data_changed',
+      ),
+    ).toEqual([]);
   });
 });
 
 describe('evaluating a pump', () => {
   const input: PumpAlertInput = {
-    now: '2026-08-01T12:00:00.000Z', timeZone: 'UTC', explanted: false, telemetryKnown: false, telemetry: null,
+    now: '2026-08-01T12:00:00.000Z',
+    timeZone: 'UTC',
+    explanted: false,
+    telemetryKnown: false,
+    telemetry: null,
     settings: { warningHorizonDays: 21, bookingMarginDays: 2 },
-    forecast: { status: 'ok', volumeMl: 1, worstCase: { emptyAt: '2026-08-02T00:00:00.000Z' }, refillDeadline: '2026-07-30T00:00:00.000Z', deadlineReason: 'low_reservoir', lowReservoirAlarmMl: 2 },
+    forecast: {
+      status: 'ok',
+      volumeMl: 1,
+      worstCase: { emptyAt: '2026-08-02T00:00:00.000Z' },
+      refillDeadline: '2026-07-30T00:00:00.000Z',
+      deadlineReason: 'low_reservoir',
+      lowReservoirAlarmMl: 2,
+    },
   };
 
   it('judges only the forecast kinds without telemetry', () => {
     const evaluation = evaluatePumpAlerts(input);
     expect(evaluation.evaluatedKinds).toEqual(['refill_due', 'reservoir_near_empty', 'appointment_too_late', 'no_forecast']);
-    expect(evaluation.findings.map((f) => [f.kind, f.severity])).toEqual([['refill_due', 'critical'], ['reservoir_near_empty', 'critical']]);
+    expect(evaluation.findings.map((f) => [f.kind, f.severity])).toEqual([
+      ['refill_due', 'critical'],
+      ['reservoir_near_empty', 'critical'],
+    ]);
   });
 
   it('judges every pump kind when telemetry was asked, even for a pump that never reported', () => {
@@ -125,7 +192,12 @@ describe('user actions', () => {
   it.each([
     ['a new alert', null, { severity: 'urgent', status: 'open' }, true],
     ['more severe', { severity: 'urgent', status: 'open' }, { severity: 'critical', status: 'open' }, true],
-    ['open again after an acknowledgement', { severity: 'critical', status: 'acknowledged' }, { severity: 'critical', status: 'open' }, true],
+    [
+      'open again after an acknowledgement',
+      { severity: 'critical', status: 'acknowledged' },
+      { severity: 'critical', status: 'open' },
+      true,
+    ],
     ['less severe', { severity: 'critical', status: 'open' }, { severity: 'urgent', status: 'open' }, false],
     ['acknowledged', { severity: 'critical', status: 'open' }, { severity: 'critical', status: 'acknowledged' }, false],
     ['resolved', { severity: 'urgent', status: 'open' }, { severity: 'critical', status: 'resolved' }, false],

@@ -48,7 +48,12 @@ export type PlannedAlertChange =
   /** The condition cleared on a withdrawal-risk alert: it stays until a clinician resolves it with a note. */
   | { type: 'clear_condition'; alertId: string };
 
-export function planAlertChanges(open: readonly OpenAlertState[], evaluation: PumpAlertEvaluation, trigger: EvaluationTrigger, refill: RefillInForce | null = null): PlannedAlertChange[] {
+export function planAlertChanges(
+  open: readonly OpenAlertState[],
+  evaluation: PumpAlertEvaluation,
+  trigger: EvaluationTrigger,
+  refill: RefillInForce | null = null,
+): PlannedAlertChange[] {
   const changes: PlannedAlertChange[] = [];
   const openByKind = new Map(open.map((alert) => [alert.kind, alert]));
   for (const finding of evaluation.findings) {
@@ -65,7 +70,11 @@ export function planAlertChanges(open: readonly OpenAlertState[], evaluation: Pu
     const alert = openByKind.get(kind);
     if (!alert || firing.has(kind)) continue;
     if (refill && ALERT_KIND_INFO[kind].resolvedByRefill && answeredByRefill(alert, refill)) {
-      changes.push({ type: 'resolve', alertId: alert.id, note: `Resolved automatically: refill recorded at ${clinicTime(refill.filledAt, refill.timeZone)}.` });
+      changes.push({
+        type: 'resolve',
+        alertId: alert.id,
+        note: `Resolved automatically: refill recorded at ${clinicTime(refill.filledAt, refill.timeZone)}.`,
+      });
     } else if (!ALERT_KIND_INFO[kind].withdrawalRisk) changes.push({ type: 'resolve', alertId: alert.id });
     else if (alert.conditionClearedAt === null) changes.push({ type: 'clear_condition', alertId: alert.id });
   }
@@ -82,7 +91,10 @@ function answeredByRefill(alert: OpenAlertState, refill: RefillInForce): boolean
 }
 
 /** A refusal of a user action: the field at fault and why (the server answers 409 for a state, 422 for a rule). */
-export interface LifecycleRefusal { field: string; message: string }
+export interface LifecycleRefusal {
+  field: string;
+  message: string;
+}
 
 export function acknowledgeRefusal(status: AlertStatus): LifecycleRefusal | null {
   if (status === 'acknowledged') return { field: 'status', message: 'is already acknowledged' };
@@ -107,7 +119,10 @@ export function snoozeRuleRefusal(severity: AlertSeverity, minutes: number): Lif
   return null;
 }
 
-export interface UserSnooze { snoozedUntil: string; severityAtSnooze: AlertSeverity }
+export interface UserSnooze {
+  snoozedUntil: string;
+  severityAtSnooze: AlertSeverity;
+}
 
 /** Hidden from this user until the snooze ends, or sooner when the alert became more severe than when it was snoozed. */
 export function hiddenBySnooze(snooze: UserSnooze | null, severity: AlertSeverity, now: string): boolean {
@@ -119,12 +134,22 @@ export function hiddenBySnooze(snooze: UserSnooze | null, severity: AlertSeverit
  * Alert lists (GET /api/alerts and the dashboard's store): most severe first, then the most recent raise or re-raise (the alert became
  * open again or more severe) first, so a new danger is never eighth behind older ones.
  */
-export function compareAlertsForList(a: { severity: AlertSeverity; lastRaisedAt: string; id: string }, b: { severity: AlertSeverity; lastRaisedAt: string; id: string }): number {
-  return severityRank(b.severity) - severityRank(a.severity) || Date.parse(b.lastRaisedAt) - Date.parse(a.lastRaisedAt) || a.id.localeCompare(b.id);
+export function compareAlertsForList(
+  a: { severity: AlertSeverity; lastRaisedAt: string; id: string },
+  b: { severity: AlertSeverity; lastRaisedAt: string; id: string },
+): number {
+  return (
+    severityRank(b.severity) - severityRank(a.severity) ||
+    Date.parse(b.lastRaisedAt) - Date.parse(a.lastRaisedAt) ||
+    a.id.localeCompare(b.id)
+  );
 }
 
 /** A change that makes an alert need a person again (raised, its condition returned, more severe, or reopened after an acknowledgement). */
-export function isReRaise(before: { severity: AlertSeverity; status: AlertStatus } | null, after: { severity: AlertSeverity; status: AlertStatus }): boolean {
+export function isReRaise(
+  before: { severity: AlertSeverity; status: AlertStatus } | null,
+  after: { severity: AlertSeverity; status: AlertStatus },
+): boolean {
   if (before === null) return after.status !== 'resolved';
   if (after.status === 'resolved') return false;
   return severityRank(after.severity) > severityRank(before.severity) || (before.status !== 'open' && after.status === 'open');

@@ -8,7 +8,10 @@ const base: AppointmentRuleInput = {
   settings: { warningHorizonDays: 21, bookingMarginDays: 7 },
   appointment: { id: 'a1', startsAt: '2026-07-23T09:00:00.000Z', overrideReason: null },
 };
-const at = (startsAt: string, overrideReason: string | null = null): AppointmentRuleInput => ({ ...base, appointment: { id: 'a1', startsAt, overrideReason } });
+const at = (startsAt: string, overrideReason: string | null = null): AppointmentRuleInput => ({
+  ...base,
+  appointment: { id: 'a1', startsAt, overrideReason },
+});
 
 describe('appointment too late', () => {
   it.each([
@@ -23,12 +26,18 @@ describe('appointment too late', () => {
   it('stays quiet for a booking made late on purpose with a reason, without a booking, or without a forecast', () => {
     expect(appointmentTooLateFinding(at('2026-07-31T09:00:00.000Z', 'patient abroad'))).toBeNull();
     expect(appointmentTooLateFinding({ ...base, appointment: null })).toBeNull();
-    expect(appointmentTooLateFinding({ ...at('2026-07-31T09:00:00.000Z'), forecast: { status: 'no_fill', refillDeadline: null } })).toBeNull();
+    expect(
+      appointmentTooLateFinding({ ...at('2026-07-31T09:00:00.000Z'), forecast: { status: 'no_fill', refillDeadline: null } }),
+    ).toBeNull();
   });
 
   it('names the booking and the deadline in the clinic time', () => {
     const finding = appointmentTooLateFinding(at('2026-07-31T07:00:00.000Z'));
-    expect(finding).toMatchObject({ kind: 'appointment_too_late', title: 'Booked refill is after the deadline', facts: { appointmentId: 'a1', refillDeadline: '2026-07-30T09:00:00.000Z' } });
+    expect(finding).toMatchObject({
+      kind: 'appointment_too_late',
+      title: 'Booked refill is after the deadline',
+      facts: { appointmentId: 'a1', refillDeadline: '2026-07-30T09:00:00.000Z' },
+    });
     expect(finding?.message).toContain('2026-07-31 09:00');
     expect(finding?.message).toContain('2026-07-30 11:00');
   });

@@ -29,9 +29,16 @@ export function appointmentTooLateFinding(input: AppointmentRuleInput): AlertFin
   const startsMs = Date.parse(appointment.startsAt);
   if (startsMs <= bookByMs) return null;
   const afterDeadline = startsMs > deadlineMs;
-  const facts = { appointmentId: appointment.id, appointmentStartsAt: appointment.startsAt, refillDeadline: forecast.refillDeadline, bookBy: new Date(bookByMs).toISOString() };
+  const facts = {
+    appointmentId: appointment.id,
+    appointmentStartsAt: appointment.startsAt,
+    refillDeadline: forecast.refillDeadline,
+    bookBy: new Date(bookByMs).toISOString(),
+  };
   return {
-    kind: 'appointment_too_late', severity: afterDeadline ? 'urgent' : 'warning', facts,
+    kind: 'appointment_too_late',
+    severity: afterDeadline ? 'urgent' : 'warning',
+    facts,
     title: afterDeadline ? 'Booked refill is after the deadline' : 'Booked refill is inside the safety margin',
     message: `The refill booked for ${clinicTime(appointment.startsAt, timeZone)} is later than ${afterDeadline ? `the refill deadline ${clinicTime(forecast.refillDeadline, timeZone)}` : `${clinicTime(new Date(bookByMs).toISOString(), timeZone)}, the last safe booking (${settings.bookingMarginDays} days before the deadline)`}. The deadline moved since it was booked: reschedule it earlier.`,
   };

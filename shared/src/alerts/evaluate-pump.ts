@@ -48,15 +48,31 @@ export interface PumpAlertEvaluation {
 }
 
 export function evaluatePumpAlerts(input: PumpAlertInput): PumpAlertEvaluation {
-  const evaluatedKinds = ALERT_KINDS.filter((kind) => ALERT_KIND_INFO[kind].subject === 'pump' && (input.telemetryKnown || !ALERT_KIND_INFO[kind].fromTelemetry));
+  const evaluatedKinds = ALERT_KINDS.filter(
+    (kind) => ALERT_KIND_INFO[kind].subject === 'pump' && (input.telemetryKnown || !ALERT_KIND_INFO[kind].fromTelemetry),
+  );
   if (input.explanted) return { findings: [], evaluatedKinds };
   const { now, timeZone } = input;
   const findings: (AlertFinding | null)[] = [
-    refillDeadlineFinding({ now, timeZone, forecast: input.forecast, settings: input.settings, appointmentStartsAt: input.appointmentStartsAt }),
+    refillDeadlineFinding({
+      now,
+      timeZone,
+      forecast: input.forecast,
+      settings: input.settings,
+      appointmentStartsAt: input.appointmentStartsAt,
+    }),
     reservoirFinding({ now, timeZone, forecast: input.forecast, telemetry: input.telemetry }),
     appointmentTooLateFinding({ timeZone, forecast: input.forecast, settings: input.settings, appointment: input.appointment ?? null }),
-    noForecastFinding({ now, timeZone, forecast: input.forecast, noForecastSince: input.noForecastSince, forecastError: input.forecastError }),
+    noForecastFinding({
+      now,
+      timeZone,
+      forecast: input.forecast,
+      noForecastSince: input.noForecastSince,
+      forecastError: input.forecastError,
+    }),
   ];
-  if (input.telemetry) for (const rule of TELEMETRY_RULES) findings.push(rule({ now, timeZone, telemetry: input.telemetry, forecast: input.forecast, drugLibrary: input.drugLibrary }));
+  if (input.telemetry)
+    for (const rule of TELEMETRY_RULES)
+      findings.push(rule({ now, timeZone, telemetry: input.telemetry, forecast: input.forecast, drugLibrary: input.drugLibrary }));
   return { findings: findings.filter((f): f is AlertFinding => f !== null), evaluatedKinds };
 }

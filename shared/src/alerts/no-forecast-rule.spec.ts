@@ -4,7 +4,11 @@ import { noForecastFinding, NoForecastRuleInput } from './no-forecast-rule';
 
 const SINCE = '2026-08-01T12:00:00.000Z';
 const input = (over: Partial<NoForecastRuleInput> = {}): NoForecastRuleInput => ({
-  now: '2026-08-02T12:00:01.000Z', timeZone: 'UTC', forecast: { status: 'no_fill' }, noForecastSince: SINCE, ...over,
+  now: '2026-08-02T12:00:01.000Z',
+  timeZone: 'UTC',
+  forecast: { status: 'no_fill' },
+  noForecastSince: SINCE,
+  ...over,
 });
 
 describe('no_forecast rule', () => {
@@ -24,13 +28,16 @@ describe('no_forecast rule', () => {
   ] as const)('is urgent and names what is missing (%s)', (status, missing) => {
     const finding = noForecastFinding(input({ forecast: { status } }));
     expect(finding).toMatchObject({ kind: 'no_forecast', severity: 'urgent', title: 'No refill forecast', facts: { status, missing } });
-    expect(finding?.message).toBe(`No refill forecast since 2026-08-01 12:00 UTC (more than 24 h after implant or registration): ${missing}. `
-      + 'Nobody knows when this pump runs empty: enter the last refill and the program.');
+    expect(finding?.message).toBe(
+      `No refill forecast since 2026-08-01 12:00 UTC (more than 24 h after implant or registration): ${missing}. ` +
+        'Nobody knows when this pump runs empty: enter the last refill and the program.',
+    );
   });
 
   it('names the error of a history that cannot be forecast', () => {
-    expect(noForecastFinding(input({ forecast: { status: 'forecast_error' }, forecastError: 'steps is not an array' }))?.message)
-      .toContain('its fill and program history cannot be forecast (steps is not an array)');
+    expect(noForecastFinding(input({ forecast: { status: 'forecast_error' }, forecastError: 'steps is not an array' }))?.message).toContain(
+      'its fill and program history cannot be forecast (steps is not an array)',
+    );
   });
 
   it('raises nothing with a forecast or without the instant', () => {
@@ -41,9 +48,21 @@ describe('no_forecast rule', () => {
 
   it('is judged by evaluatePumpAlerts, so a forecast later clears it', () => {
     const pump: PumpAlertInput = {
-      now: '2026-08-03T00:00:00.000Z', timeZone: 'UTC', explanted: false,
-      forecast: { status: 'no_program', volumeMl: null, worstCase: { emptyAt: null }, refillDeadline: null, deadlineReason: null, lowReservoirAlarmMl: 2 },
-      settings: { warningHorizonDays: 21, bookingMarginDays: 3 }, telemetryKnown: true, telemetry: null, noForecastSince: SINCE,
+      now: '2026-08-03T00:00:00.000Z',
+      timeZone: 'UTC',
+      explanted: false,
+      forecast: {
+        status: 'no_program',
+        volumeMl: null,
+        worstCase: { emptyAt: null },
+        refillDeadline: null,
+        deadlineReason: null,
+        lowReservoirAlarmMl: 2,
+      },
+      settings: { warningHorizonDays: 21, bookingMarginDays: 3 },
+      telemetryKnown: true,
+      telemetry: null,
+      noForecastSince: SINCE,
     };
     const evaluation = evaluatePumpAlerts(pump);
     expect(evaluation.evaluatedKinds).toContain('no_forecast');

@@ -18,10 +18,14 @@ export interface NoForecastRuleInput {
 /** What the clinic has to enter (or fix) before PumpWatch can forecast the pump. */
 export function missingForForecast(status: ForecastStatus, forecastError: string | null | undefined): string {
   switch (status) {
-    case 'no_fill': return 'no fill is recorded';
-    case 'no_program': return 'no infusion program is set';
-    case 'forecast_error': return `its fill and program history cannot be forecast (${forecastError ?? 'unknown error'})`;
-    case 'ok': return '';
+    case 'no_fill':
+      return 'no fill is recorded';
+    case 'no_program':
+      return 'no infusion program is set';
+    case 'forecast_error':
+      return `its fill and program history cannot be forecast (${forecastError ?? 'unknown error'})`;
+    case 'ok':
+      return '';
   }
 }
 
@@ -35,9 +39,12 @@ export function noForecastFinding(input: NoForecastRuleInput): AlertFinding | nu
   if (!noForecastIsCritical({ noForecastSince: input.noForecastSince }, Date.parse(input.now))) return null;
   const missing = missingForForecast(status, input.forecastError);
   return {
-    kind: 'no_forecast', severity: 'urgent', title: 'No refill forecast',
-    message: `No refill forecast since ${clinicTime(input.noForecastSince, input.timeZone)} (more than ${URGENCY_CONFIG.noForecastCriticalAfterHours} h after `
-      + `implant or registration): ${missing}. Nobody knows when this pump runs empty: enter the last refill and the program.`,
+    kind: 'no_forecast',
+    severity: 'urgent',
+    title: 'No refill forecast',
+    message:
+      `No refill forecast since ${clinicTime(input.noForecastSince, input.timeZone)} (more than ${URGENCY_CONFIG.noForecastCriticalAfterHours} h after ` +
+      `implant or registration): ${missing}. Nobody knows when this pump runs empty: enter the last refill and the program.`,
     facts: { status, noForecastSince: input.noForecastSince, missing, forecastError: input.forecastError ?? null },
   };
 }

@@ -4,8 +4,11 @@ import { refillDeadlineFinding, RefillDeadlineRuleInput } from './refill-deadlin
 // Deadline 2026-07-30T09:00Z = 11:00 in Paris (CEST, UTC+2).
 const DEADLINE = '2026-07-30T09:00:00.000Z';
 const base = (now: string, overrides: Partial<RefillDeadlineRuleInput> = {}): RefillDeadlineRuleInput => ({
-  now, timeZone: 'Europe/Paris', settings: { warningHorizonDays: 21, bookingMarginDays: 2 },
-  forecast: { status: 'ok', refillDeadline: DEADLINE, deadlineReason: 'low_reservoir' }, ...overrides,
+  now,
+  timeZone: 'Europe/Paris',
+  settings: { warningHorizonDays: 21, bookingMarginDays: 2 },
+  forecast: { status: 'ok', refillDeadline: DEADLINE, deadlineReason: 'low_reservoir' },
+  ...overrides,
 });
 
 describe('refill deadline rule', () => {
@@ -28,12 +31,21 @@ describe('refill deadline rule', () => {
 
   it('names the deadline in the clinic zone, its reason and the last safe booking, in the facts too', () => {
     const finding = refillDeadlineFinding(base('2026-07-25T00:00:00Z'));
-    expect(finding?.message).toBe('Refill by 2026-07-30 11:00 CEST (worst-case low-reservoir alarm). No refill appointment is booked before 2026-07-28 11:00 CEST.');
-    expect(finding?.facts).toEqual({ refillDeadline: DEADLINE, deadlineReason: 'low_reservoir', bookBy: '2026-07-28T09:00:00.000Z', overdue: false });
+    expect(finding?.message).toBe(
+      'Refill by 2026-07-30 11:00 CEST (worst-case low-reservoir alarm). No refill appointment is booked before 2026-07-28 11:00 CEST.',
+    );
+    expect(finding?.facts).toEqual({
+      refillDeadline: DEADLINE,
+      deadlineReason: 'low_reservoir',
+      bookBy: '2026-07-28T09:00:00.000Z',
+      overdue: false,
+    });
   });
 
   it('says so once the last safe booking has passed', () => {
-    expect(refillDeadlineFinding(base('2026-07-29T00:00:00Z'))?.message).toBe('Refill by 2026-07-30 11:00 CEST (worst-case low-reservoir alarm). No refill appointment was booked by 2026-07-28 11:00 CEST, the last safe booking.');
+    expect(refillDeadlineFinding(base('2026-07-29T00:00:00Z'))?.message).toBe(
+      'Refill by 2026-07-30 11:00 CEST (worst-case low-reservoir alarm). No refill appointment was booked by 2026-07-28 11:00 CEST, the last safe booking.',
+    );
   });
 
   it('warns at the clinic horizon when the clinic changed it (30 days)', () => {
@@ -59,11 +71,15 @@ describe('refill deadline rule', () => {
     it('still raises when it starts after the last safe booking, and says so', () => {
       const finding = refillDeadlineFinding(base('2026-07-25T00:00:00Z', { appointmentStartsAt: '2026-07-28T09:00:01Z' }));
       expect(finding?.severity).toBe('urgent');
-      expect(finding?.message).toContain('The appointment at 2026-07-28 11:00 CEST is later than 2026-07-28 11:00 CEST, the last safe booking.');
+      expect(finding?.message).toContain(
+        'The appointment at 2026-07-28 11:00 CEST is later than 2026-07-28 11:00 CEST, the last safe booking.',
+      );
     });
 
     it('is overdue past the deadline whatever the booking', () => {
-      expect(refillDeadlineFinding(base('2026-07-30T09:00:01Z', { appointmentStartsAt: '2026-07-20T09:00:00Z' }))?.title).toBe('Refill overdue');
+      expect(refillDeadlineFinding(base('2026-07-30T09:00:01Z', { appointmentStartsAt: '2026-07-20T09:00:00Z' }))?.title).toBe(
+        'Refill overdue',
+      );
     });
   });
 

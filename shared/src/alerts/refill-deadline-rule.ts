@@ -46,7 +46,10 @@ export function refillDeadlineFinding(input: RefillDeadlineRuleInput): AlertFind
   // Past the deadline a booking no longer helps: the pump is overdue whatever the calendar says.
   if (msLeft < 0) {
     return {
-      kind: 'refill_due', severity: 'critical', title: 'Refill overdue', facts,
+      kind: 'refill_due',
+      severity: 'critical',
+      title: 'Refill overdue',
+      facts,
       message: `The refill deadline (${reason}) passed at ${deadline} and no refill has been recorded since. Refill now.`,
     };
   }
@@ -60,13 +63,17 @@ export function refillDeadlineFinding(input: RefillDeadlineRuleInput): AlertFind
   else if (msLeft <= settings.warningHorizonDays * DAY_MS) [severity, days] = ['warning', settings.warningHorizonDays];
   else return null;
   const lastSafeBooking = clinicTime(bookBy, timeZone);
-  const booking = appointment !== null
-    ? `The appointment at ${clinicTime(appointment, timeZone)} is later than ${lastSafeBooking}, the last safe booking.`
-    : Date.parse(bookBy) <= Date.parse(input.now)
-      ? `No refill appointment was booked by ${lastSafeBooking}, the last safe booking.`
-      : `No refill appointment is booked before ${lastSafeBooking}.`;
+  const booking =
+    appointment !== null
+      ? `The appointment at ${clinicTime(appointment, timeZone)} is later than ${lastSafeBooking}, the last safe booking.`
+      : Date.parse(bookBy) <= Date.parse(input.now)
+        ? `No refill appointment was booked by ${lastSafeBooking}, the last safe booking.`
+        : `No refill appointment is booked before ${lastSafeBooking}.`;
   return {
-    kind: 'refill_due', severity, title: `Refill due within ${days} days`, facts,
+    kind: 'refill_due',
+    severity,
+    title: `Refill due within ${days} days`,
+    facts,
     message: `Refill by ${deadline} (${reason}). ${booking}`,
   };
 }

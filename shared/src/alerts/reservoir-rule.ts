@@ -23,7 +23,10 @@ export interface ReservoirRuleInput {
 }
 
 export type ReservoirReason =
-  | 'worst_case_empty_within_72h' | 'below_alarm_volume' | 'pump_reports_below_alarm_volume' | 'pump_low_reservoir_alarm'
+  | 'worst_case_empty_within_72h'
+  | 'below_alarm_volume'
+  | 'pump_reports_below_alarm_volume'
+  | 'pump_low_reservoir_alarm'
   | 'reported_volume_empty_within_72h';
 
 /**
@@ -37,17 +40,24 @@ export function reservoirFinding(input: ReservoirRuleInput): AlertFinding | null
   const emptyAt = forecast.status === 'ok' ? forecast.worstCase.emptyAt : null;
   if (emptyAt !== null && Date.parse(emptyAt) - Date.parse(input.now) <= ALERT_CONFIG.withdrawalRiskEmptyWithinHours * HOUR_MS) {
     reasons.push('worst_case_empty_within_72h');
-    texts.push(Date.parse(emptyAt) <= Date.parse(input.now)
-      ? `the reservoir may be empty since ${clinicTime(emptyAt, timeZone)} (worst case, every allowed patient bolus taken)`
-      : `the reservoir may run empty by ${clinicTime(emptyAt, timeZone)} (worst case, every allowed patient bolus taken)`);
+    texts.push(
+      Date.parse(emptyAt) <= Date.parse(input.now)
+        ? `the reservoir may be empty since ${clinicTime(emptyAt, timeZone)} (worst case, every allowed patient bolus taken)`
+        : `the reservoir may run empty by ${clinicTime(emptyAt, timeZone)} (worst case, every allowed patient bolus taken)`,
+    );
   }
   // While the pump reports less than the forecast beyond tolerance, the lower volume may empty first (issue 12).
-  const lowerEmptyAt = forecast.status === 'ok' ? forecast.reportedReservoir?.lowerVolumeLevels?.worstCase.emptyAt ?? null : null;
-  if (lowerEmptyAt !== null && (emptyAt === null || Date.parse(lowerEmptyAt) < Date.parse(emptyAt))
-      && Date.parse(lowerEmptyAt) - Date.parse(input.now) <= ALERT_CONFIG.withdrawalRiskEmptyWithinHours * HOUR_MS) {
+  const lowerEmptyAt = forecast.status === 'ok' ? (forecast.reportedReservoir?.lowerVolumeLevels?.worstCase.emptyAt ?? null) : null;
+  if (
+    lowerEmptyAt !== null &&
+    (emptyAt === null || Date.parse(lowerEmptyAt) < Date.parse(emptyAt)) &&
+    Date.parse(lowerEmptyAt) - Date.parse(input.now) <= ALERT_CONFIG.withdrawalRiskEmptyWithinHours * HOUR_MS
+  ) {
     reasons.push('reported_volume_empty_within_72h');
-    texts.push(`${Date.parse(lowerEmptyAt) <= Date.parse(input.now) ? 'the reservoir may be empty since' : 'the reservoir may run empty by'} `
-      + `${clinicTime(lowerEmptyAt, timeZone)} (worst case, from the lower volume the pump reports)`);
+    texts.push(
+      `${Date.parse(lowerEmptyAt) <= Date.parse(input.now) ? 'the reservoir may be empty since' : 'the reservoir may run empty by'} ` +
+        `${clinicTime(lowerEmptyAt, timeZone)} (worst case, from the lower volume the pump reports)`,
+    );
   }
   if (forecast.status === 'ok' && forecast.volumeMl !== null && forecast.volumeMl <= forecast.lowReservoirAlarmMl) {
     reasons.push('below_alarm_volume');
@@ -64,11 +74,17 @@ export function reservoirFinding(input: ReservoirRuleInput): AlertFinding | null
   }
   if (reasons.length === 0) return null;
   return {
-    kind: 'reservoir_near_empty', severity: 'critical', title: 'Withdrawal risk: reservoir nearly empty',
+    kind: 'reservoir_near_empty',
+    severity: 'critical',
+    title: 'Withdrawal risk: reservoir nearly empty',
     message: `${capitalise(texts.join('; '))}. Refill now and check the patient for early withdrawal signs.`,
     facts: {
-      reasons, worstCaseEmptyAt: emptyAt, volumeMl: forecast.volumeMl, lowReservoirAlarmMl: forecast.lowReservoirAlarmMl,
-      reportedReservoirVolumeMl: reported, reportedVolumeEmptyAt: lowerEmptyAt,
+      reasons,
+      worstCaseEmptyAt: emptyAt,
+      volumeMl: forecast.volumeMl,
+      lowReservoirAlarmMl: forecast.lowReservoirAlarmMl,
+      reportedReservoirVolumeMl: reported,
+      reportedVolumeEmptyAt: lowerEmptyAt,
     },
   };
 }

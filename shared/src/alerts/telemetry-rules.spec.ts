@@ -1,20 +1,48 @@
 // Telemetry-based rules: each fires on its fact of the status and nothing fires on a quiet pump.
 import type { PumpTelemetryStatus } from '../telemetry/pump-telemetry-status';
 import {
-  concentrationMismatchFinding, deliveryInterruptedFinding, mriCheckFinding, programMismatchFinding, reconciliationDiscrepancyFinding,
-  replacementDueFinding, TELEMETRY_RULES, telemetryStaleFinding, TelemetryRuleInput,
+  concentrationMismatchFinding,
+  deliveryInterruptedFinding,
+  mriCheckFinding,
+  programMismatchFinding,
+  reconciliationDiscrepancyFinding,
+  replacementDueFinding,
+  TELEMETRY_RULES,
+  telemetryStaleFinding,
+  TelemetryRuleInput,
 } from './telemetry-rules';
 
 const NOW = '2026-08-01T12:00:00.000Z';
 const quiet: PumpTelemetryStatus = {
-  pumpId: 'p1', lastContactAt: '2026-08-01T11:00:00.000Z', readingsLast7Days: 7, monitored: true, stale: false, staleAfterHours: 24,
-  batteryStatus: 'ok', activeAlarms: [], deliveryInterrupted: false, programMismatch: null, concentrationMismatch: null,
-  reconciliationDiscrepancy: null, replacementDueBy: '2030-01-01T00:00:00.000Z', replacementEstimated: true, eriAt: null,
-  expectedStopAt: '2030-02-01T00:00:00.000Z', replacementWarningAt: '2029-11-01T00:00:00.000Z', mriCheckPending: false,
-  pendingMriEventIds: [], reportedReservoirVolumeMl: 12, reportedReservoirVolumeAt: '2026-08-01T11:00:00.000Z', reconciliationDrift: null,
+  pumpId: 'p1',
+  lastContactAt: '2026-08-01T11:00:00.000Z',
+  readingsLast7Days: 7,
+  monitored: true,
+  stale: false,
+  staleAfterHours: 24,
+  batteryStatus: 'ok',
+  activeAlarms: [],
+  deliveryInterrupted: false,
+  programMismatch: null,
+  concentrationMismatch: null,
+  reconciliationDiscrepancy: null,
+  replacementDueBy: '2030-01-01T00:00:00.000Z',
+  replacementEstimated: true,
+  eriAt: null,
+  expectedStopAt: '2030-02-01T00:00:00.000Z',
+  replacementWarningAt: '2029-11-01T00:00:00.000Z',
+  mriCheckPending: false,
+  pendingMriEventIds: [],
+  reportedReservoirVolumeMl: 12,
+  reportedReservoirVolumeAt: '2026-08-01T11:00:00.000Z',
+  reconciliationDrift: null,
   alarmsAnsweredByRefill: null,
 };
-const input = (overrides: Partial<PumpTelemetryStatus>): TelemetryRuleInput => ({ now: NOW, timeZone: 'UTC', telemetry: { ...quiet, ...overrides } });
+const input = (overrides: Partial<PumpTelemetryStatus>): TelemetryRuleInput => ({
+  now: NOW,
+  timeZone: 'UTC',
+  telemetry: { ...quiet, ...overrides },
+});
 
 describe('telemetry rules', () => {
   it('raise nothing on a quiet pump', () => {
@@ -23,8 +51,14 @@ describe('telemetry rules', () => {
 
   it('delivery interrupted: critical withdrawal risk naming only the interrupting alarms', () => {
     const finding = deliveryInterruptedFinding(input({ activeAlarms: ['motor_stall', 'eri'], deliveryInterrupted: true }));
-    expect(finding).toMatchObject({ kind: 'delivery_interrupted', severity: 'critical', title: 'Withdrawal risk: pump delivery interrupted' });
-    expect(finding?.message).toBe('The pump reports motor stall: baclofen delivery has stopped. Contact the patient now and check for early withdrawal signs.');
+    expect(finding).toMatchObject({
+      kind: 'delivery_interrupted',
+      severity: 'critical',
+      title: 'Withdrawal risk: pump delivery interrupted',
+    });
+    expect(finding?.message).toBe(
+      'The pump reports motor stall: baclofen delivery has stopped. Contact the patient now and check for early withdrawal signs.',
+    );
     expect(finding?.facts.activeAlarms).toEqual(['motor_stall', 'eri']);
   });
 
@@ -33,12 +67,17 @@ describe('telemetry rules', () => {
     [2000, 500, 25, 'too little baclofen: withdrawal'],
     // keyed 500, filled 2000: four times the volume-equivalent dose: 2000/500 = 400%.
     [500, 2000, 400, 'too much baclofen: overdose'],
-  ])('concentration keyed %s, filled %s: critical, %s%% of the dose, names both withdrawal and overdose', (keyed, filled, percent, likely) => {
-    const finding = concentrationMismatchFinding(input({ concentrationMismatch: { keyedConcentrationMcgPerMl: keyed, fillConcentrationMcgPerMl: filled, recordedAt: NOW } }));
-    expect(finding).toMatchObject({ kind: 'concentration_mismatch', severity: 'critical', facts: { percentOfPrescribedDose: percent } });
-    expect(finding?.message).toContain(`about ${percent}% of the prescribed dose (${likely})`);
-    expect(finding?.message).toContain('can cause withdrawal (underdose) or overdose');
-  });
+  ])(
+    'concentration keyed %s, filled %s: critical, %s%% of the dose, names both withdrawal and overdose',
+    (keyed, filled, percent, likely) => {
+      const finding = concentrationMismatchFinding(
+        input({ concentrationMismatch: { keyedConcentrationMcgPerMl: keyed, fillConcentrationMcgPerMl: filled, recordedAt: NOW } }),
+      );
+      expect(finding).toMatchObject({ kind: 'concentration_mismatch', severity: 'critical', facts: { percentOfPrescribedDose: percent } });
+      expect(finding?.message).toContain(`about ${percent}% of the prescribed dose (${likely})`);
+      expect(finding?.message).toContain('can cause withdrawal (underdose) or overdose');
+    },
+  );
 
   it('stale telemetry: a warning with the last contact', () => {
     const finding = telemetryStaleFinding(input({ stale: true, lastContactAt: '2026-07-30T08:00:00.000Z' }));
@@ -47,7 +86,9 @@ describe('telemetry rules', () => {
   });
 
   it('program mismatch: urgent, both doses named', () => {
-    const finding = programMismatchFinding(input({ programMismatch: { reportedDoseMcgPerDay: 150, programDoseMcgPerDay: 100, recordedAt: NOW } }));
+    const finding = programMismatchFinding(
+      input({ programMismatch: { reportedDoseMcgPerDay: 150, programDoseMcgPerDay: 100, recordedAt: NOW } }),
+    );
     expect(finding).toMatchObject({ kind: 'program_mismatch', severity: 'urgent' });
     expect(finding?.message).toContain('reports 150 mcg/day; the program on record is 100 mcg/day');
   });
@@ -56,12 +97,19 @@ describe('telemetry rules', () => {
     [-2.5, 'over-infusion'],
     [3, 'under-delivery, a stalled pump or a catheter problem'],
   ])('reconciliation difference %s mL: urgent, says it suggests %s', (differenceMl, suggests) => {
-    const finding = reconciliationDiscrepancyFinding(input({
-      reconciliationDiscrepancy: {
-        fillId: 'f1', filledAt: '2026-07-01T09:00:00.000Z', expectedResidualMl: 4, aspiratedResidualMl: 4 + differenceMl, differenceMl,
-        direction: differenceMl < 0 ? 'over_infusion' : 'under_delivery', reasons: ['over_max_difference'],
-      },
-    }));
+    const finding = reconciliationDiscrepancyFinding(
+      input({
+        reconciliationDiscrepancy: {
+          fillId: 'f1',
+          filledAt: '2026-07-01T09:00:00.000Z',
+          expectedResidualMl: 4,
+          aspiratedResidualMl: 4 + differenceMl,
+          differenceMl,
+          direction: differenceMl < 0 ? 'over_infusion' : 'under_delivery',
+          reasons: ['over_max_difference'],
+        },
+      }),
+    );
     expect(finding).toMatchObject({ kind: 'reconciliation_discrepancy', severity: 'urgent' });
     expect(finding?.message).toContain(suggests);
   });
@@ -80,12 +128,17 @@ describe('telemetry rules', () => {
     });
 
     it('says when the battery end is only an estimate', () => {
-      expect(replacementDueFinding(input({ replacementWarningAt: '2026-07-01T00:00:00.000Z' }))?.message)
-        .toBe("The battery end is estimated from the implant date and the model's typical battery life (unverified). It is expected to stop by 2030-02-01 00:00 UTC. Book the replacement by 2030-01-01 00:00 UTC.");
+      expect(replacementDueFinding(input({ replacementWarningAt: '2026-07-01T00:00:00.000Z' }))?.message).toBe(
+        "The battery end is estimated from the implant date and the model's typical battery life (unverified). It is expected to stop by 2030-02-01 00:00 UTC. Book the replacement by 2030-01-01 00:00 UTC.",
+      );
     });
   });
 
   it('MRI check pending: urgent', () => {
-    expect(mriCheckFinding(input({ mriCheckPending: true, pendingMriEventIds: ['e1'] }))).toMatchObject({ kind: 'mri_check_pending', severity: 'urgent', facts: { pendingMriEventIds: ['e1'] } });
+    expect(mriCheckFinding(input({ mriCheckPending: true, pendingMriEventIds: ['e1'] }))).toMatchObject({
+      kind: 'mri_check_pending',
+      severity: 'urgent',
+      facts: { pendingMriEventIds: ['e1'] },
+    });
   });
 });

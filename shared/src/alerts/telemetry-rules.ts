@@ -27,7 +27,9 @@ export function deliveryInterruptedFinding({ telemetry }: TelemetryRuleInput): A
   if (!telemetry.deliveryInterrupted) return null;
   const interrupting = telemetry.activeAlarms.filter((code) => PUMP_ALARM_CATALOG[code].interruptsDelivery);
   return {
-    kind: 'delivery_interrupted', severity: 'critical', title: 'Withdrawal risk: pump delivery interrupted',
+    kind: 'delivery_interrupted',
+    severity: 'critical',
+    title: 'Withdrawal risk: pump delivery interrupted',
     message: `The pump reports ${interrupting.map((code) => PUMP_ALARM_CATALOG[code].label.toLowerCase()).join(', ')}: baclofen delivery has stopped. ${CHECK_PATIENT}`,
     facts: { activeAlarms: [...telemetry.activeAlarms], lastContactAt: telemetry.lastContactAt },
   };
@@ -44,13 +46,18 @@ export function concentrationMismatchFinding({ telemetry }: TelemetryRuleInput):
   const percentOfPrescribed = Math.round((mismatch.fillConcentrationMcgPerMl / mismatch.keyedConcentrationMcgPerMl) * 100);
   const likely = percentOfPrescribed < 100 ? 'too little baclofen: withdrawal' : 'too much baclofen: overdose';
   return {
-    kind: 'concentration_mismatch', severity: 'critical', title: 'Withdrawal or overdose risk: concentration mismatch',
-    message: `The pump is programmed for ${mismatch.keyedConcentrationMcgPerMl} mcg/mL but the reservoir was filled with `
-      + `${mismatch.fillConcentrationMcgPerMl} mcg/mL: it delivers about ${percentOfPrescribed}% of the prescribed dose (${likely}). `
-      + 'A concentration mismatch can cause withdrawal (underdose) or overdose: check the patient for both and correct the pump now.',
+    kind: 'concentration_mismatch',
+    severity: 'critical',
+    title: 'Withdrawal or overdose risk: concentration mismatch',
+    message:
+      `The pump is programmed for ${mismatch.keyedConcentrationMcgPerMl} mcg/mL but the reservoir was filled with ` +
+      `${mismatch.fillConcentrationMcgPerMl} mcg/mL: it delivers about ${percentOfPrescribed}% of the prescribed dose (${likely}). ` +
+      'A concentration mismatch can cause withdrawal (underdose) or overdose: check the patient for both and correct the pump now.',
     facts: {
-      keyedConcentrationMcgPerMl: mismatch.keyedConcentrationMcgPerMl, fillConcentrationMcgPerMl: mismatch.fillConcentrationMcgPerMl,
-      percentOfPrescribedDose: percentOfPrescribed, recordedAt: mismatch.recordedAt,
+      keyedConcentrationMcgPerMl: mismatch.keyedConcentrationMcgPerMl,
+      fillConcentrationMcgPerMl: mismatch.fillConcentrationMcgPerMl,
+      percentOfPrescribedDose: percentOfPrescribed,
+      recordedAt: mismatch.recordedAt,
     },
   };
 }
@@ -60,7 +67,9 @@ export function telemetryStaleFinding({ telemetry, timeZone }: TelemetryRuleInpu
   if (!telemetry.stale) return null;
   const since = telemetry.lastContactAt ? ` since ${clinicTime(telemetry.lastContactAt, timeZone)}` : '';
   return {
-    kind: 'telemetry_stale', severity: 'warning', title: 'No telemetry from the pump',
+    kind: 'telemetry_stale',
+    severity: 'warning',
+    title: 'No telemetry from the pump',
     message: `No reading${since} (more than ${telemetry.staleAfterHours} h). Check the patient's gateway; alarms would not reach PumpWatch meanwhile.`,
     facts: { lastContactAt: telemetry.lastContactAt, staleAfterHours: telemetry.staleAfterHours },
   };
@@ -71,10 +80,17 @@ export function programMismatchFinding({ telemetry }: TelemetryRuleInput): Alert
   const mismatch = telemetry.programMismatch;
   if (!mismatch) return null;
   return {
-    kind: 'program_mismatch', severity: 'urgent', title: 'Pump program differs from the record',
-    message: `The pump reports ${mismatch.reportedDoseMcgPerDay} mcg/day; the program on record is ${mismatch.programDoseMcgPerDay} mcg/day. `
-      + 'Check the pump programming against the prescription.',
-    facts: { reportedDoseMcgPerDay: mismatch.reportedDoseMcgPerDay, programDoseMcgPerDay: mismatch.programDoseMcgPerDay, recordedAt: mismatch.recordedAt },
+    kind: 'program_mismatch',
+    severity: 'urgent',
+    title: 'Pump program differs from the record',
+    message:
+      `The pump reports ${mismatch.reportedDoseMcgPerDay} mcg/day; the program on record is ${mismatch.programDoseMcgPerDay} mcg/day. ` +
+      'Check the pump programming against the prescription.',
+    facts: {
+      reportedDoseMcgPerDay: mismatch.reportedDoseMcgPerDay,
+      programDoseMcgPerDay: mismatch.programDoseMcgPerDay,
+      recordedAt: mismatch.recordedAt,
+    },
   };
 }
 
@@ -85,17 +101,24 @@ export function programMismatchFinding({ telemetry }: TelemetryRuleInput): Alert
 export function reconciliationDiscrepancyFinding({ telemetry }: TelemetryRuleInput): AlertFinding | null {
   const discrepancy = telemetry.reconciliationDiscrepancy;
   if (!discrepancy) return null;
-  const suggests = discrepancy.differenceMl < 0
-    ? 'less than expected: over-infusion, the pump may run dry before its calculated alarm'
-    : 'more than expected: under-delivery, a stalled pump or a catheter problem';
+  const suggests =
+    discrepancy.differenceMl < 0
+      ? 'less than expected: over-infusion, the pump may run dry before its calculated alarm'
+      : 'more than expected: under-delivery, a stalled pump or a catheter problem';
   const drift = telemetry.reconciliationDrift ? ' The same direction was found at the previous refill.' : '';
   return {
-    kind: 'reconciliation_discrepancy', severity: 'urgent', title: 'Reservoir reconciliation discrepancy',
-    message: `At the refill of the ${discrepancy.filledAt.slice(0, 10)} ${ml(discrepancy.aspiratedResidualMl)} was aspirated against `
-      + `${ml(discrepancy.expectedResidualMl)} expected (${suggests}). Investigate the pump and catheter.${drift}`,
+    kind: 'reconciliation_discrepancy',
+    severity: 'urgent',
+    title: 'Reservoir reconciliation discrepancy',
+    message:
+      `At the refill of the ${discrepancy.filledAt.slice(0, 10)} ${ml(discrepancy.aspiratedResidualMl)} was aspirated against ` +
+      `${ml(discrepancy.expectedResidualMl)} expected (${suggests}). Investigate the pump and catheter.${drift}`,
     facts: {
-      fillId: discrepancy.fillId, filledAt: discrepancy.filledAt, expectedResidualMl: discrepancy.expectedResidualMl,
-      aspiratedResidualMl: discrepancy.aspiratedResidualMl, differenceMl: discrepancy.differenceMl,
+      fillId: discrepancy.fillId,
+      filledAt: discrepancy.filledAt,
+      expectedResidualMl: discrepancy.expectedResidualMl,
+      aspiratedResidualMl: discrepancy.aspiratedResidualMl,
+      differenceMl: discrepancy.differenceMl,
       reconciliationDrift: telemetry.reconciliationDrift,
     },
   };
@@ -116,14 +139,19 @@ export function replacementDueFinding({ telemetry, now, timeZone }: TelemetryRul
   const basis = reported
     ? `The pump reported ${telemetry.batteryStatus === 'eri' ? 'its elective replacement indicator' : 'end of service'}.`
     : telemetry.replacementEstimated
-      ? 'The battery end is estimated from the implant date and the model\'s typical battery life (unverified).'
+      ? "The battery end is estimated from the implant date and the model's typical battery life (unverified)."
       : 'The pump battery nears its end.';
   return {
-    kind: 'replacement_due', severity: reported || bookingPassed ? 'urgent' : 'warning', title: 'Pump replacement due',
+    kind: 'replacement_due',
+    severity: reported || bookingPassed ? 'urgent' : 'warning',
+    title: 'Pump replacement due',
     message: `${basis}${stop}${bookBy}`,
     facts: {
-      batteryStatus: telemetry.batteryStatus, eriAt: telemetry.eriAt, expectedStopAt: telemetry.expectedStopAt,
-      replacementDueBy: telemetry.replacementDueBy, replacementEstimated: telemetry.replacementEstimated,
+      batteryStatus: telemetry.batteryStatus,
+      eriAt: telemetry.eriAt,
+      expectedStopAt: telemetry.expectedStopAt,
+      replacementDueBy: telemetry.replacementDueBy,
+      replacementEstimated: telemetry.replacementEstimated,
     },
   };
 }
@@ -132,7 +160,9 @@ export function replacementDueFinding({ telemetry, now, timeZone }: TelemetryRul
 export function mriCheckFinding({ telemetry }: TelemetryRuleInput): AlertFinding | null {
   if (!telemetry.mriCheckPending) return null;
   return {
-    kind: 'mri_check_pending', severity: 'urgent', title: 'Pump check after MRI pending',
+    kind: 'mri_check_pending',
+    severity: 'urgent',
+    title: 'Pump check after MRI pending',
     message: 'An MRI was recorded and the post-MRI pump check has not been cleared: confirm the pump delivers again.',
     facts: { pendingMriEventIds: [...telemetry.pendingMriEventIds] },
   };
@@ -148,19 +178,25 @@ export function reservoirDiscrepancyFinding({ forecast, timeZone }: TelemetryRul
   if (!compared || !compared.discrepancy) return null;
   const lower = compared.differenceMl < 0;
   const suggests = lower
-    ? 'Less than forecast suggests more delivered than on record (a higher programmed dose, boluses not on record) or less drug put in '
-      + 'than the fill records: the pump may run dry before the forecast says. Until this is resolved the refill deadline counts from the lower volume.'
-    : 'More than forecast suggests less delivered than on record (a lower programmed dose, a pause or stall) or more drug put in than the '
-      + 'fill records: check the patient for under-dosing.';
+    ? 'Less than forecast suggests more delivered than on record (a higher programmed dose, boluses not on record) or less drug put in ' +
+      'than the fill records: the pump may run dry before the forecast says. Until this is resolved the refill deadline counts from the lower volume.'
+    : 'More than forecast suggests less delivered than on record (a lower programmed dose, a pause or stall) or more drug put in than the ' +
+      'fill records: check the patient for under-dosing.';
   return {
-    kind: 'reservoir_discrepancy', severity: 'urgent', title: 'Pump reservoir differs from the forecast',
-    message: `At ${clinicTime(compared.recordedAt, timeZone)} the pump reported ${ml(compared.reportedVolumeMl)} in its reservoir; `
-      + `PumpWatch forecast ${ml(compared.forecastVolumeMl)} for that moment (${ml(Math.abs(compared.differenceMl))} ${lower ? 'less' : 'more'}, `
-      + `beyond the ${ml(compared.allowedDifferenceMl)} allowed). The record of programs, boluses or fills differs from what the pump does. `
-      + `${suggests} Check the pump's program and reservoir volume against the record.`,
+    kind: 'reservoir_discrepancy',
+    severity: 'urgent',
+    title: 'Pump reservoir differs from the forecast',
+    message:
+      `At ${clinicTime(compared.recordedAt, timeZone)} the pump reported ${ml(compared.reportedVolumeMl)} in its reservoir; ` +
+      `PumpWatch forecast ${ml(compared.forecastVolumeMl)} for that moment (${ml(Math.abs(compared.differenceMl))} ${lower ? 'less' : 'more'}, ` +
+      `beyond the ${ml(compared.allowedDifferenceMl)} allowed). The record of programs, boluses or fills differs from what the pump does. ` +
+      `${suggests} Check the pump's program and reservoir volume against the record.`,
     facts: {
-      recordedAt: compared.recordedAt, reportedVolumeMl: compared.reportedVolumeMl, forecastVolumeMl: compared.forecastVolumeMl,
-      differenceMl: compared.differenceMl, allowedDifferenceMl: compared.allowedDifferenceMl,
+      recordedAt: compared.recordedAt,
+      reportedVolumeMl: compared.reportedVolumeMl,
+      forecastVolumeMl: compared.forecastVolumeMl,
+      differenceMl: compared.differenceMl,
+      allowedDifferenceMl: compared.allowedDifferenceMl,
     },
   };
 }
@@ -174,25 +210,42 @@ export function outsideDrugLibraryFinding({ telemetry, drugLibrary }: TelemetryR
   const reported = telemetry.reportedProgram;
   if (!drugLibrary || !reported || (!reported.doseMcgPerDay && !reported.concentrationMcgPerMl)) return null;
   const check = checkAgainstLibrary(drugLibrary.library, {
-    modelId: drugLibrary.modelId, spasticityOrigin: drugLibrary.spasticityOrigin,
-    concentrationMcgPerMl: reported.concentrationMcgPerMl?.value ?? null, concentrationField: 'programConcentrationMcgPerMl',
+    modelId: drugLibrary.modelId,
+    spasticityOrigin: drugLibrary.spasticityOrigin,
+    concentrationMcgPerMl: reported.concentrationMcgPerMl?.value ?? null,
+    concentrationField: 'programConcentrationMcgPerMl',
     dailyDoses: reported.doseMcgPerDay ? [{ field: 'programDoseMcgPerDay', doseMcgPerDay: reported.doseMcgPerDay.value }] : [],
   });
   if (check.hard.length === 0) return null;
   return {
-    kind: 'outside_drug_library', severity: 'critical', title: 'Pump outside the drug library',
-    message: `The pump reports a setting beyond the drug library's hard limits. ${check.hard.map((v) => v.message).join('; ')}. `
-      + 'A programming or concentration error can overdose or underdose: check the patient and the pump programming now.',
+    kind: 'outside_drug_library',
+    severity: 'critical',
+    title: 'Pump outside the drug library',
+    message:
+      `The pump reports a setting beyond the drug library's hard limits. ${check.hard.map((v) => v.message).join('; ')}. ` +
+      'A programming or concentration error can overdose or underdose: check the patient and the pump programming now.',
     facts: {
       fields: check.hard.map((v) => v.field),
-      reportedDoseMcgPerDay: reported.doseMcgPerDay?.value ?? null, reportedConcentrationMcgPerMl: reported.concentrationMcgPerMl?.value ?? null,
+      reportedDoseMcgPerDay: reported.doseMcgPerDay?.value ?? null,
+      reportedConcentrationMcgPerMl: reported.concentrationMcgPerMl?.value ?? null,
       limits: check.hard.map((v) => `${v.field} > ${v.limit} ${v.unit}`),
-      recordedAt: [reported.doseMcgPerDay?.recordedAt, reported.concentrationMcgPerMl?.recordedAt].filter((at): at is string => !!at).sort().slice(-1)[0] ?? null,
+      recordedAt:
+        [reported.doseMcgPerDay?.recordedAt, reported.concentrationMcgPerMl?.recordedAt]
+          .filter((at): at is string => !!at)
+          .sort()
+          .slice(-1)[0] ?? null,
     },
   };
 }
 
 export const TELEMETRY_RULES = [
-  deliveryInterruptedFinding, concentrationMismatchFinding, telemetryStaleFinding, programMismatchFinding,
-  reconciliationDiscrepancyFinding, replacementDueFinding, mriCheckFinding, reservoirDiscrepancyFinding, outsideDrugLibraryFinding,
+  deliveryInterruptedFinding,
+  concentrationMismatchFinding,
+  telemetryStaleFinding,
+  programMismatchFinding,
+  reconciliationDiscrepancyFinding,
+  replacementDueFinding,
+  mriCheckFinding,
+  reservoirDiscrepancyFinding,
+  outsideDrugLibraryFinding,
 ] as const;

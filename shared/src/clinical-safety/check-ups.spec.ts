@@ -26,7 +26,14 @@ describe('createCheckUpSchema', () => {
 });
 
 describe('modifiedAshworthChartValue', () => {
-  it.each([['0', 0], ['1', 1], ['1+', 1.5], ['2', 2], ['3', 3], ['4', 4]] as const)('%s -> %f', (score, value) => {
+  it.each([
+    ['0', 0],
+    ['1', 1],
+    ['1+', 1.5],
+    ['2', 2],
+    ['3', 3],
+    ['4', 4],
+  ] as const)('%s -> %f', (score, value) => {
     expect(modifiedAshworthChartValue(score)).toBe(value);
   });
 });

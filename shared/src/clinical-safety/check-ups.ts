@@ -12,7 +12,11 @@ export const createCheckUpSchema = z.object({
   at: isoInstant,
   modifiedAshworth: z.enum(MODIFIED_ASHWORTH_SCORES, { message: `must be one of ${MODIFIED_ASHWORTH_SCORES.join(', ')}` }),
   /** The patient's own rating of the effect, 0 (none) to 10 (best). */
-  patientRating: z.number({ message: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 or more').max(CHECK_UP_CONFIG.patientRatingMax, `must be at most ${CHECK_UP_CONFIG.patientRatingMax}`),
+  patientRating: z
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(0, 'must be 0 or more')
+    .max(CHECK_UP_CONFIG.patientRatingMax, `must be at most ${CHECK_UP_CONFIG.patientRatingMax}`),
   note: clinicText(2000).optional(),
 });
 export type CreateCheckUpRequest = z.infer<typeof createCheckUpSchema>;
@@ -31,8 +35,14 @@ export interface ReviewDue {
   overdue: boolean;
 }
 
-export function reviewDue(lastReviewAt: string | null, intervalMonths: number = CHECK_UP_CONFIG.defaultReviewIntervalMonths, now: string, timeZone = 'UTC'): ReviewDue {
-  if (!Number.isInteger(intervalMonths) || intervalMonths < 1) throw DomainError.rule('reviewIntervalMonths', 'must be a whole number of months, at least 1');
+export function reviewDue(
+  lastReviewAt: string | null,
+  intervalMonths: number = CHECK_UP_CONFIG.defaultReviewIntervalMonths,
+  now: string,
+  timeZone = 'UTC',
+): ReviewDue {
+  if (!Number.isInteger(intervalMonths) || intervalMonths < 1)
+    throw DomainError.rule('reviewIntervalMonths', 'must be a whole number of months, at least 1');
   const nowMs = instantMs('now', now);
   if (lastReviewAt === null) return { dueAt: null, due: true, overdue: false };
   const dueAt = instantIn('lastReviewAt', lastReviewAt, timeZone).plus({ months: intervalMonths });

@@ -94,7 +94,14 @@ export const REINTRODUCTION_CONFIG = {
   overdoseWatchDays: 7,
   // Overdose signs to watch for (Lioresal Intrathecal label, Overdosage: drowsiness, lightheadedness, dizziness, somnolence,
   // respiratory depression, seizures, rostral progression of hypotonia, loss of consciousness progressing to coma).
-  overdoseSigns: ['Respiratory depression', 'Drowsiness or somnolence', 'Hypotonia (rising floppiness)', 'Dizziness or lightheadedness', 'Seizures', 'Loss of consciousness'],
+  overdoseSigns: [
+    'Respiratory depression',
+    'Drowsiness or somnolence',
+    'Hypotonia (rising floppiness)',
+    'Dizziness or lightheadedness',
+    'Seizures',
+    'Loss of consciousness',
+  ],
 } as const;
 
 export const ORAL_BRIDGE_CONFIG = {
@@ -127,7 +134,11 @@ export const SIDE_EFFECT_CONFIG = {
   // (encephalopathy of baclofen accumulation), sedation always (lowered consciousness is an overdose sign, Lioresal Intrathecal label);
   // drowsiness only when severe (the commonest expected dose-related effect; PumpWatch decision).
   mentalStatusFromSeverity: {
-    confusion: 'mild', memory_problems: 'mild', altered_mental_status: 'mild', sedation: 'mild', drowsiness: 'severe',
+    confusion: 'mild',
+    memory_problems: 'mild',
+    altered_mental_status: 'mild',
+    sedation: 'mild',
+    drowsiness: 'severe',
   },
   // A report of the same kind older than this no longer makes a new one "not new" (PumpWatch default, unverified).
   sameKindLookbackDays: 30,

@@ -74,7 +74,11 @@ export const CLINICAL_SAFETY_SETTING_DEFAULTS = {
   taperStepMinSpacingHours: DOSE_CHANGE_CONFIG.taperStepMinSpacingHours,
 } as const;
 
-const months = z.number({ message: 'must be a number' }).int('must be whole months').min(1, 'must be at least 1').max(60, 'must be at most 60');
+const months = z
+  .number({ message: 'must be a number' })
+  .int('must be whole months')
+  .min(1, 'must be at least 1')
+  .max(60, 'must be at most 60');
 
 /** PUT /api/clinics/:id/clinical-safety-settings: any of the three; at least one. */
 export const updateClinicalSafetySettingsSchema = z
@@ -83,9 +87,15 @@ export const updateClinicalSafetySettingsSchema = z
     reviewIntervalMonths: months.optional(),
     abruptReductionPercent: z.number({ message: 'must be a number' }).min(5, 'must be at least 5').max(50, 'must be at most 50').optional(),
     // From 1 h (a clinic that steps twice a day on purpose) to a week; below 1 h spacing means nothing for a 24 h reduction limit.
-    taperStepMinSpacingHours: z.number({ message: 'must be a number' }).min(1, 'must be at least 1').max(168, 'must be at most 168').optional(),
+    taperStepMinSpacingHours: z
+      .number({ message: 'must be a number' })
+      .min(1, 'must be at least 1')
+      .max(168, 'must be at most 168')
+      .optional(),
   })
-  .refine((s) => Object.values(s).some((v) => v !== undefined), { message: 'needs at least one of labsIntervalMonths, reviewIntervalMonths, abruptReductionPercent, taperStepMinSpacingHours' });
+  .refine((s) => Object.values(s).some((v) => v !== undefined), {
+    message: 'needs at least one of labsIntervalMonths, reviewIntervalMonths, abruptReductionPercent, taperStepMinSpacingHours',
+  });
 export type UpdateClinicalSafetySettingsRequest = z.infer<typeof updateClinicalSafetySettingsSchema>;
 
 /** One change of the patient's daily dose: a program (programmable pumps) or a fill's concentration (constant-flow pumps). */
@@ -123,7 +133,12 @@ export interface ClinicalSummary {
     flags: RenalFlag[];
     labsDueAt: string | null;
     /** The Beers threshold applies to patients of `beersOlderAdultFromAgeYears` or older, on the eGFR. */
-    thresholds: { doseReviewWarningBelowMlPerMin: number; doseReviewUrgentBelowMlPerMin: number; beersOlderAdultEgfrBelowMlPerMin173m2: number; beersOlderAdultFromAgeYears: number };
+    thresholds: {
+      doseReviewWarningBelowMlPerMin: number;
+      doseReviewUrgentBelowMlPerMin: number;
+      beersOlderAdultEgfrBelowMlPerMin173m2: number;
+      beersOlderAdultFromAgeYears: number;
+    };
     reliabilityNote: string;
   };
   neurotoxicity: NeurotoxicityRisk;

@@ -4,7 +4,14 @@ import { taperPlanSchema } from './taper-plan';
 
 const AT = '2026-03-10T09:00:00Z';
 const change = (previous: number[], newDose: number, over: Partial<DoseChangeInput> = {}) =>
-  assessDoseChange({ previousDosesInForce: previous, newDoseMcgPerDay: newDose, context: 'refill_adjustment', spasticityOrigin: 'spinal', at: AT, ...over });
+  assessDoseChange({
+    previousDosesInForce: previous,
+    newDoseMcgPerDay: newDose,
+    context: 'refill_adjustment',
+    spasticityOrigin: 'spinal',
+    at: AT,
+    ...over,
+  });
 const summary = (a: ReturnType<typeof assessDoseChange>) => [a.requiresReason, a.findings.map((f) => `${f.kind}/${f.severity}`)];
 
 describe('abrupt reduction outside a taper plan', () => {
@@ -24,8 +31,14 @@ describe('abrupt reduction outside a taper plan', () => {
   it('says what fell and warns of withdrawal', () => {
     const [finding] = change([300], 180).findings;
     // (300 - 180) / 300 = 40%
-    expect(finding).toMatchObject({ title: 'Abrupt dose reduction', requiresReason: true, facts: { reductionPercent: 40, comparedWithMcgPerDay: 300, limitPercent: 20 } });
-    expect(finding.message).toMatch(/^The daily dose falls 40% from 300 \(the highest in force during the previous 24 h\) to 180 mcg\/day, more than 20%\. No taper plan is in force\. Abrupt reduction or discontinuation .* life-threatening withdrawal/);
+    expect(finding).toMatchObject({
+      title: 'Abrupt dose reduction',
+      requiresReason: true,
+      facts: { reductionPercent: 40, comparedWithMcgPerDay: 300, limitPercent: 20 },
+    });
+    expect(finding.message).toMatch(
+      /^The daily dose falls 40% from 300 \(the highest in force during the previous 24 h\) to 180 mcg\/day, more than 20%\. No taper plan is in force\. Abrupt reduction or discontinuation .* life-threatening withdrawal/,
+    );
   });
 
   it('titles a stop as a stop', () => {
@@ -73,8 +86,10 @@ describe('escalation above range', () => {
   it('says when the origin is not recorded and the cerebral limit applies', () => {
     const [finding] = change([100], 130, { spasticityOrigin: undefined }).findings;
     // (130 - 100) / 100 = 30% > 20%
-    expect(finding.message).toBe('The daily dose rises 30% from 100 (the lowest in force during the previous 24 h) to 130 mcg/day, above the 20% limit for an adjustment at a refill ' +
-      '(spasticity origin not recorded, so the stricter cerebral limit applies).');
+    expect(finding.message).toBe(
+      'The daily dose rises 30% from 100 (the lowest in force during the previous 24 h) to 130 mcg/day, above the 20% limit for an adjustment at a refill ' +
+        '(spasticity origin not recorded, so the stricter cerebral limit applies).',
+    );
     expect(finding.facts).toMatchObject({ limitOrigin: 'cerebral', originRecorded: false, increasePercent: 30, limitPercent: 20 });
   });
 
@@ -109,7 +124,14 @@ describe('with a taper plan', () => {
     ['its next step (200 -> 150, 25%)', [200], 150, '2026-04-08T09:00:00Z', false, ['taper_step/info']],
     ['a gentler cut than its step (200 -> 170)', [200], 170, '2026-04-08T09:00:00Z', false, ['taper_step/info']],
     ['a small cut below its step (160 -> 140 < 147; 12.5%)', [160], 140, '2026-04-08T09:00:00Z', false, ['taper_step/warning']],
-    ['a skipped step (200 -> 100 while the step before 100 is 150)', [200], 100, '2026-04-15T09:00:00Z', true, ['abrupt_dose_reduction/urgent']],
+    [
+      'a skipped step (200 -> 100 while the step before 100 is 150)',
+      [200],
+      100,
+      '2026-04-15T09:00:00Z',
+      true,
+      ['abrupt_dose_reduction/urgent'],
+    ],
     ['its stop (100 -> 0, planned 0)', [100], 0, '2026-04-22T09:00:00Z', false, ['taper_step/info']],
     ['a stop before its last step (planned 100)', [150], 0, '2026-04-15T09:00:00Z', true, ['abrupt_dose_reduction/urgent']],
     ['a cut before its first step', [300], 200, '2026-03-31T09:00:00Z', true, ['abrupt_dose_reduction/urgent']],
@@ -129,7 +151,10 @@ describe('with a taper plan', () => {
 
 describe('tolerance', () => {
   // 300 from 2025-01-01, 350 from 2025-06-01; 12 months before 2026-03-10T09:00Z is 2025-03-10T09:00Z, when 300 was in force.
-  const history = [{ at: '2025-01-01T00:00:00Z', doseMcgPerDay: 300 }, { at: '2025-06-01T00:00:00Z', doseMcgPerDay: 350 }];
+  const history = [
+    { at: '2025-01-01T00:00:00Z', doseMcgPerDay: 300 },
+    { at: '2025-06-01T00:00:00Z', doseMcgPerDay: 350 },
+  ];
   it.each([
     // [case, history, previous, new, findings]
     ['400 - 300 = 100: not more than 100', history, [350], 400, []],
@@ -139,14 +164,18 @@ describe('tolerance', () => {
     ['a reduction, even above the baseline', [...history, { at: '2026-01-01T00:00:00Z', doseMcgPerDay: 450 }], [450], 420, []],
   ] as const)('%s', (_name, doseHistory, previous, newDose, findings) => {
     // 350 -> 460 is +31.4% (< 40% spinal at refill); 350 -> 500 is +42.9%
-    expect(change([...previous], newDose, { doseHistory: [...doseHistory] }).findings.map((f) => `${f.kind}/${f.severity}`)).toEqual(findings);
+    expect(change([...previous], newDose, { doseHistory: [...doseHistory] }).findings.map((f) => `${f.kind}/${f.severity}`)).toEqual(
+      findings,
+    );
   });
 
   it('points to the reconciliation history before calling it tolerance, and needs no reason', () => {
     const result = change([350], 410, { doseHistory: history });
     expect(result.requiresReason).toBe(false);
-    expect(result.findings[0].message).toBe('The daily dose would be 110 mcg/day above the 300 mcg/day in force 12 months earlier (2025-03-10), more than 100 mcg/day a year. ' +
-      'Before calling it tolerance, check the reconciliation history: pump or catheter failure (under-delivery) mimics tolerance (Heetla, Spinal Cord 2009).');
+    expect(result.findings[0].message).toBe(
+      'The daily dose would be 110 mcg/day above the 300 mcg/day in force 12 months earlier (2025-03-10), more than 100 mcg/day a year. ' +
+        'Before calling it tolerance, check the reconciliation history: pump or catheter failure (under-delivery) mimics tolerance (Heetla, Spinal Cord 2009).',
+    );
   });
 });
 
@@ -170,16 +199,27 @@ describe('fill with another concentration on a constant-flow pump', () => {
     [2000, 1000, 400, 200], // 400 x 1000 / 2000
     [500, 2000, 100, 400], // 100 x 2000 / 500
     [1000, 1000, 300, 300],
-  ])('%f -> %f mcg/mL at %f mcg/day gives %f mcg/day', (previousConcentrationMcgPerMl, newConcentrationMcgPerMl, previousDoseMcgPerDay, expected) => {
-    expect(fillConcentrationDoseChange({ previousConcentrationMcgPerMl, newConcentrationMcgPerMl, previousDoseMcgPerDay }).newDoseMcgPerDay).toBe(expected);
-  });
+  ])(
+    '%f -> %f mcg/mL at %f mcg/day gives %f mcg/day',
+    (previousConcentrationMcgPerMl, newConcentrationMcgPerMl, previousDoseMcgPerDay, expected) => {
+      expect(
+        fillConcentrationDoseChange({ previousConcentrationMcgPerMl, newConcentrationMcgPerMl, previousDoseMcgPerDay }).newDoseMcgPerDay,
+      ).toBe(expected);
+    },
+  );
 
   it('feeds the same guard: halving the concentration is an abrupt cut', () => {
-    const { newDoseMcgPerDay } = fillConcentrationDoseChange({ previousConcentrationMcgPerMl: 2000, newConcentrationMcgPerMl: 1000, previousDoseMcgPerDay: 400 });
+    const { newDoseMcgPerDay } = fillConcentrationDoseChange({
+      previousConcentrationMcgPerMl: 2000,
+      newConcentrationMcgPerMl: 1000,
+      previousDoseMcgPerDay: 400,
+    });
     expect(summary(change([400], newDoseMcgPerDay))).toEqual([true, ['abrupt_dose_reduction/urgent']]);
   });
 
   it('refuses a concentration of 0', () => {
-    expect(() => fillConcentrationDoseChange({ previousConcentrationMcgPerMl: 0, newConcentrationMcgPerMl: 1000, previousDoseMcgPerDay: 400 })).toThrow('previousConcentrationMcgPerMl');
+    expect(() =>
+      fillConcentrationDoseChange({ previousConcentrationMcgPerMl: 0, newConcentrationMcgPerMl: 1000, previousDoseMcgPerDay: 400 }),
+    ).toThrow('previousConcentrationMcgPerMl');
   });
 });

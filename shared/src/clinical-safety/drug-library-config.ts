@@ -4,13 +4,20 @@ import type { PumpModelId } from '../clinical-config';
 import type { SpasticityOrigin } from './request-fields';
 
 /** Above `soft` the write needs a reason; above `hard` it is refused whatever the reason. */
-export interface SoftHardLimit { soft: number; hard: number }
+export interface SoftHardLimit {
+  soft: number;
+  hard: number;
+}
 
 /**
  * Concentrations a pump model may be filled with. Outside [min, max]: hard. Inside but not one of `labelledMcgPerMl` (a screening
  * strength or a compounded dilution): soft, a reason makes it deliberate; a tenfold slip (200 for 2000) lands here.
  */
-export interface ConcentrationRule { labelledMcgPerMl: number[]; minMcgPerMl: number; maxMcgPerMl: number }
+export interface ConcentrationRule {
+  labelledMcgPerMl: number[];
+  minMcgPerMl: number;
+  maxMcgPerMl: number;
+}
 
 export interface DrugLibrary {
   drug: 'baclofen';

@@ -1,6 +1,13 @@
 // Drug library: every soft and hard limit at and around its value, the fields named, and a clinic's edits within the code's bounds.
 import { DomainError } from '../domain-error';
-import { checkAgainstLibrary, DEFAULT_DRUG_LIBRARY, DRUG_LIBRARY_BOUNDS, DrugLibraryCheckInput, enforceLibrary, resolveDrugLibrary } from './drug-library';
+import {
+  checkAgainstLibrary,
+  DEFAULT_DRUG_LIBRARY,
+  DRUG_LIBRARY_BOUNDS,
+  DrugLibraryCheckInput,
+  enforceLibrary,
+  resolveDrugLibrary,
+} from './drug-library';
 
 const L = DEFAULT_DRUG_LIBRARY;
 const levels = (input: DrugLibraryCheckInput) => {
@@ -59,19 +66,33 @@ describe('daily dose per spasticity origin', () => {
 
   it('names each day-part step that passes a limit', () => {
     // 00:00-12:00 at 800, 12:00-24:00 at 1200: daily 1000, but the afternoon rate is above the spinal soft limit.
-    const program = { steps: [{ startTime: '00:00', doseMcgPerDay: 800 }, { startTime: '12:00', doseMcgPerDay: 1200 }], periodicBoluses: [] };
+    const program = {
+      steps: [
+        { startTime: '00:00', doseMcgPerDay: 800 },
+        { startTime: '12:00', doseMcgPerDay: 1200 },
+      ],
+      periodicBoluses: [],
+    };
     expect(levels({ spasticityOrigin: 'spinal', program })).toEqual(['soft:steps.1.doseMcgPerDay:1000']);
   });
 
   it('names the periodic boluses when they carry the day over the limit', () => {
     // 900 continuous + 2 x 100 boluses = 1100 mcg/day > 1000 (each bolus and the 18% share are within their limits).
-    const program = { steps: [{ startTime: '00:00', doseMcgPerDay: 900 }], periodicBoluses: [{ time: '08:00', doseMcg: 100 }, { time: '20:00', doseMcg: 100 }] };
+    const program = {
+      steps: [{ startTime: '00:00', doseMcgPerDay: 900 }],
+      periodicBoluses: [
+        { time: '08:00', doseMcg: 100 },
+        { time: '20:00', doseMcg: 100 },
+      ],
+    };
     expect(levels({ spasticityOrigin: 'spinal', program })).toEqual(['soft:periodicBoluses:1000']);
   });
 
   it('checks a daily dose given outside a program under its own field', () => {
     // Constant flow 1 mL/day x 2000 mcg/mL = 2000 mcg/day for a cerebral patient: above the 1000 hard limit.
-    expect(levels({ spasticityOrigin: 'cerebral', dailyDoses: [{ field: 'concentrationMcgPerMl', doseMcgPerDay: 2000 }] })).toEqual(['hard:concentrationMcgPerMl:1000']);
+    expect(levels({ spasticityOrigin: 'cerebral', dailyDoses: [{ field: 'concentrationMcgPerMl', doseMcgPerDay: 2000 }] })).toEqual([
+      'hard:concentrationMcgPerMl:1000',
+    ]);
   });
 });
 
@@ -93,12 +114,20 @@ describe('boluses', () => {
 
   it('refuses one periodic bolus above 1000 mcg hard', () => {
     // The day is 1001 mcg too: above the spinal soft daily limit of 1000.
-    expect(levels(withBolus(1001, 0))).toEqual(['hard:periodicBoluses.0.doseMcg:1000', 'soft:periodicBoluses:1000', 'soft:periodicBoluses:0.5']);
+    expect(levels(withBolus(1001, 0))).toEqual([
+      'hard:periodicBoluses.0.doseMcg:1000',
+      'soft:periodicBoluses:1000',
+      'soft:periodicBoluses:0.5',
+    ]);
   });
 
   it('asks a reason when 480 mcg of continuous flow becomes one 480 mcg bolus (same daily total)', () => {
-    expect(levels({ spasticityOrigin: 'spinal', program: { steps: [{ startTime: '00:00', doseMcgPerDay: 0 }], periodicBoluses: [{ time: '08:00', doseMcg: 480 }] } }))
-      .toEqual(['soft:periodicBoluses.0.doseMcg:200', 'soft:periodicBoluses:0.5']); // 480 > 200; share 100% > 50%
+    expect(
+      levels({
+        spasticityOrigin: 'spinal',
+        program: { steps: [{ startTime: '00:00', doseMcgPerDay: 0 }], periodicBoluses: [{ time: '08:00', doseMcg: 480 }] },
+      }),
+    ).toEqual(['soft:periodicBoluses.0.doseMcg:200', 'soft:periodicBoluses:0.5']); // 480 > 200; share 100% > 50%
   });
 
   it.each([
@@ -115,14 +144,25 @@ describe('boluses', () => {
 
 describe('enforceLibrary', () => {
   const refusal = (fn: () => unknown): DomainError => {
-    try { fn(); } catch (error) { return error as DomainError; }
+    try {
+      fn();
+    } catch (error) {
+      return error as DomainError;
+    }
     throw new Error('not refused');
   };
 
   it('refuses a hard limit whatever the reason, naming the field and the limit', () => {
-    const error = refusal(() => enforceLibrary(checkAgainstLibrary(L, { spasticityOrigin: 'spinal', program: oneStep(50000) }), 'I mean it', 'doseChangeReason'));
+    const error = refusal(() =>
+      enforceLibrary(checkAgainstLibrary(L, { spasticityOrigin: 'spinal', program: oneStep(50000) }), 'I mean it', 'doseChangeReason'),
+    );
     expect(error.code).toBe('rule_violated');
-    expect(error.fields).toEqual([{ field: 'steps.0.doseMcgPerDay', message: expect.stringMatching(/50000 mcg\/day is above the drug library's hard limit of 2000 mcg\/day.*whatever the reason/) }]);
+    expect(error.fields).toEqual([
+      {
+        field: 'steps.0.doseMcgPerDay',
+        message: expect.stringMatching(/50000 mcg\/day is above the drug library's hard limit of 2000 mcg\/day.*whatever the reason/),
+      },
+    ]);
   });
 
   it('asks for the reason on a soft limit, then returns what it overrides', () => {
@@ -130,17 +170,28 @@ describe('enforceLibrary', () => {
     const error = refusal(() => enforceLibrary(check, '  ', 'doseChangeReason'));
     expect(error.fields.map((f) => f.field)).toEqual(['steps.0.doseMcgPerDay', 'doseChangeReason']);
     expect(error.fields[0].message).toMatch(/soft limit of 1000 mcg\/day/);
-    expect(enforceLibrary(check, 'Severe spasticity, neurosurgery agrees', 'doseChangeReason')).toEqual([expect.objectContaining({ field: 'steps.0.doseMcgPerDay', limit: 1000, value: 1500 })]);
+    expect(enforceLibrary(check, 'Severe spasticity, neurosurgery agrees', 'doseChangeReason')).toEqual([
+      expect.objectContaining({ field: 'steps.0.doseMcgPerDay', limit: 1000, value: 1500 }),
+    ]);
   });
 
   it('passes a program inside the library without a reason', () => {
-    expect(enforceLibrary(checkAgainstLibrary(L, { modelId: 'synchromed-ii-20', concentrationMcgPerMl: 500, program: oneStep(400) }), undefined, 'doseChangeReason')).toEqual([]);
+    expect(
+      enforceLibrary(
+        checkAgainstLibrary(L, { modelId: 'synchromed-ii-20', concentrationMcgPerMl: 500, program: oneStep(400) }),
+        undefined,
+        'doseChangeReason',
+      ),
+    ).toEqual([]);
   });
 });
 
 describe("a clinic's edits", () => {
   it('applies edits inside the bounds and keeps the rest', () => {
-    const library = resolveDrugLibrary({ dailyDoseMcgPerDay: { spinal: { soft: 900, hard: 1500 } }, concentrations: { 'synchromed-ii-20': { minMcgPerMl: 500 } } });
+    const library = resolveDrugLibrary({
+      dailyDoseMcgPerDay: { spinal: { soft: 900, hard: 1500 } },
+      concentrations: { 'synchromed-ii-20': { minMcgPerMl: 500 } },
+    });
     expect(library.dailyDoseMcgPerDay).toEqual({ spinal: { soft: 900, hard: 1500 }, cerebral: { soft: 703, hard: 1000 } });
     expect(library.concentrations['synchromed-ii-20']).toMatchObject({ minMcgPerMl: 500, maxMcgPerMl: 2000 });
     expect(levels({ modelId: 'synchromed-ii-20', concentrationMcgPerMl: 50 })).toEqual(['soft:concentrationMcgPerMl:50']); // default library unchanged
@@ -160,10 +211,20 @@ describe("a clinic's edits", () => {
     [{ concentrations: { 'synchromed-ii-20': { minMcgPerMl: 1500, maxMcgPerMl: 1000 } } }, 'concentrations.synchromed-ii-20.minMcgPerMl'],
   ])('refuses %j naming %s', (overrides, field) => {
     expect(() => resolveDrugLibrary(overrides)).toThrow(DomainError);
-    try { resolveDrugLibrary(overrides); } catch (error) { expect((error as DomainError).fields.map((f) => f.field)).toEqual([field]); }
+    try {
+      resolveDrugLibrary(overrides);
+    } catch (error) {
+      expect((error as DomainError).fields.map((f) => f.field)).toEqual([field]);
+    }
   });
 
   it('keeps the request maxima at the code bounds', () => {
-    expect(DRUG_LIBRARY_BOUNDS).toEqual({ doseMcgPerDay: 2000, periodicBolusMcg: 1000, patientBolusDoseMcg: 200, patientBolusesPerDay: 24, concentrationMcgPerMl: 2000 });
+    expect(DRUG_LIBRARY_BOUNDS).toEqual({
+      doseMcgPerDay: 2000,
+      periodicBolusMcg: 1000,
+      patientBolusDoseMcg: 200,
+      patientBolusesPerDay: 24,
+      concentrationMcgPerMl: 2000,
+    });
   });
 });

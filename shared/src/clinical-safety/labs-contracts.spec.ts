@@ -9,7 +9,11 @@ const body = { kind: 'serum_creatinine', value: 1.1, unit: 'mg/dL', takenAt: '20
 describe('createLabResultSchema', () => {
   it.each([
     // [value, unit]; plausible 0.1-30 mg/dL = 8.8-2652 umol/L (x 88.4)
-    [0.1, 'mg/dL'], [30, 'mg/dL'], [8.8, 'umol/L'], [2652, 'umol/L'], [80, 'umol/L'],
+    [0.1, 'mg/dL'],
+    [30, 'mg/dL'],
+    [8.8, 'umol/L'],
+    [2652, 'umol/L'],
+    [80, 'umol/L'],
   ])('accepts %f %s', (value, unit) => {
     expect(createLabResultSchema.safeParse({ ...body, value, unit }).success).toBe(true);
   });

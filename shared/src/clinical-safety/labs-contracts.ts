@@ -16,7 +16,9 @@ export * from './request-fields';
 const { min: MIN_MG_PER_DL, max: MAX_MG_PER_DL } = RENAL_CONFIG.plausibleCreatinineMgPerDl;
 const UMOL_PER_MG = RENAL_CONFIG.creatinineUmolPerLPerMgPerDl;
 const plausibleRange = (unit: CreatinineUnit): { min: number; max: number } =>
-  unit === 'mg/dL' ? { min: MIN_MG_PER_DL, max: MAX_MG_PER_DL } : { min: Math.round(MIN_MG_PER_DL * UMOL_PER_MG * 10) / 10, max: Math.round(MAX_MG_PER_DL * UMOL_PER_MG) };
+  unit === 'mg/dL'
+    ? { min: MIN_MG_PER_DL, max: MAX_MG_PER_DL }
+    : { min: Math.round(MIN_MG_PER_DL * UMOL_PER_MG * 10) / 10, max: Math.round(MAX_MG_PER_DL * UMOL_PER_MG) };
 
 /** POST /api/patients/:id/labs. Weight and height default to the patient's; the server refuses a `takenAt` in the future. */
 export const createLabResultSchema = z

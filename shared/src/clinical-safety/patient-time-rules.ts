@@ -17,7 +17,13 @@ export interface ReviewStatus extends ReviewDue {
 }
 
 /** When the next clinical review is due: counted from the latest check-up, or from the implant when none is recorded. */
-export function reviewStatus(input: { lastCheckUpAt: string | null; implantDate: string | null; intervalMonths: number; now: string; timeZone: string }): ReviewStatus {
+export function reviewStatus(input: {
+  lastCheckUpAt: string | null;
+  implantDate: string | null;
+  intervalMonths: number;
+  now: string;
+  timeZone: string;
+}): ReviewStatus {
   let lastReviewAt: string | null = input.lastCheckUpAt;
   let basis: ReviewStatus['basis'] = lastReviewAt === null ? 'none' : 'check_up';
   if (lastReviewAt === null && input.implantDate !== null) {
@@ -26,7 +32,12 @@ export function reviewStatus(input: { lastCheckUpAt: string | null; implantDate:
     lastReviewAt = implant.toUTC().toISO() as string;
     basis = 'implant';
   }
-  return { ...reviewDue(lastReviewAt, input.intervalMonths, input.now, input.timeZone), lastReviewAt, basis, intervalMonths: input.intervalMonths };
+  return {
+    ...reviewDue(lastReviewAt, input.intervalMonths, input.now, input.timeZone),
+    lastReviewAt,
+    basis,
+    intervalMonths: input.intervalMonths,
+  };
 }
 
 export interface PatientTimeRulesInput {
@@ -48,18 +59,39 @@ export function patientTimeFindings(input: PatientTimeRulesInput): { findings: A
   const evaluatedKinds = [...PATIENT_TIME_ALERT_KINDS];
   if (!input.onTherapy) return { findings: [], evaluatedKinds };
   const findings: AlertFinding[] = [];
-  const results = input.lastLabTakenAt === null ? [] : [{ takenAt: input.lastLabTakenAt, creatinineClearanceMlPerMin: null, egfrMlPerMin173m2: null }];
-  const labsDue = renalFlags({ results, now: input.now, labsIntervalMonths: input.labsIntervalMonths, timeZone: input.timeZone }).find((f) => f.kind === 'labs_due');
-  if (labsDue) findings.push({ kind: labsDue.kind, severity: labsDue.severity, title: labsDue.title, message: labsDue.message, facts: labsDue.facts });
+  const results =
+    input.lastLabTakenAt === null ? [] : [{ takenAt: input.lastLabTakenAt, creatinineClearanceMlPerMin: null, egfrMlPerMin173m2: null }];
+  const labsDue = renalFlags({ results, now: input.now, labsIntervalMonths: input.labsIntervalMonths, timeZone: input.timeZone }).find(
+    (f) => f.kind === 'labs_due',
+  );
+  if (labsDue)
+    findings.push({ kind: labsDue.kind, severity: labsDue.severity, title: labsDue.title, message: labsDue.message, facts: labsDue.facts });
 
-  const review = reviewStatus({ lastCheckUpAt: input.lastCheckUpAt, implantDate: input.implantDate, intervalMonths: input.reviewIntervalMonths, now: input.now, timeZone: input.timeZone });
+  const review = reviewStatus({
+    lastCheckUpAt: input.lastCheckUpAt,
+    implantDate: input.implantDate,
+    intervalMonths: input.reviewIntervalMonths,
+    now: input.now,
+    timeZone: input.timeZone,
+  });
   if (review.overdue) {
-    const since = review.basis === 'check_up' ? `The last clinical review was on ${review.lastReviewAt?.slice(0, 10)}` : `No check-up is recorded since the implant on ${input.implantDate}`;
+    const since =
+      review.basis === 'check_up'
+        ? `The last clinical review was on ${review.lastReviewAt?.slice(0, 10)}`
+        : `No check-up is recorded since the implant on ${input.implantDate}`;
     findings.push({
-      kind: 'clinical_review_overdue', severity: 'warning', title: 'Clinical review overdue',
-      message: `${since}; the clinic reviews every ${input.reviewIntervalMonths} months (due ${review.dueAt?.slice(0, 10)}). ` +
-        'Book a check-up: spasticity score, the patient\'s rating, side effects and the dose.',
-      facts: { lastReviewAt: review.lastReviewAt, basis: review.basis, dueAt: review.dueAt, reviewIntervalMonths: input.reviewIntervalMonths },
+      kind: 'clinical_review_overdue',
+      severity: 'warning',
+      title: 'Clinical review overdue',
+      message:
+        `${since}; the clinic reviews every ${input.reviewIntervalMonths} months (due ${review.dueAt?.slice(0, 10)}). ` +
+        "Book a check-up: spasticity score, the patient's rating, side effects and the dose.",
+      facts: {
+        lastReviewAt: review.lastReviewAt,
+        basis: review.basis,
+        dueAt: review.dueAt,
+        reviewIntervalMonths: input.reviewIntervalMonths,
+      },
     });
   }
   return { findings, evaluatedKinds };

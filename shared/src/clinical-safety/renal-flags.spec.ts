@@ -2,7 +2,11 @@
 import { labsDueAt, neurotoxicityRisk, RenalResult, renalFlags } from './renal-flags';
 
 const NOW = '2026-03-10T09:00:00Z';
-const result = (takenAt: string, crcl: number | null, egfr: number | null = null): RenalResult => ({ takenAt, creatinineClearanceMlPerMin: crcl, egfrMlPerMin173m2: egfr });
+const result = (takenAt: string, crcl: number | null, egfr: number | null = null): RenalResult => ({
+  takenAt,
+  creatinineClearanceMlPerMin: crcl,
+  egfrMlPerMin173m2: egfr,
+});
 const kinds = (results: RenalResult[], now = NOW) => renalFlags({ results, now }).map((f) => [f.kind, f.severity]);
 
 describe('renal dose review', () => {
@@ -20,9 +24,15 @@ describe('renal dose review', () => {
 
   it('uses the eGFR when the clearance is not computable, and says so', () => {
     const [flag] = renalFlags({ results: [result('2026-03-01T08:00:00Z', null, 25)], now: NOW });
-    expect(flag).toMatchObject({ kind: 'renal_dose_review', severity: 'urgent', facts: { measure: 'eGFR', valueMlPerMin: 25, thresholdMlPerMin: 30 } });
-    expect(flag.message).toBe('eGFR 25 mL/min/1.73 m2 on 2026-03-01 is below 30 (creatinine clearance not computable, eGFR used): baclofen accumulates ' +
-      'when the kidneys fail; review the dose and any oral bridge, and watch for drowsiness or confusion.');
+    expect(flag).toMatchObject({
+      kind: 'renal_dose_review',
+      severity: 'urgent',
+      facts: { measure: 'eGFR', valueMlPerMin: 25, thresholdMlPerMin: 30 },
+    });
+    expect(flag.message).toBe(
+      'eGFR 25 mL/min/1.73 m2 on 2026-03-01 is below 30 (creatinine clearance not computable, eGFR used): baclofen accumulates ' +
+        'when the kidneys fail; review the dose and any oral bridge, and watch for drowsiness or confusion.',
+    );
   });
 
   it('prefers the clearance to the eGFR', () => {
@@ -52,23 +62,31 @@ describe('fall from the previous result', () => {
   it('names the values and the percent', () => {
     // (80 - 56) / 80 = 30%
     const [flag] = renalFlags({ results: [result('2025-09-01T08:00:00Z', 80), result('2026-03-01T08:00:00Z', 56)], now: NOW });
-    expect(flag.message).toBe('Creatinine clearance (Cockcroft-Gault) fell 30% from 80 to 56 mL/min (2025-09-01 to 2026-03-01), more than 25%: look for the cause and review the dose.');
+    expect(flag.message).toBe(
+      'Creatinine clearance (Cockcroft-Gault) fell 30% from 80 to 56 mL/min (2025-09-01 to 2026-03-01), more than 25%: look for the cause and review the dose.',
+    );
   });
 
   it('compares eGFR with eGFR when a clearance is missing on either result', () => {
     // eGFR (90 - 60) / 90 = 33.3%
-    expect(renalFlags({ results: [result('2025-09-01T08:00:00Z', 80, 90), result('2026-03-01T08:00:00Z', null, 60)], now: NOW })[0])
-      .toMatchObject({ kind: 'renal_function_fall', facts: { measure: 'eGFR', fallPercent: 33.3 } });
+    expect(
+      renalFlags({ results: [result('2025-09-01T08:00:00Z', 80, 90), result('2026-03-01T08:00:00Z', null, 60)], now: NOW })[0],
+    ).toMatchObject({ kind: 'renal_function_fall', facts: { measure: 'eGFR', fallPercent: 33.3 } });
   });
 
   it('with both dose review and fall', () => {
     // 60 -> 40: 33.3% fall, and 40 < 50
-    expect(kinds([result('2025-09-01T08:00:00Z', 60), result('2026-03-01T08:00:00Z', 40)])).toEqual([['renal_dose_review', 'warning'], ['renal_function_fall', 'warning']]);
+    expect(kinds([result('2025-09-01T08:00:00Z', 60), result('2026-03-01T08:00:00Z', 40)])).toEqual([
+      ['renal_dose_review', 'warning'],
+      ['renal_function_fall', 'warning'],
+    ]);
   });
 
   it('only compares the two most recent results', () => {
     // 100 (oldest), 60, 58: the fall 60 -> 58 is 3.3%
-    expect(kinds([result('2025-01-01T08:00:00Z', 100), result('2025-09-01T08:00:00Z', 60), result('2026-03-01T08:00:00Z', 58)])).toEqual([]);
+    expect(kinds([result('2025-01-01T08:00:00Z', 100), result('2025-09-01T08:00:00Z', 60), result('2026-03-01T08:00:00Z', 58)])).toEqual(
+      [],
+    );
   });
 });
 
@@ -85,7 +103,9 @@ describe('labs due', () => {
   });
 
   it('is due with no result at all', () => {
-    expect(renalFlags({ results: [], now: NOW })).toEqual([expect.objectContaining({ kind: 'labs_due', severity: 'warning', facts: { lastTakenAt: null, labsIntervalMonths: 12, dueAt: null } })]);
+    expect(renalFlags({ results: [], now: NOW })).toEqual([
+      expect.objectContaining({ kind: 'labs_due', severity: 'warning', facts: { lastTakenAt: null, labsIntervalMonths: 12, dueAt: null } }),
+    ]);
   });
 
   it('ignores results taken after now', () => {
@@ -103,7 +123,9 @@ describe('labs due', () => {
 
   it('refuses an interval that is not a whole number of months', () => {
     expect(() => renalFlags({ results: [], now: NOW, labsIntervalMonths: 0 })).toThrow('labsIntervalMonths');
-    expect(() => renalFlags({ results: [result('2025-03-10T09:00:00Z', 70)], now: NOW, labsIntervalMonths: 1.5 })).toThrow('labsIntervalMonths');
+    expect(() => renalFlags({ results: [result('2025-03-10T09:00:00Z', 70)], now: NOW, labsIntervalMonths: 1.5 })).toThrow(
+      'labsIntervalMonths',
+    );
   });
 });
 
@@ -123,14 +145,20 @@ describe('neurotoxicity-risk badge', () => {
   });
 
   it('says why', () => {
-    expect(neurotoxicityRisk({ ageYears: 70, latestCrClMlPerMin: 42 }).message)
-      .toBe('Neurotoxicity risk: aged 70 (65 or older), creatinine clearance 42 mL/min (below 50). Confusion, drowsiness or memory problems may be baclofen accumulating.');
+    expect(neurotoxicityRisk({ ageYears: 70, latestCrClMlPerMin: 42 }).message).toBe(
+      'Neurotoxicity risk: aged 70 (65 or older), creatinine clearance 42 mL/min (below 50). Confusion, drowsiness or memory problems may be baclofen accumulating.',
+    );
   });
 });
 
 describe('older adults: AGS Beers Criteria 2023 (eGFR below 60 at 65 or older)', () => {
   const beers = (crcl: number | null, egfr: number | null, ageYears: number | null) =>
-    renalFlags({ results: [result('2026-03-01T08:00:00Z', crcl, egfr)], now: NOW, ageYears }).map((f) => [f.kind, f.severity, f.facts.rule, f.basis?.measure]);
+    renalFlags({ results: [result('2026-03-01T08:00:00Z', crcl, egfr)], now: NOW, ageYears }).map((f) => [
+      f.kind,
+      f.severity,
+      f.facts.rule,
+      f.basis?.measure,
+    ]);
 
   it.each([
     // [CrCl, eGFR, age, expected]
@@ -148,8 +176,13 @@ describe('older adults: AGS Beers Criteria 2023 (eGFR below 60 at 65 or older)',
 
   it('cites the criterion and says the eGFR was used', () => {
     const [flag] = renalFlags({ results: [result('2026-03-01T08:00:00Z', 55, 52)], now: NOW, ageYears: 78 });
-    expect(flag).toMatchObject({ title: 'Renal: dose review (older adult)', basis: { measure: 'eGFR', value: 52, unit: 'mL/min/1.73 m2', takenAt: '2026-03-01T08:00:00Z' } });
-    expect(flag.message).toMatch(/^eGFR 52 mL\/min\/1.73 m2 on 2026-03-01 is below 60 at age 78: the AGS Beers Criteria 2023 advise avoiding baclofen/);
+    expect(flag).toMatchObject({
+      title: 'Renal: dose review (older adult)',
+      basis: { measure: 'eGFR', value: 52, unit: 'mL/min/1.73 m2', takenAt: '2026-03-01T08:00:00Z' },
+    });
+    expect(flag.message).toMatch(
+      /^eGFR 52 mL\/min\/1.73 m2 on 2026-03-01 is below 60 at age 78: the AGS Beers Criteria 2023 advise avoiding baclofen/,
+    );
   });
 });
 
@@ -158,7 +191,9 @@ describe('which value each flag used', () => {
     const flags = renalFlags({ results: [result('2025-01-10T08:00:00Z', null, 60), result('2025-02-10T08:00:00Z', null, 40)], now: NOW });
     // eGFR 60 -> 40 is a 33.3% fall; 40 < 50: dose review; taken more than 12 months before NOW: labs due
     expect(flags.map((f) => [f.kind, f.basis?.measure ?? null, f.basis?.value ?? null])).toEqual([
-      ['renal_dose_review', 'eGFR', 40], ['renal_function_fall', 'eGFR', 40], ['labs_due', null, null],
+      ['renal_dose_review', 'eGFR', 40],
+      ['renal_function_fall', 'eGFR', 40],
+      ['labs_due', null, null],
     ]);
   });
 });

@@ -48,12 +48,23 @@ export interface RenalFlagsInput {
 /** Comparisons at a threshold ignore float noise below this (values are reported to 0.1). */
 const EPSILON = 1e-9;
 
-interface Measure { name: 'CrCl' | 'eGFR'; label: string; unit: string; value: (r: RenalResult) => number | null }
-const CRCL: Measure = { name: 'CrCl', label: 'Creatinine clearance (Cockcroft-Gault)', unit: 'mL/min', value: (r) => r.creatinineClearanceMlPerMin };
+interface Measure {
+  name: 'CrCl' | 'eGFR';
+  label: string;
+  unit: string;
+  value: (r: RenalResult) => number | null;
+}
+const CRCL: Measure = {
+  name: 'CrCl',
+  label: 'Creatinine clearance (Cockcroft-Gault)',
+  unit: 'mL/min',
+  value: (r) => r.creatinineClearanceMlPerMin,
+};
 const EGFR: Measure = { name: 'eGFR', label: 'eGFR', unit: 'mL/min/1.73 m2', value: (r) => r.egfrMlPerMin173m2 };
 
 function checkInterval(intervalMonths: number): void {
-  if (!Number.isInteger(intervalMonths) || intervalMonths < 1) throw DomainError.rule('labsIntervalMonths', 'must be a whole number of months, at least 1');
+  if (!Number.isInteger(intervalMonths) || intervalMonths < 1)
+    throw DomainError.rule('labsIntervalMonths', 'must be a whole number of months, at least 1');
 }
 
 /** The instant a result taken at `takenAt` stops counting as recent: `intervalMonths` calendar months later in `timeZone`. */
@@ -84,9 +95,12 @@ export function renalFlags(input: RenalFlagsInput): RenalFlag[] {
 
   if (latest === undefined) {
     flags.push({
-      kind: 'labs_due', severity: 'warning', title: 'Labs due',
+      kind: 'labs_due',
+      severity: 'warning',
+      title: 'Labs due',
       message: 'No serum creatinine is on record: order one (baclofen is cleared by the kidneys).',
-      facts: { lastTakenAt: null, labsIntervalMonths: intervalMonths, dueAt: null }, basis: null,
+      facts: { lastTakenAt: null, labsIntervalMonths: intervalMonths, dueAt: null },
+      basis: null,
     });
     return flags;
   }
@@ -98,23 +112,47 @@ export function renalFlags(input: RenalFlagsInput): RenalFlag[] {
     const threshold = urgent ? RENAL_CONFIG.doseReviewUrgentBelowMlPerMin : RENAL_CONFIG.doseReviewWarningBelowMlPerMin;
     const fallback = measure.name === 'eGFR' ? ' (creatinine clearance not computable, eGFR used)' : '';
     flags.push({
-      kind: 'renal_dose_review', severity: urgent ? 'urgent' : 'warning', title: 'Renal: dose review',
-      message: `${measure.label} ${value} ${measure.unit} on ${latest.takenAt.slice(0, 10)} is below ${threshold}${fallback}: baclofen accumulates when the kidneys fail; ` +
+      kind: 'renal_dose_review',
+      severity: urgent ? 'urgent' : 'warning',
+      title: 'Renal: dose review',
+      message:
+        `${measure.label} ${value} ${measure.unit} on ${latest.takenAt.slice(0, 10)} is below ${threshold}${fallback}: baclofen accumulates when the kidneys fail; ` +
         'review the dose and any oral bridge, and watch for drowsiness or confusion.',
-      facts: { measure: measure.name, valueMlPerMin: value, thresholdMlPerMin: threshold, takenAt: latest.takenAt, rule: urgent ? 'below_30' : 'below_50' },
+      facts: {
+        measure: measure.name,
+        valueMlPerMin: value,
+        thresholdMlPerMin: threshold,
+        takenAt: latest.takenAt,
+        rule: urgent ? 'below_30' : 'below_50',
+      },
       basis: basisOf(measure, value, latest.takenAt),
     });
   } else {
     const egfr = EGFR.value(latest);
     const age = input.ageYears ?? null;
-    if (egfr !== null && age !== null && age >= RENAL_CONFIG.beersOlderAdultFromAgeYears && egfr < RENAL_CONFIG.beersOlderAdultEgfrBelowMlPerMin173m2) {
+    if (
+      egfr !== null &&
+      age !== null &&
+      age >= RENAL_CONFIG.beersOlderAdultFromAgeYears &&
+      egfr < RENAL_CONFIG.beersOlderAdultEgfrBelowMlPerMin173m2
+    ) {
       const threshold = RENAL_CONFIG.beersOlderAdultEgfrBelowMlPerMin173m2;
       flags.push({
-        kind: 'renal_dose_review', severity: 'warning', title: 'Renal: dose review (older adult)',
-        message: `eGFR ${egfr} ${EGFR.unit} on ${latest.takenAt.slice(0, 10)} is below ${threshold} at age ${age}: the AGS Beers Criteria 2023 advise avoiding ` +
+        kind: 'renal_dose_review',
+        severity: 'warning',
+        title: 'Renal: dose review (older adult)',
+        message:
+          `eGFR ${egfr} ${EGFR.unit} on ${latest.takenAt.slice(0, 10)} is below ${threshold} at age ${age}: the AGS Beers Criteria 2023 advise avoiding ` +
           'baclofen in older adults with eGFR below 60 (encephalopathy); when it cannot be avoided, use the lowest effective dose and watch for ' +
           'altered mental status. Review the dose and any oral bridge.',
-        facts: { measure: EGFR.name, valueMlPerMin: egfr, thresholdMlPerMin: threshold, takenAt: latest.takenAt, rule: 'beers_older_adult', ageYears: age },
+        facts: {
+          measure: EGFR.name,
+          valueMlPerMin: egfr,
+          thresholdMlPerMin: threshold,
+          takenAt: latest.takenAt,
+          rule: 'beers_older_adult',
+          ageYears: age,
+        },
         basis: basisOf(EGFR, egfr, latest.takenAt),
       });
     }
@@ -130,10 +168,20 @@ export function renalFlags(input: RenalFlagsInput): RenalFlag[] {
       if (fall > RENAL_CONFIG.functionFallFraction + EPSILON) {
         const percent = Math.round(fall * 1000) / 10;
         flags.push({
-          kind: 'renal_function_fall', severity: 'warning', title: 'Renal: function falling',
-          message: `${fallMeasure.label} fell ${percent}% from ${before} to ${after} ${fallMeasure.unit} (${previous.takenAt.slice(0, 10)} to ${latest.takenAt.slice(0, 10)}), ` +
+          kind: 'renal_function_fall',
+          severity: 'warning',
+          title: 'Renal: function falling',
+          message:
+            `${fallMeasure.label} fell ${percent}% from ${before} to ${after} ${fallMeasure.unit} (${previous.takenAt.slice(0, 10)} to ${latest.takenAt.slice(0, 10)}), ` +
             `more than ${RENAL_CONFIG.functionFallFraction * 100}%: look for the cause and review the dose.`,
-          facts: { measure: fallMeasure.name, previousValue: before, latestValue: after, fallPercent: percent, previousTakenAt: previous.takenAt, latestTakenAt: latest.takenAt },
+          facts: {
+            measure: fallMeasure.name,
+            previousValue: before,
+            latestValue: after,
+            fallPercent: percent,
+            previousTakenAt: previous.takenAt,
+            latestTakenAt: latest.takenAt,
+          },
           basis: basisOf(fallMeasure, after, latest.takenAt),
         });
       }
@@ -144,9 +192,12 @@ export function renalFlags(input: RenalFlagsInput): RenalFlag[] {
   // The result stops counting once it is a full interval old (at dueAt itself).
   if (nowMs >= Date.parse(dueAt)) {
     flags.push({
-      kind: 'labs_due', severity: 'warning', title: 'Labs due',
+      kind: 'labs_due',
+      severity: 'warning',
+      title: 'Labs due',
       message: `The last serum creatinine was taken on ${latest.takenAt.slice(0, 10)}, ${intervalMonths} months or more ago: order a new one.`,
-      facts: { lastTakenAt: latest.takenAt, labsIntervalMonths: intervalMonths, dueAt }, basis: null,
+      facts: { lastTakenAt: latest.takenAt, labsIntervalMonths: intervalMonths, dueAt },
+      basis: null,
     });
   }
   return flags;
@@ -181,6 +232,9 @@ export function neurotoxicityRisk(input: { ageYears: number; latestCrClMlPerMin:
   return {
     atRisk: reasons.length > 0,
     reasons,
-    message: reasons.length === 0 ? null : `Neurotoxicity risk: ${parts.join(', ')}. Confusion, drowsiness or memory problems may be baclofen accumulating.`,
+    message:
+      reasons.length === 0
+        ? null
+        : `Neurotoxicity risk: ${parts.join(', ')}. Confusion, drowsiness or memory problems may be baclofen accumulating.`,
   };
 }

@@ -5,10 +5,26 @@ import { ageInWholeYears, assessCreatinine, CreatinineInput, kdigoStage } from '
 // takenAt 2026-03-10: a birth date of 1971-03-10 makes the patient 55 that day.
 const TAKEN_AT = '2026-03-10T09:00:00Z';
 const birthDateForAge = (age: number): string => `${2026 - age}-03-10`;
-const lab = (over: Partial<CreatinineInput> & { age?: number; sex?: CreatinineInput['patient']['sex']; patientWeightKg?: number | null; patientHeightCm?: number | null }): CreatinineInput => ({
-  value: over.value ?? 1, unit: over.unit ?? 'mg/dL', takenAt: over.takenAt ?? TAKEN_AT,
-  patient: { birthDate: birthDateForAge(over.age ?? 50), sex: over.sex ?? 'male', weightKg: over.patientWeightKg ?? null, heightCm: over.patientHeightCm ?? null },
-  weightKg: over.weightKg, heightCm: over.heightCm, timeZone: over.timeZone,
+const lab = (
+  over: Partial<CreatinineInput> & {
+    age?: number;
+    sex?: CreatinineInput['patient']['sex'];
+    patientWeightKg?: number | null;
+    patientHeightCm?: number | null;
+  },
+): CreatinineInput => ({
+  value: over.value ?? 1,
+  unit: over.unit ?? 'mg/dL',
+  takenAt: over.takenAt ?? TAKEN_AT,
+  patient: {
+    birthDate: birthDateForAge(over.age ?? 50),
+    sex: over.sex ?? 'male',
+    weightKg: over.patientWeightKg ?? null,
+    heightCm: over.patientHeightCm ?? null,
+  },
+  weightKg: over.weightKg,
+  heightCm: over.heightCm,
+  timeZone: over.timeZone,
 });
 
 describe('Cockcroft-Gault creatinine clearance', () => {
@@ -42,7 +58,11 @@ describe('Cockcroft-Gault creatinine clearance', () => {
   it.each([
     ['no weight', { sex: 'male' as const }, 'Cockcroft-Gault needs a weight (none on the lab or the patient)'],
     ['sex other', { sex: 'other' as const, weightKg: 70 }, "Cockcroft-Gault needs the patient's sex as female or male (recorded: other)"],
-    ['sex unknown and no weight', { sex: 'unknown' as const }, "Cockcroft-Gault needs the patient's sex as female or male (recorded: unknown); needs a weight (none on the lab or the patient)"],
+    [
+      'sex unknown and no weight',
+      { sex: 'unknown' as const },
+      "Cockcroft-Gault needs the patient's sex as female or male (recorded: unknown); needs a weight (none on the lab or the patient)",
+    ],
     ['under 18', { age: 17, weightKg: 50 }, 'Cockcroft-Gault is an adult equation; the patient was 17 at the lab'],
   ])('is null with the reason when %s', (_name, over, reason) => {
     const result = assessCreatinine(lab(over));
@@ -80,7 +100,12 @@ describe('CKD-EPI 2021 eGFR', () => {
 
   it.each(['other', 'unknown'] as const)('is null with the reason for sex %s', (sex) => {
     const result = assessCreatinine(lab({ sex, weightKg: 70 }));
-    expect(result).toMatchObject({ egfrMlPerMin173m2: null, egfrMethod: null, kdigoStage: null, egfrReason: `CKD-EPI 2021 needs the patient's sex as female or male (recorded: ${sex})` });
+    expect(result).toMatchObject({
+      egfrMlPerMin173m2: null,
+      egfrMethod: null,
+      kdigoStage: null,
+      egfrReason: `CKD-EPI 2021 needs the patient's sex as female or male (recorded: ${sex})`,
+    });
   });
 });
 
@@ -95,7 +120,13 @@ describe('under 18: bedside Schwartz', () => {
     ['17 y, 170 cm, 1.2 mg/dL', 17, 170, 1.2, 'mg/dL', 58.5, 'G3a'],
   ] as const)('%s', (_name, age, heightCm, value, unit, expected, stage) => {
     const result = assessCreatinine(lab({ age, heightCm, value, unit, weightKg: 40 }));
-    expect(result).toMatchObject({ egfrMlPerMin173m2: expected, egfrMethod: 'bedside_schwartz', egfrReason: null, kdigoStage: stage, creatinineClearanceMlPerMin: null });
+    expect(result).toMatchObject({
+      egfrMlPerMin173m2: expected,
+      egfrMethod: 'bedside_schwartz',
+      egfrReason: null,
+      kdigoStage: stage,
+      creatinineClearanceMlPerMin: null,
+    });
   });
 
   it('uses the patient height when the lab has none, and needs one', () => {
@@ -126,7 +157,11 @@ describe('outputs', () => {
     ['an unknown zone', { timeZone: 'Mars/Olympus' }, 'timeZone'],
   ])('refuses %s', (_name, over, field) => {
     expect(() => assessCreatinine(lab(over))).toThrow(DomainError);
-    try { assessCreatinine(lab(over)); } catch (e) { expect((e as DomainError).fields[0].field).toBe(field); }
+    try {
+      assessCreatinine(lab(over));
+    } catch (e) {
+      expect((e as DomainError).fields[0].field).toBe(field);
+    }
   });
 });
 
@@ -145,8 +180,18 @@ describe('age in whole years at takenAt', () => {
 
 describe('KDIGO stage boundaries', () => {
   it.each([
-    [120, 'G1'], [90, 'G1'], [89.9, 'G2'], [60, 'G2'], [59.9, 'G3a'], [45, 'G3a'], [44.9, 'G3b'],
-    [30, 'G3b'], [29.9, 'G4'], [15, 'G4'], [14.9, 'G5'], [0, 'G5'],
+    [120, 'G1'],
+    [90, 'G1'],
+    [89.9, 'G2'],
+    [60, 'G2'],
+    [59.9, 'G3a'],
+    [45, 'G3a'],
+    [44.9, 'G3b'],
+    [30, 'G3b'],
+    [29.9, 'G4'],
+    [15, 'G4'],
+    [14.9, 'G5'],
+    [0, 'G5'],
   ] as const)('eGFR %f is %s', (egfr, stage) => {
     expect(kdigoStage(egfr)).toBe(stage);
   });

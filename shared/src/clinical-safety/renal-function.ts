@@ -67,7 +67,12 @@ export function ageInWholeYears(birthDate: string, at: string, timeZone = 'UTC')
   return age;
 }
 
-export function cockcroftGaultMlPerMin(input: { ageYears: number; weightKg: number; serumCreatinineMgPerDl: number; sex: EquationSex }): number {
+export function cockcroftGaultMlPerMin(input: {
+  ageYears: number;
+  weightKg: number;
+  serumCreatinineMgPerDl: number;
+  sex: EquationSex;
+}): number {
   const cg = CREATININE_EQUATIONS.cockcroftGault;
   const clearance = ((cg.ageFromYears - input.ageYears) * input.weightKg) / (cg.divisor * input.serumCreatinineMgPerDl);
   return input.sex === 'female' ? clearance * cg.femaleFactor : clearance;
@@ -76,7 +81,11 @@ export function cockcroftGaultMlPerMin(input: { ageYears: number; weightKg: numb
 export function ckdEpi2021MlPerMin173m2(input: { ageYears: number; serumCreatinineMgPerDl: number; sex: EquationSex }): number {
   const eq = CREATININE_EQUATIONS.ckdEpi2021;
   const ratio = input.serumCreatinineMgPerDl / eq.kappa[input.sex];
-  const egfr = eq.constant * Math.min(ratio, 1) ** eq.alpha[input.sex] * Math.max(ratio, 1) ** eq.exponentAboveKappa * eq.agePerYearFactor ** input.ageYears;
+  const egfr =
+    eq.constant *
+    Math.min(ratio, 1) ** eq.alpha[input.sex] *
+    Math.max(ratio, 1) ** eq.exponentAboveKappa *
+    eq.agePerYearFactor ** input.ageYears;
   return input.sex === 'female' ? egfr * eq.femaleFactor : egfr;
 }
 
@@ -115,7 +124,10 @@ export function assessCreatinine(input: CreatinineInput): CreatinineAssessment {
   if (!adult) {
     creatinineClearanceReason = `Cockcroft-Gault is an adult equation; the patient was ${ageYears} at the lab`;
   } else {
-    const missing = [...(sex === null ? [sexReason] : []), ...(weightKg === null ? ['needs a weight (none on the lab or the patient)'] : [])];
+    const missing = [
+      ...(sex === null ? [sexReason] : []),
+      ...(weightKg === null ? ['needs a weight (none on the lab or the patient)'] : []),
+    ];
     if (sex !== null && weightKg !== null) {
       creatinineClearanceMlPerMin = round1(cockcroftGaultMlPerMin({ ageYears, weightKg, serumCreatinineMgPerDl: scr, sex }));
     } else {

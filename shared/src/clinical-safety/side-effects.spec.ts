@@ -4,8 +4,12 @@ import { createSideEffectReportSchema, mentalStatusAlert, SideEffectReportInput 
 const NEW_AT = '2026-03-10T09:00:00Z';
 const DAY_MS = 24 * 3600_000;
 const daysBefore = (days: number): string => new Date(Date.parse(NEW_AT) - days * DAY_MS).toISOString();
-const report = (kind: SideEffectReportInput['kind'], severity: SideEffectReportInput['severity'], reportedAt = NEW_AT, id?: string): SideEffectReportInput =>
-  ({ kind, severity, reportedAt, ...(id ? { id } : {}) });
+const report = (
+  kind: SideEffectReportInput['kind'],
+  severity: SideEffectReportInput['severity'],
+  reportedAt = NEW_AT,
+  id?: string,
+): SideEffectReportInput => ({ kind, severity, reportedAt, ...(id ? { id } : {}) });
 const NORMAL = { latestCrClMlPerMin: 80, ageYears: 40 };
 const fieldsOf = (result: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }): string[] =>
   result.success ? [] : result.error!.issues.map((issue) => issue.path.map(String).join('.'));
@@ -50,13 +54,43 @@ describe('mentalStatusAlert', () => {
     ['the same severity again', [report('confusion', 'mild', daysBefore(10))], report('confusion', 'mild'), NORMAL, null],
     ['an improvement', [report('confusion', 'severe', daysBefore(10))], report('confusion', 'moderate'), NORMAL, null],
     ['a worsening, mild to moderate', [report('confusion', 'mild', daysBefore(10))], report('confusion', 'moderate'), NORMAL, 'warning'],
-    ['worse than the latest, though not the worst', [report('confusion', 'severe', daysBefore(20)), report('confusion', 'mild', daysBefore(10))], report('confusion', 'moderate'), NORMAL, 'warning'],
+    [
+      'worse than the latest, though not the worst',
+      [report('confusion', 'severe', daysBefore(20)), report('confusion', 'mild', daysBefore(10))],
+      report('confusion', 'moderate'),
+      NORMAL,
+      'warning',
+    ],
     ['moderate to severe drowsiness', [report('drowsiness', 'moderate', daysBefore(3))], report('drowsiness', 'severe'), NORMAL, 'urgent'],
-    ['the same kind exactly 30 days before (still recent)', [report('confusion', 'mild', daysBefore(30))], report('confusion', 'mild'), NORMAL, null],
-    ['the same kind 30 days and 1 s before (new again)', [report('confusion', 'mild', new Date(Date.parse(daysBefore(30)) - 1000).toISOString())], report('confusion', 'mild'), NORMAL, 'warning'],
+    [
+      'the same kind exactly 30 days before (still recent)',
+      [report('confusion', 'mild', daysBefore(30))],
+      report('confusion', 'mild'),
+      NORMAL,
+      null,
+    ],
+    [
+      'the same kind 30 days and 1 s before (new again)',
+      [report('confusion', 'mild', new Date(Date.parse(daysBefore(30)) - 1000).toISOString())],
+      report('confusion', 'mild'),
+      NORMAL,
+      'warning',
+    ],
     ['another kind before', [report('memory_problems', 'moderate', daysBefore(2))], report('confusion', 'mild'), NORMAL, 'warning'],
-    ['the new report itself among the previous ones', [report('confusion', 'mild', NEW_AT, 'r1')], report('confusion', 'mild', NEW_AT, 'r1'), NORMAL, 'warning'],
-    ['a same-kind report after the new one (ignored)', [report('confusion', 'mild', '2026-03-11T09:00:00Z')], report('confusion', 'mild'), NORMAL, 'warning'],
+    [
+      'the new report itself among the previous ones',
+      [report('confusion', 'mild', NEW_AT, 'r1')],
+      report('confusion', 'mild', NEW_AT, 'r1'),
+      NORMAL,
+      'warning',
+    ],
+    [
+      'a same-kind report after the new one (ignored)',
+      [report('confusion', 'mild', '2026-03-11T09:00:00Z')],
+      report('confusion', 'mild'),
+      NORMAL,
+      'warning',
+    ],
   ] as const)('%s: %p', (_name, previous, newReport, patient, severity) => {
     const alert = mentalStatusAlert([...previous], newReport, patient);
     expect(alert?.severity ?? null).toBe(severity);
@@ -65,12 +99,22 @@ describe('mentalStatusAlert', () => {
 
   it('says why it is urgent, and to look at both accumulation and withdrawal', () => {
     const alert = mentalStatusAlert([], report('confusion', 'moderate'), { latestCrClMlPerMin: 42, ageYears: 70 });
-    expect(alert?.message).toBe('New moderate confusion (reported 2026-03-10); creatinine clearance 42 mL/min (below 50), aged 70. Baclofen accumulating ' +
-      "(overdose, failing kidneys) causes confusion and drowsiness; withdrawal also alters mental status: check the dose, kidney function and the pump's delivery.");
-    expect(alert?.facts).toMatchObject({ sideEffectKind: 'confusion', sideEffectSeverity: 'moderate', previousSeverity: null, latestCrClMlPerMin: 42, ageYears: 70 });
+    expect(alert?.message).toBe(
+      'New moderate confusion (reported 2026-03-10); creatinine clearance 42 mL/min (below 50), aged 70. Baclofen accumulating ' +
+        "(overdose, failing kidneys) causes confusion and drowsiness; withdrawal also alters mental status: check the dose, kidney function and the pump's delivery.",
+    );
+    expect(alert?.facts).toMatchObject({
+      sideEffectKind: 'confusion',
+      sideEffectSeverity: 'moderate',
+      previousSeverity: null,
+      latestCrClMlPerMin: 42,
+      ageYears: 70,
+    });
   });
 
   it('asks for a creatinine when kidney function is unknown', () => {
-    expect(mentalStatusAlert([], report('confusion', 'mild'), { latestCrClMlPerMin: null, ageYears: 40 })?.message).toContain('Kidney function is unknown: check a serum creatinine.');
+    expect(mentalStatusAlert([], report('confusion', 'mild'), { latestCrClMlPerMin: null, ageYears: 40 })?.message).toContain(
+      'Kidney function is unknown: check a serum creatinine.',
+    );
   });
 });

@@ -26,10 +26,14 @@ export const createSideEffectReportSchema = z
     text: clinicText(2000, { min: 1, minMessage: 'must not be empty' }).optional(),
   })
   .superRefine((report, ctx) => {
-    if (report.kind === 'other' && report.text === undefined) ctx.addIssue({ code: 'custom', path: ['text'], message: "is required when kind is 'other'" });
+    if (report.kind === 'other' && report.text === undefined)
+      ctx.addIssue({ code: 'custom', path: ['text'], message: "is required when kind is 'other'" });
     // onsetOn is a calendar date; the day after reportedAt's UTC date leaves room for any clinic zone.
-    if (report.onsetOn !== undefined && !Number.isNaN(Date.parse(report.reportedAt)) &&
-        Date.parse(`${report.onsetOn}T00:00:00Z`) > Date.parse(report.reportedAt) + 24 * 3600_000) {
+    if (
+      report.onsetOn !== undefined &&
+      !Number.isNaN(Date.parse(report.reportedAt)) &&
+      Date.parse(`${report.onsetOn}T00:00:00Z`) > Date.parse(report.reportedAt) + 24 * 3600_000
+    ) {
       ctx.addIssue({ code: 'custom', path: ['onsetOn'], message: 'must not be after reportedAt' });
     }
   });
@@ -63,8 +67,12 @@ export interface MentalStatusAlert {
 
 const rank = (severity: SideEffectSeverity): number => SIDE_EFFECT_SEVERITIES.indexOf(severity);
 const LABELS: Record<SideEffectKind, string> = {
-  sedation: 'Sedation', drowsiness: 'Drowsiness', confusion: 'Confusion', memory_problems: 'Memory problems',
-  altered_mental_status: 'Altered mental status', other: 'Other',
+  sedation: 'Sedation',
+  drowsiness: 'Drowsiness',
+  confusion: 'Confusion',
+  memory_problems: 'Memory problems',
+  altered_mental_status: 'Altered mental status',
+  other: 'Other',
 };
 
 /** Whether a report counts as a mental-status change (SIDE_EFFECT_CONFIG.mentalStatusFromSeverity; 'other' never). */
@@ -101,20 +109,26 @@ export function mentalStatusAlert(
   if (patient.ageYears >= NEUROTOXICITY_CONFIG.riskAgeYears) reasons.push(`aged ${patient.ageYears}`);
   if (newReport.severity === 'severe') reasons.push('severe');
   const urgent = reasons.length > 0;
-  const change = latestSameKind === null
-    ? `New ${newReport.severity} ${LABELS[newReport.kind].toLowerCase()}`
-    : `${LABELS[newReport.kind]} worse: ${latestSameKind.severity} to ${newReport.severity}`;
+  const change =
+    latestSameKind === null
+      ? `New ${newReport.severity} ${LABELS[newReport.kind].toLowerCase()}`
+      : `${LABELS[newReport.kind]} worse: ${latestSameKind.severity} to ${newReport.severity}`;
   const kidneys = patient.latestCrClMlPerMin === null ? ' Kidney function is unknown: check a serum creatinine.' : '';
   return {
     kind: 'mental_status_change',
     severity: urgent ? 'urgent' : 'warning',
     title: urgent ? 'Possible neurotoxicity' : 'Mental status change',
-    message: `${change} (reported ${newReport.reportedAt.slice(0, 10)})${urgent ? `; ${reasons.join(', ')}` : ''}. ` +
+    message:
+      `${change} (reported ${newReport.reportedAt.slice(0, 10)})${urgent ? `; ${reasons.join(', ')}` : ''}. ` +
       'Baclofen accumulating (overdose, failing kidneys) causes confusion and drowsiness; withdrawal also alters mental status: check the dose, ' +
       `kidney function and the pump's delivery.${kidneys}`,
     facts: {
-      sideEffectKind: newReport.kind, sideEffectSeverity: newReport.severity, reportedAt: newReport.reportedAt,
-      previousSeverity: latestSameKind?.severity ?? null, latestCrClMlPerMin: patient.latestCrClMlPerMin, ageYears: patient.ageYears,
+      sideEffectKind: newReport.kind,
+      sideEffectSeverity: newReport.severity,
+      reportedAt: newReport.reportedAt,
+      previousSeverity: latestSameKind?.severity ?? null,
+      latestCrClMlPerMin: patient.latestCrClMlPerMin,
+      ageYears: patient.ageYears,
     },
   };
 }

@@ -22,7 +22,11 @@ describe('taperPlanSchema', () => {
   it.each([
     ['steps out of time order', { steps: [PLAN.steps[0], { at: '2026-03-31T08:00:00Z', targetDoseMcgPerDay: 150 }] }, 'steps.1.at'],
     ['two steps at the same instant', { steps: [PLAN.steps[0], { at: '2026-04-01T08:00:00Z', targetDoseMcgPerDay: 150 }] }, 'steps.1.at'],
-    ['a step that raises the dose', { steps: [PLAN.steps[0], { at: '2026-04-08T08:00:00Z', targetDoseMcgPerDay: 250 }] }, 'steps.1.targetDoseMcgPerDay'],
+    [
+      'a step that raises the dose',
+      { steps: [PLAN.steps[0], { at: '2026-04-08T08:00:00Z', targetDoseMcgPerDay: 250 }] },
+      'steps.1.targetDoseMcgPerDay',
+    ],
     ['a first step before startsAt', { startsAt: '2026-04-02T00:00:00Z' }, 'steps.0.at'],
     ['no step', { steps: [] }, 'steps'],
     ['a negative target', { steps: [{ at: '2026-04-01T08:00:00Z', targetDoseMcgPerDay: -1 }] }, 'steps.0.targetDoseMcgPerDay'],
@@ -35,7 +39,9 @@ describe('taperPlanSchema', () => {
   });
 
   it('allows a plateau (two steps at the same dose)', () => {
-    expect(taperPlanSchema.safeParse({ ...PLAN, steps: [PLAN.steps[0], { at: '2026-04-08T08:00:00Z', targetDoseMcgPerDay: 200 }] }).success).toBe(true);
+    expect(
+      taperPlanSchema.safeParse({ ...PLAN, steps: [PLAN.steps[0], { at: '2026-04-08T08:00:00Z', targetDoseMcgPerDay: 200 }] }).success,
+    ).toBe(true);
   });
 });
 
@@ -73,8 +79,9 @@ describe('bridgeDoseForRenalFunction', () => {
   });
 
   it('says what to do and that it is not applied', () => {
-    expect(bridgeDoseForRenalFunction(30, 42).reason)
-      .toBe('Creatinine clearance 42 mL/min: reduce the oral baclofen dose by 1/2, from 30 to 15 mg/day (Vlavonou 2014). For the clinician to decide; not applied automatically.');
+    expect(bridgeDoseForRenalFunction(30, 42).reason).toBe(
+      'Creatinine clearance 42 mL/min: reduce the oral baclofen dose by 1/2, from 30 to 15 mg/day (Vlavonou 2014). For the clinician to decide; not applied automatically.',
+    );
   });
 
   it('recommends nothing without a clearance', () => {

@@ -9,7 +9,13 @@ import { instantMs } from './clinical-time';
 
 const taperStepSchema = z.object({
   at: isoInstant,
-  targetDoseMcgPerDay: z.number({ message: 'must be a number' }).min(0, 'must be 0 or more').max(DOSE_REQUEST_MAXIMA.doseMcgPerDay, `must be at most ${DOSE_REQUEST_MAXIMA.doseMcgPerDay} (not a dose; the drug library refuses from its hard limit)`),
+  targetDoseMcgPerDay: z
+    .number({ message: 'must be a number' })
+    .min(0, 'must be 0 or more')
+    .max(
+      DOSE_REQUEST_MAXIMA.doseMcgPerDay,
+      `must be at most ${DOSE_REQUEST_MAXIMA.doseMcgPerDay} (not a dose; the drug library refuses from its hard limit)`,
+    ),
 });
 
 /**
@@ -22,9 +28,18 @@ export const taperPlanSchema = z
     steps: z.array(taperStepSchema).min(1, 'needs at least one step').max(100, 'must have at most 100 steps'),
     bridge: z.object({
       drug: z.literal('oral_baclofen', { message: "must be 'oral_baclofen'" }),
-      doseMgPerDay: z.number({ message: 'must be a number' }).positive('must be above 0').max(ORAL_BRIDGE_CONFIG.maxDoseMgPerDay, `must be at most ${ORAL_BRIDGE_CONFIG.maxDoseMgPerDay}`),
+      doseMgPerDay: z
+        .number({ message: 'must be a number' })
+        .positive('must be above 0')
+        .max(ORAL_BRIDGE_CONFIG.maxDoseMgPerDay, `must be at most ${ORAL_BRIDGE_CONFIG.maxDoseMgPerDay}`),
     }),
-    reintroductionDoseMcgPerDay: z.number({ message: 'must be a number' }).positive('must be above 0').max(DOSE_REQUEST_MAXIMA.doseMcgPerDay, `must be at most ${DOSE_REQUEST_MAXIMA.doseMcgPerDay} (not a dose; the drug library refuses from its hard limit)`),
+    reintroductionDoseMcgPerDay: z
+      .number({ message: 'must be a number' })
+      .positive('must be above 0')
+      .max(
+        DOSE_REQUEST_MAXIMA.doseMcgPerDay,
+        `must be at most ${DOSE_REQUEST_MAXIMA.doseMcgPerDay} (not a dose; the drug library refuses from its hard limit)`,
+      ),
     note: clinicText(2000).optional(),
     // Why a step cuts more than the clinic's limit, stops delivery (0) or comes sooner than the minimum spacing (taper-step-limits.ts).
     stepLimitOverrideReason: clinicText(2000, { min: 1, minMessage: 'must not be empty' }).optional(),
@@ -40,10 +55,18 @@ export const taperPlanSchema = z
       if (i === 0) return;
       const previous = plan.steps[i - 1];
       if (!Number.isNaN(Date.parse(previous.at)) && ms <= Date.parse(previous.at)) {
-        ctx.addIssue({ code: 'custom', path: ['steps', i, 'at'], message: 'must be after the previous step (steps in increasing time order)' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['steps', i, 'at'],
+          message: 'must be after the previous step (steps in increasing time order)',
+        });
       }
       if (step.targetDoseMcgPerDay > previous.targetDoseMcgPerDay) {
-        ctx.addIssue({ code: 'custom', path: ['steps', i, 'targetDoseMcgPerDay'], message: 'must not be above the previous step (a taper never raises the dose)' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['steps', i, 'targetDoseMcgPerDay'],
+          message: 'must not be above the previous step (a taper never raises the dose)',
+        });
       }
     });
   });
@@ -84,13 +107,22 @@ const FRACTION_LABELS: Record<string, string> = { [String(1 / 3)]: '1/3', [Strin
 export function bridgeDoseForRenalFunction(doseMgPerDay: number, crClMlPerMin: number | null): BridgeDoseAdvice {
   if (!Number.isFinite(doseMgPerDay) || doseMgPerDay <= 0) throw DomainError.rule('doseMgPerDay', 'must be above 0');
   if (crClMlPerMin === null) {
-    return { recommendedMgPerDay: null, reductionFraction: null, reason: 'No creatinine clearance on record: check kidney function before the oral bridge (baclofen is cleared by the kidneys).' };
+    return {
+      recommendedMgPerDay: null,
+      reductionFraction: null,
+      reason: 'No creatinine clearance on record: check kidney function before the oral bridge (baclofen is cleared by the kidneys).',
+    };
   }
   if (crClMlPerMin > ORAL_BRIDGE_CONFIG.noReductionAboveCrClMlPerMin) {
-    return { recommendedMgPerDay: doseMgPerDay, reductionFraction: 0, reason: `Creatinine clearance ${crClMlPerMin} mL/min is above ${ORAL_BRIDGE_CONFIG.noReductionAboveCrClMlPerMin}: no reduction.` };
+    return {
+      recommendedMgPerDay: doseMgPerDay,
+      reductionFraction: 0,
+      reason: `Creatinine clearance ${crClMlPerMin} mL/min is above ${ORAL_BRIDGE_CONFIG.noReductionAboveCrClMlPerMin}: no reduction.`,
+    };
   }
-  const band = ORAL_BRIDGE_CONFIG.renalReductionBands.find((b) => crClMlPerMin >= b.fromCrClMlPerMin)
-    ?? ORAL_BRIDGE_CONFIG.renalReductionBands[ORAL_BRIDGE_CONFIG.renalReductionBands.length - 1];
+  const band =
+    ORAL_BRIDGE_CONFIG.renalReductionBands.find((b) => crClMlPerMin >= b.fromCrClMlPerMin) ??
+    ORAL_BRIDGE_CONFIG.renalReductionBands[ORAL_BRIDGE_CONFIG.renalReductionBands.length - 1];
   const label = FRACTION_LABELS[String(band.reductionFraction)] ?? `${round1(band.reductionFraction * 100)}%`;
   const recommended = round1(doseMgPerDay * (1 - band.reductionFraction));
   return {

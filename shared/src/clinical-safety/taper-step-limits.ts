@@ -43,7 +43,8 @@ const percent = (fraction: number): number => Math.round(fraction * 1000) / 10;
  */
 export function taperStepLimitFindings(input: TaperStepLimitInput): TaperStepLimitFinding[] {
   const fraction = input.abruptReductionFraction ?? DOSE_CHANGE_CONFIG.abruptReductionFraction;
-  if (!Number.isFinite(fraction) || fraction <= 0 || fraction >= 1) throw DomainError.rule('abruptReductionFraction', 'must be above 0 and below 1');
+  if (!Number.isFinite(fraction) || fraction <= 0 || fraction >= 1)
+    throw DomainError.rule('abruptReductionFraction', 'must be above 0 and below 1');
   const minSpacingHours = input.minSpacingHours ?? DOSE_CHANGE_CONFIG.taperStepMinSpacingHours;
   if (!Number.isFinite(minSpacingHours) || minSpacingHours < 0) throw DomainError.rule('minSpacingHours', 'must be 0 or more');
   const limitPercent = percent(fraction);
@@ -52,18 +53,39 @@ export function taperStepLimitFindings(input: TaperStepLimitInput): TaperStepLim
     const from = stepIndex === 0 ? input.doseAtStartMcgPerDay : input.steps[stepIndex - 1].targetDoseMcgPerDay;
     const to = step.targetDoseMcgPerDay;
     const cut = from !== null && from > 0 ? (from - to) / from : null;
-    const hoursSincePreviousStep = stepIndex === 0 ? null
-      : round1((instantMs(`steps.${stepIndex}.at`, step.at) - instantMs(`steps.${stepIndex - 1}.at`, input.steps[stepIndex - 1].at)) / 3600_000);
-    const base = { stepIndex, fromDoseMcgPerDay: from, toDoseMcgPerDay: to, reductionPercent: cut === null ? null : percent(cut), limitPercent, hoursSincePreviousStep, minSpacingHours };
+    const hoursSincePreviousStep =
+      stepIndex === 0
+        ? null
+        : round1(
+            (instantMs(`steps.${stepIndex}.at`, step.at) - instantMs(`steps.${stepIndex - 1}.at`, input.steps[stepIndex - 1].at)) /
+              3600_000,
+          );
+    const base = {
+      stepIndex,
+      fromDoseMcgPerDay: from,
+      toDoseMcgPerDay: to,
+      reductionPercent: cut === null ? null : percent(cut),
+      limitPercent,
+      hoursSincePreviousStep,
+      minSpacingHours,
+    };
     const label = `Step ${stepIndex + 1} (${step.at})`;
     const fromText = from === null ? 'no dose on record' : `${round1(from)} mcg/day`;
     if (to === 0 && (from === null || from > 0)) {
       findings.push({ ...base, kind: 'step_to_zero', message: `${label} stops intrathecal baclofen (0 mcg/day, from ${fromText}).` });
     } else if (cut !== null && cut > fraction + EPSILON) {
-      findings.push({ ...base, kind: 'reduction_above_limit', message: `${label} cuts ${percent(cut)}% from ${fromText} to ${round1(to)} mcg/day, more than the clinic's ${limitPercent}% per step.` });
+      findings.push({
+        ...base,
+        kind: 'reduction_above_limit',
+        message: `${label} cuts ${percent(cut)}% from ${fromText} to ${round1(to)} mcg/day, more than the clinic's ${limitPercent}% per step.`,
+      });
     }
     if (hoursSincePreviousStep !== null && cut !== null && cut > EPSILON && hoursSincePreviousStep < minSpacingHours - EPSILON) {
-      findings.push({ ...base, kind: 'steps_too_close', message: `${label} comes ${hoursSincePreviousStep} h after the previous step, less than the clinic's ${minSpacingHours} h between steps.` });
+      findings.push({
+        ...base,
+        kind: 'steps_too_close',
+        message: `${label} comes ${hoursSincePreviousStep} h after the previous step, less than the clinic's ${minSpacingHours} h between steps.`,
+      });
     }
   });
   return findings;

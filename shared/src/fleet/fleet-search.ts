@@ -13,9 +13,13 @@ export interface FleetSearchable {
 
 /** Every whitespace-separated word of `query` must occur in one of the row's searchable texts (an empty query matches all). */
 export function fleetRowMatchesQuery(row: FleetSearchable, query: string): boolean {
-  const words = foldForSearch(query).split(/\s+/).filter((w) => w.length > 0);
+  const words = foldForSearch(query)
+    .split(/\s+/)
+    .filter((w) => w.length > 0);
   if (words.length === 0) return true;
   const model = PUMP_MODELS[row.pump.modelId];
-  const haystack = foldForSearch([row.patient.displayName, row.patient.mrn, row.pump.serialNumber, row.pump.modelId, model?.name ?? ''].join('\n'));
+  const haystack = foldForSearch(
+    [row.patient.displayName, row.patient.mrn, row.pump.serialNumber, row.pump.modelId, model?.name ?? ''].join('\n'),
+  );
   return words.every((word) => haystack.includes(word));
 }

@@ -34,7 +34,11 @@ export interface FlowCalibrationOptions {
  * superseded rows, missing figures and intervals that measure nothing (no programmed volume, an expected residual of 0 because
  * the program could have emptied the reservoir, more aspirated than filled) are skipped. Null without a usable interval.
  */
-export function estimateFlowFactor(intervals: readonly ReconciledInterval[], atMs: number, options: FlowCalibrationOptions): FlowCalibration | null {
+export function estimateFlowFactor(
+  intervals: readonly ReconciledInterval[],
+  atMs: number,
+  options: FlowCalibrationOptions,
+): FlowCalibration | null {
   let deliveredMl = 0;
   let programmedMl = 0;
   let count = 0;
@@ -63,7 +67,11 @@ export function estimateFlowFactor(intervals: readonly ReconciledInterval[], atM
  * bolus too): the instant at which volume / factor has been drawn by the program. `segments` and `fillMs` as computeRefillLevels.
  */
 export function calibratedLevels(
-  segments: Parameters<typeof instantDrawn>[0], fillMs: number, fillVolumeMl: number, lowReservoirAlarmMl: number, flowFactor: number,
+  segments: Parameters<typeof instantDrawn>[0],
+  fillMs: number,
+  fillVolumeMl: number,
+  lowReservoirAlarmMl: number,
+  flowFactor: number,
 ): { lowReservoirAlarmMs: number | null; emptyMs: number | null } {
   const at = (volumeMl: number) => {
     const ms = instantDrawn(segments, fillMs, volumeMl / flowFactor, true);

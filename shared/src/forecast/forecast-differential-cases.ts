@@ -7,17 +7,24 @@ import { referenceLevels } from './forecast-reference';
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 /** 30- and 45-minute offsets, a half-hour DST shift (Lord Howe) and the usual one-hour DST zones. */
-export const DIFFERENTIAL_ZONES = ['UTC', 'Asia/Kolkata', 'Asia/Kathmandu', 'Australia/Adelaide', 'Australia/Lord_Howe', 'Europe/Paris', 'America/New_York'];
+export const DIFFERENTIAL_ZONES = [
+  'UTC',
+  'Asia/Kolkata',
+  'Asia/Kathmandu',
+  'Australia/Adelaide',
+  'Australia/Lord_Howe',
+  'Europe/Paris',
+  'America/New_York',
+];
 // Any instant of two years, so fills cross both daylight-saving changes of every zone above.
 const START_MS = Date.parse('2026-01-01T00:00:00Z');
-
 
 const hhmm = (minutes: number): string => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 const iso = (ms: number): string => new Date(ms).toISOString();
 /** Minute of the day a pump clock programmed at `programmedAtMs` in `zone` shows at `atMs`. */
 function pumpMinuteOfDay(zone: string, programmedAtMs: number, atMs: number): number {
   const offsetMs = DateTime.fromMillis(programmedAtMs, { zone }).offset * MINUTE_MS;
-  return Math.floor((((atMs + offsetMs) % DAY_MS) + DAY_MS) % DAY_MS / MINUTE_MS);
+  return Math.floor(((((atMs + offsetMs) % DAY_MS) + DAY_MS) % DAY_MS) / MINUTE_MS);
 }
 
 export function randomForecastCase(next: () => number): ForecastInput {
@@ -29,9 +36,17 @@ export function randomForecastCase(next: () => number): ForecastInput {
     for (let i = int(4); i > 0; i--) stepStarts.push(int(24 * 60));
     const starts = [...new Set(stepStarts)].sort((a, b) => a - b);
     const steps = starts.map((m) => ({ startTime: hhmm(m), doseMcgPerDay: next() < 0.15 ? 0 : 20 + int(900) }));
-    const periodicBoluses = Array.from({ length: next() < 0.5 ? int(4) : 0 }, () => ({ time: hhmm(next() < 0.2 ? 0 : int(24 * 60)), doseMcg: 5 + int(150) }));
+    const periodicBoluses = Array.from({ length: next() < 0.5 ? int(4) : 0 }, () => ({
+      time: hhmm(next() < 0.2 ? 0 : int(24 * 60)),
+      doseMcg: 5 + int(150),
+    }));
     if (periodicBoluses.length > 0 && next() < 0.15) periodicBoluses.push({ ...periodicBoluses[0] }); // two boluses at one minute
-    return { effectiveFrom: iso(effectiveFrom), steps, periodicBoluses, patientBolus: next() < 0.35 ? { doseMcg: 5 + int(50), maxPerDay: 1 + int(8) } : null };
+    return {
+      effectiveFrom: iso(effectiveFrom),
+      steps,
+      periodicBoluses,
+      patientBolus: next() < 0.35 ? { doseMcg: 5 + int(50), maxPerDay: 1 + int(8) } : null,
+    };
   };
   /** Puts a bolus (and sometimes a step start) of `program` at the minute its own pump clock shows at `atMs`. */
   const bolusAt = (program: ForecastProgramInput, atMs: number) => {
@@ -73,7 +88,12 @@ export function randomForecastCase(next: () => number): ForecastInput {
   // `at`: when a program is in force; often exactly a program change (the new program's bolus counts once there).
   const firstInForceMs = Math.max(fillMs, Date.parse(programs[0].effectiveFrom));
   const changeInstants = programs.slice(1).map((p) => Date.parse(p.effectiveFrom));
-  const atMs = changeInstants.length > 0 && next() < 0.4 ? changeInstants[int(changeInstants.length)] : next() < 0.2 ? firstInForceMs : firstInForceMs + int(60 * 86_400) * 1000;
+  const atMs =
+    changeInstants.length > 0 && next() < 0.4
+      ? changeInstants[int(changeInstants.length)]
+      : next() < 0.2
+        ? firstInForceMs
+        : firstInForceMs + int(60 * 86_400) * 1000;
   return {
     pump: { id: 'pump-diff', modelId: 'synchromed-ii-40', lowReservoirAlarmMl: alarmMl, reservoirCapacityMl: 40, flowRateMlPerDay: null },
     fills: [{ id: 'fill-diff', filledAt: iso(fillMs), concentrationMcgPerMl: concentration, volumeMl, stabilityDays: 180, bridgeBolus }],
@@ -98,7 +118,8 @@ export function forecastDisagreement(input: ForecastInput): Record<string, unkno
   const differences: Record<string, unknown> = {};
   for (const [name, got, expected] of pairs) if (got !== expected) differences[name] = { forecast: got, reference: expected };
   // Volumes at `at` are reported to the microlitre.
-  if (Math.abs((forecast.volumeMl ?? Number.NaN) - reference.volumeAtMl) > 2e-6) differences.volumeMl = { forecast: forecast.volumeMl, reference: reference.volumeAtMl };
+  if (Math.abs((forecast.volumeMl ?? Number.NaN) - reference.volumeAtMl) > 2e-6)
+    differences.volumeMl = { forecast: forecast.volumeMl, reference: reference.volumeAtMl };
   if (Math.abs((forecast.worstCaseVolumeMl ?? Number.NaN) - reference.worstCaseVolumeAtMl) > 2e-6) {
     differences.worstCaseVolumeMl = { forecast: forecast.worstCaseVolumeMl, reference: reference.worstCaseVolumeAtMl };
   }

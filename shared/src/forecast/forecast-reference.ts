@@ -34,7 +34,8 @@ const mod = (a: bigint, m: bigint): bigint => ((a % m) + m) % m;
 const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
 
 function exactInteger(value: number, what: string): bigint {
-  if (!Number.isInteger(value)) throw new RangeError(`the reference takes whole numbers only (${what} = ${value}), so its arithmetic stays exact`);
+  if (!Number.isInteger(value))
+    throw new RangeError(`the reference takes whole numbers only (${what} = ${value}), so its arithmetic stays exact`);
   return BigInt(value);
 }
 
@@ -53,7 +54,9 @@ function toPumpProgram(program: ForecastProgramInput, timeZone: string): PumpPro
     clockOffsetMs: BigInt(offsetMinutes) * MINUTE,
     steps: program.steps.map((s) => ({ startMs: minutesOf(s.startTime), doseMcgPerDay: exactInteger(s.doseMcgPerDay, 'step dose') })),
     boluses: program.periodicBoluses.map((b) => ({ atMs: minutesOf(b.time), doseMcg: exactInteger(b.doseMcg, 'bolus dose') })),
-    patientBolusMcgPerDay: program.patientBolus ? exactInteger(program.patientBolus.doseMcg, 'patient bolus') * BigInt(program.patientBolus.maxPerDay) : 0n,
+    patientBolusMcgPerDay: program.patientBolus
+      ? exactInteger(program.patientBolus.doseMcg, 'patient bolus') * BigInt(program.patientBolus.maxPerDay)
+      : 0n,
   };
 }
 
@@ -82,7 +85,9 @@ export function referenceLevels(input: ForecastInput): ReferenceLevels {
   const fillCentiMl = centiMl(fill.f.volumeMl, 'fill volume');
   const alarmCentiMl = centiMl(input.pump.lowReservoirAlarmMl, 'alarm volume');
   const unitsOfCentiMl = concentration * DAY * (bridgeMs > 0n ? bridgeMs : 1n); // 0.01 mL x C mcg/mL x scale
-  const programs = input.programs.map((p) => toPumpProgram(p, input.timeZone)).sort((a, b) => (a.fromMs < b.fromMs ? -1 : a.fromMs > b.fromMs ? 1 : 0));
+  const programs = input.programs
+    .map((p) => toPumpProgram(p, input.timeZone))
+    .sort((a, b) => (a.fromMs < b.fromMs ? -1 : a.fromMs > b.fromMs ? 1 : 0));
 
   const inForce = (t: bigint): PumpProgram | null => {
     let found: PumpProgram | null = null;
@@ -148,7 +153,8 @@ export function referenceLevels(input: ForecastInput): ReferenceLevels {
         let days = (horizon - t) / DAY;
         if (change !== null) days = (change - t) / DAY;
         if (drawnAt === null) days = min(days, (atMs - t) / DAY);
-        for (let k = 0; k < 2; k++) if (found[k] === null && dayUnits > 0n) days = min(days, (targets[k] - drawn + dayUnits - 1n) / dayUnits - 1n);
+        for (let k = 0; k < 2; k++)
+          if (found[k] === null && dayUnits > 0n) days = min(days, (targets[k] - drawn + dayUnits - 1n) / dayUnits - 1n);
         if (days > 0n) {
           drawn += days * dayUnits;
           t += days * DAY;
@@ -164,8 +170,14 @@ export function referenceLevels(input: ForecastInput): ReferenceLevels {
       let next = change ?? horizon;
       if (t < bridgeEndMs && bridgeEndMs < next) next = bridgeEndMs;
       if (program) {
-        for (const s of program.steps) { const e = nextOnClock(program, t, s.startMs); if (e < next) next = e; }
-        for (const b of program.boluses) { const e = nextOnClock(program, t, b.atMs); if (e < next) next = e; }
+        for (const s of program.steps) {
+          const e = nextOnClock(program, t, s.startMs);
+          if (e < next) next = e;
+        }
+        for (const b of program.boluses) {
+          const e = nextOnClock(program, t, b.atMs);
+          if (e < next) next = e;
+        }
       }
       let rate = t < bridgeEndMs ? bridgeUnitsPerMs : 0n;
       if (program) rate += stepDoseAt(program, t) * perMcgPerDay + (worstCase ? program.patientBolusMcgPerDay * perMcgPerDay : 0n);
@@ -183,8 +195,11 @@ export function referenceLevels(input: ForecastInput): ReferenceLevels {
   const worst = run(true);
   const volumeLeft = (drawnUnits: bigint) => Math.max(0, fill.f.volumeMl - Number(drawnUnits) / Number(unitsOfCentiMl * 100n));
   return {
-    nominalLowReservoirAlarmMs: nominal.alarmMs, nominalEmptyMs: nominal.emptyMs,
-    worstCaseLowReservoirAlarmMs: worst.alarmMs, worstCaseEmptyMs: worst.emptyMs,
-    volumeAtMl: volumeLeft(nominal.drawnAtUnits), worstCaseVolumeAtMl: volumeLeft(worst.drawnAtUnits),
+    nominalLowReservoirAlarmMs: nominal.alarmMs,
+    nominalEmptyMs: nominal.emptyMs,
+    worstCaseLowReservoirAlarmMs: worst.alarmMs,
+    worstCaseEmptyMs: worst.emptyMs,
+    volumeAtMl: volumeLeft(nominal.drawnAtUnits),
+    worstCaseVolumeAtMl: volumeLeft(worst.drawnAtUnits),
   };
 }

@@ -4,7 +4,6 @@ import { forecastPump, ForecastInput, ForecastProgramInput } from './forecast';
 import { DAY_MS, HOUR_MS } from '../time-units';
 import { seededSequence } from '../simulation/seeded-hash';
 
-
 const SEED = process.env.PUMPWATCH_PROPERTY_SEED ? Number(process.env.PUMPWATCH_PROPERTY_SEED) : Math.floor(Math.random() * 2 ** 31);
 const RUNS = 3000;
 const ZONES = ['UTC', 'Europe/Paris', 'America/New_York', 'Australia/Adelaide'];
@@ -14,7 +13,10 @@ const YEAR_START_MS = Date.parse('2026-01-01T00:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
 const floorIso = (text: string) => iso(Math.floor(Date.parse(text) / 1000) * 1000);
 
-interface Case { input: ForecastInput; fillId: string }
+interface Case {
+  input: ForecastInput;
+  fillId: string;
+}
 
 function randomCase(next: () => number): Case {
   const int = (n: number) => Math.floor(next() * n);
@@ -27,7 +29,13 @@ function randomCase(next: () => number): Case {
   const dose = 50 + int(900);
   const program: ForecastProgramInput = {
     effectiveFrom: iso(programMs),
-    steps: next() < 0.5 ? [{ startTime: '00:00', doseMcgPerDay: dose }] : [{ startTime: '00:00', doseMcgPerDay: dose }, { startTime: '07:30', doseMcgPerDay: dose * 1.5 }],
+    steps:
+      next() < 0.5
+        ? [{ startTime: '00:00', doseMcgPerDay: dose }]
+        : [
+            { startTime: '00:00', doseMcgPerDay: dose },
+            { startTime: '07:30', doseMcgPerDay: dose * 1.5 },
+          ],
     periodicBoluses: next() < 0.3 ? [{ time: '08:00', doseMcg: 25 }] : [],
     patientBolus: next() < 0.3 ? { doseMcg: 20, maxPerDay: 3 } : null,
   };
@@ -40,8 +48,22 @@ function randomCase(next: () => number): Case {
       at: iso(atMs),
       fills: [
         // An earlier whole-second fill: the random one must be the fill in force from its own second on.
-        { id: 'fill-before', filledAt: iso(Math.floor((fillMs - 90 * DAY_MS - int(HOUR_MS)) / 1000) * 1000), concentrationMcgPerMl: 500, volumeMl: 20, stabilityDays: 180, bridgeBolus: null },
-        { id: fillId, filledAt: iso(fillMs), concentrationMcgPerMl: [500, 1000, 2000][int(3)], volumeMl: 5 + int(15), stabilityDays: 180, bridgeBolus: null },
+        {
+          id: 'fill-before',
+          filledAt: iso(Math.floor((fillMs - 90 * DAY_MS - int(HOUR_MS)) / 1000) * 1000),
+          concentrationMcgPerMl: 500,
+          volumeMl: 20,
+          stabilityDays: 180,
+          bridgeBolus: null,
+        },
+        {
+          id: fillId,
+          filledAt: iso(fillMs),
+          concentrationMcgPerMl: [500, 1000, 2000][int(3)],
+          volumeMl: 5 + int(15),
+          stabilityDays: 180,
+          bridgeBolus: null,
+        },
       ],
       programs: [program],
       withCurve: next() < 0.5,
@@ -70,7 +92,7 @@ describe(`forecastPump at millisecond instants (seed ${SEED}; replay with PUMPWA
       try {
         forecast = forecastPump(input);
       } catch (error) {
-        throw new Error(`${context} threw ${(error as Error).message}`);
+        throw new Error(`${context} threw ${(error as Error).message}`, { cause: error });
       }
       if (forecast.fillId !== fillId) throw new Error(`${context}: fill in force ${forecast.fillId}, expected ${fillId}`);
       const expected = forecastPump(floored(input));

@@ -1,13 +1,32 @@
 // Refill forecast: exact closed-form integration of a pump's piecewise-constant program over its fill.
-import type { BridgeBolus, ForecastCurvePoint, PatientBolus, PeriodicBolus, ProgramStep, PumpForecast, ReportedReservoirComparison } from '../contracts';
+import type {
+  BridgeBolus,
+  ForecastCurvePoint,
+  PatientBolus,
+  PeriodicBolus,
+  ProgramStep,
+  PumpForecast,
+  ReportedReservoirComparison,
+} from '../contracts';
 import { PUMP_MODELS, PumpModelId } from '../clinical-config';
 import { DomainError } from '../domain-error';
 import { minutesOfDay, utcOffsetMinutes } from './pump-clock';
 import {
-  CompiledFill, CompiledProgram, computeRefillLevels, constantFlowProgram, drawnSinceFillMl, fillSegments, floorToSecond, ReportedBolusVolume,
+  CompiledFill,
+  CompiledProgram,
+  computeRefillLevels,
+  constantFlowProgram,
+  drawnSinceFillMl,
+  fillSegments,
+  floorToSecond,
+  ReportedBolusVolume,
 } from './refill-levels';
 import { MINUTE_MS } from '../time-units';
-import { compareReportedReservoir, DEFAULT_RESERVOIR_DISCREPANCY_TOLERANCE, ReservoirDiscrepancyTolerance } from '../telemetry/reservoir-discrepancy';
+import {
+  compareReportedReservoir,
+  DEFAULT_RESERVOIR_DISCREPANCY_TOLERANCE,
+  ReservoirDiscrepancyTolerance,
+} from '../telemetry/reservoir-discrepancy';
 import { calibratedLevels, estimateFlowFactor, ReconciledInterval } from './flow-calibration';
 
 export interface ForecastPumpInput {
@@ -117,11 +136,26 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
 
 function emptyForecast(input: ForecastInput, atMs: number, status: 'no_fill' | 'no_program', fillId: string | null): PumpForecast {
   return {
-    pumpId: input.pump.id, status, at: new Date(atMs).toISOString(), volumeMl: null, worstCaseVolumeMl: null, reportedPatientBoluses: null,
-    nominal: { lowReservoirAlarmAt: null, emptyAt: null }, worstCase: { lowReservoirAlarmAt: null, emptyAt: null },
-    drugExpiresAt: null, refillDeadline: null, deadlineReason: null, dailyVolumeMl: null, doseMcgPerDay: null,
-    concentrationMcgPerMl: null, lowReservoirAlarmMl: input.pump.lowReservoirAlarmMl, fillId,
-    pumpClockOffsetFromLocalMinutes: 0, curve: [], reportedReservoir: null, calibrated: null,
+    pumpId: input.pump.id,
+    status,
+    at: new Date(atMs).toISOString(),
+    volumeMl: null,
+    worstCaseVolumeMl: null,
+    reportedPatientBoluses: null,
+    nominal: { lowReservoirAlarmAt: null, emptyAt: null },
+    worstCase: { lowReservoirAlarmAt: null, emptyAt: null },
+    drugExpiresAt: null,
+    refillDeadline: null,
+    deadlineReason: null,
+    dailyVolumeMl: null,
+    doseMcgPerDay: null,
+    concentrationMcgPerMl: null,
+    lowReservoirAlarmMl: input.pump.lowReservoirAlarmMl,
+    fillId,
+    pumpClockOffsetFromLocalMinutes: 0,
+    curve: [],
+    reportedReservoir: null,
+    calibrated: null,
   };
 }
 
@@ -131,7 +165,9 @@ function emptyForecast(input: ForecastInput, atMs: number, status: 'no_fill' | '
  */
 export function forecastPump(input: ForecastInput): PumpForecast {
   const atMs = floorToSecond(Date.parse(input.at));
-  const fills = input.fills.map((f) => ({ input: f, compiled: compileFill(f) })).sort((a, b) => a.compiled.filledAtMs - b.compiled.filledAtMs);
+  const fills = input.fills
+    .map((f) => ({ input: f, compiled: compileFill(f) }))
+    .sort((a, b) => a.compiled.filledAtMs - b.compiled.filledAtMs);
   if (fills.length === 0) return emptyForecast(input, atMs, 'no_fill', null);
   let fillIndex = -1;
   while (fillIndex + 1 < fills.length && fills[fillIndex + 1].compiled.filledAtMs <= atMs) fillIndex++;
@@ -150,19 +186,28 @@ export function forecastPump(input: ForecastInput): PumpForecast {
 
   const report = input.reportedPatientBoluses ?? null;
   const countedUntilMs = report ? floorToSecond(Date.parse(report.countedUntil)) : Number.NaN;
-  const reported: ReportedBolusVolume | null = report && report.fillId === fillId && countedUntilMs > fill.filledAtMs && countedUntilMs <= atMs && report.deliveredMcg >= 0
-    ? { countedUntilMs, deliveredMl: report.deliveredMcg / fill.concentrationMcgPerMl }
-    : null;
+  const reported: ReportedBolusVolume | null =
+    report && report.fillId === fillId && countedUntilMs > fill.filledAtMs && countedUntilMs <= atMs && report.deliveredMcg >= 0
+      ? { countedUntilMs, deliveredMl: report.deliveredMcg / fill.concentrationMcgPerMl }
+      : null;
   const segments = fillSegments(fill, programs, reported);
   const levels = computeRefillLevels(fill, input.pump.lowReservoirAlarmMl, segments);
-  const reportedReservoir = compareWithReportedReservoir(input.reportedReservoir ?? null, fill, segments, input.pump.lowReservoirAlarmMl, atMs);
+  const reportedReservoir = compareWithReportedReservoir(
+    input.reportedReservoir ?? null,
+    fill,
+    segments,
+    input.pump.lowReservoirAlarmMl,
+    atMs,
+  );
   // While the pump reports less than the forecast beyond tolerance, the deadline counts from the lower volume (issue 12).
   const lowerDeadlineMs = reportedReservoir?.lowerLevels?.refillDeadlineMs ?? Number.POSITIVE_INFINITY;
   // A pump its refills show running fast reaches the alarm earlier: the worst case at its measured flow, when earlier (issue 13).
   const flowAccuracyFraction = PUMP_MODELS[input.pump.modelId]?.flowAccuracyFraction ?? null;
   const calibration = estimateFlowFactor(input.reconciledIntervals ?? [], atMs, { flowAccuracyFraction });
-  const calibrated = calibration && calibratedLevels(segments, fill.filledAtMs, fill.volumeMl, input.pump.lowReservoirAlarmMl, calibration.flowFactor);
-  const calibratedDeadlineMs = calibration && calibration.flowFactor > 1 ? calibrated?.lowReservoirAlarmMs ?? Number.POSITIVE_INFINITY : Number.POSITIVE_INFINITY;
+  const calibrated =
+    calibration && calibratedLevels(segments, fill.filledAtMs, fill.volumeMl, input.pump.lowReservoirAlarmMl, calibration.flowFactor);
+  const calibratedDeadlineMs =
+    calibration && calibration.flowFactor > 1 ? (calibrated?.lowReservoirAlarmMs ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY;
   const refillDeadlineMs = Math.min(levels.refillDeadlineMs, lowerDeadlineMs, calibratedDeadlineMs);
   const volumeAt = (ms: number, worstCase: boolean) => Math.max(0, fill.volumeMl - drawnSinceFillMl(segments, ms, worstCase));
   const localOffsetNowMin = constantFlow ? 0 : utcOffsetMinutes(input.timeZone, atMs);
@@ -175,14 +220,22 @@ export function forecastPump(input: ForecastInput): PumpForecast {
     for (let t = fill.filledAtMs; t < endMs; t += stepMs) instants.add(floorToSecond(t));
     for (const p of programs) if (p.effectiveFromMs > fill.filledAtMs && p.effectiveFromMs < endMs) instants.add(p.effectiveFromMs);
     if (reported && reported.countedUntilMs < endMs) instants.add(reported.countedUntilMs);
-    for (const ms of [levels.nominalLowReservoirAlarmMs, levels.worstCaseLowReservoirAlarmMs, levels.worstCaseEmptyMs, levels.drugExpiresMs]) {
+    for (const ms of [
+      levels.nominalLowReservoirAlarmMs,
+      levels.worstCaseLowReservoirAlarmMs,
+      levels.worstCaseEmptyMs,
+      levels.drugExpiresMs,
+    ]) {
       if (ms !== null && ms > fill.filledAtMs && ms < endMs) instants.add(ms);
     }
-    curve = [...instants].filter((ms) => ms >= fill.filledAtMs).sort((a, b) => a - b).map((ms) => ({
-      at: new Date(ms).toISOString(),
-      volumeMl: round6(volumeAt(ms, false)),
-      worstCaseVolumeMl: round6(volumeAt(ms, true)),
-    }));
+    curve = [...instants]
+      .filter((ms) => ms >= fill.filledAtMs)
+      .sort((a, b) => a - b)
+      .map((ms) => ({
+        at: new Date(ms).toISOString(),
+        volumeMl: round6(volumeAt(ms, false)),
+        worstCaseVolumeMl: round6(volumeAt(ms, true)),
+      }));
   }
 
   return {
@@ -192,14 +245,22 @@ export function forecastPump(input: ForecastInput): PumpForecast {
     volumeMl: round6(volumeAt(atMs, false)),
     worstCaseVolumeMl: round6(volumeAt(atMs, true)),
     reportedPatientBoluses: reported
-      ? { countedUntil: new Date(reported.countedUntilMs).toISOString(), deliveredMcg: (report as ReportedPatientBoluses).deliveredMcg, volumeMl: round6(reported.deliveredMl) }
+      ? {
+          countedUntil: new Date(reported.countedUntilMs).toISOString(),
+          deliveredMcg: (report as ReportedPatientBoluses).deliveredMcg,
+          volumeMl: round6(reported.deliveredMl),
+        }
       : null,
     nominal: { lowReservoirAlarmAt: iso(levels.nominalLowReservoirAlarmMs), emptyAt: iso(levels.nominalEmptyMs) },
     worstCase: { lowReservoirAlarmAt: iso(levels.worstCaseLowReservoirAlarmMs), emptyAt: iso(levels.worstCaseEmptyMs) },
     drugExpiresAt: iso(levels.drugExpiresMs),
     refillDeadline: iso(refillDeadlineMs),
-    deadlineReason: refillDeadlineMs === levels.refillDeadlineMs ? levels.deadlineReason
-      : refillDeadlineMs === lowerDeadlineMs ? 'reported_reservoir' : 'calibrated_flow',
+    deadlineReason:
+      refillDeadlineMs === levels.refillDeadlineMs
+        ? levels.deadlineReason
+        : refillDeadlineMs === lowerDeadlineMs
+          ? 'reported_reservoir'
+          : 'calibrated_flow',
     dailyVolumeMl: round6(programInForce.doseMcgPerDay / fill.concentrationMcgPerMl),
     doseMcgPerDay: round6(programInForce.doseMcgPerDay),
     concentrationMcgPerMl: fill.concentrationMcgPerMl,
@@ -208,9 +269,14 @@ export function forecastPump(input: ForecastInput): PumpForecast {
     pumpClockOffsetFromLocalMinutes: constantFlow ? 0 : Math.round(programInForce.pumpClockOffsetMs / MINUTE_MS) - localOffsetNowMin,
     curve,
     reportedReservoir: reportedReservoir?.comparison ?? null,
-    calibrated: !calibration || !calibrated ? null : {
-      ...calibration, lowReservoirAlarmAt: iso(calibrated.lowReservoirAlarmMs), emptyAt: iso(calibrated.emptyMs),
-    },
+    calibrated:
+      !calibration || !calibrated
+        ? null
+        : {
+            ...calibration,
+            lowReservoirAlarmAt: iso(calibrated.lowReservoirAlarmMs),
+            emptyAt: iso(calibrated.emptyMs),
+          },
   };
 }
 
@@ -219,7 +285,11 @@ export function forecastPump(input: ForecastInput): PumpForecast {
  * also the levels as if the fill had been short by the difference (same program, same segments).
  */
 function compareWithReportedReservoir(
-  report: ReportedReservoirInput | null, fill: CompiledFill, segments: ReturnType<typeof fillSegments>, lowReservoirAlarmMl: number, atMs: number,
+  report: ReportedReservoirInput | null,
+  fill: CompiledFill,
+  segments: ReturnType<typeof fillSegments>,
+  lowReservoirAlarmMl: number,
+  atMs: number,
 ): { comparison: ReportedReservoirComparison; lowerLevels: ReturnType<typeof computeRefillLevels> | null } | null {
   if (report === null || !(report.volumeMl >= 0)) return null;
   const recordedAtMs = floorToSecond(Date.parse(report.recordedAt));
@@ -227,9 +297,10 @@ function compareWithReportedReservoir(
   if (!(recordedAtMs > fill.filledAtMs && recordedAtMs <= atMs)) return null;
   const forecastVolumeMl = Math.max(0, fill.volumeMl - drawnSinceFillMl(segments, recordedAtMs, false));
   const compared = compareReportedReservoir(report.volumeMl, forecastVolumeMl, report.tolerance ?? DEFAULT_RESERVOIR_DISCREPANCY_TOLERANCE);
-  const lowerLevels = compared.discrepancy && compared.differenceMl < 0
-    ? computeRefillLevels({ ...fill, volumeMl: fill.volumeMl + compared.differenceMl }, lowReservoirAlarmMl, segments)
-    : null;
+  const lowerLevels =
+    compared.discrepancy && compared.differenceMl < 0
+      ? computeRefillLevels({ ...fill, volumeMl: fill.volumeMl + compared.differenceMl }, lowReservoirAlarmMl, segments)
+      : null;
   return {
     comparison: {
       recordedAt: new Date(recordedAtMs).toISOString(),
@@ -238,10 +309,13 @@ function compareWithReportedReservoir(
       differenceMl: round6(compared.differenceMl),
       allowedDifferenceMl: round6(compared.allowedDifferenceMl),
       discrepancy: compared.discrepancy,
-      lowerVolumeLevels: lowerLevels === null ? null : {
-        nominal: { lowReservoirAlarmAt: iso(lowerLevels.nominalLowReservoirAlarmMs), emptyAt: iso(lowerLevels.nominalEmptyMs) },
-        worstCase: { lowReservoirAlarmAt: iso(lowerLevels.worstCaseLowReservoirAlarmMs), emptyAt: iso(lowerLevels.worstCaseEmptyMs) },
-      },
+      lowerVolumeLevels:
+        lowerLevels === null
+          ? null
+          : {
+              nominal: { lowReservoirAlarmAt: iso(lowerLevels.nominalLowReservoirAlarmMs), emptyAt: iso(lowerLevels.nominalEmptyMs) },
+              worstCase: { lowReservoirAlarmAt: iso(lowerLevels.worstCaseLowReservoirAlarmMs), emptyAt: iso(lowerLevels.worstCaseEmptyMs) },
+            },
     },
     lowerLevels,
   };
@@ -251,4 +325,3 @@ function compareWithReportedReservoir(
 function round6(value: number): number {
   return Math.round(value * 1e6) / 1e6;
 }
-

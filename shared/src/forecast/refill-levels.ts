@@ -55,8 +55,14 @@ export interface RefillLevels {
 export function constantFlowProgram(flowRateMlPerDay: number, concentrationMcgPerMl: number): CompiledProgram {
   const doseMcgPerDay = flowRateMlPerDay * concentrationMcgPerMl;
   return {
-    effectiveFromMs: Number.NEGATIVE_INFINITY, pumpClockOffsetMs: 0, patientBolusMcgPerDay: 0, doseMcgPerDay,
-    stepStartsMs: [0], stepDosesMcgPerDay: [doseMcgPerDay], bolusTimesMs: [], bolusDosesMcg: [],
+    effectiveFromMs: Number.NEGATIVE_INFINITY,
+    pumpClockOffsetMs: 0,
+    patientBolusMcgPerDay: 0,
+    doseMcgPerDay,
+    stepStartsMs: [0],
+    stepDosesMcgPerDay: [doseMcgPerDay],
+    bolusTimesMs: [],
+    bolusDosesMcg: [],
   };
 }
 
@@ -65,7 +71,11 @@ export function constantFlowProgram(flowRateMlPerDay: number, concentrationMcgPe
  * `programs` sorted by effectiveFrom. With `reported` (countedUntilMs after the fill), the boluses counted replace the worst
  * case up to the count and the whole allowance applies only after it.
  */
-export function fillSegments(fill: CompiledFill, programs: readonly CompiledProgram[], reported: ReportedBolusVolume | null = null): Segment[] {
+export function fillSegments(
+  fill: CompiledFill,
+  programs: readonly CompiledProgram[],
+  reported: ReportedBolusVolume | null = null,
+): Segment[] {
   let first = -1;
   while (first + 1 < programs.length && programs[first + 1].effectiveFromMs <= fill.filledAtMs) first++;
   const bridgeEndMs = fill.filledAtMs + fill.bridgeBolusDurationMs;
@@ -74,7 +84,8 @@ export function fillSegments(fill: CompiledFill, programs: readonly CompiledProg
   for (let i = first + 1; i < programs.length; i++) boundaries.push(programs[i].effectiveFromMs);
   if (bridgeMlPerMs > 0 && !boundaries.includes(bridgeEndMs)) boundaries.push(bridgeEndMs);
   const countedUntilMs = reported !== null && reported.countedUntilMs > fill.filledAtMs ? reported.countedUntilMs : null;
-  const reportedMlPerMs = countedUntilMs !== null ? Math.max(0, (reported as ReportedBolusVolume).deliveredMl) / (countedUntilMs - fill.filledAtMs) : 0;
+  const reportedMlPerMs =
+    countedUntilMs !== null ? Math.max(0, (reported as ReportedBolusVolume).deliveredMl) / (countedUntilMs - fill.filledAtMs) : 0;
   if (countedUntilMs !== null && !boundaries.includes(countedUntilMs)) boundaries.push(countedUntilMs);
   boundaries.sort((a, b) => a - b);
   const segments: Segment[] = [];
@@ -86,11 +97,15 @@ export function fillSegments(fill: CompiledFill, programs: readonly CompiledProg
     const program = programIndex >= 0 ? programs[programIndex] : null;
     if (endMs > startMs) {
       segments.push({
-        startMs, endMs,
+        startMs,
+        endMs,
         profile: program ? buildDayProfile(program, fill.concentrationMcgPerMl) : EMPTY_DAY_PROFILE,
         offsetMs: program ? program.pumpClockOffsetMs : 0,
         bridgeMlPerMs: startMs < bridgeEndMs ? bridgeMlPerMs : 0,
-        patientBolusMlPerMs: program && (countedUntilMs === null || startMs >= countedUntilMs) ? program.patientBolusMcgPerDay / DAY_MS / fill.concentrationMcgPerMl : 0,
+        patientBolusMlPerMs:
+          program && (countedUntilMs === null || startMs >= countedUntilMs)
+            ? program.patientBolusMcgPerDay / DAY_MS / fill.concentrationMcgPerMl
+            : 0,
         reportedBolusMlPerMs: countedUntilMs !== null && startMs < countedUntilMs ? reportedMlPerMs : 0,
       });
     }
@@ -119,7 +134,10 @@ export function drawnSinceFillMl(segments: readonly Segment[], atMs: number, wor
     if (atMs < segment.startMs) break;
     const origin = localOrigin(segment);
     const extra = extraMlPerMs(segment, worstCase);
-    const toMl = atMs < segment.endMs ? drawnMl(segment.profile, extra, atMs - origin) : drawnMl(segment.profile, extra, segment.endMs - origin, false);
+    const toMl =
+      atMs < segment.endMs
+        ? drawnMl(segment.profile, extra, atMs - origin)
+        : drawnMl(segment.profile, extra, segment.endMs - origin, false);
     total += toMl - drawnMl(segment.profile, extra, segment.startMs - origin, false);
   }
   return total;
@@ -160,14 +178,19 @@ export function computeRefillLevels(fill: CompiledFill, lowReservoirAlarmMl: num
   const nominalLowReservoirAlarmMs = floorOrNull(instantDrawn(segments, fill.filledAtMs, toAlarmMl, false));
   const nominalEmptyMs = floorOrNull(instantDrawn(segments, fill.filledAtMs, fill.volumeMl, false));
   const hasPatientBolus = segments.some((s) => s.patientBolusMlPerMs > 0);
-  const worstCaseLowReservoirAlarmMs = hasPatientBolus ? floorOrNull(instantDrawn(segments, fill.filledAtMs, toAlarmMl, true)) : nominalLowReservoirAlarmMs;
+  const worstCaseLowReservoirAlarmMs = hasPatientBolus
+    ? floorOrNull(instantDrawn(segments, fill.filledAtMs, toAlarmMl, true))
+    : nominalLowReservoirAlarmMs;
   const worstCaseEmptyMs = hasPatientBolus ? floorOrNull(instantDrawn(segments, fill.filledAtMs, fill.volumeMl, true)) : nominalEmptyMs;
   const drugExpiresMs = floorToSecond(fill.filledAtMs + fill.stabilityDays * DAY_MS);
   const lowReservoirFirst = worstCaseLowReservoirAlarmMs !== null && worstCaseLowReservoirAlarmMs <= drugExpiresMs;
   return {
-    nominalLowReservoirAlarmMs, nominalEmptyMs, worstCaseLowReservoirAlarmMs, worstCaseEmptyMs, drugExpiresMs,
+    nominalLowReservoirAlarmMs,
+    nominalEmptyMs,
+    worstCaseLowReservoirAlarmMs,
+    worstCaseEmptyMs,
+    drugExpiresMs,
     refillDeadlineMs: lowReservoirFirst ? (worstCaseLowReservoirAlarmMs as number) : drugExpiresMs,
     deadlineReason: lowReservoirFirst ? 'low_reservoir' : 'drug_stability',
   };
 }
-

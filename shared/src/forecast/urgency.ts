@@ -4,7 +4,10 @@ import type { ForecastStatus, Urgency, UrgencyReason, UrgencyReasonKind } from '
 import type { AlertSeverity } from '../alerts/alert-contracts';
 import { DAY_MS, HOUR_MS } from '../time-units';
 
-export interface UrgencyAssessment { urgency: Urgency; daysLeft: number | null }
+export interface UrgencyAssessment {
+  urgency: Urgency;
+  daysLeft: number | null;
+}
 
 /** Days are exact multiples of 24 h; a pump without a forecast ranks first because nobody knows its deadline. */
 export function assessUrgency(status: ForecastStatus, refillDeadlineMs: number | null, nowMs: number): UrgencyAssessment {
@@ -19,7 +22,10 @@ export function assessUrgency(status: ForecastStatus, refillDeadlineMs: number |
 
 /** Reasons that put a pump in the 'delivery_interrupted' level: delivery has stopped or may have (withdrawal within hours). */
 export const DELIVERY_INTERRUPTING_REASON_KINDS: ReadonlySet<UrgencyReasonKind> = new Set<UrgencyReasonKind>([
-  'delivery_interrupted', 'battery_end_of_service', 'concentration_mismatch', 'withdrawal_risk_alert',
+  'delivery_interrupted',
+  'battery_end_of_service',
+  'concentration_mismatch',
+  'withdrawal_risk_alert',
 ]);
 
 /** Reasons that do not move with the clock: the server finds them (telemetry, open alerts); the deadline reasons are derived here. */
@@ -34,7 +40,9 @@ export interface FleetUrgencyInput {
   urgencyReasons: readonly UrgencyReason[];
 }
 
-export interface FleetUrgencyAssessment extends UrgencyAssessment { urgencyReasons: UrgencyReason[] }
+export interface FleetUrgencyAssessment extends UrgencyAssessment {
+  urgencyReasons: UrgencyReason[];
+}
 
 const SEVERITY_ORDER: Record<AlertSeverity, number> = { critical: 0, urgent: 1, warning: 2 };
 
@@ -54,7 +62,11 @@ export function assessFleetUrgency(row: FleetUrgencyInput, nowMs: number): Fleet
   if (base.urgency === 'no_forecast') {
     if (row.status === 'no_fill' || row.status === 'no_program') {
       const missing = row.status === 'no_fill' ? 'no fill recorded' : 'no program set';
-      reasons.push({ kind: 'no_forecast', severity: noForecastIsCritical(row, nowMs) ? 'critical' : 'warning', text: `No forecast: ${missing}` });
+      reasons.push({
+        kind: 'no_forecast',
+        severity: noForecastIsCritical(row, nowMs) ? 'critical' : 'warning',
+        text: `No forecast: ${missing}`,
+      });
     }
   } else if (base.urgency === 'overdue') {
     reasons.push({ kind: 'overdue', severity: 'critical', text: `Refill overdue by ${daysText(base.daysLeft as number)}` });
@@ -75,13 +87,20 @@ export function noForecastIsCritical(row: Pick<FleetUrgencyInput, 'noForecastSin
 /** Sort rank of a row: a pump long without a forecast sits with the critical ones, a new one with the pumps due soon. */
 function urgencyRank(row: { urgency: Urgency; noForecastSince?: string | null }, nowMs: number): number {
   switch (row.urgency) {
-    case 'delivery_interrupted': return 0;
-    case 'overdue': return 1;
-    case 'critical': return 2;
-    case 'no_forecast': return noForecastIsCritical({ noForecastSince: row.noForecastSince ?? null }, nowMs) ? 2 : 4;
-    case 'urgent': return 3;
-    case 'warning': return 4;
-    case 'ok': return 5;
+    case 'delivery_interrupted':
+      return 0;
+    case 'overdue':
+      return 1;
+    case 'critical':
+      return 2;
+    case 'no_forecast':
+      return noForecastIsCritical({ noForecastSince: row.noForecastSince ?? null }, nowMs) ? 2 : 4;
+    case 'urgent':
+      return 3;
+    case 'warning':
+      return 4;
+    case 'ok':
+      return 5;
   }
 }
 

@@ -34,14 +34,20 @@ export function parseCsv(input: string): ImportCell[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; }
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else cell += c;
-    } else if (c === '"' && cell === '') { quoted = true; wasQuoted = true; }
-    else if (c === separator) endCell();
+    } else if (c === '"' && cell === '') {
+      quoted = true;
+      wasQuoted = true;
+    } else if (c === separator) endCell();
     else if (c === '\n') endRow();
-    else if (c === '\r' && text[i + 1] === '\n') { endRow(); i++; }
-    else if (c === '\r') endRow();
+    else if (c === '\r' && text[i + 1] === '\n') {
+      endRow();
+      i++;
+    } else if (c === '\r') endRow();
     else cell += c;
   }
   if (cell !== '' || wasQuoted || row.length > 0) endRow();

@@ -2,8 +2,18 @@
 
 /** The documented columns, in the template's order (the clinic's words; units in the names). */
 export const IMPORT_COLUMNS = [
-  'mrn', 'displayName', 'birthDate', 'sex', 'weightKg', 'pumpModel', 'serialNumber', 'implantDate', 'lastFilledAt',
-  'concentrationMcgPerMl', 'volumeMl', 'doseMcgPerDay',
+  'mrn',
+  'displayName',
+  'birthDate',
+  'sex',
+  'weightKg',
+  'pumpModel',
+  'serialNumber',
+  'implantDate',
+  'lastFilledAt',
+  'concentrationMcgPerMl',
+  'volumeMl',
+  'doseMcgPerDay',
 ] as const;
 /** Optional columns beyond the template: a constant-flow pump's label values, and the reason a soft drug-library limit or the dose guard asks for. */
 export const OPTIONAL_IMPORT_COLUMNS = ['reservoirCapacityMl', 'flowRateMlPerDay', 'doseChangeReason'] as const;
@@ -55,10 +65,11 @@ export interface ImportConfirmation {
 }
 
 /** GET /api/imports/template.csv: the header and one example row (a simple continuous program). */
-export const IMPORT_TEMPLATE_CSV = [
-  IMPORT_COLUMNS.join(','),
-  'MRN-000123,Jane Example,1975-04-30,female,68,synchromed-ii-20,NGP123456H,2021-06-15,2026-11-20 09:30,500,20,150',
-].join('\r\n') + '\r\n';
+export const IMPORT_TEMPLATE_CSV =
+  [
+    IMPORT_COLUMNS.join(','),
+    'MRN-000123,Jane Example,1975-04-30,female,68,synchromed-ii-20,NGP123456H,2021-06-15,2026-11-20 09:30,500,20,150',
+  ].join('\r\n') + '\r\n';
 
 /** Largest upload and row count accepted: a clinic's fleet is hundreds of pumps, not tens of thousands. */
 export const IMPORT_LIMITS = { maxFileBytes: 2 * 1024 * 1024, maxRows: 5000, pendingHours: 24 } as const;

@@ -44,7 +44,8 @@ const KNOWN_COLUMNS: readonly ImportColumn[] = [...IMPORT_COLUMNS, ...OPTIONAL_I
 
 /** The date order a clinic most likely writes, from its zone: month-first in the United States, day-first elsewhere. */
 export function defaultDateOrderOf(timeZone: string): ImportDateOrder {
-  const US = /^(US\/|America\/(New_York|Chicago|Denver|Phoenix|Los_Angeles|Anchorage|Adak|Boise|Detroit|Juneau|Metlakatla|Nome|Sitka|Yakutat|Menominee|Indiana\/|Kentucky\/|North_Dakota\/)|Pacific\/Honolulu$)/;
+  const US =
+    /^(US\/|America\/(New_York|Chicago|Denver|Phoenix|Los_Angeles|Anchorage|Adak|Boise|Detroit|Juneau|Metlakatla|Nome|Sitka|Yakutat|Menominee|Indiana\/|Kentucky\/|North_Dakota\/)|Pacific\/Honolulu$)/;
   return US.test(timeZone) ? 'month-first' : 'day-first';
 }
 
@@ -79,17 +80,24 @@ function readDayText(value: string, order: ImportDateOrder): { day: string } | {
   const slashed = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(value);
   if (iso) parts = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
   else if (dotted) parts = [Number(dotted[3]), Number(dotted[2]), Number(dotted[1])];
-  else if (slashed) parts = order === 'day-first' ? [Number(slashed[3]), Number(slashed[2]), Number(slashed[1])] : [Number(slashed[3]), Number(slashed[1]), Number(slashed[2])];
+  else if (slashed)
+    parts =
+      order === 'day-first'
+        ? [Number(slashed[3]), Number(slashed[2]), Number(slashed[1])]
+        : [Number(slashed[3]), Number(slashed[1]), Number(slashed[2])];
   const example = order === 'day-first' ? '2026-01-31, 31.01.2026 or 31/01/2026' : '2026-01-31, 31.01.2026 or 01/31/2026';
   if (!parts) return { error: `must be a date such as ${example}` };
   const day = `${pad(parts[0], 4)}-${pad(parts[1])}-${pad(parts[2])}`;
-  if (!isCalendarDate(day)) return { error: `is not a date that exists (${value} read ${order === 'day-first' ? 'day/month/year' : 'month/day/year'})` };
-  if (day < EARLIEST_DATE || day >= LATEST_DATE_EXCLUSIVE) return { error: `must be from ${EARLIEST_DATE} and before ${LATEST_DATE_EXCLUSIVE}` };
+  if (!isCalendarDate(day))
+    return { error: `is not a date that exists (${value} read ${order === 'day-first' ? 'day/month/year' : 'month/day/year'})` };
+  if (day < EARLIEST_DATE || day >= LATEST_DATE_EXCLUSIVE)
+    return { error: `must be from ${EARLIEST_DATE} and before ${LATEST_DATE_EXCLUSIVE}` };
   return { day };
 }
 
 function readDay(cell: ImportCell, order: ImportDateOrder): { day: string } | { error: string } {
-  if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? { error: 'is not a date that exists' } : readDayText(wallClockOfDateCell(cell).day, order);
+  if (cell instanceof Date)
+    return Number.isNaN(cell.getTime()) ? { error: 'is not a date that exists' } : readDayText(wallClockOfDateCell(cell).day, order);
   return readDayText(text(cell) ?? '', order);
 }
 
@@ -111,7 +119,8 @@ function readInstant(cell: ImportCell, options: ImportReadOptions): { at: string
     if (withOffset) {
       if (!isCalendarDate(withOffset[1])) return { error: `is not a date that exists (${value})` };
       const parsed = DateTime.fromISO(`${withOffset[1]}T${withOffset[2]}${withOffset[3].toUpperCase()}`, { setZone: true });
-      if (!parsed.isValid) return { error: `must be a date and a 24-hour time, e.g. 2026-01-31 09:30 (read as ${options.timeZone}) or 2026-01-31T08:30:00Z` };
+      if (!parsed.isValid)
+        return { error: `must be a date and a 24-hour time, e.g. 2026-01-31 09:30 (read as ${options.timeZone}) or 2026-01-31T08:30:00Z` };
       return { at: parsed.toUTC().toISO({ suppressMilliseconds: true }) as string };
     }
     const split = /^(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{4})(?:T|\s+)(.+)$/.exec(value);
@@ -154,7 +163,8 @@ function issuesOf(result: z.ZodSafeParseResult<unknown>, columnOf: (path: string
 /** Reads the header (case and spaces ignored) and every non-empty row below it. */
 export function readImportTable(table: ImportCell[][], options: ImportReadOptions): ReadImportTable {
   const headerIndex = table.findIndex((row) => row.some((cell) => text(cell) !== null));
-  if (headerIndex < 0) return { rows: [], ignoredColumns: [], fileError: 'is empty: the first line must name the columns (see the template)' };
+  if (headerIndex < 0)
+    return { rows: [], ignoredColumns: [], fileError: 'is empty: the first line must name the columns (see the template)' };
   const header = table[headerIndex].map((cell) => text(cell) ?? '');
   const columnAt = new Map<ImportColumn, number>();
   const ignoredColumns: string[] = [];
@@ -164,7 +174,8 @@ export function readImportTable(table: ImportCell[][], options: ImportReadOption
     else if (name !== '') ignoredColumns.push(name);
   });
   const missing = ['mrn', 'displayName', 'birthDate', 'sex'].filter((c) => !columnAt.has(c as ImportColumn));
-  if (missing.length > 0) return { rows: [], ignoredColumns, fileError: `has no column ${missing.join(', ')} in its first line (see the template)` };
+  if (missing.length > 0)
+    return { rows: [], ignoredColumns, fileError: `has no column ${missing.join(', ')} in its first line (see the template)` };
 
   const rows: ReadImportRow[] = [];
   const firstRowOfSerial = new Map<string, number>();
@@ -173,7 +184,7 @@ export function readImportTable(table: ImportCell[][], options: ImportReadOption
     const cells = table[i];
     const cellOf = (column: ImportColumn): ImportCell => {
       const index = columnAt.get(column);
-      const cell = index === undefined ? null : cells[index] ?? null;
+      const cell = index === undefined ? null : (cells[index] ?? null);
       return typeof cell === 'string' && cell.trim() === '' ? null : cell;
     };
     if (KNOWN_COLUMNS.every((c) => cellOf(c) === null)) continue;
@@ -210,13 +221,19 @@ function readRow(rowNumber: number, cellOf: (column: ImportColumn) => ImportCell
   };
   const day = (column: ImportColumn): string | undefined => {
     const read = readDay(cellOf(column), options.dateOrder);
-    if ('error' in read) { refuse(column, read.error); return undefined; }
+    if ('error' in read) {
+      refuse(column, read.error);
+      return undefined;
+    }
     return read.day;
   };
   const number = (column: ImportColumn): number | undefined => {
     if (!given(column)) return undefined;
     const read = readNumber(cellOf(column));
-    if (typeof read === 'string') { refuse(column, read); return undefined; }
+    if (typeof read === 'string') {
+      refuse(column, read);
+      return undefined;
+    }
     return read;
   };
 
@@ -230,7 +247,13 @@ function readRow(rowNumber: number, cellOf: (column: ImportColumn) => ImportCell
     if (!sex) refuse('sex', `must be one of ${SEXES.join(', ')} (or f, m)`);
   }
   const weightKg = number('weightKg');
-  const patient = { mrn: mrn ?? '', displayName: displayName ?? '', birthDate: birthDate ?? '', sex: sex ?? 'unknown', ...(weightKg !== undefined ? { weightKg } : {}) };
+  const patient = {
+    mrn: mrn ?? '',
+    displayName: displayName ?? '',
+    birthDate: birthDate ?? '',
+    sex: sex ?? 'unknown',
+    ...(weightKg !== undefined ? { weightKg } : {}),
+  };
   if (hasMrn && birthDate && sex) fields.push(...issuesOf(createPatientSchema.omit({ clinicId: true }).safeParse(patient), (path) => path));
 
   // Pump: all three or none; the fill and the program need one.
@@ -249,11 +272,20 @@ function readRow(rowNumber: number, cellOf: (column: ImportColumn) => ImportCell
     const flowRateMlPerDay = number('flowRateMlPerDay');
     if (model && 'modelId' in model && serialNumber && implantDate) {
       pump = {
-        modelId: model.modelId, serialNumber, implantDate,
-        ...(reservoirCapacityMl !== undefined ? { reservoirCapacityMl } : {}), ...(flowRateMlPerDay !== undefined ? { flowRateMlPerDay } : {}),
+        modelId: model.modelId,
+        serialNumber,
+        implantDate,
+        ...(reservoirCapacityMl !== undefined ? { reservoirCapacityMl } : {}),
+        ...(flowRateMlPerDay !== undefined ? { flowRateMlPerDay } : {}),
       };
-      fields.push(...issuesOf(createPumpSchema.pick({ modelId: true, serialNumber: true, implantDate: true, reservoirCapacityMl: true, flowRateMlPerDay: true }).safeParse(pump),
-        (path) => (path === 'modelId' ? 'pumpModel' : path)));
+      fields.push(
+        ...issuesOf(
+          createPumpSchema
+            .pick({ modelId: true, serialNumber: true, implantDate: true, reservoirCapacityMl: true, flowRateMlPerDay: true })
+            .safeParse(pump),
+          (path) => (path === 'modelId' ? 'pumpModel' : path),
+        ),
+      );
     }
   }
 
@@ -270,15 +302,19 @@ function readRow(rowNumber: number, cellOf: (column: ImportColumn) => ImportCell
     const volumeMl = required('volumeMl', why) ? number('volumeMl') : undefined;
     if (filledAt && concentrationMcgPerMl !== undefined && volumeMl !== undefined) {
       fill = { filledAt, concentrationMcgPerMl, volumeMl };
-      fields.push(...issuesOf(createFillSchema.pick({ filledAt: true, concentrationMcgPerMl: true, volumeMl: true }).safeParse(fill),
-        (path) => (path === 'filledAt' ? 'lastFilledAt' : path)));
+      fields.push(
+        ...issuesOf(createFillSchema.pick({ filledAt: true, concentrationMcgPerMl: true, volumeMl: true }).safeParse(fill), (path) =>
+          path === 'filledAt' ? 'lastFilledAt' : path,
+        ),
+      );
     }
   }
 
   let program: ImportRecord['program'];
   if (given('doseMcgPerDay')) {
     const doseMcgPerDay = number('doseMcgPerDay');
-    if (!given('lastFilledAt')) refuse('lastFilledAt', 'is required with doseMcgPerDay (the program is recorded as in force from the last fill)');
+    if (!given('lastFilledAt'))
+      refuse('lastFilledAt', 'is required with doseMcgPerDay (the program is recorded as in force from the last fill)');
     if (doseMcgPerDay !== undefined) {
       program = { doseMcgPerDay };
       fields.push(...issuesOf(programStepSchema.safeParse({ startTime: '00:00', doseMcgPerDay }), () => 'doseMcgPerDay'));
@@ -286,8 +322,15 @@ function readRow(rowNumber: number, cellOf: (column: ImportColumn) => ImportCell
   }
   const doseChangeReason = text(cellOf('doseChangeReason')) ?? undefined;
 
-  const record: ImportRecord | null = fields.length > 0 ? null : {
-    patient, ...(pump ? { pump } : {}), ...(fill ? { fill } : {}), ...(program ? { program } : {}), ...(doseChangeReason ? { doseChangeReason } : {}),
-  };
+  const record: ImportRecord | null =
+    fields.length > 0
+      ? null
+      : {
+          patient,
+          ...(pump ? { pump } : {}),
+          ...(fill ? { fill } : {}),
+          ...(program ? { program } : {}),
+          ...(doseChangeReason ? { doseChangeReason } : {}),
+        };
   return { row: rowNumber, record, fields, mrn, displayName, serialNumber };
 }

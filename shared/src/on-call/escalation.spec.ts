@@ -22,9 +22,16 @@ describe('nextEscalationAt with the default policy (on_call 0, backup 10, clinic
   });
 
   it('repeats a single-level policy from its only level', () => {
-    const single: EscalationPolicyRules = { levels: [{ target: 'on_call', afterMinutes: 0 }], repeatTopLevelEveryMinutes: 5, urgentPageAfterMinutes: 30 };
-    expect([0, 1, 2].map((step) => nextEscalationAt(single, raisedAt, step).toISOString()))
-      .toEqual(['2026-03-02T03:05:00.000Z', '2026-03-02T03:10:00.000Z', '2026-03-02T03:15:00.000Z']);
+    const single: EscalationPolicyRules = {
+      levels: [{ target: 'on_call', afterMinutes: 0 }],
+      repeatTopLevelEveryMinutes: 5,
+      urgentPageAfterMinutes: 30,
+    };
+    expect([0, 1, 2].map((step) => nextEscalationAt(single, raisedAt, step).toISOString())).toEqual([
+      '2026-03-02T03:05:00.000Z',
+      '2026-03-02T03:10:00.000Z',
+      '2026-03-02T03:15:00.000Z',
+    ]);
   });
 
   it('refuses a step that is not a whole number 0 or more', () => {
@@ -94,10 +101,18 @@ describe('escalationTargets and levelToPage', () => {
 
   it('follows the clinic order of levels, whatever the targets', () => {
     const custom: EscalationPolicyRules = {
-      levels: [{ target: 'clinic_admins', afterMinutes: 0 }, { target: 'on_call', afterMinutes: 5 }], repeatTopLevelEveryMinutes: 15, urgentPageAfterMinutes: 0,
+      levels: [
+        { target: 'clinic_admins', afterMinutes: 0 },
+        { target: 'on_call', afterMinutes: 5 },
+      ],
+      repeatTopLevelEveryMinutes: 15,
+      urgentPageAfterMinutes: 0,
     };
     const plan = escalationTargets(custom, { primary: [anne], backup: [carla] }, [admin]);
-    expect(plan.levels.map((l) => [l.target, l.recipients])).toEqual([['clinic_admins', [admin]], ['on_call', [anne]]]);
+    expect(plan.levels.map((l) => [l.target, l.recipients])).toEqual([
+      ['clinic_admins', [admin]],
+      ['on_call', [anne]],
+    ]);
     expect(plan.startLevel).toBe(0);
     expect(nextEscalationAt(custom, raisedAt, 1).toISOString()).toBe('2026-03-02T03:20:00.000Z');
   });

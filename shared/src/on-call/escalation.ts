@@ -45,7 +45,11 @@ export interface RosterRecipients<R> {
  * Every level of the policy, in order, with who it reaches given the roster at one instant. Recompute it at each page:
  * a shift that starts between two pages changes who the next one reaches.
  */
-export function escalationTargets<R>(policy: EscalationPolicyRules, roster: RosterRecipients<R>, clinicAdmins: readonly R[]): EscalationPlan<R> {
+export function escalationTargets<R>(
+  policy: EscalationPolicyRules,
+  roster: RosterRecipients<R>,
+  clinicAdmins: readonly R[],
+): EscalationPlan<R> {
   const reached: Record<EscalationTarget, readonly R[]> = { on_call: roster.primary, backup: roster.backup, clinic_admins: clinicAdmins };
   const levels = policy.levels.map((level, index): EscalationLevelReach<R> => {
     const recipients = [...reached[level.target]];
@@ -79,9 +83,8 @@ function assertStep(policy: EscalationPolicyRules, step: number): void {
 export function escalationStepDueAt(policy: EscalationPolicyRules, pagingStartedAt: Date, step: number): Date {
   assertStep(policy, step);
   const top = policy.levels.length - 1;
-  const minutes = step <= top
-    ? policy.levels[step].afterMinutes
-    : policy.levels[top].afterMinutes + (step - top) * policy.repeatTopLevelEveryMinutes;
+  const minutes =
+    step <= top ? policy.levels[step].afterMinutes : policy.levels[top].afterMinutes + (step - top) * policy.repeatTopLevelEveryMinutes;
   return new Date(pagingStartedAt.getTime() + minutes * MINUTE_MS);
 }
 

@@ -13,17 +13,41 @@ describe('escalationPolicySchema', () => {
   const base = { repeatTopLevelEveryMinutes: 10, urgentPageAfterMinutes: 30 };
   it.each([
     ['a first level that waits', [{ target: 'on_call', afterMinutes: 5 }], 'levels.0.afterMinutes'],
-    ['levels out of time order', [{ target: 'on_call', afterMinutes: 0 }, { target: 'backup', afterMinutes: 10 }, { target: 'clinic_admins', afterMinutes: 10 }], 'levels.2.afterMinutes'],
-    ['a target twice', [{ target: 'on_call', afterMinutes: 0 }, { target: 'on_call', afterMinutes: 10 }], 'levels.1.target'],
+    [
+      'levels out of time order',
+      [
+        { target: 'on_call', afterMinutes: 0 },
+        { target: 'backup', afterMinutes: 10 },
+        { target: 'clinic_admins', afterMinutes: 10 },
+      ],
+      'levels.2.afterMinutes',
+    ],
+    [
+      'a target twice',
+      [
+        { target: 'on_call', afterMinutes: 0 },
+        { target: 'on_call', afterMinutes: 10 },
+      ],
+      'levels.1.target',
+    ],
     ['an unknown target', [{ target: 'everyone', afterMinutes: 0 }], 'levels.0.target'],
     ['no level', [], 'levels'],
-    ['fractional minutes', [{ target: 'on_call', afterMinutes: 0 }, { target: 'backup', afterMinutes: 2.5 }], 'levels.1.afterMinutes'],
+    [
+      'fractional minutes',
+      [
+        { target: 'on_call', afterMinutes: 0 },
+        { target: 'backup', afterMinutes: 2.5 },
+      ],
+      'levels.1.afterMinutes',
+    ],
   ])('refuses %s', (_name, levels, field) => {
     expect(fieldsOf(escalationPolicySchema.safeParse({ ...base, levels }))).toEqual([field]);
   });
 
   it('refuses a repeat interval of 0 minutes (it would page in a loop)', () => {
-    expect(fieldsOf(escalationPolicySchema.safeParse({ ...DEFAULT_ESCALATION_POLICY, repeatTopLevelEveryMinutes: 0 }))).toEqual(['repeatTopLevelEveryMinutes']);
+    expect(fieldsOf(escalationPolicySchema.safeParse({ ...DEFAULT_ESCALATION_POLICY, repeatTopLevelEveryMinutes: 0 }))).toEqual([
+      'repeatTopLevelEveryMinutes',
+    ]);
   });
 });
 

@@ -3,7 +3,12 @@ import { exceedsMaxShiftLength, RosterShift, shiftLengthHours, shiftsOverlap } f
 import { whoIsOnCall } from './who-is-on-call';
 
 const shift = (clinicianId: string, startsAt: string, endsAt: string, over: Partial<RosterShift> = {}): RosterShift => ({
-  clinicianId, tier: 'primary', startsAt, endsAt, cancelledAt: null, ...over,
+  clinicianId,
+  tier: 'primary',
+  startsAt,
+  endsAt,
+  cancelledAt: null,
+  ...over,
 });
 
 // Day 08:00-20:00 UTC (Anne), night 20:00-08:00 (Ben), with Carla as backup for the whole 24 h from 08:00.
@@ -16,27 +21,50 @@ const roster: RosterShift[] = [
 describe('whoIsOnCall at shift boundaries (start inclusive, end exclusive)', () => {
   const cases: { at: string; primary: string[]; backup: string[]; noOneOnCall: boolean; why: string }[] = [
     { at: '2026-03-02T07:59:59.999Z', primary: [], backup: [], noOneOnCall: true, why: '1 ms before the first shift: nobody' },
-    { at: '2026-03-02T08:00:00.000Z', primary: ['anne'], backup: ['carla'], noOneOnCall: false, why: 'the start instant belongs to the shift' },
+    {
+      at: '2026-03-02T08:00:00.000Z',
+      primary: ['anne'],
+      backup: ['carla'],
+      noOneOnCall: false,
+      why: 'the start instant belongs to the shift',
+    },
     { at: '2026-03-02T19:59:59.999Z', primary: ['anne'], backup: ['carla'], noOneOnCall: false, why: 'last ms of the day shift' },
-    { at: '2026-03-02T20:00:00.000Z', primary: ['ben'], backup: ['carla'], noOneOnCall: false, why: 'the end instant belongs to the next shift, never both' },
+    {
+      at: '2026-03-02T20:00:00.000Z',
+      primary: ['ben'],
+      backup: ['carla'],
+      noOneOnCall: false,
+      why: 'the end instant belongs to the next shift, never both',
+    },
     { at: '2026-03-03T07:59:59.999Z', primary: ['ben'], backup: ['carla'], noOneOnCall: false, why: 'last ms of the night shift' },
     { at: '2026-03-03T08:00:00.000Z', primary: [], backup: [], noOneOnCall: true, why: 'every shift has ended' },
   ];
   it.each(cases)('$at: $why', ({ at, primary, backup, noOneOnCall }) => {
-    expect(whoIsOnCall(roster, new Date(at))).toEqual({ at: new Date(at).toISOString(), primaryClinicianIds: primary, backupClinicianIds: backup, noOneOnCall });
+    expect(whoIsOnCall(roster, new Date(at))).toEqual({
+      at: new Date(at).toISOString(),
+      primaryClinicianIds: primary,
+      backupClinicianIds: backup,
+      noOneOnCall,
+    });
   });
 });
 
 describe('whoIsOnCall in other situations', () => {
   it('lists both primaries during a handover overlap, the earlier shift first', () => {
     // Ben arrives 30 min before Anne leaves: 19:30-20:00 both are primary.
-    const shifts = [shift('ben', '2026-03-02T19:30:00Z', '2026-03-03T08:00:00Z'), shift('anne', '2026-03-02T08:00:00Z', '2026-03-02T20:00:00Z')];
+    const shifts = [
+      shift('ben', '2026-03-02T19:30:00Z', '2026-03-03T08:00:00Z'),
+      shift('anne', '2026-03-02T08:00:00Z', '2026-03-02T20:00:00Z'),
+    ];
     expect(whoIsOnCall(shifts, new Date('2026-03-02T19:45:00Z')).primaryClinicianIds).toEqual(['anne', 'ben']);
     expect(whoIsOnCall(shifts, new Date('2026-03-02T20:00:00Z')).primaryClinicianIds).toEqual(['ben']);
   });
 
   it('says no one on call when only a backup covers the instant', () => {
-    const result = whoIsOnCall([shift('carla', '2026-03-02T08:00:00Z', '2026-03-03T08:00:00Z', { tier: 'backup' })], new Date('2026-03-02T12:00:00Z'));
+    const result = whoIsOnCall(
+      [shift('carla', '2026-03-02T08:00:00Z', '2026-03-03T08:00:00Z', { tier: 'backup' })],
+      new Date('2026-03-02T12:00:00Z'),
+    );
     expect(result).toMatchObject({ primaryClinicianIds: [], backupClinicianIds: ['carla'], noOneOnCall: true });
   });
 
@@ -51,7 +79,10 @@ describe('whoIsOnCall in other situations', () => {
   });
 
   it('names a clinician once, as primary, when history holds them on both tiers', () => {
-    const shifts = [shift('anne', '2026-03-02T08:00:00Z', '2026-03-02T20:00:00Z'), shift('anne', '2026-03-02T10:00:00Z', '2026-03-02T12:00:00Z', { tier: 'backup' })];
+    const shifts = [
+      shift('anne', '2026-03-02T08:00:00Z', '2026-03-02T20:00:00Z'),
+      shift('anne', '2026-03-02T10:00:00Z', '2026-03-02T12:00:00Z', { tier: 'backup' }),
+    ];
     expect(whoIsOnCall(shifts, new Date('2026-03-02T11:00:00Z'))).toMatchObject({ primaryClinicianIds: ['anne'], backupClinicianIds: [] });
   });
 

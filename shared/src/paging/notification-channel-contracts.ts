@@ -22,11 +22,17 @@ export const SECRET_ENV_REFERENCE = /^env:(PUMPWATCH_CHANNEL_[A-Z0-9_]{1,100})$/
 /** PagerDuty Events API v2: an integration (routing) key is 32 characters. */
 export const PAGERDUTY_ROUTING_KEY_LENGTH = 32;
 
-const email = identifier(254).toLowerCase().pipe(z.email({ message: 'must be an email address' }));
+const email = identifier(254)
+  .toLowerCase()
+  .pipe(z.email({ message: 'must be an email address' }));
 
 export const smtpSettingsSchema = z.strictObject({
   host: identifier(253, { min: 1 }),
-  port: z.number({ message: 'must be a port number' }).int('must be a port number').min(1, 'must be a port number').max(65535, 'must be a port number'),
+  port: z
+    .number({ message: 'must be a port number' })
+    .int('must be a port number')
+    .min(1, 'must be a port number')
+    .max(65535, 'must be a port number'),
   security: z.enum(SMTP_SECURITY, { message: `must be one of ${SMTP_SECURITY.join(', ')}` }).default('starttls'),
   /** The sender of every page. */
   from: email,
@@ -35,37 +41,68 @@ export const smtpSettingsSchema = z.strictObject({
 });
 export type SmtpSettings = z.output<typeof smtpSettingsSchema>;
 
-const levels = z.array(z.enum(ESCALATION_TARGETS, { message: `must be one of ${ESCALATION_TARGETS.join(', ')}` }))
+const levels = z
+  .array(z.enum(ESCALATION_TARGETS, { message: `must be one of ${ESCALATION_TARGETS.join(', ')}` }))
   .min(1, 'needs at least one level')
   .refine((l) => new Set(l).size === l.length, { message: 'names a level twice' });
 
 /** The literal secret (SMTP password, PagerDuty routing key, Opsgenie API key) or `env:NAME`. */
-const secret = z.string({ message: 'must be a string' }).min(1, 'is required').max(4096, 'must be at most 4096 characters')
+const secret = z
+  .string({ message: 'must be a string' })
+  .min(1, 'is required')
+  .max(4096, 'must be at most 4096 characters')
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
   .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), { message: 'must not contain control characters' });
 
 /** Checks of one kind's fields, shared by create and update (for update, only of the fields given). */
-function kindRules(kind: NotificationChannelKind, body: { smtp?: unknown; secret?: string }, ctx: z.RefinementCtx, creating: boolean): void {
-  if (kind === 'email' && creating && body.smtp === undefined) ctx.addIssue({ code: 'custom', path: ['smtp'], message: 'is required for an e-mail channel' });
-  if (kind !== 'email' && body.smtp !== undefined) ctx.addIssue({ code: 'custom', path: ['smtp'], message: 'is only for an e-mail channel' });
+function kindRules(
+  kind: NotificationChannelKind,
+  body: { smtp?: unknown; secret?: string },
+  ctx: z.RefinementCtx,
+  creating: boolean,
+): void {
+  if (kind === 'email' && creating && body.smtp === undefined)
+    ctx.addIssue({ code: 'custom', path: ['smtp'], message: 'is required for an e-mail channel' });
+  if (kind !== 'email' && body.smtp !== undefined)
+    ctx.addIssue({ code: 'custom', path: ['smtp'], message: 'is only for an e-mail channel' });
   if (kind !== 'email' && creating && body.secret === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['secret'], message: kind === 'pagerduty' ? 'is required: the integration (routing) key' : 'is required: the API key' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['secret'],
+      message: kind === 'pagerduty' ? 'is required: the integration (routing) key' : 'is required: the API key',
+    });
   }
-  if (kind === 'pagerduty' && body.secret !== undefined && !SECRET_ENV_REFERENCE.test(body.secret) && body.secret.length !== PAGERDUTY_ROUTING_KEY_LENGTH) {
-    ctx.addIssue({ code: 'custom', path: ['secret'], message: `must be a ${PAGERDUTY_ROUTING_KEY_LENGTH}-character PagerDuty routing key or env:${SECRET_ENV_PREFIX}NAME` });
+  if (
+    kind === 'pagerduty' &&
+    body.secret !== undefined &&
+    !SECRET_ENV_REFERENCE.test(body.secret) &&
+    body.secret.length !== PAGERDUTY_ROUTING_KEY_LENGTH
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['secret'],
+      message: `must be a ${PAGERDUTY_ROUTING_KEY_LENGTH}-character PagerDuty routing key or env:${SECRET_ENV_PREFIX}NAME`,
+    });
   }
   if (body.secret?.startsWith('env:') && !SECRET_ENV_REFERENCE.test(body.secret)) {
-    ctx.addIssue({ code: 'custom', path: ['secret'], message: `must name an environment variable as env:${SECRET_ENV_PREFIX}NAME (capitals, digits, _)` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['secret'],
+      message: `must name an environment variable as env:${SECRET_ENV_PREFIX}NAME (capitals, digits, _)`,
+    });
   }
 }
 
-export const createNotificationChannelSchema = z.strictObject({
-  kind: z.enum(NOTIFICATION_CHANNEL_KINDS, { message: `must be one of ${NOTIFICATION_CHANNEL_KINDS.join(', ')}` }),
-  name: clinicText(100, { min: 1 }),
-  /** Escalation levels (by target) this channel pages; default all of them. */
-  levels: levels.optional(),
-  smtp: smtpSettingsSchema.optional(),
-  secret: secret.optional(),
-}).superRefine((body, ctx) => kindRules(body.kind, body, ctx, true));
+export const createNotificationChannelSchema = z
+  .strictObject({
+    kind: z.enum(NOTIFICATION_CHANNEL_KINDS, { message: `must be one of ${NOTIFICATION_CHANNEL_KINDS.join(', ')}` }),
+    name: clinicText(100, { min: 1 }),
+    /** Escalation levels (by target) this channel pages; default all of them. */
+    levels: levels.optional(),
+    smtp: smtpSettingsSchema.optional(),
+    secret: secret.optional(),
+  })
+  .superRefine((body, ctx) => kindRules(body.kind, body, ctx, true));
 export type CreateNotificationChannelRequest = z.input<typeof createNotificationChannelSchema>;
 
 /** Only the fields given change; `secret` replaces the stored one. */
@@ -78,9 +115,14 @@ export const updateNotificationChannelSchema = z.strictObject({
 export type UpdateNotificationChannelRequest = z.input<typeof updateNotificationChannelSchema>;
 
 /** The rules of an update that depend on the channel's kind (the server applies them once it has read the channel). */
-export function updateRefusals(kind: NotificationChannelKind, body: z.output<typeof updateNotificationChannelSchema>): { field: string; message: string }[] {
+export function updateRefusals(
+  kind: NotificationChannelKind,
+  body: z.output<typeof updateNotificationChannelSchema>,
+): { field: string; message: string }[] {
   const issues: { field: string; message: string }[] = [];
-  const ctx = { addIssue: (issue: { path: string[]; message: string }) => issues.push({ field: issue.path.join('.'), message: issue.message }) };
+  const ctx = {
+    addIssue: (issue: { path: string[]; message: string }) => issues.push({ field: issue.path.join('.'), message: issue.message }),
+  };
   kindRules(kind, body, ctx as unknown as z.RefinementCtx, false);
   return issues;
 }

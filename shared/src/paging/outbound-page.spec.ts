@@ -1,8 +1,21 @@
-import { opsgenieCreate, OutboundPage, outboundEmail, outboundSummary, pagerDutyFollowUp, pagerDutyTrigger, serialLastFour } from './outbound-page';
+import {
+  opsgenieCreate,
+  OutboundPage,
+  outboundEmail,
+  outboundSummary,
+  pagerDutyFollowUp,
+  pagerDutyTrigger,
+  serialLastFour,
+} from './outbound-page';
 
 const PAGE: OutboundPage = {
-  alertId: '5d1e2f00-0000-4000-8000-000000000001', kind: 'reservoir_near_empty', severity: 'urgent', clinicName: 'Bern Pump Clinic',
-  serialLastFour: '0417', acknowledgeUrl: 'https://pumps.example.org/api/alerts/acknowledge-link?token=abc', acknowledgeExpiresAt: '2026-09-02T09:00:00.000Z',
+  alertId: '5d1e2f00-0000-4000-8000-000000000001',
+  kind: 'reservoir_near_empty',
+  severity: 'urgent',
+  clinicName: 'Bern Pump Clinic',
+  serialLastFour: '0417',
+  acknowledgeUrl: 'https://pumps.example.org/api/alerts/acknowledge-link?token=abc',
+  acknowledgeExpiresAt: '2026-09-02T09:00:00.000Z',
 };
 
 describe('outbound pages', () => {
@@ -34,14 +47,24 @@ describe('outbound pages', () => {
   it('uses one key per alert for the trigger, its follow-ups and the Opsgenie alias', () => {
     const key = 'pumpwatch-alert-5d1e2f00-0000-4000-8000-000000000001';
     expect(pagerDutyTrigger('k'.repeat(32), PAGE).dedup_key).toBe(key);
-    expect(pagerDutyFollowUp('k'.repeat(32), PAGE.alertId, 'resolve')).toEqual({ routing_key: 'k'.repeat(32), event_action: 'resolve', dedup_key: key });
+    expect(pagerDutyFollowUp('k'.repeat(32), PAGE.alertId, 'resolve')).toEqual({
+      routing_key: 'k'.repeat(32),
+      event_action: 'resolve',
+      dedup_key: key,
+    });
     expect(opsgenieCreate(PAGE).alias).toBe(key);
   });
 
   it('writes the e-mail with every fact and the link', () => {
     const mail = outboundEmail(PAGE);
     expect(mail.subject).toBe('[PumpWatch] URGENT reservoir near empty · Bern Pump Clinic · pump …0417');
-    for (const line of ['Alert kind: reservoir_near_empty', 'Severity: urgent', 'Clinic: Bern Pump Clinic', 'Pump serial (last four): 0417', PAGE.acknowledgeUrl]) {
+    for (const line of [
+      'Alert kind: reservoir_near_empty',
+      'Severity: urgent',
+      'Clinic: Bern Pump Clinic',
+      'Pump serial (last four): 0417',
+      PAGE.acknowledgeUrl,
+    ]) {
       expect(mail.text).toContain(line);
     }
   });

@@ -59,7 +59,12 @@ export interface PagerDutyEvent {
   event_action: 'trigger' | 'acknowledge' | 'resolve';
   dedup_key: string;
   payload?: {
-    summary: string; source: string; severity: PagerDutySeverity; component?: string; group?: string; class?: string;
+    summary: string;
+    source: string;
+    severity: PagerDutySeverity;
+    component?: string;
+    group?: string;
+    class?: string;
     custom_details?: Record<string, string | null>;
   };
   links?: { href: string; text: string }[];
@@ -68,13 +73,24 @@ export interface PagerDutyEvent {
 
 export function pagerDutyTrigger(routingKey: string, page: OutboundPage): PagerDutyEvent {
   return {
-    routing_key: routingKey, event_action: 'trigger', dedup_key: externalAlertKey(page.alertId), client: 'PumpWatch',
+    routing_key: routingKey,
+    event_action: 'trigger',
+    dedup_key: externalAlertKey(page.alertId),
+    client: 'PumpWatch',
     payload: {
-      summary: outboundSummary(page, PAGERDUTY_SUMMARY_MAX), source: 'PumpWatch', severity: PAGERDUTY_SEVERITY[page.severity],
-      component: page.serialLastFour === null ? undefined : `pump …${page.serialLastFour}`, group: page.clinicName, class: page.kind,
+      summary: outboundSummary(page, PAGERDUTY_SUMMARY_MAX),
+      source: 'PumpWatch',
+      severity: PAGERDUTY_SEVERITY[page.severity],
+      component: page.serialLastFour === null ? undefined : `pump …${page.serialLastFour}`,
+      group: page.clinicName,
+      class: page.kind,
       custom_details: {
-        kind: page.kind, severity: page.severity, clinic: page.clinicName, pumpSerialLastFour: page.serialLastFour,
-        acknowledgeUrl: page.acknowledgeUrl, acknowledgeExpiresAt: page.acknowledgeExpiresAt,
+        kind: page.kind,
+        severity: page.severity,
+        clinic: page.clinicName,
+        pumpSerialLastFour: page.serialLastFour,
+        acknowledgeUrl: page.acknowledgeUrl,
+        acknowledgeExpiresAt: page.acknowledgeExpiresAt,
       },
     },
     links: [{ href: page.acknowledgeUrl, text: 'Acknowledge in PumpWatch (single use)' }],
@@ -98,12 +114,20 @@ export interface OpsgenieCreateAlert {
 
 export function opsgenieCreate(page: OutboundPage): OpsgenieCreateAlert {
   return {
-    message: outboundSummary(page, OPSGENIE_MESSAGE_MAX), alias: externalAlertKey(page.alertId),
-    description: outboundText(page), priority: OPSGENIE_PRIORITY[page.severity], source: 'PumpWatch',
-    tags: ['pumpwatch', page.kind, page.severity], entity: page.clinicName,
+    message: outboundSummary(page, OPSGENIE_MESSAGE_MAX),
+    alias: externalAlertKey(page.alertId),
+    description: outboundText(page),
+    priority: OPSGENIE_PRIORITY[page.severity],
+    source: 'PumpWatch',
+    tags: ['pumpwatch', page.kind, page.severity],
+    entity: page.clinicName,
     details: {
-      kind: page.kind, severity: page.severity, clinic: page.clinicName, pumpSerialLastFour: page.serialLastFour ?? '',
-      acknowledgeUrl: page.acknowledgeUrl, acknowledgeExpiresAt: page.acknowledgeExpiresAt,
+      kind: page.kind,
+      severity: page.severity,
+      clinic: page.clinicName,
+      pumpSerialLastFour: page.serialLastFour ?? '',
+      acknowledgeUrl: page.acknowledgeUrl,
+      acknowledgeExpiresAt: page.acknowledgeExpiresAt,
     },
   };
 }

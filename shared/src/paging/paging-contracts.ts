@@ -24,7 +24,9 @@ export interface WebhookEndpoint {
 }
 
 /** POST /api/clinics/:id/webhooks: the HMAC secret, shown this once (stored for signing, never shown or logged again). */
-export interface CreatedWebhookEndpoint extends WebhookEndpoint { secret: string }
+export interface CreatedWebhookEndpoint extends WebhookEndpoint {
+  secret: string;
+}
 
 /**
  * `in_app`: the dashboard of the recipient's account (page.sent); `webhook`: a clinic endpoint; `email`, `pagerduty`, `opsgenie`: a
@@ -42,7 +44,11 @@ export const ESCALATION_STOP_REASONS = ['acknowledged', 'resolved', 'severity_lo
 export type EscalationStopReason = (typeof ESCALATION_STOP_REASONS)[number];
 
 /** Who a page went to: never a contact number here (the webhook body alone carries it, to the clinic's own gateway). */
-export interface PageRecipientView { clinicianId: string | null; userId: string | null; displayName: string }
+export interface PageRecipientView {
+  clinicianId: string | null;
+  userId: string | null;
+  displayName: string;
+}
 
 /** One page with its outcome. */
 export interface Page {
@@ -86,7 +92,11 @@ export interface AlertEscalationState {
 }
 
 /** GET /api/alerts/:id/pages: the alert's escalation (null: it never paged, e.g. a warning) and its pages, oldest first. */
-export interface AlertPages { alertId: string; escalation: AlertEscalationState | null; pages: Page[] }
+export interface AlertPages {
+  alertId: string;
+  escalation: AlertEscalationState | null;
+  pages: Page[];
+}
 
 /**
  * The JSON body of a webhook page. Never a patient's name, MRN or the alert's text: only what a pager gateway needs to reach the
@@ -124,4 +134,7 @@ export interface AcknowledgeLinkResult {
 }
 
 /** socket.io `page.sent`: a page went out (in-app: this is its delivery to the recipient's dashboard). */
-export interface PageSentEvent { eventId: number; page: Page }
+export interface PageSentEvent {
+  eventId: number;
+  page: Page;
+}

@@ -19,11 +19,12 @@ describe('webhook signature', () => {
     expect(() => webhookSignatureHeaderValue('ABC')).toThrow(RangeError);
   });
 
-  it.each([
-    [undefined], [''], [`sha1=${HEX}`], [`sha256=${'A'.repeat(64)}`], [`sha256=${HEX.slice(1)}`],
-  ])('reads no digest from %p', (value) => {
-    expect(parseWebhookSignatureHeader(value)).toBeNull();
-  });
+  it.each([[undefined], [''], [`sha1=${HEX}`], [`sha256=${'A'.repeat(64)}`], [`sha256=${HEX.slice(1)}`]])(
+    'reads no digest from %p',
+    (value) => {
+      expect(parseWebhookSignatureHeader(value)).toBeNull();
+    },
+  );
 
   describe('webhookTimestampFresh (tolerance 300 s)', () => {
     const now = new Date('2026-07-28T09:00:00Z'); // 1785229200

@@ -16,7 +16,8 @@ export const WEBHOOK_IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
  * fresh timestamp; the raw body, not a re-serialisation, so both sides hash the same bytes.
  */
 export function webhookSignedString(timestampSeconds: number, rawBody: string): string {
-  if (!Number.isSafeInteger(timestampSeconds) || timestampSeconds < 0) throw new RangeError(`timestamp must be whole Unix seconds, got ${timestampSeconds}`);
+  if (!Number.isSafeInteger(timestampSeconds) || timestampSeconds < 0)
+    throw new RangeError(`timestamp must be whole Unix seconds, got ${timestampSeconds}`);
   return `${timestampSeconds}.${rawBody}`;
 }
 
@@ -33,7 +34,11 @@ export function parseWebhookSignatureHeader(value: string | null | undefined): s
 }
 
 /** What a receiver checks before the signature: the timestamp is whole seconds within the tolerance of its own clock. */
-export function webhookTimestampFresh(timestampHeader: string | null | undefined, now: Date, toleranceSeconds: number = PAGING_CONFIG.signatureToleranceSeconds): boolean {
+export function webhookTimestampFresh(
+  timestampHeader: string | null | undefined,
+  now: Date,
+  toleranceSeconds: number = PAGING_CONFIG.signatureToleranceSeconds,
+): boolean {
   if (!timestampHeader || !/^\d{1,12}$/.test(timestampHeader)) return false;
   return Math.abs(Number(timestampHeader) - Math.floor(now.getTime() / 1000)) <= toleranceSeconds;
 }

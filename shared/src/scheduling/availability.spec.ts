@@ -2,8 +2,14 @@
 import { availabilityWindows, AvailabilityRules, Interval, mergeIntervals } from './availability';
 
 const ms = (iso: string): number => Date.parse(iso);
-const iso = (intervals: Interval[]): [string, string][] => intervals.map((i) => [new Date(i.startMs).toISOString(), new Date(i.endMs).toISOString()]);
-const weekend: AvailabilityRules = { weekly: [{ weekday: 6, start: '08:00', end: '12:00' }, { weekday: 7, start: '08:00', end: '12:00' }] };
+const iso = (intervals: Interval[]): [string, string][] =>
+  intervals.map((i) => [new Date(i.startMs).toISOString(), new Date(i.endMs).toISOString()]);
+const weekend: AvailabilityRules = {
+  weekly: [
+    { weekday: 6, start: '08:00', end: '12:00' },
+    { weekday: 7, start: '08:00', end: '12:00' },
+  ],
+};
 
 describe('availabilityWindows across clock changes (Europe/Paris)', () => {
   it('moves the UTC window by one hour on the spring-forward Sunday', () => {
@@ -29,7 +35,9 @@ describe('availabilityWindows across clock changes (Europe/Paris)', () => {
     ['02:15', '02:45', '2026-03-29T01:15:00.000Z', '2026-03-29T01:45:00.000Z'],
   ])('moves a session %s-%s in the spring gap forward by the gap (luxon rule)', (start, end, startsAt, endsAt) => {
     const rules: AvailabilityRules = { weekly: [], overrides: [{ date: '2026-03-29', available: true, start, end }] };
-    expect(iso(availabilityWindows(rules, 'Europe/Paris', ms('2026-03-28T00:00:00Z'), ms('2026-03-30T00:00:00Z')))).toEqual([[startsAt, endsAt]]);
+    expect(iso(availabilityWindows(rules, 'Europe/Paris', ms('2026-03-28T00:00:00Z'), ms('2026-03-30T00:00:00Z')))).toEqual([
+      [startsAt, endsAt],
+    ]);
   });
 
   it('reads an ambiguous autumn time as its later occurrence (after the clocks go back)', () => {
@@ -43,18 +51,38 @@ describe('availabilityWindows across clock changes (Europe/Paris)', () => {
 
 describe('availabilityWindows with overrides (UTC zone: wall clock = UTC)', () => {
   // Mon 2026-03-02 and Mon 2026-03-09: 08:00-12:00 and 13:00-17:00.
-  const weekly: AvailabilityRules['weekly'] = [{ weekday: 1, start: '08:00', end: '12:00' }, { weekday: 1, start: '13:00', end: '17:00' }];
+  const weekly: AvailabilityRules['weekly'] = [
+    { weekday: 1, start: '08:00', end: '12:00' },
+    { weekday: 1, start: '13:00', end: '17:00' },
+  ];
   const monday = (overrides: AvailabilityRules['overrides']): [string, string][] =>
     iso(availabilityWindows({ weekly, overrides }, 'UTC', ms('2026-03-02T00:00:00Z'), ms('2026-03-03T00:00:00Z')));
 
   const cases: { why: string; overrides: AvailabilityRules['overrides']; expected: [string, string][] }[] = [
-    { why: 'no override: both sessions', overrides: [], expected: [['2026-03-02T08:00:00.000Z', '2026-03-02T12:00:00.000Z'], ['2026-03-02T13:00:00.000Z', '2026-03-02T17:00:00.000Z']] },
+    {
+      why: 'no override: both sessions',
+      overrides: [],
+      expected: [
+        ['2026-03-02T08:00:00.000Z', '2026-03-02T12:00:00.000Z'],
+        ['2026-03-02T13:00:00.000Z', '2026-03-02T17:00:00.000Z'],
+      ],
+    },
     { why: 'whole day off', overrides: [{ date: '2026-03-02', available: false }], expected: [] },
-    { why: 'an override of another date changes nothing', overrides: [{ date: '2026-03-09', available: false }], expected: [['2026-03-02T08:00:00.000Z', '2026-03-02T12:00:00.000Z'], ['2026-03-02T13:00:00.000Z', '2026-03-02T17:00:00.000Z']] },
+    {
+      why: 'an override of another date changes nothing',
+      overrides: [{ date: '2026-03-09', available: false }],
+      expected: [
+        ['2026-03-02T08:00:00.000Z', '2026-03-02T12:00:00.000Z'],
+        ['2026-03-02T13:00:00.000Z', '2026-03-02T17:00:00.000Z'],
+      ],
+    },
     {
       why: 'a window off 10:00-14:00 cuts the end of one session and the start of the other',
       overrides: [{ date: '2026-03-02', available: false, start: '10:00', end: '14:00' }],
-      expected: [['2026-03-02T08:00:00.000Z', '2026-03-02T10:00:00.000Z'], ['2026-03-02T14:00:00.000Z', '2026-03-02T17:00:00.000Z']],
+      expected: [
+        ['2026-03-02T08:00:00.000Z', '2026-03-02T10:00:00.000Z'],
+        ['2026-03-02T14:00:00.000Z', '2026-03-02T17:00:00.000Z'],
+      ],
     },
     {
       why: 'an extra session 12:00-13:00 joins the two sessions into one 08:00-17:00',
@@ -63,13 +91,23 @@ describe('availabilityWindows with overrides (UTC zone: wall clock = UTC)', () =
     },
     {
       why: 'day off plus an extra session replaces the day by that session',
-      overrides: [{ date: '2026-03-02', available: false }, { date: '2026-03-02', available: true, start: '18:00', end: '20:00' }],
+      overrides: [
+        { date: '2026-03-02', available: false },
+        { date: '2026-03-02', available: true, start: '18:00', end: '20:00' },
+      ],
       expected: [['2026-03-02T18:00:00.000Z', '2026-03-02T20:00:00.000Z']],
     },
     {
       why: 'a window off wins over an extra session it overlaps (18:00-20:00 minus 19:00-21:00)',
-      overrides: [{ date: '2026-03-02', available: true, start: '18:00', end: '20:00' }, { date: '2026-03-02', available: false, start: '19:00', end: '21:00' }],
-      expected: [['2026-03-02T08:00:00.000Z', '2026-03-02T12:00:00.000Z'], ['2026-03-02T13:00:00.000Z', '2026-03-02T17:00:00.000Z'], ['2026-03-02T18:00:00.000Z', '2026-03-02T19:00:00.000Z']],
+      overrides: [
+        { date: '2026-03-02', available: true, start: '18:00', end: '20:00' },
+        { date: '2026-03-02', available: false, start: '19:00', end: '21:00' },
+      ],
+      expected: [
+        ['2026-03-02T08:00:00.000Z', '2026-03-02T12:00:00.000Z'],
+        ['2026-03-02T13:00:00.000Z', '2026-03-02T17:00:00.000Z'],
+        ['2026-03-02T18:00:00.000Z', '2026-03-02T19:00:00.000Z'],
+      ],
     },
   ];
   it.each(cases)('$why', ({ overrides, expected }) => {
@@ -120,8 +158,18 @@ describe('availabilityWindows range', () => {
 describe('mergeIntervals', () => {
   it('sorts, joins overlapping and touching intervals and drops empty ones', () => {
     // [5,8) and [1,3) and [3,4) and [7,9) and [10,10): [1,4) then [5,9).
-    expect(mergeIntervals([{ startMs: 5, endMs: 8 }, { startMs: 1, endMs: 3 }, { startMs: 3, endMs: 4 }, { startMs: 7, endMs: 9 }, { startMs: 10, endMs: 10 }]))
-      .toEqual([{ startMs: 1, endMs: 4 }, { startMs: 5, endMs: 9 }]);
+    expect(
+      mergeIntervals([
+        { startMs: 5, endMs: 8 },
+        { startMs: 1, endMs: 3 },
+        { startMs: 3, endMs: 4 },
+        { startMs: 7, endMs: 9 },
+        { startMs: 10, endMs: 10 },
+      ]),
+    ).toEqual([
+      { startMs: 1, endMs: 4 },
+      { startMs: 5, endMs: 9 },
+    ]);
   });
 });
 
@@ -129,7 +177,9 @@ describe('availabilityWindows over early years and long ranges (issue 14)', () =
   it('keeps years 0-99 as themselves (Date.UTC would map them to 1900-1999) and walks only the asked days', () => {
     // 0050-06-05 is a Saturday of the proleptic Gregorian calendar; UTC zone: 08:00-12:00 is 08:00-12:00Z.
     const from = ms('0050-06-05T00:00:00Z');
-    expect(iso(availabilityWindows(weekend, 'UTC', from, from + 86_400_000))).toEqual([['0050-06-05T08:00:00.000Z', '0050-06-05T12:00:00.000Z']]);
+    expect(iso(availabilityWindows(weekend, 'UTC', from, from + 86_400_000))).toEqual([
+      ['0050-06-05T08:00:00.000Z', '0050-06-05T12:00:00.000Z'],
+    ]);
   });
 
   it('answers a year-0 range at once instead of walking ~694,000 days to 1900', () => {

@@ -6,16 +6,24 @@ import { DAY_MS } from '../time-units';
 import { SCHEDULING_CONFIG } from './scheduling-config';
 
 /** A half-open UTC interval [startMs, endMs). */
-export interface Interval { startMs: number; endMs: number }
+export interface Interval {
+  startMs: number;
+  endMs: number;
+}
 
 /** The availability as stored (overrides may be absent). Wall-clock times are in the clinic's zone. */
-export interface AvailabilityRules { weekly: readonly WeeklyWindow[]; overrides?: readonly AvailabilityOverride[] }
+export interface AvailabilityRules {
+  weekly: readonly WeeklyWindow[];
+  overrides?: readonly AvailabilityOverride[];
+}
 
 type MinuteRange = [number, number];
 
 /** Sorts and joins overlapping or touching intervals (a session 08:00-12:00 and one 12:00-14:00 become 08:00-14:00). */
 export function mergeIntervals(intervals: readonly Interval[]): Interval[] {
-  const sorted = intervals.filter((i) => i.endMs > i.startMs).map((i) => ({ startMs: i.startMs, endMs: i.endMs }))
+  const sorted = intervals
+    .filter((i) => i.endMs > i.startMs)
+    .map((i) => ({ startMs: i.startMs, endMs: i.endMs }))
     .sort((a, b) => a.startMs - b.startMs || a.endMs - b.endMs);
   const merged: Interval[] = [];
   for (const interval of sorted) {
@@ -29,7 +37,10 @@ export function mergeIntervals(intervals: readonly Interval[]): Interval[] {
 function subtract(ranges: MinuteRange[], [offStart, offEnd]: MinuteRange): MinuteRange[] {
   const out: MinuteRange[] = [];
   for (const [start, end] of ranges) {
-    if (offEnd <= start || offStart >= end) { out.push([start, end]); continue; }
+    if (offEnd <= start || offStart >= end) {
+      out.push([start, end]);
+      continue;
+    }
     if (start < offStart) out.push([start, offStart]);
     if (offEnd < end) out.push([offEnd, end]);
   }
@@ -43,12 +54,15 @@ function subtract(ranges: MinuteRange[], [offStart, offEnd]: MinuteRange): Minut
  */
 function localRangesOfDate(weekly: readonly WeeklyWindow[], overrides: readonly AvailabilityOverride[], isoWeekday: number): MinuteRange[] {
   const wholeDayOff = overrides.some((o) => !o.available && o.start === undefined);
-  let ranges: MinuteRange[] = wholeDayOff ? [] : weekly.filter((w) => w.weekday === isoWeekday).map((w) => [wallClockMinutes(w.start), wallClockMinutes(w.end)]);
+  let ranges: MinuteRange[] = wholeDayOff
+    ? []
+    : weekly.filter((w) => w.weekday === isoWeekday).map((w) => [wallClockMinutes(w.start), wallClockMinutes(w.end)]);
   for (const o of overrides) {
     if (o.available && o.start !== undefined && o.end !== undefined) ranges.push([wallClockMinutes(o.start), wallClockMinutes(o.end)]);
   }
   for (const o of overrides) {
-    if (!o.available && o.start !== undefined && o.end !== undefined) ranges = subtract(ranges, [wallClockMinutes(o.start), wallClockMinutes(o.end)]);
+    if (!o.available && o.start !== undefined && o.end !== undefined)
+      ranges = subtract(ranges, [wallClockMinutes(o.start), wallClockMinutes(o.end)]);
   }
   return ranges;
 }
@@ -66,7 +80,10 @@ function utcMidnightMs(year: number, month: number, day: number): number {
 }
 
 function localInstantMs(year: number, month: number, day: number, minuteOfDay: number, timeZone: string): number {
-  return DateTime.fromObject({ year, month, day, hour: Math.floor(minuteOfDay / 60), minute: minuteOfDay % 60 }, { zone: timeZone }).toMillis();
+  return DateTime.fromObject(
+    { year, month, day, hour: Math.floor(minuteOfDay / 60), minute: minuteOfDay % 60 },
+    { zone: timeZone },
+  ).toMillis();
 }
 
 /**

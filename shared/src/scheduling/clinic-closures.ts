@@ -4,7 +4,11 @@ import type { Interval } from './availability';
 import { mergeIntervals } from './availability';
 
 /** A closure as stored: the clinic's local dates, both ends included. */
-export interface ClosureDates { startDate: string; endDate: string; label: string }
+export interface ClosureDates {
+  startDate: string;
+  endDate: string;
+  label: string;
+}
 
 /** The instant a local date's midnight begins in the zone (luxon moves a midnight inside a DST gap forward). */
 function localMidnightMs(date: string, timeZone: string): number {
@@ -46,7 +50,12 @@ export function withoutClosed(windows: readonly Interval[], closed: readonly Int
 }
 
 /** The first closure a visit [startsAtMs, endsAtMs) touches, if any (the booking rule names it). */
-export function closureOverlapping<T extends ClosureDates>(closures: readonly T[], timeZone: string, startsAtMs: number, endsAtMs: number): T | undefined {
+export function closureOverlapping<T extends ClosureDates>(
+  closures: readonly T[],
+  timeZone: string,
+  startsAtMs: number,
+  endsAtMs: number,
+): T | undefined {
   return closures.find((c) => {
     const closed = closureInterval(c, timeZone);
     return closed.startMs < endsAtMs && startsAtMs < closed.endMs;

@@ -33,7 +33,11 @@ export interface PlanRefillsInput {
 }
 
 export interface PlannedRefill {
-  pumpId: string; clinicianId: string; startsAtMs: number; endsAtMs: number; timing: BookingTiming;
+  pumpId: string;
+  clinicianId: string;
+  startsAtMs: number;
+  endsAtMs: number;
+  timing: BookingTiming;
   /** (deadline - margin - start) in days of 24 h, 2 decimals, for on-time proposals; 0 otherwise. */
   drugDaysWasted: number;
 }
@@ -64,20 +68,35 @@ function countAtOrBefore(starts: Float64Array, t: number): number {
  */
 class FreeSlotIndex {
   private readonly parent: Int32Array;
-  constructor(size: number, private readonly step: 1 | -1) {
+  constructor(
+    size: number,
+    private readonly step: 1 | -1,
+  ) {
     this.parent = new Int32Array(size + 1);
     for (let i = 0; i <= size; i++) this.parent[i] = i;
   }
   find(position: number): number {
     let root = position;
     while (this.parent[root] !== root) root = this.parent[root];
-    for (let p = position; this.parent[p] !== root;) { const next = this.parent[p]; this.parent[p] = root; p = next; }
+    for (let p = position; this.parent[p] !== root;) {
+      const next = this.parent[p];
+      this.parent[p] = root;
+      p = next;
+    }
     return root;
   }
-  take(position: number): void { this.parent[position] = position + this.step; }
+  take(position: number): void {
+    this.parent[position] = position + this.step;
+  }
 }
 
-interface PumpState { pump: PlannerPump; targetMs: number; allowed: number[]; clinician: number; slot: number }
+interface PumpState {
+  pump: PlannerPump;
+  targetMs: number;
+  allowed: number[];
+  clinician: number;
+  slot: number;
+}
 
 /**
  * Proposes at most one slot per pump (every pump given is planned: pass only those due before `to` and not booked).
@@ -100,7 +119,15 @@ export function planRefills(input: PlanRefillsInput): RefillPlan {
   input.clinicians.forEach((c, i) => {
     if (clinicianIndex.has(c.clinicianId)) throw new RangeError(`clinician ${c.clinicianId} is listed twice`);
     clinicianIndex.set(c.clinicianId, i);
-    const slots = freeSlots({ windows: c.windows, busy: c.busy, durationMinutes: input.durationMinutes, bufferMinutes: input.bufferMinutes, notBeforeMs, notAfterMs: input.toMs, closed: input.closed });
+    const slots = freeSlots({
+      windows: c.windows,
+      busy: c.busy,
+      durationMinutes: input.durationMinutes,
+      bufferMinutes: input.bufferMinutes,
+      notBeforeMs,
+      notAfterMs: input.toMs,
+      closed: input.closed,
+    });
     slotStarts.push(Float64Array.from(slots, (s) => s.startMs));
     slotEnds.push(Float64Array.from(slots, (s) => s.endMs));
   });
@@ -112,8 +139,10 @@ export function planRefills(input: PlanRefillsInput): RefillPlan {
   for (const pump of input.pumps) {
     if (seen.has(pump.pumpId)) throw new RangeError(`pump ${pump.pumpId} is listed twice`);
     seen.add(pump.pumpId);
-    const allowed = pump.clinicianIds === undefined ? allClinicians
-      : [...new Set(pump.clinicianIds)].map((id) => clinicianIndex.get(id)).filter((i): i is number => i !== undefined);
+    const allowed =
+      pump.clinicianIds === undefined
+        ? allClinicians
+        : [...new Set(pump.clinicianIds)].map((id) => clinicianIndex.get(id)).filter((i): i is number => i !== undefined);
     if (allowed.length === 0) unplaced.push({ pumpId: pump.pumpId, reason: 'no_allowed_clinician' });
     else states.push({ pump, targetMs: bookingDeadlineMs(pump.refillDeadlineMs, input.marginDays), allowed, clinician: -1, slot: -1 });
   }
@@ -133,9 +162,14 @@ export function planRefills(input: PlanRefillsInput): RefillPlan {
   const selectIndexes = slotStarts.map((s) => new FreeSlotIndex(s.length, -1));
   const selected: PumpState[] = [];
   const rest: PumpState[] = [];
-  for (const state of [...states].sort((a, b) => a.targetMs - b.targetMs || a.pump.refillDeadlineMs - b.pump.refillDeadlineMs || byId(a, b))) {
+  for (const state of [...states].sort(
+    (a, b) => a.targetMs - b.targetMs || a.pump.refillDeadlineMs - b.pump.refillDeadlineMs || byId(a, b),
+  )) {
     const found = latestFree(selectIndexes, state);
-    if (found === null) { rest.push(state); continue; }
+    if (found === null) {
+      rest.push(state);
+      continue;
+    }
     selectIndexes[found[0]].take(found[1] + 1);
     selected.push(state);
   }
@@ -145,7 +179,10 @@ export function planRefills(input: PlanRefillsInput): RefillPlan {
   const used = slotStarts.map((s) => new Uint8Array(s.length));
   for (const state of selected.sort((a, b) => b.targetMs - a.targetMs || byId(a, b))) {
     const found = latestFree(placeIndexes, state);
-    if (found === null) { rest.push(state); continue; }
+    if (found === null) {
+      rest.push(state);
+      continue;
+    }
     placeIndexes[found[0]].take(found[1] + 1);
     used[found[0]][found[1]] = 1;
     [state.clinician, state.slot] = found;
@@ -154,7 +191,9 @@ export function planRefills(input: PlanRefillsInput): RefillPlan {
   // 3. The others as early as possible, most urgent first.
   const nextIndexes = used.map((u) => {
     const index = new FreeSlotIndex(u.length, 1);
-    u.forEach((taken, i) => { if (taken) index.take(i); });
+    u.forEach((taken, i) => {
+      if (taken) index.take(i);
+    });
     return index;
   });
   for (const state of rest.sort((a, b) => a.pump.refillDeadlineMs - b.pump.refillDeadlineMs || byId(a, b))) {
@@ -173,7 +212,14 @@ export function planRefills(input: PlanRefillsInput): RefillPlan {
   }
 
   const proposals: PlannedRefill[] = [];
-  const summary: RefillPlanSummary = { placed: 0, unplaced: unplaced.length, onTime: 0, afterMargin: 0, afterDeadline: 0, totalDrugDaysWasted: 0 };
+  const summary: RefillPlanSummary = {
+    placed: 0,
+    unplaced: unplaced.length,
+    onTime: 0,
+    afterMargin: 0,
+    afterDeadline: 0,
+    totalDrugDaysWasted: 0,
+  };
   let wastedDays = 0;
   for (const state of states) {
     if (state.clinician < 0) continue;
@@ -182,8 +228,12 @@ export function planRefills(input: PlanRefillsInput): RefillPlan {
     const wasted = timing === 'on_time' ? (state.targetMs - startsAtMs) / DAY_MS : 0;
     wastedDays += wasted;
     proposals.push({
-      pumpId: state.pump.pumpId, clinicianId: input.clinicians[state.clinician].clinicianId,
-      startsAtMs, endsAtMs: slotEnds[state.clinician][state.slot], timing, drugDaysWasted: round2(wasted),
+      pumpId: state.pump.pumpId,
+      clinicianId: input.clinicians[state.clinician].clinicianId,
+      startsAtMs,
+      endsAtMs: slotEnds[state.clinician][state.slot],
+      timing,
+      drugDaysWasted: round2(wasted),
     });
     summary.placed++;
     if (timing === 'on_time') summary.onTime++;

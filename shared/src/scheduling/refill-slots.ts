@@ -73,7 +73,12 @@ export type SlotPlacement = 'in_slot' | 'outside_availability' | 'off_grid';
  * Whether a booking [startsAtMs, endsAtMs) is a whole slot: inside one availability window and on that window's grid
  * (step = the clinic's refill duration + buffer). The booking itself may be longer or shorter than the clinic's duration.
  */
-export function slotPlacement(input: { windows: readonly Interval[]; startsAtMs: number; endsAtMs: number; slotStepMinutes: number }): SlotPlacement {
+export function slotPlacement(input: {
+  windows: readonly Interval[];
+  startsAtMs: number;
+  endsAtMs: number;
+  slotStepMinutes: number;
+}): SlotPlacement {
   const window = mergeIntervals(input.windows).find((w) => w.startMs <= input.startsAtMs && input.endsAtMs <= w.endMs);
   if (window === undefined) return 'outside_availability';
   return (input.startsAtMs - window.startMs) % (input.slotStepMinutes * MINUTE_MS) === 0 ? 'in_slot' : 'off_grid';
@@ -81,7 +86,11 @@ export function slotPlacement(input: { windows: readonly Interval[]; startsAtMs:
 
 export type RankedSlot<T extends Interval> = T & { timing: BookingTiming; daysBeforeDeadline: number };
 
-export interface RankOptions { refillDeadlineMs: number; marginDays: number; nowMs: number }
+export interface RankOptions {
+  refillDeadlineMs: number;
+  marginDays: number;
+  nowMs: number;
+}
 
 const TIMING_ORDER: Record<BookingTiming, number> = { on_time: 0, after_margin: 1, after_deadline: 2 };
 
@@ -93,11 +102,13 @@ const TIMING_ORDER: Record<BookingTiming, number> = { on_time: 0, after_margin: 
 export function rankRefillSlots<T extends Interval>(slots: readonly T[], options: RankOptions): RankedSlot<T>[] {
   const targetMs = bookingDeadlineMs(options.refillDeadlineMs, options.marginDays);
   const earliestFirst = options.nowMs > targetMs;
-  const ranked = slots.filter((s) => s.startMs >= options.nowMs).map((s) => ({
-    ...s,
-    timing: bookingTiming(s.startMs, options.refillDeadlineMs, options.marginDays),
-    daysBeforeDeadline: Math.round(((options.refillDeadlineMs - s.startMs) / DAY_MS) * 100) / 100,
-  }));
+  const ranked = slots
+    .filter((s) => s.startMs >= options.nowMs)
+    .map((s) => ({
+      ...s,
+      timing: bookingTiming(s.startMs, options.refillDeadlineMs, options.marginDays),
+      daysBeforeDeadline: Math.round(((options.refillDeadlineMs - s.startMs) / DAY_MS) * 100) / 100,
+    }));
   return ranked.sort((a, b) => {
     if (earliestFirst) return a.startMs - b.startMs;
     if (a.timing !== b.timing) return TIMING_ORDER[a.timing] - TIMING_ORDER[b.timing];
@@ -109,7 +120,11 @@ export function rankRefillSlots<T extends Interval>(slots: readonly T[], options
  * The search range of refill-slots: from = max(query from, now); to = the query's, else the later of from + the default
  * horizon and the refill deadline + 1 day (so the best on-time slots are always searched), capped at slotsMaxDays.
  */
-export function refillSlotsRange(query: { from?: string; to?: string }, nowMs: number, refillDeadlineMs: number): { fromMs: number; toMs: number } {
+export function refillSlotsRange(
+  query: { from?: string; to?: string },
+  nowMs: number,
+  refillDeadlineMs: number,
+): { fromMs: number; toMs: number } {
   const fromMs = Math.max(query.from !== undefined ? Date.parse(query.from) : nowMs, nowMs);
   if (query.to !== undefined) return { fromMs, toMs: Date.parse(query.to) };
   const wanted = Math.max(fromMs + SCHEDULING_CONFIG.slotsDefaultHorizonDays * DAY_MS, refillDeadlineMs + DAY_MS);

@@ -1,7 +1,13 @@
 // Request schemas of refill scheduling: the fields a refusal names, and the defaults a valid request receives.
 import {
-  cancelAppointmentSchema, clinicianAvailabilitySchema, confirmRefillPlanSchema, createAppointmentSchema, createRoomSchema,
-  refillPlanRequestSchema, refillSlotsQuerySchema, rescheduleAppointmentSchema,
+  cancelAppointmentSchema,
+  clinicianAvailabilitySchema,
+  confirmRefillPlanSchema,
+  createAppointmentSchema,
+  createRoomSchema,
+  refillPlanRequestSchema,
+  refillSlotsQuerySchema,
+  rescheduleAppointmentSchema,
 } from './scheduling-contracts';
 
 const fieldsOf = (result: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }): string[] =>
@@ -40,8 +46,16 @@ describe('clinicianAvailabilitySchema', () => {
     ['24:00 as an end', { weekly: [{ ...monday, end: '24:00' }] }, 'weekly.0.end'],
     ['overlapping sessions on one weekday', { weekly: [monday, { weekday: 1, start: '11:30', end: '13:00' }] }, 'weekly.1.start'],
     ['a session inside another', { weekly: [monday, { weekday: 1, start: '09:00', end: '10:00' }] }, 'weekly.1.start'],
-    ['an override end before its start', { weekly: [], overrides: [{ date: '2026-03-02', available: false, start: '10:00', end: '09:00' }] }, 'overrides.0.end'],
-    ['an override with a start and no end', { weekly: [], overrides: [{ date: '2026-03-02', available: false, start: '10:00' }] }, 'overrides.0.end'],
+    [
+      'an override end before its start',
+      { weekly: [], overrides: [{ date: '2026-03-02', available: false, start: '10:00', end: '09:00' }] },
+      'overrides.0.end',
+    ],
+    [
+      'an override with a start and no end',
+      { weekly: [], overrides: [{ date: '2026-03-02', available: false, start: '10:00' }] },
+      'overrides.0.end',
+    ],
     ['an extra session without times', { weekly: [], overrides: [{ date: '2026-03-02', available: true }] }, 'overrides.0.start'],
     ['an impossible date', { weekly: [], overrides: [{ date: '2026-02-30', available: false }] }, 'overrides.0.date'],
   ])('refuses %s', (_name, body, field) => {
@@ -49,8 +63,9 @@ describe('clinicianAvailabilitySchema', () => {
   });
 
   it('names the session an overlap collides with', () => {
-    expect(messagesOf(clinicianAvailabilitySchema.safeParse({ weekly: [monday, { weekday: 1, start: '11:30', end: '13:00' }] })))
-      .toEqual(['overlaps weekly[0] (Mon 08:00-12:00)']);
+    expect(messagesOf(clinicianAvailabilitySchema.safeParse({ weekly: [monday, { weekday: 1, start: '11:30', end: '13:00' }] }))).toEqual([
+      'overlaps weekly[0] (Mon 08:00-12:00)',
+    ]);
   });
 });
 
@@ -64,7 +79,10 @@ describe('createRoomSchema', () => {
 describe('createAppointmentSchema', () => {
   const body = { pumpId: ID, clinicianId: ID2, startsAt: '2026-03-02T08:00:00Z' };
   it('accepts the minimum and trims the override reason', () => {
-    expect(createAppointmentSchema.parse({ ...body, overrideReason: '  patient travels  ' })).toEqual({ ...body, overrideReason: 'patient travels' });
+    expect(createAppointmentSchema.parse({ ...body, overrideReason: '  patient travels  ' })).toEqual({
+      ...body,
+      overrideReason: 'patient travels',
+    });
   });
   it.each([
     ['a start without offset', { startsAt: '2026-03-02T08:00:00' }, 'startsAt'],
@@ -135,7 +153,8 @@ describe('refillPlanRequestSchema', () => {
 describe('confirmRefillPlanSchema', () => {
   it('refuses the same pump twice, naming the second', () => {
     const appointment = { pumpId: ID, clinicianId: ID2, startsAt: '2026-03-02T08:00:00Z' };
-    expect(fieldsOf(confirmRefillPlanSchema.safeParse({ appointments: [appointment, { ...appointment, startsAt: '2026-03-03T08:00:00Z' }] })))
-      .toEqual(['appointments.1.pumpId']);
+    expect(
+      fieldsOf(confirmRefillPlanSchema.safeParse({ appointments: [appointment, { ...appointment, startsAt: '2026-03-03T08:00:00Z' }] })),
+    ).toEqual(['appointments.1.pumpId']);
   });
 });

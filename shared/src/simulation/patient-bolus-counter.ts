@@ -60,7 +60,8 @@ export function patientBolusesBetween(pump: BolusCountingPump, seed: number, fro
     const bolus = inForce >= 0 ? programs[inForce].bolus : null;
     if (!bolus) continue;
     const onDay = bolusesOnDay(seed, pump.serialNumber, day, bolus.maxPerDay);
-    const until = (ms: number): number => Math.floor((onDay * (Math.min(Math.max(ms, dayStartMs), dayStartMs + DAY_MS) - dayStartMs)) / DAY_MS);
+    const until = (ms: number): number =>
+      Math.floor((onDay * (Math.min(Math.max(ms, dayStartMs), dayStartMs + DAY_MS) - dayStartMs)) / DAY_MS);
     const delivered = until(toMs) - until(startMs);
     count += delivered;
     mcg += delivered * bolus.doseMcg;

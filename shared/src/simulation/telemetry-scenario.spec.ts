@@ -4,8 +4,21 @@ import type { TelemetryReadingRequest } from '../telemetry/telemetry-contracts';
 import { patientBolusCountTotal, patientBolusesBetween } from './patient-bolus-counter';
 import { seededUnit } from './seeded-hash';
 import {
-  backfillReadings, bolusBaselineInstant, buildTelemetryScenario, chooseScenarioRoles, driftFraction, eriFromMs, implantStartMs, INCIDENT_ALARMS, liveReadings,
-  nextReadingInstant, readingInstants, SimulatedPump, simulatedReading, staleFromMs, TelemetryScenario,
+  backfillReadings,
+  bolusBaselineInstant,
+  buildTelemetryScenario,
+  chooseScenarioRoles,
+  driftFraction,
+  eriFromMs,
+  implantStartMs,
+  INCIDENT_ALARMS,
+  liveReadings,
+  nextReadingInstant,
+  readingInstants,
+  SimulatedPump,
+  simulatedReading,
+  staleFromMs,
+  TelemetryScenario,
 } from './telemetry-scenario';
 import { DAY_MS, HOUR_MS } from '../time-units';
 
@@ -15,16 +28,44 @@ const EPOCH_MS = Date.parse(EPOCH);
 /** SynchroMed II 20 mL, filled with 20 mL of 1000 mcg/mL, one 500 mcg/day step: 0.5 mL a day, 10 mL after 20 days. */
 function pump(serialNumber: string, over: Partial<SimulatedPump> = {}): SimulatedPump {
   return {
-    id: `id-${serialNumber}`, serialNumber, modelId: 'synchromed-ii-20', implantDate: '2026-01-10', timeZone: 'Europe/Paris',
-    lowReservoirAlarmMl: 2, reservoirCapacityMl: 20, flowRateMlPerDay: null,
-    fills: [{ id: `fill-${serialNumber}`, filledAt: '2026-05-01T12:00:00Z', concentrationMcgPerMl: 1000, volumeMl: 20, stabilityDays: 180, bridgeBolus: null }],
-    programs: [{ effectiveFrom: '2026-05-01T11:00:00Z', steps: [{ startTime: '00:00', doseMcgPerDay: 500 }], periodicBoluses: [], patientBolus: null }],
+    id: `id-${serialNumber}`,
+    serialNumber,
+    modelId: 'synchromed-ii-20',
+    implantDate: '2026-01-10',
+    timeZone: 'Europe/Paris',
+    lowReservoirAlarmMl: 2,
+    reservoirCapacityMl: 20,
+    flowRateMlPerDay: null,
+    fills: [
+      {
+        id: `fill-${serialNumber}`,
+        filledAt: '2026-05-01T12:00:00Z',
+        concentrationMcgPerMl: 1000,
+        volumeMl: 20,
+        stabilityDays: 180,
+        bridgeBolus: null,
+      },
+    ],
+    programs: [
+      {
+        effectiveFrom: '2026-05-01T11:00:00Z',
+        steps: [{ startTime: '00:00', doseMcgPerDay: 500 }],
+        periodicBoluses: [],
+        patientBolus: null,
+      },
+    ],
     ...over,
   };
 }
 
 const roles = { drifting: 'DRIFT', stale: 'STALE', eri: 'ERI', incident: 'INCIDENT' };
-const scenario = (over: Partial<TelemetryScenario> = {}): TelemetryScenario => ({ seed: 7, epochMs: EPOCH_MS, roles, incident: null, ...over });
+const scenario = (over: Partial<TelemetryScenario> = {}): TelemetryScenario => ({
+  seed: 7,
+  epochMs: EPOCH_MS,
+  roles,
+  incident: null,
+  ...over,
+});
 const at = (iso: string) => Date.parse(iso);
 
 describe('seededUnit', () => {
@@ -52,18 +93,47 @@ describe('simulatedReading: an ordinary pump reports the forecast', () => {
     { name: 'past empty: 0 mL with the low-reservoir alarm only', at: '2026-06-15T12:00:00Z', volume: 0, alarms: ['low_reservoir'] },
   ])('$name', ({ at: iso, volume, alarms }) => {
     expect(simulatedReading(scenario(), pump('P1'), at(iso))).toEqual({
-      serialNumber: 'P1', recordedAt: new Date(iso).toISOString(), reservoirVolumeMl: volume, programDoseMcgPerDay: 500,
-      programConcentrationMcgPerMl: 1000, alarms, batteryStatus: 'ok',
+      serialNumber: 'P1',
+      recordedAt: new Date(iso).toISOString(),
+      reservoirVolumeMl: volume,
+      programDoseMcgPerDay: 500,
+      programConcentrationMcgPerMl: 1000,
+      alarms,
+      batteryStatus: 'ok',
     });
   });
 
   it('keys the program in force and the fill in force at the reading (a titration and a refill at another concentration)', () => {
     const titrated = pump('P1', {
-      fills: [...pump('P1').fills, { id: 'fill-2', filledAt: '2026-05-21T12:00:00Z', concentrationMcgPerMl: 2000, volumeMl: 20, stabilityDays: 180, bridgeBolus: null }],
-      programs: [...pump('P1').programs, { effectiveFrom: '2026-05-21T12:30:00Z', steps: [{ startTime: '00:00', doseMcgPerDay: 400 }, { startTime: '12:00', doseMcgPerDay: 600 }], periodicBoluses: [{ time: '08:00', doseMcg: 50 }], patientBolus: null }],
+      fills: [
+        ...pump('P1').fills,
+        {
+          id: 'fill-2',
+          filledAt: '2026-05-21T12:00:00Z',
+          concentrationMcgPerMl: 2000,
+          volumeMl: 20,
+          stabilityDays: 180,
+          bridgeBolus: null,
+        },
+      ],
+      programs: [
+        ...pump('P1').programs,
+        {
+          effectiveFrom: '2026-05-21T12:30:00Z',
+          steps: [
+            { startTime: '00:00', doseMcgPerDay: 400 },
+            { startTime: '12:00', doseMcgPerDay: 600 },
+          ],
+          periodicBoluses: [{ time: '08:00', doseMcg: 50 }],
+          patientBolus: null,
+        },
+      ],
     });
     // Before the refill: 500 mcg/day of 1000 mcg/mL, 20 days -> 10 mL left.
-    expect(simulatedReading(scenario(), titrated, at('2026-05-21T12:00:00Z') - 1000)).toMatchObject({ programDoseMcgPerDay: 500, programConcentrationMcgPerMl: 1000 });
+    expect(simulatedReading(scenario(), titrated, at('2026-05-21T12:00:00Z') - 1000)).toMatchObject({
+      programDoseMcgPerDay: 500,
+      programConcentrationMcgPerMl: 1000,
+    });
     // Two days later: (400 x 12 + 600 x 12) / 24 + 50 = 550 mcg/day keyed, 2000 mcg/mL in the reservoir.
     const later = simulatedReading(scenario(), titrated, at('2026-05-23T12:00:00Z'))!;
     expect(later).toMatchObject({ programDoseMcgPerDay: 550, programConcentrationMcgPerMl: 2000 });
@@ -83,7 +153,11 @@ describe('simulatedReading: an ordinary pump reports the forecast', () => {
   it('before the first fill reports the keyed program and the battery, but no volume or concentration', () => {
     const early = pump('P1', { programs: [{ ...pump('P1').programs[0], effectiveFrom: '2026-02-01T10:00:00Z' }] });
     expect(simulatedReading(scenario(), early, at('2026-03-01T12:00:00Z'))).toEqual({
-      serialNumber: 'P1', recordedAt: '2026-03-01T12:00:00.000Z', programDoseMcgPerDay: 500, alarms: [], batteryStatus: 'ok',
+      serialNumber: 'P1',
+      recordedAt: '2026-03-01T12:00:00.000Z',
+      programDoseMcgPerDay: 500,
+      alarms: [],
+      batteryStatus: 'ok',
     });
   });
 
@@ -115,7 +189,8 @@ describe('simulatedReading: patient boluses', () => {
     }
     const days = 1000;
     const longRun = { ...counting, implantStartMs: 0, programs: [{ ...withBolus.programs[0], effectiveFrom: '1970-01-01T00:00:00Z' }] };
-    for (let day = 0; day < 50; day++) expect(patientBolusesBetween(longRun, 7, day * DAY_MS, (day + 1) * DAY_MS).count).toBeLessThanOrEqual(4);
+    for (let day = 0; day < 50; day++)
+      expect(patientBolusesBetween(longRun, 7, day * DAY_MS, (day + 1) * DAY_MS).count).toBeLessThanOrEqual(4);
     const mean = patientBolusesBetween(longRun, 7, 0, days * DAY_MS).count / days;
     expect(mean).toBeGreaterThan(1.6);
     expect(mean).toBeLessThan(2.4);
@@ -125,7 +200,9 @@ describe('simulatedReading: patient boluses', () => {
     const a = at('2026-05-03T05:00:00Z');
     const b = at('2026-05-07T17:30:00Z');
     const c = at('2026-05-12T02:00:00Z');
-    expect(patientBolusesBetween(counting, 7, a, b).count + patientBolusesBetween(counting, 7, b, c).count).toBe(patientBolusesBetween(counting, 7, a, c).count);
+    expect(patientBolusesBetween(counting, 7, a, b).count + patientBolusesBetween(counting, 7, b, c).count).toBe(
+      patientBolusesBetween(counting, 7, a, c).count,
+    );
   });
 
   it('counts nothing while no program allows patient boluses', () => {
@@ -151,7 +228,10 @@ describe('the drifting pump', () => {
     expect(simulatedReading(scenario(), pump('P1'), at('2026-05-21T12:00:00Z'))?.reservoirVolumeMl).toBe(10);
     // Its own estimate reaches the 2 mL alarm first: 34 days after the fill (2026-06-04T12:00Z, 24 days into the drift: 14%),
     // 17 mL x 1.14 = 19.38 mL delivered -> 0.62 mL, with its low-reservoir alarm, while the forecast still has 3 mL.
-    expect(simulatedReading(scenario(), pump('DRIFT'), at('2026-06-04T12:00:00Z'))).toMatchObject({ reservoirVolumeMl: 0.62, alarms: ['low_reservoir'] });
+    expect(simulatedReading(scenario(), pump('DRIFT'), at('2026-06-04T12:00:00Z'))).toMatchObject({
+      reservoirVolumeMl: 0.62,
+      alarms: ['low_reservoir'],
+    });
     expect(simulatedReading(scenario(), pump('P1'), at('2026-06-04T12:00:00Z'))).toMatchObject({ reservoirVolumeMl: 3, alarms: [] });
   });
 });
@@ -168,14 +248,24 @@ describe('the stale pump, the ERI pump and an injected incident', () => {
     expect(eriFromMs({ epochMs: EPOCH_MS })).toBe(at('2026-05-29T12:00:00Z'));
     expect(simulatedReading(scenario(), pump('ERI'), at('2026-05-29T11:59:59Z'))).toMatchObject({ batteryStatus: 'ok', alarms: [] });
     // 28 days after the fill: 14 mL drawn -> 6 mL.
-    expect(simulatedReading(scenario(), pump('ERI'), at('2026-05-29T12:00:00Z'))).toMatchObject({ batteryStatus: 'eri', alarms: ['eri'], reservoirVolumeMl: 6 });
+    expect(simulatedReading(scenario(), pump('ERI'), at('2026-05-29T12:00:00Z'))).toMatchObject({
+      batteryStatus: 'eri',
+      alarms: ['eri'],
+      reservoirVolumeMl: 6,
+    });
   });
 
   it('an incident alarms from its start and freezes the volume (a stopped pump delivers nothing)', () => {
     const withIncident = scenario({ incident: { code: 'motor_stall', fromMs: at('2026-05-21T12:00:00Z') } });
     expect(simulatedReading(withIncident, pump('INCIDENT'), at('2026-05-21T11:59:59Z'))).toMatchObject({ alarms: [] });
-    expect(simulatedReading(withIncident, pump('INCIDENT'), at('2026-05-21T12:00:00Z'))).toMatchObject({ alarms: ['motor_stall'], reservoirVolumeMl: 10 });
-    expect(simulatedReading(withIncident, pump('INCIDENT'), at('2026-05-25T12:00:00Z'))).toMatchObject({ alarms: ['motor_stall'], reservoirVolumeMl: 10 });
+    expect(simulatedReading(withIncident, pump('INCIDENT'), at('2026-05-21T12:00:00Z'))).toMatchObject({
+      alarms: ['motor_stall'],
+      reservoirVolumeMl: 10,
+    });
+    expect(simulatedReading(withIncident, pump('INCIDENT'), at('2026-05-25T12:00:00Z'))).toMatchObject({
+      alarms: ['motor_stall'],
+      reservoirVolumeMl: 10,
+    });
     expect(simulatedReading(withIncident, pump('P1'), at('2026-05-25T12:00:00Z'))).toMatchObject({ alarms: [], reservoirVolumeMl: 8 });
   });
 
@@ -290,7 +380,7 @@ describe('backfillReadings and liveReadings', () => {
     expect(per.get('STALE')).toHaveLength(23);
   });
 
-  it('always includes the stale pump\'s last week before its silence, so that it counts as monitored', () => {
+  it("always includes the stale pump's last week before its silence, so that it counts as monitored", () => {
     const later = EPOCH_MS + 30 * DAY_MS;
     const stale = bySerial(backfillReadings(scenario(), fleet, later, 14)).get('STALE')!;
     expect(stale.length).toBe(14);
@@ -305,7 +395,10 @@ describe('backfillReadings and liveReadings', () => {
     expect(baselineMs).toBeGreaterThan(at('2026-05-01T00:00:00Z'));
     const readings = bySerial(backfillReadings(scenario(), [withBolus, pump('P1')], now, 14));
     expect(readings.get('PTM1')).toHaveLength(29);
-    expect(readings.get('PTM1')![0]).toMatchObject({ recordedAt: new Date(baselineMs).toISOString(), patientBolusCountTotal: expect.any(Number) });
+    expect(readings.get('PTM1')![0]).toMatchObject({
+      recordedAt: new Date(baselineMs).toISOString(),
+      patientBolusCountTotal: expect.any(Number),
+    });
     // Without patient boluses nothing is added, and a refill inside the window needs nothing either.
     expect(readings.get('P1')).toHaveLength(28);
     expect(bolusBaselineInstant(scenario(), pump('P1'), now)).toBeNull();
@@ -316,7 +409,11 @@ describe('backfillReadings and liveReadings', () => {
   it('adds the incident reading at its start, and the live loop continues from where the backfill stopped', () => {
     const withIncident = scenario({ incident: { code: 'motor_stall', fromMs: now } });
     const backfill = backfillReadings(withIncident, fleet, now, 1);
-    expect(backfill[backfill.length - 1]).toMatchObject({ serialNumber: 'INCIDENT', recordedAt: new Date(now).toISOString(), alarms: ['motor_stall'] });
+    expect(backfill[backfill.length - 1]).toMatchObject({
+      serialNumber: 'INCIDENT',
+      recordedAt: new Date(now).toISOString(),
+      alarms: ['motor_stall'],
+    });
     const live = liveReadings(withIncident, fleet, now, now + DAY_MS, 1);
     expect(live.map((r) => r.serialNumber).sort()).toEqual(['DRIFT', 'DRIFT', 'ERI', 'ERI', 'INCIDENT', 'INCIDENT', 'P1', 'P1']);
     for (const r of live.filter((x) => x.serialNumber === 'INCIDENT')) expect(r.alarms).toContain('motor_stall');

@@ -41,7 +41,12 @@ export const SIMULATION_CONFIG = {
  * Alarms `--incident` may inject: each interrupts delivery (PUMP_ALARM_CATALOG) and a later reading without it clears it. Battery
  * end of service is left out on purpose: a battery never recovers, so one injection would mark the pump for good.
  */
-export const INCIDENT_ALARMS = ['motor_stall', 'pump_stopped', 'memory_error', 'low_battery_reset'] as const satisfies readonly PumpAlarmCode[];
+export const INCIDENT_ALARMS = [
+  'motor_stall',
+  'pump_stopped',
+  'memory_error',
+  'low_battery_reset',
+] as const satisfies readonly PumpAlarmCode[];
 export type IncidentAlarm = (typeof INCIDENT_ALARMS)[number];
 
 /** A pump as the simulator knows it from the API: the pump page's fields, fills and programs (the forecast's inputs). */
@@ -111,7 +116,10 @@ export function buildTelemetryScenario(pumps: readonly SimulatedPump[], options:
 export function chooseScenarioRoles(pumps: readonly SimulatedPump[], seed: number, epochMs: number, withIncident = true): ScenarioRoles {
   const ranked = pumps
     .filter((p) => reportsTelemetry(p) && p.fills.length > 0 && p.programs.length > 0)
-    .sort((a, b) => seededUnit(seed, 'role', a.serialNumber) - seededUnit(seed, 'role', b.serialNumber) || a.serialNumber.localeCompare(b.serialNumber));
+    .sort(
+      (a, b) =>
+        seededUnit(seed, 'role', a.serialNumber) - seededUnit(seed, 'role', b.serialNumber) || a.serialNumber.localeCompare(b.serialNumber),
+    );
   const taken = new Set<string>();
   const take = (eligible: (pump: SimulatedPump) => boolean): string | null => {
     const pump = ranked.find((p) => !taken.has(p.serialNumber) && eligible(p)) ?? null;
@@ -129,9 +137,11 @@ export function chooseScenarioRoles(pumps: readonly SimulatedPump[], seed: numbe
 
 function hasRoomToDrift(pump: SimulatedPump, epochMs: number): boolean {
   const estimate = nominalAt(pump, epochMs);
-  return estimate !== null
-    && estimate.fill.volumeMl - estimate.volumeMl >= SIMULATION_CONFIG.driftMinDeliveredMl
-    && estimate.volumeMl >= pump.lowReservoirAlarmMl + SIMULATION_CONFIG.driftMinAboveAlarmMl;
+  return (
+    estimate !== null &&
+    estimate.fill.volumeMl - estimate.volumeMl >= SIMULATION_CONFIG.driftMinDeliveredMl &&
+    estimate.volumeMl >= pump.lowReservoirAlarmMl + SIMULATION_CONFIG.driftMinAboveAlarmMl
+  );
 }
 
 /** The over-infusion of the drifting pump at an instant, as a fraction of the programmed delivery (0 before the drift starts). */
@@ -177,7 +187,8 @@ export function simulatedReading(scenario: TelemetryScenario, pump: SimulatedPum
   if (program) reading.programDoseMcgPerDay = round(programDoseMcgPerDay(program), SIMULATION_CONFIG.reportedDecimals);
   const fill = inForceAt(pump.fills, (f) => f.filledAt, at);
   if (fill) reading.programConcentrationMcgPerMl = fill.concentrationMcgPerMl;
-  if (pump.programs.some((p) => p.patientBolus)) reading.patientBolusCountTotal = patientBolusCountTotal(counting, scenario.seed, deliveryMs);
+  if (pump.programs.some((p) => p.patientBolus))
+    reading.patientBolusCountTotal = patientBolusCountTotal(counting, scenario.seed, deliveryMs);
 
   const alarms: PumpAlarmCode[] = [];
   const volumeMl = ownVolumeEstimate(scenario, pump, counting, deliveryMs);
@@ -211,8 +222,18 @@ function nominalAt(pump: SimulatedPump, atMs: number): { volumeMl: number; fill:
   const fill = inForceAt(pump.fills, (f) => f.filledAt, atMs);
   if (!fill) return null;
   const forecast = forecastPump({
-    pump: { id: pump.id, modelId: pump.modelId, lowReservoirAlarmMl: pump.lowReservoirAlarmMl, reservoirCapacityMl: pump.reservoirCapacityMl, flowRateMlPerDay: pump.flowRateMlPerDay },
-    fills: pump.fills, programs: pump.programs, timeZone: pump.timeZone, at: new Date(atMs).toISOString(), withCurve: false,
+    pump: {
+      id: pump.id,
+      modelId: pump.modelId,
+      lowReservoirAlarmMl: pump.lowReservoirAlarmMl,
+      reservoirCapacityMl: pump.reservoirCapacityMl,
+      flowRateMlPerDay: pump.flowRateMlPerDay,
+    },
+    fills: pump.fills,
+    programs: pump.programs,
+    timeZone: pump.timeZone,
+    at: new Date(atMs).toISOString(),
+    withCurve: false,
   });
   if (forecast.status !== 'ok' || forecast.volumeMl === null) return null;
   return { volumeMl: forecast.volumeMl, fill: pump.fills.find((f) => f.id === forecast.fillId) ?? fill };
@@ -222,9 +243,17 @@ function nominalAt(pump: SimulatedPump, atMs: number): { volumeMl: number; fill:
  * Upload instants of a pump in (fromMs, toMs]: every reading interval divided by `speed`, at the pump's own offset, on a grid fixed
  * from 1970 so that a later run lands on the same instants (and the server's idempotency drops them).
  */
-export function readingInstants(scenario: Pick<TelemetryScenario, 'seed'>, pump: Pick<SimulatedPump, 'serialNumber'>, fromMs: number, toMs: number, speed = 1): number[] {
+export function readingInstants(
+  scenario: Pick<TelemetryScenario, 'seed'>,
+  pump: Pick<SimulatedPump, 'serialNumber'>,
+  fromMs: number,
+  toMs: number,
+  speed = 1,
+): number[] {
   const intervalMs = (SIMULATION_CONFIG.readingIntervalHours * HOUR_MS) / speed;
-  const offsetMs = (Math.floor(seededUnit(scenario.seed, 'upload-minute', pump.serialNumber) * SIMULATION_CONFIG.readingSpreadMinutes) * MINUTE_MS) / speed;
+  const offsetMs =
+    (Math.floor(seededUnit(scenario.seed, 'upload-minute', pump.serialNumber) * SIMULATION_CONFIG.readingSpreadMinutes) * MINUTE_MS) /
+    speed;
   const instants: number[] = [];
   // Each instant belongs to the one window holding its whole second, so consecutive windows neither lose nor repeat one.
   for (let k = Math.floor((fromMs - offsetMs) / intervalMs); floorToSecond(k * intervalMs + offsetMs) <= toMs; k++) {
@@ -235,7 +264,12 @@ export function readingInstants(scenario: Pick<TelemetryScenario, 'seed'>, pump:
 }
 
 /** The first upload instant after `afterMs` over the reporting pumps (the live loop sleeps until then); null without any. */
-export function nextReadingInstant(scenario: TelemetryScenario, pumps: readonly SimulatedPump[], afterMs: number, speed = 1): number | null {
+export function nextReadingInstant(
+  scenario: TelemetryScenario,
+  pumps: readonly SimulatedPump[],
+  afterMs: number,
+  speed = 1,
+): number | null {
   const horizonMs = afterMs + (SIMULATION_CONFIG.readingIntervalHours * HOUR_MS) / speed + 1000;
   let next: number | null = null;
   for (const pump of pumps) {
@@ -243,7 +277,8 @@ export function nextReadingInstant(scenario: TelemetryScenario, pumps: readonly 
     const [first] = readingInstants(scenario, pump, afterMs, horizonMs, speed);
     if (first !== undefined && (next === null || first < next)) next = first;
   }
-  if (scenario.incident && scenario.incident.fromMs > afterMs && (next === null || scenario.incident.fromMs < next)) next = scenario.incident.fromMs;
+  if (scenario.incident && scenario.incident.fromMs > afterMs && (next === null || scenario.incident.fromMs < next))
+    next = scenario.incident.fromMs;
   return next;
 }
 
@@ -252,14 +287,27 @@ export function nextReadingInstant(scenario: TelemetryScenario, pumps: readonly 
  * even when it lies before the window, so that it was monitored (two readings within 7 days) and therefore counts as stale; so is
  * the upload just before the last refill of a pump with patient boluses (see bolusBaselineInstant).
  */
-export function backfillReadings(scenario: TelemetryScenario, pumps: readonly SimulatedPump[], nowMs: number, days: number): TelemetryReadingRequest[] {
+export function backfillReadings(
+  scenario: TelemetryScenario,
+  pumps: readonly SimulatedPump[],
+  nowMs: number,
+  days: number,
+): TelemetryReadingRequest[] {
   const fromMs = nowMs - days * DAY_MS;
-  return readingsBetween(scenario, pumps, (pump) => (pump.serialNumber === scenario.roles.stale
-    ? Math.min(fromMs, staleFromMs(scenario) - TELEMETRY_CONFIG.monitoredWindowDays * DAY_MS)
-    : fromMs), nowMs, 1, (pump, windowFromMs) => {
-    const baselineMs = bolusBaselineInstant(scenario, pump, nowMs);
-    return baselineMs !== null && baselineMs <= windowFromMs ? [baselineMs] : [];
-  });
+  return readingsBetween(
+    scenario,
+    pumps,
+    (pump) =>
+      pump.serialNumber === scenario.roles.stale
+        ? Math.min(fromMs, staleFromMs(scenario) - TELEMETRY_CONFIG.monitoredWindowDays * DAY_MS)
+        : fromMs,
+    nowMs,
+    1,
+    (pump, windowFromMs) => {
+      const baselineMs = bolusBaselineInstant(scenario, pump, nowMs);
+      return baselineMs !== null && baselineMs <= windowFromMs ? [baselineMs] : [];
+    },
+  );
 }
 
 /**
@@ -278,12 +326,22 @@ export function bolusBaselineInstant(scenario: Pick<TelemetryScenario, 'seed'>, 
 }
 
 /** Readings of the live loop in (fromMs, toMs] at `speed` uploads per reading interval, oldest first. */
-export function liveReadings(scenario: TelemetryScenario, pumps: readonly SimulatedPump[], fromMs: number, toMs: number, speed: number): TelemetryReadingRequest[] {
+export function liveReadings(
+  scenario: TelemetryScenario,
+  pumps: readonly SimulatedPump[],
+  fromMs: number,
+  toMs: number,
+  speed: number,
+): TelemetryReadingRequest[] {
   return readingsBetween(scenario, pumps, () => fromMs, toMs, speed);
 }
 
 function readingsBetween(
-  scenario: TelemetryScenario, pumps: readonly SimulatedPump[], fromOf: (pump: SimulatedPump) => number, toMs: number, speed: number,
+  scenario: TelemetryScenario,
+  pumps: readonly SimulatedPump[],
+  fromOf: (pump: SimulatedPump) => number,
+  toMs: number,
+  speed: number,
   earlierOf: (pump: SimulatedPump, fromMs: number) => number[] = () => [],
 ): TelemetryReadingRequest[] {
   const readings: { atMs: number; reading: TelemetryReadingRequest }[] = [];
@@ -293,7 +351,13 @@ function readingsBetween(
     const instants = [...earlierOf(pump, fromMs), ...readingInstants(scenario, pump, fromMs, toMs, speed)];
     // The incident shows at once: the pump uploads when it alarms, not at its next scheduled call.
     const incident = scenario.incident;
-    if (incident && pump.serialNumber === scenario.roles.incident && incident.fromMs > fromMs && incident.fromMs <= toMs && !instants.includes(incident.fromMs)) {
+    if (
+      incident &&
+      pump.serialNumber === scenario.roles.incident &&
+      incident.fromMs > fromMs &&
+      incident.fromMs <= toMs &&
+      !instants.includes(incident.fromMs)
+    ) {
       instants.push(incident.fromMs);
       instants.sort((a, b) => a - b);
     }

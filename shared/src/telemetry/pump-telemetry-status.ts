@@ -2,15 +2,30 @@
 
 /** Alarm codes a pump or its gateway reports (catalog with sources: PUMP_ALARM_CATALOG in ./telemetry-config). */
 export const PUMP_ALARM_CODES = [
-  'low_reservoir', 'empty_reservoir', 'motor_stall', 'low_battery_reset', 'eri', 'end_of_service', 'memory_error', 'pump_stopped',
+  'low_reservoir',
+  'empty_reservoir',
+  'motor_stall',
+  'low_battery_reset',
+  'eri',
+  'end_of_service',
+  'memory_error',
+  'pump_stopped',
 ] as const;
 export type PumpAlarmCode = (typeof PUMP_ALARM_CODES)[number];
 
 export const BATTERY_STATUSES = ['ok', 'eri', 'end_of_service'] as const;
 export type BatteryStatus = (typeof BATTERY_STATUSES)[number];
 
-export interface ProgramMismatch { reportedDoseMcgPerDay: number; programDoseMcgPerDay: number; recordedAt: string }
-export interface ConcentrationMismatch { keyedConcentrationMcgPerMl: number; fillConcentrationMcgPerMl: number; recordedAt: string }
+export interface ProgramMismatch {
+  reportedDoseMcgPerDay: number;
+  programDoseMcgPerDay: number;
+  recordedAt: string;
+}
+export interface ConcentrationMismatch {
+  keyedConcentrationMcgPerMl: number;
+  fillConcentrationMcgPerMl: number;
+  recordedAt: string;
+}
 
 /** The latest reservoir reconciliation at a fill that recorded the aspirated residual. */
 export interface ReconciliationDiscrepancy {
@@ -83,5 +98,8 @@ export interface PumpTelemetryStatus {
    * What the pump itself reports it is programmed with (issue 13, checked against the drug library): the latest reported daily dose
    * and keyed concentration, each null when none was reported since the program or fill on record took effect. Absent: not derived.
    */
-  reportedProgram?: { doseMcgPerDay: { value: number; recordedAt: string } | null; concentrationMcgPerMl: { value: number; recordedAt: string } | null };
+  reportedProgram?: {
+    doseMcgPerDay: { value: number; recordedAt: string } | null;
+    concentrationMcgPerMl: { value: number; recordedAt: string } | null;
+  };
 }

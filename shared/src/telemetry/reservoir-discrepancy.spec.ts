@@ -17,12 +17,21 @@ describe('compareReportedReservoir', () => {
     // A clinic at 6 mL / 10%: -5 mL within.
     { reported: 4.8, forecast: 9.8, tolerance: { toleranceMl: 6, tolerancePercent: 10 }, difference: -5, allowed: 6, discrepancy: false },
     // A clinic at 0.5 mL / 1%: max(0.5, 0.098) = 0.5; -0.6 beyond.
-    { reported: 9.2, forecast: 9.8, tolerance: { toleranceMl: 0.5, tolerancePercent: 1 }, difference: -0.6, allowed: 0.5, discrepancy: true },
-  ])('$reported mL reported against $forecast mL forecast: difference $difference, allowed $allowed, discrepancy $discrepancy',
+    {
+      reported: 9.2,
+      forecast: 9.8,
+      tolerance: { toleranceMl: 0.5, tolerancePercent: 1 },
+      difference: -0.6,
+      allowed: 0.5,
+      discrepancy: true,
+    },
+  ])(
+    '$reported mL reported against $forecast mL forecast: difference $difference, allowed $allowed, discrepancy $discrepancy',
     ({ reported, forecast, tolerance, difference, allowed, discrepancy }) => {
       const result = compareReportedReservoir(reported, forecast, tolerance);
       expect(result.differenceMl).toBeCloseTo(difference, 9);
       expect(result.allowedDifferenceMl).toBeCloseTo(allowed, 9);
       expect(result.discrepancy).toBe(discrepancy);
-    });
+    },
+  );
 });

@@ -23,9 +23,19 @@ export interface ReservoirComparison {
 }
 
 /** Whether the pump's estimate differs from the forecast by more than the larger of the clinic's mL and % of the forecast volume. */
-export function compareReportedReservoir(reportedVolumeMl: number, forecastVolumeMl: number, tolerance: ReservoirDiscrepancyTolerance): ReservoirComparison {
+export function compareReportedReservoir(
+  reportedVolumeMl: number,
+  forecastVolumeMl: number,
+  tolerance: ReservoirDiscrepancyTolerance,
+): ReservoirComparison {
   const differenceMl = reportedVolumeMl - forecastVolumeMl;
   const allowedDifferenceMl = Math.max(tolerance.toleranceMl, (Math.max(0, forecastVolumeMl) * tolerance.tolerancePercent) / 100);
   // 1e-9 absorbs floating-point noise (a difference of exactly the tolerance is within it).
-  return { reportedVolumeMl, forecastVolumeMl, differenceMl, allowedDifferenceMl, discrepancy: Math.abs(differenceMl) > allowedDifferenceMl + 1e-9 };
+  return {
+    reportedVolumeMl,
+    forecastVolumeMl,
+    differenceMl,
+    allowedDifferenceMl,
+    discrepancy: Math.abs(differenceMl) > allowedDifferenceMl + 1e-9,
+  };
 }

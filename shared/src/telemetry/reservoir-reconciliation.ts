@@ -70,7 +70,8 @@ export function reconcileReservoir(input: ReconciliationInput): ReconciliationRe
   const flowAccuracyToleranceMl = input.flowAccuracyFraction === null ? null : input.flowAccuracyFraction * expectedDeliveredMl;
   const reasons: ReconciliationFlagReason[] = [];
   if (Math.abs(differenceMl) > maxDifferenceMl + EPSILON_ML) reasons.push('over_max_difference');
-  if (flowAccuracyToleranceMl !== null && Math.abs(differenceMl) > flowAccuracyToleranceMl + EPSILON_ML) reasons.push('outside_flow_accuracy');
+  if (flowAccuracyToleranceMl !== null && Math.abs(differenceMl) > flowAccuracyToleranceMl + EPSILON_ML)
+    reasons.push('outside_flow_accuracy');
   return {
     expectedMinMl: round6(expectedMinMl),
     expectedMaxMl: round6(expectedMaxMl),
@@ -85,7 +86,12 @@ export function reconcileReservoir(input: ReconciliationInput): ReconciliationRe
   };
 }
 
-export interface ReconciliationTrendPoint { filledAt: string; differenceMl: number; flagged: boolean; direction: ReconciliationDirection | null }
+export interface ReconciliationTrendPoint {
+  filledAt: string;
+  differenceMl: number;
+  flagged: boolean;
+  direction: ReconciliationDirection | null;
+}
 
 export interface ReconciliationTrend {
   count: number;
@@ -100,7 +106,10 @@ export interface ReconciliationTrend {
 }
 
 /** The trend of a pump's reconciliations (any order; sorted by filledAt here). */
-export function reconciliationTrend(points: readonly ReconciliationTrendPoint[], repeatedDriftRefills: number = TELEMETRY_CONFIG.repeatedDriftRefills): ReconciliationTrend {
+export function reconciliationTrend(
+  points: readonly ReconciliationTrendPoint[],
+  repeatedDriftRefills: number = TELEMETRY_CONFIG.repeatedDriftRefills,
+): ReconciliationTrend {
   const sorted = [...points].sort((a, b) => Date.parse(a.filledAt) - Date.parse(b.filledAt));
   const latest = sorted.length > 0 ? sorted[sorted.length - 1] : null;
   const latestDirection = latest?.direction ?? null;

@@ -14,25 +14,74 @@ export interface PumpAlarmDefinition {
 /** Every alarm code a gateway may report; `interruptsDelivery` drives `deliveryInterrupted` and the critical alert rules. */
 export const PUMP_ALARM_CATALOG: Record<PumpAlarmCode, PumpAlarmDefinition> = {
   // Calculated from the programmed rate, not measured: an over-infusing pump can run dry with no alarm (Medtronic FSN FA596, 2016).
-  low_reservoir: { code: 'low_reservoir', label: 'Low reservoir', interruptsDelivery: false, clearedByRefill: true, source: 'Medtronic field safety notice FA596 (2016)' },
+  low_reservoir: {
+    code: 'low_reservoir',
+    label: 'Low reservoir',
+    interruptsDelivery: false,
+    clearedByRefill: true,
+    source: 'Medtronic field safety notice FA596 (2016)',
+  },
   // Nothing left to deliver (ISO/IEEE 11073 MDC_EVT_EMPTY).
-  empty_reservoir: { code: 'empty_reservoir', label: 'Empty reservoir', interruptsDelivery: true, clearedByRefill: true, source: 'ISO/IEEE 11073 MDC_EVT_EMPTY; PumpWatch issue 4 alarm list' },
+  empty_reservoir: {
+    code: 'empty_reservoir',
+    label: 'Empty reservoir',
+    interruptsDelivery: true,
+    clearedByRefill: true,
+    source: 'ISO/IEEE 11073 MDC_EVT_EMPTY; PumpWatch issue 4 alarm list',
+  },
   // Motor stall is a critical error: the pump stops delivering (Medtronic SynchroMed II labeling).
-  motor_stall: { code: 'motor_stall', label: 'Motor stall', interruptsDelivery: true, clearedByRefill: false, source: 'Medtronic SynchroMed II labeling: motor stall is a critical error' },
+  motor_stall: {
+    code: 'motor_stall',
+    label: 'Motor stall',
+    interruptsDelivery: true,
+    clearedByRefill: false,
+    source: 'Medtronic SynchroMed II labeling: motor stall is a critical error',
+  },
   // Low-battery reset is a critical alarm: the pump resets and stops (VA patient safety alert AL09-24, 2009).
-  low_battery_reset: { code: 'low_battery_reset', label: 'Low battery reset', interruptsDelivery: true, clearedByRefill: false, source: 'VA patient safety alert AL09-24 (2009)' },
+  low_battery_reset: {
+    code: 'low_battery_reset',
+    label: 'Low battery reset',
+    interruptsDelivery: true,
+    clearedByRefill: false,
+    source: 'VA patient safety alert AL09-24 (2009)',
+  },
   // Elective replacement indicator: non-critical, the pump keeps running and stops about 90 days later (VA AL09-24; Medtronic).
-  eri: { code: 'eri', label: 'Elective replacement indicator', interruptsDelivery: false, clearedByRefill: false, source: 'VA patient safety alert AL09-24 (2009); Medtronic drug pump replacement page' },
+  eri: {
+    code: 'eri',
+    label: 'Elective replacement indicator',
+    interruptsDelivery: false,
+    clearedByRefill: false,
+    source: 'VA patient safety alert AL09-24 (2009); Medtronic drug pump replacement page',
+  },
   // Battery depleted: the pump has stopped (ISO/IEEE 11073 MDC_EVT_DEPLET).
-  end_of_service: { code: 'end_of_service', label: 'End of service', interruptsDelivery: true, clearedByRefill: false, source: 'ISO/IEEE 11073 MDC_EVT_DEPLET; PumpWatch issue 4 alarm list' },
+  end_of_service: {
+    code: 'end_of_service',
+    label: 'End of service',
+    interruptsDelivery: true,
+    clearedByRefill: false,
+    source: 'ISO/IEEE 11073 MDC_EVT_DEPLET; PumpWatch issue 4 alarm list',
+  },
   // Delivery-interrupting per the issue's list; the device manual's full alarm list is unverified (no public SynchroMed II alarm list found).
-  memory_error: { code: 'memory_error', label: 'Memory error', interruptsDelivery: true, clearedByRefill: false, source: 'PumpWatch issue 4 alarm list (device alarm list unverified)' },
+  memory_error: {
+    code: 'memory_error',
+    label: 'Memory error',
+    interruptsDelivery: true,
+    clearedByRefill: false,
+    source: 'PumpWatch issue 4 alarm list (device alarm list unverified)',
+  },
   // Delivery-interrupting per the issue's list; the device manual's full alarm list is unverified (no public SynchroMed II alarm list found).
-  pump_stopped: { code: 'pump_stopped', label: 'Pump stopped', interruptsDelivery: true, clearedByRefill: false, source: 'PumpWatch issue 4 alarm list (device alarm list unverified)' },
+  pump_stopped: {
+    code: 'pump_stopped',
+    label: 'Pump stopped',
+    interruptsDelivery: true,
+    clearedByRefill: false,
+    source: 'PumpWatch issue 4 alarm list (device alarm list unverified)',
+  },
 };
 
 export const DELIVERY_INTERRUPTING_ALARMS: readonly PumpAlarmCode[] = (Object.values(PUMP_ALARM_CATALOG) as PumpAlarmDefinition[])
-  .filter((alarm) => alarm.interruptsDelivery).map((alarm) => alarm.code);
+  .filter((alarm) => alarm.interruptsDelivery)
+  .map((alarm) => alarm.code);
 
 export const TELEMETRY_CONFIG = {
   // One gateway upload at most (issue 4); a larger backlog is sent in several batches.

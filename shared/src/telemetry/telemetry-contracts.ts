@@ -2,7 +2,14 @@
 import { z } from 'zod';
 import { isoInstant } from '../contracts';
 import { clinicText, identifier } from '../text-fields';
-import { BATTERY_STATUSES, BatteryStatus, PUMP_ALARM_CODES, PumpAlarmCode, ReconciliationDirection, ReconciliationFlagReason } from './pump-telemetry-status';
+import {
+  BATTERY_STATUSES,
+  BatteryStatus,
+  PUMP_ALARM_CODES,
+  PumpAlarmCode,
+  ReconciliationDirection,
+  ReconciliationFlagReason,
+} from './pump-telemetry-status';
 import type { PatientBolusSource, ReconciliationTrend } from './reservoir-reconciliation';
 import { TELEMETRY_CONFIG } from './telemetry-config';
 
@@ -16,7 +23,9 @@ export const telemetryReadingSchema = z.strictObject({
   /** The pump's own estimate: a calculation from its programmed rate, not a measurement. */
   reservoirVolumeMl: reported(z.number().min(0, 'must be 0 or more').max(100)),
   /** Active alarm codes; an empty list clears the alarms of earlier readings. */
-  alarms: reported(z.array(z.enum(PUMP_ALARM_CODES, { message: `must be one of ${PUMP_ALARM_CODES.join(', ')}` })).max(PUMP_ALARM_CODES.length * 2)),
+  alarms: reported(
+    z.array(z.enum(PUMP_ALARM_CODES, { message: `must be one of ${PUMP_ALARM_CODES.join(', ')}` })).max(PUMP_ALARM_CODES.length * 2),
+  ),
   batteryStatus: reported(z.enum(BATTERY_STATUSES, { message: `must be one of ${BATTERY_STATUSES.join(', ')}` })),
   /** What is keyed into the pump. */
   programDoseMcgPerDay: reported(z.number().min(0, 'must be 0 or more').max(100000)),
@@ -29,11 +38,17 @@ export type ValidTelemetryReading = z.output<typeof telemetryReadingSchema>;
 
 /** The batch envelope; each reading is validated on its own so every bad index and field is named. */
 export const telemetryBatchSchema = z.strictObject({
-  readings: z.array(z.unknown())
+  readings: z
+    .array(z.unknown())
     .min(1, 'needs at least one reading')
-    .max(TELEMETRY_CONFIG.maxReadingsPerBatch, `holds at most ${TELEMETRY_CONFIG.maxReadingsPerBatch} readings: send the rest in another batch`),
+    .max(
+      TELEMETRY_CONFIG.maxReadingsPerBatch,
+      `holds at most ${TELEMETRY_CONFIG.maxReadingsPerBatch} readings: send the rest in another batch`,
+    ),
 });
-export interface TelemetryBatchRequest { readings: TelemetryReadingRequest[] }
+export interface TelemetryBatchRequest {
+  readings: TelemetryReadingRequest[];
+}
 
 /** POST /api/telemetry: every accepted reading is committed when this answer arrives. */
 export interface TelemetryIngestResult {

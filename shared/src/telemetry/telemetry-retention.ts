@@ -37,7 +37,11 @@ function bucketOf(recordedAtMs: number): number {
  * - every older reading that reports a programDose or programConcentration different from the pump's previous reported one
  *   (the first reported value counts as a change): the program history and a keyed concentration error stay visible.
  */
-export function readingsKeptByRetention<R extends RetainedReadingFacts>(readings: readonly R[], now: Date, retentionDays: number | null): R[] {
+export function readingsKeptByRetention<R extends RetainedReadingFacts>(
+  readings: readonly R[],
+  now: Date,
+  retentionDays: number | null,
+): R[] {
   const cutoff = telemetryRetentionCutoff(now, retentionDays);
   if (cutoff === null) return [...readings];
   const cutoffMs = cutoff.getTime();
@@ -57,7 +61,8 @@ export function readingsKeptByRetention<R extends RetainedReadingFacts>(readings
       const alarmed = (reading.alarms?.length ?? 0) > 0;
       const batteryNotOk = reading.batteryStatus !== null && reading.batteryStatus !== 'ok';
       const doseChanged = reading.programDoseMcgPerDay !== null && reading.programDoseMcgPerDay !== previousDose;
-      const concentrationChanged = reading.programConcentrationMcgPerMl !== null && reading.programConcentrationMcgPerMl !== previousConcentration;
+      const concentrationChanged =
+        reading.programConcentrationMcgPerMl !== null && reading.programConcentrationMcgPerMl !== previousConcentration;
       if (lastOfHour || alarmed || batteryNotOk || doseChanged || concentrationChanged) keptOld.add(reading);
       if (reading.programDoseMcgPerDay !== null) previousDose = reading.programDoseMcgPerDay;
       if (reading.programConcentrationMcgPerMl !== null) previousConcentration = reading.programConcentrationMcgPerMl;

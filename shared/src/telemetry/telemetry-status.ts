@@ -7,7 +7,10 @@ import { ClinicTelemetrySettings, PUMP_ALARM_CATALOG, TELEMETRY_CONFIG } from '.
 import { DAY_MS, HOUR_MS } from '../time-units';
 
 /** A reported value and the reading it came from. */
-export interface Reported<T> { value: T; recordedAt: string }
+export interface Reported<T> {
+  value: T;
+  recordedAt: string;
+}
 
 export interface PumpTelemetryFacts {
   pumpId: string;
@@ -35,7 +38,9 @@ export interface PumpTelemetryFacts {
   /** The fill in force now: its filledAt supersedes the reservoir alarms and volume of readings recorded at or before it. */
   fillInForce: { concentrationMcgPerMl: number; filledAt: string } | null;
   /** Reconciled refills, any order. */
-  reconciliations: (ReconciliationTrendPoint & Omit<ReconciliationDiscrepancy, 'direction' | 'reasons'> & Pick<ReconciliationDiscrepancy, 'reasons'>)[];
+  reconciliations: (ReconciliationTrendPoint &
+    Omit<ReconciliationDiscrepancy, 'direction' | 'reasons'> &
+    Pick<ReconciliationDiscrepancy, 'reasons'>)[];
   /** Uncleared MRI events, oldest first. */
   pendingMriEventIds: string[];
 }
@@ -43,10 +48,17 @@ export interface PumpTelemetryFacts {
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** Whether the reported dose differs from the record by more than the clinic's percentage or its mcg/day: either is enough. */
-export function programDoseMismatch(reportedMcgPerDay: number, recordMcgPerDay: number, settings: Pick<ClinicTelemetrySettings, 'programMismatchTolerancePercent' | 'programMismatchToleranceMcgPerDay'>): boolean {
+export function programDoseMismatch(
+  reportedMcgPerDay: number,
+  recordMcgPerDay: number,
+  settings: Pick<ClinicTelemetrySettings, 'programMismatchTolerancePercent' | 'programMismatchToleranceMcgPerDay'>,
+): boolean {
   const difference = Math.abs(reportedMcgPerDay - recordMcgPerDay);
   // 1e-9 absorbs floating-point noise (e.g. 100.00000000001 against 100).
-  return difference > settings.programMismatchToleranceMcgPerDay + 1e-9 || difference > (recordMcgPerDay * settings.programMismatchTolerancePercent) / 100 + 1e-9;
+  return (
+    difference > settings.programMismatchToleranceMcgPerDay + 1e-9 ||
+    difference > (recordMcgPerDay * settings.programMismatchTolerancePercent) / 100 + 1e-9
+  );
 }
 
 export function deriveTelemetryStatus(facts: PumpTelemetryFacts, now: Date): PumpTelemetryStatus {
@@ -65,10 +77,16 @@ export function deriveTelemetryStatus(facts: PumpTelemetryFacts, now: Date): Pum
   const alarmsRefilled = facts.latestAlarms !== null && beforeFill(facts.latestAlarms.recordedAt);
   const activeAlarms = reportedAlarms.filter((code) => !(alarmsRefilled && PUMP_ALARM_CATALOG[code].clearedByRefill));
   const answeredCodes = reportedAlarms.filter((code) => !activeAlarms.includes(code));
-  const alarmsAnsweredByRefill: PumpTelemetryStatus['alarmsAnsweredByRefill'] = answeredCodes.length > 0 && facts.latestAlarms && facts.fillInForce
-    ? { codes: answeredCodes, recordedAt: iso(Date.parse(facts.latestAlarms.recordedAt)), filledAt: iso(Date.parse(facts.fillInForce.filledAt)) }
-    : null;
-  const reservoirVolume = facts.latestReservoirVolumeMl && !beforeFill(facts.latestReservoirVolumeMl.recordedAt) ? facts.latestReservoirVolumeMl : null;
+  const alarmsAnsweredByRefill: PumpTelemetryStatus['alarmsAnsweredByRefill'] =
+    answeredCodes.length > 0 && facts.latestAlarms && facts.fillInForce
+      ? {
+          codes: answeredCodes,
+          recordedAt: iso(Date.parse(facts.latestAlarms.recordedAt)),
+          filledAt: iso(Date.parse(facts.fillInForce.filledAt)),
+        }
+      : null;
+  const reservoirVolume =
+    facts.latestReservoirVolumeMl && !beforeFill(facts.latestReservoirVolumeMl.recordedAt) ? facts.latestReservoirVolumeMl : null;
   const deliveryInterrupted = activeAlarms.some((code) => PUMP_ALARM_CATALOG[code].interruptsDelivery);
 
   // A battery never recovers: the worst state any reading showed stands even if a later reading omits or contradicts it.
@@ -79,25 +97,47 @@ export function deriveTelemetryStatus(facts: PumpTelemetryFacts, now: Date): Pum
   // Compared only when the reading was taken under the program / fill on record now: an older reading describes an older setting.
   let programMismatch: PumpTelemetryStatus['programMismatch'] = null;
   const dose = facts.latestProgramDoseMcgPerDay;
-  if (dose && facts.programInForce && Date.parse(dose.recordedAt) >= Date.parse(facts.programInForce.effectiveFrom)
-      && programDoseMismatch(dose.value, facts.programInForce.doseMcgPerDay, settings)) {
-    programMismatch = { reportedDoseMcgPerDay: dose.value, programDoseMcgPerDay: facts.programInForce.doseMcgPerDay, recordedAt: dose.recordedAt };
+  if (
+    dose &&
+    facts.programInForce &&
+    Date.parse(dose.recordedAt) >= Date.parse(facts.programInForce.effectiveFrom) &&
+    programDoseMismatch(dose.value, facts.programInForce.doseMcgPerDay, settings)
+  ) {
+    programMismatch = {
+      reportedDoseMcgPerDay: dose.value,
+      programDoseMcgPerDay: facts.programInForce.doseMcgPerDay,
+      recordedAt: dose.recordedAt,
+    };
   }
   let concentrationMismatch: PumpTelemetryStatus['concentrationMismatch'] = null;
   const keyed = facts.latestProgramConcentrationMcgPerMl;
-  if (keyed && facts.fillInForce && Date.parse(keyed.recordedAt) >= Date.parse(facts.fillInForce.filledAt)
-      && Math.abs(keyed.value - facts.fillInForce.concentrationMcgPerMl) > TELEMETRY_CONFIG.concentrationMismatchToleranceMcgPerMl) {
-    concentrationMismatch = { keyedConcentrationMcgPerMl: keyed.value, fillConcentrationMcgPerMl: facts.fillInForce.concentrationMcgPerMl, recordedAt: keyed.recordedAt };
+  if (
+    keyed &&
+    facts.fillInForce &&
+    Date.parse(keyed.recordedAt) >= Date.parse(facts.fillInForce.filledAt) &&
+    Math.abs(keyed.value - facts.fillInForce.concentrationMcgPerMl) > TELEMETRY_CONFIG.concentrationMismatchToleranceMcgPerMl
+  ) {
+    concentrationMismatch = {
+      keyedConcentrationMcgPerMl: keyed.value,
+      fillConcentrationMcgPerMl: facts.fillInForce.concentrationMcgPerMl,
+      recordedAt: keyed.recordedAt,
+    };
   }
 
   const sortedReconciliations = [...facts.reconciliations].sort((a, b) => Date.parse(a.filledAt) - Date.parse(b.filledAt));
   const latest = sortedReconciliations.length > 0 ? sortedReconciliations[sortedReconciliations.length - 1] : null;
-  const reconciliationDiscrepancy: ReconciliationDiscrepancy | null = latest && latest.flagged && latest.direction
-    ? {
-      fillId: latest.fillId, filledAt: latest.filledAt, expectedResidualMl: latest.expectedResidualMl, aspiratedResidualMl: latest.aspiratedResidualMl,
-      differenceMl: latest.differenceMl, direction: latest.direction, reasons: latest.reasons,
-    }
-    : null;
+  const reconciliationDiscrepancy: ReconciliationDiscrepancy | null =
+    latest && latest.flagged && latest.direction
+      ? {
+          fillId: latest.fillId,
+          filledAt: latest.filledAt,
+          expectedResidualMl: latest.expectedResidualMl,
+          aspiratedResidualMl: latest.aspiratedResidualMl,
+          differenceMl: latest.differenceMl,
+          direction: latest.direction,
+          reasons: latest.reasons,
+        }
+      : null;
   const trend = reconciliationTrend(sortedReconciliations);
 
   const replacement = replacementPlan(facts);
@@ -128,19 +168,28 @@ export function deriveTelemetryStatus(facts: PumpTelemetryFacts, now: Date): Pum
     alarmsAnsweredByRefill,
     // A reading taken before the program or fill on record now describes an older setting (as for the mismatches above).
     reportedProgram: {
-      doseMcgPerDay: dose && (!facts.programInForce || Date.parse(dose.recordedAt) >= Date.parse(facts.programInForce.effectiveFrom)) ? dose : null,
-      concentrationMcgPerMl: keyed && (!facts.fillInForce || Date.parse(keyed.recordedAt) >= Date.parse(facts.fillInForce.filledAt)) ? keyed : null,
+      doseMcgPerDay:
+        dose && (!facts.programInForce || Date.parse(dose.recordedAt) >= Date.parse(facts.programInForce.effectiveFrom)) ? dose : null,
+      concentrationMcgPerMl:
+        keyed && (!facts.fillInForce || Date.parse(keyed.recordedAt) >= Date.parse(facts.fillInForce.filledAt)) ? keyed : null,
     },
   };
 }
 
-interface ReplacementPlan { stopMs: number | null; dueByMs: number | null; warningMs: number | null; estimated: boolean }
+interface ReplacementPlan {
+  stopMs: number | null;
+  dueByMs: number | null;
+  warningMs: number | null;
+  estimated: boolean;
+}
 
 /**
  * From telemetry: the pump stops about 90 days after ERI (at once at end of service). Without it: the implant date plus the
  * model's typical battery life (low end, unverified), warned 3 months ahead. Either way the booking is due the clinic's margin before.
  */
-export function replacementPlan(facts: Pick<PumpTelemetryFacts, 'firstEriAt' | 'firstEndOfServiceAt' | 'modelId' | 'implantDate' | 'timeZone' | 'settings'>): ReplacementPlan {
+export function replacementPlan(
+  facts: Pick<PumpTelemetryFacts, 'firstEriAt' | 'firstEndOfServiceAt' | 'modelId' | 'implantDate' | 'timeZone' | 'settings'>,
+): ReplacementPlan {
   const marginMs = facts.settings.replacementMarginDays * DAY_MS;
   const eriMs = facts.firstEriAt === null ? null : Date.parse(facts.firstEriAt);
   const endOfServiceMs = facts.firstEndOfServiceAt === null ? null : Date.parse(facts.firstEndOfServiceAt);

@@ -60,12 +60,22 @@ function AuditRow({ entry, clinics }: { entry: AuditEntry; clinics: Clinic[] }) 
       <td>{entry.action}</td>
       <td>
         {entry.entityType.replace(/_/g, ' ')}
-        {entry.entityLabel
-          ? <div className="small" data-testid="audit-entity-label" title={entry.entityId ?? undefined}>{entry.entityLabel}</div>
-          : entry.entityId && <div className="muted small" title={entry.entityId}>{entry.entityId.slice(0, 8)}</div>}
+        {entry.entityLabel ? (
+          <div className="small" data-testid="audit-entity-label" title={entry.entityId ?? undefined}>
+            {entry.entityLabel}
+          </div>
+        ) : (
+          entry.entityId && (
+            <div className="muted small" title={entry.entityId}>
+              {entry.entityId.slice(0, 8)}
+            </div>
+          )
+        )}
       </td>
       <td>{clinic?.name ?? (entry.clinicId ? <span className="muted">{entry.clinicId.slice(0, 8)}</span> : '—')}</td>
-      <td><Changes changes={entry.changes} timeZone={timeZone} labels={entry.labels ?? {}} /></td>
+      <td>
+        <Changes changes={entry.changes} timeZone={timeZone} labels={entry.labels ?? {}} />
+      </td>
     </tr>
   );
 }
@@ -142,7 +152,14 @@ export function AuditPage() {
         <div className="form__grid">
           <div className="field">
             <label htmlFor="audit-entity-type">Record type</label>
-            <input id="audit-entity-type" type="text" list="audit-entity-types" value={entityType} onChange={(e) => setEntityType(e.target.value)} data-testid="audit-entity-type" />
+            <input
+              id="audit-entity-type"
+              type="text"
+              list="audit-entity-types"
+              value={entityType}
+              onChange={(e) => setEntityType(e.target.value)}
+              data-testid="audit-entity-type"
+            />
             <datalist id="audit-entity-types">
               {entityTypes.map((t) => (
                 <option key={t} value={t} />
@@ -154,26 +171,44 @@ export function AuditPage() {
             <select id="audit-user" value={userId} onChange={(e) => setUserId(e.target.value)} data-testid="audit-user">
               <option value="">— anyone —</option>
               {(users.data ?? []).map((u) => (
-                <option key={u.id} value={u.id}>{u.displayName} ({u.email})</option>
+                <option key={u.id} value={u.id}>
+                  {u.displayName} ({u.email})
+                </option>
               ))}
             </select>
           </div>
           <div className="field">
             <label htmlFor="audit-from">From</label>
-            <input id="audit-from" type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} aria-describedby="audit-zone" />
+            <input
+              id="audit-from"
+              type="datetime-local"
+              value={from}
+              onChange={(e) => setFrom(e.target.value)}
+              aria-describedby="audit-zone"
+            />
           </div>
           <div className="field">
             <label htmlFor="audit-to">To</label>
             <input id="audit-to" type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} aria-describedby="audit-zone" />
           </div>
         </div>
-        <p className="field__hint" id="audit-zone">Times in this computer's zone, {BROWSER_ZONE}; entries show in their clinic's zone.</p>
+        <p className="field__hint" id="audit-zone">
+          Times in this computer's zone, {BROWSER_ZONE}; entries show in their clinic's zone.
+        </p>
         <div className="form__actions">
-          <button type="submit" className="button button--primary" data-testid="audit-apply">Apply filters</button>
-          <button type="button" className="button button--quiet" onClick={clear}>Clear</button>
+          <button type="submit" className="button button--primary" data-testid="audit-apply">
+            Apply filters
+          </button>
+          <button type="button" className="button button--quiet" onClick={clear}>
+            Clear
+          </button>
         </div>
       </form>
-      {first.error && <p className="notice notice--error" role="alert">Could not load the audit trail: {first.error}</p>}
+      {first.error && (
+        <p className="notice notice--error" role="alert">
+          Could not load the audit trail: {first.error}
+        </p>
+      )}
       <div className="table-wrap" tabIndex={0}>
         <table data-testid="audit-table" aria-busy={first.loading}>
           <caption className="visually-hidden">Audit entries, newest first</caption>
@@ -193,16 +228,24 @@ export function AuditPage() {
             ))}
             {first.data && entries.length === 0 && (
               <tr>
-                <td colSpan={6} className="empty">No audit entries match these filters.</td>
+                <td colSpan={6} className="empty">
+                  No audit entries match these filters.
+                </td>
               </tr>
             )}
           </tbody>
         </table>
       </div>
-      {olderError && <p className="notice notice--error" role="alert">Could not load older entries: {olderError}</p>}
+      {olderError && (
+        <p className="notice notice--error" role="alert">
+          Could not load older entries: {olderError}
+        </p>
+      )}
       {moreMayExist && (
         <p>
-          <button type="button" className="button" onClick={() => void loadOlder()} data-testid="audit-older">Load older entries</button>
+          <button type="button" className="button" onClick={() => void loadOlder()} data-testid="audit-older">
+            Load older entries
+          </button>
         </p>
       )}
     </section>

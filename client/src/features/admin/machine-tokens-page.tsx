@@ -18,9 +18,16 @@ import { ClinicPicker } from './clinic-picker';
 /** The secret of a token just created, shown once (the server keeps only its hash). */
 function NewTokenSecret({ token, onDone }: { token: CreatedMachineToken; onDone: () => void }) {
   return (
-    <ShownOnceSecret label="Token secret" noun="token" value={token.token} testId="new-token-secret" valueTestId="new-token-value" onDone={onDone}>
-      <strong>Copy the token “{token.name}” now.</strong> It is shown only this once and cannot be retrieved later; if it is lost,
-      revoke it and create another.
+    <ShownOnceSecret
+      label="Token secret"
+      noun="token"
+      value={token.token}
+      testId="new-token-secret"
+      valueTestId="new-token-value"
+      onDone={onDone}
+    >
+      <strong>Copy the token “{token.name}” now.</strong> It is shown only this once and cannot be retrieved later; if it is lost, revoke it
+      and create another.
     </ShownOnceSecret>
   );
 }
@@ -61,8 +68,14 @@ function TokenRow({ token, timeZone, onRevoked }: { token: MachineToken; timeZon
       <td>{token.name}</td>
       <td>{formatInstant(token.createdAt, timeZone)}</td>
       <RevocableSecretCells
-        name={token.name} lastUsedAt={token.lastUsedAt} revokedAt={token.revokedAt} timeZone={timeZone} noun="token"
-        consequence="Gateways using it stop at once." revoke={() => api.revokeMachineToken(token.id)} onRevoked={onRevoked}
+        name={token.name}
+        lastUsedAt={token.lastUsedAt}
+        revokedAt={token.revokedAt}
+        timeZone={timeZone}
+        noun="token"
+        consequence="Gateways using it stop at once."
+        revoke={() => api.revokeMachineToken(token.id)}
+        onRevoked={onRevoked}
       />
     </tr>
   );
@@ -74,17 +87,33 @@ export function MachineTokensPage() {
   const administered = clinics.filter((c) => canUseRoute(user, 'GET /api/machine-tokens', c.id));
   const [chosenClinicId, setChosenClinicId] = useState('');
   const clinic = administered.find((c) => c.id === chosenClinicId) ?? administered[0];
-  const tokens = useLoaded(`tokens:${clinic?.id ?? ''}`, (signal) => (clinic ? api.listMachineTokens(clinic.id, signal) : Promise.resolve([])));
+  const tokens = useLoaded(`tokens:${clinic?.id ?? ''}`, (signal) =>
+    clinic ? api.listMachineTokens(clinic.id, signal) : Promise.resolve([]),
+  );
   const [created, setCreated] = useState<CreatedMachineToken | null>(null);
-  const rows = [...(tokens.data ?? [])].sort((a, b) => Number(a.revokedAt !== null) - Number(b.revokedAt !== null) || b.createdAt.localeCompare(a.createdAt));
+  const rows = [...(tokens.data ?? [])].sort(
+    (a, b) => Number(a.revokedAt !== null) - Number(b.revokedAt !== null) || b.createdAt.localeCompare(a.createdAt),
+  );
 
   return (
     <section aria-labelledby="tokens-title">
       <title>Machine tokens — PumpWatch</title>
       <h1 id="tokens-title">Machine tokens</h1>
       <p className="muted">Telemetry gateways send pump readings with a token of their clinic instead of a person's password.</p>
-      {(tokens.error || clinicsError) && <p className="notice notice--error" role="alert">Could not load the tokens: {tokens.error ?? clinicsError}</p>}
-      <ClinicPicker clinics={administered} value={clinic?.id ?? ''} onChange={(id) => { setCreated(null); setChosenClinicId(id); }} testId="tokens-clinic" />
+      {(tokens.error || clinicsError) && (
+        <p className="notice notice--error" role="alert">
+          Could not load the tokens: {tokens.error ?? clinicsError}
+        </p>
+      )}
+      <ClinicPicker
+        clinics={administered}
+        value={clinic?.id ?? ''}
+        onChange={(id) => {
+          setCreated(null);
+          setChosenClinicId(id);
+        }}
+        testId="tokens-clinic"
+      />
       {clinic && (
         <>
           {created && <NewTokenSecret token={created} onDone={() => setCreated(null)} />}
@@ -97,7 +126,9 @@ export function MachineTokensPage() {
                   <th scope="col">Created</th>
                   <th scope="col">Last used</th>
                   <th scope="col">State</th>
-                  <th scope="col"><span className="visually-hidden">Actions</span></th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -106,7 +137,9 @@ export function MachineTokensPage() {
                 ))}
                 {tokens.data && rows.length === 0 && (
                   <tr>
-                    <td colSpan={5} className="empty">No tokens for this clinic yet.</td>
+                    <td colSpan={5} className="empty">
+                      No tokens for this clinic yet.
+                    </td>
                   </tr>
                 )}
               </tbody>

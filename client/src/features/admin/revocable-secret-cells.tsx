@@ -15,7 +15,16 @@ interface RevocableSecretCellsProps {
   onRevoked: () => void;
 }
 
-export function RevocableSecretCells({ name, lastUsedAt, revokedAt, timeZone, consequence, noun, revoke, onRevoked }: RevocableSecretCellsProps) {
+export function RevocableSecretCells({
+  name,
+  lastUsedAt,
+  revokedAt,
+  timeZone,
+  consequence,
+  noun,
+  revoke,
+  onRevoked,
+}: RevocableSecretCellsProps) {
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
@@ -47,7 +56,14 @@ export function RevocableSecretCells({ name, lastUsedAt, revokedAt, timeZone, co
         {confirming && (
           <div className="confirm" role="group" aria-label={`Confirm revoking ${name}`}>
             <span>{consequence} Revoke?</span>
-            <button type="button" className="button button--danger" onClick={() => void confirmRevoke()} disabled={busy} data-testid={`confirm-revoke-${noun}`} autoFocus>
+            <button
+              type="button"
+              className="button button--danger"
+              onClick={() => void confirmRevoke()}
+              disabled={busy}
+              data-testid={`confirm-revoke-${noun}`}
+              autoFocus
+            >
               {busy ? 'Revoking…' : 'Yes, revoke'}
             </button>
             <button type="button" className="button button--quiet" onClick={() => setConfirming(false)} disabled={busy}>
@@ -55,7 +71,11 @@ export function RevocableSecretCells({ name, lastUsedAt, revokedAt, timeZone, co
             </button>
           </div>
         )}
-        {error && <p className="field__error" role="alert">{error}</p>}
+        {error && (
+          <p className="field__error" role="alert">
+            {error}
+          </p>
+        )}
       </td>
     </>
   );

@@ -34,13 +34,37 @@ export function ShownOnceSecret({ children, label, noun, value, testId, valueTes
     <div className="notice notice--warn secret" role="alert" data-testid={testId}>
       <p>{children}</p>
       <div className="secret__row">
-        <label htmlFor={`${valueTestId}-field`} className="visually-hidden">{label}</label>
-        <input id={`${valueTestId}-field`} ref={field} type="text" readOnly value={value} onFocus={(e) => e.currentTarget.select()} className="secret__value" data-testid={valueTestId} spellCheck={false} />
-        <button type="button" className="button" onClick={() => void copy()}>Copy</button>
-        <button type="button" className="button button--quiet" onClick={onDone}>I have stored it</button>
+        <label htmlFor={`${valueTestId}-field`} className="visually-hidden">
+          {label}
+        </label>
+        <input
+          id={`${valueTestId}-field`}
+          ref={field}
+          type="text"
+          readOnly
+          value={value}
+          onFocus={(e) => e.currentTarget.select()}
+          className="secret__value"
+          data-testid={valueTestId}
+          spellCheck={false}
+        />
+        <button type="button" className="button" onClick={() => void copy()}>
+          Copy
+        </button>
+        <button type="button" className="button button--quiet" onClick={onDone}>
+          I have stored it
+        </button>
       </div>
-      {copied === 'yes' && <p className="small" role="status">Copied to the clipboard.</p>}
-      {copied === 'no' && <p className="small" role="status">The browser refused the clipboard: the {noun} is selected, press Ctrl+C.</p>}
+      {copied === 'yes' && (
+        <p className="small" role="status">
+          Copied to the clipboard.
+        </p>
+      )}
+      {copied === 'no' && (
+        <p className="small" role="status">
+          The browser refused the clipboard: the {noun} is selected, press Ctrl+C.
+        </p>
+      )}
     </div>
   );
 }

@@ -45,10 +45,13 @@ function unlock(): void {
   if (audioState === 'unsupported' || !soundWanted) return;
   try {
     context ??= new AudioContext();
-    void context.resume().then(() => {
-      audioState = context?.state === 'running' ? 'ready' : 'locked';
-      notify();
-    }, () => undefined);
+    void context.resume().then(
+      () => {
+        audioState = context?.state === 'running' ? 'ready' : 'locked';
+        notify();
+      },
+      () => undefined,
+    );
   } catch {
     audioState = 'unsupported';
     notify();
@@ -112,9 +115,17 @@ function subscribe(listener: () => void): () => void {
 }
 
 export function useAlarmMuted(): boolean {
-  return useSyncExternalStore(subscribe, () => muted, () => false);
+  return useSyncExternalStore(
+    subscribe,
+    () => muted,
+    () => false,
+  );
 }
 
 export function useAudioState(): AudioState {
-  return useSyncExternalStore(subscribe, () => audioState, () => 'unsupported' as AudioState);
+  return useSyncExternalStore(
+    subscribe,
+    () => audioState,
+    () => 'unsupported' as AudioState,
+  );
 }

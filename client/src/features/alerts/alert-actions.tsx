@@ -23,7 +23,8 @@ function focusAfter(alertId: string, gone: boolean): void {
   requestAnimationFrame(() => {
     let target = document.getElementById(gone ? 'alerts-title' : `alert-title-${alertId}`) ?? document.getElementById('alerts-title');
     // The leading alert of an incident card has its title shown as the card's heading: focus what can be seen.
-    if (target?.classList.contains('visually-hidden')) target = target.closest('.alert-incident')?.querySelector<HTMLElement>('[data-testid="incident-title"]') ?? target;
+    if (target?.classList.contains('visually-hidden'))
+      target = target.closest('.alert-incident')?.querySelector<HTMLElement>('[data-testid="incident-title"]') ?? target;
     target?.focus();
   });
 }
@@ -41,16 +42,35 @@ function AcknowledgeForm({ alert, onDone, onAnnounce }: { alert: Alert; onDone: 
     });
   }
   return (
-    <form className="alert-form" onSubmit={submit} noValidate data-testid="alert-acknowledge-form" aria-label={`Acknowledge: ${alert.title}`}>
-      {message && <p className="field__error" role="alert">{message}</p>}
+    <form
+      className="alert-form"
+      onSubmit={submit}
+      noValidate
+      data-testid="alert-acknowledge-form"
+      aria-label={`Acknowledge: ${alert.title}`}
+    >
+      {message && (
+        <p className="field__error" role="alert">
+          {message}
+        </p>
+      )}
       <FormField label="Note (optional)" name="note" error={errors.note} hint="what you are doing about it">
-        <textarea value={note} onChange={(e) => setNote(e.target.value)} rows={2} maxLength={2000} autoFocus data-testid="alert-acknowledge-note" />
+        <textarea
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+          rows={2}
+          maxLength={2000}
+          autoFocus
+          data-testid="alert-acknowledge-note"
+        />
       </FormField>
       <div className="form__actions">
         <button type="submit" className="button button--primary" disabled={busy} data-testid="alert-acknowledge-submit">
           {busy ? 'Acknowledging…' : 'Acknowledge'}
         </button>
-        <button type="button" className="button button--quiet" onClick={onDone}>Cancel</button>
+        <button type="button" className="button button--quiet" onClick={onDone}>
+          Cancel
+        </button>
       </div>
     </form>
   );
@@ -75,20 +95,34 @@ function ResolveForm({ alert, onDone, onAnnounce }: { alert: Alert; onDone: () =
   }
   return (
     <form className="alert-form" onSubmit={submit} noValidate data-testid="alert-resolve-form" aria-label={`Resolve: ${alert.title}`}>
-      {message && <p className="field__error" role="alert">{message}</p>}
+      {message && (
+        <p className="field__error" role="alert">
+          {message}
+        </p>
+      )}
       {alert.withdrawalRisk && (
         <p className="field__hint">
           A withdrawal-risk alert never resolves by itself: say what was checked (patient contacted, signs, pump interrogated) and found.
         </p>
       )}
       <FormField label="Resolution note (required)" name="note" error={errors.note}>
-        <textarea value={note} onChange={(e) => setNote(e.target.value)} rows={3} maxLength={2000} required autoFocus data-testid="alert-resolve-note" />
+        <textarea
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+          rows={3}
+          maxLength={2000}
+          required
+          autoFocus
+          data-testid="alert-resolve-note"
+        />
       </FormField>
       <div className="form__actions">
         <button type="submit" className="button button--primary" disabled={busy} data-testid="alert-resolve-submit">
           {busy ? 'Resolving…' : 'Resolve'}
         </button>
-        <button type="button" className="button button--quiet" onClick={onDone}>Cancel</button>
+        <button type="button" className="button button--quiet" onClick={onDone}>
+          Cancel
+        </button>
       </div>
     </form>
   );
@@ -116,15 +150,26 @@ function SnoozeControl({ alert, onAnnounce }: { alert: Alert; onAnnounce: (text:
   return (
     <div className="alert-snooze" role="group" aria-label="Snooze for me">
       <label htmlFor={selectId}>Snooze for me</label>
-      <select id={selectId} value={minutes} onChange={(e) => setMinutes(Number(e.target.value) as SnoozeMinutes)} data-testid="alert-snooze-minutes">
+      <select
+        id={selectId}
+        value={minutes}
+        onChange={(e) => setMinutes(Number(e.target.value) as SnoozeMinutes)}
+        data-testid="alert-snooze-minutes"
+      >
         {choices.map((m) => (
-          <option key={m} value={m}>{snoozeText(m)}</option>
+          <option key={m} value={m}>
+            {snoozeText(m)}
+          </option>
         ))}
       </select>
       <button type="button" className="button button--quiet" onClick={() => void snooze()} disabled={busy} data-testid="alert-snooze">
         {busy ? 'Snoozing…' : 'Snooze'}
       </button>
-      {error && <span className="field__error" role="alert">{error}</span>}
+      {error && (
+        <span className="field__error" role="alert">
+          {error}
+        </span>
+      )}
     </div>
   );
 }

@@ -44,15 +44,34 @@ function AcknowledgeAll({ alerts, onAnnounce }: { alerts: Alert[]; onAnnounce: (
   }
   return (
     <span className="alert-incident__all">
-      <button type="button" className="button button--primary" onClick={() => void acknowledgeAll()} disabled={busy} data-testid="incident-acknowledge-all">
+      <button
+        type="button"
+        className="button button--primary"
+        onClick={() => void acknowledgeAll()}
+        disabled={busy}
+        data-testid="incident-acknowledge-all"
+      >
         {busy ? 'Acknowledging…' : `Acknowledge all ${open.length}`}
       </button>
-      {error && <span className="field__error" role="alert">{error}</span>}
+      {error && (
+        <span className="field__error" role="alert">
+          {error}
+        </span>
+      )}
     </span>
   );
 }
 
-export function AlertIncidentCard({ incident, seenKeys, timeZone, nowMs, snoozedUntilOf, pageToMeOf, compact, onAnnounce }: AlertIncidentCardProps) {
+export function AlertIncidentCard({
+  incident,
+  seenKeys,
+  timeZone,
+  nowMs,
+  snoozedUntilOf,
+  pageToMeOf,
+  compact,
+  onAnnounce,
+}: AlertIncidentCardProps) {
   const { lead, alerts } = incident;
   const newOnes = alerts.filter((a) => isNewCritical(a, seenKeys));
   // Looking at the card: a click or tap anywhere on it, or keyboard focus inside it (acknowledging ends "new" anyway).
@@ -87,20 +106,30 @@ export function AlertIncidentCard({ incident, seenKeys, timeZone, nowMs, snoozed
       onPointerDown={lookedAt}
       onFocus={lookedAt}
     >
-      {alerts.length === 1 ? item(lead, false) : (
-        <div className={`alert-item alert-item--${lead.severity} alert-item--${alerts.some((a) => a.status === 'open') ? 'open' : 'acknowledged'} alert-incident__card${compact ? ' alert-item--compact' : ''}`}>
+      {alerts.length === 1 ? (
+        item(lead, false)
+      ) : (
+        <div
+          className={`alert-item alert-item--${lead.severity} alert-item--${alerts.some((a) => a.status === 'open') ? 'open' : 'acknowledged'} alert-incident__card${compact ? ' alert-item--compact' : ''}`}
+        >
           <div className="alert-item__head">
             {newOnes.length > 0 && <NewMark />}
             <AlertSeverityBadge severity={lead.severity} />
-            <span className="alert-item__kind">{CAUSE_TEXT[incident.cause] ?? 'Incident'}: {alerts.length} alerts, one incident</span>
+            <span className="alert-item__kind">
+              {CAUSE_TEXT[incident.cause] ?? 'Incident'}: {alerts.length} alerts, one incident
+            </span>
             <AlertWho alert={lead} />
           </div>
-          <h3 id={titleId} className="alert-item__title" tabIndex={-1} data-testid="incident-title">{lead.title}</h3>
+          <h3 id={titleId} className="alert-item__title" tabIndex={-1} data-testid="incident-title">
+            {lead.title}
+          </h3>
           <AcknowledgeAll alerts={alerts} onAnnounce={onAnnounce} />
           <ul className="alert-incident__reasons" aria-label="Reasons">
             {/* The leading reason first, the others in list order. */}
             {[lead, ...alerts.filter((a) => a !== lead)].map((alert) => (
-              <li key={alert.id} data-testid="incident-reason">{item(alert, true)}</li>
+              <li key={alert.id} data-testid="incident-reason">
+                {item(alert, true)}
+              </li>
             ))}
           </ul>
         </div>

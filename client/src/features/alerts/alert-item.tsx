@@ -49,18 +49,38 @@ export function AlertWho({ alert }: { alert: Alert }) {
   return (
     <span className="alert-item__who">
       {pump ? (
-        <Link to={`/pumps/${pump.id}`} data-testid="alert-patient-link">{patient.displayName}</Link>
+        <Link to={`/pumps/${pump.id}`} data-testid="alert-patient-link">
+          {patient.displayName}
+        </Link>
       ) : (
         // A patient alert (clinical safety) opens the patient page.
-        <Link to={`/patients/${patient.id}`} data-testid="alert-patient">{patient.displayName}</Link>
+        <Link to={`/patients/${patient.id}`} data-testid="alert-patient">
+          {patient.displayName}
+        </Link>
       )}
       <span className="muted"> · MRN {patient.mrn}</span>
-      {pump && <span className="muted"> · {modelName(pump.modelId as PumpModelId)} SN {pump.serialNumber}</span>}
+      {pump && (
+        <span className="muted">
+          {' '}
+          · {modelName(pump.modelId as PumpModelId)} SN {pump.serialNumber}
+        </span>
+      )}
     </span>
   );
 }
 
-export function AlertItem({ alert, timeZone, nowMs, snoozedUntil, pageToMe, compact = false, nested = false, titleOnCard = false, isNew = false, onAnnounce }: AlertItemProps) {
+export function AlertItem({
+  alert,
+  timeZone,
+  nowMs,
+  snoozedUntil,
+  pageToMe,
+  compact = false,
+  nested = false,
+  titleOnCard = false,
+  isNew = false,
+  onAnnounce,
+}: AlertItemProps) {
   const titleId = `alert-title-${alert.id}`;
   // Warnings never page; the others show their paging when the role may read it.
   const showPaging = useCan('GET /api/alerts/:id/pages', alert.clinicId) && alert.severity !== 'warning';
@@ -81,8 +101,8 @@ export function AlertItem({ alert, timeZone, nowMs, snoozedUntil, pageToMe, comp
     <>
       {alert.conditionClearedAt && (
         <p className="alert-item__cleared">
-          The condition cleared at {formatInstant(alert.conditionClearedAt, timeZone)}; a withdrawal-risk alert still waits for a clinician to
-          check the patient and resolve it with a note.
+          The condition cleared at {formatInstant(alert.conditionClearedAt, timeZone)}; a withdrawal-risk alert still waits for a clinician
+          to check the patient and resolve it with a note.
         </p>
       )}
       {alert.withdrawal && <WithdrawalChecklistView checklist={alert.withdrawal} alertId={alert.id} />}
@@ -105,7 +125,9 @@ export function AlertItem({ alert, timeZone, nowMs, snoozedUntil, pageToMe, comp
       <div className="alert-item__head">
         {isNew && <NewMark />}
         <AlertSeverityBadge severity={alert.severity} />
-        <span className="alert-item__kind" data-testid="alert-kind">{ALERT_KIND_TEXT[alert.kind]}</span>
+        <span className="alert-item__kind" data-testid="alert-kind">
+          {ALERT_KIND_TEXT[alert.kind]}
+        </span>
         <span className={`alert-status alert-status--${alert.status}`} data-testid="alert-status">
           <span aria-hidden="true">{alert.status === 'open' ? '● ' : '✓ '}</span>
           {ALERT_STATUS_TEXT[alert.status]}
@@ -114,7 +136,9 @@ export function AlertItem({ alert, timeZone, nowMs, snoozedUntil, pageToMe, comp
         {compact && who}
         {(compact || nested) && when}
       </div>
-      <h3 id={titleId} className={`alert-item__title${titleOnCard ? ' visually-hidden' : ''}`} tabIndex={-1}>{alert.title}</h3>
+      <h3 id={titleId} className={`alert-item__title${titleOnCard ? ' visually-hidden' : ''}`} tabIndex={-1}>
+        {alert.title}
+      </h3>
       <p className="alert-item__message">{alert.message}</p>
       {!compact && !nested && <p className="alert-item__meta">{who}</p>}
       {!compact && !nested && <p className="alert-item__meta">{when}</p>}
@@ -127,21 +151,20 @@ export function AlertItem({ alert, timeZone, nowMs, snoozedUntil, pageToMe, comp
       )}
       {pageToMe && (
         <p className="notice notice--warn alert-item__paged" data-testid="alert-paged-me">
-          <span aria-hidden="true">☎ </span>You were paged for this alert at {formatInstant(pageToMe.sentAt ?? pageToMe.createdAt, timeZone)}.
+          <span aria-hidden="true">☎ </span>You were paged for this alert at{' '}
+          {formatInstant(pageToMe.sentAt ?? pageToMe.createdAt, timeZone)}.
         </p>
       )}
       <AlertActions alert={alert} onAnnounce={onAnnounce} />
-      {compact || nested ? (
-        (alert.withdrawal || alert.conditionClearedAt || showPaging) && (
-          <details className="alert-item__details">
-            <summary>{alert.withdrawal ? 'Withdrawal checklist: early signs and risk factors' : 'Details'}</summary>
-            <p className="alert-item__meta muted">Raised {formatInstant(alert.firstRaisedAt, timeZone)}</p>
-            {extras}
-          </details>
-        )
-      ) : (
-        extras
-      )}
+      {compact || nested
+        ? (alert.withdrawal || alert.conditionClearedAt || showPaging) && (
+            <details className="alert-item__details">
+              <summary>{alert.withdrawal ? 'Withdrawal checklist: early signs and risk factors' : 'Details'}</summary>
+              <p className="alert-item__meta muted">Raised {formatInstant(alert.firstRaisedAt, timeZone)}</p>
+              {extras}
+            </details>
+          )
+        : extras}
     </div>
   );
 }

@@ -62,5 +62,9 @@ function subscribe(listener: () => void): () => void {
 }
 
 export function useSeenAlerts(): ReadonlySet<string> {
-  return useSyncExternalStore(subscribe, () => seen, () => seen);
+  return useSyncExternalStore(
+    subscribe,
+    () => seen,
+    () => seen,
+  );
 }

@@ -48,10 +48,13 @@ function useRepeatSeconds(clinicIds: readonly string[]): number {
     for (const clinicId of key ? key.split(',') : []) {
       if (repeatSecondsByClinic.has(clinicId)) continue;
       repeatSecondsByClinic.set(clinicId, ALERT_CONFIG.defaultAlertSoundRepeatSeconds);
-      api.getClinicSettings(clinicId).then((settings) => {
-        repeatSecondsByClinic.set(clinicId, settings.alertSoundRepeatSeconds);
-        if (current) setLoaded((n) => n + 1);
-      }, () => repeatSecondsByClinic.delete(clinicId));
+      api.getClinicSettings(clinicId).then(
+        (settings) => {
+          repeatSecondsByClinic.set(clinicId, settings.alertSoundRepeatSeconds);
+          if (current) setLoaded((n) => n + 1);
+        },
+        () => repeatSecondsByClinic.delete(clinicId),
+      );
     }
     return () => {
       current = false;

@@ -35,10 +35,11 @@ export function AlertsPanel({ compactLimit, headingLevel = 2 }: AlertsPanelProps
   const snoozedCount = alerts.length - notSnoozed.length;
   // The store keeps compareAlertsForList's order, so incidents come out led by their most severe, most recently raised alert.
   const listed = groupAlertIncidents(showSnoozed ? alerts : notSnoozed);
-  const shown = compactLimit === undefined
-    ? listed
-    // Every critical incident, acknowledged ones too: a patient at risk stays in sight until the alert is resolved.
-    : listed.filter((incident, i) => incident.lead.severity === 'critical' || i < compactLimit);
+  const shown =
+    compactLimit === undefined
+      ? listed
+      : // Every critical incident, acknowledged ones too: a patient at risk stays in sight until the alert is resolved.
+        listed.filter((incident, i) => incident.lead.severity === 'critical' || i < compactLimit);
   // Every alert of the clinics per severity (the server's counts, live), less the loaded ones the user's snooze hides; what the cards
   // on screen hold, per severity.
   const hiddenSnoozed = showSnoozed ? loadedCountsOf([]) : loadedCountsOf(alerts.filter((a) => isSnoozed(a, snoozes, nowIso)));
@@ -52,29 +53,48 @@ export function AlertsPanel({ compactLimit, headingLevel = 2 }: AlertsPanelProps
   return (
     <section className="panel alerts-panel" aria-labelledby="alerts-title" data-testid="alerts-panel" aria-busy={status === 'loading'}>
       <div className="page-head">
-        <Heading id="alerts-title" tabIndex={-1}>Alerts</Heading>
+        <Heading id="alerts-title" tabIndex={-1}>
+          Alerts
+        </Heading>
         <ul className="counts" aria-label="Open and acknowledged alerts by severity, shown or not">
-          {[...ALERT_SEVERITIES].reverse().filter((s) => counts[s] > 0).map((s) => (
-            <li key={s} className={`badge badge--alert-${s}`} data-testid={`alert-count-${s}`}>
-              <span aria-hidden="true">{ALERT_SEVERITY_LABEL[s].icon}</span> {ALERT_SEVERITY_LABEL[s].text}: {formatCount(counts[s])}
-            </li>
-          ))}
+          {[...ALERT_SEVERITIES]
+            .reverse()
+            .filter((s) => counts[s] > 0)
+            .map((s) => (
+              <li key={s} className={`badge badge--alert-${s}`} data-testid={`alert-count-${s}`}>
+                <span aria-hidden="true">{ALERT_SEVERITY_LABEL[s].icon}</span> {ALERT_SEVERITY_LABEL[s].text}: {formatCount(counts[s])}
+              </li>
+            ))}
         </ul>
       </div>
       {status === 'ready' && ALERT_SEVERITIES.some((s) => counts[s] > 0) && (
-        <p className="alerts-panel__shown" data-testid="alerts-shown">{shownText(onScreen, counts)}</p>
+        <p className="alerts-panel__shown" data-testid="alerts-shown">
+          {shownText(onScreen, counts)}
+        </p>
       )}
-      <p className="visually-hidden" role="status" data-testid="alerts-announcement">{announcement}</p>
+      <p className="visually-hidden" role="status" data-testid="alerts-announcement">
+        {announcement}
+      </p>
       <NoOneOnCallBanner />
       {error && (
         <div className="notice notice--error" role="alert">
           Could not load the alerts: {error}{' '}
-          <button type="button" className="button button--quiet" onClick={reloadAlerts}>Try again</button>
+          <button type="button" className="button button--quiet" onClick={reloadAlerts}>
+            Try again
+          </button>
         </div>
       )}
-      {status === 'loading' && alerts.length === 0 && <p className="muted" role="status">Loading the alerts…</p>}
+      {status === 'loading' && alerts.length === 0 && (
+        <p className="muted" role="status">
+          Loading the alerts…
+        </p>
+      )}
       {shown.length > 0 && (
-        <ul className="alert-list" aria-label="Open and acknowledged alerts by incident, most severe first, then most recently raised" data-testid="alert-list">
+        <ul
+          className="alert-list"
+          aria-label="Open and acknowledged alerts by incident, most severe first, then most recently raised"
+          data-testid="alert-list"
+        >
           {shown.map((incident) => (
             <AlertIncidentCard
               key={incident.key}
@@ -98,26 +118,45 @@ export function AlertsPanel({ compactLimit, headingLevel = 2 }: AlertsPanelProps
       {moreError && (
         <div className="notice notice--error" role="alert">
           Could not load more alerts: {moreError}{' '}
-          <button type="button" className="button button--quiet" onClick={() => void loadMoreAlerts()}>Try again</button>
+          <button type="button" className="button button--quiet" onClick={() => void loadMoreAlerts()}>
+            Try again
+          </button>
         </div>
       )}
       <div className="alerts-panel__foot">
         {compactLimit !== undefined && (shown.length < listed.length || moreOnServer > 0) && (
           <Link to="/alerts" data-testid="all-alerts-link">
-            {moreOnServer > 0 ? `Show all ${formatCount(ALERT_SEVERITIES.reduce((sum, s) => sum + counts[s], 0))} alerts` : `Show all ${listed.length} incidents`}
+            {moreOnServer > 0
+              ? `Show all ${formatCount(ALERT_SEVERITIES.reduce((sum, s) => sum + counts[s], 0))} alerts`
+              : `Show all ${listed.length} incidents`}
           </Link>
         )}
         {compactLimit === undefined && hasMore && (
-          <button type="button" className="button" onClick={() => void loadMoreAlerts()} disabled={loadingMore} aria-busy={loadingMore} data-testid="alerts-show-more">
+          <button
+            type="button"
+            className="button"
+            onClick={() => void loadMoreAlerts()}
+            disabled={loadingMore}
+            aria-busy={loadingMore}
+            data-testid="alerts-show-more"
+          >
             {loadingMore ? 'Loading more alerts…' : `Show ${formatCount(Math.max(1, Math.min(ALERT_PAGE_SIZE, moreOnServer)))} more`}
           </button>
         )}
         {compactLimit === undefined && hasMore && moreOnServer > 0 && (
           // At the end of a long list the heading's count is out of sight: say here how many are still to come.
-          <span className="muted" data-testid="alerts-not-loaded">{formatCount(moreOnServer)} more not shown yet</span>
+          <span className="muted" data-testid="alerts-not-loaded">
+            {formatCount(moreOnServer)} more not shown yet
+          </span>
         )}
         {snoozedCount > 0 && (
-          <button type="button" className="button button--quiet" aria-pressed={showSnoozed} onClick={() => setShowSnoozed(!showSnoozed)} data-testid="show-snoozed">
+          <button
+            type="button"
+            className="button button--quiet"
+            aria-pressed={showSnoozed}
+            onClick={() => setShowSnoozed(!showSnoozed)}
+            data-testid="show-snoozed"
+          >
             Show the {snoozedCount} alert{snoozedCount === 1 ? '' : 's'} you snoozed
           </button>
         )}

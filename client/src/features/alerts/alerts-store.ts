@@ -2,11 +2,25 @@
 // demand), then kept live from alert.raised / alert.updated, patched by id; the counts per severity follow the same events.
 import { useSyncExternalStore } from 'react';
 import {
-  ALERT_SEVERITIES, compareAlertsForList, hiddenBySnooze, type Alert, type AlertChange, type AlertSeverity, type AlertSeverityCounts, type Page,
-  type SnoozeMinutes, type UserSnooze,
+  ALERT_SEVERITIES,
+  compareAlertsForList,
+  hiddenBySnooze,
+  type Alert,
+  type AlertChange,
+  type AlertSeverity,
+  type AlertSeverityCounts,
+  type Page,
+  type SnoozeMinutes,
+  type UserSnooze,
 } from '@pumpwatch/shared';
 import { api, type AlertListPage } from '../../lib/api';
-import { subscribeAlertRaised, subscribeAlertSnoozed, subscribeAlertUpdated, subscribePageSent, subscribeReconnect } from '../../lib/socket';
+import {
+  subscribeAlertRaised,
+  subscribeAlertSnoozed,
+  subscribeAlertUpdated,
+  subscribePageSent,
+  subscribeReconnect,
+} from '../../lib/socket';
 
 export type AlertsLoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -63,14 +77,28 @@ let loadingMore = false;
 let moreError: string | null = null;
 let unsubscribe: (() => void)[] = [];
 const listeners = new Set<() => void>();
-let snapshot: AlertsSnapshot = { status, error, alerts: [], snoozes, pagesToMe, severityCounts: null, hasMore: false, loadingMore, moreError };
+let snapshot: AlertsSnapshot = {
+  status,
+  error,
+  alerts: [],
+  snoozes,
+  pagesToMe,
+  severityCounts: null,
+  hasMore: false,
+  loadingMore,
+  moreError,
+};
 
 // ---- Counts per severity: the answer's counts as of its x-last-event-id, plus what each later event changed ----
 
 /** Where an alert is counted: its severity, or null (resolved, or not raised yet). */
 type Counted = AlertSeverity | null;
 /** One event's move in the counts; `from` undefined: not knowable here (a severity change of an alert this page never saw). */
-interface CountStep { eventId: number; from: Counted | undefined; to: Counted }
+interface CountStep {
+  eventId: number;
+  from: Counted | undefined;
+  to: Counted;
+}
 
 let severityCounts: AlertSeverityCounts | null = null;
 /** The event the counts were read at: later events move them. */
@@ -113,7 +141,8 @@ function takeCounts(page: AlertListPage, steps: CountStep[]): void {
   countsEventId = page.lastEventId ?? 0;
   for (const alert of page.alerts) {
     const known = countedAs.get(alert.id);
-    if (!known || known.eventId < alert.lastEventId) countedAs.set(alert.id, { counted: alert.status === 'resolved' ? null : alert.severity, eventId: alert.lastEventId });
+    if (!known || known.eventId < alert.lastEventId)
+      countedAs.set(alert.id, { counted: alert.status === 'resolved' ? null : alert.severity, eventId: alert.lastEventId });
   }
   for (const step of steps) takeStep(step);
 }
@@ -153,16 +182,19 @@ let nextLivePublishAt = 0;
 /** A live event changed the store: published with the others arriving meanwhile (see LIVE_PUBLISH_MIN_GAP_MS). */
 function publishLive(): void {
   if (livePublishTimer !== null) return;
-  livePublishTimer = setTimeout(() => {
-    livePublishTimer = null;
-    const started = performance.now();
-    publish();
-    // React renders the store's subscribers in a microtask publish() queued: this one runs after that render.
-    queueMicrotask(() => {
-      const now = performance.now();
-      nextLivePublishAt = now + Math.max(LIVE_PUBLISH_MIN_GAP_MS, now - started);
-    });
-  }, Math.max(0, nextLivePublishAt - performance.now()));
+  livePublishTimer = setTimeout(
+    () => {
+      livePublishTimer = null;
+      const started = performance.now();
+      publish();
+      // React renders the store's subscribers in a microtask publish() queued: this one runs after that render.
+      queueMicrotask(() => {
+        const now = performance.now();
+        nextLivePublishAt = now + Math.max(LIVE_PUBLISH_MIN_GAP_MS, now - started);
+      });
+    },
+    Math.max(0, nextLivePublishAt - performance.now()),
+  );
 }
 
 function publish(): void {
@@ -237,7 +269,11 @@ async function load(): Promise<void> {
     const list = [...first.alerts];
     let cursor = first.nextCursor;
     // Every critical alert, however many: the tab title and the alarm sound count them, and a critical one is never behind "more".
-    for (let pages = 0; cursor !== null && list.length > 0 && list[list.length - 1].severity === 'critical' && pages < MAX_CRITICAL_PAGES; pages++) {
+    for (
+      let pages = 0;
+      cursor !== null && list.length > 0 && list[list.length - 1].severity === 'critical' && pages < MAX_CRITICAL_PAGES;
+      pages++
+    ) {
       const more = await api.listAlertsPage({ includeSnoozed: true, limit: ALERT_PAGE_SIZE, cursor });
       if (mine !== loadSeq) return;
       list.push(...more.alerts);
@@ -369,7 +405,11 @@ function subscribe(listener: () => void): () => void {
 }
 
 export function useAlerts(): AlertsSnapshot {
-  return useSyncExternalStore(subscribe, () => snapshot, () => snapshot);
+  return useSyncExternalStore(
+    subscribe,
+    () => snapshot,
+    () => snapshot,
+  );
 }
 
 /** How many of each severity the store holds (snoozed included, as severityCounts counts them). */

@@ -15,7 +15,7 @@ export function MuteToggle() {
       ? 'The browser starts the sound after your first click or key press on this page.'
       : audio === 'unsupported'
         ? 'This browser cannot play the alert sound; alerts still show on screen and in the tab title.'
-        : 'A critical alert sounds when raised, then again at the clinic\'s interval until someone acknowledges it.';
+        : "A critical alert sounds when raised, then again at the clinic's interval until someone acknowledges it.";
   if (!hearsAlarms) return null;
   return (
     <>
@@ -32,7 +32,9 @@ export function MuteToggle() {
       >
         <span aria-hidden="true">{muted ? '⊘' : '♪'}</span> Mute alarm sound{muted && <span aria-hidden="true">: on</span>}
       </button>
-      <span id={hintId} className="visually-hidden">{hint}</span>
+      <span id={hintId} className="visually-hidden">
+        {hint}
+      </span>
     </>
   );
 }

@@ -21,12 +21,15 @@ export function WithdrawalChecklistView({ checklist, alertId }: { checklist: Wit
         </ul>
       </div>
       <div>
-        <h4 id={factorsId}>
-          Risk factors for severe withdrawal{present.length > 0 ? ` (${present.length} present)` : ''}
-        </h4>
+        <h4 id={factorsId}>Risk factors for severe withdrawal{present.length > 0 ? ` (${present.length} present)` : ''}</h4>
         <ul className="withdrawal__factors" aria-labelledby={factorsId}>
           {checklist.riskFactors.map((f) => (
-            <li key={f.factor} data-testid="withdrawal-risk-factor" data-present={String(f.present)} className={f.present ? 'withdrawal__factor--present' : undefined}>
+            <li
+              key={f.factor}
+              data-testid="withdrawal-risk-factor"
+              data-present={String(f.present)}
+              className={f.present ? 'withdrawal__factor--present' : undefined}
+            >
               <span aria-hidden="true">{f.present ? '⚠ ' : f.present === null ? '? ' : '– '}</span>
               {f.label}: <strong>{PRESENT_TEXT(f.present)}</strong>
             </li>

@@ -39,7 +39,12 @@ export function ChangePasswordPage() {
       } catch (err) {
         // A wrong current password may come back as 401; the session store checks separately whether the session itself ended.
         if (err instanceof ApiError && err.status === 401 && Object.keys(err.fields).length === 0) {
-          throw new ApiError({ statusCode: 401, error: err.body.error, message: 'The current password is wrong.', fields: [{ field: 'currentPassword', message: 'is wrong' }] });
+          throw new ApiError({
+            statusCode: 401,
+            error: err.body.error,
+            message: 'The current password is wrong.',
+            fields: [{ field: 'currentPassword', message: 'is wrong' }],
+          });
         }
         throw err;
       }
@@ -70,13 +75,37 @@ export function ChangePasswordPage() {
       <form className="panel form" onSubmit={submit} noValidate data-testid="change-password-form">
         <FormErrorSummary message={message} fields={errors} shown={SHOWN} />
         <FormField label="Current password" name="currentPassword" error={errors.currentPassword}>
-          <input type="password" value={currentPassword} onChange={(e) => setCurrentPassword(e.target.value)} autoComplete="current-password" required />
+          <input
+            type="password"
+            value={currentPassword}
+            onChange={(e) => setCurrentPassword(e.target.value)}
+            autoComplete="current-password"
+            required
+          />
         </FormField>
-        <FormField label="New password" name="newPassword" error={errors.newPassword} hint={`at least ${MIN_PASSWORD_LENGTH} characters; a long passphrase is easiest`}>
-          <input type="password" value={newPassword} onChange={(e) => setNewPassword(e.target.value)} autoComplete="new-password" minLength={MIN_PASSWORD_LENGTH} required />
+        <FormField
+          label="New password"
+          name="newPassword"
+          error={errors.newPassword}
+          hint={`at least ${MIN_PASSWORD_LENGTH} characters; a long passphrase is easiest`}
+        >
+          <input
+            type="password"
+            value={newPassword}
+            onChange={(e) => setNewPassword(e.target.value)}
+            autoComplete="new-password"
+            minLength={MIN_PASSWORD_LENGTH}
+            required
+          />
         </FormField>
         <FormField label="Confirm new password" name="confirmPassword" error={errors.confirmPassword}>
-          <input type="password" value={confirmPassword} onChange={(e) => setConfirmPassword(e.target.value)} autoComplete="new-password" required />
+          <input
+            type="password"
+            value={confirmPassword}
+            onChange={(e) => setConfirmPassword(e.target.value)}
+            autoComplete="new-password"
+            required
+          />
         </FormField>
         <FormActions busy={busy} label="Change password" testId="submit-password" />
       </form>

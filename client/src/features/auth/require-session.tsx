@@ -11,12 +11,19 @@ export function RequireSession({ children }: { children?: ReactNode }) {
   const location = useLocation();
   const here = `${location.pathname}${location.search}`;
 
-  if (status === 'loading') return <p className="muted" role="status">Checking your session…</p>;
+  if (status === 'loading')
+    return (
+      <p className="muted" role="status">
+        Checking your session…
+      </p>
+    );
   if (status === 'unreachable') {
     return (
       <div className="notice notice--error" role="alert">
         <p>The PumpWatch server cannot be reached, so we cannot check your session.</p>
-        <button type="button" className="button" onClick={() => void refresh()}>Try again</button>
+        <button type="button" className="button" onClick={() => void refresh()}>
+          Try again
+        </button>
       </div>
     );
   }

@@ -77,7 +77,8 @@ export function refreshSession(): Promise<Session | null> {
           return null;
         }
         // The server is unreachable: keep a known session (the connection indicator shows offline), else say so.
-        if (state.status === 'loading' || state.status === 'unreachable') publish({ status: 'unreachable', session: null, signedOutBecause: null });
+        if (state.status === 'loading' || state.status === 'unreachable')
+          publish({ status: 'unreachable', session: null, signedOutBecause: null });
         return state.session;
       },
     )
@@ -124,6 +125,17 @@ function subscribe(listener: () => void): () => void {
 }
 
 export function useSession() {
-  const current = useSyncExternalStore(subscribe, () => state, () => state);
-  return { ...current, user: current.session?.user ?? null, loading: current.status === 'loading', signIn, signOut, refresh: refreshSession };
+  const current = useSyncExternalStore(
+    subscribe,
+    () => state,
+    () => state,
+  );
+  return {
+    ...current,
+    user: current.session?.user ?? null,
+    loading: current.status === 'loading',
+    signIn,
+    signOut,
+    refresh: refreshSession,
+  };
 }

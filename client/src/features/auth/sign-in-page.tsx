@@ -59,11 +59,14 @@ export function SignInPage() {
       try {
         await signIn(checked.value);
       } catch (err) {
-        if (err instanceof ApiError && err.status === 401) throw new Error('Email or password is wrong.');
+        if (err instanceof ApiError && err.status === 401) throw new Error('Email or password is wrong.', { cause: err });
         if (err instanceof ApiError && err.status === 429) {
           const seconds = err.retryAfterSeconds ?? 60;
           setLock({ email: checked.value.email, until: Date.now() + seconds * 1000 });
-          throw new Error(`Too many attempts for ${checked.value.email}: try again in ${waitText(seconds)}. Other accounts can still sign in.`);
+          throw new Error(
+            `Too many attempts for ${checked.value.email}: try again in ${waitText(seconds)}. Other accounts can still sign in.`,
+            { cause: err },
+          );
         }
         throw err;
       }
@@ -88,14 +91,34 @@ export function SignInPage() {
       <form className="panel form" onSubmit={submit} noValidate data-testid="sign-in-form">
         <FormErrorSummary message={message} fields={errors} shown={SHOWN} />
         <FormField label="Email" name="email" error={errors.email}>
-          <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="username" autoFocus required data-testid="sign-in-email" />
+          <input
+            type="email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            autoComplete="username"
+            autoFocus
+            required
+            data-testid="sign-in-email"
+          />
         </FormField>
         <FormField label="Password" name="password" error={errors.password}>
-          <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" required data-testid="sign-in-password" />
+          <input
+            type="password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            autoComplete="current-password"
+            required
+            data-testid="sign-in-password"
+          />
         </FormField>
         <div className="form__actions">
-          <button type="submit" className="button button--primary" disabled={busy || waitSeconds > 0} data-testid="sign-in-submit"
-            data-locked-email={waitSeconds > 0 ? lock?.email : undefined}>
+          <button
+            type="submit"
+            className="button button--primary"
+            disabled={busy || waitSeconds > 0}
+            data-testid="sign-in-submit"
+            data-locked-email={waitSeconds > 0 ? lock?.email : undefined}
+          >
             {busy ? 'Signing in…' : waitSeconds > 0 ? `Sign in (wait ${waitText(waitSeconds)})` : 'Sign in'}
           </button>
         </div>

@@ -31,8 +31,12 @@ export function UserMenu() {
   return (
     <div className="user-menu" data-testid="user-menu" role="group" aria-label="Signed-in user">
       <div className="user-menu__who">
-        <span className="user-menu__name" data-testid="user-name">{user.displayName}</span>
-        <span className="user-menu__roles" data-testid="user-roles">{roles.join(' · ')}</span>
+        <span className="user-menu__name" data-testid="user-name">
+          {user.displayName}
+        </span>
+        <span className="user-menu__roles" data-testid="user-roles">
+          {roles.join(' · ')}
+        </span>
       </div>
       <Link to={CHANGE_PASSWORD_PATH} className="user-menu__link" data-testid="change-password-link">
         Change password

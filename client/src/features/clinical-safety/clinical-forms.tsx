@@ -2,11 +2,31 @@
 // weight, height and spasticity origin. Each is checked with the API's own zod schema before it is sent.
 import { useState, type FormEvent } from 'react';
 import {
-  CREATININE_UNITS, createCheckUpSchema, createLabResultSchema, createSideEffectReportSchema, endTaperPlanSchema, MODIFIED_ASHWORTH_SCORES,
-  SIDE_EFFECT_KINDS, SIDE_EFFECT_REPORTERS, SIDE_EFFECT_SEVERITIES, SPASTICITY_ORIGINS, taperPlanSchema, updatePatientSchema,
-  doseInForceAt, taperStepLimitFindings, withdrawalChecklist,
-  type ClinicalSafetySettings, type CreateCheckUpRequest, type CreateLabResultRequest, type CreateSideEffectReportRequest, type CreateTaperPlanRequest,
-  type DoseHistoryEntry, type Patient, type TaperPlanRecord, type TaperStepLimitFinding, type UpdatePatientRequest,
+  CREATININE_UNITS,
+  createCheckUpSchema,
+  createLabResultSchema,
+  createSideEffectReportSchema,
+  endTaperPlanSchema,
+  MODIFIED_ASHWORTH_SCORES,
+  SIDE_EFFECT_KINDS,
+  SIDE_EFFECT_REPORTERS,
+  SIDE_EFFECT_SEVERITIES,
+  SPASTICITY_ORIGINS,
+  taperPlanSchema,
+  updatePatientSchema,
+  doseInForceAt,
+  taperStepLimitFindings,
+  withdrawalChecklist,
+  type ClinicalSafetySettings,
+  type CreateCheckUpRequest,
+  type CreateLabResultRequest,
+  type CreateSideEffectReportRequest,
+  type CreateTaperPlanRequest,
+  type DoseHistoryEntry,
+  type Patient,
+  type TaperPlanRecord,
+  type TaperStepLimitFinding,
+  type UpdatePatientRequest,
 } from '@pumpwatch/shared';
 import { WithdrawalChecklistView } from '../alerts/withdrawal-checklist';
 import { api } from '../../lib/api';
@@ -26,8 +46,12 @@ interface FormProps {
 const nowInput = (timeZone: string): string => instantToLocalInput(new Date().toISOString(), timeZone);
 
 export const SIDE_EFFECT_TEXT: Record<(typeof SIDE_EFFECT_KINDS)[number], string> = {
-  sedation: 'Sedation', drowsiness: 'Drowsiness', confusion: 'Confusion', memory_problems: 'Memory problems',
-  altered_mental_status: 'Altered mental status', other: 'Other (describe)',
+  sedation: 'Sedation',
+  drowsiness: 'Drowsiness',
+  confusion: 'Confusion',
+  memory_problems: 'Memory problems',
+  altered_mental_status: 'Altered mental status',
+  other: 'Other (describe)',
 };
 
 export function LabResultForm({ patientId, timeZone, onSaved, onCancel }: FormProps) {
@@ -40,7 +64,11 @@ export function LabResultForm({ patientId, timeZone, onSaved, onCancel }: FormPr
   async function submit(e: FormEvent) {
     e.preventDefault();
     const request: CreateLabResultRequest = {
-      kind: 'serum_creatinine', value: numberOrUndefined(value) as number, unit, takenAt: localInputToInstant(takenAt, timeZone), weightKg: numberOrUndefined(weightKg),
+      kind: 'serum_creatinine',
+      value: numberOrUndefined(value) as number,
+      unit,
+      takenAt: localInputToInstant(takenAt, timeZone),
+      weightKg: numberOrUndefined(weightKg),
     };
     const checked = validate(createLabResultSchema, request);
     if (!checked.ok) return refuse(checked.fields);
@@ -60,7 +88,11 @@ export function LabResultForm({ patientId, timeZone, onSaved, onCancel }: FormPr
         </FormField>
         <FormField label="Unit" name="unit" error={errors.unit} hint="88.4 µmol/L = 1 mg/dL">
           <select value={unit} onChange={(e) => setUnit(e.target.value as typeof unit)}>
-            {CREATININE_UNITS.map((u) => <option key={u} value={u}>{u === 'umol/L' ? 'µmol/L' : u}</option>)}
+            {CREATININE_UNITS.map((u) => (
+              <option key={u} value={u}>
+                {u === 'umol/L' ? 'µmol/L' : u}
+              </option>
+            ))}
           </select>
         </FormField>
         <FormField label="Taken at" name="takenAt" error={errors.takenAt} hint={`clinic time, ${timeZone}`}>
@@ -86,7 +118,11 @@ export function SideEffectForm({ patientId, timeZone, onSaved, onCancel }: FormP
   async function submit(e: FormEvent) {
     e.preventDefault();
     const request: CreateSideEffectReportRequest = {
-      kind, severity, reportedAt: localInputToInstant(reportedAt, timeZone), reportedBy, text: text.trim() === '' ? undefined : text.trim(),
+      kind,
+      severity,
+      reportedAt: localInputToInstant(reportedAt, timeZone),
+      reportedBy,
+      text: text.trim() === '' ? undefined : text.trim(),
     };
     const checked = validate(createSideEffectReportSchema, request);
     if (!checked.ok) return refuse(checked.fields);
@@ -103,12 +139,20 @@ export function SideEffectForm({ patientId, timeZone, onSaved, onCancel }: FormP
       <div className="form__grid">
         <FormField label="Side effect" name="kind" error={errors.kind}>
           <select value={kind} onChange={(e) => setKind(e.target.value as typeof kind)}>
-            {SIDE_EFFECT_KINDS.map((k) => <option key={k} value={k}>{SIDE_EFFECT_TEXT[k]}</option>)}
+            {SIDE_EFFECT_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {SIDE_EFFECT_TEXT[k]}
+              </option>
+            ))}
           </select>
         </FormField>
         <FormField label="Severity" name="severity" error={errors.severity}>
           <select value={severity} onChange={(e) => setSeverity(e.target.value as typeof severity)}>
-            {SIDE_EFFECT_SEVERITIES.map((s) => <option key={s} value={s}>{s}</option>)}
+            {SIDE_EFFECT_SEVERITIES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
           </select>
         </FormField>
         <FormField label="Reported at" name="reportedAt" error={errors.reportedAt} hint={`clinic time, ${timeZone}`}>
@@ -116,7 +160,11 @@ export function SideEffectForm({ patientId, timeZone, onSaved, onCancel }: FormP
         </FormField>
         <FormField label="Reported by" name="reportedBy" error={errors.reportedBy}>
           <select value={reportedBy} onChange={(e) => setReportedBy(e.target.value as typeof reportedBy)}>
-            {SIDE_EFFECT_REPORTERS.map((r) => <option key={r} value={r}>{r === 'patient' ? 'the patient' : 'staff'}</option>)}
+            {SIDE_EFFECT_REPORTERS.map((r) => (
+              <option key={r} value={r}>
+                {r === 'patient' ? 'the patient' : 'staff'}
+              </option>
+            ))}
           </select>
         </FormField>
         <FormField label="Description" name="text" error={errors.text} hint={kind === 'other' ? 'required for "other"' : 'optional'}>
@@ -138,7 +186,10 @@ export function CheckUpForm({ patientId, timeZone, onSaved, onCancel }: FormProp
   async function submit(e: FormEvent) {
     e.preventDefault();
     const request: CreateCheckUpRequest = {
-      at: localInputToInstant(at, timeZone), modifiedAshworth, patientRating: numberOrUndefined(patientRating) as number, note: note.trim() === '' ? undefined : note.trim(),
+      at: localInputToInstant(at, timeZone),
+      modifiedAshworth,
+      patientRating: numberOrUndefined(patientRating) as number,
+      note: note.trim() === '' ? undefined : note.trim(),
     };
     const checked = validate(createCheckUpSchema, request);
     if (!checked.ok) return refuse(checked.fields);
@@ -156,13 +207,30 @@ export function CheckUpForm({ patientId, timeZone, onSaved, onCancel }: FormProp
         <FormField label="Seen at" name="at" error={errors.at} hint={`clinic time, ${timeZone}`}>
           <input type="datetime-local" value={at} onChange={(e) => setAt(e.target.value)} />
         </FormField>
-        <FormField label="Modified Ashworth" name="modifiedAshworth" error={errors.modifiedAshworth} hint="0 (no increase in tone) to 4 (rigid)">
+        <FormField
+          label="Modified Ashworth"
+          name="modifiedAshworth"
+          error={errors.modifiedAshworth}
+          hint="0 (no increase in tone) to 4 (rigid)"
+        >
           <select value={modifiedAshworth} onChange={(e) => setModifiedAshworth(e.target.value as typeof modifiedAshworth)}>
-            {MODIFIED_ASHWORTH_SCORES.map((s) => <option key={s} value={s}>{s}</option>)}
+            {MODIFIED_ASHWORTH_SCORES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
           </select>
         </FormField>
         <FormField label="Patient's rating (0-10)" name="patientRating" error={errors.patientRating} hint="0: no effect, 10: best">
-          <input type="number" inputMode="numeric" step="1" min="0" max="10" value={patientRating} onChange={(e) => setPatientRating(e.target.value)} />
+          <input
+            type="number"
+            inputMode="numeric"
+            step="1"
+            min="0"
+            max="10"
+            value={patientRating}
+            onChange={(e) => setPatientRating(e.target.value)}
+          />
         </FormField>
         <FormField label="Note" name="note" error={errors.note} hint="optional">
           <textarea rows={2} value={note} onChange={(e) => setNote(e.target.value)} />
@@ -173,30 +241,55 @@ export function CheckUpForm({ patientId, timeZone, onSaved, onCancel }: FormProp
   );
 }
 
-interface StepRow { at: string; dose: string }
+interface StepRow {
+  at: string;
+  dose: string;
+}
 
 /** The plan's steps beyond the clinic's limits as typed so far (the API judges again); empty while a row is incomplete. */
-function stepLimitFindingsOf(request: CreateTaperPlanRequest, doseHistory: readonly DoseHistoryEntry[], settings: ClinicalSafetySettings): TaperStepLimitFinding[] {
-  const complete = request.steps.every((s) => Number.isFinite(s.targetDoseMcgPerDay) && !Number.isNaN(Date.parse(s.at))) && !Number.isNaN(Date.parse(request.startsAt));
+function stepLimitFindingsOf(
+  request: CreateTaperPlanRequest,
+  doseHistory: readonly DoseHistoryEntry[],
+  settings: ClinicalSafetySettings,
+): TaperStepLimitFinding[] {
+  const complete =
+    request.steps.every((s) => Number.isFinite(s.targetDoseMcgPerDay) && !Number.isNaN(Date.parse(s.at))) &&
+    !Number.isNaN(Date.parse(request.startsAt));
   if (!complete) return [];
   try {
     return taperStepLimitFindings({
-      steps: request.steps, doseAtStartMcgPerDay: doseInForceAt(doseHistory.map((h) => ({ at: h.at, doseMcgPerDay: h.doseMcgPerDay })), request.startsAt),
-      abruptReductionFraction: settings.abruptReductionPercent / 100, minSpacingHours: settings.taperStepMinSpacingHours,
+      steps: request.steps,
+      doseAtStartMcgPerDay: doseInForceAt(
+        doseHistory.map((h) => ({ at: h.at, doseMcgPerDay: h.doseMcgPerDay })),
+        request.startsAt,
+      ),
+      abruptReductionFraction: settings.abruptReductionPercent / 100,
+      minSpacingHours: settings.taperStepMinSpacingHours,
     });
   } catch {
     return [];
   }
 }
 
-export function TaperPlanForm({ patientId, timeZone, onSaved, onCancel, currentDoseMcgPerDay, doseHistory, settings, patient }: FormProps & {
+export function TaperPlanForm({
+  patientId,
+  timeZone,
+  onSaved,
+  onCancel,
+  currentDoseMcgPerDay,
+  doseHistory,
+  settings,
+  patient,
+}: FormProps & {
   currentDoseMcgPerDay: number | null;
   doseHistory: readonly DoseHistoryEntry[];
   settings: ClinicalSafetySettings;
   patient: Patient;
 }) {
   const [startsAt, setStartsAt] = useState(() => nowInput(timeZone));
-  const [steps, setSteps] = useState<StepRow[]>([{ at: nowInput(timeZone), dose: currentDoseMcgPerDay ? String(Math.round(currentDoseMcgPerDay * 0.8)) : '' }]);
+  const [steps, setSteps] = useState<StepRow[]>([
+    { at: nowInput(timeZone), dose: currentDoseMcgPerDay ? String(Math.round(currentDoseMcgPerDay * 0.8)) : '' },
+  ]);
   const [bridgeMg, setBridgeMg] = useState('');
   const [reintroduction, setReintroduction] = useState('');
   const [note, setNote] = useState('');
@@ -217,29 +310,42 @@ export function TaperPlanForm({ patientId, timeZone, onSaved, onCancel, currentD
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (needsReason) request.stepLimitOverrideReason = overrideReason.trim() === '' ? undefined : overrideReason.trim();
-    const checked = validate(taperPlanSchema, request);
+    const submitted: CreateTaperPlanRequest = needsReason
+      ? { ...request, stepLimitOverrideReason: overrideReason.trim() === '' ? undefined : overrideReason.trim() }
+      : request;
+    const checked = validate(taperPlanSchema, submitted);
     if (!checked.ok) return refuse(checked.fields);
-    if (needsReason && (request.stepLimitOverrideReason === undefined || !checklistConfirmed)) {
+    if (needsReason && (submitted.stepLimitOverrideReason === undefined || !checklistConfirmed)) {
       return refuse({
-        ...(request.stepLimitOverrideReason === undefined ? { stepLimitOverrideReason: 'is required: say why the plan goes beyond the limits' } : {}),
+        ...(submitted.stepLimitOverrideReason === undefined
+          ? { stepLimitOverrideReason: 'is required: say why the plan goes beyond the limits' }
+          : {}),
         ...(!checklistConfirmed ? { withdrawalChecklistConfirmed: 'confirm that the withdrawal checklist was reviewed' } : {}),
       });
     }
     await send(async () => {
-      await api.createTaperPlan(patientId, request);
+      await api.createTaperPlan(patientId, submitted);
       onSaved();
     });
   }
 
-  const shown = ['startsAt', 'steps', 'bridge.doseMgPerDay', 'reintroductionDoseMcgPerDay', 'note', 'stepLimitOverrideReason', 'withdrawalChecklistConfirmed',
-    ...steps.flatMap((_, i) => [`steps.${i}.at`, `steps.${i}.targetDoseMcgPerDay`])];
+  const shown = [
+    'startsAt',
+    'steps',
+    'bridge.doseMgPerDay',
+    'reintroductionDoseMcgPerDay',
+    'note',
+    'stepLimitOverrideReason',
+    'withdrawalChecklistConfirmed',
+    ...steps.flatMap((_, i) => [`steps.${i}.at`, `steps.${i}.targetDoseMcgPerDay`]),
+  ];
   return (
     <form className="panel form" onSubmit={submit} noValidate data-testid="taper-plan-form" aria-labelledby="taper-form-title">
       <h3 id="taper-form-title">Plan a drug holiday (supervised taper)</h3>
       <p className="muted">
-        Each step is a target daily dose from its date: at most {settings.abruptReductionPercent}% below the one before and {settings.taperStepMinSpacingHours} h after it
-        (clinic limits). Program changes down to a step need no reason. PumpWatch never changes a dose.
+        Each step is a target daily dose from its date: at most {settings.abruptReductionPercent}% below the one before and{' '}
+        {settings.taperStepMinSpacingHours} h after it (clinic limits). Program changes down to a step need no reason. PumpWatch never
+        changes a dose.
       </p>
       <FormErrorSummary message={message} fields={errors} shown={shown} />
       <div className="form__grid">
@@ -258,17 +364,32 @@ export function TaperPlanForm({ patientId, timeZone, onSaved, onCancel, currentD
             <FormField label="Target (mcg/day)" name={`steps.${i}.targetDoseMcgPerDay`} error={errors[`steps.${i}.targetDoseMcgPerDay`]}>
               <input type="number" inputMode="decimal" step="any" value={s.dose} onChange={(e) => update(i, { dose: e.target.value })} />
             </FormField>
-            <button type="button" className="button button--quiet" disabled={steps.length === 1} onClick={() => setSteps((rows) => rows.filter((_, j) => j !== i))} aria-label={`Remove step ${i + 1}`}>
+            <button
+              type="button"
+              className="button button--quiet"
+              disabled={steps.length === 1}
+              onClick={() => setSteps((rows) => rows.filter((_, j) => j !== i))}
+              aria-label={`Remove step ${i + 1}`}
+            >
               Remove
             </button>
           </div>
         ))}
-        <button type="button" className="button button--quiet" onClick={() => setSteps((rows) => [...rows, { at: rows[rows.length - 1]?.at ?? nowInput(timeZone), dose: '' }])}>
+        <button
+          type="button"
+          className="button button--quiet"
+          onClick={() => setSteps((rows) => [...rows, { at: rows[rows.length - 1]?.at ?? nowInput(timeZone), dose: '' }])}
+        >
           + Add step
         </button>
       </fieldset>
       <div className="form__grid">
-        <FormField label="Oral baclofen bridge (mg/day)" name="bridge.doseMgPerDay" error={errors['bridge.doseMgPerDay']} hint="the reduction kidney function calls for is shown beside the plan">
+        <FormField
+          label="Oral baclofen bridge (mg/day)"
+          name="bridge.doseMgPerDay"
+          error={errors['bridge.doseMgPerDay']}
+          hint="the reduction kidney function calls for is shown beside the plan"
+        >
           <input type="number" inputMode="decimal" step="any" value={bridgeMg} onChange={(e) => setBridgeMg(e.target.value)} />
         </FormField>
         <FormField label="Re-introduction dose (mcg/day)" name="reintroductionDoseMcgPerDay" error={errors.reintroductionDoseMcgPerDay}>
@@ -279,23 +400,46 @@ export function TaperPlanForm({ patientId, timeZone, onSaved, onCancel, currentD
         </FormField>
       </div>
       {needsReason && (
-        <div className="notice notice--error taper-limits" role="group" aria-labelledby="taper-limits-title" data-testid="taper-step-limits">
-          <h4 id="taper-limits-title"><span aria-hidden="true">▲ </span>Beyond the clinic's taper limits: withdrawal risk</h4>
+        <div
+          className="notice notice--error taper-limits"
+          role="group"
+          aria-labelledby="taper-limits-title"
+          data-testid="taper-step-limits"
+        >
+          <h4 id="taper-limits-title">
+            <span aria-hidden="true">▲ </span>Beyond the clinic's taper limits: withdrawal risk
+          </h4>
           <ul data-testid="taper-step-limit-findings">
             {limitFindings.map((f) => (
               // The API's message names the step's UTC instant; the form shows it in clinic time like its inputs.
-              <li key={`${f.stepIndex}-${f.kind}`} data-kind={f.kind}>{f.message.replace(request.steps[f.stepIndex].at, formatInstant(request.steps[f.stepIndex].at, timeZone))}</li>
+              <li key={`${f.stepIndex}-${f.kind}`} data-kind={f.kind}>
+                {f.message.replace(request.steps[f.stepIndex].at, formatInstant(request.steps[f.stepIndex].at, timeZone))}
+              </li>
             ))}
           </ul>
           <FormField label="Why the plan goes beyond the limits" name="stepLimitOverrideReason" error={errors.stepLimitOverrideReason}>
-            <textarea rows={2} value={overrideReason} onChange={(e) => setOverrideReason(e.target.value)} data-testid="step-limit-override-reason" />
+            <textarea
+              rows={2}
+              value={overrideReason}
+              onChange={(e) => setOverrideReason(e.target.value)}
+              data-testid="step-limit-override-reason"
+            />
           </FormField>
           <WithdrawalChecklistView checklist={withdrawalChecklist(patient)} alertId="taper-plan-form" />
           <label className="checkbox" data-field="withdrawalChecklistConfirmed">
-            <input type="checkbox" checked={checklistConfirmed} onChange={(e) => setChecklistConfirmed(e.target.checked)} data-testid="confirm-withdrawal-checklist" />
-            {' '}I reviewed the withdrawal signs and risk factors with the team, and the patient will be watched after each step.
+            <input
+              type="checkbox"
+              checked={checklistConfirmed}
+              onChange={(e) => setChecklistConfirmed(e.target.checked)}
+              data-testid="confirm-withdrawal-checklist"
+            />{' '}
+            I reviewed the withdrawal signs and risk factors with the team, and the patient will be watched after each step.
           </label>
-          {errors.withdrawalChecklistConfirmed && <p className="field__error" data-testid="error-withdrawalChecklistConfirmed">{errors.withdrawalChecklistConfirmed}</p>}
+          {errors.withdrawalChecklistConfirmed && (
+            <p className="field__error" data-testid="error-withdrawalChecklistConfirmed">
+              {errors.withdrawalChecklistConfirmed}
+            </p>
+          )}
         </div>
       )}
       <FormActions busy={busy} label="Save taper plan" testId="submit-taper-plan" onCancel={onCancel} />
@@ -303,7 +447,17 @@ export function TaperPlanForm({ patientId, timeZone, onSaved, onCancel, currentD
   );
 }
 
-export function EndTaperPlanForm({ patientId, plan, onSaved, onCancel }: { patientId: string; plan: TaperPlanRecord; onSaved: () => void; onCancel: () => void }) {
+export function EndTaperPlanForm({
+  patientId,
+  plan,
+  onSaved,
+  onCancel,
+}: {
+  patientId: string;
+  plan: TaperPlanRecord;
+  onSaved: () => void;
+  onCancel: () => void;
+}) {
   const [outcome, setOutcome] = useState<'completed' | 'cancelled'>('completed');
   const [note, setNote] = useState('');
   const { errors, message, busy, refuse, send } = useFormSubmission();
@@ -348,7 +502,8 @@ export function PatientDetailsForm({ patient, onSaved, onCancel }: { patient: Pa
   async function submit(e: FormEvent) {
     e.preventDefault();
     const request: UpdatePatientRequest = {
-      weightKg: numberOrUndefined(weightKg) ?? null, heightCm: numberOrUndefined(heightCm) ?? null,
+      weightKg: numberOrUndefined(weightKg) ?? null,
+      heightCm: numberOrUndefined(heightCm) ?? null,
       spasticityOrigin: origin === '' ? null : (origin as (typeof SPASTICITY_ORIGINS)[number]),
     };
     const checked = validate(updatePatientSchema, request);
@@ -370,10 +525,19 @@ export function PatientDetailsForm({ patient, onSaved, onCancel }: { patient: Pa
         <FormField label="Height (cm)" name="heightCm" error={errors.heightCm} hint="for a child's eGFR (bedside Schwartz)">
           <input type="number" inputMode="decimal" step="any" value={heightCm} onChange={(e) => setHeightCm(e.target.value)} />
         </FormField>
-        <FormField label="Spasticity origin" name="spasticityOrigin" error={errors.spasticityOrigin} hint="sets the escalation limits; not recorded: the stricter cerebral ones">
+        <FormField
+          label="Spasticity origin"
+          name="spasticityOrigin"
+          error={errors.spasticityOrigin}
+          hint="sets the escalation limits; not recorded: the stricter cerebral ones"
+        >
           <select value={origin} onChange={(e) => setOrigin(e.target.value)}>
             <option value="">not recorded</option>
-            {SPASTICITY_ORIGINS.map((o) => <option key={o} value={o}>{o}</option>)}
+            {SPASTICITY_ORIGINS.map((o) => (
+              <option key={o} value={o}>
+                {o}
+              </option>
+            ))}
           </select>
         </FormField>
       </div>

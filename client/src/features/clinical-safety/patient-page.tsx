@@ -17,11 +17,20 @@ export function PatientPage() {
   const { user } = useSession();
   const { clinics } = useClinics(user?.id);
   const saved = (useLocation().state as { saved?: string } | null)?.saved;
-  const patient = useLiveData(`patient:${id}`, (signal) => api.getPatient(id, signal), () => false);
+  const patient = useLiveData(
+    `patient:${id}`,
+    (signal) => api.getPatient(id, signal),
+    () => false,
+  );
   const mayEdit = useCan('PATCH /api/patients/:id', patient.data?.clinicId) && patient.data !== undefined;
   if (patient.error && !patient.data) {
     const notFound = patient.error instanceof ApiError && patient.error.status === 404;
-    return <p className="notice notice--error" role="alert">{notFound ? 'No patient with this id.' : `Could not load the patient: ${patient.error.message}`} <Link to="/patients">Back to the patients</Link></p>;
+    return (
+      <p className="notice notice--error" role="alert">
+        {notFound ? 'No patient with this id.' : `Could not load the patient: ${patient.error.message}`}{' '}
+        <Link to="/patients">Back to the patients</Link>
+      </p>
+    );
   }
   if (!patient.data) return <p className="muted">Loading the patient…</p>;
   const p = patient.data;
@@ -30,20 +39,37 @@ export function PatientPage() {
   return (
     <article aria-labelledby="patient-title" data-testid="patient-page" data-patient-id={p.id}>
       <title>{`${p.displayName} — PumpWatch`}</title>
-      <p className="crumbs"><Link to="/patients">← Patients</Link></p>
+      <p className="crumbs">
+        <Link to="/patients">← Patients</Link>
+      </p>
       <div className="page-head">
-        <h1 id="patient-title">{p.displayName} <span className="muted">· MRN {p.mrn} · born {p.birthDate}</span></h1>
+        <h1 id="patient-title">
+          {p.displayName}{' '}
+          <span className="muted">
+            · MRN {p.mrn} · born {p.birthDate}
+          </span>
+        </h1>
         {mayEdit && (
           <div className="actions">
-            <Link to={`/patients/${p.id}/edit`} className="button" data-testid="edit-patient">Edit patient</Link>
+            <Link to={`/patients/${p.id}/edit`} className="button" data-testid="edit-patient">
+              Edit patient
+            </Link>
           </div>
         )}
       </div>
-      {saved && <p className="notice notice--ok" role="status" data-testid="patient-saved">✓ {saved}</p>}
+      {saved && (
+        <p className="notice notice--ok" role="status" data-testid="patient-saved">
+          ✓ {saved}
+        </p>
+      )}
       {risks.length > 0 && (
         <p className="patient-risks" data-testid="patient-risk-factors">
           <strong>Higher withdrawal risk:</strong>{' '}
-          {risks.map((f) => <span key={f} className="badge badge--alert-urgent"><span aria-hidden="true">▲</span> {RISK_FACTOR_SHORT[f]}</span>)}
+          {risks.map((f) => (
+            <span key={f} className="badge badge--alert-urgent">
+              <span aria-hidden="true">▲</span> {RISK_FACTOR_SHORT[f]}
+            </span>
+          ))}
         </p>
       )}
       {clinic && <PatientPumps patientId={p.id} clinic={clinic} />}

@@ -1,7 +1,13 @@
 // Clinicians page (/clinicians): the nurses and physicians of a clinic; administrators add, rename, set the pager contact, deactivate.
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
-import { CLINICIAN_PROFESSIONS, createClinicianSchema, updateClinicianSchema, type Clinician, type ClinicianProfession } from '@pumpwatch/shared';
+import {
+  CLINICIAN_PROFESSIONS,
+  createClinicianSchema,
+  updateClinicianSchema,
+  type Clinician,
+  type ClinicianProfession,
+} from '@pumpwatch/shared';
 import { ApiError } from '../../lib/api';
 import { validate } from '../../lib/form-errors';
 import { useFormSubmission } from '../../lib/use-form-submission';
@@ -52,10 +58,19 @@ function AddClinicianForm({ clinicId, onAdded }: { clinicId: string; onAdded: (c
         </FormField>
         <FormField label="Profession" name="profession" error={errors.profession}>
           <select value={profession} onChange={(e) => setProfession(e.target.value as ClinicianProfession)}>
-            {CLINICIAN_PROFESSIONS.map((p) => <option key={p} value={p}>{PROFESSION_LABEL[p]}</option>)}
+            {CLINICIAN_PROFESSIONS.map((p) => (
+              <option key={p} value={p}>
+                {PROFESSION_LABEL[p]}
+              </option>
+            ))}
           </select>
         </FormField>
-        <FormField label="Pager or phone (optional)" name="pagerContact" error={errors.pagerContact} hint="sent to the clinic's paging webhook, never logged">
+        <FormField
+          label="Pager or phone (optional)"
+          name="pagerContact"
+          error={errors.pagerContact}
+          hint="sent to the clinic's paging webhook, never logged"
+        >
           <input type="text" value={pagerContact} onChange={(e) => setPagerContact(e.target.value)} autoComplete="off" />
         </FormField>
       </div>
@@ -123,48 +138,116 @@ function ActiveToggle({ clinician, onChanged }: { clinician: Clinician; onChange
   }
 
   if (!clinician.active) {
-    return <button type="button" className="button button--quiet" disabled={busy} onClick={() => void setActive(true)} data-testid="reactivate-clinician">Reactivate</button>;
+    return (
+      <button
+        type="button"
+        className="button button--quiet"
+        disabled={busy}
+        onClick={() => void setActive(true)}
+        data-testid="reactivate-clinician"
+      >
+        Reactivate
+      </button>
+    );
   }
   return (
     <>
-      {!confirming && <button type="button" className="button button--quiet" onClick={() => setConfirming(true)} data-testid="deactivate-clinician">Deactivate</button>}
+      {!confirming && (
+        <button type="button" className="button button--quiet" onClick={() => setConfirming(true)} data-testid="deactivate-clinician">
+          Deactivate
+        </button>
+      )}
       {confirming && (
         <span className="confirm" role="group" aria-label={`Confirm deactivating ${clinician.displayName}`}>
           <span className="small">No new shifts or pages for them; their history stays.</span>{' '}
-          <button type="button" className="button button--danger" disabled={busy} onClick={() => void setActive(false)} data-testid="confirm-deactivate-clinician" autoFocus>Deactivate</button>{' '}
-          <button type="button" className="button button--quiet" onClick={() => setConfirming(false)}>Keep</button>
+          <button
+            type="button"
+            className="button button--danger"
+            disabled={busy}
+            onClick={() => void setActive(false)}
+            data-testid="confirm-deactivate-clinician"
+            autoFocus
+          >
+            Deactivate
+          </button>{' '}
+          <button type="button" className="button button--quiet" onClick={() => setConfirming(false)}>
+            Keep
+          </button>
         </span>
       )}
       {hasShifts && (
         <p className="field__error" role="alert" data-testid="clinician-error">
-          {clinician.displayName} still has on-call shifts now or ahead: cancel or reassign them on the <Link to="/on-call">on-call roster</Link> first.
+          {clinician.displayName} still has on-call shifts now or ahead: cancel or reassign them on the{' '}
+          <Link to="/on-call">on-call roster</Link> first.
         </p>
       )}
-      {failure && <p className="field__error" role="alert" data-testid="clinician-error">{failure}</p>}
+      {failure && (
+        <p className="field__error" role="alert" data-testid="clinician-error">
+          {failure}
+        </p>
+      )}
     </>
   );
 }
 
-function ClinicianRow({ clinician, mayAdminister, mayOpenAvailability, onChanged }: {
-  clinician: Clinician; mayAdminister: boolean; mayOpenAvailability: boolean; onChanged: () => void;
+function ClinicianRow({
+  clinician,
+  mayAdminister,
+  mayOpenAvailability,
+  onChanged,
+}: {
+  clinician: Clinician;
+  mayAdminister: boolean;
+  mayOpenAvailability: boolean;
+  onChanged: () => void;
 }) {
   const [editing, setEditing] = useState(false);
   return (
-    <li className={`clinician-card${clinician.active ? '' : ' clinician-card--inactive'}`} data-testid="clinician-row" data-clinician-id={clinician.id} data-active={clinician.active}>
+    <li
+      className={`clinician-card${clinician.active ? '' : ' clinician-card--inactive'}`}
+      data-testid="clinician-row"
+      data-clinician-id={clinician.id}
+      data-active={clinician.active}
+    >
       <div className="clinician-card__main">
         <strong className="clinician-card__name">{clinician.displayName}</strong>
         <span>{PROFESSION_LABEL[clinician.profession]}</span>
         <span className="muted">{clinician.pagerContact ? <>☎ {clinician.pagerContact}</> : 'no pager contact'}</span>
         <span data-testid="clinician-state" className={clinician.active ? 'state state--ok' : 'state state--off'}>
-          {clinician.active ? <><span aria-hidden="true">✓ </span>Active</> : <><span aria-hidden="true">⊘ </span>Deactivated</>}
+          {clinician.active ? (
+            <>
+              <span aria-hidden="true">✓ </span>Active
+            </>
+          ) : (
+            <>
+              <span aria-hidden="true">⊘ </span>Deactivated
+            </>
+          )}
         </span>
       </div>
       <div className="row-actions">
-        {mayOpenAvailability && <Link className="button button--quiet" to={`/scheduler/clinicians/${clinician.id}`} data-testid="clinician-availability">Availability</Link>}
-        {mayAdminister && !editing && <button type="button" className="button button--quiet" onClick={() => setEditing(true)} data-testid="edit-clinician">Edit</button>}
+        {mayOpenAvailability && (
+          <Link className="button button--quiet" to={`/scheduler/clinicians/${clinician.id}`} data-testid="clinician-availability">
+            Availability
+          </Link>
+        )}
+        {mayAdminister && !editing && (
+          <button type="button" className="button button--quiet" onClick={() => setEditing(true)} data-testid="edit-clinician">
+            Edit
+          </button>
+        )}
         {mayAdminister && <ActiveToggle clinician={clinician} onChanged={onChanged} />}
       </div>
-      {editing && <EditClinicianForm clinician={clinician} onCancel={() => setEditing(false)} onSaved={() => { setEditing(false); onChanged(); }} />}
+      {editing && (
+        <EditClinicianForm
+          clinician={clinician}
+          onCancel={() => setEditing(false)}
+          onSaved={() => {
+            setEditing(false);
+            onChanged();
+          }}
+        />
+      )}
     </li>
   );
 }
@@ -175,25 +258,43 @@ export function CliniciansPage() {
   const readable = clinics.filter((c) => canUseRoute(user, 'GET /api/clinicians', c.id));
   const [chosenClinicId, setChosenClinicId] = useState('');
   const clinic = readable.find((c) => c.id === chosenClinicId) ?? readable[0];
-  const clinicians = useLoaded(`clinicians:${clinic?.id ?? ''}`, (signal) => (clinic ? onCallApi.listClinicians(clinic.id, signal) : Promise.resolve([])));
+  const clinicians = useLoaded(`clinicians:${clinic?.id ?? ''}`, (signal) =>
+    clinic ? onCallApi.listClinicians(clinic.id, signal) : Promise.resolve([]),
+  );
   const mayAdminister = clinic !== undefined && canUseRoute(user, 'PATCH /api/clinicians/:id', clinic.id);
   const mayAdd = clinic !== undefined && canUseRoute(user, 'POST /api/clinicians', clinic.id);
   const mayOpenAvailability = clinic !== undefined && canUseRoute(user, 'GET /api/clinicians/:id/availability', clinic.id);
   // Active first, then by name: the roster is made from the active ones.
-  const rows = [...(clinicians.data ?? [])].sort((a, b) => Number(b.active) - Number(a.active) || a.displayName.localeCompare(b.displayName));
+  const rows = [...(clinicians.data ?? [])].sort(
+    (a, b) => Number(b.active) - Number(a.active) || a.displayName.localeCompare(b.displayName),
+  );
 
   return (
     <section aria-labelledby="clinicians-title">
       <title>Clinicians — PumpWatch</title>
       <h1 id="clinicians-title">Clinicians</h1>
-      <p className="muted">The nurses and physicians who refill pumps, go on call and are paged. Deactivated clinicians keep their history.</p>
-      {(clinicians.error || clinicsError) && <p className="notice notice--error" role="alert">Could not load the clinicians: {clinicians.error ?? clinicsError}</p>}
+      <p className="muted">
+        The nurses and physicians who refill pumps, go on call and are paged. Deactivated clinicians keep their history.
+      </p>
+      {(clinicians.error || clinicsError) && (
+        <p className="notice notice--error" role="alert">
+          Could not load the clinicians: {clinicians.error ?? clinicsError}
+        </p>
+      )}
       <ClinicPicker clinics={readable} value={clinic?.id ?? ''} onChange={setChosenClinicId} testId="clinicians-clinic" />
       {clinic && (
         <>
           <h2 className="caption-heading">Clinicians of {clinic.name}</h2>
           <ul className="clinician-list" data-testid="clinicians-list" aria-busy={clinicians.loading}>
-            {rows.map((c) => <ClinicianRow key={c.id} clinician={c} mayAdminister={mayAdminister} mayOpenAvailability={mayOpenAvailability} onChanged={clinicians.reload} />)}
+            {rows.map((c) => (
+              <ClinicianRow
+                key={c.id}
+                clinician={c}
+                mayAdminister={mayAdminister}
+                mayOpenAvailability={mayOpenAvailability}
+                onChanged={clinicians.reload}
+              />
+            ))}
             {clinicians.data && rows.length === 0 && <li className="empty">No clinicians in this clinic yet.</li>}
           </ul>
           {mayAdd && <AddClinicianForm clinicId={clinic.id} onAdded={clinicians.reload} />}

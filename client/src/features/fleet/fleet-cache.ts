@@ -78,7 +78,11 @@ export function asFleetPage(answer: FleetPage | FleetPump[], query: FleetQuery, 
   if (!Array.isArray(answer)) return answer;
   const counts = emptyCounts();
   for (const row of answer) counts[urgencyAt(row, nowMs)] += 1;
-  const rows = sortFleet(answer.filter((row) => inQuery(row, query, nowMs)), query.sort, nowMs);
+  const rows = sortFleet(
+    answer.filter((row) => inQuery(row, query, nowMs)),
+    query.sort,
+    nowMs,
+  );
   return { rows, nextCursor: null, counts, total: rows.length, lastEventId: 0 };
 }
 

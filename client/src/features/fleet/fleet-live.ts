@@ -45,7 +45,12 @@ function remember(patch: RowPatch): boolean {
 }
 
 /** `afterRead`: the patches go onto a fresh read, whose counts are at least as new as any count this cache could not adjust. */
-function patchQuery(client: QueryClient, query: Query<FleetData, Error, FleetData, FleetQueryKey>, patches: Iterable<RowPatch>, afterRead = false): void {
+function patchQuery(
+  client: QueryClient,
+  query: Query<FleetData, Error, FleetData, FleetQueryKey>,
+  patches: Iterable<RowPatch>,
+  afterRead = false,
+): void {
   const data = query.state.data;
   if (!data) return;
   const fleetQuery = query.queryKey[2];
@@ -81,16 +86,27 @@ function applyPatch(client: QueryClient, patch: RowPatch): void {
 function scheduleCountsRefresh(client: QueryClient, key: FleetQueryKey): void {
   const hash = JSON.stringify(key);
   clearTimeout(countsTimers.get(hash));
-  countsTimers.set(hash, setTimeout(() => {
-    countsTimers.delete(hash);
-    const query = key[2];
-    api.listFleetPage({ limit: 1, q: query.q, urgency: query.urgency, sort: query.sort.key, dir: query.sort.direction, clinicId: query.clinicId })
-      .then((answer) => {
-        if (Array.isArray(answer)) return;
-        client.setQueryData<FleetData>(key, (data) => (data ? withCounts(data, answer as FleetPage) : data));
-      })
-      .catch(() => undefined); // the counts stay as they were; the next change or read corrects them
-  }, COUNTS_REFRESH_DEBOUNCE_MS));
+  countsTimers.set(
+    hash,
+    setTimeout(() => {
+      countsTimers.delete(hash);
+      const query = key[2];
+      api
+        .listFleetPage({
+          limit: 1,
+          q: query.q,
+          urgency: query.urgency,
+          sort: query.sort.key,
+          dir: query.sort.direction,
+          clinicId: query.clinicId,
+        })
+        .then((answer) => {
+          if (Array.isArray(answer)) return;
+          client.setQueryData<FleetData>(key, (data) => (data ? withCounts(data, answer as FleetPage) : data));
+        })
+        .catch(() => undefined); // the counts stay as they were; the next change or read corrects them
+    }, COUNTS_REFRESH_DEBOUNCE_MS),
+  );
 }
 
 function isShown(client: QueryClient, pumpId: string): boolean {
@@ -110,7 +126,8 @@ function fetchRow(client: QueryClient, pumpId: string, eventId: number): void {
         (row) => applyPatch(client, { pumpId: id, row, version: row.fleetRowVersion ?? askedBy, read: true }),
         (error: unknown) => {
           // 404 naming the pump: it left the fleet (explanted) or this user no longer sees it.
-          if (error instanceof ApiError && error.status === 404 && 'id' in error.fields) applyPatch(client, { pumpId: id, row: null, version: askedBy });
+          if (error instanceof ApiError && error.status === 404 && 'id' in error.fields)
+            applyPatch(client, { pumpId: id, row: null, version: askedBy });
         },
       );
     }
@@ -163,7 +180,12 @@ export function startFleetLiveUpdates(client: QueryClient): () => void {
       if (cacheEvent.type !== 'updated' || cacheEvent.action.type !== 'success' || cacheEvent.action.manual) return;
       if (cacheEvent.query.queryKey[0] !== FLEET_QUERY_ROOT || recentPatches.size === 0) return;
       const query = cacheEvent.query as unknown as Query<FleetData, Error, FleetData, FleetQueryKey>;
-      patchQuery(client, query, [...recentPatches.values()].map((entry) => entry.patch), true);
+      patchQuery(
+        client,
+        query,
+        [...recentPatches.values()].map((entry) => entry.patch),
+        true,
+      );
     }),
   ];
   return () => {

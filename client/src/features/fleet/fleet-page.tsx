@@ -33,19 +33,38 @@ const SORTABLE_COLUMNS: { key: FleetSortKey; label: string; className?: string }
   { key: 'deadline', label: 'Refill deadline' },
 ];
 
-function SortHeader({ column, sort, onSort }: { column: (typeof SORTABLE_COLUMNS)[number]; sort: FleetSort; onSort: (key: FleetSortKey) => void }) {
+function SortHeader({
+  column,
+  sort,
+  onSort,
+}: {
+  column: (typeof SORTABLE_COLUMNS)[number];
+  sort: FleetSort;
+  onSort: (key: FleetSortKey) => void;
+}) {
   const active = sort.key === column.key;
   return (
-    <th scope="col" className={`sortable${column.className ? ` ${column.className}` : ''}`} aria-sort={active ? sort.direction : undefined} data-sort-key={column.key}>
+    <th
+      scope="col"
+      className={`sortable${column.className ? ` ${column.className}` : ''}`}
+      aria-sort={active ? sort.direction : undefined}
+      data-sort-key={column.key}
+    >
       <button type="button" className="sort-button" onClick={() => onSort(column.key)} data-testid={`sort-${column.key}`}>
         {column.label}
-        <span aria-hidden="true" className="sort-button__arrow">{active ? (sort.direction === 'ascending' ? '▲' : '▼') : '↕'}</span>
+        <span aria-hidden="true" className="sort-button__arrow">
+          {active ? (sort.direction === 'ascending' ? '▲' : '▼') : '↕'}
+        </span>
       </button>
     </th>
   );
 }
 
-const PLAIN_HEADER = (label: string, className = '') => <th scope="col" className={`unsortable ${className}`.trim()}>{label}</th>;
+const PLAIN_HEADER = (label: string, className = '') => (
+  <th scope="col" className={`unsortable ${className}`.trim()}>
+    {label}
+  </th>
+);
 
 /** The filter box keeps its own text: a keystroke re-renders this box only; the query (and the table) follow after a pause. */
 const FilterBox = memo(function FilterBox({ q, onCommit }: { q: string; onCommit: (q: string) => void }) {
@@ -58,7 +77,13 @@ const FilterBox = memo(function FilterBox({ q, onCommit }: { q: string; onCommit
   return (
     <label className="filter">
       <span>Filter</span>
-      <input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="name, MRN, serial or model…" data-testid="fleet-filter" />
+      <input
+        type="search"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        placeholder="name, MRN, serial or model…"
+        data-testid="fleet-filter"
+      />
     </label>
   );
 });
@@ -80,23 +105,37 @@ export function FleetPage() {
   const query: FleetQuery = useMemo(() => ({ q: q.trim(), urgency: urgencyFilter, sort, clinicId }), [q, urgencyFilter, sort, clinicId]);
 
   /** One URL parameter changed, the others kept (filter text, urgency chip, sort survive each other and a reload). */
-  const setParam = useCallback((changes: Record<string, string | null>) => {
-    setParams((prev) => {
-      const next = new URLSearchParams(prev);
-      for (const [k, v] of Object.entries(changes)) {
-        if (v === null || v === '') next.delete(k);
-        else next.set(k, v);
-      }
-      return next;
-    }, { replace: true });
-  }, [setParams]);
+  const setParam = useCallback(
+    (changes: Record<string, string | null>) => {
+      setParams(
+        (prev) => {
+          const next = new URLSearchParams(prev);
+          for (const [k, v] of Object.entries(changes)) {
+            if (v === null || v === '') next.delete(k);
+            else next.set(k, v);
+          }
+          return next;
+        },
+        { replace: true },
+      );
+    },
+    [setParams],
+  );
   const commitFilter = useCallback((text: string) => setParam({ q: text }), [setParam]);
 
   const fleet = useInfiniteQuery({
     queryKey: fleetQueryKey(user?.id ?? null, query),
     queryFn: async ({ pageParam, signal }) => {
       const answer = await api.listFleetPage(
-        { limit: FLEET_PAGE_SIZE, cursor: pageParam, q: query.q, urgency: query.urgency, sort: query.sort.key, dir: query.sort.direction, clinicId: query.clinicId },
+        {
+          limit: FLEET_PAGE_SIZE,
+          cursor: pageParam,
+          q: query.q,
+          urgency: query.urgency,
+          sort: query.sort.key,
+          dir: query.sort.direction,
+          clinicId: query.clinicId,
+        },
         signal,
       );
       return asFleetPage(answer, query, minuteNow());
@@ -121,15 +160,22 @@ export function FleetPage() {
 
   const interrupted = counts.delivery_interrupted ?? 0;
   // A withdrawal-risk pump that the chosen filter or order keeps from the top is named above the table, with a way back.
-  const interruptedOutOfSight = interrupted > 0 && ((urgencyFilter !== null && urgencyFilter !== 'delivery_interrupted') || sort.key !== 'urgency' || sort.direction !== 'ascending');
+  const interruptedOutOfSight =
+    interrupted > 0 &&
+    ((urgencyFilter !== null && urgencyFilter !== 'delivery_interrupted') || sort.key !== 'urgency' || sort.direction !== 'ascending');
 
-  const onSort = useCallback((key: FleetSortKey) => {
-    const direction: SortDirection = sort.key === key && sort.direction === 'ascending' ? 'descending' : 'ascending';
-    setParam(key === DEFAULT_SORT.key && direction === DEFAULT_SORT.direction ? { sort: null, dir: null } : { sort: key, dir: direction });
-  }, [sort, setParam]);
+  const onSort = useCallback(
+    (key: FleetSortKey) => {
+      const direction: SortDirection = sort.key === key && sort.direction === 'ascending' ? 'descending' : 'ascending';
+      setParam(
+        key === DEFAULT_SORT.key && direction === DEFAULT_SORT.direction ? { sort: null, dir: null } : { sort: key, dir: direction },
+      );
+    },
+    [sort, setParam],
+  );
   const chip = (u: Urgency | null) => {
     const pressed = urgencyFilter === u;
-    const count = u === null ? fleetSize : counts[u] ?? 0;
+    const count = u === null ? fleetSize : (counts[u] ?? 0);
 
     return (
       <li key={u ?? 'all'}>
@@ -141,35 +187,48 @@ export function FleetPage() {
           data-testid="urgency-chip"
           data-urgency={u ?? 'all'}
         >
-          {u !== null && <><UrgencyIcon urgency={u} />{' '}</>}
-          {u === null ? 'All' : URGENCY_LABEL[u].text}: <span className="chip__count" data-testid="urgency-chip-count">{count}</span>
+          {u !== null && (
+            <>
+              <UrgencyIcon urgency={u} />{' '}
+            </>
+          )}
+          {u === null ? 'All' : URGENCY_LABEL[u].text}:{' '}
+          <span className="chip__count" data-testid="urgency-chip-count">
+            {count}
+          </span>
         </button>
       </li>
     );
   };
   const emptyText = query.q
     ? `No active pump matches “${query.q}”${urgencyFilter ? ` with urgency ${URGENCY_LABEL[urgencyFilter].text}` : ''}.`
-    : urgencyFilter ? `No pump is ${URGENCY_LABEL[urgencyFilter].text} now.` : 'No active pumps yet.';
+    : urgencyFilter
+      ? `No pump is ${URGENCY_LABEL[urgencyFilter].text} now.`
+      : 'No active pumps yet.';
   // Shown once the answer for this very query is in (not the previous query's rows kept on screen meanwhile).
-  const empty = fleet.data && !fleet.isPlaceholderData ? (
-    <tr className="fleet-empty">
-      <td colSpan={8} className="empty" data-testid="fleet-empty">
-        {emptyText}
-      </td>
-    </tr>
-  ) : null;
-  const head = useMemo(() => (
-    <tr aria-rowindex={1}>
-      <SortHeader column={SORTABLE_COLUMNS[0]} sort={sort} onSort={onSort} />
-      <SortHeader column={SORTABLE_COLUMNS[1]} sort={sort} onSort={onSort} />
-      {PLAIN_HEADER('Pump')}
-      {PLAIN_HEADER('Status')}
-      <SortHeader column={SORTABLE_COLUMNS[2]} sort={sort} onSort={onSort} />
-      <SortHeader column={SORTABLE_COLUMNS[3]} sort={sort} onSort={onSort} />
-      <SortHeader column={SORTABLE_COLUMNS[4]} sort={sort} onSort={onSort} />
-      {PLAIN_HEADER('Drug / dose', 'num')}
-    </tr>
-  ), [sort, onSort]);
+  const empty =
+    fleet.data && !fleet.isPlaceholderData ? (
+      <tr className="fleet-empty">
+        <td colSpan={8} className="empty" data-testid="fleet-empty">
+          {emptyText}
+        </td>
+      </tr>
+    ) : null;
+  const head = useMemo(
+    () => (
+      <tr aria-rowindex={1}>
+        <SortHeader column={SORTABLE_COLUMNS[0]} sort={sort} onSort={onSort} />
+        <SortHeader column={SORTABLE_COLUMNS[1]} sort={sort} onSort={onSort} />
+        {PLAIN_HEADER('Pump')}
+        {PLAIN_HEADER('Status')}
+        <SortHeader column={SORTABLE_COLUMNS[2]} sort={sort} onSort={onSort} />
+        <SortHeader column={SORTABLE_COLUMNS[3]} sort={sort} onSort={onSort} />
+        <SortHeader column={SORTABLE_COLUMNS[4]} sort={sort} onSort={onSort} />
+        {PLAIN_HEADER('Drug / dose', 'num')}
+      </tr>
+    ),
+    [sort, onSort],
+  );
   const caption = `Active pumps${urgencyFilter ? `, ${URGENCY_LABEL[urgencyFilter].text} only` : ''}, sorted by ${SORTABLE_COLUMNS.find((c) => c.key === sort.key)?.label.toLowerCase()} (${sort.direction})`;
 
   return (
@@ -177,7 +236,11 @@ export function FleetPage() {
       <title>{`Fleet (${fleetSize}) — PumpWatch`}</title>
       <div className="page-head">
         <h1 id="fleet-title">Refill forecast — fleet</h1>
-        {mayAddPump && <Link to="/pumps/new" className="button" data-testid="add-pump-button">+ Add pump</Link>}
+        {mayAddPump && (
+          <Link to="/pumps/new" className="button" data-testid="add-pump-button">
+            + Add pump
+          </Link>
+        )}
       </div>
       {mayReadAlerts && <FleetAlerts />}
       <div className="toolbar">
@@ -190,7 +253,11 @@ export function FleetPage() {
       {interruptedOutOfSight && (
         <p className="notice notice--danger" role="status" data-testid="withdrawal-risk-notice">
           <StopIcon /> {interrupted} {interrupted === 1 ? 'pump is' : 'pumps are'} at WITHDRAWAL RISK (delivery may have stopped).{' '}
-          <button type="button" className="link-button" onClick={() => setParam({ urgency: 'delivery_interrupted', sort: null, dir: null })}>
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => setParam({ urgency: 'delivery_interrupted', sort: null, dir: null })}
+          >
             Show {interrupted === 1 ? 'it' : 'them'}
           </button>
         </p>

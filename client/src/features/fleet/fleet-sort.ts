@@ -4,7 +4,10 @@ import type { FleetPump, FleetSortKey, Urgency } from '@pumpwatch/shared';
 
 export type { FleetSortKey };
 export type SortDirection = 'ascending' | 'descending';
-export interface FleetSort { key: FleetSortKey; direction: SortDirection }
+export interface FleetSort {
+  key: FleetSortKey;
+  direction: SortDirection;
+}
 
 export const URGENCY_ORDER: readonly Urgency[] = URGENCY_LEVELS;
 export const DEFAULT_SORT: FleetSort = { key: 'urgency', direction: 'ascending' };
@@ -35,11 +38,19 @@ function byNullableNumber(a: number | null, b: number | null): number {
 
 function compareBy(key: FleetSortKey, a: FleetPump, b: FleetPump, nowMs: number): number {
   switch (key) {
-    case 'urgency': return compareByUrgency(a, b, nowMs);
-    case 'patient': return compareNames(a.patient.displayName, b.patient.displayName);
-    case 'daysLeft': return byNullableNumber(a.daysLeft, b.daysLeft);
-    case 'deadline': return byNullableNumber(a.refillDeadline ? Date.parse(a.refillDeadline) : null, b.refillDeadline ? Date.parse(b.refillDeadline) : null);
-    case 'reservoir': return byNullableNumber(a.volumeMl, b.volumeMl);
+    case 'urgency':
+      return compareByUrgency(a, b, nowMs);
+    case 'patient':
+      return compareNames(a.patient.displayName, b.patient.displayName);
+    case 'daysLeft':
+      return byNullableNumber(a.daysLeft, b.daysLeft);
+    case 'deadline':
+      return byNullableNumber(
+        a.refillDeadline ? Date.parse(a.refillDeadline) : null,
+        b.refillDeadline ? Date.parse(b.refillDeadline) : null,
+      );
+    case 'reservoir':
+      return byNullableNumber(a.volumeMl, b.volumeMl);
   }
 }
 
@@ -49,8 +60,12 @@ function compareBy(key: FleetSortKey, a: FleetPump, b: FleetPump, nowMs: number)
  */
 export function compareFleetRows(a: FleetPump, b: FleetPump, sort: FleetSort, nowMs: number): number {
   const sign = sort.direction === 'ascending' ? 1 : -1;
-  return sign * compareBy(sort.key, a, b, nowMs) || compareByUrgency(a, b, nowMs) || compareNames(a.patient.displayName, b.patient.displayName)
-    || (a.pump.id < b.pump.id ? -1 : a.pump.id > b.pump.id ? 1 : 0);
+  return (
+    sign * compareBy(sort.key, a, b, nowMs) ||
+    compareByUrgency(a, b, nowMs) ||
+    compareNames(a.patient.displayName, b.patient.displayName) ||
+    (a.pump.id < b.pump.id ? -1 : a.pump.id > b.pump.id ? 1 : 0)
+  );
 }
 
 /** A sorted copy (see compareFleetRows). */

@@ -39,8 +39,18 @@ function UrgencyCell({ row }: { row: FleetPump }) {
       {reasons.length > 0 && (
         <ul className="urgency-reasons" data-testid="urgency-reasons">
           {reasons.map((r, i) => (
-            <li key={`${r.kind}-${i}`} className={`urgency-reason urgency-reason--${r.severity}`} data-kind={r.kind} data-severity={r.severity}>
-              {DELIVERY_INTERRUPTING_REASON_KINDS.has(r.kind) ? <StopIcon /> : <span aria-hidden="true">{REASON_SEVERITY_ICON[r.severity]}</span>} {r.text}
+            <li
+              key={`${r.kind}-${i}`}
+              className={`urgency-reason urgency-reason--${r.severity}`}
+              data-kind={r.kind}
+              data-severity={r.severity}
+            >
+              {DELIVERY_INTERRUPTING_REASON_KINDS.has(r.kind) ? (
+                <StopIcon />
+              ) : (
+                <span aria-hidden="true">{REASON_SEVERITY_ICON[r.severity]}</span>
+              )}{' '}
+              {r.text}
             </li>
           ))}
         </ul>
@@ -175,7 +185,17 @@ interface FleetTableProps {
   empty: ReactNode;
 }
 
-export const FleetTable = memo(function FleetTable({ rows, total, hasMore, loadingMore, onNearEnd, caption, head, busy, empty }: FleetTableProps) {
+export const FleetTable = memo(function FleetTable({
+  rows,
+  total,
+  hasMore,
+  loadingMore,
+  onNearEnd,
+  caption,
+  head,
+  busy,
+  empty,
+}: FleetTableProps) {
   const bodyRef = useRef<HTMLTableSectionElement>(null);
   const scrollMargin = useDocumentTop(bodyRef);
   const virtualizer = useWindowVirtualizer({

@@ -13,10 +13,13 @@ function notify(): void {
 
 export function markRowChanged(pumpId: string): void {
   clearTimeout(changedAt.get(pumpId));
-  changedAt.set(pumpId, setTimeout(() => {
-    changedAt.delete(pumpId);
-    notify();
-  }, CHANGED_HIGHLIGHT_MS));
+  changedAt.set(
+    pumpId,
+    setTimeout(() => {
+      changedAt.delete(pumpId);
+      notify();
+    }, CHANGED_HIGHLIGHT_MS),
+  );
   notify();
 }
 
@@ -27,5 +30,9 @@ function subscribe(listener: () => void): () => void {
 
 /** True for a few seconds after the pump changed; only this row re-renders when it flips. */
 export function useRecentlyChanged(pumpId: string): boolean {
-  return useSyncExternalStore(subscribe, () => changedAt.has(pumpId), () => false);
+  return useSyncExternalStore(
+    subscribe,
+    () => changedAt.has(pumpId),
+    () => false,
+  );
 }

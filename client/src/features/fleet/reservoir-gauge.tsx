@@ -8,7 +8,8 @@ interface ReservoirGaugeProps {
 export function ReservoirGauge({ volumeMl, capacityMl, alarmMl }: ReservoirGaugeProps) {
   const pct = (v: number) => Math.max(0, Math.min(100, (v / capacityMl) * 100));
   const belowAlarm = volumeMl !== null && volumeMl <= alarmMl;
-  const label = volumeMl === null ? `volume unknown, capacity ${capacityMl} mL` : `${volumeMl.toFixed(1)} of ${capacityMl} mL, alarm at ${alarmMl} mL`;
+  const label =
+    volumeMl === null ? `volume unknown, capacity ${capacityMl} mL` : `${volumeMl.toFixed(1)} of ${capacityMl} mL, alarm at ${alarmMl} mL`;
   return (
     <div className="gauge">
       <div
@@ -21,7 +22,9 @@ export function ReservoirGauge({ volumeMl, capacityMl, alarmMl }: ReservoirGauge
         aria-valuetext={label}
         title={label}
       >
-        {volumeMl !== null && <div className={`gauge__fill${belowAlarm ? ' gauge__fill--low' : ''}`} style={{ width: `${pct(volumeMl)}%` }} />}
+        {volumeMl !== null && (
+          <div className={`gauge__fill${belowAlarm ? ' gauge__fill--low' : ''}`} style={{ width: `${pct(volumeMl)}%` }} />
+        )}
         <div className="gauge__alarm" style={{ left: `${pct(alarmMl)}%` }} aria-hidden="true" />
       </div>
       <span className="gauge__text" data-testid="fleet-volume">

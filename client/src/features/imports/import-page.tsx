@@ -2,7 +2,14 @@
 // reason); nothing is saved until Confirm, which writes every accepted row or none; then the fleet shows the imported pumps.
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
-import { IMPORT_COLUMNS, type ImportConfirmation, type ImportDateOrder, type ImportDryRun, type ImportRowOutcome, type ImportRowResult } from '@pumpwatch/shared';
+import {
+  IMPORT_COLUMNS,
+  type ImportConfirmation,
+  type ImportDateOrder,
+  type ImportDryRun,
+  type ImportRowOutcome,
+  type ImportRowResult,
+} from '@pumpwatch/shared';
 import { ApiError, request } from '../../lib/api';
 import { useSession } from '../auth/session-store';
 import { canUseRoute } from '../auth/use-can';
@@ -21,7 +28,11 @@ const OUTCOMES: Record<ImportRowOutcome, { icon: string; label: string; rank: nu
 const byOutcomeThenRow = (a: ImportRowResult, b: ImportRowResult) => OUTCOMES[a.outcome].rank - OUTCOMES[b.outcome].rank || a.row - b.row;
 
 const messageOf = (error: unknown): string =>
-  error instanceof ApiError ? (error.body.fields?.length ? error.body.fields.map((f) => `${f.field} ${f.message}`).join('; ') : error.message) : String(error);
+  error instanceof ApiError
+    ? error.body.fields?.length
+      ? error.body.fields.map((f) => `${f.field} ${f.message}`).join('; ')
+      : error.message
+    : String(error);
 
 export function ImportPage() {
   const { user } = useSession();
@@ -60,7 +71,12 @@ export function ImportPage() {
     setBusy('importing');
     setError(null);
     try {
-      setConfirmed(await request<ImportConfirmation>('POST', `/api/clinics/${encodeURIComponent(clinic.id)}/imports/${encodeURIComponent(dryRun.importId)}/confirm`));
+      setConfirmed(
+        await request<ImportConfirmation>(
+          'POST',
+          `/api/clinics/${encodeURIComponent(clinic.id)}/imports/${encodeURIComponent(dryRun.importId)}/confirm`,
+        ),
+      );
     } catch (err) {
       setError(messageOf(err));
     } finally {
@@ -75,27 +91,60 @@ export function ImportPage() {
       <title>Import from a spreadsheet — PumpWatch</title>
       <h1 id="import-title">Import patients and pumps{clinic && importable.length > 1 ? ` — ${clinic.name}` : ''}</h1>
       <p className="muted">
-        One row per patient with the pump, its last refill and the program in force, as CSV (UTF-8, <code>;</code> or <code>,</code>) or XLSX.
-        Nothing is saved until you confirm; a row already recorded as the file says is left unchanged.{' '}
-        <a href="/api/imports/template.csv" download data-testid="import-template">Download the template (CSV)</a>
+        One row per patient with the pump, its last refill and the program in force, as CSV (UTF-8, <code>;</code> or <code>,</code>) or
+        XLSX. Nothing is saved until you confirm; a row already recorded as the file says is left unchanged.{' '}
+        <a href="/api/imports/template.csv" download data-testid="import-template">
+          Download the template (CSV)
+        </a>
       </p>
       <details className="import-columns">
         <summary>Columns</summary>
-        <p><code>{IMPORT_COLUMNS.join(', ')}</code>. Dates as 2026-01-31, 31.01.2026 or with slashes in the clinic&apos;s order; the refill time as 24-hour HH:MM on the clinic&apos;s clock. Optional: <code>reservoirCapacityMl</code>, <code>flowRateMlPerDay</code> (constant-flow pumps), <code>doseChangeReason</code>.</p>
+        <p>
+          <code>{IMPORT_COLUMNS.join(', ')}</code>. Dates as 2026-01-31, 31.01.2026 or with slashes in the clinic&apos;s order; the refill
+          time as 24-hour HH:MM on the clinic&apos;s clock. Optional: <code>reservoirCapacityMl</code>, <code>flowRateMlPerDay</code>{' '}
+          (constant-flow pumps), <code>doseChangeReason</code>.
+        </p>
       </details>
-      {clinicsError && <p className="notice notice--error" role="alert">Could not load your clinics: {clinicsError}</p>}
-      {clinics.length > 0 && importable.length === 0 && <p className="notice">Your role allows no import: clinicians and administrators import.</p>}
-      <ClinicPicker clinics={importable} value={clinic?.id ?? ''} onChange={(id) => { setChosenClinicId(id); setDryRun(null); setConfirmed(null); }} testId="import-clinic" />
+      {clinicsError && (
+        <p className="notice notice--error" role="alert">
+          Could not load your clinics: {clinicsError}
+        </p>
+      )}
+      {clinics.length > 0 && importable.length === 0 && (
+        <p className="notice">Your role allows no import: clinicians and administrators import.</p>
+      )}
+      <ClinicPicker
+        clinics={importable}
+        value={clinic?.id ?? ''}
+        onChange={(id) => {
+          setChosenClinicId(id);
+          setDryRun(null);
+          setConfirmed(null);
+        }}
+        testId="import-clinic"
+      />
       {clinic && (
         <form className="import-form" onSubmit={check} data-testid="import-form">
           <label className="import-field">
             <span>Spreadsheet</span>
-            <input type="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" data-testid="import-file"
-              onChange={(e) => { setFile(e.target.files?.[0] ?? null); setDryRun(null); setConfirmed(null); }} />
+            <input
+              type="file"
+              accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+              data-testid="import-file"
+              onChange={(e) => {
+                setFile(e.target.files?.[0] ?? null);
+                setDryRun(null);
+                setConfirmed(null);
+              }}
+            />
           </label>
           <label className="import-field">
             <span>Dates with slashes</span>
-            <select value={dateOrder} onChange={(e) => setDateOrder(e.target.value as '' | ImportDateOrder)} data-testid="import-date-order">
+            <select
+              value={dateOrder}
+              onChange={(e) => setDateOrder(e.target.value as '' | ImportDateOrder)}
+              data-testid="import-date-order"
+            >
               <option value="">As usual in {clinic.timeZone}</option>
               <option value="day-first">Day first (31/01/2026)</option>
               <option value="month-first">Month first (01/31/2026)</option>
@@ -106,46 +155,94 @@ export function ImportPage() {
           </button>
         </form>
       )}
-      {busy && <p className="notice" role="status">{busy === 'checking' ? 'Checking every row (nothing is saved)…' : 'Importing…'}</p>}
-      {error && <p className="notice notice--error" role="alert" data-testid="import-error">{error}</p>}
+      {busy && (
+        <p className="notice" role="status">
+          {busy === 'checking' ? 'Checking every row (nothing is saved)…' : 'Importing…'}
+        </p>
+      )}
+      {error && (
+        <p className="notice notice--error" role="alert" data-testid="import-error">
+          {error}
+        </p>
+      )}
       {dryRun && summary && (
         <>
           <p className={`notice ${summary.refused > 0 ? 'notice--warn' : 'notice--ok'}`} data-testid="import-summary" role="status">
-            {summary.refused > 0 && <><span aria-hidden="true">⚠ </span><strong>{summary.refused} refused</strong> (listed first, not imported). </>}
-            {summary.rows} rows: {summary.create} new, {summary.update} to update, {summary.unchanged} unchanged.
-            Dates read {summary.dateOrder === 'day-first' ? 'day first' : 'month first'}, times on {summary.timeZone}.
+            {summary.refused > 0 && (
+              <>
+                <span aria-hidden="true">⚠ </span>
+                <strong>{summary.refused} refused</strong> (listed first, not imported).{' '}
+              </>
+            )}
+            {summary.rows} rows: {summary.create} new, {summary.update} to update, {summary.unchanged} unchanged. Dates read{' '}
+            {summary.dateOrder === 'day-first' ? 'day first' : 'month first'}, times on {summary.timeZone}.
             {summary.ignoredColumns.length > 0 && ` Columns read past: ${summary.ignoredColumns.join(', ')}.`}
           </p>
           {!confirmed && (
             <div className="toolbar">
-              <button type="button" className="button button--primary" onClick={confirm} disabled={accepted === 0 || busy !== null} data-testid="import-confirm">
-                Import {accepted} {accepted === 1 ? 'row' : 'rows'}{summary.refused > 0 ? ` (without the ${summary.refused} refused)` : ''}
+              <button
+                type="button"
+                className="button button--primary"
+                onClick={confirm}
+                disabled={accepted === 0 || busy !== null}
+                data-testid="import-confirm"
+              >
+                Import {accepted} {accepted === 1 ? 'row' : 'rows'}
+                {summary.refused > 0 ? ` (without the ${summary.refused} refused)` : ''}
               </button>
               <span className="muted">Nothing is saved yet. All rows are written together, or none.</span>
             </div>
           )}
           {confirmed && (
             <p className="notice notice--ok" role="status" data-testid="import-done">
-              <span aria-hidden="true">✓ </span>Imported: {confirmed.created} new, {confirmed.updated} updated, {confirmed.unchanged} unchanged.{' '}
-              <Link to="/" data-testid="import-fleet-link">Open the fleet</Link> to see the pumps and their refill deadlines.
+              <span aria-hidden="true">✓ </span>Imported: {confirmed.created} new, {confirmed.updated} updated, {confirmed.unchanged}{' '}
+              unchanged.{' '}
+              <Link to="/" data-testid="import-fleet-link">
+                Open the fleet
+              </Link>{' '}
+              to see the pumps and their refill deadlines.
             </p>
           )}
           <div className="table-wrap" tabIndex={0} role="region" aria-label="Rows of the file">
             <table className="import-table" data-testid="import-rows">
               <thead>
-                <tr><th scope="col">Row</th><th scope="col">Outcome</th><th scope="col">Patient</th><th scope="col">Serial</th><th scope="col">Why refused</th></tr>
+                <tr>
+                  <th scope="col">Row</th>
+                  <th scope="col">Outcome</th>
+                  <th scope="col">Patient</th>
+                  <th scope="col">Serial</th>
+                  <th scope="col">Why refused</th>
+                </tr>
               </thead>
               <tbody>
                 {[...dryRun.rows].sort(byOutcomeThenRow).map((row) => (
-                  <tr key={row.row} className={`import-row import-row--${row.outcome}`} data-testid="import-row" data-outcome={row.outcome} data-row={row.row}>
+                  <tr
+                    key={row.row}
+                    className={`import-row import-row--${row.outcome}`}
+                    data-testid="import-row"
+                    data-outcome={row.outcome}
+                    data-row={row.row}
+                  >
                     <td data-label="Row">{row.row}</td>
-                    <td className="import-outcome" data-label="Outcome"><span aria-hidden="true">{OUTCOMES[row.outcome].icon} </span>{OUTCOMES[row.outcome].label}</td>
-                    <td className="import-patient" data-label="Patient">{row.displayName ?? '—'}{row.mrn && <span className="muted import-nowrap"> · {row.mrn}</span>}</td>
-                    <td className="import-nowrap" data-label="Serial">{row.serialNumber ?? '—'}</td>
+                    <td className="import-outcome" data-label="Outcome">
+                      <span aria-hidden="true">{OUTCOMES[row.outcome].icon} </span>
+                      {OUTCOMES[row.outcome].label}
+                    </td>
+                    <td className="import-patient" data-label="Patient">
+                      {row.displayName ?? '—'}
+                      {row.mrn && <span className="muted import-nowrap"> · {row.mrn}</span>}
+                    </td>
+                    <td className="import-nowrap" data-label="Serial">
+                      {row.serialNumber ?? '—'}
+                    </td>
                     <td className="import-why">
                       {row.fields?.length ? (
                         <ul className="import-reasons">
-                          {row.fields.map((f, i) => <li key={i}><code>{f.field}</code> {f.message}</li>)}
+                          {row.fields.map((f, i) => (
+                            <li key={i}>
+                              <code>{f.field}</code> {f.message}
+                            </li>
+                          ))}
                         </ul>
                       ) : null}
                     </td>

@@ -3,8 +3,14 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import {
-  createWebhookEndpointSchema, ESCALATION_TARGETS, escalationPolicySchema,
-  type Clinic, type CreatedWebhookEndpoint, type EscalationPolicy, type EscalationTarget, type WebhookEndpoint,
+  createWebhookEndpointSchema,
+  ESCALATION_TARGETS,
+  escalationPolicySchema,
+  type Clinic,
+  type CreatedWebhookEndpoint,
+  type EscalationPolicy,
+  type EscalationTarget,
+  type WebhookEndpoint,
 } from '@pumpwatch/shared';
 import { formatInstant } from '../../lib/format';
 import { numberOrUndefined, toSubmitFailure, validate } from '../../lib/form-errors';
@@ -27,10 +33,25 @@ const TARGET_LABEL: Record<EscalationTarget, string> = {
   clinic_admins: "The clinic's administrators",
 };
 
-interface LevelDraft { target: EscalationTarget; afterMinutes: string }
+interface LevelDraft {
+  target: EscalationTarget;
+  afterMinutes: string;
+}
 
-function PolicyForm({ clinic, policy, mayEdit, onSaved }: { clinic: Clinic; policy: EscalationPolicy; mayEdit: boolean; onSaved: () => void }) {
-  const [levels, setLevels] = useState<LevelDraft[]>(policy.levels.map((l) => ({ target: l.target, afterMinutes: String(l.afterMinutes) })));
+function PolicyForm({
+  clinic,
+  policy,
+  mayEdit,
+  onSaved,
+}: {
+  clinic: Clinic;
+  policy: EscalationPolicy;
+  mayEdit: boolean;
+  onSaved: () => void;
+}) {
+  const [levels, setLevels] = useState<LevelDraft[]>(
+    policy.levels.map((l) => ({ target: l.target, afterMinutes: String(l.afterMinutes) })),
+  );
   const [repeat, setRepeat] = useState(String(policy.repeatTopLevelEveryMinutes));
   const [urgentAfter, setUrgentAfter] = useState(String(policy.urgentPageAfterMinutes));
   const [saved, setSaved] = useState(false);
@@ -63,10 +84,17 @@ function PolicyForm({ clinic, policy, mayEdit, onSaved }: { clinic: Clinic; poli
     <form className="panel form" onSubmit={submit} noValidate data-testid="escalation-policy-form" aria-labelledby="policy-title">
       <h2 id="policy-title">Escalation policy</h2>
       <p className="muted" data-testid="policy-origin">
-        {policy.isDefault ? "PumpWatch's default policy (this clinic has not set its own)." : `Set by the clinic, last changed ${formatInstant(policy.updatedAt, clinic.timeZone)}.`}
-        {' '}Critical alerts page at once; each level below is paged when the alert is still unacknowledged that many minutes after paging started.
+        {policy.isDefault
+          ? "PumpWatch's default policy (this clinic has not set its own)."
+          : `Set by the clinic, last changed ${formatInstant(policy.updatedAt, clinic.timeZone)}.`}{' '}
+        Critical alerts page at once; each level below is paged when the alert is still unacknowledged that many minutes after paging
+        started.
       </p>
-      <FormErrorSummary message={message} fields={errors} shown={['repeatTopLevelEveryMinutes', 'urgentPageAfterMinutes', ...levelFields]} />
+      <FormErrorSummary
+        message={message}
+        fields={errors}
+        shown={['repeatTopLevelEveryMinutes', 'urgentPageAfterMinutes', ...levelFields]}
+      />
       <fieldset disabled={!mayEdit} className="plain-fieldset">
         <legend className="visually-hidden">Levels</legend>
         <ol className="policy-levels" data-testid="policy-levels">
@@ -75,37 +103,92 @@ function PolicyForm({ clinic, policy, mayEdit, onSaved }: { clinic: Clinic; poli
               <strong>Level {i + 1}</strong>
               <FormField label="Pages" name={`levels.${i}.target`} error={errors[`levels.${i}.target`]}>
                 <select value={level.target} onChange={(e) => setLevel(i, { target: e.target.value as EscalationTarget })}>
-                  {ESCALATION_TARGETS.map((t) => <option key={t} value={t}>{TARGET_LABEL[t]}</option>)}
+                  {ESCALATION_TARGETS.map((t) => (
+                    <option key={t} value={t}>
+                      {TARGET_LABEL[t]}
+                    </option>
+                  ))}
                 </select>
               </FormField>
-              <FormField label="After (minutes)" name={`levels.${i}.afterMinutes`} error={errors[`levels.${i}.afterMinutes`]} hint={i === 0 ? 'the first level: 0' : undefined}>
-                <input type="number" min={0} step={1} inputMode="numeric" value={level.afterMinutes} onChange={(e) => setLevel(i, { afterMinutes: e.target.value })} />
+              <FormField
+                label="After (minutes)"
+                name={`levels.${i}.afterMinutes`}
+                error={errors[`levels.${i}.afterMinutes`]}
+                hint={i === 0 ? 'the first level: 0' : undefined}
+              >
+                <input
+                  type="number"
+                  min={0}
+                  step={1}
+                  inputMode="numeric"
+                  value={level.afterMinutes}
+                  onChange={(e) => setLevel(i, { afterMinutes: e.target.value })}
+                />
               </FormField>
               {mayEdit && levels.length > 1 && (
-                <button type="button" className="button button--quiet" onClick={() => setLevels((all) => all.filter((_, j) => j !== i))} aria-label={`Remove level ${i + 1}`}>Remove</button>
+                <button
+                  type="button"
+                  className="button button--quiet"
+                  onClick={() => setLevels((all) => all.filter((_, j) => j !== i))}
+                  aria-label={`Remove level ${i + 1}`}
+                >
+                  Remove
+                </button>
               )}
             </li>
           ))}
         </ol>
         {mayEdit && unused.length > 0 && (
           <p>
-            <button type="button" className="button button--quiet" data-testid="add-level" onClick={() => {
-              const last = Number(levels[levels.length - 1]?.afterMinutes ?? 0);
-              setLevels((all) => [...all, { target: unused[0], afterMinutes: String(Number.isFinite(last) ? last + 10 : 10) }]);
-            }}>Add a level</button>
+            <button
+              type="button"
+              className="button button--quiet"
+              data-testid="add-level"
+              onClick={() => {
+                const last = Number(levels[levels.length - 1]?.afterMinutes ?? 0);
+                setLevels((all) => [...all, { target: unused[0], afterMinutes: String(Number.isFinite(last) ? last + 10 : 10) }]);
+              }}
+            >
+              Add a level
+            </button>
           </p>
         )}
         <div className="form__grid">
-          <FormField label="Repeat the last level every (minutes)" name="repeatTopLevelEveryMinutes" error={errors.repeatTopLevelEveryMinutes} hint="until someone acknowledges">
+          <FormField
+            label="Repeat the last level every (minutes)"
+            name="repeatTopLevelEveryMinutes"
+            error={errors.repeatTopLevelEveryMinutes}
+            hint="until someone acknowledges"
+          >
             <input type="number" min={1} step={1} inputMode="numeric" value={repeat} onChange={(e) => setRepeat(e.target.value)} />
           </FormField>
-          <FormField label="Page urgent alerts after (minutes)" name="urgentPageAfterMinutes" error={errors.urgentPageAfterMinutes} hint="unacknowledged this long after being raised">
-            <input type="number" min={0} step={1} inputMode="numeric" value={urgentAfter} onChange={(e) => setUrgentAfter(e.target.value)} />
+          <FormField
+            label="Page urgent alerts after (minutes)"
+            name="urgentPageAfterMinutes"
+            error={errors.urgentPageAfterMinutes}
+            hint="unacknowledged this long after being raised"
+          >
+            <input
+              type="number"
+              min={0}
+              step={1}
+              inputMode="numeric"
+              value={urgentAfter}
+              onChange={(e) => setUrgentAfter(e.target.value)}
+            />
           </FormField>
         </div>
       </fieldset>
-      {mayEdit ? <FormActions busy={busy} label="Save policy" testId="save-policy" /> : <p className="muted">Only the clinic's administrators change the policy.</p>}
-      {saved && <p className="notice notice--ok" role="status" data-testid="policy-saved">Policy saved.</p>}
+      {mayEdit ? (
+        <FormActions busy={busy} label="Save policy" testId="save-policy" />
+      ) : (
+        <p className="muted">Only the clinic's administrators change the policy.</p>
+      )}
+      {saved && (
+        <p className="notice notice--ok" role="status" data-testid="policy-saved">
+          Policy saved.
+        </p>
+      )}
     </form>
   );
 }
@@ -161,15 +244,34 @@ function DisableWebhook({ clinic, endpoint, onDisabled }: { clinic: Clinic; endp
   }
   return (
     <div className="row-actions">
-      {!confirming && <button type="button" className="button button--quiet" onClick={() => setConfirming(true)} data-testid="disable-webhook">Disable</button>}
+      {!confirming && (
+        <button type="button" className="button button--quiet" onClick={() => setConfirming(true)} data-testid="disable-webhook">
+          Disable
+        </button>
+      )}
       {confirming && (
         <span role="group" aria-label={`Confirm disabling ${endpoint.name}`}>
           <span className="small">Pages queued for it are not sent.</span>{' '}
-          <button type="button" className="button button--danger" disabled={busy} onClick={() => void disable()} data-testid="confirm-disable-webhook" autoFocus>Disable</button>{' '}
-          <button type="button" className="button button--quiet" onClick={() => setConfirming(false)}>Keep</button>
+          <button
+            type="button"
+            className="button button--danger"
+            disabled={busy}
+            onClick={() => void disable()}
+            data-testid="confirm-disable-webhook"
+            autoFocus
+          >
+            Disable
+          </button>{' '}
+          <button type="button" className="button button--quiet" onClick={() => setConfirming(false)}>
+            Keep
+          </button>
         </span>
       )}
-      {failure && <p className="field__error" role="alert">{failure}</p>}
+      {failure && (
+        <p className="field__error" role="alert">
+          {failure}
+        </p>
+      )}
     </div>
   );
 }
@@ -182,21 +284,46 @@ function WebhooksSection({ clinic }: { clinic: Clinic }) {
     <section className="panel" aria-labelledby="webhooks-title" data-testid="webhooks-section">
       <h2 id="webhooks-title">Webhooks</h2>
       <p className="muted">Every page is also sent as a signed POST to each active webhook, e.g. the hospital's pager gateway.</p>
-      {webhooks.error && <p className="notice notice--error" role="alert">Could not load the webhooks: {webhooks.error}</p>}
+      {webhooks.error && (
+        <p className="notice notice--error" role="alert">
+          Could not load the webhooks: {webhooks.error}
+        </p>
+      )}
       {created && (
-        <ShownOnceSecret label="Signing secret" noun="secret" value={created.secret} testId="new-webhook-secret" valueTestId="new-webhook-secret-value" onDone={() => setCreated(null)}>
-          <strong>Copy the signing secret of “{created.name}” now.</strong> The receiver checks each page's signature with it; it is shown only this
-          once. If it is lost, disable the webhook and add another.
+        <ShownOnceSecret
+          label="Signing secret"
+          noun="secret"
+          value={created.secret}
+          testId="new-webhook-secret"
+          valueTestId="new-webhook-secret-value"
+          onDone={() => setCreated(null)}
+        >
+          <strong>Copy the signing secret of “{created.name}” now.</strong> The receiver checks each page's signature with it; it is shown
+          only this once. If it is lost, disable the webhook and add another.
         </ShownOnceSecret>
       )}
       <ul className="clinician-list" data-testid="webhooks-list" aria-busy={webhooks.loading}>
         {rows.map((w) => (
-          <li key={w.id} className={`clinician-card${w.active ? '' : ' clinician-card--inactive'}`} data-testid="webhook-row" data-webhook-id={w.id} data-active={w.active}>
+          <li
+            key={w.id}
+            className={`clinician-card${w.active ? '' : ' clinician-card--inactive'}`}
+            data-testid="webhook-row"
+            data-webhook-id={w.id}
+            data-active={w.active}
+          >
             <div className="clinician-card__main">
               <strong className="clinician-card__name">{w.name}</strong>
               <code className="small">{w.url}</code>
               <span className={w.active ? 'state state--ok' : 'state state--off'} data-testid="webhook-state">
-                {w.active ? <><span aria-hidden="true">✓ </span>Active</> : <><span aria-hidden="true">⊘ </span>Disabled {formatInstant(w.disabledAt, clinic.timeZone)}</>}
+                {w.active ? (
+                  <>
+                    <span aria-hidden="true">✓ </span>Active
+                  </>
+                ) : (
+                  <>
+                    <span aria-hidden="true">⊘ </span>Disabled {formatInstant(w.disabledAt, clinic.timeZone)}
+                  </>
+                )}
               </span>
               <span className="muted small">added {formatInstant(w.createdAt, clinic.timeZone)}</span>
             </div>
@@ -205,7 +332,13 @@ function WebhooksSection({ clinic }: { clinic: Clinic }) {
         ))}
         {webhooks.data && rows.length === 0 && <li className="empty">No webhooks: pages reach people in the dashboard only.</li>}
       </ul>
-      <AddWebhookForm clinic={clinic} onCreated={(endpoint) => { setCreated(endpoint); webhooks.reload(); }} />
+      <AddWebhookForm
+        clinic={clinic}
+        onCreated={(endpoint) => {
+          setCreated(endpoint);
+          webhooks.reload();
+        }}
+      />
     </section>
   );
 }
@@ -216,7 +349,9 @@ export function EscalationPage() {
   const readable = clinics.filter((c) => canUseRoute(user, 'GET /api/clinics/:id/escalation-policy', c.id));
   const [chosenClinicId, setChosenClinicId] = useState('');
   const clinic = readable.find((c) => c.id === chosenClinicId) ?? readable[0];
-  const policy = useLoaded(`policy:${clinic?.id ?? ''}`, (signal) => (clinic ? onCallApi.getEscalationPolicy(clinic.id, signal) : Promise.resolve(undefined)));
+  const policy = useLoaded(`policy:${clinic?.id ?? ''}`, (signal) =>
+    clinic ? onCallApi.getEscalationPolicy(clinic.id, signal) : Promise.resolve(undefined),
+  );
   const mayEdit = clinic !== undefined && canUseRoute(user, 'PUT /api/clinics/:id/escalation-policy', clinic.id);
   const mayManageWebhooks = clinic !== undefined && canUseRoute(user, 'GET /api/clinics/:id/webhooks', clinic.id);
   const mayManageChannels = clinic !== undefined && canUseRoute(user, 'GET /api/clinics/:id/notification-channels', clinic.id);
@@ -225,8 +360,14 @@ export function EscalationPage() {
     <section aria-labelledby="escalation-title">
       <title>Escalation — PumpWatch</title>
       <h1 id="escalation-title">Escalation</h1>
-      <p><Link to="/on-call">‹ On-call roster</Link></p>
-      {(policy.error || clinicsError) && <p className="notice notice--error" role="alert">Could not load the policy: {policy.error ?? clinicsError}</p>}
+      <p>
+        <Link to="/on-call">‹ On-call roster</Link>
+      </p>
+      {(policy.error || clinicsError) && (
+        <p className="notice notice--error" role="alert">
+          Could not load the policy: {policy.error ?? clinicsError}
+        </p>
+      )}
       <ClinicPicker clinics={readable} value={clinic?.id ?? ''} onChange={setChosenClinicId} testId="escalation-clinic" />
       {clinic && policy.data && (
         <PolicyForm key={`policy:${clinic.id}`} clinic={clinic} policy={policy.data} mayEdit={mayEdit} onSaved={policy.reload} />
@@ -236,4 +377,3 @@ export function EscalationPage() {
     </section>
   );
 }
-

@@ -2,8 +2,14 @@
 // each pages, whether a secret is set (never the secret), add and disable. Administrators only.
 import { useState, type FormEvent } from 'react';
 import {
-  createNotificationChannelSchema, ESCALATION_TARGETS, SMTP_SECURITY,
-  type Clinic, type EscalationTarget, type NotificationChannel, type NotificationChannelKind, type SmtpSecurity,
+  createNotificationChannelSchema,
+  ESCALATION_TARGETS,
+  SMTP_SECURITY,
+  type Clinic,
+  type EscalationTarget,
+  type NotificationChannel,
+  type NotificationChannelKind,
+  type SmtpSecurity,
 } from '@pumpwatch/shared';
 import { formatInstant } from '../../lib/format';
 import { numberOrUndefined, toSubmitFailure, validate } from '../../lib/form-errors';
@@ -15,7 +21,11 @@ import { onCallApi } from './on-call-api';
 
 const KIND_LABEL: Record<NotificationChannelKind, string> = { email: 'E-mail (SMTP)', pagerduty: 'PagerDuty', opsgenie: 'Opsgenie' };
 const KIND_ICON: Record<NotificationChannelKind, string> = { email: '✉', pagerduty: '☎', opsgenie: '◎' };
-const LEVEL_LABEL: Record<EscalationTarget, string> = { on_call: 'Primary on call', backup: 'Backup', clinic_admins: 'Clinic administrators' };
+const LEVEL_LABEL: Record<EscalationTarget, string> = {
+  on_call: 'Primary on call',
+  backup: 'Backup',
+  clinic_admins: 'Clinic administrators',
+};
 const SECRET_HINT: Record<NotificationChannelKind, string> = {
   email: 'the relay password, if it signs in; or env:PUMPWATCH_CHANNEL_… for a server environment variable',
   pagerduty: 'the integration (routing) key, 32 characters; or env:PUMPWATCH_CHANNEL_…',
@@ -41,10 +51,20 @@ function AddChannelForm({ clinic, onCreated }: { clinic: Clinic; onCreated: () =
   async function submit(e: FormEvent) {
     e.preventDefault();
     const checked = validate(createNotificationChannelSchema, {
-      kind, name, levels, secret: secret === '' ? undefined : secret,
-      smtp: kind === 'email'
-        ? { host: smtp.host, port: numberOrUndefined(smtp.port), security: smtp.security, from: smtp.from, username: smtp.username.trim() === '' ? undefined : smtp.username }
-        : undefined,
+      kind,
+      name,
+      levels,
+      secret: secret === '' ? undefined : secret,
+      smtp:
+        kind === 'email'
+          ? {
+              host: smtp.host,
+              port: numberOrUndefined(smtp.port),
+              security: smtp.security,
+              from: smtp.from,
+              username: smtp.username.trim() === '' ? undefined : smtp.username,
+            }
+          : undefined,
     });
     if (!checked.ok) {
       refuse(checked.fields);
@@ -59,15 +79,26 @@ function AddChannelForm({ clinic, onCreated }: { clinic: Clinic; onCreated: () =
     });
   }
 
-  const toggle = (target: EscalationTarget) => setLevels((all) => (all.includes(target) ? all.filter((t) => t !== target) : ESCALATION_TARGETS.filter((t) => t === target || all.includes(t))));
+  const toggle = (target: EscalationTarget) =>
+    setLevels((all) =>
+      all.includes(target) ? all.filter((t) => t !== target) : ESCALATION_TARGETS.filter((t) => t === target || all.includes(t)),
+    );
   return (
     <form className="form" onSubmit={submit} noValidate data-testid="add-channel-form" aria-labelledby="add-channel-title">
       <h3 id="add-channel-title">Add a channel</h3>
-      <FormErrorSummary message={message} fields={errors} shown={['kind', 'name', 'levels', 'secret', 'smtp', 'smtp.host', 'smtp.port', 'smtp.security', 'smtp.from', 'smtp.username']} />
+      <FormErrorSummary
+        message={message}
+        fields={errors}
+        shown={['kind', 'name', 'levels', 'secret', 'smtp', 'smtp.host', 'smtp.port', 'smtp.security', 'smtp.from', 'smtp.username']}
+      />
       <div className="form__grid">
         <FormField label="Service" name="kind" error={errors.kind}>
           <select value={kind} onChange={(e) => setKind(e.target.value as NotificationChannelKind)} data-testid="channel-kind">
-            {(Object.keys(KIND_LABEL) as NotificationChannelKind[]).map((k) => <option key={k} value={k}>{KIND_LABEL[k]}</option>)}
+            {(Object.keys(KIND_LABEL) as NotificationChannelKind[]).map((k) => (
+              <option key={k} value={k}>
+                {KIND_LABEL[k]}
+              </option>
+            ))}
           </select>
         </FormField>
         <FormField label="Name" name="name" error={errors.name} hint="e.g. “PagerDuty pump service”">
@@ -81,31 +112,70 @@ function AddChannelForm({ clinic, onCreated }: { clinic: Clinic; onCreated: () =
             <input type="checkbox" checked={levels.includes(t)} onChange={() => toggle(t)} /> {LEVEL_LABEL[t]}
           </label>
         ))}
-        {errors.levels && <p className="field__error" role="alert">{errors.levels}</p>}
+        {errors.levels && (
+          <p className="field__error" role="alert">
+            {errors.levels}
+          </p>
+        )}
       </fieldset>
       {kind === 'email' && (
         <div className="form__grid" data-testid="channel-smtp">
           <FormField label="SMTP host" name="smtp.host" error={errors['smtp.host']}>
-            <input type="text" value={smtp.host} onChange={(e) => setSmtp({ ...smtp, host: e.target.value })} autoComplete="off" spellCheck={false} />
+            <input
+              type="text"
+              value={smtp.host}
+              onChange={(e) => setSmtp({ ...smtp, host: e.target.value })}
+              autoComplete="off"
+              spellCheck={false}
+            />
           </FormField>
           <FormField label="Port" name="smtp.port" error={errors['smtp.port']}>
-            <input type="number" min={1} max={65535} inputMode="numeric" value={smtp.port} onChange={(e) => setSmtp({ ...smtp, port: e.target.value })} />
+            <input
+              type="number"
+              min={1}
+              max={65535}
+              inputMode="numeric"
+              value={smtp.port}
+              onChange={(e) => setSmtp({ ...smtp, port: e.target.value })}
+            />
           </FormField>
           <FormField label="Encryption" name="smtp.security" error={errors['smtp.security']} hint="a page never crosses in clear">
             <select value={smtp.security} onChange={(e) => setSmtp({ ...smtp, security: e.target.value as SmtpSecurity })}>
-              {SMTP_SECURITY.map((s) => <option key={s} value={s}>{s === 'tls' ? 'TLS (port 465)' : 'STARTTLS (587, 25)'}</option>)}
+              {SMTP_SECURITY.map((s) => (
+                <option key={s} value={s}>
+                  {s === 'tls' ? 'TLS (port 465)' : 'STARTTLS (587, 25)'}
+                </option>
+              ))}
             </select>
           </FormField>
           <FormField label="From" name="smtp.from" error={errors['smtp.from']}>
             <input type="email" value={smtp.from} onChange={(e) => setSmtp({ ...smtp, from: e.target.value })} autoComplete="off" />
           </FormField>
           <FormField label="User name" name="smtp.username" error={errors['smtp.username']} hint="empty: no sign-in">
-            <input type="text" value={smtp.username} onChange={(e) => setSmtp({ ...smtp, username: e.target.value })} autoComplete="off" spellCheck={false} />
+            <input
+              type="text"
+              value={smtp.username}
+              onChange={(e) => setSmtp({ ...smtp, username: e.target.value })}
+              autoComplete="off"
+              spellCheck={false}
+            />
           </FormField>
         </div>
       )}
-      <FormField label={kind === 'email' ? 'Password' : 'Key'} name="secret" error={errors.secret} hint={`${SECRET_HINT[kind]}. Stored encrypted, never shown again.`}>
-        <input type="password" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="new-password" spellCheck={false} data-testid="channel-secret" />
+      <FormField
+        label={kind === 'email' ? 'Password' : 'Key'}
+        name="secret"
+        error={errors.secret}
+        hint={`${SECRET_HINT[kind]}. Stored encrypted, never shown again.`}
+      >
+        <input
+          type="password"
+          value={secret}
+          onChange={(e) => setSecret(e.target.value)}
+          autoComplete="new-password"
+          spellCheck={false}
+          data-testid="channel-secret"
+        />
       </FormField>
       <FormActions busy={busy} label="Add channel" busyLabel="Adding…" testId="submit-channel" />
     </form>
@@ -128,15 +198,34 @@ function DisableChannel({ clinic, channel, onDisabled }: { clinic: Clinic; chann
   }
   return (
     <div className="row-actions">
-      {!confirming && <button type="button" className="button button--quiet" onClick={() => setConfirming(true)} data-testid="disable-channel">Disable</button>}
+      {!confirming && (
+        <button type="button" className="button button--quiet" onClick={() => setConfirming(true)} data-testid="disable-channel">
+          Disable
+        </button>
+      )}
       {confirming && (
         <span role="group" aria-label={`Confirm disabling ${channel.name}`}>
           <span className="small">Pages queued for it are not sent.</span>{' '}
-          <button type="button" className="button button--danger" disabled={busy} onClick={() => void disable()} data-testid="confirm-disable-channel" autoFocus>Disable</button>{' '}
-          <button type="button" className="button button--quiet" onClick={() => setConfirming(false)}>Keep</button>
+          <button
+            type="button"
+            className="button button--danger"
+            disabled={busy}
+            onClick={() => void disable()}
+            data-testid="confirm-disable-channel"
+            autoFocus
+          >
+            Disable
+          </button>{' '}
+          <button type="button" className="button button--quiet" onClick={() => setConfirming(false)}>
+            Keep
+          </button>
         </span>
       )}
-      {failure && <p className="field__error" role="alert">{failure}</p>}
+      {failure && (
+        <p className="field__error" role="alert">
+          {failure}
+        </p>
+      )}
     </div>
   );
 }
@@ -152,23 +241,51 @@ export function NotificationChannelsSection({ clinic }: { clinic: Clinic }) {
         carrying the alert kind, severity, clinic, the pump serial's last four characters and an acknowledge link, never the patient.
         PagerDuty and Opsgenie incidents are acknowledged and resolved as the alert is here.
       </p>
-      {channels.error && <p className="notice notice--error" role="alert">Could not load the channels: {channels.error}</p>}
+      {channels.error && (
+        <p className="notice notice--error" role="alert">
+          Could not load the channels: {channels.error}
+        </p>
+      )}
       <ul className="clinician-list" data-testid="channels-list" aria-busy={channels.loading}>
         {rows.map((c) => (
-          <li key={c.id} className={`clinician-card${c.active ? '' : ' clinician-card--inactive'}`} data-testid="channel-row" data-channel-id={c.id} data-active={c.active}>
+          <li
+            key={c.id}
+            className={`clinician-card${c.active ? '' : ' clinician-card--inactive'}`}
+            data-testid="channel-row"
+            data-channel-id={c.id}
+            data-active={c.active}
+          >
             <div className="clinician-card__main">
               <strong className="clinician-card__name">{c.name}</strong>
-              <span data-testid="channel-kind-label"><span aria-hidden="true">{KIND_ICON[c.kind]} </span>{KIND_LABEL[c.kind]}{c.smtp ? ` · ${c.smtp.host}:${c.smtp.port}` : ''}</span>
-              <span className="small" data-testid="channel-levels-label">Levels: {c.levels.map((l) => LEVEL_LABEL[l]).join(', ')}</span>
-              <span className="small" data-testid="channel-secret-label">{secretText(c)}</span>
+              <span data-testid="channel-kind-label">
+                <span aria-hidden="true">{KIND_ICON[c.kind]} </span>
+                {KIND_LABEL[c.kind]}
+                {c.smtp ? ` · ${c.smtp.host}:${c.smtp.port}` : ''}
+              </span>
+              <span className="small" data-testid="channel-levels-label">
+                Levels: {c.levels.map((l) => LEVEL_LABEL[l]).join(', ')}
+              </span>
+              <span className="small" data-testid="channel-secret-label">
+                {secretText(c)}
+              </span>
               <span className={c.active ? 'state state--ok' : 'state state--off'} data-testid="channel-state">
-                {c.active ? <><span aria-hidden="true">✓ </span>Active</> : <><span aria-hidden="true">⊘ </span>Disabled {formatInstant(c.disabledAt, clinic.timeZone)}</>}
+                {c.active ? (
+                  <>
+                    <span aria-hidden="true">✓ </span>Active
+                  </>
+                ) : (
+                  <>
+                    <span aria-hidden="true">⊘ </span>Disabled {formatInstant(c.disabledAt, clinic.timeZone)}
+                  </>
+                )}
               </span>
             </div>
             {c.active && <DisableChannel clinic={clinic} channel={c} onDisabled={channels.reload} />}
           </li>
         ))}
-        {channels.data && rows.length === 0 && <li className="empty">No paging services: pages reach the dashboard and the webhooks only.</li>}
+        {channels.data && rows.length === 0 && (
+          <li className="empty">No paging services: pages reach the dashboard and the webhooks only.</li>
+        )}
       </ul>
       <AddChannelForm clinic={clinic} onCreated={channels.reload} />
     </section>

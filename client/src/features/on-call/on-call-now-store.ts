@@ -22,11 +22,14 @@ function publish(next: Record<string, OnCallNow>): void {
 export function refreshOnCallNow(clinicId: string): Promise<void> {
   const running = inFlight.get(clinicId);
   if (running) return running;
-  const read = api.getOnCallNow(clinicId).then(
-    (answer) => publish({ ...answers, [clinicId]: answer }),
-    // Unanswered (offline, server busy): keep the last answer; the next round asks again.
-    () => undefined,
-  ).finally(() => inFlight.delete(clinicId));
+  const read = api
+    .getOnCallNow(clinicId)
+    .then(
+      (answer) => publish({ ...answers, [clinicId]: answer }),
+      // Unanswered (offline, server busy): keep the last answer; the next round asks again.
+      () => undefined,
+    )
+    .finally(() => inFlight.delete(clinicId));
   inFlight.set(clinicId, read);
   return read;
 }

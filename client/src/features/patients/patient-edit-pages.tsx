@@ -20,21 +20,32 @@ export function AddPatientPage() {
   const [chosen, setChosen] = useState(params.get('clinic') ?? '');
   const clinicId = allowed.some((c) => c.id === chosen) ? chosen : (allowed[0]?.id ?? '');
 
-  const picker = allowed.length > 1 ? (
-    <label className="filter patient-form__clinic">
-      <span>Clinic</span>
-      <select value={clinicId} onChange={(e) => setChosen(e.target.value)} data-testid="add-patient-clinic">
-        {allowed.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
-      </select>
-    </label>
-  ) : undefined;
+  const picker =
+    allowed.length > 1 ? (
+      <label className="filter patient-form__clinic">
+        <span>Clinic</span>
+        <select value={clinicId} onChange={(e) => setChosen(e.target.value)} data-testid="add-patient-clinic">
+          {allowed.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+      </label>
+    ) : undefined;
 
   return (
     <section aria-labelledby="add-patient-title" data-testid="add-patient-page" className="patients">
       <title>Add patient — PumpWatch</title>
-      <p className="crumbs"><Link to="/patients">← Patients</Link></p>
+      <p className="crumbs">
+        <Link to="/patients">← Patients</Link>
+      </p>
       <h1 id="add-patient-title">Add patient</h1>
-      {error && <p className="notice notice--error" role="alert">Could not load the clinics: {error}</p>}
+      {error && (
+        <p className="notice notice--error" role="alert">
+          Could not load the clinics: {error}
+        </p>
+      )}
       <PatientForm
         key={clinicId}
         clinicId={clinicId}
@@ -44,7 +55,11 @@ export function AddPatientPage() {
           const created = await api.createPatient(request as CreatePatientRequest);
           navigate(`/patients/${created.id}`, { state: { saved: `${created.displayName} added.` } });
         }}
-        cancel={<Link to="/patients" className="button button--quiet">Cancel</Link>}
+        cancel={
+          <Link to="/patients" className="button button--quiet">
+            Cancel
+          </Link>
+        }
       />
     </section>
   );
@@ -53,23 +68,40 @@ export function AddPatientPage() {
 export function EditPatientPage() {
   const { id = '' } = useParams();
   const navigate = useNavigate();
-  const patient = useLiveData(`patient-edit:${id}`, (signal) => api.getPatient(id, signal), () => false);
+  const patient = useLiveData(
+    `patient-edit:${id}`,
+    (signal) => api.getPatient(id, signal),
+    () => false,
+  );
   const mayEdit = useCan('PATCH /api/patients/:id', patient.data?.clinicId);
 
   if (patient.error && !patient.data) {
     const notFound = patient.error instanceof ApiError && patient.error.status === 404;
-    return <p className="notice notice--error" role="alert">{notFound ? 'No patient with this id.' : `Could not load the patient: ${patient.error.message}`} <Link to="/patients">Back to the patients</Link></p>;
+    return (
+      <p className="notice notice--error" role="alert">
+        {notFound ? 'No patient with this id.' : `Could not load the patient: ${patient.error.message}`}{' '}
+        <Link to="/patients">Back to the patients</Link>
+      </p>
+    );
   }
   if (!patient.data) return <p className="muted">Loading the patient…</p>;
   const p = patient.data;
   if (!mayEdit) {
-    return <p className="notice notice--warn" role="alert" data-testid="not-allowed">Your role does not allow editing this patient. <Link to={`/patients/${p.id}`}>Back to the patient</Link></p>;
+    return (
+      <p className="notice notice--warn" role="alert" data-testid="not-allowed">
+        Your role does not allow editing this patient. <Link to={`/patients/${p.id}`}>Back to the patient</Link>
+      </p>
+    );
   }
   return (
     <section aria-labelledby="edit-patient-title" data-testid="edit-patient-page" className="patients">
       <title>{`Edit ${p.displayName} — PumpWatch`}</title>
-      <p className="crumbs"><Link to={`/patients/${p.id}`}>← {p.displayName}</Link></p>
-      <h1 id="edit-patient-title">Edit patient <span className="muted">· MRN {p.mrn}</span></h1>
+      <p className="crumbs">
+        <Link to={`/patients/${p.id}`}>← {p.displayName}</Link>
+      </p>
+      <h1 id="edit-patient-title">
+        Edit patient <span className="muted">· MRN {p.mrn}</span>
+      </h1>
       <PatientForm
         patient={p}
         clinicId={p.clinicId}
@@ -78,7 +110,11 @@ export function EditPatientPage() {
           await api.updatePatient(p.id, request as UpdatePatientRequest);
           navigate(`/patients/${p.id}`, { state: { saved: 'Patient saved.' } });
         }}
-        cancel={<Link to={`/patients/${p.id}`} className="button button--quiet">Cancel</Link>}
+        cancel={
+          <Link to={`/patients/${p.id}`} className="button button--quiet">
+            Cancel
+          </Link>
+        }
       />
     </section>
   );

@@ -1,8 +1,16 @@
 // The patient form of the add and edit pages: identity, weight and height, spasticity origin and the withdrawal risk factors (each yes, no or not recorded).
 import { useState, type FormEvent, type ReactNode } from 'react';
 import {
-  createPatientSchema, SEXES, SPASTICITY_ORIGINS, updatePatientSchema, WITHDRAWAL_RISK_FACTOR_LABELS,
-  type CreatePatientRequest, type Patient, type Sex, type SpasticityOrigin, type UpdatePatientRequest,
+  createPatientSchema,
+  SEXES,
+  SPASTICITY_ORIGINS,
+  updatePatientSchema,
+  WITHDRAWAL_RISK_FACTOR_LABELS,
+  type CreatePatientRequest,
+  type Patient,
+  type Sex,
+  type SpasticityOrigin,
+  type UpdatePatientRequest,
 } from '@pumpwatch/shared';
 import { numberOrUndefined, validate } from '../../lib/form-errors';
 import { useFormSubmission } from '../../lib/use-form-submission';
@@ -45,19 +53,33 @@ export function PatientForm({ patient, clinicId, clinicPicker, onSubmit, submitL
 
   function editRequest(before: Patient): UpdatePatientRequest {
     const after = {
-      mrn: mrn.trim(), displayName: displayName.trim(), birthDate, sex: sex || undefined,
-      weightKg: numberOrUndefined(weightKg) ?? null, heightCm: numberOrUndefined(heightCm) ?? null, spasticityOrigin: origin || null,
-      spinalCordInjuryT6OrAbove: booleanOf(risks.spinalCordInjuryT6OrAbove), communicationDifficulty: booleanOf(risks.communicationDifficulty),
+      mrn: mrn.trim(),
+      displayName: displayName.trim(),
+      birthDate,
+      sex: sex || undefined,
+      weightKg: numberOrUndefined(weightKg) ?? null,
+      heightCm: numberOrUndefined(heightCm) ?? null,
+      spasticityOrigin: origin || null,
+      spinalCordInjuryT6OrAbove: booleanOf(risks.spinalCordInjuryT6OrAbove),
+      communicationDifficulty: booleanOf(risks.communicationDifficulty),
       previousWithdrawal: booleanOf(risks.previousWithdrawal),
     };
     // Only what changed: a correction of one field does not rewrite the others (nor their audit rows).
-    return Object.fromEntries(Object.entries(after).filter(([key, value]) => value !== before[key as keyof Patient])) as UpdatePatientRequest;
+    return Object.fromEntries(
+      Object.entries(after).filter(([key, value]) => value !== before[key as keyof Patient]),
+    ) as UpdatePatientRequest;
   }
 
   function createRequest(): Record<string, unknown> {
     return {
-      clinicId, mrn: mrn.trim(), displayName: displayName.trim(), birthDate, sex: sex || undefined,
-      weightKg: numberOrUndefined(weightKg), heightCm: numberOrUndefined(heightCm), spasticityOrigin: origin || undefined,
+      clinicId,
+      mrn: mrn.trim(),
+      displayName: displayName.trim(),
+      birthDate,
+      sex: sex || undefined,
+      weightKg: numberOrUndefined(weightKg),
+      heightCm: numberOrUndefined(heightCm),
+      spasticityOrigin: origin || undefined,
       spinalCordInjuryT6OrAbove: booleanOf(risks.spinalCordInjuryT6OrAbove) ?? undefined,
       communicationDifficulty: booleanOf(risks.communicationDifficulty) ?? undefined,
       previousWithdrawal: booleanOf(risks.previousWithdrawal) ?? undefined,
@@ -83,7 +105,11 @@ export function PatientForm({ patient, clinicId, clinicPicker, onSubmit, submitL
     <form className="panel form patient-form" onSubmit={submit} noValidate data-testid="patient-form" aria-label={submitLabel}>
       <FormErrorSummary message={message} fields={errors} shown={SHOWN} />
       {clinicPicker}
-      {!clinicPicker && errors.clinicId && <p className="field__error" data-testid="error-clinicId">Clinic: {errors.clinicId}</p>}
+      {!clinicPicker && errors.clinicId && (
+        <p className="field__error" data-testid="error-clinicId">
+          Clinic: {errors.clinicId}
+        </p>
+      )}
       <fieldset className="form__group">
         <legend>Identity</legend>
         <div className="form__grid">
@@ -99,7 +125,11 @@ export function PatientForm({ patient, clinicId, clinicPicker, onSubmit, submitL
           <FormField label="Sex" name="sex" error={errors.sex}>
             <select value={sex} onChange={(e) => setSex(e.target.value as Sex | '')}>
               {!patient && <option value="">— choose —</option>}
-              {SEXES.map((s) => <option key={s} value={s}>{SEX_TEXT[s]}</option>)}
+              {SEXES.map((s) => (
+                <option key={s} value={s}>
+                  {SEX_TEXT[s]}
+                </option>
+              ))}
             </select>
           </FormField>
         </div>
@@ -110,24 +140,44 @@ export function PatientForm({ patient, clinicId, clinicPicker, onSubmit, submitL
           <FormField label="Weight (kg)" name="weightKg" error={errors.weightKg} hint="for the creatinine clearance; empty: not recorded">
             <input type="number" inputMode="decimal" step="any" value={weightKg} onChange={(e) => setWeightKg(e.target.value)} />
           </FormField>
-          <FormField label="Height (cm)" name="heightCm" error={errors.heightCm} hint="for a child's eGFR (bedside Schwartz); empty: not recorded">
+          <FormField
+            label="Height (cm)"
+            name="heightCm"
+            error={errors.heightCm}
+            hint="for a child's eGFR (bedside Schwartz); empty: not recorded"
+          >
             <input type="number" inputMode="decimal" step="any" value={heightCm} onChange={(e) => setHeightCm(e.target.value)} />
           </FormField>
-          <FormField label="Spasticity origin" name="spasticityOrigin" error={errors.spasticityOrigin} hint="sets the escalation limits; not recorded: the stricter cerebral ones">
+          <FormField
+            label="Spasticity origin"
+            name="spasticityOrigin"
+            error={errors.spasticityOrigin}
+            hint="sets the escalation limits; not recorded: the stricter cerebral ones"
+          >
             <select value={origin} onChange={(e) => setOrigin(e.target.value as SpasticityOrigin | '')}>
               <option value="">not recorded</option>
-              {SPASTICITY_ORIGINS.map((o) => <option key={o} value={o}>{SPASTICITY_ORIGIN_TEXT[o]}</option>)}
+              {SPASTICITY_ORIGINS.map((o) => (
+                <option key={o} value={o}>
+                  {SPASTICITY_ORIGIN_TEXT[o]}
+                </option>
+              ))}
             </select>
           </FormField>
         </div>
       </fieldset>
       <fieldset className="form__group">
         <legend>Withdrawal risk factors</legend>
-        <p className="muted small">Patients at higher risk of severe baclofen withdrawal (FDA label); shown on every withdrawal-risk alert.</p>
+        <p className="muted small">
+          Patients at higher risk of severe baclofen withdrawal (FDA label); shown on every withdrawal-risk alert.
+        </p>
         <div className="form__grid">
           {RISK_FACTORS.map((factor) => (
             <FormField key={factor} label={WITHDRAWAL_RISK_FACTOR_LABELS[factor]} name={factor} error={errors[factor]}>
-              <select value={risks[factor]} onChange={(e) => setRisks({ ...risks, [factor]: e.target.value as TriState })} data-testid={`risk-${factor}`}>
+              <select
+                value={risks[factor]}
+                onChange={(e) => setRisks({ ...risks, [factor]: e.target.value as TriState })}
+                data-testid={`risk-${factor}`}
+              >
                 <option value="">not recorded</option>
                 <option value="yes">yes</option>
                 <option value="no">no</option>
@@ -136,7 +186,9 @@ export function PatientForm({ patient, clinicId, clinicPicker, onSubmit, submitL
           ))}
         </div>
       </fieldset>
-      <FormActions busy={busy} label={submitLabel} testId="submit-patient">{cancel}</FormActions>
+      <FormActions busy={busy} label={submitLabel} testId="submit-patient">
+        {cancel}
+      </FormActions>
     </form>
   );
 }

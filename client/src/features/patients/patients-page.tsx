@@ -25,7 +25,9 @@ function RiskCell({ patient }: { patient: Patient }) {
         </span>
       ))}
       {present.length === 0 && unrecorded.length === 0 && <span className="muted">none</span>}
-      {unrecorded.length > 0 && <span className="muted small"> {unrecorded.length === 3 ? 'not recorded' : `${unrecorded.length} not recorded`}</span>}
+      {unrecorded.length > 0 && (
+        <span className="muted small"> {unrecorded.length === 3 ? 'not recorded' : `${unrecorded.length} not recorded`}</span>
+      )}
     </>
   );
 }
@@ -40,9 +42,16 @@ function PatientRow({ patient, clinic, showClinic }: { patient: Patient; clinic:
         {showClinic && clinic && <div className="muted small">{clinic.name}</div>}
       </td>
       <td data-label="MRN">{patient.mrn}</td>
-      <td data-label="Born">{patient.birthDate} <span className="muted">· {ageInYears(patient.birthDate, today)} y · {SEX_TEXT[patient.sex]}</span></td>
+      <td data-label="Born">
+        {patient.birthDate}{' '}
+        <span className="muted">
+          · {ageInYears(patient.birthDate, today)} y · {SEX_TEXT[patient.sex]}
+        </span>
+      </td>
       <td data-label="Spasticity">{patient.spasticityOrigin ?? <span className="muted">not recorded</span>}</td>
-      <td data-label="Withdrawal risk factors" className="patients__risks"><RiskCell patient={patient} /></td>
+      <td data-label="Withdrawal risk factors" className="patients__risks">
+        <RiskCell patient={patient} />
+      </td>
     </tr>
   );
 }
@@ -59,22 +68,36 @@ export function PatientsPage() {
   // The filter lives in the address (a link or a reload keeps it), written once typing pauses.
   useEffect(() => {
     if (typed === q) return;
-    const timer = setTimeout(() => setParams((prev) => {
-      const next = new URLSearchParams(prev);
-      if (typed.trim()) next.set('q', typed); else next.delete('q');
-      return next;
-    }, { replace: true }), FILTER_DEBOUNCE_MS);
+    const timer = setTimeout(
+      () =>
+        setParams(
+          (prev) => {
+            const next = new URLSearchParams(prev);
+            if (typed.trim()) next.set('q', typed);
+            else next.delete('q');
+            return next;
+          },
+          { replace: true },
+        ),
+      FILTER_DEBOUNCE_MS,
+    );
     return () => clearTimeout(timer);
   }, [typed, q, setParams]);
 
-  const patients = useLiveData(`patients:${clinicId}:${q}`, (signal) => api.searchPatients({ clinicId, q }, signal), () => false);
+  const patients = useLiveData(
+    `patients:${clinicId}:${q}`,
+    (signal) => api.searchPatients({ clinicId, q }, signal),
+    () => false,
+  );
   const clinicsById = new Map(clinics.map((c) => [c.id, c]));
   const rows = patients.data ?? [];
-  const chooseClinic = (id: string) => setParams((prev) => {
-    const next = new URLSearchParams(prev);
-    if (id) next.set('clinic', id); else next.delete('clinic');
-    return next;
-  });
+  const chooseClinic = (id: string) =>
+    setParams((prev) => {
+      const next = new URLSearchParams(prev);
+      if (id) next.set('clinic', id);
+      else next.delete('clinic');
+      return next;
+    });
 
   return (
     <section aria-labelledby="patients-title" data-testid="patients-page" className="patients">
@@ -83,29 +106,55 @@ export function PatientsPage() {
         <h1 id="patients-title">Patients</h1>
         {mayAdd && (
           <div className="actions">
-            <Link to={clinicId ? `/patients/new?clinic=${clinicId}` : '/patients/new'} className="button button--primary" data-testid="add-patient">Add patient</Link>
+            <Link
+              to={clinicId ? `/patients/new?clinic=${clinicId}` : '/patients/new'}
+              className="button button--primary"
+              data-testid="add-patient"
+            >
+              Add patient
+            </Link>
           </div>
         )}
       </div>
       <div className="toolbar">
         <label className="filter">
           <span>Name or MRN</span>
-          <input type="search" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="e.g. Roux or A-1001" data-testid="patients-filter" />
+          <input
+            type="search"
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            placeholder="e.g. Roux or A-1001"
+            data-testid="patients-filter"
+          />
         </label>
         {clinics.length > 1 && (
           <label className="filter">
             <span>Clinic</span>
             <select value={clinicId} onChange={(e) => chooseClinic(e.target.value)} data-testid="patients-clinic">
               <option value="">every clinic</option>
-              {clinics.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+              {clinics.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
             </select>
           </label>
         )}
       </div>
-      {clinicsError && <p className="notice notice--error" role="alert">Could not load the clinics: {clinicsError}</p>}
-      {patients.error && <p className="notice notice--error" role="alert">Could not load the patients: {patients.error.message}</p>}
+      {clinicsError && (
+        <p className="notice notice--error" role="alert">
+          Could not load the clinics: {clinicsError}
+        </p>
+      )}
+      {patients.error && (
+        <p className="notice notice--error" role="alert">
+          Could not load the patients: {patients.error.message}
+        </p>
+      )}
       <p className="muted" role="status" data-testid="patients-count">
-        {patients.data === undefined ? 'Loading the patients…' : `${rows.length} patient${rows.length === 1 ? '' : 's'}${q.trim() ? ` matching “${q.trim()}”` : ''}`}
+        {patients.data === undefined
+          ? 'Loading the patients…'
+          : `${rows.length} patient${rows.length === 1 ? '' : 's'}${q.trim() ? ` matching “${q.trim()}”` : ''}`}
       </p>
       <div className="table-wrap" tabIndex={0}>
         <table className="patients__table">
@@ -119,10 +168,14 @@ export function PatientsPage() {
             </tr>
           </thead>
           <tbody>
-            {rows.map((p) => <PatientRow key={p.id} patient={p} clinic={clinicsById.get(p.clinicId)} showClinic={clinics.length > 1 && !clinicId} />)}
+            {rows.map((p) => (
+              <PatientRow key={p.id} patient={p} clinic={clinicsById.get(p.clinicId)} showClinic={clinics.length > 1 && !clinicId} />
+            ))}
             {patients.data !== undefined && rows.length === 0 && (
               <tr className="patients__empty">
-                <td colSpan={5} className="empty">{q.trim() ? 'No patient matches this name or MRN.' : 'No patient registered yet.'}</td>
+                <td colSpan={5} className="empty">
+                  {q.trim() ? 'No patient matches this name or MRN.' : 'No patient registered yet.'}
+                </td>
               </tr>
             )}
           </tbody>

@@ -2,8 +2,16 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import {
-  createPumpSchema, EXPLANT_REASONS, PUMP_MODEL_IDS, PUMP_MODELS,
-  type Clinic, type CreatePumpRequest, type ExplantReason, type FleetPump, type Patient, type PumpModelId,
+  createPumpSchema,
+  EXPLANT_REASONS,
+  PUMP_MODEL_IDS,
+  PUMP_MODELS,
+  type Clinic,
+  type CreatePumpRequest,
+  type ExplantReason,
+  type FleetPump,
+  type Patient,
+  type PumpModelId,
 } from '@pumpwatch/shared';
 import { api } from '../../lib/api';
 import { numberOrUndefined, validate } from '../../lib/form-errors';
@@ -14,7 +22,17 @@ import { useSession } from '../auth/session-store';
 import { canUseRoute } from '../auth/use-can';
 import { FormActions } from '../../components/form-actions';
 
-const SHOWN = ['patientId', 'modelId', 'serialNumber', 'implantDate', 'lowReservoirAlarmMl', 'reservoirCapacityMl', 'flowRateMlPerDay', 'replacesPumpId', 'explantReason'];
+const SHOWN = [
+  'patientId',
+  'modelId',
+  'serialNumber',
+  'implantDate',
+  'lowReservoirAlarmMl',
+  'reservoirCapacityMl',
+  'flowRateMlPerDay',
+  'replacesPumpId',
+  'explantReason',
+];
 
 function today(): string {
   return new Date().toISOString().slice(0, 10);
@@ -87,7 +105,8 @@ export function AddPumpPage() {
     };
     const checked = validate(createPumpSchema, request);
     const fields = checked.ok ? {} : { ...checked.fields };
-    if (activePump && !replaces) fields.replacesPumpId = `is required: the patient already has an active pump (serial ${activePump.serialNumber}); name it to replace it`;
+    if (activePump && !replaces)
+      fields.replacesPumpId = `is required: the patient already has an active pump (serial ${activePump.serialNumber}); name it to replace it`;
     if (Object.keys(fields).length > 0) {
       refuse(fields);
       return;
@@ -105,31 +124,54 @@ export function AddPumpPage() {
         <Link to="/">← Fleet</Link>
       </p>
       <h1 id="add-pump-title">Add pump</h1>
-      {loadError && <p className="notice notice--error" role="alert">Could not load clinics or patients: {loadError}</p>}
+      {loadError && (
+        <p className="notice notice--error" role="alert">
+          Could not load clinics or patients: {loadError}
+        </p>
+      )}
       <form className="panel form" onSubmit={submit} noValidate data-testid="add-pump-form">
         <FormErrorSummary message={message} fields={errors} shown={SHOWN} />
         <div className="form__grid">
           {clinics.length > 1 && (
             <FormField label="Clinic" name="clinicId">
-              <select value={clinicId} onChange={(e) => { setClinicId(e.target.value); setPatientId(''); }}>
+              <select
+                value={clinicId}
+                onChange={(e) => {
+                  setClinicId(e.target.value);
+                  setPatientId('');
+                }}
+              >
                 {clinics.map((c) => (
-                  <option key={c.id} value={c.id}>{c.name} ({c.timeZone})</option>
+                  <option key={c.id} value={c.id}>
+                    {c.name} ({c.timeZone})
+                  </option>
                 ))}
               </select>
             </FormField>
           )}
           <FormField label="Patient" name="patientId" error={errors.patientId}>
-            <select value={patientId} onChange={(e) => { setPatientId(e.target.value); setReplaces(false); }} data-testid="patient-select">
+            <select
+              value={patientId}
+              onChange={(e) => {
+                setPatientId(e.target.value);
+                setReplaces(false);
+              }}
+              data-testid="patient-select"
+            >
               <option value="">— choose a patient —</option>
               {patients.map((p) => (
-                <option key={p.id} value={p.id}>{p.displayName} · MRN {p.mrn}</option>
+                <option key={p.id} value={p.id}>
+                  {p.displayName} · MRN {p.mrn}
+                </option>
               ))}
             </select>
           </FormField>
           <FormField label="Model" name="modelId" error={errors.modelId}>
             <select value={modelId} onChange={(e) => chooseModel(e.target.value as PumpModelId)}>
               {PUMP_MODEL_IDS.map((id) => (
-                <option key={id} value={id}>{PUMP_MODELS[id].name} ({PUMP_MODELS[id].manufacturer})</option>
+                <option key={id} value={id}>
+                  {PUMP_MODELS[id].name} ({PUMP_MODELS[id].manufacturer})
+                </option>
               ))}
             </select>
           </FormField>
@@ -139,16 +181,41 @@ export function AddPumpPage() {
           <FormField label="Implant date" name="implantDate" error={errors.implantDate}>
             <input type="date" value={implantDate} onChange={(e) => setImplantDate(e.target.value)} />
           </FormField>
-          <FormField label="Low-reservoir alarm (mL)" name="lowReservoirAlarmMl" error={errors.lowReservoirAlarmMl} hint={`model default ${model.defaultLowReservoirAlarmMl} mL`}>
-            <input type="number" inputMode="decimal" step="any" value={alarmMl} onChange={(e) => { setAlarmMl(e.target.value); setAlarmEdited(true); }} />
+          <FormField
+            label="Low-reservoir alarm (mL)"
+            name="lowReservoirAlarmMl"
+            error={errors.lowReservoirAlarmMl}
+            hint={`model default ${model.defaultLowReservoirAlarmMl} mL`}
+          >
+            <input
+              type="number"
+              inputMode="decimal"
+              step="any"
+              value={alarmMl}
+              onChange={(e) => {
+                setAlarmMl(e.target.value);
+                setAlarmEdited(true);
+              }}
+            />
           </FormField>
           {constantFlow && (
             <>
-              <FormField label="Reservoir capacity (mL)" name="reservoirCapacityMl" error={errors.reservoirCapacityMl} hint="from the device label">
+              <FormField
+                label="Reservoir capacity (mL)"
+                name="reservoirCapacityMl"
+                error={errors.reservoirCapacityMl}
+                hint="from the device label"
+              >
                 <input type="number" inputMode="decimal" step="any" value={capacityMl} onChange={(e) => setCapacityMl(e.target.value)} />
               </FormField>
               <FormField label="Flow rate (mL/day)" name="flowRateMlPerDay" error={errors.flowRateMlPerDay} hint="from the device label">
-                <input type="number" inputMode="decimal" step="any" value={flowMlPerDay} onChange={(e) => setFlowMlPerDay(e.target.value)} />
+                <input
+                  type="number"
+                  inputMode="decimal"
+                  step="any"
+                  value={flowMlPerDay}
+                  onChange={(e) => setFlowMlPerDay(e.target.value)}
+                />
               </FormField>
             </>
           )}
@@ -168,7 +235,9 @@ export function AddPumpPage() {
               <FormField label="Explant reason" name="explantReason" error={errors.explantReason}>
                 <select value={explantReason} onChange={(e) => setExplantReason(e.target.value as ExplantReason)}>
                   {EXPLANT_REASONS.map((r) => (
-                    <option key={r} value={r}>{r.replace('_', ' ')}</option>
+                    <option key={r} value={r}>
+                      {r.replace('_', ' ')}
+                    </option>
                   ))}
                 </select>
               </FormField>
@@ -176,7 +245,9 @@ export function AddPumpPage() {
           </fieldset>
         )}
         <FormActions busy={busy} label="Add pump" testId="submit-pump">
-          <Link to="/" className="button button--quiet">Cancel</Link>
+          <Link to="/" className="button button--quiet">
+            Cancel
+          </Link>
         </FormActions>
       </form>
     </section>

@@ -5,7 +5,8 @@ import { Fragment } from 'react';
 import { LimitOverrideRow } from './limit-override-note';
 
 function ResidualCell({ fill }: { fill: Fill }) {
-  if (fill.aspiratedResidualMl === null) return <>—{fill.expectedResidualMl !== null && <div className="muted">expected {formatMl(fill.expectedResidualMl, 2)}</div>}</>;
+  if (fill.aspiratedResidualMl === null)
+    return <>—{fill.expectedResidualMl !== null && <div className="muted">expected {formatMl(fill.expectedResidualMl, 2)}</div>}</>;
   const diff = fill.expectedResidualMl === null ? null : fill.aspiratedResidualMl - fill.expectedResidualMl;
   return (
     <>
@@ -29,30 +30,42 @@ export function FillHistory({ fills, timeZone }: { fills: Fill[]; timeZone: stri
         <thead>
           <tr>
             <th scope="col">Filled at</th>
-            <th scope="col" className="num">Concentration</th>
-            <th scope="col" className="num">Volume after fill</th>
-            <th scope="col" className="num">Aspirated residual</th>
-            <th scope="col" className="num">Stability</th>
+            <th scope="col" className="num">
+              Concentration
+            </th>
+            <th scope="col" className="num">
+              Volume after fill
+            </th>
+            <th scope="col" className="num">
+              Aspirated residual
+            </th>
+            <th scope="col" className="num">
+              Stability
+            </th>
             <th scope="col">Bridge bolus</th>
           </tr>
         </thead>
         <tbody>
           {ordered.map((f) => (
             <Fragment key={f.id}>
-            <tr data-testid="fill-row" data-fill-id={f.id}>
-              <td>{formatInstant(f.filledAt, timeZone)}</td>
-              <td className="num">{formatNumber(f.concentrationMcgPerMl, 'mcg/mL')}</td>
-              <td className="num">{formatMl(f.volumeMl, 2)}</td>
-              <td className="num"><ResidualCell fill={f} /></td>
-              <td className="num">{f.stabilityDays} d</td>
-              <td>{f.bridgeBolus ? `${formatMl(f.bridgeBolus.volumeMl, 2)} over ${f.bridgeBolus.durationMinutes} min` : '—'}</td>
-            </tr>
-            <LimitOverrideRow overrides={f.limitOverrides} reason={f.limitOverrideReason} columns={6} />
+              <tr data-testid="fill-row" data-fill-id={f.id}>
+                <td>{formatInstant(f.filledAt, timeZone)}</td>
+                <td className="num">{formatNumber(f.concentrationMcgPerMl, 'mcg/mL')}</td>
+                <td className="num">{formatMl(f.volumeMl, 2)}</td>
+                <td className="num">
+                  <ResidualCell fill={f} />
+                </td>
+                <td className="num">{f.stabilityDays} d</td>
+                <td>{f.bridgeBolus ? `${formatMl(f.bridgeBolus.volumeMl, 2)} over ${f.bridgeBolus.durationMinutes} min` : '—'}</td>
+              </tr>
+              <LimitOverrideRow overrides={f.limitOverrides} reason={f.limitOverrideReason} columns={6} />
             </Fragment>
           ))}
           {ordered.length === 0 && (
             <tr>
-              <td colSpan={6} className="empty">No fill recorded yet.</td>
+              <td colSpan={6} className="empty">
+                No fill recorded yet.
+              </td>
             </tr>
           )}
         </tbody>

@@ -55,7 +55,10 @@ interface Marker {
   width: number;
 }
 
-interface PlacedMarker extends Marker { row: number; anchor: 'start' | 'middle' | 'end' }
+interface PlacedMarker extends Marker {
+  row: number;
+  anchor: 'start' | 'middle' | 'end';
+}
 
 const DAY_MONTH = new Map<string, Intl.DateTimeFormat>();
 
@@ -88,21 +91,36 @@ export function dayTicks(from: number, to: number, timeZone: string, maxTicks: n
  * Rows for the marker labels so that no two overlap: each label goes to the lowest row where it clears every label already
  * there (instants that coincide, e.g. an alarm that is also the deadline, stack instead of printing over each other).
  */
-export function placeMarkerLabels(markers: readonly Marker[], xOf: (t: number) => number, plotLeft: number, plotRight: number): PlacedMarker[] {
+export function placeMarkerLabels(
+  markers: readonly Marker[],
+  xOf: (t: number) => number,
+  plotLeft: number,
+  plotRight: number,
+): PlacedMarker[] {
   const rows: Array<Array<[number, number]>> = [];
-  return [...markers].sort((a, b) => a.t - b.t).map((m) => {
-    const x = xOf(m.t);
-    const w = m.short.length * LABEL_CHAR_PX;
-    let anchor: PlacedMarker['anchor'] = 'middle';
-    let left = x - w / 2;
-    if (left < plotLeft) { anchor = 'start'; left = x; }
-    else if (x + w / 2 > plotRight) { anchor = 'end'; left = x - w; }
-    const right = left + w;
-    let row = rows.findIndex((taken) => taken.every(([l, r]) => right + LABEL_GAP_PX <= l || left >= r + LABEL_GAP_PX));
-    if (row === -1) { rows.push([]); row = rows.length - 1; }
-    rows[row].push([left, right]);
-    return { ...m, row, anchor };
-  });
+  return [...markers]
+    .sort((a, b) => a.t - b.t)
+    .map((m) => {
+      const x = xOf(m.t);
+      const w = m.short.length * LABEL_CHAR_PX;
+      let anchor: PlacedMarker['anchor'] = 'middle';
+      let left = x - w / 2;
+      if (left < plotLeft) {
+        anchor = 'start';
+        left = x;
+      } else if (x + w / 2 > plotRight) {
+        anchor = 'end';
+        left = x - w;
+      }
+      const right = left + w;
+      let row = rows.findIndex((taken) => taken.every(([l, r]) => right + LABEL_GAP_PX <= l || left >= r + LABEL_GAP_PX));
+      if (row === -1) {
+        rows.push([]);
+        row = rows.length - 1;
+      }
+      rows[row].push([left, right]);
+      return { ...m, row, anchor };
+    });
 }
 
 /** The figure's width, for the tick density and the label placement (ResponsiveContainer sizes the chart itself). */
@@ -128,7 +146,15 @@ function MarkerSwatch({ marker }: { marker: Marker }) {
   );
 }
 
-export function ForecastChart({ forecast, fills, programs, capacityMl, timeZone, readings = [], bookedRefillAt = null }: ForecastChartProps) {
+export function ForecastChart({
+  forecast,
+  fills,
+  programs,
+  capacityMl,
+  timeZone,
+  readings = [],
+  bookedRefillAt = null,
+}: ForecastChartProps) {
   const [figureRef, width] = useWidth();
   const data = forecast.curve.map((p) => ({ t: Date.parse(p.at), volumeMl: p.volumeMl, worstCaseVolumeMl: p.worstCaseVolumeMl }));
   if (data.length === 0) return <p className="muted">No forecast curve to draw.</p>;
@@ -142,15 +168,73 @@ export function ForecastChart({ forecast, fills, programs, capacityMl, timeZone,
   const markers: Marker[] = [];
   const add = (m: Omit<Marker, 'long' | 't'> & { what: string }, t: number | null) => {
     if (t === null || Number.isNaN(t)) return;
-    markers.push({ kind: m.kind, key: m.key, t, short: m.short, long: `${m.what}: ${when(t)}`, stroke: m.stroke, ink: m.ink, dash: m.dash, width: m.width });
+    markers.push({
+      kind: m.kind,
+      key: m.key,
+      t,
+      short: m.short,
+      long: `${m.what}: ${when(t)}`,
+      stroke: m.stroke,
+      ink: m.ink,
+      dash: m.dash,
+      width: m.width,
+    });
   };
-  for (const f of fills) if (inCurve(Date.parse(f.filledAt))) add({ kind: 'fill', key: `fill-${f.id}`, short: 'fill', what: 'Fill', stroke: FILL, ink: '#00664a', width: 2 }, Date.parse(f.filledAt));
-  for (const p of programs) if (inCurve(Date.parse(p.effectiveFrom))) add({ kind: 'program', key: `program-${p.id}`, short: 'program', what: 'Program change', stroke: PROGRAM, ink: '#1f5f80', dash: '2 3', width: 2 }, Date.parse(p.effectiveFrom));
+  for (const f of fills)
+    if (inCurve(Date.parse(f.filledAt)))
+      add(
+        { kind: 'fill', key: `fill-${f.id}`, short: 'fill', what: 'Fill', stroke: FILL, ink: '#00664a', width: 2 },
+        Date.parse(f.filledAt),
+      );
+  for (const p of programs)
+    if (inCurve(Date.parse(p.effectiveFrom)))
+      add(
+        {
+          kind: 'program',
+          key: `program-${p.id}`,
+          short: 'program',
+          what: 'Program change',
+          stroke: PROGRAM,
+          ink: '#1f5f80',
+          dash: '2 3',
+          width: 2,
+        },
+        Date.parse(p.effectiveFrom),
+      );
   add({ kind: 'now', key: 'now', short: 'now', what: 'Now', stroke: '#222222', ink: '#222222', width: 1.5 }, nowMs);
-  add({ kind: 'alarm', key: 'alarm', short: 'alarm', what: `Low-reservoir alarm (${forecast.lowReservoirAlarmMl} mL)`, stroke: ALARM, ink: '#6b2553', dash: '6 3', width: 2 }, ms(forecast.nominal.lowReservoirAlarmAt));
-  add({ kind: 'deadline', key: 'deadline', short: 'deadline', what: `Refill deadline${forecast.deadlineReason === 'drug_stability' ? ' (drug stability)' : ''}`, stroke: WORST, ink: '#8a3c00', width: 3 }, ms(forecast.refillDeadline));
-  add({ kind: 'booked', key: 'booked', short: 'booked', what: 'Booked refill', stroke: FILL, ink: '#00664a', dash: '10 3 2 3', width: 2.5 }, ms(bookedRefillAt));
-  add({ kind: 'empty', key: 'empty', short: 'empty', what: 'Empty (nominal)', stroke: '#000000', ink: '#000000', dash: '1 3', width: 2 }, ms(forecast.nominal.emptyAt));
+  add(
+    {
+      kind: 'alarm',
+      key: 'alarm',
+      short: 'alarm',
+      what: `Low-reservoir alarm (${forecast.lowReservoirAlarmMl} mL)`,
+      stroke: ALARM,
+      ink: '#6b2553',
+      dash: '6 3',
+      width: 2,
+    },
+    ms(forecast.nominal.lowReservoirAlarmAt),
+  );
+  add(
+    {
+      kind: 'deadline',
+      key: 'deadline',
+      short: 'deadline',
+      what: `Refill deadline${forecast.deadlineReason === 'drug_stability' ? ' (drug stability)' : ''}`,
+      stroke: WORST,
+      ink: '#8a3c00',
+      width: 3,
+    },
+    ms(forecast.refillDeadline),
+  );
+  add(
+    { kind: 'booked', key: 'booked', short: 'booked', what: 'Booked refill', stroke: FILL, ink: '#00664a', dash: '10 3 2 3', width: 2.5 },
+    ms(bookedRefillAt),
+  );
+  add(
+    { kind: 'empty', key: 'empty', short: 'empty', what: 'Empty (nominal)', stroke: '#000000', ink: '#000000', dash: '1 3', width: 2 },
+    ms(forecast.nominal.emptyAt),
+  );
 
   // The axis runs from the fill (or now) to the last instant that matters: the empty date, or a booking after it.
   const domainStart = Math.min(first, ...markers.map((m) => m.t));
@@ -180,12 +264,17 @@ export function ForecastChart({ forecast, fills, programs, capacityMl, timeZone,
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
         <ComposedChart data={data} margin={{ top, ...MARGIN }}>
           <CartesianGrid stroke="#e3e6ea" />
-          <XAxis dataKey="t" type="number" scale="time" domain={[domainStart, domainEnd]} ticks={ticks} tickFormatter={(t: number) => dayMonth(t, timeZone)} interval={0} />
-          <YAxis domain={[0, capacityMl]} unit=" mL" width={Y_AXIS_WIDTH} allowDecimals={false} />
-          <Tooltip
-            labelFormatter={(t) => when(Number(t))}
-            formatter={(v, name) => [`${Number(v).toFixed(2)} mL`, name]}
+          <XAxis
+            dataKey="t"
+            type="number"
+            scale="time"
+            domain={[domainStart, domainEnd]}
+            ticks={ticks}
+            tickFormatter={(t: number) => dayMonth(t, timeZone)}
+            interval={0}
           />
+          <YAxis domain={[0, capacityMl]} unit=" mL" width={Y_AXIS_WIDTH} allowDecimals={false} />
+          <Tooltip labelFormatter={(t) => when(Number(t))} formatter={(v, name) => [`${Number(v).toFixed(2)} mL`, name]} />
           <Legend />
           <ReferenceLine
             y={forecast.lowReservoirAlarmMl}
@@ -218,19 +307,37 @@ export function ForecastChart({ forecast, fills, programs, capacityMl, timeZone,
             />
           ))}
           <Line type="linear" dataKey="volumeMl" name="nominal" stroke={NOMINAL} strokeWidth={2.5} dot={false} isAnimationActive={false} />
-          <Line type="linear" dataKey="worstCaseVolumeMl" name="worst case (all patient boluses)" stroke={WORST} strokeWidth={2} strokeDasharray="8 4" dot={false} isAnimationActive={false} />
+          <Line
+            type="linear"
+            dataKey="worstCaseVolumeMl"
+            name="worst case (all patient boluses)"
+            stroke={WORST}
+            strokeWidth={2}
+            strokeDasharray="8 4"
+            dot={false}
+            isAnimationActive={false}
+          />
           {reported.length > 0 && (
             // Diamonds, not dots: told apart from the lines by shape as well as colour.
-            <Scatter data={reported} dataKey="reportedVolumeMl" name="reported by the pump" fill={REPORTED} shape="diamond" isAnimationActive={false} />
+            <Scatter
+              data={reported}
+              dataKey="reportedVolumeMl"
+              name="reported by the pump"
+              fill={REPORTED}
+              shape="diamond"
+              isAnimationActive={false}
+            />
           )}
         </ComposedChart>
       </ResponsiveContainer>
       <ul className="chart-markers" aria-label="Marked instants" data-testid="chart-markers">
-        {placed.filter((m) => m.kind !== 'fill' && m.kind !== 'program').map((m) => (
-          <li key={m.key} data-testid="chart-marker" data-marker={m.kind}>
-            <MarkerSwatch marker={m} /> {m.long}
-          </li>
-        ))}
+        {placed
+          .filter((m) => m.kind !== 'fill' && m.kind !== 'program')
+          .map((m) => (
+            <li key={m.key} data-testid="chart-marker" data-marker={m.kind}>
+              <MarkerSwatch marker={m} /> {m.long}
+            </li>
+          ))}
       </ul>
     </figure>
   );

@@ -2,7 +2,15 @@
 // and each limit gone past, across the whole table so it stays readable on a phone.
 import type { DrugLibraryViolation } from '@pumpwatch/shared';
 
-export function LimitOverrideRow({ overrides, reason, columns }: { overrides: DrugLibraryViolation[] | undefined; reason: string | null; columns: number }) {
+export function LimitOverrideRow({
+  overrides,
+  reason,
+  columns,
+}: {
+  overrides: DrugLibraryViolation[] | undefined;
+  reason: string | null;
+  columns: number;
+}) {
   if (!overrides || overrides.length === 0) return null;
   return (
     <tr className="limit-override-row">

@@ -16,43 +16,51 @@ export function ProgramHistory({ programs, timeZone }: { programs: Program[]; ti
             <th scope="col">Day-part steps</th>
             <th scope="col">Periodic boluses</th>
             <th scope="col">Patient bolus</th>
-            <th scope="col" className="num">Dose / day</th>
+            <th scope="col" className="num">
+              Dose / day
+            </th>
           </tr>
         </thead>
         <tbody>
           {ordered.map((p) => (
             <Fragment key={p.id}>
-            <tr data-testid="program-row" data-program-id={p.id}>
-              <td>{formatInstant(p.effectiveFrom, timeZone)}</td>
-              <td>
-                <ul className="plain">
-                  {p.steps.map((s) => (
-                    <li key={s.startTime}>
-                      from {s.startTime}: {formatNumber(s.doseMcgPerDay, 'mcg/day', 1)}
-                    </li>
-                  ))}
-                </ul>
-              </td>
-              <td>
-                {p.periodicBoluses.length === 0 ? '—' : (
+              <tr data-testid="program-row" data-program-id={p.id}>
+                <td>{formatInstant(p.effectiveFrom, timeZone)}</td>
+                <td>
                   <ul className="plain">
-                    {p.periodicBoluses.map((b, i) => (
-                      <li key={`${b.time}-${i}`}>
-                        {b.time}: {formatNumber(b.doseMcg, 'mcg', 1)}
+                    {p.steps.map((s) => (
+                      <li key={s.startTime}>
+                        from {s.startTime}: {formatNumber(s.doseMcgPerDay, 'mcg/day', 1)}
                       </li>
                     ))}
                   </ul>
-                )}
-              </td>
-              <td>{p.patientBolus ? `${formatNumber(p.patientBolus.doseMcg, 'mcg', 1)} × up to ${p.patientBolus.maxPerDay}/day` : '—'}</td>
-              <td className="num">{formatNumber(p.doseMcgPerDay, 'mcg/day', 1)}</td>
-            </tr>
-            <LimitOverrideRow overrides={p.limitOverrides} reason={p.doseChangeReason} columns={5} />
+                </td>
+                <td>
+                  {p.periodicBoluses.length === 0 ? (
+                    '—'
+                  ) : (
+                    <ul className="plain">
+                      {p.periodicBoluses.map((b, i) => (
+                        <li key={`${b.time}-${i}`}>
+                          {b.time}: {formatNumber(b.doseMcg, 'mcg', 1)}
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </td>
+                <td>
+                  {p.patientBolus ? `${formatNumber(p.patientBolus.doseMcg, 'mcg', 1)} × up to ${p.patientBolus.maxPerDay}/day` : '—'}
+                </td>
+                <td className="num">{formatNumber(p.doseMcgPerDay, 'mcg/day', 1)}</td>
+              </tr>
+              <LimitOverrideRow overrides={p.limitOverrides} reason={p.doseChangeReason} columns={5} />
             </Fragment>
           ))}
           {ordered.length === 0 && (
             <tr>
-              <td colSpan={5} className="empty">No program set yet.</td>
+              <td colSpan={5} className="empty">
+                No program set yet.
+              </td>
             </tr>
           )}
         </tbody>

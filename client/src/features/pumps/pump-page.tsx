@@ -21,12 +21,19 @@ import { bookRefillHref } from '../patients/patient-pumps';
 type OpenForm = 'fill' | 'program' | null;
 
 function latest<T>(items: T[], at: (item: T) => string): T | undefined {
-  return items.reduce<T | undefined>((best, item) => (best === undefined || Date.parse(at(item)) > Date.parse(at(best)) ? item : best), undefined);
+  return items.reduce<T | undefined>(
+    (best, item) => (best === undefined || Date.parse(at(item)) > Date.parse(at(best)) ? item : best),
+    undefined,
+  );
 }
 
 export function PumpPage() {
   const { id = '' } = useParams();
-  const detail = useLiveData(`pump:${id}`, (signal) => api.getPump(id, signal), (event) => event.pumpId === id);
+  const detail = useLiveData(
+    `pump:${id}`,
+    (signal) => api.getPump(id, signal),
+    (event) => event.pumpId === id,
+  );
   const telemetry = usePumpTelemetry(id);
   const bookedRefillAt = useBookedRefillAt(id);
   const [open, setOpen] = useState<OpenForm>(null);
@@ -62,42 +69,92 @@ export function PumpPage() {
       <title>{`${d.patient.displayName} · ${d.pump.serialNumber} — PumpWatch`}</title>
       <p className="crumbs">
         <Link to="/">← Fleet</Link>
-        {' · '}<Link to={`/patients/${d.patient.id}`} data-testid="pump-patient-link">Patient: {d.patient.displayName}</Link>
+        {' · '}
+        <Link to={`/patients/${d.patient.id}`} data-testid="pump-patient-link">
+          Patient: {d.patient.displayName}
+        </Link>
       </p>
       <div className="page-head">
         <h1 id="pump-title">
-          {d.patient.displayName} <span className="muted">· {modelName(d.pump.modelId)} · SN {d.pump.serialNumber}</span>
+          {d.patient.displayName}{' '}
+          <span className="muted">
+            · {modelName(d.pump.modelId)} · SN {d.pump.serialNumber}
+          </span>
         </h1>
         {active && (mayRecordFill || (programmable && maySetProgram) || mayBookRefill) && (
           <div className="actions">
             {mayBookRefill && (
-              <Link to={bookRefillHref(d.pump)} className="button" data-testid="pump-book-refill">Book refill</Link>
+              <Link to={bookRefillHref(d.pump)} className="button" data-testid="pump-book-refill">
+                Book refill
+              </Link>
             )}
             {mayRecordFill && (
-              <button type="button" className="button" aria-expanded={open === 'fill'} onClick={() => { setSaved(null); setOpen(open === 'fill' ? null : 'fill'); }} data-testid="open-fill-form">
+              <button
+                type="button"
+                className="button"
+                aria-expanded={open === 'fill'}
+                onClick={() => {
+                  setSaved(null);
+                  setOpen(open === 'fill' ? null : 'fill');
+                }}
+                data-testid="open-fill-form"
+              >
                 Record fill
               </button>
             )}
             {programmable && maySetProgram && (
-              <button type="button" className="button" aria-expanded={open === 'program'} onClick={() => { setSaved(null); setOpen(open === 'program' ? null : 'program'); }} data-testid="open-program-form">
+              <button
+                type="button"
+                className="button"
+                aria-expanded={open === 'program'}
+                onClick={() => {
+                  setSaved(null);
+                  setOpen(open === 'program' ? null : 'program');
+                }}
+                data-testid="open-program-form"
+              >
                 Set program
               </button>
             )}
           </div>
         )}
       </div>
-      {saved && <p className="notice notice--ok" role="status">✓ {saved}</p>}
+      {saved && (
+        <p className="notice notice--ok" role="status">
+          ✓ {saved}
+        </p>
+      )}
       {open === 'fill' && mayRecordFill && (
-        <RecordFillForm pump={d.pump} timeZone={tz} lastFill={latest(d.fills, (f) => f.filledAt)} onCancel={() => setOpen(null)} onSaved={() => done('Fill recorded.')} />
+        <RecordFillForm
+          pump={d.pump}
+          timeZone={tz}
+          lastFill={latest(d.fills, (f) => f.filledAt)}
+          onCancel={() => setOpen(null)}
+          onSaved={() => done('Fill recorded.')}
+        />
       )}
       {open === 'program' && maySetProgram && (
-        <SetProgramForm pumpId={d.pump.id} timeZone={tz} lastProgram={latest(d.programs, (p) => p.effectiveFrom)} onCancel={() => setOpen(null)} onSaved={() => done('Program set.')} />
+        <SetProgramForm
+          pumpId={d.pump.id}
+          timeZone={tz}
+          lastProgram={latest(d.programs, (p) => p.effectiveFrom)}
+          onCancel={() => setOpen(null)}
+          onSaved={() => done('Program set.')}
+        />
       )}
       <PumpSummary detail={d} />
       <section aria-labelledby="chart-title" className="panel">
         <h2 id="chart-title">Forecast</h2>
         {d.forecast && d.forecast.status === 'ok' ? (
-          <ForecastChart forecast={d.forecast} fills={d.fills} programs={d.programs} capacityMl={d.pump.reservoirCapacityMl} timeZone={tz} readings={telemetry.readings.data?.readings} bookedRefillAt={bookedRefillAt} />
+          <ForecastChart
+            forecast={d.forecast}
+            fills={d.fills}
+            programs={d.programs}
+            capacityMl={d.pump.reservoirCapacityMl}
+            timeZone={tz}
+            readings={telemetry.readings.data?.readings}
+            bookedRefillAt={bookedRefillAt}
+          />
         ) : (
           <p className="muted">No forecast to chart{d.forecast ? '' : ' (explanted pump)'}.</p>
         )}

@@ -1,6 +1,14 @@
 // Pump page header: patient, device, drug and dose, the forecast's deadlines in the clinic's zone, and what the pump itself reports.
 import { PUMP_ALARM_CATALOG, type PumpDetail, type PumpForecast, type PumpTelemetryStatus } from '@pumpwatch/shared';
-import { DEADLINE_REASON_TEXT, formatInstant, formatLocalDate, formatMl, formatNumber, modelName, NO_FORECAST_TEXT } from '../../lib/format';
+import {
+  DEADLINE_REASON_TEXT,
+  formatInstant,
+  formatLocalDate,
+  formatMl,
+  formatNumber,
+  modelName,
+  NO_FORECAST_TEXT,
+} from '../../lib/format';
 
 function Item({ term, children, testId }: { term: string; children: React.ReactNode; testId?: string }) {
   return (
@@ -33,17 +41,22 @@ function ReportedReservoirNote({ forecast, timeZone }: { forecast: PumpForecast;
         <span aria-hidden="true">⚠ </span>
         <strong>Reservoir differs from the forecast.</strong>{' '}
         <span>
-          Forecast: <span style={NO_WRAP}>{formatMl(reported.forecastVolumeMl)}</span> · Pump reports: <span style={NO_WRAP}>{formatMl(reported.reportedVolumeMl)}</span>
-          {' '}(at <span style={NO_WRAP}>{formatInstant(reported.recordedAt, timeZone)}</span>)
-          {' '}— differs by <span style={NO_WRAP}>{formatMl(Math.abs(reported.differenceMl))}</span>
-          {lower
-            ? <>, deadline from the lower volume: <strong style={NO_WRAP}>{formatInstant(forecast.refillDeadline, timeZone)}</strong>.</>
-            : ' (pump reports more: check for under-delivery).'}
+          Forecast: <span style={NO_WRAP}>{formatMl(reported.forecastVolumeMl)}</span> · Pump reports:{' '}
+          <span style={NO_WRAP}>{formatMl(reported.reportedVolumeMl)}</span> (at{' '}
+          <span style={NO_WRAP}>{formatInstant(reported.recordedAt, timeZone)}</span>) — differs by{' '}
+          <span style={NO_WRAP}>{formatMl(Math.abs(reported.differenceMl))}</span>
+          {lower ? (
+            <>
+              , deadline from the lower volume: <strong style={NO_WRAP}>{formatInstant(forecast.refillDeadline, timeZone)}</strong>.
+            </>
+          ) : (
+            ' (pump reports more: check for under-delivery).'
+          )}
         </span>
       </div>
       <div className="muted">
-        The record of programs, boluses or fills differs from what the pump does: check the pump&rsquo;s program and reservoir against
-        the record (more than {formatMl(reported.allowedDifferenceMl)} apart).
+        The record of programs, boluses or fills differs from what the pump does: check the pump&rsquo;s program and reservoir against the
+        record (more than {formatMl(reported.allowedDifferenceMl)} apart).
       </div>
     </div>
   );
@@ -80,7 +93,8 @@ function AnsweredAlarmsNote({ telemetry, timeZone }: { telemetry: PumpTelemetryS
   return (
     <p className="notice notice--ok" role="note" data-testid="alarms-answered-note">
       <span aria-hidden="true">✓ </span>
-      {labels} alarm reported {formatInstant(answered.recordedAt, timeZone)}: answered by the refill of {formatInstant(answered.filledAt, timeZone)}.
+      {labels} alarm reported {formatInstant(answered.recordedAt, timeZone)}: answered by the refill of{' '}
+      {formatInstant(answered.filledAt, timeZone)}.
     </p>
   );
 }
@@ -99,7 +113,8 @@ export function PumpSummary({ detail }: { detail: PumpDetail }) {
       )}
       {pump.explantedAt && (
         <p className="notice" data-testid="explanted-note">
-          Explanted {formatLocalDate(pump.explantedAt, tz)}{pump.explantReason ? ` (${pump.explantReason.replace('_', ' ')})` : ''}: history only, no forecast.
+          Explanted {formatLocalDate(pump.explantedAt, tz)}
+          {pump.explantReason ? ` (${pump.explantReason.replace('_', ' ')})` : ''}: history only, no forecast.
         </p>
       )}
       {f && f.status !== 'ok' && (
@@ -114,23 +129,30 @@ export function PumpSummary({ detail }: { detail: PumpDetail }) {
           <Item term="Patient">{patient.displayName}</Item>
           <Item term="MRN">{patient.mrn}</Item>
           <Item term="Born">{patient.birthDate}</Item>
-          <Item term="Clinic">{clinic.name} <span className="muted">({tz})</span></Item>
+          <Item term="Clinic">
+            {clinic.name} <span className="muted">({tz})</span>
+          </Item>
           <Item term="Model">{modelName(pump.modelId)}</Item>
           <Item term="Serial">{pump.serialNumber}</Item>
           <Item term="Implanted">{pump.implantDate}</Item>
         </dl>
         <dl>
-          <Item term="Capacity / alarm">{formatMl(pump.reservoirCapacityMl)} / <strong>{formatMl(pump.lowReservoirAlarmMl)}</strong></Item>
+          <Item term="Capacity / alarm">
+            {formatMl(pump.reservoirCapacityMl)} / <strong>{formatMl(pump.lowReservoirAlarmMl)}</strong>
+          </Item>
           {pump.flowRateMlPerDay !== null && <Item term="Flow rate">{formatNumber(pump.flowRateMlPerDay, 'mL/day', 3)}</Item>}
           <Item term="Concentration">{formatNumber(f?.concentrationMcgPerMl, 'mcg/mL')}</Item>
           <Item term="Dose">{formatNumber(f?.doseMcgPerDay, 'mcg/day', 1)}</Item>
           <Item term="Daily volume">{formatNumber(f?.dailyVolumeMl, 'mL/day', 3)}</Item>
-          <Item term="Volume now" testId="pump-volume">{formatMl(f?.volumeMl, 2)}</Item>
+          <Item term="Volume now" testId="pump-volume">
+            {formatMl(f?.volumeMl, 2)}
+          </Item>
           {f && <FlowFactorItem forecast={f} />}
           {f?.reportedReservoir && (
             <Item term="Pump reports" testId="pump-reported-volume">
               <span aria-hidden="true">{f.reportedReservoir.discrepancy ? '⚠ ' : '✓ '}</span>
-              {formatMl(f.reportedReservoir.reportedVolumeMl)} <span className="muted">at {formatInstant(f.reportedReservoir.recordedAt, tz)}</span>
+              {formatMl(f.reportedReservoir.reportedVolumeMl)}{' '}
+              <span className="muted">at {formatInstant(f.reportedReservoir.recordedAt, tz)}</span>
               <div className="reason">
                 forecast then {formatMl(f.reportedReservoir.forecastVolumeMl)}
                 {f.reportedReservoir.discrepancy ? `, ${formatMl(Math.abs(f.reportedReservoir.differenceMl))} apart` : ', within tolerance'}
@@ -157,7 +179,8 @@ export function PumpSummary({ detail }: { detail: PumpDetail }) {
           {f?.calibrated && <Item term="Empty, measured flow">{formatInstant(f.calibrated.emptyAt, tz)}</Item>}
           {f?.reportedReservoir?.lowerVolumeLevels && (
             <Item term="Empty, from the pump's volume" testId="pump-reported-empty">
-              <span aria-hidden="true">⚠ </span>{formatInstant(f.reportedReservoir.lowerVolumeLevels.worstCase.emptyAt, tz)}
+              <span aria-hidden="true">⚠ </span>
+              {formatInstant(f.reportedReservoir.lowerVolumeLevels.worstCase.emptyAt, tz)}
             </Item>
           )}
         </dl>

@@ -9,7 +9,16 @@ import { FormErrorSummary, FormField } from '../../components/form-field';
 import { FormActions } from '../../components/form-actions';
 
 const CONCENTRATIONS = [500, 1000, 2000] as const;
-const SHOWN = ['filledAt', 'concentrationMcgPerMl', 'volumeMl', 'aspiratedResidualMl', 'stabilityDays', 'bridgeBolus', 'bridgeBolus.volumeMl', 'bridgeBolus.durationMinutes'];
+const SHOWN = [
+  'filledAt',
+  'concentrationMcgPerMl',
+  'volumeMl',
+  'aspiratedResidualMl',
+  'stabilityDays',
+  'bridgeBolus',
+  'bridgeBolus.volumeMl',
+  'bridgeBolus.durationMinutes',
+];
 
 interface RecordFillFormProps {
   pump: Pump;
@@ -22,7 +31,9 @@ interface RecordFillFormProps {
 export function RecordFillForm({ pump, timeZone, lastFill, onSaved, onCancel }: RecordFillFormProps) {
   const lastConc = lastFill?.concentrationMcgPerMl;
   const [filledAt, setFilledAt] = useState(() => instantToLocalInput(new Date().toISOString(), timeZone));
-  const [concChoice, setConcChoice] = useState<string>(lastConc === undefined ? '1000' : CONCENTRATIONS.includes(lastConc as 500) ? String(lastConc) : 'other');
+  const [concChoice, setConcChoice] = useState<string>(
+    lastConc === undefined ? '1000' : CONCENTRATIONS.includes(lastConc as 500) ? String(lastConc) : 'other',
+  );
   const [concOther, setConcOther] = useState(lastConc !== undefined && !CONCENTRATIONS.includes(lastConc as 500) ? String(lastConc) : '');
   const [volumeMl, setVolumeMl] = useState(String(pump.reservoirCapacityMl));
   const [residual, setResidual] = useState('');
@@ -74,10 +85,16 @@ export function RecordFillForm({ pump, timeZone, lastFill, onSaved, onCancel }: 
         <FormField label="Filled at" name="filledAt" error={errors.filledAt} hint={`clinic time, ${timeZone}`}>
           <input type="datetime-local" value={filledAt} onChange={(e) => setFilledAt(e.target.value)} required />
         </FormField>
-        <FormField label="Concentration (mcg/mL)" name="concentrationMcgPerMl" error={concChoice === 'other' ? undefined : errors.concentrationMcgPerMl}>
+        <FormField
+          label="Concentration (mcg/mL)"
+          name="concentrationMcgPerMl"
+          error={concChoice === 'other' ? undefined : errors.concentrationMcgPerMl}
+        >
           <select value={concChoice} onChange={(e) => setConcChoice(e.target.value)}>
             {CONCENTRATIONS.map((c) => (
-              <option key={c} value={c}>{c} mcg/mL</option>
+              <option key={c} value={c}>
+                {c} mcg/mL
+              </option>
             ))}
             <option value="other">other…</option>
           </select>
@@ -87,7 +104,12 @@ export function RecordFillForm({ pump, timeZone, lastFill, onSaved, onCancel }: 
             <input type="number" inputMode="decimal" step="any" value={concOther} onChange={(e) => setConcOther(e.target.value)} />
           </FormField>
         )}
-        <FormField label="Volume after fill (mL)" name="volumeMl" error={errors.volumeMl} hint={`reservoir holds ${pump.reservoirCapacityMl} mL`}>
+        <FormField
+          label="Volume after fill (mL)"
+          name="volumeMl"
+          error={errors.volumeMl}
+          hint={`reservoir holds ${pump.reservoirCapacityMl} mL`}
+        >
           <input type="number" inputMode="decimal" step="any" value={volumeMl} onChange={(e) => setVolumeMl(e.target.value)} />
         </FormField>
         <FormField label="Aspirated residual (mL)" name="aspiratedResidualMl" error={errors.aspiratedResidualMl} hint="optional">
@@ -100,10 +122,15 @@ export function RecordFillForm({ pump, timeZone, lastFill, onSaved, onCancel }: 
       <fieldset className="form__group">
         <legend>
           <label>
-            <input type="checkbox" checked={withBridge} onChange={(e) => setWithBridge(e.target.checked)} data-testid="bridge-toggle" /> Bridge bolus
+            <input type="checkbox" checked={withBridge} onChange={(e) => setWithBridge(e.target.checked)} data-testid="bridge-toggle" />{' '}
+            Bridge bolus
           </label>
         </legend>
-        {concentrationChanges && !withBridge && <p className="field__hint">The concentration changes ({lastConc} → {concentration} mcg/mL): a bridge bolus may be needed.</p>}
+        {concentrationChanges && !withBridge && (
+          <p className="field__hint">
+            The concentration changes ({lastConc} → {concentration} mcg/mL): a bridge bolus may be needed.
+          </p>
+        )}
         {errors.bridgeBolus && <p className="field__error">{errors.bridgeBolus}</p>}
         {withBridge && (
           <div className="form__grid">
@@ -118,14 +145,24 @@ export function RecordFillForm({ pump, timeZone, lastFill, onSaved, onCancel }: 
       </fieldset>
       {reasonAsked && (
         <div className="notice notice--warn" data-testid="dose-change-reason">
-          <FormField label="Reason for this dose change" name="doseChangeReason" error={errors.doseChangeReason} hint="the new concentration changes the daily dose of this constant-flow pump">
+          <FormField
+            label="Reason for this dose change"
+            name="doseChangeReason"
+            error={errors.doseChangeReason}
+            hint="the new concentration changes the daily dose of this constant-flow pump"
+          >
             <textarea rows={3} value={doseChangeReason} onChange={(e) => setDoseChangeReason(e.target.value)} />
           </FormField>
         </div>
       )}
       {overrideAsked && (
         <div className="notice notice--warn" data-testid="limit-override-reason">
-          <FormField label="Reason to go past the drug library's limit" name="limitOverrideReason" error={errors.limitOverrideReason} hint="stored with the fill and shown in its history">
+          <FormField
+            label="Reason to go past the drug library's limit"
+            name="limitOverrideReason"
+            error={errors.limitOverrideReason}
+            hint="stored with the fill and shown in its history"
+          >
             <textarea rows={3} value={limitOverrideReason} onChange={(e) => setLimitOverrideReason(e.target.value)} />
           </FormField>
         </div>

@@ -9,8 +9,14 @@ import { useFormSubmission } from '../../lib/use-form-submission';
 import { FormErrorSummary, FormField } from '../../components/form-field';
 import { FormActions } from '../../components/form-actions';
 
-interface StepRow { startTime: string; doseMcgPerDay: string }
-interface BolusRow { time: string; doseMcg: string }
+interface StepRow {
+  startTime: string;
+  doseMcgPerDay: string;
+}
+interface BolusRow {
+  time: string;
+  doseMcg: string;
+}
 
 interface SetProgramFormProps {
   pumpId: string;
@@ -23,9 +29,13 @@ interface SetProgramFormProps {
 export function SetProgramForm({ pumpId, timeZone, lastProgram, onSaved, onCancel }: SetProgramFormProps) {
   const [effectiveFrom, setEffectiveFrom] = useState(() => instantToLocalInput(new Date().toISOString(), timeZone));
   const [steps, setSteps] = useState<StepRow[]>(() =>
-    lastProgram ? lastProgram.steps.map((s) => ({ startTime: s.startTime, doseMcgPerDay: String(s.doseMcgPerDay) })) : [{ startTime: '00:00', doseMcgPerDay: '' }],
+    lastProgram
+      ? lastProgram.steps.map((s) => ({ startTime: s.startTime, doseMcgPerDay: String(s.doseMcgPerDay) }))
+      : [{ startTime: '00:00', doseMcgPerDay: '' }],
   );
-  const [boluses, setBoluses] = useState<BolusRow[]>(() => lastProgram?.periodicBoluses.map((b) => ({ time: b.time, doseMcg: String(b.doseMcg) })) ?? []);
+  const [boluses, setBoluses] = useState<BolusRow[]>(
+    () => lastProgram?.periodicBoluses.map((b) => ({ time: b.time, doseMcg: String(b.doseMcg) })) ?? [],
+  );
   const [withPatientBolus, setWithPatientBolus] = useState(Boolean(lastProgram?.patientBolus));
   const [pbDose, setPbDose] = useState(lastProgram?.patientBolus ? String(lastProgram.patientBolus.doseMcg) : '');
   const [pbMax, setPbMax] = useState(lastProgram?.patientBolus ? String(lastProgram.patientBolus.maxPerDay) : '');
@@ -36,7 +46,13 @@ export function SetProgramForm({ pumpId, timeZone, lastProgram, onSaved, onCance
   if (errors.doseChangeReason !== undefined && !reasonAsked) setReasonAsked(true);
 
   const shown = [
-    'doseChangeReason', 'effectiveFrom', 'steps', 'periodicBoluses', 'patientBolus', 'patientBolus.doseMcg', 'patientBolus.maxPerDay',
+    'doseChangeReason',
+    'effectiveFrom',
+    'steps',
+    'periodicBoluses',
+    'patientBolus',
+    'patientBolus.doseMcg',
+    'patientBolus.maxPerDay',
     ...steps.flatMap((_, i) => [`steps.${i}`, `steps.${i}.startTime`, `steps.${i}.doseMcgPerDay`]),
     ...boluses.flatMap((_, i) => [`periodicBoluses.${i}`, `periodicBoluses.${i}.time`, `periodicBoluses.${i}.doseMcg`]),
   ];
@@ -50,7 +66,9 @@ export function SetProgramForm({ pumpId, timeZone, lastProgram, onSaved, onCance
       effectiveFrom: localInputToInstant(effectiveFrom, timeZone),
       steps: steps.map((s) => ({ startTime: s.startTime, doseMcgPerDay: numberOrUndefined(s.doseMcgPerDay) as number })),
       periodicBoluses: boluses.map((b) => ({ time: b.time, doseMcg: numberOrUndefined(b.doseMcg) as number })),
-      patientBolus: withPatientBolus ? { doseMcg: numberOrUndefined(pbDose) as number, maxPerDay: numberOrUndefined(pbMax) as number } : null,
+      patientBolus: withPatientBolus
+        ? { doseMcg: numberOrUndefined(pbDose) as number, maxPerDay: numberOrUndefined(pbMax) as number }
+        : null,
       doseChangeReason: reasonAsked && doseChangeReason.trim() !== '' ? doseChangeReason.trim() : undefined,
     };
     const checked = validate(createProgramSchema, request);
@@ -66,7 +84,12 @@ export function SetProgramForm({ pumpId, timeZone, lastProgram, onSaved, onCance
       <h2 id="program-form-title">Set program</h2>
       <FormErrorSummary message={message} fields={errors} shown={shown} />
       <div className="form__grid">
-        <FormField label="Effective from" name="effectiveFrom" error={errors.effectiveFrom} hint={`clinic time, ${timeZone}; the pump clock keeps this UTC offset`}>
+        <FormField
+          label="Effective from"
+          name="effectiveFrom"
+          error={errors.effectiveFrom}
+          hint={`clinic time, ${timeZone}; the pump clock keeps this UTC offset`}
+        >
           <input type="datetime-local" value={effectiveFrom} onChange={(e) => setEffectiveFrom(e.target.value)} />
         </FormField>
       </div>
@@ -76,18 +99,45 @@ export function SetProgramForm({ pumpId, timeZone, lastProgram, onSaved, onCance
         {errors.steps && <p className="field__error">{errors.steps}</p>}
         {steps.map((s, i) => (
           <div className="form__row" key={i} data-testid="step-row">
-            <FormField label={`Step ${i + 1} starts`} name={`steps.${i}.startTime`} error={errors[`steps.${i}.startTime`] ?? errors[`steps.${i}`]}>
-              <input type="text" inputMode="numeric" placeholder="HH:MM" pattern="\d{2}:\d{2}" value={s.startTime} onChange={(e) => updateStep(i, { startTime: e.target.value })} />
+            <FormField
+              label={`Step ${i + 1} starts`}
+              name={`steps.${i}.startTime`}
+              error={errors[`steps.${i}.startTime`] ?? errors[`steps.${i}`]}
+            >
+              <input
+                type="text"
+                inputMode="numeric"
+                placeholder="HH:MM"
+                pattern="\d{2}:\d{2}"
+                value={s.startTime}
+                onChange={(e) => updateStep(i, { startTime: e.target.value })}
+              />
             </FormField>
             <FormField label="Dose (mcg/day)" name={`steps.${i}.doseMcgPerDay`} error={errors[`steps.${i}.doseMcgPerDay`]}>
-              <input type="number" inputMode="decimal" step="any" value={s.doseMcgPerDay} onChange={(e) => updateStep(i, { doseMcgPerDay: e.target.value })} />
+              <input
+                type="number"
+                inputMode="decimal"
+                step="any"
+                value={s.doseMcgPerDay}
+                onChange={(e) => updateStep(i, { doseMcgPerDay: e.target.value })}
+              />
             </FormField>
-            <button type="button" className="button button--quiet" onClick={() => setSteps((rows) => rows.filter((_, j) => j !== i))} disabled={steps.length === 1} aria-label={`Remove step ${i + 1}`}>
+            <button
+              type="button"
+              className="button button--quiet"
+              onClick={() => setSteps((rows) => rows.filter((_, j) => j !== i))}
+              disabled={steps.length === 1}
+              aria-label={`Remove step ${i + 1}`}
+            >
               Remove
             </button>
           </div>
         ))}
-        <button type="button" className="button button--quiet" onClick={() => setSteps((rows) => [...rows, { startTime: '', doseMcgPerDay: '' }])}>
+        <button
+          type="button"
+          className="button button--quiet"
+          onClick={() => setSteps((rows) => [...rows, { startTime: '', doseMcgPerDay: '' }])}
+        >
           + Add step
         </button>
       </fieldset>
@@ -97,13 +147,34 @@ export function SetProgramForm({ pumpId, timeZone, lastProgram, onSaved, onCance
         {errors.periodicBoluses && <p className="field__error">{errors.periodicBoluses}</p>}
         {boluses.map((b, i) => (
           <div className="form__row" key={i} data-testid="bolus-row">
-            <FormField label={`Bolus ${i + 1} at`} name={`periodicBoluses.${i}.time`} error={errors[`periodicBoluses.${i}.time`] ?? errors[`periodicBoluses.${i}`]}>
-              <input type="text" inputMode="numeric" placeholder="HH:MM" value={b.time} onChange={(e) => updateBolus(i, { time: e.target.value })} />
+            <FormField
+              label={`Bolus ${i + 1} at`}
+              name={`periodicBoluses.${i}.time`}
+              error={errors[`periodicBoluses.${i}.time`] ?? errors[`periodicBoluses.${i}`]}
+            >
+              <input
+                type="text"
+                inputMode="numeric"
+                placeholder="HH:MM"
+                value={b.time}
+                onChange={(e) => updateBolus(i, { time: e.target.value })}
+              />
             </FormField>
             <FormField label="Dose (mcg)" name={`periodicBoluses.${i}.doseMcg`} error={errors[`periodicBoluses.${i}.doseMcg`]}>
-              <input type="number" inputMode="decimal" step="any" value={b.doseMcg} onChange={(e) => updateBolus(i, { doseMcg: e.target.value })} />
+              <input
+                type="number"
+                inputMode="decimal"
+                step="any"
+                value={b.doseMcg}
+                onChange={(e) => updateBolus(i, { doseMcg: e.target.value })}
+              />
             </FormField>
-            <button type="button" className="button button--quiet" onClick={() => setBoluses((rows) => rows.filter((_, j) => j !== i))} aria-label={`Remove bolus ${i + 1}`}>
+            <button
+              type="button"
+              className="button button--quiet"
+              onClick={() => setBoluses((rows) => rows.filter((_, j) => j !== i))}
+              aria-label={`Remove bolus ${i + 1}`}
+            >
               Remove
             </button>
           </div>
@@ -116,7 +187,8 @@ export function SetProgramForm({ pumpId, timeZone, lastProgram, onSaved, onCance
       <fieldset className="form__group">
         <legend>
           <label>
-            <input type="checkbox" checked={withPatientBolus} onChange={(e) => setWithPatientBolus(e.target.checked)} /> Patient bolus (patient-activated allowance)
+            <input type="checkbox" checked={withPatientBolus} onChange={(e) => setWithPatientBolus(e.target.checked)} /> Patient bolus
+            (patient-activated allowance)
           </label>
         </legend>
         {errors.patientBolus && <p className="field__error">{errors.patientBolus}</p>}
@@ -125,7 +197,12 @@ export function SetProgramForm({ pumpId, timeZone, lastProgram, onSaved, onCance
             <FormField label="Dose per bolus (mcg)" name="patientBolus.doseMcg" error={errors['patientBolus.doseMcg']}>
               <input type="number" inputMode="decimal" step="any" value={pbDose} onChange={(e) => setPbDose(e.target.value)} />
             </FormField>
-            <FormField label="Maximum per day" name="patientBolus.maxPerDay" error={errors['patientBolus.maxPerDay']} hint="the worst case assumes every allotted bolus is used">
+            <FormField
+              label="Maximum per day"
+              name="patientBolus.maxPerDay"
+              error={errors['patientBolus.maxPerDay']}
+              hint="the worst case assumes every allotted bolus is used"
+            >
               <input type="number" inputMode="numeric" step="1" value={pbMax} onChange={(e) => setPbMax(e.target.value)} />
             </FormField>
           </div>

@@ -7,9 +7,13 @@ import { useLiveData } from '../../lib/use-live-data';
 export function useBookedRefillAt(pumpId: string): string | null {
   const booked = useLiveData(
     `booked-refill:${pumpId}`,
-    (signal) => request<AppointmentResponse[]>('GET', `/api/appointments?pumpId=${encodeURIComponent(pumpId)}&status=booked`, undefined, signal),
+    (signal) =>
+      request<AppointmentResponse[]>('GET', `/api/appointments?pumpId=${encodeURIComponent(pumpId)}&status=booked`, undefined, signal),
     (event) => event.pumpId === pumpId,
   );
-  const starts = (booked.data ?? []).filter((a) => a.status === 'booked').map((a) => a.startsAt).sort((a, b) => Date.parse(a) - Date.parse(b));
+  const starts = (booked.data ?? [])
+    .filter((a) => a.status === 'booked')
+    .map((a) => a.startsAt)
+    .sort((a, b) => Date.parse(a) - Date.parse(b));
   return starts[0] ?? null;
 }

@@ -29,9 +29,20 @@ interface AppointmentActionsProps {
 
 type Mode = 'idle' | 'cancel' | 'no_show' | 'complete';
 
-function CompleteForm({ appointment, row, timeZone, busy, onSubmit, onClose }: {
-  appointment: AppointmentResponse; row: FleetPump | undefined; timeZone: string; busy: boolean;
-  onSubmit: (body: CompleteAppointmentRequest) => void; onClose: () => void;
+function CompleteForm({
+  appointment,
+  row,
+  timeZone,
+  busy,
+  onSubmit,
+  onClose,
+}: {
+  appointment: AppointmentResponse;
+  row: FleetPump | undefined;
+  timeZone: string;
+  busy: boolean;
+  onSubmit: (body: CompleteAppointmentRequest) => void;
+  onClose: () => void;
 }) {
   const id = useId();
   const [filledAt, setFilledAt] = useState(() => instantToLocalInput(new Date().toISOString(), timeZone));
@@ -61,26 +72,54 @@ function CompleteForm({ appointment, row, timeZone, busy, onSubmit, onClose }: {
   const field = (name: string, text: string, value: string, set: (v: string) => void, type: 'number' | 'datetime-local' = 'number') => (
     <label htmlFor={`${id}-${name}`}>
       {text}
-      <input id={`${id}-${name}`} type={type} step="any" value={value} onChange={(e) => set(e.target.value)} aria-invalid={errors[name] ? true : undefined} data-testid={`complete-${name}`} />
+      <input
+        id={`${id}-${name}`}
+        type={type}
+        step="any"
+        value={value}
+        onChange={(e) => set(e.target.value)}
+        aria-invalid={errors[name] ? true : undefined}
+        data-testid={`complete-${name}`}
+      />
       {errors[name] && <span className="field__error">{errors[name]}</span>}
     </label>
   );
 
   return (
-    <form className="appt-form" onSubmit={submit} noValidate aria-label={`Complete the refill visit ${appointment.id}`} data-testid="complete-form">
+    <form
+      className="appt-form"
+      onSubmit={submit}
+      noValidate
+      aria-label={`Complete the refill visit ${appointment.id}`}
+      data-testid="complete-form"
+    >
       {field('filledAt', `Filled at (${timeZone})`, filledAt, setFilledAt, 'datetime-local')}
       {field('concentrationMcgPerMl', 'Concentration (mcg/mL)', concentration, setConcentration)}
       {field('volumeMl', 'Volume after fill (mL)', volumeMl, setVolumeMl)}
       {field('aspiratedResidualMl', 'Aspirated residual (mL)', residual, setResidual)}
       <div className="cal-appt__actions">
-        <button type="submit" className="button button--primary" disabled={busy} data-testid="complete-submit">{busy ? 'Saving…' : 'Record refill'}</button>
-        <button type="button" className="button button--quiet" onClick={onClose} disabled={busy}>Close</button>
+        <button type="submit" className="button button--primary" disabled={busy} data-testid="complete-submit">
+          {busy ? 'Saving…' : 'Record refill'}
+        </button>
+        <button type="button" className="button button--quiet" onClick={onClose} disabled={busy}>
+          Close
+        </button>
       </div>
     </form>
   );
 }
 
-export function AppointmentActions({ appointment, row, label, timeZone, nowMs, may, rescheduling, onStartReschedule, onChanged }: AppointmentActionsProps) {
+export function AppointmentActions({
+  appointment,
+  row,
+  label,
+  timeZone,
+  nowMs,
+  may,
+  rescheduling,
+  onStartReschedule,
+  onChanged,
+}: AppointmentActionsProps) {
   const [mode, setMode] = useState<Mode>('idle');
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
@@ -115,7 +154,14 @@ export function AppointmentActions({ appointment, row, label, timeZone, nowMs, m
       {mode === 'idle' && (
         <div className="cal-appt__actions">
           {may.reschedule && (
-            <button type="button" className="button" onClick={onStartReschedule} disabled={rescheduling} aria-pressed={rescheduling} data-testid="appointment-reschedule">
+            <button
+              type="button"
+              className="button"
+              onClick={onStartReschedule}
+              disabled={rescheduling}
+              aria-pressed={rescheduling}
+              data-testid="appointment-reschedule"
+            >
               Reschedule<span className="visually-hidden"> {label}</span>
             </button>
           )}
@@ -148,21 +194,40 @@ export function AppointmentActions({ appointment, row, label, timeZone, nowMs, m
         >
           <label htmlFor={reasonId}>
             Reason (optional)
-            <input id={reasonId} type="text" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} data-testid="cancel-reason" />
+            <input
+              id={reasonId}
+              type="text"
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              maxLength={500}
+              data-testid="cancel-reason"
+            />
           </label>
           <div className="cal-appt__actions">
-            <button type="submit" className="button button--danger" disabled={busy} data-testid="cancel-confirm">{busy ? 'Cancelling…' : 'Cancel appointment'}</button>
-            <button type="button" className="button button--quiet" onClick={() => setMode('idle')} disabled={busy}>Keep it</button>
+            <button type="submit" className="button button--danger" disabled={busy} data-testid="cancel-confirm">
+              {busy ? 'Cancelling…' : 'Cancel appointment'}
+            </button>
+            <button type="button" className="button button--quiet" onClick={() => setMode('idle')} disabled={busy}>
+              Keep it
+            </button>
           </div>
         </form>
       )}
       {mode === 'no_show' && (
         <div className="confirm" role="group" aria-label={`Confirm no-show of ${label}`}>
           <span>The patient did not come?</span>
-          <button type="button" className="button button--danger" onClick={() => void run(() => schedulingApi.noShow(appointment.id), 'no_show')} disabled={busy} data-testid="no-show-confirm">
+          <button
+            type="button"
+            className="button button--danger"
+            onClick={() => void run(() => schedulingApi.noShow(appointment.id), 'no_show')}
+            disabled={busy}
+            data-testid="no-show-confirm"
+          >
             {busy ? 'Saving…' : 'Yes, no-show'}
           </button>
-          <button type="button" className="button button--quiet" onClick={() => setMode('idle')} disabled={busy}>Back</button>
+          <button type="button" className="button button--quiet" onClick={() => setMode('idle')} disabled={busy}>
+            Back
+          </button>
         </div>
       )}
       {mode === 'complete' && (

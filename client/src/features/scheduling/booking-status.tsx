@@ -30,10 +30,13 @@ export function FleetBooking({ row }: { row: FleetPump }) {
   }
   const late = next.timing !== null && TIMING_LABEL[next.timing].late;
   return (
-    <div className={`booking${late ? ' booking--late' : ''}`} data-testid="fleet-booking" data-booked="true" data-timing={next.timing ?? ''}>
-      <span className="booking__when">
-        Booked {formatInstant(next.startsAt, row.clinic.timeZone)}
-      </span>
+    <div
+      className={`booking${late ? ' booking--late' : ''}`}
+      data-testid="fleet-booking"
+      data-booked="true"
+      data-timing={next.timing ?? ''}
+    >
+      <span className="booking__when">Booked {formatInstant(next.startsAt, row.clinic.timeZone)}</span>
       {late && (
         <>
           {' '}

@@ -34,7 +34,14 @@ function AddRoomForm({ clinicId, onCreated }: { clinicId: string; onCreated: (ro
     <form className="form form--inline" onSubmit={submit} noValidate data-testid="add-room-form" aria-label="Add a room">
       <FormErrorSummary message={message} fields={errors} shown={['name']} />
       <FormField label="New room" name="name" error={errors.name}>
-        <input type="text" value={name} onChange={(e) => setName(e.target.value)} maxLength={100} autoComplete="off" data-testid="room-name" />
+        <input
+          type="text"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          maxLength={100}
+          autoComplete="off"
+          data-testid="room-name"
+        />
       </FormField>
       <FormActions busy={busy} label="Add room" busyLabel="Adding…" testId="submit-room" />
     </form>
@@ -44,7 +51,9 @@ function AddRoomForm({ clinicId, onCreated }: { clinicId: string; onCreated: (ro
 /** `Fri 25 Dec 2026` (or a range) in the reader's locale: a closure is a calendar date of the clinic, shown as the date inputs show it. */
 export function formatClosureDates(closure: Pick<ClinicClosure, 'startDate' | 'endDate'>): string {
   const format = (date: string) =>
-    new Intl.DateTimeFormat(undefined, { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }).format(new Date(`${date}T12:00:00Z`));
+    new Intl.DateTimeFormat(undefined, { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }).format(
+      new Date(`${date}T12:00:00Z`),
+    );
   return closure.startDate === closure.endDate ? format(closure.startDate) : `${format(closure.startDate)} – ${format(closure.endDate)}`;
 }
 
@@ -77,19 +86,47 @@ function AddClosureForm({ clinicId, onCreated }: { clinicId: string; onCreated: 
         <input type="date" value={startDate} onChange={(e) => setStartDate(e.target.value)} required data-testid="closure-start" />
       </FormField>
       <FormField label="to (optional)" name="endDate" error={errors.endDate} hint="Last closed day; empty for one day">
-        <input type="date" value={endDate} min={startDate || undefined} onChange={(e) => setEndDate(e.target.value)} data-testid="closure-end" />
+        <input
+          type="date"
+          value={endDate}
+          min={startDate || undefined}
+          onChange={(e) => setEndDate(e.target.value)}
+          data-testid="closure-end"
+        />
       </FormField>
       <FormField label="Name" name="label" error={errors.label}>
-        <input type="text" value={label} onChange={(e) => setLabel(e.target.value)} maxLength={100} placeholder="e.g. Christmas Day" autoComplete="off" data-testid="closure-label" />
+        <input
+          type="text"
+          value={label}
+          onChange={(e) => setLabel(e.target.value)}
+          maxLength={100}
+          placeholder="e.g. Christmas Day"
+          autoComplete="off"
+          data-testid="closure-label"
+        />
       </FormField>
       <FormActions busy={busy} label="Add closure" busyLabel="Adding…" testId="submit-closure" />
     </form>
   );
 }
 
-export interface ClosuresState { data: ClinicClosure[] | undefined; error: string | undefined; reload: () => void }
+export interface ClosuresState {
+  data: ClinicClosure[] | undefined;
+  error: string | undefined;
+  reload: () => void;
+}
 
-function ClosuresColumn({ clinicId, timeZone, today, closures }: { clinicId: string; timeZone: string; today: string; closures: ClosuresState }) {
+function ClosuresColumn({
+  clinicId,
+  timeZone,
+  today,
+  closures,
+}: {
+  clinicId: string;
+  timeZone: string;
+  today: string;
+  closures: ClosuresState;
+}) {
   const mayEdit = useCan('POST /api/clinics/:id/closures', clinicId);
   const mayRemove = useCan('DELETE /api/clinics/:id/closures/:closureId', clinicId);
   const [removeError, setRemoveError] = useState<string | undefined>();
@@ -110,8 +147,16 @@ function ClosuresColumn({ clinicId, timeZone, today, closures }: { clinicId: str
     <div>
       <h3>Closures</h3>
       <p className="muted">No refill slot is offered or booked on these days ({timeZone}); the planner skips them.</p>
-      {closures.error && <p className="notice notice--error" role="alert">Could not load the closures: {closures.error}</p>}
-      {removeError && <p className="notice notice--error" role="alert">Could not remove the closure: {removeError}</p>}
+      {closures.error && (
+        <p className="notice notice--error" role="alert">
+          Could not load the closures: {closures.error}
+        </p>
+      )}
+      {removeError && (
+        <p className="notice notice--error" role="alert">
+          Could not remove the closure: {removeError}
+        </p>
+      )}
       {closures.data && upcoming.length === 0 && <p className="muted">No closure ahead.</p>}
       {upcoming.length > 0 && (
         <ul data-testid="closures-list" className="closures-list">
@@ -136,8 +181,17 @@ function ClosuresColumn({ clinicId, timeZone, today, closures }: { clinicId: str
   );
 }
 
-export function ClinicSetupPanel({ clinicId, clinicians, timeZone, today, closures }: {
-  clinicId: string; clinicians: Clinician[]; timeZone: string; today: string;
+export function ClinicSetupPanel({
+  clinicId,
+  clinicians,
+  timeZone,
+  today,
+  closures,
+}: {
+  clinicId: string;
+  clinicians: Clinician[];
+  timeZone: string;
+  today: string;
   /** Loaded by the scheduler page: the week calendar marks the same closures. */
   closures: ClosuresState;
 }) {
@@ -152,11 +206,14 @@ export function ClinicSetupPanel({ clinicId, clinicians, timeZone, today, closur
       <div className="setup-columns">
         <div>
           <h3>Clinicians</h3>
-          {clinicians.length === 0 ? <p className="muted">No clinicians in this clinic.</p> : (
+          {clinicians.length === 0 ? (
+            <p className="muted">No clinicians in this clinic.</p>
+          ) : (
             <ul data-testid="setup-clinicians">
               {clinicians.map((c) => (
                 <li key={c.id}>
-                  {c.displayName}{!c.active && <span className="muted"> (inactive)</span>} —{' '}
+                  {c.displayName}
+                  {!c.active && <span className="muted"> (inactive)</span>} —{' '}
                   <Link to={`/scheduler/clinicians/${c.id}`} data-testid="clinician-availability-link" data-clinician-id={c.id}>
                     {mayEditAvailability ? 'edit availability' : 'availability'}
                     <span className="visually-hidden"> of {c.displayName}</span>
@@ -168,11 +225,19 @@ export function ClinicSetupPanel({ clinicId, clinicians, timeZone, today, closur
         </div>
         <div>
           <h3>Rooms</h3>
-          {rooms.error && <p className="notice notice--error" role="alert">Could not load the rooms: {rooms.error}</p>}
+          {rooms.error && (
+            <p className="notice notice--error" role="alert">
+              Could not load the rooms: {rooms.error}
+            </p>
+          )}
           {rooms.data && sortedRooms.length === 0 && <p className="muted">No rooms yet.</p>}
           {sortedRooms.length > 0 && (
             <ul data-testid="rooms-list">
-              {sortedRooms.map((r) => <li key={r.id} data-testid="room-row" data-room-id={r.id}>{r.name}</li>)}
+              {sortedRooms.map((r) => (
+                <li key={r.id} data-testid="room-row" data-room-id={r.id}>
+                  {r.name}
+                </li>
+              ))}
             </ul>
           )}
           {mayAddRoom && <AddRoomForm clinicId={clinicId} onCreated={rooms.reload} />}

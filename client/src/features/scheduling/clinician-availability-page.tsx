@@ -13,14 +13,31 @@ import { schedulingApi } from './scheduling-api';
 import './scheduling.css';
 
 export const ISO_WEEKDAYS = [
-  { value: 1, label: 'Monday' }, { value: 2, label: 'Tuesday' }, { value: 3, label: 'Wednesday' }, { value: 4, label: 'Thursday' },
-  { value: 5, label: 'Friday' }, { value: 6, label: 'Saturday' }, { value: 7, label: 'Sunday' },
+  { value: 1, label: 'Monday' },
+  { value: 2, label: 'Tuesday' },
+  { value: 3, label: 'Wednesday' },
+  { value: 4, label: 'Thursday' },
+  { value: 5, label: 'Friday' },
+  { value: 6, label: 'Saturday' },
+  { value: 7, label: 'Sunday' },
 ] as const;
 const weekdayLabel = (weekday: number) => ISO_WEEKDAYS.find((d) => d.value === weekday)?.label ?? `day ${weekday}`;
 
 /** Rows as typed: times stay text until sent, so a half-typed row can be shown with its error. */
-interface WeeklyRow { key: number; weekday: number; start: string; end: string }
-interface OverrideRow { key: number; date: string; available: boolean; start: string; end: string; note: string }
+interface WeeklyRow {
+  key: number;
+  weekday: number;
+  start: string;
+  end: string;
+}
+interface OverrideRow {
+  key: number;
+  date: string;
+  available: boolean;
+  start: string;
+  end: string;
+  note: string;
+}
 
 let nextKey = 1;
 const rowKey = () => nextKey++;
@@ -29,7 +46,12 @@ function rowsOf(availability: ClinicianAvailability): { weekly: WeeklyRow[]; ove
   return {
     weekly: availability.weekly.map((w) => ({ key: rowKey(), ...w })),
     overrides: availability.overrides.map((o) => ({
-      key: rowKey(), date: o.date, available: o.available, start: o.start ?? '', end: o.end ?? '', note: o.note ?? '',
+      key: rowKey(),
+      date: o.date,
+      available: o.available,
+      start: o.start ?? '',
+      end: o.end ?? '',
+      note: o.note ?? '',
     })),
   };
 }
@@ -39,11 +61,20 @@ const optional = (text: string) => (text.trim() === '' ? undefined : text.trim()
 function requestOf(weekly: WeeklyRow[], overrides: OverrideRow[]): ClinicianAvailabilityRequest {
   return {
     weekly: weekly.map(({ weekday, start, end }) => ({ weekday, start, end })),
-    overrides: overrides.map((o) => ({ date: o.date, available: o.available, start: optional(o.start), end: optional(o.end), note: optional(o.note) })),
+    overrides: overrides.map((o) => ({
+      date: o.date,
+      available: o.available,
+      start: optional(o.start),
+      end: optional(o.end),
+      note: optional(o.note),
+    })),
   };
 }
 
-interface EditorProps { availability: ClinicianAvailability; onSaved: (saved: ClinicianAvailability) => void }
+interface EditorProps {
+  availability: ClinicianAvailability;
+  onSaved: (saved: ClinicianAvailability) => void;
+}
 
 function AvailabilityEditor({ availability, onSaved }: EditorProps) {
   const [weekly, setWeekly] = useState<WeeklyRow[]>(() => rowsOf(availability).weekly);
@@ -51,8 +82,10 @@ function AvailabilityEditor({ availability, onSaved }: EditorProps) {
   const [saved, setSaved] = useState(false);
   const { errors, message, busy, refuse, send } = useFormSubmission();
 
-  const updateWeekly = (key: number, patch: Partial<WeeklyRow>) => setWeekly((rows) => rows.map((r) => (r.key === key ? { ...r, ...patch } : r)));
-  const updateOverride = (key: number, patch: Partial<OverrideRow>) => setOverrides((rows) => rows.map((r) => (r.key === key ? { ...r, ...patch } : r)));
+  const updateWeekly = (key: number, patch: Partial<WeeklyRow>) =>
+    setWeekly((rows) => rows.map((r) => (r.key === key ? { ...r, ...patch } : r)));
+  const updateOverride = (key: number, patch: Partial<OverrideRow>) =>
+    setOverrides((rows) => rows.map((r) => (r.key === key ? { ...r, ...patch } : r)));
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -83,30 +116,56 @@ function AvailabilityEditor({ availability, onSaved }: EditorProps) {
     <form className="panel form" onSubmit={submit} noValidate data-testid="availability-form" aria-labelledby="availability-edit-title">
       <h2 id="availability-edit-title">Edit availability</h2>
       <FormErrorSummary message={message} fields={errors} shown={shown} />
-      {saved && !busy && <p className="notice notice--ok" role="status" data-testid="availability-saved">Availability saved.</p>}
+      {saved && !busy && (
+        <p className="notice notice--ok" role="status" data-testid="availability-saved">
+          Availability saved.
+        </p>
+      )}
 
       <fieldset className="availability__group">
         <legend>Weekly sessions</legend>
         {weekly.length === 0 && <p className="muted">No weekly sessions: only extra sessions below can be booked.</p>}
         {weekly.map((row, i) => (
-          <WeeklyRowFields key={row.key} row={row} index={i} errors={errors} onChange={(patch) => updateWeekly(row.key, patch)}
-            onRemove={() => setWeekly((rows) => rows.filter((r) => r.key !== row.key))} />
+          <WeeklyRowFields
+            key={row.key}
+            row={row}
+            index={i}
+            errors={errors}
+            onChange={(patch) => updateWeekly(row.key, patch)}
+            onRemove={() => setWeekly((rows) => rows.filter((r) => r.key !== row.key))}
+          />
         ))}
-        <button type="button" className="button button--quiet" data-testid="add-weekly"
-          onClick={() => setWeekly((rows) => [...rows, { key: rowKey(), weekday: 1, start: '08:00', end: '12:00' }])}>
+        <button
+          type="button"
+          className="button button--quiet"
+          data-testid="add-weekly"
+          onClick={() => setWeekly((rows) => [...rows, { key: rowKey(), weekday: 1, start: '08:00', end: '12:00' }])}
+        >
           + Add a weekly session
         </button>
       </fieldset>
 
       <fieldset className="availability__group">
         <legend>Dated overrides</legend>
-        <p className="muted small">Off without times: the whole day is off. Off with times: that window is off. Extra session: needs times.</p>
+        <p className="muted small">
+          Off without times: the whole day is off. Off with times: that window is off. Extra session: needs times.
+        </p>
         {overrides.map((row, i) => (
-          <OverrideRowFields key={row.key} row={row} index={i} errors={errors} onChange={(patch) => updateOverride(row.key, patch)}
-            onRemove={() => setOverrides((rows) => rows.filter((r) => r.key !== row.key))} />
+          <OverrideRowFields
+            key={row.key}
+            row={row}
+            index={i}
+            errors={errors}
+            onChange={(patch) => updateOverride(row.key, patch)}
+            onRemove={() => setOverrides((rows) => rows.filter((r) => r.key !== row.key))}
+          />
         ))}
-        <button type="button" className="button button--quiet" data-testid="add-override"
-          onClick={() => setOverrides((rows) => [...rows, { key: rowKey(), date: '', available: false, start: '', end: '', note: '' }])}>
+        <button
+          type="button"
+          className="button button--quiet"
+          data-testid="add-override"
+          onClick={() => setOverrides((rows) => [...rows, { key: rowKey(), date: '', available: false, start: '', end: '', note: '' }])}
+        >
           + Add an override
         </button>
       </fieldset>
@@ -116,7 +175,13 @@ function AvailabilityEditor({ availability, onSaved }: EditorProps) {
   );
 }
 
-interface RowProps<T> { row: T; index: number; errors: FieldErrors; onChange: (patch: Partial<T>) => void; onRemove: () => void }
+interface RowProps<T> {
+  row: T;
+  index: number;
+  errors: FieldErrors;
+  onChange: (patch: Partial<T>) => void;
+  onRemove: () => void;
+}
 
 function WeeklyRowFields({ row, index, errors, onChange, onRemove }: RowProps<WeeklyRow>) {
   const path = `weekly.${index}`;
@@ -124,14 +189,32 @@ function WeeklyRowFields({ row, index, errors, onChange, onRemove }: RowProps<We
     <div className="form__row" data-testid="weekly-row" data-index={index}>
       <FormField label="Weekday" name={`${path}.weekday`} error={errors[`${path}.weekday`]}>
         <select value={row.weekday} onChange={(e) => onChange({ weekday: Number(e.target.value) })} data-testid="weekly-weekday">
-          {ISO_WEEKDAYS.map((d) => <option key={d.value} value={d.value}>{d.label}</option>)}
+          {ISO_WEEKDAYS.map((d) => (
+            <option key={d.value} value={d.value}>
+              {d.label}
+            </option>
+          ))}
         </select>
       </FormField>
       <FormField label="Start" name={`${path}.start`} error={errors[`${path}.start`]} hint="HH:MM">
-        <input type="text" inputMode="numeric" value={row.start} onChange={(e) => onChange({ start: e.target.value })} placeholder="08:00" data-testid="weekly-start" />
+        <input
+          type="text"
+          inputMode="numeric"
+          value={row.start}
+          onChange={(e) => onChange({ start: e.target.value })}
+          placeholder="08:00"
+          data-testid="weekly-start"
+        />
       </FormField>
       <FormField label="End" name={`${path}.end`} error={errors[`${path}.end`]} hint="HH:MM">
-        <input type="text" inputMode="numeric" value={row.end} onChange={(e) => onChange({ end: e.target.value })} placeholder="12:00" data-testid="weekly-end" />
+        <input
+          type="text"
+          inputMode="numeric"
+          value={row.end}
+          onChange={(e) => onChange({ end: e.target.value })}
+          placeholder="12:00"
+          data-testid="weekly-end"
+        />
       </FormField>
       <button type="button" className="button button--quiet" onClick={onRemove} data-testid="remove-weekly">
         Remove<span className="visually-hidden"> session {index + 1}</span>
@@ -148,19 +231,41 @@ function OverrideRowFields({ row, index, errors, onChange, onRemove }: RowProps<
         <input type="date" value={row.date} onChange={(e) => onChange({ date: e.target.value })} data-testid="override-date" />
       </FormField>
       <FormField label="Kind" name={`${path}.available`} error={errors[`${path}.available`]}>
-        <select value={row.available ? 'extra' : 'off'} onChange={(e) => onChange({ available: e.target.value === 'extra' })} data-testid="override-kind">
+        <select
+          value={row.available ? 'extra' : 'off'}
+          onChange={(e) => onChange({ available: e.target.value === 'extra' })}
+          data-testid="override-kind"
+        >
           <option value="off">Off</option>
           <option value="extra">Extra session</option>
         </select>
       </FormField>
       <FormField label="Start" name={`${path}.start`} error={errors[`${path}.start`]} hint="HH:MM, optional when off">
-        <input type="text" inputMode="numeric" value={row.start} onChange={(e) => onChange({ start: e.target.value })} data-testid="override-start" />
+        <input
+          type="text"
+          inputMode="numeric"
+          value={row.start}
+          onChange={(e) => onChange({ start: e.target.value })}
+          data-testid="override-start"
+        />
       </FormField>
       <FormField label="End" name={`${path}.end`} error={errors[`${path}.end`]} hint="HH:MM">
-        <input type="text" inputMode="numeric" value={row.end} onChange={(e) => onChange({ end: e.target.value })} data-testid="override-end" />
+        <input
+          type="text"
+          inputMode="numeric"
+          value={row.end}
+          onChange={(e) => onChange({ end: e.target.value })}
+          data-testid="override-end"
+        />
       </FormField>
       <FormField label="Note" name={`${path}.note`} error={errors[`${path}.note`]}>
-        <input type="text" value={row.note} onChange={(e) => onChange({ note: e.target.value })} maxLength={200} data-testid="override-note" />
+        <input
+          type="text"
+          value={row.note}
+          onChange={(e) => onChange({ note: e.target.value })}
+          maxLength={200}
+          data-testid="override-note"
+        />
       </FormField>
       <button type="button" className="button button--quiet" onClick={onRemove} data-testid="remove-override">
         Remove<span className="visually-hidden"> override {index + 1}</span>
@@ -174,16 +279,24 @@ function AvailabilitySummary({ availability }: { availability: ClinicianAvailabi
   return (
     <section className="panel" aria-labelledby="availability-view-title" data-testid="availability-view">
       <h2 id="availability-view-title">Availability</h2>
-      {availability.weekly.length === 0 ? <p className="muted">No weekly sessions.</p> : (
+      {availability.weekly.length === 0 ? (
+        <p className="muted">No weekly sessions.</p>
+      ) : (
         <ul>
-          {availability.weekly.map((w, i) => <li key={i} data-testid="availability-weekly">{weekdayLabel(w.weekday)} {w.start}–{w.end}</li>)}
+          {availability.weekly.map((w, i) => (
+            <li key={i} data-testid="availability-weekly">
+              {weekdayLabel(w.weekday)} {w.start}–{w.end}
+            </li>
+          ))}
         </ul>
       )}
       {availability.overrides.length > 0 && (
         <ul>
           {availability.overrides.map((o, i) => (
             <li key={i} data-testid="availability-override">
-              {o.date}: {o.available ? 'extra session' : 'off'}{o.start ? ` ${o.start}–${o.end}` : o.available ? '' : ' (whole day)'}{o.note ? ` — ${o.note}` : ''}
+              {o.date}: {o.available ? 'extra session' : 'off'}
+              {o.start ? ` ${o.start}–${o.end}` : o.available ? '' : ' (whole day)'}
+              {o.note ? ` — ${o.note}` : ''}
             </li>
           ))}
         </ul>
@@ -205,18 +318,26 @@ export function ClinicianAvailabilityPage() {
   return (
     <section className="scheduler" aria-labelledby="availability-title" data-testid="availability-page" data-clinician-id={id}>
       <title>{`Availability of ${name} — PumpWatch`}</title>
-      <p><Link to={clinician.data ? `/scheduler?clinic=${clinician.data.clinicId}` : '/scheduler'}>← Back to the scheduler</Link></p>
+      <p>
+        <Link to={clinician.data ? `/scheduler?clinic=${clinician.data.clinicId}` : '/scheduler'}>← Back to the scheduler</Link>
+      </p>
       <h1 id="availability-title">Availability of {name}</h1>
-      {error && <p className="notice notice--error" role="alert">Could not load the availability: {error}</p>}
+      {error && (
+        <p className="notice notice--error" role="alert">
+          Could not load the availability: {error}
+        </p>
+      )}
       {availability && (
         <>
           <p className="muted">
             Times in the clinic's zone, {availability.timeZone}.
             {availability.updatedAt && <> Last changed {formatInstant(availability.updatedAt, availability.timeZone)}.</>}
           </p>
-          {mayEdit
-            ? <AvailabilityEditor key={`${id}:${loaded.data?.updatedAt ?? ''}`} availability={availability} onSaved={setAvailability} />
-            : clinician.data && <AvailabilitySummary availability={availability} />}
+          {mayEdit ? (
+            <AvailabilityEditor key={`${id}:${loaded.data?.updatedAt ?? ''}`} availability={availability} onSaved={setAvailability} />
+          ) : (
+            clinician.data && <AvailabilitySummary availability={availability} />
+          )}
         </>
       )}
       {!availability && !error && <p className="muted">Loading…</p>}

@@ -26,19 +26,27 @@ export function EmergencyList({ emergencies, testId, heading }: EmergencyListPro
         {emergencies.map((e) => (
           <li key={e.pumpId} className="emergency" data-testid="emergency-row" data-pump-id={e.pumpId}>
             <div className="emergency__who">
-              <span className="emergency__badge"><span aria-hidden="true">⚠ </span>EMERGENCY</span>
-              <Link to={`/pumps/${e.pumpId}`} className="emergency__patient" data-testid="emergency-pump-link">{e.patient.displayName}</Link>
+              <span className="emergency__badge">
+                <span aria-hidden="true">⚠ </span>EMERGENCY
+              </span>
+              <Link to={`/pumps/${e.pumpId}`} className="emergency__patient" data-testid="emergency-pump-link">
+                {e.patient.displayName}
+              </Link>
               <span className="emergency__mrn">MRN {e.patient.mrn}</span>
             </div>
             <ul className="emergency__reasons">
               {e.reasons.map((r, i) => (
-                <li key={`${r.kind}-${i}`} data-testid="emergency-reason" data-kind={r.kind}>{r.text}</li>
+                <li key={`${r.kind}-${i}`} data-testid="emergency-reason" data-kind={r.kind}>
+                  {r.text}
+                </li>
               ))}
             </ul>
             <div className="emergency__links">
               <Link to={`/pumps/${e.pumpId}`}>Open the pump page</Link>
               {e.alertId && (
-                <Link to={`/alerts#alert-${e.alertId}`} data-testid="emergency-alert-link" data-alert-id={e.alertId}>Open the alert</Link>
+                <Link to={`/alerts#alert-${e.alertId}`} data-testid="emergency-alert-link" data-alert-id={e.alertId}>
+                  Open the alert
+                </Link>
               )}
             </div>
           </li>

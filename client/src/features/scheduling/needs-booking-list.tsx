@@ -29,7 +29,15 @@ interface NeedsBookingListProps {
   onBooked: (appointment: AppointmentResponse, row: FleetPump) => void;
 }
 
-function NeedsBookingRow({ row, clinicians, clinicId, timeZone, nowMs, mayBook, onBooked }: Omit<NeedsBookingListProps, 'rows' | 'emergencies' | 'withoutForecast' | 'loading'> & { row: FleetPump }) {
+function NeedsBookingRow({
+  row,
+  clinicians,
+  clinicId,
+  timeZone,
+  nowMs,
+  mayBook,
+  onBooked,
+}: Omit<NeedsBookingListProps, 'rows' | 'emergencies' | 'withoutForecast' | 'loading'> & { row: FleetPump }) {
   const [busy, setBusy] = useState(false);
   const [picking, setPicking] = useState(false);
   const [failure, setFailure] = useState<SchedulingFailure | undefined>();
@@ -45,7 +53,12 @@ function NeedsBookingRow({ row, clinicians, clinicId, timeZone, nowMs, mayBook, 
       const found = await schedulingApi.refillSlots(pump.id, { limit: 1 });
       slot = found.slots[0];
       if (!slot) {
-        setFailure({ status: 0, message: 'No clinician has a free slot in the search range: add availability, or book by hand.', fields: {}, needsReason: false });
+        setFailure({
+          status: 0,
+          message: 'No clinician has a free slot in the search range: add availability, or book by hand.',
+          fields: {},
+          needsReason: false,
+        });
         return;
       }
       if (TIMING_LABEL[slot.timing].late && !overrideReason) {
@@ -58,7 +71,12 @@ function NeedsBookingRow({ row, clinicians, clinicId, timeZone, nowMs, mayBook, 
         });
         return;
       }
-      const appointment = await schedulingApi.book({ pumpId: pump.id, clinicianId: slot.clinicianId, startsAt: slot.startsAt, overrideReason });
+      const appointment = await schedulingApi.book({
+        pumpId: pump.id,
+        clinicianId: slot.clinicianId,
+        startsAt: slot.startsAt,
+        overrideReason,
+      });
       onBooked(appointment, row);
     } catch (err) {
       setFailure(toSchedulingFailure(err));
@@ -69,49 +87,74 @@ function NeedsBookingRow({ row, clinicians, clinicId, timeZone, nowMs, mayBook, 
 
   return (
     <>
-    <tr data-testid="needs-booking-row" data-pump-id={pump.id} className={picking ? 'needs-booking__row--open' : undefined}>
-      <td>
-        <Link to={`/pumps/${pump.id}`} className="fleet-row__patient">{patient.displayName}</Link>
-        <div className="muted">MRN {patient.mrn} · SN {pump.serialNumber}</div>
-      </td>
-      <td data-testid="needs-booking-deadline" data-label="Refill deadline">{formatInstant(row.refillDeadline, timeZone)}</td>
-      <td className="num" data-testid="needs-booking-days-left" data-label="Days left">
-        {daysLeft !== null && daysLeft < 0 ? <strong className="reason--danger"><span aria-hidden="true">✖ </span>{formatDaysLeft(daysLeft)}</strong> : formatDaysLeft(daysLeft)}
-      </td>
-      <td className="needs-booking__actions">
-        {mayBook ? (
-          <>
-            <button type="button" className="button button--primary" onClick={() => void bookEarliest()} disabled={busy} data-testid="book-earliest">
-              {busy ? 'Booking…' : 'Book earliest good slot'}
-              <span className="visually-hidden"> for {patient.displayName}</span>
-            </button>
-            <button type="button" className="button button--quiet" onClick={() => setPicking((p) => !p)} aria-expanded={picking} data-testid="choose-slot">
-              {picking ? 'Hide slots' : 'Choose a slot…'}
-              <span className="visually-hidden"> for {patient.displayName}</span>
-            </button>
-          </>
-        ) : (
-          <span className="muted">read only</span>
-        )}
-        {failure && (
-          <FailureNotice failure={failure} busy={busy} onRetryWithReason={(reason) => void bookEarliest(reason)} testId="book-error" />
-        )}
-      </td>
-    </tr>
-    {picking && mayBook && (
-      <tr className="needs-booking__picker" data-testid="needs-booking-picker" data-pump-id={pump.id}>
-        <td colSpan={4}>
-          <SlotPicker
-            pumpId={pump.id}
-            patientName={patient.displayName}
-            clinicId={clinicId}
-            timeZone={timeZone}
-            clinicians={[...clinicians.values()].filter((c) => c.active).sort((a, b) => a.displayName.localeCompare(b.displayName))}
-            onBooked={(appointment) => onBooked(appointment, row)}
-          />
+      <tr data-testid="needs-booking-row" data-pump-id={pump.id} className={picking ? 'needs-booking__row--open' : undefined}>
+        <td>
+          <Link to={`/pumps/${pump.id}`} className="fleet-row__patient">
+            {patient.displayName}
+          </Link>
+          <div className="muted">
+            MRN {patient.mrn} · SN {pump.serialNumber}
+          </div>
+        </td>
+        <td data-testid="needs-booking-deadline" data-label="Refill deadline">
+          {formatInstant(row.refillDeadline, timeZone)}
+        </td>
+        <td className="num" data-testid="needs-booking-days-left" data-label="Days left">
+          {daysLeft !== null && daysLeft < 0 ? (
+            <strong className="reason--danger">
+              <span aria-hidden="true">✖ </span>
+              {formatDaysLeft(daysLeft)}
+            </strong>
+          ) : (
+            formatDaysLeft(daysLeft)
+          )}
+        </td>
+        <td className="needs-booking__actions">
+          {mayBook ? (
+            <>
+              <button
+                type="button"
+                className="button button--primary"
+                onClick={() => void bookEarliest()}
+                disabled={busy}
+                data-testid="book-earliest"
+              >
+                {busy ? 'Booking…' : 'Book earliest good slot'}
+                <span className="visually-hidden"> for {patient.displayName}</span>
+              </button>
+              <button
+                type="button"
+                className="button button--quiet"
+                onClick={() => setPicking((p) => !p)}
+                aria-expanded={picking}
+                data-testid="choose-slot"
+              >
+                {picking ? 'Hide slots' : 'Choose a slot…'}
+                <span className="visually-hidden"> for {patient.displayName}</span>
+              </button>
+            </>
+          ) : (
+            <span className="muted">read only</span>
+          )}
+          {failure && (
+            <FailureNotice failure={failure} busy={busy} onRetryWithReason={(reason) => void bookEarliest(reason)} testId="book-error" />
+          )}
         </td>
       </tr>
-    )}
+      {picking && mayBook && (
+        <tr className="needs-booking__picker" data-testid="needs-booking-picker" data-pump-id={pump.id}>
+          <td colSpan={4}>
+            <SlotPicker
+              pumpId={pump.id}
+              patientName={patient.displayName}
+              clinicId={clinicId}
+              timeZone={timeZone}
+              clinicians={[...clinicians.values()].filter((c) => c.active).sort((a, b) => a.displayName.localeCompare(b.displayName))}
+              onBooked={(appointment) => onBooked(appointment, row)}
+            />
+          </td>
+        </tr>
+      )}
     </>
   );
 }
@@ -134,7 +177,9 @@ export function NeedsBookingList(props: NeedsBookingListProps) {
             <tr>
               <th scope="col">Patient</th>
               <th scope="col">Refill deadline</th>
-              <th scope="col" className="num">Days left</th>
+              <th scope="col" className="num">
+                Days left
+              </th>
               <th scope="col">Booking</th>
             </tr>
           </thead>
@@ -144,7 +189,9 @@ export function NeedsBookingList(props: NeedsBookingListProps) {
             ))}
             {!loading && rows.length === 0 && (
               <tr>
-                <td colSpan={4} className="empty">Every pump with a forecast has a refill booked.</td>
+                <td colSpan={4} className="empty">
+                  Every pump with a forecast has a refill booked.
+                </td>
               </tr>
             )}
           </tbody>
@@ -159,7 +206,8 @@ export function NeedsBookingList(props: NeedsBookingListProps) {
       )}
       {withoutForecast > 0 && (
         <p className="muted">
-          {withoutForecast} pump{withoutForecast === 1 ? '' : 's'} without a forecast (no fill or no program) cannot be ranked against a deadline and
+          {withoutForecast} pump{withoutForecast === 1 ? '' : 's'} without a forecast (no fill or no program) cannot be ranked against a
+          deadline and
           {withoutForecast === 1 ? ' is' : ' are'} not listed.
         </p>
       )}

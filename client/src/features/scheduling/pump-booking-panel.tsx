@@ -21,7 +21,18 @@ interface PumpBookingPanelProps {
   onClose: () => void;
 }
 
-export function PumpBookingPanel({ pumpId, row, fleetLoaded, clinicId, timeZone, clinicians, nowMs, mayBook, onBooked, onClose }: PumpBookingPanelProps) {
+export function PumpBookingPanel({
+  pumpId,
+  row,
+  fleetLoaded,
+  clinicId,
+  timeZone,
+  clinicians,
+  nowMs,
+  mayBook,
+  onBooked,
+  onClose,
+}: PumpBookingPanelProps) {
   const heading = useRef<HTMLHeadingElement>(null);
   // Opened from another page: the booking is what the person came for, so it takes the focus (and the screen reader says so).
   useEffect(() => {
@@ -35,20 +46,27 @@ export function PumpBookingPanel({ pumpId, row, fleetLoaded, clinicId, timeZone,
 
   let body: React.ReactNode;
   if (!row) {
-    body = fleetLoaded
-      ? <p className="notice notice--warn">This pump is not in this clinic's fleet (or it was explanted): nothing to book here.</p>
-      : <p className="muted" role="status">Loading the pump…</p>;
+    body = fleetLoaded ? (
+      <p className="notice notice--warn">This pump is not in this clinic's fleet (or it was explanted): nothing to book here.</p>
+    ) : (
+      <p className="muted" role="status">
+        Loading the pump…
+      </p>
+    );
   } else if (row.urgency === 'delivery_interrupted') {
     body = (
       <p className="notice notice--error" data-testid="pump-booking-emergency">
-        <span aria-hidden="true">✖ </span><strong>EMERGENCY — delivery interrupted:</strong> this pump is not offered a routine slot. Act on its alert
-        (see <Link to={`/pumps/${row.pump.id}`}>the pump</Link>) now.
+        <span aria-hidden="true">✖ </span>
+        <strong>EMERGENCY — delivery interrupted:</strong> this pump is not offered a routine slot. Act on its alert (see{' '}
+        <Link to={`/pumps/${row.pump.id}`}>the pump</Link>) now.
       </p>
     );
   } else if (booked) {
     body = (
       <p className="notice notice--ok" data-testid="pump-booking-booked">
-        <span aria-hidden="true">✓ </span>{bookedHere ? 'Booked' : 'A refill is already booked'}: {formatInstant(booked.startsAt, timeZone)}. Reschedule or cancel it in the week calendar below.
+        <span aria-hidden="true">✓ </span>
+        {bookedHere ? 'Booked' : 'A refill is already booked'}: {formatInstant(booked.startsAt, timeZone)}. Reschedule or cancel it in the
+        week calendar below.
       </p>
     );
   } else if (row.status !== 'ok' || row.refillDeadline === null) {

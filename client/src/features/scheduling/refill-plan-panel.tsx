@@ -1,6 +1,12 @@
 // Fleet planner preview: propose refills for a date range, review timing and totals and the pumps that did not fit, then book the kept ones.
 import { useId, useState, type FormEvent } from 'react';
-import { refillPlanRequestSchema, type AppointmentResponse, type Clinician, type FleetPump, type RefillPlanProposal } from '@pumpwatch/shared';
+import {
+  refillPlanRequestSchema,
+  type AppointmentResponse,
+  type Clinician,
+  type FleetPump,
+  type RefillPlanProposal,
+} from '@pumpwatch/shared';
 import { formatInstant } from '../../lib/format';
 import { validate } from '../../lib/form-errors';
 import { FormField } from '../../components/form-field';
@@ -70,7 +76,9 @@ export function RefillPlanPanel({ timeZone, today, clinicians, rowsByPump, mayPl
 
   async function confirm() {
     if (!proposal) return;
-    const appointments = proposal.proposals.filter((_, i) => kept.has(i)).map((p) => ({ pumpId: p.pumpId, clinicianId: p.clinicianId, startsAt: p.startsAt }));
+    const appointments = proposal.proposals
+      .filter((_, i) => kept.has(i))
+      .map((p) => ({ pumpId: p.pumpId, clinicianId: p.clinicianId, startsAt: p.startsAt }));
     setBusy(true);
     setFailure(undefined);
     try {
@@ -85,19 +93,20 @@ export function RefillPlanPanel({ timeZone, today, clinicians, rowsByPump, mayPl
     }
   }
 
-  const toggle = (i: number) => setKept((prev) => {
-    const next = new Set(prev);
-    if (next.has(i)) next.delete(i);
-    else next.add(i);
-    return next;
-  });
+  const toggle = (i: number) =>
+    setKept((prev) => {
+      const next = new Set(prev);
+      if (next.has(i)) next.delete(i);
+      else next.add(i);
+      return next;
+    });
 
   return (
     <section className="panel" aria-labelledby="plan-title" data-testid="refill-plan">
       <h2 id="plan-title">Fleet refill plan</h2>
       <p className="muted">
-        Proposes a refill for every pump whose booking deadline falls before the end of the range and that has none booked, within the clinicians'
-        availability; nothing is booked until you confirm.
+        Proposes a refill for every pump whose booking deadline falls before the end of the range and that has none booked, within the
+        clinicians' availability; nothing is booked until you confirm.
       </p>
       {mayPlan ? (
         <form className="form" onSubmit={propose} noValidate data-testid="plan-form">
@@ -115,19 +124,23 @@ export function RefillPlanPanel({ timeZone, today, clinicians, rowsByPump, mayPl
           {clinicians.length > 0 && (
             <fieldset className="form__group" aria-describedby={`${groupId}-hint`}>
               <legend>Clinicians</legend>
-              <p className="field__hint" id={`${groupId}-hint`}>None ticked: every clinician of the clinic.</p>
+              <p className="field__hint" id={`${groupId}-hint`}>
+                None ticked: every clinician of the clinic.
+              </p>
               <div className="plan-clinicians">
                 {clinicians.map((c) => (
                   <label key={c.id}>
                     <input
                       type="checkbox"
                       checked={chosen.has(c.id)}
-                      onChange={(e) => setChosen((prev) => {
-                        const next = new Set(prev);
-                        if (e.target.checked) next.add(c.id);
-                        else next.delete(c.id);
-                        return next;
-                      })}
+                      onChange={(e) =>
+                        setChosen((prev) => {
+                          const next = new Set(prev);
+                          if (e.target.checked) next.add(c.id);
+                          else next.delete(c.id);
+                          return next;
+                        })
+                      }
                     />
                     {c.displayName}
                   </label>
@@ -141,18 +154,40 @@ export function RefillPlanPanel({ timeZone, today, clinicians, rowsByPump, mayPl
         <p className="muted">Your role may view the schedule but not plan or book.</p>
       )}
       {failure && <FailureNotice failure={failure} testId="plan-error" />}
-      {done && <p className="notice notice--ok" role="status" data-testid="plan-booked">{done}</p>}
+      {done && (
+        <p className="notice notice--ok" role="status" data-testid="plan-booked">
+          {done}
+        </p>
+      )}
       {proposal && (
         <div data-testid="plan-proposal">
           {/* Left out of the plan on purpose: a pump whose delivery is interrupted needs help now, not a slot. */}
           <EmergencyList emergencies={proposal.emergencies ?? []} testId="plan-emergencies" heading="Not planned: delivery interrupted" />
           <dl className="plan-summary" aria-label="Plan totals">
-            <div><dt>Placed</dt><dd data-testid="plan-placed">{proposal.summary.placed}</dd></div>
-            <div><dt>On time</dt><dd>{proposal.summary.onTime}</dd></div>
-            <div><dt>After margin</dt><dd>{proposal.summary.afterMargin}</dd></div>
-            <div><dt>After deadline</dt><dd>{proposal.summary.afterDeadline}</dd></div>
-            <div><dt>Could not fit</dt><dd data-testid="plan-unplaced-count">{proposal.summary.unplaced}</dd></div>
-            <div><dt>Drug days wasted</dt><dd>{proposal.summary.totalDrugDaysWasted.toFixed(2)}</dd></div>
+            <div>
+              <dt>Placed</dt>
+              <dd data-testid="plan-placed">{proposal.summary.placed}</dd>
+            </div>
+            <div>
+              <dt>On time</dt>
+              <dd>{proposal.summary.onTime}</dd>
+            </div>
+            <div>
+              <dt>After margin</dt>
+              <dd>{proposal.summary.afterMargin}</dd>
+            </div>
+            <div>
+              <dt>After deadline</dt>
+              <dd>{proposal.summary.afterDeadline}</dd>
+            </div>
+            <div>
+              <dt>Could not fit</dt>
+              <dd data-testid="plan-unplaced-count">{proposal.summary.unplaced}</dd>
+            </div>
+            <div>
+              <dt>Drug days wasted</dt>
+              <dd>{proposal.summary.totalDrugDaysWasted.toFixed(2)}</dd>
+            </div>
           </dl>
           {proposal.proposals.length > 0 ? (
             <div className="table-wrap" tabIndex={0}>
@@ -166,22 +201,37 @@ export function RefillPlanPanel({ timeZone, today, clinicians, rowsByPump, mayPl
                     <th scope="col">Proposed start</th>
                     <th scope="col">Clinician</th>
                     <th scope="col">Timing</th>
-                    <th scope="col" className="num">Drug days wasted</th>
+                    <th scope="col" className="num">
+                      Drug days wasted
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
                   {proposal.proposals.map((p, i) => {
                     const late = TIMING_LABEL[p.timing].late;
                     return (
-                      <tr key={p.pumpId} className={late ? 'plan-row--late' : undefined} data-testid="plan-row" data-pump-id={p.pumpId} data-timing={p.timing}>
+                      <tr
+                        key={p.pumpId}
+                        className={late ? 'plan-row--late' : undefined}
+                        data-testid="plan-row"
+                        data-pump-id={p.pumpId}
+                        data-timing={p.timing}
+                      >
                         <td>
-                          <input type="checkbox" checked={kept.has(i)} onChange={() => toggle(i)} aria-label={`Book ${patientName(p.pumpId)} at ${formatInstant(p.startsAt, timeZone)}`} />
+                          <input
+                            type="checkbox"
+                            checked={kept.has(i)}
+                            onChange={() => toggle(i)}
+                            aria-label={`Book ${patientName(p.pumpId)} at ${formatInstant(p.startsAt, timeZone)}`}
+                          />
                         </td>
                         <td>{patientName(p.pumpId)}</td>
                         <td>{formatInstant(p.refillDeadline, timeZone)}</td>
                         <td>{formatInstant(p.startsAt, timeZone)}</td>
                         <td>{clinicianName(p.clinicianId)}</td>
-                        <td><TimingBadge timing={p.timing} always /></td>
+                        <td>
+                          <TimingBadge timing={p.timing} always />
+                        </td>
                         <td className="num">{p.drugDaysWasted.toFixed(2)}</td>
                       </tr>
                     );
@@ -194,7 +244,8 @@ export function RefillPlanPanel({ timeZone, today, clinicians, rowsByPump, mayPl
           )}
           {proposal.proposals.some((p) => TIMING_LABEL[p.timing].late) && (
             <p className="muted">
-              Late proposals start unticked: a plan books without override reasons, so book those one by one from “Needs booking”, giving the reason.
+              Late proposals start unticked: a plan books without override reasons, so book those one by one from “Needs booking”, giving
+              the reason.
             </p>
           )}
           {proposal.unplaced.length > 0 && (
@@ -221,7 +272,13 @@ export function RefillPlanPanel({ timeZone, today, clinicians, rowsByPump, mayPl
             </div>
           )}
           <div className="form__actions">
-            <button type="button" className="button button--primary" onClick={() => void confirm()} disabled={busy || kept.size === 0} data-testid="plan-confirm">
+            <button
+              type="button"
+              className="button button--primary"
+              onClick={() => void confirm()}
+              disabled={busy || kept.size === 0}
+              data-testid="plan-confirm"
+            >
               {busy ? 'Booking…' : `Confirm and book ${kept.size} appointment${kept.size === 1 ? '' : 's'}`}
             </button>
             <button type="button" className="button button--quiet" onClick={() => setProposal(null)} disabled={busy}>

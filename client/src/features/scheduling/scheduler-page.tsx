@@ -2,7 +2,14 @@
 // `?pump=<id>` (a pump page's "Book refill") opens with that pump's booking ready: its ranked slots shown first.
 import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import type { AppointmentResponse, ClinicClosure, Clinician, ClinicianAvailability, FleetPump, RefillPlanEmergency } from '@pumpwatch/shared';
+import type {
+  AppointmentResponse,
+  ClinicClosure,
+  Clinician,
+  ClinicianAvailability,
+  FleetPump,
+  RefillPlanEmergency,
+} from '@pumpwatch/shared';
 import { api } from '../../lib/api';
 import { formatInstant } from '../../lib/format';
 import { useLiveData } from '../../lib/use-live-data';
@@ -86,7 +93,14 @@ export function SchedulerPage() {
     `scheduler:availability:${clinicianIds}`,
     async (signal) => {
       // A clinician whose availability cannot be read still shows; the sessions line is only a help.
-      const entries = await Promise.all(shownClinicians.map((c) => schedulingApi.getAvailability(c.id, signal).then((a) => [c.id, a] as const, () => null)));
+      const entries = await Promise.all(
+        shownClinicians.map((c) =>
+          schedulingApi.getAvailability(c.id, signal).then(
+            (a) => [c.id, a] as const,
+            () => null,
+          ),
+        ),
+      );
       return new Map(entries.filter((e): e is readonly [string, ClinicianAvailability] => e !== null));
     },
     noEvents,
@@ -94,7 +108,9 @@ export function SchedulerPage() {
   const freeSlots = useLiveData<Map<string, FreeSlot[]>>(
     `scheduler:free:${week.from}:${clinicianIds}`,
     async (signal) => {
-      const entries = await Promise.all(shownClinicians.map((c) => schedulingApi.freeSlots(c.id, { from: week.from, to: week.to }, signal).then((s) => [c.id, s] as const)));
+      const entries = await Promise.all(
+        shownClinicians.map((c) => schedulingApi.freeSlots(c.id, { from: week.from, to: week.to }, signal).then((s) => [c.id, s] as const)),
+      );
       return new Map(entries);
     },
     (event) => event.clinicId === clinicId,
@@ -106,7 +122,14 @@ export function SchedulerPage() {
   const needsBooking = useMemo(
     () =>
       clinicRows
-        .filter((r) => r.status === 'ok' && r.refillDeadline !== null && r.urgency !== 'delivery_interrupted' && !nextAppointmentOf(r) && !justBooked.has(r.pump.id))
+        .filter(
+          (r) =>
+            r.status === 'ok' &&
+            r.refillDeadline !== null &&
+            r.urgency !== 'delivery_interrupted' &&
+            !nextAppointmentOf(r) &&
+            !justBooked.has(r.pump.id),
+        )
         .sort((a, b) => Date.parse(a.refillDeadline!) - Date.parse(b.refillDeadline!)),
     [clinicRows, justBooked],
   );
@@ -181,7 +204,8 @@ export function SchedulerPage() {
     reloadSchedule();
   }
 
-  const loadError = clinicsError ?? fleet.error?.message ?? clinicians.error?.message ?? appointments.error?.message ?? freeSlots.error?.message;
+  const loadError =
+    clinicsError ?? fleet.error?.message ?? clinicians.error?.message ?? appointments.error?.message ?? freeSlots.error?.message;
 
   return (
     <section className="scheduler" aria-labelledby="scheduler-title" data-testid="scheduler-page">
@@ -211,12 +235,18 @@ export function SchedulerPage() {
               data-testid="scheduler-clinic"
             >
               {clinics.map((c) => (
-                <option key={c.id} value={c.id}>{c.name}</option>
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
               ))}
             </select>
           </label>
         )}
-        {clinic && <span className="muted">Times in {clinic.name}'s zone, {timeZone}.</span>}
+        {clinic && (
+          <span className="muted">
+            Times in {clinic.name}'s zone, {timeZone}.
+          </span>
+        )}
       </div>
       {loadError && (
         <p className="notice notice--error" role="alert">
@@ -268,13 +298,29 @@ export function SchedulerPage() {
               <span className="week-nav__label" data-testid="calendar-week" data-monday={week.days[0]}>
                 {formatDayHeading(week.days[0])} – {formatDayHeading(week.days[6])} {week.days[6].slice(0, 4)}
               </span>
-              <button type="button" className="button button--quiet" onClick={() => setMonday(addDays(week.days[0], -7))} data-testid="calendar-previous">
+              <button
+                type="button"
+                className="button button--quiet"
+                onClick={() => setMonday(addDays(week.days[0], -7))}
+                data-testid="calendar-previous"
+              >
                 ← Previous week
               </button>
-              <button type="button" className="button button--quiet" onClick={() => setMonday(null)} disabled={monday === null} data-testid="calendar-this-week">
+              <button
+                type="button"
+                className="button button--quiet"
+                onClick={() => setMonday(null)}
+                disabled={monday === null}
+                data-testid="calendar-this-week"
+              >
                 This week
               </button>
-              <button type="button" className="button button--quiet" onClick={() => setMonday(addDays(week.days[0], 7))} data-testid="calendar-next">
+              <button
+                type="button"
+                className="button button--quiet"
+                onClick={() => setMonday(addDays(week.days[0], 7))}
+                data-testid="calendar-next"
+              >
                 Next week →
               </button>
               <label>

@@ -24,7 +24,11 @@ import type {
 import { request } from '../../lib/api';
 
 /** A clinician's free whole slot, as GET /api/clinicians/:id/free-slots lists them for the calendar. */
-export interface FreeSlot { clinicianId: string; startsAt: string; endsAt: string }
+export interface FreeSlot {
+  clinicianId: string;
+  startsAt: string;
+  endsAt: string;
+}
 
 /** The pump's booked refill from the fleet list; `undefined` only from a server older than scheduling (nothing to show). */
 export function nextAppointmentOf(row: FleetPump): FleetAppointment | null | undefined {
@@ -33,11 +37,20 @@ export function nextAppointmentOf(row: FleetPump): FleetAppointment | null | und
 
 /** An iCalendar feed of one clinician's appointments, as GET /api/calendar-feeds lists them (the secret is never listed). */
 export interface CalendarFeed {
-  id: string; clinicId: string; clinicianId: string; name: string; createdAt: string; revokedAt: string | null; lastUsedAt: string | null;
+  id: string;
+  clinicId: string;
+  clinicianId: string;
+  name: string;
+  createdAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
 }
 
 /** POST /api/calendar-feeds answers once with the secret and the feed's path (`/api/calendar.ics?token=...`). */
-export interface CreatedCalendarFeed extends CalendarFeed { token: string; path: string }
+export interface CreatedCalendarFeed extends CalendarFeed {
+  token: string;
+  path: string;
+}
 
 export interface AppointmentFilters {
   clinicId: string;
@@ -62,7 +75,12 @@ export const schedulingApi = {
   putAvailability: (clinicianId: string, body: ClinicianAvailabilityRequest) =>
     request<ClinicianAvailability>('PUT', `/api/clinicians/${enc(clinicianId)}/availability`, body),
   freeSlots: async (clinicianId: string, range: { from: string; to: string }, signal?: AbortSignal): Promise<FreeSlot[]> => {
-    const answer = await request<FreeSlot[] | { slots: FreeSlot[] }>('GET', `/api/clinicians/${enc(clinicianId)}/free-slots${query(range)}`, undefined, signal);
+    const answer = await request<FreeSlot[] | { slots: FreeSlot[] }>(
+      'GET',
+      `/api/clinicians/${enc(clinicianId)}/free-slots${query(range)}`,
+      undefined,
+      signal,
+    );
     return Array.isArray(answer) ? answer : answer.slots;
   },
   getClinician: (clinicianId: string, signal?: AbortSignal) =>
@@ -75,9 +93,12 @@ export const schedulingApi = {
   createCalendarFeed: (body: CreateCalendarFeedRequest) => request<CreatedCalendarFeed>('POST', '/api/calendar-feeds', body),
   revokeCalendarFeed: (id: string) => request<CalendarFeed>('POST', `/api/calendar-feeds/${enc(id)}/revoke`),
 
-  listClosures: (clinicId: string, signal?: AbortSignal) => request<ClinicClosure[]>('GET', `/api/clinics/${enc(clinicId)}/closures`, undefined, signal),
-  createClosure: (clinicId: string, body: CreateClinicClosureRequest) => request<ClinicClosure>('POST', `/api/clinics/${enc(clinicId)}/closures`, body),
-  removeClosure: (clinicId: string, closureId: string) => request<ClinicClosure>('DELETE', `/api/clinics/${enc(clinicId)}/closures/${enc(closureId)}`),
+  listClosures: (clinicId: string, signal?: AbortSignal) =>
+    request<ClinicClosure[]>('GET', `/api/clinics/${enc(clinicId)}/closures`, undefined, signal),
+  createClosure: (clinicId: string, body: CreateClinicClosureRequest) =>
+    request<ClinicClosure>('POST', `/api/clinics/${enc(clinicId)}/closures`, body),
+  removeClosure: (clinicId: string, closureId: string) =>
+    request<ClinicClosure>('DELETE', `/api/clinics/${enc(clinicId)}/closures/${enc(closureId)}`),
 
   refillSlots: (pumpId: string, range: { from?: string; to?: string; limit?: number; clinicianId?: string } = {}, signal?: AbortSignal) =>
     request<RefillSlotsResponse>('GET', `/api/pumps/${enc(pumpId)}/refill-slots${query(range)}`, undefined, signal),
@@ -86,10 +107,13 @@ export const schedulingApi = {
     request<AppointmentResponse[]>('GET', `/api/appointments${query({ ...filters })}`, undefined, signal),
   book: (body: CreateAppointmentRequest) => request<AppointmentResponse>('POST', '/api/appointments', body),
   // The request type is the schema's output (every key present); the API takes any subset.
-  reschedule: (id: string, body: Partial<RescheduleAppointmentRequest>) => request<AppointmentResponse>('PATCH', `/api/appointments/${enc(id)}`, body),
-  cancel: (id: string, body: CancelAppointmentRequest = {}) => request<AppointmentResponse>('POST', `/api/appointments/${enc(id)}/cancel`, body),
+  reschedule: (id: string, body: Partial<RescheduleAppointmentRequest>) =>
+    request<AppointmentResponse>('PATCH', `/api/appointments/${enc(id)}`, body),
+  cancel: (id: string, body: CancelAppointmentRequest = {}) =>
+    request<AppointmentResponse>('POST', `/api/appointments/${enc(id)}/cancel`, body),
   noShow: (id: string) => request<AppointmentResponse>('POST', `/api/appointments/${enc(id)}/no-show`, {}),
-  complete: (id: string, body: CompleteAppointmentRequest) => request<AppointmentResponse>('POST', `/api/appointments/${enc(id)}/complete`, body),
+  complete: (id: string, body: CompleteAppointmentRequest) =>
+    request<AppointmentResponse>('POST', `/api/appointments/${enc(id)}/complete`, body),
 
   proposePlan: (body: RefillPlanRequest) => request<RefillPlanProposal>('POST', '/api/refill-plan', body),
   confirmPlan: (body: ConfirmRefillPlanRequest) => request<{ booked: AppointmentResponse[] }>('POST', '/api/refill-plan/confirm', body),

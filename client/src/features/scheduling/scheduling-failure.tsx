@@ -14,7 +14,9 @@ export interface SchedulingFailure {
 export function toSchedulingFailure(err: unknown): SchedulingFailure {
   if (err instanceof ApiError) {
     // The API names overrideReason itself (margin, deadline) or says a rule yields to one (outside availability, off the slot grid).
-    const needsReason = Object.entries(err.fields).some(([field, message]) => field === 'overrideReason' || message.includes('overrideReason'));
+    const needsReason = Object.entries(err.fields).some(
+      ([field, message]) => field === 'overrideReason' || message.includes('overrideReason'),
+    );
     return { status: err.status, message: err.message, fields: err.fields, needsReason };
   }
   return { status: 0, message: err instanceof Error ? err.message : String(err), fields: {}, needsReason: false };
@@ -35,7 +37,13 @@ interface FailureNoticeProps {
   testId?: string;
 }
 
-export function FailureNotice({ failure, onRetryWithReason, busy = false, retryLabel = 'Book with this reason', testId = 'scheduling-error' }: FailureNoticeProps) {
+export function FailureNotice({
+  failure,
+  onRetryWithReason,
+  busy = false,
+  retryLabel = 'Book with this reason',
+  testId = 'scheduling-error',
+}: FailureNoticeProps) {
   const [reason, setReason] = useState('');
   const id = useId();
   const fieldEntries = Object.entries(failure.fields);
@@ -61,7 +69,15 @@ export function FailureNotice({ failure, onRetryWithReason, busy = false, retryL
         >
           <label htmlFor={id}>
             Override reason (kept in the audit trail)
-            <input id={id} type="text" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} data-testid="override-reason" required />
+            <input
+              id={id}
+              type="text"
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              maxLength={500}
+              data-testid="override-reason"
+              required
+            />
           </label>
           <button type="submit" className="button button--danger" disabled={busy || reason.trim() === ''} data-testid="override-submit">
             {busy ? 'Booking…' : retryLabel}

@@ -24,7 +24,10 @@ function gap(days: number): string {
 export function rankReason(slot: RefillSlot, rank: number, answer: RefillSlotsResponse): string {
   const beforeBookBy = (Date.parse(answer.bookingDeadline) - Date.parse(slot.startsAt)) / DAY_MS;
   if (answer.pastBookingDeadline) {
-    const when = slot.daysBeforeDeadline >= 0 ? `${gap(slot.daysBeforeDeadline)} before the refill deadline` : `${gap(slot.daysBeforeDeadline)} AFTER the refill deadline`;
+    const when =
+      slot.daysBeforeDeadline >= 0
+        ? `${gap(slot.daysBeforeDeadline)} before the refill deadline`
+        : `${gap(slot.daysBeforeDeadline)} AFTER the refill deadline`;
     return `${rank === 0 ? 'Earliest free slot' : 'Later'}: the booking deadline has passed, so the earliest come first; ${when}`;
   }
   if (slot.timing === 'on_time') {
@@ -59,16 +62,21 @@ export function SlotPicker({ pumpId, patientName, clinicId, timeZone, clinicians
   useEffect(() => {
     const controller = new AbortController();
     setLoadError(undefined);
-    schedulingApi.refillSlots(pumpId, { limit, clinicianId: clinicianId || undefined }, controller.signal).then(setAnswer, (err: unknown) => {
-      if (!controller.signal.aborted) setLoadError(err instanceof Error ? err.message : String(err));
-    });
+    schedulingApi
+      .refillSlots(pumpId, { limit, clinicianId: clinicianId || undefined }, controller.signal)
+      .then(setAnswer, (err: unknown) => {
+        if (!controller.signal.aborted) setLoadError(err instanceof Error ? err.message : String(err));
+      });
     return () => controller.abort();
   }, [pumpId, limit, clinicianId]);
 
   useEffect(() => {
     const controller = new AbortController();
     // Without rooms the booking still works (no room): the list is a help, its failure is not shown.
-    schedulingApi.listRooms(clinicId, controller.signal).then((r) => setRooms([...r].sort((a, b) => a.name.localeCompare(b.name))), () => undefined);
+    schedulingApi.listRooms(clinicId, controller.signal).then(
+      (r) => setRooms([...r].sort((a, b) => a.name.localeCompare(b.name))),
+      () => undefined,
+    );
     return () => controller.abort();
   }, [clinicId]);
 
@@ -76,7 +84,13 @@ export function SlotPicker({ pumpId, patientName, clinicId, timeZone, clinicians
     setBusyAt(slot.startsAt + slot.clinicianId);
     setFailure(undefined);
     try {
-      const appointment = await schedulingApi.book({ pumpId, clinicianId: slot.clinicianId, startsAt: slot.startsAt, roomId: roomId || undefined, overrideReason });
+      const appointment = await schedulingApi.book({
+        pumpId,
+        clinicianId: slot.clinicianId,
+        startsAt: slot.startsAt,
+        roomId: roomId || undefined,
+        overrideReason,
+      });
       onBooked(appointment);
     } catch (err) {
       setFailure({ slot, failure: toSchedulingFailure(err) });
@@ -91,30 +105,57 @@ export function SlotPicker({ pumpId, patientName, clinicId, timeZone, clinicians
       <div className="slot-picker__filters">
         <label htmlFor={filterId}>
           Clinician
-          <select id={filterId} value={clinicianId} onChange={(e) => { setClinicianId(e.target.value); setLimit(PAGE); }} data-testid="slot-clinician-filter">
+          <select
+            id={filterId}
+            value={clinicianId}
+            onChange={(e) => {
+              setClinicianId(e.target.value);
+              setLimit(PAGE);
+            }}
+            data-testid="slot-clinician-filter"
+          >
             <option value="">Any clinician</option>
-            {clinicians.map((c) => <option key={c.id} value={c.id}>{c.displayName}</option>)}
+            {clinicians.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.displayName}
+              </option>
+            ))}
           </select>
         </label>
         <label htmlFor={roomFieldId}>
           Room
           <select id={roomFieldId} value={roomId} onChange={(e) => setRoomId(e.target.value)} data-testid="slot-room">
             <option value="">No room yet</option>
-            {rooms.map((r) => <option key={r.id} value={r.id}>{r.name}</option>)}
+            {rooms.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.name}
+              </option>
+            ))}
           </select>
         </label>
       </div>
       {answer && (
         <p className="muted slot-picker__deadlines">
           Refill deadline {formatInstant(answer.refillDeadline, timeZone)}; book by {formatInstant(answer.bookingDeadline, timeZone)}.{' '}
-          {answer.pastBookingDeadline ? 'The booking deadline has passed: earliest slots first.' : 'Best first: on time and closest to the booking deadline.'}
+          {answer.pastBookingDeadline
+            ? 'The booking deadline has passed: earliest slots first.'
+            : 'Best first: on time and closest to the booking deadline.'}
         </p>
       )}
-      {loadError && <p className="notice notice--error" role="alert">Could not load the slots: {loadError}</p>}
-      {!answer && !loadError && <p className="muted" role="status">Loading slots…</p>}
+      {loadError && (
+        <p className="notice notice--error" role="alert">
+          Could not load the slots: {loadError}
+        </p>
+      )}
+      {!answer && !loadError && (
+        <p className="muted" role="status">
+          Loading slots…
+        </p>
+      )}
       {answer && slots.length === 0 && (
         <p className="notice notice--warn" data-testid="slot-picker-empty">
-          No free slot{clinicianId ? ' for this clinician' : ''} in the search range (closures and booked visits excluded): add availability, or choose another clinician.
+          No free slot{clinicianId ? ' for this clinician' : ''} in the search range (closures and booked visits excluded): add
+          availability, or choose another clinician.
         </p>
       )}
       {slots.length > 0 && (
@@ -124,9 +165,17 @@ export function SlotPicker({ pumpId, patientName, clinicId, timeZone, clinicians
             const key = slot.startsAt + slot.clinicianId;
             const name = slot.clinicianName || clinicians.find((c) => c.id === slot.clinicianId)?.displayName || 'a clinician';
             return (
-              <li key={key} className={`slot${label.late ? ' slot--late' : ''}`} data-testid="slot-option" data-starts-at={slot.startsAt} data-clinician-id={slot.clinicianId} data-timing={slot.timing}>
+              <li
+                key={key}
+                className={`slot${label.late ? ' slot--late' : ''}`}
+                data-testid="slot-option"
+                data-starts-at={slot.startsAt}
+                data-clinician-id={slot.clinicianId}
+                data-timing={slot.timing}
+              >
                 <div className="slot__when">
-                  <span className="slot__rank">{rank + 1}.</span> <strong>{formatInstant(slot.startsAt, timeZone)}</strong>–{formatLocalTime(slot.endsAt, timeZone)}
+                  <span className="slot__rank">{rank + 1}.</span> <strong>{formatInstant(slot.startsAt, timeZone)}</strong>–
+                  {formatLocalTime(slot.endsAt, timeZone)}
                 </div>
                 <div className="slot__who">with {name}</div>
                 <div className="slot__why">
@@ -135,12 +184,26 @@ export function SlotPicker({ pumpId, patientName, clinicId, timeZone, clinicians
                   </span>{' '}
                   <span data-testid="slot-reason">{rankReason(slot, rank, answer!)}</span>
                 </div>
-                <button type="button" className={`button ${rank === 0 ? 'button--primary' : ''}`} onClick={() => void book(slot)} disabled={busyAt !== null} data-testid="slot-book">
+                <button
+                  type="button"
+                  className={`button ${rank === 0 ? 'button--primary' : ''}`}
+                  onClick={() => void book(slot)}
+                  disabled={busyAt !== null}
+                  data-testid="slot-book"
+                >
                   {busyAt === key ? 'Booking…' : 'Book this slot'}
-                  <span className="visually-hidden"> for {patientName}: {formatInstant(slot.startsAt, timeZone)} with {name}</span>
+                  <span className="visually-hidden">
+                    {' '}
+                    for {patientName}: {formatInstant(slot.startsAt, timeZone)} with {name}
+                  </span>
                 </button>
                 {failure && failure.slot.startsAt === slot.startsAt && failure.slot.clinicianId === slot.clinicianId && (
-                  <FailureNotice failure={failure.failure} busy={busyAt !== null} onRetryWithReason={(reason) => void book(slot, reason)} testId="slot-book-error" />
+                  <FailureNotice
+                    failure={failure.failure}
+                    busy={busyAt !== null}
+                    onRetryWithReason={(reason) => void book(slot, reason)}
+                    testId="slot-book-error"
+                  />
                 )}
               </li>
             );
@@ -148,7 +211,12 @@ export function SlotPicker({ pumpId, patientName, clinicId, timeZone, clinicians
         </ol>
       )}
       {answer && slots.length === limit && limit < 200 && (
-        <button type="button" className="button button--quiet" onClick={() => setLimit((l) => Math.min(200, l + PAGE * 2))} data-testid="slot-more">
+        <button
+          type="button"
+          className="button button--quiet"
+          onClick={() => setLimit((l) => Math.min(200, l + PAGE * 2))}
+          data-testid="slot-more"
+        >
           Show more slots
         </button>
       )}

@@ -37,10 +37,17 @@ type Block = { kind: 'appointment'; at: string; appointment: AppointmentResponse
 /** Runs of weekdays as `Mon–Fri`, `Mon, Wed`. */
 function weekdayRuns(days: number[]): string {
   const runs: string[] = [];
-  for (let i = 0; i < days.length; ) {
+  for (let i = 0; i < days.length;) {
     let j = i;
     while (j + 1 < days.length && days[j + 1] === days[j] + 1) j++;
-    runs.push(j - i >= 2 ? `${WEEKDAY_SHORT[days[i]]}–${WEEKDAY_SHORT[days[j]]}` : days.slice(i, j + 1).map((d) => WEEKDAY_SHORT[d]).join(', '));
+    runs.push(
+      j - i >= 2
+        ? `${WEEKDAY_SHORT[days[i]]}–${WEEKDAY_SHORT[days[j]]}`
+        : days
+            .slice(i, j + 1)
+            .map((d) => WEEKDAY_SHORT[d])
+            .join(', '),
+    );
     i = j + 1;
   }
   return runs.join(', ');
@@ -64,7 +71,22 @@ function sessionsText(availability: ClinicianAvailability | undefined): string |
 }
 
 export function WeekCalendar(props: WeekCalendarProps) {
-  const { week, today, timeZone, clinicians, availability, appointments, freeSlots, closures, rowsByPump, highlightId, showFreeSlots, nowMs, may, loading } = props;
+  const {
+    week,
+    today,
+    timeZone,
+    clinicians,
+    availability,
+    appointments,
+    freeSlots,
+    closures,
+    rowsByPump,
+    highlightId,
+    showFreeSlots,
+    nowMs,
+    may,
+    loading,
+  } = props;
   const closureOn = (day: string) => closures.find((c) => c.startDate <= day && day <= c.endDate);
   const [moving, setMoving] = useState<AppointmentResponse | null>(null);
   const [busy, setBusy] = useState(false);
@@ -113,7 +135,8 @@ export function WeekCalendar(props: WeekCalendarProps) {
       .map((a) => ({ kind: 'appointment', at: a.startsAt, appointment: a }));
     if (showFreeSlots || moving) {
       for (const slot of freeSlots?.get(clinicianId) ?? []) {
-        if (localDateOf(slot.startsAt, timeZone) === day && Date.parse(slot.startsAt) > nowMs) blocks.push({ kind: 'free', at: slot.startsAt, slot });
+        if (localDateOf(slot.startsAt, timeZone) === day && Date.parse(slot.startsAt) > nowMs)
+          blocks.push({ kind: 'free', at: slot.startsAt, slot });
       }
     }
     return blocks.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
@@ -135,7 +158,15 @@ export function WeekCalendar(props: WeekCalendarProps) {
         data-timing={a.timing ?? ''}
         data-starts-at={a.startsAt}
         draggable={draggable}
-        onDragStart={draggable ? (e: DragEvent) => { e.dataTransfer.setData('text/plain', a.id); e.dataTransfer.effectAllowed = 'move'; startMoving(a); } : undefined}
+        onDragStart={
+          draggable
+            ? (e: DragEvent) => {
+                e.dataTransfer.setData('text/plain', a.id);
+                e.dataTransfer.effectAllowed = 'move';
+                startMoving(a);
+              }
+            : undefined
+        }
       >
         <div className="cal-appt__time">
           {formatLocalTime(a.startsAt, timeZone)}–{formatLocalTime(a.endsAt, timeZone)}
@@ -167,7 +198,8 @@ export function WeekCalendar(props: WeekCalendarProps) {
     if (!moving) {
       return (
         <li key={key} className="cal-free" data-testid="calendar-free-slot" data-starts-at={slot.startsAt}>
-          <span className="visually-hidden">free </span>{time}
+          <span className="visually-hidden">free </span>
+          {time}
         </li>
       );
     }
@@ -182,13 +214,19 @@ export function WeekCalendar(props: WeekCalendarProps) {
         className={`cal-free cal-free--target${dropKey === key ? ' cal-free--drop' : ''}`}
         data-testid="calendar-free-slot"
         data-starts-at={slot.startsAt}
-        onDragOver={(e) => { e.preventDefault(); setDropKey(key); }}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDropKey(key);
+        }}
         onDragLeave={() => setDropKey((k) => (k === key ? null : k))}
         onDrop={onDrop}
       >
         <button type="button" className="link-button" onClick={() => void moveTo(slot)} disabled={busy} data-testid="move-here">
           {time}
-          <span className="visually-hidden"> — move {patientOf(moving.pumpId)} here, {formatDayHeading(localDateOf(slot.startsAt, timeZone))} with {clinician.displayName}</span>
+          <span className="visually-hidden">
+            {' '}
+            — move {patientOf(moving.pumpId)} here, {formatDayHeading(localDateOf(slot.startsAt, timeZone))} with {clinician.displayName}
+          </span>
         </button>
       </li>
     );
@@ -199,10 +237,18 @@ export function WeekCalendar(props: WeekCalendarProps) {
       {moving && (
         <div className="notice notice--warn reschedule-banner" role="status" data-testid="reschedule-banner">
           <span>
-            Rescheduling <strong>{patientOf(moving.pumpId)}</strong> (now {formatInstant(moving.startsAt, timeZone)}): pick a free slot below — in any week, with any
-            clinician — or drag the appointment onto one.
+            Rescheduling <strong>{patientOf(moving.pumpId)}</strong> (now {formatInstant(moving.startsAt, timeZone)}): pick a free slot
+            below — in any week, with any clinician — or drag the appointment onto one.
           </span>
-          <button type="button" className="button button--quiet" onClick={() => { setMoving(null); setFailure(undefined); }} disabled={busy}>
+          <button
+            type="button"
+            className="button button--quiet"
+            onClick={() => {
+              setMoving(null);
+              setFailure(undefined);
+            }}
+            disabled={busy}
+          >
             Stop rescheduling
           </button>
         </div>
@@ -219,13 +265,19 @@ export function WeekCalendar(props: WeekCalendarProps) {
       <div className="table-wrap" tabIndex={0}>
         <table className="week-calendar" data-testid="week-calendar" data-from={week.from} aria-busy={loading}>
           <caption className="visually-hidden">
-            Appointments and free slots per clinician, {formatDayHeading(week.days[0])} to {formatDayHeading(week.days[6])}, times in {timeZone}
+            Appointments and free slots per clinician, {formatDayHeading(week.days[0])} to {formatDayHeading(week.days[6])}, times in{' '}
+            {timeZone}
           </caption>
           <thead>
             <tr>
               <th scope="col">Clinician</th>
               {week.days.map((day) => (
-                <th scope="col" key={day} className={[day === today ? 'today' : '', closureOn(day) ? 'closed' : ''].join(' ').trim() || undefined} data-date={day}>
+                <th
+                  scope="col"
+                  key={day}
+                  className={[day === today ? 'today' : '', closureOn(day) ? 'closed' : ''].join(' ').trim() || undefined}
+                  data-date={day}
+                >
                   {formatDayHeading(day)}
                   {day === today && <span className="visually-hidden"> (today)</span>}
                   {closureOn(day) && (
@@ -255,7 +307,9 @@ export function WeekCalendar(props: WeekCalendarProps) {
                           <span className="cal-empty">—</span>
                         ) : (
                           <ul className="cal-list" aria-label={`${clinician.displayName}, ${formatDayHeading(day)}`}>
-                            {blocks.map((b) => (b.kind === 'appointment' ? renderAppointment(b.appointment) : renderFree(b.slot, clinician)))}
+                            {blocks.map((b) =>
+                              b.kind === 'appointment' ? renderAppointment(b.appointment) : renderFree(b.slot, clinician),
+                            )}
                           </ul>
                         )}
                       </td>

@@ -9,7 +9,9 @@ import { defaultLabel, type SettingField, type SettingGroup } from './setting-fi
 type Values<Name extends string> = Record<Name, number | null>;
 
 interface SafeParser {
-  safeParse(input: unknown): { success: true; data: unknown } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
+  safeParse(
+    input: unknown,
+  ): { success: true; data: unknown } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
 }
 
 interface SettingGroupFormProps<Name extends string> {
@@ -57,57 +59,112 @@ export function SettingGroupForm<Name extends string>({ group, saved: initial, s
   }
 
   return (
-    <form className="form settings-group" onSubmit={onSubmit} noValidate aria-labelledby={`settings-${group.id}-title`} data-testid={`settings-form-${group.id}`}>
+    <form
+      className="form settings-group"
+      onSubmit={onSubmit}
+      noValidate
+      aria-labelledby={`settings-${group.id}-title`}
+      data-testid={`settings-form-${group.id}`}
+    >
       <h2 id={`settings-${group.id}-title`}>{group.title}</h2>
       <p className="muted">{group.intro}</p>
       <FormErrorSummary message={message} fields={errors} shown={group.fields.map((f) => f.name)} />
       <div className="settings-grid">
         {group.fields.map((field) => (
           <SettingInput
-            key={field.name} field={field} text={text[field.name]} error={errors[field.name]}
-            unsaved={text[field.name].trim() !== asText(saved[field.name])} onChange={(value) => edit(field.name, value)}
+            key={field.name}
+            field={field}
+            text={text[field.name]}
+            error={errors[field.name]}
+            unsaved={text[field.name].trim() !== asText(saved[field.name])}
+            onChange={(value) => edit(field.name, value)}
           />
         ))}
       </div>
       <FormActions busy={busy} label={changed.length > 1 ? `Save ${changed.length} changes` : 'Save'} testId={`save-${group.id}`}>
         {changed.length > 0 && !busy && (
-          <button type="button" className="button button--quiet" onClick={() => { setText(textOf(group, saved)); setSavedNote(null); }}>
+          <button
+            type="button"
+            className="button button--quiet"
+            onClick={() => {
+              setText(textOf(group, saved));
+              setSavedNote(null);
+            }}
+          >
             Undo changes
           </button>
         )}
       </FormActions>
-      {savedNote && <p className="notice notice--ok settings-saved" role="status" data-testid={`saved-${group.id}`}><span aria-hidden="true">✔ </span>{savedNote}</p>}
+      {savedNote && (
+        <p className="notice notice--ok settings-saved" role="status" data-testid={`saved-${group.id}`}>
+          <span aria-hidden="true">✔ </span>
+          {savedNote}
+        </p>
+      )}
     </form>
   );
 }
 
-function SettingInput<Name extends string>({ field, text, error, unsaved, onChange }: {
-  field: SettingField<Name>; text: string; error?: string; unsaved: boolean; onChange: (value: string) => void;
+function SettingInput<Name extends string>({
+  field,
+  text,
+  error,
+  unsaved,
+  onChange,
+}: {
+  field: SettingField<Name>;
+  text: string;
+  error?: string;
+  unsaved: boolean;
+  onChange: (value: string) => void;
 }) {
   const atDefault = text.trim() === asText(field.defaultValue);
   const hint = (
     <>
       <span className="setting__meaning">{field.meaning}</span>
       <span className="setting__default" data-testid={`default-${field.name}`}>
-        Default: <strong>{defaultLabel(field)}</strong>. Allowed: {field.rangeText ?? `${field.min} to ${field.max}`}{field.whole ? ', whole numbers' : ''}.
+        Default: <strong>{defaultLabel(field)}</strong>. Allowed: {field.rangeText ?? `${field.min} to ${field.max}`}
+        {field.whole ? ', whole numbers' : ''}.
       </span>
       {field.source && <span className="setting__source">Source: {field.source}.</span>}
     </>
   );
   return (
     <div className={`setting${unsaved ? ' setting--unsaved' : ''}`} data-setting={field.name}>
-      <FormField label={<>{field.label} <span className="setting__unit">({field.unit})</span></>} name={field.name} error={error} hint={hint}>
+      <FormField
+        label={
+          <>
+            {field.label} <span className="setting__unit">({field.unit})</span>
+          </>
+        }
+        name={field.name}
+        error={error}
+        hint={hint}
+      >
         <input
-          type="number" inputMode="decimal" step={field.whole ? 1 : 'any'} value={text} onChange={(e) => onChange(e.target.value)}
-          placeholder={field.defaultValue === null ? 'no limit' : undefined} data-testid={`setting-${field.name}`}
+          type="number"
+          inputMode="decimal"
+          step={field.whole ? 1 : 'any'}
+          value={text}
+          onChange={(e) => onChange(e.target.value)}
+          placeholder={field.defaultValue === null ? 'no limit' : undefined}
+          data-testid={`setting-${field.name}`}
         />
       </FormField>
       <div className="setting__foot">
-        {unsaved && <span className="setting__pending" data-testid={`unsaved-${field.name}`}><span aria-hidden="true">● </span>Not saved yet</span>}
+        {unsaved && (
+          <span className="setting__pending" data-testid={`unsaved-${field.name}`}>
+            <span aria-hidden="true">● </span>Not saved yet
+          </span>
+        )}
         <button
-          type="button" className="button button--quiet button--small" disabled={atDefault} onClick={() => onChange(asText(field.defaultValue))}
+          type="button"
+          className="button button--quiet button--small"
+          disabled={atDefault}
+          onClick={() => onChange(asText(field.defaultValue))}
           // The name starts with the visible words (WCAG 2.5.3, label in name), then says which field and its default.
-          aria-label={`${atDefault ? 'At default' : 'Reset to default'}: ${field.label} (${field.unit}), default ${defaultLabel(field)}`} data-testid={`reset-${field.name}`}
+          aria-label={`${atDefault ? 'At default' : 'Reset to default'}: ${field.label} (${field.unit}), default ${defaultLabel(field)}`}
+          data-testid={`reset-${field.name}`}
         >
           {atDefault ? 'At default' : 'Reset to default'}
         </button>

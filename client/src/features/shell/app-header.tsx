@@ -15,7 +15,10 @@ function ConnectionIndicator() {
   const text = state === 'live' ? 'Live' : state === 'connecting' ? 'Connecting…' : 'Offline — reconnecting';
   return (
     <span className={`connection connection--${state}`} data-testid="connection-status" data-state={state} role="status" aria-live="polite">
-      <span className="connection__dot" aria-hidden="true">{state === 'live' ? '●' : '○'}</span> {text}
+      <span className="connection__dot" aria-hidden="true">
+        {state === 'live' ? '●' : '○'}
+      </span>{' '}
+      {text}
     </span>
   );
 }

@@ -12,7 +12,9 @@ export function PrimaryNav() {
   const critical = useUnacknowledgedCriticalIds().length;
   return (
     <nav aria-label="Main" className="main-nav main-nav--primary">
-      <NavLink to="/" end data-testid="nav-fleet">Fleet</NavLink>
+      <NavLink to="/" end data-testid="nav-fleet">
+        Fleet
+      </NavLink>
       {mayReadAlerts && (
         <NavLink to="/alerts" data-testid="nav-alerts">
           Alerts
@@ -23,8 +25,16 @@ export function PrimaryNav() {
           )}
         </NavLink>
       )}
-      {mayReadPatients && <NavLink to="/patients" data-testid="nav-patients">Patients</NavLink>}
-      {mayReadSchedule && <NavLink to="/scheduler" data-testid="nav-scheduler">Scheduler</NavLink>}
+      {mayReadPatients && (
+        <NavLink to="/patients" data-testid="nav-patients">
+          Patients
+        </NavLink>
+      )}
+      {mayReadSchedule && (
+        <NavLink to="/scheduler" data-testid="nav-scheduler">
+          Scheduler
+        </NavLink>
+      )}
     </nav>
   );
 }
@@ -40,18 +50,67 @@ export function AdminNav() {
   const mayReadClinicians = useCan('GET /api/clinicians');
   const mayChangeSettings = useCan('PATCH /api/clinics/:id/settings');
   const mayImport = useCan('POST /api/clinics/:id/imports');
-  if (![mayImport, mayAddPump, mayManageUsers, mayManageTokens, mayReadAudit, mayManageFeeds, mayReadRoster, mayReadClinicians, mayChangeSettings].some(Boolean)) return null;
+  if (
+    ![
+      mayImport,
+      mayAddPump,
+      mayManageUsers,
+      mayManageTokens,
+      mayReadAudit,
+      mayManageFeeds,
+      mayReadRoster,
+      mayReadClinicians,
+      mayChangeSettings,
+    ].some(Boolean)
+  )
+    return null;
   return (
     <nav aria-label="Administration" className="main-nav main-nav--admin">
-      {mayReadRoster && <NavLink to="/on-call" data-testid="nav-on-call">On call</NavLink>}
-      {mayReadClinicians && <NavLink to="/clinicians" data-testid="nav-clinicians">Clinicians</NavLink>}
-      {mayAddPump && <NavLink to="/pumps/new" data-testid="nav-add-pump">Add pump</NavLink>}
-      {mayImport && <NavLink to="/import" data-testid="nav-import">Import</NavLink>}
-      {mayManageUsers && <NavLink to="/admin/users" data-testid="nav-admin-users">Users</NavLink>}
-      {mayManageTokens && <NavLink to="/admin/machine-tokens" data-testid="nav-admin-machine-tokens">Machine tokens</NavLink>}
-      {mayManageFeeds && <NavLink to="/admin/calendar-feeds" data-testid="nav-admin-calendar-feeds">Calendar feeds</NavLink>}
-      {mayReadAudit && <NavLink to="/admin/audit" data-testid="nav-admin-audit">Audit trail</NavLink>}
-      {mayChangeSettings && <NavLink to="/admin/settings" data-testid="nav-admin-settings">Settings</NavLink>}
+      {mayReadRoster && (
+        <NavLink to="/on-call" data-testid="nav-on-call">
+          On call
+        </NavLink>
+      )}
+      {mayReadClinicians && (
+        <NavLink to="/clinicians" data-testid="nav-clinicians">
+          Clinicians
+        </NavLink>
+      )}
+      {mayAddPump && (
+        <NavLink to="/pumps/new" data-testid="nav-add-pump">
+          Add pump
+        </NavLink>
+      )}
+      {mayImport && (
+        <NavLink to="/import" data-testid="nav-import">
+          Import
+        </NavLink>
+      )}
+      {mayManageUsers && (
+        <NavLink to="/admin/users" data-testid="nav-admin-users">
+          Users
+        </NavLink>
+      )}
+      {mayManageTokens && (
+        <NavLink to="/admin/machine-tokens" data-testid="nav-admin-machine-tokens">
+          Machine tokens
+        </NavLink>
+      )}
+      {mayManageFeeds && (
+        <NavLink to="/admin/calendar-feeds" data-testid="nav-admin-calendar-feeds">
+          Calendar feeds
+        </NavLink>
+      )}
+      {mayReadAudit && (
+        <NavLink to="/admin/audit" data-testid="nav-admin-audit">
+          Audit trail
+        </NavLink>
+      )}
+      {mayChangeSettings && (
+        <NavLink to="/admin/settings" data-testid="nav-admin-settings">
+          Settings
+        </NavLink>
+      )}
     </nav>
   );
 }
@@ -70,7 +129,8 @@ export function CriticalCount() {
       // The visible '0 critical' stays part of the name (axe label-content-name-mismatch, WCAG 2.5.3 Label in Name).
       aria-label={`${critical} critical ${critical === 1 ? 'alert' : 'alerts'} open`}
     >
-      <span aria-hidden="true">{critical > 0 ? '⚠' : '✓'}</span> {critical}<span className="critical-count__word"> critical</span>
+      <span aria-hidden="true">{critical > 0 ? '⚠' : '✓'}</span> {critical}
+      <span className="critical-count__word"> critical</span>
     </Link>
   );
 }

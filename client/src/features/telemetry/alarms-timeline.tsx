@@ -46,7 +46,9 @@ export function AlarmsTimeline({ readings, timeZone }: { readings: readonly Tele
             <th scope="col">Alarm</th>
             <th scope="col">Reported from</th>
             <th scope="col">Until</th>
-            <th scope="col" className="num">Readings</th>
+            <th scope="col" className="num">
+              Readings
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -56,17 +58,31 @@ export function AlarmsTimeline({ readings, timeZone }: { readings: readonly Tele
               <tr key={`${e.code}-${e.from}`} data-testid="alarm-episode" data-code={e.code} data-active={e.clearedAt === null}>
                 <td>
                   {def?.label ?? e.code}
-                  {def?.interruptsDelivery && <div className="reason reason--danger"><span aria-hidden="true">✖ </span>interrupts delivery</div>}
+                  {def?.interruptsDelivery && (
+                    <div className="reason reason--danger">
+                      <span aria-hidden="true">✖ </span>interrupts delivery
+                    </div>
+                  )}
                 </td>
                 <td>{formatInstant(e.from, timeZone)}</td>
-                <td>{e.clearedAt === null ? <strong><span aria-hidden="true">● </span>still reported</strong> : formatInstant(e.clearedAt, timeZone)}</td>
+                <td>
+                  {e.clearedAt === null ? (
+                    <strong>
+                      <span aria-hidden="true">● </span>still reported
+                    </strong>
+                  ) : (
+                    formatInstant(e.clearedAt, timeZone)
+                  )}
+                </td>
                 <td className="num">{e.readings}</td>
               </tr>
             );
           })}
           {episodes.length === 0 && (
             <tr>
-              <td colSpan={4} className="empty">No alarm reported{readings.length === 0 ? ' (no telemetry in this span)' : ''}.</td>
+              <td colSpan={4} className="empty">
+                No alarm reported{readings.length === 0 ? ' (no telemetry in this span)' : ''}.
+              </td>
             </tr>
           )}
         </tbody>

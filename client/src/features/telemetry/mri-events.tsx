@@ -18,7 +18,17 @@ interface MriEventsProps {
   onChanged: () => void;
 }
 
-function RecordMriForm({ pumpId, timeZone, onSaved, onCancel }: { pumpId: string; timeZone: string; onSaved: () => void; onCancel: () => void }) {
+function RecordMriForm({
+  pumpId,
+  timeZone,
+  onSaved,
+  onCancel,
+}: {
+  pumpId: string;
+  timeZone: string;
+  onSaved: () => void;
+  onCancel: () => void;
+}) {
   const [at, setAt] = useState(() => instantToLocalInput(new Date().toISOString(), timeZone));
   const [note, setNote] = useState('');
   const { errors, message, busy, refuse, send } = useFormSubmission();
@@ -50,7 +60,17 @@ function RecordMriForm({ pumpId, timeZone, onSaved, onCancel }: { pumpId: string
   );
 }
 
-function ClearCheckForm({ pumpId, event, onSaved, onCancel }: { pumpId: string; event: PumpEvent; onSaved: () => void; onCancel: () => void }) {
+function ClearCheckForm({
+  pumpId,
+  event,
+  onSaved,
+  onCancel,
+}: {
+  pumpId: string;
+  event: PumpEvent;
+  onSaved: () => void;
+  onCancel: () => void;
+}) {
   const [note, setNote] = useState('');
   const { errors, message, busy, send } = useFormSubmission();
   async function submit(e: FormEvent) {
@@ -63,7 +83,12 @@ function ClearCheckForm({ pumpId, event, onSaved, onCancel }: { pumpId: string; 
   return (
     <form className="alert-form" onSubmit={submit} noValidate data-testid="clear-mri-form" aria-label="Clear the post-MRI check">
       <FormErrorSummary message={message} fields={errors} shown={['note']} />
-      <FormField label="What the check found (optional)" name="note" error={errors.note} hint="e.g. interrogated, valve reset, program intact">
+      <FormField
+        label="What the check found (optional)"
+        name="note"
+        error={errors.note}
+        hint="e.g. interrogated, valve reset, program intact"
+      >
         <input type="text" value={note} onChange={(e) => setNote(e.target.value)} maxLength={1000} autoFocus />
       </FormField>
       <FormActions busy={busy} label="Clear the post-MRI check" busyLabel="Clearing…" testId="submit-clear-mri" onCancel={onCancel} />
@@ -83,11 +108,21 @@ export function MriEvents({ pumpId, clinicId, timeZone, events, onChanged }: Mri
       <div className="page-head">
         <h3>MRI</h3>
         {mayRecord && !recording && (
-          <button type="button" className="button" onClick={() => setRecording(true)} data-testid="open-mri-form">Record MRI</button>
+          <button type="button" className="button" onClick={() => setRecording(true)} data-testid="open-mri-form">
+            Record MRI
+          </button>
         )}
       </div>
       {recording && mayRecord && (
-        <RecordMriForm pumpId={pumpId} timeZone={timeZone} onCancel={() => setRecording(false)} onSaved={() => { setRecording(false); onChanged(); }} />
+        <RecordMriForm
+          pumpId={pumpId}
+          timeZone={timeZone}
+          onCancel={() => setRecording(false)}
+          onSaved={() => {
+            setRecording(false);
+            onChanged();
+          }}
+        />
       )}
       {mris.length === 0 ? (
         <p className="muted">No MRI recorded.</p>
@@ -95,17 +130,37 @@ export function MriEvents({ pumpId, clinicId, timeZone, events, onChanged }: Mri
         <ul className="plain mri-list">
           {mris.map((e) => (
             <li key={e.id} data-testid="mri-event" data-cleared={e.clearedAt !== null}>
-              MRI {formatInstant(e.at, timeZone)} <span className="muted">(recorded by {e.recordedByLabel}{e.note ? `: ${e.note}` : ''})</span> —{' '}
+              MRI {formatInstant(e.at, timeZone)}{' '}
+              <span className="muted">
+                (recorded by {e.recordedByLabel}
+                {e.note ? `: ${e.note}` : ''})
+              </span>{' '}
+              —{' '}
               {e.clearedAt ? (
-                <span><span aria-hidden="true">✓ </span>checked {formatInstant(e.clearedAt, timeZone)} by {e.clearedByLabel}{e.clearNote ? `: ${e.clearNote}` : ''}</span>
+                <span>
+                  <span aria-hidden="true">✓ </span>checked {formatInstant(e.clearedAt, timeZone)} by {e.clearedByLabel}
+                  {e.clearNote ? `: ${e.clearNote}` : ''}
+                </span>
               ) : (
                 <>
-                  <strong><span aria-hidden="true">⊘ </span>pump check pending</strong>
+                  <strong>
+                    <span aria-hidden="true">⊘ </span>pump check pending
+                  </strong>
                   {mayClear && clearing !== e.id && (
-                    <button type="button" className="button button--quiet" onClick={() => setClearing(e.id)} data-testid="open-clear-mri">Clear check…</button>
+                    <button type="button" className="button button--quiet" onClick={() => setClearing(e.id)} data-testid="open-clear-mri">
+                      Clear check…
+                    </button>
                   )}
                   {mayClear && clearing === e.id && (
-                    <ClearCheckForm pumpId={pumpId} event={e} onCancel={() => setClearing(null)} onSaved={() => { setClearing(null); onChanged(); }} />
+                    <ClearCheckForm
+                      pumpId={pumpId}
+                      event={e}
+                      onCancel={() => setClearing(null)}
+                      onSaved={() => {
+                        setClearing(null);
+                        onChanged();
+                      }}
+                    />
                   )}
                 </>
               )}

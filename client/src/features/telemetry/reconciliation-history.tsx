@@ -21,14 +21,21 @@ function signed(ml: number): string {
 }
 
 function expectedText(r: ReservoirReconciliation): string {
-  return r.expectedMinMl === r.expectedMaxMl ? formatMl(r.expectedResidualMl, 2) : `${r.expectedMinMl.toFixed(2)}–${r.expectedMaxMl.toFixed(2)} mL`;
+  return r.expectedMinMl === r.expectedMaxMl
+    ? formatMl(r.expectedResidualMl, 2)
+    : `${r.expectedMinMl.toFixed(2)}–${r.expectedMaxMl.toFixed(2)} mL`;
 }
 
 export function ReconciliationHistory({ data, timeZone }: { data: PumpReconciliations; timeZone: string }) {
   const rows = [...data.reconciliations].sort((a, b) => Date.parse(a.filledAt) - Date.parse(b.filledAt));
   const trend = data.trend;
   const maxDiff = rows.length > 0 ? rows[rows.length - 1].maxDifferenceMl : 2;
-  const chart = rows.map((r) => ({ label: formatLocalDate(r.filledAt, timeZone), differenceMl: r.differenceMl, flagged: r.flagged, mark: r.flagged ? '⚠' : '' }));
+  const chart = rows.map((r) => ({
+    label: formatLocalDate(r.filledAt, timeZone),
+    differenceMl: r.differenceMl,
+    flagged: r.flagged,
+    mark: r.flagged ? '⚠' : '',
+  }));
 
   return (
     <div className="reconciliation" data-testid="reconciliation-history">
@@ -41,12 +48,16 @@ export function ReconciliationHistory({ data, timeZone }: { data: PumpReconcilia
             {trend.flaggedCount} of {trend.count} refills flagged
             {trend.meanDifferenceMl !== null && <> · mean difference {signed(trend.meanDifferenceMl)}</>}
             {trend.repeatedDrift && (
-              <strong className="reason--danger"> · <span aria-hidden="true">⚠ </span>repeated drift: {DIRECTION_TEXT[trend.repeatedDrift]}</strong>
+              <strong className="reason--danger">
+                {' '}
+                · <span aria-hidden="true">⚠ </span>repeated drift: {DIRECTION_TEXT[trend.repeatedDrift]}
+              </strong>
             )}
           </p>
           <figure className="chart chart--small">
             <figcaption className="visually-hidden">
-              Aspirated minus expected residual at each refill, in mL; flagged refills are marked ⚠; dashed lines at ±{maxDiff} mL. The table below has the same figures.
+              Aspirated minus expected residual at each refill, in mL; flagged refills are marked ⚠; dashed lines at ±{maxDiff} mL. The
+              table below has the same figures.
             </figcaption>
             <ResponsiveContainer width="100%" height={180}>
               <BarChart data={chart} margin={{ top: 18, right: 16, bottom: 4, left: 4 }}>
@@ -72,9 +83,15 @@ export function ReconciliationHistory({ data, timeZone }: { data: PumpReconcilia
               <thead>
                 <tr>
                   <th scope="col">Refill</th>
-                  <th scope="col" className="num">Expected residual</th>
-                  <th scope="col" className="num">Aspirated</th>
-                  <th scope="col" className="num">Difference</th>
+                  <th scope="col" className="num">
+                    Expected residual
+                  </th>
+                  <th scope="col" className="num">
+                    Aspirated
+                  </th>
+                  <th scope="col" className="num">
+                    Difference
+                  </th>
                   <th scope="col">Finding</th>
                   <th scope="col">Patient boluses</th>
                 </tr>
@@ -93,7 +110,9 @@ export function ReconciliationHistory({ data, timeZone }: { data: PumpReconcilia
                           {r.direction && <div className="reason">{DIRECTION_TEXT[r.direction]}</div>}
                         </strong>
                       ) : (
-                        <span><span aria-hidden="true">✓ </span>within tolerance</span>
+                        <span>
+                          <span aria-hidden="true">✓ </span>within tolerance
+                        </span>
                       )}
                     </td>
                     <td>

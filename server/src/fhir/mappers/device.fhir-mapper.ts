@@ -19,9 +19,16 @@ export function toFhirDevice(pump: Pump): Device {
     deviceName: [{ name: model.name, type: 'model-name' }],
     modelNumber: pump.modelId,
     serialNumber: pump.serialNumber,
-    type: { coding: [{ system: PUMP_MODEL_SYSTEM, code: pump.modelId, display: model.name }], text: 'Implanted intrathecal drug infusion pump' },
+    type: {
+      coding: [{ system: PUMP_MODEL_SYSTEM, code: pump.modelId, display: model.name }],
+      text: 'Implanted intrathecal drug infusion pump',
+    },
     patient: patientRef(pump.patientId),
     owner: organizationRef(pump.clinicId),
-    note: [{ text: `Implanted ${pump.implantDate}; reservoir ${pump.reservoirCapacityMl} mL, low-reservoir alarm at ${pump.lowReservoirAlarmMl} mL.` }],
+    note: [
+      {
+        text: `Implanted ${pump.implantDate}; reservoir ${pump.reservoirCapacityMl} mL, low-reservoir alarm at ${pump.lowReservoirAlarmMl} mL.`,
+      },
+    ],
   };
 }

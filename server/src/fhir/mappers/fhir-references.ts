@@ -1,7 +1,11 @@
 // References between PumpWatch's FHIR resources, typed by their target so the type package checks each element's allowed targets.
 import type { Device, Organization, Patient, Practitioner, Reference } from '@medplum/fhirtypes';
 
-function ref<T extends Patient | Device | Organization | Practitioner>(type: T['resourceType'], id: string, display?: string): Reference<T> {
+function ref<T extends Patient | Device | Organization | Practitioner>(
+  type: T['resourceType'],
+  id: string,
+  display?: string,
+): Reference<T> {
   return display ? { reference: `${type}/${id}`, display } : { reference: `${type}/${id}` };
 }
 

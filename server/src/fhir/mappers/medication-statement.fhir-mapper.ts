@@ -28,11 +28,20 @@ export function toFhirMedicationStatements(pump: Pump, programs: Program[], fill
       status,
       // With a fill, the concentration is the contained Medication's strength; without one only the drug is known.
       ...(concentrationFill
-        ? { contained: [baclofenAt(concentrationFill.concentrationMcgPerMl)], medicationReference: { reference: `#${CONTAINED_MEDICATION_ID}`, display: `baclofen ${concentrationFill.concentrationMcgPerMl} mcg/mL` } }
+        ? {
+            contained: [baclofenAt(concentrationFill.concentrationMcgPerMl)],
+            medicationReference: {
+              reference: `#${CONTAINED_MEDICATION_ID}`,
+              display: `baclofen ${concentrationFill.concentrationMcgPerMl} mcg/mL`,
+            },
+          }
         : { medicationCodeableConcept: { coding: [BACLOFEN], text: 'baclofen' } }),
       subject: patientRef(pump.patientId),
       // A program set to start after its pump was explanted never ran: its period has no end before its start.
-      effectivePeriod: { start: program.effectiveFrom, ...(Number.isFinite(endMs) && endMs >= fromMs ? { end: new Date(endMs).toISOString() } : {}) },
+      effectivePeriod: {
+        start: program.effectiveFrom,
+        ...(Number.isFinite(endMs) && endMs >= fromMs ? { end: new Date(endMs).toISOString() } : {}),
+      },
       dateAsserted: program.createdAt,
       derivedFrom: [deviceRef(pump.id, pump.serialNumber)],
       ...(program.doseChangeReason ? { note: [{ text: `dose change reason: ${program.doseChangeReason}` }] } : {}),
@@ -53,16 +62,20 @@ function latestFillBefore(fills: Fill[], atMs: number): Fill | null {
 function dosageOf(program: Program, fill: Fill | null): Dosage {
   const steps = program.steps.map((s) => `${s.startTime} ${s.doseMcgPerDay} mcg/day`).join(', ');
   const boluses = program.periodicBoluses.map((b) => `${b.time} bolus ${b.doseMcg} mcg`).join(', ');
-  const patientBolus = program.patientBolus ? `patient bolus ${program.patientBolus.doseMcg} mcg up to ${program.patientBolus.maxPerDay} a day` : '';
+  const patientBolus = program.patientBolus
+    ? `patient bolus ${program.patientBolus.doseMcg} mcg up to ${program.patientBolus.maxPerDay} a day`
+    : '';
   const concentration = fill ? `; concentration ${fill.concentrationMcgPerMl} mcg/mL` : '';
   return {
     text: `${[steps, boluses, patientBolus].filter((part) => part.length > 0).join('; ')}${concentration}`,
     route: { coding: [INTRATHECAL_ROUTE] },
     method: { text: 'continuous infusion by implanted programmable pump' },
-    doseAndRate: [{
-      // The nominal daily dose: steps weighted by their hours plus periodic boluses.
-      rateQuantity: { value: program.doseMcgPerDay, unit: 'mcg/d', system: UCUM, code: 'ug/d' },
-    }],
+    doseAndRate: [
+      {
+        // The nominal daily dose: steps weighted by their hours plus periodic boluses.
+        rateQuantity: { value: program.doseMcgPerDay, unit: 'mcg/d', system: UCUM, code: 'ug/d' },
+      },
+    ],
   };
 }
 
@@ -74,13 +87,15 @@ function baclofenAt(concentrationMcgPerMl: number): Medication {
     resourceType: 'Medication',
     id: CONTAINED_MEDICATION_ID,
     code: { coding: [BACLOFEN], text: `baclofen intrathecal ${concentrationMcgPerMl} mcg/mL` },
-    ingredient: [{
-      itemCodeableConcept: { coding: [BACLOFEN] },
-      isActive: true,
-      strength: {
-        numerator: { value: concentrationMcgPerMl, unit: 'mcg', system: UCUM, code: 'ug' },
-        denominator: { value: 1, unit: 'mL', system: UCUM, code: 'mL' },
+    ingredient: [
+      {
+        itemCodeableConcept: { coding: [BACLOFEN] },
+        isActive: true,
+        strength: {
+          numerator: { value: concentrationMcgPerMl, unit: 'mcg', system: UCUM, code: 'ug' },
+          denominator: { value: 1, unit: 'mL', system: UCUM, code: 'mL' },
+        },
       },
-    }],
+    ],
   };
 }

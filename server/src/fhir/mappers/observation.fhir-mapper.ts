@@ -49,16 +49,26 @@ export function toFhirObservations(pump: Pump, forecast: PumpForecast | null): O
   if (forecast && forecast.status === 'ok') {
     if (forecast.refillDeadline) {
       observations.push({
-        ...base(pump, 'refillDeadline'), status: 'preliminary', effectiveDateTime: forecast.at, issued: forecast.at,
+        ...base(pump, 'refillDeadline'),
+        status: 'preliminary',
+        effectiveDateTime: forecast.at,
+        issued: forecast.at,
         valueDateTime: forecast.refillDeadline,
         ...(forecast.deadlineReason ? { note: [{ text: `deadline set by ${forecast.deadlineReason.replace(/_/g, ' ')}` }] } : {}),
       });
     }
     if (forecast.nominal.lowReservoirAlarmAt) {
       observations.push({
-        ...base(pump, 'lowReservoirAlarm'), status: 'preliminary', effectiveDateTime: forecast.at, issued: forecast.at,
+        ...base(pump, 'lowReservoirAlarm'),
+        status: 'preliminary',
+        effectiveDateTime: forecast.at,
+        issued: forecast.at,
         valueDateTime: forecast.nominal.lowReservoirAlarmAt,
-        note: [{ text: `the pump alarms at ${forecast.lowReservoirAlarmMl} mL; worst case (every allowed patient bolus) ${forecast.worstCase.lowReservoirAlarmAt ?? 'not reached'}` }],
+        note: [
+          {
+            text: `the pump alarms at ${forecast.lowReservoirAlarmMl} mL; worst case (every allowed patient bolus) ${forecast.worstCase.lowReservoirAlarmAt ?? 'not reached'}`,
+          },
+        ],
       });
     }
   }

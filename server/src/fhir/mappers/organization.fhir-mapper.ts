@@ -9,6 +9,8 @@ export function toFhirOrganization(clinic: Clinic): Organization {
     meta: { lastUpdated: clinic.createdAt },
     active: true,
     name: clinic.name,
-    type: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/organization-type', code: 'prov', display: 'Healthcare Provider' }] }],
+    type: [
+      { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/organization-type', code: 'prov', display: 'Healthcare Provider' }] },
+    ],
   };
 }

@@ -9,13 +9,15 @@ export function toFhirPatient(patient: Patient): FhirPatient {
     resourceType: 'Patient',
     id: patient.id,
     meta: { lastUpdated: patient.createdAt },
-    identifier: [{
-      use: 'usual',
-      type: { coding: [{ system: V2_IDENTIFIER_TYPE, code: 'MR', display: 'Medical record number' }], text: 'MRN' },
-      system: mrnSystemOf(patient.clinicId),
-      value: patient.mrn,
-      assigner: organizationRef(patient.clinicId),
-    }],
+    identifier: [
+      {
+        use: 'usual',
+        type: { coding: [{ system: V2_IDENTIFIER_TYPE, code: 'MR', display: 'Medical record number' }], text: 'MRN' },
+        system: mrnSystemOf(patient.clinicId),
+        value: patient.mrn,
+        assigner: organizationRef(patient.clinicId),
+      },
+    ],
     active: true,
     name: [{ use: 'usual', text: patient.displayName }],
     // PumpWatch's sexes are FHIR's administrative genders, code for code.
