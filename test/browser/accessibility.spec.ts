@@ -90,6 +90,8 @@ describe('accessibility and the header in Chromium', () => {
     await page.setViewportSize(viewport);
     await page.waitForTimeout(150);
     const findings = await seriousAxeViolations(page);
+    // What the person sees first on every page, at both sizes, for the look before an issue is resolved.
+    await page.screenshot({ path: `${SCREENS}/page-${name}-${viewport.width}.png` });
     expect([name, viewport.width, findings]).toEqual([name, viewport.width, []]);
     if (viewport.width === PHONE.width && !SIDEWAYS_ON_PHONE_KNOWN.has(name)) {
       const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
