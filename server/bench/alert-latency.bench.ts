@@ -1,5 +1,6 @@
 // Benchmark: end-to-end latency from POST /api/telemetry of a pump alarm to receipt of the alert by 1,000 socket.io clients,
-// next to raw socket.io fan-out to the same clients in the same run. The clients live in child processes
+// next to raw socket.io fan-out to the same clients in the same run: of a 20-character ping, of the alert's own JSON, and after an HTTP
+// POST of a reading that raises nothing (the request and its commit, then the raw emit). The clients live in child processes
 // (alert-latency-clients.ts; BENCH_CLIENT_PROCESSES, 2 by default), so what is measured is the server's work and the wire, not the
 // clients' parsing on the server's event loop. Instants on both sides are process.hrtime.bigint() (CLOCK_MONOTONIC, one clock
 // for every process on a Linux machine; see alert-latency-clients.ts).
@@ -186,6 +187,7 @@ function hopTable(rounds: Round[]): string[] {
 
 async function main(): Promise<void> {
   // The database runs as the `postgres` user when the bench runs as root: it must be able to enter the folder.
+  const loadAtStart = os.loadavg()[0];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pumpwatch-bench-alerts-'));
   fs.chmodSync(dir, 0o777);
   const pg = await startEmbeddedPostgres({ databaseDir: path.join(dir, 'data'), databaseName: 'pumpwatch_bench', persistent: false });
@@ -222,15 +224,31 @@ async function main(): Promise<void> {
       serialNumber: 'BENCH-SN-1',
       implantDate: '2025-01-10',
     });
-    await call('POST', `/api/pumps/${pump.id}/programs`, admin, {
-      effectiveFrom: new Date(now - 3 * 86_400_000).toISOString(),
-      steps: [{ startTime: '00:00', doseMcgPerDay: 100 }],
+    // A second pump of the same clinic for the request baseline: its quiet readings must not clear the first pump's alarm.
+    const quietPatient = await call('POST', '/api/patients', admin, {
+      clinicId: clinic.id,
+      mrn: 'BENCH-2',
+      displayName: 'Bench Quiet Patient',
+      birthDate: '1970-01-01',
+      sex: 'male',
     });
-    await call('POST', `/api/pumps/${pump.id}/fills`, admin, {
-      filledAt: new Date(now - 2 * 86_400_000).toISOString(),
-      concentrationMcgPerMl: 500,
-      volumeMl: 20,
+    const quietPump = await call('POST', '/api/pumps', admin, {
+      patientId: quietPatient.id,
+      modelId: 'synchromed-ii-20',
+      serialNumber: 'BENCH-SN-2',
+      implantDate: '2025-01-10',
     });
+    for (const id of [pump.id, quietPump.id]) {
+      await call('POST', `/api/pumps/${id}/programs`, admin, {
+        effectiveFrom: new Date(now - 3 * 86_400_000).toISOString(),
+        steps: [{ startTime: '00:00', doseMcgPerDay: 100 }],
+      });
+      await call('POST', `/api/pumps/${id}/fills`, admin, {
+        filledAt: new Date(now - 2 * 86_400_000).toISOString(),
+        concentrationMcgPerMl: 500,
+        volumeMl: 20,
+      });
+    }
     const gateway = (await call('POST', '/api/machine-tokens', admin, { clinicId: clinic.id, name: 'bench gateway' })).token as string;
     // The dashboards are a clinician's: a clinic room, as in a real clinic.
     await call('POST', '/api/users', admin, {
@@ -266,10 +284,35 @@ async function main(): Promise<void> {
       server.to(clinicRoom(clinic.id)).emit('pump.changed', { eventId: 0, clinicId: clinic.id, pumpId: pump.id });
       server.to(clinicRoom(clinic.id)).emit('bench.ping', alertPayload);
     };
+    // The alert's own JSON (as the clients received it, sentAhead flag included) in one raw emit: the same bytes to parse per client.
+    const rawAlertPayload = async (): Promise<void> => {
+      server.to(clinicRoom(clinic.id)).emit('bench.ping', alertPayload);
+    };
+    // The request's share: a reading that raises nothing, POSTed through the same route and gateway token and committed (its answer
+    // comes after the commit), then the raw emit. Its own pump.changed goes to the same clients, as an alarm's does.
+    let quietReadingAt = now - 60 * 60_000;
+    const postQuietReading = async (): Promise<void> => {
+      quietReadingAt += 1_000;
+      await call('POST', '/api/telemetry', gateway, {
+        readings: [{ serialNumber: 'BENCH-SN-2', recordedAt: new Date(quietReadingAt).toISOString(), alarms: [] }],
+      });
+    };
+    const requestThenPing = async (): Promise<void> => {
+      await postQuietReading();
+      await rawEmit();
+    };
+    const requestThenAlertPayload = async (): Promise<void> => {
+      await postQuietReading();
+      await rawAlertPayload();
+    };
     await measureRound(['bench.ping'], rawEmit);
+    await measureRound(['bench.ping'], requestThenAlertPayload); // warm-up of the quiet pump's first reading
     const endToEnd: number[] = [];
     const raw: number[] = [];
     const rawPairs: number[] = [];
+    const rawAlert: number[] = [];
+    const requestPing: number[] = [];
+    const requestAlert: number[] = [];
     const alarmRounds: Round[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const alarm = await measureRound(['alert.raised', 'alert.updated'], postAlarm);
@@ -277,14 +320,25 @@ async function main(): Promise<void> {
       endToEnd.push(...alarm.latencies);
       raw.push(...(await measureRound(['bench.ping'], rawEmit)).latencies);
       rawPairs.push(...(await measureRound(['bench.ping'], rawPair)).latencies);
+      rawAlert.push(...(await measureRound(['bench.ping'], rawAlertPayload)).latencies);
+      requestPing.push(...(await measureRound(['bench.ping'], requestThenPing)).latencies);
+      requestAlert.push(...(await measureRound(['bench.ping'], requestThenAlertPayload)).latencies);
     }
 
+    // The quiet pump must have raised nothing: an alert of its own would have been counted by an alarm round.
+    const quietAlerts = (await call('GET', `/api/alerts?pumpId=${quietPump.id}`, admin)) as unknown;
+    const quietAlertCount = Array.isArray(quietAlerts) ? quietAlerts.length : ((quietAlerts as { items?: unknown[] }).items?.length ?? -1);
     const rows = [
       { name: 'telemetry_alarm_to_alert_on_every_client', values: endToEnd },
       { name: 'raw_socketio_fanout_same_clients', values: raw },
       // Not the goal's baseline: the floor of an alarm's two messages (its pump.changed, then the alert) to the same clients.
       { name: 'raw_fanout_pump_changed_then_alert_payload', values: rawPairs },
+      // Baselines of the same size: the alert's JSON alone, and a quiet reading's POST (request and commit) before the raw emit.
+      { name: 'raw_fanout_alert_payload_same_clients', values: rawAlert },
+      { name: 'post_quiet_reading_then_raw_ping_fanout', values: requestPing },
+      { name: 'post_quiet_reading_then_raw_alert_payload', values: requestAlert },
     ];
+    const baselines = rows.filter((r) => r.name !== 'telemetry_alarm_to_alert_on_every_client' && r.values !== rawPairs);
     console.log(
       `\nAlert delivery to ${CLIENTS.toLocaleString('en')} socket.io clients in ${CLIENT_PROCESSES} child processes (the server alone in this one), ${ROUNDS} rounds, embedded PostgreSQL 18`,
     );
@@ -299,6 +353,9 @@ async function main(): Promise<void> {
             .padStart(10),
       );
     }
+    console.log(
+      `(load average 1 min: ${loadAtStart.toFixed(2)} at start, ${os.loadavg()[0].toFixed(2)} at end; alerts of the quiet pump: ${quietAlertCount})`,
+    );
     console.log('(end to end: HTTP ingest, commit, alert rule evaluation after commit, alert write + event, relay to the clinic room)');
     console.log(
       `(the alert's payload: ${JSON.stringify(alertPayload).length.toLocaleString('en')} characters of JSON; raw fan-out sends ${JSON.stringify({ at: Date.now() }).length})`,
@@ -306,6 +363,11 @@ async function main(): Promise<void> {
     const ratio = percentile(endToEnd, 99) / percentile(raw, 99);
     const ratio50 = percentile(endToEnd, 50) / percentile(raw, 50);
     console.log(`p99 ratio end to end / raw fan-out: ${ratio.toFixed(2)} (goal: at most 1.5); p50 ratio: ${ratio50.toFixed(2)}`);
+    for (const baseline of baselines.slice(1)) {
+      const p99 = percentile(endToEnd, 99) / percentile(baseline.values, 99);
+      const p50 = percentile(endToEnd, 50) / percentile(baseline.values, 50);
+      console.log(`p99 ratio end to end / ${baseline.name}: ${p99.toFixed(2)}; p50 ratio: ${p50.toFixed(2)}`);
+    }
     if (alarmPathTimer.enabled) for (const line of hopTable(alarmRounds)) console.log(line);
     else console.log('(per-hop times: run with PUMPWATCH_TRACE_ALARM_PATH=on)');
     for (const row of rows) {
@@ -330,6 +392,15 @@ async function main(): Promise<void> {
         loadAverage1m: Number(os.loadavg()[0].toFixed(2)),
       }),
     );
+    for (const baseline of baselines.slice(1)) {
+      console.log(
+        JSON.stringify({
+          name: `alarm_p99_over_${baseline.name}_p99`,
+          ratio: Number((percentile(endToEnd, 99) / percentile(baseline.values, 99)).toFixed(3)),
+          p50Ratio: Number((percentile(endToEnd, 50) / percentile(baseline.values, 50)).toFixed(3)),
+        }),
+      );
+    }
   } finally {
     clients?.close();
     await app?.close();
