@@ -34,6 +34,7 @@ export * from './simulation/seeded-hash';
 export * from './scheduling';
 export * from './clinical-safety';
 export * from './clinic-settings';
+export * from './clinic-locale';
 export * from './telemetry/telemetry-retention';
 export * from './fleet/fleet-search';
 export * from './fleet/fleet-query';

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { PUMP_MODEL_IDS, PUMP_MODELS, PumpModelId } from '../clinical-config';
 import { createFillSchema, createPatientSchema, createPumpSchema, programStepSchema, SEXES, Sex } from '../contracts';
 import { EARLIEST_DATE, isCalendarDate, LATEST_DATE_EXCLUSIVE } from '../date-fields';
+import { isUnitedStatesTimeZone } from '../clinic-locale';
 import type { ImportCell } from './csv-table';
 import { IMPORT_COLUMNS, ImportColumn, ImportDateOrder, OPTIONAL_IMPORT_COLUMNS } from './import-contracts';
 
@@ -44,9 +45,7 @@ const KNOWN_COLUMNS: readonly ImportColumn[] = [...IMPORT_COLUMNS, ...OPTIONAL_I
 
 /** The date order a clinic most likely writes, from its zone: month-first in the United States, day-first elsewhere. */
 export function defaultDateOrderOf(timeZone: string): ImportDateOrder {
-  const US =
-    /^(US\/|America\/(New_York|Chicago|Denver|Phoenix|Los_Angeles|Anchorage|Adak|Boise|Detroit|Juneau|Metlakatla|Nome|Sitka|Yakutat|Menominee|Indiana\/|Kentucky\/|North_Dakota\/)|Pacific\/Honolulu$)/;
-  return US.test(timeZone) ? 'month-first' : 'day-first';
+  return isUnitedStatesTimeZone(timeZone) ? 'month-first' : 'day-first';
 }
 
 const text = (cell: ImportCell): string | null => {
