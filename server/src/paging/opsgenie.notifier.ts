@@ -1,48 +1,19 @@
 // Opsgenie notifier (Alert API): a page creates an alert whose alias is the PumpWatch alert; the alert's acknowledgement and
 // resolution in PumpWatch acknowledge and close it by that alias (NotificationIncidentsService).
-import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { Injectable } from '@nestjs/common';
 import { externalAlertKey, opsgenieCreate } from '@pumpwatch/shared';
-import type { PageRecipient } from '@pumpwatch/shared';
-import { DataSource } from 'typeorm';
-import { Clock } from '../infra/clock';
-import { ChannelPages, isOutcome } from './channel-pages';
-import type { DeliveryOutcome, Notifier } from './notifier';
-import { NotificationChannelsRepository } from './notification-channels.repository';
-import { NotificationSettings } from './notification-settings';
-import { describeOutboundFailure, postJson, retryableStatus } from './outbound-https';
-import type { PagedAlert, PageRecord } from './paging.repository';
+import type { OutboundPage } from '@pumpwatch/shared';
+import { IncidentNotifier } from './incident-notifier';
+import type { DeliveryOutcome } from './notifier';
 
 @Injectable()
-export class OpsgenieNotifier implements Notifier {
+export class OpsgenieNotifier extends IncidentNotifier {
   readonly kind = 'opsgenie' as const;
+  protected readonly serviceName = 'Opsgenie';
+  protected readonly secretName = 'API key';
 
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly pages: ChannelPages,
-    private readonly channels: NotificationChannelsRepository,
-    private readonly settings: NotificationSettings,
-    @Inject(Clock) private readonly clock: Clock,
-  ) {}
-
-  async deliver(page: PageRecord, alert: PagedAlert, _recipient: PageRecipient): Promise<DeliveryOutcome> {
-    const prepared = await this.pages.prepare(page, alert, 'opsgenie');
-    if (isOutcome(prepared)) return prepared;
-    if (!prepared.secret) return { ok: false, retryable: false, error: 'the channel has no API key' };
-    const outcome = await this.send(this.settings.opsgenieAlertsUrl, prepared.secret, opsgenieCreate(prepared.outbound));
-    if (outcome.ok) {
-      await this.channels.incidentTriggered(
-        this.dataSource.manager,
-        {
-          channelId: prepared.channel.id,
-          alertId: alert.id,
-          clinicId: alert.clinicId,
-          externalKey: externalAlertKey(alert.id),
-        },
-        this.clock.now(),
-      );
-    }
-    return outcome;
+  protected trigger(apiKey: string, outbound: OutboundPage): Promise<DeliveryOutcome> {
+    return this.post(this.settings.opsgenieAlertsUrl, this.auth(apiKey), opsgenieCreate(outbound));
   }
 
   /** Acknowledge or close the Opsgenie alert this channel created, by its alias. */
@@ -50,20 +21,10 @@ export class OpsgenieNotifier implements Notifier {
     const path = action === 'acknowledge' ? 'acknowledge' : 'close';
     const url = `${this.settings.opsgenieAlertsUrl}/${encodeURIComponent(externalAlertKey(alertId))}/${path}?identifierType=alias`;
     const note = action === 'acknowledge' ? 'Acknowledged in PumpWatch' : 'Resolved in PumpWatch';
-    return this.send(url, apiKey, { source: 'PumpWatch', note });
+    return this.post(url, this.auth(apiKey), { source: 'PumpWatch', note });
   }
 
-  private async send(url: string, apiKey: string, body: unknown): Promise<DeliveryOutcome> {
-    try {
-      const response = await postJson(url, { authorization: `GenieKey ${apiKey}` }, body, {
-        timeoutMs: this.settings.timeoutMs,
-        ca: this.settings.trustedCaPem,
-      });
-      // 202 Accepted: Opsgenie processes requests asynchronously.
-      if (response.status >= 200 && response.status < 300) return { ok: true };
-      return { ok: false, retryable: retryableStatus(response.status), error: `Opsgenie answered HTTP ${response.status}` };
-    } catch (error) {
-      return { ok: false, error: describeOutboundFailure(error, this.settings.timeoutMs) };
-    }
+  private auth(apiKey: string): Record<string, string> {
+    return { authorization: `GenieKey ${apiKey}` };
   }
 }
