@@ -13,6 +13,7 @@ import { AlertEngine } from '../src/alerts/alert-engine.service';
 import { createPumpWatchApp } from '../src/app.factory';
 import { startEmbeddedPostgres } from '../src/infra/embedded-postgres';
 import type { SeededFleet } from '../src/seed/seed-fleet';
+import { printComparisonTable, printResultLines } from './comparison-table';
 
 const SMALL_PUMPS = Number(process.env.BENCH_SMALL_PUMPS ?? 50);
 const LARGE_PUMPS = Number(process.env.BENCH_LARGE_PUMPS ?? 5000);
@@ -271,7 +272,7 @@ async function main(): Promise<void> {
     const small = measured.get('small')!;
     const large = measured.get('large')!;
     const figure = (rounds: Round[], key: keyof Round): number => median(rounds.map((r) => r[key]));
-    const rows: { name: string; unit: string; key: keyof Round; goal: string }[] = [
+    const measures: { name: string; unit: string; key: keyof Round; goal: string }[] = [
       { name: 'first_fleet_row_on_screen', unit: 'ms', key: 'firstRowMs', goal: 'ratio <= 2' },
       { name: 'fill_to_row_updated', unit: 'ms', key: 'fillToRowMs', goal: 'ratio <= 2' },
       { name: 'keystroke_main_thread_work', unit: 'ms', key: 'keystrokeTaskMs', goal: '< 100 ms' },
@@ -282,52 +283,25 @@ async function main(): Promise<void> {
       { name: 'fleet_rows_in_dom', unit: 'rows', key: 'rowsInDom', goal: 'a few hundred at most' },
       { name: 'elements_in_dom', unit: 'elements', key: 'elementsInDom', goal: '' },
     ];
+    const rows = measures.map((m) => ({ ...m, small: figure(small, m.key), large: figure(large, m.key) }));
     console.log(
       `\nDashboard in Chromium at ${SMALL_PUMPS.toLocaleString('en')} vs ${LARGE_PUMPS.toLocaleString('en')} pumps, same run,` +
         ` median of ${ROUNDS} rounds after a warm-up, ${VIEWPORT.width}x${VIEWPORT.height}, key "${KEY}"; load average now ${loadAverage()}`,
     );
-    console.log(
-      'benchmark'.padEnd(32) +
-        'unit'.padStart(10) +
-        `${SMALL_PUMPS} pumps`.padStart(13) +
-        `${LARGE_PUMPS} pumps`.padStart(13) +
-        'ratio'.padStart(8) +
-        '  goal',
-    );
-    for (const row of rows) {
-      const s = figure(small, row.key);
-      const l = figure(large, row.key);
-      const value = (v: number): string => (row.unit === 'ms' ? v.toFixed(1) : Math.round(v).toLocaleString('en'));
-      console.log(
-        row.name.padEnd(32) +
-          row.unit.padStart(10) +
-          value(s).padStart(13) +
-          value(l).padStart(13) +
-          (s === 0 ? '-' : (l / s).toFixed(2)).padStart(8) +
-          `  ${row.goal}`,
-      );
-    }
+    printComparisonTable(rows, {
+      smallPumps: SMALL_PUMPS,
+      largePumps: LARGE_PUMPS,
+      widths: { name: 32, unit: 10, value: 13, ratio: 8 },
+      goalColumn: true,
+    });
     console.log(
       '(first row: navigation start to the first fleet row in the DOM plus one frame; fill: POST until the row shows the new volume;' +
         ' keystroke: Chrome Performance.getMetrics TaskDuration from the key press until the filtered rows are painted, the 200 ms debounce idle excluded)',
     );
-    for (const row of rows) {
-      const s = figure(small, row.key);
-      const l = figure(large, row.key);
-      console.log(
-        JSON.stringify({
-          name: row.name,
-          unit: row.unit,
-          smallPumps: SMALL_PUMPS,
-          largePumps: LARGE_PUMPS,
-          small: Number(s.toFixed(2)),
-          large: Number(l.toFixed(2)),
-          ratio: s === 0 ? null : Number((l / s).toFixed(3)),
-          smallRounds: small.map((r) => Number(r[row.key].toFixed(1))),
-          largeRounds: large.map((r) => Number(r[row.key].toFixed(1))),
-        }),
-      );
-    }
+    printResultLines(rows, { smallPumps: SMALL_PUMPS, largePumps: LARGE_PUMPS }, (row) => ({
+      smallRounds: small.map((r) => Number(r[row.key].toFixed(1))),
+      largeRounds: large.map((r) => Number(r[row.key].toFixed(1))),
+    }));
     console.log(`load average at end: ${loadAverage()}`);
   } finally {
     await browser?.close();

@@ -12,6 +12,7 @@ import type { Fill, FleetPump, PumpChangedEvent } from '@pumpwatch/shared';
 import { createPumpWatchApp } from '../src/app.factory';
 import { startEmbeddedPostgres } from '../src/infra/embedded-postgres';
 import { SeededFleet, seedFleet } from '../src/seed/seed-fleet';
+import { printComparisonTable, printResultLines } from './comparison-table';
 
 const SMALL_PUMPS = Number(process.env.BENCH_SMALL_PUMPS ?? 50);
 const LARGE_PUMPS = Number(process.env.BENCH_LARGE_PUMPS ?? 5000);
@@ -291,38 +292,17 @@ async function main(): Promise<void> {
       `\nFleet at ${SMALL_PUMPS.toLocaleString('en')} vs ${LARGE_PUMPS.toLocaleString('en')} pumps, same run, ${ROUNDS} GET rounds, ${PATCH_ROUNDS} patch rounds` +
         ` (after a warm-up), limit=${PAGE_LIMIT}, accept-encoding gzip, br, q="${surname}"${shapeNote}`,
     );
-    console.log(
-      'benchmark'.padEnd(40) +
-        'unit'.padStart(8) +
-        `${SMALL_PUMPS} pumps`.padStart(14) +
-        `${LARGE_PUMPS} pumps`.padStart(14) +
-        'ratio'.padStart(9),
-    );
-    for (const row of rows) {
-      const ratio = row.small === 0 ? '-' : (row.large / row.small).toFixed(2);
-      const value = (v: number): string => (row.unit === 'ms' || row.unit === 's' ? v.toFixed(1) : Math.round(v).toLocaleString('en'));
-      console.log(
-        row.name.padEnd(40) + row.unit.padStart(8) + value(row.small).padStart(14) + value(row.large).padStart(14) + ratio.padStart(9),
-      );
-    }
+    printComparisonTable(rows, {
+      smallPumps: SMALL_PUMPS,
+      largePumps: LARGE_PUMPS,
+      widths: { name: 40, unit: 8, value: 14, ratio: 9 },
+      goalColumn: false,
+    });
     console.log(
       `(row patch: POST a fill, until the clinic's dashboard socket has pump.changed for that pump; events_with_fleetRow of ${PATCH_ROUNDS}:` +
         ` without fleetRow the dashboard fetches GET /api/pumps/:id/fleet-row; first page encoding ${small.pageShape}, targets: time within 2x, < 100 KB at ${LARGE_PUMPS})`,
     );
-    for (const row of rows) {
-      console.log(
-        JSON.stringify({
-          name: row.name,
-          unit: row.unit,
-          smallPumps: SMALL_PUMPS,
-          largePumps: LARGE_PUMPS,
-          small: Number(row.small.toFixed(2)),
-          large: Number(row.large.toFixed(2)),
-          ratio: row.small === 0 ? null : Number((row.large / row.small).toFixed(3)),
-          shape: large.pageShape,
-        }),
-      );
-    }
+    printResultLines(rows, { smallPumps: SMALL_PUMPS, largePumps: LARGE_PUMPS }, () => ({ shape: large.pageShape }));
   } finally {
     for (const socket of sockets) socket.close();
     keepAlive.destroy();
