@@ -72,6 +72,24 @@ export class LiveEventRelay implements OnModuleInit, OnApplicationBootstrap, Bef
     this.gate = gate;
   }
 
+  /**
+   * Resolves when the alert evaluation under way on this instance has settled (committed its alerts or caught up), at once when
+   * none is, or after `timeoutMs`: background work on the same events (the fleet projection) waits for it rather than compete with
+   * it for the event loop and the database while an alarm is being decided.
+   */
+  async evaluationSettled(timeoutMs: number): Promise<void> {
+    // The cue that started the caller may be starting an evaluation too: subscribers are told one after another, in this tick.
+    await Promise.resolve();
+    const evaluation = this.gate?.();
+    if (!evaluation) return;
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+      evaluation.then(resolve, resolve);
+    });
+    clearTimeout(timer);
+  }
+
   setFleetRowSource(source: FleetRowSource): void {
     this.fleetRowSource = source;
   }

@@ -14,3 +14,5 @@ export const FLEET_REFRESH_EVERY_MS = 60_000;
 export const FLEET_ROW_SWEEP_AGE_SECONDS = 120;
 /** Events behind beyond which the projector recomputes every active pump once instead of replaying each event (first start, restore). */
 export const FLEET_REBUILD_BACKLOG_EVENTS = 5_000;
+/** Longest a projection step waits for the alert evaluation under way on its instance (see FleetProjector.drain). */
+export const FLEET_EVALUATION_WAIT_MS = 500;

@@ -5,9 +5,16 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { EventType } from '../events/event-log.service';
 import { lastCommittedEventId, OutboxEvent, readEventsAfter } from '../events/event-outbox';
+import { LiveEventRelay } from '../events/live-event-relay';
 import { PgEventListener } from '../events/pg-event-listener';
 import { Clock } from '../infra/clock';
-import { FLEET_PROJECTION_EVENT_BATCH, FLEET_REBUILD_BACKLOG_EVENTS, FLEET_ROW_CHUNK, FLEET_ROW_MAX_AGE_SECONDS } from './fleet-config';
+import {
+  FLEET_EVALUATION_WAIT_MS,
+  FLEET_PROJECTION_EVENT_BATCH,
+  FLEET_REBUILD_BACKLOG_EVENTS,
+  FLEET_ROW_CHUNK,
+  FLEET_ROW_MAX_AGE_SECONDS,
+} from './fleet-config';
 import { ComputedFleetRow, FleetRowCalculator } from './fleet-row.calculator';
 
 /** Any constant shared by all instances, other than the alert engine's: one projection step at a time across the cluster. */
@@ -47,6 +54,7 @@ export class FleetProjector implements OnModuleInit, OnApplicationBootstrap, Bef
     @Inject(Clock) private readonly clock: Clock,
     private readonly calculator: FleetRowCalculator,
     private readonly listener: PgEventListener,
+    private readonly relay: LiveEventRelay,
   ) {}
 
   onModuleInit(): void {
@@ -142,6 +150,9 @@ export class FleetProjector implements OnModuleInit, OnApplicationBootstrap, Bef
   private async drain(): Promise<void> {
     while (this.wanted && !this.stopping) {
       this.wanted = false;
+      // The alert evaluation of the same events first (bounded): an alarm is decided without this step competing for the event loop
+      // and the database, and the rows then also see the alerts it commits (one projection of the pump, not one before and one after).
+      await this.relay.evaluationSettled(FLEET_EVALUATION_WAIT_MS);
       const committed = await lastCommittedEventId(this.dataSource);
       // Far behind (a fresh migration over a long history, a restore): one pass over every active pump beats replaying each event.
       if (committed - (await this.readCursor(this.dataSource.manager)) > FLEET_REBUILD_BACKLOG_EVENTS) await this.rebuild(committed);
