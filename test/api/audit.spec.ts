@@ -82,6 +82,19 @@ describe('audit trail', () => {
       entityLabel: 'Dr Lea Label, primary on call',
       labels: expect.objectContaining({ [clinician.id]: 'Dr Lea Label' }),
     });
+    // The page shows the row's type beside its label: the label is the name alone, not 'machine token Ward 3 gateway'.
+    const token = await f.http.post('/api/machine-tokens', { clinicId: clinic.id, name: 'Ward 3 gateway' });
+    expect(token.status).toBe(201);
+    const [tokenRow] = await entriesFor('machine_token', token.body.id);
+    expect(tokenRow).toMatchObject({ entityType: 'machine_token', entityLabel: 'Ward 3 gateway' });
+    const room = await f.http.post('/api/rooms', { clinicId: clinic.id, name: 'Consult 2' });
+    expect(room.status).toBe(201);
+    expect((await entriesFor('room', room.body.id))[0]).toMatchObject({ entityType: 'room', entityLabel: 'Consult 2' });
+    // An MRI recorded by the administrator: the audit keeps the account e-mail as the actor, and the event's own field the name.
+    const mri = await f.http.post(`/api/pumps/${pump.id}/events`, { kind: 'mri', at: new Date(Date.now() - 3_600_000).toISOString() });
+    expect(mri.status).toBe(201);
+    const [mriRow] = await entriesFor('pump_event', mri.body.id);
+    expect(mriRow).toMatchObject({ actorLabel: TEST_ADMIN.email, changes: { recordedByLabel: { before: null, after: 'Administrator' } } });
     // A row whose entity has no name (a session) answers null, never a guess.
     const sessions = (await f.http.get('/api/audit?entityType=session&limit=1')).body as AuditRow[];
     for (const row of sessions) expect(row.entityLabel).toBeNull();

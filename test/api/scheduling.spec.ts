@@ -4,7 +4,9 @@
 import type { AppointmentResponse, RefillPlanProposal, RefillSlotsResponse } from '@pumpwatch/shared';
 import { AlertEngine } from '../../server/src/alerts/alert-engine.service';
 import { ManualClock } from '../../server/src/infra/clock';
+import { NameWhoBookedAndRecorded1796990000000 } from '../../migrations/1796990000000-NameWhoBookedAndRecorded';
 import { fixtures, queryRows } from '../support/fixtures';
+import { runMigrationStep } from '../support/migration-step';
 import { useTestServer } from '../support/test-server';
 
 // The test pump: 20 mL of 500 mcg/mL filled 2026-05-01T09:00Z, 100 mcg/day = 0.2 mL/day: alarm (2 mL) after 90 days, so the
@@ -286,12 +288,48 @@ describe('refill scheduling', () => {
     });
     expect(confirmed.status).toBe(201);
     expect(confirmed.body.booked.map((a) => a.timing)).toEqual(['on_time', 'on_time', 'on_time']);
+    // Booked by the administrator, named as the dashboard names people (the bootstrap account's name, not its e-mail).
+    expect(confirmed.body.booked.map((a) => a.bookedByLabel)).toEqual(['Administrator', 'Administrator', 'Administrator']);
     // Confirming the same plan again books nothing: every pump already has its refill.
     const twice = await f.http.post('/api/refill-plan/confirm', {
       appointments: proposal.body.proposals.map((p) => ({ pumpId: p.pumpId, clinicianId: p.clinicianId, startsAt: p.startsAt })),
     });
     expect(twice.status).toBe(409);
     expect(twice.body.fields[0].field).toMatch(/^appointments\.0\./);
+  });
+
+  it('names who booked as colleagues know them, bookings stored with the account e-mail before included', async () => {
+    const scheduler = await f.member(clinic.id, 'scheduler', 'Sam Scheduler', { email: `sam-${Date.now()}@pumpwatch.test` });
+    const clinician = await newClinician('Nurse Named');
+    const { pump } = await newPump();
+    const booked = await scheduler.http.post<AppointmentResponse>('/api/appointments', {
+      pumpId: pump.id,
+      clinicianId: clinician.id,
+      startsAt: '2026-07-22T06:00:00Z',
+    });
+    expect(booked.status).toBe(201);
+    // `bookedBy` stays the user's id; the label is the person's name, never the e-mail.
+    expect(booked.body).toMatchObject({ bookedBy: scheduler.id, bookedByLabel: 'Sam Scheduler' });
+    const [stored] = await queryRows<{ booked_by_label: string }>(
+      server.databaseUrl,
+      'SELECT booked_by_label FROM appointments WHERE id = $1',
+      [booked.body.id],
+    );
+    expect(stored.booked_by_label).toBe('Sam Scheduler');
+
+    // A booking written before names were kept holds the account e-mail: the migration names the person, and down restores it.
+    await queryRows(server.databaseUrl, 'UPDATE appointments SET booked_by_label = $2 WHERE id = $1', [booked.body.id, scheduler.email]);
+    expect((await f.http.get<AppointmentResponse>(`/api/appointments/${booked.body.id}`)).body.bookedByLabel).toBe(scheduler.email);
+    await runMigrationStep(server.databaseUrl, new NameWhoBookedAndRecorded1796990000000(), 'up');
+    expect((await f.http.get<AppointmentResponse>(`/api/appointments/${booked.body.id}`)).body).toMatchObject({
+      bookedBy: scheduler.id,
+      bookedByLabel: 'Sam Scheduler',
+    });
+    const listed = await f.http.get<AppointmentResponse[]>(`/api/appointments?pumpId=${pump.id}`);
+    expect(listed.body.map((a) => a.bookedByLabel)).toEqual(['Sam Scheduler']);
+    await runMigrationStep(server.databaseUrl, new NameWhoBookedAndRecorded1796990000000(), 'down');
+    expect((await f.http.get<AppointmentResponse>(`/api/appointments/${booked.body.id}`)).body.bookedByLabel).toBe(scheduler.email);
+    await runMigrationStep(server.databaseUrl, new NameWhoBookedAndRecorded1796990000000(), 'up');
   });
 
   it('prints a worksheet, exports the fleet as CSV, and serves a calendar feed without patient identifiers', async () => {

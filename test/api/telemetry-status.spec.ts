@@ -2,7 +2,9 @@
 // reconciliation at refills (both sides of each threshold) and the forecast with reported patient boluses.
 import { ManualClock } from '../../server/src/infra/clock';
 import { TelemetryStatusService } from '../../server/src/telemetry/telemetry-status.service';
+import { NameWhoBookedAndRecorded1796990000000 } from '../../migrations/1796990000000-NameWhoBookedAndRecorded';
 import { fixtures, queryRows } from '../support/fixtures';
+import { runMigrationStep } from '../support/migration-step';
 import { api, signIn } from '../support/http';
 import { TEST_ADMIN, useTestServer } from '../support/test-server';
 
@@ -168,6 +170,8 @@ describe('telemetry status, reconciliation and MRI check', () => {
         kind: 'mri',
         at: '2026-05-30T08:00:00.000Z',
         note: '3T brain MRI',
+        // Named as colleagues know the user (the bootstrap administrator's name), not by the account e-mail.
+        recordedByLabel: 'Administrator',
         clearedAt: null,
       });
       expect(await telemetryOf(pump.id)).toMatchObject({ mriCheckPending: true, pendingMriEventIds: [mri.body.id] });
@@ -190,12 +194,14 @@ describe('telemetry status, reconciliation and MRI check', () => {
       expect(cleared.status).toBe(200);
       expect(cleared.body).toMatchObject({
         clearedAt: '2026-06-01T12:00:00.000Z',
-        clearedByLabel: 'admin@pumpwatch.test',
+        clearedByLabel: 'Administrator',
         clearNote: 'interrogated, program intact',
       });
       expect(await telemetryOf(pump.id)).toMatchObject({ mriCheckPending: false, pendingMriEventIds: [] });
       const again = await f.http.post(`/api/pumps/${pump.id}/events/${mri.body.id}/clear`, {});
       expect([again.status, again.body.fields[0].field]).toEqual([409, 'eventId']);
+      // The 409 names the person, not the account e-mail.
+      expect(again.body.fields[0].message).toMatch(/^was already cleared by Administrator at 2026-06-01 12:00 UTC$/);
       expect((await f.http.get(`/api/pumps/${pump.id}/events`)).body).toEqual([cleared.body]);
       const audit = await queryRows<{ action: string }>(
         server.databaseUrl,
@@ -203,6 +209,32 @@ describe('telemetry status, reconciliation and MRI check', () => {
         [mri.body.id],
       );
       expect(audit.map((a) => a.action)).toEqual(['pump_event.recorded', 'pump_event.cleared']);
+    });
+
+    it('names who recorded and cleared an MRI as colleagues know them, events stored with the account e-mail before included', async () => {
+      const pump = await newPump();
+      const clinician = await f.member(clinic.id, 'clinician', 'Dr Mira Magnet', { email: `mira-${Date.now()}@pumpwatch.test` });
+      const mri = await clinician.http.post(`/api/pumps/${pump.id}/events`, { kind: 'mri', at: '2026-05-31T08:00:00Z' });
+      expect([mri.status, mri.body.recordedByLabel]).toEqual([201, 'Dr Mira Magnet']);
+      const cleared = await clinician.http.post(`/api/pumps/${pump.id}/events/${mri.body.id}/clear`, {});
+      expect([cleared.status, cleared.body.clearedByLabel]).toEqual([200, 'Dr Mira Magnet']);
+
+      // Written before names were kept: both labels held the account e-mail. The migration names the person; down restores them.
+      await queryRows(server.databaseUrl, 'UPDATE pump_events SET recorded_by_label = $2, cleared_by_label = $2 WHERE id = $1', [
+        mri.body.id,
+        clinician.email,
+      ]);
+      const labels = async () =>
+        (await f.http.get(`/api/pumps/${pump.id}/events`)).body.map((e: { recordedByLabel: string; clearedByLabel: string }) => [
+          e.recordedByLabel,
+          e.clearedByLabel,
+        ]);
+      expect(await labels()).toEqual([[clinician.email, clinician.email]]);
+      await runMigrationStep(server.databaseUrl, new NameWhoBookedAndRecorded1796990000000(), 'up');
+      expect(await labels()).toEqual([['Dr Mira Magnet', 'Dr Mira Magnet']]);
+      await runMigrationStep(server.databaseUrl, new NameWhoBookedAndRecorded1796990000000(), 'down');
+      expect(await labels()).toEqual([[clinician.email, clinician.email]]);
+      await runMigrationStep(server.databaseUrl, new NameWhoBookedAndRecorded1796990000000(), 'up');
     });
 
     it('refuses an MRI in the future or before the implant date, and an event of another pump', async () => {

@@ -38,6 +38,11 @@ export const SYSTEM_ACTOR: Actor = {
   clinicRoles: [],
 };
 
+/** Who did it, as the dashboard names them: a user as colleagues know them, a token by its name, the system as 'system'. The audit row keeps `label`. */
+export function shownNameOf(actor: Actor): string {
+  return actor.kind === 'user' ? (actor.displayName ?? actor.label) : actor.label;
+}
+
 /** Clinics whose records the actor sees; null means every clinic. */
 export function visibleClinicIds(actor: Actor): string[] | null {
   return actor.administersAllClinics ? null : actor.clinicRoles.map((r) => r.clinicId);

@@ -15,7 +15,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { DAY_MS, isoInstant, MINUTE_MS } from '@pumpwatch/shared';
 import { AlertInputsLoader } from '../alerts/alert-inputs.loader';
 import { AuditService, changedFields, createdFields } from '../audit/audit.service';
-import { Actor, assertMayUseIn, assertSees, visibleClinicIds } from '../auth/actor';
+import { Actor, assertMayUseIn, assertSees, shownNameOf, visibleClinicIds } from '../auth/actor';
 import { EventLogService, EventType } from '../events/event-log.service';
 import { ValidFillRequest, FillsService } from '../fills/fills.service';
 import { Clock } from '../infra/clock';
@@ -96,7 +96,7 @@ export class AppointmentsService {
         status: 'booked',
         overrideReason: target.overrideReason,
         bookedByUserId: actor.kind === 'user' ? actor.id : null,
-        bookedByLabel: actor.label,
+        bookedByLabel: shownNameOf(actor),
       });
       const row = (await this.repository.appointment(manager, appointmentId)) as AppointmentRow;
       await this.recordChange(manager, actor, 'appointment.booked', null, row);

@@ -32,7 +32,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { DAY_MS, isoInstant, MINUTE_MS } from '@pumpwatch/shared';
 import { AlertInputsLoader } from '../alerts/alert-inputs.loader';
 import { AuditService, changedFields, createdFields } from '../audit/audit.service';
-import { Actor, assertMayUseIn, assertSees, clinicIdsWith, visibleClinicIds } from '../auth/actor';
+import { Actor, assertMayUseIn, assertSees, clinicIdsWith, shownNameOf, visibleClinicIds } from '../auth/actor';
 import { Clock } from '../infra/clock';
 import { isUuid } from '../infra/entity-id.pipe';
 import { PumpUrgencyService } from '../pumps/pump-urgency.service';
@@ -401,7 +401,7 @@ export class RefillPlanningService {
             status: 'booked',
             overrideReason: target.overrideReason,
             bookedByUserId: actor.kind === 'user' ? actor.id : null,
-            bookedByLabel: actor.label,
+            bookedByLabel: shownNameOf(actor),
           });
           ids.push(id);
         }

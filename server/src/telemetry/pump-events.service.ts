@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { ClearPumpEventRequest, clinicTime, CreatePumpEventRequest, DomainError, PumpEvent, TELEMETRY_CONFIG } from '@pumpwatch/shared';
 import { DataSource } from 'typeorm';
 import { AuditService, changedFields, createdFields } from '../audit/audit.service';
-import type { Actor } from '../auth/actor';
+import { type Actor, shownNameOf } from '../auth/actor';
 import { ClinicEntity } from '../clinics/clinic.entity';
 import { EventLogService } from '../events/event-log.service';
 import { clinicDateOf } from '../infra/clinic-dates';
@@ -40,7 +40,7 @@ export class PumpEventsService {
           at,
           note: request.note ?? null,
           recordedByActorId: actor.id,
-          recordedByLabel: actor.label,
+          recordedByLabel: shownNameOf(actor),
           clearedAt: null,
           clearedByUserId: null,
           clearedByLabel: null,
@@ -78,7 +78,7 @@ export class PumpEventsService {
       const before = toPumpEvent(event);
       event.clearedAt = this.clock.now();
       event.clearedByUserId = actor.kind === 'user' ? actor.id : null;
-      event.clearedByLabel = actor.label;
+      event.clearedByLabel = shownNameOf(actor);
       event.clearNote = request.note ?? null;
       await manager.save(event);
       const pump = await manager.findOneByOrFail(PumpEntity, { id: pumpId });
