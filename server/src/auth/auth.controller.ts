@@ -42,7 +42,7 @@ export class AuthController {
   @HttpCode(204)
   async logout(@CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response): Promise<void> {
     await this.auth.logout(actor);
-    this.gateway.disconnectSessions((live) => live.sessionId === actor.sessionId);
+    if (actor.sessionId && actor.id) await this.gateway.checkSessions(actor.id);
     res.setHeader('Set-Cookie', this.sessionCookie('', new Date(0)));
   }
 
@@ -59,8 +59,8 @@ export class AuthController {
     @Body(new ZodValidationPipe(changePasswordSchema)) request: ChangePasswordRequest,
   ): Promise<User> {
     const user = await this.auth.changePassword(actor, request);
-    // The other sessions of the account were just revoked: their live connections end too.
-    this.gateway.disconnectSessions((live) => live.id === actor.id && live.sessionId !== actor.sessionId);
+    // The other sessions of the account were just revoked: their live connections end too (on other instances by the commit's signal).
+    await this.gateway.checkSessions(user.id);
     return user;
   }
 

@@ -5,6 +5,7 @@ import { ChangePasswordRequest, ClinicRole, DomainError, LoginRequest, LoginResp
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { signalSessionsChanged } from '../events/session-signals';
 import { APP_OPTIONS } from '../infra/app-options';
 import type { AppOptions } from '../infra/app-options';
 import { Clock } from '../infra/clock';
@@ -38,6 +39,13 @@ interface SessionRow {
   administers_all_clinics: boolean;
   must_change_password: boolean;
   clinic_roles: { clinicId: string; role: ClinicRole }[];
+}
+
+/** What a live socket's session allows now: absent from `liveSessions` when it was revoked, expired or its user deactivated. */
+export interface LiveSessionScope {
+  administersAllClinics: boolean;
+  mustChangePassword: boolean;
+  clinicRoles: { clinicId: string; role: ClinicRole }[];
 }
 
 @Injectable()
@@ -181,6 +189,7 @@ export class AuthService implements OnModuleInit {
         clinicId: null,
         changes: { revokedAt: { before: null, after: now.toISOString() } },
       });
+      if (actor.id) await signalSessionsChanged(manager, actor.id);
     });
   }
 
@@ -222,6 +231,7 @@ export class AuthService implements OnModuleInit {
           mustChangePassword: { before: user.mustChangePassword, after: false },
         },
       });
+      await signalSessionsChanged(manager, userId);
     });
     return loadUser(this.dataSource.manager, userId);
   }
@@ -258,6 +268,28 @@ export class AuthService implements OnModuleInit {
       administersAllClinics: row.administers_all_clinics,
       clinicRoles: row.clinic_roles,
     };
+  }
+
+  /** The sessions among these that are still valid, with their user's scope as it is now (one query for any number of sockets). */
+  async liveSessions(sessionIds: readonly string[]): Promise<Map<string, LiveSessionScope>> {
+    if (sessionIds.length === 0) return new Map();
+    const rows: Pick<SessionRow, 'session_id' | 'administers_all_clinics' | 'must_change_password' | 'clinic_roles'>[] =
+      await this.dataSource.query(
+        `SELECT s.id AS session_id, u.administers_all_clinics, u.must_change_password,
+                coalesce(json_agg(json_build_object('clinicId', m.clinic_id, 'role', m.role)) FILTER (WHERE m.clinic_id IS NOT NULL), '[]') AS clinic_roles
+           FROM sessions s
+           JOIN users u ON u.id = s.user_id
+           LEFT JOIN clinic_memberships m ON m.user_id = u.id
+          WHERE s.id = ANY($1::uuid[]) AND s.revoked_at IS NULL AND s.expires_at > $2 AND u.deactivated_at IS NULL
+          GROUP BY s.id, u.id`,
+        [[...new Set(sessionIds)], this.clock.now()],
+      );
+    return new Map(
+      rows.map((row) => [
+        row.session_id,
+        { administersAllClinics: row.administers_all_clinics, mustChangePassword: row.must_change_password, clinicRoles: row.clinic_roles },
+      ]),
+    );
   }
 
   private async authenticateMachine(secret: string, now: Date, requestId: string | null): Promise<Actor | null> {

@@ -1,6 +1,7 @@
 // socket.io on the API's HTTP server: authenticates the handshake, joins the user's clinic rooms, replays what a reconnecting
 // client missed (handshake `lastEventId`) and pushes pump.changed, alert.raised and alert.updated in event order (but an alert goes
-// ahead of the pump.changed of its batch, flagged `sentAhead`).
+// ahead of the pump.changed of its batch, flagged `sentAhead`). A socket lives only as long as its session: signed out, revoked or
+// deactivated on any instance, it is disconnected; a clinic role change moves it to the rooms of its new clinics.
 import { Inject, Logger, OnModuleInit } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -9,10 +10,11 @@ import type { Server, Socket } from 'socket.io';
 import { DataSource } from 'typeorm';
 import { Actor, visibleClinicIds } from '../auth/actor';
 import { credentialOf } from '../auth/auth.guard';
-import { AuthService } from '../auth/auth.service';
+import { AuthService, LiveSessionScope } from '../auth/auth.service';
 import { Clock } from '../infra/clock';
 import { lastCommittedEventId, OutboxEvent, readEventsAfter, SocketMessage, socketMessageOf } from './event-outbox';
 import { LiveEventRelay, LiveEventSink } from './live-event-relay';
+import { PgEventListener } from './pg-event-listener';
 
 /** Room of every socket whose user administers all clinics (including clinics created after it connected). */
 const ALL_CLINICS_ROOM = 'clinics:all';
@@ -30,6 +32,10 @@ interface SocketData {
   lastEventId: number | null;
   /** Live events that arrived while the replay ran, delivered after it (duplicates dropped by eventId). */
   buffered: { eventId: number; message: SocketMessage }[];
+  /** The gateway's session signal count when the handshake read the session: a signal after it means the read may be stale. */
+  signalsAtHandshake: number;
+  /** The latest session check of this socket: an older check's answer, arriving later, is not applied over a newer one. */
+  latestCheck: number;
 }
 type LiveSocket = Socket<Record<string, never>, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -50,6 +56,16 @@ export function markedSentAhead(message: SocketMessage | null): SocketMessage | 
   return message;
 }
 
+/** The same clinic roles, in any order. */
+function sameClinicRoles(a: Actor['clinicRoles'], b: Actor['clinicRoles']): boolean {
+  const key = (roles: Actor['clinicRoles']): string =>
+    roles
+      .map((r) => `${r.clinicId}:${r.role}`)
+      .sort()
+      .join(',');
+  return key(a) === key(b);
+}
+
 /** A handshake's lastEventId: a whole number of 0 or more (a numeric string too), else invalid; absent: no replay. */
 export function parseLastEventId(value: unknown): number | null | 'invalid' {
   if (value === undefined || value === null) return null;
@@ -63,6 +79,9 @@ export class EventsGateway implements OnModuleInit, OnGatewayInit, OnGatewayConn
   private readonly logger = new Logger('EventsGateway');
   /** Sockets between connection and the end of their replay: live events go to their buffer, not yet to them. */
   private readonly replaying = new Set<LiveSocket>();
+  /** Session signals heard (a user's sessions or roles changed, or the listener reconnected): see handleConnection. */
+  private sessionSignals = 0;
+  private sessionChecks = 0;
 
   @WebSocketServer()
   server: Server<Record<string, never>, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -72,15 +91,20 @@ export class EventsGateway implements OnModuleInit, OnGatewayInit, OnGatewayConn
     @Inject(Clock) private readonly clock: Clock,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly relay: LiveEventRelay,
+    private readonly listener: PgEventListener,
   ) {}
 
   onModuleInit(): void {
     this.relay.setSink(this);
+    // Signals missed while the LISTEN connection was down are covered by checking every socket once it is back: one query at a
+    // rare reconnect, where a periodic check would query for every socket all the time and still leave a window between checks.
+    this.listener.subscribeSessions((userId) => void this.checkSessions(userId));
   }
 
   /** The handshake needs the same credentials as REST: `auth.token` or the session cookie; `auth.lastEventId` is optional. */
   afterInit(server: Server): void {
     server.use((socket, next) => {
+      const signalsAtHandshake = this.sessionSignals;
       const auth = socket.handshake.auth as { token?: unknown; lastEventId?: unknown } | undefined;
       const lastEventId = parseLastEventId(auth?.lastEventId);
       if (lastEventId === 'invalid') return next(new Error('lastEventId must be a whole number of 0 or more'));
@@ -96,6 +120,8 @@ export class EventsGateway implements OnModuleInit, OnGatewayInit, OnGatewayConn
           data.actor = actor;
           data.lastEventId = lastEventId;
           data.buffered = [];
+          data.signalsAtHandshake = signalsAtHandshake;
+          data.latestCheck = 0;
           next();
         },
         (error: Error) => {
@@ -117,6 +143,8 @@ export class EventsGateway implements OnModuleInit, OnGatewayInit, OnGatewayConn
       const remaining = actor.sessionExpiresAt.getTime() - this.clock.now().getTime();
       socket.data.expiryTimer = setTimeout(() => socket.disconnect(true), Math.max(0, Math.min(remaining, MAX_TIMER_MS)));
     }
+    // A signal heard while the handshake read its session found this socket not yet connected: check it now.
+    if (this.sessionSignals > socket.data.signalsAtHandshake) void this.check([socket]);
     if (socket.data.lastEventId === null) {
       this.joinRooms(socket);
       return;
@@ -152,29 +180,56 @@ export class EventsGateway implements OnModuleInit, OnGatewayInit, OnGatewayConn
     }
   }
 
-  /** Signing out or a password change ends the live connection of those sessions on this instance at once. */
-  disconnectSessions(predicate: (actor: Actor) => boolean): void {
+  /**
+   * The sessions or clinic roles of this user (of every user: null) changed, here or on another instance (PostgreSQL NOTIFY, see
+   * session-signals.ts): their sockets on this instance are checked against the database. The instance that made the change
+   * calls it too, after the commit, so that its own sockets are done with when its answer goes out.
+   */
+  async checkSessions(userId: string | null): Promise<void> {
+    this.sessionSignals += 1;
     if (!this.server) return;
-    for (const socket of this.server.sockets.sockets.values()) {
-      if (socket.data.actor && predicate(socket.data.actor)) socket.disconnect(true);
-    }
+    const sockets = [...this.server.sockets.sockets.values()].filter(
+      (s) => s.data.actor && (userId === null || s.data.actor.id === userId),
+    );
+    await this.check(sockets);
   }
 
   /**
-   * A user's clinic roles changed: their live sockets on this instance carry the new roles and sit in the rooms of exactly their
-   * clinics now (a replaying socket joins them at the end of its replay, from the updated roles).
+   * A socket whose session was revoked or expired, whose user was deactivated, must change their password or no longer
+   * administers every clinic is disconnected (the dashboard then signs in again); one whose clinic roles changed carries them and
+   * sits in the rooms of exactly its clinics now. If the check cannot be made, the socket is disconnected rather than kept unchecked.
    */
-  updateClinicRoles(userId: string, clinicRoles: Actor['clinicRoles']): void {
-    if (!this.server) return;
-    for (const socket of this.server.sockets.sockets.values()) {
-      const actor = socket.data.actor;
-      if (!actor || actor.id !== userId) continue;
-      socket.data.actor = { ...actor, clinicRoles };
-      if (actor.administersAllClinics || this.replaying.has(socket)) continue;
-      const rooms = new Set(clinicRoles.map((r) => clinicRoom(r.clinicId)));
-      for (const room of [...socket.rooms]) if (room.startsWith('clinic:') && !rooms.has(room)) void socket.leave(room);
-      void socket.join([...rooms]);
+  private async check(sockets: LiveSocket[]): Promise<void> {
+    if (sockets.length === 0) return;
+    const check = ++this.sessionChecks;
+    for (const socket of sockets) socket.data.latestCheck = check;
+    let live: Map<string, LiveSessionScope>;
+    try {
+      live = await this.auth.liveSessions(sockets.map((s) => s.data.actor.sessionId as string));
+    } catch (error) {
+      this.logger.warn(`session check failed, ${sockets.length} socket(s) disconnected: ${(error as Error).message}`);
+      for (const socket of sockets) socket.disconnect(true);
+      return;
     }
+    for (const socket of sockets) {
+      if (!socket.connected || socket.data.latestCheck !== check) continue;
+      const scope = live.get(socket.data.actor.sessionId as string);
+      if (!scope || scope.mustChangePassword || scope.administersAllClinics !== socket.data.actor.administersAllClinics) {
+        socket.disconnect(true);
+      } else if (!sameClinicRoles(scope.clinicRoles, socket.data.actor.clinicRoles)) {
+        this.moveToClinics(socket, scope.clinicRoles);
+      }
+    }
+  }
+
+  /** The socket carries its new clinic roles and sits in their rooms (a replaying socket joins them at the end of its replay). */
+  private moveToClinics(socket: LiveSocket, clinicRoles: Actor['clinicRoles']): void {
+    const actor = socket.data.actor;
+    socket.data.actor = { ...actor, clinicRoles };
+    if (actor.administersAllClinics || this.replaying.has(socket)) return;
+    const rooms = new Set(clinicRoles.map((r) => clinicRoom(r.clinicId)));
+    for (const room of [...socket.rooms]) if (room.startsWith('clinic:') && !rooms.has(room)) void socket.leave(room);
+    void socket.join([...rooms]);
   }
 
   private joinRooms(socket: LiveSocket): void {

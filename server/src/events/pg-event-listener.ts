@@ -1,16 +1,21 @@
-// One LISTEN connection per server instance: tells this instance's live relay and alert engine that events were committed.
+// One LISTEN connection per server instance: tells this instance's live relay and alert engine that events were committed, and
+// its socket gateway that a user's sessions or roles changed (on any instance).
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Client } from 'pg';
 import { APP_OPTIONS } from '../infra/app-options';
 import type { AppOptions } from '../infra/app-options';
 import { alarmPathTimer } from '../infra/alarm-path-timer';
 import { EVENTS_CHANNEL, EventNotification } from './event-log.service';
+import { SESSIONS_CHANNEL, userIdOfSignal } from './session-signals';
 
 /**
  * Told of each committed event, and with null after a reconnect (events may have been missed): subscribers read the outbox
  * from their own position, so a notification is only a cue to look.
  */
 export type EventSubscriber = (event: EventNotification | null) => void;
+
+/** Told the id of a user whose sessions or clinic roles changed, and null after a reconnect (signals may have been missed). */
+export type SessionSubscriber = (userId: string | null) => void;
 
 @Injectable()
 export class PgEventListener implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -19,6 +24,7 @@ export class PgEventListener implements OnApplicationBootstrap, OnApplicationShu
   private stopping = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private readonly subscribers: EventSubscriber[] = [];
+  private readonly sessionSubscribers: SessionSubscriber[] = [];
   private everConnected = false;
 
   constructor(@Inject(APP_OPTIONS) private readonly options: AppOptions) {}
@@ -31,6 +37,11 @@ export class PgEventListener implements OnApplicationBootstrap, OnApplicationShu
   /** Subscribe before the application bootstraps (onModuleInit) to hear every notification. */
   subscribe(subscriber: EventSubscriber): void {
     this.subscribers.push(subscriber);
+  }
+
+  /** Subscribe before the application bootstraps (onModuleInit) to hear every session signal. */
+  subscribeSessions(subscriber: SessionSubscriber): void {
+    this.sessionSubscribers.push(subscriber);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -48,8 +59,9 @@ export class PgEventListener implements OnApplicationBootstrap, OnApplicationShu
   private async connect(): Promise<void> {
     const client = new Client({ connectionString: this.options.databaseUrl });
     client.on('notification', (message) => {
-      if (message.channel !== EVENTS_CHANNEL || !message.payload) return;
-      this.deliver(message.payload);
+      if (!message.payload) return;
+      if (message.channel === EVENTS_CHANNEL) this.deliver(message.payload);
+      else if (message.channel === SESSIONS_CHANNEL) this.deliverSessionSignal(message.payload);
     });
     client.on('error', (error) => {
       this.logger.warn(`event listener connection lost: ${error.message}`);
@@ -58,10 +70,14 @@ export class PgEventListener implements OnApplicationBootstrap, OnApplicationShu
     client.on('end', () => this.scheduleReconnect(client));
     await client.connect();
     await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+    await client.query(`LISTEN ${SESSIONS_CHANNEL}`);
     const reconnected = this.client === null && this.everConnected;
     this.client = client;
     this.everConnected = true;
-    if (reconnected) this.tell(null);
+    if (reconnected) {
+      this.tell(null);
+      this.tellSessions(null);
+    }
   }
 
   /**
@@ -83,6 +99,22 @@ export class PgEventListener implements OnApplicationBootstrap, OnApplicationShu
     const eventId = Number(event.eventId);
     if (event.type === 'alert.raised' || event.type === 'alert.updated') alarmPathTimer.mark(eventId, 'notify_received');
     this.tell({ ...event, eventId });
+  }
+
+  private deliverSessionSignal(payload: string): void {
+    const userId = userIdOfSignal(payload);
+    if (userId === null) this.logger.warn('unreadable session signal');
+    else this.tellSessions(userId);
+  }
+
+  private tellSessions(userId: string | null): void {
+    for (const subscriber of this.sessionSubscribers) {
+      try {
+        subscriber(userId);
+      } catch (error) {
+        this.logger.warn(`session subscriber failed: ${(error as Error).message}`);
+      }
+    }
   }
 
   private tell(notification: EventNotification | null): void {

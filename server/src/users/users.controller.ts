@@ -39,8 +39,8 @@ export class UsersController {
     @Body(new ZodValidationPipe(resetPasswordSchema)) request: ResetPasswordRequest,
   ): Promise<ResetPasswordResponse> {
     const user = await this.users.resetPassword(actor, id, request);
-    // Every session of the user was just revoked: their live connections end too.
-    this.gateway.disconnectSessions((live) => live.id === user.id);
+    // Every session of the user was just revoked: their live connections end too (on other instances by the commit's signal).
+    await this.gateway.checkSessions(user.id);
     return user;
   }
 
@@ -48,7 +48,7 @@ export class UsersController {
   @HttpCode(200)
   async deactivate(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<User> {
     const user = await this.users.deactivate(actor, id);
-    this.gateway.disconnectSessions((live) => live.id === user.id);
+    await this.gateway.checkSessions(user.id);
     return user;
   }
 
@@ -67,7 +67,7 @@ export class UsersController {
     @Body(new ZodValidationPipe(setClinicRoleSchema)) request: SetClinicRoleRequest,
   ): Promise<User> {
     const user = await this.users.setClinicRole(actor, id, clinicId, request);
-    this.gateway.updateClinicRoles(user.id, await this.users.clinicRolesOf(user.id));
+    await this.gateway.checkSessions(user.id);
     return user;
   }
 }

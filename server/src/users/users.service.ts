@@ -10,6 +10,7 @@ import { AuditService } from '../audit/audit.service';
 import { Actor, assertMayUseIn, clinicIdsWith } from '../auth/actor';
 import { hashPassword, randomPassword } from '../auth/passwords';
 import { ClinicEntity } from '../clinics/clinic.entity';
+import { signalSessionsChanged } from '../events/session-signals';
 import { Clock } from '../infra/clock';
 import { isUuid } from '../infra/entity-id.pipe';
 import { ClinicMembershipEntity } from './clinic-membership.entity';
@@ -126,15 +127,16 @@ export class UsersService {
           mustChangePassword: { before: target.mustChangePassword, after: true },
         },
       });
+      await signalSessionsChanged(manager, target.id);
     });
     const user = await loadUser(this.dataSource.manager, target.id);
     return drawn === null ? user : { ...user, initialPassword: drawn };
   }
 
   /**
-   * The account can no longer sign in and every session of it ends now (the caller disconnects its sockets). Nobody deactivates
-   * themselves, nor the last active administrator of a clinic or of every clinic; a clinic administrator only deactivates an
-   * account whose every clinic they administer (the account is one for all its clinics).
+   * The account can no longer sign in and every session of it ends now (its sockets on every instance are told at commit).
+   * Nobody deactivates themselves, nor the last active administrator of a clinic or of every clinic; a clinic administrator only
+   * deactivates an account whose every clinic they administer (the account is one for all its clinics).
    */
   async deactivate(actor: Actor, userId: string): Promise<User> {
     const target = await this.administeredUser(actor, userId);
@@ -159,6 +161,7 @@ export class UsersService {
         clinicId: memberships[0]?.clinicId ?? null,
         changes: { deactivatedAt: { before: null, after: now.toISOString() } },
       });
+      await signalSessionsChanged(manager, target.id);
     });
     return this.shownTo(actor, target.id);
   }
@@ -185,7 +188,7 @@ export class UsersService {
 
   /**
    * The user's role in one clinic the actor administers (given when they had none there). The guard reads roles from the
-   * database at every request, so it applies from their next request; the caller moves their live sockets.
+   * database at every request, so it applies from their next request; their live sockets on every instance are told at commit.
    */
   async setClinicRole(actor: Actor, userId: string, clinicId: string, request: SetClinicRoleRequest): Promise<User> {
     const target = await this.administeredUser(actor, userId);
@@ -208,14 +211,9 @@ export class UsersService {
         clinicId,
         changes: { role: { before, after: request.role } },
       });
+      await signalSessionsChanged(manager, target.id);
     });
     return this.shownTo(actor, target.id);
-  }
-
-  /** Every clinic role of the user (the shown user may hide some from a clinic administrator): what their sockets need. */
-  async clinicRolesOf(userId: string): Promise<{ clinicId: string; role: ClinicRole }[]> {
-    const memberships = await this.dataSource.manager.findBy(ClinicMembershipEntity, { userId });
-    return memberships.map((m) => ({ clinicId: m.clinicId, role: m.role }));
   }
 
   /** The user by id when the actor administers them; 404 otherwise, as if it did not exist. */
