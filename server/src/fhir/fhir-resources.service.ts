@@ -9,22 +9,29 @@ import { AlertsService } from '../alerts/alerts.service';
 import { Actor, visibleClinicIds } from '../auth/actor';
 import { CliniciansService } from '../clinicians/clinicians.service';
 import { ClinicsService } from '../clinics/clinics.service';
+import { FleetProjector } from '../fleet/fleet-projector.service';
+import { FleetReadService } from '../fleet/fleet-read.service';
+import { StoredFleetRow } from '../fleet/fleet-row.calculator';
+import { FillEntity } from '../fills/fill.entity';
+import { toFill } from '../fills/fill.mapper';
 import { Clock } from '../infra/clock';
 import { isUuid } from '../infra/entity-id.pipe';
 import { PatientsService } from '../patients/patients.service';
 import { ProgramEntity } from '../programs/program.entity';
+import { toProgram } from '../programs/program.mapper';
 import { PumpEntity } from '../pumps/pump.entity';
 import { toPump } from '../pumps/pump.mapper';
 import { PumpsService } from '../pumps/pumps.service';
 import { AppointmentsService } from '../scheduling/appointments.service';
 import { FhirError } from './fhir-error';
-import { codeParam, dateParam, meetsDates, RawQuery, referenceParam, tokenParam } from './fhir-search';
-import { mrnSystemOf, OBSERVATION_CODE_SYSTEM, PUMP_SERIAL_SYSTEM } from './fhir-systems';
+import { FhirFleetRepository, FhirPumpScope } from './fhir-fleet.repository';
+import { codeParam, dateParam, meetsDates, PageRequest, RawQuery, referenceParam, SearchPage, tokenParam } from './fhir-search';
+import { mrnSystemOf, OBSERVATION_CODE_SYSTEM, OBSERVATION_CODES, PUMP_SERIAL_SYSTEM } from './fhir-systems';
 import { FHIR_APPOINTMENT_STATUS, toFhirAppointment } from './mappers/appointment.fhir-mapper';
 import { toFhirDevice } from './mappers/device.fhir-mapper';
 import { toFhirFlag } from './mappers/flag.fhir-mapper';
 import { MEDICATION_STATEMENT_STATUSES, toFhirMedicationStatements } from './mappers/medication-statement.fhir-mapper';
-import { parseObservationId, toFhirObservations } from './mappers/observation.fhir-mapper';
+import { ObservationForecast, parseObservationId, toFhirObservations } from './mappers/observation.fhir-mapper';
 import { toFhirOrganization } from './mappers/organization.fhir-mapper';
 import { toFhirPatient } from './mappers/patient.fhir-mapper';
 import { toFhirPractitioner } from './mappers/practitioner.fhir-mapper';
@@ -59,7 +66,10 @@ export interface FhirResourceKind {
   patientCompartment: boolean;
   searchParams: readonly SearchParamDefinition[];
   read(actor: Actor, id: string): Promise<ResourceMatch>;
+  /** Every match, in any order (paged by the caller). */
   search(actor: Actor, query: RawQuery): Promise<ResourceMatch[]>;
+  /** One page, filtered and paged in SQL, when the kind does so (then `search` stays the reference the tests hold it to). */
+  searchPage?(actor: Actor, query: RawQuery, page: PageRequest): Promise<SearchPage<ResourceMatch>>;
 }
 
 const ID_PARAM: SearchParamDefinition = { name: '_id', type: 'token', documentation: 'the resource id' };
@@ -103,6 +113,9 @@ export class FhirResourcesService {
     private readonly alerts: AlertsService,
     private readonly clinicians: CliniciansService,
     private readonly clinics: ClinicsService,
+    private readonly fleet: FleetReadService,
+    private readonly projector: FleetProjector,
+    private readonly fleetSearch: FhirFleetRepository,
   ) {
     this.kinds = {
       Patient: this.patientKind(),
@@ -224,6 +237,40 @@ export class FhirResourcesService {
             meetsDates(dates, observation.effectiveDateTime ? Date.parse(observation.effectiveDateTime) : null)
           );
         });
+      },
+      // The same matches from the fleet read model (active pumps only, as above), paged in SQL.
+      searchPage: async (actor, query, page) => {
+        const ids = idsParam(query);
+        const codes = tokenParam(query, 'code');
+        const dates = dateParam(query, 'date');
+        const scope = this.pumpScope(actor, referenceParam(query, 'patient', 'Patient'), referenceParam(query, 'device', 'Device'));
+        if (!scope) return { shown: [], total: 0, hasMore: false };
+        const now = this.clock.now();
+        await this.ensureFleetRows(now, scope.clinicIds);
+        // As forecastPump's `at`: the search's instant to the whole second.
+        const at = new Date(Math.floor(now.getTime() / 1000 + 1e-6) * 1000).toISOString();
+        const found = await this.fleetSearch.observationPage(
+          {
+            ...scope,
+            ids: ids ? [...ids] : undefined,
+            codes: Object.values(OBSERVATION_CODES)
+              .filter(
+                (c) =>
+                  !codes ||
+                  codes.some((t) => t.code === c.code && (t.system === null || t.system === '' || t.system === OBSERVATION_CODE_SYSTEM)),
+              )
+              .map((c) => c.code),
+            forecastMeetsDates: meetsDates(dates, Date.parse(at)),
+            dates,
+          },
+          page,
+        );
+        const shown = found.entries.flatMap(({ id, row }) =>
+          toFhirObservations(row.pump, observationForecastOf(row, at))
+            .filter((o) => o.id === id)
+            .map((o) => ({ resource: o as ResourceMatch['resource'], clinicId: row.pump.clinicId, patientId: row.pump.patientId })),
+        );
+        return { shown, total: found.total, hasMore: found.more };
       },
     };
   }
@@ -370,7 +417,47 @@ export class FhirResourcesService {
             (!wanted || wanted.includes((m.resource as { status: (typeof MEDICATION_STATEMENT_STATUSES)[number] }).status)),
         );
       },
+      // The same matches paged in SQL (the status computed there); only the page's pumps' programs and fills are read.
+      searchPage: async (actor, query, page) => {
+        const ids = idsParam(query);
+        const wanted = codeParam(query, 'status', MEDICATION_STATEMENT_STATUSES);
+        const scope = this.pumpScope(actor, referenceParam(query, 'patient', 'Patient'), referenceParam(query, 'device', 'Device'));
+        if (!scope) return { shown: [], total: 0, hasMore: false };
+        const now = this.clock.now();
+        const found = await this.fleetSearch.statementPage(
+          { ...scope, ids: ids ? [...ids] : undefined, statuses: wanted ? [...wanted] : undefined, now },
+          page,
+        );
+        const statements = await this.statementsOfPumps([...new Set(found.entries.map((e) => e.pumpId))], now.getTime());
+        const shown = found.entries.flatMap((e) => statements.get(e.id) ?? []);
+        return { shown, total: found.total, hasMore: found.more };
+      },
     };
+  }
+
+  /** The MedicationStatements of these pumps by id, from their programs and fills read together. */
+  private async statementsOfPumps(pumpIds: string[], nowMs: number): Promise<Map<string, ResourceMatch>> {
+    const statements = new Map<string, ResourceMatch>();
+    if (pumpIds.length === 0) return statements;
+    const manager = this.dataSource.manager;
+    const [pumps, programs, fills] = await Promise.all([
+      manager.findBy(PumpEntity, { id: In(pumpIds) }),
+      manager.find(ProgramEntity, { where: { pumpId: In(pumpIds) }, order: { effectiveFrom: 'ASC' } }),
+      manager.find(FillEntity, { where: { pumpId: In(pumpIds) }, order: { filledAt: 'ASC' } }),
+    ]);
+    for (const entity of pumps) {
+      const pump = toPump(entity);
+      const mapped = toFhirMedicationStatements(
+        pump,
+        programs.filter((p) => p.pumpId === pump.id).map(toProgram),
+        fills.filter((f) => f.pumpId === pump.id).map(toFill),
+        nowMs,
+      );
+      for (const s of mapped) {
+        statements.set(s.id as string, { resource: s as ResourceMatch['resource'], clinicId: pump.clinicId, patientId: pump.patientId });
+      }
+    }
+    return statements;
   }
 
   private statementsOf(detail: PumpDetail): ResourceMatch[] {
@@ -418,6 +505,28 @@ export class FhirResourcesService {
   }
 
   /**
+   * The pumps a SQL-paged search covers (as pumpsInScope selects them); null when a named patient or pump cannot exist, so nothing
+   * matches.
+   */
+  private pumpScope(actor: Actor, patientIds: string[] | undefined, pumpIds: string[] | undefined): FhirPumpScope | null {
+    if ((patientIds && !patientIds.every(isUuid)) || (pumpIds && !pumpIds.every(isUuid))) return null;
+    return { clinicIds: visibleClinicIds(actor), patientIds, pumpIds };
+  }
+
+  /**
+   * Fleet rows current for a read (every committed event projected, rows the clock moved away from recomputed, as GET /api/pumps),
+   * and rows stored before they kept forecast facts recomputed once.
+   */
+  private async ensureFleetRows(now: Date, clinicIds: string[] | null): Promise<void> {
+    await this.fleet.ensureCurrent(now, clinicIds);
+    const missing: { pump_id: string }[] = await this.dataSource.query(
+      `SELECT pump_id FROM fleet_rows WHERE ($1::uuid[] IS NULL OR clinic_id = ANY($1::uuid[])) AND NOT (row ? 'forecastFacts')`,
+      [clinicIds],
+    );
+    if (missing.length > 0) await this.projector.refreshStale(now, { pumpIds: missing.map((m) => m.pump_id) }, 0);
+  }
+
+  /**
    * The pumps (active and explanted) the actor sees, of these patients and these pump ids when given. A patient or pump of another
    * clinic, or none at all, simply matches nothing (a search names no record, unlike a read).
    */
@@ -433,4 +542,20 @@ export class FhirResourcesService {
     });
     return pumps.map(toPump);
   }
+}
+
+/** The forecast figures of a stored fleet row at `at` (the search's instant), as toFhirObservations reads a PumpForecast. */
+function observationForecastOf(row: StoredFleetRow, at: string): ObservationForecast | null {
+  const facts = row.forecastFacts;
+  if (!facts) return null;
+  return {
+    status: row.status,
+    at,
+    refillDeadline: row.refillDeadline,
+    deadlineReason: row.deadlineReason,
+    lowReservoirAlarmMl: facts.lowReservoirAlarmMl,
+    nominal: { lowReservoirAlarmAt: facts.nominalLowReservoirAlarmAt },
+    worstCase: { lowReservoirAlarmAt: facts.worstCaseLowReservoirAlarmAt },
+    reportedReservoir: facts.reportedReservoir,
+  };
 }

@@ -184,26 +184,38 @@ function decodeCursor(cursor: string): string {
   return match[1];
 }
 
-/** One page of matches ordered by id, with the total and self/next links carrying the same parameters. */
-export function searchsetBundle<R extends Resource & { id?: string }>(
-  matches: R[],
+/** One page of a search: the matches it shows (ordered by id), the total over every page, and whether a next page follows. */
+export interface SearchPage<T> {
+  shown: T[];
+  total: number;
+  hasMore: boolean;
+}
+
+/** Pages matches held in memory: ordered by id, those after the cursor, `count` of them. */
+export function pageInMemory<T>(matches: T[], page: PageRequest, idOf: (match: T) => string): SearchPage<T> {
+  const ordered = [...matches].sort((a, b) => compareIds(idOf(a), idOf(b)));
+  const remaining = page.afterId === null ? ordered : ordered.filter((m) => compareIds(idOf(m), page.afterId as string) > 0);
+  return { shown: remaining.slice(0, page.count), total: matches.length, hasMore: remaining.length > page.count };
+}
+
+/** The searchset Bundle of one page, with the total and self/next links carrying the same parameters. */
+export function searchsetBundleOfPage<R extends Resource & { id?: string }>(
+  result: SearchPage<R>,
   page: PageRequest,
   search: { baseUrl: string; resourceType: string; query: RawQuery },
-): { bundle: Bundle<R>; shown: R[] } {
-  const ordered = [...matches].sort((a, b) => compareIds(a.id ?? '', b.id ?? ''));
-  const remaining = page.afterId === null ? ordered : ordered.filter((r) => compareIds(r.id ?? '', page.afterId as string) > 0);
-  const shown = remaining.slice(0, page.count);
+): Bundle<R> {
+  const { shown } = result;
   const link: BundleLink[] = [{ relation: 'self', url: searchUrl(search, {}) }];
-  if (remaining.length > page.count) {
+  if (result.hasMore && shown.length > 0) {
     link.push({
       relation: 'next',
       url: searchUrl(search, { _cursor: encodeCursor(shown[shown.length - 1].id as string), _count: String(page.count) }),
     });
   }
-  const bundle: Bundle<R> = {
+  return {
     resourceType: 'Bundle',
     type: 'searchset',
-    total: matches.length,
+    total: result.total,
     link,
     entry: shown.map((resource) => ({
       fullUrl: `${search.baseUrl}/${resource.resourceType}/${resource.id}`,
@@ -211,7 +223,16 @@ export function searchsetBundle<R extends Resource & { id?: string }>(
       search: { mode: 'match' },
     })),
   };
-  return { bundle, shown };
+}
+
+/** One page of matches ordered by id, with the total and self/next links carrying the same parameters. */
+export function searchsetBundle<R extends Resource & { id?: string }>(
+  matches: R[],
+  page: PageRequest,
+  search: { baseUrl: string; resourceType: string; query: RawQuery },
+): { bundle: Bundle<R>; shown: R[] } {
+  const result = pageInMemory(matches, page, (r) => r.id ?? '');
+  return { bundle: searchsetBundleOfPage(result, page, search), shown: result.shown };
 }
 
 /** Plain code-unit order, the same in every locale. */

@@ -9,7 +9,7 @@ import { Clock } from '../infra/clock';
 import { capabilityStatement } from './capability-statement';
 import { FhirError } from './fhir-error';
 import { FHIR_RESOURCE_TYPES, FhirResourceKind, FhirResourcesService, FhirResourceType, ResourceMatch } from './fhir-resources.service';
-import { assertKnownParams, pageRequestOf, RawQuery, searchsetBundle } from './fhir-search';
+import { assertKnownParams, pageInMemory, pageRequestOf, RawQuery, searchsetBundleOfPage } from './fhir-search';
 
 /** Audit actions of FHIR reads; entity type `fhir.<ResourceType>`. */
 export const FHIR_AUDIT_ACTIONS = { read: 'fhir.read', search: 'fhir.search' } as const;
@@ -47,13 +47,16 @@ export class FhirService {
       kind.searchParams.map((p) => p.name),
     );
     const page = pageRequestOf(query);
-    const matches = await kind.search(actor, query);
-    const { bundle, shown } = searchsetBundle(
-      matches.map((m) => m.resource),
-      page,
-      { baseUrl, resourceType: type, query },
-    );
-    if (kind.patientCompartment) await this.recordSearch(actor, type, query, matches, new Set(shown.map((r) => r.id)));
+    // Kinds that page in SQL answer one page; the others are matched whole and paged here.
+    const result = kind.searchPage
+      ? await kind.searchPage(actor, query, page)
+      : pageInMemory(await kind.search(actor, query), page, (m) => m.resource.id);
+    const bundle = searchsetBundleOfPage({ ...result, shown: result.shown.map((m) => m.resource) }, page, {
+      baseUrl,
+      resourceType: type,
+      query,
+    });
+    if (kind.patientCompartment) await this.recordSearch(actor, type, query, result.shown);
     return bundle as Bundle;
   }
 
@@ -66,16 +69,9 @@ export class FhirService {
    * One audit row per clinic whose patient data the page shows (so each clinic's administrators see who read their patients), with
    * the query and the patients; one row without a clinic when the page is empty: the search itself is on record.
    */
-  private async recordSearch(
-    actor: Actor,
-    type: FhirResourceType,
-    query: RawQuery,
-    matches: ResourceMatch[],
-    shownIds: Set<string>,
-  ): Promise<void> {
+  private async recordSearch(actor: Actor, type: FhirResourceType, query: RawQuery, shown: ResourceMatch[]): Promise<void> {
     const byClinic = new Map<string, Set<string>>();
-    for (const match of matches) {
-      if (!shownIds.has(match.resource.id)) continue;
+    for (const match of shown) {
       const patients = byClinic.get(match.clinicId) ?? new Set<string>();
       if (match.patientId) patients.add(match.patientId);
       byClinic.set(match.clinicId, patients);

@@ -1,16 +1,7 @@
 // One page of the fleet read model in SQL: filter (clinics, words of `q`, urgency), order (urgency or a column, either direction)
 // and keyset paging with an opaque cursor, plus the counts per urgency; urgency is ranked at `now`, exactly as assessFleetUrgency.
-import {
-  assessFleetUrgency,
-  DomainError,
-  FleetPage,
-  FleetPump,
-  FleetSortKey,
-  foldForSearch,
-  Urgency,
-  URGENCY_CONFIG,
-  URGENCY_LEVELS,
-} from '@pumpwatch/shared';
+import { DomainError, FleetPage, FleetPump, FleetSortKey, foldForSearch, Urgency, URGENCY_CONFIG, URGENCY_LEVELS } from '@pumpwatch/shared';
+import { fleetRowAt, StoredFleetRow } from './fleet-row.calculator';
 
 /** Anything that runs SQL (a DataSource or a transaction's EntityManager). */
 interface Queryable {
@@ -150,7 +141,7 @@ const SCOPE_SQL = `($2::uuid[] IS NULL OR clinic_id = ANY($2::uuid[]))
   AND NOT EXISTS (SELECT 1 FROM unnest($3::text[]) AS word WHERE strpos(search_text, word) = 0)`;
 
 interface RowRecord {
-  row: FleetPump;
+  row: StoredFleetRow;
   version: string;
   [key: `k${number}`]: string;
 }
@@ -168,8 +159,7 @@ async function countsOf(db: Queryable, parameters: unknown[]): Promise<Record<Ur
 
 /** The stored row brought to `now`: urgency, days left and the deadline reasons move with the clock. */
 function rowAt(record: RowRecord, nowMs: number): FleetPump {
-  const row = record.row;
-  return { ...row, ...assessFleetUrgency(row, nowMs), fleetRowVersion: Number(record.version) };
+  return fleetRowAt(record.row, Number(record.version), nowMs);
 }
 
 /** One page (or, with `limit` null, every row) in the asked order, with the counts and the cursor of the next page. */

@@ -25,12 +25,27 @@ import { bookedRefillsOf, BookedRefillOfPump } from '../scheduling/booked-refill
 import { ReportedBolusService } from '../telemetry/reported-bolus.service';
 import { TelemetryStatusService } from '../telemetry/telemetry-status.service';
 
+/**
+ * The forecast's figures that FHIR Observations carry and the FleetPump does not show (the alarm instants, the reading compared),
+ * so FHIR searches read rows, not histories. They do not move with the clock for the same history (unlike urgency and volume).
+ */
+export interface FleetForecastFacts {
+  nominalLowReservoirAlarmAt: string | null;
+  worstCaseLowReservoirAlarmAt: string | null;
+  lowReservoirAlarmMl: number;
+  /** The reading the forecast compared (recorded after the fill in force), as the forecast's reportedReservoir has it. */
+  reportedReservoir: { recordedAt: string; reportedVolumeMl: number } | null;
+}
+
+/** fleet_rows.row: the FleetPump plus its forecast facts, which every reader of a FleetPump leaves out (fleetRowAt). */
+export type StoredFleetRow = FleetPump & { forecastFacts?: FleetForecastFacts };
+
 /** One computed row with the columns the fleet filters, sorts and pages on (table fleet_rows). */
 export interface ComputedFleetRow {
   pumpId: string;
   clinicId: string;
-  /** The FleetPump at `computedAt`, without fleetRowVersion (the stored version column). */
-  row: FleetPump;
+  /** The FleetPump at `computedAt` with its forecast facts, without fleetRowVersion (the stored version column). */
+  row: StoredFleetRow;
   computedAt: Date;
   searchText: string;
   sortName: string;
@@ -61,8 +76,13 @@ export function fleetSearchTextOf(patient: { displayName: string; mrn: string },
   return foldForSearch([patient.displayName, patient.mrn, pump.serialNumber, pump.modelId, model?.name ?? ''].join('\n'));
 }
 
-/** The row as a reader sees it at `nowMs`: urgency, days left and the deadline reasons re-assessed (they move with the clock). */
-export function fleetRowAt(row: FleetPump, version: number, nowMs: number): FleetPump {
+/**
+ * The row as a reader sees it at `nowMs`: urgency, days left and the deadline reasons re-assessed (they move with the clock); the
+ * stored forecast facts are not part of a FleetPump.
+ */
+export function fleetRowAt(stored: StoredFleetRow, version: number, nowMs: number): FleetPump {
+  const row: StoredFleetRow = { ...stored };
+  delete row.forecastFacts;
   return { ...row, ...assessFleetUrgency(row, nowMs), fleetRowVersion: version };
 }
 
@@ -118,7 +138,7 @@ export class FleetRowCalculator {
         now.getTime(),
       );
       const lastFill = [...history.fills].reverse().find((f) => f.filledAt.getTime() <= now.getTime());
-      const row: FleetPump = {
+      const row: StoredFleetRow = {
         pump: toPump(pump),
         patient: { id: patient.id, mrn: patient.mrn, displayName: patient.displayName },
         clinic: { id: clinic.id, name: clinic.name, timeZone: clinic.timeZone },
@@ -136,6 +156,14 @@ export class FleetRowCalculator {
         lastFilledAt: lastFill ? lastFill.filledAt.toISOString() : null,
         telemetry: telemetry.get(pump.id) ?? null,
         nextAppointment: nextAppointmentOf(bookedByPump.get(pump.id), forecast.refillDeadline),
+        forecastFacts: {
+          nominalLowReservoirAlarmAt: forecast.nominal.lowReservoirAlarmAt,
+          worstCaseLowReservoirAlarmAt: forecast.worstCase.lowReservoirAlarmAt,
+          lowReservoirAlarmMl: forecast.lowReservoirAlarmMl,
+          reportedReservoir: forecast.reportedReservoir
+            ? { recordedAt: forecast.reportedReservoir.recordedAt, reportedVolumeMl: forecast.reportedReservoir.reportedVolumeMl }
+            : null,
+        },
       };
       computed.set(pump.id, {
         pumpId: pump.id,

@@ -1,6 +1,6 @@
 // A pump's reported reservoir volume and its forecast instants (refill deadline, low-reservoir alarm) -> FHIR Observations.
 import type { Observation } from '@medplum/fhirtypes';
-import type { Pump, PumpForecast } from '@pumpwatch/shared';
+import type { DeadlineReason, ForecastStatus, Pump } from '@pumpwatch/shared';
 import { OBSERVATION_CODE_SYSTEM, OBSERVATION_CODES, ObservationCodeKey, UCUM } from '../fhir-systems';
 import { deviceRef, patientRef } from './fhir-references';
 
@@ -18,7 +18,21 @@ export function parseObservationId(id: string): { pumpId: string; key: Observati
   return null;
 }
 
-function base(pump: Pump, key: ObservationCodeKey): Observation {
+/** What the observations read of a forecast: a PumpForecast, or the same figures as the fleet read model keeps them. */
+export interface ObservationForecast {
+  status: ForecastStatus;
+  at: string;
+  refillDeadline: string | null;
+  deadlineReason: DeadlineReason | null;
+  lowReservoirAlarmMl: number;
+  nominal: { lowReservoirAlarmAt: string | null };
+  worstCase: { lowReservoirAlarmAt: string | null };
+  reportedReservoir: { recordedAt: string; reportedVolumeMl: number } | null;
+}
+
+type ObservedPump = Pick<Pump, 'id' | 'patientId' | 'serialNumber'>;
+
+function base(pump: ObservedPump, key: ObservationCodeKey): Observation {
   const code = OBSERVATION_CODES[key];
   return {
     resourceType: 'Observation',
@@ -35,7 +49,7 @@ function base(pump: Pump, key: ObservationCodeKey): Observation {
  * deadline and nominal low-reservoir alarm. A forecast is recomputed as programs, fills and telemetry arrive, so those are
  * 'preliminary', effective at the forecast's instant.
  */
-export function toFhirObservations(pump: Pump, forecast: PumpForecast | null): Observation[] {
+export function toFhirObservations(pump: ObservedPump, forecast: ObservationForecast | null): Observation[] {
   const observations: Observation[] = [];
   const reported = forecast?.reportedReservoir ?? null;
   if (reported) {

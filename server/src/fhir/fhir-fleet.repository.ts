@@ -1,0 +1,181 @@
+// The SQL of FHIR searches that page in the database: Observations from the fleet read model (fleet_rows), MedicationStatements from
+// the programs table, filtered, ordered by id and cut to one page there, so a search costs the same at 5,000 pumps as at 50.
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { StoredFleetRow } from '../fleet/fleet-row.calculator';
+import type { DateCondition, PageRequest } from './fhir-search';
+import { OBSERVATION_CODES } from './fhir-systems';
+
+/** Which pumps a search covers: clinics (null: every clinic), and the patients and pumps it names (undefined: any). */
+export interface FhirPumpScope {
+  clinicIds: string[] | null;
+  patientIds?: string[];
+  pumpIds?: string[];
+}
+
+export interface ObservationFilter extends FhirPumpScope {
+  /** `_id`, lower case. */
+  ids?: string[];
+  /** The observation codes asked for (every code when the search names none). */
+  codes: string[];
+  /** Whether the forecast observations, effective at the search's instant, meet the `date` conditions. */
+  forecastMeetsDates: boolean;
+  /** The `date` conditions the reported reading's instant must meet. */
+  dates: readonly DateCondition[];
+}
+
+export interface StatementFilter extends FhirPumpScope {
+  ids?: string[];
+  statuses?: string[];
+  now: Date;
+}
+
+/** One page of ids (ordered as the Bundle is) with the total over every page; `more`: a further page follows. */
+export interface IdPage<T> {
+  total: number;
+  more: boolean;
+  entries: T[];
+}
+
+interface PageRecord {
+  total: number;
+  id: string | null;
+  pump_id: string | null;
+}
+
+const PUMP_SCOPE_SQL = (clinic: string, patient: string, pump: string) => `($1::uuid[] IS NULL OR ${clinic} = ANY($1::uuid[]))
+      AND ($2::text[] IS NULL OR ${patient} = ANY($2::text[]))
+      AND ($3::uuid[] IS NULL OR ${pump} = ANY($3::uuid[]))`;
+
+/**
+ * A `date` condition on an instant as fhir-search's meetsDates reads it (an instant is the period [t, t]); `bind` adds a parameter
+ * and answers its placeholder (only the bounds the condition uses are bound: PostgreSQL refuses a parameter it cannot type).
+ */
+function dateConditionSql(condition: DateCondition, instant: string, bind: (value: unknown) => string): string {
+  const start = () => `${bind(new Date(condition.startMs).toISOString())}::timestamptz`;
+  const end = () => `${bind(new Date(condition.endMs).toISOString())}::timestamptz`;
+  switch (condition.prefix) {
+    case 'eq':
+      return `(${instant} >= ${start()} AND ${instant} < ${end()})`;
+    case 'ne':
+      return `NOT (${instant} >= ${start()} AND ${instant} < ${end()})`;
+    case 'gt':
+      return `${instant} >= ${end()}`;
+    case 'lt':
+      return `${instant} < ${start()}`;
+    case 'ge':
+      return `${instant} >= ${start()}`;
+    case 'le':
+      return `${instant} < ${end()}`;
+  }
+}
+
+/** One page after the cursor of the `matches` CTE (id, pump_id), in code-unit order of the id as fhir-search orders, and its count. */
+const PAGE_SQL = (afterParameter: number, limitParameter: number) => `
+  , counted AS (SELECT count(*)::int AS total FROM matches)
+  SELECT counted.total, page.id, page.pump_id
+  FROM counted
+  LEFT JOIN LATERAL (
+    SELECT id, pump_id FROM matches
+    WHERE $${afterParameter}::text IS NULL OR id COLLATE "C" > $${afterParameter}::text
+    ORDER BY id COLLATE "C" LIMIT $${limitParameter}
+  ) page ON true
+  ORDER BY page.id COLLATE "C"`;
+
+@Injectable()
+export class FhirFleetRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * The page of Observation ids (`<pumpId>-<code>`) with their pump's stored row. An observation exists exactly when
+   * toFhirObservations makes it: the reading the forecast compared; the deadline and the nominal alarm of an 'ok' forecast.
+   */
+  async observationPage(filter: ObservationFilter, page: PageRequest): Promise<IdPage<{ id: string; row: StoredFleetRow }>> {
+    const parameters: unknown[] = [filter.clinicIds, filter.patientIds ?? null, filter.pumpIds ?? null, filter.codes, filter.ids ?? null];
+    const recordedAt = `(f.row->'forecastFacts'->'reportedReservoir'->>'recordedAt')::timestamptz`;
+    const bind = (value: unknown): string => `$${parameters.push(value)}`;
+    const readingDates = filter.dates.map((condition) => dateConditionSql(condition, recordedAt, bind));
+    parameters.push(filter.forecastMeetsDates, page.afterId, page.count + 1);
+    const n = parameters.length;
+    const records: PageRecord[] = await this.dataSource.query(
+      `WITH matches AS MATERIALIZED (
+         SELECT f.pump_id::text || '-' || c.code AS id, f.pump_id
+         FROM fleet_rows f
+         CROSS JOIN LATERAL (VALUES
+           ('${OBSERVATION_CODES.reservoirVolume.code}',
+            jsonb_typeof(f.row->'forecastFacts'->'reportedReservoir') = 'object' AND ${readingDates.length > 0 ? readingDates.join(' AND ') : 'true'}),
+           ('${OBSERVATION_CODES.refillDeadline.code}',
+            $${n - 2}::boolean AND f.row->>'status' = 'ok' AND f.row->>'refillDeadline' IS NOT NULL),
+           ('${OBSERVATION_CODES.lowReservoirAlarm.code}',
+            $${n - 2}::boolean AND f.row->>'status' = 'ok' AND f.row->'forecastFacts'->>'nominalLowReservoirAlarmAt' IS NOT NULL)
+         ) AS c(code, present)
+         WHERE c.present
+           AND ${PUMP_SCOPE_SQL('f.clinic_id', `f.row->'pump'->>'patientId'`, 'f.pump_id')}
+           AND c.code = ANY($4::text[])
+           AND ($5::text[] IS NULL OR f.pump_id::text || '-' || c.code = ANY($5::text[]))
+       )${PAGE_SQL(n - 1, n)}`,
+      parameters,
+    );
+    const ids = pageIds(records);
+    const rows: { pump_id: string; row: StoredFleetRow }[] =
+      ids.length === 0
+        ? []
+        : await this.dataSource.query('SELECT pump_id, row FROM fleet_rows WHERE pump_id = ANY($1::uuid[])', [
+            [...new Set(ids.map((r) => r.pumpId))],
+          ]);
+    const rowByPump = new Map(rows.map((r) => [r.pump_id, r.row]));
+    return pageOf(
+      records,
+      page,
+      ids.flatMap(({ id, pumpId }) => {
+        const row = rowByPump.get(pumpId);
+        return row ? [{ id, row }] : [];
+      }),
+    );
+  }
+
+  /**
+   * The page of program ids (MedicationStatement ids) with their pump, the status as toFhirMedicationStatements gives it: 'intended'
+   * before its start on an active pump, 'completed' once the next program or the explant ended it, else 'active'.
+   */
+  async statementPage(filter: StatementFilter, page: PageRequest): Promise<IdPage<{ id: string; pumpId: string }>> {
+    const records: PageRecord[] = await this.dataSource.query(
+      `WITH statements AS MATERIALIZED (
+         SELECT g.id::text AS id, g.pump_id,
+           CASE
+             WHEN g.effective_from > $6::timestamptz AND p.explanted_at IS NULL THEN 'intended'
+             WHEN LEAST(lead(g.effective_from) OVER (PARTITION BY g.pump_id ORDER BY g.effective_from), p.explanted_at) <= $6::timestamptz
+               THEN 'completed'
+             ELSE 'active'
+           END AS status
+         FROM programs g JOIN pumps p ON p.id = g.pump_id
+         WHERE ${PUMP_SCOPE_SQL('p.clinic_id', 'p.patient_id::text', 'p.id')}
+       ),
+       matches AS (
+         SELECT id, pump_id FROM statements
+         WHERE ($4::text[] IS NULL OR id = ANY($4::text[])) AND ($5::text[] IS NULL OR status = ANY($5::text[]))
+       )${PAGE_SQL(7, 8)}`,
+      [
+        filter.clinicIds,
+        filter.patientIds ?? null,
+        filter.pumpIds ?? null,
+        filter.ids ?? null,
+        filter.statuses ?? null,
+        filter.now,
+        page.afterId,
+        page.count + 1,
+      ],
+    );
+    return pageOf(records, page, pageIds(records));
+  }
+}
+
+function pageIds(records: PageRecord[]): { id: string; pumpId: string }[] {
+  return records.flatMap((r) => (r.id === null || r.pump_id === null ? [] : [{ id: r.id, pumpId: r.pump_id }]));
+}
+
+/** The first `count` entries; one more read than shown tells whether a next page follows. */
+function pageOf<T>(records: PageRecord[], page: PageRequest, entries: T[]): IdPage<T> {
+  return { total: records[0]?.total ?? 0, more: pageIds(records).length > page.count, entries: entries.slice(0, page.count) };
+}
