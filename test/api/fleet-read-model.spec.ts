@@ -316,6 +316,8 @@ describe('fleet read model', () => {
       // Still holding the lock: no row can be projected, and the alarm reaches the dashboard all the same.
       await waitFor(() => dashboard.alerts.some((e) => e.alert.pumpId === pump.id && e.alert.kind === 'delivery_interrupted'));
       const telemetryEventId = await eventIdOf('telemetry.received', pump.id);
+      // Its pump.changed waits for the row no longer than the attach budget, then goes without it.
+      await waitFor(() => dashboard.pumps.some((e) => e.eventId === telemetryEventId));
       const changed = dashboard.pumps.find((e) => e.eventId === telemetryEventId) as PumpChangedEvent;
       expect(changed).toEqual({ eventId: telemetryEventId, clinicId, pumpId: pump.id });
     } finally {

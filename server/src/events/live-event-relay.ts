@@ -56,6 +56,8 @@ export class LiveEventRelay implements OnModuleInit, OnApplicationBootstrap, Bef
   private gate: DeliveryGate | null = null;
   /** An alert event was announced: the next pass goes at once (and a pass waiting for the evaluation stops waiting). */
   private alarmWaiting = false;
+  /** The highest alarm event id handed to the sink: rows waited for after it hold up no alarm. */
+  private alarmSentId = 0;
   private endEvaluationWait: (() => void) | null = null;
 
   constructor(
@@ -88,6 +90,11 @@ export class LiveEventRelay implements OnModuleInit, OnApplicationBootstrap, Bef
       evaluation.then(resolve, resolve);
     });
     clearTimeout(timer);
+  }
+
+  /** The highest alarm event id already sent to the dashboards by this instance (sent ahead, or in order). */
+  get alarmsSentThrough(): number {
+    return this.alarmSentId;
   }
 
   setFleetRowSource(source: FleetRowSource): void {
@@ -180,8 +187,11 @@ export class LiveEventRelay implements OnModuleInit, OnApplicationBootstrap, Bef
           this.sink?.broadcast(event, undefined, overtaking);
           alarmPathTimer.mark(event.id, 'emitted');
           ahead.add(event.id);
+          this.alarmSentId = Math.max(this.alarmSentId, event.id);
         }
-        const fleetRows = await this.fleetRowsFor(events);
+        // The rest waits for its fleet rows like any page: the alarms are out, and a pump.changed with its row spares every dashboard a
+        // GET of that row (and the second frame on every socket then no longer crowds the alarm's fan-out).
+        const fleetRows = await this.fleetRowsFor(ahead.size > 0 ? events.filter((e) => !ahead.has(e.id)) : events);
         for (const event of events) {
           if (!ahead.has(event.id)) this.sink?.broadcast(event, fleetRows);
           this.deliveredId = event.id;

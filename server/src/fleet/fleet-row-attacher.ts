@@ -28,7 +28,8 @@ export class FleetRowAttacher implements FleetRowSource, OnModuleInit {
 
   onModuleInit(): void {
     this.listener.subscribe((event) => {
-      if (event === null || !ALARM_EVENT_TYPES.includes(event.type)) return;
+      // An alarm this instance already sent (its NOTIFY after the in-process cue) holds up nothing.
+      if (event === null || !ALARM_EVENT_TYPES.includes(event.type) || event.eventId <= this.relay.alarmsSentThrough) return;
       this.alarmHeardId = Math.max(this.alarmHeardId, event.eventId);
       for (const cut of this.cutShort) cut();
     });
@@ -42,8 +43,13 @@ export class FleetRowAttacher implements FleetRowSource, OnModuleInit {
       if (message?.name === SOCKET_EVENTS.pumpChanged) pumpIds.add(message.payload.pumpId);
     }
     const lastId = events[events.length - 1]?.id ?? 0;
-    // An alarm among these events or committed after them goes out now, with what is before it.
-    if (pumpIds.size === 0 || events.some((e) => ALARM_EVENT_TYPES.includes(e.type)) || this.alarmHeardId > lastId) return undefined;
+    // An alarm among these events (a replay) or committed after them and not yet sent goes out now, with what is before it.
+    if (
+      pumpIds.size === 0 ||
+      events.some((e) => ALARM_EVENT_TYPES.includes(e.type)) ||
+      this.alarmHeardId > Math.max(lastId, this.relay.alarmsSentThrough)
+    )
+      return undefined;
     const rows = this.reads.rowsThrough(lastId, [...pumpIds]).catch((error: Error) => {
       this.logger.warn(`pump.changed sent without fleet rows: ${error.message}`);
       return undefined;
