@@ -29,7 +29,8 @@ async function main(): Promise<void> {
   const count = Number(process.env.BENCH_WORKER_CLIENTS);
   const clients: Socket[] = [];
   for (let i = 0; i < count; i++)
-    clients.push(io(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token } }));
+    // A connect timeout of a minute (socket.io's default is 20 s): 1,000 handshakes on a loaded 2-core machine take longer.
+    clients.push(io(url, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: 60_000, auth: { token } }));
   await Promise.all(
     clients.map(
       (client) =>
