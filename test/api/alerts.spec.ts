@@ -6,8 +6,10 @@ import { io } from 'socket.io-client';
 import { AlertEngine } from '../../server/src/alerts/alert-engine.service';
 import { createPumpWatchApp } from '../../server/src/app.factory';
 import { ManualClock } from '../../server/src/infra/clock';
+import { NameWhoBookedAndRecorded1796990000000 } from '../../migrations/1796990000000-NameWhoBookedAndRecorded';
 import { fixtures, queryRows } from '../support/fixtures';
 import { api } from '../support/http';
+import { runMigrationStep } from '../support/migration-step';
 import { useTestServer } from '../support/test-server';
 
 // The test pump: 20 mL of 500 mcg/mL filled 2026-05-01T09:00Z, 100 mcg/day = 0.2 mL/day from 08:00Z that day.
@@ -377,6 +379,15 @@ describe('alerts', () => {
       expect(again.status).toBe(409);
       expect(again.body.fields).toEqual([{ field: 'status', message: 'is already acknowledged' }]);
       expect((await members.clinician.http.post(`/api/alerts/${alert.id}/acknowledge`, { note: 'x', extra: 1 })).status).toBe(400);
+
+      // Acknowledged before names were kept, the label held the account e-mail: the migration names the person.
+      await queryRows(server.databaseUrl, 'UPDATE alerts SET acknowledged_by_label = $2 WHERE id = $1', [
+        alert.id,
+        members.clinician.email,
+      ]);
+      await runMigrationStep(server.databaseUrl, new NameWhoBookedAndRecorded1796990000000(), 'up');
+      const detail = (await members.clinician.http.get(`/api/alerts/${alert.id}`)).body as AlertDetail;
+      expect(detail.acknowledgedBy).toMatchObject({ userId: members.clinician.id, label: members.clinician.displayName });
     });
 
     it('snoozes for the caller only, from the fixed set, critical alerts at most 60 minutes', async () => {
