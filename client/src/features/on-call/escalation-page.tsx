@@ -10,10 +10,9 @@ import {
   type CreatedWebhookEndpoint,
   type EscalationPolicy,
   type EscalationTarget,
-  type WebhookEndpoint,
 } from '@pumpwatch/shared';
 import { formatInstant } from '../../lib/format';
-import { numberOrUndefined, toSubmitFailure, validate } from '../../lib/form-errors';
+import { numberOrUndefined, validate } from '../../lib/form-errors';
 import { useFormSubmission } from '../../lib/use-form-submission';
 import { FormErrorSummary, FormField } from '../../components/form-field';
 import { FormActions } from '../../components/form-actions';
@@ -23,6 +22,7 @@ import { useClinics } from '../clinics/use-clinics';
 import { ClinicPicker } from '../admin/clinic-picker';
 import { ShownOnceSecret } from '../admin/shown-once-secret';
 import { useLoaded } from '../admin/use-loaded';
+import { ActiveState, DisableWithConfirm } from './disable-with-confirm';
 import { NotificationChannelsSection } from './notification-channels-section';
 import { onCallApi } from './on-call-api';
 import './on-call.css';
@@ -228,54 +228,6 @@ function AddWebhookForm({ clinic, onCreated }: { clinic: Clinic; onCreated: (end
   );
 }
 
-function DisableWebhook({ clinic, endpoint, onDisabled }: { clinic: Clinic; endpoint: WebhookEndpoint; onDisabled: () => void }) {
-  const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string | undefined>();
-  async function disable() {
-    setBusy(true);
-    try {
-      await onCallApi.disableWebhook(clinic.id, endpoint.id);
-      onDisabled();
-    } catch (err) {
-      setFailure(toSubmitFailure(err).message);
-      setBusy(false);
-    }
-  }
-  return (
-    <div className="row-actions">
-      {!confirming && (
-        <button type="button" className="button button--quiet" onClick={() => setConfirming(true)} data-testid="disable-webhook">
-          Disable
-        </button>
-      )}
-      {confirming && (
-        <span role="group" aria-label={`Confirm disabling ${endpoint.name}`}>
-          <span className="small">Pages queued for it are not sent.</span>{' '}
-          <button
-            type="button"
-            className="button button--danger"
-            disabled={busy}
-            onClick={() => void disable()}
-            data-testid="confirm-disable-webhook"
-            autoFocus
-          >
-            Disable
-          </button>{' '}
-          <button type="button" className="button button--quiet" onClick={() => setConfirming(false)}>
-            Keep
-          </button>
-        </span>
-      )}
-      {failure && (
-        <p className="field__error" role="alert">
-          {failure}
-        </p>
-      )}
-    </div>
-  );
-}
-
 function WebhooksSection({ clinic }: { clinic: Clinic }) {
   const webhooks = useLoaded(`webhooks:${clinic.id}`, (signal) => onCallApi.listWebhooks(clinic.id, signal));
   const [created, setCreated] = useState<CreatedWebhookEndpoint | null>(null);
@@ -314,20 +266,17 @@ function WebhooksSection({ clinic }: { clinic: Clinic }) {
             <div className="clinician-card__main">
               <strong className="clinician-card__name">{w.name}</strong>
               <code className="small">{w.url}</code>
-              <span className={w.active ? 'state state--ok' : 'state state--off'} data-testid="webhook-state">
-                {w.active ? (
-                  <>
-                    <span aria-hidden="true">✓ </span>Active
-                  </>
-                ) : (
-                  <>
-                    <span aria-hidden="true">⊘ </span>Disabled {formatInstant(w.disabledAt, clinic.timeZone)}
-                  </>
-                )}
-              </span>
+              <ActiveState active={w.active} disabledAt={w.disabledAt} timeZone={clinic.timeZone} testId="webhook-state" />
               <span className="muted small">added {formatInstant(w.createdAt, clinic.timeZone)}</span>
             </div>
-            {w.active && <DisableWebhook clinic={clinic} endpoint={w} onDisabled={webhooks.reload} />}
+            {w.active && (
+              <DisableWithConfirm
+                name={w.name}
+                testIdNoun="webhook"
+                disable={() => onCallApi.disableWebhook(clinic.id, w.id)}
+                onDisabled={webhooks.reload}
+              />
+            )}
           </li>
         ))}
         {webhooks.data && rows.length === 0 && <li className="empty">No webhooks: pages reach people in the dashboard only.</li>}

@@ -11,12 +11,12 @@ import {
   type NotificationChannelKind,
   type SmtpSecurity,
 } from '@pumpwatch/shared';
-import { formatInstant } from '../../lib/format';
-import { numberOrUndefined, toSubmitFailure, validate } from '../../lib/form-errors';
+import { numberOrUndefined, validate } from '../../lib/form-errors';
 import { useFormSubmission } from '../../lib/use-form-submission';
 import { FormErrorSummary, FormField } from '../../components/form-field';
 import { FormActions } from '../../components/form-actions';
 import { useLoaded } from '../admin/use-loaded';
+import { ActiveState, DisableWithConfirm } from './disable-with-confirm';
 import { onCallApi } from './on-call-api';
 
 const KIND_LABEL: Record<NotificationChannelKind, string> = { email: 'E-mail (SMTP)', pagerduty: 'PagerDuty', opsgenie: 'Opsgenie' };
@@ -182,54 +182,6 @@ function AddChannelForm({ clinic, onCreated }: { clinic: Clinic; onCreated: () =
   );
 }
 
-function DisableChannel({ clinic, channel, onDisabled }: { clinic: Clinic; channel: NotificationChannel; onDisabled: () => void }) {
-  const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string | undefined>();
-  async function disable() {
-    setBusy(true);
-    try {
-      await onCallApi.disableChannel(clinic.id, channel.id);
-      onDisabled();
-    } catch (err) {
-      setFailure(toSubmitFailure(err).message);
-      setBusy(false);
-    }
-  }
-  return (
-    <div className="row-actions">
-      {!confirming && (
-        <button type="button" className="button button--quiet" onClick={() => setConfirming(true)} data-testid="disable-channel">
-          Disable
-        </button>
-      )}
-      {confirming && (
-        <span role="group" aria-label={`Confirm disabling ${channel.name}`}>
-          <span className="small">Pages queued for it are not sent.</span>{' '}
-          <button
-            type="button"
-            className="button button--danger"
-            disabled={busy}
-            onClick={() => void disable()}
-            data-testid="confirm-disable-channel"
-            autoFocus
-          >
-            Disable
-          </button>{' '}
-          <button type="button" className="button button--quiet" onClick={() => setConfirming(false)}>
-            Keep
-          </button>
-        </span>
-      )}
-      {failure && (
-        <p className="field__error" role="alert">
-          {failure}
-        </p>
-      )}
-    </div>
-  );
-}
-
 export function NotificationChannelsSection({ clinic }: { clinic: Clinic }) {
   const channels = useLoaded(`channels:${clinic.id}`, (signal) => onCallApi.listChannels(clinic.id, signal));
   const rows = [...(channels.data ?? [])].sort((a, b) => Number(b.active) - Number(a.active) || b.createdAt.localeCompare(a.createdAt));
@@ -268,19 +220,16 @@ export function NotificationChannelsSection({ clinic }: { clinic: Clinic }) {
               <span className="small" data-testid="channel-secret-label">
                 {secretText(c)}
               </span>
-              <span className={c.active ? 'state state--ok' : 'state state--off'} data-testid="channel-state">
-                {c.active ? (
-                  <>
-                    <span aria-hidden="true">✓ </span>Active
-                  </>
-                ) : (
-                  <>
-                    <span aria-hidden="true">⊘ </span>Disabled {formatInstant(c.disabledAt, clinic.timeZone)}
-                  </>
-                )}
-              </span>
+              <ActiveState active={c.active} disabledAt={c.disabledAt} timeZone={clinic.timeZone} testId="channel-state" />
             </div>
-            {c.active && <DisableChannel clinic={clinic} channel={c} onDisabled={channels.reload} />}
+            {c.active && (
+              <DisableWithConfirm
+                name={c.name}
+                testIdNoun="channel"
+                disable={() => onCallApi.disableChannel(clinic.id, c.id)}
+                onDisabled={channels.reload}
+              />
+            )}
           </li>
         ))}
         {channels.data && rows.length === 0 && (
