@@ -1,51 +1,22 @@
 // Browser test in real Chromium: the escalation page's paging services (issue 17): an administrator adds a PagerDuty channel whose
 // key is refused beside its field when short, then shown only as "stored encrypted, ends …"; adds an e-mail relay; disables the
 // PagerDuty channel; staff never see the section. Screens at desk and phone width.
-import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import type { Clinic, NotificationChannel } from '@pumpwatch/shared';
-import { launchChromium } from '../support/chromium';
-import { startTestServer } from '../support/test-server';
+import type { NotificationChannel } from '@pumpwatch/shared';
 import { api } from '../support/http';
 import { DEMO_LOGINS } from '../support/test-accounts';
-import { SCREENS } from '../support/screens';
 import { signInThroughPage } from './dashboard-sign-in';
+import { DESK, PHONE, useDemoBrowser } from './demo-browser';
 
 jest.setTimeout(240_000);
 
-type Server = Awaited<ReturnType<typeof startTestServer>>;
-
-const DESK = { width: 1440, height: 900 };
-const PHONE = { width: 390, height: 844 };
 const ROUTING_KEY = 'R0ut1ngKeyForTheBrowserTest0a1b2';
 
 describe('paging services on the escalation page in Chromium', () => {
-  let server: Server;
-  let browser: Browser;
-  let page: Page;
-  let clinic: Clinic;
-
-  beforeAll(async () => {
-    mkdirSync(SCREENS, { recursive: true });
-    [server, browser] = await Promise.all([startTestServer({ demo: true }), launchChromium()]);
-    clinic = (await api(server.baseUrl).get<Clinic[]>('/api/clinics')).body[0];
-    page = await browser.newPage({ viewport: DESK });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function shoot(name: string): Promise<void> {
-    await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: `${SCREENS}/${name}.png`, fullPage: true });
-  }
+  const demo = useDemoBrowser();
 
   it('adds a PagerDuty channel and an e-mail relay, never shows the key again, and disables the channel', async () => {
-    await page.goto(`${server.baseUrl}/on-call/escalation`);
-    await signInThroughPage(page, DEMO_LOGINS.admin);
-    const form = page.locator('[data-testid="add-channel-form"]');
+    await demo.openSignedIn('/on-call/escalation');
+    const form = demo.page.locator('[data-testid="add-channel-form"]');
     await form.waitFor();
     expect(ROUTING_KEY).toHaveLength(32);
 
@@ -55,12 +26,14 @@ describe('paging services on the escalation page in Chromium', () => {
     await form.locator('[data-testid="channel-secret"]').fill(ROUTING_KEY.slice(2));
     await form.locator('[data-testid="submit-channel"]').click();
     expect(await form.locator('[data-testid="error-secret"]').innerText()).toContain('32-character PagerDuty routing key');
-    expect((await api(server.baseUrl).get<NotificationChannel[]>(`/api/clinics/${clinic.id}/notification-channels`)).body).toEqual([]);
+    expect(
+      (await api(demo.server.baseUrl).get<NotificationChannel[]>(`/api/clinics/${demo.clinic.id}/notification-channels`)).body,
+    ).toEqual([]);
 
     await form.locator('[data-testid="channel-secret"]').fill(ROUTING_KEY);
     await form.locator('[data-testid="channel-levels"] label', { hasText: 'Clinic administrators' }).locator('input').uncheck();
     await form.locator('[data-testid="submit-channel"]').click();
-    const row = page.locator('[data-testid="channel-row"]', { hasText: 'PagerDuty pump service' });
+    const row = demo.page.locator('[data-testid="channel-row"]', { hasText: 'PagerDuty pump service' });
     await row.waitFor();
     expect(await row.locator('[data-testid="channel-secret-label"]').innerText()).toContain(
       `Key stored encrypted, ends …${ROUTING_KEY.slice(-4)}`,
@@ -76,7 +49,7 @@ describe('paging services on the escalation page in Chromium', () => {
     await smtp.locator('[data-field="smtp.host"] input').fill('smtp.hospital.example.org');
     await smtp.locator('[data-field="smtp.from"] input').fill('pumpwatch@hospital.example.org');
     await form.locator('[data-testid="submit-channel"]').click();
-    const mailRow = page.locator('[data-testid="channel-row"]', { hasText: 'Hospital mail relay' });
+    const mailRow = demo.page.locator('[data-testid="channel-row"]', { hasText: 'Hospital mail relay' });
     await mailRow.waitFor();
     expect(await mailRow.locator('[data-testid="channel-kind-label"]').innerText()).toContain(
       'E-mail (SMTP) · smtp.hospital.example.org:587',
@@ -87,22 +60,22 @@ describe('paging services on the escalation page in Chromium', () => {
     expect(await mailRow.locator('[data-testid="channel-secret-label"]').innerText()).toContain('No password');
 
     // After a reload the key is nowhere on the page.
-    await page.reload();
+    await demo.page.reload();
     await row.waitFor();
-    expect(await page.content()).not.toContain(ROUTING_KEY);
-    await page.locator('[data-testid="channels-section"]').scrollIntoViewIfNeeded();
-    await shoot('paging-services-1440');
-    await page.setViewportSize(PHONE);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
-    await shoot('paging-services-390');
-    await page.setViewportSize(DESK);
+    expect(await demo.page.content()).not.toContain(ROUTING_KEY);
+    await demo.page.locator('[data-testid="channels-section"]').scrollIntoViewIfNeeded();
+    await demo.shoot('paging-services-1440');
+    await demo.page.setViewportSize(PHONE);
+    expect(await demo.page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
+    await demo.shoot('paging-services-390');
+    await demo.page.setViewportSize(DESK);
 
     await row.locator('[data-testid="disable-channel"]').click();
     await row.locator('[data-testid="confirm-disable-channel"]').click();
-    const disabled = page.locator('[data-testid="channel-row"][data-active="false"]', { hasText: 'PagerDuty pump service' });
+    const disabled = demo.page.locator('[data-testid="channel-row"][data-active="false"]', { hasText: 'PagerDuty pump service' });
     await disabled.waitFor();
     expect(await disabled.locator('[data-testid="channel-state"]').innerText()).toContain('Disabled');
-    const stored = (await api(server.baseUrl).get<NotificationChannel[]>(`/api/clinics/${clinic.id}/notification-channels`)).body;
+    const stored = (await api(demo.server.baseUrl).get<NotificationChannel[]>(`/api/clinics/${demo.clinic.id}/notification-channels`)).body;
     expect(stored.map((c) => [c.name, c.kind, c.active]).sort()).toEqual([
       ['Hospital mail relay', 'email', true],
       ['PagerDuty pump service', 'pagerduty', false],
@@ -110,8 +83,8 @@ describe('paging services on the escalation page in Chromium', () => {
   });
 
   it('hides the paging services from staff', async () => {
-    const staffPage = await browser.newPage({ viewport: DESK });
-    await staffPage.goto(`${server.baseUrl}/on-call/escalation`);
+    const staffPage = await demo.browser.newPage({ viewport: DESK });
+    await staffPage.goto(`${demo.server.baseUrl}/on-call/escalation`);
     await signInThroughPage(staffPage, DEMO_LOGINS.staff);
     await staffPage.locator('[data-testid="escalation-policy-form"]').waitFor();
     expect(await staffPage.locator('[data-testid="channels-section"]').count()).toBe(0);
