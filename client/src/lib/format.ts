@@ -1,5 +1,5 @@
 // Display formats in the clinic's words: instants in the clinic's zone with its abbreviation, exact days left, mL.
-import { PUMP_MODELS, type DeadlineReason, type ForecastStatus, type PumpModelId, type Urgency } from '@pumpwatch/shared';
+import { isCalendarDate, PUMP_MODELS, type DeadlineReason, type ForecastStatus, type PumpModelId, type Urgency } from '@pumpwatch/shared';
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -52,9 +52,17 @@ export function formatMl(volumeMl: number | null | undefined, digits = 1): strin
   return volumeMl === null || volumeMl === undefined ? '—' : `${volumeMl.toFixed(digits)} mL`;
 }
 
+/** One number formatter per digit count: `toLocaleString` with options builds a new formatter each call (a fleet row calls this twice). */
+const numberFormatters = new Map<number, Intl.NumberFormat>();
+
 export function formatNumber(value: number | null | undefined, unit: string, digits = 0): string {
   if (value === null || value === undefined) return '—';
-  return `${value.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits })} ${unit}`;
+  let f = numberFormatters.get(digits);
+  if (!f) {
+    f = new Intl.NumberFormat('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+    numberFormatters.set(digits, f);
+  }
+  return `${f.format(value)} ${unit}`;
 }
 
 export const DEADLINE_REASON_TEXT: Record<DeadlineReason, string> = {
@@ -98,7 +106,8 @@ function zoneOffsetMs(instantMs: number, timeZone: string): number {
 /** `YYYY-MM-DDTHH:MM` (a datetime-local value) read in the clinic's zone -> ISO instant, or '' when incomplete. */
 export function localInputToInstant(value: string, timeZone: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);
-  if (!m) return value;
+  // A day that does not exist (2026-02-30) stays as typed for the schema to refuse, never rolled over into March.
+  if (!m || !isCalendarDate(value.slice(0, 10)) || +m[4] > 23 || +m[5] > 59) return value;
   const wall = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], m[6] ? +m[6] : 0);
   let guess = wall - zoneOffsetMs(wall, timeZone);
   guess = wall - zoneOffsetMs(guess, timeZone);
