@@ -1,5 +1,5 @@
 // Dashboard shell: skip link, disconnected banner, the header (features/shell: navigation for what the role may do) and the routes.
-import { lazy, Suspense, useEffect, useRef } from 'react';
+import { lazy, Suspense, useEffect, useRef, type ReactNode } from 'react';
 import { Link, Route, Routes, useLocation } from 'react-router-dom';
 import { queryClient } from './lib/query-client';
 import { forgetFleetPatches } from './features/fleet/fleet-live';
@@ -42,12 +42,19 @@ const notFound = (
   </p>
 );
 
+/**
+ * Leaving a page that failed to load lets the next one try. Only this frame reads the location: the shell around it (header, alert
+ * watcher) does not re-render when a page changes its query (the fleet filter keeps its text, chip and order in the URL).
+ */
+function PageFrame({ children }: { children: ReactNode }) {
+  const { pathname } = useLocation();
+  return <PageErrorBoundary resetKey={pathname}>{children}</PageErrorBoundary>;
+}
+
 export function App() {
   const { user } = useSession();
   // Until a forced password change is done, only the user menu is offered: every other page is refused.
   const fullyIn = user !== null && !user.mustChangePassword;
-  // Leaving a page that failed to load lets the next one try.
-  const { pathname } = useLocation();
   // Signed out, or another user signed in from this tab: nothing read for the last user stays in memory or reaches the next one.
   const userId = user?.id ?? null;
   const previousUserId = useRef(userId);
@@ -73,7 +80,7 @@ export function App() {
         <AppHeader fullyIn={fullyIn} />
       </div>
       <main id="main" className="app-main">
-        <PageErrorBoundary resetKey={pathname}>
+        <PageFrame>
           <Suspense
             fallback={
               <p className="notice" role="status">
@@ -227,7 +234,7 @@ export function App() {
               </Route>
             </Routes>
           </Suspense>
-        </PageErrorBoundary>
+        </PageFrame>
       </main>
     </>
   );

@@ -1,6 +1,6 @@
 // The dashboard's header: one row of daily pages, on-call status, live state, alarm mute and user; a second row for administration.
 // Below 700 px it is one bar (logo, critical count, on call, menu button) and the rest opens from the menu button.
-import { useEffect, useId, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { Link, useLocation } from 'react-router-dom';
 import { useConnectionState } from '../../lib/socket';
 import { UserMenu } from '../auth/user-menu';
@@ -23,6 +23,16 @@ function ConnectionIndicator() {
   );
 }
 
+/**
+ * Calls `onNavigate` when another page opens. The header itself does not read the location: a page's query change (the fleet
+ * filter's text in the URL) re-renders its links, not the whole header.
+ */
+function OnPageChange({ onNavigate }: { onNavigate: () => void }) {
+  const { pathname } = useLocation();
+  useEffect(() => onNavigate(), [pathname, onNavigate]);
+  return null;
+}
+
 /** `fullyIn`: signed in with no forced password change pending; until then only the user menu is offered. */
 export function AppHeader({ fullyIn }: { fullyIn: boolean }) {
   const { user } = useSession();
@@ -30,10 +40,8 @@ export function AppHeader({ fullyIn }: { fullyIn: boolean }) {
   const menuId = useId();
   const menuRef = useRef<HTMLDivElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
-  const { pathname } = useLocation();
-
   // A link followed from the menu closes it: the page chosen is what the person wants to see.
-  useEffect(() => setMenuOpen(false), [pathname]);
+  const closeMenu = useCallback(() => setMenuOpen(false), []);
 
   useEffect(() => {
     if (!menuOpen) return;
@@ -59,6 +67,7 @@ export function AppHeader({ fullyIn }: { fullyIn: boolean }) {
 
   return (
     <header className="app-header" data-menu-open={menuOpen}>
+      <OnPageChange onNavigate={closeMenu} />
       <Link to="/" className="brand">
         <span aria-hidden="true">◉</span> <span className="brand__name">PumpWatch</span>
       </Link>
