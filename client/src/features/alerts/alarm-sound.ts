@@ -15,6 +15,12 @@ function notify(): void {
   for (const l of listeners) l();
 }
 
+function setAudioState(next: AudioState): void {
+  if (audioState === next) return;
+  audioState = next;
+  notify();
+}
+
 function readMuted(): boolean {
   try {
     return window.localStorage.getItem(muteKey()) === 'true';
@@ -32,7 +38,9 @@ let soundWanted = false;
 export function setAlarmSoundWanted(wanted: boolean): void {
   if (soundWanted === wanted) return;
   soundWanted = wanted;
-  if (!wanted && context) {
+  if (wanted) {
+    whenIdle(prepare);
+  } else if (context) {
     void context.close().catch(() => undefined);
     context = null;
     if (audioState === 'ready') audioState = 'locked';
@@ -40,21 +48,40 @@ export function setAlarmSoundWanted(wanted: boolean): void {
   }
 }
 
+function whenIdle(task: () => void): void {
+  if (typeof window.requestIdleCallback === 'function') window.requestIdleCallback(task, { timeout: 5_000 });
+  else setTimeout(task, 500);
+}
+
+/**
+ * The audio context and the square wave's tables, made at an idle moment ahead of the first gesture (the context waits suspended
+ * until then): made in the gesture they cost that first click or keystroke some 80 ms of a 2-core machine's main thread.
+ */
+function prepare(): void {
+  if (context || audioState === 'unsupported' || !soundWanted) return;
+  try {
+    context = new AudioContext();
+    // A context builds a waveform's tables with its first oscillator of that type: this one is never started.
+    const warmUp = context.createOscillator();
+    warmUp.type = 'square';
+  } catch {
+    setAudioState('unsupported');
+  }
+}
+
 /** Browsers start audio only after a user gesture: the first click or key anywhere unlocks it for the rest of the visit. */
 function unlock(): void {
   if (audioState === 'unsupported' || !soundWanted) return;
+  // Running already: nothing to do for this key or click (the listeners stay, should the browser suspend the context later).
+  if (audioState === 'ready' && context?.state === 'running') return;
   try {
     context ??= new AudioContext();
     void context.resume().then(
-      () => {
-        audioState = context?.state === 'running' ? 'ready' : 'locked';
-        notify();
-      },
+      () => setAudioState(context?.state === 'running' ? 'ready' : 'locked'),
       () => undefined,
     );
   } catch {
-    audioState = 'unsupported';
-    notify();
+    setAudioState('unsupported');
   }
 }
 
