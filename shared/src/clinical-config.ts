@@ -118,13 +118,13 @@ export const URGENCY_CONFIG = {
   noForecastCriticalAfterHours: 24,
 } as const;
 
-/** Alert rule thresholds (issue 5); the refill bands (urgent 7 days, critical 2 days) are URGENCY_CONFIG's. */
+/**
+ * Alert rule thresholds (issue 5); the refill bands (urgent 7 days, critical 2 days) are URGENCY_CONFIG's. The booking margin the
+ * appointment rule applies is the clinic's own setting, defaulting to SCHEDULING_CONFIG.defaultBookingMarginDays (one source).
+ */
 export const ALERT_CONFIG = {
   // Clinic setting default for the first refill warning: the fleet's warning band; each clinic may change it (issue 5).
   defaultWarningHorizonDays: URGENCY_CONFIG.warningDays,
-  // Clinic setting default: an appointment counts as booked only when it starts this long before the deadline, leaving room to
-  // rebook a missed visit (PumpWatch default, unverified; the scheduling issue may change it).
-  defaultBookingMarginDays: 2,
   // Worst-case empty this close is a withdrawal risk: once delivery stops, severe withdrawal progresses over 24-72 h (FDA boxed warning).
   withdrawalRiskEmptyWithinHours: 72,
   // Critical alerts cannot be hidden for longer than this (issue 5: "critical alerts cannot be snoozed past 1 h").

@@ -1,6 +1,6 @@
 // Loads what the pump rules read for many pumps at once: the forecast now, the clinic's alert settings, telemetry, the patient.
 import { Injectable, Optional } from '@nestjs/common';
-import { ALERT_CONFIG, BookedRefill, ClinicAlertSettings, PumpAlertInput, RefillInForce } from '@pumpwatch/shared';
+import { ALERT_CONFIG, BookedRefill, ClinicAlertSettings, PumpAlertInput, RefillInForce, SCHEDULING_CONFIG } from '@pumpwatch/shared';
 import { EntityManager, In } from 'typeorm';
 import { ClinicEntity } from '../clinics/clinic.entity';
 import { DrugLibraryService } from '../drug-library/drug-library.service';
@@ -90,7 +90,8 @@ export class AlertInputsLoader {
         r.c_id,
         {
           warningHorizonDays: r.alert_warning_horizon_days ?? ALERT_CONFIG.defaultWarningHorizonDays,
-          bookingMarginDays: r.booking_margin_days ?? ALERT_CONFIG.defaultBookingMarginDays,
+          // The clinic's own margin, as the scheduler reads it (SchedulingRepository): one setting, one fallback.
+          bookingMarginDays: r.booking_margin_days ?? SCHEDULING_CONFIG.defaultBookingMarginDays,
         },
       ]),
     );

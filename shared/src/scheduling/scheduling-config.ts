@@ -5,7 +5,9 @@ export const SCHEDULING_CONFIG = {
   defaultRefillDurationMinutes: 30,
   // Room turnover between two refills (clean, prepare the next kit); per-clinic setting, PumpWatch default.
   defaultBufferMinutes: 10,
-  // A refill must start this long before the deadline, leaving a week to rebook a missed visit (issue 6, per clinic).
+  // A refill must start this long before the deadline, leaving a week to rebook a missed visit (issue 6; PumpWatch default, not a
+  // clinical figure: DOMAIN.md has none). The clinic's own setting (clinics.booking_margin_days, NOT NULL, column default 7 since
+  // migration 1796162400000) governs both the scheduler and the alert rules; this is the one fallback and the settings form's default.
   defaultBookingMarginDays: 7,
   // Shortest and longest bookable visit: below 5 min is a typing error, above 4 h is not a refill (PumpWatch limits).
   minDurationMinutes: 5,
