@@ -18,6 +18,7 @@ import { AddUserDeactivation1796870000000 } from './1796870000000-AddUserDeactiv
 import { CreateClinicClosures1796950000000 } from './1796950000000-CreateClinicClosures';
 import { CreateNotificationChannels1796960000000 } from './1796960000000-CreateNotificationChannels';
 import { CreateImportBatches1796970000000 } from './1796970000000-CreateImportBatches';
+import { AddClinicLocale1796980000000 } from './1796980000000-AddClinicLocale';
 import { NameWhoBookedAndRecorded1796990000000 } from './1796990000000-NameWhoBookedAndRecorded';
 
 export const migrations = [
@@ -40,5 +41,6 @@ export const migrations = [
   CreateClinicClosures1796950000000,
   CreateNotificationChannels1796960000000,
   CreateImportBatches1796970000000,
+  AddClinicLocale1796980000000,
   NameWhoBookedAndRecorded1796990000000,
 ];

@@ -1,5 +1,6 @@
-// A clinic's own settings (alert horizon, booking margin and refill slots, telemetry watchdog, mismatch tolerances): the API shape.
+// A clinic's own settings (alert horizon, booking margin and refill slots, telemetry watchdog, mismatch tolerances, locale): the API shape.
 import { z } from 'zod';
+import { canonicalLocale } from './clinic-locale';
 
 /** Bounds: outside them a value is a typing error, not a clinic's choice (each default and its source sits with its rule). */
 export const CLINIC_SETTING_LIMITS = {
@@ -25,8 +26,11 @@ export type ClinicSettingName = keyof typeof CLINIC_SETTING_LIMITS;
 /** Settings that may be null (no limit set). */
 export const NULLABLE_CLINIC_SETTINGS: readonly ClinicSettingName[] = ['telemetryRetentionDays'];
 
-/** GET /api/clinics/:id/settings. */
-export type ClinicSettings = { clinicId: string; timeZone: string } & Record<
+/**
+ * GET /api/clinics/:id/settings. `locale` is the one in force for date fields (BCP 47): the clinic's choice, else `defaultLocale`,
+ * which follows from its time zone.
+ */
+export type ClinicSettings = { clinicId: string; timeZone: string; locale: string; defaultLocale: string } & Record<
   Exclude<ClinicSettingName, 'telemetryRetentionDays'>,
   number
 > & {
@@ -50,28 +54,41 @@ const setting = (name: ClinicSettingName) => {
   return (NULLABLE_CLINIC_SETTINGS.includes(name) ? whole.nullable() : whole).optional();
 };
 
+/** The clinic's locale as PATCH takes it: a BCP 47 tag this runtime formats dates in (stored canonical), or null for the zone's. */
+const localeSetting = z
+  .string({ message: 'must be a BCP 47 locale such as fr-FR, or null' })
+  .refine((tag) => canonicalLocale(tag) !== null, 'must be a BCP 47 locale such as fr-FR, de-DE, en-GB or en-US')
+  .transform((tag) => canonicalLocale(tag) as string)
+  .nullable()
+  .optional();
+
 /** PATCH /api/clinics/:id/settings: any subset; an unknown field is refused by name (a typo must not look saved). */
 export const updateClinicSettingsSchema = z
-  .looseObject(
-    Object.fromEntries((Object.keys(CLINIC_SETTING_LIMITS) as ClinicSettingName[]).map((name) => [name, setting(name)])) as Record<
+  .looseObject({
+    ...(Object.fromEntries((Object.keys(CLINIC_SETTING_LIMITS) as ClinicSettingName[]).map((name) => [name, setting(name)])) as Record<
       ClinicSettingName,
       ReturnType<typeof setting>
-    >,
-  )
+    >),
+    locale: localeSetting,
+  })
   .superRefine((patch, ctx) => {
-    const unknown = Object.keys(patch).filter((key) => !(key in CLINIC_SETTING_LIMITS));
+    const unknown = Object.keys(patch).filter((key) => !(key in CLINIC_SETTING_LIMITS) && key !== 'locale');
     for (const key of unknown) ctx.addIssue({ code: 'custom', path: [key], message: 'is not a clinic setting' });
-    if (unknown.length === 0 && (Object.keys(CLINIC_SETTING_LIMITS) as ClinicSettingName[]).every((key) => patch[key] === undefined)) {
+    if (
+      unknown.length === 0 &&
+      patch.locale === undefined &&
+      (Object.keys(CLINIC_SETTING_LIMITS) as ClinicSettingName[]).every((key) => patch[key] === undefined)
+    ) {
       ctx.addIssue({ code: 'custom', path: [], message: 'must change at least one setting' });
     }
   })
-  .transform(
-    (patch) =>
-      Object.fromEntries(
-        (Object.keys(CLINIC_SETTING_LIMITS) as ClinicSettingName[])
-          .filter((key) => patch[key] !== undefined)
-          .map((key) => [key, patch[key] as number | null]),
-      ) as Partial<Record<ClinicSettingName, number | null>>,
-  );
+  .transform((patch) => ({
+    ...(Object.fromEntries(
+      (Object.keys(CLINIC_SETTING_LIMITS) as ClinicSettingName[])
+        .filter((key) => patch[key] !== undefined)
+        .map((key) => [key, patch[key] as number | null]),
+    ) as Partial<Record<ClinicSettingName, number | null>>),
+    ...(patch.locale !== undefined ? { locale: patch.locale } : {}),
+  }));
 export type UpdateClinicSettingsRequest = z.input<typeof updateClinicSettingsSchema>;
 export type ValidClinicSettingsPatch = z.output<typeof updateClinicSettingsSchema>;

@@ -217,6 +217,8 @@ export interface Clinic {
   id: string;
   name: string;
   timeZone: string;
+  /** Issue 16: the locale its date fields are written in (its chosen one, else the one its time zone suggests). */
+  locale: string;
   createdAt: string;
 }
 

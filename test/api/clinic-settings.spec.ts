@@ -24,6 +24,8 @@ describe('clinic settings', () => {
     expect(res.body).toEqual({
       clinicId: clinic.id,
       timeZone: 'Europe/Paris',
+      locale: 'fr-FR',
+      defaultLocale: 'fr-FR',
       alertWarningHorizonDays: 21,
       bookingMarginDays: 7,
       refillDurationMinutes: 30,

@@ -2,7 +2,14 @@
 // of the clinic is re-judged by the alert rules after a change.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { CLINIC_SETTING_LIMITS, ClinicSettingName, ClinicSettings, DomainError, ValidClinicSettingsPatch } from '@pumpwatch/shared';
+import {
+  CLINIC_SETTING_LIMITS,
+  ClinicSettingName,
+  ClinicSettings,
+  defaultLocaleOf,
+  DomainError,
+  ValidClinicSettingsPatch,
+} from '@pumpwatch/shared';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService, changedFields } from '../audit/audit.service';
 import { Actor, assertMayUseIn, assertSees } from '../auth/actor';
@@ -45,13 +52,21 @@ export class ClinicSettingsService {
       const before = await this.read(manager, clinicId, true);
       assertMayUseIn(actor, 'administer', clinicId, 'id', NOT_KNOWN);
       const names = NAMES.filter((name) => patch[name] !== undefined);
-      await manager.query(`UPDATE clinics SET ${names.map((name, i) => `${COLUMNS[name]} = $${i + 2}`).join(', ')} WHERE id = $1`, [
+      const assignments: [string, unknown][] = names.map((name) => [COLUMNS[name], patch[name]]);
+      // The chosen locale (null: back to the time zone's).
+      if (patch.locale !== undefined) assignments.push(['locale', patch.locale]);
+      await manager.query(`UPDATE clinics SET ${assignments.map(([column], i) => `${column} = $${i + 2}`).join(', ')} WHERE id = $1`, [
         clinicId,
-        ...names.map((name) => patch[name]),
+        ...assignments.map(([, value]) => value),
       ]);
       const after = await this.read(manager, clinicId, false);
       // The alert engine re-judges every pump of the clinic (a new horizon or margin moves alert bands).
-      await this.events.record(manager, { type: 'clinic.settings_changed', clinicId, pumpId: null, payload: { changed: names } });
+      await this.events.record(manager, {
+        type: 'clinic.settings_changed',
+        clinicId,
+        pumpId: null,
+        payload: { changed: patch.locale !== undefined ? [...names, 'locale'] : names },
+      });
       await this.audit.record(manager, actor, {
         action: 'clinic.settings_changed',
         entityType: 'clinic',
@@ -67,11 +82,13 @@ export class ClinicSettingsService {
     // NO KEY UPDATE: rows referencing the clinic (their foreign key takes KEY SHARE) are not blocked, so a writer holding the
     // event counter cannot deadlock with this lock (issue 14's fuzz test found one).
     const rows: Record<string, unknown>[] = await manager.query(
-      `SELECT id, time_zone, ${NAMES.map((name) => COLUMNS[name]).join(', ')} FROM clinics WHERE id = $1${lock ? ' FOR NO KEY UPDATE' : ''}`,
+      `SELECT id, time_zone, locale, ${NAMES.map((name) => COLUMNS[name]).join(', ')} FROM clinics WHERE id = $1${lock ? ' FOR NO KEY UPDATE' : ''}`,
       [clinicId],
     );
     if (rows.length === 0) throw DomainError.notFound('id', NOT_KNOWN);
-    const settings = { clinicId, timeZone: rows[0].time_zone as string } as ClinicSettings;
+    const timeZone = rows[0].time_zone as string;
+    const defaultLocale = defaultLocaleOf(timeZone);
+    const settings = { clinicId, timeZone, locale: (rows[0].locale as string | null) ?? defaultLocale, defaultLocale } as ClinicSettings;
     for (const name of NAMES) {
       const value = rows[0][COLUMNS[name]];
       (settings as Record<ClinicSettingName, number | null>)[name] = value === null ? null : Number(value);

@@ -109,6 +109,7 @@ export const clinicSchema = responseObject<Clinic>()({
   id,
   name: z.string(),
   timeZone: z.string().describe('IANA time zone'),
+  locale: z.string().describe("BCP 47 locale of the clinic's date fields: its chosen one, else the one its time zone suggests"),
   createdAt: instant,
 });
 
@@ -760,7 +761,13 @@ const clinicSettingFields = Object.fromEntries(
     return [name, NULLABLE_CLINIC_SETTINGS.includes(name) ? value.nullable() : value];
   }),
 ) as unknown as { [K in ClinicSettingName]: z.ZodType<ClinicSettings[K]> };
-export const clinicSettingsSchema = responseObject<ClinicSettings>()({ clinicId: id, timeZone: z.string(), ...clinicSettingFields });
+export const clinicSettingsSchema = responseObject<ClinicSettings>()({
+  clinicId: id,
+  timeZone: z.string(),
+  locale: z.string().describe("BCP 47 locale of the clinic's date fields in force: the clinic's choice, else defaultLocale"),
+  defaultLocale: z.string().describe("the locale the clinic's time zone suggests (en-US in the United States, fr-FR in Paris...)"),
+  ...clinicSettingFields,
+});
 export const clinicalSafetySettingsSchema = responseObject<ClinicalSafetySettings>()({
   clinicId: id,
   labsIntervalMonths: z.number().int(),

@@ -4,6 +4,7 @@ import { useSearchParams } from 'react-router-dom';
 import type { AuditEntry, AuditQuery, Clinic } from '@pumpwatch/shared';
 import { api } from '../../lib/api';
 import { formatInstant, instantToLocalInput, localInputToInstant } from '../../lib/format';
+import { ClinicDateTimeInput } from '../../components/clinic-date-input';
 import { useSession } from '../auth/session-store';
 import { useClinics } from '../clinics/use-clinics';
 import { useLoaded } from './use-loaded';
@@ -179,17 +180,11 @@ export function AuditPage() {
           </div>
           <div className="field">
             <label htmlFor="audit-from">From</label>
-            <input
-              id="audit-from"
-              type="datetime-local"
-              value={from}
-              onChange={(e) => setFrom(e.target.value)}
-              aria-describedby="audit-zone"
-            />
+            <ClinicDateTimeInput id="audit-from" value={from} onChange={setFrom} timeZone={BROWSER_ZONE} aria-describedby="audit-zone" />
           </div>
           <div className="field">
             <label htmlFor="audit-to">To</label>
-            <input id="audit-to" type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} aria-describedby="audit-zone" />
+            <ClinicDateTimeInput id="audit-to" value={to} onChange={setTo} timeZone={BROWSER_ZONE} aria-describedby="audit-zone" />
           </div>
         </div>
         <p className="field__hint" id="audit-zone">

@@ -35,6 +35,7 @@ import { numberOrUndefined, validate } from '../../lib/form-errors';
 import { useFormSubmission } from '../../lib/use-form-submission';
 import { FormErrorSummary, FormField } from '../../components/form-field';
 import { FormActions } from '../../components/form-actions';
+import { ClinicDateTimeInput } from '../../components/clinic-date-input';
 
 interface FormProps {
   patientId: string;
@@ -96,7 +97,7 @@ export function LabResultForm({ patientId, timeZone, onSaved, onCancel }: FormPr
           </select>
         </FormField>
         <FormField label="Taken at" name="takenAt" error={errors.takenAt} hint={`clinic time, ${timeZone}`}>
-          <input type="datetime-local" value={takenAt} onChange={(e) => setTakenAt(e.target.value)} />
+          <ClinicDateTimeInput value={takenAt} onChange={setTakenAt} timeZone={timeZone} />
         </FormField>
         <FormField label="Weight at the lab (kg)" name="weightKg" error={errors.weightKg} hint="optional; defaults to the patient's">
           <input type="number" inputMode="decimal" step="any" value={weightKg} onChange={(e) => setWeightKg(e.target.value)} />
@@ -156,7 +157,7 @@ export function SideEffectForm({ patientId, timeZone, onSaved, onCancel }: FormP
           </select>
         </FormField>
         <FormField label="Reported at" name="reportedAt" error={errors.reportedAt} hint={`clinic time, ${timeZone}`}>
-          <input type="datetime-local" value={reportedAt} onChange={(e) => setReportedAt(e.target.value)} />
+          <ClinicDateTimeInput value={reportedAt} onChange={setReportedAt} timeZone={timeZone} />
         </FormField>
         <FormField label="Reported by" name="reportedBy" error={errors.reportedBy}>
           <select value={reportedBy} onChange={(e) => setReportedBy(e.target.value as typeof reportedBy)}>
@@ -205,7 +206,7 @@ export function CheckUpForm({ patientId, timeZone, onSaved, onCancel }: FormProp
       <FormErrorSummary message={message} fields={errors} shown={['at', 'modifiedAshworth', 'patientRating', 'note']} />
       <div className="form__grid">
         <FormField label="Seen at" name="at" error={errors.at} hint={`clinic time, ${timeZone}`}>
-          <input type="datetime-local" value={at} onChange={(e) => setAt(e.target.value)} />
+          <ClinicDateTimeInput value={at} onChange={setAt} timeZone={timeZone} />
         </FormField>
         <FormField
           label="Modified Ashworth"
@@ -350,7 +351,7 @@ export function TaperPlanForm({
       <FormErrorSummary message={message} fields={errors} shown={shown} />
       <div className="form__grid">
         <FormField label="Plan starts" name="startsAt" error={errors.startsAt} hint={`clinic time, ${timeZone}`}>
-          <input type="datetime-local" value={startsAt} onChange={(e) => setStartsAt(e.target.value)} />
+          <ClinicDateTimeInput value={startsAt} onChange={setStartsAt} timeZone={timeZone} />
         </FormField>
       </div>
       <fieldset className="form__group">
@@ -359,7 +360,7 @@ export function TaperPlanForm({
         {steps.map((s, i) => (
           <div className="form__row" key={i} data-testid="taper-step-row">
             <FormField label={`Step ${i + 1} from`} name={`steps.${i}.at`} error={errors[`steps.${i}.at`]}>
-              <input type="datetime-local" value={s.at} onChange={(e) => update(i, { at: e.target.value })} />
+              <ClinicDateTimeInput value={s.at} onChange={(at) => update(i, { at })} timeZone={timeZone} />
             </FormField>
             <FormField label="Target (mcg/day)" name={`steps.${i}.targetDoseMcgPerDay`} error={errors[`steps.${i}.targetDoseMcgPerDay`]}>
               <input type="number" inputMode="decimal" step="any" value={s.dose} onChange={(e) => update(i, { dose: e.target.value })} />

@@ -25,6 +25,7 @@ import { addDays, formatDayHeading, formatLocalTime, localDateOf, mondayOf, week
 import { onCallApi } from './on-call-api';
 import { refreshOnCallNow, useOnCallNow } from './on-call-now-store';
 import './on-call.css';
+import { ClinicDateTimeInput } from '../../components/clinic-date-input';
 
 const TIER_LABEL: Record<OnCallTier, string> = { primary: 'Primary', backup: 'Backup' };
 /** A new shift's default length: a common day or night shift. */
@@ -265,10 +266,22 @@ function AddShiftForm({ clinic, clinicians, onAdded }: { clinic: Clinic; clinici
               </select>
             </FormField>
             <FormField label={`Starts (${zone})`} name="startsAt" error={errors.startsAt}>
-              <input type="datetime-local" value={startsAt} onChange={(e) => setStartsAt(e.target.value)} data-testid="shift-starts" />
+              <ClinicDateTimeInput
+                value={startsAt}
+                onChange={setStartsAt}
+                clinicId={clinic.id}
+                timeZone={clinic.timeZone}
+                data-testid="shift-starts"
+              />
             </FormField>
             <FormField label={`Ends (${zone})`} name="endsAt" error={errors.endsAt}>
-              <input type="datetime-local" value={endsAt} onChange={(e) => setEndsAt(e.target.value)} data-testid="shift-ends" />
+              <ClinicDateTimeInput
+                value={endsAt}
+                onChange={setEndsAt}
+                clinicId={clinic.id}
+                timeZone={clinic.timeZone}
+                data-testid="shift-ends"
+              />
             </FormField>
           </div>
           <FormActions busy={busy} label="Add shift" busyLabel="Adding…" testId="submit-shift" />

@@ -17,6 +17,7 @@ import { useFormSubmission } from '../../lib/use-form-submission';
 import { FormErrorSummary, FormField } from '../../components/form-field';
 import { FormActions } from '../../components/form-actions';
 import { RISK_FACTORS, SEX_TEXT, SPASTICITY_ORIGIN_TEXT, type RiskFactor } from './patient-labels';
+import { ClinicDateInput } from '../../components/clinic-date-input';
 
 type TriState = '' | 'yes' | 'no';
 const triStateOf = (value: boolean | null | undefined): TriState => (value === true ? 'yes' : value === false ? 'no' : '');
@@ -120,7 +121,7 @@ export function PatientForm({ patient, clinicId, clinicPicker, onSubmit, submitL
             <input type="text" value={mrn} onChange={(e) => setMrn(e.target.value)} autoComplete="off" />
           </FormField>
           <FormField label="Date of birth" name="birthDate" error={errors.birthDate}>
-            <input type="date" value={birthDate} onChange={(e) => setBirthDate(e.target.value)} />
+            <ClinicDateInput value={birthDate} onChange={setBirthDate} clinicId={clinicId} />
           </FormField>
           <FormField label="Sex" name="sex" error={errors.sex}>
             <select value={sex} onChange={(e) => setSex(e.target.value as Sex | '')}>

@@ -21,6 +21,7 @@ import { modelName } from '../../lib/format';
 import { useSession } from '../auth/session-store';
 import { canUseRoute } from '../auth/use-can';
 import { FormActions } from '../../components/form-actions';
+import { ClinicDateInput } from '../../components/clinic-date-input';
 
 const SHOWN = [
   'patientId',
@@ -179,7 +180,12 @@ export function AddPumpPage() {
             <input type="text" value={serialNumber} onChange={(e) => setSerialNumber(e.target.value)} autoComplete="off" />
           </FormField>
           <FormField label="Implant date" name="implantDate" error={errors.implantDate}>
-            <input type="date" value={implantDate} onChange={(e) => setImplantDate(e.target.value)} />
+            <ClinicDateInput
+              value={implantDate}
+              onChange={setImplantDate}
+              clinicId={clinicId}
+              timeZone={clinics.find((c) => c.id === clinicId)?.timeZone}
+            />
           </FormField>
           <FormField
             label="Low-reservoir alarm (mL)"

@@ -7,6 +7,7 @@ import { numberOrUndefined, validate } from '../../lib/form-errors';
 import { useFormSubmission } from '../../lib/use-form-submission';
 import { FormErrorSummary, FormField } from '../../components/form-field';
 import { FormActions } from '../../components/form-actions';
+import { ClinicDateTimeInput } from '../../components/clinic-date-input';
 
 const CONCENTRATIONS = [500, 1000, 2000] as const;
 const SHOWN = [
@@ -83,7 +84,7 @@ export function RecordFillForm({ pump, timeZone, lastFill, onSaved, onCancel }: 
       <FormErrorSummary message={message} fields={errors} shown={[...SHOWN, 'doseChangeReason', 'limitOverrideReason']} />
       <div className="form__grid">
         <FormField label="Filled at" name="filledAt" error={errors.filledAt} hint={`clinic time, ${timeZone}`}>
-          <input type="datetime-local" value={filledAt} onChange={(e) => setFilledAt(e.target.value)} required />
+          <ClinicDateTimeInput value={filledAt} onChange={setFilledAt} timeZone={timeZone} required />
         </FormField>
         <FormField
           label="Concentration (mcg/mL)"

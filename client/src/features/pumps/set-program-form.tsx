@@ -8,6 +8,7 @@ import { numberOrUndefined, validate } from '../../lib/form-errors';
 import { useFormSubmission } from '../../lib/use-form-submission';
 import { FormErrorSummary, FormField } from '../../components/form-field';
 import { FormActions } from '../../components/form-actions';
+import { ClinicDateTimeInput } from '../../components/clinic-date-input';
 
 interface StepRow {
   startTime: string;
@@ -90,7 +91,7 @@ export function SetProgramForm({ pumpId, timeZone, lastProgram, onSaved, onCance
           error={errors.effectiveFrom}
           hint={`clinic time, ${timeZone}; the pump clock keeps this UTC offset`}
         >
-          <input type="datetime-local" value={effectiveFrom} onChange={(e) => setEffectiveFrom(e.target.value)} />
+          <ClinicDateTimeInput value={effectiveFrom} onChange={setEffectiveFrom} timeZone={timeZone} />
         </FormField>
       </div>
 

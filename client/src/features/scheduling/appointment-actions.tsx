@@ -5,6 +5,7 @@ import { instantToLocalInput, localInputToInstant } from '../../lib/format';
 import { numberOrUndefined, validate } from '../../lib/form-errors';
 import { FailureNotice, toSchedulingFailure, type SchedulingFailure } from './scheduling-failure';
 import { schedulingApi, worksheetHref } from './scheduling-api';
+import { ClinicDateTimeInput } from '../../components/clinic-date-input';
 
 export interface AppointmentPermissions {
   reschedule: boolean;
@@ -69,21 +70,36 @@ function CompleteForm({
     onSubmit(body);
   }
 
-  const field = (name: string, text: string, value: string, set: (v: string) => void, type: 'number' | 'datetime-local' = 'number') => (
-    <label htmlFor={`${id}-${name}`}>
-      {text}
-      <input
-        id={`${id}-${name}`}
-        type={type}
-        step="any"
-        value={value}
-        onChange={(e) => set(e.target.value)}
-        aria-invalid={errors[name] ? true : undefined}
-        data-testid={`complete-${name}`}
-      />
-      {errors[name] && <span className="field__error">{errors[name]}</span>}
-    </label>
-  );
+  const field = (name: string, text: string, value: string, set: (v: string) => void, type: 'number' | 'datetime-local' = 'number') =>
+    type === 'datetime-local' ? (
+      // The clinic's locale, not the browser's; its calendar button sits beside the label rather than inside it.
+      <div className="appt-form__field">
+        <label htmlFor={`${id}-${name}`}>{text}</label>
+        <ClinicDateTimeInput
+          id={`${id}-${name}`}
+          value={value}
+          onChange={set}
+          timeZone={timeZone}
+          aria-invalid={errors[name] ? true : undefined}
+          data-testid={`complete-${name}`}
+        />
+        {errors[name] && <span className="field__error">{errors[name]}</span>}
+      </div>
+    ) : (
+      <label htmlFor={`${id}-${name}`}>
+        {text}
+        <input
+          id={`${id}-${name}`}
+          type={type}
+          step="any"
+          value={value}
+          onChange={(e) => set(e.target.value)}
+          aria-invalid={errors[name] ? true : undefined}
+          data-testid={`complete-${name}`}
+        />
+        {errors[name] && <span className="field__error">{errors[name]}</span>}
+      </label>
+    );
 
   return (
     <form

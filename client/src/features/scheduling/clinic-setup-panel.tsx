@@ -10,6 +10,7 @@ import { useFormSubmission } from '../../lib/use-form-submission';
 import { useLoaded } from '../admin/use-loaded';
 import { useCan } from '../auth/use-can';
 import { schedulingApi } from './scheduling-api';
+import { ClinicDateInput } from '../../components/clinic-date-input';
 
 function AddRoomForm({ clinicId, onCreated }: { clinicId: string; onCreated: (room: Room) => void }) {
   const [name, setName] = useState('');
@@ -83,16 +84,10 @@ function AddClosureForm({ clinicId, onCreated }: { clinicId: string; onCreated: 
     <form className="form form--inline closure-form" onSubmit={submit} noValidate data-testid="add-closure-form" aria-label="Add a closure">
       <FormErrorSummary message={message} fields={errors} shown={['startDate', 'endDate', 'label']} />
       <FormField label="Closed from" name="startDate" error={errors.startDate}>
-        <input type="date" value={startDate} onChange={(e) => setStartDate(e.target.value)} required data-testid="closure-start" />
+        <ClinicDateInput value={startDate} onChange={setStartDate} clinicId={clinicId} required data-testid="closure-start" />
       </FormField>
       <FormField label="to (optional)" name="endDate" error={errors.endDate} hint="Last closed day; empty for one day">
-        <input
-          type="date"
-          value={endDate}
-          min={startDate || undefined}
-          onChange={(e) => setEndDate(e.target.value)}
-          data-testid="closure-end"
-        />
+        <ClinicDateInput value={endDate} min={startDate || undefined} onChange={setEndDate} clinicId={clinicId} data-testid="closure-end" />
       </FormField>
       <FormField label="Name" name="label" error={errors.label}>
         <input

@@ -11,6 +11,7 @@ import { useLoaded } from '../admin/use-loaded';
 import { useCan } from '../auth/use-can';
 import { schedulingApi } from './scheduling-api';
 import './scheduling.css';
+import { ClinicDateInput } from '../../components/clinic-date-input';
 
 export const ISO_WEEKDAYS = [
   { value: 1, label: 'Monday' },
@@ -156,6 +157,7 @@ function AvailabilityEditor({ availability, onSaved }: EditorProps) {
             row={row}
             index={i}
             errors={errors}
+            timeZone={availability.timeZone}
             onChange={(patch) => updateOverride(row.key, patch)}
             onRemove={() => setOverrides((rows) => rows.filter((r) => r.key !== row.key))}
           />
@@ -181,6 +183,8 @@ interface RowProps<T> {
   errors: FieldErrors;
   onChange: (patch: Partial<T>) => void;
   onRemove: () => void;
+  /** The clinic's zone, for the locale of date fields. */
+  timeZone?: string;
 }
 
 function WeeklyRowFields({ row, index, errors, onChange, onRemove }: RowProps<WeeklyRow>) {
@@ -223,12 +227,12 @@ function WeeklyRowFields({ row, index, errors, onChange, onRemove }: RowProps<We
   );
 }
 
-function OverrideRowFields({ row, index, errors, onChange, onRemove }: RowProps<OverrideRow>) {
+function OverrideRowFields({ row, index, errors, onChange, onRemove, timeZone }: RowProps<OverrideRow>) {
   const path = `overrides.${index}`;
   return (
     <div className="form__row" data-testid="override-row" data-index={index}>
       <FormField label="Date" name={`${path}.date`} error={errors[`${path}.date`]}>
-        <input type="date" value={row.date} onChange={(e) => onChange({ date: e.target.value })} data-testid="override-date" />
+        <ClinicDateInput value={row.date} onChange={(date) => onChange({ date })} timeZone={timeZone} data-testid="override-date" />
       </FormField>
       <FormField label="Kind" name={`${path}.available`} error={errors[`${path}.available`]}>
         <select

@@ -16,6 +16,7 @@ import { EmergencyList } from './emergency-list';
 import { FailureNotice, toSchedulingFailure, type SchedulingFailure } from './scheduling-failure';
 import { schedulingApi } from './scheduling-api';
 import { addDays, startOfLocalDay } from './scheduling-time';
+import { ClinicDateInput } from '../../components/clinic-date-input';
 
 /** The planner's default horizon: four weeks ahead covers the next round of refills of most pumps. */
 const DEFAULT_PLAN_DAYS = 28;
@@ -112,10 +113,10 @@ export function RefillPlanPanel({ timeZone, today, clinicians, rowsByPump, mayPl
         <form className="form" onSubmit={propose} noValidate data-testid="plan-form">
           <div className="form__row">
             <FormField label={`From (${timeZone})`} name="from" error={fieldErrors.from}>
-              <input type="date" value={fromDate} onChange={(e) => setFromDate(e.target.value)} data-testid="plan-from" />
+              <ClinicDateInput value={fromDate} onChange={setFromDate} timeZone={timeZone} data-testid="plan-from" />
             </FormField>
             <FormField label="To (inclusive)" name="to" error={fieldErrors.to}>
-              <input type="date" value={toDate} onChange={(e) => setToDate(e.target.value)} data-testid="plan-to" />
+              <ClinicDateInput value={toDate} onChange={setToDate} timeZone={timeZone} data-testid="plan-to" />
             </FormField>
             <button type="submit" className="button button--primary" disabled={busy} data-testid="plan-propose">
               {busy && !proposal ? 'Planning…' : 'Propose plan'}

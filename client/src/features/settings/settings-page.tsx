@@ -16,6 +16,7 @@ import { ClinicPicker } from '../admin/clinic-picker';
 import { useLoaded } from '../admin/use-loaded';
 import { CLINIC_SETTING_GROUPS, CLINICAL_SAFETY_SETTING_GROUP } from './setting-fields';
 import { SettingGroupForm } from './setting-group-form';
+import { ClinicLocaleForm } from './clinic-locale-form';
 import { DRUG_LIBRARY_GROUP, drugLibraryOverridesOf, drugLimitsParser, drugLimitValues } from './drug-library-fields';
 import './settings.css';
 
@@ -75,6 +76,7 @@ export function SettingsPage() {
             save={(patch) => api.updateClinicSettings(clinicId, patch)}
           />
         ))}
+      {clinicSettings && <ClinicLocaleForm key={`${clinicId}:locale`} settings={clinicSettings} />}
       {safetySettings && (
         <SettingGroupForm
           key={`${clinicId}:${CLINICAL_SAFETY_SETTING_GROUP.id}`}

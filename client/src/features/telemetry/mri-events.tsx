@@ -8,6 +8,7 @@ import { useFormSubmission } from '../../lib/use-form-submission';
 import { FormErrorSummary, FormField } from '../../components/form-field';
 import { FormActions } from '../../components/form-actions';
 import { useCan } from '../auth/use-can';
+import { ClinicDateTimeInput } from '../../components/clinic-date-input';
 
 interface MriEventsProps {
   pumpId: string;
@@ -49,7 +50,7 @@ function RecordMriForm({
       <FormErrorSummary message={message} fields={errors} shown={['at', 'note']} />
       <div className="form__grid">
         <FormField label="MRI at" name="at" error={errors.at} hint={`clinic time, ${timeZone}`}>
-          <input type="datetime-local" value={at} onChange={(e) => setAt(e.target.value)} required />
+          <ClinicDateTimeInput value={at} onChange={setAt} timeZone={timeZone} required />
         </FormField>
         <FormField label="Note (optional)" name="note" error={errors.note}>
           <input type="text" value={note} onChange={(e) => setNote(e.target.value)} maxLength={1000} />

@@ -1,0 +1,164 @@
+// Date and date-time fields written in the clinic's locale (31.01.2026 in a Berlin clinic, whatever the browser's language), with the
+// browser's own picker one button away; the value is what the browser's date input gave (YYYY-MM-DD, YYYY-MM-DDTHH:mm clinic time).
+import { useId, useRef, useState, type ChangeEvent } from 'react';
+import {
+  datePatternOf,
+  formatDateInLocale,
+  formatDateTimeInLocale,
+  parseDateInLocale,
+  parseDateTimeInLocale,
+  type TypedDate,
+} from '@pumpwatch/shared';
+import { useClinicLocale } from '../lib/clinic-locale';
+import './clinic-date-input.css';
+
+interface ClinicDateInputProps {
+  /** `YYYY-MM-DD` (date) or `YYYY-MM-DDTHH:mm` in the clinic's wall clock (datetime); '' when empty; the typed text when it is no date. */
+  value: string;
+  onChange: (value: string) => void;
+  /** The clinic (its chosen locale), and its IANA zone (the locale's default, and the clinic found by zone when no id is given). */
+  clinicId?: string;
+  timeZone?: string;
+  required?: boolean;
+  disabled?: boolean;
+  min?: string;
+  max?: string;
+  /** From FormField. */
+  id?: string;
+  'aria-invalid'?: boolean;
+  'aria-describedby'?: string;
+  'aria-label'?: string;
+  'data-testid'?: string;
+}
+
+interface Kind {
+  native: 'date' | 'datetime-local';
+  format: (value: string, locale: string) => string;
+  parse: (text: string, locale: string) => TypedDate;
+  hint: (locale: string) => string;
+}
+
+const DATE: Kind = {
+  native: 'date',
+  format: formatDateInLocale,
+  parse: parseDateInLocale,
+  hint: (locale) => datePatternOf(locale).dateHint,
+};
+const DATE_TIME: Kind = {
+  native: 'datetime-local',
+  format: formatDateTimeInLocale,
+  parse: parseDateTimeInLocale,
+  hint: (locale) => `${datePatternOf(locale).dateHint} ${datePatternOf(locale).timeHint}`,
+};
+
+/** A calendar day (replaces `<input type="date">`). */
+export function ClinicDateInput(props: ClinicDateInputProps) {
+  return <LocaleDateField kind={DATE} {...props} />;
+}
+
+/** A day and a time of the clinic's wall clock (replaces `<input type="datetime-local">`). */
+export function ClinicDateTimeInput(props: ClinicDateInputProps) {
+  return <LocaleDateField kind={DATE_TIME} {...props} />;
+}
+
+function LocaleDateField({
+  kind,
+  value,
+  onChange,
+  timeZone,
+  clinicId,
+  required,
+  disabled,
+  min,
+  max,
+  ...rest
+}: ClinicDateInputProps & { kind: Kind }) {
+  const locale = useClinicLocale(timeZone, clinicId);
+  const hint = kind.hint(locale);
+  const native = useRef<HTMLInputElement>(null);
+  // The text on screen and the value it stands for: a value from outside (a default, a reset, the picker) is shown in the locale.
+  const [shown, setShown] = useState({ value, locale, text: kind.format(value, locale) });
+  const [touched, setTouched] = useState(false);
+  if (shown.value !== value || shown.locale !== locale) setShown({ value, locale, text: kind.format(value, locale) });
+
+  const typed = kind.parse(shown.text, locale);
+  const unreadable = typed.kind === 'invalid';
+  const patternId = `${useId()}-pattern`;
+  const problemId = `${patternId}-problem`;
+  const describedBy = [rest['aria-describedby'], patternId, touched && unreadable ? problemId : undefined].filter(Boolean).join(' ');
+
+  function type(e: ChangeEvent<HTMLInputElement>) {
+    const text = e.target.value;
+    const read = kind.parse(text, locale);
+    // No date is ever guessed: text that reads as none is passed on as typed, and the form's own check refuses it by its field.
+    const next = read.kind === 'date' ? read.value : read.kind === 'empty' ? '' : text.trim();
+    setShown({ value: next, locale, text });
+    onChange(next);
+  }
+
+  function openPicker() {
+    const input = native.current;
+    if (!input) return;
+    try {
+      input.showPicker();
+    } catch {
+      input.focus(); // a browser without showPicker: the field is still typed
+    }
+  }
+
+  return (
+    <span className="date-input">
+      <input
+        {...rest}
+        type="text"
+        className="date-input__text"
+        inputMode={kind === DATE_TIME && datePatternOf(locale).hour12 ? 'text' : 'numeric'}
+        autoComplete="off"
+        placeholder={hint}
+        value={shown.text}
+        onChange={type}
+        onBlur={() => {
+          setTouched(true);
+          if (typed.kind === 'date') setShown({ value, locale, text: kind.format(typed.value, locale) });
+        }}
+        required={required}
+        disabled={disabled}
+        aria-describedby={describedBy}
+        aria-invalid={rest['aria-invalid'] || (touched && unreadable) || undefined}
+        data-locale={locale}
+        data-pattern={hint}
+      />
+      <button
+        type="button"
+        className="date-input__calendar"
+        onClick={openPicker}
+        disabled={disabled}
+        aria-label={`Open calendar (${hint})`}
+      >
+        <span aria-hidden="true">📅</span>
+      </button>
+      <input
+        ref={native}
+        type={kind.native}
+        className="date-input__native"
+        tabIndex={-1}
+        aria-hidden="true"
+        value={typed.kind === 'date' ? typed.value : ''}
+        min={min}
+        max={max}
+        onChange={(e) => {
+          setShown({ value: e.target.value, locale, text: kind.format(e.target.value, locale) });
+          onChange(e.target.value);
+        }}
+      />
+      <span className="visually-hidden" id={patternId}>
+        written {hint}
+      </span>
+      {touched && unreadable && (
+        <span className="date-input__problem" id={problemId}>
+          Not a date: type {hint}
+        </span>
+      )}
+    </span>
+  );
+}
