@@ -135,9 +135,24 @@ describe('administration pages in Chromium', () => {
     expect(text[0]).toContain('machine_token.revoked');
     expect(text[text.length - 1]).toContain('machine_token.created');
     expect(text[0]).toMatch(/revokedAt\s+—\s+→\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
-    // The token is named, not shown as an id prefix.
-    expect(await page.locator('[data-testid="audit-entity-label"]').first().innerText()).toBe('machine token Ward 3 gateway');
+    // The token is named, not shown as an id prefix; the Record column says its type once, then its name.
+    expect(await page.locator('[data-testid="audit-entity-label"]').first().innerText()).toBe('Ward 3 gateway');
+    const record = (await page.locator('[data-testid="audit-record"]').first().innerText()).trim();
+    expect(record.split(/\s*\n\s*/)).toEqual(['machine token', 'Ward 3 gateway']);
+    expect(record.match(/machine token/g)).toHaveLength(1);
+    // Who did it reads as colleagues know them (once the users are loaded); the e-mail the trail keeps stays beneath.
+    await page.locator('[data-testid="audit-actor"]', { hasText: 'Dana Admin (demo)' }).first().waitFor();
+    expect((await page.locator('[data-testid="audit-actor"]').first().innerText()).split(/\s*\n\s*/)).toEqual([
+      'Dana Admin (demo)',
+      DEMO_LOGINS.admin.email,
+    ]);
     await page.screenshot({ path: `${SCREENS}/i16-audit-1440.png` });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.screenshot({ path: `${SCREENS}/names-audit-1440.png` });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.locator('[data-testid="audit-table"]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SCREENS}/names-audit-390.png` });
+    await page.setViewportSize({ width: 1400, height: 1000 });
   });
 
   describe("a user's account (issue 16)", () => {

@@ -130,4 +130,29 @@ describe('pump page with a reservoir discrepancy in Chromium', () => {
     expect(await page.locator('[data-testid="pump-reported-volume"]').count()).toBe(0);
     await page.screenshot({ path: `${SCREENS}/B-pump-refilled-1440.png` });
   });
+
+  it('names who recorded and who cleared an MRI as colleagues know them, not by e-mail', async () => {
+    const { clinicId } = (await api(server.baseUrl).get<PumpDetail>(`/api/pumps/${pumpId}`)).body.pump;
+    const clinician = await f.member(clinicId, 'clinician', 'Dr Mira Magnet', { email: `mira-${Date.now()}@pumpwatch.test` });
+    const at = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 30 * 60_000).toISOString();
+    const mri = await clinician.http.post(`/api/pumps/${pumpId}/events`, { kind: 'mri', at, note: '1.5T spine' });
+    expect(mri.status).toBe(201);
+    expect((await f.http.post(`/api/pumps/${pumpId}/events/${mri.body.id}/clear`, { note: 'valve reset' })).status).toBe(200);
+
+    await page.setViewportSize(DESKTOP);
+    await page.goto(`${server.baseUrl}/pumps/${pumpId}`);
+    const event = page.locator('[data-testid="mri-event"]');
+    await event.waitFor();
+    const text = (await event.innerText()).replace(/\s+/g, ' ');
+    expect(text).toContain('(recorded by Dr Mira Magnet: 1.5T spine)');
+    expect(text).toMatch(/checked \d{4}-\d{2}-\d{2} \d{2}:\d{2} CES?T by Administrator: valve reset/);
+    expect(text).not.toContain('@');
+    await event.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SCREENS}/names-pump-mri-1440.png` });
+    await page.setViewportSize(PHONE);
+    await event.scrollIntoViewIfNeeded();
+    const box = await event.boundingBox();
+    expect(box && box.x >= 0 && box.x + box.width <= PHONE.width).toBe(true);
+    await page.screenshot({ path: `${SCREENS}/names-pump-mri-390.png` });
+  });
 });

@@ -7,6 +7,7 @@ import { startTestServer } from '../support/test-server';
 import { fixtures } from '../support/fixtures';
 import { api } from '../support/http';
 import { DEMO_LOGINS } from '../support/test-accounts';
+import { SCREENS } from '../support/screens';
 import { signInThroughPage } from './dashboard-sign-in';
 
 jest.setTimeout(180_000);
@@ -85,6 +86,18 @@ describe('refill scheduler in Chromium', () => {
     expect(await block.getAttribute('data-timing')).toBe('on_time');
     expect(await block.innerText()).toContain(target.patient.displayName);
     expect(await page.locator('[data-testid="scheduler-flash"]').innerText()).toContain(target.patient.displayName);
+    // Who booked it, as colleagues know them: the demo scheduler's name, never the account e-mail.
+    expect(await block.locator('[data-testid="appointment-booked-by"]').innerText()).toBe('booked by Sam Scheduler (demo)');
+    expect(await block.innerText()).not.toContain(DEMO_LOGINS.scheduler.email);
+    for (const [name, viewport] of [
+      ['1440', { width: 1440, height: 900 }],
+      ['390', { width: 390, height: 844 }],
+    ] as const) {
+      await page.setViewportSize(viewport);
+      await block.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `${SCREENS}/names-calendar-${name}.png` });
+    }
+    await page.setViewportSize({ width: 1600, height: 1100 });
 
     // On the calendar: the nurse's row, the slot's local day in the clinic's zone, that day's week.
     const day = localDate(expected.startsAt, clinic.timeZone);

@@ -48,18 +48,38 @@ function Changes({ changes, timeZone, labels }: { changes: AuditEntry['changes']
   );
 }
 
-function AuditRow({ entry, clinics }: { entry: AuditEntry; clinics: Clinic[] }) {
+/** A user as colleagues know them, keeping what the entry adds after the e-mail ('(pager link)'); undefined for tokens and the system. */
+function userNameOf(entry: AuditEntry, users: Map<string, { displayName: string; email: string }>): string | undefined {
+  const user = entry.actorType === 'user' && entry.actorId ? users.get(entry.actorId) : undefined;
+  if (!user) return undefined;
+  return entry.actorLabel.startsWith(`${user.email} `)
+    ? `${user.displayName}${entry.actorLabel.slice(user.email.length)}`
+    : user.displayName;
+}
+
+function AuditRow({
+  entry,
+  clinics,
+  users,
+}: {
+  entry: AuditEntry;
+  clinics: Clinic[];
+  users: Map<string, { displayName: string; email: string }>;
+}) {
   const clinic = clinics.find((c) => c.id === entry.clinicId);
   const timeZone = clinic?.timeZone ?? BROWSER_ZONE;
+  // A user reads as colleagues know them; the e-mail the entry keeps (the account at the time) stays beneath.
+  const userName = userNameOf(entry, users);
   return (
     <tr data-testid="audit-row" data-entity-type={entry.entityType}>
       <td className="nowrap">{formatInstant(entry.at, timeZone)}</td>
-      <td>
-        {entry.actorLabel}
+      <td data-testid="audit-actor">
+        {userName ?? entry.actorLabel}
+        {userName && userName !== entry.actorLabel && <div className="muted small">{entry.actorLabel}</div>}
         {entry.actorType !== 'user' && <div className="muted">{entry.actorType}</div>}
       </td>
       <td>{entry.action}</td>
-      <td>
+      <td data-testid="audit-record">
         {entry.entityType.replace(/_/g, ' ')}
         {entry.entityLabel ? (
           <div className="small" data-testid="audit-entity-label" title={entry.entityId ?? undefined}>
@@ -95,6 +115,7 @@ export function AuditPage() {
   const first = useLoaded(`audit:${key}`, (signal) => api.listAudit({ ...filters, limit: PAGE_SIZE }, signal));
   const users = useLoaded('audit-users', (signal) => api.listUsers(signal));
   const { clinics } = useClinics(user?.id);
+  const usersById = new Map((users.data ?? []).map((u) => [u.id, u]));
   const [older, setOlder] = useState<AuditEntry[]>([]);
   const [olderDone, setOlderDone] = useState(false);
   const [olderError, setOlderError] = useState<string | undefined>();
@@ -219,7 +240,7 @@ export function AuditPage() {
           </thead>
           <tbody>
             {entries.map((entry) => (
-              <AuditRow key={entry.id} entry={entry} clinics={clinics} />
+              <AuditRow key={entry.id} entry={entry} clinics={clinics} users={usersById} />
             ))}
             {first.data && entries.length === 0 && (
               <tr>

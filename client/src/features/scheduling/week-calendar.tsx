@@ -174,6 +174,10 @@ export function WeekCalendar(props: WeekCalendarProps) {
         <div>
           <Link to={`/pumps/${a.pumpId}`}>{patientOf(a.pumpId)}</Link>
         </div>
+        {/* Who to ask about a booking: the person as colleagues know them (a gateway or import token by its name). */}
+        <div className="muted" data-testid="appointment-booked-by">
+          booked by {a.bookedByLabel}
+        </div>
         {a.status !== 'booked' && <div className="muted">{STATUS_LABEL[a.status]}</div>}
         <TimingBadge timing={a.timing} />
         {a.overrideReason && <div className="muted">Override: {a.overrideReason}</div>}
