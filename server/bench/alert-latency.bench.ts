@@ -285,8 +285,12 @@ async function main(): Promise<void> {
       server.to(clinicRoom(clinic.id)).emit('bench.ping', alertPayload);
     };
     // The alert's own JSON (as the clients received it, sentAhead flag included) in one raw emit: the same bytes to parse per client.
+    // How long the emit call itself holds the event loop (socket.io writes every socket's frame in it): beside the hop table's `emitted`.
+    const rawAlertEmitCalls: number[] = [];
     const rawAlertPayload = async (): Promise<void> => {
+      const called = performance.now();
       server.to(clinicRoom(clinic.id)).emit('bench.ping', alertPayload);
+      rawAlertEmitCalls.push(performance.now() - called);
     };
     // The request's share: a reading that raises nothing, POSTed through the same route and gateway token and committed (its answer
     // comes after the commit), then the raw emit. Its own pump.changed goes to the same clients, as an alarm's does.
@@ -370,6 +374,9 @@ async function main(): Promise<void> {
     }
     if (alarmPathTimer.enabled) for (const line of hopTable(alarmRounds)) console.log(line);
     else console.log('(per-hop times: run with PUMPWATCH_TRACE_ALARM_PATH=on)');
+    console.log(
+      `(the raw emit call of the alert payload alone, for the emitted hop: p50 ${percentile(rawAlertEmitCalls, 50).toFixed(1)} ms, p99 ${percentile(rawAlertEmitCalls, 99).toFixed(1)} ms)`,
+    );
     for (const row of rows) {
       console.log(
         JSON.stringify({
