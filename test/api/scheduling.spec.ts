@@ -70,8 +70,18 @@ describe('refill scheduling', () => {
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(19);
     const winner = results.find((r) => r.status === 201)!.body;
+    const winnerName = pumps.find(({ pump }) => pump.id === winner.pumpId)!.patient.displayName;
+    // The appointment in the way is named by its patient and its times on the clinic's clock (Paris, CEST), never by its id:
+    // the winner started at 06:00Z (08:00-08:30 CEST) or 06:10Z (08:10-08:40 CEST).
+    const [from, to] = winner.startsAt === '2026-07-20T06:00:00.000Z' ? ['08:00', '08:30'] : ['08:10', '08:40'];
     for (const refused of results.filter((r) => r.status === 409)) {
-      expect(refused.body.fields).toEqual([{ field: 'clinicianId', message: expect.stringContaining(winner.id) }]);
+      expect(refused.body.fields).toEqual([
+        {
+          field: 'clinicianId',
+          message: `is already booked: the clinician has the refill of ${winnerName} from Mon 20 Jul 2026 ${from} CEST to Mon 20 Jul 2026 ${to} CEST (plus the turnover buffer)`,
+        },
+      ]);
+      expect(refused.body.fields?.[0].message).not.toContain(winner.id);
     }
     const rows = await queryRows<{ n: number }>(
       server.databaseUrl,

@@ -20,7 +20,7 @@ import { EventLogService, EventType } from '../events/event-log.service';
 import { ValidFillRequest, FillsService } from '../fills/fills.service';
 import { Clock } from '../infra/clock';
 import { isUuid } from '../infra/entity-id.pipe';
-import { bookingRefusals, refuse, timingOf, violatedConstraint } from './booking-rules';
+import { bookingRefusals, clinicTime, refuse, timingOf, violatedConstraint } from './booking-rules';
 import { AppointmentRow, ClinicBookingSettings, SchedulingRepository } from './scheduling.repository';
 
 const NOT_KNOWN = 'is not a known appointment';
@@ -331,10 +331,13 @@ export class AppointmentsService {
       selfId,
     );
     const what = violated === 'clinician_overlap' ? 'the clinician' : 'the room';
+    // The appointment in the way as the scheduler knows it: its patient and its times on the clinic's clock, not its id and UTC.
+    const subject = other ? await this.repository.appointmentSubject(other.id) : null;
     return DomainError.conflict(
       field,
-      other
-        ? `is already booked: ${what} has appointment ${other.id} from ${other.startsAt.toISOString()} to ${other.endsAt.toISOString()} (plus the turnover buffer)`
+      other && subject
+        ? `is already booked: ${what} has the refill of ${subject.patientName} from ${clinicTime(other.startsAt.getTime(), subject.timeZone)} ` +
+            `to ${clinicTime(other.endsAt.getTime(), subject.timeZone)} (plus the turnover buffer)`
         : `is already booked at that time (${what}, turnover buffer included)`,
     );
   }

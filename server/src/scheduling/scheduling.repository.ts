@@ -275,4 +275,14 @@ export class SchedulingRepository {
     );
     return rows.length ? toAppointmentRow(rows[0]) : null;
   }
+
+  /** What a message names an appointment by: its patient, and the clinic's zone its times are read in. */
+  async appointmentSubject(appointmentId: string): Promise<{ patientName: string; timeZone: string } | null> {
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT pa.display_name, c.time_zone FROM appointments a JOIN pumps p ON p.id = a.pump_id JOIN patients pa ON pa.id = p.patient_id
+         JOIN clinics c ON c.id = a.clinic_id WHERE a.id = $1`,
+      [appointmentId],
+    );
+    return rows.length ? { patientName: rows[0].display_name as string, timeZone: rows[0].time_zone as string } : null;
+  }
 }
