@@ -214,7 +214,13 @@ describe('spreadsheet import', () => {
     // Confirmed once: a second confirm of the same import is refused, naming it.
     const twice = await confirm(clinic.id, again.body.importId);
     expect(twice.status).toBe(409);
-    expect(twice.body.fields).toEqual([{ field: 'importId', message: expect.stringMatching(/was already confirmed/) }]);
+    expect(twice.body.fields).toEqual([
+      {
+        field: 'importId',
+        message: expect.stringMatching(/^\(the import of fleet\.csv\) was already confirmed at \d{4}-\d{2}-\d{2} \d{2}:\d{2} \S+$/),
+      },
+    ]);
+    expect(twice.body.fields[0].message).not.toContain(again.body.importId);
   });
 
   it('never holds the event sequence during a dry run: other writes (telemetry, alarms) go on while 200 rows are rehearsed', async () => {

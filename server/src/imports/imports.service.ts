@@ -169,7 +169,8 @@ export class ImportsService {
       if (batch.confirmedAt)
         throw DomainError.conflict(
           'importId',
-          `${importId} was already confirmed at ${clinicTime(batch.confirmedAt.toISOString(), clinic.timeZone)}`,
+          // Named by its file, as the person who uploaded it knows it, not by its id.
+          `(the import of ${batch.fileName}) was already confirmed at ${clinicTime(batch.confirmedAt.toISOString(), clinic.timeZone)}`,
         );
       const result: ImportConfirmation = { created: 0, updated: 0, unchanged: 0 };
       for (const { row, record } of batch.records) {
@@ -181,7 +182,7 @@ export class ImportsService {
           const fields = columnsOf(error);
           throw new DomainError(
             'conflict',
-            `importId ${importId}: row ${row} changed since the dry run (${fields.map((f) => `${f.field} ${f.message}`).join('; ')}); nothing was imported, upload the file again`,
+            `the import of ${batch.fileName}: row ${row} changed since the dry run (${fields.map((f) => `${f.field} ${f.message}`).join('; ')}); nothing was imported, upload the file again`,
             [
               { field: 'importId', message: `row ${row} changed since the dry run; nothing was imported, upload the file again` },
               ...fields.map((f) => ({ field: `rows.${row}.${f.field}`, message: f.message })),
