@@ -201,6 +201,9 @@ async function main(): Promise<void> {
     };
     const pages = await measureGets(pageUrl);
     const filters = await measureGets(filterUrl);
+    // FHIR searches over the clinic (no patient or device): Observations from the fleet read model, programs paged in SQL.
+    const fhirObservations = await measureGets(() => '/fhir/Observation?_count=50');
+    const fhirStatements = await measureGets(() => '/fhir/MedicationStatement?_count=50');
 
     // One row patch: a fill on the first 'ok' pump of the clinic, until the clinic's dashboard socket has pump.changed for that pump.
     const patchTargets = await Promise.all(
@@ -283,6 +286,18 @@ async function main(): Promise<void> {
       { name: 'filter_q_surname_p95', unit: 'ms', small: percentile(small.filterMs, 95), large: percentile(large.filterMs, 95) },
       { name: 'filter_q_surname_on_the_wire', unit: 'bytes', small: small.filterBytes, large: large.filterBytes },
       { name: 'filter_q_surname_rows', unit: 'rows', small: small.filterRows, large: large.filterRows },
+      {
+        name: 'fhir_observation_page_p50',
+        unit: 'ms',
+        small: percentile(fhirObservations[0].ms, 50),
+        large: percentile(fhirObservations[1].ms, 50),
+      },
+      {
+        name: 'fhir_medication_statement_page_p50',
+        unit: 'ms',
+        small: percentile(fhirStatements[0].ms, 50),
+        large: percentile(fhirStatements[1].ms, 50),
+      },
     ];
     const shapeNote =
       small.pageShape === 'FleetPage' && large.pageShape === 'FleetPage'

@@ -93,7 +93,7 @@ export class FhirFleetRepository {
    */
   async observationPage(filter: ObservationFilter, page: PageRequest): Promise<IdPage<{ id: string; row: StoredFleetRow }>> {
     const parameters: unknown[] = [filter.clinicIds, filter.patientIds ?? null, filter.pumpIds ?? null, filter.codes, filter.ids ?? null];
-    const recordedAt = `(f.row->'forecastFacts'->'reportedReservoir'->>'recordedAt')::timestamptz`;
+    const recordedAt = `(r."forecastFacts"->'reportedReservoir'->>'recordedAt')::timestamptz`;
     const bind = (value: unknown): string => `$${parameters.push(value)}`;
     const readingDates = filter.dates.map((condition) => dateConditionSql(condition, recordedAt, bind));
     parameters.push(filter.forecastMeetsDates, page.afterId, page.count + 1);
@@ -102,16 +102,18 @@ export class FhirFleetRepository {
       `WITH matches AS MATERIALIZED (
          SELECT f.pump_id::text || '-' || c.code AS id, f.pump_id
          FROM fleet_rows f
+         -- The row's few fields read in one pass: each operator on the stored row would decompress the whole row again.
+         CROSS JOIN LATERAL jsonb_to_record(f.row) AS r(status text, "refillDeadline" text, "forecastFacts" jsonb, pump jsonb)
          CROSS JOIN LATERAL (VALUES
            ('${OBSERVATION_CODES.reservoirVolume.code}',
-            jsonb_typeof(f.row->'forecastFacts'->'reportedReservoir') = 'object' AND ${readingDates.length > 0 ? readingDates.join(' AND ') : 'true'}),
+            jsonb_typeof(r."forecastFacts"->'reportedReservoir') = 'object' AND ${readingDates.length > 0 ? readingDates.join(' AND ') : 'true'}),
            ('${OBSERVATION_CODES.refillDeadline.code}',
-            $${n - 2}::boolean AND f.row->>'status' = 'ok' AND f.row->>'refillDeadline' IS NOT NULL),
+            $${n - 2}::boolean AND r.status = 'ok' AND r."refillDeadline" IS NOT NULL),
            ('${OBSERVATION_CODES.lowReservoirAlarm.code}',
-            $${n - 2}::boolean AND f.row->>'status' = 'ok' AND f.row->'forecastFacts'->>'nominalLowReservoirAlarmAt' IS NOT NULL)
+            $${n - 2}::boolean AND r.status = 'ok' AND r."forecastFacts"->>'nominalLowReservoirAlarmAt' IS NOT NULL)
          ) AS c(code, present)
          WHERE c.present
-           AND ${PUMP_SCOPE_SQL('f.clinic_id', `f.row->'pump'->>'patientId'`, 'f.pump_id')}
+           AND ${PUMP_SCOPE_SQL('f.clinic_id', `r.pump->>'patientId'`, 'f.pump_id')}
            AND c.code = ANY($4::text[])
            AND ($5::text[] IS NULL OR f.pump_id::text || '-' || c.code = ANY($5::text[]))
        )${PAGE_SQL(n - 1, n)}`,

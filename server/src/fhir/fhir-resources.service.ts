@@ -103,6 +103,7 @@ function idsParam(query: RawQuery): Set<string> | undefined {
 @Injectable()
 export class FhirResourcesService {
   readonly kinds: Record<FhirResourceType, FhirResourceKind>;
+  private everyRowHasForecastFacts = false;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -514,16 +515,15 @@ export class FhirResourcesService {
   }
 
   /**
-   * Fleet rows current for a read (every committed event projected, rows the clock moved away from recomputed, as GET /api/pumps),
-   * and rows stored before they kept forecast facts recomputed once.
+   * Fleet rows current for a read (every committed event projected, rows the clock moved away from recomputed, as GET /api/pumps).
+   * Rows stored before they kept forecast facts are recomputed once per process: every row computed since has them.
    */
   private async ensureFleetRows(now: Date, clinicIds: string[] | null): Promise<void> {
     await this.fleet.ensureCurrent(now, clinicIds);
-    const missing: { pump_id: string }[] = await this.dataSource.query(
-      `SELECT pump_id FROM fleet_rows WHERE ($1::uuid[] IS NULL OR clinic_id = ANY($1::uuid[])) AND NOT (row ? 'forecastFacts')`,
-      [clinicIds],
-    );
+    if (this.everyRowHasForecastFacts) return;
+    const missing: { pump_id: string }[] = await this.dataSource.query(`SELECT pump_id FROM fleet_rows WHERE NOT (row ? 'forecastFacts')`);
     if (missing.length > 0) await this.projector.refreshStale(now, { pumpIds: missing.map((m) => m.pump_id) }, 0);
+    this.everyRowHasForecastFacts = true;
   }
 
   /**
