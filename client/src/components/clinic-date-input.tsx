@@ -1,6 +1,7 @@
 // Date and date-time fields written in the clinic's locale (31.01.2026 in a Berlin clinic, whatever the browser's language), with the
 // browser's own picker one button away; the value is what the browser's date input gave (YYYY-MM-DD, YYYY-MM-DDTHH:mm clinic time).
 import { useId, useRef, useState, type ChangeEvent } from 'react';
+import { flushSync } from 'react-dom';
 import {
   datePatternOf,
   formatDateInLocale,
@@ -79,6 +80,8 @@ function LocaleDateField({
   // The text on screen and the value it stands for: a value from outside (a default, a reset, the picker) is shown in the locale.
   const [shown, setShown] = useState({ value, locale, text: kind.format(value, locale) });
   const [touched, setTouched] = useState(false);
+  // The browser's picker input exists only while it is open: the field stays one input for labels, tests and screen readers.
+  const [picking, setPicking] = useState(false);
   if (shown.value !== value || shown.locale !== locale) setShown({ value, locale, text: kind.format(value, locale) });
 
   const typed = kind.parse(shown.text, locale);
@@ -97,12 +100,11 @@ function LocaleDateField({
   }
 
   function openPicker() {
-    const input = native.current;
-    if (!input) return;
+    flushSync(() => setPicking(true)); // rendered now, while the click still counts as the user's gesture showPicker needs
     try {
-      input.showPicker();
+      native.current?.showPicker();
     } catch {
-      input.focus(); // a browser without showPicker: the field is still typed
+      setPicking(false); // a browser without showPicker: the field is still typed
     }
   }
 
@@ -135,22 +137,26 @@ function LocaleDateField({
         disabled={disabled}
         aria-label={`Open calendar (${hint})`}
       >
-        <span aria-hidden="true">📅</span>
+        <CalendarIcon />
       </button>
-      <input
-        ref={native}
-        type={kind.native}
-        className="date-input__native"
-        tabIndex={-1}
-        aria-hidden="true"
-        value={typed.kind === 'date' ? typed.value : ''}
-        min={min}
-        max={max}
-        onChange={(e) => {
-          setShown({ value: e.target.value, locale, text: kind.format(e.target.value, locale) });
-          onChange(e.target.value);
-        }}
-      />
+      {picking && (
+        <input
+          ref={native}
+          type={kind.native}
+          className="date-input__native"
+          tabIndex={-1}
+          aria-hidden="true"
+          value={typed.kind === 'date' ? typed.value : ''}
+          min={min}
+          max={max}
+          onChange={(e) => {
+            setShown({ value: e.target.value, locale, text: kind.format(e.target.value, locale) });
+            setPicking(false);
+            onChange(e.target.value);
+          }}
+          onBlur={() => setPicking(false)}
+        />
+      )}
       <span className="visually-hidden" id={patternId}>
         written {hint}
       </span>
@@ -160,5 +166,15 @@ function LocaleDateField({
         </span>
       )}
     </span>
+  );
+}
+
+/** A calendar page drawn inline (no emoji font is needed on the ward's computers). */
+function CalendarIcon() {
+  return (
+    <svg aria-hidden="true" focusable="false" width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2">
+      <rect x="3" y="5" width="18" height="16" rx="2" />
+      <path d="M3 10h18M8 3v4M16 3v4" />
+    </svg>
   );
 }

@@ -100,7 +100,13 @@ export function ClinicLocaleForm({ settings: loaded }: { settings: ClinicSetting
           </datalist>
         </div>
       </div>
-      <FormActions busy={busy} label="Save" testId="save-locale" />
+      <FormActions busy={busy} label="Save" testId="save-locale">
+        {typed !== '' && (
+          <button type="button" className="button button--quiet" onClick={() => setText('')} data-testid="reset-locale">
+            Use the default ({settings.defaultLocale})
+          </button>
+        )}
+      </FormActions>
       {savedNote && (
         <p className="notice notice--ok settings-saved" role="status" data-testid="saved-locale">
           <span aria-hidden="true">✔ </span>
