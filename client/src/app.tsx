@@ -12,6 +12,7 @@ import { RequireCapability, RequireSession } from './features/auth/require-sessi
 import { useSession } from './features/auth/session-store';
 import { DisconnectedBanner } from './components/disconnected-banner';
 import { PageErrorBoundary } from './components/page-error-boundary';
+import { AppLinkProvider } from './components/app-link';
 import { AlertWatcher } from './features/alerts/alert-watcher';
 import { AppHeader } from './features/shell/app-header';
 import { AlertsPage } from './features/alerts/alerts-page';
@@ -68,7 +69,7 @@ export function App() {
     forgetFleetPatches();
   }, [userId]);
   return (
-    <>
+    <AppLinkProvider>
       <a className="skip-link" href="#main">
         Skip to content
       </a>
@@ -236,6 +237,6 @@ export function App() {
           </Suspense>
         </PageFrame>
       </main>
-    </>
+    </AppLinkProvider>
   );
 }

@@ -1,6 +1,6 @@
 // One alert: severity by icon, text and colour, kind, patient and pump, age, count, status, who acknowledged, actions; the "new"
 // mark of a critical raise nobody looked at yet. Alone it is a card; inside an incident it is one of the card's reasons.
-import { Link } from 'react-router-dom';
+import { AppLink } from '../../components/app-link';
 import type { Alert, AlertSeverity, Page, PumpModelId } from '@pumpwatch/shared';
 import { formatInstant, modelName } from '../../lib/format';
 import { ALERT_KIND_TEXT, ALERT_SEVERITY_LABEL, ALERT_STATUS_TEXT, formatAge } from './alert-labels';
@@ -49,14 +49,14 @@ export function AlertWho({ alert }: { alert: Alert }) {
   return (
     <span className="alert-item__who">
       {pump ? (
-        <Link to={`/pumps/${pump.id}`} data-testid="alert-patient-link">
+        <AppLink to={`/pumps/${pump.id}`} data-testid="alert-patient-link">
           {patient.displayName}
-        </Link>
+        </AppLink>
       ) : (
         // A patient alert (clinical safety) opens the patient page.
-        <Link to={`/patients/${patient.id}`} data-testid="alert-patient">
+        <AppLink to={`/patients/${patient.id}`} data-testid="alert-patient">
           {patient.displayName}
-        </Link>
+        </AppLink>
       )}
       <span className="muted"> · MRN {patient.mrn}</span>
       {pump && (

@@ -1,7 +1,7 @@
 // Fleet page: the alerts panel, then the active pumps, most urgent first, with the reasons behind each urgency; chips filter,
 // headers sort (both by the server, kept in the URL). Pages of 100 rows from the query cache, patched live one row at a time.
 import { memo, useCallback, useEffect, useMemo, useState } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import type { Urgency } from '@pumpwatch/shared';
 import { api } from '../../lib/api';
@@ -95,7 +95,6 @@ const FleetAlerts = memo(function FleetAlerts() {
 
 export function FleetPage() {
   const [params, setParams] = useSearchParams();
-  const navigate = useNavigate();
   const q = params.get('q') ?? '';
   const urgencyFilter = parseUrgency(params.get('urgency'));
   const sortParam = params.get('sort');
@@ -274,7 +273,6 @@ export function FleetPage() {
         hasMore={hasMore}
         loadingMore={isFetchingNextPage}
         onNearEnd={loadMore}
-        open={navigate}
         caption={caption}
         head={head}
         busy={fleet.isFetching}

@@ -1,6 +1,6 @@
 // The fleet table, virtualized against the window: a real <table> whose <tbody> holds only the rows on screen plus a margin, with
 // spacer rows standing for the rest; more pages are read as the end comes near. Cells that show relative time tick on their own.
-import { memo, useEffect, useLayoutEffect, useRef, useState, type MouseEvent, type ReactNode } from 'react';
+import { memo, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { useWindowVirtualizer } from '@tanstack/react-virtual';
 import { assessFleetUrgency, DELIVERY_INTERRUPTING_REASON_KINDS } from '@pumpwatch/shared';
 import type { AlertSeverity, FleetPump } from '@pumpwatch/shared';
@@ -11,6 +11,7 @@ import { FleetBooking } from '../scheduling/booking-status';
 import { StopIcon, UrgencyBadge } from './urgency-badge';
 import { ReservoirGauge } from './reservoir-gauge';
 import { useRecentlyChanged } from './recently-changed';
+import { AppLink } from '../../components/app-link';
 
 const COLUMNS = 8;
 /** Rows rendered beyond each edge of the window, so a fast scroll meets rendered rows. */
@@ -78,37 +79,14 @@ function TelemetryCell({ row }: { row: FleetPump }) {
   );
 }
 
-/** Opens a dashboard page (the router's navigate, which keeps its identity while the fleet page is open). */
-export type OpenPage = (to: string) => void;
-
-/**
- * The row's link to its pump: a plain anchor whose ordinary click goes through the router, as a router Link's does. A Link reads the
- * router's location, so every row re-rendered on each filter, chip or sort change (the URL's query); this one never does.
- */
-function PumpLink({ pumpId, open, children }: { pumpId: string; open: OpenPage; children: ReactNode }) {
-  const to = `/pumps/${pumpId}`;
-  const onClick = (event: MouseEvent<HTMLAnchorElement>) => {
-    // A new tab or window (modifier keys, another button) stays the browser's.
-    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.altKey || event.ctrlKey || event.shiftKey) return;
-    event.preventDefault();
-    open(to);
-  };
-  return (
-    <a href={to} onClick={onClick} className="fleet-row__patient" data-testid="fleet-patient">
-      {children}
-    </a>
-  );
-}
-
 interface FleetRowProps {
   row: FleetPump;
   index: number;
   measure: (element: Element | null) => void;
-  open: OpenPage;
 }
 
 /** One pump; re-renders when its row is patched, its urgency band changes with the clock, or its "just changed" flag flips. */
-const FleetRow = memo(function FleetRow({ row, index, measure, open }: FleetRowProps) {
+const FleetRow = memo(function FleetRow({ row, index, measure }: FleetRowProps) {
   const { pump, patient, clinic } = row;
   const urgency = useAtMinute((nowMs) => assessFleetUrgency(row, nowMs).urgency);
   const changed = useRecentlyChanged(pump.id);
@@ -124,9 +102,10 @@ const FleetRow = memo(function FleetRow({ row, index, measure, open }: FleetRowP
     >
       <UrgencyCell row={row} />
       <td className="fleet-cell--patient">
-        <PumpLink pumpId={pump.id} open={open}>
+        {/* Not a router Link: it would re-render every row on each filter, chip or sort change (the URL's query). */}
+        <AppLink to={`/pumps/${pump.id}`} className="fleet-row__patient" data-testid="fleet-patient">
           {patient.displayName}
-        </PumpLink>
+        </AppLink>
         <div className="muted">MRN {patient.mrn}</div>
       </td>
       <td className="fleet-cell--pump">
@@ -201,7 +180,6 @@ interface FleetTableProps {
   hasMore: boolean;
   loadingMore: boolean;
   onNearEnd: () => void;
-  open: OpenPage;
   caption: string;
   head: ReactNode;
   busy: boolean;
@@ -214,7 +192,6 @@ export const FleetTable = memo(function FleetTable({
   hasMore,
   loadingMore,
   onNearEnd,
-  open,
   caption,
   head,
   busy,
@@ -247,7 +224,7 @@ export const FleetTable = memo(function FleetTable({
         <tbody ref={bodyRef}>
           <Spacer heightPx={before} />
           {items.map((item) => (
-            <FleetRow key={item.key} row={rows[item.index]} index={item.index} measure={virtualizer.measureElement} open={open} />
+            <FleetRow key={item.key} row={rows[item.index]} index={item.index} measure={virtualizer.measureElement} />
           ))}
           <Spacer heightPx={after} />
           {rows.length === 0 && empty}
