@@ -169,8 +169,11 @@ describe('fleet dashboard in Chromium', () => {
     const target = fleet.find((f) => f.status === 'ok' && f.pump.modelId !== 'constant-flow')!;
     const detail = await apiJson<PumpDetail>(server.baseUrl, 'GET', `/api/pumps/${target.pump.id}`);
 
+    // The row's link opens the pump page inside the dashboard, without loading a new document: a mark left in the page survives.
+    await page.evaluate(() => ((window as unknown as MarkedWindow).__pumpwatchMarker = 'opened-in-app'));
     await page.locator(`[data-testid="fleet-row"][data-pump-id="${target.pump.id}"] [data-testid="fleet-patient"]`).click();
     await page.locator(`[data-testid="pump-page"][data-pump-id="${target.pump.id}"]`).waitFor();
+    expect(await page.evaluate(() => (window as unknown as MarkedWindow).__pumpwatchMarker)).toBe('opened-in-app');
     await page.locator('[data-testid="forecast-chart"] svg.recharts-surface').first().waitFor({ timeout: 10_000 });
     expect(await page.locator('[data-testid="forecast-chart"] .recharts-line').count()).toBe(2);
     expect(await page.locator('[data-testid="pump-header"]').innerText()).toContain(target.pump.serialNumber);
