@@ -24,8 +24,11 @@ interface ClinicDateInputProps {
   disabled?: boolean;
   min?: string;
   max?: string;
-  /** From FormField. */
+  /** From FormField. The field's error is shown by the date field itself: an unreadable date is explained in the clinic's pattern. */
   id?: string;
+  formError?: string;
+  formErrorId?: string;
+  formErrorTestId?: string;
   'aria-invalid'?: boolean;
   'aria-describedby'?: string;
   'aria-label'?: string;
@@ -72,6 +75,9 @@ function LocaleDateField({
   disabled,
   min,
   max,
+  formError,
+  formErrorId,
+  formErrorTestId,
   ...rest
 }: ClinicDateInputProps & { kind: Kind }) {
   const locale = useClinicLocale(timeZone, clinicId);
@@ -88,7 +94,12 @@ function LocaleDateField({
   const unreadable = typed.kind === 'invalid';
   const patternId = `${useId()}-pattern`;
   const problemId = `${patternId}-problem`;
-  const describedBy = [rest['aria-describedby'], patternId, touched && unreadable ? problemId : undefined].filter(Boolean).join(' ');
+  // One message under the field: text that reads as no date is explained in the clinic's pattern, not in the schema's ISO wording.
+  // The schema's format complaint is about the text, so it goes once the text reads as a date; other errors stay until resubmitted.
+  const problem =
+    unreadable && (touched || formError) ? `Not a date: type ${hint}` : formError?.includes('ISO-8601') ? undefined : formError;
+  const problemElementId = formError ? (formErrorId ?? problemId) : problemId;
+  const describedBy = [rest['aria-describedby'], patternId, problem && !formError ? problemId : undefined].filter(Boolean).join(' ');
 
   function type(e: ChangeEvent<HTMLInputElement>) {
     const text = e.target.value;
@@ -160,9 +171,9 @@ function LocaleDateField({
       <span className="visually-hidden" id={patternId}>
         written {hint}
       </span>
-      {touched && unreadable && (
-        <span className="date-input__problem" id={problemId}>
-          Not a date: type {hint}
+      {problem && (
+        <span className="field__error date-input__problem" id={problemElementId} data-testid={formError ? formErrorTestId : undefined}>
+          {problem}
         </span>
       )}
     </span>

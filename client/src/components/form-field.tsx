@@ -1,5 +1,6 @@
 // A labelled form control with its validation message beside it, wired for screen readers.
 import { useId, type ReactElement, type ReactNode, cloneElement } from 'react';
+import { ClinicDateInput, ClinicDateTimeInput } from './clinic-date-input';
 
 interface FormFieldProps {
   label: ReactNode;
@@ -14,17 +15,24 @@ export function FormField({ label, name, error, hint, children }: FormFieldProps
   const id = useId();
   const errorId = `${id}-error`;
   const hintId = `${id}-hint`;
+  // A clinic date field shows the error itself, so an unreadable date is explained once, in the clinic's pattern.
+  const dateField = children.type === ClinicDateInput || children.type === ClinicDateTimeInput;
   const describedBy = [error ? errorId : null, hint ? hintId : null].filter(Boolean).join(' ') || undefined;
   return (
     <div className={`field${error ? ' field--invalid' : ''}`} data-field={name}>
       <label htmlFor={id}>{label}</label>
-      {cloneElement(children, { id, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy })}
+      {cloneElement(children, {
+        id,
+        'aria-invalid': error ? true : undefined,
+        'aria-describedby': describedBy,
+        ...(dateField ? { formError: error, formErrorId: errorId, formErrorTestId: `error-${name}` } : {}),
+      })}
       {hint && (
         <span className="field__hint" id={hintId}>
           {hint}
         </span>
       )}
-      {error && (
+      {error && !dateField && (
         <span className="field__error" id={errorId} data-testid={`error-${name}`}>
           {error}
         </span>
