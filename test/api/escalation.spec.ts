@@ -4,6 +4,7 @@ import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { clinicTime } from '@pumpwatch/shared';
 import type { AlertDetail, AlertPages, ClinicRole, Page, PageSentEvent, WebhookPageBody } from '@pumpwatch/shared';
 import { Client } from 'pg';
 import { io, Socket } from 'socket.io-client';
@@ -657,7 +658,10 @@ describe('paging and escalation', () => {
     expect((await pagesOf(alertId)).pages).toHaveLength(2);
 
     const again = await anonymous.post('/api/alerts/acknowledge-link', { token });
-    expect([again.status, again.body.fields]).toEqual([409, [{ field: 'token', message: `was already used at ${plus(T, 3)}` }]]);
+    expect([again.status, again.body.fields]).toEqual([
+      409,
+      [{ field: 'token', message: `was already used at ${clinicTime(plus(T, 3), 'Europe/Paris')}` }],
+    ]); // the fixture clinic's zone
     const form = await fetch(`${baseUrl}/api/alerts/acknowledge-link`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },

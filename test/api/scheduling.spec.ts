@@ -161,6 +161,12 @@ describe('refill scheduling', () => {
       booked.id,
     ]);
     expect(audit.map((a) => a.action)).toEqual(['appointment.booked', 'appointment.rescheduled']);
+    // A no-show before the start is refused, the start given on the clinic's wall clock (Paris, summer time), not in UTC.
+    const early = await f.http.post<{ fields: { field: string; message: string }[] }>(`/api/appointments/${booked.id}/no-show`, {});
+    expect([early.status, early.body.fields]).toEqual([
+      422,
+      [{ field: 'status', message: 'cannot be no-show before the appointment starts (Wed 22 Jul 2026 08:40 CEST)' }],
+    ]);
     const cancelled = await f.http.post<AppointmentResponse>(`/api/appointments/${booked.id}/cancel`, { reason: 'patient ill' });
     expect(cancelled.body).toMatchObject({ status: 'cancelled', statusReason: 'patient ill' });
     expect((await f.http.call('PATCH', `/api/appointments/${booked.id}`, { startsAt: '2026-07-22T07:20:00Z' })).status).toBe(409);

@@ -2,7 +2,7 @@
 // the paged clinician's account or as "pager link: <name>"; escalation stops at once.
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DomainError, mayUse } from '@pumpwatch/shared';
+import { clinicTime, DomainError, mayUse } from '@pumpwatch/shared';
 import type { AcknowledgeLinkOutcome, AcknowledgeLinkResult, AlertKind, AlertSeverity, AlertStatus, ClinicRole } from '@pumpwatch/shared';
 import { DataSource, EntityManager } from 'typeorm';
 import { AlertsService } from '../alerts/alerts.service';
@@ -86,10 +86,14 @@ export class AcknowledgeLinksService {
       const tokenHash = acknowledgeTokenHash(token);
       const link = await this.repository.acknowledgeLink(manager, tokenHash, true);
       if (!link) throw DomainError.notFound('token', 'is not a known acknowledge link');
-      if (link.usedAt) throw DomainError.conflict('token', `was already used at ${link.usedAt.toISOString()}`);
-      if (link.expiresAt <= now)
-        throw DomainError.rule('token', `expired at ${link.expiresAt.toISOString()}: acknowledge from the dashboard or a later page`);
       const linkedPage = (await this.repository.page(manager, link.pageId)) as PageRecord;
+      if (link.usedAt || link.expiresAt <= now) {
+        // The clinician holding the pager reads the clinic's wall clock, not UTC.
+        const [{ time_zone: timeZone }] = await manager.query('SELECT time_zone FROM clinics WHERE id = $1', [linkedPage.clinicId]);
+        const at = (instant: Date) => clinicTime(instant.toISOString(), timeZone as string);
+        if (link.usedAt) throw DomainError.conflict('token', `was already used at ${at(link.usedAt)}`);
+        throw DomainError.rule('token', `expired at ${at(link.expiresAt)}: acknowledge from the dashboard or a later page`);
+      }
       const linkActor = await this.actorFor(manager, linkedPage, requestId);
       await this.repository.markLinkUsed(manager, tokenHash, now, linkActor.label);
       await this.audit.record(manager, linkActor, {

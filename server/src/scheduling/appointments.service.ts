@@ -347,7 +347,9 @@ export class AppointmentsService {
       const before = await this.lockBooked(manager, actor, id, 'schedule');
       const now = this.clock.now();
       if (status === 'no_show' && before.startsAt.getTime() > now.getTime()) {
-        refuse([{ field: 'status', message: `cannot be no-show before the appointment starts (${before.startsAt.toISOString()})` }]);
+        const subject = await this.repository.appointmentSubject(before.id);
+        const startsAt = subject ? clinicTime(before.startsAt.getTime(), subject.timeZone) : before.startsAt.toISOString();
+        refuse([{ field: 'status', message: `cannot be no-show before the appointment starts (${startsAt})` }]);
       }
       const after: AppointmentRow = { ...before, status, statusReason: reason, statusChangedAt: now, updatedAt: now };
       await this.repository.updateAppointment(manager, after);
