@@ -5,7 +5,7 @@ import { isReRaise } from '@pumpwatch/shared';
 import type { AlertActor, AlertChange, AlertHistoryAction } from '@pumpwatch/shared';
 import type { EntityManager } from 'typeorm';
 import { AuditService, changedFields, createdFields, FieldChanges } from '../audit/audit.service';
-import type { Actor } from '../auth/actor';
+import { shownNameOf, type Actor } from '../auth/actor';
 import { EventLogService } from '../events/event-log.service';
 import { toAlertEventView } from './alert.mapper';
 import { AlertRecord, AlertsRepository, AlertSubjectInfo } from './alerts.repository';
@@ -27,7 +27,7 @@ export interface AlertWrite {
  * as colleagues know them (the audit row keeps the e-mail). */
 export function alertActorOf(actor: Actor): AlertActor {
   return actor.kind === 'user'
-    ? { type: 'user', userId: actor.id, label: actor.displayName ?? actor.label }
+    ? { type: 'user', userId: actor.id, label: shownNameOf(actor) }
     : { type: 'system', userId: null, label: actor.label };
 }
 
