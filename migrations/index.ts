@@ -20,6 +20,7 @@ import { CreateNotificationChannels1796960000000 } from './1796960000000-CreateN
 import { CreateImportBatches1796970000000 } from './1796970000000-CreateImportBatches';
 import { AddClinicLocale1796980000000 } from './1796980000000-AddClinicLocale';
 import { NameWhoBookedAndRecorded1796990000000 } from './1796990000000-NameWhoBookedAndRecorded';
+import { AddFleetRowObservationColumns1797000000000 } from './1797000000000-AddFleetRowObservationColumns';
 
 export const migrations = [
   CreateRefillSchema1795644000000,
@@ -43,4 +44,5 @@ export const migrations = [
   CreateImportBatches1796970000000,
   AddClinicLocale1796980000000,
   NameWhoBookedAndRecorded1796990000000,
+  AddFleetRowObservationColumns1797000000000,
 ];

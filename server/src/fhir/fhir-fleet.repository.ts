@@ -44,8 +44,10 @@ interface PageRecord {
   pump_id: string | null;
 }
 
+const LOWER_CASE_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 const PUMP_SCOPE_SQL = (clinic: string, patient: string, pump: string) => `($1::uuid[] IS NULL OR ${clinic} = ANY($1::uuid[]))
-      AND ($2::text[] IS NULL OR ${patient} = ANY($2::text[]))
+      AND ($2::uuid[] IS NULL OR ${patient} = ANY($2::uuid[]))
       AND ($3::uuid[] IS NULL OR ${pump} = ANY($3::uuid[]))`;
 
 /**
@@ -71,6 +73,29 @@ function dateConditionSql(condition: DateCondition, instant: string, bind: (valu
   }
 }
 
+/**
+ * The pumps of an Observation search as SQL on fleet_rows f (one clinic as an equality, so its index is walked in pump order), or
+ * null when it can match nothing: an `_id` names no pump's observation.
+ */
+function observationScopeSql(filter: ObservationFilter, bind: (value: unknown) => string): string | null {
+  const conditions: string[] = [];
+  if (filter.clinicIds !== null)
+    conditions.push(
+      filter.clinicIds.length === 1
+        ? `f.clinic_id = ${bind(filter.clinicIds[0])}::uuid`
+        : `f.clinic_id = ANY(${bind(filter.clinicIds)}::uuid[])`,
+    );
+  if (filter.patientIds !== undefined) conditions.push(`f.patient_id = ANY(${bind(filter.patientIds)}::uuid[])`);
+  if (filter.pumpIds !== undefined) conditions.push(`f.pump_id = ANY(${bind(filter.pumpIds)}::uuid[])`);
+  if (filter.ids !== undefined) {
+    // `<pumpId>-<code>`: only the named pumps' rows are read.
+    const pumpIds = [...new Set(filter.ids.map((id) => id.slice(0, 36)).filter((id) => LOWER_CASE_UUID.test(id)))];
+    if (pumpIds.length === 0) return null;
+    conditions.push(`f.pump_id = ANY(${bind(pumpIds)}::uuid[])`);
+  }
+  return conditions.length === 0 ? 'true' : conditions.join(' AND ');
+}
+
 /** One page after the cursor of the `matches` CTE (id, pump_id), in code-unit order of the id as fhir-search orders, and its count. */
 const PAGE_SQL = (afterParameter: number, limitParameter: number) => `
   , counted AS (SELECT count(*)::int AS total FROM matches)
@@ -90,33 +115,57 @@ export class FhirFleetRepository {
   /**
    * The page of Observation ids (`<pumpId>-<code>`) with their pump's stored row. An observation exists exactly when
    * toFhirObservations makes it: the reading the forecast compared; the deadline and the nominal alarm of an 'ok' forecast.
+   * Matched, counted and paged on fleet_rows' columns (migration 1797000000000): only the page's rows' JSON is read.
    */
   async observationPage(filter: ObservationFilter, page: PageRequest): Promise<IdPage<{ id: string; row: StoredFleetRow }>> {
-    const parameters: unknown[] = [filter.clinicIds, filter.patientIds ?? null, filter.pumpIds ?? null, filter.codes, filter.ids ?? null];
-    const recordedAt = `(r."forecastFacts"->'reportedReservoir'->>'recordedAt')::timestamptz`;
+    const parameters: unknown[] = [];
     const bind = (value: unknown): string => `$${parameters.push(value)}`;
-    const readingDates = filter.dates.map((condition) => dateConditionSql(condition, recordedAt, bind));
-    parameters.push(filter.forecastMeetsDates, page.afterId, page.count + 1);
-    const n = parameters.length;
+    const scope = observationScopeSql(filter, bind);
+    if (scope === null) return { total: 0, more: false, entries: [] };
+    const readingDates = filter.dates.map((condition) => dateConditionSql(condition, 'f.reported_reading_at', bind));
+    const forecastMeetsDates = filter.forecastMeetsDates ? 'true' : 'false';
+    const presentSql: Record<string, string> = {
+      [OBSERVATION_CODES.reservoirVolume.code]: ['f.reported_reading_at IS NOT NULL', ...readingDates].join(' AND '),
+      [OBSERVATION_CODES.refillDeadline.code]: `${forecastMeetsDates} AND f.status = 'ok' AND f.refill_deadline IS NOT NULL`,
+      [OBSERVATION_CODES.lowReservoirAlarm.code]:
+        `${forecastMeetsDates} AND f.status = 'ok' AND f.nominal_low_reservoir_alarm_at IS NOT NULL`,
+    };
+    const codes = Object.keys(presentSql).filter((code) => filter.codes.includes(code));
+    if (codes.length === 0) return { total: 0, more: false, entries: [] };
+    const namedIds = filter.ids === undefined ? null : bind(filter.ids);
+    const after = page.afterId === null ? null : bind(page.afterId);
+    /** The observation `code` of row f matches; `paged`: and it follows the cursor. */
+    const matchSql = (code: string, paged: boolean): string =>
+      [
+        `(${presentSql[code]})`,
+        ...(namedIds === null ? [] : [`f.pump_id::text || '-${code}' = ANY(${namedIds}::text[])`]),
+        ...(paged && after !== null ? [`(f.pump_id::text || '-${code}') COLLATE "C" > ${after}::text`] : []),
+      ].join(' AND ');
+    // An id is its pump's uuid (36 characters of lower-case hex, whose "C" order is uuid order), '-' and the code: ids in order are
+    // pumps in order, each pump's codes in order. So the page is its first `count + 1` pumps with an id after the cursor, walked
+    // in pump order along an index from the cursor's pump, and no row's JSON is read until the page is known.
+    const afterPump = page.afterId !== null && LOWER_CASE_UUID.test(page.afterId.slice(0, 36)) ? bind(page.afterId.slice(0, 36)) : null;
+    const limit = bind(page.count + 1);
     const records: PageRecord[] = await this.dataSource.query(
-      `WITH matches AS MATERIALIZED (
+      `SELECT counted.total, page.id, page.pump_id
+       FROM (
+         SELECT COALESCE(sum(${codes.map((code) => `CASE WHEN ${matchSql(code, false)} THEN 1 ELSE 0 END`).join(' + ')}), 0)::int AS total
+         FROM fleet_rows f WHERE ${scope}
+       ) counted
+       LEFT JOIN LATERAL (
          SELECT f.pump_id::text || '-' || c.code AS id, f.pump_id
-         FROM fleet_rows f
-         -- The row's few fields read in one pass: each operator on the stored row would decompress the whole row again.
-         CROSS JOIN LATERAL jsonb_to_record(f.row) AS r(status text, "refillDeadline" text, "forecastFacts" jsonb, pump jsonb)
-         CROSS JOIN LATERAL (VALUES
-           ('${OBSERVATION_CODES.reservoirVolume.code}',
-            jsonb_typeof(r."forecastFacts"->'reportedReservoir') = 'object' AND ${readingDates.length > 0 ? readingDates.join(' AND ') : 'true'}),
-           ('${OBSERVATION_CODES.refillDeadline.code}',
-            $${n - 2}::boolean AND r.status = 'ok' AND r."refillDeadline" IS NOT NULL),
-           ('${OBSERVATION_CODES.lowReservoirAlarm.code}',
-            $${n - 2}::boolean AND r.status = 'ok' AND r."forecastFacts"->>'nominalLowReservoirAlarmAt' IS NOT NULL)
-         ) AS c(code, present)
+         FROM (
+           SELECT f.pump_id, f.status, f.refill_deadline, f.reported_reading_at, f.nominal_low_reservoir_alarm_at
+           FROM fleet_rows f
+           WHERE ${scope}${afterPump === null ? '' : ` AND f.pump_id >= ${afterPump}::uuid`}
+             AND (${codes.map((code) => matchSql(code, true)).join(' OR ')})
+           ORDER BY f.pump_id LIMIT ${limit}
+         ) f
+         CROSS JOIN LATERAL (VALUES ${codes.map((code) => `('${code}', ${matchSql(code, true)})`).join(', ')}) AS c(code, present)
          WHERE c.present
-           AND ${PUMP_SCOPE_SQL('f.clinic_id', `r.pump->>'patientId'`, 'f.pump_id')}
-           AND c.code = ANY($4::text[])
-           AND ($5::text[] IS NULL OR f.pump_id::text || '-' || c.code = ANY($5::text[]))
-       )${PAGE_SQL(n - 1, n)}`,
+         ORDER BY f.pump_id, c.code COLLATE "C" LIMIT ${limit}
+       ) page ON true
+       ORDER BY page.id COLLATE "C"`,
       parameters,
     );
     const ids = pageIds(records);
@@ -152,7 +201,7 @@ export class FhirFleetRepository {
              ELSE 'active'
            END AS status
          FROM programs g JOIN pumps p ON p.id = g.pump_id
-         WHERE ${PUMP_SCOPE_SQL('p.clinic_id', 'p.patient_id::text', 'p.id')}
+         WHERE ${PUMP_SCOPE_SQL('p.clinic_id', 'p.patient_id', 'p.id')}
        ),
        matches AS (
          SELECT id, pump_id FROM statements

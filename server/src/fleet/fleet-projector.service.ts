@@ -265,14 +265,16 @@ async function upsertRows(manager: EntityManager, rows: ComputedFleetRow[], vers
   if (rows.length === 0) return;
   await manager.query(
     `INSERT INTO fleet_rows (pump_id, clinic_id, row, version, computed_at, search_text, sort_name, status, refill_deadline, no_forecast_since,
-                             delivery_interrupted, volume_ml)
+                             delivery_interrupted, volume_ml, patient_id, reported_reading_at, nominal_low_reservoir_alarm_at)
      SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::jsonb[], $4::bigint[], $5::timestamptz[], $6::text[], $7::text[], $8::text[],
-                          $9::timestamptz[], $10::timestamptz[], $11::boolean[], $12::double precision[])
+                          $9::timestamptz[], $10::timestamptz[], $11::boolean[], $12::double precision[], $13::uuid[], $14::timestamptz[],
+                          $15::timestamptz[])
      ON CONFLICT (pump_id) DO UPDATE SET
        clinic_id = EXCLUDED.clinic_id, row = EXCLUDED.row, version = GREATEST(fleet_rows.version, EXCLUDED.version),
        computed_at = EXCLUDED.computed_at, search_text = EXCLUDED.search_text, sort_name = EXCLUDED.sort_name, status = EXCLUDED.status,
        refill_deadline = EXCLUDED.refill_deadline, no_forecast_since = EXCLUDED.no_forecast_since,
-       delivery_interrupted = EXCLUDED.delivery_interrupted, volume_ml = EXCLUDED.volume_ml`,
+       delivery_interrupted = EXCLUDED.delivery_interrupted, volume_ml = EXCLUDED.volume_ml, patient_id = EXCLUDED.patient_id,
+       reported_reading_at = EXCLUDED.reported_reading_at, nominal_low_reservoir_alarm_at = EXCLUDED.nominal_low_reservoir_alarm_at`,
     [
       rows.map((r) => r.pumpId),
       rows.map((r) => r.clinicId),
@@ -286,6 +288,9 @@ async function upsertRows(manager: EntityManager, rows: ComputedFleetRow[], vers
       rows.map((r) => r.noForecastSince),
       rows.map((r) => r.deliveryInterrupted),
       rows.map((r) => r.volumeMl),
+      rows.map((r) => r.patientId),
+      rows.map((r) => r.reportedReadingAt),
+      rows.map((r) => r.nominalLowReservoirAlarmAt),
     ],
   );
 }

@@ -54,6 +54,10 @@ export interface ComputedFleetRow {
   noForecastSince: string | null;
   deliveryInterrupted: boolean;
   volumeMl: number | null;
+  /** The row's forecast facts that FHIR Observation searches filter on in SQL (FhirFleetRepository), with the pump's patient. */
+  patientId: string;
+  reportedReadingAt: string | null;
+  nominalLowReservoirAlarmAt: string | null;
 }
 
 /** Why a pump has no forecast, in the clinic's words ('forecast_error': the error itself). */
@@ -177,6 +181,9 @@ export class FleetRowCalculator {
         noForecastSince,
         deliveryInterrupted: serverReasons.some((r) => DELIVERY_INTERRUPTING_REASON_KINDS.has(r.kind)),
         volumeMl: forecast.volumeMl,
+        patientId: pump.patientId,
+        reportedReadingAt: forecast.reportedReservoir?.recordedAt ?? null,
+        nominalLowReservoirAlarmAt: forecast.nominal.lowReservoirAlarmAt,
       });
     }
     return computed;
