@@ -1,16 +1,19 @@
 // FHIR Observation and MedicationStatement searches paged in SQL (Observations from the fleet read model) answer exactly what the
 // reference path answers (every pump's history and forecast, matched and paged in memory): same resources, values, order, total
 // and links, page after page, on a fixture fleet with readings before and after fills, pumps without fill or program, an explanted
-// pump, superseded and future programs, two clinics and a clinic-scoped caller; again after the clock moves past a program start.
+// pump, superseded and future programs, two clinics and a clinic-scoped caller; again after the clock moves past a program start,
+// after a fill and a reading recompute a row's search columns, and after migration 1797000000000 backfills them from the rows.
 import type { Bundle } from '@medplum/fhirtypes';
+import { AddFleetRowObservationColumns1797000000000 } from '../../migrations/1797000000000-AddFleetRowObservationColumns';
 import { SYSTEM_ACTOR, type Actor } from '../../server/src/auth/actor';
 import { FhirResourcesService, type FhirResourceType } from '../../server/src/fhir/fhir-resources.service';
 import { pageInMemory, pageRequestOf, searchsetBundleOfPage, type RawQuery } from '../../server/src/fhir/fhir-search';
 import { FhirService } from '../../server/src/fhir/fhir.service';
 import { ManualClock } from '../../server/src/infra/clock';
 import { bulkLoadFleet } from '../support/bulk-fleet';
-import { fixtures } from '../support/fixtures';
+import { fixtures, queryRows } from '../support/fixtures';
 import { api } from '../support/http';
+import { runMigrationStep } from '../support/migration-step';
 import { useTestServer } from '../support/test-server';
 
 // Sub-second on purpose: the forecast observations are effective at the search's instant to the whole second on both paths.
@@ -27,12 +30,13 @@ describe('FHIR searches paged in SQL', () => {
   let explanted: { id: string };
   let futureProgramId: string;
   let bulkPumpIds: string[];
+  let gateway: string;
 
   beforeAll(async () => {
     const f = fixtures(server.baseUrl);
     bulkPumpIds = (await bulkLoadFleet(server.app, { pumps: 12, clinicName: 'FHIR bulk clinic' })).pumpIds;
     clinicB = await f.clinic();
-    const gateway = (await f.http.post('/api/machine-tokens', { clinicId: clinicB.id, name: 'fhir paging gateway' })).body.token as string;
+    gateway = (await f.http.post('/api/machine-tokens', { clinicId: clinicB.id, name: 'fhir paging gateway' })).body.token as string;
     const post = async (path: string, body: unknown) => {
       const res = await f.http.post(path, body);
       if (res.status !== 201) throw new Error(`POST ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
@@ -120,6 +124,19 @@ describe('FHIR searches paged in SQL', () => {
     return seen;
   }
 
+  const cursorAfter = (id: string): string => Buffer.from(`after:${id}`, 'utf8').toString('base64url');
+
+  /** fleet_rows' search columns, as the rows stand. */
+  const searchColumns = () =>
+    queryRows<Record<string, unknown>>(
+      server.databaseUrl,
+      `SELECT pump_id, patient_id, reported_reading_at, nominal_low_reservoir_alarm_at, status, refill_deadline,
+              row->'pump'->>'patientId' AS row_patient_id,
+              (row->'forecastFacts'->'reportedReservoir'->>'recordedAt')::timestamptz AS row_reading_at,
+              (row->'forecastFacts'->>'nominalLowReservoirAlarmAt')::timestamptz AS row_alarm_at
+       FROM fleet_rows ORDER BY pump_id`,
+    );
+
   const queryOf = (url: string): RawQuery => {
     const query: Record<string, string | string[]> = {};
     for (const [name, value] of new URL(url).searchParams) {
@@ -145,6 +162,13 @@ describe('FHIR searches paged in SQL', () => {
     { device: `Device/${programsPump.id},Device/${explanted.id}` },
     { device: 'not-a-pump-id' },
     { _id: `${readPump.id}-reservoir-volume,${programsPump.id}-refill-deadline,${bulkPumpIds[0]}-low-reservoir-alarm` },
+    { _id: 'not-an-observation' },
+    { patient: readPump.patientId, code: 'reservoir-volume', date: 'ge2026-06-01' },
+    // Cursors the server never gave out but accepts: after a bare pump id, an upper-case one, a prefix, an id with an unknown code.
+    { _cursor: cursorAfter(readPump.id), _count: '2' },
+    { _cursor: cursorAfter(programsPump.id.toUpperCase()), _count: '3' },
+    { _cursor: cursorAfter(bulkPumpIds[3].slice(0, 9)), _count: '5' },
+    { _cursor: cursorAfter(`${bulkPumpIds[5]}-m`), _count: '4' },
   ];
 
   const statementQueries = (): RawQuery[] => [
@@ -185,5 +209,47 @@ describe('FHIR searches paged in SQL', () => {
     for (const query of observationQueries()) await expectSamePages(clinicianOfB(), 'Observation', query);
     for (const query of statementQueries()) await expectSamePages(clinicianOfB(), 'MedicationStatement', query);
     expect(await expectSamePages(clinicianOfB(), 'MedicationStatement', { status: 'intended' })).toEqual([]);
+  }, 300_000);
+
+  it('follows a recomputed row: a fill after the only reading removes its reservoir volume, a reading after the fill brings it back', async () => {
+    const f = fixtures(server.baseUrl);
+    await f.fill(readPump.id, { filledAt: '2026-06-21T08:00:00Z', volumeMl: 20, concentrationMcgPerMl: 500 });
+    for (const query of observationQueries()) await expectSamePages(clinicianOfB(), 'Observation', query);
+    expect(await expectSamePages(clinicianOfB(), 'Observation', { code: 'reservoir-volume' })).toEqual([]);
+
+    const telemetry = await api(server.baseUrl, { token: gateway }).post('/api/telemetry', {
+      readings: [{ serialNumber: readPump.serialNumber, recordedAt: '2026-06-21T09:00:00Z', reservoirVolumeMl: 19.9 }],
+    });
+    expect(telemetry.status).toBe(200);
+    for (const query of observationQueries()) await expectSamePages(clinicianOfB(), 'Observation', query);
+    expect(await expectSamePages(clinicianOfB(), 'Observation', { date: 'eq2026-06-21T09:00:00Z', code: 'reservoir-volume' })).toEqual([
+      `${readPump.id}-reservoir-volume`,
+    ]);
+    const [row] = (await searchColumns()).filter((r) => r.pump_id === readPump.id);
+    expect(row).toMatchObject({ patient_id: readPump.patientId, reported_reading_at: new Date('2026-06-21T09:00:00Z') });
+  }, 300_000);
+
+  it('keeps the search columns of every row equal to its stored row, and the migration backfills the same columns from the rows', async () => {
+    await expectSamePages(SYSTEM_ACTOR, 'Observation', { _count: '1' });
+    const written = await searchColumns();
+    // The fixtures hold each case: a compared reading, none, an alarm instant, none ('no_fill', 'no_program').
+    expect(written.some((r) => r.reported_reading_at !== null)).toBe(true);
+    expect(written.some((r) => r.reported_reading_at === null && r.status === 'ok')).toBe(true);
+    expect(written.some((r) => r.nominal_low_reservoir_alarm_at !== null)).toBe(true);
+    expect(new Set(written.map((r) => r.status))).toEqual(new Set(['ok', 'no_fill', 'no_program']));
+    for (const r of written) {
+      expect([r.pump_id, r.patient_id, r.reported_reading_at, r.nominal_low_reservoir_alarm_at]).toEqual([
+        r.pump_id,
+        r.row_patient_id,
+        r.row_reading_at,
+        r.row_alarm_at,
+      ]);
+    }
+
+    const migration = new AddFleetRowObservationColumns1797000000000();
+    await runMigrationStep(server.databaseUrl, migration, 'down');
+    await runMigrationStep(server.databaseUrl, migration, 'up');
+    expect(await searchColumns()).toEqual(written);
+    for (const query of observationQueries()) await expectSamePages(SYSTEM_ACTOR, 'Observation', query);
   }, 300_000);
 });
