@@ -44,6 +44,7 @@ interface PageRecord {
   pump_id: string | null;
 }
 
+/** A uuid as PostgreSQL writes it (uuid::text), as it starts every Observation id. */
 const LOWER_CASE_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const PUMP_SCOPE_SQL = (clinic: string, patient: string, pump: string) => `($1::uuid[] IS NULL OR ${clinic} = ANY($1::uuid[]))
