@@ -26,6 +26,7 @@ const VIEWPORT = { width: 1440, height: 900 };
 const STEP_TIMEOUT_MS = 60_000;
 /** The keystroke: "a" is in nearly every seeded name, so the filtered answer is most of the fleet. */
 const KEY = 'a';
+const TRACE_KEYSTROKE = process.env.BENCH_TRACE_KEYSTROKE === 'on';
 
 interface ClinicUnderTest {
   label: 'small' | 'large';
@@ -43,6 +44,10 @@ interface Round {
   keystrokeToRowsMs: number;
   rowsInDom: number;
   elementsInDom: number;
+  elementsAtKeystroke: number;
+  alertItemsAtKeystroke: number;
+  pageHeightAtKeystroke: number;
+  jsHeapAtKeystrokeMb: number;
 }
 
 function median(values: number[]): number {
@@ -159,6 +164,33 @@ async function main(): Promise<void> {
       return Object.fromEntries(list.map((m) => [m.name, m.value]));
     };
 
+    // BENCH_TRACE_KEYSTROKE=on: each keystroke's main-thread time by trace event (what TaskDuration is made of), printed per round.
+    const traceEvents: { name: string; ph: string; dur?: number; tid: number; pid: number; args?: { name?: string } }[] = [];
+    cdp.on('Tracing.dataCollected', ({ value }) => traceEvents.push(...(value as unknown as typeof traceEvents)));
+    const startTrace = async (): Promise<void> => {
+      traceEvents.length = 0;
+      await cdp.send('Tracing.start', {
+        categories: 'devtools.timeline,disabled-by-default-devtools.timeline,v8',
+        transferMode: 'ReportEvents',
+      });
+    };
+    const stopTrace = async (): Promise<string> => {
+      const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+      await cdp.send('Tracing.end');
+      await complete;
+      const main = traceEvents.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+      const byName = new Map<string, number>();
+      for (const e of traceEvents) {
+        if (!main || e.tid !== main.tid || e.pid !== main.pid || e.ph !== 'X' || e.dur === undefined) continue;
+        byName.set(e.name, (byName.get(e.name) ?? 0) + e.dur / 1000);
+      }
+      return [...byName]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 14)
+        .map(([name, ms]) => `${name} ${ms.toFixed(1)}`)
+        .join(', ');
+    };
+
     const filled = new Set<string>();
     const measureRound = async (clinic: ClinicUnderTest): Promise<Round> => {
       const fleetUrl = (search: string): string => `${baseUrl}/?clinic=${clinic.fleet.clinicId}${search}`;
@@ -240,6 +272,12 @@ async function main(): Promise<void> {
         const url = new URL(response.url());
         return url.pathname === '/api/pumps' && url.searchParams.get('q') === KEY;
       });
+      const atKeystroke = await page.evaluate(() => ({
+        elements: document.getElementsByTagName('*').length,
+        alertCards: document.querySelectorAll('[data-testid="alerts-panel"] li').length,
+        heightPx: document.documentElement.scrollHeight,
+      }));
+      if (TRACE_KEYSTROKE) await startTrace();
       const before = await metrics();
       const keyAt = Date.now();
       await filter.press(KEY);
@@ -263,6 +301,7 @@ async function main(): Promise<void> {
       await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
       const keystrokeToRowsMs = Date.now() - keyAt;
       const after = await metrics();
+      if (TRACE_KEYSTROKE) console.log(`keystroke trace, ${clinic.label} clinic: ${await stopTrace()}`);
       const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
       const delta = (name: string): number => ((after[name] ?? 0) - (before[name] ?? 0)) * 1000;
       return {
@@ -271,6 +310,10 @@ async function main(): Promise<void> {
         rowsInDom,
         elementsInDom,
         keystrokeToRowsMs,
+        elementsAtKeystroke: atKeystroke.elements,
+        alertItemsAtKeystroke: atKeystroke.alertCards,
+        pageHeightAtKeystroke: atKeystroke.heightPx,
+        jsHeapAtKeystrokeMb: (before.JSHeapUsedSize ?? 0) / 1e6,
         keystrokeTaskMs: delta('TaskDuration'),
         keystrokeScriptMs: delta('ScriptDuration'),
         keystrokeLayoutMs: delta('LayoutDuration') + delta('RecalcStyleDuration'),
@@ -300,6 +343,10 @@ async function main(): Promise<void> {
       { name: 'keystroke_to_filtered_rows', unit: 'ms', key: 'keystrokeToRowsMs', goal: '' },
       { name: 'fleet_rows_in_dom', unit: 'rows', key: 'rowsInDom', goal: 'a few hundred at most' },
       { name: 'elements_in_dom', unit: 'elements', key: 'elementsInDom', goal: '' },
+      { name: 'elements_at_keystroke', unit: 'elements', key: 'elementsAtKeystroke', goal: '' },
+      { name: 'alert_list_items_at_keystroke', unit: 'items', key: 'alertItemsAtKeystroke', goal: '' },
+      { name: 'page_height_at_keystroke', unit: 'px', key: 'pageHeightAtKeystroke', goal: '' },
+      { name: 'js_heap_at_keystroke', unit: 'MB', key: 'jsHeapAtKeystrokeMb', goal: '' },
     ];
     const rows = measures.map((m) => ({ ...m, small: figure(small, m.key), large: figure(large, m.key) }));
     console.log(
