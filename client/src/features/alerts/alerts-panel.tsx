@@ -3,7 +3,7 @@
 // server's counts) and how many of them are shown, and loads more on demand.
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { ALERT_SEVERITIES, groupAlertIncidents, type AlertSeverityCounts } from '@pumpwatch/shared';
+import { ALERT_SEVERITIES, groupAlertIncidents, type Alert, type AlertSeverityCounts } from '@pumpwatch/shared';
 import { useNow } from '../../lib/use-now';
 import { useSession } from '../auth/session-store';
 import { useClinics } from '../clinics/use-clinics';
@@ -14,12 +14,17 @@ import { useSeenAlerts } from './alert-seen';
 import { NoOneOnCallBanner } from './no-one-on-call-banner';
 
 interface AlertsPanelProps {
-  /** On the fleet page: dense cards, every critical incident, then others up to this many, and a link to the full list. */
+  /** On the fleet page: dense cards, the critical incidents (up to criticalLimit), then others up to this many, and a link to the full list. */
   compactLimit?: number;
+  /**
+   * With compactLimit: at most this many critical incidents, unacknowledged first, so a flood of criticals (a regional service's
+   * hundreds) does not push the fleet thousands of pixels down; the panel then says how many more are on the alerts page.
+   */
+  criticalLimit?: number;
   headingLevel?: 1 | 2;
 }
 
-export function AlertsPanel({ compactLimit, headingLevel = 2 }: AlertsPanelProps) {
+export function AlertsPanel({ compactLimit, criticalLimit, headingLevel = 2 }: AlertsPanelProps) {
   const { user } = useSession();
   const { clinics } = useClinics(user?.id);
   const { status, error, alerts, snoozes, pagesToMe, severityCounts, hasMore, loadingMore, moreError } = useAlerts();
@@ -35,11 +40,18 @@ export function AlertsPanel({ compactLimit, headingLevel = 2 }: AlertsPanelProps
   const snoozedCount = alerts.length - notSnoozed.length;
   // The store keeps compareAlertsForList's order, so incidents come out led by their most severe, most recently raised alert.
   const listed = groupAlertIncidents(showSnoozed ? alerts : notSnoozed);
+  const criticalListed = listed.filter((incident) => incident.lead.severity === 'critical');
+  // Critical incidents, acknowledged ones too: a patient at risk stays in sight until the alert is resolved. Past the limit the ones
+  // nobody acknowledged yet come first.
+  const criticalShown =
+    compactLimit === undefined || criticalLimit === undefined || criticalListed.length <= criticalLimit
+      ? criticalListed
+      : [...criticalListed.filter(hasOpenAlert), ...criticalListed.filter((incident) => !hasOpenAlert(incident))].slice(0, criticalLimit);
   const shown =
     compactLimit === undefined
       ? listed
-      : // Every critical incident, acknowledged ones too: a patient at risk stays in sight until the alert is resolved.
-        listed.filter((incident, i) => incident.lead.severity === 'critical' || i < compactLimit);
+      : [...criticalShown, ...listed.filter((incident, i) => incident.lead.severity !== 'critical' && i < compactLimit)];
+  const criticalCut = criticalListed.length - criticalShown.length;
   // Every alert of the clinics per severity (the server's counts, live), less the loaded ones the user's snooze hides; what the cards
   // on screen hold, per severity.
   const hiddenSnoozed = showSnoozed ? loadedCountsOf([]) : loadedCountsOf(alerts.filter((a) => isSnoozed(a, snoozes, nowIso)));
@@ -87,6 +99,15 @@ export function AlertsPanel({ compactLimit, headingLevel = 2 }: AlertsPanelProps
       {status === 'loading' && alerts.length === 0 && (
         <p className="muted" role="status">
           Loading the alerts…
+        </p>
+      )}
+      {criticalCut > 0 && (
+        <p className="notice notice--danger alerts-panel__critical-cut" data-testid="alerts-critical-cut">
+          <span aria-hidden="true">{ALERT_SEVERITY_LABEL.critical.icon}</span> {formatCount(criticalListed.length)} critical incidents:{' '}
+          {formatCount(criticalShown.length)} shown here, unacknowledged first.{' '}
+          <Link to="/alerts" data-testid="alerts-critical-cut-link">
+            See all {formatCount(criticalListed.length)} on the alerts page
+          </Link>
         </p>
       )}
       {shown.length > 0 && (
@@ -166,6 +187,8 @@ export function AlertsPanel({ compactLimit, headingLevel = 2 }: AlertsPanelProps
 }
 
 const formatCount = (n: number) => n.toLocaleString('en-US');
+
+const hasOpenAlert = (incident: { alerts: readonly Alert[] }) => incident.alerts.some((a) => a.status === 'open');
 
 /**
  * "Showing 100 of 1,345 alerts: all 12 critical, 88 of 1,067 urgent, 0 of 266 warning." (most severe first), or "Showing all 40

@@ -1,6 +1,6 @@
 // The fleet in the query cache: one infinite query per (user, q, urgency, sort, clinic) holding FleetPages, and the patch of one
 // pump's row into them (replaced, moved to its place in the order, added or dropped by the filters, counts adjusted).
-import type { InfiniteData } from '@tanstack/react-query';
+import { replaceEqualDeep, type InfiniteData } from '@tanstack/react-query';
 import { assessFleetUrgency, fleetRowMatchesQuery, URGENCY_LEVELS } from '@pumpwatch/shared';
 import type { FleetPage, FleetPump, Urgency } from '@pumpwatch/shared';
 import { compareFleetRows, sortFleet, type FleetSort } from './fleet-sort';
@@ -84,6 +84,25 @@ export function asFleetPage(answer: FleetPage | FleetPump[], query: FleetQuery, 
     nowMs,
   );
   return { rows, nextCursor: null, counts, total: rows.length, lastEventId: 0 };
+}
+
+/** The last row object read per pump, across every fleet query (filter, order, chip): bounded, emptied when full. */
+const lastReadRow = new Map<string, FleetPump>();
+const LAST_READ_ROWS_KEPT = 20_000;
+
+/**
+ * The page with each row that equals the one last read for its pump replaced by that very object: a new filter's answer then
+ * re-renders only the rows that changed (the table's rows are memoised on the row object), not every row on screen.
+ */
+export function withKnownRows(page: FleetPage): FleetPage {
+  if (lastReadRow.size > LAST_READ_ROWS_KEPT) lastReadRow.clear();
+  const rows = page.rows.map((row) => {
+    const held = lastReadRow.get(row.pump.id);
+    const kept = held === undefined ? row : replaceEqualDeep(held, row);
+    lastReadRow.set(row.pump.id, kept);
+    return kept;
+  });
+  return { ...page, rows };
 }
 
 /** Every loaded row in order, each pump once (a row that moved between two page reads is shown where it was read first). */

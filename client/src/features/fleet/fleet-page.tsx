@@ -12,11 +12,13 @@ import { useCan } from '../auth/use-can';
 import { useSession } from '../auth/session-store';
 import { AlertsPanel } from '../alerts/alerts-panel';
 import { DEFAULT_SORT, parseSort, parseUrgency, URGENCY_ORDER, type FleetSort, type FleetSortKey, type SortDirection } from './fleet-sort';
-import { asFleetPage, FLEET_PAGE_SIZE, fleetQueryKey, hasMorePages, loadedRows, type FleetQuery } from './fleet-cache';
+import { asFleetPage, FLEET_PAGE_SIZE, fleetQueryKey, hasMorePages, loadedRows, withKnownRows, type FleetQuery } from './fleet-cache';
 import { FleetTable } from './fleet-table';
 
 /** Alerts shown on the fleet page beside every critical one; the whole list is on /alerts. */
 const FLEET_ALERTS_SHOWN = 8;
+/** Critical incidents on the fleet page: a clinic's handful all, a regional flood cut here with the count (the alerts page has all). */
+const FLEET_CRITICAL_ALERTS_SHOWN = 12;
 
 const FILTER_DEBOUNCE_MS = 200;
 /**
@@ -90,7 +92,7 @@ const FilterBox = memo(function FilterBox({ q, onCommit }: { q: string; onCommit
 
 /** The alerts panel keeps its own store: a patched fleet row must not re-render it. */
 const FleetAlerts = memo(function FleetAlerts() {
-  return <AlertsPanel compactLimit={FLEET_ALERTS_SHOWN} />;
+  return <AlertsPanel compactLimit={FLEET_ALERTS_SHOWN} criticalLimit={FLEET_CRITICAL_ALERTS_SHOWN} />;
 });
 
 export function FleetPage() {
@@ -138,7 +140,7 @@ export function FleetPage() {
         },
         signal,
       );
-      return asFleetPage(answer, query, minuteNow());
+      return withKnownRows(asFleetPage(answer, query, minuteNow()));
     },
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,

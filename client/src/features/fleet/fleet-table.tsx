@@ -87,7 +87,7 @@ interface FleetRowProps {
 
 /** One pump; re-renders when its row is patched, its urgency band changes with the clock, or its "just changed" flag flips. */
 const FleetRow = memo(function FleetRow({ row, index, measure }: FleetRowProps) {
-  const { pump, patient, clinic } = row;
+  const { pump } = row;
   const urgency = useAtMinute((nowMs) => assessFleetUrgency(row, nowMs).urgency);
   const changed = useRecentlyChanged(pump.id);
   return (
@@ -100,6 +100,16 @@ const FleetRow = memo(function FleetRow({ row, index, measure }: FleetRowProps) 
       data-urgency={urgency}
       className={`fleet-row fleet-row--${urgency}${changed ? ' fleet-row--changed' : ''}`}
     >
+      <FleetRowCells row={row} />
+    </tr>
+  );
+});
+
+/** The row's cells, memoised on the row alone: a filter that shifts a row's position re-renders its <tr>, not its cells. */
+const FleetRowCells = memo(function FleetRowCells({ row }: { row: FleetPump }) {
+  const { pump, patient, clinic } = row;
+  return (
+    <>
       <UrgencyCell row={row} />
       <td className="fleet-cell--patient">
         {/* Not a router Link: it would re-render every row on each filter, chip or sort change (the URL's query). */}
@@ -132,7 +142,7 @@ const FleetRow = memo(function FleetRow({ row, index, measure }: FleetRowProps) 
         {formatNumber(row.concentrationMcgPerMl, 'mcg/mL')}
         <div className="muted">{formatNumber(row.doseMcgPerDay, 'mcg/day', 1)}</div>
       </td>
-    </tr>
+    </>
   );
 });
 
