@@ -24,7 +24,8 @@ export class AddFleetRowObservationColumns1797000000000 implements MigrationInte
         nominal_low_reservoir_alarm_at = (f.row->'forecastFacts'->>'nominalLowReservoirAlarmAt')::timestamptz
       FROM pumps p
       WHERE p.id = f.pump_id`);
-    await queryRunner.query('ALTER TABLE fleet_rows ALTER COLUMN patient_id SET NOT NULL');
+    // patient_id stays nullable: during a rolling deploy an instance still on the previous release writes rows without it, and a NOT
+    // NULL would make its projection (and so its fleet reads) fail; such a row gets its patient at its next recompute.
     // A clinic's Observations in id order (pump, then code) and their count from the index alone, when the pages are all-visible.
     await queryRunner.query(`
       CREATE INDEX fleet_rows_observations_idx ON fleet_rows (clinic_id, pump_id)
