@@ -204,6 +204,7 @@ export class AlertEngine implements OnModuleInit, OnApplicationBootstrap, Before
     const processed = await this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1)', [ALERT_EVALUATION_LOCK]);
       const cursor = await this.repository.lockCursor(manager, ahead.now);
+      alarmPathTimer.mark(traceId, 'evaluation_locked');
       throughId = cursor;
       let { events, pumpIds, now } = ahead;
       let loaded: Map<string, LoadedPump> | undefined = ahead.loaded;
@@ -256,6 +257,7 @@ export class AlertEngine implements OnModuleInit, OnApplicationBootstrap, Before
     const { pumpIds, traceId } = await this.pumpsOfEvents(manager, events);
     alarmPathTimer.mark(traceId, 'evaluation_started');
     const loaded = await this.loader.load(manager, pumpIds, now);
+    alarmPathTimer.mark(traceId, 'inputs_loaded');
     return { cursor, now, events, pumpIds, traceId, loaded };
   }
 

@@ -6,6 +6,8 @@ export type AlarmHop =
   | 'request_in'
   | 'ingest_committed'
   | 'evaluation_started'
+  | 'inputs_loaded'
+  | 'evaluation_locked'
   | 'evaluation_planned'
   | 'alert_written'
   | 'alert_committed'
@@ -17,6 +19,8 @@ export const ALARM_HOPS: readonly AlarmHop[] = [
   'request_in',
   'ingest_committed',
   'evaluation_started',
+  'inputs_loaded',
+  'evaluation_locked',
   'evaluation_planned',
   'alert_written',
   'alert_committed',
