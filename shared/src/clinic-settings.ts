@@ -54,8 +54,11 @@ const setting = (name: ClinicSettingName) => {
   return (NULLABLE_CLINIC_SETTINGS.includes(name) ? whole.nullable() : whole).optional();
 };
 
-/** The clinic's locale as PATCH takes it: a BCP 47 tag this runtime formats dates in (stored canonical), or null for the zone's. */
-const localeSetting = z
+/**
+ * The clinic's locale as PATCH /api/clinics/:id/settings and POST /api/clinics take it: a BCP 47 tag this runtime formats dates in
+ * (stored canonical), or null (or absent) for the zone's.
+ */
+export const clinicLocaleField = z
   .string({ message: 'must be a BCP 47 locale such as fr-FR, or null' })
   .refine((tag) => canonicalLocale(tag) !== null, 'must be a BCP 47 locale such as fr-FR, de-DE, en-GB or en-US')
   .transform((tag) => canonicalLocale(tag) as string)
@@ -69,7 +72,7 @@ export const updateClinicSettingsSchema = z
       ClinicSettingName,
       ReturnType<typeof setting>
     >),
-    locale: localeSetting,
+    locale: clinicLocaleField,
   })
   .superRefine((patch, ctx) => {
     const unknown = Object.keys(patch).filter((key) => !(key in CLINIC_SETTING_LIMITS) && key !== 'locale');

@@ -4,6 +4,7 @@ import { IANAZone } from 'luxon';
 import { PUMP_MODEL_IDS, PumpModelId } from './clinical-config';
 import { isoDate, isoInstant } from './date-fields';
 import { clinicText, identifier } from './text-fields';
+import { clinicLocaleField } from './clinic-settings';
 import type { PumpTelemetryStatus } from './telemetry/pump-telemetry-status';
 import type { AlertRaisedEvent, AlertSeverity, AlertUpdatedEvent } from './alerts/alert-contracts';
 import type { PageSentEvent } from './paging/paging-contracts';
@@ -35,6 +36,8 @@ export type Drug = (typeof DRUGS)[number];
 export const createClinicSchema = z.object({
   name: clinicText(200, { min: 1 }),
   timeZone: identifier(64).refine((tz) => IANAZone.isValidZone(tz), 'must be an IANA time zone, e.g. Europe/Paris'),
+  /** Optional: the locale its date fields are written in; absent or null follows the time zone (settings PATCH changes it later). */
+  locale: clinicLocaleField,
 });
 export type CreateClinicRequest = z.infer<typeof createClinicSchema>;
 

@@ -59,4 +59,23 @@ describe('clinic locale setting', () => {
     const settings = await settingsOf(clinic.id);
     expect([settings.locale, settings.alertWarningHorizonDays]).toEqual(['en-GB', 21]);
   });
+
+  it('takes an optional locale at creation: canonical, shown on the clinic; absent follows the zone; a bad one creates nothing', async () => {
+    const created = await f.http.call('POST', '/api/clinics', {
+      name: 'Locale At Creation Clinic',
+      timeZone: 'America/New_York',
+      locale: 'de-de',
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.locale).toBe('de-DE');
+    expect([(await settingsOf(created.body.id)).locale, (await clinicOf(created.body.id))?.locale]).toEqual(['de-DE', 'de-DE']);
+    const withoutOne = await f.http.call('POST', '/api/clinics', { name: 'Zone Locale Clinic', timeZone: 'Europe/Berlin' });
+    expect([withoutOne.status, withoutOne.body.locale]).toEqual([201, 'de-DE']);
+
+    const before = await queryRows<{ n: number }>(server.databaseUrl, 'SELECT count(*)::int AS n FROM clinics');
+    const refused = await f.http.call('POST', '/api/clinics', { name: 'Bad Locale Clinic', timeZone: 'Europe/Paris', locale: 'en_US' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.fields.map((x: { field: string }) => x.field)).toEqual(['locale']);
+    expect(await queryRows<{ n: number }>(server.databaseUrl, 'SELECT count(*)::int AS n FROM clinics')).toEqual(before);
+  });
 });

@@ -19,7 +19,9 @@ export class ClinicsService {
 
   async create(actor: Actor, request: CreateClinicRequest): Promise<Clinic> {
     return this.dataSource.transaction(async (manager) => {
-      const clinic = await manager.save(manager.create(ClinicEntity, { name: request.name, timeZone: request.timeZone }));
+      const clinic = await manager.save(
+        manager.create(ClinicEntity, { name: request.name, timeZone: request.timeZone, locale: request.locale ?? null }),
+      );
       await this.events.record(manager, { type: 'clinic.created', clinicId: clinic.id, pumpId: null });
       const created = toClinic(clinic);
       await this.audit.record(manager, actor, {
