@@ -21,6 +21,7 @@ import { CreateImportBatches1796970000000 } from './1796970000000-CreateImportBa
 import { AddClinicLocale1796980000000 } from './1796980000000-AddClinicLocale';
 import { NameWhoBookedAndRecorded1796990000000 } from './1796990000000-NameWhoBookedAndRecorded';
 import { AddFleetRowObservationColumns1797000000000 } from './1797000000000-AddFleetRowObservationColumns';
+import { IndexFleetRowFreshness1797010000000 } from './1797010000000-IndexFleetRowFreshness';
 
 export const migrations = [
   CreateRefillSchema1795644000000,
@@ -45,4 +46,5 @@ export const migrations = [
   AddClinicLocale1796980000000,
   NameWhoBookedAndRecorded1796990000000,
   AddFleetRowObservationColumns1797000000000,
+  IndexFleetRowFreshness1797010000000,
 ];

@@ -364,6 +364,104 @@ describe('fleet read model', () => {
     }
   });
 
+  describe('freshness check (rows due by computed_at, rowless pumps after a membership change)', () => {
+    interface StoredState {
+      pump_id: string;
+      version: string;
+      computed_at: string;
+      clinic_id: string;
+      tuple: string;
+    }
+    /** The clinic's stored rows as written: xmin changes with any rewrite of a row, even to the same values. */
+    const storedRows = (clinicId: string) =>
+      queryRows<StoredState>(
+        server.databaseUrl,
+        `SELECT pump_id, version::text, computed_at::text, clinic_id, xmin::text AS tuple FROM fleet_rows WHERE clinic_id = $1 ORDER BY pump_id`,
+        [clinicId],
+      );
+    const withoutVersion = ({ fleetRowVersion: _version, ...row }: FleetPump) => row;
+
+    it('recreates on the next GET /api/pumps a row deleted by SQL behind the app', async () => {
+      const clinicId = (await f.clinic()).id;
+      const kept = (await pumpFilledAt(clinicId, 'Kay Kept', '2026-05-20T09:00:00Z')).pump;
+      const lost = (await pumpFilledAt(clinicId, 'Lou Lost', '2026-04-01T09:00:00Z')).pump;
+      // Two reads: the first may still have looked for rowless pumps; by the second, nothing has changed since the last look.
+      await fleetOf(clinicId);
+      const before = await fleetOf(clinicId);
+      const keptBefore = (await storedRows(clinicId)).find((r) => r.pump_id === kept.id);
+
+      await queryRows(server.databaseUrl, 'DELETE FROM fleet_rows WHERE pump_id = $1', [lost.id]);
+      const after = await fleetOf(clinicId);
+      expect(after.map((r) => r.pump.id)).toEqual([lost.id, kept.id]);
+      expect(after.map(withoutVersion)).toEqual(before.map(withoutVersion));
+      const recreated = after.find((r) => r.pump.id === lost.id) as FleetPump;
+      expect(recreated.fleetRowVersion).toBeGreaterThanOrEqual(await eventIdOf('fill.recorded', lost.id));
+      // Only the rowless pump was computed.
+      expect((await storedRows(clinicId)).find((r) => r.pump_id === kept.id)).toEqual(keptBefore);
+    });
+
+    it('recomputes on the next read a row whose computed_at was set an hour back by SQL, and no other row', async () => {
+      const clinicId = (await f.clinic()).id;
+      const aged = (await pumpFilledAt(clinicId, 'Ada Aged', '2026-05-20T09:00:00Z')).pump;
+      const fresh = (await pumpFilledAt(clinicId, 'Fay Fresh', '2026-05-20T09:00:00Z')).pump;
+      const before = await fleetOf(clinicId);
+      await queryRows(server.databaseUrl, `UPDATE fleet_rows SET computed_at = computed_at - interval '1 hour' WHERE pump_id = $1`, [
+        aged.id,
+      ]);
+      const [agedState] = (await storedRows(clinicId)).filter((r) => r.pump_id === aged.id);
+      const [freshState] = (await storedRows(clinicId)).filter((r) => r.pump_id === fresh.id);
+
+      expect(withoutVersion(await rowOf(aged.id))).toEqual(withoutVersion(before.find((r) => r.pump.id === aged.id) as FleetPump));
+      const [agedAfter] = (await storedRows(clinicId)).filter((r) => r.pump_id === aged.id);
+      expect(agedAfter.tuple).not.toBe(agedState.tuple);
+      expect(new Date(agedAfter.computed_at).toISOString()).toBe(NOW);
+      expect(Number(agedAfter.version)).toBeGreaterThanOrEqual(Number(agedState.version));
+
+      // The same through GET /api/pumps: another hour back, recomputed by the clinic's read; the fresh row is left as it was.
+      await queryRows(server.databaseUrl, `UPDATE fleet_rows SET computed_at = computed_at - interval '1 hour' WHERE pump_id = $1`, [
+        aged.id,
+      ]);
+      expect((await fleetOf(clinicId)).map(withoutVersion)).toEqual(before.map(withoutVersion));
+      const after = await storedRows(clinicId);
+      expect(new Date((after.find((r) => r.pump_id === aged.id) as StoredState).computed_at).toISOString()).toBe(NOW);
+      expect(after.find((r) => r.pump_id === fresh.id)).toEqual(freshState);
+    });
+
+    it('changes no row on reads with nothing due: GET /api/pumps (all, paged, unscoped) and GET fleet-row', async () => {
+      const clinicId = (await f.clinic()).id;
+      const pumps = [
+        (await pumpFilledAt(clinicId, 'Nina Nothing', '2026-05-20T09:00:00Z')).pump,
+        (await pumpFilledAt(clinicId, 'Ned Nothing', '2026-03-01T09:00:00Z')).pump,
+      ];
+      await fleetOf(clinicId);
+      await engine.processPendingEvents();
+      await fleetOf(clinicId);
+      const before = await storedRows(clinicId);
+      expect(before.map((r) => r.pump_id).sort()).toEqual(pumps.map((p) => p.id).sort());
+
+      clock.set('2026-06-01T12:04:00Z');
+      await fleetOf(clinicId);
+      expect((await f.http.get(`/api/pumps?clinicId=${clinicId}&limit=100`)).status).toBe(200);
+      expect((await f.http.get('/api/pumps?limit=100')).status).toBe(200);
+      for (const pump of pumps) await rowOf(pump.id);
+      expect(await storedRows(clinicId)).toEqual(before);
+    });
+
+    it("moves a pump's row to the pump's new clinic when the pump is moved by SQL", async () => {
+      const [from, to] = [(await f.clinic()).id, (await f.clinic()).id];
+      const { patient, pump } = await pumpFilledAt(from, 'Max Moved', '2026-05-20T09:00:00Z');
+      expect((await fleetOf(from)).map((r) => r.pump.id)).toEqual([pump.id]);
+      await queryRows(server.databaseUrl, 'UPDATE patients SET clinic_id = $1 WHERE id = $2', [to, patient.id]);
+      await queryRows(server.databaseUrl, 'UPDATE pumps SET clinic_id = $1 WHERE id = $2', [to, pump.id]);
+
+      const moved = await fleetOf(to);
+      expect(moved.map((r) => r.pump.id)).toEqual([pump.id]);
+      expect(moved[0].clinic.id).toBe(to);
+      expect(await fleetOf(from)).toEqual([]);
+      expect((await storedRows(to)).map((r) => r.pump_id)).toEqual([pump.id]);
+    });
+  });
+
   describe('GET /api/pumps/:id/fleet-row', () => {
     it('answers 404 naming id for an unknown pump and for an explanted one', async () => {
       const unknown = await f.http.get('/api/pumps/00000000-0000-4000-8000-000000000000/fleet-row');

@@ -19,6 +19,8 @@ import { ComputedFleetRow, FleetRowCalculator } from './fleet-row.calculator';
 
 /** Any constant shared by all instances, other than the alert engine's: one projection step at a time across the cluster. */
 const FLEET_PROJECTION_LOCK = 7_316_015;
+/** Held shared until commit by every transaction that bumps fleet_row_membership_changes (migration 1797010000000's trigger). */
+const FLEET_ROW_MEMBERSHIP_LOCK = 7_316_016;
 
 /** Events that concern every pump of their clinic: the demo seed inserts a fleet under one event; settings change every row. */
 const WHOLE_CLINIC_EVENT_TYPES: readonly EventType[] = ['demo.seeded', 'clinic.settings_changed', 'clinic.drug_library_changed'];
@@ -48,6 +50,8 @@ export class FleetProjector implements OnModuleInit, OnApplicationBootstrap, Bef
   /** The cursor as this instance last read or moved it (another instance may have moved it further). */
   private projectedId = 0;
   private readonly waiters: { id: number; resolve: () => void; reject: (error: Error) => void }[] = [];
+  /** fleet_row_membership_changes as of this process's last look that left no active pump without its row (null: none yet). */
+  private membershipChecked: number | null = null;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -111,33 +115,93 @@ export class FleetProjector implements OnModuleInit, OnApplicationBootstrap, Bef
 
   /**
    * Recomputes the rows in `scope` computed more than `maxAgeSeconds` away from `now` (either way), and the rows of
-   * active pumps that have none yet. Read without the lock first: usually nothing is due. Returns how many rows it computed.
+   * active pumps that have none yet (or one under another clinic). Read without the lock first: usually nothing is due, and then
+   * this reads no pump's data: the due rows come from an index range, rowless pumps are looked for only after a change that could
+   * leave one (see rowlessPumps). Returns how many rows it computed.
    */
   async refreshStale(now: Date, scope: FleetRefreshScope = {}, maxAgeSeconds = FLEET_ROW_MAX_AGE_SECONDS): Promise<number> {
-    const due = await this.staleOrMissing(this.dataSource.manager, now, scope, maxAgeSeconds);
-    for (let i = 0; i < due.length; i += FLEET_ROW_CHUNK) {
-      const chunk = due.slice(i, i + FLEET_ROW_CHUNK);
+    const found = scope.pumpIds
+      ? { due: await this.staleOrMissingOf(scope.pumpIds, now, maxAgeSeconds), checked: null }
+      : await this.staleOrMissingIn(scope.clinicIds ?? null, now, maxAgeSeconds);
+    for (let i = 0; i < found.due.length; i += FLEET_ROW_CHUNK) {
+      const chunk = found.due.slice(i, i + FLEET_ROW_CHUNK);
       await this.withProjectionLock(async (manager) => {
         // Computed under the lock from data at least as new as the cursor: the rows reflect every event up to it.
         const cursor = await this.readCursor(manager);
         await this.project(manager, new Map(chunk.map((id) => [id, cursor])), now);
       });
     }
-    return due.length;
+    // Every pump the check found rowless has its row now: later reads skip the check until the counter moves again.
+    if (found.checked !== null) this.membershipChecked = Math.max(this.membershipChecked ?? 0, found.checked);
+    return found.due.length;
   }
 
-  /** The active pumps without a row or with a row computed too far from `now`. */
-  private async staleOrMissing(manager: EntityManager, now: Date, scope: FleetRefreshScope, maxAgeSeconds: number): Promise<string[]> {
-    const rows: { id: string }[] = await manager.query(
+  /** These pumps, when active and without a row, or with one computed too far from `now` (bounded by the list: keys only). */
+  private async staleOrMissingOf(pumpIds: readonly string[], now: Date, maxAgeSeconds: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
       `SELECT p.id FROM pumps p LEFT JOIN fleet_rows f ON f.pump_id = p.id
-       WHERE p.explanted_at IS NULL
-         AND ($1::uuid[] IS NULL OR p.clinic_id = ANY($1::uuid[]))
-         AND ($2::uuid[] IS NULL OR p.id = ANY($2::uuid[]))
-         AND (f.pump_id IS NULL OR f.computed_at < $3::timestamptz - make_interval(secs => $4) OR f.computed_at > $3::timestamptz + make_interval(secs => $4))
+       WHERE p.id = ANY($1::uuid[]) AND p.explanted_at IS NULL
+         AND (f.pump_id IS NULL OR f.clinic_id <> p.clinic_id
+              OR f.computed_at < $2::timestamptz - make_interval(secs => $3) OR f.computed_at > $2::timestamptz + make_interval(secs => $3))
        ORDER BY p.id`,
-      [scope.clinicIds ?? null, scope.pumpIds ?? null, now, maxAgeSeconds],
+      [pumpIds, now, maxAgeSeconds],
     );
     return rows.map((r) => r.id);
+  }
+
+  /**
+   * The rows of these clinics (null: every clinic) computed too far from `now`, by two ranges of fleet_rows (clinic_id, computed_at),
+   * with the rowless pumps of any clinic when the membership counter has moved since this process last checked. `checked`: the
+   * counter value the rowless pumps were looked for at, once no change it counts can still be invisible (null: not confirmed).
+   */
+  private async staleOrMissingIn(
+    clinicIds: readonly string[] | null,
+    now: Date,
+    maxAgeSeconds: number,
+  ): Promise<{ due: string[]; checked: number | null }> {
+    const [stale]: { due: string[]; mark: string }[] = await this.dataSource.query(
+      `SELECT ARRAY(
+                SELECT pump_id FROM fleet_rows
+                WHERE clinic_id = ANY(COALESCE($1::uuid[], ARRAY(SELECT id FROM clinics)))
+                  AND computed_at < $2::timestamptz - make_interval(secs => $3)
+                UNION ALL
+                SELECT pump_id FROM fleet_rows
+                WHERE clinic_id = ANY(COALESCE($1::uuid[], ARRAY(SELECT id FROM clinics)))
+                  AND computed_at > $2::timestamptz + make_interval(secs => $3)
+              )::text[] AS due,
+              (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM fleet_row_membership_changes)::text AS mark`,
+      [clinicIds, now, maxAgeSeconds],
+    );
+    const mark = Number(stale.mark);
+    if (mark === this.membershipChecked) return { due: stale.due.sort(), checked: null };
+    const rowless = await this.rowlessPumps();
+    const due = [...new Set([...stale.due, ...rowless.ids])].sort();
+    return { due, checked: rowless.settled ? mark : null };
+  }
+
+  /**
+   * Active pumps without a row in their own clinic, of every clinic: the projector writes a row at each pump event, so normally none,
+   * but a row can go missing behind it (a fresh read model, a restore, an operator's DELETE or TRUNCATE of fleet_rows, a pump
+   * inserted or moved to another clinic in SQL). Every such change bumps the counter fleet_row_membership_changes in the database
+   * (migration 1797010000000), so the result holds for the counter value read before it, for every instance, unless a transaction
+   * that bumped it had not ended when this looked (`settled` false: the next read looks again).
+   */
+  private async rowlessPumps(): Promise<{ ids: string[]; settled: boolean }> {
+    // Before the anti-join, in its own statement: a bumping transaction gone from pg_locks has committed (its locks are released
+    // after it becomes visible) or rolled back, so the anti-join's later snapshot sees whatever it changed.
+    const [locks]: { settled: boolean }[] = await this.dataSource.query(
+      `SELECT NOT EXISTS (
+         SELECT 1 FROM pg_locks
+         WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+           AND classid = 0 AND objid = $1 AND objsubid = 1
+       ) AS settled`,
+      [FLEET_ROW_MEMBERSHIP_LOCK],
+    );
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT p.id FROM pumps p LEFT JOIN fleet_rows f ON f.pump_id = p.id
+       WHERE p.explanted_at IS NULL AND (f.pump_id IS NULL OR f.clinic_id <> p.clinic_id)`,
+    );
+    return { ids: rows.map((r) => r.id), settled: locks.settled };
   }
 
   private kick(): void {
