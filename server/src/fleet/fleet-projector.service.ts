@@ -131,8 +131,9 @@ export class FleetProjector implements OnModuleInit, OnApplicationBootstrap, Bef
         await this.project(manager, new Map(chunk.map((id) => [id, cursor])), now);
       });
     }
-    // Every pump the check found rowless has its row now: later reads skip the check until the counter moves again.
-    if (found.checked !== null) this.membershipChecked = Math.max(this.membershipChecked ?? 0, found.checked);
+    // Every pump the check found rowless has its row now: later reads skip the check until the counter moves again (either way: a
+    // restore sets it back to the backup's value; a concurrent read that remembers an older value costs one more check).
+    if (found.checked !== null) this.membershipChecked = found.checked;
     return found.due.length;
   }
 
