@@ -330,6 +330,47 @@ async function main(): Promise<void> {
       }
     }
 
+    // 4. The alerts page of the whole fleet (the administrator sees both clinics' alerts, so one page, not a comparison): the items
+    //    it holds, and the main-thread work of one acknowledgement made elsewhere (POST through the API) until its card says so.
+    const alertsPageRounds: { items: number; taskMs: number; scriptMs: number; toShownMs: number }[] = [];
+    for (let round = 0; round < ROUNDS + 1; round++) {
+      await page.goto(`${baseUrl}/alerts`);
+      await page.locator('[data-testid="alerts-page"] [data-testid="alert-item"]').first().waitFor();
+      await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor({ state: 'attached' });
+      const open = (await call<{ id: string; status: string }[]>('GET', '/api/alerts?limit=200', token)).filter((a) => a.status === 'open');
+      const onPage = new Set(
+        await page
+          .locator('[data-testid="alerts-page"] [data-testid="alert-item"][data-status="open"]')
+          .evaluateAll((els) => els.map((el) => el.getAttribute('data-alert-id'))),
+      );
+      const target = open.find((a) => onPage.has(a.id));
+      if (!target) throw new Error('no open alert on the alerts page to acknowledge');
+      await page.waitForTimeout(500);
+      const items = await page.locator('[data-testid="alerts-page"] li').count();
+      const before = await metrics();
+      const startedAt = Date.now();
+      const shown = page.evaluate(
+        ({ id, timeoutMs }) =>
+          new Promise<void>((resolve, reject) => {
+            const selector = `[data-testid="alerts-page"] [data-alert-id="${id}"][data-status="acknowledged"]`;
+            const observer = new MutationObserver(() => {
+              if (!document.querySelector(selector)) return;
+              observer.disconnect();
+              requestAnimationFrame(() => requestAnimationFrame(() => resolve()));
+            });
+            observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+            setTimeout(() => reject(new Error(`the acknowledgement never showed: ${id}`)), timeoutMs);
+          }),
+        { id: target.id, timeoutMs: STEP_TIMEOUT_MS },
+      );
+      await call('POST', `/api/alerts/${target.id}/acknowledge`, token, { note: 'bench' });
+      await shown;
+      const toShownMs = Date.now() - startedAt;
+      const after = await metrics();
+      const delta = (name: string): number => ((after[name] ?? 0) - (before[name] ?? 0)) * 1000;
+      if (round > 0) alertsPageRounds.push({ items, taskMs: delta('TaskDuration'), scriptMs: delta('ScriptDuration'), toShownMs });
+    }
+
     const small = measured.get('small')!;
     const large = measured.get('large')!;
     const figure = (rounds: Round[], key: keyof Round): number => median(rounds.map((r) => r[key]));
@@ -367,6 +408,14 @@ async function main(): Promise<void> {
       smallRounds: small.map((r) => Number(r[row.key].toFixed(1))),
       largeRounds: large.map((r) => Number(r[row.key].toFixed(1))),
     }));
+    const alertsFigure = (key: keyof (typeof alertsPageRounds)[number]): string =>
+      median(alertsPageRounds.map((r) => r[key])).toLocaleString('en', { maximumFractionDigits: 1 });
+    console.log(
+      `\nAlerts page of both clinics (median of ${ROUNDS}): ${alertsFigure('items')} list items;` +
+        ` one acknowledgement made elsewhere: ${alertsFigure('taskMs')} ms main-thread work (script ${alertsFigure('scriptMs')} ms),` +
+        ` ${alertsFigure('toShownMs')} ms from the POST until its card shows it`,
+    );
+    console.log(JSON.stringify({ name: 'alerts_page_acknowledgement', rounds: alertsPageRounds }));
     console.log(`load average at end: ${loadAverage()}`);
   } finally {
     await browser?.close();
