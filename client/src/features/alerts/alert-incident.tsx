@@ -1,6 +1,6 @@
 // One incident of the alerts list: a pump's alerts of one cause (shared/src/alerts/alert-incidents.ts) on one card, led by the most
 // severe and most recent; each alert stays a reason of its own with its own actions. Clicking or focusing the card marks it seen.
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import type { Alert, AlertIncident, Page } from '@pumpwatch/shared';
 import { useCan } from '../auth/use-can';
 import { AlertItem, AlertSeverityBadge, AlertWho, NewMark } from './alert-item';
@@ -62,7 +62,34 @@ function AcknowledgeAll({ alerts, onAnnounce }: { alerts: Alert[]; onAnnounce: (
   );
 }
 
-export function AlertIncidentCard({
+/**
+ * Whether a card would render the same: its alerts the very same objects (the store keeps an unchanged alert's object), each with
+ * the same snooze, page and "new" mark, and the same clock and zone. A live event then re-renders the cards it changed, not the
+ * hundreds of a regional fleet's list.
+ */
+function rendersSame(before: AlertIncidentCardProps, after: AlertIncidentCardProps): boolean {
+  if (
+    before.timeZone !== after.timeZone ||
+    before.nowMs !== after.nowMs ||
+    before.compact !== after.compact ||
+    before.onAnnounce !== after.onAnnounce ||
+    before.incident.key !== after.incident.key ||
+    before.incident.lead !== after.incident.lead ||
+    before.incident.alerts.length !== after.incident.alerts.length
+  )
+    return false;
+  return before.incident.alerts.every((alert, i) => {
+    const next = after.incident.alerts[i];
+    return (
+      alert === next &&
+      before.snoozedUntilOf(alert) === after.snoozedUntilOf(next) &&
+      before.pageToMeOf(alert) === after.pageToMeOf(next) &&
+      isNewCritical(alert, before.seenKeys) === isNewCritical(next, after.seenKeys)
+    );
+  });
+}
+
+export const AlertIncidentCard = memo(function AlertIncidentCard({
   incident,
   seenKeys,
   timeZone,
@@ -136,4 +163,4 @@ export function AlertIncidentCard({
       )}
     </li>
   );
-}
+}, rendersSame);
