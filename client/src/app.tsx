@@ -9,7 +9,7 @@ import { AddPumpPage } from './features/pumps/add-pump-page';
 import { SignInPage } from './features/auth/sign-in-page';
 import { ChangePasswordPage } from './features/auth/change-password-page';
 import { RequireCapability, RequireSession } from './features/auth/require-session';
-import { useSession } from './features/auth/session-store';
+import { clinicScopeKey, useSession } from './features/auth/session-store';
 import { DisconnectedBanner } from './components/disconnected-banner';
 import { PageErrorBoundary } from './components/page-error-boundary';
 import { AppLinkProvider } from './components/app-link';
@@ -68,6 +68,15 @@ export function App() {
     else queryClient.removeQueries({ queryKey: fleetQueryKeyOf(previous) });
     forgetFleetPatches();
   }, [userId]);
+  // Given or changed a clinic role (the same user): every view re-reads, so a clinic just given shows its pumps and alerts at once.
+  const scope = clinicScopeKey(user);
+  const previousScope = useRef(scope);
+  useEffect(() => {
+    const previous = previousScope.current;
+    previousScope.current = scope;
+    if (previous === scope || previous === '' || scope === '') return;
+    void queryClient.invalidateQueries();
+  }, [scope]);
   return (
     <AppLinkProvider>
       <a className="skip-link" href="#main">

@@ -1,6 +1,7 @@
 // Session ends reach every instance (issue 16): two PumpWatch instances on one real PostgreSQL; a user's live socket on instance B
-// ends when the user is deactivated, signs out, or changes or has reset their password through instance A, and a role given
-// through A moves it to the new clinic's rooms; an instance whose LISTEN connection dropped checks its sockets once it is back.
+// ends when the user is deactivated, signs out, or changes or has reset their password through instance A, or is given a clinic
+// through A (the dashboard reconnects and re-reads); a clinic taken away leaves its room; an instance whose LISTEN connection
+// dropped checks its sockets once it is back.
 import type { INestApplication } from '@nestjs/common';
 import type { PumpChangedEvent } from '@pumpwatch/shared';
 import { io, Socket } from 'socket.io-client';
@@ -16,8 +17,9 @@ let counter = 0;
 const email = (label: string): string => `${label}-${process.pid}-${++counter}@pumpwatch.test`;
 
 /** A connected socket.io client of this token (no automatic reconnection: a server disconnect stays visible). */
-async function connectSocket(baseUrl: string, token: string): Promise<Socket> {
-  const socket = io(baseUrl, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token } });
+async function connectSocket(baseUrl: string, token: string, lastEventId?: number): Promise<Socket> {
+  const auth = lastEventId === undefined ? { token } : { token, lastEventId };
+  const socket = io(baseUrl, { transports: ['websocket'], forceNew: true, reconnection: false, auth });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);
@@ -73,8 +75,8 @@ describe('session ends across two instances on one database', () => {
   let f: ReturnType<typeof fixtures>;
   let clinic: { id: string };
   const sockets: Socket[] = [];
-  const onB = async (token: string): Promise<Socket> => {
-    const socket = await connectSocket(urlB, token);
+  const onB = async (token: string, lastEventId?: number): Promise<Socket> => {
+    const socket = await connectSocket(urlB, token, lastEventId);
     sockets.push(socket);
     return socket;
   };
@@ -144,12 +146,29 @@ describe('session ends across two instances on one database', () => {
     expect(await handshake(urlB, member.token)).toBe('unauthenticated');
   });
 
-  it("a role given through A in another clinic moves the user's socket on B into that clinic's room", async () => {
+  it("a role given through A in another clinic disconnects the user's socket on B; its reconnect replays that clinic's events", async () => {
     const otherClinic = await f.clinic();
     const member = await f.member(clinic.id, 'staff', 'joiner', { email: email('joiner') });
     const socket = await onB(member.token);
+    const [{ id: lastSeen }] = await queryRows<{ id: string }>(server.databaseUrl, 'SELECT last_event_id::text AS id FROM event_counter');
+    // A pump of the other clinic registered before the role: its event is not the member's yet.
+    const registeredBefore = (await f.pump((await f.patient(otherClinic.id)).id)).id;
+    const ended = disconnected(socket);
     expect((await f.http.call('PUT', `/api/users/${member.id}/clinic-roles/${otherClinic.id}`, { role: 'staff' })).status).toBe(200);
-    // B moves the socket when it hears the signal; pumps are added until one reaches it (the first may be committed before).
+    // A disconnect, not rooms moved in place: the dashboard re-reads its session and views, so the clinic's open alerts show.
+    expect(await ended).toBe('io server disconnect');
+    // Reconnecting from the last event it saw, it is replayed the other clinic's events since, the pump registered before included.
+    const again = await onB(member.token, Number(lastSeen));
+    const replayed = await pumpChangedOn(again, [registeredBefore]);
+    expect(replayed.pumpId).toBe(registeredBefore);
+    expect(again.connected).toBe(true);
+  });
+
+  it("another role in a clinic the user already has keeps the user's socket on B connected and in that clinic's room", async () => {
+    const member = await f.member(clinic.id, 'staff', 'promoted', { email: email('promoted') });
+    const socket = await onB(member.token);
+    expect((await f.http.call('PUT', `/api/users/${member.id}/clinic-roles/${clinic.id}`, { role: 'clinician' })).status).toBe(200);
+    // Pumps are added until one reaches the socket (the signal is heard meanwhile): it stayed connected through the change.
     const pumps: string[] = [];
     const received = pumpChangedOn(socket, pumps);
     let arrived = false;
@@ -158,7 +177,7 @@ describe('session ends across two instances on one database', () => {
       () => undefined,
     );
     for (let i = 0; i < 20 && !arrived; i++) {
-      pumps.push((await f.pump((await f.patient(otherClinic.id)).id)).id);
+      pumps.push((await f.pump((await f.patient(clinic.id)).id)).id);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(pumps).toContain((await received).pumpId);

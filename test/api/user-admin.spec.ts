@@ -179,20 +179,26 @@ describe('user administration', () => {
       expect(answer.body.fields.map((e: { field: string }) => e.field)).toEqual(['role']);
     });
 
-    it('moves a connected socket into the rooms of a clinic it was just given a role in', async () => {
+    it("disconnects a connected socket given a role in another clinic; the next one gets that clinic's events", async () => {
       const clinicC = await f.clinic();
       const member = await f.member(clinicA.id, 'staff', 'joiner', { email: email('joiner') });
       const socket = await connectSocket(server.baseUrl, member.token);
-      const received: PumpChangedEvent[] = [];
-      socket.on('pump.changed', (event: PumpChangedEvent) => received.push(event));
+      const next = { socket: null as Socket | null };
       try {
+        const ended = disconnected(socket);
         expect((await f.http.call('PUT', `/api/users/${member.id}/clinic-roles/${clinicC.id}`, { role: 'staff' })).status).toBe(200);
+        // The dashboard reconnects and re-reads its session and views, so clinic C's open alerts and pumps show, not only its events.
+        expect(await ended).toBe('io server disconnect');
+        next.socket = await connectSocket(server.baseUrl, member.token);
+        const received: PumpChangedEvent[] = [];
+        next.socket.on('pump.changed', (event: PumpChangedEvent) => received.push(event));
         const pumpC = await f.pump((await f.patient(clinicC.id)).id);
         const started = Date.now();
         while (!received.some((e) => e.pumpId === pumpC.id) && Date.now() - started < 5_000) await new Promise((r) => setTimeout(r, 10));
         expect(received.map((e) => e.pumpId)).toContain(pumpC.id);
       } finally {
         socket.close();
+        next.socket?.close();
       }
     });
   });

@@ -1,7 +1,7 @@
 // socket.io on the API's HTTP server: authenticates the handshake, joins the user's clinic rooms, replays what a reconnecting
 // client missed (handshake `lastEventId`) and pushes pump.changed, alert.raised and alert.updated in event order (but an alert goes
 // ahead of the pump.changed of its batch, flagged `sentAhead`). A socket lives only as long as its session: signed out, revoked or
-// deactivated on any instance, it is disconnected; a clinic role change moves it to the rooms of its new clinics.
+// deactivated on any instance, it is disconnected; so it is when given a clinic (the dashboard re-reads); a clinic lost leaves its room.
 import { Inject, Logger, OnModuleInit } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -57,6 +57,12 @@ export function markedSentAhead(message: SocketMessage | null): SocketMessage | 
 }
 
 /** The same clinic roles, in any order. */
+/** Whether `now` holds a clinic that `before` did not. */
+function gainsClinic(before: Actor['clinicRoles'], now: Actor['clinicRoles']): boolean {
+  const held = new Set(before.map((r) => r.clinicId));
+  return now.some((r) => !held.has(r.clinicId));
+}
+
 function sameClinicRoles(a: Actor['clinicRoles'], b: Actor['clinicRoles']): boolean {
   const key = (roles: Actor['clinicRoles']): string =>
     roles
@@ -196,8 +202,9 @@ export class EventsGateway implements OnModuleInit, OnGatewayInit, OnGatewayConn
 
   /**
    * A socket whose session was revoked or expired, whose user was deactivated, must change their password or no longer
-   * administers every clinic is disconnected (the dashboard then signs in again); one whose clinic roles changed carries them and
-   * sits in the rooms of exactly its clinics now. If the check cannot be made, the socket is disconnected rather than kept unchecked.
+   * administers every clinic is disconnected (the dashboard then signs in again), and so is one given a clinic (the dashboard then
+   * re-reads its session and views); one that lost a clinic or changed a role carries its roles and sits in the rooms of exactly its
+   * clinics now. If the check cannot be made, the socket is disconnected rather than kept unchecked.
    */
   private async check(sockets: LiveSocket[]): Promise<void> {
     if (sockets.length === 0) return;
@@ -214,7 +221,14 @@ export class EventsGateway implements OnModuleInit, OnGatewayInit, OnGatewayConn
     for (const socket of sockets) {
       if (!socket.connected || socket.data.latestCheck !== check) continue;
       const scope = live.get(socket.data.actor.sessionId as string);
-      if (!scope || scope.mustChangePassword || scope.administersAllClinics !== socket.data.actor.administersAllClinics) {
+      if (
+        !scope ||
+        scope.mustChangePassword ||
+        scope.administersAllClinics !== socket.data.actor.administersAllClinics ||
+        gainsClinic(socket.data.actor.clinicRoles, scope.clinicRoles)
+      ) {
+        // A clinic gained: a reconnect makes the dashboard re-read its session and views, so that clinic's open alerts and pumps
+        // show (moving rooms in place would bring only its events from now on, and could miss one sent in between).
         socket.disconnect(true);
       } else if (!sameClinicRoles(scope.clinicRoles, socket.data.actor.clinicRoles)) {
         this.moveToClinics(socket, scope.clinicRoles);

@@ -1,6 +1,6 @@
 // The signed-in session (GET /api/auth/me) as one store the whole dashboard reads: sign-in, sign-out, expiry.
 import { useSyncExternalStore } from 'react';
-import type { LoginRequest, Session } from '@pumpwatch/shared';
+import type { LoginRequest, Session, User } from '@pumpwatch/shared';
 import { api, ApiError, setCsrfToken, setSessionListeners } from '../../lib/api';
 import { closeLiveSocket, isLiveSocketOpen, openLiveSocket, setSocketSessionCheck } from '../../lib/socket';
 
@@ -122,6 +122,16 @@ export function startSession(): void {
 function subscribe(listener: () => void): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
+}
+
+/**
+ * Which clinics the user sees, and in which role, as one string: it changes when an administrator gives or changes a clinic role
+ * (the server then ends the socket, and the session re-read on reconnect carries the new roles), so views keyed on it re-read.
+ */
+export function clinicScopeKey(user: Pick<User, 'administersAllClinics' | 'clinicRoles'> | null): string {
+  if (!user) return '';
+  const roles = user.clinicRoles.map((r) => `${r.clinicId}:${r.role}`).sort();
+  return `${user.administersAllClinics ? 'all' : 'some'}|${roles.join(',')}`;
 }
 
 export function useSession() {
