@@ -151,6 +151,13 @@ describe('administration pages in Chromium', () => {
     await page.screenshot({ path: `${SCREENS}/names-audit-1440.png` });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.locator('[data-testid="audit-table"]').scrollIntoViewIfNeeded();
+    // On a phone each entry is a card: nothing scrolls sideways, neither the page nor the table's box, and Who is in sight.
+    const widths = await page.locator('[data-testid="audit-table"]').evaluate((table) => ({
+      page: document.documentElement.scrollWidth,
+      box: (table.parentElement as HTMLElement).scrollWidth - (table.parentElement as HTMLElement).clientWidth,
+    }));
+    expect(widths).toEqual({ page: 390, box: 0 });
+    expect(await page.locator('[data-testid="audit-actor"]').first().isVisible()).toBe(true);
     await page.screenshot({ path: `${SCREENS}/names-audit-390.png` });
     await page.setViewportSize({ width: 1400, height: 1000 });
   });

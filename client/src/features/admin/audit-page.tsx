@@ -72,14 +72,16 @@ function AuditRow({
   const userName = userNameOf(entry, users);
   return (
     <tr data-testid="audit-row" data-entity-type={entry.entityType}>
-      <td className="nowrap">{formatInstant(entry.at, timeZone)}</td>
-      <td data-testid="audit-actor">
+      <td className="nowrap" data-label="When">
+        {formatInstant(entry.at, timeZone)}
+      </td>
+      <td data-testid="audit-actor" data-label="Who">
         {userName ?? entry.actorLabel}
         {userName && userName !== entry.actorLabel && <div className="muted small">{entry.actorLabel}</div>}
         {entry.actorType !== 'user' && <div className="muted">{entry.actorType}</div>}
       </td>
-      <td>{entry.action}</td>
-      <td data-testid="audit-record">
+      <td data-label="Action">{entry.action}</td>
+      <td data-testid="audit-record" data-label="Record">
         {entry.entityType.replace(/_/g, ' ')}
         {entry.entityLabel ? (
           <div className="small" data-testid="audit-entity-label" title={entry.entityId ?? undefined}>
@@ -93,8 +95,8 @@ function AuditRow({
           )
         )}
       </td>
-      <td>{clinic?.name ?? (entry.clinicId ? <span className="muted">{entry.clinicId.slice(0, 8)}</span> : '—')}</td>
-      <td>
+      <td data-label="Clinic">{clinic?.name ?? (entry.clinicId ? <span className="muted">{entry.clinicId.slice(0, 8)}</span> : '—')}</td>
+      <td data-label="Changes (before → after)">
         <Changes changes={entry.changes} timeZone={timeZone} labels={entry.labels ?? {}} />
       </td>
     </tr>
@@ -226,7 +228,7 @@ export function AuditPage() {
         </p>
       )}
       <div className="table-wrap" tabIndex={0}>
-        <table data-testid="audit-table" aria-busy={first.loading}>
+        <table className="audit-table" data-testid="audit-table" aria-busy={first.loading}>
           <caption className="visually-hidden">Audit entries, newest first</caption>
           <thead>
             <tr>
