@@ -336,6 +336,13 @@ describe('spreadsheet import', () => {
       fields: [{ field: 'birthDate', message: expect.stringMatching(/is not a date that exists/) }],
     });
 
+    // A clinic that chose its locale reads slashes in that locale's order: a Paris clinic writing en-US, month first.
+    const parisInEnglish = await f.clinic({ timeZone: 'Europe/Paris' });
+    expect((await f.http.call('PATCH', `/api/clinics/${parisInEnglish.id}/settings`, { locale: 'en-US' })).status).toBe(200);
+    const byLocale = await upload(parisInEnglish.id, csv, 'paris.csv');
+    expect(byLocale.body.summary.dateOrder).toBe('month-first');
+    expect(byLocale.body.rows[0]).toMatchObject({ outcome: 'create', mrn: 'US-1' });
+
     const elsewhere = await f.clinic();
     const outsider = await f.member(elsewhere.id, 'clinician', 'import-outsider');
     const form = new FormData();

@@ -98,7 +98,7 @@ export class ImportsService {
     const clinic = await this.clinicOf(actor, clinicId);
     if (!file || file.buffer.length === 0)
       throw DomainError.invalid('file', 'is required: a CSV or XLSX file in the multipart field "file"');
-    const dateOrder = requestedOrder ?? defaultDateOrderOf(clinic.timeZone);
+    const dateOrder = requestedOrder ?? defaultDateOrderOf(clinic.timeZone, clinic.locale);
     const table = readImportTable(await readSpreadsheet(file), { timeZone: clinic.timeZone, dateOrder });
     if (table.fileError) throw DomainError.invalid('file', table.fileError);
     if (table.rows.length === 0) throw DomainError.invalid('file', 'has no rows below its header');

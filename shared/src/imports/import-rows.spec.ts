@@ -171,5 +171,15 @@ describe('readImportTable', () => {
     ['Europe/Paris', 'day-first'],
   ])('orders slashed dates for %s %s by default', (zone, order) => {
     expect(defaultDateOrderOf(zone)).toBe(order);
+    expect(defaultDateOrderOf(zone, null)).toBe(order);
+  });
+
+  it.each([
+    ['Europe/Paris', 'en-US', 'month-first'],
+    ['America/Chicago', 'en-GB', 'day-first'],
+    ['America/New_York', 'de-DE', 'day-first'],
+    ['Europe/Berlin', 'fr-FR', 'day-first'],
+  ])("follows the clinic's chosen locale over its zone: %s written in %s is %s", (zone, locale, order) => {
+    expect(defaultDateOrderOf(zone, locale)).toBe(order);
   });
 });

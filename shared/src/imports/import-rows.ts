@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { PUMP_MODEL_IDS, PUMP_MODELS, PumpModelId } from '../clinical-config';
 import { createFillSchema, createPatientSchema, createPumpSchema, programStepSchema, SEXES, Sex } from '../contracts';
 import { EARLIEST_DATE, isCalendarDate, LATEST_DATE_EXCLUSIVE } from '../date-fields';
-import { isUnitedStatesTimeZone } from '../clinic-locale';
+import { datePatternOf, isUnitedStatesTimeZone } from '../clinic-locale';
 import type { ImportCell } from './csv-table';
 import { IMPORT_COLUMNS, ImportColumn, ImportDateOrder, OPTIONAL_IMPORT_COLUMNS } from './import-contracts';
 
@@ -43,8 +43,12 @@ export interface ImportReadOptions {
 
 const KNOWN_COLUMNS: readonly ImportColumn[] = [...IMPORT_COLUMNS, ...OPTIONAL_IMPORT_COLUMNS];
 
-/** The date order a clinic most likely writes, from its zone: month-first in the United States, day-first elsewhere. */
-export function defaultDateOrderOf(timeZone: string): ImportDateOrder {
+/**
+ * The date order a clinic writes: its chosen locale's (month-first when the locale writes the month first, as en-US), else from its
+ * zone, month-first in the United States and day-first elsewhere (the rule its default locale follows).
+ */
+export function defaultDateOrderOf(timeZone: string, chosenLocale?: string | null): ImportDateOrder {
+  if (chosenLocale) return datePatternOf(chosenLocale).order[0] === 'month' ? 'month-first' : 'day-first';
   return isUnitedStatesTimeZone(timeZone) ? 'month-first' : 'day-first';
 }
 

@@ -3,6 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import {
+  defaultDateOrderOf,
   IMPORT_COLUMNS,
   type ImportConfirmation,
   type ImportDateOrder,
@@ -145,7 +146,10 @@ export function ImportPage() {
               onChange={(e) => setDateOrder(e.target.value as '' | ImportDateOrder)}
               data-testid="import-date-order"
             >
-              <option value="">As usual in {clinic.timeZone}</option>
+              <option value="">
+                As the clinic writes dates (
+                {(defaultDateOrderOf(clinic.timeZone, clinic.locale) === 'month-first' ? 'month' : 'day') + ' first'})
+              </option>
               <option value="day-first">Day first (31/01/2026)</option>
               <option value="month-first">Month first (01/31/2026)</option>
             </select>
