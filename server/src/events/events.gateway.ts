@@ -56,13 +56,13 @@ export function markedSentAhead(message: SocketMessage | null): SocketMessage | 
   return message;
 }
 
-/** The same clinic roles, in any order. */
 /** Whether `now` holds a clinic that `before` did not. */
 function gainsClinic(before: Actor['clinicRoles'], now: Actor['clinicRoles']): boolean {
   const held = new Set(before.map((r) => r.clinicId));
   return now.some((r) => !held.has(r.clinicId));
 }
 
+/** The same clinic roles, in any order. */
 function sameClinicRoles(a: Actor['clinicRoles'], b: Actor['clinicRoles']): boolean {
   const key = (roles: Actor['clinicRoles']): string =>
     roles

@@ -148,7 +148,7 @@ export function ImportPage() {
             >
               <option value="">
                 As the clinic writes dates (
-                {(defaultDateOrderOf(clinic.timeZone, clinic.locale) === 'month-first' ? 'month' : 'day') + ' first'})
+                {defaultDateOrderOf(clinic.timeZone, clinic.locale) === 'month-first' ? 'month first' : 'day first'})
               </option>
               <option value="day-first">Day first (31/01/2026)</option>
               <option value="month-first">Month first (01/31/2026)</option>
